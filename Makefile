@@ -1,0 +1,55 @@
+# jwstmodels developer commands. `make help` lists them.
+# Every target sets up what it needs: a local virtual environment in .venv, created on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+GEN    := generated/jwstmodels_generated
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo generate check-generated lint format typecheck pytest test bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv with the package (editable) and the development tools
+
+demo: $(STAMP) ## Build a model, save it as FITS and ASDF, open both again and print a summary
+	$(BIN)/python examples/demo.py
+
+generate: $(STAMP) ## Regenerate generated/ from schemas/
+	$(BIN)/python -m codegen --schemas schemas --out $(GEN)
+
+check-generated: $(STAMP) ## Fail when generated/ is stale
+	$(BIN)/python -m codegen --schemas schemas --out $(GEN) --check
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## ruff format and autofix
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+typecheck: $(STAMP) ## pyright --strict on src/, generated/ and tests/typing; mypy --strict on tests/typing
+	$(BIN)/pyright
+	$(BIN)/mypy
+
+pytest: $(STAMP) ## The pytest suite alone
+	$(BIN)/python -m pytest -q
+
+test: check-generated lint typecheck pytest ## Everything CI runs
+
+bench: $(STAMP) ## Benchmarks beside the reference implementation and the I/O floor
+	$(BIN)/python benchmarks/run.py
+
+clean: ## Remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build

@@ -1,0 +1,1 @@
+"""jwstmodels: statically typed data models for James Webb Space Telescope data."""

@@ -1,0 +1,263 @@
+"""Typed array and table fields of data models.
+
+Generated model classes declare their arrays as class attributes::
+
+    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0)
+
+so that ``model.data`` is typed ``NDArray[np.float32]``. The descriptor keeps the values in the model's
+:class:`ArrayStore`, loads arrays from an open file only when they are touched, creates missing arrays lazily
+(shaped after the primary array, filled with the schema default, in the schema dtype) and casts or refuses
+assigned values by the schema's dtype and dimensionality.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, Self, TypeVar, overload
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._errors import ValidationError
+
+DT = TypeVar("DT", bound=np.generic)
+
+Loader = Callable[[], NDArray[Any]]
+
+
+@dataclass(slots=True)
+class ArrayStore:
+    """Array values of one model instance."""
+
+    values: dict[str, NDArray[Any]] = field(default_factory=dict[str, NDArray[Any]])
+    loaders: dict[str, Loader] = field(default_factory=dict[str, Loader])
+    """Arrays present in an open file and not read yet."""
+    defaulted: set[str] = field(default_factory=set[str])
+    """Arrays created lazily from their schema default rather than given or read."""
+
+    def is_present(self, name: str) -> bool:
+        """True when the array was given or read (not merely creatable from its default)."""
+        return (name in self.values and name not in self.defaulted) or name in self.loaders
+
+    def copy(self) -> ArrayStore:
+        return ArrayStore(
+            values={name: np.array(value, copy=True) for name, value in self.values.items()},
+            loaders=dict(self.loaders),
+            defaulted=set(self.defaulted),
+        )
+
+
+class ArrayOwner(Protocol):
+    """What a descriptor needs from the model that holds it."""
+
+    @property
+    def _arrays(self) -> ArrayStore: ...
+
+    def _primary_shape(self) -> tuple[int, ...] | None: ...
+
+
+class _Field:
+    """Behaviour shared by array and table fields."""
+
+    name: str = ""
+    owner_name: str = ""
+    hdu: str
+    title: str
+    dtype: np.dtype[Any]
+    default: float | int
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.owner_name = owner.__name__
+
+    def _error(self, expected: str, got: object) -> ValidationError:
+        return ValidationError.for_field(
+            model=self.owner_name, path=self.name, keyword=None, hdu=self.hdu, expected=expected, got=got
+        )
+
+    def _load(self, obj: ArrayOwner) -> NDArray[Any]:
+        store = obj._arrays
+        value = store.values.get(self.name)
+        if value is not None:
+            return value
+        loader = store.loaders.pop(self.name, None)
+        if loader is not None:
+            value = self.coerce(loader())
+            store.values[self.name] = value
+            return value
+        created, keep = self.make_default(obj._primary_shape())
+        if keep:
+            store.values[self.name] = created
+            store.defaulted.add(self.name)
+        return created
+
+    def _store(self, obj: ArrayOwner, value: object) -> None:
+        store = obj._arrays
+        coerced = self.coerce(value)
+        store.values[self.name] = coerced
+        store.loaders.pop(self.name, None)
+        store.defaulted.discard(self.name)
+
+    def coerce(self, value: object) -> NDArray[Any]:
+        raise NotImplementedError
+
+    def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[Any], bool]:
+        raise NotImplementedError
+
+
+class ArrayField(_Field, Generic[DT]):
+    """An n-dimensional array stored as an image HDU (FITS) or an ndarray block (ASDF)."""
+
+    def __init__(
+        self,
+        dtype: type[DT],
+        *,
+        hdu: str,
+        ndim: int | None = None,
+        max_ndim: int | None = None,
+        default: float | int = 0,
+        title: str = "",
+    ) -> None:
+        self.dtype = np.dtype(dtype)
+        self.hdu = hdu
+        self.ndim = ndim
+        self.max_ndim = max_ndim
+        self.default = default
+        self.title = title
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[DT]: ...
+    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[DT]:
+        if obj is None:
+            return self
+        return self._load(obj)
+
+    def __set__(self, obj: ArrayOwner, value: ArrayLike) -> None:
+        self._store(obj, value)
+
+    def describe(self) -> str:
+        dims = f"{self.ndim}-D" if self.ndim is not None else f"at most {self.max_ndim}-D" if self.max_ndim else "n-D"
+        return f"{dims} {self.dtype.name} array"
+
+    def shape_for(self, primary_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """Shape of a lazily created array: the primary array's, or its last ``ndim`` axes."""
+        if self.ndim is not None and self.ndim < len(primary_shape):
+            return primary_shape[len(primary_shape) - self.ndim :]
+        return primary_shape
+
+    def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[DT], bool]:
+        if primary_shape is None:
+            return np.zeros((0,) * (self.ndim or 1), dtype=self.dtype), False
+        shape = self.shape_for(primary_shape)
+        if self.default == 0:
+            return np.zeros(shape, dtype=self.dtype), True
+        return np.full(shape, self.default, dtype=self.dtype), True
+
+    def check_ndim(self, ndim: int, got: object) -> None:
+        if self.ndim is not None and ndim != self.ndim:
+            raise self._error(self.describe(), _ArrayText(got))
+        if self.max_ndim is not None and ndim > self.max_ndim:
+            raise self._error(self.describe(), _ArrayText(got))
+
+    def coerce(self, value: object) -> NDArray[DT]:
+        try:
+            array: NDArray[Any] = np.asarray(value)
+        except (TypeError, ValueError):
+            raise self._error(self.describe(), value) from None
+        self.check_ndim(array.ndim, array)
+        if array.dtype.type is self.dtype.type:
+            return array
+        if _castable(array, self.dtype):
+            return array.astype(self.dtype)
+        raise self._error(self.describe() + " (or a dtype that casts to it safely)", _ArrayText(array))
+
+
+def _castable(array: NDArray[Any], dtype: np.dtype[Any]) -> bool:
+    if np.can_cast(array.dtype, dtype, "same_kind"):
+        return True
+    # Integers into a narrower or unsigned integer field: allowed when every value fits.
+    if array.dtype.kind in "iu" and dtype.kind in "iu":
+        if array.size == 0:
+            return True
+        info = np.iinfo(dtype)
+        return bool(array.min() >= info.min and array.max() <= info.max)
+    return False
+
+
+class _ArrayText:
+    """Short repr of an array for error messages (dtype and shape, not the values)."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        if isinstance(self.value, np.ndarray):
+            return f"{self.value.ndim}-D {self.value.dtype.name} array of shape {self.value.shape}"
+        return repr(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a table field: name, numpy dtype name (``S26`` for ascii strings) and cell shape."""
+
+    name: str
+    dtype: str
+    shape: tuple[int, ...] = ()
+    unit: str | None = None
+
+
+class TableField(_Field):
+    """A table stored as a binary-table HDU (FITS) or a structured ndarray (ASDF)."""
+
+    def __init__(self, *, hdu: str, columns: Sequence[Column], title: str = "") -> None:
+        self.hdu = hdu
+        self.columns = tuple(columns)
+        self.title = title
+        self.default = 0
+        self.dtype = np.dtype([(c.name, c.dtype, c.shape) if c.shape else (c.name, c.dtype) for c in self.columns])
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[np.void]: ...
+    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[np.void]:
+        if obj is None:
+            return self
+        return self._load(obj)
+
+    def __set__(self, obj: ArrayOwner, value: ArrayLike) -> None:
+        self._store(obj, value)
+
+    def describe(self) -> str:
+        return "table with columns " + ", ".join(f"{c.name} {c.dtype}{list(c.shape) if c.shape else ''}" for c in self.columns)
+
+    def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[np.void], bool]:
+        return np.zeros((0,), dtype=self.dtype), False
+
+    def coerce(self, value: object) -> NDArray[np.void]:
+        array: NDArray[Any] = np.asarray(value)
+        names = array.dtype.names
+        if names is None or array.ndim != 1:
+            raise self._error(self.describe(), _ArrayText(array))
+        by_lower = {n.lower(): n for n in names}
+        missing = [c.name for c in self.columns if c.name.lower() not in by_lower]
+        extra = sorted(set(by_lower) - {c.name.lower() for c in self.columns})
+        if missing or extra:
+            detail = f"missing columns {missing}" if missing else ""
+            detail += ("; " if missing and extra else "") + (f"unknown columns {extra}" if extra else "")
+            raise self._error(self.describe(), f"a table with {detail}")
+        if tuple(n.lower() for n in names) == tuple(c.name.lower() for c in self.columns) and array.dtype == self.dtype:
+            return array
+        out = np.zeros(array.shape, dtype=self.dtype)
+        for column in self.columns:
+            source = np.asarray(array[by_lower[column.name.lower()]])
+            target_dtype = self.dtype[column.name].base
+            if not (np.can_cast(source.dtype, target_dtype, "same_kind") or source.dtype.kind == target_dtype.kind):
+                raise self._error(
+                    self.describe(), f"column {column.name!r} of dtype {source.dtype.name}"
+                )
+            out[column.name] = source
+        return out

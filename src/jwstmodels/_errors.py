@@ -1,0 +1,87 @@
+"""Exception and warning types of jwstmodels.
+
+Every error names the model class, the dotted path of the field and, where the field has one, its FITS
+keyword, so that a message read in a pipeline log points at the exact place to look.
+"""
+
+from __future__ import annotations
+
+
+def describe_location(model: str | None, path: str, keyword: str | None = None, hdu: str | None = None) -> str:
+    """Return ``"ImageModel: meta.exposure.nframes (FITS NFRAMES in PRIMARY)"``-style text."""
+    where = f"{model}: {path}" if model else path
+    if keyword:
+        where += f" (FITS {keyword} in {hdu or 'PRIMARY'})"
+    return where
+
+
+class ValidationError(ValueError):
+    """A value does not fit the schema of the field it was given to.
+
+    Raised on assignment (the model is left unchanged), by ``validate()`` and by ``save()`` before anything is
+    written.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        model: str | None = None,
+        path: str = "",
+        keyword: str | None = None,
+        hdu: str | None = None,
+        expected: str = "",
+        got: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.model = model
+        self.path = path
+        self.keyword = keyword
+        self.hdu = hdu
+        self.expected = expected
+        self.got = got
+
+    @classmethod
+    def for_field(
+        cls,
+        *,
+        model: str | None,
+        path: str,
+        keyword: str | None,
+        hdu: str | None,
+        expected: str,
+        got: object,
+    ) -> ValidationError:
+        where = describe_location(model, path, keyword, hdu)
+        message = f"{where}: expected {expected}, got {got!r} ({type(got).__name__})"
+        return cls(message, model=model, path=path, keyword=keyword, hdu=hdu, expected=expected, got=got)
+
+
+class ValidationErrors(ValidationError):
+    """Several fields failed validation at once (``validate()``, ``save()``); ``errors`` lists each one."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        lines = "\n  ".join(str(e) for e in errors)
+        first = errors[0]
+        super().__init__(
+            f"{len(errors)} validation error(s):\n  {lines}",
+            model=first.model,
+            path=first.path,
+            keyword=first.keyword,
+            hdu=first.hdu,
+            expected=first.expected,
+            got=first.got,
+        )
+        self.errors = errors
+
+
+class UnknownFieldError(AttributeError):
+    """An attribute that the schema does not define was set (usually a misspelling)."""
+
+
+class FileFormatError(OSError):
+    """A file is neither FITS nor ASDF, is truncated, or lacks what the model needs."""
+
+
+class InvalidValueWarning(UserWarning):
+    """A file held a value that does not fit its field; it was kept so that re-saving loses nothing."""

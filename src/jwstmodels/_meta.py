@@ -1,0 +1,135 @@
+"""Base class of the generated metadata classes (``Meta``, ``Exposure``, ``ImageMeta``, ...).
+
+Each generated class is a pydantic model whose fields are the schema's properties. This base adds what the
+validation policy asks for: an assignment is checked at once, a bad value raises a
+:class:`~jwstmodels.ValidationError` that names the model, the dotted path and the FITS keyword, and the node is
+left unchanged; an unknown attribute raises :class:`~jwstmodels.UnknownFieldError` instead of being created.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union, get_args, get_origin
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+from ._errors import UnknownFieldError, ValidationError, describe_location
+
+
+class MetaNode(BaseModel):
+    """A node of the metadata tree; generated classes subclass it."""
+
+    model_config = ConfigDict(
+        validate_assignment=True,
+        extra="forbid",
+        revalidate_instances="never",
+        protected_namespaces=(),
+    )
+
+    _parent: MetaNode | None = PrivateAttr(default=None)
+    _name: str = PrivateAttr(default="meta")
+    _owner: str | None = PrivateAttr(default=None)
+
+    _node_fields: ClassVar[tuple[str, ...]] = ()
+    """Names of the fields that hold nested nodes (computed when the class is created)."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._node_fields = tuple(
+            name
+            for name, info in cls.model_fields.items()
+            if isinstance(info.annotation, type) and issubclass(info.annotation, MetaNode)
+        )
+
+    def model_post_init(self, context: Any, /) -> None:
+        for name in self._node_fields:
+            child: MetaNode = getattr(self, name)
+            child._parent = self
+            child._name = name
+
+    # -- location, for error messages ---------------------------------------------------------------
+
+    @property
+    def dotted_path(self) -> str:
+        """Dotted path of this node in its model, e.g. ``meta.exposure``."""
+        names: list[str] = []
+        node: MetaNode | None = self
+        while node is not None:
+            names.append(node._name)
+            node = node._parent
+        return ".".join(reversed(names))
+
+    @property
+    def owner_name(self) -> str | None:
+        """Class name of the model this node belongs to, when it belongs to one."""
+        node = self
+        while node._parent is not None:
+            node = node._parent
+        return node._owner
+
+    @classmethod
+    def fits_location(cls, name: str) -> tuple[str | None, str | None]:
+        """The (FITS keyword, HDU) of field ``name``, from the schema's ``fits_keyword``/``fits_hdu``."""
+        info = cls.model_fields.get(name)
+        extra = info.json_schema_extra if info is not None else None
+        if not isinstance(extra, dict):
+            return None, None
+        keyword = extra.get("fits_keyword")
+        hdu = extra.get("fits_hdu", "PRIMARY")
+        return (keyword if isinstance(keyword, str) else None, hdu if isinstance(hdu, str) else None)
+
+    # -- the validation policy ----------------------------------------------------------------------
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            super().__setattr__(name, value)
+            return
+        fields = type(self).model_fields
+        if name not in fields:
+            raise self._unknown(name)
+        try:
+            super().__setattr__(name, value)
+        except pydantic.ValidationError:
+            keyword, hdu = self.fits_location(name)
+            raise ValidationError.for_field(
+                model=self.owner_name,
+                path=f"{self.dotted_path}.{name}",
+                keyword=keyword,
+                hdu=hdu,
+                expected=describe_annotation(fields[name].annotation),
+                got=value,
+            ) from None
+        if isinstance(value, MetaNode):
+            value._parent = self
+            value._name = name
+
+    def _unknown(self, name: str) -> UnknownFieldError:
+        where = describe_location(self.owner_name, self.dotted_path)
+        close = difflib.get_close_matches(name, list(type(self).model_fields), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return UnknownFieldError(f"{where} has no field {name!r}{hint}")
+
+    if not TYPE_CHECKING:
+        # Hidden from type checkers so that a misspelt attribute stays a static error.
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_"):
+                return super().__getattr__(name)
+            raise self._unknown(name)
+
+
+def describe_annotation(annotation: Any) -> str:
+    """Human text for a field annotation: ``int or None``, ``one of 'NIRCAM', 'MIRI' or None``."""
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        return " or ".join(describe_annotation(arg) for arg in get_args(annotation))
+    if origin is Literal:
+        return "one of " + ", ".join(repr(arg) for arg in get_args(annotation))
+    if annotation is type(None):
+        return "None"
+    if origin is typing.Annotated:
+        return describe_annotation(get_args(annotation)[0])
+    return getattr(annotation, "__name__", str(annotation))
