@@ -1,1 +1,35 @@
-"""jwstmodels: statically typed data models for James Webb Space Telescope data."""
+"""jwstmodels: statically typed data models for James Webb Space Telescope data.
+
+``jwstmodels.open(path)`` reads a FITS or ASDF file into the model class its ``DATAMODL`` names; every model
+class (``ImageModel``, ``RampModel``, ...) can also be built directly. See the README for a tour.
+"""
+
+import jwstmodels_generated
+from jwstmodels_generated import *  # noqa: F403  (the generated catalogue; its __all__ lists the classes)
+
+from ._arrays import ArrayField, Column, TableField
+from ._base import DataModel
+from ._errors import (
+    FileFormatError,
+    InvalidValueWarning,
+    UnknownFieldError,
+    ValidationError,
+    ValidationErrors,
+)
+from ._meta import MetaNode
+from ._open import open_model as open
+
+__all__ = [
+    "ArrayField",
+    "Column",
+    "DataModel",
+    "FileFormatError",
+    "InvalidValueWarning",
+    "MetaNode",
+    "TableField",
+    "UnknownFieldError",
+    "ValidationError",
+    "ValidationErrors",
+    "open",
+]
+__all__ += jwstmodels_generated.__all__

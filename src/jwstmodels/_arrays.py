@@ -10,11 +10,14 @@ so that ``model.data`` is typed ``NDArray[np.float32]``. The descriptor keeps th
 assigned values by the schema's dtype and dimensionality.
 """
 
+# pyright: reportPrivateUsage=false
+# (runtime module: it works on the internal state of models and metadata nodes)
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, Self, TypeVar, overload
+from typing import Any, Generic, Protocol, Self, TypeVar, cast, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -35,6 +38,8 @@ class ArrayStore:
     """Arrays present in an open file and not read yet."""
     defaulted: set[str] = field(default_factory=set[str])
     """Arrays created lazily from their schema default rather than given or read."""
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict[str, tuple[int, ...]])
+    """Shapes of the arrays in ``loaders``, known from the file's headers without reading data."""
 
     def is_present(self, name: str) -> bool:
         """True when the array was given or read (not merely creatable from its default)."""
@@ -45,6 +50,7 @@ class ArrayStore:
             values={name: np.array(value, copy=True) for name, value in self.values.items()},
             loaders=dict(self.loaders),
             defaulted=set(self.defaulted),
+            shapes=dict(self.shapes),
         )
 
 
@@ -73,7 +79,7 @@ class _Field:
 
     def _error(self, expected: str, got: object) -> ValidationError:
         return ValidationError.for_field(
-            model=self.owner_name, path=self.name, keyword=None, hdu=self.hdu, expected=expected, got=got
+            model=self.owner_name, path=self.name, keyword=None, hdu=self.hdu, expected=expected, got=str(got)
         )
 
     def _load(self, obj: ArrayOwner) -> NDArray[Any]:
@@ -139,7 +145,13 @@ class ArrayField(_Field, Generic[DT]):
         self._store(obj, value)
 
     def describe(self) -> str:
-        dims = f"{self.ndim}-D" if self.ndim is not None else f"at most {self.max_ndim}-D" if self.max_ndim else "n-D"
+        dims = (
+            f"{self.ndim}-D"
+            if self.ndim is not None
+            else f"at most {self.max_ndim}-D"
+            if self.max_ndim
+            else "n-D"
+        )
         return f"{dims} {self.dtype.name} array"
 
     def shape_for(self, primary_shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -193,10 +205,12 @@ class _ArrayText:
     def __init__(self, value: object) -> None:
         self.value = value
 
-    def __repr__(self) -> str:
-        if isinstance(self.value, np.ndarray):
-            return f"{self.value.ndim}-D {self.value.dtype.name} array of shape {self.value.shape}"
-        return repr(self.value)
+    def __str__(self) -> str:
+        value: object = self.value
+        if isinstance(value, np.ndarray):
+            array = cast(NDArray[Any], value)
+            return f"<{array.ndim}-D {array.dtype.name} array of shape {array.shape}>"
+        return f"<{self.value!r}>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +231,9 @@ class TableField(_Field):
         self.columns = tuple(columns)
         self.title = title
         self.default = 0
-        self.dtype = np.dtype([(c.name, c.dtype, c.shape) if c.shape else (c.name, c.dtype) for c in self.columns])
+        self.dtype = np.dtype(
+            [(c.name, c.dtype, c.shape) if c.shape else (c.name, c.dtype) for c in self.columns]
+        )
 
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
@@ -232,7 +248,9 @@ class TableField(_Field):
         self._store(obj, value)
 
     def describe(self) -> str:
-        return "table with columns " + ", ".join(f"{c.name} {c.dtype}{list(c.shape) if c.shape else ''}" for c in self.columns)
+        return "table with columns " + ", ".join(
+            f"{c.name} {c.dtype}{list(c.shape) if c.shape else ''}" for c in self.columns
+        )
 
     def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[np.void], bool]:
         return np.zeros((0,), dtype=self.dtype), False
@@ -249,15 +267,18 @@ class TableField(_Field):
             detail = f"missing columns {missing}" if missing else ""
             detail += ("; " if missing and extra else "") + (f"unknown columns {extra}" if extra else "")
             raise self._error(self.describe(), f"a table with {detail}")
-        if tuple(n.lower() for n in names) == tuple(c.name.lower() for c in self.columns) and array.dtype == self.dtype:
+        if (
+            tuple(n.lower() for n in names) == tuple(c.name.lower() for c in self.columns)
+            and array.dtype == self.dtype
+        ):
             return array
         out = np.zeros(array.shape, dtype=self.dtype)
         for column in self.columns:
-            source = np.asarray(array[by_lower[column.name.lower()]])
+            source: NDArray[Any] = np.asarray(array[by_lower[column.name.lower()]])
             target_dtype = self.dtype[column.name].base
-            if not (np.can_cast(source.dtype, target_dtype, "same_kind") or source.dtype.kind == target_dtype.kind):
-                raise self._error(
-                    self.describe(), f"column {column.name!r} of dtype {source.dtype.name}"
-                )
+            if not (
+                np.can_cast(source.dtype, target_dtype, "same_kind") or source.dtype.kind == target_dtype.kind
+            ):
+                raise self._error(self.describe(), f"column {column.name!r} of dtype {source.dtype.name}")
             out[column.name] = source
         return out

@@ -7,7 +7,9 @@ keyword, so that a message read in a pipeline log points at the exact place to l
 from __future__ import annotations
 
 
-def describe_location(model: str | None, path: str, keyword: str | None = None, hdu: str | None = None) -> str:
+def describe_location(
+    model: str | None, path: str, keyword: str | None = None, hdu: str | None = None
+) -> str:
     """Return ``"ImageModel: meta.exposure.nframes (FITS NFRAMES in PRIMARY)"``-style text."""
     where = f"{model}: {path}" if model else path
     if keyword:
@@ -53,7 +55,8 @@ class ValidationError(ValueError):
         got: object,
     ) -> ValidationError:
         where = describe_location(model, path, keyword, hdu)
-        message = f"{where}: expected {expected}, got {got!r} ({type(got).__name__})"
+        shown = got if isinstance(got, str) and got.startswith("<") else f"{got!r} ({type(got).__name__})"
+        message = f"{where}: expected {expected}, got {shown}"
         return cls(message, model=model, path=path, keyword=keyword, hdu=hdu, expected=expected, got=got)
 
 

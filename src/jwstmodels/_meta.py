@@ -2,16 +2,18 @@
 
 Each generated class is a pydantic model whose fields are the schema's properties. This base adds what the
 validation policy asks for: an assignment is checked at once, a bad value raises a
-:class:`~jwstmodels.ValidationError` that names the model, the dotted path and the FITS keyword, and the node is
-left unchanged; an unknown attribute raises :class:`~jwstmodels.UnknownFieldError` instead of being created.
+:class:`~jwstmodels.ValidationError` that names the model, the dotted path and the FITS keyword, and the
+node is left unchanged; an unknown attribute raises :class:`~jwstmodels.UnknownFieldError` instead of
+being created.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import types
 import typing
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Union, cast, get_args, get_origin
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, PrivateAttr
@@ -78,8 +80,8 @@ class MetaNode(BaseModel):
         extra = info.json_schema_extra if info is not None else None
         if not isinstance(extra, dict):
             return None, None
-        keyword = extra.get("fits_keyword")
-        hdu = extra.get("fits_hdu", "PRIMARY")
+        keyword: object = cast(dict[str, object], extra).get("fits_keyword")
+        hdu: object = cast(dict[str, object], extra).get("fits_hdu", "PRIMARY")
         return (keyword if isinstance(keyword, str) else None, hdu if isinstance(hdu, str) else None)
 
     # -- the validation policy ----------------------------------------------------------------------
@@ -133,3 +135,38 @@ def describe_annotation(annotation: Any) -> str:
     if origin is typing.Annotated:
         return describe_annotation(get_args(annotation)[0])
     return getattr(annotation, "__name__", str(annotation))
+
+
+class KeywordLeaf(NamedTuple):
+    """A scalar field of a meta class that has a FITS keyword."""
+
+    names: tuple[str, ...]
+    """Attribute names below ``meta``: ``("exposure", "nframes")``."""
+    path: str
+    """Dotted path: ``meta.exposure.nframes``."""
+    keyword: str
+    hdu: str
+    title: str
+
+
+@functools.cache
+def keyword_leaves(meta_class: type[MetaNode]) -> tuple[KeywordLeaf, ...]:
+    """Every field of ``meta_class`` (recursively) that the schema maps to a FITS keyword, in schema order.
+
+    Derived once per class from the generated field declarations (``json_schema_extra``), not from YAML.
+    """
+    found: list[KeywordLeaf] = []
+
+    def walk(cls: type[MetaNode], names: tuple[str, ...]) -> None:
+        for name, info in cls.model_fields.items():
+            annotation = info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, MetaNode):
+                walk(annotation, (*names, name))
+                continue
+            keyword, hdu = cls.fits_location(name)
+            if keyword is not None:
+                path = ".".join(("meta", *names, name))
+                found.append(KeywordLeaf((*names, name), path, keyword, hdu or "PRIMARY", info.title or ""))
+
+    walk(meta_class, ())
+    return tuple(found)

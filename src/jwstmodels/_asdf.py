@@ -1,0 +1,138 @@
+"""ASDF: the model as an ASDF tree (``meta`` plus one ndarray per array or table), read with lazy blocks.
+
+asdf is imported on first use only: its first ``AsdfFile`` costs a second or more (plugin discovery), which
+FITS-only work must not pay.
+"""
+
+# pyright: reportPrivateUsage=false, reportUnknownMemberType=false, reportUnknownVariableType=false
+# pyright: reportUnknownArgumentType=false
+# (runtime module: it works on the internal state of models; it is also the typed boundary around
+# astropy/asdf, which ship partial or no annotations: what leaves this module is typed)
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from ._atomic import atomic_write
+from ._errors import FileFormatError
+from ._loading import Location, build_meta, warn_invalid
+
+if TYPE_CHECKING:
+    from ._base import DataModel
+    from ._meta import MetaNode
+
+# Keys asdf itself puts at the root of every tree.
+_ASDF_KEYS = {"asdf_library", "history"}
+
+
+def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
+    import asdf
+
+    try:
+        return asdf.open(cast(Any, source), lazy_load=True, memmap=False)
+    except Exception as exc:  # asdf raises many types (yaml, schema, value errors) for a bad file
+        raise FileFormatError(f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})") from None
+
+
+def read_asdf(model: DataModel[MetaNode], af: Any, filename: str) -> None:
+    """Fill ``model`` from an open AsdfFile: metadata now, array blocks when first touched."""
+    tree = cast(dict[str, Any], af.tree)
+    meta_tree = tree.get("meta", {})
+    if not isinstance(meta_tree, Mapping):
+        raise FileFormatError(f"{filename}: the ASDF tree's 'meta' is not a mapping")
+    extra = model._extra_tree
+
+    def on_invalid(loc: Location, value: object, expected: str) -> None:
+        warn_invalid(f"{filename}: meta.{'.'.join(loc)}", value, expected)
+        if not model._pass_invalid:
+            _put(extra, ("meta", *loc), value)
+
+    def on_unknown(loc: Location, value: object) -> None:
+        _put(extra, ("meta", *loc), value)
+
+    meta = build_meta(
+        type(model._meta),
+        cast(Mapping[str, object], meta_tree),
+        on_invalid=on_invalid,
+        on_unknown=on_unknown,
+        keep_invalid=model._pass_invalid,
+    )
+    meta._owner = type(model).__name__
+    model._meta = meta
+    for key, value in tree.items():
+        if key == "meta" or key in _ASDF_KEYS:
+            continue
+        if key in model._fields:
+            model._store.loaders[key] = _loader(tree, key)
+            shape = getattr(value, "shape", None)
+            if shape is not None:
+                model._store.shapes[key] = tuple(int(n) for n in shape)
+        elif key == "extra_fits" and isinstance(value, Mapping):
+            for hdu, cards in cast(Mapping[str, Any], value).items():
+                model.extra_fits[str(hdu)] = [(str(k), v, str(c)) for k, v, c in cards]
+        else:
+            extra[key] = value
+
+
+def _loader(tree: dict[str, Any], key: str) -> Any:
+    def load() -> Any:
+        return np.asarray(tree[key])
+
+    return load
+
+
+def _put(tree: dict[str, Any], loc: tuple[str, ...], value: object) -> None:
+    node = tree
+    for part in loc[:-1]:
+        node = node.setdefault(part, {})
+    node[loc[-1]] = value
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            _merge(base[key], cast(Mapping[str, Any], value))
+        elif key not in base:
+            base[key] = value
+    return base
+
+
+def _prune(tree: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty objects (unset metadata groups) from a dumped tree."""
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            value = _prune(cast(dict[str, Any], value))
+            if not value:
+                continue
+        out[key] = value
+    return out
+
+
+def build_tree(model: DataModel[MetaNode]) -> dict[str, Any]:
+    tree: dict[str, Any] = {"meta": _prune(model._meta.model_dump(exclude_none=True, warnings=False))}
+    for name, field in model._fields.items():
+        if name not in model._store.values and name not in model._store.loaders:
+            continue
+        value = getattr(model, name)
+        if name in model._store.defaulted and not np.any(value != field.default):
+            continue
+        tree[name] = np.asarray(value)
+    if model.extra_fits:
+        tree["extra_fits"] = {hdu: [list(card) for card in cards] for hdu, cards in model.extra_fits.items()}
+    return _merge(tree, model._extra_tree)
+
+
+def write_asdf(model: DataModel[MetaNode], path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
+    import asdf
+
+    af = asdf.AsdfFile(build_tree(model))
+    try:
+        return atomic_write(path, lambda tmp: af.write_to(tmp, *args, **kwargs))
+    finally:
+        af.close()

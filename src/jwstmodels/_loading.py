@@ -1,0 +1,112 @@
+"""Turning a nested dict read from a file (or given by a user) into a metadata tree, by the validation policy.
+
+- Values given by a user (a dict passed to a model) must fit: the first misfit raises ValidationError.
+- Values read from a file that do not fit warn with the file, the place and the value, and are handed to the
+  caller (FITS keeps the original card in ``extra_fits``) so that re-saving loses nothing; with
+  ``pass_invalid_values=True`` they are kept in place instead.
+- Keys the schema does not know are handed to the caller silently (they are not errors in a file).
+"""
+
+# pyright: reportPrivateUsage=false
+# (runtime module: it works on the internal state of models and metadata nodes)
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+import pydantic
+
+from ._errors import InvalidValueWarning
+from ._meta import MetaNode, describe_annotation
+
+Location = tuple[str, ...]
+
+OnInvalid = Callable[[Location, object, str], None]
+"""Called with (location below meta, value, expected-type text) for each value that was taken out."""
+
+
+def build_meta(
+    meta_class: type[MetaNode],
+    tree: Mapping[str, object],
+    *,
+    on_invalid: OnInvalid,
+    on_unknown: Callable[[Location, object], None],
+    keep_invalid: bool = False,
+) -> MetaNode:
+    """Validate ``tree`` into ``meta_class``, taking out what does not fit and reporting it."""
+    work = cast(dict[str, Any], _deep_copy(tree))
+    kept: list[tuple[Location, object]] = []
+    for _ in range(100):
+        try:
+            meta = meta_class.model_validate(work)
+            break
+        except pydantic.ValidationError as exc:
+            for error in exc.errors():
+                loc = tuple(str(part) for part in error["loc"])
+                value = _pop(work, loc)
+                if error["type"] == "extra_forbidden":
+                    on_unknown(loc, value)
+                    continue
+                on_invalid(loc, value, _expected(meta_class, loc))
+                if keep_invalid:
+                    kept.append((loc, value))
+    else:  # pragma: no cover - a tree that keeps failing after 100 rounds is a bug, not user input
+        raise RuntimeError("metadata did not settle after removing invalid values")
+    for loc, value in kept:
+        _force(meta, loc, value)
+    return meta
+
+
+def warn_invalid(where: str, value: object, expected: str) -> None:
+    """Warn about a value read from a file that does not fit its field (``where`` names file and place)."""
+    warnings.warn(
+        f"{where}: value {value!r} does not fit (expected {expected}); "
+        "it is kept so that saving loses nothing",
+        InvalidValueWarning,
+        stacklevel=4,
+    )
+
+
+def _expected(meta_class: type[MetaNode], loc: Location) -> str:
+    node = meta_class
+    for part in loc[:-1]:
+        info = node.model_fields.get(part)
+        annotation = info.annotation if info is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, MetaNode)):
+            return "an object"
+        node = annotation
+    info = node.model_fields.get(loc[-1])
+    return describe_annotation(info.annotation) if info is not None else "no such field"
+
+
+def _deep_copy(tree: Mapping[str, object]) -> dict[str, object]:
+    return {
+        key: _deep_copy(cast(Mapping[str, object], value)) if isinstance(value, Mapping) else value
+        for key, value in tree.items()
+    }
+
+
+def _pop(tree: dict[str, Any], loc: Location) -> object:
+    node: object = tree
+    for part in loc[:-1]:
+        node = cast(dict[str, object], node).get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict) and loc and loc[-1] in node:
+        return cast(dict[str, object], node).pop(loc[-1])
+    # The whole parent was wrong (e.g. a string where an object belongs): drop the parent.
+    if len(loc) > 1:
+        return _pop(tree, loc[:-1])
+    return None
+
+
+def _force(meta: MetaNode, loc: Location, value: object) -> None:
+    """Put a value in place without validating it (``pass_invalid_values=True``)."""
+    node: MetaNode = meta
+    for part in loc[:-1]:
+        child = node.__dict__.get(part)
+        if not isinstance(child, MetaNode):
+            return
+        node = child
+    if loc[-1] in type(node).model_fields:
+        vars(node)[loc[-1]] = value

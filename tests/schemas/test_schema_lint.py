@@ -1,0 +1,444 @@
+"""Lint the YAML schemas in ``schemas/`` and check their facts against the JWST reference schemas.
+
+Self-contained on purpose: the YAML loader and the ``allOf``/``$ref`` resolver below are small local copies,
+so these tests do not depend on ``codegen/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_DIR = ROOT / "schemas"
+MANIFEST = SCHEMA_DIR / "models.yaml"
+SCHEMA_FILES = sorted(SCHEMA_DIR.glob("*.schema.yaml"))
+
+HEADER_SCHEMA = "$schema: http://stsci.edu/schemas/asdf/asdf-schema-1.1.0"
+ID_PREFIX = "id: http://stsci.edu/schemas/jwstmodels/"
+FITS_KEYWORD_RE = re.compile(r"^[A-Z0-9_-]{1,8}$")
+SCALAR_TYPES = {"string", "integer", "number", "boolean"}
+ARRAY_DTYPES = {
+    "bool8",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+}
+
+# The metadata slice the first schema issue asks for: every file carries these.
+ISSUE_META_PATHS = {
+    "meta.date",
+    "meta.origin",
+    "meta.filename",
+    "meta.model_type",
+    "meta.telescope",
+    *(f"meta.instrument.{k}" for k in ("name", "detector", "channel", "filter", "pupil", "module")),
+    *(
+        f"meta.exposure.{k}"
+        for k in (
+            "type",
+            "nints",
+            "ngroups",
+            "nframes",
+            "groupgap",
+            "readpatt",
+            "start_time",
+            "end_time",
+            "exposure_time",
+            "integration_time",
+            "frame_time",
+            "group_time",
+        )
+    ),
+    *(f"meta.subarray.{k}" for k in ("name", "xstart", "ystart", "xsize", "ysize", "fastaxis", "slowaxis")),
+    *(
+        f"meta.observation.{k}"
+        for k in (
+            "date",
+            "time",
+            "program_number",
+            "observation_number",
+            "visit_number",
+            "visit_group",
+            "sequence_id",
+            "activity_id",
+            "exposure_number",
+        )
+    ),
+    *(f"meta.target.{k}" for k in ("proposer_name", "catalog_name", "ra", "dec")),
+}
+
+
+# --------------------------------------------------------------------------------------------------------
+# YAML loading
+
+
+class Yaml12SafeLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans: only true/false are booleans; ON/OFF/YES/NO stay strings."""
+
+
+Yaml12SafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+Yaml12SafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def load12(path: Path) -> Any:
+    with path.open(encoding="utf-8") as stream:
+        return yaml.load(stream, Loader=Yaml12SafeLoader)
+
+
+def load11(path: Path) -> Any:
+    """Load as the reference implementation does (PyYAML's YAML 1.1 SafeLoader)."""
+    with path.open(encoding="utf-8") as stream:
+        return yaml.safe_load(stream)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Tree helpers
+
+
+def walk(node: Any, pointer: str = "") -> Iterator[tuple[str, Any]]:
+    """Yield (JSON pointer, node) for every node of a YAML tree, not descending into table columns."""
+    yield pointer, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "datatype" and is_table(node):
+                continue
+            yield from walk(value, f"{pointer}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from walk(value, f"{pointer}/{index}")
+
+
+def split_ref(ref: str) -> tuple[str, str]:
+    """Split a ``$ref`` into (file name or "", pointer without leading '#/')."""
+    target, _, fragment = ref.partition("#")
+    name = target.rsplit("/", 1)[-1]
+    if name and not name.endswith(".yaml"):
+        name += ".yaml"
+    return name, fragment.lstrip("/")
+
+
+def follow_pointer(doc: Any, pointer: str) -> Any:
+    node = doc
+    for part in filter(None, pointer.split("/")):
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+def resolve(node: Any, directory: Path, doc: Any, loader: Any, cache: dict[str, Any]) -> Any:
+    """Return ``node`` with every resolvable ``$ref`` replaced by its (resolved) target.
+
+    Refs to files not present in ``directory`` (e.g. ASDF core schemas) are replaced by an empty object.
+    """
+    if isinstance(node, list):
+        return [resolve(item, directory, doc, loader, cache) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        name, pointer = split_ref(node["$ref"])
+        target_doc = doc
+        if name:
+            path = directory / name
+            if not path.is_file():
+                return {}
+            if name not in cache:
+                cache[name] = loader(path)
+            target_doc = cache[name]
+        target = follow_pointer(target_doc, pointer)
+        return resolve(target, directory, target_doc, loader, cache)
+    return {key: resolve(value, directory, doc, loader, cache) for key, value in node.items()}
+
+
+def is_table(node: Any) -> bool:
+    """A table: ``datatype`` is a list of column mappings (a column's ``[ascii, N]`` is not)."""
+    columns = node.get("datatype") if isinstance(node, dict) else None
+    return isinstance(columns, list) and all(isinstance(column, dict) for column in columns)
+
+
+def is_array(node: Any) -> bool:
+    return isinstance(node, dict) and isinstance(node.get("datatype"), str)
+
+
+def is_scalar(node: dict[str, Any]) -> bool:
+    return "fits_keyword" in node or node.get("type") in SCALAR_TYPES
+
+
+def enum_values(node: dict[str, Any]) -> set[Any] | None:
+    """Allowed values of a scalar; an ``anyOf`` of enums is flattened. None when unrestricted."""
+    values: set[Any] = set()
+    found = False
+    if "enum" in node:
+        values.update(node["enum"])
+        found = True
+    for option in node.get("anyOf", []):
+        if isinstance(option, dict) and "enum" in option:
+            values.update(option["enum"])
+            found = True
+    if not found:
+        return None
+    # The reference is read as YAML 1.1, which turns the unquoted ON/OFF into booleans.
+    return {{True: "ON", False: "OFF"}.get(v, v) if isinstance(v, bool) else v for v in values}
+
+
+def collect(node: Any, path: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
+    """Leaves of a resolved schema: dotted path -> leaf node, merging ``allOf`` branches."""
+    leaves: dict[str, dict[str, Any]] = {}
+    if not isinstance(node, dict):
+        return leaves
+    for branch in node.get("allOf", []):
+        for key, leaf in collect(branch, path).items():
+            leaves[key] = {**leaves.get(key, {}), **leaf}
+    for name, child in (node.get("properties") or {}).items():
+        child_path = (*path, name)
+        if not isinstance(child, dict):
+            continue
+        if is_table(child) or is_array(child) or is_scalar(child):
+            key = ".".join(child_path)
+            leaves[key] = {**leaves.get(key, {}), **child}
+        else:
+            for key, leaf in collect(child, child_path).items():
+                leaves[key] = {**leaves.get(key, {}), **leaf}
+    return leaves
+
+
+def model_schema(schema_file: str) -> Any:
+    path = SCHEMA_DIR / schema_file
+    doc = load12(path)
+    return resolve(doc, SCHEMA_DIR, doc, load12, {})
+
+
+def manifest() -> dict[str, dict[str, Any]]:
+    return load12(MANIFEST)
+
+
+MODELS = sorted(manifest()) if MANIFEST.is_file() else []
+
+
+def reference_schema_dir() -> Path:
+    stdatamodels = pytest.importorskip("stdatamodels")
+    return Path(stdatamodels.__file__).parent / "jwst" / "datamodels" / "schemas"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Per-file lint
+
+
+def test_schema_files_exist() -> None:
+    assert SCHEMA_FILES, f"no *.schema.yaml in {SCHEMA_DIR}"
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
+def test_header(path: Path) -> None:
+    stem = path.name.removesuffix(".schema.yaml")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[:4] == ["%YAML 1.1", "---", HEADER_SCHEMA, f"{ID_PREFIX}{stem}.schema"]
+    assert len(lines) > 4
+    assert re.fullmatch(r"title: \S.*", lines[4]), f"line 5 must be the title, got {lines[4]!r}"
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
+def test_whitespace(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert "\t" not in text, "tab character"
+    assert "\r" not in text, "carriage return"
+    assert text.endswith("\n"), "missing final newline"
+    assert not text.endswith("\n\n"), "more than one newline at end of file"
+    for number, line in enumerate(text.split("\n"), start=1):
+        assert line == line.rstrip(), f"trailing whitespace on line {number}"
+        indent = len(line) - len(line.lstrip(" "))
+        assert indent % 2 == 0, f"odd indentation on line {number}"
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
+def test_parses_as_yaml12(path: Path) -> None:
+    doc = load12(path)
+    assert isinstance(doc, dict)
+    assert doc["id"] == f"http://stsci.edu/schemas/jwstmodels/{path.name.removesuffix('.yaml')}"
+    assert isinstance(doc.get("title"), str) and doc["title"].strip()
+    assert "properties" in doc or "allOf" in doc
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
+def test_refs_resolve(path: Path) -> None:
+    doc = load12(path)
+    for pointer, node in walk(doc):
+        if not (isinstance(node, dict) and "$ref" in node):
+            continue
+        name, fragment = split_ref(node["$ref"])
+        target_doc = doc
+        if name:
+            target = SCHEMA_DIR / name
+            assert target.is_file(), f"{pointer}: $ref {node['$ref']!r} names no sibling file"
+            target_doc = load12(target)
+        try:
+            follow_pointer(target_doc, fragment)
+        except (KeyError, IndexError, ValueError, TypeError):
+            pytest.fail(f"{pointer}: $ref {node['$ref']!r} points nowhere")
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
+def test_arrays_and_tables(path: Path) -> None:
+    for pointer, node in walk(load12(path)):
+        if is_array(node):
+            assert node["datatype"] in ARRAY_DTYPES, f"{pointer}: unknown datatype {node['datatype']!r}"
+            assert isinstance(node.get("fits_hdu"), str), f"{pointer}: array without fits_hdu"
+            assert "ndim" in node or "max_ndim" in node, f"{pointer}: array without ndim/max_ndim"
+            for key in ("ndim", "max_ndim"):
+                if key in node:
+                    assert isinstance(node[key], int) and node[key] >= 1, f"{pointer}: bad {key}"
+            assert "default" in node, f"{pointer}: array without default fill value"
+        elif is_table(node):
+            assert isinstance(node.get("fits_hdu"), str), f"{pointer}: table without fits_hdu"
+            names = []
+            for column in node["datatype"]:
+                assert isinstance(column, dict), f"{pointer}: column is not a mapping"
+                assert isinstance(column.get("name"), str), f"{pointer}: column without name"
+                dtype = column.get("datatype")
+                ascii_column = isinstance(dtype, list) and len(dtype) == 2 and dtype[0] == "ascii"
+                valid = ascii_column and isinstance(dtype[1], int) and dtype[1] > 0
+                assert valid or (isinstance(dtype, str) and dtype in ARRAY_DTYPES), (
+                    f"{pointer}: column {column['name']!r} has bad datatype {dtype!r}"
+                )
+                names.append(column["name"])
+            assert len(names) == len(set(names)), f"{pointer}: duplicate column names"
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
+def test_every_property_has_title(path: Path) -> None:
+    for pointer, node in walk(load12(path)):
+        if isinstance(node, dict) and isinstance(node.get("properties"), dict):
+            for name, child in node["properties"].items():
+                assert isinstance(child, dict), f"{pointer}/properties/{name} is not a mapping"
+                if "$ref" in child:
+                    continue
+                title = child.get("title")
+                assert isinstance(title, str) and title.strip(), f"{pointer}/properties/{name}: no title"
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
+def test_scalar_leaves(path: Path) -> None:
+    for pointer, node in walk(load12(path)):
+        if not isinstance(node, dict) or "fits_keyword" not in node:
+            continue
+        keyword = node["fits_keyword"]
+        assert isinstance(keyword, str) and FITS_KEYWORD_RE.match(keyword), (
+            f"{pointer}: bad FITS keyword {keyword!r}"
+        )
+        assert node.get("type") in SCALAR_TYPES, f"{pointer}: keyword without a scalar type"
+        assert node.get("fits_hdu") != "PRIMARY", f"{pointer}: PRIMARY is the default, leave fits_hdu out"
+        values = node.get("enum")
+        if values is not None:
+            assert len(values) == len(set(values)), f"{pointer}: duplicate enum values"
+            assert all(isinstance(v, str) for v in values) or node["type"] != "string", (
+                f"{pointer}: non-string value in a string enum"
+            )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Per-model checks (models.yaml)
+
+
+def test_manifest() -> None:
+    models = manifest()
+    assert isinstance(models, dict) and models
+    for name, entry in models.items():
+        assert re.fullmatch(r"[A-Z][A-Za-z0-9]*Model", name), name
+        assert isinstance(entry, dict)
+        assert set(entry) <= {"schema", "title", "primary_array", "aliases"}, name
+        assert (SCHEMA_DIR / entry["schema"]).is_file(), f"{name}: {entry['schema']} does not exist"
+        assert isinstance(entry.get("title"), str) and entry["title"].strip(), f"{name}: no title"
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_model_keywords_and_hdus_unique(model: str) -> None:
+    entry = manifest()[model]
+    leaves = collect(model_schema(entry["schema"]))
+    keywords = Counter(
+        (leaf.get("fits_hdu", "PRIMARY"), leaf["fits_keyword"])
+        for leaf in leaves.values()
+        if "fits_keyword" in leaf
+    )
+    twice = [k for k, n in keywords.items() if n > 1]
+    assert not twice, f"FITS keyword used twice in one HDU: {twice}"
+    hdus = Counter(leaf["fits_hdu"] for leaf in leaves.values() if is_array(leaf) or is_table(leaf))
+    shared = [h for h, n in hdus.items() if n > 1]
+    assert not shared, f"HDU used by two arrays/tables: {shared}"
+    primary = entry.get("primary_array", "data")
+    assert primary in leaves and is_array(leaves[primary]), f"primary array {primary!r} missing"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Facts against the JWST reference implementation (stdatamodels)
+
+
+def reference_leaves(schema_file: str) -> dict[str, dict[str, Any]]:
+    directory = reference_schema_dir()
+    doc = load11(directory / schema_file)
+    return collect(resolve(doc, directory, doc, load11, {}))
+
+
+def test_core_covers_issue_slice() -> None:
+    leaves = collect(model_schema("core.schema.yaml"))
+    assert set(leaves) == ISSUE_META_PATHS
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_facts_match_reference(model: str) -> None:
+    schema_file = manifest()[model]["schema"]
+    ours = collect(model_schema(schema_file))
+    reference = reference_leaves(schema_file)
+    problems: list[str] = []
+    for path, leaf in sorted(ours.items()):
+        ref = reference.get(path)
+        if ref is None:
+            problems.append(f"{path}: not in the reference {schema_file}")
+            continue
+        if is_scalar(leaf):
+            for key, default in (("fits_keyword", None), ("fits_hdu", "PRIMARY"), ("type", None)):
+                if leaf.get(key, default) != ref.get(key, default):
+                    problems.append(f"{path}: {key} {leaf.get(key, default)!r} != {ref.get(key, default)!r}")
+            ours_enum, ref_enum = enum_values(leaf), enum_values(ref)
+            if ours_enum != ref_enum:
+                diff = (ours_enum or set()) ^ (ref_enum or set())
+                problems.append(f"{path}: enum differs ({ours_enum is None=}, {ref_enum is None=}): {diff}")
+        elif is_table(leaf):
+            if leaf["fits_hdu"] != ref.get("fits_hdu"):
+                problems.append(f"{path}: fits_hdu {leaf['fits_hdu']!r} != {ref.get('fits_hdu')!r}")
+            ours_columns = [(c["name"], c["datatype"], c.get("shape")) for c in leaf["datatype"]]
+            ref_columns = [(c["name"], c["datatype"], c.get("shape")) for c in ref.get("datatype", [])]
+            if ours_columns != ref_columns:
+                problems.append(f"{path}: columns {ours_columns} != {ref_columns}")
+        else:
+            for key in ("fits_hdu", "datatype", "default"):
+                if leaf.get(key) != ref.get(key):
+                    problems.append(f"{path}: {key} {leaf.get(key)!r} != {ref.get(key)!r}")
+            # Where the reference fixes the dimensionality, ours must agree; where it leaves it open,
+            # ours may pin it (the lint requires one of ndim/max_ndim).
+            for key in ("ndim", "max_ndim"):
+                if key in ref and leaf.get(key) != ref[key]:
+                    problems.append(f"{path}: {key} {leaf.get(key)!r} != {ref[key]!r}")
+    assert not problems, "\n".join(problems)
