@@ -210,7 +210,7 @@ class _ArrayText:
         if isinstance(value, np.ndarray):
             array = cast(NDArray[Any], value)
             return f"<{array.ndim}-D {array.dtype.name} array of shape {array.shape}>"
-        return f"<{self.value!r}>"
+        return f"<{value}>" if isinstance(value, str) else f"<{value!r}>"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,8 @@ def describe_location(
     where = f"{model}: {path}" if model else path
     if keyword:
         where += f" (FITS {keyword} in {hdu or 'PRIMARY'})"
+    elif hdu:
+        where += f" (FITS HDU {hdu})"
     return where
 
 

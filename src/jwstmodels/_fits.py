@@ -36,13 +36,20 @@ _SKIPPED_HDUS = {"ASDF"}
 
 
 def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HDUList:
-    """Open a FITS file lazily (memory-mapped), turning astropy's truncation warnings into a clear error."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", AstropyUserWarning)
+    """Open a FITS file lazily (memory-mapped where possible), turning a truncated or malformed file into a
+    clear FileFormatError instead of astropy warnings and a half-usable HDUList."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
-            hdul = fits.open(source, memmap=True, lazy_load_hdus=False)
-        except (OSError, AstropyUserWarning, ValueError, IndexError) as exc:
+            hdul = fits.open(source, memmap=None, lazy_load_hdus=False)
+        except (OSError, ValueError, IndexError, TypeError) as exc:
             raise FileFormatError(f"{filename}: not a readable FITS file ({exc})") from None
+    problems = [str(w.message) for w in caught if issubclass(w.category, AstropyUserWarning)]
+    if problems:
+        hdul.close()
+        raise FileFormatError(f"{filename}: not a readable FITS file ({'; '.join(problems)})")
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return hdul
 
 

@@ -88,7 +88,7 @@ def initialise(model: DataModel[MetaNode], init: object) -> None:
     elif isinstance(init, fits.HDUList):
         from ._fits import read_fits
 
-        source: object = init.filename()
+        source: object = cast(object, init.filename())
         name = source if isinstance(source, str) else "<HDUList>"
         read_fits(model, init, name)
         model.filename = name
