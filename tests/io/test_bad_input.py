@@ -53,7 +53,7 @@ def test_not_fits_nor_asdf(tmp_path: Path) -> None:
         jwstmodels.open(path)
     with pytest.raises(FileFormatError, match="is a directory"):
         jwstmodels.open(tmp_path)
-    with pytest.raises(FileNotFoundError, match="missing.fits"):
+    with pytest.raises(FileNotFoundError, match=r"missing\.fits"):
         jwstmodels.open(tmp_path / "missing.fits")
 
 
