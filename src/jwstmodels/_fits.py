@@ -183,7 +183,7 @@ def _set_card(header: fits.Header, keyword: str, value: object, title: str) -> N
     if isinstance(value, float) and not np.isfinite(value):
         return
     card = fits.Card(keyword, value)
-    room = 80 - len(card.image.rstrip()) - 3
+    room = 80 - max(len(card.image.rstrip()), 30) - 3  # values are padded to column 30 before a comment
     header[keyword] = (value, title[:room] if room > 0 and len(card.image) <= 80 else "")
 
 

@@ -1,0 +1,1 @@
+"""Code generator: YAML schemas -> statically typed pydantic classes (see docs/architecture.md)."""

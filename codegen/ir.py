@@ -1,0 +1,112 @@
+"""Intermediate representation: what the normalizer produces and the planner consumes.
+
+Every node is an immutable dataclass; ``ObjectNode.properties`` is a tuple of (name, node) pairs in schema
+order so that nodes compare and hash structurally (identical subtrees share one generated class).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ScalarType = Literal["string", "integer", "number", "boolean"]
+EnumValue = str | int | float | bool
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a node was defined: schema file name (relative to the schemas folder) and JSON pointer."""
+
+    file: str
+    pointer: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.pointer or '/'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    type: ScalarType
+    enum: tuple[EnumValue, ...] | None = None
+    title: str = ""
+    description: str = ""
+    fits_keyword: str | None = None
+    fits_hdu: str = "PRIMARY"
+    default: EnumValue | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Array:
+    datatype: str
+    ndim: int | None = None
+    max_ndim: int | None = None
+    fits_hdu: str = ""
+    default: int | float | None = None
+    title: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    dtype: str
+    shape: tuple[int, ...] = ()
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    columns: tuple[Column, ...]
+    fits_hdu: str = ""
+    title: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectNode:
+    properties: tuple[tuple[str, Node], ...] = ()
+    title: str = ""
+    description: str = ""
+    origin: str | None = field(default=None, compare=False)
+    """Schema file whose root this object is (for list items given as ``$ref: X.schema``)."""
+
+    @property
+    def props(self) -> dict[str, Node]:
+        return dict(self.properties)
+
+
+@dataclass(frozen=True, slots=True)
+class ListNode:
+    items: ObjectNode
+    title: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """A construct the generator cannot express; the planner skips it and reports ``reason``."""
+
+    reason: str
+    where: Location
+
+
+Node = Scalar | Array | Table | ObjectNode | ListNode | Unsupported
+
+#: Array datatypes the generator knows, with the numpy scalar type each becomes.
+NUMPY_TYPES: dict[str, str] = {
+    "bool": "np.bool_",
+    "bool8": "np.bool_",
+    "int8": "np.int8",
+    "int16": "np.int16",
+    "int32": "np.int32",
+    "int64": "np.int64",
+    "uint8": "np.uint8",
+    "uint16": "np.uint16",
+    "uint32": "np.uint32",
+    "uint64": "np.uint64",
+    "float16": "np.float16",
+    "float32": "np.float32",
+    "float64": "np.float64",
+    "complex64": "np.complex64",
+    "complex128": "np.complex128",
+}
