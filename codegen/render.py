@@ -306,9 +306,10 @@ def render(plan: Plan) -> dict[str, str]:
     exports: list[tuple[str, list[str]]] = [("meta", [c.name for c in plan.meta_classes])]
     for module, models in plan.modules.items():
         exports.append((module, [m.class_name for m in models]))
-    files["__init__.py"] = env.get_template("init.py.jinja2").render(
+    files["catalog.py"] = env.get_template("catalog.py.jinja2").render(
         header=header(plan, plan.all_sources),
         imports=[f"from .{module} import {', '.join(names)}" for module, names in exports if names],
         names=sorted(name for _, names in exports for name in names),
     )
+    files["__init__.py"] = env.get_template("init.py.jinja2").render(header=header(plan, plan.all_sources))
     return files

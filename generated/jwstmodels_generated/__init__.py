@@ -3,21 +3,12 @@
 # Do not edit: change the schema and run `make generate`.
 """Classes generated from the schemas; ``jwstmodels`` re-exports them."""
 
-from .cube import CubeModel
-from .image import ImageModel
-from .meta import Exposure, Instrument, Meta, Observation, Subarray, Target
-from .quad import QuadModel
-from .ramp import RampModel
+# The runtime is imported first, for its side effect: ``jwstmodels`` re-exports ``catalog``, whose classes
+# build on the runtime's base classes, so it must be complete before ``catalog`` starts loading.
+import jwstmodels  # noqa: F401  # pyright: ignore[reportUnusedImport]
 
-__all__ = [
-    "CubeModel",
-    "Exposure",
-    "ImageModel",
-    "Instrument",
-    "Meta",
-    "Observation",
-    "QuadModel",
-    "RampModel",
-    "Subarray",
-    "Target",
-]
+from . import catalog
+from .catalog import *  # noqa: F403
+
+__all__: list[str] = []
+__all__ += catalog.__all__

@@ -4,8 +4,8 @@
 class (``ImageModel``, ``RampModel``, ...) can also be built directly. See the README for a tour.
 """
 
-import jwstmodels_generated
-from jwstmodels_generated import *  # noqa: F403  (the generated catalogue; its __all__ lists the classes)
+import jwstmodels_generated.catalog as _catalog
+from jwstmodels_generated.catalog import *  # noqa: F403  (the generated classes; its __all__ lists them)
 
 from ._arrays import ArrayField, Column, TableField
 from ._base import DataModel
@@ -32,4 +32,4 @@ __all__ = [
     "ValidationErrors",
     "open",
 ]
-__all__ += jwstmodels_generated.__all__
+__all__ += _catalog.__all__

@@ -15,7 +15,7 @@ import difflib
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
 import pydantic
 from numpy.typing import ArrayLike
@@ -121,11 +121,13 @@ class DataModel(Generic[MetaT]):
         """Name of the array whose shape sizes the arrays created lazily (``data`` unless the schema says)."""
         return self.primary_array_name
 
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in DataModel.__slots__ or name in self._fields:
-            object.__setattr__(self, name, value)
-            return
-        raise self._unknown(name)
+    if not TYPE_CHECKING:
+        # Hidden from type checkers so that assigning to a misspelt attribute stays a static error.
+        def __setattr__(self, name: str, value: object) -> None:
+            if name in DataModel.__slots__ or name in self._fields:
+                object.__setattr__(self, name, value)
+                return
+            raise self._unknown(name)
 
     def _unknown(self, name: str) -> UnknownFieldError:
         choices = ["meta", *self._fields]

@@ -86,28 +86,31 @@ class MetaNode(BaseModel):
 
     # -- the validation policy ----------------------------------------------------------------------
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_"):
-            super().__setattr__(name, value)
-            return
-        fields = type(self).model_fields
-        if name not in fields:
-            raise self._unknown(name)
-        try:
-            super().__setattr__(name, value)
-        except pydantic.ValidationError:
-            keyword, hdu = self.fits_location(name)
-            raise ValidationError.for_field(
-                model=self.owner_name,
-                path=f"{self.dotted_path}.{name}",
-                keyword=keyword,
-                hdu=hdu,
-                expected=describe_annotation(fields[name].annotation),
-                got=value,
-            ) from None
-        if isinstance(value, MetaNode):
-            value._parent = self
-            value._name = name
+    if not TYPE_CHECKING:
+        # Hidden from type checkers (as pydantic hides its own) so that assigning to a misspelt name stays a
+        # static error; at run time it applies the validation policy.
+        def __setattr__(self, name: str, value: Any) -> None:
+            if name.startswith("_"):
+                super().__setattr__(name, value)
+                return
+            fields = type(self).model_fields
+            if name not in fields:
+                raise self._unknown(name)
+            try:
+                super().__setattr__(name, value)
+            except pydantic.ValidationError:
+                keyword, hdu = self.fits_location(name)
+                raise ValidationError.for_field(
+                    model=self.owner_name,
+                    path=f"{self.dotted_path}.{name}",
+                    keyword=keyword,
+                    hdu=hdu,
+                    expected=describe_annotation(fields[name].annotation),
+                    got=value,
+                ) from None
+            if isinstance(value, MetaNode):
+                value._parent = self
+                value._name = name
 
     def _unknown(self, name: str) -> UnknownFieldError:
         where = describe_location(self.owner_name, self.dotted_path)

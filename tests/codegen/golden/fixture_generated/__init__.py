@@ -3,43 +3,12 @@
 # schemas/fixslit.schema.yaml, schemas/models.yaml. Do not edit: change the schema and run `make generate`.
 """Classes generated from the schemas; ``jwstmodels`` re-exports them."""
 
-from .fixcube import FixCubeModel
-from .fiximage import FixImageModel
-from .fixmultislit import FixMultiSlitModel, FixMultiSlitSpectraItem
-from .fixramp import FixRampModel
-from .fixslit import FixSlitModel
-from .meta import (
-    Exposure,
-    FixCubeExposure,
-    FixCubeMeta,
-    FixImageMeta,
-    FixMultiSlitSpectraItemMeta,
-    Instrument,
-    Meta,
-    Observation,
-    Photometry,
-    RefFile,
-    RefFileCrds,
-    RefFileFlat,
-)
+# The runtime is imported first, for its side effect: ``jwstmodels`` re-exports ``catalog``, whose classes
+# build on the runtime's base classes, so it must be complete before ``catalog`` starts loading.
+import jwstmodels  # noqa: F401  # pyright: ignore[reportUnusedImport]
 
-__all__ = [
-    "Exposure",
-    "FixCubeExposure",
-    "FixCubeMeta",
-    "FixCubeModel",
-    "FixImageMeta",
-    "FixImageModel",
-    "FixMultiSlitModel",
-    "FixMultiSlitSpectraItem",
-    "FixMultiSlitSpectraItemMeta",
-    "FixRampModel",
-    "FixSlitModel",
-    "Instrument",
-    "Meta",
-    "Observation",
-    "Photometry",
-    "RefFile",
-    "RefFileCrds",
-    "RefFileFlat",
-]
+from . import catalog
+from .catalog import *  # noqa: F403
+
+__all__: list[str] = []
+__all__ += catalog.__all__

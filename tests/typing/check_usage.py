@@ -1,0 +1,130 @@
+# ruff: noqa: B018  (the expected-error lines in mistakes() are bare attribute reads)
+"""Typing contract (DESIGN section 7): the public API as users write it, checked by pyright and mypy.
+
+``tests/typing/test_typecheckers.py`` runs pyright (strict, project configuration) and mypy (strict) on this
+file and requires both to pass, and runs it under plain python.
+
+- ``assert_type(...)`` lines pin the types the checkers must infer.
+- ``mistakes()`` (never called) holds one mistake per line that both checkers must report. Every such line
+  carries both checkers' markers with the exact error code: ``# type: ignore[code]`` for mypy (pyright
+  disregards it: ``enableTypeIgnoreComments = false``) and ``# pyright: ignore[rule]`` for pyright (mypy
+  disregards it). Unnecessary ignores are errors in both (``warn_unused_ignores``,
+  ``reportUnnecessaryTypeIgnoreComment``), so a mistake that stops being reported fails the check.
+"""
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Literal, assert_type
+
+import numpy as np
+from numpy.typing import NDArray
+
+import jwstmodels
+from jwstmodels import ImageModel, RampModel
+
+InstrumentName = Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"]
+"""``meta.instrument.name``: the enum of ``INSTRUME`` in schemas/core.schema.yaml."""
+
+
+def image_metadata(m: ImageModel) -> None:
+    """Reading and writing metadata: scalars are ``T | None``, enums are ``Literal[...] | None``."""
+    assert_type(m.meta, jwstmodels.Meta)
+    assert_type(m.meta.exposure.nframes, int | None)
+    assert_type(m.meta.exposure.exposure_time, float | None)
+    assert_type(m.meta.observation.date, str | None)
+    assert_type(m.meta.target.ra, float | None)
+    assert_type(m.meta.instrument.name, InstrumentName | None)
+    assert_type(m.meta.model_type, str | None)
+
+    m.meta.exposure.nframes = 4
+    m.meta.exposure.exposure_time = 10.5
+    m.meta.observation.date = "2024-01-01"
+    m.meta.target.ra = 53.16
+    m.meta.instrument.name = "NIRCAM"
+    m.meta.instrument.name = None
+
+
+def narrowing(m: ImageModel) -> None:
+    """``None`` checks and enum comparisons narrow the way users expect."""
+    nframes = m.meta.exposure.nframes
+    if nframes is not None:
+        assert_type(nframes, int)
+    name = m.meta.instrument.name
+    if name == "NIRCAM":
+        assert_type(name, Literal["NIRCAM"])
+
+
+def image_arrays(m: ImageModel) -> None:
+    """Arrays are typed by the schema's ``datatype``."""
+    assert_type(m.data, NDArray[np.float32])
+    assert_type(m.dq, NDArray[np.uint32])
+    assert_type(m.err, NDArray[np.float32])
+    m.data = np.ones((3, 4), dtype=np.float32)
+    m.dq = np.zeros((3, 4), dtype=np.uint32)
+    m.data[0, 0] = 1.5
+
+
+def ramp_arrays(r: RampModel) -> None:
+    """Ramps: 4-D data, uint8 group DQ, and the GROUP table as a structured array."""
+    assert_type(r.meta, jwstmodels.Meta)
+    assert_type(r.meta.exposure.ngroups, int | None)
+    assert_type(r.data, NDArray[np.float32])
+    assert_type(r.pixeldq, NDArray[np.uint32])
+    assert_type(r.groupdq, NDArray[np.uint8])
+    assert_type(r.group, NDArray[np.void])
+
+
+def life_cycle(path: Path) -> None:
+    """Build, save, copy, flatten, open again: the model's class survives every step."""
+    m = ImageModel((3, 4))
+    assert_type(m, ImageModel)
+    image_metadata(m)
+    narrowing(m)
+    image_arrays(m)
+    m.meta.exposure.nframes = 4
+    m.meta.instrument.name = "NIRCAM"
+
+    copied = m.copy()
+    assert_type(copied, ImageModel)
+    flat = m.to_flat_dict()
+    assert_type(flat, dict[str, object])
+
+    written = m.save(path)
+    assert_type(written, Path)
+
+    opened = jwstmodels.open(path)
+    assert_type(opened, jwstmodels.DataModel[jwstmodels.Meta])
+    assert_type(opened.meta.exposure.nframes, int | None)
+    assert opened.meta.exposure.nframes == 4
+    opened.close()
+
+    with ImageModel(path) as m2:
+        assert_type(m2, ImageModel)
+        assert_type(m2.meta.instrument.name, InstrumentName | None)
+        assert m2.meta.instrument.name == "NIRCAM"
+
+    r = RampModel((2, 3, 4, 5))
+    assert_type(r, RampModel)
+    ramp_arrays(r)
+    assert r.groupdq.shape == (2, 3, 4, 5)
+
+
+def mistakes(m: ImageModel) -> None:
+    """Never called: every line is a mistake that both checkers must report with this error code."""
+    m.meta.exposre  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    m.meta.exposure.nframes = "four"  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
+    m.meta.instrument.name = "JWST"  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
+    m.dat  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    m.meta.exposure.nframs = 3  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+    m.dat = np.zeros((2, 2))  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        life_cycle(Path(tmp) / "image.fits")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

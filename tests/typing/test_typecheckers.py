@@ -1,0 +1,135 @@
+"""The typing contract: pyright (strict) and mypy (strict) accept ``check_usage.py``, and it runs.
+
+``check_usage.py`` asserts inferred types and marks each expected mistake with both checkers' error codes;
+unnecessary ignores are errors in both checkers, so the file passes only when every assertion holds and every
+mistake is reported with exactly its code. The negative controls fix every mistake in a copy of the file and
+require both checkers to fail on exactly those lines, which proves the markers are live (a checker that
+silently ignored them, or a configuration that lost ``enableTypeIgnoreComments = false`` /
+``warn_unused_ignores``, would let the contract rot unnoticed).
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, cast
+
+REPO = Path(__file__).absolute().parents[2]
+PYPROJECT = REPO / "pyproject.toml"
+SCRIPT = REPO / "tests" / "typing" / "check_usage.py"
+BIN = Path(sys.executable).parent  # the tools of the environment running the tests (not resolved: a venv)
+
+MARKER = re.compile(r"  # type: ignore\[[a-z-]+(, [a-z-]+)*\]  # pyright: ignore\[\w+(, \w+)*\]$")
+"""Both checkers' markers ending a line: every such line of check_usage.py is an expected mistake."""
+
+FIXES = {
+    "m.meta.exposre  #": "m.meta.exposure  #",
+    'm.meta.exposure.nframes = "four"  #': "m.meta.exposure.nframes = 4  #",
+    'm.meta.instrument.name = "JWST"  #': 'm.meta.instrument.name = "MIRI"  #',
+    "m.dat  #": "m.data  #",
+    "m.meta.exposure.nframs = 3  #": "m.meta.exposure.nframes = 3  #",
+    "m.dat = np.zeros((2, 2))  #": "m.data = np.zeros((2, 2))  #",
+}
+"""For each expected mistake in check_usage.py: its text and the corrected text (the markers stay)."""
+
+
+def _tool(name: str) -> str:
+    path = BIN / name
+    assert path.is_file(), f"{name} is not installed next to {sys.executable} (pip install -e '.[dev]')"
+    return str(path)
+
+
+def _run(args: list[str], cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYRIGHT_PYTHON_IGNORE_WARNINGS": "1", "NO_COLOR": "1"}
+    env.pop("MYPYPATH", None)
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def _shown(result: subprocess.CompletedProcess[str]) -> str:
+    command = " ".join(map(str, result.args))
+    return (
+        f"$ {command}\nexit code {result.returncode}\n"
+        f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+    )
+
+
+def _pyright(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return _run([_tool("pyright"), "-p", str(PYPROJECT), *options, str(path)])
+
+
+def _mypy(path: Path) -> subprocess.CompletedProcess[str]:
+    return _run(
+        [
+            _tool("mypy"),
+            "--config-file",
+            str(PYPROJECT),
+            "--python-executable",
+            sys.executable,
+            "--no-error-summary",
+            "--hide-error-context",
+            "--no-pretty",
+            str(path),
+        ]
+    )
+
+
+def _fixed_copy(tmp_path: Path) -> tuple[Path, set[int]]:
+    """check_usage.py with every expected mistake corrected, and the (1-based) numbers of those lines."""
+    lines = SCRIPT.read_text(encoding="utf-8").splitlines(keepends=True)
+    marked = {number for number, line in enumerate(lines, 1) if MARKER.search(line.rstrip("\n"))}
+    fixed: set[int] = set()
+    for mistake, correction in FIXES.items():
+        hits = [number for number, line in enumerate(lines, 1) if mistake in line]
+        assert len(hits) == 1, f"{mistake!r} should occur on exactly one line of {SCRIPT.name}, found {hits}"
+        number = hits[0]
+        assert number in marked, f"line {number} ({mistake!r}) lacks the markers of both checkers"
+        lines[number - 1] = lines[number - 1].replace(mistake, correction)
+        fixed.add(number)
+    assert fixed == marked, (
+        f"lines {sorted(marked - fixed)} of {SCRIPT.name} are marked as mistakes but FIXES has no correction "
+        "for them; add one so the negative control covers every marker"
+    )
+    copy = tmp_path / SCRIPT.name
+    copy.write_text("".join(lines), encoding="utf-8")
+    return copy, fixed
+
+
+def test_pyright_strict_accepts_check_usage() -> None:
+    result = _pyright(SCRIPT)
+    assert result.returncode == 0, _shown(result)
+
+
+def test_mypy_strict_accepts_check_usage() -> None:
+    result = _mypy(SCRIPT)
+    assert result.returncode == 0, _shown(result)
+
+
+def test_check_usage_runs_under_python(tmp_path: Path) -> None:
+    result = _run([sys.executable, "-W", "error", str(SCRIPT)], cwd=tmp_path)
+    assert result.returncode == 0, _shown(result)
+
+
+def test_pyright_fails_when_an_expected_error_disappears(tmp_path: Path) -> None:
+    copy, fixed = _fixed_copy(tmp_path)
+    result = _pyright(copy, "--outputjson")
+    assert result.returncode != 0, "pyright accepted stale ignore markers\n" + _shown(result)
+    report = cast(dict[str, Any], json.loads(result.stdout))
+    diagnostics = cast(list[dict[str, Any]], report["generalDiagnostics"])
+    errors = [d for d in diagnostics if d["severity"] == "error"]
+    found = {(int(d["range"]["start"]["line"]) + 1, str(d.get("rule"))) for d in errors}
+    unexpected = {(line, rule) for line, rule in found if rule != "reportUnnecessaryTypeIgnoreComment"}
+    assert not unexpected, f"errors other than unnecessary ignores: {sorted(unexpected)}\n" + _shown(result)
+    assert {line for line, _ in found} == fixed, _shown(result)
+
+
+def test_mypy_fails_when_an_expected_error_disappears(tmp_path: Path) -> None:
+    copy, fixed = _fixed_copy(tmp_path)
+    result = _mypy(copy)
+    assert result.returncode != 0, "mypy accepted stale ignore markers\n" + _shown(result)
+    errors = re.findall(r"^.*?:(\d+): error: (.*)$", result.stdout, flags=re.MULTILINE)
+    unused = {int(line) for line, message in errors if message.endswith("[unused-ignore]")}
+    others = [(line, message) for line, message in errors if not message.endswith("[unused-ignore]")]
+    assert not others, f"errors other than unused ignores: {others}\n" + _shown(result)
+    assert unused == fixed, _shown(result)
