@@ -16,6 +16,7 @@ from ._errors import (
     ValidationError,
     ValidationErrors,
 )
+from ._lists import ListField
 from ._meta import MetaNode
 from ._open import open_model as open
 
@@ -25,6 +26,7 @@ __all__ = [
     "DataModel",
     "FileFormatError",
     "InvalidValueWarning",
+    "ListField",
     "MetaNode",
     "TableField",
     "UnknownFieldError",

@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike
 
 from ._arrays import ArrayStore, _Field
 from ._errors import UnknownFieldError, ValidationError, ValidationErrors
+from ._lists import ListField
 from ._meta import MetaNode, describe_annotation
 
 MetaT = TypeVar("MetaT", bound=MetaNode, covariant=True)
@@ -44,11 +45,15 @@ class DataModel(Generic[MetaT]):
     meta_class: ClassVar[type[MetaNode]]
     schema_name: ClassVar[str] = ""
     primary_array_name: ClassVar[str] = "data"
+    required_meta: ClassVar[tuple[str, ...]] = ()
+    """Dotted metadata paths that must be set for ``validate()`` to pass (reference-file bookkeeping)."""
     _fields: ClassVar[dict[str, _Field]] = {}
+    _list_fields: ClassVar[dict[str, ListField[Any]]] = {}
 
     __slots__ = (
         "_close_hooks",
         "_extra_tree",
+        "_lists",
         "_meta",
         "_pass_invalid",
         "_shape",
@@ -60,11 +65,15 @@ class DataModel(Generic[MetaT]):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         found: dict[str, _Field] = {}
+        lists: dict[str, ListField[Any]] = {}
         for klass in reversed(cls.__mro__):
             for name, value in vars(klass).items():
                 if isinstance(value, _Field):
                     found[name] = value
+                elif isinstance(value, ListField):
+                    lists[name] = cast(ListField[Any], value)
         cls._fields = found
+        cls._list_fields = lists
 
     def __init__(
         self,
@@ -84,6 +93,8 @@ class DataModel(Generic[MetaT]):
         self.filename: str | None = None
         """The file this model was read from, if any."""
         self._extra_tree: dict[str, Any] = {}
+        self._lists: dict[str, list[Any]] = {}
+        """Values of the list fields (``slits``, ``spec``, ...)."""
         """Parts of an ASDF tree the schema does not describe, written back on save."""
 
         from ._open import initialise
@@ -124,7 +135,7 @@ class DataModel(Generic[MetaT]):
     if not TYPE_CHECKING:
         # Hidden from type checkers so that assigning to a misspelt attribute stays a static error.
         def __setattr__(self, name: str, value: object) -> None:
-            if name in DataModel.__slots__ or name in self._fields:
+            if name in DataModel.__slots__ or name in self._fields or name in self._list_fields:
                 object.__setattr__(self, name, value)
                 return
             raise self._unknown(name)

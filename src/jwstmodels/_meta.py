@@ -140,25 +140,37 @@ def describe_annotation(annotation: Any) -> str:
     return getattr(annotation, "__name__", str(annotation))
 
 
-class KeywordLeaf(NamedTuple):
-    """A scalar field of a meta class that has a FITS keyword."""
+class ScalarLeaf(NamedTuple):
+    """A scalar field of a meta class: where it is in the tree and, if it has one, in a FITS file."""
 
     names: tuple[str, ...]
     """Attribute names below ``meta``: ``("exposure", "nframes")``."""
     path: str
     """Dotted path: ``meta.exposure.nframes``."""
+    keyword: str | None
+    hdu: str
+    title: str
+    annotation: Any
+
+
+class KeywordLeaf(NamedTuple):
+    """A scalar field of a meta class that has a FITS keyword."""
+
+    names: tuple[str, ...]
+    path: str
     keyword: str
     hdu: str
     title: str
 
 
 @functools.cache
-def keyword_leaves(meta_class: type[MetaNode]) -> tuple[KeywordLeaf, ...]:
-    """Every field of ``meta_class`` (recursively) that the schema maps to a FITS keyword, in schema order.
+def scalar_leaves(meta_class: type[MetaNode]) -> tuple[ScalarLeaf, ...]:
+    """Every scalar field of ``meta_class`` (recursively), in schema order.
 
-    Derived once per class from the generated field declarations (``json_schema_extra``), not from YAML.
+    Derived once per class from the generated field declarations (title, ``json_schema_extra``), not from
+    YAML.
     """
-    found: list[KeywordLeaf] = []
+    found: list[ScalarLeaf] = []
 
     def walk(cls: type[MetaNode], names: tuple[str, ...]) -> None:
         for name, info in cls.model_fields.items():
@@ -167,9 +179,20 @@ def keyword_leaves(meta_class: type[MetaNode]) -> tuple[KeywordLeaf, ...]:
                 walk(annotation, (*names, name))
                 continue
             keyword, hdu = cls.fits_location(name)
-            if keyword is not None:
-                path = ".".join(("meta", *names, name))
-                found.append(KeywordLeaf((*names, name), path, keyword, hdu or "PRIMARY", info.title or ""))
+            path = ".".join(("meta", *names, name))
+            found.append(
+                ScalarLeaf((*names, name), path, keyword, hdu or "PRIMARY", info.title or "", annotation)
+            )
 
     walk(meta_class, ())
     return tuple(found)
+
+
+@functools.cache
+def keyword_leaves(meta_class: type[MetaNode]) -> tuple[KeywordLeaf, ...]:
+    """Every field of ``meta_class`` (recursively) that the schema maps to a FITS keyword, in schema order."""
+    return tuple(
+        KeywordLeaf(leaf.names, leaf.path, leaf.keyword, leaf.hdu, leaf.title)
+        for leaf in scalar_leaves(meta_class)
+        if leaf.keyword is not None
+    )
