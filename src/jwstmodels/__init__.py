@@ -18,6 +18,7 @@ from ._errors import (
 )
 from ._lists import ListField
 from ._meta import MetaNode
+from ._metadata import read_metadata
 from ._open import open_model as open
 
 __all__ = [
@@ -33,5 +34,6 @@ __all__ = [
     "ValidationError",
     "ValidationErrors",
     "open",
+    "read_metadata",
 ]
 __all__ += _catalog.__all__

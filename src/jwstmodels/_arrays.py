@@ -82,6 +82,12 @@ class _Field:
             model=self.owner_name, path=self.name, keyword=None, hdu=self.hdu, expected=expected, got=str(got)
         )
 
+    def file_error(self, where: str, found: str) -> ValidationError:
+        """The error for a file whose HDU cannot fill this field (``where`` names the file and HDU)."""
+        error = self._error(self.describe(), f"<{found}>")
+        error.args = (f"{where}: {error}",)
+        return error
+
     def _load(self, obj: ArrayOwner) -> NDArray[Any]:
         store = obj._arrays
         value = store.values.get(self.name)
@@ -106,6 +112,9 @@ class _Field:
         store.defaulted.discard(self.name)
 
     def coerce(self, value: object) -> NDArray[Any]:
+        raise NotImplementedError
+
+    def describe(self) -> str:
         raise NotImplementedError
 
     def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[Any], bool]:

@@ -12,6 +12,7 @@ FITS-only work must not pay.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from ._atomic import atomic_write
-from ._errors import FileFormatError
+from ._errors import FileFormatError, InvalidValueWarning
 from ._loading import Location, build_meta, warn_invalid
 
 if TYPE_CHECKING:
@@ -32,11 +33,29 @@ _ASDF_KEYS = {"asdf_library", "history"}
 
 def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
     import asdf
+    import asdf.exceptions
 
-    try:
-        return asdf.open(cast(Any, source), lazy_load=True, memmap=False)
-    except Exception as exc:  # asdf raises many types (yaml, schema, value errors) for a bad file
-        raise FileFormatError(f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})") from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            af = asdf.open(cast(Any, source), lazy_load=True, memmap=False)
+        except Exception as exc:  # asdf raises many types (yaml, schema, value errors) for a bad file
+            raise FileFormatError(
+                f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
+            ) from None
+        try:
+            _ = af.tree  # converts the tagged tree: unknown tags warn here
+        except Exception as exc:
+            af.close()
+            raise FileFormatError(
+                f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
+            ) from None
+    for w in caught:
+        if issubclass(w.category, asdf.exceptions.AsdfWarning):  # e.g. a tag no installed extension knows
+            warnings.warn(f"{filename}: {w.message}", InvalidValueWarning, stacklevel=3)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return af
 
 
 def read_asdf(model: DataModel[MetaNode], af: Any, filename: str) -> None:
@@ -94,6 +113,7 @@ def _put(tree: dict[str, Any], loc: tuple[str, ...], value: object) -> None:
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Add ``extra`` into ``base`` where ``base`` has nothing (``base`` wins)."""
     for key, value in extra.items():
         if isinstance(value, Mapping) and isinstance(base.get(key), dict):
             _merge(base[key], cast(Mapping[str, Any], value))
@@ -114,8 +134,15 @@ def _prune(tree: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def build_tree(model: DataModel[MetaNode]) -> dict[str, Any]:
+def metadata_tree(model: DataModel[MetaNode]) -> dict[str, Any]:
+    """The tree without arrays: the set metadata plus what a file held that the schema does not describe."""
     tree: dict[str, Any] = {"meta": _prune(model._meta.model_dump(exclude_none=True, warnings=False))}
+    return _merge(tree, model._extra_tree)
+
+
+def build_tree(model: DataModel[MetaNode]) -> dict[str, Any]:
+    """The whole ASDF tree of a model: metadata, arrays and tables, extra_fits."""
+    tree = metadata_tree(model)
     for name, field in model._fields.items():
         if name not in model._store.values and name not in model._store.loaders:
             continue
@@ -125,7 +152,7 @@ def build_tree(model: DataModel[MetaNode]) -> dict[str, Any]:
         tree[name] = np.asarray(value)
     if model.extra_fits:
         tree["extra_fits"] = {hdu: [list(card) for card in cards] for hdu, cards in model.extra_fits.items()}
-    return _merge(tree, model._extra_tree)
+    return tree
 
 
 def write_asdf(model: DataModel[MetaNode], path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:

@@ -52,6 +52,7 @@ class DataModel(Generic[MetaT]):
 
     __slots__ = (
         "_close_hooks",
+        "_extra_hdus",
         "_extra_tree",
         "_lists",
         "_meta",
@@ -93,6 +94,8 @@ class DataModel(Generic[MetaT]):
         self.filename: str | None = None
         """The file this model was read from, if any."""
         self._extra_tree: dict[str, Any] = {}
+        self._extra_hdus: list[Any] = []
+        """FITS HDUs the schema does not describe (astropy HDU objects), written back on FITS save."""
         self._lists: dict[str, list[Any]] = {}
         """Values of the list fields (``slits``, ``spec``, ...)."""
         """Parts of an ASDF tree the schema does not describe, written back on save."""

@@ -17,9 +17,9 @@ import numpy as np
 from astropy.io import fits
 from astropy.utils.exceptions import AstropyUserWarning
 
-from ._arrays import ArrayField, TableField
+from ._arrays import ArrayField, TableField, _Field
 from ._atomic import atomic_write
-from ._errors import FileFormatError
+from ._errors import FileFormatError, InvalidValueWarning
 from ._loading import Location, build_meta, warn_invalid
 from ._meta import MetaNode, keyword_leaves
 
@@ -31,8 +31,10 @@ _STRUCTURAL = re.compile(
     r"^(SIMPLE|BITPIX|NAXIS\d*|EXTEND|XTENSION|PCOUNT|GCOUNT|EXTNAME|EXTVER|BZERO|BSCALE|TFIELDS|THEAP|"
     r"CHECKSUM|DATASUM|T(TYPE|FORM|UNIT|DIM|NULL|SCAL|ZERO|DISP)\d+)$"
 )
-# HDUs the reference implementation adds; read by their own issue, not kept as extra HDUs.
-_SKIPPED_HDUS = {"ASDF"}
+# astropy warns, rather than fails, on a damaged file; these words in a warning mean the file cannot be used.
+_FATAL_WORDS = ("truncated", "corrupted")
+# Keys asdf puts at the root of every tree, and the reference's hash of the FITS headers.
+_ASDF_BOOKKEEPING = {"asdf_library", "history", "_fits_hash"}
 
 
 def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HDUList:
@@ -44,42 +46,70 @@ def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HD
             hdul = fits.open(source, memmap=None, lazy_load_hdus=False)
         except (OSError, ValueError, IndexError, TypeError) as exc:
             raise FileFormatError(f"{filename}: not a readable FITS file ({exc})") from None
-    problems = [str(w.message) for w in caught if issubclass(w.category, AstropyUserWarning)]
-    if problems:
+    fatal = [str(w.message) for w in caught if any(word in str(w.message) for word in _FATAL_WORDS)]
+    try:
+        if fatal:
+            raise FileFormatError(f"{filename}: not a readable FITS file ({'; '.join(fatal)})")
+        for w in caught:
+            if issubclass(w.category, AstropyUserWarning):  # e.g. non-ASCII header bytes, replaced by "?"
+                warnings.warn(f"{filename}: {w.message}", InvalidValueWarning, stacklevel=3)
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    except BaseException:
         hdul.close()
-        raise FileFormatError(f"{filename}: not a readable FITS file ({'; '.join(problems)})")
-    for w in caught:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        raise
     return hdul
 
 
 def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> None:
-    """Fill ``model`` from ``hdul``: metadata now, arrays when first touched."""
-    hdus = _hdus_by_name(hdul)
+    """Fill ``model`` from ``hdul``: metadata now, arrays when first touched.
+
+    Headers are authoritative for every field that has a FITS keyword; the ``ASDF`` extension, when the file
+    has one, supplies the rest (fields without a keyword) and whatever our schema does not describe, which is
+    kept to be written back.
+    """
+    hdus, extension, extra_hdus = _split_hdus(hdul, model)
     meta_class = type(model._meta)
     tree: dict[str, Any] = {}
+    if extension is not None:
+        from ._asdf_in_fits import read_tree
+
+        stored = read_tree(extension, filename)
+        tree = _as_dict(stored.pop("meta", {}))
+        for key, value in stored.items():
+            if key not in _ASDF_BOOKKEEPING and key not in model._fields and key not in model._list_fields:
+                model._extra_tree[key] = value
     where: dict[Location, tuple[str, str, str]] = {}
     for leaf in keyword_leaves(meta_class):
         hdu = hdus.get(leaf.hdu)
         if hdu is None or leaf.keyword not in hdu.header:
+            _drop(tree, leaf.names)  # the header is authoritative: a keyword removed there is gone
             continue
         value = hdu.header[leaf.keyword]
         if isinstance(value, fits.card.Undefined):
+            _drop(tree, leaf.names)
             continue
         node = tree
         for name in leaf.names[:-1]:
-            node = node.setdefault(name, {})
+            child = node.get(name)
+            node = node.setdefault(name, {}) if not isinstance(child, dict) else cast(dict[str, Any], child)
         node[leaf.names[-1]] = value
         where[leaf.names] = (leaf.hdu, leaf.keyword, hdu.header.comments[leaf.keyword])
 
     def on_invalid(loc: Location, value: object, expected: str) -> None:
+        path = "meta." + ".".join(loc)
+        if loc not in where:
+            warn_invalid(f"{filename}: ASDF extension, {path}", value, expected)
+            if not model._pass_invalid:
+                _put(model._extra_tree, ("meta", *loc), value)
+            return
         hdu_name, keyword, comment = where[loc]
-        warn_invalid(f"{filename}: HDU {hdu_name}, keyword {keyword} (meta.{'.'.join(loc)})", value, expected)
+        warn_invalid(f"{filename}: HDU {hdu_name}, keyword {keyword} ({path})", value, expected)
         if not model._pass_invalid:
             model.extra_fits.setdefault(hdu_name, []).append((keyword, _card_value(value), comment))
 
-    def on_unknown(loc: Location, value: object) -> None:  # header-built trees hold only known paths
-        raise AssertionError(f"unexpected key {loc}")
+    def on_unknown(loc: Location, value: object) -> None:
+        _put(model._extra_tree, ("meta", *loc), value)
 
     meta = build_meta(
         meta_class, tree, on_invalid=on_invalid, on_unknown=on_unknown, keep_invalid=model._pass_invalid
@@ -94,15 +124,53 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
             if not keyword or _STRUCTURAL.match(keyword) or (name, keyword) in known:
                 continue
             model.extra_fits.setdefault(name, []).append((keyword, _card_value(card.value), card.comment))
+    model._extra_hdus = extra_hdus
 
     for attr, field in model._fields.items():
         hdu = hdus.get(field.hdu)
         if hdu is None or (isinstance(field, ArrayField) and hdu.header.get("NAXIS", 0) == 0):
             continue
+        _check_hdu(field, hdu, f"{filename}: HDU {field.hdu}")
         model._store.loaders[attr] = _loader(hdu)
         if isinstance(field, ArrayField):
             naxis = int(hdu.header.get("NAXIS", 0))
             model._store.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
+
+
+_BITPIX = {8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -64: "float64"}
+_UNSIGNED = {16: ("uint16", 2**15), 32: ("uint32", 2**31), 64: ("uint64", 2**63)}
+
+
+def _check_hdu(field: _Field, hdu: Any, where: str) -> None:
+    """Refuse, from the header alone, an HDU whose kind, dimensionality or dtype the field cannot hold."""
+    header = hdu.header
+    if not isinstance(field, ArrayField):
+        if isinstance(field, TableField) and not isinstance(hdu, fits.BinTableHDU):
+            raise field.file_error(where, f"a {type(hdu).__name__}")
+        return
+    if not isinstance(hdu, fits.ImageHDU | fits.PrimaryHDU | fits.CompImageHDU):
+        raise field.file_error(where, f"a {type(hdu).__name__}")
+    naxis = int(header.get("NAXIS", 0))
+    dtype = _stored_dtype(header)
+    wrong_ndim = (field.ndim is not None and naxis != field.ndim) or (
+        field.max_ndim is not None and naxis > field.max_ndim
+    )
+    fits_dtype = np.can_cast(dtype, field.dtype, "same_kind") or (
+        dtype.kind in "iu" and field.dtype.kind in "iu"
+    )
+    if wrong_ndim or not fits_dtype:
+        raise field.file_error(where, f"a {naxis}-D {dtype.name} array")
+
+
+def _stored_dtype(header: Any) -> np.dtype[Any]:
+    """The dtype astropy will give an image HDU's data, from BITPIX, BZERO and BSCALE."""
+    bitpix = int(header.get("BITPIX", -32))
+    bzero, bscale = header.get("BZERO", 0), header.get("BSCALE", 1)
+    if bscale == 1 and bitpix in _UNSIGNED and bzero == _UNSIGNED[bitpix][1]:
+        return np.dtype(_UNSIGNED[bitpix][0])
+    if bscale != 1 or bzero != 0:
+        return np.dtype("float64")
+    return np.dtype(_BITPIX.get(bitpix, "float64"))
 
 
 def _loader(hdu: Any) -> Any:
@@ -112,14 +180,50 @@ def _loader(hdu: Any) -> Any:
     return load
 
 
-def _hdus_by_name(hdul: fits.HDUList) -> dict[str, Any]:
+def _split_hdus(hdul: fits.HDUList, model: DataModel[MetaNode]) -> tuple[dict[str, Any], Any, list[Any]]:
+    """(HDUs the schema names, by name; the ASDF extension or None; every other HDU, in file order)."""
+    named = {field.hdu for field in model._fields.values()}
+    named |= {leaf.hdu for leaf in keyword_leaves(type(model._meta))}
     hdus: dict[str, Any] = {"PRIMARY": hdul[0]}
+    extension: Any = None
+    extra: list[Any] = []
     for hdu in cast(list[Any], hdul[1:]):
         name = str(hdu.name).upper()
-        if name in _SKIPPED_HDUS or name in hdus:
-            continue
-        hdus[name] = hdu
-    return hdus
+        if name == _asdf_extension_name() and extension is None:
+            extension = hdu
+        elif name in named and name not in hdus:
+            hdus[name] = hdu
+        else:
+            extra.append(hdu)
+    return hdus, extension, extra
+
+
+def _asdf_extension_name() -> str:
+    from ._asdf_in_fits import EXTENSION_NAME
+
+    return EXTENSION_NAME
+
+
+def _as_dict(value: object) -> dict[str, Any]:
+    return dict(cast(dict[str, Any], value)) if isinstance(value, dict) else {}
+
+
+def _drop(tree: dict[str, Any], names: tuple[str, ...]) -> None:
+    node: object = tree
+    for name in names[:-1]:
+        node = node.get(name) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(names[-1], None)
+
+
+def _put(tree: dict[str, Any], loc: tuple[str, ...], value: object) -> None:
+    node = tree
+    for part in loc[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = cast(dict[str, Any], child)
+    node[loc[-1]] = value
 
 
 def _card_value(value: object) -> str | int | float | bool | None:
@@ -134,7 +238,11 @@ def _card_value(value: object) -> str | int | float | bool | None:
 
 
 def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
-    """The HDUs of ``model``: primary header, then one HDU per array or table that holds data."""
+    """The HDUs of ``model``: primary header, one HDU per array or table that holds data, the HDUs the schema
+    does not describe (as read), and the ``ASDF`` extension with the metadata tree."""
+    from ._asdf import metadata_tree
+    from ._asdf_in_fits import build_hdu
+
     primary = fits.PrimaryHDU()
     hdus: dict[str, Any] = {"PRIMARY": primary}
     for name, field in model._fields.items():
@@ -144,7 +252,7 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
         if name in model._store.defaulted and not np.any(value != field.default):
             continue  # created lazily and never changed: reopening recreates it
         if isinstance(field, TableField):
-            hdus[field.hdu] = fits.BinTableHDU(data=np.asarray(value), name=field.hdu)
+            hdus[field.hdu] = _table_hdu(field, np.asarray(value))
         else:
             hdus[field.hdu] = fits.ImageHDU(data=np.asarray(value), name=field.hdu)
 
@@ -162,7 +270,15 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
         target = header(hdu_name)
         for keyword, value, comment in cards:
             _append_card(target, (keyword, value, comment))
-    return fits.HDUList(list(hdus.values()))
+    return fits.HDUList([*hdus.values(), *model._extra_hdus, build_hdu(metadata_tree(model))])
+
+
+def _table_hdu(field: TableField, data: Any) -> fits.BinTableHDU:
+    hdu = fits.BinTableHDU(data=data, name=field.hdu)
+    for index, column in enumerate(field.columns, start=1):
+        if column.unit:
+            hdu.header[f"TUNIT{index}"] = column.unit
+    return hdu
 
 
 def write_fits(model: DataModel[MetaNode], path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:

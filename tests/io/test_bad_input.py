@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -111,3 +112,36 @@ def test_fallback_class_by_dimensionality_without_datamodl(tmp_path: Path) -> No
     with jwstmodels.open(path) as m:
         assert type(m) is jwstmodels.CubeModel
         assert m.data.shape == (2, 3, 4)
+
+
+def test_asdf_with_an_unknown_tag_warns_and_keeps_the_content(tmp_path: Path) -> None:
+    import asdf
+    import asdf.tagged
+    import asdf.util
+
+    path = tmp_path / "unknown.asdf"
+    thing = asdf.tagged.TaggedDict({"a": 1}, "tag:example.org/unknown-1.0.0")
+    tree = {"meta": {"model_type": "ImageModel", "exposure": {"nframes": 2}}, "thing": thing}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # asdf itself warns that it does not know the tag it writes
+        asdf.AsdfFile(tree).write_to(path)
+    message = r"unknown\.asdf: tag:example.org/unknown-1.0.0 is not recognized"
+    with pytest.warns(InvalidValueWarning, match=message):
+        model = jwstmodels.open(path)
+    with model:
+        assert model.meta.exposure.nframes == 2
+        out = model.save(tmp_path / "again.asdf")
+    again = asdf.util.load_yaml(out, tagged=True)  # the YAML alone: the tag survived the round trip
+    assert again["thing"]["a"] == 1
+    assert again["thing"]._tag == "tag:example.org/unknown-1.0.0"
+
+
+def test_non_ascii_header_warns_and_opens(tmp_path: Path) -> None:
+    path = write_image(tmp_path / "accent.fits", OBSERVER="Rene")
+    raw = bytearray(path.read_bytes())
+    at = raw.index(b"Rene") + 1
+    raw[at] = 0xE9  # "é" in latin-1: not allowed in a FITS header
+    path.write_bytes(bytes(raw))
+    warning = pytest.warns(InvalidValueWarning, match=r"accent\.fits: non-ASCII characters")
+    with warning, jwstmodels.open(path) as m:
+        assert m.extra_fits["PRIMARY"][-1][:2] == ("OBSERVER", "R?ne")

@@ -1,0 +1,21 @@
+"""``jwstmodels.read_metadata``: the typed metadata of a file, without reading its arrays."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from ._open import open_model
+
+if TYPE_CHECKING:
+    from jwstmodels_generated.meta import Meta
+
+
+def read_metadata(path: str | os.PathLike[str]) -> Meta:
+    """Read the metadata of a FITS or ASDF file: headers (and the ASDF extension), never array data.
+
+    The class of the returned tree is the one the file's model uses (``DATAMODL``), so fields a model adds to
+    the shared ``Meta`` are there too. The file is closed before this returns.
+    """
+    with open_model(path) as model:
+        return model.meta
