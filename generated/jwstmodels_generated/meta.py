@@ -9,6 +9,533 @@ from pydantic import Field
 from jwstmodels._meta import MetaNode
 
 
+class Asn(MetaNode):
+    """Association the exposure belongs to"""
+
+    pool_name: str | None = Field(
+        default=None,
+        title="Association pool the exposure was grouped from",
+        json_schema_extra={"fits_keyword": "ASNPOOL", "fits_hdu": "PRIMARY"},
+    )
+    """Association pool the exposure was grouped from
+
+    FITS keyword: ASNPOOL (PRIMARY)"""
+
+    table_name: str | None = Field(
+        default=None,
+        title="Association table that listed the exposure",
+        json_schema_extra={"fits_keyword": "ASNTABLE", "fits_hdu": "PRIMARY"},
+    )
+    """Association table that listed the exposure
+
+    FITS keyword: ASNTABLE (PRIMARY)"""
+
+    exptype: str | None = Field(
+        default=None, title="Role of the exposure within its association (science, background, ...)"
+    )
+    """Role of the exposure within its association (science, background, ...)"""
+
+
+class Program(MetaNode):
+    """Proposal (program) details"""
+
+    title: str | None = Field(
+        default=None,
+        title="Title of the proposal",
+        json_schema_extra={"fits_keyword": "TITLE", "fits_hdu": "PRIMARY"},
+    )
+    """Title of the proposal
+
+    FITS keyword: TITLE (PRIMARY)"""
+
+    pi_name: str | None = Field(
+        default=None,
+        title="Name of the principal investigator",
+        json_schema_extra={"fits_keyword": "PI_NAME", "fits_hdu": "PRIMARY"},
+    )
+    """Name of the principal investigator
+
+    FITS keyword: PI_NAME (PRIMARY)"""
+
+    category: str | None = Field(
+        default=None,
+        title="Proposal category (GO, GTO, DD, ...)",
+        json_schema_extra={"fits_keyword": "CATEGORY", "fits_hdu": "PRIMARY"},
+    )
+    """Proposal category (GO, GTO, DD, ...)
+
+    FITS keyword: CATEGORY (PRIMARY)"""
+
+    sub_category: str | None = Field(
+        default=None,
+        title="Proposal sub-category",
+        json_schema_extra={"fits_keyword": "SUBCAT", "fits_hdu": "PRIMARY"},
+    )
+    """Proposal sub-category
+
+    FITS keyword: SUBCAT (PRIMARY)"""
+
+    science_category: str | None = Field(
+        default=None,
+        title="Science category assigned by the time allocation committee",
+        json_schema_extra={"fits_keyword": "SCICAT", "fits_hdu": "PRIMARY"},
+    )
+    """Science category assigned by the time allocation committee
+
+    FITS keyword: SCICAT (PRIMARY)"""
+
+    continuation_id: int | None = Field(
+        default=None,
+        title="Identifier of the earlier program this one continues",
+        json_schema_extra={"fits_keyword": "CONT_ID", "fits_hdu": "PRIMARY"},
+    )
+    """Identifier of the earlier program this one continues
+
+    FITS keyword: CONT_ID (PRIMARY)"""
+
+
+class Observation(MetaNode):
+    """Identifiers of the observation and exposure"""
+
+    date: str | None = Field(
+        default=None,
+        title="[yyyy-mm-dd] UTC date when the exposure began",
+        json_schema_extra={"fits_keyword": "DATE-OBS", "fits_hdu": "PRIMARY"},
+    )
+    """[yyyy-mm-dd] UTC date when the exposure began
+
+    FITS keyword: DATE-OBS (PRIMARY)"""
+
+    time: str | None = Field(
+        default=None,
+        title="[hh:mm:ss.sss] UTC time when the exposure began",
+        json_schema_extra={"fits_keyword": "TIME-OBS", "fits_hdu": "PRIMARY"},
+    )
+    """[hh:mm:ss.sss] UTC time when the exposure began
+
+    FITS keyword: TIME-OBS (PRIMARY)"""
+
+    date_beg: str | None = Field(
+        default=None,
+        title="UTC date and time when the exposure began (ISO 8601)",
+        json_schema_extra={"fits_keyword": "DATE-BEG", "fits_hdu": "PRIMARY"},
+    )
+    """UTC date and time when the exposure began (ISO 8601)
+
+    FITS keyword: DATE-BEG (PRIMARY)"""
+
+    date_end: str | None = Field(
+        default=None,
+        title="UTC date and time when the exposure ended (ISO 8601)",
+        json_schema_extra={"fits_keyword": "DATE-END", "fits_hdu": "PRIMARY"},
+    )
+    """UTC date and time when the exposure ended (ISO 8601)
+
+    FITS keyword: DATE-END (PRIMARY)"""
+
+    obs_id: str | None = Field(
+        default=None,
+        title="Machine-readable identifier of the observation",
+        json_schema_extra={"fits_keyword": "OBS_ID", "fits_hdu": "PRIMARY"},
+    )
+    """Machine-readable identifier of the observation
+
+    FITS keyword: OBS_ID (PRIMARY)"""
+
+    visit_id: str | None = Field(
+        default=None,
+        title="Visit identifier built from program, observation and visit numbers",
+        json_schema_extra={"fits_keyword": "VISIT_ID", "fits_hdu": "PRIMARY"},
+    )
+    """Visit identifier built from program, observation and visit numbers
+
+    FITS keyword: VISIT_ID (PRIMARY)"""
+
+    program_number: str | None = Field(
+        default=None,
+        title="Proposal (program) identifier",
+        json_schema_extra={"fits_keyword": "PROGRAM", "fits_hdu": "PRIMARY"},
+    )
+    """Proposal (program) identifier
+
+    FITS keyword: PROGRAM (PRIMARY)"""
+
+    observation_number: str | None = Field(
+        default=None,
+        title="Observation number within the program",
+        json_schema_extra={"fits_keyword": "OBSERVTN", "fits_hdu": "PRIMARY"},
+    )
+    """Observation number within the program
+
+    FITS keyword: OBSERVTN (PRIMARY)"""
+
+    visit_number: str | None = Field(
+        default=None,
+        title="Visit number within the observation",
+        json_schema_extra={"fits_keyword": "VISIT", "fits_hdu": "PRIMARY"},
+    )
+    """Visit number within the observation
+
+    FITS keyword: VISIT (PRIMARY)"""
+
+    visit_group: str | None = Field(
+        default=None,
+        title="Visit group within the observation",
+        json_schema_extra={"fits_keyword": "VISITGRP", "fits_hdu": "PRIMARY"},
+    )
+    """Visit group within the observation
+
+    FITS keyword: VISITGRP (PRIMARY)"""
+
+    sequence_id: str | None = Field(
+        default=None,
+        title="Identifier of the parallel sequence",
+        json_schema_extra={"fits_keyword": "SEQ_ID", "fits_hdu": "PRIMARY"},
+    )
+    """Identifier of the parallel sequence
+
+    FITS keyword: SEQ_ID (PRIMARY)"""
+
+    activity_id: str | None = Field(
+        default=None,
+        title="Identifier of the activity within the visit",
+        json_schema_extra={"fits_keyword": "ACT_ID", "fits_hdu": "PRIMARY"},
+    )
+    """Identifier of the activity within the visit
+
+    FITS keyword: ACT_ID (PRIMARY)"""
+
+    exposure_number: str | None = Field(
+        default=None,
+        title="Number of the exposure request",
+        json_schema_extra={"fits_keyword": "EXPOSURE", "fits_hdu": "PRIMARY"},
+    )
+    """Number of the exposure request
+
+    FITS keyword: EXPOSURE (PRIMARY)"""
+
+    bkgdtarg: bool | None = Field(
+        default=None,
+        title="Whether the exposure observes a background target",
+        json_schema_extra={"fits_keyword": "BKGDTARG", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the exposure observes a background target
+
+    FITS keyword: BKGDTARG (PRIMARY)"""
+
+    template: str | None = Field(
+        default=None,
+        title="APT observation template used",
+        json_schema_extra={"fits_keyword": "TEMPLATE", "fits_hdu": "PRIMARY"},
+    )
+    """APT observation template used
+
+    FITS keyword: TEMPLATE (PRIMARY)"""
+
+    observation_label: str | None = Field(
+        default=None,
+        title="Label the proposer gave the observation",
+        json_schema_extra={"fits_keyword": "OBSLABEL", "fits_hdu": "PRIMARY"},
+    )
+    """Label the proposer gave the observation
+
+    FITS keyword: OBSLABEL (PRIMARY)"""
+
+    observation_folder: str | None = Field(
+        default=None,
+        title="APT folder that holds the observation",
+        json_schema_extra={"fits_keyword": "OBSFOLDR", "fits_hdu": "PRIMARY"},
+    )
+    """APT folder that holds the observation
+
+    FITS keyword: OBSFOLDR (PRIMARY)"""
+
+
+class Visit(MetaNode):
+    """Visit scheduling and status"""
+
+    engineering_quality: Literal["OK", "SUSPECT"] | None = Field(
+        default=None,
+        title="Quality flag of the engineering data used",
+        json_schema_extra={"fits_keyword": "ENG_QUAL", "fits_hdu": "PRIMARY"},
+    )
+    """Quality flag of the engineering data used
+
+    FITS keyword: ENG_QUAL (PRIMARY)"""
+
+    engdb_pointing_quality: (
+        Literal[
+            "CALCULATED",
+            "CALCULATED_COARSE_TR_202107",
+            "CALCULATED_COARSE_TR_202111",
+            "CALCULATED_FULL",
+            "CALCULATED_FULLVA",
+            "CALCULATED_GSCMD",
+            "CALCULATED_GSCMD_V3PAGS",
+            "CALCULATED_ORIGINAL",
+            "CALCULATED_TRACK_TR_202107",
+            "CALCULATED_TRACK_TR_202111",
+            "CALCULATED_TR_202105",
+            "CALCULATED_TR_202105_VA",
+            "PLANNED",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="How the pointing was derived from engineering telemetry",
+        json_schema_extra={"fits_keyword": "ENGQLPTG", "fits_hdu": "PRIMARY"},
+    )
+    """How the pointing was derived from engineering telemetry
+
+    FITS keyword: ENGQLPTG (PRIMARY)"""
+
+    type: (
+        Literal[
+            "PARALLEL_DARK_CALIBRATION",
+            "PARALLEL_EXTERNAL_CALIBRATION",
+            "PARALLEL_PURE",
+            "PARALLEL_SLEW_CALIBRATION",
+            "PRIME_STATION_KEEPING",
+            "PRIME_TARGETED_FIXED",
+            "PRIME_TARGETED_MOVING",
+            "PRIME_UNTARGETED",
+            "PRIME_WFSC_ROUTINE",
+            "PRIME_WFSC_SENSING_CONTROL",
+            "PRIME_WFSC_SENSING_ONLY",
+            "PRIOR_MOMENTUM_UNLOAD",
+            "GENERIC",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="Kind of visit (prime, parallel, calibration, ...)",
+        json_schema_extra={"fits_keyword": "VISITYPE", "fits_hdu": "PRIMARY"},
+    )
+    """Kind of visit (prime, parallel, calibration, ...)
+
+    FITS keyword: VISITYPE (PRIMARY)"""
+
+    start_time: str | None = Field(
+        default=None,
+        title="UTC time at which the visit began",
+        json_schema_extra={"fits_keyword": "VSTSTART", "fits_hdu": "PRIMARY"},
+    )
+    """UTC time at which the visit began
+
+    FITS keyword: VSTSTART (PRIMARY)"""
+
+    status: str | None = Field(
+        default=None,
+        title="Execution status of the visit",
+        json_schema_extra={"fits_keyword": "VISITSTA", "fits_hdu": "PRIMARY"},
+    )
+    """Execution status of the visit
+
+    FITS keyword: VISITSTA (PRIMARY)"""
+
+    total_exposures: int | None = Field(
+        default=None,
+        title="Number of exposures planned in the visit",
+        json_schema_extra={"fits_keyword": "NEXPOSUR", "fits_hdu": "PRIMARY"},
+    )
+    """Number of exposures planned in the visit
+
+    FITS keyword: NEXPOSUR (PRIMARY)"""
+
+    internal_target: bool | None = Field(
+        default=None,
+        title="Whether any exposure of the visit looks at an internal source",
+        json_schema_extra={"fits_keyword": "INTARGET", "fits_hdu": "PRIMARY"},
+    )
+    """Whether any exposure of the visit looks at an internal source
+
+    FITS keyword: INTARGET (PRIMARY)"""
+
+    too_visit: bool | None = Field(
+        default=None,
+        title="Whether the visit was scheduled as a target of opportunity",
+        json_schema_extra={"fits_keyword": "TARGOOPP", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the visit was scheduled as a target of opportunity
+
+    FITS keyword: TARGOOPP (PRIMARY)"""
+
+    tsovisit: bool | None = Field(
+        default=None,
+        title="Whether the visit is a time-series observation",
+        json_schema_extra={"fits_keyword": "TSOVISIT", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the visit is a time-series observation
+
+    FITS keyword: TSOVISIT (PRIMARY)"""
+
+    exp_only: bool | None = Field(
+        default=None,
+        title="Whether the visit used exposure-only commanding, without instrument setup",
+        json_schema_extra={"fits_keyword": "EXP_ONLY", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the visit used exposure-only commanding, without instrument setup
+
+    FITS keyword: EXP_ONLY (PRIMARY)"""
+
+    crowded_field: bool | None = Field(
+        default=None,
+        title="Whether the guider worked in a crowded field",
+        json_schema_extra={"fits_keyword": "CROWDFLD", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the guider worked in a crowded field
+
+    FITS keyword: CROWDFLD (PRIMARY)"""
+
+
+class Target(MetaNode):
+    """Observed target"""
+
+    proposer_name: str | None = Field(
+        default=None,
+        title="Target name given in the proposal",
+        json_schema_extra={"fits_keyword": "TARGPROP", "fits_hdu": "PRIMARY"},
+    )
+    """Target name given in the proposal
+
+    FITS keyword: TARGPROP (PRIMARY)"""
+
+    catalog_name: str | None = Field(
+        default=None,
+        title="Target name from a standard catalog",
+        json_schema_extra={"fits_keyword": "TARGNAME", "fits_hdu": "PRIMARY"},
+    )
+    """Target name from a standard catalog
+
+    FITS keyword: TARGNAME (PRIMARY)"""
+
+    type: str | None = Field(
+        default=None,
+        title="Kind of target: fixed, moving or generic",
+        json_schema_extra={"fits_keyword": "TARGTYPE", "fits_hdu": "PRIMARY"},
+    )
+    """Kind of target: fixed, moving or generic
+
+    FITS keyword: TARGTYPE (PRIMARY)"""
+
+    category: str | None = Field(
+        default=None,
+        title="Target category chosen in APT",
+        json_schema_extra={"fits_keyword": "TARGCAT", "fits_hdu": "PRIMARY"},
+    )
+    """Target category chosen in APT
+
+    FITS keyword: TARGCAT (PRIMARY)"""
+
+    description: str | None = Field(
+        default=None,
+        title="Target description entered in APT",
+        json_schema_extra={"fits_keyword": "TARGDESC", "fits_hdu": "PRIMARY"},
+    )
+    """Target description entered in APT
+
+    FITS keyword: TARGDESC (PRIMARY)"""
+
+    ra: float | None = Field(
+        default=None,
+        title="[deg] Right ascension of the target at the exposure midpoint",
+        json_schema_extra={"fits_keyword": "TARG_RA", "fits_hdu": "PRIMARY"},
+    )
+    """[deg] Right ascension of the target at the exposure midpoint
+
+    FITS keyword: TARG_RA (PRIMARY)"""
+
+    dec: float | None = Field(
+        default=None,
+        title="[deg] Declination of the target at the exposure midpoint",
+        json_schema_extra={"fits_keyword": "TARG_DEC", "fits_hdu": "PRIMARY"},
+    )
+    """[deg] Declination of the target at the exposure midpoint
+
+    FITS keyword: TARG_DEC (PRIMARY)"""
+
+    ra_uncertainty: float | None = Field(
+        default=None,
+        title="[arcsec] Uncertainty of the target right ascension",
+        json_schema_extra={"fits_keyword": "TARGURA", "fits_hdu": "PRIMARY"},
+    )
+    """[arcsec] Uncertainty of the target right ascension
+
+    FITS keyword: TARGURA (PRIMARY)"""
+
+    dec_uncertainty: float | None = Field(
+        default=None,
+        title="[arcsec] Uncertainty of the target declination",
+        json_schema_extra={"fits_keyword": "TARGUDEC", "fits_hdu": "PRIMARY"},
+    )
+    """[arcsec] Uncertainty of the target declination
+
+    FITS keyword: TARGUDEC (PRIMARY)"""
+
+    proper_motion_ra: float | None = Field(
+        default=None,
+        title="[arcsec/yr] Proper motion of the target in right ascension",
+        json_schema_extra={"fits_keyword": "MU_RA", "fits_hdu": "PRIMARY"},
+    )
+    """[arcsec/yr] Proper motion of the target in right ascension
+
+    FITS keyword: MU_RA (PRIMARY)"""
+
+    proper_motion_dec: float | None = Field(
+        default=None,
+        title="[arcsec/yr] Proper motion of the target in declination",
+        json_schema_extra={"fits_keyword": "MU_DEC", "fits_hdu": "PRIMARY"},
+    )
+    """[arcsec/yr] Proper motion of the target in declination
+
+    FITS keyword: MU_DEC (PRIMARY)"""
+
+    proper_motion_epoch: str | None = Field(
+        default=None,
+        title="Epoch (UT) at which the proper motion applies",
+        json_schema_extra={"fits_keyword": "MU_EPOCH", "fits_hdu": "PRIMARY"},
+    )
+    """Epoch (UT) at which the proper motion applies
+
+    FITS keyword: MU_EPOCH (PRIMARY)"""
+
+    proposer_ra: float | None = Field(
+        default=None,
+        title="[deg] Target right ascension given in the proposal",
+        json_schema_extra={"fits_keyword": "PROP_RA", "fits_hdu": "PRIMARY"},
+    )
+    """[deg] Target right ascension given in the proposal
+
+    FITS keyword: PROP_RA (PRIMARY)"""
+
+    proposer_dec: float | None = Field(
+        default=None,
+        title="[deg] Target declination given in the proposal",
+        json_schema_extra={"fits_keyword": "PROP_DEC", "fits_hdu": "PRIMARY"},
+    )
+    """[deg] Target declination given in the proposal
+
+    FITS keyword: PROP_DEC (PRIMARY)"""
+
+    source_type_apt: Literal["EXTENDED", "POINT", "UNKNOWN"] | None = Field(
+        default=None,
+        title="Source extent declared in APT",
+        json_schema_extra={"fits_keyword": "SRCTYAPT", "fits_hdu": "PRIMARY"},
+    )
+    """Source extent declared in APT
+
+    FITS keyword: SRCTYAPT (PRIMARY)"""
+
+    source_type: Literal["EXTENDED", "POINT", "UNKNOWN"] | None = Field(
+        default=None,
+        title="Source extent assumed by the calibration",
+        json_schema_extra={"fits_keyword": "SRCTYPE", "fits_hdu": "SCI"},
+    )
+    """Source extent assumed by the calibration
+
+    FITS keyword: SRCTYPE (SCI)"""
+
+
 class Instrument(MetaNode):
     """Science instrument setup"""
 
@@ -54,6 +581,15 @@ class Instrument(MetaNode):
     """Detector (sensor chip assembly) that took the data
 
     FITS keyword: DETECTOR (PRIMARY)"""
+
+    module: Literal["A", "B", "MULTIPLE"] | None = Field(
+        default=None,
+        title="NIRCam module (A, B, or both)",
+        json_schema_extra={"fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
+    )
+    """NIRCam module (A, B, or both)
+
+    FITS keyword: MODULE (PRIMARY)"""
 
     channel: (
         Literal["1", "2", "3", "4", "12", "34", "123", "234", "1234", "LONG", "SHORT", "ANY", "N/A"] | None
@@ -134,6 +670,26 @@ class Instrument(MetaNode):
 
     FITS keyword: FILTER (PRIMARY)"""
 
+    filter_wheel_offset: float | None = Field(
+        default=None,
+        title="Filter wheel offset from its commanded position (measured minus commanded)",
+        json_schema_extra={"fits_keyword": "FWPOSOFF", "fits_hdu": "PRIMARY"},
+    )
+    """Filter wheel offset from its commanded position (measured minus commanded)
+
+    FITS keyword: FWPOSOFF (PRIMARY)"""
+
+    filter_wheel_tolerance: Literal["outside calibration tolerance", "within commanded tolerance"] | None = (
+        Field(
+            default=None,
+            title="Whether the filter wheel sat within its calibration tolerance",
+            json_schema_extra={"fits_keyword": "FWPOSTOL", "fits_hdu": "PRIMARY"},
+        )
+    )
+    """Whether the filter wheel sat within its calibration tolerance
+
+    FITS keyword: FWPOSTOL (PRIMARY)"""
+
     pupil: (
         Literal[
             "ANY",
@@ -178,18 +734,489 @@ class Instrument(MetaNode):
 
     FITS keyword: PUPIL (PRIMARY)"""
 
-    module: Literal["A", "B", "MULTIPLE"] | None = Field(
+    pupil_imaging_lens: bool | None = Field(
         default=None,
-        title="NIRCam module (A, B, or both)",
-        json_schema_extra={"fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
+        title="Whether the pupil imaging lens was in the beam",
+        json_schema_extra={"fits_keyword": "PILIN", "fits_hdu": "PRIMARY"},
     )
-    """NIRCam module (A, B, or both)
+    """Whether the pupil imaging lens was in the beam
 
-    FITS keyword: MODULE (PRIMARY)"""
+    FITS keyword: PILIN (PRIMARY)"""
+
+    pupil_wheel_offset: float | None = Field(
+        default=None,
+        title="Pupil wheel offset from its commanded position (measured minus commanded)",
+        json_schema_extra={"fits_keyword": "PWPOSOFF", "fits_hdu": "PRIMARY"},
+    )
+    """Pupil wheel offset from its commanded position (measured minus commanded)
+
+    FITS keyword: PWPOSOFF (PRIMARY)"""
+
+    pupil_wheel_tolerance: Literal["outside calibration tolerance", "within commanded tolerance"] | None = (
+        Field(
+            default=None,
+            title="Whether the pupil wheel sat within its calibration tolerance",
+            json_schema_extra={"fits_keyword": "PWPOSTOL", "fits_hdu": "PRIMARY"},
+        )
+    )
+    """Whether the pupil wheel sat within its calibration tolerance
+
+    FITS keyword: PWPOSTOL (PRIMARY)"""
+
+    grating: (
+        Literal[
+            "G140H",
+            "G140M",
+            "G235H",
+            "G235M",
+            "G395H",
+            "G395M",
+            "MIRROR",
+            "PRISM",
+            "ANY",
+            "N/A",
+            "MULTIPLE",
+            "UNKNOWN",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="NIRSpec grating wheel element in the beam",
+        json_schema_extra={"fits_keyword": "GRATING", "fits_hdu": "PRIMARY"},
+    )
+    """NIRSpec grating wheel element in the beam
+
+    FITS keyword: GRATING (PRIMARY)"""
+
+    band: (
+        Literal[
+            "LONG",
+            "LONG-MEDIUM",
+            "LONG-SHORT",
+            "MEDIUM",
+            "MEDIUM-LONG",
+            "MEDIUM-SHORT",
+            "SHORT",
+            "SHORT-LONG",
+            "SHORT-MEDIUM",
+            "ANY",
+            "N/A",
+            "MULTIPLE",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="MIRI MRS wavelength band (grating setting)",
+        json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
+    )
+    """MIRI MRS wavelength band (grating setting)
+
+    FITS keyword: BAND (PRIMARY)"""
+
+    fixed_slit: Literal["S200A1", "S200A2", "S200B1", "S400A1", "S1600A1", "NONE"] | None = Field(
+        default=None,
+        title="NIRSpec fixed slit used",
+        json_schema_extra={"fits_keyword": "FXD_SLIT", "fits_hdu": "PRIMARY"},
+    )
+    """NIRSpec fixed slit used
+
+    FITS keyword: FXD_SLIT (PRIMARY)"""
+
+    focus_position: float | None = Field(
+        default=None,
+        title="Position of the focus mechanism",
+        json_schema_extra={"fits_keyword": "FOCUSPOS", "fits_hdu": "PRIMARY"},
+    )
+    """Position of the focus mechanism
+
+    FITS keyword: FOCUSPOS (PRIMARY)"""
+
+    pre_image_id: str | None = Field(
+        default=None,
+        title="Identifier of the pre-image in the PPS database",
+        json_schema_extra={"fits_keyword": "PREIMAGE", "fits_hdu": "PRIMARY"},
+    )
+    """Identifier of the pre-image in the PPS database
+
+    FITS keyword: PREIMAGE (PRIMARY)"""
+
+    miri_fpe_side: Literal["A", "B", "BOTH", "NEITHER", "UNKNOWN"] | None = Field(
+        default=None,
+        title="MIRI focal plane electronics side in use",
+        json_schema_extra={"fits_keyword": "FPE_SIDE", "fits_hdu": "PRIMARY"},
+    )
+    """MIRI focal plane electronics side in use
+
+    FITS keyword: FPE_SIDE (PRIMARY)"""
+
+    miri_ice_side: Literal["A", "B", "BOTH", "NEITHER", "UNKNOWN"] | None = Field(
+        default=None,
+        title="MIRI instrument control electronics side in use",
+        json_schema_extra={"fits_keyword": "ICE_SIDE", "fits_hdu": "PRIMARY"},
+    )
+    """MIRI instrument control electronics side in use
+
+    FITS keyword: ICE_SIDE (PRIMARY)"""
+
+    ccc_state: Literal["CLOSED", "LOCKED", "OPEN", "UNKNOWN"] | None = Field(
+        default=None,
+        title="Position of the contamination control cover",
+        json_schema_extra={"fits_keyword": "CCCSTATE", "fits_hdu": "PRIMARY"},
+    )
+    """Position of the contamination control cover
+
+    FITS keyword: CCCSTATE (PRIMARY)"""
+
+    coronagraph: (
+        Literal[
+            "4QPM",
+            "4QPM_1065",
+            "4QPM_1140",
+            "4QPM_1550",
+            "LYOT",
+            "LYOT_2300",
+            "MASK210R",
+            "MASK335R",
+            "MASK430R",
+            "MASKA210R",
+            "MASKA335R",
+            "MASKA430R",
+            "MASKALWB",
+            "MASKASWB",
+            "MASKLWB",
+            "MASKSWB",
+            "NONE",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="Coronagraphic mask in the beam",
+        json_schema_extra={"fits_keyword": "CORONMSK", "fits_hdu": "PRIMARY"},
+    )
+    """Coronagraphic mask in the beam
+
+    FITS keyword: CORONMSK (PRIMARY)"""
+
+    msa_state: str | None = Field(
+        default=None,
+        title="Configuration state of the NIRSpec micro-shutter assembly",
+        json_schema_extra={"fits_keyword": "MSASTATE", "fits_hdu": "PRIMARY"},
+    )
+    """Configuration state of the NIRSpec micro-shutter assembly
+
+    FITS keyword: MSASTATE (PRIMARY)"""
+
+    msa_metadata_file: str | None = Field(
+        default=None,
+        title="Name of the MSA shutter metadata file",
+        json_schema_extra={"fits_keyword": "MSAMETFL", "fits_hdu": "PRIMARY"},
+    )
+    """Name of the MSA shutter metadata file
+
+    FITS keyword: MSAMETFL (PRIMARY)"""
+
+    msa_metadata_id: int | None = Field(
+        default=None,
+        title="Identifier of the entry used in the MSA metadata file",
+        json_schema_extra={"fits_keyword": "MSAMETID", "fits_hdu": "PRIMARY"},
+    )
+    """Identifier of the entry used in the MSA metadata file
+
+    FITS keyword: MSAMETID (PRIMARY)"""
+
+    msa_configuration_id: int | None = Field(
+        default=None,
+        title="Identifier of the MSA shutter configuration",
+        json_schema_extra={"fits_keyword": "MSACONID", "fits_hdu": "PRIMARY"},
+    )
+    """Identifier of the MSA shutter configuration
+
+    FITS keyword: MSACONID (PRIMARY)"""
+
+    lamp_state: str | None = Field(
+        default=None,
+        title="Internal calibration lamp in use",
+        json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+    )
+    """Internal calibration lamp in use
+
+    FITS keyword: LAMP (PRIMARY)"""
+
+    lamp_mode: (
+        Literal["BRIGHTOBJ", "FIXEDSLIT", "GRATING-ONLY", "IFU", "IMAGE", "MSASPEC", "ANY", "N/A", "NONE"]
+        | None
+    ) = Field(
+        default=None,
+        title="Observing mode the calibration lamp was used for",
+        json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
+    )
+    """Observing mode the calibration lamp was used for
+
+    FITS keyword: OPMODE (PRIMARY)"""
+
+    gwa_xtilt: float | None = Field(
+        default=None,
+        title="Grating wheel tilt measured along the instrument model Y axis",
+        json_schema_extra={"fits_keyword": "GWA_XTIL", "fits_hdu": "PRIMARY"},
+    )
+    """Grating wheel tilt measured along the instrument model Y axis
+
+    FITS keyword: GWA_XTIL (PRIMARY)"""
+
+    gwa_ytilt: float | None = Field(
+        default=None,
+        title="Grating wheel tilt measured along the instrument model X axis",
+        json_schema_extra={"fits_keyword": "GWA_YTIL", "fits_hdu": "PRIMARY"},
+    )
+    """Grating wheel tilt measured along the instrument model X axis
+
+    FITS keyword: GWA_YTIL (PRIMARY)"""
+
+    gwa_xp_v: float | None = Field(
+        default=None,
+        title="Calibrated X reading of the grating wheel position (tilt) sensor",
+        json_schema_extra={"fits_keyword": "GWA_XP_V", "fits_hdu": "PRIMARY"},
+    )
+    """Calibrated X reading of the grating wheel position (tilt) sensor
+
+    FITS keyword: GWA_XP_V (PRIMARY)"""
+
+    gwa_yp_v: float | None = Field(
+        default=None,
+        title="Calibrated Y reading of the grating wheel position (tilt) sensor",
+        json_schema_extra={"fits_keyword": "GWA_YP_V", "fits_hdu": "PRIMARY"},
+    )
+    """Calibrated Y reading of the grating wheel position (tilt) sensor
+
+    FITS keyword: GWA_YP_V (PRIMARY)"""
+
+    gwa_pxav: float | None = Field(
+        default=None,
+        title="Calibrated X reading of the grating wheel sensor, averaged by the REC",
+        json_schema_extra={"fits_keyword": "GWA_PXAV", "fits_hdu": "PRIMARY"},
+    )
+    """Calibrated X reading of the grating wheel sensor, averaged by the REC
+
+    FITS keyword: GWA_PXAV (PRIMARY)"""
+
+    gwa_pyav: float | None = Field(
+        default=None,
+        title="Calibrated Y reading of the grating wheel sensor, averaged by the REC",
+        json_schema_extra={"fits_keyword": "GWA_PYAV", "fits_hdu": "PRIMARY"},
+    )
+    """Calibrated Y reading of the grating wheel sensor, averaged by the REC
+
+    FITS keyword: GWA_PYAV (PRIMARY)"""
+
+    gwa_tilt: float | None = Field(
+        default=None,
+        title="[K] Calibrated temperature of the grating wheel tilt sensor (average)",
+        json_schema_extra={"fits_keyword": "GWA_TILT", "fits_hdu": "PRIMARY"},
+    )
+    """[K] Calibrated temperature of the grating wheel tilt sensor (average)
+
+    FITS keyword: GWA_TILT (PRIMARY)"""
+
+    filter_position: float | None = Field(
+        default=None,
+        title="Position of the NIRISS filter wheel",
+        json_schema_extra={"fits_keyword": "FWCPOS", "fits_hdu": "PRIMARY"},
+    )
+    """Position of the NIRISS filter wheel
+
+    FITS keyword: FWCPOS (PRIMARY)"""
+
+    pupil_position: float | None = Field(
+        default=None,
+        title="Position of the NIRISS pupil wheel",
+        json_schema_extra={"fits_keyword": "PWCPOS", "fits_hdu": "PRIMARY"},
+    )
+    """Position of the NIRISS pupil wheel
+
+    FITS keyword: PWCPOS (PRIMARY)"""
+
+
+class NircamFocus(MetaNode):
+    """NIRCam focus adjust mechanism settings"""
+
+    fam_la1: int | None = Field(
+        default=None,
+        title="Position of linear actuator 1, in steps",
+        json_schema_extra={"fits_keyword": "FAM_LA1", "fits_hdu": "PRIMARY"},
+    )
+    """Position of linear actuator 1, in steps
+
+    FITS keyword: FAM_LA1 (PRIMARY)"""
+
+    fastep1: int | None = Field(
+        default=None,
+        title="Requested starting steps of focus actuator 1",
+        json_schema_extra={"fits_keyword": "FASTEP1", "fits_hdu": "PRIMARY"},
+    )
+    """Requested starting steps of focus actuator 1
+
+    FITS keyword: FASTEP1 (PRIMARY)"""
+
+    faunit1: float | None = Field(
+        default=None,
+        title="Requested starting units of focus actuator 1",
+        json_schema_extra={"fits_keyword": "FAUNIT1", "fits_hdu": "PRIMARY"},
+    )
+    """Requested starting units of focus actuator 1
+
+    FITS keyword: FAUNIT1 (PRIMARY)"""
+
+    faphase1: str | None = Field(
+        default=None,
+        title="Requested starting phase of focus actuator 1",
+        json_schema_extra={"fits_keyword": "FAPHASE1", "fits_hdu": "PRIMARY"},
+    )
+    """Requested starting phase of focus actuator 1
+
+    FITS keyword: FAPHASE1 (PRIMARY)"""
+
+    fa1value: int | None = Field(
+        default=None,
+        title="Requested position value of focus actuator 1",
+        json_schema_extra={"fits_keyword": "FA1VALUE", "fits_hdu": "PRIMARY"},
+    )
+    """Requested position value of focus actuator 1
+
+    FITS keyword: FA1VALUE (PRIMARY)"""
+
+    fam_la2: int | None = Field(
+        default=None,
+        title="Position of linear actuator 2, in steps",
+        json_schema_extra={"fits_keyword": "FAM_LA2", "fits_hdu": "PRIMARY"},
+    )
+    """Position of linear actuator 2, in steps
+
+    FITS keyword: FAM_LA2 (PRIMARY)"""
+
+    fastep2: int | None = Field(
+        default=None,
+        title="Requested starting steps of focus actuator 2",
+        json_schema_extra={"fits_keyword": "FASTEP2", "fits_hdu": "PRIMARY"},
+    )
+    """Requested starting steps of focus actuator 2
+
+    FITS keyword: FASTEP2 (PRIMARY)"""
+
+    faunit2: float | None = Field(
+        default=None,
+        title="Requested starting units of focus actuator 2",
+        json_schema_extra={"fits_keyword": "FAUNIT2", "fits_hdu": "PRIMARY"},
+    )
+    """Requested starting units of focus actuator 2
+
+    FITS keyword: FAUNIT2 (PRIMARY)"""
+
+    faphase2: str | None = Field(
+        default=None,
+        title="Requested starting phase of focus actuator 2",
+        json_schema_extra={"fits_keyword": "FAPHASE2", "fits_hdu": "PRIMARY"},
+    )
+    """Requested starting phase of focus actuator 2
+
+    FITS keyword: FAPHASE2 (PRIMARY)"""
+
+    fa2value: int | None = Field(
+        default=None,
+        title="Requested position value of focus actuator 2",
+        json_schema_extra={"fits_keyword": "FA2VALUE", "fits_hdu": "PRIMARY"},
+    )
+    """Requested position value of focus actuator 2
+
+    FITS keyword: FA2VALUE (PRIMARY)"""
+
+    fam_la3: int | None = Field(
+        default=None,
+        title="Position of linear actuator 3, in steps",
+        json_schema_extra={"fits_keyword": "FAM_LA3", "fits_hdu": "PRIMARY"},
+    )
+    """Position of linear actuator 3, in steps
+
+    FITS keyword: FAM_LA3 (PRIMARY)"""
+
+    fastep3: int | None = Field(
+        default=None,
+        title="Requested starting steps of focus actuator 3",
+        json_schema_extra={"fits_keyword": "FASTEP3", "fits_hdu": "PRIMARY"},
+    )
+    """Requested starting steps of focus actuator 3
+
+    FITS keyword: FASTEP3 (PRIMARY)"""
+
+    faunit3: float | None = Field(
+        default=None,
+        title="Requested starting units of focus actuator 3",
+        json_schema_extra={"fits_keyword": "FAUNIT3", "fits_hdu": "PRIMARY"},
+    )
+    """Requested starting units of focus actuator 3
+
+    FITS keyword: FAUNIT3 (PRIMARY)"""
+
+    faphase3: str | None = Field(
+        default=None,
+        title="Requested starting phase of focus actuator 3",
+        json_schema_extra={"fits_keyword": "FAPHASE3", "fits_hdu": "PRIMARY"},
+    )
+    """Requested starting phase of focus actuator 3
+
+    FITS keyword: FAPHASE3 (PRIMARY)"""
+
+    fa3value: int | None = Field(
+        default=None,
+        title="Requested position value of focus actuator 3",
+        json_schema_extra={"fits_keyword": "FA3VALUE", "fits_hdu": "PRIMARY"},
+    )
+    """Requested position value of focus actuator 3
+
+    FITS keyword: FA3VALUE (PRIMARY)"""
+
+
+class NirspecWfsc(MetaNode):
+    """NIRSpec wavefront sensing and control engineering values"""
+
+    rma_pos: int | None = Field(
+        default=None,
+        title="Hall-sensor position of the refocus mechanism",
+        json_schema_extra={"fits_keyword": "RMA_POS", "fits_hdu": "PRIMARY"},
+    )
+    """Hall-sensor position of the refocus mechanism
+
+    FITS keyword: RMA_POS (PRIMARY)"""
+
+    rma_step: int | None = Field(
+        default=None,
+        title="Relative position of the refocus mechanism",
+        json_schema_extra={"fits_keyword": "FCSRLPOS", "fits_hdu": "PRIMARY"},
+    )
+    """Relative position of the refocus mechanism
+
+    FITS keyword: FCSRLPOS (PRIMARY)"""
 
 
 class Exposure(MetaNode):
     """Exposure and readout settings"""
+
+    count: int | None = Field(
+        default=None,
+        title="Running number of the exposure within the visit",
+        json_schema_extra={"fits_keyword": "EXPCOUNT", "fits_hdu": "PRIMARY"},
+    )
+    """Running number of the exposure within the visit
+
+    FITS keyword: EXPCOUNT (PRIMARY)"""
+
+    prime_parallel: Literal["PARALLEL_COORDINATED", "PARALLEL_PURE", "PRIME"] | None = Field(
+        default=None,
+        title="Whether the exposure was prime or parallel",
+        json_schema_extra={"fits_keyword": "EXPRIPAR", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the exposure was prime or parallel
+
+    FITS keyword: EXPRIPAR (PRIMARY)"""
 
     type: (
         Literal[
@@ -275,41 +1302,104 @@ class Exposure(MetaNode):
 
     FITS keyword: EXP_TYPE (PRIMARY)"""
 
-    nints: int | None = Field(
+    start_time: float | None = Field(
         default=None,
-        title="Integrations in the exposure",
-        json_schema_extra={"fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
+        title="[d] Start of the exposure, MJD",
+        json_schema_extra={"fits_keyword": "EXPSTART", "fits_hdu": "PRIMARY"},
     )
-    """Integrations in the exposure
+    """[d] Start of the exposure, MJD
 
-    FITS keyword: NINTS (PRIMARY)"""
+    FITS keyword: EXPSTART (PRIMARY)"""
 
-    ngroups: int | None = Field(
+    start_time_mjd: float | None = Field(
         default=None,
-        title="Groups in each integration",
-        json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+        title="[d] Start of the exposure, MJD (WCS time keyword)",
+        json_schema_extra={"fits_keyword": "MJD-BEG", "fits_hdu": "SCI"},
     )
-    """Groups in each integration
+    """[d] Start of the exposure, MJD (WCS time keyword)
 
-    FITS keyword: NGROUPS (PRIMARY)"""
+    FITS keyword: MJD-BEG (SCI)"""
 
-    nframes: int | None = Field(
+    mid_time: float | None = Field(
         default=None,
-        title="Frames averaged into each group",
-        json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+        title="[d] Midpoint of the exposure, MJD",
+        json_schema_extra={"fits_keyword": "EXPMID", "fits_hdu": "PRIMARY"},
     )
-    """Frames averaged into each group
+    """[d] Midpoint of the exposure, MJD
 
-    FITS keyword: NFRAMES (PRIMARY)"""
+    FITS keyword: EXPMID (PRIMARY)"""
 
-    groupgap: int | None = Field(
+    mid_time_mjd: float | None = Field(
         default=None,
-        title="Frames skipped between consecutive groups",
-        json_schema_extra={"fits_keyword": "GROUPGAP", "fits_hdu": "PRIMARY"},
+        title="[d] Midpoint of the exposure, MJD (WCS time keyword)",
+        json_schema_extra={"fits_keyword": "MJD-AVG", "fits_hdu": "SCI"},
     )
-    """Frames skipped between consecutive groups
+    """[d] Midpoint of the exposure, MJD (WCS time keyword)
 
-    FITS keyword: GROUPGAP (PRIMARY)"""
+    FITS keyword: MJD-AVG (SCI)"""
+
+    end_time: float | None = Field(
+        default=None,
+        title="[d] End of the exposure, MJD",
+        json_schema_extra={"fits_keyword": "EXPEND", "fits_hdu": "PRIMARY"},
+    )
+    """[d] End of the exposure, MJD
+
+    FITS keyword: EXPEND (PRIMARY)"""
+
+    end_time_mjd: float | None = Field(
+        default=None,
+        title="[d] End of the exposure, MJD (WCS time keyword)",
+        json_schema_extra={"fits_keyword": "MJD-END", "fits_hdu": "SCI"},
+    )
+    """[d] End of the exposure, MJD (WCS time keyword)
+
+    FITS keyword: MJD-END (SCI)"""
+
+    start_time_tdb: float | None = Field(
+        default=None,
+        title="[d] Start of the exposure in TDB, MJD",
+        json_schema_extra={"fits_keyword": "TDB-BEG", "fits_hdu": "SCI"},
+    )
+    """[d] Start of the exposure in TDB, MJD
+
+    FITS keyword: TDB-BEG (SCI)"""
+
+    mid_time_tdb: float | None = Field(
+        default=None,
+        title="[d] Midpoint of the exposure in TDB, MJD",
+        json_schema_extra={"fits_keyword": "TDB-MID", "fits_hdu": "SCI"},
+    )
+    """[d] Midpoint of the exposure in TDB, MJD
+
+    FITS keyword: TDB-MID (SCI)"""
+
+    end_time_tdb: float | None = Field(
+        default=None,
+        title="[d] End of the exposure in TDB, MJD",
+        json_schema_extra={"fits_keyword": "TDB-END", "fits_hdu": "SCI"},
+    )
+    """[d] End of the exposure in TDB, MJD
+
+    FITS keyword: TDB-END (SCI)"""
+
+    start_time_eng: str | None = Field(
+        default=None,
+        title="UTC start of the exposure taken from engineering telemetry",
+        json_schema_extra={"fits_keyword": "EXPSTENG", "fits_hdu": "PRIMARY"},
+    )
+    """UTC start of the exposure taken from engineering telemetry
+
+    FITS keyword: EXPSTENG (PRIMARY)"""
+
+    osf_file: str | None = Field(
+        default=None,
+        title="Observatory status file that covers the exposure",
+        json_schema_extra={"fits_keyword": "OSF_FILE", "fits_hdu": "PRIMARY"},
+    )
+    """Observatory status file that covers the exposure
+
+    FITS keyword: OSF_FILE (PRIMARY)"""
 
     readpatt: (
         Literal[
@@ -375,41 +1465,176 @@ class Exposure(MetaNode):
 
     FITS keyword: READPATT (PRIMARY)"""
 
-    start_time: float | None = Field(
+    hybrid_full_frame: bool | None = Field(
         default=None,
-        title="[d] Start of the exposure, MJD",
-        json_schema_extra={"fits_keyword": "EXPSTART", "fits_hdu": "PRIMARY"},
+        title="Whether the hybrid full-frame (IRS2 target acquisition) readout was used",
+        json_schema_extra={"fits_keyword": "HYBRIDFF", "fits_hdu": "PRIMARY"},
     )
-    """[d] Start of the exposure, MJD
+    """Whether the hybrid full-frame (IRS2 target acquisition) readout was used
 
-    FITS keyword: EXPSTART (PRIMARY)"""
+    FITS keyword: HYBRIDFF (PRIMARY)"""
 
-    end_time: float | None = Field(
+    segment_number: int | None = Field(
         default=None,
-        title="[d] End of the exposure, MJD",
-        json_schema_extra={"fits_keyword": "EXPEND", "fits_hdu": "PRIMARY"},
+        title="Number of this segment of a split exposure",
+        json_schema_extra={"fits_keyword": "EXSEGNUM", "fits_hdu": "PRIMARY"},
     )
-    """[d] End of the exposure, MJD
+    """Number of this segment of a split exposure
 
-    FITS keyword: EXPEND (PRIMARY)"""
+    FITS keyword: EXSEGNUM (PRIMARY)"""
 
-    exposure_time: float | None = Field(
+    segment_total: int | None = Field(
         default=None,
-        title="[s] Effective exposure duration",
-        json_schema_extra={"fits_keyword": "EFFEXPTM", "fits_hdu": "PRIMARY"},
+        title="Number of segments the exposure was split into",
+        json_schema_extra={"fits_keyword": "EXSEGTOT", "fits_hdu": "PRIMARY"},
     )
-    """[s] Effective exposure duration
+    """Number of segments the exposure was split into
 
-    FITS keyword: EFFEXPTM (PRIMARY)"""
+    FITS keyword: EXSEGTOT (PRIMARY)"""
 
-    integration_time: float | None = Field(
+    noutputs: Literal[1, 4, 5] | None = Field(
         default=None,
-        title="[s] Effective duration of one integration",
-        json_schema_extra={"fits_keyword": "EFFINTTM", "fits_hdu": "PRIMARY"},
+        title="Number of detector amplifier outputs read",
+        json_schema_extra={"fits_keyword": "NOUTPUTS", "fits_hdu": "PRIMARY"},
     )
-    """[s] Effective duration of one integration
+    """Number of detector amplifier outputs read
 
-    FITS keyword: EFFINTTM (PRIMARY)"""
+    FITS keyword: NOUTPUTS (PRIMARY)"""
+
+    nints: int | None = Field(
+        default=None,
+        title="Integrations in the exposure",
+        json_schema_extra={"fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
+    )
+    """Integrations in the exposure
+
+    FITS keyword: NINTS (PRIMARY)"""
+
+    integration_start: int | None = Field(
+        default=None,
+        title="First integration held in this segment",
+        json_schema_extra={"fits_keyword": "INTSTART", "fits_hdu": "PRIMARY"},
+    )
+    """First integration held in this segment
+
+    FITS keyword: INTSTART (PRIMARY)"""
+
+    integration_end: int | None = Field(
+        default=None,
+        title="Last integration held in this segment",
+        json_schema_extra={"fits_keyword": "INTEND", "fits_hdu": "PRIMARY"},
+    )
+    """Last integration held in this segment
+
+    FITS keyword: INTEND (PRIMARY)"""
+
+    ngroups: int | None = Field(
+        default=None,
+        title="Groups in each integration",
+        json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+    )
+    """Groups in each integration
+
+    FITS keyword: NGROUPS (PRIMARY)"""
+
+    nframes: int | None = Field(
+        default=None,
+        title="Frames averaged into each group",
+        json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+    )
+    """Frames averaged into each group
+
+    FITS keyword: NFRAMES (PRIMARY)"""
+
+    miri_fsw_ngroups: int | None = Field(
+        default=None,
+        title="Groups per integration as set in the MIRI flight software",
+        json_schema_extra={"fits_keyword": "MIRNGRPS", "fits_hdu": "PRIMARY"},
+    )
+    """Groups per integration as set in the MIRI flight software
+
+    FITS keyword: MIRNGRPS (PRIMARY)"""
+
+    miri_fsw_nframes: int | None = Field(
+        default=None,
+        title="Frames per group as set in the MIRI flight software",
+        json_schema_extra={"fits_keyword": "MIRNFRMS", "fits_hdu": "PRIMARY"},
+    )
+    """Frames per group as set in the MIRI flight software
+
+    FITS keyword: MIRNFRMS (PRIMARY)"""
+
+    detmode: Literal["CLOCKING", "EXPOSURE", "FLUSH_MODE", "TEST_PATTERN"] | None = Field(
+        default=None,
+        title="Detector operating mode",
+        json_schema_extra={"fits_keyword": "DETMODE", "fits_hdu": "PRIMARY"},
+    )
+    """Detector operating mode
+
+    FITS keyword: DETMODE (PRIMARY)"""
+
+    cmd_tsel: Literal["ALL", "COLUMNS", "FRAMES", "ROWS"] | None = Field(
+        default=None,
+        title="Test pattern selected",
+        json_schema_extra={"fits_keyword": "CMD_TSEL", "fits_hdu": "PRIMARY"},
+    )
+    """Test pattern selected
+
+    FITS keyword: CMD_TSEL (PRIMARY)"""
+
+    frame_divisor: int | None = Field(
+        default=None,
+        title="Divisor used when frames were averaged into groups",
+        json_schema_extra={"fits_keyword": "FRMDIVSR", "fits_hdu": "PRIMARY"},
+    )
+    """Divisor used when frames were averaged into groups
+
+    FITS keyword: FRMDIVSR (PRIMARY)"""
+
+    groupgap: int | None = Field(
+        default=None,
+        title="Frames skipped between consecutive groups",
+        json_schema_extra={"fits_keyword": "GROUPGAP", "fits_hdu": "PRIMARY"},
+    )
+    """Frames skipped between consecutive groups
+
+    FITS keyword: GROUPGAP (PRIMARY)"""
+
+    drop_frames1: int | None = Field(
+        default=None,
+        title="Frames dropped before the first integration",
+        json_schema_extra={"fits_keyword": "DRPFRMS1", "fits_hdu": "PRIMARY"},
+    )
+    """Frames dropped before the first integration
+
+    FITS keyword: DRPFRMS1 (PRIMARY)"""
+
+    drop_frames3: int | None = Field(
+        default=None,
+        title="Frames dropped between integrations",
+        json_schema_extra={"fits_keyword": "DRPFRMS3", "fits_hdu": "PRIMARY"},
+    )
+    """Frames dropped between integrations
+
+    FITS keyword: DRPFRMS3 (PRIMARY)"""
+
+    nsamples: int | None = Field(
+        default=None,
+        title="Analog-to-digital samples taken per pixel",
+        json_schema_extra={"fits_keyword": "NSAMPLES", "fits_hdu": "PRIMARY"},
+    )
+    """Analog-to-digital samples taken per pixel
+
+    FITS keyword: NSAMPLES (PRIMARY)"""
+
+    sample_time: float | None = Field(
+        default=None,
+        title="[us] Interval between successive samples",
+        json_schema_extra={"fits_keyword": "TSAMPLE", "fits_hdu": "PRIMARY"},
+    )
+    """[us] Interval between successive samples
+
+    FITS keyword: TSAMPLE (PRIMARY)"""
 
     frame_time: float | None = Field(
         default=None,
@@ -428,6 +1653,195 @@ class Exposure(MetaNode):
     """[s] Interval between successive groups
 
     FITS keyword: TGROUP (PRIMARY)"""
+
+    integration_time: float | None = Field(
+        default=None,
+        title="[s] Effective duration of one integration",
+        json_schema_extra={"fits_keyword": "EFFINTTM", "fits_hdu": "PRIMARY"},
+    )
+    """[s] Effective duration of one integration
+
+    FITS keyword: EFFINTTM (PRIMARY)"""
+
+    exposure_time: float | None = Field(
+        default=None,
+        title="[s] Effective exposure duration",
+        json_schema_extra={"fits_keyword": "EFFEXPTM", "fits_hdu": "PRIMARY"},
+    )
+    """[s] Effective exposure duration
+
+    FITS keyword: EFFEXPTM (PRIMARY)"""
+
+    effective_exposure_time: float | None = Field(
+        default=None,
+        title="[s] Effective exposure duration (WCS time keyword)",
+        json_schema_extra={"fits_keyword": "XPOSURE", "fits_hdu": "SCI"},
+    )
+    """[s] Effective exposure duration (WCS time keyword)
+
+    FITS keyword: XPOSURE (SCI)"""
+
+    measurement_time: float | None = Field(
+        default=None,
+        title="[s] Time over which the flux was measured",
+        json_schema_extra={"fits_keyword": "TMEASURE", "fits_hdu": "PRIMARY"},
+    )
+    """[s] Time over which the flux was measured
+
+    FITS keyword: TMEASURE (PRIMARY)"""
+
+    duration: float | None = Field(
+        default=None,
+        title="[s] Total wall-clock duration of the exposure",
+        json_schema_extra={"fits_keyword": "DURATION", "fits_hdu": "PRIMARY"},
+    )
+    """[s] Total wall-clock duration of the exposure
+
+    FITS keyword: DURATION (PRIMARY)"""
+
+    elapsed_exposure_time: float | None = Field(
+        default=None,
+        title="[s] Time elapsed from the start to the end of the exposure",
+        json_schema_extra={"fits_keyword": "TELAPSE", "fits_hdu": "SCI"},
+    )
+    """[s] Time elapsed from the start to the end of the exposure
+
+    FITS keyword: TELAPSE (SCI)"""
+
+    nresets_at_start: int | None = Field(
+        default=None,
+        title="Reset frames read at the start of the exposure",
+        json_schema_extra={"fits_keyword": "NRSTSTRT", "fits_hdu": "PRIMARY"},
+    )
+    """Reset frames read at the start of the exposure
+
+    FITS keyword: NRSTSTRT (PRIMARY)"""
+
+    nresets_between_ints: int | None = Field(
+        default=None,
+        title="Reset frames read between integrations",
+        json_schema_extra={"fits_keyword": "NRESETS", "fits_hdu": "PRIMARY"},
+    )
+    """Reset frames read between integrations
+
+    FITS keyword: NRESETS (PRIMARY)"""
+
+    zero_frame: bool | None = Field(
+        default=None,
+        title="Whether the zero frame was sent down separately",
+        json_schema_extra={"fits_keyword": "ZEROFRAM", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the zero frame was sent down separately
+
+    FITS keyword: ZEROFRAM (PRIMARY)"""
+
+    data_problem: bool | None = Field(
+        default=None,
+        title="Whether the science telemetry reported a problem",
+        json_schema_extra={"fits_keyword": "DATAPROB", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the science telemetry reported a problem
+
+    FITS keyword: DATAPROB (PRIMARY)"""
+
+    sca_num: int | None = Field(
+        default=None,
+        title="Number of the sensor chip assembly",
+        json_schema_extra={"fits_keyword": "SCA_NUM", "fits_hdu": "PRIMARY"},
+    )
+    """Number of the sensor chip assembly
+
+    FITS keyword: SCA_NUM (PRIMARY)"""
+
+    datamode: int | None = Field(
+        default=None,
+        title="Post-processing mode of the focal plane array processor (FPAP)",
+        json_schema_extra={"fits_keyword": "DATAMODE", "fits_hdu": "PRIMARY"},
+    )
+    """Post-processing mode of the focal plane array processor (FPAP)
+
+    FITS keyword: DATAMODE (PRIMARY)"""
+
+    nrs_normal: int | None = Field(
+        default=None,
+        title="Normal pixels read between reference pixels in IRS2 mode",
+        json_schema_extra={"fits_keyword": "NRS_NORM", "fits_hdu": "PRIMARY"},
+    )
+    """Normal pixels read between reference pixels in IRS2 mode
+
+    FITS keyword: NRS_NORM (PRIMARY)"""
+
+    nrs_reference: int | None = Field(
+        default=None,
+        title="Reference pixels interleaved in IRS2 mode",
+        json_schema_extra={"fits_keyword": "NRS_REF", "fits_hdu": "PRIMARY"},
+    )
+    """Reference pixels interleaved in IRS2 mode
+
+    FITS keyword: NRS_REF (PRIMARY)"""
+
+    clock_adjust_rate: float | None = Field(
+        default=None,
+        title="[ms/s] Rate at which the spacecraft clock time is adjusted",
+        json_schema_extra={"fits_keyword": "SCTARATE", "fits_hdu": "PRIMARY"},
+    )
+    """[ms/s] Rate at which the spacecraft clock time is adjusted
+
+    FITS keyword: SCTARATE (PRIMARY)"""
+
+    gain_factor: float | None = Field(
+        default=None,
+        title="Factor by which the gain was scaled",
+        json_schema_extra={"fits_keyword": "GAINFACT", "fits_hdu": "PRIMARY"},
+    )
+    """Factor by which the gain was scaled
+
+    FITS keyword: GAINFACT (PRIMARY)"""
+
+    imprint: bool | None = Field(
+        default=None,
+        title="Whether the exposure is a NIRSpec MSA imprint (leakcal) exposure",
+        json_schema_extra={"fits_keyword": "IS_IMPRT", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the exposure is a NIRSpec MSA imprint (leakcal) exposure
+
+    FITS keyword: IS_IMPRT (PRIMARY)"""
+
+    psf_reference: bool | None = Field(
+        default=None,
+        title="Whether the exposure serves as a PSF reference",
+        json_schema_extra={"fits_keyword": "IS_PSF", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the exposure serves as a PSF reference
+
+    FITS keyword: IS_PSF (PRIMARY)"""
+
+    self_reference_survey: bool | None = Field(
+        default=None,
+        title="Whether the PSF reference is taken from the science data itself",
+        json_schema_extra={"fits_keyword": "SELFREF", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the PSF reference is taken from the science data itself
+
+    FITS keyword: SELFREF (PRIMARY)"""
+
+    primary_cosmic_rays: float | None = Field(
+        default=None,
+        title="Primary cosmic ray hits per thousand pixels per second",
+        json_schema_extra={"fits_keyword": "PRIMECRS", "fits_hdu": "PRIMARY"},
+    )
+    """Primary cosmic ray hits per thousand pixels per second
+
+    FITS keyword: PRIMECRS (PRIMARY)"""
+
+    extended_emission_events: float | None = Field(
+        default=None,
+        title="Snowballs and showers per million pixels per second",
+        json_schema_extra={"fits_keyword": "EXTNCRS", "fits_hdu": "PRIMARY"},
+    )
+    """Snowballs and showers per million pixels per second
+
+    FITS keyword: EXTNCRS (PRIMARY)"""
 
 
 class Subarray(MetaNode):
@@ -599,6 +2013,24 @@ class Subarray(MetaNode):
 
     FITS keyword: SUBARRAY (PRIMARY)"""
 
+    subarray_short: Literal["MIRIFU_CH1", "MIRIFU_CH2", "MIRIFU_CH3", "MIRIFU_CH4", "N/A"] | None = Field(
+        default=None,
+        title="Subarray of the MIRI MRS short-wavelength detector",
+        json_schema_extra={"fits_keyword": "SUB_SHRT", "fits_hdu": "PRIMARY"},
+    )
+    """Subarray of the MIRI MRS short-wavelength detector
+
+    FITS keyword: SUB_SHRT (PRIMARY)"""
+
+    subarray_long: Literal["MIRIFU_CH1", "MIRIFU_CH2", "MIRIFU_CH3", "MIRIFU_CH4", "N/A"] | None = Field(
+        default=None,
+        title="Subarray of the MIRI MRS long-wavelength detector",
+        json_schema_extra={"fits_keyword": "SUB_LONG", "fits_hdu": "PRIMARY"},
+    )
+    """Subarray of the MIRI MRS long-wavelength detector
+
+    FITS keyword: SUB_LONG (PRIMARY)"""
+
     xstart: int | None = Field(
         default=None,
         title="First column of the subarray along axis 1 (1-based)",
@@ -653,130 +2085,2926 @@ class Subarray(MetaNode):
 
     FITS keyword: SLOWAXIS (PRIMARY)"""
 
-
-class Observation(MetaNode):
-    """Identifiers of the observation and exposure"""
-
-    date: str | None = Field(
+    detxcor: int | None = Field(
         default=None,
-        title="[yyyy-mm-dd] UTC date when the exposure began",
-        json_schema_extra={"fits_keyword": "DATE-OBS", "fits_hdu": "PRIMARY"},
+        title="First column of the subarray in the detector frame",
+        json_schema_extra={"fits_keyword": "DETXCOR", "fits_hdu": "PRIMARY"},
     )
-    """[yyyy-mm-dd] UTC date when the exposure began
+    """First column of the subarray in the detector frame
 
-    FITS keyword: DATE-OBS (PRIMARY)"""
+    FITS keyword: DETXCOR (PRIMARY)"""
 
-    time: str | None = Field(
+    detycor: int | None = Field(
         default=None,
-        title="[hh:mm:ss.sss] UTC time when the exposure began",
-        json_schema_extra={"fits_keyword": "TIME-OBS", "fits_hdu": "PRIMARY"},
+        title="First row of the subarray in the detector frame",
+        json_schema_extra={"fits_keyword": "DETYCOR", "fits_hdu": "PRIMARY"},
     )
-    """[hh:mm:ss.sss] UTC time when the exposure began
+    """First row of the subarray in the detector frame
 
-    FITS keyword: TIME-OBS (PRIMARY)"""
+    FITS keyword: DETYCOR (PRIMARY)"""
 
-    program_number: str | None = Field(
+    detxsiz: int | None = Field(
         default=None,
-        title="Proposal (program) identifier",
-        json_schema_extra={"fits_keyword": "PROGRAM", "fits_hdu": "PRIMARY"},
+        title="Subarray width in pixels along the detector x axis",
+        json_schema_extra={"fits_keyword": "DETXSIZ", "fits_hdu": "PRIMARY"},
     )
-    """Proposal (program) identifier
+    """Subarray width in pixels along the detector x axis
 
-    FITS keyword: PROGRAM (PRIMARY)"""
+    FITS keyword: DETXSIZ (PRIMARY)"""
 
-    observation_number: str | None = Field(
+    detysiz: int | None = Field(
         default=None,
-        title="Observation number within the program",
-        json_schema_extra={"fits_keyword": "OBSERVTN", "fits_hdu": "PRIMARY"},
+        title="Subarray height in pixels along the detector y axis",
+        json_schema_extra={"fits_keyword": "DETYSIZ", "fits_hdu": "PRIMARY"},
     )
-    """Observation number within the program
+    """Subarray height in pixels along the detector y axis
 
-    FITS keyword: OBSERVTN (PRIMARY)"""
+    FITS keyword: DETYSIZ (PRIMARY)"""
 
-    visit_number: str | None = Field(
+    multistripe_reads1: int | None = Field(
         default=None,
-        title="Visit number within the observation",
-        json_schema_extra={"fits_keyword": "VISIT", "fits_hdu": "PRIMARY"},
+        title="Rows of the first substripe, read from SUBSTRT1 on (multistripe readout)",
+        json_schema_extra={"fits_keyword": "MSTR_RD1", "fits_hdu": "PRIMARY"},
     )
-    """Visit number within the observation
+    """Rows of the first substripe, read from SUBSTRT1 on (multistripe readout)
 
-    FITS keyword: VISIT (PRIMARY)"""
+    FITS keyword: MSTR_RD1 (PRIMARY)"""
 
-    visit_group: str | None = Field(
+    multistripe_skips1: int | None = Field(
         default=None,
-        title="Visit group within the observation",
-        json_schema_extra={"fits_keyword": "VISITGRP", "fits_hdu": "PRIMARY"},
+        title="Rows skipped after the first substripe (multistripe readout)",
+        json_schema_extra={"fits_keyword": "MSTR_SK1", "fits_hdu": "PRIMARY"},
     )
-    """Visit group within the observation
+    """Rows skipped after the first substripe (multistripe readout)
 
-    FITS keyword: VISITGRP (PRIMARY)"""
+    FITS keyword: MSTR_SK1 (PRIMARY)"""
 
-    sequence_id: str | None = Field(
+    multistripe_reads2: int | None = Field(
         default=None,
-        title="Identifier of the parallel sequence",
-        json_schema_extra={"fits_keyword": "SEQ_ID", "fits_hdu": "PRIMARY"},
+        title="Rows read in each later substripe (multistripe readout)",
+        json_schema_extra={"fits_keyword": "MSTR_RD2", "fits_hdu": "PRIMARY"},
     )
-    """Identifier of the parallel sequence
+    """Rows read in each later substripe (multistripe readout)
 
-    FITS keyword: SEQ_ID (PRIMARY)"""
+    FITS keyword: MSTR_RD2 (PRIMARY)"""
 
-    activity_id: str | None = Field(
+    multistripe_skips2: int | None = Field(
         default=None,
-        title="Identifier of the activity within the visit",
-        json_schema_extra={"fits_keyword": "ACT_ID", "fits_hdu": "PRIMARY"},
+        title="Rows skipped between later substripes (multistripe readout)",
+        json_schema_extra={"fits_keyword": "MSTR_SK2", "fits_hdu": "PRIMARY"},
     )
-    """Identifier of the activity within the visit
+    """Rows skipped between later substripes (multistripe readout)
 
-    FITS keyword: ACT_ID (PRIMARY)"""
+    FITS keyword: MSTR_SK2 (PRIMARY)"""
 
-    exposure_number: str | None = Field(
+    repeat_stripe: int | None = Field(
         default=None,
-        title="Number of the exposure request",
-        json_schema_extra={"fits_keyword": "EXPOSURE", "fits_hdu": "PRIMARY"},
+        title="Whether later substripes are read again at the first position",
+        json_schema_extra={"fits_keyword": "MSTR_RPT", "fits_hdu": "PRIMARY"},
     )
-    """Number of the exposure request
+    """Whether later substripes are read again at the first position
 
-    FITS keyword: EXPOSURE (PRIMARY)"""
+    FITS keyword: MSTR_RPT (PRIMARY)"""
 
-
-class Target(MetaNode):
-    """Observed target"""
-
-    proposer_name: str | None = Field(
+    interleave_reads1: int | None = Field(
         default=None,
-        title="Target name given in the proposal",
-        json_schema_extra={"fits_keyword": "TARGPROP", "fits_hdu": "PRIMARY"},
+        title="Whether first-substripe rows are interleaved between later substripes",
+        json_schema_extra={"fits_keyword": "MSTR_ILV", "fits_hdu": "PRIMARY"},
     )
-    """Target name given in the proposal
+    """Whether first-substripe rows are interleaved between later substripes
 
-    FITS keyword: TARGPROP (PRIMARY)"""
+    FITS keyword: MSTR_ILV (PRIMARY)"""
 
-    catalog_name: str | None = Field(
+    superstripe_step: int | None = Field(
         default=None,
-        title="Target name from a standard catalog",
-        json_schema_extra={"fits_keyword": "TARGNAME", "fits_hdu": "PRIMARY"},
+        title="Rows the superstripe advances between integrations",
+        json_schema_extra={"fits_keyword": "SSTR_STP", "fits_hdu": "PRIMARY"},
     )
-    """Target name from a standard catalog
+    """Rows the superstripe advances between integrations
 
-    FITS keyword: TARGNAME (PRIMARY)"""
+    FITS keyword: SSTR_STP (PRIMARY)"""
 
-    ra: float | None = Field(
+    num_superstripe: int | None = Field(
         default=None,
-        title="[deg] Right ascension of the target at the exposure midpoint",
-        json_schema_extra={"fits_keyword": "TARG_RA", "fits_hdu": "PRIMARY"},
+        title="Superstripe positions in one super-integration",
+        json_schema_extra={"fits_keyword": "SSTR_NST", "fits_hdu": "PRIMARY"},
     )
-    """[deg] Right ascension of the target at the exposure midpoint
+    """Superstripe positions in one super-integration
 
-    FITS keyword: TARG_RA (PRIMARY)"""
+    FITS keyword: SSTR_NST (PRIMARY)"""
 
-    dec: float | None = Field(
+
+class Dither(MetaNode):
+    """Dither and nod pattern"""
+
+    primary_type: (
+        Literal[
+            "1LOS",
+            "1PIXEL-SLIT-SCAN",
+            "1PIXEL-SLITLESS-SCAN-LONG",
+            "1PIXEL-SLITLESS-SCAN-SHORT",
+            "2-POINT",
+            "2-POINT-MIRI-F560W-WITH-NIRISS",
+            "2-POINT-MIRI-F770W-WITH-NIRCAM",
+            "2-POINT-MIRI-F1280W-WITH-NIRCAM",
+            "2-POINT-MIRI-F1280W-WITH-NIRISS",
+            "2-POINT-MIRI-F1500W-WITH-NIRCAM",
+            "2-POINT-MIRI-F1800W-WITH-NIRCAM",
+            "2-POINT-MIRI-F1800W-WITH-NIRISS",
+            "2-POINT-MIRI-F2100W-WITH-NIRCAM",
+            "2-POINT-MIRI-F2100W-WITH-NIRISS",
+            "2-POINT-MIRI-F2550W-WITH-NIRCAM",
+            "2-POINT-MIRI-F2550W-WITH-NIRISS",
+            "2-POINT-NOD",
+            "2-POINT-WITH-NIRCAM-SIZE1",
+            "2-POINT-WITH-NIRCAM-SIZE2",
+            "2-POINT-WITH-NIRCAM-SIZE3",
+            "2PIXEL-SLIT-SCAN",
+            "2PIXEL-SLITLESS-SCAN-SHORT",
+            "3-POINT-MIRI-F770W-WITH-NIRCAM",
+            "3-POINT-MIRI-F770W-WITH-NIRISS",
+            "3-POINT-MIRI-F1000W-WITH-NIRCAM",
+            "3-POINT-MIRI-F1000W-WITH-NIRISS",
+            "3-POINT-MIRI-F1280W-WITH-NIRCAM",
+            "3-POINT-MIRI-F1280W-WITH-NIRISS",
+            "3-POINT-MIRI-F1500W-WITH-NIRCAM",
+            "3-POINT-MIRI-F1800W-WITH-NIRCAM",
+            "3-POINT-MIRI-F1800W-WITH-NIRISS",
+            "3-POINT-MIRI-F2100W-WITH-NIRCAM",
+            "3-POINT-MIRI-F2100W-WITH-NIRISS",
+            "3-POINT-MIRI-F2550W-WITH-NIRCAM",
+            "3-POINT-MIRI-F2550W-WITH-NIRISS",
+            "3-POINT-NOD",
+            "3-POINT-WITH-NIRCAM-SIZE1",
+            "3-POINT-WITH-NIRCAM-SIZE2",
+            "3-POINT-WITH-NIRCAM-SIZE3",
+            "4-POINT",
+            "4-POINT-DITHER",
+            "4-POINT-MIRI-F770W-WITH-NIRCAM",
+            "4-POINT-MIRI-F770W-WITH-NIRISS",
+            "4-POINT-MIRI-F1000W-WITH-NIRCAM",
+            "4-POINT-MIRI-F1000W-WITH-NIRISS",
+            "4-POINT-MIRI-F1280W-WITH-NIRCAM",
+            "4-POINT-MIRI-F1280W-WITH-NIRISS",
+            "4-POINT-MIRI-F1500W-WITH-NIRCAM",
+            "4-POINT-MIRI-F1800W-WITH-NIRCAM",
+            "4-POINT-MIRI-F1800W-WITH-NIRISS",
+            "4-POINT-MIRI-F2100W-WITH-NIRCAM",
+            "4-POINT-MIRI-F2100W-WITH-NIRISS",
+            "4-POINT-MIRI-F2550W-WITH-NIRCAM",
+            "4-POINT-MIRI-F2550W-WITH-NIRISS",
+            "4-POINT-NOD",
+            "4-POINT-SETS",
+            "5-POINT-NOD",
+            "5-POINT-SMALL-GRID",
+            "5PIXEL-8x4-MAP-SLITLESS",
+            "5PIXEL-SLITLESS-SCAN",
+            "7PIX-5PIX-SLIT-SCAN",
+            "7PIXEL-9x3-MAP-SLITLESS",
+            "7PIXEL-SLIT-SCAN",
+            "7PIXEL-SLITLESS-SCAN",
+            "7X3-PIXEL-MAP-CENTER",
+            "7X3-PIXEL-MAP-NOD1",
+            "7X3-PIXEL-MAP-NOD2",
+            "7x3-PIXEL-MAP-SLITLESS",
+            "9-POINT-MIRI-F770W-WITH-NIRCAM",
+            "9-POINT-MIRI-F770W-WITH-NIRISS",
+            "9-POINT-MIRI-F1000W-WITH-NIRISS",
+            "9-POINT-MIRI-F1280W-WITH-NIRCAM",
+            "9-POINT-MIRI-F1280W-WITH-NIRISS",
+            "9-POINT-MIRI-F1500W-WITH-NIRCAM",
+            "9-POINT-MIRI-F1800W-WITH-NIRISS",
+            "9-POINT-MIRI-F2100W-WITH-NIRCAM",
+            "9-POINT-MIRI-F2550W-WITH-NIRCAM",
+            "9-POINT-MIRI-F2550W-WITH-NIRISS",
+            "9-POINT-SMALL-GRID",
+            "9x3-8x4-SCAN-MAPS-SLITLESS",
+            "ALONG-SLIT-NOD",
+            "AMI",
+            "BACKGROUND",
+            "CYCLING",
+            "FULL",
+            "FULL-TIGHT",
+            "FULLBOX",
+            "IMAGING",
+            "INTRAMODULE",
+            "INTRAMODULEBOX",
+            "INTRAMODULEX",
+            "INTRAPIXEL-SLIT-SCAN-CENTER",
+            "INTRAPIXEL-SLIT-SCAN-NOD1",
+            "INTRAPIXEL-SLIT-SCAN-NOD2",
+            "INTRASCA",
+            "LFLAT_CORON1065",
+            "LFLAT_CORON1140",
+            "LFLAT_CORON1550",
+            "LFLAT_CORONLYOT",
+            "LONG-CROSS-SCAN-CENTER",
+            "LONG-CROSS-SCAN-NOD1",
+            "LONG-CROSS-SCAN-NOD2",
+            "MAPPING",
+            "MIMF",
+            "NIS-MIR056-2",
+            "NIS-MIR056-3",
+            "NIS-MIR077-3",
+            "NIS-MIR077-9",
+            "NIS-MIR100-2",
+            "NIS-MIR100-3",
+            "NIS-MIR100-4",
+            "NIS-MIR128-2",
+            "NIS-MIR128-3",
+            "NIS-MIR128-4",
+            "NIS-MIR128-9",
+            "NIS-MIR150-2",
+            "NIS-MIR150-3",
+            "NIS-MIR150-4",
+            "NIS-MIR150-9",
+            "NIS-MIR180-2",
+            "NIS-MIR180-3",
+            "NIS-MIR180-4",
+            "NIS-MIR180-9",
+            "NIS-MIR210-2",
+            "NIS-MIR210-3",
+            "NIS-MIR210-4",
+            "NIS-MIR210-9",
+            "NIS-MIR255-2",
+            "NIS-MIR255-3",
+            "NIS-MIR255-4",
+            "NIS-MIR255-9",
+            "NIS-NRC-2L",
+            "NIS-NRC-2M",
+            "NIS-NRC-3L",
+            "NIS-NRC-3M",
+            "NIS-NRC-3S",
+            "NIS-NRC-4L",
+            "NIS-NRC-4M",
+            "NIS-NRC-4S",
+            "NIS-NRC-9L",
+            "NIS-NRC-9M",
+            "NIS-NRC-9S",
+            "PFLAT_CORON1065",
+            "PFLAT_CORON1140",
+            "PFLAT_CORON1550",
+            "PFLAT_CORONLYOT",
+            "REULEAUX",
+            "SCAN-CALIBRATION",
+            "SHORT-CROSS-SCAN-CENTER",
+            "SHORT-CROSS-SCAN-NOD1",
+            "SHORT-CROSS-SCAN-NOD2",
+            "SPARSE-CYCLING",
+            "SUBARRAY-DITHER",
+            "SUBARRAY_DITHER",
+            "WFSC",
+            "WFSS",
+            "ANY",
+            "N/A",
+            "NONE",
+        ]
+        | None
+    ) = Field(
         default=None,
-        title="[deg] Declination of the target at the exposure midpoint",
-        json_schema_extra={"fits_keyword": "TARG_DEC", "fits_hdu": "PRIMARY"},
+        title="Primary dither pattern",
+        json_schema_extra={"fits_keyword": "PATTTYPE", "fits_hdu": "PRIMARY"},
     )
-    """[deg] Declination of the target at the exposure midpoint
+    """Primary dither pattern
 
-    FITS keyword: TARG_DEC (PRIMARY)"""
+    FITS keyword: PATTTYPE (PRIMARY)"""
+
+    primary_dither_type: str | None = Field(
+        default=None,
+        title="Number of primary dither points and their packing",
+        json_schema_extra={"fits_keyword": "PRIDTYPE", "fits_hdu": "PRIMARY"},
+    )
+    """Number of primary dither points and their packing
+
+    FITS keyword: PRIDTYPE (PRIMARY)"""
+
+    primary_points: int | None = Field(
+        default=None,
+        title="Points in the primary dither pattern",
+        json_schema_extra={"fits_keyword": "PRIDTPTS", "fits_hdu": "PRIMARY"},
+    )
+    """Points in the primary dither pattern
+
+    FITS keyword: PRIDTPTS (PRIMARY)"""
+
+    position_number: int | None = Field(
+        default=None,
+        title="Position of this exposure within the dither pattern",
+        json_schema_extra={"fits_keyword": "PATT_NUM", "fits_hdu": "PRIMARY"},
+    )
+    """Position of this exposure within the dither pattern
+
+    FITS keyword: PATT_NUM (PRIMARY)"""
+
+    pattern_start: int | None = Field(
+        default=None,
+        title="Pattern position the dither started at",
+        json_schema_extra={"fits_keyword": "PATTSTRT", "fits_hdu": "PRIMARY"},
+    )
+    """Pattern position the dither started at
+
+    FITS keyword: PATTSTRT (PRIMARY)"""
+
+    total_points: int | None = Field(
+        default=None,
+        title="Points in the whole dither pattern",
+        json_schema_extra={"fits_keyword": "NUMDTHPT", "fits_hdu": "PRIMARY"},
+    )
+    """Points in the whole dither pattern
+
+    FITS keyword: NUMDTHPT (PRIMARY)"""
+
+    total_cycling_points: int | None = Field(
+        default=None,
+        title="Points in the cycling dither pattern",
+        json_schema_extra={"fits_keyword": "PATTNPTS", "fits_hdu": "PRIMARY"},
+    )
+    """Points in the cycling dither pattern
+
+    FITS keyword: PATTNPTS (PRIMARY)"""
+
+    dither_points: int | None = Field(
+        default=None,
+        title="Points in the direct-image dither pattern",
+        json_schema_extra={"fits_keyword": "NRIMDTPT", "fits_hdu": "PRIMARY"},
+    )
+    """Points in the direct-image dither pattern
+
+    FITS keyword: NRIMDTPT (PRIMARY)"""
+
+    nod_type: (
+        Literal[
+            "2-SHUTTER-SLITLET",
+            "3-POINT-NOD",
+            "3-SHUTTER-SLITLET",
+            "5-SHUTTER-SLITLET",
+            "5-SHUTTER-SLITLET-WITH-GAP",
+            "NONE",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="Nod pattern",
+        json_schema_extra={"fits_keyword": "NOD_TYPE", "fits_hdu": "PRIMARY"},
+    )
+    """Nod pattern
+
+    FITS keyword: NOD_TYPE (PRIMARY)"""
+
+    pattern_size: str | None = Field(
+        default=None,
+        title="Size of the primary dither pattern",
+        json_schema_extra={"fits_keyword": "PATTSIZE", "fits_hdu": "PRIMARY"},
+    )
+    """Size of the primary dither pattern
+
+    FITS keyword: PATTSIZE (PRIMARY)"""
+
+    small_grid_pattern: str | None = Field(
+        default=None,
+        title="Small-grid dither pattern",
+        json_schema_extra={"fits_keyword": "SMGRDPAT", "fits_hdu": "PRIMARY"},
+    )
+    """Small-grid dither pattern
+
+    FITS keyword: SMGRDPAT (PRIMARY)"""
+
+    subpixel_total_points: int | None = Field(
+        default=None,
+        title="Points in the subpixel dither pattern",
+        json_schema_extra={"fits_keyword": "SUBPXPTS", "fits_hdu": "PRIMARY"},
+    )
+    """Points in the subpixel dither pattern
+
+    FITS keyword: SUBPXPTS (PRIMARY)"""
+
+    subpixel_pattern: str | None = Field(
+        default=None,
+        title="Subpixel dither pattern",
+        json_schema_extra={"fits_keyword": "SUBPXPAT", "fits_hdu": "PRIMARY"},
+    )
+    """Subpixel dither pattern
+
+    FITS keyword: SUBPXPAT (PRIMARY)"""
+
+    spectral_position_number: int | None = Field(
+        default=None,
+        title="Position of this exposure among the spectral steps",
+        json_schema_extra={"fits_keyword": "SPEC_NUM", "fits_hdu": "PRIMARY"},
+    )
+    """Position of this exposure among the spectral steps
+
+    FITS keyword: SPEC_NUM (PRIMARY)"""
+
+    spectral_total_points: int | None = Field(
+        default=None,
+        title="Steps along the spectral direction",
+        json_schema_extra={"fits_keyword": "SPECNSTP", "fits_hdu": "PRIMARY"},
+    )
+    """Steps along the spectral direction
+
+    FITS keyword: SPECNSTP (PRIMARY)"""
+
+    spectral_step_size: float | None = Field(
+        default=None,
+        title="Step size along the spectral direction",
+        json_schema_extra={"fits_keyword": "SPECSTEP", "fits_hdu": "PRIMARY"},
+    )
+    """Step size along the spectral direction
+
+    FITS keyword: SPECSTEP (PRIMARY)"""
+
+    spectral_offset: float | None = Field(
+        default=None,
+        title="[arcsec] Offset along the spectral direction from the pattern start",
+        json_schema_extra={"fits_keyword": "SPCOFFST", "fits_hdu": "PRIMARY"},
+    )
+    """[arcsec] Offset along the spectral direction from the pattern start
+
+    FITS keyword: SPCOFFST (PRIMARY)"""
+
+    spatial_position_number: int | None = Field(
+        default=None,
+        title="Position of this exposure among the spatial steps",
+        json_schema_extra={"fits_keyword": "SPAT_NUM", "fits_hdu": "PRIMARY"},
+    )
+    """Position of this exposure among the spatial steps
+
+    FITS keyword: SPAT_NUM (PRIMARY)"""
+
+    spatial_total_points: int | None = Field(
+        default=None,
+        title="Steps along the spatial direction",
+        json_schema_extra={"fits_keyword": "SPATNSTP", "fits_hdu": "PRIMARY"},
+    )
+    """Steps along the spatial direction
+
+    FITS keyword: SPATNSTP (PRIMARY)"""
+
+    spatial_step_size: float | None = Field(
+        default=None,
+        title="Step size along the spatial direction",
+        json_schema_extra={"fits_keyword": "SPATSTEP", "fits_hdu": "PRIMARY"},
+    )
+    """Step size along the spatial direction
+
+    FITS keyword: SPATSTEP (PRIMARY)"""
+
+    spatial_offset: float | None = Field(
+        default=None,
+        title="[arcsec] Offset along the spatial direction from the pattern start",
+        json_schema_extra={"fits_keyword": "SPTOFFST", "fits_hdu": "PRIMARY"},
+    )
+    """[arcsec] Offset along the spatial direction from the pattern start
+
+    FITS keyword: SPTOFFST (PRIMARY)"""
+
+    x_offset: float | None = Field(
+        default=None,
+        title="[arcsec] Dither offset along x in the instrument ideal frame",
+        json_schema_extra={"fits_keyword": "XOFFSET", "fits_hdu": "PRIMARY"},
+    )
+    """[arcsec] Dither offset along x in the instrument ideal frame
+
+    FITS keyword: XOFFSET (PRIMARY)"""
+
+    y_offset: float | None = Field(
+        default=None,
+        title="[arcsec] Dither offset along y in the instrument ideal frame",
+        json_schema_extra={"fits_keyword": "YOFFSET", "fits_hdu": "PRIMARY"},
+    )
+    """[arcsec] Dither offset along y in the instrument ideal frame
+
+    FITS keyword: YOFFSET (PRIMARY)"""
+
+    starting_set: int | None = Field(
+        default=None,
+        title="First 4-point set taken from the dither set list",
+        json_schema_extra={"fits_keyword": "DSETSTRT", "fits_hdu": "PRIMARY"},
+    )
+    """First 4-point set taken from the dither set list
+
+    FITS keyword: DSETSTRT (PRIMARY)"""
+
+    number_of_sets: Literal[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] | None = Field(
+        default=None,
+        title="Number of 4-point sets taken from the dither set list",
+        json_schema_extra={"fits_keyword": "NUMDSETS", "fits_hdu": "PRIMARY"},
+    )
+    """Number of 4-point sets taken from the dither set list
+
+    FITS keyword: NUMDSETS (PRIMARY)"""
+
+    direction: Literal["NEGATIVE", "POSITIVE", "NONE"] | None = Field(
+        default=None,
+        title="Sense of the dither offsets",
+        json_schema_extra={"fits_keyword": "DITHDIRC", "fits_hdu": "PRIMARY"},
+    )
+    """Sense of the dither offsets
+
+    FITS keyword: DITHDIRC (PRIMARY)"""
+
+    optimized_for: Literal["EXTENDED-SOURCE", "POINT-SOURCE", "NONE"] | None = Field(
+        default=None,
+        title="Source extent the dither pattern is optimized for",
+        json_schema_extra={"fits_keyword": "DITHOPFR", "fits_hdu": "PRIMARY"},
+    )
+    """Source extent the dither pattern is optimized for
+
+    FITS keyword: DITHOPFR (PRIMARY)"""
+
+    sparse_points: str | None = Field(
+        default=None,
+        title="Points used from a sparse cycling pattern",
+        json_schema_extra={"fits_keyword": "DITHPNTS", "fits_hdu": "PRIMARY"},
+    )
+    """Points used from a sparse cycling pattern
+
+    FITS keyword: DITHPNTS (PRIMARY)"""
+
+    primary_channel: (
+        Literal["ALL", "ALL_MRS", "CHANNEL1", "CHANNEL2", "CHANNEL3", "CHANNEL4", "IMAGER"] | None
+    ) = Field(
+        default=None,
+        title="MRS channel (or the imager) the dither is optimized for",
+        json_schema_extra={"fits_keyword": "MRSPRCHN", "fits_hdu": "PRIMARY"},
+    )
+    """MRS channel (or the imager) the dither is optimized for
+
+    FITS keyword: MRSPRCHN (PRIMARY)"""
+
+    dithered_ra: float | None = Field(
+        default=None,
+        title="Right ascension of the dithered pointing",
+        json_schema_extra={"fits_keyword": "DITH_RA", "fits_hdu": "PRIMARY"},
+    )
+    """Right ascension of the dithered pointing
+
+    FITS keyword: DITH_RA (PRIMARY)"""
+
+    dithered_dec: float | None = Field(
+        default=None,
+        title="Declination of the dithered pointing",
+        json_schema_extra={"fits_keyword": "DITH_DEC", "fits_hdu": "PRIMARY"},
+    )
+    """Declination of the dithered pointing
+
+    FITS keyword: DITH_DEC (PRIMARY)"""
+
+
+class Ephemeris(MetaNode):
+    """Position and velocity of the observatory"""
+
+    reference_frame: str | None = Field(
+        default=None,
+        title="Reference frame of the ephemeris (EME2000)",
+        json_schema_extra={"fits_keyword": "REFFRAME", "fits_hdu": "SCI"},
+    )
+    """Reference frame of the ephemeris (EME2000)
+
+    FITS keyword: REFFRAME (SCI)"""
+
+    type: str | None = Field(
+        default=None,
+        title="Kind of ephemeris: definitive or predicted",
+        json_schema_extra={"fits_keyword": "EPH_TYPE", "fits_hdu": "SCI"},
+    )
+    """Kind of ephemeris: definitive or predicted
+
+    FITS keyword: EPH_TYPE (SCI)"""
+
+    time: float | None = Field(
+        default=None,
+        title="[d] Epoch of the position and velocity vectors, MJD",
+        json_schema_extra={"fits_keyword": "EPH_TIME", "fits_hdu": "SCI"},
+    )
+    """[d] Epoch of the position and velocity vectors, MJD
+
+    FITS keyword: EPH_TIME (SCI)"""
+
+    spatial_x_bary: float | None = Field(
+        default=None,
+        title="[km] Barycentric X position of JWST at MJD-AVG",
+        json_schema_extra={"fits_keyword": "JWST_X", "fits_hdu": "SCI"},
+    )
+    """[km] Barycentric X position of JWST at MJD-AVG
+
+    FITS keyword: JWST_X (SCI)"""
+
+    spatial_y_bary: float | None = Field(
+        default=None,
+        title="[km] Barycentric Y position of JWST at MJD-AVG",
+        json_schema_extra={"fits_keyword": "JWST_Y", "fits_hdu": "SCI"},
+    )
+    """[km] Barycentric Y position of JWST at MJD-AVG
+
+    FITS keyword: JWST_Y (SCI)"""
+
+    spatial_z_bary: float | None = Field(
+        default=None,
+        title="[km] Barycentric Z position of JWST at MJD-AVG",
+        json_schema_extra={"fits_keyword": "JWST_Z", "fits_hdu": "SCI"},
+    )
+    """[km] Barycentric Z position of JWST at MJD-AVG
+
+    FITS keyword: JWST_Z (SCI)"""
+
+    spatial_x_geo: float | None = Field(
+        default=None,
+        title="[m] Geocentric X position of JWST at MJD-AVG",
+        json_schema_extra={"fits_keyword": "OBSGEO-X", "fits_hdu": "SCI"},
+    )
+    """[m] Geocentric X position of JWST at MJD-AVG
+
+    FITS keyword: OBSGEO-X (SCI)"""
+
+    spatial_y_geo: float | None = Field(
+        default=None,
+        title="[m] Geocentric Y position of JWST at MJD-AVG",
+        json_schema_extra={"fits_keyword": "OBSGEO-Y", "fits_hdu": "SCI"},
+    )
+    """[m] Geocentric Y position of JWST at MJD-AVG
+
+    FITS keyword: OBSGEO-Y (SCI)"""
+
+    spatial_z_geo: float | None = Field(
+        default=None,
+        title="[m] Geocentric Z position of JWST at MJD-AVG",
+        json_schema_extra={"fits_keyword": "OBSGEO-Z", "fits_hdu": "SCI"},
+    )
+    """[m] Geocentric Z position of JWST at MJD-AVG
+
+    FITS keyword: OBSGEO-Z (SCI)"""
+
+    velocity_x_bary: float | None = Field(
+        default=None,
+        title="[km/s] Barycentric X velocity of JWST at MJD-AVG",
+        json_schema_extra={"fits_keyword": "JWST_DX", "fits_hdu": "SCI"},
+    )
+    """[km/s] Barycentric X velocity of JWST at MJD-AVG
+
+    FITS keyword: JWST_DX (SCI)"""
+
+    velocity_y_bary: float | None = Field(
+        default=None,
+        title="[km/s] Barycentric Y velocity of JWST at MJD-AVG",
+        json_schema_extra={"fits_keyword": "JWST_DY", "fits_hdu": "SCI"},
+    )
+    """[km/s] Barycentric Y velocity of JWST at MJD-AVG
+
+    FITS keyword: JWST_DY (SCI)"""
+
+    velocity_z_bary: float | None = Field(
+        default=None,
+        title="[km/s] Barycentric Z velocity of JWST at MJD-AVG",
+        json_schema_extra={"fits_keyword": "JWST_DZ", "fits_hdu": "SCI"},
+    )
+    """[km/s] Barycentric Z velocity of JWST at MJD-AVG
+
+    FITS keyword: JWST_DZ (SCI)"""
+
+    velocity_x_geo: float | None = Field(
+        default=None,
+        title="[m/s] Geocentric X velocity of JWST at MJD-AVG",
+        json_schema_extra={"fits_keyword": "OBSGEODX", "fits_hdu": "SCI"},
+    )
+    """[m/s] Geocentric X velocity of JWST at MJD-AVG
+
+    FITS keyword: OBSGEODX (SCI)"""
+
+    velocity_y_geo: float | None = Field(
+        default=None,
+        title="[m/s] Geocentric Y velocity of JWST at MJD-AVG",
+        json_schema_extra={"fits_keyword": "OBSGEODY", "fits_hdu": "SCI"},
+    )
+    """[m/s] Geocentric Y velocity of JWST at MJD-AVG
+
+    FITS keyword: OBSGEODY (SCI)"""
+
+    velocity_z_geo: float | None = Field(
+        default=None,
+        title="[m/s] Geocentric Z velocity of JWST at MJD-AVG",
+        json_schema_extra={"fits_keyword": "OBSGEODZ", "fits_hdu": "SCI"},
+    )
+    """[m/s] Geocentric Z velocity of JWST at MJD-AVG
+
+    FITS keyword: OBSGEODZ (SCI)"""
+
+
+class Aperture(MetaNode):
+    """Science aperture"""
+
+    name: str | None = Field(
+        default=None,
+        title="SIAF name of the science aperture used",
+        json_schema_extra={"fits_keyword": "APERNAME", "fits_hdu": "PRIMARY"},
+    )
+    """SIAF name of the science aperture used
+
+    FITS keyword: APERNAME (PRIMARY)"""
+
+    pps_name: str | None = Field(
+        default=None,
+        title="Aperture name as supplied by the planning system (PPS)",
+        json_schema_extra={"fits_keyword": "PPS_APER", "fits_hdu": "PRIMARY"},
+    )
+    """Aperture name as supplied by the planning system (PPS)
+
+    FITS keyword: PPS_APER (PRIMARY)"""
+
+
+class VelocityAberration(MetaNode):
+    """Velocity aberration correction"""
+
+    va_ra_ref: float | None = Field(
+        default=None,
+        title="[deg] Right ascension of the reference point after velocity aberration",
+        json_schema_extra={"fits_keyword": "VA_RA", "fits_hdu": "PRIMARY"},
+    )
+    """[deg] Right ascension of the reference point after velocity aberration
+
+    FITS keyword: VA_RA (PRIMARY)"""
+
+    va_dec_ref: float | None = Field(
+        default=None,
+        title="[deg] Declination of the reference point after velocity aberration",
+        json_schema_extra={"fits_keyword": "VA_DEC", "fits_hdu": "PRIMARY"},
+    )
+    """[deg] Declination of the reference point after velocity aberration
+
+    FITS keyword: VA_DEC (PRIMARY)"""
+
+
+class Time(MetaNode):
+    """Barycentric and heliocentric time corrections"""
+
+    barycentric_correction: float | None = Field(
+        default=None,
+        title="[s] Barycentric time correction at the exposure start",
+        json_schema_extra={"fits_keyword": "BARTDELT", "fits_hdu": "PRIMARY"},
+    )
+    """[s] Barycentric time correction at the exposure start
+
+    FITS keyword: BARTDELT (PRIMARY)"""
+
+    barycentric_expstart: float | None = Field(
+        default=None,
+        title="[d] Exposure start in barycentric time, MJD",
+        json_schema_extra={"fits_keyword": "BSTRTIME", "fits_hdu": "PRIMARY"},
+    )
+    """[d] Exposure start in barycentric time, MJD
+
+    FITS keyword: BSTRTIME (PRIMARY)"""
+
+    barycentric_expend: float | None = Field(
+        default=None,
+        title="[d] Exposure end in barycentric time, MJD",
+        json_schema_extra={"fits_keyword": "BENDTIME", "fits_hdu": "PRIMARY"},
+    )
+    """[d] Exposure end in barycentric time, MJD
+
+    FITS keyword: BENDTIME (PRIMARY)"""
+
+    barycentric_expmid: float | None = Field(
+        default=None,
+        title="[d] Exposure midpoint in barycentric time, MJD",
+        json_schema_extra={"fits_keyword": "BMIDTIME", "fits_hdu": "PRIMARY"},
+    )
+    """[d] Exposure midpoint in barycentric time, MJD
+
+    FITS keyword: BMIDTIME (PRIMARY)"""
+
+    heliocentric_correction: float | None = Field(
+        default=None,
+        title="[s] Heliocentric time correction at the exposure start",
+        json_schema_extra={"fits_keyword": "HELIDELT", "fits_hdu": "PRIMARY"},
+    )
+    """[s] Heliocentric time correction at the exposure start
+
+    FITS keyword: HELIDELT (PRIMARY)"""
+
+    heliocentric_expstart: float | None = Field(
+        default=None,
+        title="[d] Exposure start in heliocentric time, MJD",
+        json_schema_extra={"fits_keyword": "HSTRTIME", "fits_hdu": "PRIMARY"},
+    )
+    """[d] Exposure start in heliocentric time, MJD
+
+    FITS keyword: HSTRTIME (PRIMARY)"""
+
+    heliocentric_expend: float | None = Field(
+        default=None,
+        title="[d] Exposure end in heliocentric time, MJD",
+        json_schema_extra={"fits_keyword": "HENDTIME", "fits_hdu": "PRIMARY"},
+    )
+    """[d] Exposure end in heliocentric time, MJD
+
+    FITS keyword: HENDTIME (PRIMARY)"""
+
+    heliocentric_expmid: float | None = Field(
+        default=None,
+        title="[d] Exposure midpoint in heliocentric time, MJD",
+        json_schema_extra={"fits_keyword": "HMIDTIME", "fits_hdu": "PRIMARY"},
+    )
+    """[d] Exposure midpoint in heliocentric time, MJD
+
+    FITS keyword: HMIDTIME (PRIMARY)"""
+
+
+class Guidestar(MetaNode):
+    """Guide star and fine guidance"""
+
+    gs_order: int | None = Field(
+        default=None,
+        title="Rank of the guide star among the selected candidates",
+        json_schema_extra={"fits_keyword": "GS_ORDER", "fits_hdu": "PRIMARY"},
+    )
+    """Rank of the guide star among the selected candidates
+
+    FITS keyword: GS_ORDER (PRIMARY)"""
+
+    gs_start_time: str | None = Field(
+        default=None,
+        title="UTC time at which guide star activity began",
+        json_schema_extra={"fits_keyword": "GSSTRTTM", "fits_hdu": "PRIMARY"},
+    )
+    """UTC time at which guide star activity began
+
+    FITS keyword: GSSTRTTM (PRIMARY)"""
+
+    gs_stop_time: str | None = Field(
+        default=None,
+        title="UTC time at which guide star activity finished",
+        json_schema_extra={"fits_keyword": "GSENDTIM", "fits_hdu": "PRIMARY"},
+    )
+    """UTC time at which guide star activity finished
+
+    FITS keyword: GSENDTIM (PRIMARY)"""
+
+    gs_id: str | None = Field(
+        default=None,
+        title="Identifier of the guide star",
+        json_schema_extra={"fits_keyword": "GDSTARID", "fits_hdu": "PRIMARY"},
+    )
+    """Identifier of the guide star
+
+    FITS keyword: GDSTARID (PRIMARY)"""
+
+    gs_ra: float | None = Field(
+        default=None,
+        title="Right ascension of the guide star",
+        json_schema_extra={"fits_keyword": "GS_RA", "fits_hdu": "PRIMARY"},
+    )
+    """Right ascension of the guide star
+
+    FITS keyword: GS_RA (PRIMARY)"""
+
+    gs_dec: float | None = Field(
+        default=None,
+        title="Declination of the guide star",
+        json_schema_extra={"fits_keyword": "GS_DEC", "fits_hdu": "PRIMARY"},
+    )
+    """Declination of the guide star
+
+    FITS keyword: GS_DEC (PRIMARY)"""
+
+    gs_ura: float | None = Field(
+        default=None,
+        title="Uncertainty of the guide star right ascension",
+        json_schema_extra={"fits_keyword": "GS_URA", "fits_hdu": "PRIMARY"},
+    )
+    """Uncertainty of the guide star right ascension
+
+    FITS keyword: GS_URA (PRIMARY)"""
+
+    gs_udec: float | None = Field(
+        default=None,
+        title="Uncertainty of the guide star declination",
+        json_schema_extra={"fits_keyword": "GS_UDEC", "fits_hdu": "PRIMARY"},
+    )
+    """Uncertainty of the guide star declination
+
+    FITS keyword: GS_UDEC (PRIMARY)"""
+
+    gs_mag: float | None = Field(
+        default=None,
+        title="Guide star magnitude in the FGS band",
+        json_schema_extra={"fits_keyword": "GS_MAG", "fits_hdu": "PRIMARY"},
+    )
+    """Guide star magnitude in the FGS band
+
+    FITS keyword: GS_MAG (PRIMARY)"""
+
+    gs_umag: float | None = Field(
+        default=None,
+        title="Uncertainty of the guide star magnitude",
+        json_schema_extra={"fits_keyword": "GS_UMAG", "fits_hdu": "PRIMARY"},
+    )
+    """Uncertainty of the guide star magnitude
+
+    FITS keyword: GS_UMAG (PRIMARY)"""
+
+    gs_v3_pa_science: float | None = Field(
+        default=None,
+        title="V3 position angle at the guide star for the science exposure",
+        json_schema_extra={"fits_keyword": "GS_V3_PA", "fits_hdu": "PRIMARY"},
+    )
+    """V3 position angle at the guide star for the science exposure
+
+    FITS keyword: GS_V3_PA (PRIMARY)"""
+
+    gs_pcs_mode: Literal["COARSE", "FINEGUIDE", "MOVING", "TRACK", "NONE"] | None = Field(
+        default=None,
+        title="Mode of the pointing control system",
+        json_schema_extra={"fits_keyword": "PCS_MODE", "fits_hdu": "PRIMARY"},
+    )
+    """Mode of the pointing control system
+
+    FITS keyword: PCS_MODE (PRIMARY)"""
+
+    visit_end_time: str | None = Field(
+        default=None,
+        title="Observatory UTC time at which the visit ended",
+        json_schema_extra={"fits_keyword": "VISITEND", "fits_hdu": "PRIMARY"},
+    )
+    """Observatory UTC time at which the visit ended
+
+    FITS keyword: VISITEND (PRIMARY)"""
+
+    gs_function_start_time: str | None = Field(
+        default=None,
+        title="UTC time at which the guider function began",
+        json_schema_extra={"fits_keyword": "GF_START", "fits_hdu": "PRIMARY"},
+    )
+    """UTC time at which the guider function began
+
+    FITS keyword: GF_START (PRIMARY)"""
+
+    gs_function_end_time: str | None = Field(
+        default=None,
+        title="UTC time at which the guider function ended",
+        json_schema_extra={"fits_keyword": "GF_END", "fits_hdu": "PRIMARY"},
+    )
+    """UTC time at which the guider function ended
+
+    FITS keyword: GF_END (PRIMARY)"""
+
+    fgs_aperture: str | None = Field(
+        default=None,
+        title="FGS aperture used to acquire the guide star",
+        json_schema_extra={"fits_keyword": "FGS_APER", "fits_hdu": "PRIMARY"},
+    )
+    """FGS aperture used to acquire the guide star
+
+    FITS keyword: FGS_APER (PRIMARY)"""
+
+    gs_ideal_x: float | None = Field(
+        default=None,
+        title="Guide star x position in the FGS ideal frame",
+        json_schema_extra={"fits_keyword": "GSIDL_X", "fits_hdu": "PRIMARY"},
+    )
+    """Guide star x position in the FGS ideal frame
+
+    FITS keyword: GSIDL_X (PRIMARY)"""
+
+    gs_ideal_y: float | None = Field(
+        default=None,
+        title="Guide star y position in the FGS ideal frame",
+        json_schema_extra={"fits_keyword": "GSIDL_Y", "fits_hdu": "PRIMARY"},
+    )
+    """Guide star y position in the FGS ideal frame
+
+    FITS keyword: GSIDL_Y (PRIMARY)"""
+
+    fgs_v2_ref: float | None = Field(
+        default=None,
+        title="[arcsec] V2 coordinate of the FGS aperture reference point",
+        json_schema_extra={"fits_keyword": "V2_REF", "fits_hdu": "PRIMARY"},
+    )
+    """[arcsec] V2 coordinate of the FGS aperture reference point
+
+    FITS keyword: V2_REF (PRIMARY)"""
+
+    fgs_v3_ref: float | None = Field(
+        default=None,
+        title="[arcsec] V3 coordinate of the FGS aperture reference point",
+        json_schema_extra={"fits_keyword": "V3_REF", "fits_hdu": "PRIMARY"},
+    )
+    """[arcsec] V3 coordinate of the FGS aperture reference point
+
+    FITS keyword: V3_REF (PRIMARY)"""
+
+    fgs_roll_ref: float | None = Field(
+        default=None,
+        title="[deg] V3 roll angle at the FGS reference point, north through east",
+        json_schema_extra={"fits_keyword": "ROLL_REF", "fits_hdu": "PRIMARY"},
+    )
+    """[deg] V3 roll angle at the FGS reference point, north through east
+
+    FITS keyword: ROLL_REF (PRIMARY)"""
+
+    fgs_v3yangle: float | None = Field(
+        default=None,
+        title="[deg] Angle from the V3 axis to the FGS ideal y axis",
+        json_schema_extra={"fits_keyword": "V3I_YANG", "fits_hdu": "PRIMARY"},
+    )
+    """[deg] Angle from the V3 axis to the FGS ideal y axis
+
+    FITS keyword: V3I_YANG (PRIMARY)"""
+
+    fgs_vparity: int | None = Field(
+        default=None,
+        title="Handedness of the FGS ideal frame relative to V2/V3",
+        json_schema_extra={"fits_keyword": "VPARITY", "fits_hdu": "PRIMARY"},
+    )
+    """Handedness of the FGS ideal frame relative to V2/V3
+
+    FITS keyword: VPARITY (PRIMARY)"""
+
+    data_start: float | None = Field(
+        default=None,
+        title="[d] Start of the guider data in this file, MJD",
+        json_schema_extra={"fits_keyword": "DATASTRT", "fits_hdu": "PRIMARY"},
+    )
+    """[d] Start of the guider data in this file, MJD
+
+    FITS keyword: DATASTRT (PRIMARY)"""
+
+    data_end: float | None = Field(
+        default=None,
+        title="[d] End of the guider data in this file, MJD",
+        json_schema_extra={"fits_keyword": "DATAEND", "fits_hdu": "PRIMARY"},
+    )
+    """[d] End of the guider data in this file, MJD
+
+    FITS keyword: DATAEND (PRIMARY)"""
+
+    gs_acq_exec_stat: str | None = Field(
+        default=None,
+        title="Execution status of the guide star acquisition",
+        json_schema_extra={"fits_keyword": "GSACSTAT", "fits_hdu": "PRIMARY"},
+    )
+    """Execution status of the guide star acquisition
+
+    FITS keyword: GSACSTAT (PRIMARY)"""
+
+    gs_ctd_x: float | None = Field(
+        default=None,
+        title="[arcsec] Guide star x centroid in the FGS ideal frame",
+        json_schema_extra={"fits_keyword": "GSCENTX", "fits_hdu": "PRIMARY"},
+    )
+    """[arcsec] Guide star x centroid in the FGS ideal frame
+
+    FITS keyword: GSCENTX (PRIMARY)"""
+
+    gs_ctd_y: float | None = Field(
+        default=None,
+        title="[arcsec] Guide star y centroid in the FGS ideal frame",
+        json_schema_extra={"fits_keyword": "GSCENTY", "fits_hdu": "PRIMARY"},
+    )
+    """[arcsec] Guide star y centroid in the FGS ideal frame
+
+    FITS keyword: GSCENTY (PRIMARY)"""
+
+    gs_epoch: str | None = Field(
+        default=None,
+        title="Epoch of the guide star coordinates",
+        json_schema_extra={"fits_keyword": "GS_EPOCH", "fits_hdu": "PRIMARY"},
+    )
+    """Epoch of the guide star coordinates
+
+    FITS keyword: GS_EPOCH (PRIMARY)"""
+
+    gs_mura: float | None = Field(
+        default=None,
+        title="Proper motion of the guide star in ICRS right ascension",
+        json_schema_extra={"fits_keyword": "GS_MURA", "fits_hdu": "PRIMARY"},
+    )
+    """Proper motion of the guide star in ICRS right ascension
+
+    FITS keyword: GS_MURA (PRIMARY)"""
+
+    gs_mudec: float | None = Field(
+        default=None,
+        title="Proper motion of the guide star in ICRS declination",
+        json_schema_extra={"fits_keyword": "GS_MUDEC", "fits_hdu": "PRIMARY"},
+    )
+    """Proper motion of the guide star in ICRS declination
+
+    FITS keyword: GS_MUDEC (PRIMARY)"""
+
+    gs_para: float | None = Field(
+        default=None,
+        title="Annual parallax of the guide star",
+        json_schema_extra={"fits_keyword": "GS_PARA", "fits_hdu": "PRIMARY"},
+    )
+    """Annual parallax of the guide star
+
+    FITS keyword: GS_PARA (PRIMARY)"""
+
+
+class RefFileCrds(MetaNode):
+    """Reference file selection (CRDS)"""
+
+    sw_version: str | None = Field(
+        default=None,
+        title="Version of the CRDS software that selected the reference files",
+        json_schema_extra={"fits_keyword": "CRDS_VER", "fits_hdu": "PRIMARY"},
+    )
+    """Version of the CRDS software that selected the reference files
+
+    FITS keyword: CRDS_VER (PRIMARY)"""
+
+    context_used: str | None = Field(
+        default=None,
+        title="CRDS context (.pmap) the reference files were selected from",
+        json_schema_extra={"fits_keyword": "CRDS_CTX", "fits_hdu": "PRIMARY"},
+    )
+    """CRDS context (.pmap) the reference files were selected from
+
+    FITS keyword: CRDS_CTX (PRIMARY)"""
+
+
+class RefFileArea(MetaNode):
+    """Pixel area map reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the pixel area map reference file",
+        json_schema_extra={"fits_keyword": "R_AREA", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the pixel area map reference file
+
+    FITS keyword: R_AREA (PRIMARY)"""
+
+
+class RefFileBkg(MetaNode):
+    """Background reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the background reference file",
+        json_schema_extra={"fits_keyword": "R_BKG", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the background reference file
+
+    FITS keyword: R_BKG (PRIMARY)"""
+
+
+class RefFileBadshutter(MetaNode):
+    """NIRSpec MSA shutter operability reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec MSA shutter operability reference file",
+        json_schema_extra={"fits_keyword": "R_MSAOPE", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec MSA shutter operability reference file
+
+    FITS keyword: R_MSAOPE (PRIMARY)"""
+
+
+class RefFileBarshadow(MetaNode):
+    """NIRSpec bar shadow reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec bar shadow reference file",
+        json_schema_extra={"fits_keyword": "R_BARSHA", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec bar shadow reference file
+
+    FITS keyword: R_BARSHA (PRIMARY)"""
+
+
+class RefFileCamera(MetaNode):
+    """NIRSpec camera model reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec camera model reference file",
+        json_schema_extra={"fits_keyword": "R_CAMERA", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec camera model reference file
+
+    FITS keyword: R_CAMERA (PRIMARY)"""
+
+
+class RefFileChromcorr(MetaNode):
+    """NIRSpec chromaticity correction reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec chromaticity correction reference file",
+        json_schema_extra={"fits_keyword": "R_CHRCOR", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec chromaticity correction reference file
+
+    FITS keyword: R_CHRCOR (PRIMARY)"""
+
+
+class RefFileCollimator(MetaNode):
+    """NIRSpec collimator model reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec collimator model reference file",
+        json_schema_extra={"fits_keyword": "R_COLLIM", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec collimator model reference file
+
+    FITS keyword: R_COLLIM (PRIMARY)"""
+
+
+class RefFileSirskernel(MetaNode):
+    """SIRS reference pixel kernel reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the SIRS reference pixel kernel reference file",
+        json_schema_extra={"fits_keyword": "R_SIRSKL", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the SIRS reference pixel kernel reference file
+
+    FITS keyword: R_SIRSKL (PRIMARY)"""
+
+
+class RefFileCubepar(MetaNode):
+    """IFU cube building parameters reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the IFU cube building parameters reference file",
+        json_schema_extra={"fits_keyword": "R_CUBPAR", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the IFU cube building parameters reference file
+
+    FITS keyword: R_CUBPAR (PRIMARY)"""
+
+
+class RefFileDark(MetaNode):
+    """Dark current reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the dark current reference file",
+        json_schema_extra={"fits_keyword": "R_DARK", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the dark current reference file
+
+    FITS keyword: R_DARK (PRIMARY)"""
+
+
+class RefFileDisperser(MetaNode):
+    """Disperser model reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the disperser model reference file",
+        json_schema_extra={"fits_keyword": "R_DISPER", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the disperser model reference file
+
+    FITS keyword: R_DISPER (PRIMARY)"""
+
+
+class RefFileDistortion(MetaNode):
+    """Geometric distortion reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the geometric distortion reference file",
+        json_schema_extra={"fits_keyword": "R_DISTOR", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the geometric distortion reference file
+
+    FITS keyword: R_DISTOR (PRIMARY)"""
+
+
+class RefFileEmicorr(MetaNode):
+    """MIRI EMI correction reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the MIRI EMI correction reference file",
+        json_schema_extra={"fits_keyword": "R_MIREMI", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the MIRI EMI correction reference file
+
+    FITS keyword: R_MIREMI (PRIMARY)"""
+
+
+class RefFileExtract1d(MetaNode):
+    """1-D extraction parameters reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the 1-D extraction parameters reference file",
+        json_schema_extra={"fits_keyword": "R_EXTR1D", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the 1-D extraction parameters reference file
+
+    FITS keyword: R_EXTR1D (PRIMARY)"""
+
+
+class RefFileFilteroffset(MetaNode):
+    """Filter offset reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the filter offset reference file",
+        json_schema_extra={"fits_keyword": "R_FILOFF", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the filter offset reference file
+
+    FITS keyword: R_FILOFF (PRIMARY)"""
+
+
+class RefFileFlat(MetaNode):
+    """Flat field reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the flat field reference file",
+        json_schema_extra={"fits_keyword": "R_FLAT", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the flat field reference file
+
+    FITS keyword: R_FLAT (PRIMARY)"""
+
+
+class RefFileDflat(MetaNode):
+    """NIRSpec detector flat reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec detector flat reference file",
+        json_schema_extra={"fits_keyword": "R_DFLAT", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec detector flat reference file
+
+    FITS keyword: R_DFLAT (PRIMARY)"""
+
+
+class RefFileFflat(MetaNode):
+    """NIRSpec fore-optics flat reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec fore-optics flat reference file",
+        json_schema_extra={"fits_keyword": "R_FFLAT", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec fore-optics flat reference file
+
+    FITS keyword: R_FFLAT (PRIMARY)"""
+
+
+class RefFileSflat(MetaNode):
+    """NIRSpec spectrograph flat reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec spectrograph flat reference file",
+        json_schema_extra={"fits_keyword": "R_SFLAT", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec spectrograph flat reference file
+
+    FITS keyword: R_SFLAT (PRIMARY)"""
+
+
+class RefFileFore(MetaNode):
+    """NIRSpec fore-optics model reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec fore-optics model reference file",
+        json_schema_extra={"fits_keyword": "R_FORE", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec fore-optics model reference file
+
+    FITS keyword: R_FORE (PRIMARY)"""
+
+
+class RefFileFpa(MetaNode):
+    """NIRSpec focal plane assembly model reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec focal plane assembly model reference file",
+        json_schema_extra={"fits_keyword": "R_FPA", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec focal plane assembly model reference file
+
+    FITS keyword: R_FPA (PRIMARY)"""
+
+
+class RefFileFringe(MetaNode):
+    """Fringe reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the fringe reference file",
+        json_schema_extra={"fits_keyword": "R_FRINGE", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the fringe reference file
+
+    FITS keyword: R_FRINGE (PRIMARY)"""
+
+
+class RefFileFringefreq(MetaNode):
+    """MIRI MRS fringe frequency reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the MIRI MRS fringe frequency reference file",
+        json_schema_extra={"fits_keyword": "R_FRIFRQ", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the MIRI MRS fringe frequency reference file
+
+    FITS keyword: R_FRIFRQ (PRIMARY)"""
+
+
+class RefFileGain(MetaNode):
+    """Gain reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the gain reference file",
+        json_schema_extra={"fits_keyword": "R_GAIN", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the gain reference file
+
+    FITS keyword: R_GAIN (PRIMARY)"""
+
+
+class RefFileIfufore(MetaNode):
+    """NIRSpec IFU fore-optics model reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec IFU fore-optics model reference file",
+        json_schema_extra={"fits_keyword": "R_IFUFOR", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec IFU fore-optics model reference file
+
+    FITS keyword: R_IFUFOR (PRIMARY)"""
+
+
+class RefFileIfupost(MetaNode):
+    """NIRSpec IFU post-optics model reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec IFU post-optics model reference file",
+        json_schema_extra={"fits_keyword": "R_IFUPOS", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec IFU post-optics model reference file
+
+    FITS keyword: R_IFUPOS (PRIMARY)"""
+
+
+class RefFileIfuslicer(MetaNode):
+    """NIRSpec IFU slicer model reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec IFU slicer model reference file",
+        json_schema_extra={"fits_keyword": "R_IFUSLI", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec IFU slicer model reference file
+
+    FITS keyword: R_IFUSLI (PRIMARY)"""
+
+
+class RefFileIpc(MetaNode):
+    """Interpixel capacitance kernel reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the interpixel capacitance kernel reference file",
+        json_schema_extra={"fits_keyword": "R_IPC", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the interpixel capacitance kernel reference file
+
+    FITS keyword: R_IPC (PRIMARY)"""
+
+
+class RefFileLastframe(MetaNode):
+    """Last frame correction reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the last frame correction reference file",
+        json_schema_extra={"fits_keyword": "R_LASTFR", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the last frame correction reference file
+
+    FITS keyword: R_LASTFR (PRIMARY)"""
+
+
+class RefFileLinearity(MetaNode):
+    """Linearity reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the linearity reference file",
+        json_schema_extra={"fits_keyword": "R_LINEAR", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the linearity reference file
+
+    FITS keyword: R_LINEAR (PRIMARY)"""
+
+
+class RefFileMask(MetaNode):
+    """Bad pixel mask reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the bad pixel mask reference file",
+        json_schema_extra={"fits_keyword": "R_MASK", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the bad pixel mask reference file
+
+    FITS keyword: R_MASK (PRIMARY)"""
+
+
+class RefFileMsa(MetaNode):
+    """NIRSpec MSA model reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec MSA model reference file",
+        json_schema_extra={"fits_keyword": "R_MSA", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec MSA model reference file
+
+    FITS keyword: R_MSA (PRIMARY)"""
+
+
+class RefFileMrsxartcorr(MetaNode):
+    """MIRI MRS cross-artifact correction reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the MIRI MRS cross-artifact correction reference file",
+        json_schema_extra={"fits_keyword": "R_MRSXAR", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the MIRI MRS cross-artifact correction reference file
+
+    FITS keyword: R_MRSXAR (PRIMARY)"""
+
+
+class RefFileMrsptcorr(MetaNode):
+    """MIRI MRS point source correction reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the MIRI MRS point source correction reference file",
+        json_schema_extra={"fits_keyword": "R_MRSPT", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the MIRI MRS point source correction reference file
+
+    FITS keyword: R_MRSPT (PRIMARY)"""
+
+
+class RefFileNrm(MetaNode):
+    """NIRISS non-redundant mask reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRISS non-redundant mask reference file",
+        json_schema_extra={"fits_keyword": "R_NRM", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRISS non-redundant mask reference file
+
+    FITS keyword: R_NRM (PRIMARY)"""
+
+
+class RefFileOte(MetaNode):
+    """NIRSpec telescope (OTE) model reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec telescope (OTE) model reference file",
+        json_schema_extra={"fits_keyword": "R_OTE", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec telescope (OTE) model reference file
+
+    FITS keyword: R_OTE (PRIMARY)"""
+
+
+class RefFilePastasoss(MetaNode):
+    """NIRISS SOSS trace position (PASTASOSS) reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRISS SOSS trace position (PASTASOSS) reference file",
+        json_schema_extra={"fits_keyword": "R_PSTSOS", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRISS SOSS trace position (PASTASOSS) reference file
+
+    FITS keyword: R_PSTSOS (PRIMARY)"""
+
+
+class RefFilePathloss(MetaNode):
+    """Path loss reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the path loss reference file",
+        json_schema_extra={"fits_keyword": "R_PTHLOS", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the path loss reference file
+
+    FITS keyword: R_PTHLOS (PRIMARY)"""
+
+
+class RefFilePersat(MetaNode):
+    """Persistence saturation reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the persistence saturation reference file",
+        json_schema_extra={"fits_keyword": "R_PERSAT", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the persistence saturation reference file
+
+    FITS keyword: R_PERSAT (PRIMARY)"""
+
+
+class RefFilePhotom(MetaNode):
+    """Photometric calibration reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the photometric calibration reference file",
+        json_schema_extra={"fits_keyword": "R_PHOTOM", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the photometric calibration reference file
+
+    FITS keyword: R_PHOTOM (PRIMARY)"""
+
+
+class RefFilePsfmask(MetaNode):
+    """Coronagraphic PSF mask reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the coronagraphic PSF mask reference file",
+        json_schema_extra={"fits_keyword": "R_PSFMAS", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the coronagraphic PSF mask reference file
+
+    FITS keyword: R_PSFMAS (PRIMARY)"""
+
+
+class RefFileReadnoise(MetaNode):
+    """Read noise reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the read noise reference file",
+        json_schema_extra={"fits_keyword": "R_READNO", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the read noise reference file
+
+    FITS keyword: R_READNO (PRIMARY)"""
+
+
+class RefFileRefpix(MetaNode):
+    """Reference pixel correction reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the reference pixel correction reference file",
+        json_schema_extra={"fits_keyword": "R_REFPIX", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the reference pixel correction reference file
+
+    FITS keyword: R_REFPIX (PRIMARY)"""
+
+
+class RefFileRegions(MetaNode):
+    """MIRI MRS regions reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the MIRI MRS regions reference file",
+        json_schema_extra={"fits_keyword": "R_REGION", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the MIRI MRS regions reference file
+
+    FITS keyword: R_REGION (PRIMARY)"""
+
+
+class RefFileResample(MetaNode):
+    """Resampling parameters reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the resampling parameters reference file",
+        json_schema_extra={"fits_keyword": "R_RESAMP", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the resampling parameters reference file
+
+    FITS keyword: R_RESAMP (PRIMARY)"""
+
+
+class RefFileResolution(MetaNode):
+    """MIRI MRS spectral resolution reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the MIRI MRS spectral resolution reference file",
+        json_schema_extra={"fits_keyword": "R_RESOL", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the MIRI MRS spectral resolution reference file
+
+    FITS keyword: R_RESOL (PRIMARY)"""
+
+
+class RefFileReset(MetaNode):
+    """Reset anomaly reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the reset anomaly reference file",
+        json_schema_extra={"fits_keyword": "R_RESET", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the reset anomaly reference file
+
+    FITS keyword: R_RESET (PRIMARY)"""
+
+
+class RefFileRscd(MetaNode):
+    """MIRI RSCD correction reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the MIRI RSCD correction reference file",
+        json_schema_extra={"fits_keyword": "R_RSCD", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the MIRI RSCD correction reference file
+
+    FITS keyword: R_RSCD (PRIMARY)"""
+
+
+class RefFileSaturation(MetaNode):
+    """Saturation reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the saturation reference file",
+        json_schema_extra={"fits_keyword": "R_SATURA", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the saturation reference file
+
+    FITS keyword: R_SATURA (PRIMARY)"""
+
+
+class RefFileSpeckernel(MetaNode):
+    """Spectral convolution kernel reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the spectral convolution kernel reference file",
+        json_schema_extra={"fits_keyword": "R_SPKERN", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the spectral convolution kernel reference file
+
+    FITS keyword: R_SPKERN (PRIMARY)"""
+
+
+class RefFileSpecprofile(MetaNode):
+    """Spectral profile reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the spectral profile reference file",
+        json_schema_extra={"fits_keyword": "R_SPPROF", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the spectral profile reference file
+
+    FITS keyword: R_SPPROF (PRIMARY)"""
+
+
+class RefFileSpectrace(MetaNode):
+    """Spectral trace reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the spectral trace reference file",
+        json_schema_extra={"fits_keyword": "R_SPTRAC", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the spectral trace reference file
+
+    FITS keyword: R_SPTRAC (PRIMARY)"""
+
+
+class RefFileSpecwcs(MetaNode):
+    """Spectral WCS (dispersion and distortion) reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the spectral WCS (dispersion and distortion) reference file",
+        json_schema_extra={"fits_keyword": "R_SPCWCS", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the spectral WCS (dispersion and distortion) reference file
+
+    FITS keyword: R_SPCWCS (PRIMARY)"""
+
+
+class RefFileStraylight(MetaNode):
+    """MIRI MRS stray light reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the MIRI MRS stray light reference file",
+        json_schema_extra={"fits_keyword": "R_STRAY", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the MIRI MRS stray light reference file
+
+    FITS keyword: R_STRAY (PRIMARY)"""
+
+
+class RefFileSuperbias(MetaNode):
+    """Superbias reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the superbias reference file",
+        json_schema_extra={"fits_keyword": "R_SUPERB", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the superbias reference file
+
+    FITS keyword: R_SUPERB (PRIMARY)"""
+
+
+class RefFileThroughput(MetaNode):
+    """Filter throughput reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the filter throughput reference file",
+        json_schema_extra={"fits_keyword": "R_THRPUT", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the filter throughput reference file
+
+    FITS keyword: R_THRPUT (PRIMARY)"""
+
+
+class RefFileTrapdensity(MetaNode):
+    """Trap density reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the trap density reference file",
+        json_schema_extra={"fits_keyword": "R_TRPDEN", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the trap density reference file
+
+    FITS keyword: R_TRPDEN (PRIMARY)"""
+
+
+class RefFileTrappars(MetaNode):
+    """Trap parameters reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the trap parameters reference file",
+        json_schema_extra={"fits_keyword": "R_TRPPAR", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the trap parameters reference file
+
+    FITS keyword: R_TRPPAR (PRIMARY)"""
+
+
+class RefFileTsoPhotometry(MetaNode):
+    """TSO imaging photometry parameters reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the TSO imaging photometry parameters reference file",
+        json_schema_extra={"fits_keyword": "R_TSPHOT", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the TSO imaging photometry parameters reference file
+
+    FITS keyword: R_TSPHOT (PRIMARY)"""
+
+
+class RefFileV2v3(MetaNode):
+    """V2/V3 transform model reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the V2/V3 transform model reference file",
+        json_schema_extra={"fits_keyword": "R_V2V3", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the V2/V3 transform model reference file
+
+    FITS keyword: R_V2V3 (PRIMARY)"""
+
+
+class RefFileWavecorr(MetaNode):
+    """NIRSpec wavelength zero-point correction reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the NIRSpec wavelength zero-point correction reference file",
+        json_schema_extra={"fits_keyword": "R_WAVCOR", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the NIRSpec wavelength zero-point correction reference file
+
+    FITS keyword: R_WAVCOR (PRIMARY)"""
+
+
+class RefFileWavelengthrange(MetaNode):
+    """Wavelength range reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the wavelength range reference file",
+        json_schema_extra={"fits_keyword": "R_WAVRAN", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the wavelength range reference file
+
+    FITS keyword: R_WAVRAN (PRIMARY)"""
+
+
+class RefFileWavemap(MetaNode):
+    """Wavelength map reference file"""
+
+    name: str | None = Field(
+        default=None,
+        title="File name of the wavelength map reference file",
+        json_schema_extra={"fits_keyword": "R_WAVMAP", "fits_hdu": "PRIMARY"},
+    )
+    """File name of the wavelength map reference file
+
+    FITS keyword: R_WAVMAP (PRIMARY)"""
+
+
+class RefFile(MetaNode):
+    """Calibration reference files used"""
+
+    crds: RefFileCrds = Field(default_factory=RefFileCrds)
+    """Reference file selection (CRDS)"""
+
+    area: RefFileArea = Field(default_factory=RefFileArea)
+    """Pixel area map reference file"""
+
+    bkg: RefFileBkg = Field(default_factory=RefFileBkg)
+    """Background reference file"""
+
+    badshutter: RefFileBadshutter = Field(default_factory=RefFileBadshutter)
+    """NIRSpec MSA shutter operability reference file"""
+
+    barshadow: RefFileBarshadow = Field(default_factory=RefFileBarshadow)
+    """NIRSpec bar shadow reference file"""
+
+    camera: RefFileCamera = Field(default_factory=RefFileCamera)
+    """NIRSpec camera model reference file"""
+
+    chromcorr: RefFileChromcorr = Field(default_factory=RefFileChromcorr)
+    """NIRSpec chromaticity correction reference file"""
+
+    collimator: RefFileCollimator = Field(default_factory=RefFileCollimator)
+    """NIRSpec collimator model reference file"""
+
+    sirskernel: RefFileSirskernel = Field(default_factory=RefFileSirskernel)
+    """SIRS reference pixel kernel reference file"""
+
+    cubepar: RefFileCubepar = Field(default_factory=RefFileCubepar)
+    """IFU cube building parameters reference file"""
+
+    dark: RefFileDark = Field(default_factory=RefFileDark)
+    """Dark current reference file"""
+
+    disperser: RefFileDisperser = Field(default_factory=RefFileDisperser)
+    """Disperser model reference file"""
+
+    distortion: RefFileDistortion = Field(default_factory=RefFileDistortion)
+    """Geometric distortion reference file"""
+
+    emicorr: RefFileEmicorr = Field(default_factory=RefFileEmicorr)
+    """MIRI EMI correction reference file"""
+
+    extract1d: RefFileExtract1d = Field(default_factory=RefFileExtract1d)
+    """1-D extraction parameters reference file"""
+
+    filteroffset: RefFileFilteroffset = Field(default_factory=RefFileFilteroffset)
+    """Filter offset reference file"""
+
+    flat: RefFileFlat = Field(default_factory=RefFileFlat)
+    """Flat field reference file"""
+
+    dflat: RefFileDflat = Field(default_factory=RefFileDflat)
+    """NIRSpec detector flat reference file"""
+
+    fflat: RefFileFflat = Field(default_factory=RefFileFflat)
+    """NIRSpec fore-optics flat reference file"""
+
+    sflat: RefFileSflat = Field(default_factory=RefFileSflat)
+    """NIRSpec spectrograph flat reference file"""
+
+    fore: RefFileFore = Field(default_factory=RefFileFore)
+    """NIRSpec fore-optics model reference file"""
+
+    fpa: RefFileFpa = Field(default_factory=RefFileFpa)
+    """NIRSpec focal plane assembly model reference file"""
+
+    fringe: RefFileFringe = Field(default_factory=RefFileFringe)
+    """Fringe reference file"""
+
+    fringefreq: RefFileFringefreq = Field(default_factory=RefFileFringefreq)
+    """MIRI MRS fringe frequency reference file"""
+
+    gain: RefFileGain = Field(default_factory=RefFileGain)
+    """Gain reference file"""
+
+    ifufore: RefFileIfufore = Field(default_factory=RefFileIfufore)
+    """NIRSpec IFU fore-optics model reference file"""
+
+    ifupost: RefFileIfupost = Field(default_factory=RefFileIfupost)
+    """NIRSpec IFU post-optics model reference file"""
+
+    ifuslicer: RefFileIfuslicer = Field(default_factory=RefFileIfuslicer)
+    """NIRSpec IFU slicer model reference file"""
+
+    ipc: RefFileIpc = Field(default_factory=RefFileIpc)
+    """Interpixel capacitance kernel reference file"""
+
+    lastframe: RefFileLastframe = Field(default_factory=RefFileLastframe)
+    """Last frame correction reference file"""
+
+    linearity: RefFileLinearity = Field(default_factory=RefFileLinearity)
+    """Linearity reference file"""
+
+    mask: RefFileMask = Field(default_factory=RefFileMask)
+    """Bad pixel mask reference file"""
+
+    msa: RefFileMsa = Field(default_factory=RefFileMsa)
+    """NIRSpec MSA model reference file"""
+
+    mrsxartcorr: RefFileMrsxartcorr = Field(default_factory=RefFileMrsxartcorr)
+    """MIRI MRS cross-artifact correction reference file"""
+
+    mrsptcorr: RefFileMrsptcorr = Field(default_factory=RefFileMrsptcorr)
+    """MIRI MRS point source correction reference file"""
+
+    nrm: RefFileNrm = Field(default_factory=RefFileNrm)
+    """NIRISS non-redundant mask reference file"""
+
+    ote: RefFileOte = Field(default_factory=RefFileOte)
+    """NIRSpec telescope (OTE) model reference file"""
+
+    pastasoss: RefFilePastasoss = Field(default_factory=RefFilePastasoss)
+    """NIRISS SOSS trace position (PASTASOSS) reference file"""
+
+    pathloss: RefFilePathloss = Field(default_factory=RefFilePathloss)
+    """Path loss reference file"""
+
+    persat: RefFilePersat = Field(default_factory=RefFilePersat)
+    """Persistence saturation reference file"""
+
+    photom: RefFilePhotom = Field(default_factory=RefFilePhotom)
+    """Photometric calibration reference file"""
+
+    psfmask: RefFilePsfmask = Field(default_factory=RefFilePsfmask)
+    """Coronagraphic PSF mask reference file"""
+
+    readnoise: RefFileReadnoise = Field(default_factory=RefFileReadnoise)
+    """Read noise reference file"""
+
+    refpix: RefFileRefpix = Field(default_factory=RefFileRefpix)
+    """Reference pixel correction reference file"""
+
+    regions: RefFileRegions = Field(default_factory=RefFileRegions)
+    """MIRI MRS regions reference file"""
+
+    resample: RefFileResample = Field(default_factory=RefFileResample)
+    """Resampling parameters reference file"""
+
+    resolution: RefFileResolution = Field(default_factory=RefFileResolution)
+    """MIRI MRS spectral resolution reference file"""
+
+    reset: RefFileReset = Field(default_factory=RefFileReset)
+    """Reset anomaly reference file"""
+
+    rscd: RefFileRscd = Field(default_factory=RefFileRscd)
+    """MIRI RSCD correction reference file"""
+
+    saturation: RefFileSaturation = Field(default_factory=RefFileSaturation)
+    """Saturation reference file"""
+
+    speckernel: RefFileSpeckernel = Field(default_factory=RefFileSpeckernel)
+    """Spectral convolution kernel reference file"""
+
+    specprofile: RefFileSpecprofile = Field(default_factory=RefFileSpecprofile)
+    """Spectral profile reference file"""
+
+    spectrace: RefFileSpectrace = Field(default_factory=RefFileSpectrace)
+    """Spectral trace reference file"""
+
+    specwcs: RefFileSpecwcs = Field(default_factory=RefFileSpecwcs)
+    """Spectral WCS (dispersion and distortion) reference file"""
+
+    straylight: RefFileStraylight = Field(default_factory=RefFileStraylight)
+    """MIRI MRS stray light reference file"""
+
+    superbias: RefFileSuperbias = Field(default_factory=RefFileSuperbias)
+    """Superbias reference file"""
+
+    throughput: RefFileThroughput = Field(default_factory=RefFileThroughput)
+    """Filter throughput reference file"""
+
+    trapdensity: RefFileTrapdensity = Field(default_factory=RefFileTrapdensity)
+    """Trap density reference file"""
+
+    trappars: RefFileTrappars = Field(default_factory=RefFileTrappars)
+    """Trap parameters reference file"""
+
+    tso_photometry: RefFileTsoPhotometry = Field(default_factory=RefFileTsoPhotometry)
+    """TSO imaging photometry parameters reference file"""
+
+    v2v3: RefFileV2v3 = Field(default_factory=RefFileV2v3)
+    """V2/V3 transform model reference file"""
+
+    wavecorr: RefFileWavecorr = Field(default_factory=RefFileWavecorr)
+    """NIRSpec wavelength zero-point correction reference file"""
+
+    wavelengthrange: RefFileWavelengthrange = Field(default_factory=RefFileWavelengthrange)
+    """Wavelength range reference file"""
+
+    wavemap: RefFileWavemap = Field(default_factory=RefFileWavemap)
+    """Wavelength map reference file"""
+
+
+class CalStep(MetaNode):
+    """Outcome of each calibration step"""
+
+    adaptive_trace_model: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the adaptive trace model step",
+        json_schema_extra={"fits_keyword": "S_TRCMOD", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the adaptive trace model step
+
+    FITS keyword: S_TRCMOD (PRIMARY)"""
+
+    align_psfs: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the coronagraphic PSF alignment step",
+        json_schema_extra={"fits_keyword": "S_PSFALI", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the coronagraphic PSF alignment step
+
+    FITS keyword: S_PSFALI (PRIMARY)"""
+
+    ami_analyze: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the AMI fringe analysis step",
+        json_schema_extra={"fits_keyword": "S_AMIANA", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the AMI fringe analysis step
+
+    FITS keyword: S_AMIANA (PRIMARY)"""
+
+    ami_normalize: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the AMI fringe normalization step",
+        json_schema_extra={"fits_keyword": "S_AMINOR", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the AMI fringe normalization step
+
+    FITS keyword: S_AMINOR (PRIMARY)"""
+
+    assign_wcs: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the WCS assignment step",
+        json_schema_extra={"fits_keyword": "S_WCS", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the WCS assignment step
+
+    FITS keyword: S_WCS (PRIMARY)"""
+
+    assign_mtwcs: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the moving-target WCS assignment step",
+        json_schema_extra={"fits_keyword": "S_MTWCS", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the moving-target WCS assignment step
+
+    FITS keyword: S_MTWCS (PRIMARY)"""
+
+    bkg_subtract: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the background subtraction step",
+        json_schema_extra={"fits_keyword": "S_BKDSUB", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the background subtraction step
+
+    FITS keyword: S_BKDSUB (PRIMARY)"""
+
+    badpix_selfcal: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the bad pixel self-calibration step",
+        json_schema_extra={"fits_keyword": "S_BPXSLF", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the bad pixel self-calibration step
+
+    FITS keyword: S_BPXSLF (PRIMARY)"""
+
+    barshadow: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the NIRSpec bar shadow correction step",
+        json_schema_extra={"fits_keyword": "S_BARSHA", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the NIRSpec bar shadow correction step
+
+    FITS keyword: S_BARSHA (PRIMARY)"""
+
+    charge_migration: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the charge migration flagging step",
+        json_schema_extra={"fits_keyword": "S_CHGMIG", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the charge migration flagging step
+
+    FITS keyword: S_CHGMIG (PRIMARY)"""
+
+    clean_flicker_noise: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the flicker noise cleaning step",
+        json_schema_extra={"fits_keyword": "S_CLNFNS", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the flicker noise cleaning step
+
+    FITS keyword: S_CLNFNS (PRIMARY)"""
+
+    combine_1d: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the 1-D spectrum combination step",
+        json_schema_extra={"fits_keyword": "S_COMB1D", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the 1-D spectrum combination step
+
+    FITS keyword: S_COMB1D (PRIMARY)"""
+
+    cube_build: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the IFU cube building step",
+        json_schema_extra={"fits_keyword": "S_IFUCUB", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the IFU cube building step
+
+    FITS keyword: S_IFUCUB (PRIMARY)"""
+
+    dark_sub: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the dark subtraction step",
+        json_schema_extra={"fits_keyword": "S_DARK", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the dark subtraction step
+
+    FITS keyword: S_DARK (PRIMARY)"""
+
+    dq_init: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the data quality initialization step",
+        json_schema_extra={"fits_keyword": "S_DQINIT", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the data quality initialization step
+
+    FITS keyword: S_DQINIT (PRIMARY)"""
+
+    emicorr: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the MIRI EMI correction step",
+        json_schema_extra={"fits_keyword": "S_MIREMI", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the MIRI EMI correction step
+
+    FITS keyword: S_MIREMI (PRIMARY)"""
+
+    emission: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the telescope emission correction step",
+        json_schema_extra={"fits_keyword": "S_TELEMI", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the telescope emission correction step
+
+    FITS keyword: S_TELEMI (PRIMARY)"""
+
+    err_init: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the error array initialization step",
+        json_schema_extra={"fits_keyword": "S_ERRINI", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the error array initialization step
+
+    FITS keyword: S_ERRINI (PRIMARY)"""
+
+    extract_1d: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the 1-D spectral extraction step",
+        json_schema_extra={"fits_keyword": "S_EXTR1D", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the 1-D spectral extraction step
+
+    FITS keyword: S_EXTR1D (PRIMARY)"""
+
+    extract_2d: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the 2-D spectral extraction step",
+        json_schema_extra={"fits_keyword": "S_EXTR2D", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the 2-D spectral extraction step
+
+    FITS keyword: S_EXTR2D (PRIMARY)"""
+
+    firstframe: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the MIRI first frame correction step",
+        json_schema_extra={"fits_keyword": "S_FRSTFR", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the MIRI first frame correction step
+
+    FITS keyword: S_FRSTFR (PRIMARY)"""
+
+    flat_field: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the flat fielding step",
+        json_schema_extra={"fits_keyword": "S_FLAT", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the flat fielding step
+
+    FITS keyword: S_FLAT (PRIMARY)"""
+
+    fringe: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the fringe correction step",
+        json_schema_extra={"fits_keyword": "S_FRINGE", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the fringe correction step
+
+    FITS keyword: S_FRINGE (PRIMARY)"""
+
+    gain_scale: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the gain scaling step",
+        json_schema_extra={"fits_keyword": "S_GANSCL", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the gain scaling step
+
+    FITS keyword: S_GANSCL (PRIMARY)"""
+
+    group_scale: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the group scaling step",
+        json_schema_extra={"fits_keyword": "S_GRPSCL", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the group scaling step
+
+    FITS keyword: S_GRPSCL (PRIMARY)"""
+
+    guider_cds: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the guider CDS computation step",
+        json_schema_extra={"fits_keyword": "S_GUICDS", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the guider CDS computation step
+
+    FITS keyword: S_GUICDS (PRIMARY)"""
+
+    imprint: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the NIRSpec MSA imprint subtraction step",
+        json_schema_extra={"fits_keyword": "S_IMPRNT", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the NIRSpec MSA imprint subtraction step
+
+    FITS keyword: S_IMPRNT (PRIMARY)"""
+
+    ipc: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the interpixel capacitance correction step",
+        json_schema_extra={"fits_keyword": "S_IPC", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the interpixel capacitance correction step
+
+    FITS keyword: S_IPC (PRIMARY)"""
+
+    jump: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the jump detection step",
+        json_schema_extra={"fits_keyword": "S_JUMP", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the jump detection step
+
+    FITS keyword: S_JUMP (PRIMARY)"""
+
+    klip: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the coronagraphic PSF subtraction (KLIP) step",
+        json_schema_extra={"fits_keyword": "S_KLIP", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the coronagraphic PSF subtraction (KLIP) step
+
+    FITS keyword: S_KLIP (PRIMARY)"""
+
+    lastframe: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the MIRI last frame correction step",
+        json_schema_extra={"fits_keyword": "S_LASTFR", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the MIRI last frame correction step
+
+    FITS keyword: S_LASTFR (PRIMARY)"""
+
+    linearity: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the linearity correction step",
+        json_schema_extra={"fits_keyword": "S_LINEAR", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the linearity correction step
+
+    FITS keyword: S_LINEAR (PRIMARY)"""
+
+    master_background: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the master background subtraction step",
+        json_schema_extra={"fits_keyword": "S_MSBSUB", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the master background subtraction step
+
+    FITS keyword: S_MSBSUB (PRIMARY)"""
+
+    msa_flagging: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the NIRSpec MSA failed-open shutter flagging step",
+        json_schema_extra={"fits_keyword": "S_MSAFLG", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the NIRSpec MSA failed-open shutter flagging step
+
+    FITS keyword: S_MSAFLG (PRIMARY)"""
+
+    outlier_detection: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the outlier detection step",
+        json_schema_extra={"fits_keyword": "S_OUTLIR", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the outlier detection step
+
+    FITS keyword: S_OUTLIR (PRIMARY)"""
+
+    pathloss: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the path loss correction step",
+        json_schema_extra={"fits_keyword": "S_PTHLOS", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the path loss correction step
+
+    FITS keyword: S_PTHLOS (PRIMARY)"""
+
+    persistence: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the persistence correction step",
+        json_schema_extra={"fits_keyword": "S_PERSIS", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the persistence correction step
+
+    FITS keyword: S_PERSIS (PRIMARY)"""
+
+    photom: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the photometric calibration step",
+        json_schema_extra={"fits_keyword": "S_PHOTOM", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the photometric calibration step
+
+    FITS keyword: S_PHOTOM (PRIMARY)"""
+
+    picture_frame: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the picture frame correction step",
+        json_schema_extra={"fits_keyword": "S_PCTFRM", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the picture frame correction step
+
+    FITS keyword: S_PCTFRM (PRIMARY)"""
+
+    pixel_replace: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the bad pixel replacement step",
+        json_schema_extra={"fits_keyword": "S_PXREPL", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the bad pixel replacement step
+
+    FITS keyword: S_PXREPL (PRIMARY)"""
+
+    ramp_fit: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the ramp fitting step",
+        json_schema_extra={"fits_keyword": "S_RAMP", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the ramp fitting step
+
+    FITS keyword: S_RAMP (PRIMARY)"""
+
+    refpix: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the reference pixel correction step",
+        json_schema_extra={"fits_keyword": "S_REFPIX", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the reference pixel correction step
+
+    FITS keyword: S_REFPIX (PRIMARY)"""
+
+    resample: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the resampling step",
+        json_schema_extra={"fits_keyword": "S_RESAMP", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the resampling step
+
+    FITS keyword: S_RESAMP (PRIMARY)"""
+
+    residual_fringe: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the residual fringe correction step",
+        json_schema_extra={"fits_keyword": "S_RESFRI", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the residual fringe correction step
+
+    FITS keyword: S_RESFRI (PRIMARY)"""
+
+    reset: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the MIRI reset anomaly correction step",
+        json_schema_extra={"fits_keyword": "S_RESET", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the MIRI reset anomaly correction step
+
+    FITS keyword: S_RESET (PRIMARY)"""
+
+    rscd: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the MIRI RSCD correction step",
+        json_schema_extra={"fits_keyword": "S_RSCD", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the MIRI RSCD correction step
+
+    FITS keyword: S_RSCD (PRIMARY)"""
+
+    saturation: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the saturation flagging step",
+        json_schema_extra={"fits_keyword": "S_SATURA", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the saturation flagging step
+
+    FITS keyword: S_SATURA (PRIMARY)"""
+
+    skymatch: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the sky background matching step",
+        json_schema_extra={"fits_keyword": "S_SKYMAT", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the sky background matching step
+
+    FITS keyword: S_SKYMAT (PRIMARY)"""
+
+    source_catalog: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the source catalog step",
+        json_schema_extra={"fits_keyword": "S_SRCCAT", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the source catalog step
+
+    FITS keyword: S_SRCCAT (PRIMARY)"""
+
+    spectral_leak: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the MIRI MRS spectral leak correction step",
+        json_schema_extra={"fits_keyword": "S_SPLEAK", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the MIRI MRS spectral leak correction step
+
+    FITS keyword: S_SPLEAK (PRIMARY)"""
+
+    srctype: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the source type determination step",
+        json_schema_extra={"fits_keyword": "S_SRCTYP", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the source type determination step
+
+    FITS keyword: S_SRCTYP (PRIMARY)"""
+
+    stack_psfs: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the coronagraphic PSF stacking step",
+        json_schema_extra={"fits_keyword": "S_PSFSTK", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the coronagraphic PSF stacking step
+
+    FITS keyword: S_PSFSTK (PRIMARY)"""
+
+    straylight: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the stray light correction step",
+        json_schema_extra={"fits_keyword": "S_STRAY", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the stray light correction step
+
+    FITS keyword: S_STRAY (PRIMARY)"""
+
+    superbias: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the superbias subtraction step",
+        json_schema_extra={"fits_keyword": "S_SUPERB", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the superbias subtraction step
+
+    FITS keyword: S_SUPERB (PRIMARY)"""
+
+    targ_centroid: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the target acquisition centroiding step",
+        json_schema_extra={"fits_keyword": "S_TACNTR", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the target acquisition centroiding step
+
+    FITS keyword: S_TACNTR (PRIMARY)"""
+
+    tso_photometry: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the TSO imaging photometry step",
+        json_schema_extra={"fits_keyword": "S_TSPHOT", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the TSO imaging photometry step
+
+    FITS keyword: S_TSPHOT (PRIMARY)"""
+
+    tweakreg: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the source-based image alignment (tweakreg) step",
+        json_schema_extra={"fits_keyword": "S_TWKREG", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the source-based image alignment (tweakreg) step
+
+    FITS keyword: S_TWKREG (PRIMARY)"""
+
+    wavecorr: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the NIRSpec wavelength zero-point correction step",
+        json_schema_extra={"fits_keyword": "S_WAVCOR", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the NIRSpec wavelength zero-point correction step
+
+    FITS keyword: S_WAVCOR (PRIMARY)"""
+
+    wfs_combine: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the wavefront sensing image combination step",
+        json_schema_extra={"fits_keyword": "S_WFSCOM", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the wavefront sensing image combination step
+
+    FITS keyword: S_WFSCOM (PRIMARY)"""
+
+    wfss_contam: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the WFSS contamination correction step",
+        json_schema_extra={"fits_keyword": "S_CONTAM", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the WFSS contamination correction step
+
+    FITS keyword: S_CONTAM (PRIMARY)"""
+
+    white_light: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
+        default=None,
+        title="Outcome of the TSO white-light curve step",
+        json_schema_extra={"fits_keyword": "S_WHTLIT", "fits_hdu": "PRIMARY"},
+    )
+    """Outcome of the TSO white-light curve step
+
+    FITS keyword: S_WHTLIT (PRIMARY)"""
+
+
+class Resample(MetaNode):
+    """Resampling (drizzle) settings"""
+
+    pointings: int | None = Field(
+        default=None,
+        title="Number of groups or pointings combined into the resampled product",
+        json_schema_extra={"fits_keyword": "NDRIZ", "fits_hdu": "PRIMARY"},
+    )
+    """Number of groups or pointings combined into the resampled product
+
+    FITS keyword: NDRIZ (PRIMARY)"""
+
+    weight_type: Literal["exptime", "ivm"] | None = Field(
+        default=None,
+        title="Weighting applied to the input images when resampling",
+        json_schema_extra={"fits_keyword": "RESWHT", "fits_hdu": "PRIMARY"},
+    )
+    """Weighting applied to the input images when resampling
+
+    FITS keyword: RESWHT (PRIMARY)"""
+
+    pixfrac: float | None = Field(
+        default=None,
+        title="Drizzle pixel shrink factor (pixfrac)",
+        json_schema_extra={"fits_keyword": "PIXFRAC", "fits_hdu": "PRIMARY"},
+    )
+    """Drizzle pixel shrink factor (pixfrac)
+
+    FITS keyword: PIXFRAC (PRIMARY)"""
+
+    pixel_scale_ratio: float | None = Field(
+        default=None,
+        title="Output pixel scale divided by the native detector pixel scale",
+        json_schema_extra={"fits_keyword": "PXSCLRT", "fits_hdu": "PRIMARY"},
+    )
+    """Output pixel scale divided by the native detector pixel scale
+
+    FITS keyword: PXSCLRT (PRIMARY)"""
+
+
+class Rscd(MetaNode):
+    """MIRI RSCD correction settings"""
+
+    ngroups_skip_int1: int | None = Field(
+        default=None,
+        title="Groups skipped in the first integration",
+        json_schema_extra={"fits_keyword": "INT1SKIP", "fits_hdu": "PRIMARY"},
+    )
+    """Groups skipped in the first integration
+
+    FITS keyword: INT1SKIP (PRIMARY)"""
+
+    ngroups_skip_int2p: int | None = Field(
+        default=None,
+        title="Groups skipped in the second and later integrations",
+        json_schema_extra={"fits_keyword": "INT2SKIP", "fits_hdu": "PRIMARY"},
+    )
+    """Groups skipped in the second and later integrations
+
+    FITS keyword: INT2SKIP (PRIMARY)"""
+
+    keep_bright_firstgroup_int1: int | None = Field(
+        default=None,
+        title="Pixels whose first group is kept, first integration",
+        json_schema_extra={"fits_keyword": "INT1UGP1", "fits_hdu": "PRIMARY"},
+    )
+    """Pixels whose first group is kept, first integration
+
+    FITS keyword: INT1UGP1 (PRIMARY)"""
+
+    keep_bright_firstgroup_int2p: int | None = Field(
+        default=None,
+        title="Pixels whose first group is kept, later integrations",
+        json_schema_extra={"fits_keyword": "INT2UGP1", "fits_hdu": "PRIMARY"},
+    )
+    """Pixels whose first group is kept, later integrations
+
+    FITS keyword: INT2UGP1 (PRIMARY)"""
+
+    keep_groups_saturation_int1: int | None = Field(
+        default=None,
+        title="Groups backed off near saturation, first integration",
+        json_schema_extra={"fits_keyword": "INT1BORS", "fits_hdu": "PRIMARY"},
+    )
+    """Groups backed off near saturation, first integration
+
+    FITS keyword: INT1BORS (PRIMARY)"""
+
+    keep_groups_saturation_int2p: int | None = Field(
+        default=None,
+        title="Groups backed off near saturation, later integrations",
+        json_schema_extra={"fits_keyword": "INT2BORS", "fits_hdu": "PRIMARY"},
+    )
+    """Groups backed off near saturation, later integrations
+
+    FITS keyword: INT2BORS (PRIMARY)"""
+
+
+class SossExtract1d(MetaNode):
+    """NIRISS SOSS 1-D extraction settings"""
+
+    width: float | None = Field(
+        default=None,
+        title="Aperture width used for the extraction",
+        json_schema_extra={"fits_keyword": "SOSSWDTH", "fits_hdu": "PRIMARY"},
+    )
+    """Aperture width used for the extraction
+
+    FITS keyword: SOSSWDTH (PRIMARY)"""
+
+    tikhonov_factor: float | None = Field(
+        default=None,
+        title="Tikhonov regularization factor used for the extraction",
+        json_schema_extra={"fits_keyword": "TIKFACTR", "fits_hdu": "PRIMARY"},
+    )
+    """Tikhonov regularization factor used for the extraction
+
+    FITS keyword: TIKFACTR (PRIMARY)"""
+
+    delta_x: float | None = Field(
+        default=None,
+        title="Trace shift along x applied for the extraction",
+        json_schema_extra={"fits_keyword": "SOSSDLTX", "fits_hdu": "PRIMARY"},
+    )
+    """Trace shift along x applied for the extraction
+
+    FITS keyword: SOSSDLTX (PRIMARY)"""
+
+    delta_y: float | None = Field(
+        default=None,
+        title="Trace shift along y applied for the extraction",
+        json_schema_extra={"fits_keyword": "SOSSDLTY", "fits_hdu": "PRIMARY"},
+    )
+    """Trace shift along y applied for the extraction
+
+    FITS keyword: SOSSDLTY (PRIMARY)"""
+
+    theta: float | None = Field(
+        default=None,
+        title="Trace rotation angle applied for the extraction",
+        json_schema_extra={"fits_keyword": "SOSSROTN", "fits_hdu": "PRIMARY"},
+    )
+    """Trace rotation angle applied for the extraction
+
+    FITS keyword: SOSSROTN (PRIMARY)"""
+
+    oversampling: float | None = Field(
+        default=None,
+        title="Oversampling factor used for the extraction",
+        json_schema_extra={"fits_keyword": "OVERSAMP", "fits_hdu": "PRIMARY"},
+    )
+    """Oversampling factor used for the extraction
+
+    FITS keyword: OVERSAMP (PRIMARY)"""
+
+    threshold: float | None = Field(
+        default=None,
+        title="Flux threshold used for the extraction",
+        json_schema_extra={"fits_keyword": "THRESHLD", "fits_hdu": "PRIMARY"},
+    )
+    """Flux threshold used for the extraction
+
+    FITS keyword: THRESHLD (PRIMARY)"""
+
+
+class Background(MetaNode):
+    """Background estimate and subtraction"""
+
+    method: str | None = Field(
+        default=None,
+        title="Method used to compute the background",
+        json_schema_extra={"fits_keyword": "BKGMETH", "fits_hdu": "PRIMARY"},
+    )
+    """Method used to compute the background
+
+    FITS keyword: BKGMETH (PRIMARY)"""
+
+    level: float | None = Field(
+        default=None,
+        title="Constant background level that was computed",
+        json_schema_extra={"fits_keyword": "BKGLEVEL", "fits_hdu": "PRIMARY"},
+    )
+    """Constant background level that was computed
+
+    FITS keyword: BKGLEVEL (PRIMARY)"""
+
+    subtracted: bool | None = Field(
+        default=None,
+        title="Whether the background was subtracted from the data",
+        json_schema_extra={"fits_keyword": "BKGSUB", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the background was subtracted from the data
+
+    FITS keyword: BKGSUB (PRIMARY)"""
+
+    master_background_file: str | None = Field(
+        default=None,
+        title="Master background file that was used",
+        json_schema_extra={"fits_keyword": "MASTERBG", "fits_hdu": "PRIMARY"},
+    )
+    """Master background file that was used
+
+    FITS keyword: MASTERBG (PRIMARY)"""
+
+    scaling_factor: float | None = Field(
+        default=None,
+        title="Factor the background was scaled by",
+        json_schema_extra={"fits_keyword": "BKGD_SCL", "fits_hdu": "PRIMARY"},
+    )
+    """Factor the background was scaled by
+
+    FITS keyword: BKGD_SCL (PRIMARY)"""
 
 
 class Meta(MetaNode):
@@ -800,6 +5028,24 @@ class Meta(MetaNode):
 
     FITS keyword: ORIGIN (PRIMARY)"""
 
+    time_sys: str | None = Field(
+        default=None,
+        title="Time scale of the time-valued keywords",
+        json_schema_extra={"fits_keyword": "TIMESYS", "fits_hdu": "PRIMARY"},
+    )
+    """Time scale of the time-valued keywords
+
+    FITS keyword: TIMESYS (PRIMARY)"""
+
+    time_unit: str | None = Field(
+        default=None,
+        title="Unit of time values that carry no explicit unit",
+        json_schema_extra={"fits_keyword": "TIMEUNIT", "fits_hdu": "PRIMARY"},
+    )
+    """Unit of time values that carry no explicit unit
+
+    FITS keyword: TIMEUNIT (PRIMARY)"""
+
     filename: str | None = Field(
         default=None,
         title="File name as written",
@@ -808,6 +5054,60 @@ class Meta(MetaNode):
     """File name as written
 
     FITS keyword: FILENAME (PRIMARY)"""
+
+    data_processing_software_version: str | None = Field(
+        default=None,
+        title="Version of the data processing (DP) software that built the file",
+        json_schema_extra={"fits_keyword": "SDP_VER", "fits_hdu": "PRIMARY"},
+    )
+    """Version of the data processing (DP) software that built the file
+
+    FITS keyword: SDP_VER (PRIMARY)"""
+
+    prd_software_version: str | None = Field(
+        default=None,
+        title="Version of the S&OC Project Reference Database (PRD) in use",
+        json_schema_extra={"fits_keyword": "PRD_VER", "fits_hdu": "PRIMARY"},
+    )
+    """Version of the S&OC Project Reference Database (PRD) in use
+
+    FITS keyword: PRD_VER (PRIMARY)"""
+
+    oss_software_version: str | None = Field(
+        default=None,
+        title="Version of the Observatory Scheduling Software (OSS) in use",
+        json_schema_extra={"fits_keyword": "OSS_VER", "fits_hdu": "PRIMARY"},
+    )
+    """Version of the Observatory Scheduling Software (OSS) in use
+
+    FITS keyword: OSS_VER (PRIMARY)"""
+
+    guide_star_catalog_version: str | None = Field(
+        default=None,
+        title="Version of the Guide Star Catalog (GSC) in use",
+        json_schema_extra={"fits_keyword": "GSC_VER", "fits_hdu": "PRIMARY"},
+    )
+    """Version of the Guide Star Catalog (GSC) in use
+
+    FITS keyword: GSC_VER (PRIMARY)"""
+
+    calibration_software_version: str | None = Field(
+        default=None,
+        title="Version of the calibration pipeline that processed the data",
+        json_schema_extra={"fits_keyword": "CAL_VER", "fits_hdu": "PRIMARY"},
+    )
+    """Version of the calibration pipeline that processed the data
+
+    FITS keyword: CAL_VER (PRIMARY)"""
+
+    calibration_software_revision: str | None = Field(
+        default=None,
+        title="Source-control revision of the calibration pipeline",
+        json_schema_extra={"fits_keyword": "CAL_VCS", "fits_hdu": "PRIMARY"},
+    )
+    """Source-control revision of the calibration pipeline
+
+    FITS keyword: CAL_VCS (PRIMARY)"""
 
     model_type: str | None = Field(
         default=None,
@@ -827,8 +5127,83 @@ class Meta(MetaNode):
 
     FITS keyword: TELESCOP (PRIMARY)"""
 
+    hga_move: bool | None = Field(
+        default=None,
+        title="Whether the high-gain antenna moved while the data were taken",
+        json_schema_extra={"fits_keyword": "HGA_MOVE", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the high-gain antenna moved while the data were taken
+
+    FITS keyword: HGA_MOVE (PRIMARY)"""
+
+    hga_start_time: str | None = Field(
+        default=None,
+        title="UTC time at which the high-gain antenna motion began",
+        json_schema_extra={"fits_keyword": "HGA_STRT", "fits_hdu": "PRIMARY"},
+    )
+    """UTC time at which the high-gain antenna motion began
+
+    FITS keyword: HGA_STRT (PRIMARY)"""
+
+    hga_stop_time: str | None = Field(
+        default=None,
+        title="UTC time at which the high-gain antenna motion ended",
+        json_schema_extra={"fits_keyword": "HGA_STOP", "fits_hdu": "PRIMARY"},
+    )
+    """UTC time at which the high-gain antenna motion ended
+
+    FITS keyword: HGA_STOP (PRIMARY)"""
+
+    pwfseet: float | None = Field(
+        default=None,
+        title="[d] End of the preceding wavefront-sensing exposure, MJD",
+        json_schema_extra={"fits_keyword": "PWFSEET", "fits_hdu": "PRIMARY"},
+    )
+    """[d] End of the preceding wavefront-sensing exposure, MJD
+
+    FITS keyword: PWFSEET (PRIMARY)"""
+
+    nwfsest: float | None = Field(
+        default=None,
+        title="[d] Start of the following wavefront-sensing exposure, MJD",
+        json_schema_extra={"fits_keyword": "NWFSEST", "fits_hdu": "PRIMARY"},
+    )
+    """[d] Start of the following wavefront-sensing exposure, MJD
+
+    FITS keyword: NWFSEST (PRIMARY)"""
+
+    compress: bool | None = Field(
+        default=None,
+        title="Whether the data were compressed on board",
+        json_schema_extra={"fits_keyword": "COMPRESS", "fits_hdu": "PRIMARY"},
+    )
+    """Whether the data were compressed on board
+
+    FITS keyword: COMPRESS (PRIMARY)"""
+
+    asn: Asn = Field(default_factory=Asn)
+    """Association the exposure belongs to"""
+
+    program: Program = Field(default_factory=Program)
+    """Proposal (program) details"""
+
+    observation: Observation = Field(default_factory=Observation)
+    """Identifiers of the observation and exposure"""
+
+    visit: Visit = Field(default_factory=Visit)
+    """Visit scheduling and status"""
+
+    target: Target = Field(default_factory=Target)
+    """Observed target"""
+
     instrument: Instrument = Field(default_factory=Instrument)
     """Science instrument setup"""
+
+    nircam_focus: NircamFocus = Field(default_factory=NircamFocus)
+    """NIRCam focus adjust mechanism settings"""
+
+    nirspec_wfsc: NirspecWfsc = Field(default_factory=NirspecWfsc)
+    """NIRSpec wavefront sensing and control engineering values"""
 
     exposure: Exposure = Field(default_factory=Exposure)
     """Exposure and readout settings"""
@@ -836,8 +5211,74 @@ class Meta(MetaNode):
     subarray: Subarray = Field(default_factory=Subarray)
     """Detector region that was read out"""
 
-    observation: Observation = Field(default_factory=Observation)
-    """Identifiers of the observation and exposure"""
+    dither: Dither = Field(default_factory=Dither)
+    """Dither and nod pattern"""
 
-    target: Target = Field(default_factory=Target)
-    """Observed target"""
+    ephemeris: Ephemeris = Field(default_factory=Ephemeris)
+    """Position and velocity of the observatory"""
+
+    aperture: Aperture = Field(default_factory=Aperture)
+    """Science aperture"""
+
+    velocity_aberration: VelocityAberration = Field(default_factory=VelocityAberration)
+    """Velocity aberration correction"""
+
+    time: Time = Field(default_factory=Time)
+    """Barycentric and heliocentric time corrections"""
+
+    guidestar: Guidestar = Field(default_factory=Guidestar)
+    """Guide star and fine guidance"""
+
+    ref_file: RefFile = Field(default_factory=RefFile)
+    """Calibration reference files used"""
+
+    cal_step: CalStep = Field(default_factory=CalStep)
+    """Outcome of each calibration step"""
+
+    tweakreg_catalog: str | None = Field(
+        default=None,
+        title="Name of the source catalog used for image alignment",
+        json_schema_extra={"fits_keyword": "TCATFILE", "fits_hdu": "PRIMARY"},
+    )
+    """Name of the source catalog used for image alignment
+
+    FITS keyword: TCATFILE (PRIMARY)"""
+
+    source_catalog: str | None = Field(
+        default=None,
+        title="Name of the source catalog file",
+        json_schema_extra={"fits_keyword": "SCATFILE", "fits_hdu": "PRIMARY"},
+    )
+    """Name of the source catalog file
+
+    FITS keyword: SCATFILE (PRIMARY)"""
+
+    segmentation_map: str | None = Field(
+        default=None,
+        title="Name of the segmentation map file",
+        json_schema_extra={"fits_keyword": "SEGMFILE", "fits_hdu": "PRIMARY"},
+    )
+    """Name of the segmentation map file
+
+    FITS keyword: SEGMFILE (PRIMARY)"""
+
+    direct_image: str | None = Field(
+        default=None,
+        title="Name of the direct image used for WFSS extraction",
+        json_schema_extra={"fits_keyword": "DIRIMAGE", "fits_hdu": "PRIMARY"},
+    )
+    """Name of the direct image used for WFSS extraction
+
+    FITS keyword: DIRIMAGE (PRIMARY)"""
+
+    resample: Resample = Field(default_factory=Resample)
+    """Resampling (drizzle) settings"""
+
+    rscd: Rscd = Field(default_factory=Rscd)
+    """MIRI RSCD correction settings"""
+
+    soss_extract1d: SossExtract1d = Field(default_factory=SossExtract1d)
+    """NIRISS SOSS 1-D extraction settings"""
+
+    background: Background = Field(default_factory=Background)
+    """Background estimate and subtraction"""

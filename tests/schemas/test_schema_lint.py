@@ -41,47 +41,25 @@ ARRAY_DTYPES = {
     "complex128",
 }
 
-# The metadata slice the first schema issue asks for: every file carries these.
-ISSUE_META_PATHS = {
-    "meta.date",
-    "meta.origin",
-    "meta.filename",
-    "meta.model_type",
-    "meta.telescope",
-    *(f"meta.instrument.{k}" for k in ("name", "detector", "channel", "filter", "pupil", "module")),
-    *(
-        f"meta.exposure.{k}"
-        for k in (
-            "type",
-            "nints",
-            "ngroups",
-            "nframes",
-            "groupgap",
-            "readpatt",
-            "start_time",
-            "end_time",
-            "exposure_time",
-            "integration_time",
-            "frame_time",
-            "group_time",
-        )
-    ),
-    *(f"meta.subarray.{k}" for k in ("name", "xstart", "ystart", "xsize", "ysize", "fastaxis", "slowaxis")),
-    *(
-        f"meta.observation.{k}"
-        for k in (
-            "date",
-            "time",
-            "program_number",
-            "observation_number",
-            "visit_number",
-            "visit_group",
-            "sequence_id",
-            "activity_id",
-            "exposure_number",
-        )
-    ),
-    *(f"meta.target.{k}" for k in ("proposer_name", "catalog_name", "ra", "dec")),
+# Metadata schema files of the reference implementation that ours mirror file for file: every leaf fact
+# (dotted path, FITS keyword, HDU, type, enumeration, default) of the reference file must be in ours and
+# equal, and ours must add nothing the reference file lacks. Our core.schema.yaml pulls its topics in from
+# the core_*.schema.yaml fragments; the comparison sees the merged tree.
+META_FRAGMENTS = (
+    "core.schema.yaml",
+    "wcsinfo.schema.yaml",
+    "photometry.schema.yaml",
+    "bunit.schema.yaml",
+    "referencefile.schema.yaml",
+)
+
+# Reference nodes of those files that the generator cannot express and that are therefore left out, with why.
+NOT_EXPRESSED = {
+    "core.schema.yaml": {
+        "meta.exposure.read_times": "a list of lists of numbers (read times of each group)",
+        "meta.background.polynomial_info": "a list of objects whose members are lists of numbers",
+        "meta.wcs": "an ASDF-tagged gwcs object",
+    },
 }
 
 
@@ -239,7 +217,8 @@ MODELS = sorted(manifest()) if MANIFEST.is_file() else []
 
 
 def reference_schema_dir() -> Path:
-    stdatamodels = pytest.importorskip("stdatamodels")
+    import stdatamodels  # test-only dependency; a missing install must fail, not skip
+
     return Path(stdatamodels.__file__).parent / "jwst" / "datamodels" / "schemas"
 
 
@@ -401,9 +380,103 @@ def reference_leaves(schema_file: str) -> dict[str, dict[str, Any]]:
     return collect(resolve(doc, directory, doc, load11, {}))
 
 
-def test_core_covers_issue_slice() -> None:
-    leaves = collect(model_schema("core.schema.yaml"))
-    assert set(leaves) == ISSUE_META_PATHS
+def leaf_fact(leaf: dict[str, Any]) -> tuple[Any, ...]:
+    """The facts of a scalar leaf that must agree with the reference: keyword, HDU, type, enum, default."""
+    values = enum_values(leaf)
+    return (
+        leaf.get("fits_keyword"),
+        leaf.get("fits_hdu", "PRIMARY"),
+        leaf.get("type"),
+        None if values is None else frozenset(values),
+        leaf.get("default"),
+    )
+
+
+def unexpressed(node: Any, path: tuple[str, ...] = ()) -> set[str]:
+    """Dotted paths of properties that are neither leaves (scalar, array, table) nor objects with members."""
+    found: set[str] = set()
+    if not isinstance(node, dict):
+        return found
+    for branch in node.get("allOf", []):
+        found |= unexpressed(branch, path)
+    for name, child in (node.get("properties") or {}).items():
+        child_path = (*path, name)
+        if not isinstance(child, dict) or is_table(child) or is_array(child) or is_scalar(child):
+            continue
+        if child.get("properties") or child.get("allOf"):
+            found |= unexpressed(child, child_path)
+        else:
+            found.add(".".join(child_path))
+    return found
+
+
+@pytest.mark.parametrize("schema_file", META_FRAGMENTS)
+def test_meta_fragment_matches_reference(
+    schema_file: str, reference_tally: dict[str, int], record_property: Any
+) -> None:
+    ours = collect(model_schema(schema_file))
+    directory = reference_schema_dir()
+    doc = load11(directory / schema_file)
+    resolved = resolve(doc, directory, doc, load11, {})
+    reference = collect(resolved)
+    assert reference, f"the reference {schema_file} yielded no leaves"
+
+    problems = [
+        f"{path}: missing (reference {leaf_fact(reference[path])})"
+        for path in sorted(set(reference) - set(ours))
+    ]
+    problems += [f"{path}: not in the reference {schema_file}" for path in sorted(set(ours) - set(reference))]
+    for path in sorted(set(ours) & set(reference)):
+        if not is_scalar(ours[path]):
+            problems.append(f"{path}: expected a scalar leaf, got {ours[path]}")
+        elif leaf_fact(ours[path]) != leaf_fact(reference[path]):
+            problems.append(f"{path}: ours {leaf_fact(ours[path])} != reference {leaf_fact(reference[path])}")
+    assert not problems, f"{len(problems)} difference(s) from the reference {schema_file}:\n" + "\n".join(
+        problems
+    )
+
+    # What the reference has beyond its leaves is exactly the documented list of things left out.
+    assert unexpressed(resolved) == set(NOT_EXPRESSED.get(schema_file, {}))
+    assert not unexpressed(model_schema(schema_file)), "our schemas must only hold expressible nodes"
+
+    reference_tally[schema_file] = len(reference)
+    record_property("reference_facts_compared", len(reference))
+    print(f"{schema_file}: {len(reference)} reference leaves compared (keyword, HDU, type, enum, default)")
+
+
+@pytest.mark.parametrize("schema_file", META_FRAGMENTS)
+def test_titles_are_our_own(schema_file: str) -> None:
+    """Titles are written in our own words: none may repeat the reference's title of the same leaf."""
+
+    def words(title: Any) -> str:
+        return re.sub(r"[^a-z0-9]+", " ", str(title).lower()).strip()
+
+    ours = collect(model_schema(schema_file))
+    reference = reference_leaves(schema_file)
+    same = [
+        path
+        for path, leaf in ours.items()
+        if words(leaf.get("title")) == words(reference.get(path, {}).get("title"))
+    ]
+    assert not same, f"titles copied from the reference: {same}"
+
+
+def test_core_pulls_in_every_core_fragment() -> None:
+    """Each core_*.schema.yaml fragment is reached through core.schema.yaml (models only ever ref core)."""
+    fragments = {path.name.removesuffix(".yaml") for path in SCHEMA_FILES if path.name.startswith("core_")}
+    refs = {
+        part["$ref"] for part in load12(SCHEMA_DIR / "core.schema.yaml").get("allOf", []) if "$ref" in part
+    }
+    assert fragments <= refs, f"fragments not referenced from core.schema.yaml: {sorted(fragments - refs)}"
+    for path in SCHEMA_FILES:
+        if path.name.startswith("core"):
+            continue
+        direct = [
+            node["$ref"]
+            for _, node in walk(load12(path))
+            if isinstance(node, dict) and str(node.get("$ref", "")).startswith("core_")
+        ]
+        assert not direct, f"{path.name} refs a core fragment directly ({direct}); ref core.schema instead"
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -441,4 +514,27 @@ def test_facts_match_reference(model: str) -> None:
             for key in ("ndim", "max_ndim"):
                 if key in ref and leaf.get(key) != ref[key]:
                     problems.append(f"{path}: {key} {leaf.get(key)!r} != {ref[key]!r}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("schema_file", META_FRAGMENTS)
+def test_generated_lookup_agrees(schema_file: str) -> None:
+    """The committed generated lookup carries these leaves with the schema's keyword, HDU and type.
+
+    Every core leaf must be there (every science model refs core); a fragment's leaves are checked where a
+    model of ours already uses that fragment.
+    """
+    from jwstmodels_generated.lookup import LEAVES
+
+    ours = collect(model_schema(schema_file))
+    problems: list[str] = []
+    for path, leaf in sorted(ours.items()):
+        generated = LEAVES.get(path)
+        if generated is None:
+            if schema_file == "core.schema.yaml":
+                problems.append(f"{path}: missing from the generated lookup")
+            continue
+        expected = (leaf.get("fits_keyword"), leaf.get("fits_hdu", "PRIMARY"), leaf["type"])
+        if (generated.keyword, generated.hdu, generated.type) != expected:
+            problems.append(f"{path}: generated {generated} != schema {expected}")
     assert not problems, "\n".join(problems)
