@@ -9,6 +9,7 @@ from jwstmodels_generated.catalog import *  # noqa: F403  (the generated classes
 
 from ._arrays import ArrayField, Column, TableField
 from ._base import DataModel
+from ._container import AssociationError, ContainerSaveError, ModelContainer
 from ._errors import (
     FileFormatError,
     InvalidValueWarning,
@@ -23,12 +24,15 @@ from ._open import open_model as open
 
 __all__ = [
     "ArrayField",
+    "AssociationError",
     "Column",
+    "ContainerSaveError",
     "DataModel",
     "FileFormatError",
     "InvalidValueWarning",
     "ListField",
     "MetaNode",
+    "ModelContainer",
     "TableField",
     "UnknownFieldError",
     "ValidationError",

@@ -1,0 +1,304 @@
+"""ModelContainer: a list of models, read from an association file or given, grouped by exposure.
+
+Members given as paths (or read from an association) are opened only when accessed, and grouping reads their
+metadata only (``read_metadata``), so a container of hundreds of files never holds every array at once.
+"""
+
+# pyright: reportPrivateUsage=false
+# (runtime module: it reads the open state of the models it holds)
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, cast, overload
+
+from ._errors import FileFormatError
+from ._metadata import read_metadata
+from ._open import open_model, sniff
+
+if TYPE_CHECKING:
+    from jwstmodels_generated.meta import Meta
+
+    from ._base import DataModel
+
+GROUP_FIELDS = (
+    ("observation", "program_number"),
+    ("observation", "observation_number"),
+    ("observation", "visit_number"),
+    ("observation", "visit_group"),
+    ("observation", "sequence_id"),
+    ("observation", "activity_id"),
+    ("observation", "exposure_number"),
+    ("instrument", "name"),
+    ("instrument", "channel"),
+)
+"""The exposure fields whose values, together, identify one exposure (the detectors of it share them)."""
+
+
+class AssociationError(FileFormatError):
+    """An association file is malformed or names a member that cannot be opened."""
+
+
+class ContainerSaveError(OSError):
+    """Saving a container failed at one member; ``written`` lists the complete files written before it."""
+
+    def __init__(self, message: str, index: int, written: list[Path]) -> None:
+        super().__init__(message)
+        self.index = index
+        self.written = written
+
+
+@dataclass
+class _Member:
+    """One entry: a model in memory, or a file to open when it is first needed."""
+
+    path: Path | None = None
+    model: DataModel[Meta] | None = None
+    exptype: str | None = None
+    meta: Meta | None = field(default=None, repr=False)
+
+    def metadata(self) -> Meta:
+        if self.model is not None:
+            return self.model.meta
+        if self.meta is None:
+            assert self.path is not None
+            self.meta = read_metadata(self.path)
+        return self.meta
+
+
+@dataclass(frozen=True)
+class Association:
+    """The parts of a JWST association file a container uses."""
+
+    path: Path
+    asn_id: str | None
+    asn_pool: str | None
+    product_names: tuple[str, ...]
+    members: tuple[tuple[Path, str], ...]
+    """(member path resolved against the association's folder, exposure type)."""
+
+
+def read_association(path: str | os.PathLike[str]) -> Association:
+    """Parse an association file (JSON); errors name the association, and the member where there is one."""
+    where = Path(path)
+    try:
+        text = where.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise AssociationError(f"{where}: cannot read the association ({exc.strerror or exc})") from None
+    try:
+        data: object = json.loads(text)
+    except json.JSONDecodeError as exc:
+        detail = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise AssociationError(f"{where}: not valid JSON ({detail})") from None
+    root = _mapping(data)
+    products = root.get("products") if root is not None else None
+    if root is None or not isinstance(products, list):
+        raise AssociationError(f"{where}: an association needs a 'products' list")
+    members: list[tuple[Path, str]] = []
+    names: list[str] = []
+    for p_index, item in enumerate(cast(list[object], products)):
+        product = _mapping(item)
+        listed = product.get("members") if product is not None else None
+        if product is None or not isinstance(listed, list):
+            raise AssociationError(f"{where}: products[{p_index}] needs a 'members' list")
+        names.append(str(product.get("name", "")))
+        for m_index, entry in enumerate(cast(list[object], listed)):
+            member = _mapping(entry)
+            expname = member.get("expname") if member is not None else None
+            if member is None or not isinstance(expname, str):
+                raise AssociationError(f"{where}: products[{p_index}].members[{m_index}] needs an 'expname'")
+            members.append((where.parent / expname, str(member.get("exptype", "science"))))
+    asn_id, pool = root.get("asn_id"), root.get("asn_pool")
+    return Association(
+        where,
+        None if asn_id is None else str(asn_id),
+        None if pool is None else str(pool),
+        tuple(names),
+        tuple(members),
+    )
+
+
+def _mapping(value: object) -> dict[str, object] | None:
+    return cast(dict[str, object], value) if isinstance(value, dict) else None
+
+
+class ModelContainer:
+    """A list of data models (``DataModel[Meta]``), usable like a Python list.
+
+    ``init`` is None (empty), the path of an association file, a list of models, or a list of paths. Paths are
+    opened on first access; with ``persist=True`` (the default) an opened model stays in the container, with
+    ``persist=False`` each access opens the file again and the caller closes what it gets.
+    """
+
+    def __init__(
+        self,
+        init: str | os.PathLike[str] | Iterable[DataModel[Meta] | str | os.PathLike[str]] | None = None,
+        persist: bool = True,
+    ) -> None:
+        self.persist = persist
+        self.asn_table_name: str | None = None
+        self.asn_pool_name: str | None = None
+        self._members: list[_Member] = []
+        if init is None:
+            return
+        if isinstance(init, str | os.PathLike):
+            self.from_asn(init)
+            return
+        for item in init:
+            self._members.append(_member(item))
+
+    # -- building ------------------------------------------------------------------------------------
+
+    def from_asn(self, filepath: str | os.PathLike[str]) -> None:
+        """Add the members of an association file (their paths relative to the file); checks each exists."""
+        association = read_association(filepath)
+        for path, exptype in association.members:
+            if not path.is_file():
+                raise AssociationError(f"{association.path}: member {path.name!r} not found at {path}")
+            try:
+                sniff(path)
+            except FileFormatError as exc:
+                raise AssociationError(f"{association.path}: member {path.name!r}: {exc}") from None
+            self._members.append(_Member(path=path, exptype=exptype))
+        self.asn_table_name = association.path.name
+        self.asn_pool_name = association.asn_pool
+
+    def append(self, model: DataModel[Meta] | str | os.PathLike[str]) -> None:
+        self._members.append(_member(model))
+
+    def extend(self, models: Iterable[DataModel[Meta] | str | os.PathLike[str]]) -> None:
+        for model in models:
+            self.append(model)
+
+    # -- list behaviour ------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+    @overload
+    def __getitem__(self, index: int) -> DataModel[Meta]: ...
+    @overload
+    def __getitem__(self, index: slice) -> ModelContainer: ...
+    def __getitem__(self, index: int | slice) -> DataModel[Meta] | ModelContainer:
+        if isinstance(index, slice):
+            part = ModelContainer(persist=self.persist)
+            part._members = self._members[index]
+            return part
+        return self._open(self._members[index])
+
+    def __setitem__(self, index: int, model: DataModel[Meta]) -> None:
+        self._members[index] = _member(model)
+
+    def __delitem__(self, index: int) -> None:
+        del self._members[index]
+
+    def __iter__(self) -> Iterator[DataModel[Meta]]:
+        for member in self._members:
+            yield self._open(member)
+
+    def _open(self, member: _Member) -> DataModel[Meta]:
+        if member.model is not None:
+            return member.model
+        assert member.path is not None
+        model = open_model(member.path)
+        if self.persist:
+            member.model = model
+        return model
+
+    def close(self) -> None:
+        """Close every model this container opened from a file."""
+        for member in self._members:
+            if member.model is not None and member.path is not None:
+                member.model.close()
+                member.model = None
+
+    def __enter__(self) -> ModelContainer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def copy(self) -> ModelContainer:
+        """A deep copy: every model is read (if it was not) and copied."""
+        new = ModelContainer(persist=self.persist)
+        new._members = [
+            _Member(model=self._open(member).copy(), exptype=member.exptype) for member in self._members
+        ]
+        new.asn_table_name, new.asn_pool_name = self.asn_table_name, self.asn_pool_name
+        return new
+
+    # -- metadata ------------------------------------------------------------------------------------
+
+    def get_recursively(self, field: str) -> list[object]:
+        """The value of a dotted metadata field (``"meta.exposure.exposure_time"`` or without ``meta.``) of
+        every member, read from metadata only."""
+        names = field.removeprefix("meta.").split(".")
+        values: list[object] = []
+        for member in self._members:
+            node: object = member.metadata()
+            for name in names:
+                node = getattr(node, name)
+            values.append(node)
+        return values
+
+    def _group_id(self, member: _Member) -> str:
+        meta = member.metadata()
+        parts: list[str] = []
+        for group, name in GROUP_FIELDS:
+            value = getattr(getattr(meta, group), name)
+            parts.append("" if value is None else str(value))
+        return "_".join(parts)
+
+    @property
+    def group_names(self) -> list[str]:
+        """One name per exposure group, in order of first appearance."""
+        return list(dict.fromkeys(self._group_id(member) for member in self._members))
+
+    @property
+    def models_grouped(self) -> list[list[DataModel[Meta]]]:
+        """Models grouped by exposure (the detectors of one exposure together), grouped by metadata only."""
+        groups: dict[str, list[_Member]] = {}
+        for member in self._members:
+            groups.setdefault(self._group_id(member), []).append(member)
+        return [[self._open(member) for member in members] for members in groups.values()]
+
+    # -- saving --------------------------------------------------------------------------------------
+
+    def save(self, path_not_used: object = None, path: str | os.PathLike[str] | None = None) -> list[Path]:
+        """Write every model to ``path`` (a folder, created if needed) under its ``meta.filename``.
+
+        The first argument is ignored, as in the reference. A failure names the member; files written before
+        it are complete (each is written atomically).
+        """
+        folder = Path(path) if path is not None else Path.cwd()
+        folder.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        for index, member in enumerate(self._members):
+            model = self._open(member)
+            name = model.meta.filename or (member.path.name if member.path else None)
+            if not name:
+                raise ValueError(f"ModelContainer: member {index} has no meta.filename to save under")
+            try:
+                written.append(model.save(folder / name))
+            except Exception as exc:
+                message = f"ModelContainer: saving member {index} ({name}) failed: {exc}"
+                raise ContainerSaveError(message, index, written) from exc
+            finally:
+                if not self.persist and member.model is None and member.path is not None:
+                    model.close()
+        return written
+
+
+def _member(item: DataModel[Meta] | str | os.PathLike[str]) -> _Member:
+    from ._base import DataModel
+
+    if isinstance(item, DataModel):
+        return _Member(model=item)
+    path = Path(item)
+    if not path.is_file():
+        raise FileNotFoundError(f"ModelContainer: {path}: no such file")
+    return _Member(path=path)
