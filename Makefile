@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 GEN    := generated/jwstmodels_generated
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo generate check-generated lint format typecheck pytest test bench clean
+.PHONY: help install demo generate check-generated lint format typecheck pytest test bench bench-smoke clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-16s %s\n", $$1, $$2}'
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[dev]"
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP) ## Create .venv with the package (editable) and the development tools
@@ -48,8 +48,11 @@ pytest: $(STAMP) ## The pytest suite alone
 
 test: check-generated lint typecheck pytest ## Everything CI runs
 
-bench: $(STAMP) ## Benchmarks beside the reference implementation and the I/O floor
-	$(BIN)/python benchmarks/run.py
+bench: $(STAMP) ## Benchmarks beside stdatamodels and the I/O floor: table + .bench/results.json (< 5 min)
+	$(BIN)/python -m benchmarks.run
+
+bench-smoke: $(STAMP) ## The benchmarks at tiny sizes, one repeat: checks the harness, measures nothing
+	$(BIN)/python -m benchmarks.run --quick --out .bench/smoke.json
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build

@@ -1,0 +1,75 @@
+"""The table: one row per measured quantity, and the targets of DESIGN section 6 as ratios between rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from benchmarks.workload import SIDES
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    title: str
+    """May name the sizes: ``{image}``, ``{ramp}``, ``{files}``."""
+    unit: str
+    scale: float
+    """Display value = median * scale (seconds to the unit); for a rate, files scanned / median."""
+    sides: tuple[str, ...] = SIDES
+    rate: bool = False
+    """Shown as a rate (files per second); ratios are still taken on times, so lower is better."""
+
+
+ROWS = (
+    Row("1-import", "1 cold import (fresh process)", "ms", 1e3),
+    Row("2-save-total", "2 fresh: import + {image} image + 10 fields + save FITS", "ms", 1e3),
+    Row("2-save-after-import", "2 ... of which after the import", "ms", 1e3),
+    Row("3-open-total", "3 fresh: import + open + 5 fields + sum + close", "ms", 1e3),
+    Row("3-first-open", "3 ... of which the first open (after the import)", "ms", 1e3),
+    Row("4-meta-get", "4 metadata get, per operation", "ns", 1e9),
+    Row("4-meta-set", "4 validated metadata set, per operation", "ns", 1e9),
+    Row(
+        "5-scan", "5 metadata scan of {files} small files: open + 5 fields + close", "files/s", 1.0, rate=True
+    ),
+    Row("6-ramp-read", "6 ramp {ramp}: open + copy one group + close", "ms", 1e3),
+    Row("6-ramp-memory", "6 ... peak memory above a warmed-up process", "MiB", 1.0),
+    Row("6-ramp-memory-import", "6 ... peak memory above the import alone", "MiB", 1.0),
+    Row("7-asdf-save", "7 save ASDF {image} (in process)", "ms", 1e3),
+    Row("7-asdf-open", "7 open ASDF + 5 fields + sum + close (in process)", "ms", 1e3),
+    Row("7-fits-save", "7 save FITS {image} (in process)", "ms", 1e3),
+    Row("7-fits-open", "7 open FITS + 5 fields + sum + close (in process)", "ms", 1e3),
+    Row("8-validate", "8 validate() with 30 metadata fields set", "us", 1e6, sides=SIDES[:2]),
+)
+ROW_BY_ID = {row.id: row for row in ROWS}
+
+INTERPRETER = "python -c pass"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    row: str
+    against: str
+    """``reference``: the ratio stdatamodels / jwstmodels must be at least ``limit``;
+    ``floor``: jwstmodels / floor at most ``limit``; ``data-fraction``: jwstmodels' figure at most
+    ``limit`` times the size of the ramp's SCI array."""
+    limit: float
+
+
+TARGETS = (
+    Target("import at most half of the reference's", "1-import", "reference", 2.0),
+    Target("first open at least 10x faster than the reference", "3-first-open", "reference", 10.0),
+    Target("metadata get at least 50x faster than the reference", "4-meta-get", "reference", 50.0),
+    Target("validated set at least 30x faster than the reference", "4-meta-set", "reference", 30.0),
+    Target("metadata scan within 1.5x of astropy reading the headers", "5-scan", "floor", 1.5),
+    Target("ASDF save within 1.2x of the floor", "7-asdf-save", "floor", 1.2),
+    Target("ASDF open within 1.2x of the floor", "7-asdf-open", "floor", 1.2),
+    Target("FITS save within 1.2x of the floor", "7-fits-save", "floor", 1.2),
+    Target("FITS open within 1.2x of the floor", "7-fits-open", "floor", 1.2),
+    Target(
+        "ramp read does not load the whole file (peak < half the SCI array)",
+        "6-ramp-memory",
+        "data-fraction",
+        0.5,
+    ),
+)

@@ -1,0 +1,142 @@
+"""Medians, ratios, target verdicts, the printed table and the JSON document."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from typing import Any
+
+from benchmarks.cases import INTERPRETER, ROW_BY_ID, ROWS, TARGETS, Row, Target
+from benchmarks.workload import Sizes
+
+Samples = dict[str, dict[str, list[float]]]
+"""row id -> side -> one figure per repeat (seconds, or MiB for memory rows)."""
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None or denominator <= 0:
+        return None
+    return numerator / denominator
+
+
+def _dims(shape: tuple[int, ...]) -> str:
+    return "x".join(map(str, shape))
+
+
+def summarise(samples: Samples, sizes: Sizes) -> dict[str, Any]:
+    """Per row: medians per side, the two ratios, and the displayed values."""
+    rows: dict[str, Any] = {}
+    names = {"image": _dims(sizes.image), "ramp": _dims(sizes.ramp), "files": sizes.scan_files}
+    for row in ROWS:
+        medians = {side: _median(samples.get(row.id, {}).get(side, [])) for side in row.sides}
+        ours = medians.get("jwstmodels")
+        rows[row.id] = {
+            "title": row.title.format(**names),
+            "unit": row.unit,
+            "median": medians,
+            "display": {side: _display(row, value, sizes.scan_files) for side, value in medians.items()},
+            "samples": {side: samples.get(row.id, {}).get(side, []) for side in row.sides},
+            "ratios": {
+                "stdatamodels/jwstmodels": _ratio(medians.get("stdatamodels"), ours),
+                "jwstmodels/floor": _ratio(ours, medians.get("floor")),
+            },
+        }
+    return rows
+
+
+def _display(row: Row, value: float | None, files: int) -> float | None:
+    if value is None:
+        return None
+    if row.rate:
+        return files / value if value > 0 else math.inf
+    return value * row.scale
+
+
+def verdicts(rows: dict[str, Any], ramp_sci_mib: float) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for target in TARGETS:
+        ratio = _target_ratio(target, rows[target.row], ramp_sci_mib)
+        met = ratio is not None and (
+            ratio >= target.limit if target.against == "reference" else ratio <= target.limit
+        )
+        out.append(
+            {
+                "name": target.name,
+                "row": target.row,
+                "measure": _measure_name(target),
+                "ratio": ratio,
+                "limit": target.limit,
+                "met": met,
+            }
+        )
+    return out
+
+
+def _target_ratio(target: Target, row: dict[str, Any], ramp_sci_mib: float) -> float | None:
+    if target.against == "reference":
+        return row["ratios"]["stdatamodels/jwstmodels"]
+    if target.against == "floor":
+        return row["ratios"]["jwstmodels/floor"]
+    return _ratio(row["median"]["jwstmodels"], ramp_sci_mib)
+
+
+def _measure_name(target: Target) -> str:
+    return {
+        "reference": "stdatamodels/jwstmodels >=",
+        "floor": "jwstmodels/floor <=",
+        "data-fraction": "jwstmodels peak / SCI array size <=",
+    }[target.against]
+
+
+def _cell(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def table(rows: dict[str, Any], targets: list[dict[str, Any]], interpreter_s: float | None) -> str:
+    head = ("case", "unit", "jwstmodels", "stdatamodels", "floor", "std/jwst", "jwst/floor")
+    lines: list[tuple[str, ...]] = [head]
+    for row_id, row in rows.items():
+        display = row["display"]
+        ratios = row["ratios"]
+        lines.append(
+            (
+                row["title"],
+                row["unit"],
+                _cell(display.get("jwstmodels")),
+                _cell(display.get("stdatamodels")),
+                _cell(display.get("floor")),
+                _cell(ratios["stdatamodels/jwstmodels"]),
+                _cell(ratios["jwstmodels/floor"]),
+            )
+        )
+        assert row_id in ROW_BY_ID
+    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    text = [
+        "  ".join(
+            cell.ljust(w) if i < 2 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(line, widths, strict=True))
+        )
+        for line in lines
+    ]
+    text.insert(1, "  ".join("-" * w for w in widths))
+    if interpreter_s is not None:
+        text.append(
+            f"(interpreter start-up, {INTERPRETER}: {interpreter_s * 1e3:.0f} ms; not in the figures above)"
+        )
+    text.append("")
+    text.append("targets (DESIGN section 6):")
+    for verdict in targets:
+        ratio = _cell(verdict["ratio"])
+        mark = "met   " if verdict["met"] else "MISSED"
+        text.append(
+            f"  {mark}  {verdict['name']}: {verdict['measure']} {verdict['limit']:g}, measured {ratio}"
+        )
+    return "\n".join(text)

@@ -1,0 +1,165 @@
+"""What a benchmark process does once its side's library is imported (see `benchmarks.child`)."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import resource
+import shutil
+import sys
+import time
+import timeit
+from pathlib import Path
+from typing import Any, TextIO
+
+from benchmarks.sides import Side, get
+from benchmarks.sides.floor import Floor
+from benchmarks.sides.models import ModelLibrary
+from benchmarks.workload import FIELDS, FIVE, TEN, Sizes, sizes_from, values
+
+
+def _maxrss_mib() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _result_channel() -> TextIO:
+    """The original stdout for results; fd 1 itself now goes to stderr, so library output cannot mix in."""
+    channel = os.fdopen(os.dup(1), "w")
+    sys.stdout.flush()
+    os.dup2(2, 1)
+    return channel
+
+
+def _send(channel: TextIO, result: dict[str, Any]) -> None:
+    channel.write(json.dumps(result) + "\n")
+    channel.flush()
+
+
+def main(side_name: str, task: str, raw_args: str, import_s: float) -> None:
+    channel = _result_channel()
+    args: dict[str, Any] = json.loads(raw_args)
+    side = get(side_name)
+    if task == "worker":
+        Worker(side, args).serve(sys.stdin, channel)
+        return
+    result: dict[str, Any] = {"import_s": import_s, "rss_import_mib": _maxrss_mib()}
+    start = time.perf_counter()
+    if task == "save_image":
+        sizes = sizes_from(args["sizes"])
+        side.save(side.build_image(sizes.image, values(TEN)), args["path"])
+    elif task == "open_image":
+        result["values"], result["sum"] = side.open_image(args["path"], FIVE)
+    elif task == "ramp":
+        sizes = sizes_from(args["sizes"])
+        side.read_ramp_group(args["warm_path"], sizes.ramp_group)
+        result["rss_warm_mib"] = _maxrss_mib()
+        start = time.perf_counter()
+        result["sum"] = side.read_ramp_group(args["path"], sizes.ramp_group)
+    elif task == "fixtures":
+        assert isinstance(side, ModelLibrary), "fixtures are written by the model libraries"
+        write_fixtures(side, Path(args["dir"]), sizes_from(args["sizes"]))
+    else:
+        raise ValueError(f"unknown task {task!r}")
+    result["work_s"] = time.perf_counter() - start
+    result["total_s"] = import_s + result["work_s"]
+    result["rss_end_mib"] = _maxrss_mib()
+    _send(channel, result)
+
+
+def write_fixtures(side: ModelLibrary, folder: Path, sizes: Sizes) -> None:
+    """The files a side reads in the benchmarks, written by that side's own library, then read once, so
+    that every module the timed runs import has its bytecode cached (see `processes.child_environment`)."""
+    (folder / "scan").mkdir(parents=True, exist_ok=True)
+    image = side.build_image(sizes.image, values(TEN))
+    side.save(image, str(folder / "image.fits"))
+    side.write_ramp(str(folder / "ramp.fits"), sizes.ramp)
+    side.write_ramp(str(folder / "ramp_warm.fits"), sizes.warm_ramp)
+    small = side.build_image(sizes.scan_shape, values(list(FIELDS)))
+    first = folder / "scan" / "small_000.fits"
+    side.save(small, str(first))
+    for index in range(1, sizes.scan_files):  # identical files: copies are as good as saves, and faster
+        shutil.copyfile(first, folder / "scan" / f"small_{index:03d}.fits")
+    side.open_image(str(folder / "image.fits"), FIVE)
+    side.read_ramp_group(str(folder / "ramp_warm.fits"), sizes.ramp_group)
+    side.save(image, str(folder / "warm-up.asdf"))
+    side.open_image(str(folder / "warm-up.asdf"), FIVE)
+    Floor().read_ramp_group(str(folder / "ramp_warm.fits"), sizes.ramp_group)
+
+
+def scan_paths(folder: Path) -> list[str]:
+    return sorted(str(path) for path in (folder / "scan").glob("*.fits"))
+
+
+class Worker:
+    """In-process benchmarks of one side; the parent asks for one measurement at a time."""
+
+    def __init__(self, side: Side, args: dict[str, Any]) -> None:
+        self.side = side
+        self.sizes = sizes_from(args["sizes"])
+        self.scan = scan_paths(Path(args["read_dir"]))
+        out = Path(args["write_dir"])
+        self.outputs = {"fits": str(out / "image.fits"), "asdf": str(out / "image.asdf")}
+        self.image = side.build_image(self.sizes.image, values(TEN))
+        get_ns, get_stmt, set_stmt = side.meta_statements()
+        validate_ns, validate_stmt = side.validate_statement(self.sizes.image, values(list(FIELDS)))
+        self.statements = {"meta_get": (get_ns, get_stmt), "meta_set": (get_ns, set_stmt)}
+        if validate_stmt:
+            self.statements["validate"] = (validate_ns, validate_stmt)
+        self.numbers = {op: self._calibrate(*pair) for op, pair in self.statements.items()}
+        self.checked_set = side.assignment_is_checked()
+        for kind in ("fits", "asdf"):  # warm up: first save/open pay one-off costs measured in case 3
+            self.save(kind)
+            self.open(kind)
+        for path in self.scan[:3]:
+            side.read_fields(path, FIVE)
+
+    def _calibrate(self, namespace: dict[str, Any], statement: str) -> int:
+        timer = timeit.Timer(statement, globals=namespace)
+        number = 1
+        while timer.timeit(number) < self.sizes.min_batch_s:
+            number *= 2
+        return number
+
+    def per_op(self, op: str) -> float:
+        namespace, statement = self.statements[op]
+        return timeit.Timer(statement, globals=namespace).timeit(self.numbers[op]) / self.numbers[op]
+
+    def save(self, kind: str) -> float:
+        gc.collect()
+        start = time.perf_counter()
+        self.side.save(self.image, self.outputs[kind])
+        return time.perf_counter() - start
+
+    def open(self, kind: str) -> tuple[float, dict[str, Any]]:
+        gc.collect()
+        start = time.perf_counter()
+        found, total = self.side.open_image(self.outputs[kind], FIVE)
+        return time.perf_counter() - start, {"values": found, "sum": total}
+
+    def scan_once(self) -> tuple[float, dict[str, Any]]:
+        gc.collect()
+        start = time.perf_counter()
+        last: list[object] = []
+        for path in self.scan:
+            last = self.side.read_fields(path, FIVE)
+        return time.perf_counter() - start, {"values": last, "files": len(self.scan)}
+
+    def run(self, op: str) -> dict[str, Any]:
+        if op in self.statements:
+            return {"seconds": self.per_op(op), "number": self.numbers[op], "validated": self.checked_set}
+        if op in ("save_fits", "save_asdf"):
+            return {"seconds": self.save(op.removeprefix("save_"))}
+        if op in ("open_fits", "open_asdf"):
+            seconds, check = self.open(op.removeprefix("open_"))
+            return {"seconds": seconds, **check}
+        if op == "scan":
+            seconds, check = self.scan_once()
+            return {"seconds": seconds, **check}
+        raise ValueError(f"{self.side.name}: unknown operation {op!r}")
+
+    def serve(self, commands: TextIO, channel: TextIO) -> None:
+        _send(channel, {"ready": True, "per_op": list(self.statements)})
+        for line in commands:
+            _send(channel, self.run(json.loads(line)["op"]))

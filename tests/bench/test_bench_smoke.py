@@ -1,0 +1,78 @@
+"""`make bench` in its quick mode: the harness runs every case for every side and reports every ratio and
+target. Not a timed test: the sizes are tiny and the numbers are not checked, only that they exist."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from benchmarks.cases import ROWS, TARGETS
+from benchmarks.processes import ROOT
+
+pytest.importorskip("stdatamodels", reason="stdatamodels is a benchmark dependency (dev extra)")
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    out = tmp_path_factory.mktemp("bench") / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(out.read_text()), done.stdout
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, float) and math.isfinite(value) and value > 0
+
+
+def test_every_case_has_a_figure_for_every_side(quick_run: tuple[dict[str, Any], str]) -> None:
+    document, _ = quick_run
+    assert set(document["rows"]) == {row.id for row in ROWS}
+    for row in ROWS:
+        medians = document["rows"][row.id]["median"]
+        assert set(medians) == set(row.sides), row.id
+        for side, value in medians.items():
+            if row.unit == "MiB":  # peak-memory growth of a tiny quick-mode ramp may round to zero
+                assert isinstance(value, float) and value >= 0, (row.id, side, value)
+            else:
+                assert _positive(value), (row.id, side, value)
+
+
+def test_every_time_ratio_is_reported(quick_run: tuple[dict[str, Any], str]) -> None:
+    document, _ = quick_run
+    for row in ROWS:
+        if row.unit == "MiB":
+            continue
+        ratios = document["rows"][row.id]["ratios"]
+        assert _positive(ratios["stdatamodels/jwstmodels"]), row.id
+        if "floor" in row.sides:
+            assert _positive(ratios["jwstmodels/floor"]), row.id
+        else:
+            assert ratios["jwstmodels/floor"] is None, row.id
+
+
+def test_every_target_has_a_verdict(quick_run: tuple[dict[str, Any], str]) -> None:
+    document, stdout = quick_run
+    assert [t["name"] for t in document["targets"]] == [t.name for t in TARGETS]
+    for verdict in document["targets"]:
+        assert isinstance(verdict["met"], bool)
+        assert isinstance(verdict["ratio"], float) and verdict["ratio"] >= 0, verdict
+        assert verdict["name"] in stdout
+    assert document["meta"]["quick"] is True
+
+
+def test_the_table_names_every_case(quick_run: tuple[dict[str, Any], str]) -> None:
+    document, stdout = quick_run
+    for row in document["rows"].values():
+        assert row["title"] in stdout
+    assert "std/jwst" in stdout and "jwst/floor" in stdout

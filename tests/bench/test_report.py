@@ -1,0 +1,53 @@
+"""Ratios and verdicts from made-up samples: which way each target's inequality points."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.cases import ROWS, TARGETS
+from benchmarks.report import Samples, summarise, table, verdicts
+from benchmarks.workload import QUICK
+
+
+def _samples(jwst: float, std: float, floor: float) -> Samples:
+    return {
+        row.id: {"jwstmodels": [jwst, jwst * 3, jwst], "stdatamodels": [std], "floor": [floor]}
+        for row in ROWS
+    }
+
+
+def test_ratios_are_taken_on_medians() -> None:
+    rows = summarise(_samples(jwst=2.0, std=30.0, floor=1.0), QUICK)
+    ratios = rows["3-first-open"]["ratios"]
+    assert ratios["stdatamodels/jwstmodels"] == pytest.approx(15.0)
+    assert ratios["jwstmodels/floor"] == pytest.approx(2.0)
+    assert rows["8-validate"]["ratios"]["jwstmodels/floor"] is None  # no floor for validate()
+
+
+def test_a_scan_is_shown_as_files_per_second() -> None:
+    rows = summarise(_samples(jwst=0.5, std=1.0, floor=0.25), QUICK)
+    assert rows["5-scan"]["display"]["jwstmodels"] == pytest.approx(QUICK.scan_files / 0.5)
+    assert rows["5-scan"]["ratios"]["jwstmodels/floor"] == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(
+    ("std", "floor", "met_reference", "met_floor"), [(100.0, 1.0, True, True), (1.5, 0.5, False, False)]
+)
+def test_verdicts_point_the_right_way(std: float, floor: float, met_reference: bool, met_floor: bool) -> None:
+    rows = summarise(_samples(jwst=1.0, std=std, floor=floor), QUICK)
+    found = {v["name"]: v for v in verdicts(rows, ramp_sci_mib=4.0)}
+    for target in TARGETS:
+        if target.against == "reference":
+            assert found[target.name]["met"] is met_reference, target.name
+        elif target.against == "floor":
+            assert found[target.name]["met"] is met_floor, target.name
+        else:  # jwstmodels' peak of 1 MiB against a 4 MiB array
+            assert found[target.name]["ratio"] == pytest.approx(0.25)
+            assert found[target.name]["met"] is True
+
+
+def test_table_lists_missed_targets() -> None:
+    rows = summarise(_samples(jwst=1.0, std=1.5, floor=0.5), QUICK)
+    text = table(rows, verdicts(rows, ramp_sci_mib=0.5), interpreter_s=0.02)
+    assert "MISSED  import at most half of the reference's" in text
+    assert "MISSED  ramp read does not load the whole file" in text
