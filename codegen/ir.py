@@ -69,6 +69,9 @@ class ObjectNode:
     description: str = ""
     origin: str | None = field(default=None, compare=False)
     """Schema file whose root this object is (for list items given as ``$ref: X.schema``)."""
+    required: tuple[str, ...] = field(default=(), compare=False)
+    """The JSON Schema ``required`` list (merged over ``allOf``); sets ``required_meta`` of models."""
+    where: Location | None = field(default=None, compare=False)
 
     @property
     def props(self) -> dict[str, Node]:

@@ -94,7 +94,11 @@ _SCHEMA_ONE = ("not", "additionalProperties", "additionalItems")
 _DATA_KEYS = ("enum", "default", "examples", "const", "datatype", "required", "shape")
 
 
-class _Yaml12Loader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (about ten times faster); the resolvers below are the same.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Yaml12Loader(_SafeLoader):
     """SafeLoader with YAML 1.2 core-schema booleans and no timestamps."""
 
 

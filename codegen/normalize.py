@@ -159,11 +159,16 @@ class Normalizer:
             props: dict[str, Expanded] = node["properties"]
             pointer = loc.pointer
             origin = loc.file if pointer == "" else None
+            required = node.get("required")
             return ir.ObjectNode(
                 properties=tuple((name, self.classify(sub)) for name, sub in props.items()),
                 title=title,
                 description=description,
                 origin=origin,
+                required=tuple(str(r) for r in cast(list[Any], required) if isinstance(r, str))
+                if isinstance(required, list)
+                else (),
+                where=loc,
             )
         if _EXTERNAL in node:
             return unsupported(f"external $ref {node[_EXTERNAL]!r} is not fetched")
@@ -267,6 +272,12 @@ class Normalizer:
                 isinstance(n, int) for n in cast(list[Any], shape)
             ):
                 raise SchemaError(loc.file, join_pointer(here, "shape"), f"bad shape {shape!r}")
+            ndim = column.get("ndim")
+            if isinstance(ndim, int) and ndim != len(cast(list[int], shape)):
+                # cells of a known dimensionality but no fixed shape: a table field needs fixed cell shapes
+                reason = f"column {column['name']!r} has ndim {ndim} but no shape of that length"
+                self.schemas.problem(loc.file, join_pointer(here, "ndim"), f"cannot be expressed: {reason}")
+                return ir.Unsupported(f"a table whose {reason}", loc)
             unit = column.get("unit")
             columns.append(
                 ir.Column(
@@ -334,8 +345,9 @@ def _deep_merge(a: Expanded, b: Expanded) -> Expanded:
                 join_pointer(loc.pointer, "type"),
                 f"type {value!r} conflicts with {old!r} ({_loc(a)})",
             )
-        elif key == "required":
-            result[key] = [*old, *(v for v in value if v not in old)]
+        elif key == "required" and isinstance(old, list) and isinstance(value, list):
+            kept = cast(list[Any], old)
+            result[key] = [*kept, *(v for v in cast(list[Any], value) if v not in kept)]
         else:
             result[key] = value
     return result

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from . import ir
+from .meta_plan import MetaField
 from .plan import FieldPlan, MetaClassPlan, ModelPlan, Plan
 
 HEADER_TAIL = "Do not edit: change the schema and run `make generate`."
@@ -127,13 +128,22 @@ def scalar_annotation(node: ir.Scalar) -> str:
     return f"{base} | None"
 
 
-def meta_member(f: FieldPlan) -> Member:
+def meta_member(f: MetaField) -> Member:
     if f.kind == "object":
         assert isinstance(f.node, ir.ObjectNode) and f.class_name is not None
         decl = f"{f.name}: {f.class_name} = Field(default_factory={f.class_name})"
-        return Member(
-            decl, docstring(_paragraphs(f.node.title, f.node.description) or f"``{f.name}`` metadata")
-        )
+        doc = _paragraphs(f.node.title, f.node.description) or f"``{f.name}`` metadata"
+        if f.narrows is not None:
+            # Reads are exactly typed; writing a plain base-class node through a base-typed reference is
+            # refused by the run-time validation, so the narrower mutable field is sound here.
+            decl += "  # pyright: ignore[reportIncompatibleVariableOverride]"
+            doc = _paragraphs(
+                doc,
+                f"Narrows the inherited ``{f.narrows}`` field to this model's class. (Reads are exactly"
+                f" typed; assigning a plain ``{f.narrows}`` is refused when validated, hence the pyright"
+                " ignore.)",
+            )
+        return Member(decl, docstring(doc))
     assert isinstance(f.node, ir.Scalar)
     node = f.node
     extra = ""
@@ -209,9 +219,10 @@ def model_member(f: FieldPlan) -> Member:
             node.title, node.description, f"FITS HDU: {hdu}; table of {n} column{'s' * (n != 1)}"
         )
         return Member(f"{f.name} = TableField({', '.join(args)})", docstring(doc))
-    assert isinstance(node, ir.ListNode) and f.class_name is not None
-    doc = _paragraphs(node.title, node.description, f"A list of {f.class_name}.")
-    return Member(f"{f.name}: list[{f.class_name}]", docstring(doc))
+    assert f.class_name is not None
+    title = f", title={py_literal(node.title)}" if node.title else ""
+    doc = _paragraphs(node.title, node.description, f"A list of ``{f.class_name}``.")
+    return Member(f"{f.name} = ListField({f.class_name}{title})", docstring(doc))
 
 
 def model_class_text(model: ModelPlan) -> ClassText:
@@ -225,6 +236,11 @@ def model_class_text(model: ModelPlan) -> ClassText:
             f"meta_class = {model.meta_class}",
             f"schema_name = {py_literal(model.schema_file)}",
             f"primary_array_name = {py_literal(model.primary_array)}",
+            *(
+                [f"required_meta = {py_tuple([py_literal(p) for p in model.required_meta])}"]
+                if model.required_meta
+                else []
+            ),
         ),
     )
 
@@ -242,6 +258,8 @@ def _model_imports(models: list[ModelPlan]) -> list[str]:
     if arrays:
         lines.append(f"from jwstmodels._arrays import {', '.join(arrays)}")
     lines.append("from jwstmodels._base import DataModel")
+    if "list" in kinds:
+        lines.append("from jwstmodels._lists import ListField")
     meta_names = sorted({m.meta_class for m in models} - {"MetaNode"})
     if any(m.meta_class == "MetaNode" for m in models):
         lines.append("from jwstmodels._meta import MetaNode")

@@ -4,16 +4,16 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField
+from jwstmodels._arrays import ArrayField, Column, TableField
 from jwstmodels._base import DataModel
 
-from .meta import Meta
+from .meta import ImageMeta
 
 
-class CubeModel(DataModel[Meta]):
+class CubeModel(DataModel[ImageMeta]):
     """A stack of two-dimensional planes with data quality flags and uncertainties."""
 
-    meta_class = Meta
+    meta_class = ImageMeta
     schema_name = "cube.schema.yaml"
     primary_array_name = "data"
 
@@ -62,6 +62,41 @@ class CubeModel(DataModel[Meta]):
     """Wavelength at each pixel
 
     FITS HDU: WAVELENGTH; float32, 2-D"""
+
+    int_times = TableField(
+        hdu="INT_TIMES",
+        title="Start, middle and end time of each integration",
+        columns=(
+            Column("integration_number", "int32"),
+            Column("int_start_MJD_UTC", "float64"),
+            Column("int_mid_MJD_UTC", "float64"),
+            Column("int_end_MJD_UTC", "float64"),
+            Column("int_start_BJD_TDB", "float64"),
+            Column("int_mid_BJD_TDB", "float64"),
+            Column("int_end_BJD_TDB", "float64"),
+        ),
+    )
+    """Start, middle and end time of each integration
+
+    FITS HDU: INT_TIMES; table of 7 columns"""
+
+    int_times_stripe = TableField(
+        hdu="INT_TIMES_STRIPE",
+        title="Start, middle and end time of each integration of each stripe",
+        columns=(
+            Column("integration_number", "int32"),
+            Column("stripe_number", "int32"),
+            Column("int_start_MJD_UTC", "float64"),
+            Column("int_mid_MJD_UTC", "float64"),
+            Column("int_end_MJD_UTC", "float64"),
+            Column("int_start_BJD_TDB", "float64"),
+            Column("int_mid_BJD_TDB", "float64"),
+            Column("int_end_BJD_TDB", "float64"),
+        ),
+    )
+    """Start, middle and end time of each integration of each stripe
+
+    FITS HDU: INT_TIMES_STRIPE; table of 8 columns"""
 
     var_poisson = ArrayField(
         np.float32,

@@ -7,13 +7,13 @@ import numpy as np
 from jwstmodels._arrays import ArrayField
 from jwstmodels._base import DataModel
 
-from .meta import Meta
+from .meta import ImageMeta
 
 
-class ImageModel(DataModel[Meta]):
+class ImageModel(DataModel[ImageMeta]):
     """A two-dimensional image with data quality flags and uncertainties."""
 
-    meta_class = Meta
+    meta_class = ImageMeta
     schema_name = "image.schema.yaml"
     primary_array_name = "data"
 
@@ -43,19 +43,19 @@ class ImageModel(DataModel[Meta]):
 
     FITS HDU: ZEROFRAME; float32, 2-D"""
 
-    area = ArrayField(
-        np.float32, hdu="AREA", ndim=2, default=0.0, title="Relative area of each pixel on the sky"
-    )
-    """Relative area of each pixel on the sky
-
-    FITS HDU: AREA; float32, 2-D"""
-
     wavelength = ArrayField(
         np.float32, hdu="WAVELENGTH", ndim=2, default=0.0, title="Wavelength at each pixel"
     )
     """Wavelength at each pixel
 
     FITS HDU: WAVELENGTH; float32, 2-D"""
+
+    area = ArrayField(
+        np.float32, hdu="AREA", ndim=2, default=0.0, title="Relative area of each pixel on the sky"
+    )
+    """Relative area of each pixel on the sky
+
+    FITS HDU: AREA; float32, 2-D"""
 
     con = ArrayField(
         np.int32,
@@ -106,3 +106,23 @@ class ImageModel(DataModel[Meta]):
     """Variance from the flat-field uncertainty
 
     FITS HDU: VAR_FLAT; float32, at most 3-D"""
+
+    pathloss_point = ArrayField(
+        np.float32,
+        hdu="PATHLOSS_PS",
+        ndim=2,
+        title="Path-loss correction that was applied, for a point source",
+    )
+    """Path-loss correction that was applied, for a point source
+
+    FITS HDU: PATHLOSS_PS; float32, 2-D"""
+
+    pathloss_uniform = ArrayField(
+        np.float32,
+        hdu="PATHLOSS_UN",
+        ndim=2,
+        title="Path-loss correction that was applied, for a uniform source",
+    )
+    """Path-loss correction that was applied, for a uniform source
+
+    FITS HDU: PATHLOSS_UN; float32, 2-D"""

@@ -7,13 +7,13 @@ import numpy as np
 from jwstmodels._arrays import ArrayField
 from jwstmodels._base import DataModel
 
-from .meta import Meta
+from .meta import ImageMeta
 
 
-class QuadModel(DataModel[Meta]):
+class QuadModel(DataModel[ImageMeta]):
     """Four-dimensional data with data quality flags and uncertainties."""
 
-    meta_class = Meta
+    meta_class = ImageMeta
     schema_name = "quad.schema.yaml"
     primary_array_name = "data"
 

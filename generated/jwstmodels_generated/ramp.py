@@ -7,13 +7,13 @@ import numpy as np
 from jwstmodels._arrays import ArrayField, Column, TableField
 from jwstmodels._base import DataModel
 
-from .meta import Meta
+from .meta import ImageMeta
 
 
-class RampModel(DataModel[Meta]):
+class RampModel(DataModel[ImageMeta]):
     """Raw up-the-ramp readouts of an exposure, before ramp fitting."""
 
-    meta_class = Meta
+    meta_class = ImageMeta
     schema_name = "ramp.schema.yaml"
     primary_array_name = "data"
 
@@ -89,3 +89,103 @@ class RampModel(DataModel[Meta]):
     """Timing and readout status of each group
 
     FITS HDU: GROUP; table of 13 columns"""
+
+    int_times = TableField(
+        hdu="INT_TIMES",
+        title="Start, middle and end time of each integration",
+        columns=(
+            Column("integration_number", "int32"),
+            Column("int_start_MJD_UTC", "float64"),
+            Column("int_mid_MJD_UTC", "float64"),
+            Column("int_end_MJD_UTC", "float64"),
+            Column("int_start_BJD_TDB", "float64"),
+            Column("int_mid_BJD_TDB", "float64"),
+            Column("int_end_BJD_TDB", "float64"),
+        ),
+    )
+    """Start, middle and end time of each integration
+
+    FITS HDU: INT_TIMES; table of 7 columns"""
+
+    int_times_stripe = TableField(
+        hdu="INT_TIMES_STRIPE",
+        title="Start, middle and end time of each integration of each stripe",
+        columns=(
+            Column("integration_number", "int32"),
+            Column("stripe_number", "int32"),
+            Column("int_start_MJD_UTC", "float64"),
+            Column("int_mid_MJD_UTC", "float64"),
+            Column("int_end_MJD_UTC", "float64"),
+            Column("int_start_BJD_TDB", "float64"),
+            Column("int_mid_BJD_TDB", "float64"),
+            Column("int_end_BJD_TDB", "float64"),
+        ),
+    )
+    """Start, middle and end time of each integration of each stripe
+
+    FITS HDU: INT_TIMES_STRIPE; table of 8 columns"""
+
+    msa_targ_acq_table = TableField(
+        hdu="MSA_TARG_ACQ",
+        title="Results of the NIRSpec MSA target acquisition",
+        columns=(
+            Column("exposure_id", "int16"),
+            Column("order_number", "int16"),
+            Column("reference_star_number", "int32"),
+            Column("reference_star_name", "S31"),
+            Column("reference_star_ra", "float64", unit="deg"),
+            Column("reference_star_dec", "float64", unit="deg"),
+            Column("reference_star_mag", "float64", unit="mag"),
+            Column("catalog_name", "S30"),
+            Column("planned_v2", "float64", unit="arcsec"),
+            Column("planned_v3", "float64", unit="arcsec"),
+            Column("desired_v2", "float64", unit="arcsec"),
+            Column("desired_v3", "float64", unit="arcsec"),
+            Column("extract_col_start", "int32", unit="pix"),
+            Column("extract_row_start", "int32", unit="pix"),
+            Column("ref_star_detector", "S4"),
+            Column("background_value", "float32", unit="count"),
+            Column("box_peak_value", "float32", unit="count"),
+            Column("box_peak_col", "int32", unit="pix"),
+            Column("box_peak_row", "int32", unit="pix"),
+            Column("box_total_value", "float64", unit="count"),
+            Column("iterations", "int16"),
+            Column("final_iter_col_diff", "float64", unit="pix"),
+            Column("final_iter_row_diff", "float64", unit="pix"),
+            Column("corrected_col", "int32", unit="pix"),
+            Column("corrected_row", "int32", unit="pix"),
+            Column("image_centroid_col", "float64", unit="pix"),
+            Column("image_centroid_row", "float64", unit="pix"),
+            Column("detector_centroid_col", "float64", unit="pix"),
+            Column("detector_centroid_row", "float64", unit="pix"),
+            Column("sci_x_centroid", "float64", unit="pix"),
+            Column("sci_y_centroid", "float64", unit="pix"),
+            Column("col_second_moment", "float64", unit="pix2"),
+            Column("row_second_moment", "float64", unit="pix2"),
+            Column("col_third_moment", "float64", unit="pix3"),
+            Column("row_third_moment", "float64", unit="pix3"),
+            Column("convergence_status", "S20"),
+            Column("found_status", "S10"),
+            Column("found_v2", "float64", unit="arcsec"),
+            Column("found_v3", "float64", unit="arcsec"),
+            Column("found_msa_x", "float64", unit="arcsec"),
+            Column("found_msa_y", "float64", unit="arcsec"),
+            Column("lsf_removed_status", "S12"),
+            Column("lsf_removed_reason", "S14"),
+            Column("lsf_removed_x", "float64", unit="arcsec"),
+            Column("lsf_removed_y", "float64", unit="arcsec"),
+            Column("fit_offset_v2", "float64", unit="arcsec"),
+            Column("fit_offset_v3", "float64", unit="arcsec"),
+            Column("x_rel", "float64", unit="arcsec"),
+            Column("y_rel", "float64", unit="arcsec"),
+            Column("xrot_rel", "float64", unit="arcsec"),
+            Column("yrot_rel", "float64", unit="arcsec"),
+            Column("v2_new_from_fit", "float64", unit="arcsec"),
+            Column("v3_new_from_fit", "float64", unit="arcsec"),
+            Column("v2_fit_residual", "float64", unit="arcsec"),
+            Column("v3_fit_residual", "float64", unit="arcsec"),
+        ),
+    )
+    """Results of the NIRSpec MSA target acquisition
+
+    FITS HDU: MSA_TARG_ACQ; table of 55 columns"""

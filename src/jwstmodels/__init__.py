@@ -7,6 +7,7 @@ class (``ImageModel``, ``RampModel``, ...) can also be built directly. See the R
 import jwstmodels_generated.catalog as _catalog
 from jwstmodels_generated.catalog import *  # noqa: F403  (the generated classes; its __all__ lists them)
 
+from . import dqflags
 from ._arrays import ArrayField, Column, TableField
 from ._base import DataModel
 from ._container import AssociationError, ContainerSaveError, ModelContainer
@@ -17,6 +18,7 @@ from ._errors import (
     ValidationError,
     ValidationErrors,
 )
+from ._extend import SchemaExtensionError
 from ._lists import ListField
 from ._meta import MetaNode
 from ._metadata import read_metadata
@@ -33,10 +35,12 @@ __all__ = [
     "ListField",
     "MetaNode",
     "ModelContainer",
+    "SchemaExtensionError",
     "TableField",
     "UnknownFieldError",
     "ValidationError",
     "ValidationErrors",
+    "dqflags",
     "open",
     "read_metadata",
 ]

@@ -283,8 +283,11 @@ class TableField(_Field):
             return array
         out = np.zeros(array.shape, dtype=self.dtype)
         for column in self.columns:
-            source: NDArray[Any] = np.asarray(array[by_lower[column.name.lower()]])
+            # Index the given object, not its ndarray view: a FITS_rec applies TZERO/TSCAL per column.
+            source: NDArray[Any] = np.asarray(cast(Any, value)[by_lower[column.name.lower()]])
             target_dtype = self.dtype[column.name].base
+            if source.dtype.kind == "U" and target_dtype.kind == "S":  # astropy decodes ascii columns to str
+                source = np.char.encode(source, "ascii")
             if not (
                 np.can_cast(source.dtype, target_dtype, "same_kind") or source.dtype.kind == target_dtype.kind
             ):

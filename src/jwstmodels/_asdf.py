@@ -75,14 +75,14 @@ def read_asdf(model: DataModel[MetaNode], af: Any, filename: str) -> None:
         _put(extra, ("meta", *loc), value)
 
     meta = build_meta(
-        type(model._meta),
+        model.meta_class,
         cast(Mapping[str, object], meta_tree),
         on_invalid=on_invalid,
         on_unknown=on_unknown,
         keep_invalid=model._pass_invalid,
     )
-    meta._owner = type(model).__name__
-    model._meta = meta
+    meta.attach(type(model).__name__)
+    model.meta = meta
     for key, value in tree.items():
         if key == "meta" or key in _ASDF_KEYS:
             continue
@@ -136,7 +136,7 @@ def _prune(tree: dict[str, Any]) -> dict[str, Any]:
 
 def metadata_tree(model: DataModel[MetaNode]) -> dict[str, Any]:
     """The tree without arrays: the set metadata plus what a file held that the schema does not describe."""
-    tree: dict[str, Any] = {"meta": _prune(model._meta.model_dump(exclude_none=True, warnings=False))}
+    tree: dict[str, Any] = {"meta": _prune(model.meta.model_dump(exclude_none=True, warnings=False))}
     return _merge(tree, model._extra_tree)
 
 

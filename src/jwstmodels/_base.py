@@ -9,21 +9,28 @@ and in the I/O modules.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import difflib
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
+import numpy as np
 import pydantic
 from numpy.typing import ArrayLike
 
 from ._arrays import ArrayStore, _Field
 from ._errors import UnknownFieldError, ValidationError, ValidationErrors
 from ._lists import ListField
-from ._meta import MetaNode, describe_annotation
+from ._meta import MetaNode, describe_annotation, scalar_leaves
+
+if TYPE_CHECKING:
+    from astropy.wcs import WCS
+
+    from ._schema_search import SchemaMatch
 
 MetaT = TypeVar("MetaT", bound=MetaNode, covariant=True)
 
@@ -40,6 +47,12 @@ class DataModel(Generic[MetaT]):
     file object (FITS or ASDF), an ``astropy.io.fits.HDUList``, a numpy array (the primary array), a dict
     holding the object tree (``{"meta": {...}, "data": array}``) or another model (converted to this class).
     Arrays may also be passed as keyword arguments: ``ImageModel(data=sci, dq=dq)``.
+
+    ``schema`` (a schema tree) adds entries to this model before ``init`` is read, as ``extend_schema``
+    does; the class's own schema cannot be replaced. ``extensions`` are asdf extensions
+    (``asdf.extension.Extension`` objects, one or a list) used when this model reads or writes ASDF, for
+    custom tags in the tree. ``pass_invalid_values`` keeps values read from a file that do not fit their
+    field in place (with a warning) and lets ``save`` write them.
     """
 
     meta_class: ClassVar[type[MetaNode]]
@@ -49,18 +62,23 @@ class DataModel(Generic[MetaT]):
     """Dotted metadata paths that must be set for ``validate()`` to pass (reference-file bookkeeping)."""
     _fields: ClassVar[dict[str, _Field]] = {}
     _list_fields: ClassVar[dict[str, ListField[Any]]] = {}
+    meta: MetaT
+    """The metadata tree (``model.meta.exposure.nframes``, ...): typed per model class."""
+    _subclass_slots: ClassVar[frozenset[str]] = frozenset()
+    """Attributes that subclasses declare in ``__slots__``: the only extra attributes a model accepts."""
 
     __slots__ = (
         "_close_hooks",
+        "_extensions",
         "_extra_hdus",
         "_extra_tree",
         "_lists",
-        "_meta",
         "_pass_invalid",
         "_shape",
         "_store",
         "extra_fits",
         "filename",
+        "meta",
     )
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -75,16 +93,27 @@ class DataModel(Generic[MetaT]):
                     lists[name] = cast(ListField[Any], value)
         cls._fields = found
         cls._list_fields = lists
+        slots: set[str] = set()
+        for klass in cls.__mro__[: cls.__mro__.index(DataModel)]:
+            declared: object = klass.__dict__.get("__slots__", ())
+            if declared:
+                slots.update([declared] if isinstance(declared, str) else cast(tuple[str, ...], declared))
+        cls._subclass_slots = frozenset(slots)
 
     def __init__(
         self,
         init: object = None,
         *,
+        schema: Mapping[str, object] | None = None,
+        extensions: object = None,
         pass_invalid_values: bool = False,
         **arrays: ArrayLike,
     ) -> None:
-        self._meta: MetaNode = self.meta_class()
-        self._meta._owner = type(self).__name__
+        from ._open import initialise, reads_metadata
+
+        if schema is not None or not reads_metadata(init):  # a reader builds the tree itself, once
+            self.meta = cast(MetaT, self.meta_class())
+            self.meta.attach(type(self).__name__)
         self._store = ArrayStore()
         self._shape: tuple[int, ...] | None = None
         self._pass_invalid = pass_invalid_values
@@ -94,26 +123,30 @@ class DataModel(Generic[MetaT]):
         self.filename: str | None = None
         """The file this model was read from, if any."""
         self._extra_tree: dict[str, Any] = {}
+        """Parts of an ASDF tree the schema does not describe, written back on save."""
         self._extra_hdus: list[Any] = []
         """FITS HDUs the schema does not describe (astropy HDU objects), written back on FITS save."""
         self._lists: dict[str, list[Any]] = {}
         """Values of the list fields (``slits``, ``spec``, ...)."""
-        """Parts of an ASDF tree the schema does not describe, written back on save."""
+        self._extensions: tuple[object, ...] = _extension_tuple(extensions)
+        """asdf extensions used when this model reads or writes ASDF."""
 
-        from ._open import initialise
+        if schema is not None:
+            if not isinstance(cast(object, schema), Mapping):
+                raise TypeError(
+                    f"{type(self).__name__}: schema= takes a schema tree (a dict) whose entries are added to "
+                    f"the class's schema, not a {type(schema).__name__}; the class's own schema stays"
+                )
+            self.extend_schema(schema)
 
-        initialise(self, init)
+        with self._asdf_extensions():
+            initialise(self, init)
         for name, value in arrays.items():
             if name not in self._fields:
                 raise self._unknown(name)
             setattr(self, name, value)
 
     # -- attributes ---------------------------------------------------------------------------------
-
-    @property
-    def meta(self) -> MetaT:
-        """The metadata tree (``model.meta.exposure.nframes``, ...)."""
-        return cast(MetaT, self._meta)
 
     @property
     def shape(self) -> tuple[int, ...] | None:
@@ -132,13 +165,22 @@ class DataModel(Generic[MetaT]):
         return self._store.shapes.get(name, self._shape)
 
     def get_primary_array_name(self) -> str:
-        """Name of the array whose shape sizes the arrays created lazily (``data`` unless the schema says)."""
+        """Name of the array whose shape sizes the arrays created lazily and that a shape tuple creates.
+
+        ``data`` unless the schema's manifest names another (``dq`` for MaskModel); empty for models without
+        one (tables only).
+        """
         return self.primary_array_name
 
     if not TYPE_CHECKING:
         # Hidden from type checkers so that assigning to a misspelt attribute stays a static error.
         def __setattr__(self, name: str, value: object) -> None:
-            if name in DataModel.__slots__ or name in self._fields or name in self._list_fields:
+            if (
+                name in DataModel.__slots__
+                or name in self._fields
+                or name in self._list_fields
+                or name in self._subclass_slots
+            ):
                 object.__setattr__(self, name, value)
                 return
             raise self._unknown(name)
@@ -172,25 +214,79 @@ class DataModel(Generic[MetaT]):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def copy(self) -> Self:
-        """A deep copy: arrays and metadata of the copy are independent of this model."""
+    def copy(self, memo: dict[int, object] | None = None) -> Self:
+        """A deep copy: metadata, arrays, tables, list items and kept file content are independent of this
+        model's (schema extensions included). ``memo`` is the ``copy.deepcopy`` memo, for compatibility."""
         for name in list(self._store.loaders):
             getattr(self, name)
         new = type(self)()
-        new._meta = self._meta.model_copy(deep=True)
-        new._meta._owner = type(self).__name__
+        new.meta = self.meta.model_copy(deep=True)
+        new.meta.attach(type(self).__name__)
         new._store = self._store.copy()
         new._shape = self._shape
         new._pass_invalid = self._pass_invalid
+        new._extensions = self._extensions
         new.extra_fits = {hdu: list(cards) for hdu, cards in self.extra_fits.items()}
-        new._extra_tree = copy.deepcopy(self._extra_tree)
+        new._extra_tree = copy.deepcopy(self._extra_tree, memo)
+        new._extra_hdus = [hdu.copy() for hdu in self._extra_hdus]
+        new._lists = {name: [item.copy() for item in items] for name, items in self._lists.items()}
+        new.filename = self.filename
         return new
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        return self.copy(memo)
+
+    # -- class-method constructors ------------------------------------------------------------------
+
+    @classmethod
+    def read(
+        cls,
+        init: object = None,
+        schema: Mapping[str, object] | None = None,
+        extensions: object = None,
+        pass_invalid_values: bool = False,
+    ) -> Self:
+        """A model of this class from ``init`` (anything ``__init__`` accepts), as calling the class does."""
+        return cls(init, schema=schema, extensions=extensions, pass_invalid_values=pass_invalid_values)
+
+    @classmethod
+    def from_fits(
+        cls, init: object, schema: Mapping[str, object] | None = None, *, pass_invalid_values: bool = False
+    ) -> Self:
+        """A model of this class read from a FITS file: a path, a readable binary file object or an HDUList.
+
+        Raises FileFormatError when ``init`` is not FITS (an ASDF file, say).
+        """
+        _require_format(cls, init, "fits")
+        return cls(init, schema=schema, pass_invalid_values=pass_invalid_values)
+
+    @classmethod
+    def from_asdf(
+        cls,
+        init: object,
+        schema: Mapping[str, object] | None = None,
+        *,
+        extensions: object = None,
+        pass_invalid_values: bool = False,
+    ) -> Self:
+        """A model of this class read from an ASDF file: a path, a readable binary file object or an AsdfFile.
+
+        Raises FileFormatError when ``init`` is not ASDF (a FITS file, say).
+        """
+        _require_format(cls, init, "asdf")
+        return cls(init, schema=schema, extensions=extensions, pass_invalid_values=pass_invalid_values)
 
     # -- validation ---------------------------------------------------------------------------------
 
     def validate(self) -> None:
-        """Validate the whole model: every metadata value and every array; raise ValidationErrors."""
-        errors = validate_meta_tree(self._meta, type(self).__name__)
+        """Validate the whole model; raise ValidationErrors listing every problem.
+
+        Checks every metadata value (values kept in place by ``pass_invalid_values`` included), every array
+        and table against its dtype and dimensionality, and that each path of ``required_meta`` (the
+        keywords a reference file must carry) is set.
+        """
+        errors = validate_meta_tree(self.meta, type(self).__name__)
+        errors += self._missing_required()
         for name, field in self._fields.items():
             value = self._store.values.get(name)
             if value is None:
@@ -202,6 +298,27 @@ class DataModel(Generic[MetaT]):
         if errors:
             raise ValidationErrors(errors)
 
+    def _missing_required(self) -> list[ValidationError]:
+        if not self.required_meta:
+            return []
+        leaves = {leaf.path: leaf for leaf in scalar_leaves(type(self.meta))}
+        errors: list[ValidationError] = []
+        for path in self.required_meta:
+            leaf = leaves.get(path)
+            value = _meta_value(self.meta, leaf.names) if leaf is not None else None
+            if value is None:
+                errors.append(
+                    ValidationError.for_field(
+                        model=type(self).__name__,
+                        path=path,
+                        keyword=leaf.keyword if leaf is not None else None,
+                        hdu=leaf.hdu if leaf is not None and leaf.keyword else None,
+                        expected="a value (required in this kind of file)",
+                        got=None,
+                    )
+                )
+        return errors
+
     # -- saving -------------------------------------------------------------------------------------
 
     def on_save(self, path: str | os.PathLike[str] | None = None) -> None:
@@ -209,14 +326,14 @@ class DataModel(Generic[MetaT]):
 
         Subclasses may extend it; they should call ``super().on_save(path)``.
         """
-        fields = type(self._meta).model_fields
+        fields = type(self.meta).model_fields
         if "date" in fields:
             now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
-            setattr(self._meta, "date", now.isoformat(timespec="milliseconds"))
+            setattr(self.meta, "date", now.isoformat(timespec="milliseconds"))
         if path is not None and "filename" in fields:
-            setattr(self._meta, "filename", Path(path).name)
+            setattr(self.meta, "filename", Path(path).name)
         if "model_type" in fields:
-            setattr(self._meta, "model_type", type(self).__name__)
+            setattr(self.meta, "model_type", type(self).__name__)
 
     def save(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
         """Save to FITS or ASDF, chosen by the file name's suffix; returns the path written.
@@ -235,9 +352,17 @@ class DataModel(Generic[MetaT]):
     write = save
 
     def _prepare_save(self, path: str | os.PathLike[str]) -> None:
+        stamps = {name: self.meta.__dict__.get(name) for name in ("date", "filename", "model_type")}
         self.on_save(path)
-        if not self._pass_invalid:
+        if self._pass_invalid:
+            return
+        try:
             self.validate()
+        except ValidationError:
+            for name, value in stamps.items():  # a refused save leaves the model as it was
+                if name in vars(self.meta):
+                    vars(self.meta)[name] = value
+            raise
 
     def to_fits(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
         """Write FITS; extra arguments go to ``astropy.io.fits.HDUList.writeto``."""
@@ -251,14 +376,28 @@ class DataModel(Generic[MetaT]):
         from ._asdf import write_asdf
 
         self._prepare_save(path)
-        return write_asdf(self, path, *args, **kwargs)
+        with self._asdf_extensions():
+            return write_asdf(self, path, *args, **kwargs)
+
+    @contextlib.contextmanager
+    def _asdf_extensions(self) -> Generator[None]:
+        """asdf configured with this model's ``extensions`` (without any, asdf is not even imported)."""
+        if not self._extensions:
+            yield
+            return
+        import asdf
+
+        with asdf.config_context() as config:
+            for extension in self._extensions:
+                config.add_extension(cast(Any, extension))
+            yield
 
     # -- flat views ---------------------------------------------------------------------------------
 
     def to_flat_dict(self, include_arrays: bool = True) -> dict[str, object]:
         """Every set value as ``{"meta.observation.date": "2024-01-01", ..., "data": array}``."""
         flat: dict[str, object] = {}
-        _flatten(self._meta.model_dump(exclude_none=True), "meta", flat)
+        _flatten(self.meta.model_dump(exclude_none=True), "meta", flat)
         if include_arrays:
             for name in self.array_names():
                 flat[name] = getattr(self, name)
@@ -279,6 +418,209 @@ class DataModel(Generic[MetaT]):
     iteritems = items
     iterkeys = keys
     itervalues = values
+
+    # -- dotted access ------------------------------------------------------------------------------
+
+    def _resolve(self, key: str) -> tuple[object, str]:
+        """(the object holding ``key``'s last part, that part); KeyError naming the model for a bad key."""
+        if not isinstance(cast(object, key), str):
+            raise KeyError(f"{type(self).__name__}: keys are dotted names such as 'meta.exposure.nframes'")
+        parts = key.split(".")
+        if len(parts) == 1:
+            if key in self._fields or key in self._list_fields or key == "meta":
+                return self, key
+            raise KeyError(str(self._unknown(key)))
+        if parts[0] != "meta":
+            raise KeyError(
+                f"{type(self).__name__}: {key!r} is not in the schema (metadata paths start meta.)"
+            )
+        node: MetaNode = self.meta
+        for part in parts[1:-1]:
+            child = node.__dict__.get(part)
+            if not isinstance(child, MetaNode):
+                raise KeyError(f"{type(self).__name__}: {key!r} is not in the schema (at {part!r})")
+            node = child
+        if parts[-1] not in type(node).model_fields:
+            raise KeyError(str(node._unknown(parts[-1])))
+        return node, parts[-1]
+
+    def __getitem__(self, key: str) -> object:
+        """The value at a dotted path: ``model["meta.exposure.nframes"]``, ``model["data"]``.
+
+        This is how code reaches entries added at run time (``extend_schema``), which static types do not
+        know. Unknown paths raise KeyError.
+        """
+        holder, name = self._resolve(key)
+        return getattr(holder, name)
+
+    def __setitem__(self, key: str, value: object) -> None:
+        """Set the value at a dotted path, validated as an attribute assignment is."""
+        holder, name = self._resolve(key)
+        if holder is self and name == "meta":
+            raise KeyError(f"{type(self).__name__}: 'meta' itself cannot be replaced; set its fields")
+        setattr(holder, name, value)
+
+    def __contains__(self, key: object) -> bool:
+        """True when ``key`` is one of ``keys()`` (a dotted path holding a value)."""
+        if not isinstance(key, str):
+            return False
+        return key in self.array_names() or key in self.to_flat_dict(include_arrays=False)
+
+    def get_item_as_json_value(self, key: str) -> pydantic.JsonValue:
+        """The value at a dotted path as JSON data: str, int, float, bool, None, lists and dicts.
+
+        numpy scalars become Python numbers, byte strings text, arrays nested lists, tables lists of
+        ``{column: value}`` rows, metadata groups dicts of their set values.
+        """
+        return to_json_value(self[key])
+
+    # -- schema -------------------------------------------------------------------------------------
+
+    def search_schema(self, substring: str) -> list[SchemaMatch]:
+        """Schema entries (metadata, arrays, tables, lists) whose dotted path, title, FITS keyword or HDU
+        contains ``substring``, case-insensitively; each a ``(path, title, keyword, hdu)`` named tuple.
+
+        Entries added with ``extend_schema`` are included. Meant for interactive use.
+        """
+        from ._schema_search import search_schema
+
+        return search_schema(self, substring)
+
+    def find_fits_keyword(self, keyword: str, return_result: bool = True) -> list[str]:
+        """Dotted paths of the metadata fields stored as FITS ``keyword`` (``['meta.observation.date']`` for
+        ``DATE-OBS``). ``return_result`` is accepted for compatibility and ignored."""
+        from ._schema_search import find_fits_keyword
+
+        return find_fits_keyword(self, keyword)
+
+    def extend_schema(self, new_schema: Mapping[str, object]) -> Self:
+        """Add the entries of ``new_schema`` (a schema of the whole model tree, in the dialect of
+        ``schemas/``; ``allOf`` parts are merged) to this model only; returns the model.
+
+        Scalars below ``meta`` (``type``, ``enum``, ``title``, ``fits_keyword``, ``fits_hdu``) and new
+        groups of them become validated metadata fields, saved to FITS and ASDF; top-level entries with a
+        ``datatype`` become arrays or tables. Values that the file this model was read from held for the new
+        entries are moved into them. Entries that already exist raise SchemaExtensionError (a ValueError).
+        Static types do not know these entries: use ``model["meta.x.y"]``. The metadata tree is rebuilt in
+        extended classes, so take references to ``model.meta`` nodes again after extending.
+        """
+        from ._extend import extend
+
+        extend(self, new_schema)
+        return self
+
+    def add_schema_entry(self, position: str, new_schema: Mapping[str, object]) -> Self:
+        """Add one entry, ``new_schema``, at the dotted ``position`` (``"meta.exposure.my_keyword"``)."""
+        from ._extend import wrap_at
+
+        return self.extend_schema(wrap_at(position, new_schema, type(self).__name__))
+
+    # -- metadata from elsewhere --------------------------------------------------------------------
+
+    def update(
+        self,
+        d: DataModel[MetaNode] | Mapping[str, object],
+        only: str | Iterable[str] | None = None,
+        extra_fits: bool = False,
+    ) -> None:
+        """Copy metadata values from another model or a nested (or dotted-key) dict into this model.
+
+        From a model: every value it has set whose path this model's schema also has (other paths are a
+        difference between classes and are skipped). From a dict: every value; a key that is not in the
+        schema raises UnknownFieldError. Arrays, tables and lists are never copied, nor ``meta.date`` and
+        ``meta.model_type`` (``save`` stamps them). ``only`` (an HDU name or several) restricts the copy to
+        fields whose FITS keyword lives in those HDUs. ``extra_fits=True`` also copies the source's
+        ``extra_fits`` cards of those HDUs. All or nothing: when values do not fit, ValidationErrors lists
+        each one and this model is unchanged.
+        """
+        from ._update import update
+
+        update(self, d, only, extra_fits)
+
+    # -- FITS WCS -----------------------------------------------------------------------------------
+
+    def get_fits_wcs(self, hdu_name: str = "SCI", hdu_ver: int = 1, key: str = " ") -> WCS:
+        """An ``astropy.wcs.WCS`` built from the FITS WCS cards of HDU ``hdu_name`` (``'PRIMARY'`` for the
+        primary header; ``hdu_ver`` picks among HDUs of one name; ``key`` is the alternate WCS letter).
+
+        The WCS is built from the header this model would write; changing it does not change the model
+        (use ``set_fits_wcs``).
+        """
+        from ._wcs import get_fits_wcs
+
+        return get_fits_wcs(self, hdu_name, hdu_ver, key)
+
+    def set_fits_wcs(self, wcs: WCS, hdu_name: str = "SCI") -> None:
+        """Store the FITS WCS of ``wcs`` (its alternate key included) as the header cards of HDU ``hdu_name``.
+
+        Cards the schema names in that HDU go to their metadata fields (validated), the others to
+        ``extra_fits``; cards of an earlier WCS with the same key are replaced. All or nothing.
+        """
+        from ._wcs import set_fits_wcs
+
+        set_fits_wcs(self, wcs, hdu_name)
+
+
+def _extension_tuple(extensions: object) -> tuple[object, ...]:
+    if extensions is None:
+        return ()
+    if isinstance(extensions, list | tuple | set | frozenset):
+        return tuple(cast(Iterable[object], extensions))
+    return (extensions,)
+
+
+def _require_format(cls: type, init: object, kind: str) -> None:
+    """Raise FileFormatError when ``init`` is a file of the other format (``from_fits``/``from_asdf``)."""
+    from ._errors import FileFormatError
+    from ._open import detect_format
+
+    found = detect_format(init)
+    if found is None:
+        raise TypeError(
+            f"{cls.__name__}.from_{kind}: give a path, a readable file object or an "
+            f"{'HDUList' if kind == 'fits' else 'AsdfFile'}, not {type(init).__name__}"
+        )
+    if found != kind:
+        raise FileFormatError(f"{_describe_source(init)}: is {found.upper()}, not {kind.upper()}")
+
+
+def _describe_source(init: object) -> str:
+    if isinstance(init, str | os.PathLike):
+        return os.fspath(cast("str | os.PathLike[str]", init))
+    return str(getattr(init, "name", None) or f"<{type(init).__name__}>")
+
+
+def _meta_value(meta: MetaNode, names: tuple[str, ...]) -> object:
+    node: object = meta
+    for name in names:
+        node = vars(node).get(name)
+        if node is None:
+            return None
+    return node
+
+
+def to_json_value(value: object) -> pydantic.JsonValue:
+    """``value`` as JSON data (see ``DataModel.get_item_as_json_value``)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, MetaNode):
+        return to_json_value(value.model_dump(exclude_none=True, warnings=False))
+    if isinstance(value, Mapping):
+        return {str(k): to_json_value(v) for k, v in cast(Mapping[object, object], value).items()}
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace").rstrip()
+    if isinstance(value, np.ndarray):
+        array = cast("np.ndarray[Any, np.dtype[Any]]", value)
+        names = array.dtype.names
+        if names is not None:
+            return [{name: to_json_value(row[name]) for name in names} for row in array.reshape(-1)]
+        items: object = array.tolist()
+        return to_json_value(items)
+    if isinstance(value, np.generic):
+        return to_json_value(cast(object, cast("np.generic[Any]", value).item()))
+    if isinstance(value, list | tuple):
+        return [to_json_value(item) for item in cast(Iterable[object], value)]
+    return str(value)
 
 
 def _flatten(tree: Mapping[str, object], prefix: str, out: dict[str, object]) -> None:

@@ -21,9 +21,8 @@ from ._metadata import read_metadata
 from ._open import open_model, sniff
 
 if TYPE_CHECKING:
-    from jwstmodels_generated.meta import Meta
-
     from ._base import DataModel
+    from ._meta import MetaNode
 
 GROUP_FIELDS = (
     ("observation", "program_number"),
@@ -57,11 +56,11 @@ class _Member:
     """One entry: a model in memory, or a file to open when it is first needed."""
 
     path: Path | None = None
-    model: DataModel[Meta] | None = None
+    model: DataModel[MetaNode] | None = None
     exptype: str | None = None
-    meta: Meta | None = field(default=None, repr=False)
+    meta: MetaNode | None = field(default=None, repr=False)
 
-    def metadata(self) -> Meta:
+    def metadata(self) -> MetaNode:
         if self.model is not None:
             return self.model.meta
         if self.meta is None:
@@ -127,7 +126,7 @@ def _mapping(value: object) -> dict[str, object] | None:
 
 
 class ModelContainer:
-    """A list of data models (``DataModel[Meta]``), usable like a Python list.
+    """A list of data models (``DataModel[MetaNode]``), usable like a Python list.
 
     ``init`` is None (empty), the path of an association file, a list of models, or a list of paths. Paths are
     opened on first access; with ``persist=True`` (the default) an opened model stays in the container, with
@@ -136,7 +135,7 @@ class ModelContainer:
 
     def __init__(
         self,
-        init: str | os.PathLike[str] | Iterable[DataModel[Meta] | str | os.PathLike[str]] | None = None,
+        init: str | os.PathLike[str] | Iterable[DataModel[MetaNode] | str | os.PathLike[str]] | None = None,
         persist: bool = True,
     ) -> None:
         self.persist = persist
@@ -167,10 +166,10 @@ class ModelContainer:
         self.asn_table_name = association.path.name
         self.asn_pool_name = association.asn_pool
 
-    def append(self, model: DataModel[Meta] | str | os.PathLike[str]) -> None:
+    def append(self, model: DataModel[MetaNode] | str | os.PathLike[str]) -> None:
         self._members.append(_member(model))
 
-    def extend(self, models: Iterable[DataModel[Meta] | str | os.PathLike[str]]) -> None:
+    def extend(self, models: Iterable[DataModel[MetaNode] | str | os.PathLike[str]]) -> None:
         for model in models:
             self.append(model)
 
@@ -180,27 +179,27 @@ class ModelContainer:
         return len(self._members)
 
     @overload
-    def __getitem__(self, index: int) -> DataModel[Meta]: ...
+    def __getitem__(self, index: int) -> DataModel[MetaNode]: ...
     @overload
     def __getitem__(self, index: slice) -> ModelContainer: ...
-    def __getitem__(self, index: int | slice) -> DataModel[Meta] | ModelContainer:
+    def __getitem__(self, index: int | slice) -> DataModel[MetaNode] | ModelContainer:
         if isinstance(index, slice):
             part = ModelContainer(persist=self.persist)
             part._members = self._members[index]
             return part
         return self._open(self._members[index])
 
-    def __setitem__(self, index: int, model: DataModel[Meta]) -> None:
+    def __setitem__(self, index: int, model: DataModel[MetaNode]) -> None:
         self._members[index] = _member(model)
 
     def __delitem__(self, index: int) -> None:
         del self._members[index]
 
-    def __iter__(self) -> Iterator[DataModel[Meta]]:
+    def __iter__(self) -> Iterator[DataModel[MetaNode]]:
         for member in self._members:
             yield self._open(member)
 
-    def _open(self, member: _Member) -> DataModel[Meta]:
+    def _open(self, member: _Member) -> DataModel[MetaNode]:
         if member.model is not None:
             return member.model
         assert member.path is not None
@@ -259,7 +258,7 @@ class ModelContainer:
         return list(dict.fromkeys(self._group_id(member) for member in self._members))
 
     @property
-    def models_grouped(self) -> list[list[DataModel[Meta]]]:
+    def models_grouped(self) -> list[list[DataModel[MetaNode]]]:
         """Models grouped by exposure (the detectors of one exposure together), grouped by metadata only."""
         groups: dict[str, list[_Member]] = {}
         for member in self._members:
@@ -279,7 +278,9 @@ class ModelContainer:
         written: list[Path] = []
         for index, member in enumerate(self._members):
             model = self._open(member)
-            name = model.meta.filename or (member.path.name if member.path else None)
+            stored: object = model.meta.__dict__.get("filename")
+            fallback = member.path.name if member.path else None
+            name = stored if isinstance(stored, str) and stored else fallback
             if not name:
                 raise ValueError(f"ModelContainer: member {index} has no meta.filename to save under")
             try:
@@ -293,7 +294,7 @@ class ModelContainer:
         return written
 
 
-def _member(item: DataModel[Meta] | str | os.PathLike[str]) -> _Member:
+def _member(item: DataModel[MetaNode] | str | os.PathLike[str]) -> _Member:
     from ._base import DataModel
 
     if isinstance(item, DataModel):

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
@@ -21,7 +22,7 @@ from ._arrays import ArrayField, TableField, _Field
 from ._atomic import atomic_write
 from ._errors import FileFormatError, InvalidValueWarning
 from ._loading import Location, build_meta, warn_invalid
-from ._meta import MetaNode, keyword_leaves
+from ._meta import KeywordLeaf, MetaNode, keyword_leaves
 
 if TYPE_CHECKING:
     from ._base import Card, DataModel
@@ -69,7 +70,7 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
     kept to be written back.
     """
     hdus, extension, extra_hdus = _split_hdus(hdul, model)
-    meta_class = type(model._meta)
+    meta_class = model.meta_class
     tree: dict[str, Any] = {}
     if extension is not None:
         from ._asdf_in_fits import read_tree
@@ -79,22 +80,27 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
         for key, value in stored.items():
             if key not in _ASDF_BOOKKEEPING and key not in model._fields and key not in model._list_fields:
                 model._extra_tree[key] = value
-    where: dict[Location, tuple[str, str, str]] = {}
-    for leaf in keyword_leaves(meta_class):
-        hdu = hdus.get(leaf.hdu)
-        if hdu is None or leaf.keyword not in hdu.header:
-            _drop(tree, leaf.names)  # the header is authoritative: a keyword removed there is gone
-            continue
-        value = hdu.header[leaf.keyword]
-        if isinstance(value, fits.card.Undefined):
-            _drop(tree, leaf.names)
-            continue
-        node = tree
-        for name in leaf.names[:-1]:
-            child = node.get(name)
-            node = node.setdefault(name, {}) if not isinstance(child, dict) else cast(dict[str, Any], child)
-        node[leaf.names[-1]] = value
-        where[leaf.names] = (leaf.hdu, leaf.keyword, hdu.header.comments[leaf.keyword])
+    # One pass over the cards: a card the schema names fills its field (headers are authoritative, so a
+    # keyword missing from the header is missing from the tree too); any other card goes to extra_fits.
+    _strip(tree, _keyword_names(meta_class), ())
+    by_keyword = _keyword_table(meta_class)
+    where: dict[Location, tuple[str, Any]] = {}
+    for name, hdu in hdus.items():
+        known = by_keyword.get(name, {})
+        for card in hdu.header.cards:
+            keyword = card.keyword
+            leaf = known.get(keyword)
+            if leaf is None:
+                if keyword and not _STRUCTURAL.match(keyword):
+                    model.extra_fits.setdefault(name, []).append(
+                        (keyword, _card_value(card.value), card.comment)
+                    )
+                continue
+            value = card.value
+            if isinstance(value, fits.card.Undefined):
+                continue
+            _put(tree, leaf.names, value)
+            where[leaf.names] = (name, card)
 
     def on_invalid(loc: Location, value: object, expected: str) -> None:
         path = "meta." + ".".join(loc)
@@ -103,10 +109,10 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
             if not model._pass_invalid:
                 _put(model._extra_tree, ("meta", *loc), value)
             return
-        hdu_name, keyword, comment = where[loc]
-        warn_invalid(f"{filename}: HDU {hdu_name}, keyword {keyword} ({path})", value, expected)
+        hdu_name, card = where[loc]
+        warn_invalid(f"{filename}: HDU {hdu_name}, keyword {card.keyword} ({path})", value, expected)
         if not model._pass_invalid:
-            model.extra_fits.setdefault(hdu_name, []).append((keyword, _card_value(value), comment))
+            model.extra_fits.setdefault(hdu_name, []).append((card.keyword, _card_value(value), card.comment))
 
     def on_unknown(loc: Location, value: object) -> None:
         _put(model._extra_tree, ("meta", *loc), value)
@@ -114,16 +120,9 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
     meta = build_meta(
         meta_class, tree, on_invalid=on_invalid, on_unknown=on_unknown, keep_invalid=model._pass_invalid
     )
-    meta._owner = type(model).__name__
-    model._meta = meta
+    meta.attach(type(model).__name__)
+    model.meta = meta
 
-    known = {(leaf.hdu, leaf.keyword) for leaf in keyword_leaves(meta_class)}
-    for name, hdu in hdus.items():
-        for card in hdu.header.cards:
-            keyword = card.keyword
-            if not keyword or _STRUCTURAL.match(keyword) or (name, keyword) in known:
-                continue
-            model.extra_fits.setdefault(name, []).append((keyword, _card_value(card.value), card.comment))
     model._extra_hdus = extra_hdus
 
     for attr, field in model._fields.items():
@@ -173,6 +172,15 @@ def _stored_dtype(header: Any) -> np.dtype[Any]:
     return np.dtype(_BITPIX.get(bitpix, "float64"))
 
 
+@functools.cache
+def _keyword_table(meta_class: type[MetaNode]) -> dict[str, dict[str, KeywordLeaf]]:
+    """HDU name -> FITS keyword -> the field it fills, for one meta class."""
+    table: dict[str, dict[str, KeywordLeaf]] = {}
+    for leaf in keyword_leaves(meta_class):
+        table.setdefault(leaf.hdu, {})[leaf.keyword] = leaf
+    return table
+
+
 def _loader(hdu: Any) -> Any:
     def load() -> Any:
         return hdu.data
@@ -183,7 +191,7 @@ def _loader(hdu: Any) -> Any:
 def _split_hdus(hdul: fits.HDUList, model: DataModel[MetaNode]) -> tuple[dict[str, Any], Any, list[Any]]:
     """(HDUs the schema names, by name; the ASDF extension or None; every other HDU, in file order)."""
     named = {field.hdu for field in model._fields.values()}
-    named |= {leaf.hdu for leaf in keyword_leaves(type(model._meta))}
+    named |= {leaf.hdu for leaf in keyword_leaves(model.meta_class)}
     hdus: dict[str, Any] = {"PRIMARY": hdul[0]}
     extension: Any = None
     extra: list[Any] = []
@@ -208,12 +216,20 @@ def _as_dict(value: object) -> dict[str, Any]:
     return dict(cast(dict[str, Any], value)) if isinstance(value, dict) else {}
 
 
-def _drop(tree: dict[str, Any], names: tuple[str, ...]) -> None:
-    node: object = tree
-    for name in names[:-1]:
-        node = node.get(name) if isinstance(node, dict) else None
-    if isinstance(node, dict):
-        node.pop(names[-1], None)
+def _strip(tree: dict[str, Any], names: frozenset[tuple[str, ...]], prefix: tuple[str, ...]) -> None:
+    """Remove from ``tree`` every value whose place (``names``) a FITS keyword owns."""
+    for key in list(tree):
+        place = (*prefix, key)
+        value = tree[key]
+        if place in names:
+            del tree[key]
+        elif isinstance(value, dict):
+            _strip(cast(dict[str, Any], value), names, place)
+
+
+@functools.cache
+def _keyword_names(meta_class: type[MetaNode]) -> frozenset[tuple[str, ...]]:
+    return frozenset(leaf.names for leaf in keyword_leaves(meta_class))
 
 
 def _put(tree: dict[str, Any], loc: tuple[str, ...], value: object) -> None:
@@ -261,8 +277,8 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
             hdus[hdu_name] = fits.ImageHDU(name=hdu_name)
         return cast(fits.Header, hdus[hdu_name].header)
 
-    for leaf in keyword_leaves(type(model._meta)):
-        value = _get(model._meta, leaf.names)
+    for leaf in keyword_leaves(type(model.meta)):
+        value = _get(model.meta, leaf.names)
         if value is None:
             continue
         _set_card(header(leaf.hdu), leaf.keyword, value, leaf.title)

@@ -13,10 +13,10 @@ import difflib
 import functools
 import types
 import typing
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Union, cast, get_args, get_origin
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Self, Union, cast, get_args, get_origin
 
-import pydantic
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import BaseModel, ConfigDict
+from pydantic import ValidationError as PydanticValidationError
 
 from ._errors import UnknownFieldError, ValidationError, describe_location
 
@@ -31,9 +31,9 @@ class MetaNode(BaseModel):
         protected_namespaces=(),
     )
 
-    _parent: MetaNode | None = PrivateAttr(default=None)
-    _name: str = PrivateAttr(default="meta")
-    _owner: str | None = PrivateAttr(default=None)
+    # Where the node sits, for error messages. Plain slots, not pydantic private attributes: a model holds
+    # about ninety nodes, and private attributes would cost several microseconds each to set up.
+    __slots__ = ("_name", "_owner", "_parent")
 
     _node_fields: ClassVar[tuple[str, ...]] = ()
     """Names of the fields that hold nested nodes (computed when the class is created)."""
@@ -48,10 +48,34 @@ class MetaNode(BaseModel):
         )
 
     def model_post_init(self, context: Any, /) -> None:
+        self.bind_children()
+
+    def attach(self, owner: str) -> None:
+        """Make this node the root ``meta`` of a model of class ``owner``."""
+        object.__setattr__(self, "_owner", owner)
+        object.__setattr__(self, "_name", "meta")
+        object.__setattr__(self, "_parent", None)
+
+    def bind_children(self) -> None:
+        """Point each nested node at this one (construction and copying call it)."""
         for name in self._node_fields:
-            child: MetaNode = getattr(self, name)
-            child._parent = self
-            child._name = name
+            child = self.__dict__[name]
+            object.__setattr__(child, "_parent", self)
+            object.__setattr__(child, "_name", name)
+
+    def __copy__(self) -> Self:
+        return self._with_location(super().__copy__())
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        return self._with_location(super().__deepcopy__(memo))
+
+    def _with_location(self, copied: Self) -> Self:
+        """A copy keeps this node's name and owner, and its children point at it."""
+        for slot in ("_name", "_owner"):
+            if hasattr(self, slot):
+                object.__setattr__(copied, slot, getattr(self, slot))
+        copied.bind_children()
+        return copied
 
     # -- location, for error messages ---------------------------------------------------------------
 
@@ -61,17 +85,17 @@ class MetaNode(BaseModel):
         names: list[str] = []
         node: MetaNode | None = self
         while node is not None:
-            names.append(node._name)
-            node = node._parent
+            names.append(getattr(node, "_name", "meta"))
+            node = getattr(node, "_parent", None)
         return ".".join(reversed(names))
 
     @property
     def owner_name(self) -> str | None:
         """Class name of the model this node belongs to, when it belongs to one."""
         node = self
-        while node._parent is not None:
-            node = node._parent
-        return node._owner
+        while (parent := getattr(node, "_parent", None)) is not None:
+            node = parent
+        return getattr(node, "_owner", None)
 
     @classmethod
     def fits_location(cls, name: str) -> tuple[str | None, str | None]:
@@ -90,15 +114,12 @@ class MetaNode(BaseModel):
         # Hidden from type checkers (as pydantic hides its own) so that assigning to a misspelt name stays a
         # static error; at run time it applies the validation policy.
         def __setattr__(self, name: str, value: Any) -> None:
-            if name.startswith("_"):
-                super().__setattr__(name, value)
-                return
-            fields = type(self).model_fields
-            if name not in fields:
-                raise self._unknown(name)
             try:
-                super().__setattr__(name, value)
-            except pydantic.ValidationError:
+                BaseModel.__setattr__(self, name, value)
+            except PydanticValidationError:
+                fields = type(self).__pydantic_fields__
+                if name not in fields:
+                    raise self._unknown(name) from None
                 keyword, hdu = self.fits_location(name)
                 raise ValidationError.for_field(
                     model=self.owner_name,
@@ -108,9 +129,9 @@ class MetaNode(BaseModel):
                     expected=describe_annotation(fields[name].annotation),
                     got=value,
                 ) from None
-            if isinstance(value, MetaNode):
-                value._parent = self
-                value._name = name
+            if isinstance(value, MetaNode) and name[0] != "_":
+                object.__setattr__(value, "_parent", self)
+                object.__setattr__(value, "_name", name)
 
     def _unknown(self, name: str) -> UnknownFieldError:
         where = describe_location(self.owner_name, self.dotted_path)

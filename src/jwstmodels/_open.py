@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import sys
 from collections.abc import Mapping
@@ -17,8 +18,6 @@ from ._errors import FileFormatError, ValidationError
 from ._loading import build_meta
 
 if TYPE_CHECKING:
-    from jwstmodels_generated.meta import Meta
-
     from ._base import DataModel
     from ._meta import MetaNode
 
@@ -49,6 +48,16 @@ def _kind(head: bytes, name: str) -> str:
     raise FileFormatError(f"{name}: neither a FITS nor an ASDF file (starts with {head[:16]!r})")
 
 
+def reads_metadata(init: object) -> bool:
+    """True when initialising from ``init`` reads a file, whose reader builds the metadata tree."""
+    return _is_path(init) or _is_file(init) or _is_asdf_file(init) or _is_hdulist(init)
+
+
+def _is_hdulist(init: object) -> bool:
+    fits = sys.modules.get("astropy.io.fits")  # an HDUList exists only once astropy.io.fits is imported
+    return fits is not None and isinstance(init, fits.HDUList)
+
+
 def _is_path(init: object) -> bool:
     return isinstance(init, str | os.PathLike)
 
@@ -62,17 +71,37 @@ def _is_asdf_file(init: object) -> bool:
     return asdf is not None and isinstance(init, asdf.AsdfFile)
 
 
+def detect_format(init: object) -> str | None:
+    """``"fits"`` or ``"asdf"`` for a path, readable file object, HDUList or AsdfFile; None for other kinds.
+
+    A file that is neither raises FileFormatError.
+    """
+    if _is_hdulist(init):
+        return "fits"
+    if _is_asdf_file(init):
+        return "asdf"
+    if _is_path(init):
+        return sniff(cast("str | os.PathLike[str]", init))
+    if _is_file(init):
+        return _file_kind(init)
+    return None
+
+
 def _file_kind(handle: Any) -> str:
     position = handle.tell()
-    head = handle.read(len(FITS_MAGIC))
-    handle.seek(position)
+    try:
+        # A real file: read the first bytes without moving it. (Reading and seeking back would leave a
+        # buffered reader's operating-system position past its buffer, where asdf, reading the descriptor,
+        # would look.)
+        head = os.pread(handle.fileno(), len(FITS_MAGIC), position)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        head = handle.read(len(FITS_MAGIC))
+        handle.seek(position)
     return _kind(bytes(head), str(getattr(handle, "name", "<file object>")))
 
 
 def initialise(model: DataModel[MetaNode], init: object) -> None:
     """Fill a new model from ``init`` (see DataModel for the accepted kinds)."""
-    from astropy.io import fits
-
     from ._base import DataModel
 
     if init is None:
@@ -85,12 +114,13 @@ def initialise(model: DataModel[MetaNode], init: object) -> None:
         _init_from_model(model, cast("DataModel[MetaNode]", init))
     elif isinstance(init, Mapping):
         _init_from_tree(model, cast(Mapping[str, object], init))
-    elif isinstance(init, fits.HDUList):
+    elif _is_hdulist(init):
         from ._fits import read_fits
 
-        source: object = cast(object, init.filename())
+        hdul = cast(Any, init)
+        source: object = hdul.filename()
         name = source if isinstance(source, str) else "<HDUList>"
-        read_fits(model, init, name)
+        read_fits(model, hdul, name)
         model.filename = name
     elif _is_asdf_file(init):
         from ._asdf import read_asdf
@@ -114,10 +144,12 @@ def _init_shape(model: DataModel[MetaNode], shape: tuple[int, ...]) -> None:
         raise TypeError(
             f"{type(model).__name__}: a shape must be a tuple of non-negative integers, got {shape!r}"
         )
-    if isinstance(field, ArrayField):
-        field.check_ndim(len(shape), f"shape {shape}")
-        model._shape = tuple(int(n) for n in shape)
-        setattr(model, name, field.make_default(model._shape)[0])
+    if not isinstance(field, ArrayField):
+        what = f"its primary entry {name!r} is a table or list" if name else "it has no primary array"
+        raise TypeError(f"{type(model).__name__}: a shape tuple sizes the primary array, and {what}")
+    field.check_ndim(len(shape), f"shape {shape}")
+    model._shape = tuple(int(n) for n in shape)
+    setattr(model, name, field.make_default(model._shape)[0])
 
 
 def _init_from_tree(model: DataModel[MetaNode], tree: Mapping[str, object]) -> None:
@@ -137,13 +169,13 @@ def _init_from_tree(model: DataModel[MetaNode], tree: Mapping[str, object]) -> N
         )
 
     def on_unknown(loc: tuple[str, ...], value: object) -> None:
-        raise model._meta._unknown(".".join(loc))
+        raise model.meta._unknown(".".join(loc))
 
     meta = build_meta(
-        type(model._meta), cast(Mapping[str, object], meta_tree), on_invalid=on_invalid, on_unknown=on_unknown
+        type(model.meta), cast(Mapping[str, object], meta_tree), on_invalid=on_invalid, on_unknown=on_unknown
     )
-    meta._owner = model_name
-    model._meta = meta
+    meta.attach(model_name)
+    model.meta = meta
     for key, value in tree.items():
         if key != "meta":
             setattr(model, key, value)
@@ -155,13 +187,13 @@ def _ignore(*_: object) -> None:
 
 def _init_from_model(model: DataModel[MetaNode], other: DataModel[MetaNode]) -> None:
     """Convert between model classes: shared metadata and arrays carry over, the rest is dropped."""
-    model._meta = build_meta(
-        type(model._meta),
-        other._meta.model_dump(exclude_none=True, warnings=False),
+    model.meta = build_meta(
+        type(model.meta),
+        other.meta.model_dump(exclude_none=True, warnings=False),
         on_invalid=_ignore,
         on_unknown=_ignore,
     )
-    model._meta._owner = type(model).__name__
+    model.meta.attach(type(model).__name__)
     for name in other.array_names():
         if name in model._fields:
             setattr(model, name, getattr(other, name))
@@ -201,7 +233,7 @@ def _init_from_file(model: DataModel[MetaNode], init: object) -> None:
 # -- open() ------------------------------------------------------------------------------------------
 
 
-def model_class(model_type: str) -> type[DataModel[Meta]] | None:
+def model_class(model_type: str) -> type[DataModel[MetaNode]] | None:
     """The generated class for a ``DATAMODL`` / ``meta.model_type`` value (aliases included)."""
     from jwstmodels_generated.lookup import MODEL_CLASSES
 
@@ -209,7 +241,7 @@ def model_class(model_type: str) -> type[DataModel[Meta]] | None:
     if entry is None:
         return None
     module = importlib.import_module(f"jwstmodels_generated.{entry[0]}")
-    return cast("type[DataModel[Meta]]", getattr(module, entry[1]))
+    return cast("type[DataModel[MetaNode]]", getattr(module, entry[1]))
 
 
 def _by_ndim(ndim: int, has_groupdq: bool = False) -> str:
@@ -218,34 +250,44 @@ def _by_ndim(ndim: int, has_groupdq: bool = False) -> str:
     return {3: "CubeModel"}.get(ndim, "ImageModel")
 
 
-def _required(name: str) -> type[DataModel[Meta]]:
+def _required(name: str) -> type[DataModel[MetaNode]]:
     cls = model_class(name)
     if cls is None:  # pragma: no cover - the generated catalogue always has the basic models
         raise LookupError(f"model class {name} is not generated")
     return cls
 
 
-def open_model(init: object, *, pass_invalid_values: bool = False) -> DataModel[Meta]:
+def open_model(
+    init: object,
+    *,
+    schema: Mapping[str, object] | None = None,
+    extensions: object = None,
+    pass_invalid_values: bool = False,
+) -> DataModel[MetaNode]:
     """``jwstmodels.open``: read ``init`` into the model class its DATAMODL / model_type names.
 
     Falls back on the data's dimensionality (2-D ImageModel, 3-D CubeModel, 4-D RampModel when GROUPDQ is
-    present, else QuadModel). A file is opened once; the model owns it until ``close()``.
+    present, else QuadModel). A file is opened once; the model owns it until ``close()``. ``schema``,
+    ``extensions`` and ``pass_invalid_values`` are passed to the model class (see ``DataModel``).
     """
-    from astropy.io import fits
-
     from ._base import DataModel
 
+    options: dict[str, Any] = {
+        "schema": schema,
+        "extensions": extensions,
+        "pass_invalid_values": pass_invalid_values,
+    }
     if isinstance(init, DataModel):
-        other = cast("DataModel[Meta]", init)
-        return type(other)(other, pass_invalid_values=pass_invalid_values)
+        other = cast("DataModel[MetaNode]", init)
+        return type(other)(other, **options)
     if isinstance(init, tuple):
         shape = cast(tuple[int, ...], init)
-        return _required(_by_ndim(len(shape)))(shape, pass_invalid_values=pass_invalid_values)
+        return _required(_by_ndim(len(shape)))(shape, **options)
     if isinstance(init, np.ndarray):
         array = cast(np.ndarray[Any, Any], init)
-        return _required(_by_ndim(array.ndim))(array, pass_invalid_values=pass_invalid_values)
-    if isinstance(init, fits.HDUList):
-        return _class_from_header(init)(init, pass_invalid_values=pass_invalid_values)
+        return _required(_by_ndim(array.ndim))(array, **options)
+    if _is_hdulist(init):
+        return _class_from_header(init)(init, **options)
     if _is_path(init):
         name = os.fspath(cast("str | os.PathLike[str]", init))
         kind = sniff(name)
@@ -253,7 +295,7 @@ def open_model(init: object, *, pass_invalid_values: bool = False) -> DataModel[
         name = str(getattr(init, "name", "<file object>"))
         kind = _file_kind(init)
     elif init is None:
-        return _required("ImageModel")(None, pass_invalid_values=pass_invalid_values)
+        return _required("ImageModel")(None, **options)
     else:
         raise TypeError(f"jwstmodels.open: cannot open {type(init).__name__}")
     if kind == "fits":
@@ -261,17 +303,15 @@ def open_model(init: object, *, pass_invalid_values: bool = False) -> DataModel[
 
         hdul = open_hdulist(init, name)
         try:
-            model = _class_from_header(hdul)(hdul, pass_invalid_values=pass_invalid_values)
+            model = _class_from_header(hdul)(hdul, **options)
         except BaseException:
             hdul.close()
             raise
         model._close_hooks.append(hdul.close)
     else:
-        from ._asdf import open_asdf
-
-        af = open_asdf(init, name)
+        af = _open_asdf_with(extensions, init, name)
         try:
-            model = _class_from_tree(af.tree)(af, pass_invalid_values=pass_invalid_values)
+            model = _class_from_tree(af.tree)(af, **options)
         except BaseException:
             af.close()
             raise
@@ -280,7 +320,23 @@ def open_model(init: object, *, pass_invalid_values: bool = False) -> DataModel[
     return model
 
 
-def _class_from_tree(tree: Mapping[str, Any]) -> type[DataModel[Meta]]:
+def _open_asdf_with(extensions: object, init: object, name: str) -> Any:
+    """Open an ASDF file with ``extensions`` in effect (the tree is converted while it opens)."""
+    from ._asdf import open_asdf
+
+    if extensions is None:
+        return open_asdf(init, name)
+    import asdf
+
+    from ._base import _extension_tuple
+
+    with asdf.config_context() as config:
+        for extension in _extension_tuple(extensions):
+            config.add_extension(cast(Any, extension))
+        return open_asdf(init, name)
+
+
+def _class_from_tree(tree: Mapping[str, Any]) -> type[DataModel[MetaNode]]:
     meta: object = tree.get("meta", {})
     model_type = cast(Mapping[str, object], meta).get("model_type") if isinstance(meta, Mapping) else None
     cls = model_class(str(model_type)) if model_type else None
@@ -290,7 +346,7 @@ def _class_from_tree(tree: Mapping[str, Any]) -> type[DataModel[Meta]]:
     return _required(_by_ndim(len(getattr(data, "shape", ())), "groupdq" in tree))
 
 
-def _class_from_header(hdul: Any) -> type[DataModel[Meta]]:
+def _class_from_header(hdul: Any) -> type[DataModel[MetaNode]]:
     model_type = hdul[0].header.get("DATAMODL")
     cls = model_class(str(model_type)) if model_type else None
     if cls is not None:

@@ -27,8 +27,8 @@ from pydantic import BaseModel
 from codegen.build import compare, generate
 from codegen.errors import BuildError, SchemaError
 from codegen.load import load_folder, load_yaml
+from codegen.names import camel, path_name
 from codegen.normalize import Normalizer, normalized_json_schema
-from codegen.plan import camel, path_name
 from tests.codegen._support import FIXTURES, GOLDEN, PACKAGE, copy_fixtures
 
 REPO = Path(__file__).resolve().parents[2]
@@ -80,8 +80,13 @@ def test_header_and_shapes(generated: Path) -> None:
     assert asdf_only + '\n    """A value stored only in ASDF"""' in meta
     assert '"""Number of frames per group\n\n    FITS keyword: NFRAMES (PRIMARY)"""' in meta
     assert "class FixImageMeta(Meta):" in meta
-    assert "class FixCubeMeta(MetaNode):" in meta and "class FixCubeExposure(Exposure):" in meta
+    assert "class FixCubeMeta(MetaNode):" in meta and "class FixCubeExposure(MetaNode):" in meta
     assert "Meta4" not in meta and "Exposure1" not in meta
+    image = (generated / "fiximage.py").read_text()
+    assert 'required_meta = ("meta.telescope", "meta.instrument.name")' in image
+    multislit = (generated / "fixmultislit.py").read_text()
+    assert 'slits = ListField(FixSlitModel, title="The slits")' in multislit
+    assert "from jwstmodels._lists import ListField" in multislit
 
 
 def test_generated_code_is_lint_clean(generated: Path) -> None:
@@ -276,7 +281,9 @@ def test_without_manifest_one_model_per_file(tmp_path: Path) -> None:
     names = [m.class_name for m in result.plan.models]
     assert "FiximageModel" in names and "FixmultislitModel" in names
     meta = (tmp_path / "out" / "meta.py").read_text()
-    assert "class Meta(MetaNode):" in meta and "class FiximageMeta(Meta):" in meta
+    # no core schema and nothing common to every file: the first root stands alone, the others extend it
+    assert "class Meta(" not in meta
+    assert "class BaseMeta(MetaNode):" in meta and "class FiximageMeta(BaseMeta):" in meta
 
 
 # -- names ----------------------------------------------------------------------------------------------
@@ -364,11 +371,12 @@ def test_dcg_oracle_agrees(class_name: str, package: types.ModuleType, tmp_path:
 def test_runtime_behaviour(package: types.ModuleType) -> None:
     import jwstmodels._errors as errors
     from jwstmodels._arrays import ArrayField, TableField
+    from jwstmodels._lists import ListField
     from jwstmodels._meta import MetaNode
 
     pkg: Any = package
     assert issubclass(pkg.FixImageMeta, pkg.Meta) and issubclass(pkg.Meta, MetaNode)
-    assert not issubclass(pkg.FixCubeMeta, pkg.Meta) and issubclass(pkg.FixCubeExposure, pkg.Exposure)
+    assert not issubclass(pkg.FixCubeMeta, pkg.Meta) and not issubclass(pkg.FixCubeExposure, pkg.Exposure)
     assert list(pkg.FixImageMeta.model_fields)[-1] == "photometry"
 
     meta = pkg.Meta()
@@ -397,7 +405,15 @@ def test_runtime_behaviour(package: types.ModuleType) -> None:
     assert isinstance(group, TableField)
     assert group.dtype.names == ("integration_number", "completion_code_text", "bary_end_time", "position")
     assert group.dtype["completion_code_text"].itemsize == 36 and group.dtype["position"].shape == (3,)
-    assert pkg.FixMultiSlitModel.__annotations__["slits"] in ("list[FixSlitModel]", list[pkg.FixSlitModel])
+    slits = vars(pkg.FixMultiSlitModel)["slits"]
+    assert isinstance(slits, ListField) and slits.item_class is pkg.FixSlitModel
+    multi = pkg.FixMultiSlitModel()
+    multi.slits.append(pkg.FixSlitModel((3, 4)))
+    assert multi.slits[0].data.shape == (3, 4)
+    with pytest.raises(errors.ValidationError, match=r"slits\[0\]"):
+        multi.slits = [pkg.FixCubeModel()]
+    assert pkg.FixImageModel.required_meta == ("meta.telescope", "meta.instrument.name")
+    assert pkg.FixCubeModel.required_meta == ()
 
     lookup: Any = importlib.import_module(f"{PACKAGE}.lookup")
     assert lookup.MODEL_CLASSES["FixDrizProductModel"] == ("fiximage", "FixImageModel")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import sys
+import warnings
+from collections.abc import Iterator
 
 import pytest
 
@@ -13,3 +16,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if counts:
         summary = ", ".join(f"{value} {key}" for key, value in sorted(counts.items()))
         terminalreporter.write_line(f"interop suite compared: {summary}")
+
+
+@pytest.fixture(autouse=True)
+def collect_reference_leftovers(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A known gap fails inside stdatamodels, which then leaks an open file; collect it here, quietly, so the
+    ResourceWarning is not blamed on whichever test runs next. Other tests keep the strict warning check."""
+    yield
+    if request.node.get_closest_marker("xfail") is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()

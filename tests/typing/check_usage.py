@@ -29,7 +29,9 @@ InstrumentName = Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "A
 
 def image_metadata(m: ImageModel) -> None:
     """Reading and writing metadata: scalars are ``T | None``, enums are ``Literal[...] | None``."""
-    assert_type(m.meta, jwstmodels.Meta)
+    assert_type(m.meta, jwstmodels.ImageMeta)
+    shared: jwstmodels.Meta = m.meta  # every science model's meta extends the shared tree
+    assert_type(shared.exposure.nframes, int | None)
     assert_type(m.meta.exposure.nframes, int | None)
     assert_type(m.meta.exposure.exposure_time, float | None)
     assert_type(m.meta.observation.date, str | None)
@@ -67,7 +69,7 @@ def image_arrays(m: ImageModel) -> None:
 
 def ramp_arrays(r: RampModel) -> None:
     """Ramps: 4-D data, uint8 group DQ, and the GROUP table as a structured array."""
-    assert_type(r.meta, jwstmodels.Meta)
+    assert_type(r.meta, jwstmodels.ImageMeta)
     assert_type(r.meta.exposure.ngroups, int | None)
     assert_type(r.data, NDArray[np.float32])
     assert_type(r.pixeldq, NDArray[np.uint32])
@@ -94,7 +96,8 @@ def life_cycle(path: Path) -> None:
     assert_type(written, Path)
 
     opened = jwstmodels.open(path)
-    assert_type(opened, jwstmodels.DataModel[jwstmodels.Meta])
+    assert_type(opened, jwstmodels.DataModel[jwstmodels.MetaNode])  # any class: science or reference file
+    assert isinstance(opened, ImageModel)  # narrowing gives the class's own types back
     assert_type(opened.meta.exposure.nframes, int | None)
     assert opened.meta.exposure.nframes == 4
     opened.close()

@@ -16,6 +16,7 @@ class FixImageModel(DataModel[FixImageMeta]):
     meta_class = FixImageMeta
     schema_name = "fiximage.schema.yaml"
     primary_array_name = "data"
+    required_meta = ("meta.telescope", "meta.instrument.name")
 
     data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="The science data")
     """The science data

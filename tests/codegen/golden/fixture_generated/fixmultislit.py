@@ -6,17 +6,18 @@ import numpy as np
 
 from jwstmodels._arrays import ArrayField
 from jwstmodels._base import DataModel
+from jwstmodels._lists import ListField
 
 from .fixslit import FixSlitModel
 from .meta import FixMultiSlitSpectraItemMeta, Meta
 
 
 class FixMultiSlitSpectraItem(DataModel[FixMultiSlitSpectraItemMeta]):
-    """A data model from ``fixmultislit.schema.yaml``."""
+    """One item of ``FixMultiSlitModel.spectra``."""
 
     meta_class = FixMultiSlitSpectraItemMeta
     schema_name = "fixmultislit.schema.yaml"
-    primary_array_name = "data"
+    primary_array_name = ""
 
     flux = ArrayField(np.float64, hdu="FLUX", ndim=1, title="Flux density")
     """Flux density
@@ -31,12 +32,12 @@ class FixMultiSlitModel(DataModel[Meta]):
     schema_name = "fixmultislit.schema.yaml"
     primary_array_name = "slits"
 
-    slits: list[FixSlitModel]
+    slits = ListField(FixSlitModel, title="The slits")
     """The slits
 
-    A list of FixSlitModel."""
+    A list of ``FixSlitModel``."""
 
-    spectra: list[FixMultiSlitSpectraItem]
+    spectra = ListField(FixMultiSlitSpectraItem, title="Extracted spectra, one per slit")
     """Extracted spectra, one per slit
 
-    A list of FixMultiSlitSpectraItem."""
+    A list of ``FixMultiSlitSpectraItem``."""

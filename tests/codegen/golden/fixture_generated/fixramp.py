@@ -7,13 +7,13 @@ import numpy as np
 from jwstmodels._arrays import ArrayField, Column, TableField
 from jwstmodels._base import DataModel
 
-from .meta import Meta
+from .meta import FixRampMeta
 
 
-class FixRampModel(DataModel[Meta]):
+class FixRampModel(DataModel[FixRampMeta]):
     """A fixture ramp model"""
 
-    meta_class = Meta
+    meta_class = FixRampMeta
     schema_name = "fixramp.schema.yaml"
     primary_array_name = "data"
 

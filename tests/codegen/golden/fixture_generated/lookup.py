@@ -87,10 +87,13 @@ LEAVES: Final[dict[str, Leaf]] = {
     "meta.exposure.frame_time": Leaf(
         "meta.exposure.frame_time", "TFRAME", "PRIMARY", "number", "Time between frames [s]"
     ),
+    "meta.slit_name": Leaf("meta.slit_name", "SLTNAME", "FLUX", "string", "Name of the slit"),
 }
 """Dotted path of every scalar of every model -> its FITS keyword, HDU, JSON type and title."""
 
 META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
+    "RefFileCrds": ("meta.ref_file.crds.sw_version", "meta.ref_file.crds.context_used"),
+    "RefFileFlat": ("meta.ref_file.flat.name",),
     "Instrument": ("meta.instrument.name", "meta.instrument.detector", "meta.instrument.channel"),
     "Exposure": (
         "meta.exposure.type",
@@ -100,28 +103,15 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.exposure.zero_frame",
         "meta.exposure.readpatt",
     ),
-    "Observation": ("meta.observation.program_number", "meta.observation.visit_number"),
-    "RefFileCrds": ("meta.ref_file.crds.sw_version", "meta.ref_file.crds.context_used"),
-    "RefFileFlat": ("meta.ref_file.flat.name",),
-    "RefFile": (),
-    "Meta": (
-        "meta.date",
-        "meta.model_type",
-        "meta.telescope",
-        "meta.filename",
-        "meta.hga_move",
-        "meta.asdf_only",
-    ),
-    "Photometry": ("meta.photometry.conversion_megajanskys", "meta.photometry.pixelarea_steradians"),
-    "FixImageMeta": (
-        "meta.date",
-        "meta.model_type",
-        "meta.telescope",
-        "meta.filename",
-        "meta.hga_move",
-        "meta.asdf_only",
-    ),
     "FixCubeExposure": (
+        "meta.exposure.type",
+        "meta.exposure.nframes",
+        "meta.exposure.exposure_time",
+        "meta.exposure.lamp_state",
+        "meta.exposure.zero_frame",
+        "meta.exposure.readpatt",
+    ),
+    "FixRampExposure": (
         "meta.exposure.type",
         "meta.exposure.nframes",
         "meta.exposure.exposure_time",
@@ -130,7 +120,34 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.exposure.readpatt",
         "meta.exposure.frame_time",
     ),
+    "Observation": ("meta.observation.program_number", "meta.observation.visit_number"),
+    "RefFile": (),
+    "Photometry": ("meta.photometry.conversion_megajanskys", "meta.photometry.pixelarea_steradians"),
+    "Meta": (
+        "meta.date",
+        "meta.model_type",
+        "meta.telescope",
+        "meta.filename",
+        "meta.hga_move",
+        "meta.asdf_only",
+    ),
+    "FixImageMeta": (
+        "meta.date",
+        "meta.model_type",
+        "meta.telescope",
+        "meta.filename",
+        "meta.hga_move",
+        "meta.asdf_only",
+    ),
     "FixCubeMeta": (
+        "meta.date",
+        "meta.model_type",
+        "meta.telescope",
+        "meta.filename",
+        "meta.hga_move",
+        "meta.asdf_only",
+    ),
+    "FixRampMeta": (
         "meta.date",
         "meta.model_type",
         "meta.telescope",

@@ -1,0 +1,98 @@
+"""FITS WCS of a model through ``astropy.wcs``: ``get_fits_wcs`` and ``set_fits_wcs``.
+
+A model keeps WCS header cards the way a file does: a card whose keyword the schema names in that HDU is a
+metadata field (``meta.wcsinfo.crpix1`` for ``CRPIX1`` in ``SCI``), any other card is kept in ``extra_fits``.
+Reading builds the header the model would write (``_fits.build_hdulist``) and hands it to astropy.
+"""
+
+# pyright: reportPrivateUsage=false, reportUnknownMemberType=false, reportUnknownVariableType=false
+# pyright: reportUnknownArgumentType=false
+# (runtime module: it works on the internal state of models; astropy.wcs ships no annotations, so this module
+# is the typed boundary around it)
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import TYPE_CHECKING, Any, cast
+
+from ._meta import keyword_leaves
+from ._update import assign_all
+
+if TYPE_CHECKING:
+    from astropy.wcs import WCS
+
+    from ._base import Card, DataModel
+    from ._meta import MetaNode
+
+# Keywords of one WCS description (paper I-IV) that a new description replaces; {a} is the alternate key.
+_PER_KEY = (
+    r"WCSAXES|WCSNAME|LONPOLE|LATPOLE|RADESYS|EQUINOX|RESTFRQ|RESTWAV|SPECSYS|SSYSOBS|SSYSSRC|VELOSYS|"
+    r"VELANGL|ZSOURCE|(CRPIX|CRVAL|CDELT|CTYPE|CUNIT|CRDER|CSYER|CNAME)\d+|(PC|CD|PV|PS)\d+_\d+"
+)
+_PRIMARY_ONLY = r"CROTA\d+|(A|B|AP|BP)_(ORDER|\d+_\d+)|A_DMAX|B_DMAX"
+
+
+def _wcs_keyword(key: str) -> re.Pattern[str]:
+    if key:
+        return re.compile(rf"^({_PER_KEY}){key}$")
+    return re.compile(rf"^({_PER_KEY}|{_PRIMARY_ONLY})$")
+
+
+def get_fits_wcs(model: DataModel[MetaNode], hdu_name: str = "SCI", hdu_ver: int = 1, key: str = " ") -> WCS:
+    """An ``astropy.wcs.WCS`` from the header the model would write for HDU ``hdu_name``, version ``hdu_ver``.
+
+    astropy's header fixes (``fix=True``) are applied silently: they complete values (such as MJD-OBS from
+    DATE-OBS) rather than report problems with the model.
+    """
+    from astropy.io import fits
+    from astropy.wcs import WCS, FITSFixedWarning
+
+    from ._fits import build_hdulist
+
+    name = hdu_name.strip().upper()
+    hdul = build_hdulist(model)
+    matches = [hdu for hdu in cast(list[Any], hdul) if str(hdu.name).upper() == name]
+    if not 1 <= hdu_ver <= len(matches):
+        present = ", ".join(str(hdu.name) for hdu in cast(list[Any], hdul))
+        raise KeyError(
+            f"{type(model).__name__}: no HDU {name} (version {hdu_ver}) to read a WCS from; it has {present}"
+        )
+    header = cast(fits.Header, matches[hdu_ver - 1].header)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FITSFixedWarning)
+        try:
+            return WCS(header, key=key, relax=True, fix=True)
+        except KeyError as exc:
+            raise KeyError(
+                f"{type(model).__name__}: HDU {name}: {exc.args[0] if exc.args else exc}"
+            ) from None
+
+
+def set_fits_wcs(model: DataModel[MetaNode], wcs: WCS, hdu_name: str = "SCI") -> None:
+    """Store the header cards of ``wcs`` for HDU ``hdu_name``; see ``DataModel.set_fits_wcs``."""
+    name = hdu_name.strip().upper()
+    key = str(wcs.wcs.alt).strip()
+    header = wcs.to_header(relax=True)
+    replaced = _wcs_keyword(key)
+    leaves = {leaf.keyword: leaf for leaf in keyword_leaves(type(model.meta)) if leaf.hdu == name}
+
+    cards: list[Card] = [
+        card for card in model.extra_fits.get(name, []) if not replaced.match(card[0].upper())
+    ]
+    assignments: list[tuple[tuple[str, ...], object]] = [
+        (leaf.names, None) for keyword, leaf in leaves.items() if replaced.match(keyword)
+    ]
+    for card in header.cards:
+        keyword, value, comment = str(card.keyword).upper(), card.value, str(card.comment)
+        leaf = leaves.get(keyword)
+        if leaf is not None:
+            assignments.append((leaf.names, value))
+            continue
+        cards = [existing for existing in cards if existing[0].upper() != keyword]
+        cards.append((keyword, value, comment))
+    assign_all(model, assignments)
+    if cards:
+        model.extra_fits[name] = cards
+    else:
+        model.extra_fits.pop(name, None)

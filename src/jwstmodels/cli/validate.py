@@ -1,0 +1,170 @@
+"""``jwstmodels validate FILE...``: check files against their model's schema.
+
+Exit status 0 when every file is valid, 1 when any is invalid, 2 when any could not be read. Each problem is
+one line naming the file, the dotted path, the FITS keyword and HDU, what was expected and what was found.
+"""
+
+# pyright: reportPrivateUsage=false
+# (reads the list-field declarations of model classes: ``_list_fields``)
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Generator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from . import output
+from .common import BAD_INPUT, FOUND, OK, BadInput, guarded, open_model, reading, report, warning_lines
+
+if TYPE_CHECKING:
+    from jwstmodels import DataModel, MetaNode, ValidationError
+
+PROGRESS_FROM = 4
+"""A progress bar is shown (on a terminal) when at least this many files are validated."""
+
+Printer = Callable[[str, str], None]
+
+
+def problems_of(name: str, model: DataModel[MetaNode], prefix: str = "") -> list[dict[str, Any]]:
+    """Every problem ``model.validate()`` finds, as JSON-ready records naming ``name``.
+
+    Arrays still in the file are read (and so checked) first; the items of list fields (``slits``) are
+    validated too, their paths prefixed (``slits[0].data``).
+    """
+    from jwstmodels import ValidationError, ValidationErrors
+
+    errors: list[ValidationError] = []
+    for array_name in model.array_names():
+        try:
+            getattr(model, array_name)
+        except ValidationError as exc:
+            errors.append(exc)
+    try:
+        model.validate()
+    except ValidationErrors as exc:
+        seen = {(e.path, e.keyword) for e in errors}
+        errors += [e for e in exc.errors if (e.path, e.keyword) not in seen]
+    except ValidationError as exc:
+        errors.append(exc)
+    records = [_record(name, type(model).__name__, error, prefix) for error in errors]
+    for list_name in type(model)._list_fields:
+        for index, item in enumerate(getattr(model, list_name)):
+            records += problems_of(name, item, f"{prefix}{list_name}[{index}].")
+    return records
+
+
+def _record(name: str, model_name: str, error: ValidationError, prefix: str) -> dict[str, Any]:
+    return {
+        "file": name,
+        "model": error.model or model_name,
+        "path": prefix + error.path,
+        "keyword": error.keyword,
+        "hdu": error.hdu,
+        "expected": error.expected,
+        "found": output.jsonable(error.got),
+        "message": str(error),
+    }
+
+
+def _unexplained(caught: list[warnings.WarningMessage]) -> list[warnings.WarningMessage]:
+    """Warnings other than the invalid-value ones (those reappear as validation problems)."""
+    from jwstmodels import InvalidValueWarning
+
+    return [w for w in caught if not issubclass(w.category, InvalidValueWarning)]
+
+
+def problem_line(record: dict[str, Any]) -> str:
+    """``FILE: meta.x.y (FITS KEY in HDU): expected ..., found ...``."""
+    where = record["path"]
+    if record["keyword"]:
+        where += f" (FITS {record['keyword']} in {record['hdu'] or 'PRIMARY'})"
+    elif record["hdu"]:
+        where += f" (FITS HDU {record['hdu']})"
+    found = record["found"]
+    shown = found if isinstance(found, str) and found.startswith("<") else output.shown(found)
+    return f"{record['file']}: {where}: expected {record['expected']}, found {shown}"
+
+
+@contextmanager
+def progress_printer(total: int, enabled: bool) -> Generator[tuple[Printer, Callable[[], None]]]:
+    """A line printer and a step function; with a rich progress bar when enabled and stdout is a terminal."""
+    out = output.console()
+    if not (enabled and out.is_terminal):
+
+        def plain(text: str, style: str) -> None:
+            output.line(text, style)
+
+        yield plain, lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    with Progress(
+        TextColumn("validating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=out,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("validate", total=total)
+
+        def above(text: str, style: str) -> None:
+            progress.console.print(Text(text, style=style), soft_wrap=True)
+
+        yield above, lambda: progress.advance(task)
+
+
+@guarded
+def validate(
+    files: Annotated[list[str], typer.Argument(help="FITS or ASDF files", metavar="FILE")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the problems.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="JSON: {valid, files: [{file, model, valid, problems}], unreadable}."),
+    ] = False,
+) -> None:
+    """Validate each file against its model's schema: exit 0 when all are valid, 1 otherwise."""
+    results: list[dict[str, Any]] = []
+    unreadable: list[dict[str, str]] = []
+    with progress_printer(len(files), len(files) >= PROGRESS_FROM and not as_json) as (say, step):
+        for name in files:
+            try:
+                with reading(name) as caught:
+                    with open_model(name) as model:
+                        problems = problems_of(name, model)
+                        model_name = type(model).__name__
+                    notes = warning_lines(name, _unexplained(caught))
+            except BadInput as exc:
+                step()
+                unreadable.append({"file": exc.name, "problem": exc.problem})
+                if not as_json:
+                    report(exc)
+                continue
+            step()
+            results.append({"file": name, "model": model_name, "valid": not problems, "problems": problems})
+            if not as_json:
+                for text in notes:
+                    output.warning(text)
+                if problems:
+                    count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+                    say(f"{name}: invalid ({model_name}, {count})", "bold red")
+                    for record in problems:
+                        say(f"  {problem_line(record)}", "red")
+                elif not quiet:
+                    say(f"{name}: valid ({model_name})", "green")
+    invalid = sum(1 for r in results if not r["valid"])
+    if as_json:
+        output.print_json(
+            {"valid": not invalid and not unreadable, "files": results, "unreadable": unreadable}
+        )
+    elif len(files) > 1 and not quiet:
+        output.line(
+            f"{len(files)} files: {len(results) - invalid} valid, {invalid} invalid, "
+            f"{len(unreadable)} unreadable",
+            "bold",
+        )
+    raise typer.Exit(BAD_INPUT if unreadable else FOUND if invalid else OK)

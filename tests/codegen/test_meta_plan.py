@@ -1,0 +1,194 @@
+"""The metadata class rules of ``codegen.meta_plan``: shared unions, variants, root extension, required."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codegen.build import build_plan
+from codegen.errors import BuildError
+from codegen.plan import Plan
+
+CORE = """
+type: object
+properties:
+  meta:
+    type: object
+    title: Header metadata
+    properties:
+      telescope: {type: string, fits_keyword: TELESCOP, title: Telescope}
+      exposure:
+        type: object
+        title: Exposure
+        properties:
+          nints: {type: integer, fits_keyword: NINTS, title: Integrations}
+"""
+
+
+def _plan(tmp_path: Path, files: dict[str, str], manifest: str) -> Plan:
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    (folder / "core.schema.yaml").write_text(CORE)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    (folder / "models.yaml").write_text(manifest)
+    return build_plan(folder)
+
+
+def _meta(path: str, body: str) -> str:
+    """A schema that adds ``body`` (YAML properties, 4-space indented) at ``meta.<path>``."""
+    lines = ["allOf:", "- $ref: core.schema", "- type: object", "  properties:"]
+    lines += ["    meta:", "      type: object"]
+    indent = "      "
+    for part in path.split(".") if path else []:
+        lines += [f"{indent}properties:", f"{indent}  {part}:", f"{indent}    type: object"]
+        indent += "    "
+    lines.append(f"{indent}properties:")
+    lines += [f"{indent}  {line}" for line in body.strip().splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def _classes(plan: Plan) -> dict[str, tuple[str, list[str]]]:
+    return {c.name: (c.base, [f.name for f in c.fields]) for c in plan.meta_classes}
+
+
+def test_identical_objects_share_one_class_whatever_their_titles(tmp_path: Path) -> None:
+    retitled = "nints: {type: integer, fits_keyword: NINTS, title: Another title}"
+    plan = _plan(
+        tmp_path,
+        {"a.schema.yaml": _meta("exposure", retitled), "b.schema.yaml": "allOf:\n- $ref: core.schema\n"},
+        "AModel: {schema: a.schema.yaml}\nBModel: {schema: b.schema.yaml}\n",
+    )
+    assert [m.meta_class for m in plan.models] == ["Meta", "Meta"]
+    assert list(_classes(plan)) == ["Exposure", "Meta"]
+
+
+def test_nested_extension_subclasses_and_narrows_the_root_field(tmp_path: Path) -> None:
+    ngroups = "ngroups: {type: integer, fits_keyword: NGROUPS, title: G}"
+    nframes = "nframes: {type: integer, fits_keyword: NFRAMES, title: F}"
+    plan = _plan(
+        tmp_path,
+        {
+            "a.schema.yaml": _meta("exposure", ngroups),
+            "b.schema.yaml": _meta("exposure", ngroups + "\n" + nframes),
+            "c.schema.yaml": _meta("exposure", ngroups),
+        },
+        "AModel: {schema: a.schema.yaml}\nBModel: {schema: b.schema.yaml}\nCModel: {schema: c.schema.yaml}\n",
+    )
+    classes = _classes(plan)
+    # each model gets exactly its own members; extensions declare only what they add
+    assert classes["Exposure"] == ("MetaNode", ["nints"])
+    assert classes["AExposure"] == ("Exposure", ["ngroups"])
+    assert classes["BExposure"] == ("AExposure", ["nframes"])
+    # the roots extend Meta, narrowing ``exposure`` to their own class
+    assert classes["AMeta"] == ("Meta", ["exposure"])
+    assert classes["BMeta"] == ("AMeta", ["exposure"])
+    assert [m.meta_class for m in plan.models] == ["AMeta", "BMeta", "AMeta"]
+    narrowed = {c.name: [(f.name, f.narrows) for f in c.fields] for c in plan.meta_classes}
+    assert narrowed["AMeta"] == [("exposure", "Exposure")]
+    assert narrowed["BMeta"] == [("exposure", "AExposure")]
+
+
+def test_contradiction_gets_a_class_of_its_own(tmp_path: Path) -> None:
+    moved = "nints: {type: integer, fits_keyword: NINTS, fits_hdu: SCI, title: Integrations}"
+    plan = _plan(
+        tmp_path,
+        {"a.schema.yaml": _meta("exposure", moved)},
+        "AModel: {schema: a.schema.yaml}\n",
+    )
+    classes = _classes(plan)
+    assert classes["AExposure"] == ("MetaNode", ["nints"])
+    assert classes["AMeta"] == ("MetaNode", ["telescope", "exposure"])
+    # the lookup table lists the core's location
+    assert plan.leaves["meta.exposure.nints"].hdu == "PRIMARY"
+
+
+def test_root_extends_the_largest_planned_root(tmp_path: Path) -> None:
+    x = "x: {type: string, fits_keyword: XKEY, title: X}"
+    y = "y: {type: string, fits_keyword: YKEY, title: Y}"
+    plan = _plan(
+        tmp_path,
+        {
+            "a.schema.yaml": _meta("", x),
+            "b.schema.yaml": _meta("", x + "\n" + y),
+            "c.schema.yaml": _meta("", x),
+        },
+        "AModel: {schema: a.schema.yaml}\nBModel: {schema: b.schema.yaml}\nCModel: {schema: c.schema.yaml}\n",
+    )
+    classes = _classes(plan)
+    assert classes["AMeta"] == ("Meta", ["x"])
+    assert classes["BMeta"] == ("AMeta", ["y"])
+    assert "CMeta" not in classes
+    assert [m.meta_class for m in plan.models] == ["AMeta", "BMeta", "AMeta"]
+
+
+def test_keyword_conflict_at_one_path_fails(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match=r"meta\.exposure\.nints is \(NINTS, PRIMARY, integer\) in core"):
+        _plan(
+            tmp_path,
+            {"a.schema.yaml": _meta("exposure", "nints: {type: integer, fits_keyword: NINT, title: I}")},
+            "AModel: {schema: a.schema.yaml}\n",
+        )
+
+
+def test_required_meta_follows_required_lists_down_from_meta(tmp_path: Path) -> None:
+    schema = """
+allOf:
+- $ref: core.schema
+- type: object
+  properties:
+    meta:
+      type: object
+      required: [telescope, exposure, missing]
+      properties:
+        exposure:
+          type: object
+          required: [nints]
+    data: {datatype: float32, fits_hdu: SCI, ndim: 2, default: 0}
+"""
+    plan = _plan(tmp_path, {"a.schema.yaml": schema}, "AModel: {schema: a.schema.yaml}\n")
+    assert plan.models[0].required_meta == ("meta.telescope", "meta.exposure.nints")
+
+
+def test_primary_array_must_name_an_attribute(tmp_path: Path) -> None:
+    from codegen.errors import SchemaError
+
+    with pytest.raises(SchemaError, match=r"models\.yaml: /AModel/primary_array: 'dq' is not an array"):
+        _plan(
+            tmp_path,
+            {"a.schema.yaml": _meta("", "x: {type: string, title: X}")},
+            "AModel: {schema: a.schema.yaml, primary_array: dq}\n",
+        )
+
+
+def test_table_column_without_fixed_shape_is_reported(tmp_path: Path) -> None:
+    from codegen.errors import SchemaError
+
+    table = """
+allOf:
+- $ref: core.schema
+- type: object
+  properties:
+    phot_table:
+      fits_hdu: PHOTOM
+      datatype:
+      - {name: filter, datatype: [ascii, 12]}
+      - {name: wavelength, datatype: float32, ndim: 1}
+    data: {datatype: float32, fits_hdu: SCI, ndim: 2, default: 0}
+"""
+    with pytest.raises(
+        SchemaError, match=r"/allOf/1/properties/phot_table/datatype/1/ndim: cannot be expressed"
+    ):
+        _plan(tmp_path, {"a.schema.yaml": table}, "AModel: {schema: a.schema.yaml}\n")
+    lenient = tmp_path / "lenient"
+    lenient.mkdir()
+    (lenient / "core.schema.yaml").write_text(CORE)
+    (lenient / "a.schema.yaml").write_text(table)
+    plan = build_plan(lenient)  # no manifest: lenient, one model per file
+    model = next(m for m in plan.models if m.class_name == "AModel")
+    assert [f.name for f in model.fields] == ["data"]
+    assert any(
+        r.file == "a.schema.yaml" and "column 'wavelength' has ndim 1 but no shape" in r.message
+        for r in plan.reports
+    )
