@@ -60,7 +60,11 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
 
 def read_asdf(model: DataModel[MetaNode], af: Any, filename: str) -> None:
     """Fill ``model`` from an open AsdfFile: metadata now, array blocks when first touched."""
-    tree = cast(dict[str, Any], af.tree)
+    read_tree(model, cast(dict[str, Any], af.tree), filename)
+
+
+def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -> None:
+    """Fill ``model`` from an ASDF tree; list fields (``slits``, ...) hold one subtree per item."""
     meta_tree = tree.get("meta", {})
     if not isinstance(meta_tree, Mapping):
         raise FileFormatError(f"{filename}: the ASDF tree's 'meta' is not a mapping")
@@ -91,6 +95,16 @@ def read_asdf(model: DataModel[MetaNode], af: Any, filename: str) -> None:
             shape = getattr(value, "shape", None)
             if shape is not None:
                 model._store.shapes[key] = tuple(int(n) for n in shape)
+        elif key in model._list_fields and isinstance(value, list):
+            item_class = model._list_fields[key].item_class
+            items: list[Any] = []
+            for index, subtree in enumerate(cast(list[Any], value)):
+                if not isinstance(subtree, Mapping):
+                    raise FileFormatError(f"{filename}: {key}[{index}] is not a mapping")
+                item = item_class()
+                read_tree(item, dict(cast(Mapping[str, Any], subtree)), f"{filename}: {key}[{index}]")
+                items.append(item)
+            model._lists[key] = items
         elif key == "extra_fits" and isinstance(value, Mapping):
             for hdu, cards in cast(Mapping[str, Any], value).items():
                 model.extra_fits[str(hdu)] = [(str(k), v, str(c)) for k, v, c in cards]
@@ -150,6 +164,10 @@ def build_tree(model: DataModel[MetaNode]) -> dict[str, Any]:
         if name in model._store.defaulted and not np.any(value != field.default):
             continue
         tree[name] = np.asarray(value)
+    for name in model._list_fields:
+        items = model._lists.get(name)
+        if items:
+            tree[name] = [build_tree(item) for item in items]
     if model.extra_fits:
         tree["extra_fits"] = {hdu: [list(card) for card in cards] for hdu, cards in model.extra_fits.items()}
     return tree

@@ -366,8 +366,9 @@ class DataModel(Generic[MetaT]):
 
     def to_fits(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
         """Write FITS; extra arguments go to ``astropy.io.fits.HDUList.writeto``."""
-        from ._fits import write_fits
+        from ._fits import refuse_lists, write_fits
 
+        refuse_lists(self, path)  # before on_save: a refused save changes nothing
         self._prepare_save(path)
         return write_fits(self, path, *args, **kwargs)
 

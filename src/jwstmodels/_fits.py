@@ -253,6 +253,18 @@ def _card_value(value: object) -> str | int | float | bool | None:
 # -- writing -----------------------------------------------------------------------------------------
 
 
+def refuse_lists(model: DataModel[MetaNode], path: str | os.PathLike[str]) -> None:
+    """A multi-model with items cannot be written to FITS yet: refuse rather than drop the items."""
+    for name in model._list_fields:
+        if model._lists.get(name):
+            count = len(model._lists[name])
+            raise NotImplementedError(
+                f"{os.fspath(path)}: {type(model).__name__}.{name} holds {count} item(s), and the FITS "
+                "layout of multi-model items (one set of HDUs per item, EXTVER) is not implemented yet; "
+                "save as .asdf, which keeps them"
+            )
+
+
 def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
     """The HDUs of ``model``: primary header, one HDU per array or table that holds data, the HDUs the schema
     does not describe (as read), and the ``ASDF`` extension with the metadata tree."""
