@@ -7,6 +7,10 @@
    astropy reading the same primary headers.
 """
 
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false
+# pyright: reportAttributeAccessIssue=false
+# (this script drives stdatamodels and astropy, which ship no or partial annotations)
+
 from __future__ import annotations
 
 import json
