@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import tempfile
@@ -54,18 +55,18 @@ def ours_slits(folder: Path, count: int) -> tuple[float, float]:
 
 
 def reference_slits(folder: Path, count: int) -> tuple[float, float]:
-    from stdatamodels.jwst import datamodels as st
-
+    st: Any = importlib.import_module("stdatamodels.jwst.datamodels")
     path = folder / f"reference_{count}.asdf"
 
     def save() -> None:
-        multi = st.MultiSlitModel()
+        multi: Any = st.MultiSlitModel()
         for index in range(count):
             multi.slits.append(st.SlitModel(np.full((32, 32), index, dtype=np.float32)))
         multi.save(path)
 
     def read() -> None:
-        with st.open(path) as multi:
+        with st.open(path) as opened:
+            multi: Any = opened
             assert sum(float(slit.data[0, 0]) for slit in multi.slits) == count * (count - 1) / 2
 
     return timed(save), timed(read)
