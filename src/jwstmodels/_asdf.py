@@ -21,7 +21,7 @@ import numpy as np
 
 from ._atomic import atomic_write
 from ._errors import FileFormatError, InvalidValueWarning
-from ._loading import Location, build_meta, warn_invalid
+from ._loading import Location, build_meta, put_path, warn_invalid
 
 if TYPE_CHECKING:
     from ._base import DataModel
@@ -73,10 +73,10 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
     def on_invalid(loc: Location, value: object, expected: str) -> None:
         warn_invalid(f"{filename}: meta.{'.'.join(loc)}", value, expected)
         if not model._pass_invalid:
-            _put(extra, ("meta", *loc), value)
+            put_path(extra, ("meta", *loc), value)
 
     def on_unknown(loc: Location, value: object) -> None:
-        _put(extra, ("meta", *loc), value)
+        put_path(extra, ("meta", *loc), value)
 
     meta = build_meta(
         model.meta_class,
@@ -119,13 +119,6 @@ def _loader(tree: dict[str, Any], key: str) -> Any:
     return load
 
 
-def _put(tree: dict[str, Any], loc: tuple[str, ...], value: object) -> None:
-    node = tree
-    for part in loc[:-1]:
-        node = node.setdefault(part, {})
-    node[loc[-1]] = value
-
-
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     """Add ``extra`` into ``base`` where ``base`` has nothing (``base`` wins)."""
     for key, value in extra.items():
@@ -157,13 +150,8 @@ def metadata_tree(model: DataModel[MetaNode]) -> dict[str, Any]:
 def build_tree(model: DataModel[MetaNode]) -> dict[str, Any]:
     """The whole ASDF tree of a model: metadata, arrays and tables, extra_fits."""
     tree = metadata_tree(model)
-    for name, field in model._fields.items():
-        if name not in model._store.values and name not in model._store.loaders:
-            continue
-        value = getattr(model, name)
-        if name in model._store.defaulted and not np.any(value != field.default):
-            continue
-        tree[name] = np.asarray(value)
+    for name, _, value in model._arrays_to_save():
+        tree[name] = value
     for name in model._list_fields:
         items = model._lists.get(name)
         if items:

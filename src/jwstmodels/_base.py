@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
 import numpy as np
 import pydantic
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ._arrays import ArrayStore, _Field
 from ._errors import UnknownFieldError, ValidationError, ValidationErrors
@@ -199,6 +199,18 @@ class DataModel(Generic[MetaT]):
     def array_names(self) -> list[str]:
         """Names of the arrays and tables that hold data (given, read, or created and then kept)."""
         return [name for name in self._fields if name in self._store.values or name in self._store.loaders]
+
+    def _arrays_to_save(self) -> Iterator[tuple[str, _Field, NDArray[Any]]]:
+        """(name, field, array) of every array and table a save writes: given, read or changed in place.
+
+        An array created lazily from its default and never changed is left out; reopening recreates it.
+        """
+        for name in self.array_names():
+            field = self._fields[name]
+            value = np.asarray(getattr(self, name))
+            if name in self._store.defaulted and not np.any(value != field.default):
+                continue
+            yield name, field, value
 
     # -- life cycle ---------------------------------------------------------------------------------
 

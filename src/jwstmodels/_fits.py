@@ -21,7 +21,7 @@ from astropy.utils.exceptions import AstropyUserWarning
 from ._arrays import ArrayField, TableField, _Field
 from ._atomic import atomic_write
 from ._errors import FileFormatError, InvalidValueWarning
-from ._loading import Location, build_meta, warn_invalid
+from ._loading import Location, build_meta, put_path, warn_invalid
 from ._meta import KeywordLeaf, MetaNode, keyword_leaves
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
             value = card.value
             if isinstance(value, fits.card.Undefined):
                 continue
-            _put(tree, leaf.names, value)
+            put_path(tree, leaf.names, value)
             where[leaf.names] = (name, card)
 
     def on_invalid(loc: Location, value: object, expected: str) -> None:
@@ -107,7 +107,7 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
         if loc not in where:
             warn_invalid(f"{filename}: ASDF extension, {path}", value, expected)
             if not model._pass_invalid:
-                _put(model._extra_tree, ("meta", *loc), value)
+                put_path(model._extra_tree, ("meta", *loc), value)
             return
         hdu_name, card = where[loc]
         warn_invalid(f"{filename}: HDU {hdu_name}, keyword {card.keyword} ({path})", value, expected)
@@ -115,7 +115,7 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
             model.extra_fits.setdefault(hdu_name, []).append((card.keyword, _card_value(value), card.comment))
 
     def on_unknown(loc: Location, value: object) -> None:
-        _put(model._extra_tree, ("meta", *loc), value)
+        put_path(model._extra_tree, ("meta", *loc), value)
 
     meta = build_meta(
         meta_class, tree, on_invalid=on_invalid, on_unknown=on_unknown, keep_invalid=model._pass_invalid
@@ -232,16 +232,6 @@ def _keyword_names(meta_class: type[MetaNode]) -> frozenset[tuple[str, ...]]:
     return frozenset(leaf.names for leaf in keyword_leaves(meta_class))
 
 
-def _put(tree: dict[str, Any], loc: tuple[str, ...], value: object) -> None:
-    node = tree
-    for part in loc[:-1]:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = node[part] = {}
-        node = cast(dict[str, Any], child)
-    node[loc[-1]] = value
-
-
 def _card_value(value: object) -> str | int | float | bool | None:
     if isinstance(value, bool | int | float | str):
         return value
@@ -273,16 +263,11 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
 
     primary = fits.PrimaryHDU()
     hdus: dict[str, Any] = {"PRIMARY": primary}
-    for name, field in model._fields.items():
-        if name not in model._store.values and name not in model._store.loaders:
-            continue
-        value = getattr(model, name)
-        if name in model._store.defaulted and not np.any(value != field.default):
-            continue  # created lazily and never changed: reopening recreates it
+    for _, field, value in model._arrays_to_save():
         if isinstance(field, TableField):
-            hdus[field.hdu] = _table_hdu(field, np.asarray(value))
+            hdus[field.hdu] = _table_hdu(field, value)
         else:
-            hdus[field.hdu] = fits.ImageHDU(data=np.asarray(value), name=field.hdu)
+            hdus[field.hdu] = fits.ImageHDU(data=value, name=field.hdu)
 
     def header(hdu_name: str) -> fits.Header:
         if hdu_name not in hdus:

@@ -81,6 +81,17 @@ def _expected(meta_class: type[MetaNode], loc: Location) -> str:
     return describe_annotation(info.annotation) if info is not None else "no such field"
 
 
+def put_path(tree: dict[str, Any], loc: Location, value: object) -> None:
+    """Set ``tree[loc[0]][loc[1]]... = value``, creating (or replacing non-mapping) levels on the way."""
+    node = tree
+    for part in loc[:-1]:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = cast(dict[str, Any], child)
+    node[loc[-1]] = value
+
+
 def _deep_copy(tree: Mapping[str, object]) -> dict[str, object]:
     return {
         key: _deep_copy(cast(Mapping[str, object], value)) if isinstance(value, Mapping) else value
