@@ -23,6 +23,7 @@ import pydantic
 from numpy.typing import ArrayLike, NDArray
 
 from ._arrays import ArrayStore, _Field
+from ._dq_bits import file_bits
 from ._errors import UnknownFieldError, ValidationError, ValidationErrors
 from ._lists import ListField
 from ._meta import MetaNode, describe_annotation, scalar_leaves
@@ -210,7 +211,7 @@ class DataModel(Generic[MetaT]):
             value = np.asarray(getattr(self, name))
             if name in self._store.defaulted and not np.any(value != field.default):
                 continue
-            yield name, field, value
+            yield name, field, file_bits(self, name, value)
 
     # -- life cycle ---------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from ._dq_bits import standard_bits_after_read
 from ._errors import FileFormatError, ValidationError
 from ._loading import build_meta
 
@@ -133,6 +134,8 @@ def initialise(model: DataModel[MetaNode], init: object) -> None:
             f"{type(model).__name__}: cannot initialise from {type(init).__name__}; give None, a shape "
             "tuple, a path or file object, an HDUList, a numpy array, a dict or another model"
         )
+    if model._store.loaders:  # read from a file
+        standard_bits_after_read(model)
 
 
 def _init_shape(model: DataModel[MetaNode], shape: tuple[int, ...]) -> None:

@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 
 import jwstmodels
 from jwstmodels import ArrayField, DataModel, ListField, MetaNode, TableField
+from tests.support.dq_bits import dq_definitions, standard_dq
 from tests.support.populate import populate
 
 Model = DataModel[MetaNode]
@@ -122,6 +123,11 @@ def filled(cls: type[Model]) -> tuple[Model, dict[str, object], dict[str, NDArra
                 size = field.shape_for(shape)  # what a lazily created array would be
             arrays[name] = rng.integers(0, 100, size=size).astype(field.dtype)
         setattr(model, name, arrays[name])
+    if "dq_def" in arrays and "dq" in arrays:  # dq in standard bits that the file's dq_def table names
+        arrays["dq_def"] = dq_definitions(arrays["dq_def"].dtype)
+        arrays["dq"] = standard_dq(rng, arrays["dq"].shape, arrays["dq"].dtype)
+        for name in ("dq_def", "dq"):
+            setattr(model, name, arrays[name])
     return model, values, arrays
 
 

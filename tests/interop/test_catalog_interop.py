@@ -21,6 +21,7 @@ from jwstmodels import ArrayField, DataModel, MetaNode, TableField
 from jwstmodels._meta import scalar_leaves
 from jwstmodels._open import model_class
 from jwstmodels_generated.lookup import MODEL_CLASSES
+from tests.support.dq_bits import dq_definitions, standard_dq
 from tests.support.populate import get_path, sample_value
 
 st = pytest.importorskip("stdatamodels.jwst.datamodels", reason="stdatamodels is a test dependency")
@@ -50,10 +51,11 @@ def shared_models() -> list[str]:
 def known_gap(name: str, suffix: str, direction: str) -> str | None:
     """Why a combination is expected to fail today (kept strict: a fix makes the test fail until removed)."""
     fields = our_class(name)._fields
-    if direction == "here->reference" and "dq_def" in fields and "dq" in fields:
-        return (
-            "the reference remaps dq bits through the dq_def table on load; jwstmodels keeps the file's bits"
-        )
+    if suffix == ".asdf" and "dq_def" in fields and "dq" in fields:
+        # A bug of the reference: in an ASDF file the dq_def NAME column comes back as bytes, and its
+        # dynamic_mask compares bytes to its str flag names, so it drops every dq bit when it saves or reads
+        # such a file (its own MaskModel loses all dq bits through an ASDF round trip). The FITS cases pass.
+        return "the reference drops every dq bit of an ASDF file with a dq_def table (bytes flag names)"
     if direction == "here->reference" and name in ("NrsFsPhotomModel", "NrsMosPhotomModel"):
         return "phot_table has vector columns of data-defined length, which the generator cannot express yet"
     return None
@@ -104,7 +106,11 @@ def array_values(cls: type[DataModel[MetaNode]], shape: tuple[int, ...] | None) 
     rng = np.random.default_rng(7)
     values: dict[str, Any] = {}
     for name, field in cls._fields.items():
-        if isinstance(field, TableField):
+        if name == "dq_def" and isinstance(field, TableField) and "dq" in cls._fields:
+            values[name] = dq_definitions(field.dtype)
+        elif name == "dq" and "dq_def" in cls._fields and isinstance(field, ArrayField) and shape is not None:
+            values[name] = standard_dq(rng, field.shape_for(shape), field.dtype)
+        elif isinstance(field, TableField):
             table = np.zeros(3, dtype=field.dtype)
             for column in field.columns:
                 kind = table.dtype[column.name].base.kind
@@ -152,6 +158,7 @@ def compare(ours: Any, theirs: Any, values: dict[str, object], arrays: dict[str,
         else:
             assert mine.dtype.newbyteorder("=") == reference.dtype.newbyteorder("="), name
             np.testing.assert_array_equal(mine, reference, err_msg=name)
+            np.testing.assert_array_equal(mine, arrays[name], err_msg=f"{name} differs from the values set")
             COUNTS["arrays"] += 1
 
 

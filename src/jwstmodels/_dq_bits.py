@@ -1,0 +1,84 @@
+"""Reference files that number their own data-quality bits: translate on read and on save.
+
+A reference file with a ``dq_def`` table may store its ``dq`` array in bits of its own choosing; each row of
+the table names the standard flag a file bit stands for. In memory, a model's ``dq`` always holds the
+standard JWST bits (what ``dqflags.PIXEL`` and every pipeline step expect), so:
+
+- after a file is read, ``dq`` is translated from the file's bits to the standard ones when it is first
+  touched (the translation reads ``dq_def``; memory mapping and lazy reading are otherwise unchanged);
+- when such a model is saved, ``dq`` is translated back into the file's bits.
+
+The JWST pipeline's data models do the same, so a file moves between the two with the same in-memory values.
+A bit the table does not name has no standard meaning and is dropped by the translation, and a row naming
+an unknown flag gives a :class:`~jwstmodels.dqflags.DQDefinitionWarning`.
+"""
+
+# pyright: reportPrivateUsage=false
+# (runtime module: it works on the array store of models)
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .dqflags import HasDQDefinitions, dynamic_mask
+
+if TYPE_CHECKING:
+    from ._base import DataModel
+    from ._meta import MetaNode
+
+
+def _dq_def(model: DataModel[MetaNode]) -> NDArray[np.void]:
+    """The model's ``dq_def`` table (read from the file on first use)."""
+    return model._fields["dq_def"]._load(model)
+
+
+def _defines_bits(model: DataModel[MetaNode]) -> bool:
+    """True when the model has ``dq`` and ``dq_def`` fields and its ``dq_def`` table has rows."""
+    fields = model._fields
+    if "dq" not in fields or "dq_def" not in fields or not model._store.is_present("dq_def"):
+        return False
+    return _dq_def(model).size > 0
+
+
+class _Bits:
+    """The two arrays the translation needs, read from the model when asked."""
+
+    def __init__(self, dq: NDArray[Any], dq_def: NDArray[np.void]) -> None:
+        self._dq = dq
+        self._dq_def = dq_def
+
+    @property
+    def dq(self) -> NDArray[Any]:
+        return self._dq
+
+    @property
+    def dq_def(self) -> NDArray[np.void]:
+        return self._dq_def
+
+
+def standard_bits_after_read(model: DataModel[MetaNode]) -> None:
+    """Make the ``dq`` array of a model just read from a file hold the standard bits (lazily)."""
+    store = model._store
+    raw = store.loaders.get("dq")
+    if raw is None or "dq_def" not in model._fields or not store.is_present("dq_def"):
+        return
+
+    def load() -> NDArray[Any]:
+        table = _dq_def(model)
+        if table.size == 0:
+            return raw()
+        bits: HasDQDefinitions = _Bits(raw(), table)
+        return dynamic_mask(bits)
+
+    store.loaders["dq"] = load
+
+
+def file_bits(model: DataModel[MetaNode], name: str, value: NDArray[Any]) -> NDArray[Any]:
+    """The array a save writes for ``name``: ``dq`` in the file's own bits when ``dq_def`` defines them."""
+    if name != "dq" or not _defines_bits(model):
+        return value
+    bits: HasDQDefinitions = _Bits(value, _dq_def(model))
+    return dynamic_mask(bits, inverse=True).astype(value.dtype, copy=False)
