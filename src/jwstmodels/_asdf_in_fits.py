@@ -20,7 +20,6 @@ from astropy.io import fits
 
 EXTENSION_NAME = "ASDF"
 COLUMN_NAME = "ASDF_METADATA"
-_HEADER = b"#ASDF 1.0.0\n#ASDF_STANDARD 1.5.0\n"
 _ROOT_TAG = "tag:stsci.edu:asdf/core/asdf-1.1.0"
 
 
@@ -72,12 +71,15 @@ def drop_fits_arrays(tree: dict[str, Any]) -> dict[str, Any]:
 def build_hdu(tree: Mapping[str, Any]) -> fits.BinTableHDU:
     """An ``ASDF`` extension HDU holding ``tree`` (no arrays) as an ASDF document the reference can open."""
     import asdf.tagged
+    import asdf.versioning
     import asdf.yamlutil
     import yaml
 
     root = asdf.tagged.TaggedDict(dict(tree), _ROOT_TAG)
     stream = io.BytesIO()
-    stream.write(_HEADER)
+    # The standard asdf writes by default: readers enable the converters of tags (gwcs WCS objects, say)
+    # by it, and the reference reads a WCS object back only under the current standard.
+    stream.write(f"#ASDF 1.0.0\n#ASDF_STANDARD {asdf.versioning.default_version}\n".encode())
     yaml.dump_all(
         [root],
         stream=stream,

@@ -93,10 +93,16 @@ def put_path(tree: dict[str, Any], loc: Location, value: object) -> None:
 
 
 def _deep_copy(tree: Mapping[str, object]) -> dict[str, object]:
+    """Plain nested dicts to validate; a tagged ASDF object (a WCS, say) stays whole, tag included, so an
+    unknown one is kept and written back as it was."""
     return {
-        key: _deep_copy(cast(Mapping[str, object], value)) if isinstance(value, Mapping) else value
+        key: _deep_copy(cast(Mapping[str, object], value)) if _plain_mapping(value) else value
         for key, value in tree.items()
     }
+
+
+def _plain_mapping(value: object) -> bool:
+    return isinstance(value, Mapping) and not hasattr(cast(object, value), "_tag")
 
 
 def _pop(tree: dict[str, Any], loc: Location) -> object:
