@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import os
 import resource
@@ -13,6 +14,7 @@ import timeit
 from pathlib import Path
 from typing import Any, TextIO
 
+from benchmarks.child import IMPORTS
 from benchmarks.sides import Side, get
 from benchmarks.sides.floor import Floor
 from benchmarks.sides.models import ModelLibrary
@@ -50,6 +52,12 @@ def main(side_name: str, task: str, raw_args: str, import_s: float) -> None:
         sizes = sizes_from(args["sizes"])
         side.save(side.build_image(sizes.image, values(TEN)), args["path"])
     elif task == "open_image":
+        # Every side starts the timed open with the floor's FITS libraries loaded: the other sides load them
+        # at import, jwstmodels on first use. That load is timed on its own and counted in the total.
+        for module in IMPORTS["floor"]:
+            importlib.import_module(module)
+        result["io_import_s"] = time.perf_counter() - start
+        start = time.perf_counter()
         result["values"], result["sum"] = side.open_image(args["path"], FIVE)
     elif task == "ramp":
         sizes = sizes_from(args["sizes"])
@@ -63,7 +71,7 @@ def main(side_name: str, task: str, raw_args: str, import_s: float) -> None:
     else:
         raise ValueError(f"unknown task {task!r}")
     result["work_s"] = time.perf_counter() - start
-    result["total_s"] = import_s + result["work_s"]
+    result["total_s"] = import_s + result.get("io_import_s", 0.0) + result["work_s"]
     result["rss_end_mib"] = _maxrss_mib()
     _send(channel, result)
 
@@ -126,7 +134,10 @@ class Worker:
         namespace, statement = self.statements[op]
         return timeit.Timer(statement, globals=namespace).timeit(self.numbers[op]) / self.numbers[op]
 
-    def save(self, kind: str) -> float:
+    def save(self, kind: str, over: bool = False) -> float:
+        """Save to a new file, as a pipeline writes its products; ``over``: over the previous save's file."""
+        if not over:
+            Path(self.outputs[kind]).unlink(missing_ok=True)
         gc.collect()
         start = time.perf_counter()
         self.side.save(self.image, self.outputs[kind])
@@ -151,6 +162,9 @@ class Worker:
             return {"seconds": self.per_op(op), "number": self.numbers[op], "validated": self.checked_set}
         if op in ("save_fits", "save_asdf"):
             return {"seconds": self.save(op.removeprefix("save_"))}
+        if op == "overwrite_fits":
+            self.save("fits")  # untimed: the file to replace
+            return {"seconds": self.save("fits", over=True)}
         if op in ("open_fits", "open_asdf"):
             seconds, check = self.open(op.removeprefix("open_"))
             return {"seconds": seconds, **check}

@@ -103,6 +103,9 @@ class Sizes:
     scan_files: int
     scan_shape: tuple[int, int]
     repeats: int
+    """Fresh-process measurements per side and case."""
+    worker_repeats: int
+    """In-process measurements per side and case (each takes milliseconds: more of them steady the median)."""
     min_batch_s: float
     """Per-operation figures time batches at least this long."""
 
@@ -118,6 +121,7 @@ FULL = Sizes(
     scan_files=200,
     scan_shape=(32, 32),
     repeats=5,
+    worker_repeats=9,
     min_batch_s=0.1,
 )
 QUICK = Sizes(
@@ -128,6 +132,7 @@ QUICK = Sizes(
     scan_files=6,
     scan_shape=(8, 8),
     repeats=1,
+    worker_repeats=1,
     min_batch_s=0.002,
 )
 
@@ -142,5 +147,6 @@ def sizes_from(data: dict[str, Any]) -> Sizes:
         scan_files=int(data["scan_files"]),
         scan_shape=tuple(data["scan_shape"]),
         repeats=int(data["repeats"]),
+        worker_repeats=int(data["worker_repeats"]),
         min_batch_s=float(data["min_batch_s"]),
     )

@@ -33,6 +33,8 @@ class Scalar:
     fits_keyword: str | None = None
     fits_hdu: str = "PRIMARY"
     default: EnumValue | None = None
+    format: str | None = None
+    """The JSON Schema ``format`` (``date-time`` makes the field a ``datetime``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,8 @@ class Array:
 class Column:
     name: str
     dtype: str
-    shape: tuple[int, ...] = ()
+    shape: tuple[int | None, ...] = ()
+    """Cell shape; a None axis has the length the data gives it (``ndim`` without ``shape`` in the schema)."""
     unit: str | None = None
 
 
@@ -86,6 +89,17 @@ class ListNode:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueList:
+    """A list of scalars, or of such lists (``depth`` levels): ``read_times`` is a list of lists of floats."""
+
+    item: Scalar
+    depth: int = 1
+    title: str = ""
+    description: str = ""
+    where: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Unsupported:
     """A construct the generator cannot express; the planner skips it and reports ``reason``."""
 
@@ -93,7 +107,7 @@ class Unsupported:
     where: Location
 
 
-Node = Scalar | Array | Table | ObjectNode | ListNode | Unsupported
+Node = Scalar | Array | Table | ObjectNode | ListNode | ValueList | Unsupported
 
 #: Array datatypes the generator knows, with the numpy scalar type each becomes.
 NUMPY_TYPES: dict[str, str] = {

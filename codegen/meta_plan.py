@@ -19,6 +19,11 @@ The rules, all mechanical:
   path are prefixed with the stem of the first model that uses them (``FlatInstrument``, ``ImageMeta``).
   Two different classes that derive the same name fail the build.
 
+- **Lists are leaves.** A list of scalars (``read_times``) is a ``list[float] | None`` field; a list of
+  objects (``history``) is a ``list[Item]`` field whose item class is planned at the path ``meta.history[]``
+  by the same rules, subclasses ``ListItem`` and is named after the items' schema file when they ``$ref``
+  one (``HistoryEntry``), else after the path (``HistoryItem``). Lists are leaves of the lookup tables.
+
 Definitions are visited core first, then models in manifest order (item models right after the first model
 listing them), children before parents, so the output depends on nothing but the schemas.
 """
@@ -26,14 +31,20 @@ listing them), children before parents, so the output depends on nothing but the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 from . import ir
 from .errors import BuildError
-from .load import SchemaSet
-from .names import RESERVED_META, path_name, usable
+from .load import SCHEMA_SUFFIX, SchemaSet
+from .names import RESERVED_META, camel, path_name, usable
 
-MemberKind = Literal["scalar", "object"]
+MemberKind = Literal["scalar", "object", "list"]
+
+ITEM = "[]"
+"""Path part standing for "an item of the list": the item class of ``meta.history`` sits at
+``("meta", "history", "[]")`` (dotted ``meta.history[]``)."""
+LIST_ITEM_BASE = "ListItem"
+"""Base class of the item classes (``jwstmodels._meta_lists.ListItem``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +59,8 @@ class MetaTree:
 
 @dataclass(frozen=True, slots=True)
 class MetaField:
-    """One field of a metadata class: a scalar or a nested object of class ``class_name``."""
+    """One field of a metadata class: a scalar, a nested object of class ``class_name``, or a list (of
+    values, or of items of class ``class_name``)."""
 
     name: str
     kind: MemberKind
@@ -56,6 +68,9 @@ class MetaField:
     class_name: str | None = None
     narrows: str | None = None
     """For a field that narrows an inherited one: the class of the inherited field."""
+    optional: bool = False
+    """A nested object that may be absent (``X | None``): objects inside list items, which either have it
+    or not (``software`` of a history entry)."""
 
 
 @dataclass
@@ -70,6 +85,8 @@ class MetaClassPlan:
     first_path: str
     paths: list[str] = field(default_factory=list[str])
     sources: list[str] = field(default_factory=list[str])
+    required: tuple[str, ...] = ()
+    """For classes inside list items: the fields the items' ``required`` names (no ``None`` default)."""
 
 
 @dataclass
@@ -78,16 +95,33 @@ class MetaPlan:
     """In definition order: nested classes before the classes that use them, bases before subclasses."""
     root_of: dict[str, str]
     """Model class name -> its root metadata class."""
-    leaves: dict[str, tuple[ir.Scalar, str]]
-    """Dotted path -> (scalar, the first model or schema that defines it there)."""
+    leaves: dict[str, tuple[LeafNode, str]]
+    """Dotted path -> (scalar or list, the first model or schema that defines it there)."""
     meta_leaves: dict[str, tuple[str, ...]]
     """Class name -> dotted paths of its scalar fields (inherited ones included)."""
 
 
+LeafNode = ir.Scalar | ir.ListNode | ir.ValueList
+"""What a leaf of the lookup tables is: a scalar or a list."""
+
+
 def scalar_facts(node: ir.Scalar) -> tuple[object, ...]:
-    """What two definitions of one scalar must share to be one field: type, enum, FITS keyword and HDU."""
+    """What two definitions of one scalar must share to be one field: type, enum, FITS keyword and HDU (and
+    a format that changes the type)."""
     enum = None if node.enum is None else tuple(sorted((type(v).__name__, repr(v)) for v in node.enum))
-    return (node.type, enum, node.fits_keyword, node.fits_hdu)
+    return (node.type, enum, node.fits_keyword, node.fits_hdu, node.format)
+
+
+def leaf_facts(node: LeafNode) -> tuple[str | None, str, str, str]:
+    """(FITS keyword, HDU, JSON type, title) of a leaf: lists have no keyword and the type ``array``."""
+    if isinstance(node, ir.Scalar):
+        return node.fits_keyword, node.fits_hdu, node.type, node.title
+    return None, "PRIMARY", "array", node.title
+
+
+def is_item_path(path: tuple[str, ...]) -> bool:
+    """True for the path of a list's items, or of anything inside them."""
+    return ITEM in path
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +149,9 @@ class _Class:
     users: list[str]
     is_core_root: bool = False
     name: str = ""
+    origin: str | None = None
+    """The schema file whose root this object is (names item classes)."""
+    required: tuple[str, ...] = ()
 
     def signature(self) -> frozenset[tuple[str, MemberKind, object]]:
         return _signature(self.members)
@@ -125,7 +162,12 @@ def _signature(members: dict[str, _Member]) -> frozenset[tuple[str, MemberKind, 
 
 
 def _dotted(path: tuple[str, ...]) -> str:
-    return ".".join(path)
+    return ".".join(path).replace("." + ITEM, ITEM)
+
+
+def _pointer(path: tuple[str, ...]) -> str:
+    """JSON pointer of a member path below the schema root (``[]`` is the list's ``items``)."""
+    return "".join("/items" if p == ITEM else f"/properties/{p}" for p in path)
 
 
 class MetaPlanner:
@@ -140,22 +182,19 @@ class MetaPlanner:
 
     # -- collecting -------------------------------------------------------------------------------------
 
-    def _children(
-        self, node: ir.ObjectNode, path: tuple[str, ...], source: str
-    ) -> list[tuple[str, ir.Scalar | ir.ObjectNode]]:
+    def _children(self, node: ir.ObjectNode, path: tuple[str, ...], source: str) -> list[tuple[str, _Child]]:
         """The properties of ``node`` that become fields (others are reported)."""
-        kept: list[tuple[str, ir.Scalar | ir.ObjectNode]] = []
+        kept: list[tuple[str, _Child]] = []
         for name, child in node.properties:
-            where = "".join(f"/properties/{p}" for p in (*path, name))
+            where = _pointer((*path, name))
             if isinstance(child, ir.Unsupported):
                 continue
             if not usable(name, RESERVED_META):
                 self.schemas.problem(source, where, f"property name {name!r} cannot be a field name")
-            elif isinstance(child, ir.Scalar | ir.ObjectNode):
+            elif isinstance(child, ir.Scalar | ir.ObjectNode | ir.ListNode | ir.ValueList):
                 kept.append((name, child))
             else:
                 kind = "an array" if isinstance(child, ir.Array) else "a table"
-                kind = "a list of objects" if isinstance(child, ir.ListNode) else kind
                 self.schemas.problem(source, where, f"{kind} inside the meta tree has no field kind")
         return kept
 
@@ -170,15 +209,32 @@ class MetaPlanner:
         for name, child in self._children(node, path, tree.source):
             if isinstance(child, ir.ObjectNode):
                 self._collect(child, (*path, name), tree, found)
+            elif isinstance(child, ir.ListNode):
+                self._collect(child.items, (*path, name, ITEM), tree, found)
 
     def _members(self, node: ir.ObjectNode, path: tuple[str, ...], source: str) -> dict[str, _Member]:
         members: dict[str, _Member] = {}
         for name, child in self._children(node, path, source):
             if isinstance(child, ir.Scalar):
                 members[name] = _Member("scalar", child, scalar_facts(child))
-            else:
+            elif isinstance(child, ir.ObjectNode):
                 members[name] = _Member("object", child, self.class_of[((*path, name), child)])
+            else:
+                members[name] = _Member("list", child, self._list_key(child, (*path, name)))
         return members
+
+    def _list_key(self, node: ir.ListNode | ir.ValueList, path: tuple[str, ...]) -> object:
+        """What two definitions of one list must share: the item facts, or the item class."""
+        if isinstance(node, ir.ValueList):
+            return ("values", node.depth, scalar_facts(node.item))
+        return ("items", self.class_of[((*path, ITEM), node.items)])
+
+    def _item_class_of(self, member: _Member) -> _Class | None:
+        """The item class of a list of objects (None for scalars, objects and lists of values)."""
+        key = member.key
+        if member.kind == "list" and isinstance(key, tuple) and key[0] == "items":
+            return self.classes[cast(int, key[1])]
+        return None
 
     # -- classes ------------------------------------------------------------------------------------------
 
@@ -203,7 +259,7 @@ class MetaPlanner:
             own = members.get(name)
             if own is None or own.kind != inherited.kind:
                 return False
-            if own.kind == "scalar" and own.key != inherited.key:
+            if own.kind != "object" and own.key != inherited.key:  # scalars and lists: equal facts
                 return False
             if own.kind == "object":
                 assert isinstance(own.key, int) and isinstance(inherited.key, int)
@@ -244,6 +300,8 @@ class MetaPlanner:
             sources=[tree.source],
             users=[tree.model] if tree.model else [],
             is_core_root=path == ("meta",) and not tree.model,
+            origin=node.origin,
+            required=node.required if is_item_path(path) else (),
         )
         self.classes.append(cls)
         at.append(cls.index)
@@ -273,8 +331,10 @@ class MetaPlanner:
                 cls = self.classes[index]
                 if path == ("meta",):
                     name = "Meta" if cls.is_core_root else cls.stem + "Meta"
+                elif path[-1] == ITEM:
+                    name = (cls.stem if rank else "") + _item_name(cls.origin, path)
                 else:
-                    name = (cls.stem if rank else "") + path_name(path)
+                    name = (cls.stem if rank else "") + path_name(tuple(p for p in path if p != ITEM))
                 origin = _dotted(path) if not rank else f"{_dotted(path)} of {cls.label}"
                 cls.name = self._claim(name, origin)
 
@@ -305,6 +365,9 @@ class MetaPlanner:
         member = cls.members[name]
         if member.kind == "scalar":
             return MetaField(name, "scalar", member.node)
+        if member.kind == "list":
+            item = self._item_class_of(member)
+            return MetaField(name, "list", member.node, item.name if item is not None else None)
         assert isinstance(member.key, int)
         child = self.classes[member.key]
         narrows = None
@@ -313,9 +376,11 @@ class MetaPlanner:
             assert isinstance(inherited, int)
             narrows = self.classes[inherited].name
         node = ir.ObjectNode(title=child.title, description=child.description)
-        return MetaField(name, "object", node, child.name, narrows)
+        return MetaField(name, "object", node, child.name, narrows, optional=is_item_path(cls.path))
 
     def _doc(self, cls: _Class) -> ir.ObjectNode:
+        if cls.path[-1] == ITEM and not cls.title:
+            return ir.ObjectNode(title=f"One item of ``{_dotted(cls.path[:-1])}``.")
         if cls.is_core_root or cls.path != ("meta",):
             return ir.ObjectNode(title=cls.title, description=cls.description)
         users = ", ".join(f"``{u}``" for u in cls.users)
@@ -339,16 +404,20 @@ class MetaPlanner:
                 if member.kind == "object":
                     assert isinstance(member.key, int)
                     emit(self.classes[member.key])
+                elif (item := self._item_class_of(member)) is not None:
+                    emit(item)
             dotted = _dotted(cls.path)
+            root_base = LIST_ITEM_BASE if cls.path[-1] == ITEM else "MetaNode"
             plans.append(
                 MetaClassPlan(
                     name=cls.name,
-                    base=cls.base.name if cls.base is not None else "MetaNode",
+                    base=cls.base.name if cls.base is not None else root_base,
                     node=self._doc(cls),
                     fields=[self._field(cls, n) for n in cls.declared],
                     first_path=dotted,
                     paths=[dotted],
                     sources=list(cls.sources),
+                    required=tuple(n for n in cls.required if n in cls.declared),
                 )
             )
 
@@ -360,24 +429,25 @@ class MetaPlanner:
 
     def _scalars(
         self, members: dict[str, _Member], path: tuple[str, ...], nested: bool = True
-    ) -> list[tuple[str, ir.Scalar]]:
-        found: list[tuple[str, ir.Scalar]] = []
+    ) -> list[tuple[str, LeafNode]]:
+        """Scalars and lists (the leaves), nested objects followed when ``nested``; never list items."""
+        found: list[tuple[str, LeafNode]] = []
         for name, member in members.items():
-            if isinstance(member.node, ir.Scalar):
+            if isinstance(member.node, ir.Scalar | ir.ListNode | ir.ValueList):
                 found.append((_dotted((*path, name)), member.node))
             elif nested:
                 assert isinstance(member.key, int)
                 found.extend(self._scalars(self.classes[member.key].members, (*path, name)))
         return found
 
-    def _leaves(self, roots: list[_Class]) -> dict[str, tuple[ir.Scalar, str]]:
+    def _leaves(self, roots: list[_Class]) -> dict[str, tuple[LeafNode, str]]:
         """Dotted path -> scalar; roots in planning order, so the core schema's definitions come first.
 
         Models may keep a keyword in another HDU at the same path (a fact of the JWST files: reference files
         keep ``PIXAR_SR`` in the primary header); the first definition is listed. Another keyword or type at
         the same path is an inconsistency: an error in strict mode, a report otherwise.
         """
-        leaves: dict[str, tuple[ir.Scalar, str]] = {}
+        leaves: dict[str, tuple[LeafNode, str]] = {}
         for root in roots:
             for path, scalar in self._scalars(root.members, ("meta",)):
                 old = leaves.get(path)
@@ -385,15 +455,28 @@ class MetaPlanner:
                     leaves[path] = (scalar, root.label)
                     continue
                 first, label = old
-                if (first.fits_keyword, first.type) != (scalar.fits_keyword, scalar.type):
+                (keyword, hdu, type_, _), (keyword2, hdu2, type2, _) = leaf_facts(first), leaf_facts(scalar)
+                if (keyword, type_) != (keyword2, type2):
                     message = (
-                        f"{path} is ({first.fits_keyword}, {first.fits_hdu}, {first.type}) in {label} "
-                        f"but ({scalar.fits_keyword}, {scalar.fits_hdu}, {scalar.type}) in {root.label}"
+                        f"{path} is ({keyword}, {hdu}, {type_}) in {label} "
+                        f"but ({keyword2}, {hdu2}, {type2}) in {root.label}"
                     )
                     if self.schemas.strict:
                         raise BuildError(message)
                     self.schemas.problem(root.sources[0], "/properties/meta", f"{message}; first listed")
         return leaves
+
+
+_Child = ir.Scalar | ir.ObjectNode | ir.ListNode | ir.ValueList
+"""The properties that become fields of a metadata class."""
+
+
+def _item_name(origin: str | None, path: tuple[str, ...]) -> str:
+    """Name of an item class: from the items' schema file (``history_entry.schema.yaml`` ->
+    ``HistoryEntry``), else from the list's path plus ``Item`` (``BackgroundPolynomialInfoItem``)."""
+    if origin is not None:
+        return camel(origin.removesuffix(SCHEMA_SUFFIX).removesuffix(".yaml"))
+    return path_name(path[:-1]) + "Item"
 
 
 def plan_meta(schemas: SchemaSet, core: MetaTree | None, models: list[MetaTree]) -> MetaPlan:

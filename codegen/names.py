@@ -26,7 +26,7 @@ RESERVED_MODEL = frozenset(
         "iteritems", "iterkeys", "itervalues", "to_fits", "to_asdf", "from_fits", "from_asdf", "read",
         "on_save", "to_flat_dict", "get_primary_array_name", "array_names", "search_schema",
         "find_fits_keyword", "extend_schema", "add_schema_entry", "get_fits_wcs", "set_fits_wcs",
-        "get_item_as_json_value",
+        "get_item_as_json_value", "add_history_entry",
     }
 )  # fmt: skip
 

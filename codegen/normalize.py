@@ -188,7 +188,10 @@ class Normalizer:
                     return ir.ListNode(items=item, title=title, description=description)
                 if isinstance(item, ir.Unsupported):
                     return ir.Unsupported(f"a list of items that cannot be expressed ({item.reason})", loc)
-            return unsupported("a list whose items are not objects with properties")
+                values = value_list(item, title, description, loc)
+                if values is not None:
+                    return values
+            return unsupported("a list whose items are neither objects with properties nor scalars")
         if type_ == "object":
             return unsupported("an object without properties")
         enum = node.get("enum")
@@ -211,6 +214,7 @@ class Normalizer:
             fits_keyword=str(keyword) if keyword is not None else None,
             fits_hdu=str(hdu) if hdu is not None else "PRIMARY",
             default=default,
+            format=scalar_format(stype, node.get("format")),
         )
 
     def _enum(self, type_: ir.ScalarType, enum: Any, loc: ir.Location) -> tuple[ir.EnumValue, ...] | None:
@@ -272,10 +276,12 @@ class Normalizer:
                 isinstance(n, int) for n in cast(list[Any], shape)
             ):
                 raise SchemaError(loc.file, join_pointer(here, "shape"), f"bad shape {shape!r}")
+            cells: tuple[int | None, ...] = tuple(cast(list[int], shape))
             ndim = column.get("ndim")
-            if isinstance(ndim, int) and ndim != len(cast(list[int], shape)):
-                # cells of a known dimensionality but no fixed shape: a table field needs fixed cell shapes
-                reason = f"column {column['name']!r} has ndim {ndim} but no shape of that length"
+            if isinstance(ndim, int) and not shape and ndim > 0:
+                cells = (None,) * ndim  # cells of this many axes, each as long as the data makes it
+            elif isinstance(ndim, int) and ndim != len(cells):
+                reason = f"column {column['name']!r} has ndim {ndim} but a shape of {len(cells)} axes"
                 self.schemas.problem(loc.file, join_pointer(here, "ndim"), f"cannot be expressed: {reason}")
                 return ir.Unsupported(f"a table whose {reason}", loc)
             unit = column.get("unit")
@@ -283,7 +289,7 @@ class Normalizer:
                 ir.Column(
                     name=str(column["name"]),
                     dtype=dtype,
-                    shape=tuple(cast(list[int], shape)),
+                    shape=cells,
                     unit=str(unit) if unit is not None else None,
                 )
             )
@@ -293,6 +299,24 @@ class Normalizer:
             title=title,
             description=description,
         )
+
+
+def value_list(item: ir.Node, title: str, description: str, where: ir.Location) -> ir.ValueList | None:
+    """A list whose items are scalars (``depth`` 1) or such lists (one level more); None for other items."""
+    if isinstance(item, ir.Scalar):
+        return ir.ValueList(item, 1, title, description, where)
+    if isinstance(item, ir.ValueList):
+        return ir.ValueList(item.item, item.depth + 1, title, description, where)
+    return None
+
+
+#: JSON Schema formats that change a scalar's Python type (others are documentation only).
+TYPED_FORMATS = frozenset({"date-time"})
+
+
+def scalar_format(type_: ir.ScalarType, value: Any) -> str | None:
+    """The ``format`` of a string scalar when it changes the Python type (``date-time``), else None."""
+    return value if type_ == "string" and value in TYPED_FORMATS else None
 
 
 def column_dtype(datatype: Any) -> str | None:

@@ -20,22 +20,22 @@ from typing import Any, Literal, cast
 from . import ir
 from .errors import BuildError, Report, SchemaError
 from .load import SCHEMA_SUFFIX, SchemaSet
-from .meta_plan import MetaClassPlan, MetaTree, plan_meta
+from .meta_plan import MetaClassPlan, MetaTree, leaf_facts, plan_meta
 from .names import RESERVED_MODEL, camel, model_stem, module_name, usable
 from .normalize import Normalizer
 
-FieldKind = Literal["array", "table", "list"]
+FieldKind = Literal["array", "table", "list", "scalar"]
 
 __all__ = ["FieldPlan", "LeafPlan", "MetaClassPlan", "ModelPlan", "Plan", "make_plan"]
 
 
 @dataclass(frozen=True, slots=True)
 class FieldPlan:
-    """An array, table or list attribute of a model class."""
+    """An array, table, list or scalar attribute of a model class (scalars outside ``meta``: ``name``)."""
 
     name: str
     kind: FieldKind
-    node: ir.Array | ir.Table | ir.ListNode
+    node: ir.Array | ir.Table | ir.ListNode | ir.Scalar
     class_name: str | None = None
     """Item model class (``list``)."""
 
@@ -249,19 +249,22 @@ class Planner:
                 if item_module != entry.module and (item_module, item_class) not in plan.imports:
                     plan.imports.append((item_module, item_class))
                 plan.fields.append(FieldPlan(name, "list", child, item_class))
+            elif isinstance(child, ir.ValueList):  # lists of values are a field kind inside meta only
+                message = f"{spec.class_name}.{name}: a list of values outside meta has no attribute kind yet"
+                place = child.where or ir.Location(spec.schema_file, where)
+                self.report(place.file, place.pointer, message)
             elif not self._attribute_name_ok(spec, name):
                 continue
             elif isinstance(child, ir.Array):
                 plan.fields.append(FieldPlan(name, "array", child))
             elif isinstance(child, ir.Table):
                 plan.fields.append(FieldPlan(name, "table", child))
+            elif isinstance(child, ir.Scalar):
+                plan.fields.append(FieldPlan(name, "scalar", child))
             else:
-                kind = "a scalar" if isinstance(child, ir.Scalar) else "an object"
-                message = (
-                    f"{spec.class_name}.{name}: {kind} outside meta has no attribute kind in the runtime yet"
-                )
+                message = f"{spec.class_name}.{name}: an object outside meta has no attribute kind yet"
                 self.report(spec.schema_file, where, message)
-        names = [f.name for f in plan.fields]
+        names = [f.name for f in plan.fields if f.kind != "scalar"]
         if spec.primary_array is None:
             # as the reference implementation: ``data`` when the model has it, else none
             plan.primary_array = "data" if "data" in names else ""
@@ -317,10 +320,7 @@ class Planner:
         if clash:
             raise BuildError(f"class name collision: {clash[0]!r} is both a metadata class and a model")
 
-        leaves = {
-            path: LeafPlan(path, s.fits_keyword, s.fits_hdu, s.type, s.title, label)
-            for path, (s, label) in meta.leaves.items()
-        }
+        leaves = {path: LeafPlan(path, *leaf_facts(s), label) for path, (s, label) in meta.leaves.items()}
         meta_sources = sorted({s for c in meta.classes for s in c.sources})
         all_sources = sorted({spec.schema_file for spec, _ in roots} | set(meta_sources))
         if self.manifest is not None:

@@ -13,10 +13,12 @@ from pathlib import Path
 import jinja2
 
 from . import ir
-from .meta_plan import MetaField
+from .meta_plan import LIST_ITEM_BASE, MetaField
 from .plan import FieldPlan, MetaClassPlan, ModelPlan, Plan
 
 HEADER_TAIL = "Do not edit: change the schema and run `make generate`."
+NO_ITEMS = "no_items"
+"""``jwstmodels._meta_lists.no_items``: leaves an empty list of items out of dumps."""
 DOC_WIDTH = 100
 _PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
@@ -120,6 +122,8 @@ def _paragraphs(*parts: str) -> str:
 
 
 def scalar_annotation(node: ir.Scalar) -> str:
+    if node.format == "date-time":
+        return "datetime.datetime | None"
     base = _PY_TYPES[node.type]
     if node.enum is not None and node.type != "number":
         values = [v for v in node.enum if not isinstance(v, float)]
@@ -128,10 +132,15 @@ def scalar_annotation(node: ir.Scalar) -> str:
     return f"{base} | None"
 
 
-def meta_member(f: MetaField) -> Member:
+def meta_member(f: MetaField, required: bool = False) -> Member:
+    """A metadata field; ``required`` (fields that list items must have) drops the ``None`` default."""
+    if f.kind == "list":
+        return list_member(f)
     if f.kind == "object":
         assert isinstance(f.node, ir.ObjectNode) and f.class_name is not None
         decl = f"{f.name}: {f.class_name} = Field(default_factory={f.class_name})"
+        if f.optional:
+            decl = f"{f.name}: {f.class_name} | None = Field(default=None)"
         doc = _paragraphs(f.node.title, f.node.description) or f"``{f.name}`` metadata"
         if f.narrows is not None:
             # Reads are exactly typed; writing a plain base-class node through a base-typed reference is
@@ -156,8 +165,34 @@ def meta_member(f: MetaField) -> Member:
         location = f"FITS keyword: {node.fits_keyword} ({node.fits_hdu})"
     title = f", title={py_literal(node.title)}" if node.title else ""
     decl = f"{f.name}: {scalar_annotation(node)} = Field(default=None{title}{extra})"
+    if required:
+        decl = f"{f.name}: {value_annotation(node)} = Field({title.removeprefix(', ')}{extra})"
     doc = _paragraphs(node.title, node.description, location)
     return Member(decl, docstring(doc) if doc else "")
+
+
+def value_annotation(node: ir.Scalar) -> str:
+    """The type of one value of a scalar, without ``None``: ``float``, ``Literal['A', 'B']``."""
+    return scalar_annotation(node).removesuffix(" | None")
+
+
+def list_member(f: MetaField) -> Member:
+    """A list inside meta: of items (``list[HistoryEntry]``, empty by default) or of values
+    (``list[list[float]] | None``)."""
+    node = f.node
+    assert isinstance(node, ir.ListNode | ir.ValueList)
+    title = f", title={py_literal(node.title)}" if node.title else ""
+    if isinstance(node, ir.ListNode):
+        assert f.class_name is not None
+        annotation = f"list[{f.class_name}]"
+        # an empty list is the default, "unset": left out of dumps (and so of files), like None values
+        decl = f"{f.name}: {annotation} = Field(default_factory={annotation}, exclude_if={NO_ITEMS}{title})"
+        doc = _paragraphs(node.title, node.description, f"A list of ``{f.class_name}`` (empty when unset).")
+        return Member(decl, docstring(doc))
+    annotation = "list[" * node.depth + value_annotation(node.item) + "]" * node.depth
+    decl = f"{f.name}: {annotation} | None = Field(default=None{title})"
+    doc = _paragraphs(node.title, node.description, f"A ``{annotation}``; no FITS keyword.")
+    return Member(decl, docstring(doc))
 
 
 def meta_class_text(cls: MetaClassPlan) -> ClassText:
@@ -170,8 +205,27 @@ def meta_class_text(cls: MetaClassPlan) -> ClassText:
         name=cls.name,
         bases=cls.base,
         doc=docstring(title),
-        members=tuple(meta_member(f) for f in cls.fields),
+        members=(*item_path_member(cls), *(meta_member(f, f.name in cls.required) for f in cls.fields)),
     )
+
+
+def item_path_member(cls: MetaClassPlan) -> tuple[Member, ...]:
+    """The ``item_path`` class variable of a list's item class (it names the list in error messages)."""
+    if cls.base != LIST_ITEM_BASE:
+        return ()
+    return (Member(f"item_path: ClassVar[str] = {py_literal(cls.first_path)}", ""),)
+
+
+def meta_imports(classes: list[ClassText]) -> tuple[list[str], list[str]]:
+    """(standard-library imports, runtime imports beside ``MetaNode``) that the metadata classes use."""
+    decls = [m.decl for c in classes for m in c.members]
+    imports = ["import datetime"] if any("datetime.datetime" in d for d in decls) else []
+    typing_names = [name for name in ("ClassVar", "Literal") if any(f"{name}[" in d for d in decls)]
+    if typing_names:
+        imports.append(f"from typing import {', '.join(typing_names)}")
+    names = [LIST_ITEM_BASE] if any(c.bases == LIST_ITEM_BASE for c in classes) else []
+    names += [NO_ITEMS] if any(f"exclude_if={NO_ITEMS}" in d for d in decls) else []
+    return imports, [f"from jwstmodels._meta_lists import {', '.join(names)}"] if names else []
 
 
 # -- model classes --------------------------------------------------------------------------------------
@@ -219,10 +273,53 @@ def model_member(f: FieldPlan) -> Member:
             node.title, node.description, f"FITS HDU: {hdu}; table of {n} column{'s' * (n != 1)}"
         )
         return Member(f"{f.name} = TableField({', '.join(args)})", docstring(doc))
+    if isinstance(node, ir.Scalar):
+        return scalar_field_member(f.name, node)
     assert f.class_name is not None
     title = f", title={py_literal(node.title)}" if node.title else ""
     doc = _paragraphs(node.title, node.description, f"A list of ``{f.class_name}``.")
     return Member(f"{f.name} = ListField({f.class_name}{title})", docstring(doc))
+
+
+_VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+}
+"""Python types of a schema value (a default, an enum member) that a scalar of each JSON type holds."""
+
+
+def _of_type(node: ir.Scalar, value: object) -> bool:
+    kinds = _VALUE_TYPES[node.type]
+    return isinstance(value, kinds) and (node.type == "boolean" or not isinstance(value, bool))
+
+
+def scalar_field_member(name: str, node: ir.Scalar) -> Member:
+    """A scalar outside meta: ``name = ScalarField(str, keyword="SLTNAME", hdu="SCI", title=...)``; an
+    enumeration is typed by its values (``ScalarField[Literal["A", "B"]](str, enum=("A", "B"), ...)``)."""
+    kind = _PY_TYPES[node.type]
+    values = [v for v in node.enum or () if _of_type(node, v)]
+    call = f"ScalarField({kind}"
+    args: list[str] = []
+    if values:
+        literals = [py_literal(v) for v in values]
+        if node.type != "number":
+            call = f"ScalarField[Literal[{', '.join(literals)}]]({kind}"
+        args.append(f"enum={py_tuple(literals)}")
+    if node.fits_keyword is not None:
+        args += [f"keyword={py_literal(node.fits_keyword)}", f"hdu={py_literal(node.fits_hdu)}"]
+    if node.title:
+        args.append(f"title={py_literal(node.title)}")
+    if node.default is not None and _of_type(node, node.default) and (not values or node.default in values):
+        args.append(f"default={py_literal(node.default)}")
+    location = (
+        f"FITS keyword: {node.fits_keyword} ({node.fits_hdu})"
+        if node.fits_keyword is not None
+        else "No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."
+    )
+    doc = _paragraphs(node.title, node.description, location)
+    return Member(f"{name} = {call}{''.join(', ' + a for a in args)})", docstring(doc))
 
 
 def model_class_text(model: ModelPlan) -> ClassText:
@@ -260,6 +357,11 @@ def _model_imports(models: list[ModelPlan]) -> list[str]:
     lines.append("from jwstmodels._base import DataModel")
     if "list" in kinds:
         lines.append("from jwstmodels._lists import ListField")
+    if "scalar" in kinds:
+        lines.append("from jwstmodels._scalars import ScalarField")
+        scalars = [model_member(f).decl for m in models for f in m.fields if f.kind == "scalar"]
+        if any("Literal[" in decl for decl in scalars):
+            lines.append("from typing import Literal")
     meta_names = sorted({m.meta_class for m in models} - {"MetaNode"})
     if any(m.meta_class == "MetaNode" for m in models):
         lines.append("from jwstmodels._meta import MetaNode")
@@ -275,6 +377,13 @@ def _model_imports(models: list[ModelPlan]) -> list[str]:
     return lines
 
 
+def _scalar_leaf(name: str, node: object) -> str:
+    """``Leaf(...)`` source of a scalar outside meta (its path is its attribute name)."""
+    assert isinstance(node, ir.Scalar)
+    facts = (name, node.fits_keyword, node.fits_hdu, node.type, node.title)
+    return "Leaf(" + ", ".join(py_literal(v) for v in facts) + ")"
+
+
 # -- files ----------------------------------------------------------------------------------------------
 
 
@@ -283,10 +392,11 @@ def render(plan: Plan) -> dict[str, str]:
     env = _environment()
     files: dict[str, str] = {"py.typed": ""}  # PEP 561 marker: the package ships its types
     meta_classes = [meta_class_text(c) for c in plan.meta_classes]
-    needs_literal = any("Literal[" in m.decl for c in meta_classes for m in c.members)
+    imports, runtime_imports = meta_imports(meta_classes)
     files["meta.py"] = env.get_template("meta.py.jinja2").render(
         header=header(plan, plan.meta_sources or plan.all_sources),
-        imports=["from typing import Literal"] if needs_literal else [],
+        imports=imports,
+        runtime_imports=runtime_imports,
         classes=meta_classes,
     )
     for module, models in plan.modules.items():
@@ -315,11 +425,17 @@ def render(plan: Plan) -> dict[str, str]:
         (py_literal(name), py_tuple([py_literal(module), py_literal(cls)]))
         for name, (module, cls) in plan.model_classes.items()
     ]
+    model_scalars = [
+        (py_literal(model.class_name), py_tuple([_scalar_leaf(f.name, f.node) for f in scalars]))
+        for model in plan.models
+        if (scalars := [f for f in model.fields if f.kind == "scalar"])
+    ]
     files["lookup.py"] = env.get_template("lookup.py.jinja2").render(
         header=header(plan, plan.all_sources),
         leaves=leaves,
         meta_leaves=meta_leaves,
         model_classes=model_classes,
+        model_scalars=model_scalars,
     )
     exports: list[tuple[str, list[str]]] = [("meta", [c.name for c in plan.meta_classes])]
     for module, models in plan.modules.items():

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib
+import os
 from typing import Any
 
 from benchmarks.workload import keyword
@@ -25,6 +27,10 @@ def _nested(fields: dict[str, object]) -> dict[str, Any]:
     return tree
 
 
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+
+
 def _lookup(tree: Any, dotted: str) -> object:
     for name in dotted.split("."):
         tree = tree[name]
@@ -43,17 +49,39 @@ class Floor:
 
     def save(self, image: Any, path: str) -> None:
         fields, data = image
+        # What a model's save stamps: date, file name, model type.
+        stamps = {
+            "meta.date": _now(),
+            "meta.filename": os.path.basename(path),
+            "meta.model_type": "ImageModel",
+        }
         if path.endswith(".asdf"):
-            tree = _nested(fields)
-            tree["meta"]["model_type"] = "ImageModel"
+            tree = _nested({**fields, **stamps})
             tree["data"] = data
             _module("asdf").AsdfFile(tree).write_to(path)
             return
+        # The HDUs jwstmodels writes: the primary header, SCI, and the metadata tree as an ASDF document in a
+        # one-cell binary table (the ``ASDF`` extension), here dumped with PyYAML's C emitter.
         primary = self.fits.PrimaryHDU()
         for dotted, value in fields.items():
             primary.header[keyword(dotted)] = value
+        primary.header["DATE"] = stamps["meta.date"]
+        primary.header["FILENAME"] = stamps["meta.filename"]
         primary.header["DATAMODL"] = "ImageModel"
-        self.fits.HDUList([primary, self.fits.ImageHDU(data, name="SCI")]).writeto(path, overwrite=True)
+        yaml = _module("yaml")
+        document = b"#ASDF 1.0.0\n#ASDF_STANDARD 1.6.0\n" + yaml.dump(
+            _nested({**fields, **stamps}),
+            Dumper=yaml.CSafeDumper,
+            explicit_start=True,
+            explicit_end=True,
+            version=(1, 1),
+            encoding="utf-8",
+        )
+        payload = self.np.frombuffer(document, dtype=self.np.uint8)
+        column = self.fits.Column(name="ASDF_METADATA", format=f"{payload.size}B", array=payload[None, :])
+        extension = self.fits.BinTableHDU.from_columns([column], name="ASDF")
+        hdul = self.fits.HDUList([primary, self.fits.ImageHDU(data, name="SCI"), extension])
+        hdul.writeto(path, overwrite=True)
 
     def open_image(self, path: str, read: list[str]) -> tuple[list[object], float]:
         if path.endswith(".asdf"):
@@ -62,15 +90,20 @@ class Floor:
                 total = float(self.np.asarray(af.tree["data"]).sum())
             return values, total
         with self.fits.open(path) as hdul:
-            header = hdul[0].header
-            values = [header[keyword(dotted)] for dotted in read]
+            values = self._read_headers(hdul, read)
             total = float(hdul["SCI"].data.sum())
         return values, total
 
     def read_fields(self, path: str, read: list[str]) -> list[object]:
         with self.fits.open(path) as hdul:
-            header = hdul[0].header
-            return [header[keyword(dotted)] for dotted in read]
+            return self._read_headers(hdul, read)
+
+    @staticmethod
+    def _read_headers(hdul: Any, read: list[str]) -> list[object]:
+        """Every card of every header, as a model reads them (its metadata may sit in any header, and it keeps
+        the cards it does not know); then the fields asked for."""
+        cards = [{card.keyword: card.value for card in hdu.header.cards} for hdu in hdul]
+        return [cards[0][keyword(dotted)] for dotted in read]
 
     def read_ramp_group(self, path: str, group: tuple[int, int]) -> float:
         with self.fits.open(path) as hdul:

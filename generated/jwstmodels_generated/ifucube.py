@@ -4,8 +4,9 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField
+from jwstmodels._arrays import ArrayField, Column, TableField
 from jwstmodels._base import DataModel
+from jwstmodels._scalars import ScalarField
 
 from .meta import IFUCubeMeta
 
@@ -42,3 +43,22 @@ class IFUCubeModel(DataModel[IFUCubeMeta]):
     """Number of detector pixels that went into each cube spaxel, weighted
 
     FITS HDU: WMAP; float32, 3-D"""
+
+    wavetable = TableField(
+        hdu="WCS-TABLE",
+        title="Wavelength of each plane of the cube, for cubes with a non-linear wavelength axis",
+        columns=(Column("wavelength", "float32", shape=(None, None)),),
+    )
+    """Wavelength of each plane of the cube, for cubes with a non-linear wavelength axis
+
+    FITS HDU: WCS-TABLE; table of 1 column"""
+
+    wavedim = ScalarField(
+        str,
+        keyword="TDIM2",
+        hdu="WCS-TABLE",
+        title="Cell dimensions of the wavelength column, as a FITS TDIM value",
+    )
+    """Cell dimensions of the wavelength column, as a FITS TDIM value
+
+    FITS keyword: TDIM2 (WCS-TABLE)"""

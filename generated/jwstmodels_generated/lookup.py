@@ -1055,6 +1055,9 @@ LEAVES: Final[dict[str, Leaf]] = {
         "number",
         "Snowballs and showers per million pixels per second",
     ),
+    "meta.exposure.read_times": Leaf(
+        "meta.exposure.read_times", None, "PRIMARY", "array", "Times of the reads that make up each group"
+    ),
     "meta.subarray.name": Leaf(
         "meta.subarray.name", "SUBARRAY", "PRIMARY", "string", "Name of the subarray readout"
     ),
@@ -2694,6 +2697,16 @@ LEAVES: Final[dict[str, Leaf]] = {
         "number",
         "Factor the background was scaled by",
     ),
+    "meta.background.polynomial_info": Leaf(
+        "meta.background.polynomial_info",
+        None,
+        "PRIMARY",
+        "array",
+        "Background polynomials that were fitted, one per channel",
+    ),
+    "meta.history": Leaf(
+        "meta.history", None, "PRIMARY", "array", "Processing record of the file, oldest step first"
+    ),
     "meta.aperture.position_angle": Leaf(
         "meta.aperture.position_angle", "PA_APER", "SCI", "number", "[deg] Position angle of the aperture"
     ),
@@ -3470,6 +3483,18 @@ LEAVES: Final[dict[str, Leaf]] = {
 """Dotted path of every scalar of every model -> its FITS keyword, HDU, JSON type and title."""
 
 META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
+    "PolynomialInfo": (
+        "meta.background.polynomial_info[].degree",
+        "meta.background.polynomial_info[].refpoint",
+        "meta.background.polynomial_info[].coefficients",
+        "meta.background.polynomial_info[].channel",
+    ),
+    "HistorySoftware": (
+        "meta.history[].software.name",
+        "meta.history[].software.author",
+        "meta.history[].software.homepage",
+        "meta.history[].software.version",
+    ),
     "RefFileCrds": ("meta.ref_file.crds.sw_version", "meta.ref_file.crds.context_used"),
     "RefFileArea": ("meta.ref_file.area.name",),
     "RefFileBkg": ("meta.ref_file.bkg.name",),
@@ -3534,6 +3559,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
     "RefFileWavecorr": ("meta.ref_file.wavecorr.name",),
     "RefFileWavelengthrange": ("meta.ref_file.wavelengthrange.name",),
     "RefFileWavemap": ("meta.ref_file.wavemap.name",),
+    "HistoryEntry": ("meta.history[].description", "meta.history[].time"),
     "Asn": ("meta.asn.pool_name", "meta.asn.table_name", "meta.asn.exptype"),
     "Program": (
         "meta.program.title",
@@ -3755,6 +3781,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.exposure.self_reference_survey",
         "meta.exposure.primary_cosmic_rays",
         "meta.exposure.extended_emission_events",
+        "meta.exposure.read_times",
     ),
     "DarkExposure": (
         "meta.exposure.type",
@@ -4030,6 +4057,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.background.subtracted",
         "meta.background.master_background_file",
         "meta.background.scaling_factor",
+        "meta.background.polynomial_info",
     ),
     "Photometry": (
         "meta.photometry.conversion_megajanskys",
@@ -4236,6 +4264,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.source_catalog",
         "meta.segmentation_map",
         "meta.direct_image",
+        "meta.history",
     ),
     "ImageMeta": (
         "meta.date",
@@ -4261,6 +4290,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.source_catalog",
         "meta.segmentation_map",
         "meta.direct_image",
+        "meta.history",
         "meta.bunit_data",
         "meta.bunit_err",
     ),
@@ -4288,6 +4318,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.source_catalog",
         "meta.segmentation_map",
         "meta.direct_image",
+        "meta.history",
         "meta.bunit_data",
         "meta.bunit_err",
     ),
@@ -4305,6 +4336,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "DarkMeta": (
         "meta.date",
@@ -4320,6 +4352,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "DarkMIRIMeta": (
         "meta.date",
@@ -4335,6 +4368,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "FlatMeta": (
         "meta.date",
@@ -4350,6 +4384,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "CubeFlatMeta": (
         "meta.date",
@@ -4365,6 +4400,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "NRSFlatMeta": (
         "meta.date",
@@ -4380,6 +4416,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "NirspecFlatMeta": (
         "meta.date",
@@ -4395,6 +4432,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "FringeMeta": (
         "meta.date",
@@ -4410,6 +4448,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "GainMeta": (
         "meta.date",
@@ -4425,6 +4464,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
         "meta.bunit_data",
         "meta.bunit_err",
     ),
@@ -4442,6 +4482,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "LinearityMeta": (
         "meta.date",
@@ -4457,6 +4498,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "MaskMeta": (
         "meta.date",
@@ -4472,6 +4514,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "PathlossMeta": (
         "meta.date",
@@ -4487,6 +4530,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "PixelAreaMeta": (
         "meta.date",
@@ -4502,6 +4546,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "ReadnoiseMeta": (
         "meta.date",
@@ -4517,6 +4562,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
         "meta.bunit_data",
         "meta.bunit_err",
     ),
@@ -4534,6 +4580,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "SaturationMeta": (
         "meta.date",
@@ -4549,6 +4596,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "SuperBiasMeta": (
         "meta.date",
@@ -4564,6 +4612,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
         "meta.bunit_data",
         "meta.bunit_err",
     ),
@@ -4581,6 +4630,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "FilterMeta": (
         "meta.date",
@@ -4596,6 +4646,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "FgsImgPhotomMeta": (
         "meta.date",
@@ -4611,6 +4662,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "MirImgPhotomMeta": (
         "meta.date",
@@ -4626,6 +4678,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
     "MirMrsPhotomMeta": (
         "meta.date",
@@ -4641,6 +4694,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.description",
         "meta.author",
         "meta.useafter",
+        "meta.history",
     ),
 }
 """Meta class name -> dotted paths of the scalar fields it holds (at every path where it is used)."""
@@ -4711,3 +4765,596 @@ MODEL_CLASSES: Final[dict[str, tuple[str, str]]] = {
     "NirspecFSPhotomModel": ("nirspecfs_photom", "NirspecFSPhotomModel"),
 }
 """Model type (``DATAMODL``) or alias -> (module relative to this package, class name)."""
+
+MODEL_SCALARS: Final[dict[str, tuple[Leaf, ...]]] = {
+    "RampModel": (
+        Leaf(
+            "msa_targ_ref_stars_number",
+            "NUMREFST",
+            "MSA_TARG_ACQ",
+            "integer",
+            "Number of reference stars used by the MSA target acquisition",
+        ),
+        Leaf("tastatus", "TASTATUS", "MSA_TARG_ACQ", "string", "Outcome of the target acquisition"),
+        Leaf("stat_rsn", "STAT_RSN", "MSA_TARG_ACQ", "string", "Why the target acquisition did not succeed"),
+        Leaf(
+            "msa_half_facet_offset_V2",
+            "V2HFOFFS",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Half-facet offset of the MSA along V2",
+        ),
+        Leaf(
+            "msa_half_facet_offset_V3",
+            "V3HFOFFS",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Half-facet offset of the MSA along V3",
+        ),
+        Leaf("v2msactr", "V2MSACTR", "MSA_TARG_ACQ", "number", "[arcsec] V2 coordinate of the MSA center"),
+        Leaf("v3msactr", "V3MSACTR", "MSA_TARG_ACQ", "number", "[arcsec] V3 coordinate of the MSA center"),
+        Leaf(
+            "crmethod",
+            "CRMETHOD",
+            "MSA_TARG_ACQ",
+            "string",
+            "Method used to reject cosmic rays in the acquisition images",
+        ),
+        Leaf(
+            "bckgmeth",
+            "BCKGMETH",
+            "MSA_TARG_ACQ",
+            "string",
+            "Method used to subtract the background of the acquisition images",
+        ),
+        Leaf(
+            "imagetyp", "IMAGETYP", "MSA_TARG_ACQ", "string", "Kind of image the centroids were measured on"
+        ),
+        Leaf("cenboxcl", "CENBOXCL", "MSA_TARG_ACQ", "integer", "Width in columns of the centroiding box"),
+        Leaf("cenboxrw", "CENBOXRW", "MSA_TARG_ACQ", "integer", "Height in rows of the centroiding box"),
+        Leaf(
+            "convthrs",
+            "CONVTHRS",
+            "MSA_TARG_ACQ",
+            "number",
+            "[pixels] Change in column and row below which centroiding has converged",
+        ),
+        Leaf(
+            "fitxoffs",
+            "FITXOFFS",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Offset along x (V2) found by the least-squares fit",
+        ),
+        Leaf(
+            "fityoffs",
+            "FITYOFFS",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Offset along y (V3) found by the least-squares fit",
+        ),
+        Leaf(
+            "offstmag",
+            "OFFSTMAG",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Size of the offset found by the least-squares fit",
+        ),
+        Leaf(
+            "fitroffs",
+            "FITROFFS",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Roll offset found by the least-squares fit",
+        ),
+        Leaf(
+            "fitxsigm",
+            "FITXSIGM",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Uncertainty of the x offset of the fit",
+        ),
+        Leaf(
+            "fitysigm",
+            "FITYSIGM",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Uncertainty of the y offset of the fit",
+        ),
+        Leaf(
+            "iteratns", "ITERATNS", "MSA_TARG_ACQ", "integer", "Number of iterations of the least-squares fit"
+        ),
+        Leaf(
+            "fittargs",
+            "FITTARGS",
+            "MSA_TARG_ACQ",
+            "integer",
+            "Number of reference stars kept in the last iteration of the fit",
+        ),
+        Leaf(
+            "guiderid",
+            "GUIDERID",
+            "MSA_TARG_ACQ",
+            "string",
+            "Guider whose frame defines the ideal coordinates",
+        ),
+        Leaf(
+            "ideal_x",
+            "IDEAL_X",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Ideal x coordinate of the target when the acquisition started",
+        ),
+        Leaf(
+            "ideal_y",
+            "IDEAL_Y",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Ideal y coordinate of the target when the acquisition started",
+        ),
+        Leaf(
+            "idl_roll",
+            "IDL_ROLL",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Roll of the target in ideal coordinates when the acquisition started",
+        ),
+        Leaf(
+            "sam_x", "SAM_X", "MSA_TARG_ACQ", "number", "[arcsec] x part of the computed small angle maneuver"
+        ),
+        Leaf(
+            "sam_y", "SAM_Y", "MSA_TARG_ACQ", "number", "[arcsec] y part of the computed small angle maneuver"
+        ),
+        Leaf(
+            "sam_roll",
+            "SAM_ROLL",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Roll part of the computed small angle maneuver",
+        ),
+    ),
+    "MIRIRampModel": (
+        Leaf(
+            "msa_targ_ref_stars_number",
+            "NUMREFST",
+            "MSA_TARG_ACQ",
+            "integer",
+            "Number of reference stars used by the MSA target acquisition",
+        ),
+        Leaf("tastatus", "TASTATUS", "MSA_TARG_ACQ", "string", "Outcome of the target acquisition"),
+        Leaf("stat_rsn", "STAT_RSN", "MSA_TARG_ACQ", "string", "Why the target acquisition did not succeed"),
+        Leaf(
+            "msa_half_facet_offset_V2",
+            "V2HFOFFS",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Half-facet offset of the MSA along V2",
+        ),
+        Leaf(
+            "msa_half_facet_offset_V3",
+            "V3HFOFFS",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Half-facet offset of the MSA along V3",
+        ),
+        Leaf("v2msactr", "V2MSACTR", "MSA_TARG_ACQ", "number", "[arcsec] V2 coordinate of the MSA center"),
+        Leaf("v3msactr", "V3MSACTR", "MSA_TARG_ACQ", "number", "[arcsec] V3 coordinate of the MSA center"),
+        Leaf(
+            "crmethod",
+            "CRMETHOD",
+            "MSA_TARG_ACQ",
+            "string",
+            "Method used to reject cosmic rays in the acquisition images",
+        ),
+        Leaf(
+            "bckgmeth",
+            "BCKGMETH",
+            "MSA_TARG_ACQ",
+            "string",
+            "Method used to subtract the background of the acquisition images",
+        ),
+        Leaf(
+            "imagetyp", "IMAGETYP", "MSA_TARG_ACQ", "string", "Kind of image the centroids were measured on"
+        ),
+        Leaf("cenboxcl", "CENBOXCL", "MSA_TARG_ACQ", "integer", "Width in columns of the centroiding box"),
+        Leaf("cenboxrw", "CENBOXRW", "MSA_TARG_ACQ", "integer", "Height in rows of the centroiding box"),
+        Leaf(
+            "convthrs",
+            "CONVTHRS",
+            "MSA_TARG_ACQ",
+            "number",
+            "[pixels] Change in column and row below which centroiding has converged",
+        ),
+        Leaf(
+            "fitxoffs",
+            "FITXOFFS",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Offset along x (V2) found by the least-squares fit",
+        ),
+        Leaf(
+            "fityoffs",
+            "FITYOFFS",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Offset along y (V3) found by the least-squares fit",
+        ),
+        Leaf(
+            "offstmag",
+            "OFFSTMAG",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Size of the offset found by the least-squares fit",
+        ),
+        Leaf(
+            "fitroffs",
+            "FITROFFS",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Roll offset found by the least-squares fit",
+        ),
+        Leaf(
+            "fitxsigm",
+            "FITXSIGM",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Uncertainty of the x offset of the fit",
+        ),
+        Leaf(
+            "fitysigm",
+            "FITYSIGM",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Uncertainty of the y offset of the fit",
+        ),
+        Leaf(
+            "iteratns", "ITERATNS", "MSA_TARG_ACQ", "integer", "Number of iterations of the least-squares fit"
+        ),
+        Leaf(
+            "fittargs",
+            "FITTARGS",
+            "MSA_TARG_ACQ",
+            "integer",
+            "Number of reference stars kept in the last iteration of the fit",
+        ),
+        Leaf(
+            "guiderid",
+            "GUIDERID",
+            "MSA_TARG_ACQ",
+            "string",
+            "Guider whose frame defines the ideal coordinates",
+        ),
+        Leaf(
+            "ideal_x",
+            "IDEAL_X",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Ideal x coordinate of the target when the acquisition started",
+        ),
+        Leaf(
+            "ideal_y",
+            "IDEAL_Y",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Ideal y coordinate of the target when the acquisition started",
+        ),
+        Leaf(
+            "idl_roll",
+            "IDL_ROLL",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Roll of the target in ideal coordinates when the acquisition started",
+        ),
+        Leaf(
+            "sam_x", "SAM_X", "MSA_TARG_ACQ", "number", "[arcsec] x part of the computed small angle maneuver"
+        ),
+        Leaf(
+            "sam_y", "SAM_Y", "MSA_TARG_ACQ", "number", "[arcsec] y part of the computed small angle maneuver"
+        ),
+        Leaf(
+            "sam_roll",
+            "SAM_ROLL",
+            "MSA_TARG_ACQ",
+            "number",
+            "[arcsec] Roll part of the computed small angle maneuver",
+        ),
+    ),
+    "IFUCubeModel": (
+        Leaf(
+            "wavedim",
+            "TDIM2",
+            "WCS-TABLE",
+            "string",
+            "Cell dimensions of the wavelength column, as a FITS TDIM value",
+        ),
+    ),
+    "SlitModel": (
+        Leaf("name", "SLTNAME", "SCI", "string", "Name of the slit or aperture the cutout comes from"),
+        Leaf("xstart", "SLTSTRT1", "SCI", "integer", "Detector column where the cutout starts"),
+        Leaf("xsize", "SLTSIZE1", "SCI", "integer", "Number of detector columns in the cutout"),
+        Leaf("ystart", "SLTSTRT2", "SCI", "integer", "Detector row where the cutout starts"),
+        Leaf("ysize", "SLTSIZE2", "SCI", "integer", "Number of detector rows in the cutout"),
+        Leaf("slitlet_id", "SLITID", "SCI", "integer", "Identifier of the MSA slitlet"),
+        Leaf("shutter_id", "SHUTTRID", "SCI", "integer", "Identifier of the MSA shutter"),
+        Leaf("source_id", "SOURCEID", "SCI", "integer", "Identifier of the source in the catalog"),
+        Leaf("source_name", "SRCNAME", "SCI", "string", "Catalog name of the source"),
+        Leaf("source_alias", "SRCALIAS", "SCI", "string", "Other name of the source"),
+        Leaf(
+            "stellarity",
+            "STLARITY",
+            "SCI",
+            "number",
+            "How point-like the source is (0 extended to 1 stellar)",
+        ),
+        Leaf(
+            "source_type",
+            "SRCTYPE",
+            "SCI",
+            "string",
+            "Whether the source was calibrated as a point or an extended source",
+        ),
+        Leaf("is_extended", None, "PRIMARY", "boolean", "True when the source is extended"),
+        Leaf(
+            "ta_xpos",
+            "TA_XPOS",
+            "SCI",
+            "number",
+            "Column of the source in the target acquisition verification image",
+        ),
+        Leaf(
+            "ta_ypos",
+            "TA_YPOS",
+            "SCI",
+            "number",
+            "Row of the source in the target acquisition verification image",
+        ),
+        Leaf(
+            "source_xpos",
+            "SRCXPOS",
+            "SCI",
+            "number",
+            "Position of the source across the slit (x, in slit units)",
+        ),
+        Leaf(
+            "source_ypos",
+            "SRCYPOS",
+            "SCI",
+            "number",
+            "Position of the source along the slit (y, in slit units)",
+        ),
+        Leaf(
+            "shutter_state",
+            "SHUTSTA",
+            "SCI",
+            "string",
+            "Open and closed states of every shutter of the slitlet",
+        ),
+        Leaf("quadrant", "MSAQUAD", "SCI", "integer", "MSA quadrant holding the slitlet"),
+        Leaf("xcen", None, "PRIMARY", "integer", "MSA x coordinate of the shutter center"),
+        Leaf("ycen", None, "PRIMARY", "integer", "MSA y coordinate of the shutter center"),
+        Leaf("source_ra", "SRCRA", "SCI", "number", "[deg] Right ascension of the source"),
+        Leaf("source_dec", "SRCDEC", "SCI", "number", "[deg] Declination of the source"),
+        Leaf(
+            "slit_ymin", None, "PRIMARY", "number", "Lower edge of the slit in the slit frame (center at 0)"
+        ),
+        Leaf(
+            "slit_ymax", None, "PRIMARY", "number", "Upper edge of the slit in the slit frame (center at 0)"
+        ),
+        Leaf(
+            "slit_xscale",
+            "SLTXSCL",
+            "SCI",
+            "number",
+            "Ratio of the open area to the full MSA slit pitch along x",
+        ),
+        Leaf(
+            "slit_yscale",
+            "SLTYSCL",
+            "SCI",
+            "number",
+            "Ratio of the open area to the full MSA slit pitch along y",
+        ),
+        Leaf(
+            "wavelength_corrected",
+            "WAVECOR",
+            "SCI",
+            "boolean",
+            "True when the wavelengths were corrected for the source position",
+        ),
+        Leaf(
+            "pathloss_correction_type",
+            "PTHLOSS",
+            "SCI",
+            "string",
+            "Source geometry assumed by the path-loss correction",
+        ),
+        Leaf(
+            "barshadow_corrected",
+            "BARSHDW",
+            "SCI",
+            "boolean",
+            "True when the MSA bar shadow correction was applied",
+        ),
+    ),
+    "SpecModel": (
+        Leaf(
+            "name",
+            "SLTNAME",
+            "EXTRACT1D",
+            "string",
+            "Name of the slit or aperture the spectrum was extracted from",
+        ),
+        Leaf("slitlet_id", "SLITID", "EXTRACT1D", "integer", "Identifier of the MSA slitlet"),
+        Leaf("source_id", "SOURCEID", "EXTRACT1D", "integer", "Identifier of the source in the catalog"),
+        Leaf("source_name", "SRCNAME", "EXTRACT1D", "string", "Catalog name of the source"),
+        Leaf("source_alias", "SRCALIAS", "EXTRACT1D", "string", "Other name of the source"),
+        Leaf(
+            "stellarity",
+            "STLARITY",
+            "EXTRACT1D",
+            "number",
+            "How point-like the source is (0 extended to 1 stellar)",
+        ),
+        Leaf(
+            "source_type",
+            "SRCTYPE",
+            "EXTRACT1D",
+            "string",
+            "Whether the source was calibrated as a point or an extended source",
+        ),
+        Leaf(
+            "ta_xpos",
+            "TA_XPOS",
+            "EXTRACT1D",
+            "number",
+            "Column of the source in the target acquisition verification image",
+        ),
+        Leaf(
+            "ta_ypos",
+            "TA_YPOS",
+            "EXTRACT1D",
+            "number",
+            "Row of the source in the target acquisition verification image",
+        ),
+        Leaf(
+            "source_xpos",
+            "SRCXPOS",
+            "EXTRACT1D",
+            "number",
+            "Position of the source across the slit (x, in slit units)",
+        ),
+        Leaf(
+            "source_ypos",
+            "SRCYPOS",
+            "EXTRACT1D",
+            "number",
+            "Position of the source along the slit (y, in slit units)",
+        ),
+        Leaf("source_ra", "SRCRA", "EXTRACT1D", "number", "[deg] Right ascension of the source"),
+        Leaf("source_dec", "SRCDEC", "EXTRACT1D", "number", "[deg] Declination of the source"),
+        Leaf(
+            "extraction_x", "EXTR_X", "EXTRACT1D", "number", "Column of the center of the extraction aperture"
+        ),
+        Leaf("extraction_y", "EXTR_Y", "EXTRACT1D", "number", "Row of the center of the extraction aperture"),
+        Leaf(
+            "extraction_xstart", "EXTRXSTR", "EXTRACT1D", "number", "First column of the extraction aperture"
+        ),
+        Leaf("extraction_xstop", "EXTRXSTP", "EXTRACT1D", "number", "Last column of the extraction aperture"),
+        Leaf("extraction_ystart", "EXTRYSTR", "EXTRACT1D", "number", "First row of the extraction aperture"),
+        Leaf("extraction_ystop", "EXTRYSTP", "EXTRACT1D", "number", "Last row of the extraction aperture"),
+        Leaf(
+            "shutter_state",
+            "SHUTSTA",
+            "EXTRACT1D",
+            "string",
+            "Open and closed states of every shutter of the slitlet",
+        ),
+        Leaf("slit_ra", "SLIT_RA", "EXTRACT1D", "number", "[deg] Right ascension of the middle of the slit"),
+        Leaf("slit_dec", "SLIT_DEC", "EXTRACT1D", "number", "[deg] Declination of the middle of the slit"),
+        Leaf("quadrant", "MSAQUAD", "EXTRACT1D", "integer", "MSA quadrant holding the slitlet"),
+        Leaf(
+            "slit_xscale",
+            "SLTXSCL",
+            "EXTRACT1D",
+            "number",
+            "Ratio of the open area to the full MSA slit pitch along x",
+        ),
+        Leaf(
+            "slit_yscale",
+            "SLTYSCL",
+            "EXTRACT1D",
+            "number",
+            "Ratio of the open area to the full MSA slit pitch along y",
+        ),
+        Leaf("spectral_order", "SPORDER", "EXTRACT1D", "integer", "Diffraction order of the spectrum"),
+        Leaf(
+            "dispersion_direction",
+            "DISPAXIS",
+            "EXTRACT1D",
+            "integer",
+            "Detector axis along which the light is dispersed (1 rows, 2 columns)",
+        ),
+        Leaf("detector", "DETECTOR", "EXTRACT1D", "string", "Detector that took the data"),
+        Leaf(
+            "int_num", "INT_NUM", "EXTRACT1D", "integer", "Number of the integration the spectrum comes from"
+        ),
+        Leaf("time_sys", "TIMESYS", "EXTRACT1D", "string", "Time scale of the time keywords"),
+        Leaf(
+            "time_unit",
+            "TIMEUNIT",
+            "EXTRACT1D",
+            "string",
+            "Unit of the time keywords unless they say otherwise",
+        ),
+        Leaf("start_time_mjd", "MJD-BEG", "EXTRACT1D", "number", "[d] Start of the integration (MJD, UTC)"),
+        Leaf("mid_time_mjd", "MJD-AVG", "EXTRACT1D", "number", "[d] Middle of the integration (MJD, UTC)"),
+        Leaf("end_time_mjd", "MJD-END", "EXTRACT1D", "number", "[d] End of the integration (MJD, UTC)"),
+        Leaf(
+            "start_tdb",
+            "TDB-BEG",
+            "EXTRACT1D",
+            "number",
+            "[d] Start of the integration (MJD, barycentric dynamical time)",
+        ),
+        Leaf(
+            "mid_tdb",
+            "TDB-MID",
+            "EXTRACT1D",
+            "number",
+            "[d] Middle of the integration (MJD, barycentric dynamical time)",
+        ),
+        Leaf(
+            "end_tdb",
+            "TDB-END",
+            "EXTRACT1D",
+            "number",
+            "[d] End of the integration (MJD, barycentric dynamical time)",
+        ),
+        Leaf(
+            "wavelength_corrected",
+            "WAVECOR",
+            "EXTRACT1D",
+            "boolean",
+            "True when the wavelengths were corrected for the source position",
+        ),
+        Leaf(
+            "pathloss_correction_type",
+            "PTHLOSS",
+            "EXTRACT1D",
+            "string",
+            "Source geometry assumed by the path-loss correction",
+        ),
+        Leaf(
+            "barshadow_corrected",
+            "BARSHDW",
+            "EXTRACT1D",
+            "boolean",
+            "True when the MSA bar shadow correction was applied",
+        ),
+        Leaf(
+            "s_region",
+            "S_REGION",
+            "EXTRACT1D",
+            "string",
+            "Footprint of the spectrum on the sky (an IVOA S_REGION)",
+        ),
+        Leaf("position_angle", "PA_APER", "EXTRACT1D", "number", "[deg] Position angle of the aperture"),
+    ),
+    "PathlossApertureModel": (
+        Leaf(
+            "name",
+            "APERTURE",
+            "ps",
+            "string",
+            "Name of the aperture (a fixed slit, or the MSA shutter configuration)",
+        ),
+        Leaf(
+            "shutters",
+            "SHUTTERS",
+            "ps",
+            "integer",
+            "Number of MSA shutters in the slitlet these corrections are for",
+        ),
+    ),
+}
+"""Model class -> its scalars outside ``meta`` (``SlitModel.name``), each with the field name as its path."""

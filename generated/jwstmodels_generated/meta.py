@@ -23,11 +23,13 @@
 # Do not edit: change the schema and run `make generate`.
 """Metadata classes: the shared ``meta`` tree and the extensions some models add."""
 
-from typing import Literal
+import datetime
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from jwstmodels._meta import MetaNode
+from jwstmodels._meta_lists import ListItem, no_items
 
 
 class Asn(MetaNode):
@@ -1863,6 +1865,13 @@ class Exposure(MetaNode):
     """Snowballs and showers per million pixels per second
 
     FITS keyword: EXTNCRS (PRIMARY)"""
+
+    read_times: list[list[float]] | None = Field(
+        default=None, title="Times of the reads that make up each group"
+    )
+    """Times of the reads that make up each group
+
+    A ``list[list[float]]``; no FITS keyword."""
 
 
 class Subarray(MetaNode):
@@ -4979,6 +4988,32 @@ class SossExtract1d(MetaNode):
     FITS keyword: THRESHLD (PRIMARY)"""
 
 
+class PolynomialInfo(ListItem):
+    """Polynomial fitted to the background of one channel"""
+
+    item_path: ClassVar[str] = "meta.background.polynomial_info[]"
+
+    degree: list[float] | None = Field(
+        default=None, title="Highest power of the polynomial along each coordinate"
+    )
+    """Highest power of the polynomial along each coordinate
+
+    A ``list[float]``; no FITS keyword."""
+
+    refpoint: list[float] | None = Field(default=None, title="Coordinates the polynomial is centred on")
+    """Coordinates the polynomial is centred on
+
+    A ``list[float]``; no FITS keyword."""
+
+    coefficients: list[float] | None = Field(default=None, title="Fitted coefficients of the polynomial")
+    """Fitted coefficients of the polynomial
+
+    A ``list[float]``; no FITS keyword."""
+
+    channel: str | None = Field(default=None, title="Which channel the fit belongs to")
+    """Which channel the fit belongs to"""
+
+
 class Background(MetaNode):
     """Background estimate and subtraction"""
 
@@ -5026,6 +5061,49 @@ class Background(MetaNode):
     """Factor the background was scaled by
 
     FITS keyword: BKGD_SCL (PRIMARY)"""
+
+    polynomial_info: list[PolynomialInfo] = Field(
+        default_factory=list[PolynomialInfo],
+        exclude_if=no_items,
+        title="Background polynomials that were fitted, one per channel",
+    )
+    """Background polynomials that were fitted, one per channel
+
+    A list of ``PolynomialInfo`` (empty when unset)."""
+
+
+class HistorySoftware(MetaNode):
+    """The program that did it"""
+
+    name: str = Field(title="Name of the program or library")
+    """Name of the program or library"""
+
+    author: str | None = Field(default=None, title="Person or institution that wrote the program")
+    """Person or institution that wrote the program"""
+
+    homepage: str | None = Field(default=None, title="Web address of the program")
+    """Web address of the program"""
+
+    version: str = Field(title="Version of the program")
+    """Version of the program"""
+
+
+class HistoryEntry(ListItem):
+    """One step in the processing record of a file
+
+    Laid out as the history entries of the ASDF standard, so that files written here and by other
+    ASDF software read each other's history."""
+
+    item_path: ClassVar[str] = "meta.history[]"
+
+    description: str = Field(title="What was done to the file")
+    """What was done to the file"""
+
+    time: datetime.datetime | None = Field(default=None, title="When it was done, in UTC")
+    """When it was done, in UTC"""
+
+    software: HistorySoftware | None = Field(default=None)
+    """The program that did it"""
 
 
 class Meta(MetaNode):
@@ -5303,6 +5381,19 @@ class Meta(MetaNode):
 
     background: Background = Field(default_factory=Background)
     """Background estimate and subtraction"""
+
+    history: list[HistoryEntry] = Field(
+        default_factory=list[HistoryEntry],
+        exclude_if=no_items,
+        title="Processing record of the file, oldest step first",
+    )
+    """Processing record of the file, oldest step first
+
+    FITS files keep it as HISTORY cards of the primary header, one card per entry (a long text
+    continues on further cards), and the times and programs of the entries in the ASDF extension.
+    ASDF files keep it at the root of the tree (history, entries), where the ASDF standard puts it.
+
+    A list of ``HistoryEntry`` (empty when unset)."""
 
 
 class ImageAperture(Aperture):
@@ -7115,6 +7206,19 @@ class ReferenceFileMeta(MetaNode):
 
     instrument: ReferenceFileInstrument = Field(default_factory=ReferenceFileInstrument)
     """Instrument and detector the reference file applies to"""
+
+    history: list[HistoryEntry] = Field(
+        default_factory=list[HistoryEntry],
+        exclude_if=no_items,
+        title="Processing record of the file, oldest step first",
+    )
+    """Processing record of the file, oldest step first
+
+    FITS files keep it as HISTORY cards of the primary header, one card per entry (a long text
+    continues on further cards), and the times and programs of the entries in the ASDF extension.
+    ASDF files keep it at the root of the tree (history, entries), where the ASDF standard puts it.
+
+    A list of ``HistoryEntry`` (empty when unset)."""
 
 
 class DarkInstrument(ReferenceFileInstrument):

@@ -6,6 +6,7 @@ import numpy as np
 
 from jwstmodels._arrays import ArrayField, Column, TableField
 from jwstmodels._base import DataModel
+from jwstmodels._scalars import ScalarField
 
 from .meta import ImageMeta
 
@@ -194,3 +195,244 @@ class MIRIRampModel(DataModel[ImageMeta]):
     """Results of the NIRSpec MSA target acquisition
 
     FITS HDU: MSA_TARG_ACQ; table of 55 columns"""
+
+    msa_targ_ref_stars_number = ScalarField(
+        int,
+        keyword="NUMREFST",
+        hdu="MSA_TARG_ACQ",
+        title="Number of reference stars used by the MSA target acquisition",
+    )
+    """Number of reference stars used by the MSA target acquisition
+
+    FITS keyword: NUMREFST (MSA_TARG_ACQ)"""
+
+    tastatus = ScalarField(
+        str, keyword="TASTATUS", hdu="MSA_TARG_ACQ", title="Outcome of the target acquisition"
+    )
+    """Outcome of the target acquisition
+
+    FITS keyword: TASTATUS (MSA_TARG_ACQ)"""
+
+    stat_rsn = ScalarField(
+        str, keyword="STAT_RSN", hdu="MSA_TARG_ACQ", title="Why the target acquisition did not succeed"
+    )
+    """Why the target acquisition did not succeed
+
+    FITS keyword: STAT_RSN (MSA_TARG_ACQ)"""
+
+    msa_half_facet_offset_V2 = ScalarField(
+        float, keyword="V2HFOFFS", hdu="MSA_TARG_ACQ", title="[arcsec] Half-facet offset of the MSA along V2"
+    )
+    """[arcsec] Half-facet offset of the MSA along V2
+
+    FITS keyword: V2HFOFFS (MSA_TARG_ACQ)"""
+
+    msa_half_facet_offset_V3 = ScalarField(
+        float, keyword="V3HFOFFS", hdu="MSA_TARG_ACQ", title="[arcsec] Half-facet offset of the MSA along V3"
+    )
+    """[arcsec] Half-facet offset of the MSA along V3
+
+    FITS keyword: V3HFOFFS (MSA_TARG_ACQ)"""
+
+    v2msactr = ScalarField(
+        float, keyword="V2MSACTR", hdu="MSA_TARG_ACQ", title="[arcsec] V2 coordinate of the MSA center"
+    )
+    """[arcsec] V2 coordinate of the MSA center
+
+    FITS keyword: V2MSACTR (MSA_TARG_ACQ)"""
+
+    v3msactr = ScalarField(
+        float, keyword="V3MSACTR", hdu="MSA_TARG_ACQ", title="[arcsec] V3 coordinate of the MSA center"
+    )
+    """[arcsec] V3 coordinate of the MSA center
+
+    FITS keyword: V3MSACTR (MSA_TARG_ACQ)"""
+
+    crmethod = ScalarField(
+        str,
+        keyword="CRMETHOD",
+        hdu="MSA_TARG_ACQ",
+        title="Method used to reject cosmic rays in the acquisition images",
+    )
+    """Method used to reject cosmic rays in the acquisition images
+
+    FITS keyword: CRMETHOD (MSA_TARG_ACQ)"""
+
+    bckgmeth = ScalarField(
+        str,
+        keyword="BCKGMETH",
+        hdu="MSA_TARG_ACQ",
+        title="Method used to subtract the background of the acquisition images",
+    )
+    """Method used to subtract the background of the acquisition images
+
+    FITS keyword: BCKGMETH (MSA_TARG_ACQ)"""
+
+    imagetyp = ScalarField(
+        str, keyword="IMAGETYP", hdu="MSA_TARG_ACQ", title="Kind of image the centroids were measured on"
+    )
+    """Kind of image the centroids were measured on
+
+    FITS keyword: IMAGETYP (MSA_TARG_ACQ)"""
+
+    cenboxcl = ScalarField(
+        int, keyword="CENBOXCL", hdu="MSA_TARG_ACQ", title="Width in columns of the centroiding box"
+    )
+    """Width in columns of the centroiding box
+
+    FITS keyword: CENBOXCL (MSA_TARG_ACQ)"""
+
+    cenboxrw = ScalarField(
+        int, keyword="CENBOXRW", hdu="MSA_TARG_ACQ", title="Height in rows of the centroiding box"
+    )
+    """Height in rows of the centroiding box
+
+    FITS keyword: CENBOXRW (MSA_TARG_ACQ)"""
+
+    convthrs = ScalarField(
+        float,
+        keyword="CONVTHRS",
+        hdu="MSA_TARG_ACQ",
+        title="[pixels] Change in column and row below which centroiding has converged",
+    )
+    """[pixels] Change in column and row below which centroiding has converged
+
+    FITS keyword: CONVTHRS (MSA_TARG_ACQ)"""
+
+    fitxoffs = ScalarField(
+        float,
+        keyword="FITXOFFS",
+        hdu="MSA_TARG_ACQ",
+        title="[arcsec] Offset along x (V2) found by the least-squares fit",
+    )
+    """[arcsec] Offset along x (V2) found by the least-squares fit
+
+    FITS keyword: FITXOFFS (MSA_TARG_ACQ)"""
+
+    fityoffs = ScalarField(
+        float,
+        keyword="FITYOFFS",
+        hdu="MSA_TARG_ACQ",
+        title="[arcsec] Offset along y (V3) found by the least-squares fit",
+    )
+    """[arcsec] Offset along y (V3) found by the least-squares fit
+
+    FITS keyword: FITYOFFS (MSA_TARG_ACQ)"""
+
+    offstmag = ScalarField(
+        float,
+        keyword="OFFSTMAG",
+        hdu="MSA_TARG_ACQ",
+        title="[arcsec] Size of the offset found by the least-squares fit",
+    )
+    """[arcsec] Size of the offset found by the least-squares fit
+
+    FITS keyword: OFFSTMAG (MSA_TARG_ACQ)"""
+
+    fitroffs = ScalarField(
+        float,
+        keyword="FITROFFS",
+        hdu="MSA_TARG_ACQ",
+        title="[arcsec] Roll offset found by the least-squares fit",
+    )
+    """[arcsec] Roll offset found by the least-squares fit
+
+    FITS keyword: FITROFFS (MSA_TARG_ACQ)"""
+
+    fitxsigm = ScalarField(
+        float, keyword="FITXSIGM", hdu="MSA_TARG_ACQ", title="[arcsec] Uncertainty of the x offset of the fit"
+    )
+    """[arcsec] Uncertainty of the x offset of the fit
+
+    FITS keyword: FITXSIGM (MSA_TARG_ACQ)"""
+
+    fitysigm = ScalarField(
+        float, keyword="FITYSIGM", hdu="MSA_TARG_ACQ", title="[arcsec] Uncertainty of the y offset of the fit"
+    )
+    """[arcsec] Uncertainty of the y offset of the fit
+
+    FITS keyword: FITYSIGM (MSA_TARG_ACQ)"""
+
+    iteratns = ScalarField(
+        int, keyword="ITERATNS", hdu="MSA_TARG_ACQ", title="Number of iterations of the least-squares fit"
+    )
+    """Number of iterations of the least-squares fit
+
+    FITS keyword: ITERATNS (MSA_TARG_ACQ)"""
+
+    fittargs = ScalarField(
+        int,
+        keyword="FITTARGS",
+        hdu="MSA_TARG_ACQ",
+        title="Number of reference stars kept in the last iteration of the fit",
+    )
+    """Number of reference stars kept in the last iteration of the fit
+
+    FITS keyword: FITTARGS (MSA_TARG_ACQ)"""
+
+    guiderid = ScalarField(
+        str, keyword="GUIDERID", hdu="MSA_TARG_ACQ", title="Guider whose frame defines the ideal coordinates"
+    )
+    """Guider whose frame defines the ideal coordinates
+
+    FITS keyword: GUIDERID (MSA_TARG_ACQ)"""
+
+    ideal_x = ScalarField(
+        float,
+        keyword="IDEAL_X",
+        hdu="MSA_TARG_ACQ",
+        title="[arcsec] Ideal x coordinate of the target when the acquisition started",
+    )
+    """[arcsec] Ideal x coordinate of the target when the acquisition started
+
+    FITS keyword: IDEAL_X (MSA_TARG_ACQ)"""
+
+    ideal_y = ScalarField(
+        float,
+        keyword="IDEAL_Y",
+        hdu="MSA_TARG_ACQ",
+        title="[arcsec] Ideal y coordinate of the target when the acquisition started",
+    )
+    """[arcsec] Ideal y coordinate of the target when the acquisition started
+
+    FITS keyword: IDEAL_Y (MSA_TARG_ACQ)"""
+
+    idl_roll = ScalarField(
+        float,
+        keyword="IDL_ROLL",
+        hdu="MSA_TARG_ACQ",
+        title="[arcsec] Roll of the target in ideal coordinates when the acquisition started",
+    )
+    """[arcsec] Roll of the target in ideal coordinates when the acquisition started
+
+    FITS keyword: IDL_ROLL (MSA_TARG_ACQ)"""
+
+    sam_x = ScalarField(
+        float,
+        keyword="SAM_X",
+        hdu="MSA_TARG_ACQ",
+        title="[arcsec] x part of the computed small angle maneuver",
+    )
+    """[arcsec] x part of the computed small angle maneuver
+
+    FITS keyword: SAM_X (MSA_TARG_ACQ)"""
+
+    sam_y = ScalarField(
+        float,
+        keyword="SAM_Y",
+        hdu="MSA_TARG_ACQ",
+        title="[arcsec] y part of the computed small angle maneuver",
+    )
+    """[arcsec] y part of the computed small angle maneuver
+
+    FITS keyword: SAM_Y (MSA_TARG_ACQ)"""
+
+    sam_roll = ScalarField(
+        float,
+        keyword="SAM_ROLL",
+        hdu="MSA_TARG_ACQ",
+        title="[arcsec] Roll part of the computed small angle maneuver",
+    )
+    """[arcsec] Roll part of the computed small angle maneuver
+
+    FITS keyword: SAM_ROLL (MSA_TARG_ACQ)"""

@@ -13,7 +13,7 @@ class NrsMosPhotomModel(DataModel[FgsImgPhotomMeta]):
 
     meta_class = FgsImgPhotomMeta
     schema_name = "nrsmos_photom.schema.yaml"
-    primary_array_name = ""
+    primary_array_name = "phot_table"
     required_meta = (
         "meta.reftype",
         "meta.author",
@@ -23,6 +23,24 @@ class NrsMosPhotomModel(DataModel[FgsImgPhotomMeta]):
         "meta.telescope",
         "meta.instrument.name",
     )
+
+    phot_table = TableField(
+        hdu="PHOTOM",
+        title="Flux conversion factor and relative response by wavelength for each grating and filter",
+        columns=(
+            Column("filter", "S12"),
+            Column("grating", "S15"),
+            Column("photmj", "float32"),
+            Column("uncertainty", "float32"),
+            Column("nelem", "int16"),
+            Column("wavelength", "float32", shape=(None,)),
+            Column("relresponse", "float32", shape=(None,)),
+            Column("reluncertainty", "float32", shape=(None,)),
+        ),
+    )
+    """Flux conversion factor and relative response by wavelength for each grating and filter
+
+    FITS HDU: PHOTOM; table of 8 columns"""
 
     timecoeff_linear = TableField(
         hdu="TIMECOEFF_LINEAR",

@@ -8,6 +8,7 @@ from jwstmodels._arrays import ArrayField
 from jwstmodels._base import DataModel
 from jwstmodels._lists import ListField
 from jwstmodels._meta import MetaNode
+from jwstmodels._scalars import ScalarField
 
 from .meta import PathlossMeta
 
@@ -18,6 +19,26 @@ class PathlossApertureModel(DataModel[MetaNode]):
     meta_class = MetaNode
     schema_name = "pathloss_aperture.schema.yaml"
     primary_array_name = ""
+
+    name = ScalarField(
+        str,
+        keyword="APERTURE",
+        hdu="ps",
+        title="Name of the aperture (a fixed slit, or the MSA shutter configuration)",
+    )
+    """Name of the aperture (a fixed slit, or the MSA shutter configuration)
+
+    FITS keyword: APERTURE (ps)"""
+
+    shutters = ScalarField(
+        int,
+        keyword="SHUTTERS",
+        hdu="ps",
+        title="Number of MSA shutters in the slitlet these corrections are for",
+    )
+    """Number of MSA shutters in the slitlet these corrections are for
+
+    FITS keyword: SHUTTERS (ps)"""
 
     pointsource_data = ArrayField(
         np.float32,

@@ -2,10 +2,13 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``slit.schema.yaml``."""
 
+from typing import Literal
+
 import numpy as np
 
 from jwstmodels._arrays import ArrayField, Column, TableField
 from jwstmodels._base import DataModel
+from jwstmodels._scalars import ScalarField
 
 from .meta import ImageMeta
 
@@ -166,6 +169,217 @@ class SlitModel(DataModel[ImageMeta]):
     """Flux calibration that was applied, for a uniform source
 
     FITS HDU: PHOTOM_UN; float32, 2-D"""
+
+    name = ScalarField(
+        str, keyword="SLTNAME", hdu="SCI", title="Name of the slit or aperture the cutout comes from"
+    )
+    """Name of the slit or aperture the cutout comes from
+
+    FITS keyword: SLTNAME (SCI)"""
+
+    xstart = ScalarField(int, keyword="SLTSTRT1", hdu="SCI", title="Detector column where the cutout starts")
+    """Detector column where the cutout starts
+
+    FITS keyword: SLTSTRT1 (SCI)"""
+
+    xsize = ScalarField(int, keyword="SLTSIZE1", hdu="SCI", title="Number of detector columns in the cutout")
+    """Number of detector columns in the cutout
+
+    FITS keyword: SLTSIZE1 (SCI)"""
+
+    ystart = ScalarField(int, keyword="SLTSTRT2", hdu="SCI", title="Detector row where the cutout starts")
+    """Detector row where the cutout starts
+
+    FITS keyword: SLTSTRT2 (SCI)"""
+
+    ysize = ScalarField(int, keyword="SLTSIZE2", hdu="SCI", title="Number of detector rows in the cutout")
+    """Number of detector rows in the cutout
+
+    FITS keyword: SLTSIZE2 (SCI)"""
+
+    slitlet_id = ScalarField(
+        int, keyword="SLITID", hdu="SCI", title="Identifier of the MSA slitlet", default=0
+    )
+    """Identifier of the MSA slitlet
+
+    FITS keyword: SLITID (SCI)"""
+
+    shutter_id = ScalarField(int, keyword="SHUTTRID", hdu="SCI", title="Identifier of the MSA shutter")
+    """Identifier of the MSA shutter
+
+    FITS keyword: SHUTTRID (SCI)"""
+
+    source_id = ScalarField(
+        int, keyword="SOURCEID", hdu="SCI", title="Identifier of the source in the catalog", default=0
+    )
+    """Identifier of the source in the catalog
+
+    FITS keyword: SOURCEID (SCI)"""
+
+    source_name = ScalarField(str, keyword="SRCNAME", hdu="SCI", title="Catalog name of the source")
+    """Catalog name of the source
+
+    FITS keyword: SRCNAME (SCI)"""
+
+    source_alias = ScalarField(str, keyword="SRCALIAS", hdu="SCI", title="Other name of the source")
+    """Other name of the source
+
+    FITS keyword: SRCALIAS (SCI)"""
+
+    stellarity = ScalarField(
+        float, keyword="STLARITY", hdu="SCI", title="How point-like the source is (0 extended to 1 stellar)"
+    )
+    """How point-like the source is (0 extended to 1 stellar)
+
+    FITS keyword: STLARITY (SCI)"""
+
+    source_type = ScalarField[Literal["EXTENDED", "POINT", "UNKNOWN"]](
+        str,
+        enum=("EXTENDED", "POINT", "UNKNOWN"),
+        keyword="SRCTYPE",
+        hdu="SCI",
+        title="Whether the source was calibrated as a point or an extended source",
+    )
+    """Whether the source was calibrated as a point or an extended source
+
+    FITS keyword: SRCTYPE (SCI)"""
+
+    is_extended = ScalarField(bool, title="True when the source is extended")
+    """True when the source is extended
+
+    No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
+
+    ta_xpos = ScalarField(
+        float,
+        keyword="TA_XPOS",
+        hdu="SCI",
+        title="Column of the source in the target acquisition verification image",
+        default=0.0,
+    )
+    """Column of the source in the target acquisition verification image
+
+    FITS keyword: TA_XPOS (SCI)"""
+
+    ta_ypos = ScalarField(
+        float,
+        keyword="TA_YPOS",
+        hdu="SCI",
+        title="Row of the source in the target acquisition verification image",
+        default=0.0,
+    )
+    """Row of the source in the target acquisition verification image
+
+    FITS keyword: TA_YPOS (SCI)"""
+
+    source_xpos = ScalarField(
+        float,
+        keyword="SRCXPOS",
+        hdu="SCI",
+        title="Position of the source across the slit (x, in slit units)",
+        default=0.0,
+    )
+    """Position of the source across the slit (x, in slit units)
+
+    FITS keyword: SRCXPOS (SCI)"""
+
+    source_ypos = ScalarField(
+        float,
+        keyword="SRCYPOS",
+        hdu="SCI",
+        title="Position of the source along the slit (y, in slit units)",
+        default=0.0,
+    )
+    """Position of the source along the slit (y, in slit units)
+
+    FITS keyword: SRCYPOS (SCI)"""
+
+    shutter_state = ScalarField(
+        str,
+        keyword="SHUTSTA",
+        hdu="SCI",
+        title="Open and closed states of every shutter of the slitlet",
+        default="",
+    )
+    """Open and closed states of every shutter of the slitlet
+
+    FITS keyword: SHUTSTA (SCI)"""
+
+    quadrant = ScalarField(int, keyword="MSAQUAD", hdu="SCI", title="MSA quadrant holding the slitlet")
+    """MSA quadrant holding the slitlet
+
+    FITS keyword: MSAQUAD (SCI)"""
+
+    xcen = ScalarField(int, title="MSA x coordinate of the shutter center")
+    """MSA x coordinate of the shutter center
+
+    No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
+
+    ycen = ScalarField(int, title="MSA y coordinate of the shutter center")
+    """MSA y coordinate of the shutter center
+
+    No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
+
+    source_ra = ScalarField(float, keyword="SRCRA", hdu="SCI", title="[deg] Right ascension of the source")
+    """[deg] Right ascension of the source
+
+    FITS keyword: SRCRA (SCI)"""
+
+    source_dec = ScalarField(float, keyword="SRCDEC", hdu="SCI", title="[deg] Declination of the source")
+    """[deg] Declination of the source
+
+    FITS keyword: SRCDEC (SCI)"""
+
+    slit_ymin = ScalarField(float, title="Lower edge of the slit in the slit frame (center at 0)")
+    """Lower edge of the slit in the slit frame (center at 0)
+
+    No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
+
+    slit_ymax = ScalarField(float, title="Upper edge of the slit in the slit frame (center at 0)")
+    """Upper edge of the slit in the slit frame (center at 0)
+
+    No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
+
+    slit_xscale = ScalarField(
+        float, keyword="SLTXSCL", hdu="SCI", title="Ratio of the open area to the full MSA slit pitch along x"
+    )
+    """Ratio of the open area to the full MSA slit pitch along x
+
+    FITS keyword: SLTXSCL (SCI)"""
+
+    slit_yscale = ScalarField(
+        float, keyword="SLTYSCL", hdu="SCI", title="Ratio of the open area to the full MSA slit pitch along y"
+    )
+    """Ratio of the open area to the full MSA slit pitch along y
+
+    FITS keyword: SLTYSCL (SCI)"""
+
+    wavelength_corrected = ScalarField(
+        bool,
+        keyword="WAVECOR",
+        hdu="SCI",
+        title="True when the wavelengths were corrected for the source position",
+    )
+    """True when the wavelengths were corrected for the source position
+
+    FITS keyword: WAVECOR (SCI)"""
+
+    pathloss_correction_type = ScalarField[Literal["POINT", "UNIFORM"]](
+        str,
+        enum=("POINT", "UNIFORM"),
+        keyword="PTHLOSS",
+        hdu="SCI",
+        title="Source geometry assumed by the path-loss correction",
+    )
+    """Source geometry assumed by the path-loss correction
+
+    FITS keyword: PTHLOSS (SCI)"""
+
+    barshadow_corrected = ScalarField(
+        bool, keyword="BARSHDW", hdu="SCI", title="True when the MSA bar shadow correction was applied"
+    )
+    """True when the MSA bar shadow correction was applied
+
+    FITS keyword: BARSHDW (SCI)"""
 
     int_times = TableField(
         hdu="INT_TIMES",

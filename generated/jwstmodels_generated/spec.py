@@ -2,8 +2,11 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``spec.schema.yaml``."""
 
+from typing import Literal
+
 from jwstmodels._arrays import Column, TableField
 from jwstmodels._base import DataModel
+from jwstmodels._scalars import ScalarField
 
 from .meta import Meta
 
@@ -14,6 +17,361 @@ class SpecModel(DataModel[Meta]):
     meta_class = Meta
     schema_name = "spec.schema.yaml"
     primary_array_name = "spec_table"
+
+    name = ScalarField(
+        str,
+        keyword="SLTNAME",
+        hdu="EXTRACT1D",
+        title="Name of the slit or aperture the spectrum was extracted from",
+    )
+    """Name of the slit or aperture the spectrum was extracted from
+
+    FITS keyword: SLTNAME (EXTRACT1D)"""
+
+    slitlet_id = ScalarField(
+        int, keyword="SLITID", hdu="EXTRACT1D", title="Identifier of the MSA slitlet", default=0
+    )
+    """Identifier of the MSA slitlet
+
+    FITS keyword: SLITID (EXTRACT1D)"""
+
+    source_id = ScalarField(
+        int, keyword="SOURCEID", hdu="EXTRACT1D", title="Identifier of the source in the catalog", default=0
+    )
+    """Identifier of the source in the catalog
+
+    FITS keyword: SOURCEID (EXTRACT1D)"""
+
+    source_name = ScalarField(str, keyword="SRCNAME", hdu="EXTRACT1D", title="Catalog name of the source")
+    """Catalog name of the source
+
+    FITS keyword: SRCNAME (EXTRACT1D)"""
+
+    source_alias = ScalarField(str, keyword="SRCALIAS", hdu="EXTRACT1D", title="Other name of the source")
+    """Other name of the source
+
+    FITS keyword: SRCALIAS (EXTRACT1D)"""
+
+    stellarity = ScalarField(
+        float,
+        keyword="STLARITY",
+        hdu="EXTRACT1D",
+        title="How point-like the source is (0 extended to 1 stellar)",
+    )
+    """How point-like the source is (0 extended to 1 stellar)
+
+    FITS keyword: STLARITY (EXTRACT1D)"""
+
+    source_type = ScalarField(
+        str,
+        keyword="SRCTYPE",
+        hdu="EXTRACT1D",
+        title="Whether the source was calibrated as a point or an extended source",
+    )
+    """Whether the source was calibrated as a point or an extended source
+
+    FITS keyword: SRCTYPE (EXTRACT1D)"""
+
+    ta_xpos = ScalarField(
+        float,
+        keyword="TA_XPOS",
+        hdu="EXTRACT1D",
+        title="Column of the source in the target acquisition verification image",
+        default=0.0,
+    )
+    """Column of the source in the target acquisition verification image
+
+    FITS keyword: TA_XPOS (EXTRACT1D)"""
+
+    ta_ypos = ScalarField(
+        float,
+        keyword="TA_YPOS",
+        hdu="EXTRACT1D",
+        title="Row of the source in the target acquisition verification image",
+        default=0.0,
+    )
+    """Row of the source in the target acquisition verification image
+
+    FITS keyword: TA_YPOS (EXTRACT1D)"""
+
+    source_xpos = ScalarField(
+        float,
+        keyword="SRCXPOS",
+        hdu="EXTRACT1D",
+        title="Position of the source across the slit (x, in slit units)",
+        default=0.0,
+    )
+    """Position of the source across the slit (x, in slit units)
+
+    FITS keyword: SRCXPOS (EXTRACT1D)"""
+
+    source_ypos = ScalarField(
+        float,
+        keyword="SRCYPOS",
+        hdu="EXTRACT1D",
+        title="Position of the source along the slit (y, in slit units)",
+        default=0.0,
+    )
+    """Position of the source along the slit (y, in slit units)
+
+    FITS keyword: SRCYPOS (EXTRACT1D)"""
+
+    source_ra = ScalarField(
+        float, keyword="SRCRA", hdu="EXTRACT1D", title="[deg] Right ascension of the source"
+    )
+    """[deg] Right ascension of the source
+
+    FITS keyword: SRCRA (EXTRACT1D)"""
+
+    source_dec = ScalarField(
+        float, keyword="SRCDEC", hdu="EXTRACT1D", title="[deg] Declination of the source"
+    )
+    """[deg] Declination of the source
+
+    FITS keyword: SRCDEC (EXTRACT1D)"""
+
+    extraction_x = ScalarField(
+        float, keyword="EXTR_X", hdu="EXTRACT1D", title="Column of the center of the extraction aperture"
+    )
+    """Column of the center of the extraction aperture
+
+    FITS keyword: EXTR_X (EXTRACT1D)"""
+
+    extraction_y = ScalarField(
+        float, keyword="EXTR_Y", hdu="EXTRACT1D", title="Row of the center of the extraction aperture"
+    )
+    """Row of the center of the extraction aperture
+
+    FITS keyword: EXTR_Y (EXTRACT1D)"""
+
+    extraction_xstart = ScalarField(
+        float, keyword="EXTRXSTR", hdu="EXTRACT1D", title="First column of the extraction aperture"
+    )
+    """First column of the extraction aperture
+
+    FITS keyword: EXTRXSTR (EXTRACT1D)"""
+
+    extraction_xstop = ScalarField(
+        float, keyword="EXTRXSTP", hdu="EXTRACT1D", title="Last column of the extraction aperture"
+    )
+    """Last column of the extraction aperture
+
+    FITS keyword: EXTRXSTP (EXTRACT1D)"""
+
+    extraction_ystart = ScalarField(
+        float, keyword="EXTRYSTR", hdu="EXTRACT1D", title="First row of the extraction aperture"
+    )
+    """First row of the extraction aperture
+
+    FITS keyword: EXTRYSTR (EXTRACT1D)"""
+
+    extraction_ystop = ScalarField(
+        float, keyword="EXTRYSTP", hdu="EXTRACT1D", title="Last row of the extraction aperture"
+    )
+    """Last row of the extraction aperture
+
+    FITS keyword: EXTRYSTP (EXTRACT1D)"""
+
+    shutter_state = ScalarField(
+        str,
+        keyword="SHUTSTA",
+        hdu="EXTRACT1D",
+        title="Open and closed states of every shutter of the slitlet",
+        default="",
+    )
+    """Open and closed states of every shutter of the slitlet
+
+    FITS keyword: SHUTSTA (EXTRACT1D)"""
+
+    slit_ra = ScalarField(
+        float,
+        keyword="SLIT_RA",
+        hdu="EXTRACT1D",
+        title="[deg] Right ascension of the middle of the slit",
+        default=0.0,
+    )
+    """[deg] Right ascension of the middle of the slit
+
+    FITS keyword: SLIT_RA (EXTRACT1D)"""
+
+    slit_dec = ScalarField(
+        float,
+        keyword="SLIT_DEC",
+        hdu="EXTRACT1D",
+        title="[deg] Declination of the middle of the slit",
+        default=0.0,
+    )
+    """[deg] Declination of the middle of the slit
+
+    FITS keyword: SLIT_DEC (EXTRACT1D)"""
+
+    quadrant = ScalarField(int, keyword="MSAQUAD", hdu="EXTRACT1D", title="MSA quadrant holding the slitlet")
+    """MSA quadrant holding the slitlet
+
+    FITS keyword: MSAQUAD (EXTRACT1D)"""
+
+    slit_xscale = ScalarField(
+        float,
+        keyword="SLTXSCL",
+        hdu="EXTRACT1D",
+        title="Ratio of the open area to the full MSA slit pitch along x",
+    )
+    """Ratio of the open area to the full MSA slit pitch along x
+
+    FITS keyword: SLTXSCL (EXTRACT1D)"""
+
+    slit_yscale = ScalarField(
+        float,
+        keyword="SLTYSCL",
+        hdu="EXTRACT1D",
+        title="Ratio of the open area to the full MSA slit pitch along y",
+    )
+    """Ratio of the open area to the full MSA slit pitch along y
+
+    FITS keyword: SLTYSCL (EXTRACT1D)"""
+
+    spectral_order = ScalarField(
+        int, keyword="SPORDER", hdu="EXTRACT1D", title="Diffraction order of the spectrum", default=1
+    )
+    """Diffraction order of the spectrum
+
+    FITS keyword: SPORDER (EXTRACT1D)"""
+
+    dispersion_direction = ScalarField(
+        int,
+        keyword="DISPAXIS",
+        hdu="EXTRACT1D",
+        title="Detector axis along which the light is dispersed (1 rows, 2 columns)",
+    )
+    """Detector axis along which the light is dispersed (1 rows, 2 columns)
+
+    FITS keyword: DISPAXIS (EXTRACT1D)"""
+
+    detector = ScalarField(str, keyword="DETECTOR", hdu="EXTRACT1D", title="Detector that took the data")
+    """Detector that took the data
+
+    FITS keyword: DETECTOR (EXTRACT1D)"""
+
+    int_num = ScalarField(
+        int, keyword="INT_NUM", hdu="EXTRACT1D", title="Number of the integration the spectrum comes from"
+    )
+    """Number of the integration the spectrum comes from
+
+    FITS keyword: INT_NUM (EXTRACT1D)"""
+
+    time_sys = ScalarField(
+        str, keyword="TIMESYS", hdu="EXTRACT1D", title="Time scale of the time keywords", default="UTC"
+    )
+    """Time scale of the time keywords
+
+    FITS keyword: TIMESYS (EXTRACT1D)"""
+
+    time_unit = ScalarField(
+        str,
+        keyword="TIMEUNIT",
+        hdu="EXTRACT1D",
+        title="Unit of the time keywords unless they say otherwise",
+        default="s",
+    )
+    """Unit of the time keywords unless they say otherwise
+
+    FITS keyword: TIMEUNIT (EXTRACT1D)"""
+
+    start_time_mjd = ScalarField(
+        float, keyword="MJD-BEG", hdu="EXTRACT1D", title="[d] Start of the integration (MJD, UTC)"
+    )
+    """[d] Start of the integration (MJD, UTC)
+
+    FITS keyword: MJD-BEG (EXTRACT1D)"""
+
+    mid_time_mjd = ScalarField(
+        float, keyword="MJD-AVG", hdu="EXTRACT1D", title="[d] Middle of the integration (MJD, UTC)"
+    )
+    """[d] Middle of the integration (MJD, UTC)
+
+    FITS keyword: MJD-AVG (EXTRACT1D)"""
+
+    end_time_mjd = ScalarField(
+        float, keyword="MJD-END", hdu="EXTRACT1D", title="[d] End of the integration (MJD, UTC)"
+    )
+    """[d] End of the integration (MJD, UTC)
+
+    FITS keyword: MJD-END (EXTRACT1D)"""
+
+    start_tdb = ScalarField(
+        float,
+        keyword="TDB-BEG",
+        hdu="EXTRACT1D",
+        title="[d] Start of the integration (MJD, barycentric dynamical time)",
+    )
+    """[d] Start of the integration (MJD, barycentric dynamical time)
+
+    FITS keyword: TDB-BEG (EXTRACT1D)"""
+
+    mid_tdb = ScalarField(
+        float,
+        keyword="TDB-MID",
+        hdu="EXTRACT1D",
+        title="[d] Middle of the integration (MJD, barycentric dynamical time)",
+    )
+    """[d] Middle of the integration (MJD, barycentric dynamical time)
+
+    FITS keyword: TDB-MID (EXTRACT1D)"""
+
+    end_tdb = ScalarField(
+        float,
+        keyword="TDB-END",
+        hdu="EXTRACT1D",
+        title="[d] End of the integration (MJD, barycentric dynamical time)",
+    )
+    """[d] End of the integration (MJD, barycentric dynamical time)
+
+    FITS keyword: TDB-END (EXTRACT1D)"""
+
+    wavelength_corrected = ScalarField(
+        bool,
+        keyword="WAVECOR",
+        hdu="EXTRACT1D",
+        title="True when the wavelengths were corrected for the source position",
+    )
+    """True when the wavelengths were corrected for the source position
+
+    FITS keyword: WAVECOR (EXTRACT1D)"""
+
+    pathloss_correction_type = ScalarField[Literal["POINT", "UNIFORM"]](
+        str,
+        enum=("POINT", "UNIFORM"),
+        keyword="PTHLOSS",
+        hdu="EXTRACT1D",
+        title="Source geometry assumed by the path-loss correction",
+    )
+    """Source geometry assumed by the path-loss correction
+
+    FITS keyword: PTHLOSS (EXTRACT1D)"""
+
+    barshadow_corrected = ScalarField(
+        bool, keyword="BARSHDW", hdu="EXTRACT1D", title="True when the MSA bar shadow correction was applied"
+    )
+    """True when the MSA bar shadow correction was applied
+
+    FITS keyword: BARSHDW (EXTRACT1D)"""
+
+    s_region = ScalarField(
+        str,
+        keyword="S_REGION",
+        hdu="EXTRACT1D",
+        title="Footprint of the spectrum on the sky (an IVOA S_REGION)",
+    )
+    """Footprint of the spectrum on the sky (an IVOA S_REGION)
+
+    FITS keyword: S_REGION (EXTRACT1D)"""
+
+    position_angle = ScalarField(
+        float, keyword="PA_APER", hdu="EXTRACT1D", title="[deg] Position angle of the aperture"
+    )
+    """[deg] Position angle of the aperture
+
+    FITS keyword: PA_APER (EXTRACT1D)"""
 
     spec_table = TableField(
         hdu="EXTRACT1D",

@@ -23,6 +23,7 @@ from ._lists import ListField
 from ._meta import MetaNode
 from ._metadata import read_metadata
 from ._open import open_model as open
+from ._scalars import ScalarField
 
 __all__ = [
     "ArrayField",
@@ -35,6 +36,7 @@ __all__ = [
     "ListField",
     "MetaNode",
     "ModelContainer",
+    "ScalarField",
     "SchemaExtensionError",
     "TableField",
     "UnknownFieldError",

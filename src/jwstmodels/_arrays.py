@@ -15,7 +15,7 @@ assigned values by the schema's dtype and dimensionality.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, Self, TypeVar, cast, overload
 
@@ -224,12 +224,27 @@ class _ArrayText:
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column of a table field: name, numpy dtype name (``S26`` for ascii strings) and cell shape."""
+    """One column of a table field: name, numpy dtype name (``S26`` for ascii strings) and cell shape.
+
+    A None axis in ``shape`` takes its length from the data: ``shape=(None,)`` is a column of 1-D cells
+    whose length the table given or read decides (the same for every row, as FITS vector columns are).
+    """
 
     name: str
     dtype: str
-    shape: tuple[int, ...] = ()
+    shape: tuple[int | None, ...] = ()
     unit: str | None = None
+
+    @property
+    def sized_by_data(self) -> bool:
+        """True when some axis of the cells takes its length from the data."""
+        return None in self.shape
+
+    def describe(self) -> str:
+        """``wavelength float32[3000]``; a length given by the data shows as ``*``."""
+        if not self.shape:
+            return f"{self.name} {self.dtype}"
+        return f"{self.name} {self.dtype}[{', '.join('*' if n is None else str(n) for n in self.shape)}]"
 
 
 class TableField(_Field):
@@ -240,9 +255,20 @@ class TableField(_Field):
         self.columns = tuple(columns)
         self.title = title
         self.default = 0
-        self.dtype = np.dtype(
-            [(c.name, c.dtype, c.shape) if c.shape else (c.name, c.dtype) for c in self.columns]
-        )
+        self.dtype = self.dtype_for({})
+        """The table's dtype; an axis whose length the data gives has length 0 here (see ``dtype_for``)."""
+
+    def dtype_for(self, cells: Mapping[str, tuple[int, ...]]) -> np.dtype[np.void]:
+        """The dtype of a table whose data-sized columns have the cell shapes ``cells`` (by column name);
+        a data-sized axis not given there has length 0."""
+
+        def shape(column: Column) -> tuple[int, ...]:
+            given = cells.get(column.name, ())
+            if len(given) != len(column.shape):
+                given = (0,) * len(column.shape)
+            return tuple(g if n is None else n for n, g in zip(column.shape, given, strict=True))
+
+        return np.dtype([(c.name, c.dtype, shape(c)) if c.shape else (c.name, c.dtype) for c in self.columns])
 
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
@@ -257,9 +283,7 @@ class TableField(_Field):
         self._store(obj, value)
 
     def describe(self) -> str:
-        return "table with columns " + ", ".join(
-            f"{c.name} {c.dtype}{list(c.shape) if c.shape else ''}" for c in self.columns
-        )
+        return "table with columns " + ", ".join(c.describe() for c in self.columns)
 
     def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[np.void], bool]:
         return np.zeros((0,), dtype=self.dtype), False
@@ -276,16 +300,17 @@ class TableField(_Field):
             detail = f"missing columns {missing}" if missing else ""
             detail += ("; " if missing and extra else "") + (f"unknown columns {extra}" if extra else "")
             raise self._error(self.describe(), f"a table with {detail}")
+        dtype = self._dtype_of(array, by_lower)
         if (
             tuple(n.lower() for n in names) == tuple(c.name.lower() for c in self.columns)
-            and array.dtype == self.dtype
+            and array.dtype == dtype
         ):
             return array
-        out = np.zeros(array.shape, dtype=self.dtype)
+        out = np.zeros(array.shape, dtype=dtype)
         for column in self.columns:
             # Index the given object, not its ndarray view: a FITS_rec applies TZERO/TSCAL per column.
             source: NDArray[Any] = np.asarray(cast(Any, value)[by_lower[column.name.lower()]])
-            target_dtype = self.dtype[column.name].base
+            target_dtype = dtype[column.name].base
             if source.dtype.kind == "U" and target_dtype.kind == "S":  # astropy decodes ascii columns to str
                 source = np.char.encode(source, "ascii")
             if not (
@@ -294,3 +319,20 @@ class TableField(_Field):
                 raise self._error(self.describe(), f"column {column.name!r} of dtype {source.dtype.name}")
             out[column.name] = source
         return out
+
+    def _dtype_of(self, array: NDArray[Any], by_lower: Mapping[str, str]) -> np.dtype[np.void]:
+        """The dtype for ``array``: data-sized cells take the given cells' shape, whose number of axes must
+        be the column's."""
+        if not any(c.sized_by_data for c in self.columns):
+            return self.dtype
+        cells: dict[str, tuple[int, ...]] = {}
+        for column in self.columns:
+            if not column.sized_by_data:
+                continue
+            shape = cast(tuple[int, ...], array.dtype[by_lower[column.name.lower()]].shape)
+            fixed = all(n is None or n == g for n, g in zip(column.shape, shape, strict=False))
+            if len(shape) != len(column.shape) or not fixed:
+                cell = f"{len(shape)}-D cells {list(shape)}" if shape else "scalar cells"
+                raise self._error(self.describe(), f"column {column.name!r} with {cell}")
+            cells[column.name] = shape
+        return self.dtype_for(cells)

@@ -21,7 +21,10 @@ import numpy as np
 
 from ._atomic import atomic_write
 from ._errors import FileFormatError, InvalidValueWarning
+from ._history import history_to_root, read_asdf_lists
 from ._loading import Location, build_meta, put_path, warn_invalid
+from ._meta_lists import take_lists
+from ._scalars import apply_tree, scalar_tree
 
 if TYPE_CHECKING:
     from ._base import DataModel
@@ -78,17 +81,20 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
     def on_unknown(loc: Location, value: object) -> None:
         put_path(extra, ("meta", *loc), value)
 
+    meta_tree, lists = take_lists(model.meta_class, cast(Mapping[str, object], meta_tree))
     meta = build_meta(
         model.meta_class,
-        cast(Mapping[str, object], meta_tree),
+        meta_tree,
         on_invalid=on_invalid,
         on_unknown=on_unknown,
         keep_invalid=model._pass_invalid,
     )
     meta.attach(type(model).__name__)
     model.meta = meta
+    read_asdf_lists(model, lists, tree, filename)  # the root history too
+    scalars = apply_tree(model, tree, filename)
     for key, value in tree.items():
-        if key == "meta" or key in _ASDF_KEYS:
+        if key == "meta" or key in _ASDF_KEYS or key in scalars:
             continue
         if key in model._fields:
             model._store.loaders[key] = _loader(tree, key)
@@ -144,6 +150,8 @@ def _prune(tree: dict[str, Any]) -> dict[str, Any]:
 def metadata_tree(model: DataModel[MetaNode]) -> dict[str, Any]:
     """The tree without arrays: the set metadata plus what a file held that the schema does not describe."""
     tree: dict[str, Any] = {"meta": _prune(model.meta.model_dump(exclude_none=True, warnings=False))}
+    history_to_root(model, tree)
+    tree.update(scalar_tree(model))
     return _merge(tree, model._extra_tree)
 
 

@@ -11,7 +11,9 @@ direction needs ``asdf.AsdfFile``, whose first use in a process costs seconds of
 
 from __future__ import annotations
 
+import functools
 import io
+import re
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -21,19 +23,21 @@ from astropy.io import fits
 EXTENSION_NAME = "ASDF"
 COLUMN_NAME = "ASDF_METADATA"
 _ROOT_TAG = "tag:stsci.edu:asdf/core/asdf-1.1.0"
+_ROOT_TAG_PREFIX = "tag:stsci.edu:asdf/core/asdf-"
 
 
 def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
     """The tree of an ``ASDF`` extension HDU, with tags kept (so unknown objects survive a re-save)."""
-    import asdf.util
-
     from ._errors import FileFormatError
 
     try:
-        raw = bytes(
-            np.asarray(hdu.data[COLUMN_NAME][0] if COLUMN_NAME in hdu.columns.names else hdu.data[0][0])
-        )
-        tree = asdf.util.load_yaml(io.BytesIO(raw), tagged=True)
+        raw = _payload(hdu)
+        try:
+            tree = _load_untagged(raw)
+        except _HasTags:
+            import asdf.util
+
+            tree = asdf.util.load_yaml(io.BytesIO(raw), tagged=True)
     except Exception as exc:  # yaml and asdf raise many types for a damaged document
         raise FileFormatError(
             f"{filename}: the ASDF extension cannot be read ({type(exc).__name__}: {exc})"
@@ -41,6 +45,68 @@ def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
     if not isinstance(tree, Mapping):
         raise FileFormatError(f"{filename}: the ASDF extension does not hold a mapping")
     return drop_fits_arrays(cast(dict[str, Any], dict(tree)))
+
+
+class _HasTags(Exception):
+    """The document tags a node below its root: asdf's loader keeps such nodes as tagged objects."""
+
+
+_YAML_END = re.compile(rb"\r?\n\.\.\.((\r?\n)|$)")
+"""Where the YAML document ends (asdf's end marker; what follows would be binary blocks)."""
+
+
+def _load_untagged(raw: bytes) -> object:
+    """The document as asdf's tagged loader gives it, read by PyYAML alone, when no node below the root is
+    tagged (what jwstmodels writes): asdf is not imported then (its import costs more than the rest of a first
+    open). A tag anywhere else raises _HasTags."""
+    import yaml
+
+    end = _YAML_END.search(raw)
+    return yaml.load(raw[: end.end()] if end else raw, Loader=_untagged_loader())
+
+
+@functools.cache
+def _untagged_loader() -> Any:
+    import yaml
+
+    class Loader(yaml.CSafeLoader):  # the base of asdf's loader
+        def construct_undefined(self, node: Any) -> Any:
+            if isinstance(node, yaml.MappingNode) and str(node.tag).startswith(_ROOT_TAG_PREFIX):
+                return self.construct_yaml_map(node)
+            raise _HasTags(node.tag)
+
+        def construct_yaml_omap(self, node: Any) -> Any:  # asdf builds an ordered map of its own
+            raise _HasTags(node.tag)
+
+    # None: every tag without a constructor of its own (PyYAML's convention; its stubs ask for a str).
+    Loader.add_constructor(cast(str, None), Loader.construct_undefined)
+    Loader.add_constructor("tag:yaml.org,2002:omap", Loader.construct_yaml_omap)
+    return Loader
+
+
+def _payload(hdu: Any) -> bytes:
+    """The document's bytes. In the usual layout (one row, one column of N bytes) they are read straight from
+    the file: astropy would first build a whole table around them, which costs more than the rest of a
+    metadata-only read."""
+    header = hdu.header
+    info = hdu.fileinfo() if "data" not in vars(hdu) else None  # data already loaded: it may have changed
+    size = header.get("NAXIS1")
+    # A first column of N bytes in rows of N bytes is the only column; the document is the first row.
+    if (
+        info is not None
+        and header.get("NAXIS2", 0) >= 1
+        and str(header.get("TFORM1", "")).strip() == f"{size}B"
+    ):
+        handle = info["file"]
+        position = handle.tell()
+        try:
+            handle.seek(info["datLoc"])
+            data = handle.read(size)
+        finally:
+            handle.seek(position)
+        if isinstance(data, bytes) and len(data) == size:
+            return data
+    return bytes(np.asarray(hdu.data[COLUMN_NAME][0] if COLUMN_NAME in hdu.columns.names else hdu.data[0][0]))
 
 
 def drop_fits_arrays(tree: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,11 @@ def atomic_write(target: str | os.PathLike[str], write: Callable[[Path], None]) 
     the target's suffixes, which astropy uses to choose compression. If the target is memory-mapped by an
     open model, the mapping keeps the old file's contents: the rename replaces the directory entry, not
     the bytes.
+
+    There is no ``fsync``: the guarantee is about a save that fails (an exception, a killed process), and
+    until the rename the existing file is untouched. Surviving a power cut is left to the file system (ext4,
+    for one, writes out a file renamed over another before the rename; that is most of what a save over an
+    existing file costs beyond a save to a new name).
     """
     final = Path(target)
     temporary = final.with_name(f".partial-{secrets.token_hex(4)}-{final.name}")

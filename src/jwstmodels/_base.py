@@ -27,9 +27,14 @@ from ._dq_bits import file_bits
 from ._errors import UnknownFieldError, ValidationError, ValidationErrors
 from ._lists import ListField
 from ._meta import MetaNode, describe_annotation, scalar_leaves
+from ._meta_lists import error_in_list
+from ._node_plans import new_node, tree_is_valid
+from ._scalars import ScalarField, scalar_errors
 
 if TYPE_CHECKING:
     from astropy.wcs import WCS
+
+    from jwstmodels_generated.meta import HistoryEntry, HistorySoftware
 
     from ._schema_search import SchemaMatch
 
@@ -63,6 +68,8 @@ class DataModel(Generic[MetaT]):
     """Dotted metadata paths that must be set for ``validate()`` to pass (reference-file bookkeeping)."""
     _fields: ClassVar[dict[str, _Field]] = {}
     _list_fields: ClassVar[dict[str, ListField[Any]]] = {}
+    _scalar_fields: ClassVar[dict[str, ScalarField[Any]]] = {}
+    """Scalars at the top level, outside ``meta`` (``SlitModel.name``); values in ``_scalars``."""
     meta: MetaT
     """The metadata tree (``model.meta.exposure.nframes``, ...): typed per model class."""
     _subclass_slots: ClassVar[frozenset[str]] = frozenset()
@@ -75,6 +82,7 @@ class DataModel(Generic[MetaT]):
         "_extra_tree",
         "_lists",
         "_pass_invalid",
+        "_scalars",
         "_shape",
         "_store",
         "extra_fits",
@@ -86,14 +94,18 @@ class DataModel(Generic[MetaT]):
         super().__init_subclass__(**kwargs)
         found: dict[str, _Field] = {}
         lists: dict[str, ListField[Any]] = {}
+        scalars: dict[str, ScalarField[Any]] = {}
         for klass in reversed(cls.__mro__):
             for name, value in vars(klass).items():
                 if isinstance(value, _Field):
                     found[name] = value
                 elif isinstance(value, ListField):
                     lists[name] = cast(ListField[Any], value)
+                elif isinstance(value, ScalarField):
+                    scalars[name] = cast(ScalarField[Any], value)
         cls._fields = found
         cls._list_fields = lists
+        cls._scalar_fields = scalars
         slots: set[str] = set()
         for klass in cls.__mro__[: cls.__mro__.index(DataModel)]:
             declared: object = klass.__dict__.get("__slots__", ())
@@ -113,7 +125,7 @@ class DataModel(Generic[MetaT]):
         from ._open import initialise, reads_metadata
 
         if schema is not None or not reads_metadata(init):  # a reader builds the tree itself, once
-            self.meta = cast(MetaT, self.meta_class())
+            self.meta = cast(MetaT, new_node(self.meta_class))
             self.meta.attach(type(self).__name__)
         self._store = ArrayStore()
         self._shape: tuple[int, ...] | None = None
@@ -129,6 +141,8 @@ class DataModel(Generic[MetaT]):
         """FITS HDUs the schema does not describe (astropy HDU objects), written back on FITS save."""
         self._lists: dict[str, list[Any]] = {}
         """Values of the list fields (``slits``, ``spec``, ...)."""
+        self._scalars: dict[str, object] = {}
+        """Values of the set scalar fields outside ``meta`` (``name``, ``source_id``, ...), by field name."""
         self._extensions: tuple[object, ...] = _extension_tuple(extensions)
         """asdf extensions used when this model reads or writes ASDF."""
 
@@ -180,6 +194,7 @@ class DataModel(Generic[MetaT]):
                 name in DataModel.__slots__
                 or name in self._fields
                 or name in self._list_fields
+                or name in self._scalar_fields
                 or name in self._subclass_slots
             ):
                 object.__setattr__(self, name, value)
@@ -187,7 +202,7 @@ class DataModel(Generic[MetaT]):
             raise self._unknown(name)
 
     def _unknown(self, name: str) -> UnknownFieldError:
-        choices = ["meta", *self._fields]
+        choices = ["meta", *self._fields, *self._scalar_fields]
         close = difflib.get_close_matches(name, choices, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return UnknownFieldError(f"{type(self).__name__} has no attribute {name!r}{hint}")
@@ -243,6 +258,7 @@ class DataModel(Generic[MetaT]):
         new._extra_tree = copy.deepcopy(self._extra_tree, memo)
         new._extra_hdus = [hdu.copy() for hdu in self._extra_hdus]
         new._lists = {name: [item.copy() for item in items] for name, items in self._lists.items()}
+        new._scalars = dict(self._scalars)
         new.filename = self.filename
         return new
 
@@ -294,12 +310,14 @@ class DataModel(Generic[MetaT]):
     def validate(self) -> None:
         """Validate the whole model; raise ValidationErrors listing every problem.
 
-        Checks every metadata value (values kept in place by ``pass_invalid_values`` included), every array
-        and table against its dtype and dimensionality, and that each path of ``required_meta`` (the
-        keywords a reference file must carry) is set.
+        Checks every metadata value and top-level scalar (values kept in place by ``pass_invalid_values``
+        included), every array and table against its dtype and dimensionality, that each path of
+        ``required_meta`` (the keywords a reference file must carry) is set, and every item of a multi-model
+        (errors name the item: ``slits[2].name``).
         """
         errors = validate_meta_tree(self.meta, type(self).__name__)
         errors += self._missing_required()
+        errors += scalar_errors(self)
         for name, field in self._fields.items():
             value = self._store.values.get(name)
             if value is None:
@@ -308,6 +326,13 @@ class DataModel(Generic[MetaT]):
                 field.coerce(value)
             except ValidationError as exc:
                 errors.append(exc)
+        for list_name, items in self._lists.items():  # each item is a model of its own
+            for index, item in enumerate(items):
+                try:
+                    item.validate()
+                except ValidationErrors as exc:
+                    place = f"{list_name}[{index}]"
+                    errors += [error.within(type(self).__name__, place) for error in exc.errors]
         if errors:
             raise ValidationErrors(errors)
 
@@ -379,9 +404,10 @@ class DataModel(Generic[MetaT]):
 
     def to_fits(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
         """Write FITS; extra arguments go to ``astropy.io.fits.HDUList.writeto``."""
-        from ._fits import refuse_lists, write_fits
+        from ._fits import write_fits
+        from ._fits_items import check_items
 
-        refuse_lists(self, path)  # before on_save: a refused save changes nothing
+        check_items(self, path)  # multi-model items, before on_save: a refused save changes nothing
         self._prepare_save(path)
         return write_fits(self, path, *args, **kwargs)
 
@@ -409,9 +435,11 @@ class DataModel(Generic[MetaT]):
     # -- flat views ---------------------------------------------------------------------------------
 
     def to_flat_dict(self, include_arrays: bool = True) -> dict[str, object]:
-        """Every set value as ``{"meta.observation.date": "2024-01-01", ..., "data": array}``."""
+        """Every set value as ``{"meta.observation.date": "2024-01-01", ..., "data": array}``; scalars outside
+        ``meta`` under their own name (``{"name": "S200A1"}``)."""
         flat: dict[str, object] = {}
         _flatten(self.meta.model_dump(exclude_none=True), "meta", flat)
+        flat.update(self._scalars)
         if include_arrays:
             for name in self.array_names():
                 flat[name] = getattr(self, name)
@@ -441,7 +469,7 @@ class DataModel(Generic[MetaT]):
             raise KeyError(f"{type(self).__name__}: keys are dotted names such as 'meta.exposure.nframes'")
         parts = key.split(".")
         if len(parts) == 1:
-            if key in self._fields or key in self._list_fields or key == "meta":
+            if key in self._fields or key in self._list_fields or key in self._scalar_fields or key == "meta":
                 return self, key
             raise KeyError(str(self._unknown(key)))
         if parts[0] != "meta":
@@ -537,7 +565,8 @@ class DataModel(Generic[MetaT]):
         only: str | Iterable[str] | None = None,
         extra_fits: bool = False,
     ) -> None:
-        """Copy metadata values from another model or a nested (or dotted-key) dict into this model.
+        """Copy metadata values (and scalars outside ``meta``, such as ``name``) from another model or a
+        nested (or dotted-key) dict into this model.
 
         From a model: every value it has set whose path this model's schema also has (other paths are a
         difference between classes and are skipped). From a dict: every value; a key that is not in the
@@ -550,6 +579,18 @@ class DataModel(Generic[MetaT]):
         from ._update import update
 
         update(self, d, only, extra_fits)
+
+    def add_history_entry(
+        self, description: str, software: HistorySoftware | Mapping[str, str] | None = None
+    ) -> HistoryEntry:
+        """Append an entry to ``meta.history``, stamped with the current UTC time, and return it.
+
+        ``software`` names the program (``name`` and ``version`` required, ``author`` and ``homepage``
+        optional). ``model.meta.history.append(HistoryEntry(description=...))`` adds one without a time.
+        """
+        from ._history import add_entry
+
+        return add_entry(self, description, software)
 
     # -- FITS WCS -----------------------------------------------------------------------------------
 
@@ -648,6 +689,8 @@ def _flatten(tree: Mapping[str, object], prefix: str, out: dict[str, object]) ->
 
 def validate_meta_tree(meta: MetaNode, model_name: str) -> list[ValidationError]:
     """Validate every value of a metadata tree at once (values kept with ``pass_invalid_values`` included)."""
+    if tree_is_valid(meta):  # every value fits: pydantic's whole-tree validator is not needed (nor built)
+        return []
     cls = type(meta)
     try:
         cls.model_validate(meta.model_dump(warnings=False))
@@ -660,6 +703,9 @@ def _error_at(
     cls: type[MetaNode], model_name: str, loc: tuple[int | str, ...], got: object
 ) -> ValidationError:
     """A ValidationError for the field at pydantic location ``loc`` below a meta class."""
+    in_list = error_in_list(cls, model_name, loc, got)
+    if in_list is not None:  # inside meta.history and the other lists
+        return in_list
     node = cls
     for part in loc[:-1]:
         annotation = node.model_fields[str(part)].annotation

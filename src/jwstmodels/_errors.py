@@ -61,6 +61,18 @@ class ValidationError(ValueError):
         message = f"{where}: expected {expected}, got {shown}"
         return cls(message, model=model, path=path, keyword=keyword, hdu=hdu, expected=expected, got=got)
 
+    def within(self, model: str, place: str) -> ValidationError:
+        """This error of an item model, told from the multi-model ``model`` that holds it at ``place``
+        (``slits[2]``): ``MultiSlitModel: slits[2].meta.exposure.nframes ...``."""
+        return ValidationError.for_field(
+            model=model,
+            path=f"{place}.{self.path}",
+            keyword=self.keyword,
+            hdu=self.hdu,
+            expected=self.expected,
+            got=self.got,
+        )
+
 
 class ValidationErrors(ValidationError):
     """Several fields failed validation at once (``validate()``, ``save()``); ``errors`` lists each one."""

@@ -21,8 +21,11 @@ from astropy.utils.exceptions import AstropyUserWarning
 from ._arrays import ArrayField, TableField, _Field
 from ._atomic import atomic_write
 from ._errors import FileFormatError, InvalidValueWarning
+from ._history import read_fits_lists, write_history_cards
 from ._loading import Location, build_meta, put_path, warn_invalid
 from ._meta import KeywordLeaf, MetaNode, keyword_leaves
+from ._meta_lists import take_lists
+from ._scalars import apply_header, apply_tree, scalar_cards, scalar_hdus
 
 if TYPE_CHECKING:
     from ._base import Card, DataModel
@@ -72,12 +75,16 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
     hdus, extension, extra_hdus = _split_hdus(hdul, model)
     meta_class = model.meta_class
     tree: dict[str, Any] = {}
+    stored: dict[str, Any] | None = None
     if extension is not None:
         from ._asdf_in_fits import read_tree
 
         stored = read_tree(extension, filename)
         tree = _as_dict(stored.pop("meta", {}))
+        scalars = apply_tree(model, stored, f"{filename}: ASDF extension", headers_own_keywords=True)
         for key, value in stored.items():
+            if key in scalars:
+                continue
             if key not in _ASDF_BOOKKEEPING and key not in model._fields and key not in model._list_fields:
                 model._extra_tree[key] = value
     # One pass over the cards: a card the schema names fills its field (headers are authoritative, so a
@@ -87,11 +94,12 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
     where: dict[Location, tuple[str, Any]] = {}
     for name, hdu in hdus.items():
         known = by_keyword.get(name, {})
+        scalar_keywords = apply_header(model, name, hdu.header, f"{filename}: HDU {name}")
         for card in hdu.header.cards:
             keyword = card.keyword
             leaf = known.get(keyword)
             if leaf is None:
-                if keyword and not _STRUCTURAL.match(keyword):
+                if keyword and not _STRUCTURAL.match(keyword) and keyword not in scalar_keywords:
                     model.extra_fits.setdefault(name, []).append(
                         (keyword, _card_value(card.value), card.comment)
                     )
@@ -117,23 +125,29 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
     def on_unknown(loc: Location, value: object) -> None:
         put_path(model._extra_tree, ("meta", *loc), value)
 
+    tree, lists = take_lists(meta_class, tree)  # lists (history, read_times, ...): validated whole, below
     meta = build_meta(
         meta_class, tree, on_invalid=on_invalid, on_unknown=on_unknown, keep_invalid=model._pass_invalid
     )
     meta.attach(type(model).__name__)
     model.meta = meta
+    read_fits_lists(model, lists, stored, filename)
 
     model._extra_hdus = extra_hdus
 
     for attr, field in model._fields.items():
         hdu = hdus.get(field.hdu)
-        if hdu is None or (isinstance(field, ArrayField) and hdu.header.get("NAXIS", 0) == 0):
+        if hdu is None or hdu.header.get("NAXIS", 0) == 0:  # no data (a header for keywords only)
             continue
         _check_hdu(field, hdu, f"{filename}: HDU {field.hdu}")
         model._store.loaders[attr] = _loader(hdu)
         if isinstance(field, ArrayField):
             naxis = int(hdu.header.get("NAXIS", 0))
             model._store.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
+    if model._list_fields:  # multi-models: one set of HDUs per item (EXTVER)
+        from ._fits_items import read_items
+
+        read_items(model, hdul, stored, filename)
 
 
 _BITPIX = {8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -64: "float64"}
@@ -192,6 +206,7 @@ def _split_hdus(hdul: fits.HDUList, model: DataModel[MetaNode]) -> tuple[dict[st
     """(HDUs the schema names, by name; the ASDF extension or None; every other HDU, in file order)."""
     named = {field.hdu for field in model._fields.values()}
     named |= {leaf.hdu for leaf in keyword_leaves(model.meta_class)}
+    named |= set(scalar_hdus(type(model)))
     hdus: dict[str, Any] = {"PRIMARY": hdul[0]}
     extension: Any = None
     extra: list[Any] = []
@@ -243,18 +258,6 @@ def _card_value(value: object) -> str | int | float | bool | None:
 # -- writing -----------------------------------------------------------------------------------------
 
 
-def refuse_lists(model: DataModel[MetaNode], path: str | os.PathLike[str]) -> None:
-    """A multi-model with items cannot be written to FITS yet: refuse rather than drop the items."""
-    for name in model._list_fields:
-        if model._lists.get(name):
-            count = len(model._lists[name])
-            raise NotImplementedError(
-                f"{os.fspath(path)}: {type(model).__name__}.{name} holds {count} item(s), and the FITS "
-                "layout of multi-model items (one set of HDUs per item, EXTVER) is not implemented yet; "
-                "save as .asdf, which keeps them"
-            )
-
-
 def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
     """The HDUs of ``model``: primary header, one HDU per array or table that holds data, the HDUs the schema
     does not describe (as read), and the ``ASDF`` extension with the metadata tree."""
@@ -279,14 +282,28 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
         if value is None:
             continue
         _set_card(header(leaf.hdu), leaf.keyword, value, leaf.title)
+    for hdu_name in scalar_hdus(type(model)):
+        for keyword, value, comment in scalar_cards(model, hdu_name):
+            target = header(hdu_name)
+            if not (_STRUCTURAL.match(keyword) and keyword in target):  # astropy's own, from the data
+                _set_card(target, keyword, value, comment)
     for hdu_name, cards in model.extra_fits.items():
         target = header(hdu_name)
         for keyword, value, comment in cards:
             _append_card(target, (keyword, value, comment))
-    return fits.HDUList([*hdus.values(), *model._extra_hdus, build_hdu(metadata_tree(model))])
+    write_history_cards(model, cast(fits.Header, primary.header))
+    tree = metadata_tree(model)
+    items: list[Any] = []
+    if model._lists:  # multi-models: one set of HDUs per item (EXTVER), a subtree per item in the tree
+        from ._fits_items import item_hdus
+
+        items = item_hdus(model, hdus, tree)
+    return fits.HDUList([*hdus.values(), *items, *model._extra_hdus, build_hdu(tree)])
 
 
 def _table_hdu(field: TableField, data: Any) -> fits.BinTableHDU:
+    if data.dtype.itemsize == 0 and len(data):  # only empty cells: FITS cannot store rows of no bytes
+        raise field.file_error(f"HDU {field.hdu}", f"{len(data)} rows whose cells are all empty")
     hdu = fits.BinTableHDU(data=data, name=field.hdu)
     for index, column in enumerate(field.columns, start=1):
         if column.unit:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pydantic
 
 from ._errors import InvalidValueWarning
 from ._meta import MetaNode, describe_annotation
+from ._node_plans import assemble, node_plan
 
 Location = tuple[str, ...]
 
@@ -35,28 +36,107 @@ def build_meta(
     on_unknown: Callable[[Location, object], None],
     keep_invalid: bool = False,
 ) -> MetaNode:
-    """Validate ``tree`` into ``meta_class``, taking out what does not fit and reporting it."""
-    work = cast(dict[str, Any], _deep_copy(tree))
+    """Validate ``tree`` into ``meta_class``, taking out what does not fit and reporting it.
+
+    Values are checked field by field: one that pydantic would keep as it is (a ``str`` for ``str | None``,
+    one of the values of a ``Literal``) goes straight in, any other is validated by its field's annotation,
+    and the nodes are assembled without running the class validators (see ``_meta.assemble``). Problems are
+    reported in the order pydantic would report them (fields in schema order, unknown keys after the fields
+    of their level), after the whole tree has been read.
+    """
+    found: list[_Problem] = []
+    meta = _build(meta_class, tree, (), (), found)
+    found.sort(key=lambda problem: problem.order)
     kept: list[tuple[Location, object]] = []
-    for _ in range(100):
-        try:
-            meta = meta_class.model_validate(work)
-            break
-        except pydantic.ValidationError as exc:
-            for error in exc.errors():
-                loc = tuple(str(part) for part in error["loc"])
-                value = _pop(work, loc)
-                if error["type"] == "extra_forbidden":
-                    on_unknown(loc, value)
-                    continue
-                on_invalid(loc, value, _expected(meta_class, loc))
-                if keep_invalid:
-                    kept.append((loc, value))
-    else:  # pragma: no cover - a tree that keeps failing after 100 rounds is a bug, not user input
-        raise RuntimeError("metadata did not settle after removing invalid values")
+    for problem in found:
+        value = _copied(problem.value)
+        if problem.unknown:
+            on_unknown(problem.loc, value)
+            continue
+        on_invalid(problem.loc, value, _expected(meta_class, problem.loc))
+        if keep_invalid:
+            kept.append((problem.loc, value))
     for loc, value in kept:
         _force(meta, loc, value)
     return meta
+
+
+class _Problem(NamedTuple):
+    order: tuple[int, ...]
+    unknown: bool
+    loc: Location
+    value: object
+
+
+def _build(
+    cls: type[MetaNode],
+    tree: Mapping[str, object],
+    loc: Location,
+    order: tuple[int, ...],
+    found: list[_Problem],
+) -> MetaNode:
+    plan = node_plan(cls)
+    if plan is None:
+        return _build_validated(cls, tree, loc, order, found)
+    fields = plan.fields
+    values = plan.template.copy()
+    given: set[str] = set()
+    for position, (name, value) in enumerate(tree.items()):
+        field = fields.get(name)
+        if field is None:
+            found.append(_Problem((*order, len(fields) + position), True, (*loc, name), value))
+            continue
+        if field.child is not None and isinstance(value, Mapping):
+            values[name] = _build(
+                field.child, cast(Mapping[str, object], value), (*loc, name), (*order, field.position), found
+            )
+        elif field.accepts(value):
+            values[name] = value
+        else:
+            try:
+                values[name] = field.validate(value)
+            except pydantic.ValidationError:
+                found.append(_Problem((*order, field.position), False, (*loc, name), value))
+                continue
+        given.add(name)
+    for name, make in plan.fresh:
+        if name not in given:
+            values[name] = make()
+    return assemble(cls, values, given)
+
+
+def _build_validated(
+    cls: type[MetaNode],
+    tree: Mapping[str, object],
+    loc: Location,
+    order: tuple[int, ...],
+    found: list[_Problem],
+) -> MetaNode:
+    """Validate a subtree with the class's pydantic validator, taking out what does not fit (for classes that
+    cannot be assembled field by field, see ``_meta.node_plan``)."""
+    work = cast(dict[str, Any], _deep_copy(tree))
+    count = 0
+    for _ in range(100):
+        try:
+            return cls.model_validate(work)
+        except pydantic.ValidationError as exc:
+            for error in exc.errors():
+                inner = tuple(str(part) for part in error["loc"])
+                value = _pop(work, inner)
+                found.append(
+                    _Problem((*order, count), error["type"] == "extra_forbidden", (*loc, *inner), value)
+                )
+                count += 1
+    # A tree that keeps failing after 100 rounds is a bug, not user input.
+    raise RuntimeError("metadata did not settle after removing invalid values")  # pragma: no cover
+
+
+def _copied(value: object) -> object:
+    """What a caller receives: its own copy of the mappings (the tree read may be an open file's); a tagged
+    ASDF object stays whole."""
+    if isinstance(value, Mapping) and not hasattr(cast(object, value), "_tag"):
+        return _deep_copy(cast(Mapping[str, object], value))
+    return cast(object, value)
 
 
 def warn_invalid(where: str, value: object, expected: str) -> None:

@@ -29,6 +29,10 @@ class MetaNode(BaseModel):
         extra="forbid",
         revalidate_instances="never",
         protected_namespaces=(),
+        # A class's validator is built when it is first needed (an assignment to one of its fields, a
+        # whole-tree validation), not at import: the catalogue has well over a hundred classes, and trees
+        # are built, dumped and checked without pydantic validators where they can be (``_node_plans``).
+        defer_build=True,
     )
 
     # Where the node sits, for error messages. Plain slots, not pydantic private attributes: a model holds
@@ -114,6 +118,13 @@ class MetaNode(BaseModel):
         # Hidden from type checkers (as pydantic hides its own) so that assigning to a misspelt name stays a
         # static error; at run time it applies the validation policy.
         def __setattr__(self, name: str, value: Any) -> None:
+            field = assignable_fields(type(self)).get(name)
+            if field is not None and field.accepts(value):
+                # A value pydantic would store as it is (a str in a ``str | None`` field): stored directly, as
+                # pydantic's assignment would, without building the class's validator.
+                self.__dict__[name] = value
+                self.__pydantic_fields_set__.add(name)
+                return
             try:
                 BaseModel.__setattr__(self, name, value)
             except PydanticValidationError:
@@ -145,6 +156,18 @@ class MetaNode(BaseModel):
             if name.startswith("_"):
                 return super().__getattr__(name)
             raise self._unknown(name)
+
+        # Hidden from type checkers, which keep pydantic's signature. Until the class's serializer exists, the
+        # plain python dump (all that this package asks for) walks the tree without it, so that saving a model
+        # does not build the serializer of its whole metadata class; anything else is pydantic's.
+        def model_dump(
+            self, *, mode: str = "python", exclude_none: bool = False, warnings: Any = True, **rest: Any
+        ):
+            if mode == "python" and not rest and not type(self).__pydantic_complete__:
+                dumped = dump_node(self, exclude_none, warnings)
+                if dumped is not None:
+                    return dumped
+            return super().model_dump(mode=mode, exclude_none=exclude_none, warnings=warnings, **rest)
 
 
 def describe_annotation(annotation: Any) -> str:
@@ -217,3 +240,8 @@ def keyword_leaves(meta_class: type[MetaNode]) -> tuple[KeywordLeaf, ...]:
         for leaf in scalar_leaves(meta_class)
         if leaf.keyword is not None
     )
+
+
+# At the end: the plans module builds on MetaNode (defined above); MetaNode's assignment asks it which fields
+# take a value directly.
+from ._node_plans import assignable_fields, dump_node  # noqa: E402

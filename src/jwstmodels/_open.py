@@ -20,6 +20,7 @@ from ._loading import build_meta
 
 if TYPE_CHECKING:
     from ._base import DataModel
+    from ._lists import ListField
     from ._meta import MetaNode
 
 FITS_MAGIC = b"SIMPLE  ="
@@ -200,8 +201,31 @@ def _init_from_model(model: DataModel[MetaNode], other: DataModel[MetaNode]) -> 
     for name in other.array_names():
         if name in model._fields:
             setattr(model, name, getattr(other, name))
+    for name, value in other._scalars.items():
+        field = model._scalar_fields.get(name)
+        try:
+            if field is not None:
+                model._scalars[name] = field.check(value)
+        except ValidationError:
+            pass  # a value this class's field cannot hold is dropped, like other metadata
     model.extra_fits = {hdu: list(cards) for hdu, cards in other.extra_fits.items()}
     model.filename = other.filename
+    _carry_items(model, other)
+
+
+def _carry_items(model: DataModel[MetaNode], other: DataModel[MetaNode]) -> None:
+    """Items carry over (copied, converted to this class's item class where it differs); a multi-model made
+    from one single model (``MultiSlitModel(slit)``) holds a copy of it as its first item."""
+    for name, field in model._list_fields.items():
+        if name in other._list_fields:
+            field.__set__(model, [_as_item(field, item) for item in other._lists.get(name, [])])
+    lists = list(model._list_fields.values())
+    if len(lists) == 1 and not other._list_fields:
+        lists[0].__set__(model, [_as_item(lists[0], other)])
+
+
+def _as_item(field: ListField[Any], source: DataModel[MetaNode]) -> DataModel[MetaNode]:
+    return source.copy() if isinstance(source, field.item_class) else field.item_class(source)
 
 
 def _init_from_file(model: DataModel[MetaNode], init: object) -> None:

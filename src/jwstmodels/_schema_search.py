@@ -28,12 +28,17 @@ class SchemaMatch(NamedTuple):
 
 
 def schema_entries(model: DataModel[MetaNode] | type[DataModel[MetaNode]]) -> list[SchemaMatch]:
-    """Every metadata scalar, array, table and list of a model class (or of a model, extensions included)."""
+    """Every metadata scalar, top-level scalar (``name``), array, table and list of a model class (or of a
+    model, extensions included)."""
     meta_class: type[MetaNode] = model.meta_class if isinstance(model, type) else type(model.meta)
     fields: dict[str, Any] = model._fields
     entries = [
         SchemaMatch(leaf.path, leaf.title, leaf.keyword, leaf.hdu if leaf.keyword else None)
         for leaf in scalar_leaves(meta_class)
+    ]
+    entries += [
+        SchemaMatch(name, field.title, field.keyword, field.hdu)
+        for name, field in model._scalar_fields.items()
     ]
     entries += [SchemaMatch(name, field.title, None, field.hdu) for name, field in fields.items()]
     entries += [SchemaMatch(name, field.title, None, None) for name, field in model._list_fields.items()]
@@ -53,7 +58,8 @@ def search_schema(
 
 
 def find_fits_keyword(model: DataModel[MetaNode] | type[DataModel[MetaNode]], keyword: str) -> list[str]:
-    """Dotted paths (``meta.observation.date``) of the fields stored as FITS ``keyword``, any case."""
+    """Dotted paths (``meta.observation.date``; ``name`` for a top-level scalar) of the fields stored as FITS
+    ``keyword``, any case."""
     wanted = keyword.strip().upper()
     return [
         entry.path

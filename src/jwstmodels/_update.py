@@ -13,12 +13,15 @@ import numpy as np
 
 from ._errors import UnknownFieldError, ValidationError, ValidationErrors
 from ._meta import MetaNode, ScalarLeaf, scalar_leaves
+from ._scalars import checked_values
 
 if TYPE_CHECKING:
     from ._base import Card, DataModel
 
-STAMPED = frozenset({"meta.date", "meta.model_type"})
-"""Paths ``update`` never copies: they describe the file and the class, and ``save`` stamps them."""
+STAMPED = frozenset({"meta.date", "meta.model_type", "meta.history"})
+"""Paths ``update`` never copies: they describe the file and the class (``save`` stamps the date and type),
+and a file's history is its own (the JWST pipeline's models keep history outside the metadata ``update``
+copies, too)."""
 
 
 def hdu_set(only: str | Iterable[str] | None) -> set[str] | None:
@@ -44,14 +47,22 @@ def update(
         other = source
         pairs = _from_model(other, targets)
         cards = other.extra_fits
+        top = [(name, value) for name, value in other._scalars.items() if name in model._scalar_fields]
     else:
         pairs, cards = _from_mapping(model, source, targets)
+        top = [(name, value) for name, value in source.items() if name in model._scalar_fields]
     chosen = [
         (leaf, value)
         for leaf, value in pairs
         if leaf.path not in STAMPED and (hdus is None or (leaf.keyword is not None and leaf.hdu in hdus))
     ]
-    assign_all(model, [(leaf.names, value) for leaf, value in chosen])
+    assignments = [(leaf.names, value) for leaf, value in chosen]
+    scalars, errors = checked_values(model, top, hdus)  # top-level scalars (``name``): checked first
+    if errors:
+        raise ValidationErrors(_assign(model.meta.model_copy(deep=True), assignments) + errors)
+    assign_all(model, assignments)
+    for name, value in scalars:
+        setattr(model, name, value)
     if extra_fits:
         _merge_cards(model, cards, hdus)
 
@@ -121,6 +132,8 @@ def _from_mapping(
             continue
         if isinstance(value, np.ndarray) or path in model._fields or path in model._list_fields:
             continue  # arrays, tables and lists are not metadata: update leaves them alone
+        if path in model._scalar_fields:
+            continue  # a top-level scalar (``name``): taken by the caller
         leaf = targets.get(path)
         if leaf is None:
             raise _unknown(model, path, targets)

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 import jwstmodels
 from jwstmodels import ArrayField, DataModel, ListField, MetaNode, TableField
 from tests.support.dq_bits import dq_definitions, standard_dq
-from tests.support.populate import populate
+from tests.support.populate import populate, sample_value
 
 Model = DataModel[MetaNode]
 
@@ -94,7 +94,8 @@ def primary_shape(cls: type[Model]) -> tuple[int, ...] | None:
 
 
 def sample_table(field: TableField, rng: np.random.Generator) -> NDArray[np.void]:
-    table = np.zeros(3, dtype=field.dtype)
+    # columns whose cell length the data decides get cells of 5 (per axis)
+    table = np.zeros(3, dtype=field.dtype_for({c.name: (5,) * len(c.shape) for c in field.columns}))
     for column in field.columns:
         cells = table[column.name]
         kind = table.dtype[column.name].base.kind
@@ -112,6 +113,9 @@ def filled(cls: type[Model]) -> tuple[Model, dict[str, object], dict[str, NDArra
     shape = primary_shape(cls)
     model = cls(shape) if shape is not None else cls()
     values = {path: value for path, value in populate(model.meta).items() if path not in STAMPED}
+    for index, (name, scalar) in enumerate(cls._scalar_fields.items()):  # pyright: ignore[reportPrivateUsage]
+        values[name] = sample_value(scalar.annotation, index)  # scalars outside meta (``name``)
+        setattr(model, name, values[name])
     rng = np.random.default_rng(sum(map(ord, cls.__name__)))
     arrays: dict[str, NDArray[Any]] = {}
     for name, field in cls._fields.items():  # pyright: ignore[reportPrivateUsage]

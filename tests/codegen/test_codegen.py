@@ -87,6 +87,11 @@ def test_header_and_shapes(generated: Path) -> None:
     multislit = (generated / "fixmultislit.py").read_text()
     assert 'slits = ListField(FixSlitModel, title="The slits")' in multislit
     assert "from jwstmodels._lists import ListField" in multislit
+    slit = (generated / "fixslit.py").read_text()
+    assert 'name = ScalarField(str, keyword="SLTNAME", hdu="SCI", title="Name of the slit")' in slit
+    assert 'ScalarField[Literal["EXTENDED", "POINT"]](\n        str, enum=("EXTENDED", "POINT")' in slit
+    assert 'is_extended = ScalarField(bool, title="Whether the source is extended")' in slit
+    assert 'Column("wavelength", "float32", shape=(None,))' in slit
 
 
 def test_generated_code_is_lint_clean(generated: Path) -> None:
@@ -413,6 +418,16 @@ def test_runtime_behaviour(package: types.ModuleType) -> None:
     with pytest.raises(errors.ValidationError, match=r"slits\[0\]"):
         multi.slits = [pkg.FixCubeModel()]
     assert pkg.FixImageModel.required_meta == ("meta.telescope", "meta.instrument.name")
+
+    # scalars outside meta: typed descriptors, collected per class, validated on assignment
+    slit = pkg.FixSlitModel()
+    assert list(pkg.FixSlitModel._scalar_fields) == ["name", "source_type", "source_id", "is_extended"]
+    assert pkg.FixSlitModel._scalar_fields["source_id"].default == 0 and slit.source_id is None
+    slit.source_type = "POINT"
+    with pytest.raises(errors.ValidationError, match=r"FixSlitModel: source_type \(FITS SRCTYPE in SCI\)"):
+        slit.source_type = "DIFFUSE"
+    assert slit.source_type == "POINT" and pkg.FixSlitModel._scalar_fields["is_extended"].keyword is None
+    assert vars(pkg.FixSlitModel)["trace"].columns[1].shape == (None,)
     assert pkg.FixCubeModel.required_meta == ()
 
     lookup: Any = importlib.import_module(f"{PACKAGE}.lookup")
@@ -426,6 +441,13 @@ def test_runtime_behaviour(package: types.ModuleType) -> None:
     )
     assert lookup.LEAVES["meta.photometry.conversion_megajanskys"].hdu == "SCI"
     assert lookup.META_LEAVES["RefFileFlat"] == ("meta.ref_file.flat.name",)
+    assert [leaf.path for leaf in lookup.MODEL_SCALARS["FixSlitModel"]] == [
+        "name",
+        "source_type",
+        "source_id",
+        "is_extended",
+    ]
+    assert lookup.MODEL_SCALARS["FixSlitModel"][0][1:4] == ("SLTNAME", "SCI", "string")
 
 
 def test_docstring_escaping() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from codegen import ir
 from codegen.build import build_plan
 from codegen.errors import BuildError
 from codegen.plan import Plan
@@ -162,7 +163,9 @@ def test_primary_array_must_name_an_attribute(tmp_path: Path) -> None:
         )
 
 
-def test_table_column_without_fixed_shape_is_reported(tmp_path: Path) -> None:
+def test_table_column_sized_by_the_data(tmp_path: Path) -> None:
+    """A column with ``ndim`` and no ``shape`` has cells as long as the data makes them; an ``ndim`` that
+    contradicts a ``shape`` is reported (strict: an error naming file and pointer)."""
     from codegen.errors import SchemaError
 
     table = """
@@ -175,20 +178,28 @@ allOf:
       datatype:
       - {name: filter, datatype: [ascii, 12]}
       - {name: wavelength, datatype: float32, ndim: 1}
+      - {name: image, datatype: float32, ndim: 2}
     data: {datatype: float32, fits_hdu: SCI, ndim: 2, default: 0}
 """
+    plan = _plan(tmp_path, {"a.schema.yaml": table}, "AModel: {schema: a.schema.yaml}\n")
+    phot = next(f for f in plan.models[0].fields if f.name == "phot_table")
+    assert isinstance(phot.node, ir.Table)
+    assert [c.shape for c in phot.node.columns] == [(), (None,), (None, None)]
+
+    wrong = table.replace("ndim: 1}", "ndim: 1, shape: [3, 4]}")
+    (tmp_path / "wrong").mkdir()
     with pytest.raises(
         SchemaError, match=r"/allOf/1/properties/phot_table/datatype/1/ndim: cannot be expressed"
     ):
-        _plan(tmp_path, {"a.schema.yaml": table}, "AModel: {schema: a.schema.yaml}\n")
+        _plan(tmp_path / "wrong", {"a.schema.yaml": wrong}, "AModel: {schema: a.schema.yaml}\n")
     lenient = tmp_path / "lenient"
     lenient.mkdir()
     (lenient / "core.schema.yaml").write_text(CORE)
-    (lenient / "a.schema.yaml").write_text(table)
+    (lenient / "a.schema.yaml").write_text(wrong)
     plan = build_plan(lenient)  # no manifest: lenient, one model per file
     model = next(m for m in plan.models if m.class_name == "AModel")
     assert [f.name for f in model.fields] == ["data"]
     assert any(
-        r.file == "a.schema.yaml" and "column 'wavelength' has ndim 1 but no shape" in r.message
+        r.file == "a.schema.yaml" and "column 'wavelength' has ndim 1 but a shape of 2 axes" in r.message
         for r in plan.reports
     )

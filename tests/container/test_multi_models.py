@@ -1,4 +1,4 @@
-"""Multi-models: typed item lists, kept whole through ASDF; FITS refuses items rather than dropping them."""
+"""Multi-models: typed item lists, kept whole through ASDF (FITS: test_multi_fits.py)."""
 
 from __future__ import annotations
 
@@ -53,8 +53,22 @@ def test_spectra_round_trip_through_asdf(tmp_path: Path) -> None:
         np.testing.assert_array_equal(again.spec[0].spec_table[column], rows[column])
 
 
-def test_fits_refuses_items_instead_of_dropping_them(tmp_path: Path) -> None:
-    target = tmp_path / "multi.fits"
-    with pytest.raises(NotImplementedError, match=r"multi.fits: MultiSlitModel.slits holds 2 item\(s\)"):
-        two_slits().save(target)
-    assert not target.exists()
+def test_a_multi_model_made_from_one_model_holds_it_as_its_first_item() -> None:
+    slit = SlitModel(np.full((3, 4), 2.0, dtype=np.float32))
+    slit.name = "S200A1"
+    slit.meta.exposure.nframes = 5
+    multi = MultiSlitModel(slit)
+    assert len(multi.slits) == 1
+    first = multi.slits[0]
+    assert first.name == "S200A1" and first.meta.exposure.nframes == 5
+    np.testing.assert_array_equal(first.data, slit.data)
+    first.data[0, 0] = 9.0
+    assert slit.data[0, 0] == 2.0, "the item is a copy"
+    assert multi.meta.exposure.nframes == 5, "the metadata carries over to the multi-model too"
+
+    image = jwstmodels.ImageModel(np.ones((2, 2), dtype=np.float32))
+    from_image = MultiSlitModel(image)
+    assert type(from_image.slits[0]) is SlitModel and from_image.slits[0].data.shape == (2, 2)
+
+    again = MultiSlitModel(multi)
+    assert [s.name for s in again.slits] == ["S200A1"] and again.slits[0] is not first

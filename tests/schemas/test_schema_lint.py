@@ -51,13 +51,16 @@ META_FRAGMENTS = (
     "photometry.schema.yaml",
     "bunit.schema.yaml",
     "referencefile.schema.yaml",
+    # scalars at the top level of slit and spectrum models (outside meta), fact for fact
+    "slitmeta.schema.yaml",
+    "specmeta.schema.yaml",
 )
 
 # Reference nodes of those files that the generator cannot express and that are therefore left out, with why.
+# (Lists inside meta, such as meta.exposure.read_times, are leaves of their own: tests/interop/
+# test_history_interop.py compares them with the reference.)
 NOT_EXPRESSED = {
     "core.schema.yaml": {
-        "meta.exposure.read_times": "a list of lists of numbers (read times of each group)",
-        "meta.background.polynomial_info": "a list of objects whose members are lists of numbers",
         "meta.wcs": "an ASDF-tagged gwcs object",
     },
 }
@@ -159,6 +162,11 @@ def is_table(node: Any) -> bool:
 
 def is_array(node: Any) -> bool:
     return isinstance(node, dict) and isinstance(node.get("datatype"), str)
+
+
+def is_list(node: dict[str, Any]) -> bool:
+    """A list inside meta (of values or of objects), e.g. ``meta.history``: a leaf the generator types."""
+    return node.get("type") == "array" and isinstance(node.get("items"), dict)
 
 
 def is_scalar(node: dict[str, Any]) -> bool:
@@ -353,6 +361,20 @@ def test_manifest() -> None:
         assert isinstance(entry.get("title"), str) and entry["title"].strip(), f"{name}: no title"
 
 
+# (HDU, keyword) pairs that two fields of one model share, as in the reference: both read the one card.
+SHARED_CARDS = {
+    ("SCI", "SRCTYPE"): {"meta.target.source_type", "source_type"},  # a slit's own source type
+}
+
+
+def _paths(leaves: dict[str, dict[str, Any]], card: tuple[str, str]) -> set[str]:
+    return {
+        path
+        for path, leaf in leaves.items()
+        if (leaf.get("fits_hdu", "PRIMARY"), leaf.get("fits_keyword")) == card
+    }
+
+
 @pytest.mark.parametrize("model", MODELS)
 def test_model_keywords_and_hdus_unique(model: str) -> None:
     entry = manifest()[model]
@@ -362,7 +384,7 @@ def test_model_keywords_and_hdus_unique(model: str) -> None:
         for leaf in leaves.values()
         if "fits_keyword" in leaf
     )
-    twice = [k for k, n in keywords.items() if n > 1]
+    twice = [k for k, n in keywords.items() if n > 1 and SHARED_CARDS.get(k) != _paths(leaves, k)]
     assert not twice, f"FITS keyword used twice in one HDU: {twice}"
     hdus = Counter(leaf["fits_hdu"] for leaf in leaves.values() if is_array(leaf) or is_table(leaf))
     shared = [h for h, n in hdus.items() if n > 1]
@@ -406,6 +428,8 @@ def unexpressed(node: Any, path: tuple[str, ...] = ()) -> set[str]:
     for name, child in (node.get("properties") or {}).items():
         child_path = (*path, name)
         if not isinstance(child, dict) or is_table(child) or is_array(child) or is_scalar(child):
+            continue
+        if is_list(child):
             continue
         if child.get("properties") or child.get("allOf"):
             found |= unexpressed(child, child_path)
@@ -463,6 +487,34 @@ def test_titles_are_our_own(schema_file: str) -> None:
         if words(leaf.get("title")) == words(reference.get(path, {}).get("title"))
     ]
     assert not same, f"titles copied from the reference: {same}"
+
+
+@pytest.mark.parametrize(
+    ("schema_file", "model"),
+    [
+        ("slitmeta.schema.yaml", "SlitModel"),
+        ("slitmeta.schema.yaml", "MultiSlitModel.slits"),
+        ("specmeta.schema.yaml", "SpecModel"),
+        ("specmeta.schema.yaml", "MultiSpecModel.spec"),
+    ],
+)
+def test_generated_model_scalars_agree(schema_file: str, model: str) -> None:
+    """The top-level scalars of a fragment are typed fields of the models that use it (items included), with
+    the schema's keyword, HDU and type in the generated lookup and on the class."""
+    from jwstmodels_generated.lookup import MODEL_SCALARS
+
+    cls = generated_class(model.split(".")[0])
+    if "." in model:
+        cls = cls._list_fields[model.split(".")[1]].item_class
+    generated = {leaf.path: leaf for leaf in MODEL_SCALARS[cls.__name__]}
+    ours = collect(model_schema(schema_file))
+    assert ours and set(ours) <= set(generated)
+    for path, leaf in ours.items():
+        keyword = leaf.get("fits_keyword")
+        expected = (keyword, leaf.get("fits_hdu", "PRIMARY"), leaf["type"])
+        assert (generated[path].keyword, generated[path].hdu, generated[path].type) == expected, path
+        field = cls._scalar_fields[path]
+        assert (field.keyword, field.hdu) == ((keyword, expected[1]) if keyword else (None, None)), path
 
 
 def test_core_pulls_in_every_core_fragment() -> None:

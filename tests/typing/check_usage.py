@@ -12,6 +12,7 @@ file and requires both to pass, and runs it under plain python.
   ``reportUnnecessaryTypeIgnoreComment``), so a mistake that stops being reported fails the check.
 """
 
+import datetime
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +22,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 import jwstmodels
-from jwstmodels import ImageModel, RampModel
+from jwstmodels import (
+    HistoryEntry,
+    HistorySoftware,
+    ImageModel,
+    PolynomialInfo,
+    RampModel,
+    SlitModel,
+    SpecModel,
+)
 
 InstrumentName = Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"]
 """``meta.instrument.name``: the enum of ``INSTRUME`` in schemas/core.schema.yaml."""
@@ -123,9 +132,80 @@ def mistakes(m: ImageModel) -> None:
     m.dat = np.zeros((2, 2))  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
 
 
+# -- scalars outside meta (SlitModel.name, SpecModel.source_id) -------------------------------------------
+
+SourceType = Literal["EXTENDED", "POINT", "UNKNOWN"]
+"""``SlitModel.source_type``: the enum of ``SRCTYPE`` in schemas/slitmeta.schema.yaml."""
+
+
+def slit_scalars(s: SlitModel) -> None:
+    """Top-level scalars are typed as metadata is: ``T | None``, enums ``Literal[...] | None``."""
+    assert_type(s.name, str | None)
+    assert_type(s.xstart, int | None)
+    assert_type(s.source_xpos, float | None)
+    assert_type(s.is_extended, bool | None)
+    assert_type(s.source_type, SourceType | None)
+    s.name = "S200A1"
+    s.xstart = 5
+    s.source_xpos = 1  # an int is a valid float
+    s.source_type = "POINT"
+    s.is_extended = None
+    assert (s.name, s.xstart, s.source_xpos) == ("S200A1", 5, 1.0)
+    spec = SpecModel()
+    assert_type(spec.source_id, int | None)
+    assert_type(spec.spectral_order, int | None)
+
+
+def scalar_mistakes(s: SlitModel) -> None:
+    """Never called: each line is a mistake on a top-level scalar that both checkers must report."""
+    s.xstart = "a"  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
+    s.source_type = "DIFFUSE"  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
+
+
+# -- end of the scalars outside meta -----------------------------------------------------------------------
+
+
+# -- lists inside meta (meta.history, meta.exposure.read_times, meta.background.polynomial_info) -------------
+
+
+def metadata_lists(m: ImageModel) -> None:
+    """History entries and the other lists inside the metadata are typed lists of typed items."""
+    assert_type(m.meta.history, list[HistoryEntry])
+    m.meta.history.append(HistoryEntry(description="flat-fielded"))
+    entry = m.add_history_entry("dark subtracted", software={"name": "jwst", "version": "1.19"})
+    assert_type(entry, HistoryEntry)
+    assert_type(entry.description, str)
+    assert_type(entry.time, datetime.datetime | None)
+    assert_type(entry.software, HistorySoftware | None)
+    if entry.software is not None:
+        assert_type(entry.software.version, str)
+        assert_type(entry.software.homepage, str | None)
+    tool = HistorySoftware(name="resample", version="1")
+    m.meta.history.append(HistoryEntry(description="resampled", software=tool))
+    assert [e.description for e in m.meta.history] == ["flat-fielded", "dark subtracted", "resampled"]
+
+    assert_type(m.meta.exposure.read_times, list[list[float]] | None)
+    m.meta.exposure.read_times = [[0.0, 10.7], [21.5]]
+    assert_type(m.meta.background.polynomial_info, list[PolynomialInfo])
+    m.meta.background.polynomial_info.append(PolynomialInfo(degree=[1, 1], channel="1"))
+    assert_type(m.meta.background.polynomial_info[0].coefficients, list[float] | None)
+
+
+def list_mistakes(m: ImageModel) -> None:
+    """Never called: each line is a mistake with a list inside meta that both checkers must report."""
+    m.meta.history.append("flat-fielded")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    HistoryEntry(descripton="flat-fielded")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    m.meta.exposure.read_times = [0.0, 10.7]  # type: ignore[list-item]  # pyright: ignore[reportAttributeAccessIssue]
+
+
+# -- end of the lists inside meta --------------------------------------------------------------------------
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         life_cycle(Path(tmp) / "image.fits")
+    metadata_lists(ImageModel())
+    slit_scalars(SlitModel())
     return 0
 
 

@@ -31,6 +31,11 @@ FIXES = {
     "m.dat  #": "m.data  #",
     "m.meta.exposure.nframs = 3  #": "m.meta.exposure.nframes = 3  #",
     "m.dat = np.zeros((2, 2))  #": "m.data = np.zeros((2, 2))  #",
+    's.xstart = "a"  #': "s.xstart = 4  #",
+    's.source_type = "DIFFUSE"  #': 's.source_type = "POINT"  #',
+    'm.meta.history.append("flat-fielded")  #': 'm.meta.history.append(HistoryEntry(description="f"))  #',
+    'HistoryEntry(descripton="flat-fielded")  #': 'HistoryEntry(description="flat-fielded")  #',
+    "m.meta.exposure.read_times = [0.0, 10.7]  #": "m.meta.exposure.read_times = [[0.0, 10.7]]  #",
 }
 """For each expected mistake in check_usage.py: its text and the corrected text (the markers stay)."""
 

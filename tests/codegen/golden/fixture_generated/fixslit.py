@@ -2,10 +2,13 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``fixslit.schema.yaml``."""
 
+from typing import Literal
+
 import numpy as np
 
-from jwstmodels._arrays import ArrayField
+from jwstmodels._arrays import ArrayField, Column, TableField
 from jwstmodels._base import DataModel
+from jwstmodels._scalars import ScalarField
 
 from .meta import Meta
 
@@ -26,3 +29,34 @@ class FixSlitModel(DataModel[Meta]):
     """Wavelength array
 
     FITS HDU: WAVELENGTH; float32, 2-D"""
+
+    name = ScalarField(str, keyword="SLTNAME", hdu="SCI", title="Name of the slit")
+    """Name of the slit
+
+    FITS keyword: SLTNAME (SCI)"""
+
+    source_type = ScalarField[Literal["EXTENDED", "POINT"]](
+        str, enum=("EXTENDED", "POINT"), keyword="SRCTYPE", hdu="SCI", title="How the source was calibrated"
+    )
+    """How the source was calibrated
+
+    FITS keyword: SRCTYPE (SCI)"""
+
+    source_id = ScalarField(int, keyword="SOURCEID", hdu="SCI", title="Number of the source", default=0)
+    """Number of the source
+
+    FITS keyword: SOURCEID (SCI)"""
+
+    is_extended = ScalarField(bool, title="Whether the source is extended")
+    """Whether the source is extended
+
+    No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
+
+    trace = TableField(
+        hdu="TRACE",
+        title="Trace of each order, with cells as long as the data makes them",
+        columns=(Column("order", "int16"), Column("wavelength", "float32", shape=(None,))),
+    )
+    """Trace of each order, with cells as long as the data makes them
+
+    FITS HDU: TRACE; table of 2 columns"""

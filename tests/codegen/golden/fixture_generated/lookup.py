@@ -168,3 +168,13 @@ MODEL_CLASSES: Final[dict[str, tuple[str, str]]] = {
     "FixMultiSlitModel": ("fixmultislit", "FixMultiSlitModel"),
 }
 """Model type (``DATAMODL``) or alias -> (module relative to this package, class name)."""
+
+MODEL_SCALARS: Final[dict[str, tuple[Leaf, ...]]] = {
+    "FixSlitModel": (
+        Leaf("name", "SLTNAME", "SCI", "string", "Name of the slit"),
+        Leaf("source_type", "SRCTYPE", "SCI", "string", "How the source was calibrated"),
+        Leaf("source_id", "SOURCEID", "SCI", "integer", "Number of the source"),
+        Leaf("is_extended", None, "PRIMARY", "boolean", "Whether the source is extended"),
+    ),
+}
+"""Model class -> its scalars outside ``meta`` (``SlitModel.name``), each with the field name as its path."""

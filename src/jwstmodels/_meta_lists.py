@@ -1,0 +1,264 @@
+"""Lists inside the metadata tree: ``meta.history``, ``meta.exposure.read_times``, ...
+
+The generator declares a list of objects as ``list[Item]`` (the item class subclasses :class:`ListItem`) and a
+list of values as ``list[float] | None`` (or deeper). This module holds the item base class and the reading
+policy for list values found in files: a list is validated as a whole; one that does not fit warns (file,
+dotted path, value, what is wrong) and is kept verbatim beside the model, so that saving writes it back, or
+in place with ``pass_invalid_values=True``. Values given by users go through the ordinary assignment
+validation of :class:`~jwstmodels.MetaNode`.
+"""
+
+# pyright: reportPrivateUsage=false
+# (runtime module: it works on the internal state of models and metadata nodes)
+
+from __future__ import annotations
+
+import functools
+import types
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Union, cast, get_args, get_origin
+
+import pydantic
+from pydantic import ValidationError as PydanticValidationError
+
+from ._errors import ValidationError
+from ._loading import put_path, warn_invalid
+from ._meta import MetaNode, describe_annotation
+
+if TYPE_CHECKING:
+    from ._base import DataModel
+
+
+class ListItem(MetaNode):
+    """Base of the generated classes of list items in the metadata (``HistoryEntry``, ``PolynomialInfo``).
+
+    An item validates assignments and refuses unknown attributes as every metadata node does; its errors name
+    the list it belongs to (``meta.history[].description``), since an item does not know its index. Building
+    one with a value that does not fit raises :class:`~jwstmodels.ValidationError` too.
+    """
+
+    item_path: ClassVar[str] = ""
+    """Dotted path of the list's items, e.g. ``meta.history[]`` (set by the generated classes)."""
+
+    if not TYPE_CHECKING:
+        # Hidden from type checkers so that they keep the typed constructor the generated fields define.
+        def __init__(self, /, **data: Any) -> None:
+            try:
+                super().__init__(**data)
+            except PydanticValidationError as exc:
+                raise construction_error(type(self), exc) from None
+
+    def model_post_init(self, context: Any, /) -> None:
+        object.__setattr__(self, "_name", type(self).item_path or type(self).__name__)
+        super().model_post_init(context)
+
+    def bind_children(self) -> None:
+        """Nested nodes of an item may be absent (``software: HistorySoftware | None``): bind those set."""
+        super().bind_children()
+        for name, value in self.__dict__.items():
+            if isinstance(value, MetaNode) and name not in self._node_fields:
+                object.__setattr__(value, "_parent", self)
+                object.__setattr__(value, "_name", name)
+
+
+def construction_error(cls: type[MetaNode], exc: PydanticValidationError) -> ValidationError:
+    """The first problem of building an item, as a ValidationError naming the item's field."""
+    error = exc.errors()[0]
+    loc = tuple(str(part) for part in error["loc"])
+    label = cls.item_path if issubclass(cls, ListItem) and cls.item_path else cls.__name__
+    annotation = _annotation_at(cls, loc)
+    expected = describe_annotation(annotation) if annotation is not None else error["msg"]
+    missing = error["type"] == "missing"
+    return ValidationError.for_field(
+        model=None,
+        path=".".join((label, *loc)),
+        keyword=None,
+        hdu=None,
+        expected=f"a value ({expected}; required)" if missing else expected,
+        got=None if missing else error["input"],
+    )
+
+
+def _annotation_at(cls: type[MetaNode], loc: tuple[str, ...]) -> Any:
+    """The annotation of the field at ``loc`` below ``cls`` (through nested, possibly absent, nodes)."""
+    annotation: Any = cls
+    for name in loc:
+        node = next((a for a in (annotation, *get_args(annotation)) if _is_node(a)), None)
+        info = node.model_fields.get(name) if node is not None else None
+        if info is None:
+            return None
+        annotation = info.annotation
+    return annotation
+
+
+def _is_node(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, MetaNode)
+
+
+class ListLeaf(NamedTuple):
+    """A list field of a meta class: where it is and its annotation (``list[HistoryEntry]``, ...)."""
+
+    names: tuple[str, ...]
+    """Attribute names below ``meta``: ``("exposure", "read_times")``."""
+    annotation: Any
+
+    @property
+    def path(self) -> str:
+        return ".".join(("meta", *self.names))
+
+    @property
+    def item_class(self) -> type[ListItem] | None:
+        """The item class of a list of objects; None for a list of values."""
+        item = get_args(_list_type(self.annotation))[0]
+        return item if isinstance(item, type) and issubclass(item, ListItem) else None
+
+
+def _list_type(annotation: Any) -> Any:
+    """``list[X]`` from ``list[X]`` or ``list[X] | None``; None when the annotation holds no list."""
+    if get_origin(annotation) is list:
+        return annotation
+    if get_origin(annotation) in (Union, types.UnionType):
+        return next((arg for arg in get_args(annotation) if get_origin(arg) is list), None)
+    return None
+
+
+@functools.cache
+def list_leaves(meta_class: type[MetaNode]) -> tuple[ListLeaf, ...]:
+    """Every list field of ``meta_class`` (recursively through nested nodes, not into list items)."""
+    found: list[ListLeaf] = []
+
+    def walk(cls: type[MetaNode], names: tuple[str, ...]) -> None:
+        for name, info in cls.model_fields.items():
+            annotation = info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, MetaNode):
+                walk(annotation, (*names, name))
+            elif _list_type(annotation) is not None:
+                found.append(ListLeaf((*names, name), annotation))
+
+    walk(meta_class, ())
+    return tuple(found)
+
+
+def describe_list(annotation: Any) -> str:
+    """``a list of HistoryEntry``, ``a list of lists of float, or None``."""
+    listed = _list_type(annotation)
+    if listed is None:
+        return describe_annotation(annotation)
+    (item,) = get_args(listed)
+    inner = describe_list(item) if get_origin(item) is list else describe_annotation(item)
+    text = "a list of " + (inner.replace("a list of ", "lists of ", 1) if get_origin(item) is list else inner)
+    return text + (", or None" if listed is not annotation else "")
+
+
+def error_in_list(
+    cls: type[MetaNode], model: str | None, loc: tuple[int | str, ...], got: object
+) -> ValidationError | None:
+    """A ValidationError for a pydantic location inside a list field (``("history", 0, "description")`` is
+    ``meta.history[0].description``); None for a location that passes through no list."""
+    if not any(isinstance(part, int) for part in loc):
+        return None
+    path = "meta"
+    annotation: Any = cls
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+            listed = _list_type(annotation)
+            annotation = get_args(listed)[0] if listed is not None else None
+        else:
+            path += f".{part}"
+            node = next((a for a in (annotation, *get_args(annotation)) if _is_node(a)), None)
+            info = node.model_fields.get(part) if node is not None else None
+            annotation = info.annotation if info is not None else None
+        if annotation is None:
+            break
+    expected = describe_list(annotation) if annotation is not None else "no such field"
+    return ValidationError.for_field(
+        model=model, path=path, keyword=None, hdu=None, expected=expected, got=got
+    )
+
+
+# -- reading files ------------------------------------------------------------------------------------
+
+
+Found = dict[tuple[str, ...], object]
+"""List values taken out of a file's metadata tree, by names below ``meta``."""
+
+
+def take_lists(meta_class: type[MetaNode], tree: Mapping[str, object]) -> tuple[dict[str, Any], Found]:
+    """``tree`` without the values of the list fields, and those values.
+
+    The tree given is not changed (it may be an open ASDF file's): the levels on the way to a list are
+    copied.
+    """
+    result: dict[str, Any] = dict(tree)
+    found: Found = {}
+    for leaf in list_leaves(meta_class):
+        node: dict[str, object] = result
+        for name in leaf.names[:-1]:
+            child = node.get(name)
+            if not isinstance(child, Mapping):
+                break
+            node[name] = node = dict(cast(Mapping[str, object], child))
+        else:
+            if leaf.names[-1] in node:
+                found[leaf.names] = node.pop(leaf.names[-1])
+    return result, found
+
+
+@functools.cache
+def _adapter(annotation: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(annotation)
+
+
+def _node(meta: MetaNode, names: tuple[str, ...]) -> MetaNode:
+    node = meta
+    for name in names:
+        node = cast(MetaNode, node.__dict__[name])
+    return node
+
+
+def put_list(
+    model: DataModel[MetaNode],
+    leaf: ListLeaf,
+    value: object,
+    where: str,
+    keep: tuple[str, ...] | None = None,
+) -> None:
+    """Validate a list read from a file into its field.
+
+    One that does not fit warns (``where`` names file and place) and is kept: in place with
+    ``pass_invalid_values=True``, else verbatim in the model's extra tree at ``keep`` (default: its own
+    place below ``meta``) so that saving writes it back.
+    """
+    node = _node(model.meta, leaf.names[:-1])
+    name = leaf.names[-1]
+    try:
+        vars(node)[name] = _adapter(leaf.annotation).validate_python(value)
+        return
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        cause = first.get("ctx", {}).get("error")  # an item's own ValidationError, raised while building it
+        message = str(cause) if isinstance(cause, ValidationError) else str(first["msg"])
+        inside = ", ".join(f"item {part}" if isinstance(part, int) else part for part in first["loc"])
+        detail = f"{inside}: {message}" if inside else message
+        warn_invalid(f"{where}{leaf.path}", value, f"{describe_list(leaf.annotation)}; {detail}")
+    if model._pass_invalid:
+        vars(node)[name] = value
+    else:
+        put_path(model._extra_tree, keep or ("meta", *leaf.names), value)
+
+
+def put_lists(model: DataModel[MetaNode], found: Found, where: str, skip: tuple[str, ...] = ()) -> None:
+    """Put the list values ``take_lists`` found into the model's metadata (names in ``skip`` are left out)."""
+    for leaf in list_leaves(type(model.meta)):
+        if leaf.names in found and leaf.names != skip:
+            put_list(model, leaf, found[leaf.names], where)
+
+
+# -- writing files ------------------------------------------------------------------------------------
+
+
+def no_items(value: object) -> bool:
+    """True for an empty list: a list of items left at its default is unset, and left out of dumps and files
+    (the generated fields pass it as ``exclude_if``)."""
+    return isinstance(value, list) and not value

@@ -1,0 +1,336 @@
+"""Typed scalar fields at a model's top level, outside ``meta``: ``SlitModel.name``, ``SpecModel.source_id``.
+
+Generated model classes declare them as class attributes::
+
+    name = ScalarField(str, keyword="SLTNAME", hdu="SCI", title="Name of the slit")
+    source_type = ScalarField[Literal["EXTENDED", "POINT"]](str, enum=("EXTENDED", "POINT"), keyword=...)
+
+so that ``slit.name`` is typed ``str | None`` and ``slit.source_type`` a ``Literal[...] | None``. Values live
+in the model instance (``model._scalars``, by field name); an unset field reads None. Assignment follows the
+validation policy: a value of the wrong kind raises :class:`~jwstmodels.ValidationError` naming the model,
+the field and its FITS keyword, and leaves the field unchanged (an int is accepted for a float field; a str
+is never turned into a number).
+
+The functions below are what the file readers and writers use; they work per HDU so that a writer laying out
+several items (one set of HDUs per item, ``EXTVER``) can call them for each item:
+
+- :func:`scalar_cards` -- the ``(keyword, value, comment)`` cards of one HDU's header, for writing.
+- :func:`apply_header` -- fill the fields of one HDU from its header (the validation policy of reading).
+- :func:`scalar_tree` / :func:`apply_tree` -- the same for the top-level keys of an ASDF tree.
+"""
+
+# pyright: reportPrivateUsage=false
+# (runtime module: it works on the internal state of models)
+
+from __future__ import annotations
+
+import functools
+import numbers
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, cast, overload
+
+import numpy as np
+
+from ._errors import ValidationError
+
+if TYPE_CHECKING:
+    from ._base import Card, DataModel
+    from ._meta import MetaNode
+
+Value = str | int | float | bool
+"""What a scalar field holds (besides None)."""
+
+T = TypeVar("T", bound=Value)
+
+_KIND_NAMES: dict[type, str] = {str: "str", int: "int", float: "float", bool: "bool"}
+
+
+class ScalarField(Generic[T]):
+    """A str, int, float or bool (or one of an enumeration) at the model's top level.
+
+    ``keyword``/``hdu``: the FITS header card that stores it (None for fields that only ASDF stores).
+    ``default`` is the schema's default, for documentation: an unset field reads None, as metadata does.
+    """
+
+    @overload
+    def __init__(
+        self,
+        kind: type[T],
+        *,
+        enum: tuple[T, ...] | None = None,
+        keyword: str | None = None,
+        hdu: str | None = None,
+        title: str = "",
+        default: T | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        kind: type[str] | type[int] | type[float] | type[bool],
+        *,
+        enum: tuple[T, ...],
+        keyword: str | None = None,
+        hdu: str | None = None,
+        title: str = "",
+        default: T | None = None,
+    ) -> None: ...
+    def __init__(
+        self,
+        kind: type[Any],
+        *,
+        enum: tuple[Any, ...] | None = None,
+        keyword: str | None = None,
+        hdu: str | None = None,
+        title: str = "",
+        default: Any = None,
+    ) -> None:
+        if kind not in _KIND_NAMES:
+            raise TypeError(f"ScalarField: kind must be str, int, float or bool, not {kind!r}")
+        self.kind: type[Value] = kind
+        self.enum: tuple[Value, ...] | None = enum
+        self.keyword = keyword.upper() if keyword else None
+        self.hdu = (hdu or "PRIMARY") if keyword else None
+        self.title = title
+        self.default: Value | None = default
+        self.name = ""
+        self.owner_name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.owner_name = owner.__name__
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: DataModel[MetaNode], objtype: type | None = None) -> T | None: ...
+    def __get__(self, obj: DataModel[MetaNode] | None, objtype: type | None = None) -> Self | T | None:
+        if obj is None:
+            return self
+        return cast("T | None", obj._scalars.get(self.name))
+
+    def __set__(self, obj: DataModel[MetaNode], value: T | None) -> None:
+        checked = self.check(value, type(obj).__name__)
+        if checked is None:
+            obj._scalars.pop(self.name, None)
+        else:
+            obj._scalars[self.name] = checked
+
+    # -- validation ---------------------------------------------------------------------------------
+
+    @property
+    def annotation(self) -> Any:
+        """The field's type as an annotation: ``str | None``, ``Literal["A", "B"] | None``."""
+        if self.enum is not None:
+            return cast(Any, Literal)[self.enum] | None
+        return self.kind | None
+
+    def describe(self) -> str:
+        """Human text of what the field accepts: ``int or None``, ``one of 'A', 'B' or None``."""
+        if self.enum is not None:
+            return "one of " + ", ".join(repr(v) for v in self.enum) + " or None"
+        return f"{_KIND_NAMES[self.kind]} or None"
+
+    def error(self, model: str | None, got: object) -> ValidationError:
+        return ValidationError.for_field(
+            model=model or self.owner_name,
+            path=self.name,
+            keyword=self.keyword,
+            hdu=self.hdu,
+            expected=self.describe(),
+            got=got,
+        )
+
+    def check(self, value: object, model: str | None = None) -> T | None:
+        """``value`` as this field holds it (numpy scalars become Python ones); ValidationError otherwise."""
+        if value is None:
+            return None
+        converted = _convert(self.kind, value)
+        if converted is None or (self.enum is not None and converted not in self.enum):
+            raise self.error(model, value)
+        return cast(T, converted)
+
+
+def _convert(kind: type[Value], value: object) -> Value | None:
+    """``value`` as a ``kind``; None when it is not one (bools are not numbers, strings never numbers)."""
+    is_bool = isinstance(value, bool | np.bool_)
+    if kind is bool:
+        return bool(cast(Any, value)) if is_bool else None
+    if is_bool or isinstance(value, str | bytes):
+        return str(value) if kind is str and isinstance(value, str) else None
+    if kind is str:
+        return None
+    if kind is int:
+        if isinstance(value, numbers.Integral):
+            return int(value)
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            return int(float(value))
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return None
+
+
+# -- per class ----------------------------------------------------------------------------------------
+
+
+def scalar_fields(cls: type[DataModel[MetaNode]]) -> dict[str, ScalarField[Any]]:
+    """The scalar fields of a model class, by attribute name, in declaration order."""
+    return cls._scalar_fields
+
+
+@functools.cache
+def _by_hdu(cls: type[DataModel[MetaNode]]) -> dict[str, tuple[ScalarField[Any], ...]]:
+    table: dict[str, list[ScalarField[Any]]] = {}
+    for field in cls._scalar_fields.values():
+        if field.keyword is not None and field.hdu is not None:
+            table.setdefault(field.hdu.upper(), []).append(field)
+    return {hdu: tuple(fields) for hdu, fields in table.items()}
+
+
+def scalar_hdus(cls: type[DataModel[MetaNode]]) -> tuple[str, ...]:
+    """Names of the HDUs whose headers hold scalar fields of ``cls``, spelt as the schema spells them."""
+    return tuple(dict.fromkeys(f.hdu for f in cls._scalar_fields.values() if f.hdu is not None))
+
+
+# -- FITS headers ---------------------------------------------------------------------------------------
+
+
+def scalar_cards(model: DataModel[MetaNode], hdu: str) -> list[Card]:
+    """The header cards ``(keyword, value, comment)`` of the set scalar fields that live in HDU ``hdu``.
+
+    For writers: a single model's FITS file and each item of a multi-model (call it per item and HDU).
+    """
+    cards: list[Card] = []
+    for field in _by_hdu(type(model)).get(hdu.upper(), ()):
+        value = model._scalars.get(field.name)
+        if value is not None and field.keyword is not None:
+            cards.append((field.keyword, cast(Value, value), field.title))
+    return cards
+
+
+def apply_header(model: DataModel[MetaNode], hdu: str, header: Any, where: str) -> set[str]:
+    """Fill the scalar fields that live in HDU ``hdu`` from its ``header`` (an astropy Header or a mapping).
+
+    Returns the keywords consumed, which the caller must not also keep as unknown cards. A value that does not
+    fit warns (``where`` names the file and HDU) and is kept: in ``model.extra_fits[hdu]`` so that saving
+    writes it back, or in place with ``pass_invalid_values=True``. Keywords absent from the header leave
+    their fields alone.
+    """
+    consumed: set[str] = set()
+    for field in _by_hdu(type(model)).get(hdu.upper(), ()):
+        keyword = cast(str, field.keyword)
+        if keyword not in header:
+            continue
+        consumed.add(keyword)
+        value: object = header[keyword]
+        if type(value).__name__ == "Undefined":  # astropy's value of a card without one
+            continue
+        try:
+            model._scalars[field.name] = field.check(value, type(model).__name__)
+        except ValidationError:
+            _warn(f"{where}, keyword {keyword} ({field.name})", value, field)
+            if model._pass_invalid:
+                model._scalars[field.name] = value
+            else:
+                comment = _comment(header, keyword)
+                model.extra_fits.setdefault(hdu, []).append((keyword, _card_value(value), comment))
+    return consumed
+
+
+def _comment(header: Any, keyword: str) -> str:
+    comments = getattr(header, "comments", None)
+    try:
+        return str(comments[keyword]) if comments is not None else ""
+    except (KeyError, IndexError):
+        return ""
+
+
+def _card_value(value: object) -> str | int | float | bool | None:
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _warn(where: str, value: object, field: ScalarField[Any]) -> None:
+    from ._loading import warn_invalid
+
+    warn_invalid(where, value, field.describe())
+
+
+# -- ASDF trees -----------------------------------------------------------------------------------------
+
+
+def scalar_tree(model: DataModel[MetaNode]) -> dict[str, Value]:
+    """The set scalar fields as top-level keys of an ASDF tree (field name -> value)."""
+    return {name: cast(Value, value) for name, value in model._scalars.items() if value is not None}
+
+
+def apply_tree(
+    model: DataModel[MetaNode], tree: Mapping[str, object], where: str, *, headers_own_keywords: bool = False
+) -> set[str]:
+    """Fill scalar fields from the top-level keys of an ASDF tree; returns the keys that are scalar fields.
+
+    ``headers_own_keywords``: the tree is the ``ASDF`` extension of a FITS file, whose headers are
+    authoritative for fields with a FITS keyword; those keys are consumed without being read. A value that
+    does not fit warns (``where`` names the file) and is kept in the model's unknown tree content, so that
+    saving writes it back (or in place with ``pass_invalid_values=True``).
+    """
+    fields = model._scalar_fields
+    consumed: set[str] = set()
+    for key, value in tree.items():
+        field = fields.get(key)
+        if field is None:
+            continue
+        consumed.add(key)
+        if headers_own_keywords and field.keyword is not None:
+            continue
+        try:
+            checked = field.check(value, type(model).__name__)
+        except ValidationError:
+            _warn(f"{where}: {key}", value, field)
+            if model._pass_invalid:
+                model._scalars[key] = value
+            else:
+                model._extra_tree[key] = value
+            continue
+        if checked is not None:
+            model._scalars[key] = checked
+    return consumed
+
+
+# -- DataModel API helpers ------------------------------------------------------------------------------
+
+
+def scalar_errors(model: DataModel[MetaNode]) -> list[ValidationError]:
+    """A ValidationError for each scalar field holding a value that does not fit (``validate()``)."""
+    errors: list[ValidationError] = []
+    for name, value in model._scalars.items():
+        field = model._scalar_fields.get(name)
+        if field is None:
+            continue
+        try:
+            field.check(value, type(model).__name__)
+        except ValidationError as exc:
+            errors.append(exc)
+    return errors
+
+
+def checked_values(
+    model: DataModel[MetaNode], pairs: Iterable[tuple[str, object]], hdus: set[str] | None = None
+) -> tuple[list[tuple[str, Value | None]], list[ValidationError]]:
+    """The ``(name, value)`` pairs for scalar fields of ``model``, each checked, for ``update``.
+
+    ``hdus`` (upper-case names) keeps only fields stored in those HDUs. Returns the values that fit and a
+    ValidationError for each that does not; nothing is assigned.
+    """
+    good: list[tuple[str, Value | None]] = []
+    errors: list[ValidationError] = []
+    for name, value in pairs:
+        field = model._scalar_fields[name]
+        if hdus is not None and (field.hdu is None or field.hdu.upper() not in hdus):
+            continue
+        try:
+            good.append((name, field.check(value, type(model).__name__)))
+        except ValidationError as exc:
+            errors.append(exc)
+    return good, errors
