@@ -11,6 +11,7 @@ import functools
 import os
 import re
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -110,21 +111,7 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
             put_path(tree, leaf.names, value)
             where[leaf.names] = (name, card)
 
-    def on_invalid(loc: Location, value: object, expected: str) -> None:
-        path = "meta." + ".".join(loc)
-        if loc not in where:
-            warn_invalid(f"{filename}: ASDF extension, {path}", value, expected)
-            if not model._pass_invalid:
-                put_path(model._extra_tree, ("meta", *loc), value)
-            return
-        hdu_name, card = where[loc]
-        warn_invalid(f"{filename}: HDU {hdu_name}, keyword {card.keyword} ({path})", value, expected)
-        if not model._pass_invalid:
-            model.extra_fits.setdefault(hdu_name, []).append((card.keyword, _card_value(value), card.comment))
-
-    def on_unknown(loc: Location, value: object) -> None:
-        put_path(model._extra_tree, ("meta", *loc), value)
-
+    on_invalid, on_unknown = file_value_policy(model, filename, where, lambda hdu: f"HDU {hdu}")
     tree, lists = take_lists(meta_class, tree)  # lists (history, read_times, ...): validated whole, below
     meta = build_meta(
         meta_class, tree, on_invalid=on_invalid, on_unknown=on_unknown, keep_invalid=model._pass_invalid
@@ -225,6 +212,38 @@ def _asdf_extension_name() -> str:
     from ._asdf_in_fits import EXTENSION_NAME
 
     return EXTENSION_NAME
+
+
+def file_value_policy(
+    model: DataModel[MetaNode],
+    filename: str,
+    where: dict[Location, tuple[str, Any]],
+    hdu_label: Callable[[str], str],
+    place: str = "",
+) -> tuple[Callable[[Location, object, str], None], Callable[[Location, object], None]]:
+    """The ``build_meta`` callbacks for metadata read from a FITS file into ``model``.
+
+    A value that does not fit warns with the file, the HDU (``hdu_label``) and keyword it came from (``where``
+    maps a metadata place to its HDU name and card), or the ASDF extension, and is kept to be written back:
+    as its card in ``extra_fits``, or in the extension tree. ``place`` (``slits[1].``) prefixes item paths.
+    """
+
+    def on_invalid(loc: Location, value: object, expected: str) -> None:
+        path = "meta." + ".".join(loc)
+        if loc not in where:
+            warn_invalid(f"{filename}: ASDF extension, {place}{path}", value, expected)
+            if not model._pass_invalid:
+                put_path(model._extra_tree, ("meta", *loc), value)
+            return
+        hdu_name, card = where[loc]
+        warn_invalid(f"{filename}: {hdu_label(hdu_name)}, keyword {card.keyword} ({path})", value, expected)
+        if not model._pass_invalid:
+            model.extra_fits.setdefault(hdu_name, []).append((card.keyword, _card_value(value), card.comment))
+
+    def on_unknown(loc: Location, value: object) -> None:
+        put_path(model._extra_tree, ("meta", *loc), value)
+
+    return on_invalid, on_unknown
 
 
 def _as_dict(value: object) -> dict[str, Any]:

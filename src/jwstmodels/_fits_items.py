@@ -54,8 +54,9 @@ from ._fits import (
     _set_card,
     _strip,
     _table_hdu,
+    file_value_policy,
 )
-from ._loading import Location, build_meta, put_path, warn_invalid
+from ._loading import Location, build_meta, put_path
 from ._meta import KeywordLeaf, MetaNode
 from ._scalars import apply_header, apply_tree, scalar_cards
 
@@ -393,23 +394,9 @@ def _read_item(
                 put_path(meta_tree, leaf.names, card.value)
                 where_cards[leaf.names] = (hdu_name, card)
 
-    def on_invalid(loc: Location, value: object, expected: str) -> None:
-        path = "meta." + ".".join(loc)
-        if loc not in where_cards:
-            warn_invalid(f"{filename}: ASDF extension, {place}.{path}", value, expected)
-            if not item._pass_invalid:
-                put_path(item._extra_tree, ("meta", *loc), value)
-            return
-        hdu_name, card = where_cards[loc]
-        warn_invalid(
-            f"{filename}: HDU {hdu_name},{ver} ({place}), keyword {card.keyword} ({path})", value, expected
-        )
-        if not item._pass_invalid:
-            item.extra_fits.setdefault(hdu_name, []).append((card.keyword, _card_value(value), card.comment))
-
-    def on_unknown(loc: Location, value: object) -> None:
-        put_path(item._extra_tree, ("meta", *loc), value)
-
+    on_invalid, on_unknown = file_value_policy(
+        item, filename, where_cards, lambda hdu: f"HDU {hdu},{ver} ({place})", f"{place}."
+    )
     meta_tree, lists = take_lists(item.meta_class, meta_tree)
     meta = build_meta(
         item.meta_class,
