@@ -61,6 +61,8 @@ def _load_untagged(raw: bytes) -> object:
     open). A tag anywhere else raises _HasTags."""
     import yaml
 
+    if not getattr(yaml, "__with_libyaml__", False):  # a PyYAML built without libyaml: asdf's loader reads it
+        raise _HasTags("PyYAML without libyaml")
     end = _YAML_END.search(raw)
     return yaml.load(raw[: end.end()] if end else raw, Loader=_untagged_loader())
 
@@ -69,7 +71,7 @@ def _load_untagged(raw: bytes) -> object:
 def _untagged_loader() -> Any:
     import yaml
 
-    class Loader(yaml.CSafeLoader):  # the base of asdf's loader
+    class Loader(yaml.CSafeLoader):  # the base of asdf's loader (with libyaml; see _load_untagged)
         def construct_undefined(self, node: Any) -> Any:
             if isinstance(node, yaml.MappingNode) and str(node.tag).startswith(_ROOT_TAG_PREFIX):
                 return self.construct_yaml_map(node)
