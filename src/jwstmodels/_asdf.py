@@ -22,8 +22,8 @@ import numpy as np
 from ._atomic import atomic_write
 from ._errors import FileFormatError, InvalidValueWarning
 from ._history import history_to_root, read_asdf_lists
-from ._loading import Location, build_meta, put_path, warn_invalid
-from ._meta_lists import take_lists
+from ._loading import Location, put_path, warn_invalid
+from ._meta_lists import install_file_meta
 from ._scalars import apply_tree, scalar_tree
 
 if TYPE_CHECKING:
@@ -81,16 +81,9 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
     def on_unknown(loc: Location, value: object) -> None:
         put_path(extra, ("meta", *loc), value)
 
-    meta_tree, lists = take_lists(model.meta_class, cast(Mapping[str, object], meta_tree))
-    meta = build_meta(
-        model.meta_class,
-        meta_tree,
-        on_invalid=on_invalid,
-        on_unknown=on_unknown,
-        keep_invalid=model._pass_invalid,
+    lists = install_file_meta(
+        model, cast(Mapping[str, object], meta_tree), on_invalid=on_invalid, on_unknown=on_unknown
     )
-    meta.attach(type(model).__name__)
-    model.meta = meta
     read_asdf_lists(model, lists, tree, filename)  # the root history too
     scalars = apply_tree(model, tree, filename)
     for key, value in tree.items():

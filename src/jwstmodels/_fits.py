@@ -23,9 +23,9 @@ from ._arrays import ArrayField, TableField, _Field
 from ._atomic import atomic_write
 from ._errors import FileFormatError, InvalidValueWarning
 from ._history import read_fits_lists, write_history_cards
-from ._loading import Location, build_meta, put_path, warn_invalid
+from ._loading import Location, put_path, warn_invalid
 from ._meta import KeywordLeaf, MetaNode, keyword_leaves
-from ._meta_lists import take_lists
+from ._meta_lists import install_file_meta
 from ._scalars import apply_header, apply_tree, scalar_cards, scalar_hdus
 
 if TYPE_CHECKING:
@@ -112,12 +112,7 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
             where[leaf.names] = (name, card)
 
     on_invalid, on_unknown = file_value_policy(model, filename, where, lambda hdu: f"HDU {hdu}")
-    tree, lists = take_lists(meta_class, tree)  # lists (history, read_times, ...): validated whole, below
-    meta = build_meta(
-        meta_class, tree, on_invalid=on_invalid, on_unknown=on_unknown, keep_invalid=model._pass_invalid
-    )
-    meta.attach(type(model).__name__)
-    model.meta = meta
+    lists = install_file_meta(model, tree, on_invalid=on_invalid, on_unknown=on_unknown)
     read_fits_lists(model, lists, stored, filename)
 
     model._extra_hdus = extra_hdus

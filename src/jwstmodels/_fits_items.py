@@ -56,7 +56,7 @@ from ._fits import (
     _table_hdu,
     file_value_policy,
 )
-from ._loading import Location, build_meta, put_path
+from ._loading import Location, put_path
 from ._meta import KeywordLeaf, MetaNode
 from ._scalars import apply_header, apply_tree, scalar_cards
 
@@ -337,7 +337,7 @@ def _read_item(
     filename: str,
 ) -> DataModel[MetaNode]:
     from ._history import read_asdf_lists
-    from ._meta_lists import take_lists
+    from ._meta_lists import install_file_meta
 
     item = layout.item_class()
     item._pass_invalid = model._pass_invalid
@@ -397,16 +397,7 @@ def _read_item(
     on_invalid, on_unknown = file_value_policy(
         item, filename, where_cards, lambda hdu: f"HDU {hdu},{ver} ({place})", f"{place}."
     )
-    meta_tree, lists = take_lists(item.meta_class, meta_tree)
-    meta = build_meta(
-        item.meta_class,
-        meta_tree,
-        on_invalid=on_invalid,
-        on_unknown=on_unknown,
-        keep_invalid=item._pass_invalid,
-    )
-    meta.attach(type(item).__name__)
-    item.meta = meta
+    lists = install_file_meta(item, meta_tree, on_invalid=on_invalid, on_unknown=on_unknown)
     read_asdf_lists(item, lists, tree, f"{filename}: ASDF extension, {place}")
 
     for key, value in tree.items():

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import functools
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Union, cast, get_args, get_origin
 
 import pydantic
 from pydantic import ValidationError as PydanticValidationError
 
 from ._errors import ValidationError
-from ._loading import put_path, warn_invalid
+from ._loading import Location, OnInvalid, build_meta, put_path, warn_invalid
 from ._meta import MetaNode, describe_annotation
 
 if TYPE_CHECKING:
@@ -182,6 +182,24 @@ def error_in_list(
 
 Found = dict[tuple[str, ...], object]
 """List values taken out of a file's metadata tree, by names below ``meta``."""
+
+
+def install_file_meta(
+    model: DataModel[MetaNode],
+    tree: Mapping[str, object],
+    *,
+    on_invalid: OnInvalid,
+    on_unknown: Callable[[Location, object], None],
+) -> Found:
+    """Validate a file's metadata ``tree`` into ``model.meta`` under the file-value policy (the callbacks);
+    return the values of its list fields, taken out to be read whole (``read_fits_lists``, ...)."""
+    rest, lists = take_lists(model.meta_class, tree)
+    meta = build_meta(
+        model.meta_class, rest, on_invalid=on_invalid, on_unknown=on_unknown, keep_invalid=model._pass_invalid
+    )
+    meta.attach(type(model).__name__)
+    model.meta = meta
+    return lists
 
 
 def take_lists(meta_class: type[MetaNode], tree: Mapping[str, object]) -> tuple[dict[str, Any], Found]:
