@@ -61,7 +61,8 @@ class Floor:
             _module("asdf").AsdfFile(tree).write_to(path)
             return
         # The HDUs jwstmodels writes: the primary header, SCI, and the metadata tree as an ASDF document in a
-        # one-cell binary table (the ``ASDF`` extension), here dumped with PyYAML's C emitter.
+        # one-cell binary table (the ``ASDF`` extension), here dumped with PyYAML's C emitter. The tree leaves
+        # out what the header cards carry exactly: every field here.
         primary = self.fits.PrimaryHDU()
         for dotted, value in fields.items():
             primary.header[keyword(dotted)] = value
@@ -70,7 +71,7 @@ class Floor:
         primary.header["DATAMODL"] = "ImageModel"
         yaml = _module("yaml")
         document = b"#ASDF 1.0.0\n#ASDF_STANDARD 1.6.0\n" + yaml.dump(
-            _nested({**fields, **stamps}),
+            {"meta": {}},
             Dumper=yaml.CSafeDumper,
             explicit_start=True,
             explicit_end=True,

@@ -1,7 +1,8 @@
 """The ``ASDF`` extension of JWST FITS files: the model's tree, stored as an ASDF document in a binary table.
 
 The reference implementation writes the whole tree there and reads it back (values that headers do not carry,
-such as fields without a FITS keyword, history and WCS objects). We read it with asdf's YAML layer alone and
+such as fields without a FITS keyword, history and WCS objects). We leave out the values header cards carry
+exactly (see ``_header_carried``). We read it with asdf's YAML layer alone and
 write it with asdf's YAML dumper: the document holds no binary blocks (arrays stay in their HDUs), so neither
 direction needs ``asdf.AsdfFile``, whose first use in a process costs seconds of plugin discovery.
 """

@@ -22,6 +22,7 @@ from astropy.utils.exceptions import AstropyUserWarning
 from ._arrays import ArrayField, TableField, _Field
 from ._atomic import atomic_write
 from ._errors import FileFormatError, InvalidValueWarning
+from ._header_carried import card_can_hold, card_is_exact, drop_carried, restore_inexact, take_keyword_values
 from ._history import read_fits_lists, write_history_cards
 from ._loading import Location, put_path, warn_invalid
 from ._meta import KeywordLeaf, MetaNode, keyword_leaves
@@ -89,8 +90,9 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
             if key not in _ASDF_BOOKKEEPING and key not in model._fields and key not in model._list_fields:
                 model._extra_tree[key] = value
     # One pass over the cards: a card the schema names fills its field (headers are authoritative, so a
-    # keyword missing from the header is missing from the tree too); any other card goes to extra_fits.
-    _strip(tree, _keyword_names(meta_class), ())
+    # keyword missing from the header is missing from the tree too, but for what _header_carried restores);
+    # any other card goes to extra_fits.
+    inexact = take_keyword_values(tree, _keyword_names(meta_class))
     by_keyword = _keyword_table(meta_class)
     where: dict[Location, tuple[str, Any]] = {}
     for name, hdu in hdus.items():
@@ -111,6 +113,7 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
             put_path(tree, leaf.names, value)
             where[leaf.names] = (name, card)
 
+    restore_inexact(tree, inexact, where)
     on_invalid, on_unknown = file_value_policy(model, filename, where, lambda hdu: f"HDU {hdu}")
     lists = install_file_meta(model, tree, on_invalid=on_invalid, on_unknown=on_unknown)
     read_fits_lists(model, lists, stored, filename)
@@ -245,17 +248,6 @@ def _as_dict(value: object) -> dict[str, Any]:
     return dict(cast(dict[str, Any], value)) if isinstance(value, dict) else {}
 
 
-def _strip(tree: dict[str, Any], names: frozenset[tuple[str, ...]], prefix: tuple[str, ...]) -> None:
-    """Remove from ``tree`` every value whose place (``names``) a FITS keyword owns."""
-    for key in list(tree):
-        place = (*prefix, key)
-        value = tree[key]
-        if place in names:
-            del tree[key]
-        elif isinstance(value, dict):
-            _strip(cast(dict[str, Any], value), names, place)
-
-
 @functools.cache
 def _keyword_names(meta_class: type[MetaNode]) -> frozenset[tuple[str, ...]]:
     return frozenset(leaf.names for leaf in keyword_leaves(meta_class))
@@ -291,11 +283,11 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
             hdus[hdu_name] = fits.ImageHDU(name=hdu_name)
         return cast(fits.Header, hdus[hdu_name].header)
 
+    carried: set[tuple[str, ...]] = set()
     for leaf in keyword_leaves(type(model.meta)):
         value = _get(model.meta, leaf.names)
-        if value is None:
-            continue
-        _set_card(header(leaf.hdu), leaf.keyword, value, leaf.title)
+        if value is not None and _set_card(header(leaf.hdu), leaf.keyword, value, leaf.title):
+            carried.add(leaf.names)
     for hdu_name in scalar_hdus(type(model)):
         for keyword, value, comment in scalar_cards(model, hdu_name):
             target = header(hdu_name)
@@ -307,6 +299,7 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
             _append_card(target, (keyword, value, comment))
     write_history_cards(model, cast(fits.Header, primary.header))
     tree = metadata_tree(model)
+    drop_carried(tree, carried)
     items: list[Any] = []
     if model._lists:  # multi-models: one set of HDUs per item (EXTVER), a subtree per item in the tree
         from ._fits_items import item_hdus
@@ -339,12 +332,16 @@ def _get(meta: MetaNode, names: tuple[str, ...]) -> object:
     return node
 
 
-def _set_card(header: fits.Header, keyword: str, value: object, title: str) -> None:
-    if isinstance(value, float) and not np.isfinite(value):
-        return
+def _set_card(header: fits.Header, keyword: str, value: object, title: str) -> bool:
+    """Write ``keyword = value / title`` (the title cut to fit the card); whether the card gives ``value``
+    back exactly when read. A value no card can hold (NaN, a non-ASCII string) is not written: the ``ASDF``
+    extension keeps it (see ``_header_carried``)."""
+    if not card_can_hold(value):
+        return False
     card = fits.Card(keyword, value)
     room = 80 - max(len(card.image.rstrip()), 30) - 3  # values are padded to column 30 before a comment
     header[keyword] = (value, title[:room] if room > 0 and len(card.image) <= 80 else "")
+    return card_is_exact(value)
 
 
 def _append_card(header: fits.Header, card: Card) -> None:

@@ -52,10 +52,10 @@ from ._fits import (
     _keyword_table,
     _loader,
     _set_card,
-    _strip,
     _table_hdu,
     file_value_policy,
 )
+from ._header_carried import card_can_hold, drop_carried, restore_inexact, take_keyword_values
 from ._loading import Location, put_path
 from ._meta import KeywordLeaf, MetaNode
 from ._scalars import apply_header, apply_tree, scalar_cards
@@ -168,8 +168,9 @@ def item_hdus(model: DataModel[MetaNode], top: dict[str, Any], tree: dict[str, A
             continue
         subtrees: list[dict[str, Any]] = []
         for index, item in enumerate(items):
-            hdus, refs = _item_hdus(item, index + 1, layout, top if index == 0 else None)
+            hdus, refs, carried = _item_hdus(item, index + 1, layout, top if index == 0 else None)
             subtree = metadata_tree(item)
+            drop_carried(subtree, carried)
             subtree.update(refs)
             primary_cards = item.extra_fits.get(_PRIMARY)
             if primary_cards:
@@ -182,8 +183,9 @@ def item_hdus(model: DataModel[MetaNode], top: dict[str, Any], tree: dict[str, A
 
 def _item_hdus(
     item: DataModel[MetaNode], ver: int, layout: _Layout, shared: dict[str, Any] | None
-) -> tuple[list[Any], dict[str, Any]]:
-    """(the HDUs of one item, with EXTVER ``ver``; the ``fits:`` references to them by field name).
+) -> tuple[list[Any], dict[str, Any], set[tuple[str, ...]]]:
+    """(the HDUs of one item, with EXTVER ``ver``; the ``fits:`` references to them by field name; the places
+    below ``meta`` whose values the item's header cards carry exactly).
 
     ``shared`` is the multi-model's HDUs by name, given for the first item only.
     """
@@ -208,11 +210,12 @@ def _item_hdus(
             hdu = hdus[hdu_name] = fits.ImageHDU(name=hdu_name, ver=ver)
         return cast(fits.Header, hdu.header)
 
+    carried: set[tuple[str, ...]] = set()
     for hdu_name, table in layout.meta_keywords.items():
         for keyword, leaf in table.items():
             value = _get(item.meta, leaf.names)
-            if value is not None:
-                _set_card(header(hdu_name), keyword, value, leaf.title)
+            if value is not None and _set_card(header(hdu_name), keyword, value, leaf.title):
+                carried.add(leaf.names)
     for hdu_name, keywords in layout.scalar_keywords.items():
         # version 1 of a name the multi-model's schema uses is its header too: its keywords are its own
         owned = layout.owned(hdu_name) if ver == 1 else frozenset()
@@ -229,7 +232,7 @@ def _item_hdus(
         copied = hdu.copy()
         copied.ver = ver
         extra.append(copied)
-    return [*hdus.values(), *extra], refs
+    return [*hdus.values(), *extra], refs, carried
 
 
 def _copy_cards(source: fits.Header, target: fits.Header) -> None:
@@ -345,7 +348,9 @@ def _read_item(
     place = f"{layout.list_name}[{index}]"
     ver = index + 1
     meta_tree = _plain(tree.pop("meta", None))
-    _strip(meta_tree, layout.meta_places, ())  # headers are authoritative: a keyword missing there is unset
+    inexact = take_keyword_values(
+        meta_tree, layout.meta_places
+    )  # headers are authoritative (_header_carried)
 
     # Scalars: from the subtree, then from the headers (which win). In a header the first item shares with
     # the multi-model, the multi-model's keywords are not the item's: its value for them is in the subtree.
@@ -357,7 +362,9 @@ def _read_item(
         and field.keyword in layout.scalar_keywords.get(field.hdu.upper(), ())
         and not _owned_here(layout, hdus, top_picks, field.hdu.upper(), field.keyword)
     }
-    from_tree = {key: value for key, value in tree.items() if key not in header_scalars}
+    from_tree = {  # a value no card can hold has no card: the subtree keeps it (see _header_carried)
+        key: value for key, value in tree.items() if key not in header_scalars or not card_can_hold(value)
+    }
     scalars = apply_tree(item, from_tree, f"{filename}: ASDF extension, {place}")
     scalars |= header_scalars & tree.keys()
 
@@ -394,6 +401,7 @@ def _read_item(
                 put_path(meta_tree, leaf.names, card.value)
                 where_cards[leaf.names] = (hdu_name, card)
 
+    restore_inexact(meta_tree, inexact, where_cards)
     on_invalid, on_unknown = file_value_policy(
         item, filename, where_cards, lambda hdu: f"HDU {hdu},{ver} ({place})", f"{place}."
     )

@@ -13,12 +13,25 @@ import difflib
 import functools
 import types
 import typing
+import weakref
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Self, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
 from ._errors import UnknownFieldError, ValidationError, describe_location
+
+
+def set_parent(child: MetaNode, parent: MetaNode, name: str) -> None:
+    """Record that ``child`` is field ``name`` of ``parent``.
+
+    The child holds its parent weakly: a strong reference both ways would make every metadata tree a
+    reference cycle, which only the garbage collector frees (a model's ninety nodes, for each model dropped,
+    and collections that cost more than the rest of a metadata read). A node kept after its tree is gone
+    names itself alone in messages.
+    """
+    object.__setattr__(child, "_parent", weakref.ref(parent))
+    object.__setattr__(child, "_name", name)
 
 
 class MetaNode(BaseModel):
@@ -36,8 +49,9 @@ class MetaNode(BaseModel):
     )
 
     # Where the node sits, for error messages. Plain slots, not pydantic private attributes: a model holds
-    # about ninety nodes, and private attributes would cost several microseconds each to set up.
-    __slots__ = ("_name", "_owner", "_parent")
+    # about ninety nodes, and private attributes would cost several microseconds each to set up. ``_parent``
+    # is a weak reference (see ``set_parent``).
+    __slots__ = ("__weakref__", "_name", "_owner", "_parent")
 
     _node_fields: ClassVar[tuple[str, ...]] = ()
     """Names of the fields that hold nested nodes (computed when the class is created)."""
@@ -63,9 +77,7 @@ class MetaNode(BaseModel):
     def bind_children(self) -> None:
         """Point each nested node at this one (construction and copying call it)."""
         for name in self._node_fields:
-            child = self.__dict__[name]
-            object.__setattr__(child, "_parent", self)
-            object.__setattr__(child, "_name", name)
+            set_parent(self.__dict__[name], self, name)
 
     def __copy__(self) -> Self:
         return self._with_location(super().__copy__())
@@ -90,14 +102,19 @@ class MetaNode(BaseModel):
         node: MetaNode | None = self
         while node is not None:
             names.append(getattr(node, "_name", "meta"))
-            node = getattr(node, "_parent", None)
+            node = node._parent_node()
         return ".".join(reversed(names))
+
+    def _parent_node(self) -> MetaNode | None:
+        """The node this one is a field of; None for a root, or when that node no longer exists."""
+        ref: weakref.ref[MetaNode] | None = getattr(self, "_parent", None)
+        return ref() if ref is not None else None
 
     @property
     def owner_name(self) -> str | None:
         """Class name of the model this node belongs to, when it belongs to one."""
         node = self
-        while (parent := getattr(node, "_parent", None)) is not None:
+        while (parent := node._parent_node()) is not None:
             node = parent
         return getattr(node, "_owner", None)
 
@@ -141,8 +158,7 @@ class MetaNode(BaseModel):
                     got=value,
                 ) from None
             if isinstance(value, MetaNode) and name[0] != "_":
-                object.__setattr__(value, "_parent", self)
-                object.__setattr__(value, "_name", name)
+                set_parent(value, self, name)
 
     def _unknown(self, name: str) -> UnknownFieldError:
         where = describe_location(self.owner_name, self.dotted_path)

@@ -23,7 +23,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from ._errors import ValidationError
 from ._loading import Location, OnInvalid, build_meta, put_path, warn_invalid
-from ._meta import MetaNode, describe_annotation
+from ._meta import MetaNode, describe_annotation, set_parent
 
 if TYPE_CHECKING:
     from ._base import DataModel
@@ -57,8 +57,7 @@ class ListItem(MetaNode):
         super().bind_children()
         for name, value in self.__dict__.items():
             if isinstance(value, MetaNode) and name not in self._node_fields:
-                object.__setattr__(value, "_parent", self)
-                object.__setattr__(value, "_name", name)
+                set_parent(value, self, name)
 
 
 def construction_error(cls: type[MetaNode], exc: PydanticValidationError) -> ValidationError:

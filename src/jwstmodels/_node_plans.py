@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import functools
 import types
+import weakref
 from collections.abc import Callable
 from typing import Any, Literal, NamedTuple, TypeVar, Union, cast, get_args, get_origin
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 
@@ -29,7 +30,16 @@ from ._meta import MetaNode
 
 NodeT = TypeVar("NodeT", bound=MetaNode)
 
-_set = object.__setattr__
+# The slots a node's state lives in, set through their descriptors: the quickest way to set them, and a
+# default tree sets them some five hundred times.
+_set_dict = cast(Callable[[object, object], None], BaseModel.__dict__["__dict__"].__set__)
+_set_fields_set = cast(
+    Callable[[object, object], None], BaseModel.__dict__["__pydantic_fields_set__"].__set__
+)
+_set_extra = cast(Callable[[object, object], None], BaseModel.__dict__["__pydantic_extra__"].__set__)
+_set_private = cast(Callable[[object, object], None], BaseModel.__dict__["__pydantic_private__"].__set__)
+_set_parent = cast(Callable[[object, object], None], MetaNode.__dict__["_parent"].__set__)
+_set_name = cast(Callable[[object, object], None], MetaNode.__dict__["_name"].__set__)
 _IMMUTABLE = (type(None), str, int, float, bool, tuple, frozenset)
 
 
@@ -193,15 +203,17 @@ def assemble(cls: type[MetaNode], values: dict[str, object], given: set[str]) ->
     ``given`` names the fields that were given rather than defaulted (pydantic's ``model_fields_set``).
     """
     node = cls.__new__(cls)
-    _set(node, "__dict__", values)
-    _set(node, "__pydantic_fields_set__", given)
-    _set(node, "__pydantic_extra__", None)
-    _set(node, "__pydantic_private__", None)
-    for name in cls._node_fields:
-        child = values[name]
-        if isinstance(child, MetaNode):
-            _set(child, "_parent", node)
-            _set(child, "_name", name)
+    _set_dict(node, values)
+    _set_fields_set(node, given)
+    _set_extra(node, None)
+    _set_private(node, None)
+    if cls._node_fields:
+        parent = weakref.ref(node)  # see _meta.set_parent
+        for name in cls._node_fields:
+            child = values[name]
+            if isinstance(child, MetaNode):
+                _set_parent(child, parent)
+                _set_name(child, name)
     return node
 
 
@@ -226,26 +238,28 @@ def _maker(cls: type[MetaNode]) -> Callable[[], MetaNode]:
     if plan is None:
         return cls
     template = plan.template
-    fresh = tuple(
-        (name, _maker(child) if (child := _child_factory(plan, name)) is not None else make)
-        for name, make in plan.fresh
+    children = tuple(
+        (name, _maker(child)) for name, _ in plan.fresh if (child := _child_factory(plan, name)) is not None
     )
-    children = tuple(name for name in cls._node_fields if _child_factory(plan, name) is not None)
+    others = tuple((name, make) for name, make in plan.fresh if _child_factory(plan, name) is None)
     make_instance = object.__new__ if cls.__new__ is object.__new__ else cls.__new__
 
     def make() -> MetaNode:
-        values = template.copy()
-        for name, make_value in fresh:
-            values[name] = make_value()
         node = make_instance(cls)
-        _set(node, "__dict__", values)
-        _set(node, "__pydantic_fields_set__", set())
-        _set(node, "__pydantic_extra__", None)
-        _set(node, "__pydantic_private__", None)
-        for name in children:
-            child = values[name]
-            _set(child, "_parent", node)
-            _set(child, "_name", name)
+        values = template.copy()
+        if children:
+            parent = weakref.ref(node)  # see _meta.set_parent
+            for name, make_child in children:
+                child = make_child()
+                _set_parent(child, parent)
+                _set_name(child, name)
+                values[name] = child
+        for name, make_value in others:
+            values[name] = make_value()
+        _set_dict(node, values)
+        _set_fields_set(node, set[str]())
+        _set_extra(node, None)
+        _set_private(node, None)
         return node
 
     return make

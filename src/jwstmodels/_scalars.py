@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, cast, ov
 import numpy as np
 
 from ._errors import ValidationError
+from ._header_carried import card_can_hold
 
 if TYPE_CHECKING:
     from ._base import Card, DataModel
@@ -282,8 +283,8 @@ def apply_tree(
         if field is None:
             continue
         consumed.add(key)
-        if headers_own_keywords and field.keyword is not None:
-            continue
+        if headers_own_keywords and field.keyword is not None and card_can_hold(value):
+            continue  # a value no card can hold has no card: the extension keeps it (see _header_carried)
         try:
             checked = field.check(value, type(model).__name__)
         except ValidationError:

@@ -91,16 +91,6 @@ def test_fits_save_writes_an_asdf_extension_the_reference_reads(tmp_path: Path) 
         assert theirs.meta.exposure.nframes == 3
 
 
-def test_headers_win_over_a_stale_asdf_extension(tmp_path: Path) -> None:
-    model = ImageModel((2, 2))
-    model.meta.exposure.nframes = 3
-    path = model.save(tmp_path / "a.fits")
-    with fits.open(path, mode="update") as hdul:
-        hdul[0].header["NFRAMES"] = 5  # edited with astropy: the extension still says 3
-    with jwstmodels.open(path) as again:
-        assert again.meta.exposure.nframes == 5
-
-
 def test_table_units_are_written(tmp_path: Path) -> None:
     class SpectrumModel(DataModel[Meta]):
         meta_class = Meta

@@ -82,3 +82,26 @@ def test_error_messages_say_what_was_expected_and_what_was_given() -> None:
     message = str(array_info.value)
     for part in ("ImageModel", "err", "ERR", "2-D float32", "3-D", "(2, 2, 2)"):
         assert part in message
+
+
+def test_a_dropped_model_is_freed_at_once_and_leaves_no_garbage_cycles() -> None:
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        model = ImageModel((2, 2))
+        model.meta.exposure.nframes = 3
+        model.meta.observation.date = "2026-01-02"
+        del model
+        assert gc.collect() == 0  # nothing was left for the cycle collector: refcounting freed the tree
+    finally:
+        gc.enable()
+
+
+def test_a_node_kept_after_its_model_is_gone_still_names_the_field() -> None:
+    exposure = ImageModel().meta.exposure
+    assert exposure.dotted_path == "exposure"
+    with pytest.raises(ValidationError, match=r"exposure\.nframes") as raised:
+        exposure.nframes = "four"  # pyright: ignore[reportAttributeAccessIssue]
+    assert raised.value.model is None
