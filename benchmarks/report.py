@@ -23,6 +23,15 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
     return numerator / denominator
 
 
+def _paired_ratio(numerator: list[float], denominator: list[float]) -> float | None:
+    """The median of the per-repeat ratios: the sides of one repeat run back to back, so each ratio compares
+    figures taken under the same machine noise (a shared machine's load changes over seconds, and moves two
+    medians taken apart more than it moves their ratio). Without paired figures: the ratio of the medians."""
+    if numerator and len(numerator) == len(denominator) and all(value > 0 for value in denominator):
+        return statistics.median(a / b for a, b in zip(numerator, denominator, strict=True))
+    return _ratio(_median(numerator), _median(denominator))
+
+
 def _dims(shape: tuple[int, ...]) -> str:
     return "x".join(map(str, shape))
 
@@ -32,17 +41,19 @@ def summarise(samples: Samples, sizes: Sizes) -> dict[str, Any]:
     rows: dict[str, Any] = {}
     names = {"image": _dims(sizes.image), "ramp": _dims(sizes.ramp), "files": sizes.scan_files}
     for row in ROWS:
-        medians = {side: _median(samples.get(row.id, {}).get(side, [])) for side in row.sides}
-        ours = medians.get("jwstmodels")
+        figures = {side: samples.get(row.id, {}).get(side, []) for side in row.sides}
+        medians = {side: _median(values) for side, values in figures.items()}
         rows[row.id] = {
             "title": row.title.format(**names),
             "unit": row.unit,
             "median": medians,
             "display": {side: _display(row, value, sizes.scan_files) for side, value in medians.items()},
-            "samples": {side: samples.get(row.id, {}).get(side, []) for side in row.sides},
+            "samples": figures,
             "ratios": {
-                "stdatamodels/jwstmodels": _ratio(medians.get("stdatamodels"), ours),
-                "jwstmodels/floor": _ratio(ours, medians.get("floor")),
+                "stdatamodels/jwstmodels": _paired_ratio(
+                    figures.get("stdatamodels", []), figures.get("jwstmodels", [])
+                ),
+                "jwstmodels/floor": _paired_ratio(figures.get("jwstmodels", []), figures.get("floor", [])),
             },
         }
     return rows
@@ -127,6 +138,7 @@ def table(rows: dict[str, Any], targets: list[dict[str, Any]], interpreter_s: fl
         for line in lines
     ]
     text.insert(1, "  ".join("-" * w for w in widths))
+    text.append("(figures: medians over repeats; ratios: medians of the per-repeat ratios)")
     if interpreter_s is not None:
         text.append(
             f"(interpreter start-up, {INTERPRETER}: {interpreter_s * 1e3:.0f} ms; not in the figures above)"

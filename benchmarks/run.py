@@ -3,7 +3,8 @@
     python -m benchmarks.run [--quick] [--repeats N] [--out PATH]
 
 Every figure is the median over repeats, and the sides take turns within each repeat (A B C, then B C A, ...)
-so that they share the machine's noise. Fresh-process figures (cases 2, 3, 6) start a new interpreter per
+so that they share the machine's noise; a ratio is the median of the per-repeat ratios, each of two figures
+taken back to back. Fresh-process figures (cases 2, 3, 6) start a new interpreter per
 measurement and time inside it, from just before the library import, which is timed alone first (case 1);
 interpreter start-up is printed separately and every process runs with bytecode caching on (see
 `processes.child_environment`). In-process figures (cases 4, 5, 7, 8) come from one long-lived worker process
@@ -14,7 +15,8 @@ reads).
 Like for like: the first open (case 3) starts, on every side, with numpy and astropy.io.fits loaded (the
 reference loads them at import, jwstmodels on first use; that load is its own row and is in the total). The
 floor reads every header of a FITS file, every card's value, as a model's open does (cases 5 and 7), and
-writes the HDUs jwstmodels writes, the ``ASDF`` extension with the metadata tree included. Saves in case 7 go
+writes the HDUs jwstmodels writes, the ``ASDF`` extension included (with what jwstmodels puts there: the
+metadata the header cards do not carry, here none). Saves in case 7 go
 to a new file (the previous output is removed, untimed); the same save over an existing file, where
 jwstmodels' atomic replace makes the file system write the new file out before the rename, has its own row.
 

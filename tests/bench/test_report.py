@@ -16,12 +16,23 @@ def _samples(jwst: float, std: float, floor: float) -> Samples:
     }
 
 
-def test_ratios_are_taken_on_medians() -> None:
+def test_without_paired_figures_ratios_are_taken_on_medians() -> None:
     rows = summarise(_samples(jwst=2.0, std=30.0, floor=1.0), QUICK)
     ratios = rows["3-first-open"]["ratios"]
     assert ratios["stdatamodels/jwstmodels"] == pytest.approx(15.0)
     assert ratios["jwstmodels/floor"] == pytest.approx(2.0)
     assert rows["8-validate"]["ratios"]["jwstmodels/floor"] is None  # no floor for validate()
+
+
+def test_paired_figures_give_the_median_of_the_per_repeat_ratios() -> None:
+    # The machine slows down in the second repeat: both sides feel it, and their ratio stays 1.25.
+    samples: Samples = {
+        row.id: {"jwstmodels": [1.25, 5.0, 1.5], "stdatamodels": [2.5, 10.0, 3.0], "floor": [1.0, 4.0, 1.2]}
+        for row in ROWS
+    }
+    ratios = summarise(samples, QUICK)["7-fits-open"]["ratios"]
+    assert ratios["jwstmodels/floor"] == pytest.approx(1.25)  # the medians' ratio would be 1.5 / 1.2
+    assert ratios["stdatamodels/jwstmodels"] == pytest.approx(2.0)
 
 
 def test_a_scan_is_shown_as_files_per_second() -> None:
