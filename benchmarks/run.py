@@ -3,11 +3,13 @@
     python -m benchmarks.run [--quick] [--repeats N] [--out PATH]
 
 Every figure is the median over repeats, and the sides take turns within each repeat (A B C, then B C A, ...)
-so that they share the machine's noise; a ratio is the median of the per-repeat ratios, each of two figures
-taken back to back. Fresh-process figures (cases 2, 3, 6) start a new interpreter per
-measurement and time inside it, from just before the library import, which is timed alone first (case 1);
-interpreter start-up is printed separately and every process runs with bytecode caching on (see
-`processes.child_environment`). In-process figures (cases 4, 5, 7, 8) come from one long-lived worker process
+so that they share the machine's noise; a ratio is the median of the per-figure ratios, each of two figures
+taken back to back. Operations that take milliseconds give several figures per repeat (``ROUNDS``), and the
+scan is read in parts (``SCAN_PARTS``), the sides taking turns after each.
+
+Fresh-process figures (cases 2, 3, 6) start a new interpreter per measurement and time inside it, from just
+before the library import, which is timed alone first (case 1); interpreter start-up is printed separately
+and every process runs with bytecode caching on (see `processes.child_environment`). In-process figures (cases 4, 5, 7, 8) come from one long-lived worker process
 per side, warmed up first. Each side reads files its own library wrote; the floor reads the files jwstmodels
 wrote. Files live in a temporary directory on the local disk and are in the page cache when read (warm
 reads).
@@ -55,6 +57,13 @@ WORKER_OPS = {
     "open_fits": "7-fits-open",
     "validate": "8-validate",
 }
+
+ROUNDS = {"save_asdf": 3, "open_asdf": 5, "save_fits": 3, "overwrite_fits": 3, "open_fits": 5}
+"""Measurements per repeat of the operations that take milliseconds: one figure each, the sides taking turns
+after each one, so that a figure and its counterparts on the other sides are taken under the same noise."""
+SCAN_PARTS = 4
+"""The scan's files are read in this many parts, the sides taking turns after each part; a side's figure for
+the repeat is the sum of its parts."""
 
 
 def rotated(repeat: int) -> list[str]:
@@ -166,19 +175,40 @@ class Run:
             image_sum = float(self.sizes.image[0] * self.sizes.image[1])
             for repeat in range(repeats):
                 for op, row in WORKER_OPS.items():
-                    for side in rotated(repeat):
-                        worker = workers[side]
-                        if op.startswith(("meta", "validate")) and op not in worker.ready["per_op"]:
-                            continue
-                        result = worker.run(op)
-                        self.check(op, side, result, image_sum if op.startswith("open") else None)
-                        if op == "meta_set" and side != "floor" and not result["validated"]:
-                            raise BenchmarkFailed(f"{side}: a wrong-typed assignment was accepted silently")
-                        add(self.samples, row, side, result["seconds"])
+                    if op == "scan":
+                        self.scan(workers, repeat)
+                        continue
+                    for _ in range(ROUNDS.get(op, 1)):
+                        for side in rotated(repeat):
+                            worker = workers[side]
+                            if op.startswith(("meta", "validate")) and op not in worker.ready["per_op"]:
+                                continue
+                            result = worker.run(op)
+                            self.check(op, side, result, image_sum if op.startswith("open") else None)
+                            if op == "meta_set" and side != "floor" and not result["validated"]:
+                                raise BenchmarkFailed(
+                                    f"{side}: a wrong-typed assignment was accepted silently"
+                                )
+                            add(self.samples, row, side, result["seconds"])
                 log(f"  in-process repeat {repeat + 1}/{repeats} done")
         finally:
             for worker in workers.values():
                 worker.close()
+
+    def scan(self, workers: dict[str, Worker], repeat: int) -> None:
+        """One figure per side for case 5: every scan file read once, in parts taken in turns."""
+        seconds = dict.fromkeys(SIDES, 0.0)
+        files = dict.fromkeys(SIDES, 0)
+        for part in range(SCAN_PARTS):
+            for side in rotated(repeat + part):
+                result = workers[side].run(f"scan:{part}/{SCAN_PARTS}")
+                self.check("scan", side, result)
+                seconds[side] += result["seconds"]
+                files[side] += result["files"]
+        for side in SIDES:
+            if files[side] != self.sizes.scan_files:
+                raise BenchmarkFailed(f"{side} scan: read {files[side]} files of {self.sizes.scan_files}")
+            add(self.samples, WORKER_OPS["scan"], side, seconds[side])
 
 
 def versions() -> dict[str, str]:

@@ -149,13 +149,15 @@ class Worker:
         found, total = self.side.open_image(self.outputs[kind], FIVE)
         return time.perf_counter() - start, {"values": found, "sum": total}
 
-    def scan_once(self) -> tuple[float, dict[str, Any]]:
+    def scan_part(self, part: int, parts: int) -> tuple[float, dict[str, Any]]:
+        """Read part ``part`` of ``parts`` of the scan files (every ``parts``-th file from ``part``)."""
+        paths = self.scan[part::parts]
         gc.collect()
         start = time.perf_counter()
         last: list[object] = []
-        for path in self.scan:
+        for path in paths:
             last = self.side.read_fields(path, FIVE)
-        return time.perf_counter() - start, {"values": last, "files": len(self.scan)}
+        return time.perf_counter() - start, {"values": last, "files": len(paths)}
 
     def run(self, op: str) -> dict[str, Any]:
         if op in self.statements:
@@ -168,8 +170,9 @@ class Worker:
         if op in ("open_fits", "open_asdf"):
             seconds, check = self.open(op.removeprefix("open_"))
             return {"seconds": seconds, **check}
-        if op == "scan":
-            seconds, check = self.scan_once()
+        if op.startswith("scan:"):  # scan:PART/PARTS
+            part, parts = op.removeprefix("scan:").split("/")
+            seconds, check = self.scan_part(int(part), int(parts))
             return {"seconds": seconds, **check}
         raise ValueError(f"{self.side.name}: unknown operation {op!r}")
 
