@@ -8,11 +8,11 @@ taken back to back. Operations that take milliseconds give several figures per r
 scan is read in parts (``SCAN_PARTS``), the sides taking turns after each.
 
 Fresh-process figures (cases 2, 3, 6) start a new interpreter per measurement and time inside it, from just
-before the library import, which is timed alone first (case 1); interpreter start-up is printed separately
-and every process runs with bytecode caching on (see `processes.child_environment`). In-process figures (cases 4, 5, 7, 8) come from one long-lived worker process
-per side, warmed up first. Each side reads files its own library wrote; the floor reads the files jwstmodels
-wrote. Files live in a temporary directory on the local disk and are in the page cache when read (warm
-reads).
+before the library import, which is timed alone first (case 1); interpreter start-up is printed separately and
+every process runs with bytecode caching on (see `processes.child_environment`). In-process figures (cases 4,
+5, 7, 8) come from one long-lived worker process per side, warmed up first. Each side reads files its own
+library wrote; the floor reads the files jwstmodels wrote. Files live in a temporary directory on the local
+disk and are in the page cache when read (warm reads).
 
 Like for like: the first open (case 3) starts, on every side, with numpy and astropy.io.fits loaded (the
 reference loads them at import, jwstmodels on first use; that load is its own row and is in the total). The
