@@ -24,9 +24,10 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 
 def _paired_ratio(numerator: list[float], denominator: list[float]) -> float | None:
-    """The median of the per-repeat ratios: the sides of one repeat run back to back, so each ratio compares
-    figures taken under the same machine noise (a shared machine's load changes over seconds, and moves two
-    medians taken apart more than it moves their ratio). Without paired figures: the ratio of the medians."""
+    """The median of the ratios of paired figures (the n-th of each side; the sides take turns, so a pair was
+    taken back to back, under the same machine noise: a shared machine's load changes over seconds, and moves
+    two medians taken apart more than it moves their ratio). Without paired figures: the ratio of the medians.
+    """
     if numerator and len(numerator) == len(denominator) and all(value > 0 for value in denominator):
         return statistics.median(a / b for a, b in zip(numerator, denominator, strict=True))
     return _ratio(_median(numerator), _median(denominator))
@@ -138,7 +139,9 @@ def table(rows: dict[str, Any], targets: list[dict[str, Any]], interpreter_s: fl
         for line in lines
     ]
     text.insert(1, "  ".join("-" * w for w in widths))
-    text.append("(figures: medians over repeats; ratios: medians of the per-repeat ratios)")
+    text.append(
+        "(figures: medians over repeats; ratios: medians of the ratios of figures taken back to back)"
+    )
     if interpreter_s is not None:
         text.append(
             f"(interpreter start-up, {INTERPRETER}: {interpreter_s * 1e3:.0f} ms; not in the figures above)"

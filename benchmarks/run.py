@@ -18,9 +18,9 @@ Like for like: the first open (case 3) starts, on every side, with numpy and ast
 reference loads them at import, jwstmodels on first use; that load is its own row and is in the total). The
 floor reads every header of a FITS file, every card's value, as a model's open does (cases 5 and 7), and
 writes the HDUs jwstmodels writes, the ``ASDF`` extension included (with what jwstmodels puts there: the
-metadata the header cards do not carry, here none). Saves in case 7 go
-to a new file (the previous output is removed, untimed); the same save over an existing file, where
-jwstmodels' atomic replace makes the file system write the new file out before the rename, has its own row.
+metadata the header cards do not carry, here none). Saves in case 7 go to a new file (the previous output is
+removed, untimed); the same save over an existing file, where jwstmodels' atomic replace makes the file system
+write the new file out before the rename, has its own row.
 
 The ratios and the targets of DESIGN section 6 are printed as a table and written as JSON (default
 `.bench/results.json`). `--quick` shrinks sizes and repeats to a smoke run whose numbers mean nothing.

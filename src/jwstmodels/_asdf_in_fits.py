@@ -2,9 +2,9 @@
 
 The reference implementation writes the whole tree there and reads it back (values that headers do not carry,
 such as fields without a FITS keyword, history and WCS objects). We leave out the values header cards carry
-exactly (see ``_header_carried``). We read it with asdf's YAML layer alone and
-write it with asdf's YAML dumper: the document holds no binary blocks (arrays stay in their HDUs), so neither
-direction needs ``asdf.AsdfFile``, whose first use in a process costs seconds of plugin discovery.
+exactly (see ``_header_carried``). We read it with asdf's YAML layer alone and write it with asdf's YAML
+dumper: the document holds no binary blocks (arrays stay in their HDUs), so neither direction needs
+``asdf.AsdfFile``, whose first use in a process costs seconds of plugin discovery.
 """
 
 # pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false

@@ -348,9 +348,8 @@ def _read_item(
     place = f"{layout.list_name}[{index}]"
     ver = index + 1
     meta_tree = _plain(tree.pop("meta", None))
-    inexact = take_keyword_values(
-        meta_tree, layout.meta_places
-    )  # headers are authoritative (_header_carried)
+    # headers are authoritative: a keyword missing there is unset, but for what _header_carried restores
+    inexact = take_keyword_values(meta_tree, layout.meta_places)
 
     # Scalars: from the subtree, then from the headers (which win). In a header the first item shares with
     # the multi-model, the multi-model's keywords are not the item's: its value for them is in the subtree.
