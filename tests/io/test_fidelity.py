@@ -173,3 +173,19 @@ def test_arrays_are_not_read_until_touched(tmp_path: Path) -> None:
         assert model.shape == (16, 16)
         _ = model.data
         assert "data" in model._store.values
+
+
+def test_a_gzip_compressed_file_reads_its_asdf_extension(tmp_path: Path) -> None:
+    model = ImageModel(np.ones((4, 4), np.float32))
+    model.meta.exposure.nframes = 3
+    model.meta.asn.exptype = "background"  # in the ASDF extension only
+    model.add_history_entry("flat-fielded", software={"name": "jwst", "version": "1.19"})
+    path = model.save(tmp_path / "a.fits.gz")
+    with open(path, "rb") as raw:
+        assert raw.read(2) == b"\x1f\x8b"  # astropy compressed it, by the suffix
+    with jwstmodels.open(path) as again:
+        assert again.meta.exposure.nframes == 3
+        assert again.meta.asn.exptype == "background"
+        assert again.meta.history[0].software is not None
+        assert again.meta.history[0].software.version == "1.19"
+        assert float(again.data.sum()) == 16.0
