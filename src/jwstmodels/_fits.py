@@ -11,7 +11,7 @@ import functools
 import os
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Container, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -96,22 +96,8 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
     by_keyword = _keyword_table(meta_class)
     where: dict[Location, tuple[str, Any]] = {}
     for name, hdu in hdus.items():
-        known = by_keyword.get(name, {})
         scalar_keywords = apply_header(model, name, hdu.header, f"{filename}: HDU {name}")
-        for card in hdu.header.cards:
-            keyword = card.keyword
-            leaf = known.get(keyword)
-            if leaf is None:
-                if keyword and not _STRUCTURAL.match(keyword) and keyword not in scalar_keywords:
-                    model.extra_fits.setdefault(name, []).append(
-                        (keyword, _card_value(card.value), card.comment)
-                    )
-                continue
-            value = card.value
-            if isinstance(value, fits.card.Undefined):
-                continue
-            put_path(tree, leaf.names, value)
-            where[leaf.names] = (name, card)
+        read_cards(model, name, hdu, by_keyword.get(name, {}), tree, where, skip=scalar_keywords)
 
     restore_inexact(tree, inexact, where)
     on_invalid, on_unknown = file_value_policy(model, filename, where, lambda hdu: f"HDU {hdu}")
@@ -133,6 +119,36 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
         from ._fits_items import read_items
 
         read_items(model, hdul, stored, filename)
+
+
+def read_cards(
+    model: DataModel[MetaNode],
+    hdu_name: str,
+    hdu: Any,
+    known: Mapping[str, KeywordLeaf],
+    tree: dict[str, Any],
+    where: dict[Location, tuple[str, Any]],
+    *,
+    skip: Container[str] = (),
+    keep_unknown: bool = True,
+) -> None:
+    """One pass over the cards of ``hdu``: a card whose keyword ``known`` names fills that field's place in
+    ``tree``, and ``where`` records the HDU and card it came from; with ``keep_unknown``, any other card goes
+    to ``model.extra_fits``, except cards astropy writes from the data and keywords in ``skip`` (read
+    elsewhere)."""
+    for card in hdu.header.cards:
+        keyword = card.keyword
+        leaf = known.get(keyword)
+        if leaf is None:
+            if keep_unknown and keyword and keyword not in skip and not _STRUCTURAL.match(keyword):
+                model.extra_fits.setdefault(hdu_name, []).append(
+                    (keyword, _card_value(card.value), card.comment)
+                )
+            continue
+        value = card.value
+        if not isinstance(value, fits.card.Undefined):
+            put_path(tree, leaf.names, value)
+            where[leaf.names] = (hdu_name, card)
 
 
 _BITPIX = {8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -64: "float64"}

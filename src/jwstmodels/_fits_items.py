@@ -54,9 +54,10 @@ from ._fits import (
     _set_card,
     _table_hdu,
     file_value_policy,
+    read_cards,
 )
 from ._header_carried import card_can_hold, drop_carried, restore_inexact, take_keyword_values
-from ._loading import Location, put_path
+from ._loading import Location
 from ._meta import KeywordLeaf, MetaNode
 from ._scalars import apply_header, apply_tree, scalar_cards
 
@@ -379,26 +380,16 @@ def _read_item(
             if hdu_name in layout.scalar_keywords
             else set[str]()
         )
-        known = layout.meta_keywords.get(hdu_name, {})
-        keeps_unknown = not shared or hdu_name in layout.field_hdus
-        for card in hdu.header.cards:
-            keyword = card.keyword
-            leaf = known.get(keyword)
-            if leaf is None:
-                if (
-                    keeps_unknown
-                    and keyword
-                    and keyword not in consumed
-                    and keyword not in owned
-                    and not _STRUCTURAL.match(keyword)
-                ):
-                    item.extra_fits.setdefault(hdu_name, []).append(
-                        (keyword, _card_value(card.value), card.comment)
-                    )
-                continue
-            if not isinstance(card.value, fits.card.Undefined):
-                put_path(meta_tree, leaf.names, card.value)
-                where_cards[leaf.names] = (hdu_name, card)
+        read_cards(
+            item,
+            hdu_name,
+            hdu,
+            layout.meta_keywords.get(hdu_name, {}),
+            meta_tree,
+            where_cards,
+            skip=consumed | owned,
+            keep_unknown=not shared or hdu_name in layout.field_hdus,
+        )
 
     restore_inexact(meta_tree, inexact, where_cards)
     on_invalid, on_unknown = file_value_policy(
