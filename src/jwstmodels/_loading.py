@@ -20,7 +20,7 @@ import pydantic
 
 from ._errors import InvalidValueWarning
 from ._meta import MetaNode, describe_annotation
-from ._node_plans import assemble, node_plan
+from ._node_plans import assemble, fresh_makers, node_plan
 
 Location = tuple[str, ...]
 
@@ -99,7 +99,7 @@ def _build(
                 found.append(_Problem((*order, field.position), False, (*loc, name), value))
                 continue
         given.add(name)
-    for name, make in plan.fresh:
+    for name, make in fresh_makers(cls):
         if name not in given:
             values[name] = make()
     return assemble(cls, values, given)

@@ -231,6 +231,19 @@ def new_node(cls: type[NodeT]) -> NodeT:
 
 
 @functools.cache
+def fresh_makers(cls: type[MetaNode]) -> tuple[tuple[str, Callable[[], object]], ...]:
+    """``node_plan(cls).fresh`` with each nested node made by its class's maker directly (no lookups on the
+    way): the defaults a tree built from a file fills in for the fields the file does not give."""
+    plan = node_plan(cls)
+    if plan is None:
+        return ()
+    return tuple(
+        (name, _maker(child) if (child := _child_factory(plan, name)) is not None else make)
+        for name, make in plan.fresh
+    )
+
+
+@functools.cache
 def _maker(cls: type[MetaNode]) -> Callable[[], MetaNode]:
     """A function making default nodes of ``cls`` (``new_node``; it runs for every empty node of every tree
     built, so the per-class decisions are taken here once)."""

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import io
 import os
@@ -30,13 +31,13 @@ ASDF_MAGIC = b"#ASDF"
 def sniff(path: str | os.PathLike[str]) -> str:
     """``"fits"`` or ``"asdf"`` from a file's first bytes; FileFormatError for anything else."""
     name = os.fspath(path)
-    if os.path.isdir(name):
-        raise FileFormatError(f"{name}: is a directory, not a FITS or ASDF file")
     try:
-        with open(name, "rb") as handle:
+        with open(name, "rb", buffering=0) as handle:  # unbuffered: a few bytes, read once
             head = handle.read(len(FITS_MAGIC))
     except FileNotFoundError:
         raise FileNotFoundError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise FileFormatError(f"{name}: is a directory, not a FITS or ASDF file") from None
     return _kind(head, name)
 
 
@@ -260,6 +261,7 @@ def _init_from_file(model: DataModel[MetaNode], init: object) -> None:
 # -- open() ------------------------------------------------------------------------------------------
 
 
+@functools.cache
 def model_class(model_type: str) -> type[DataModel[MetaNode]] | None:
     """The generated class for a ``DATAMODL`` / ``meta.model_type`` value (aliases included)."""
     from jwstmodels_generated.lookup import MODEL_CLASSES
