@@ -59,6 +59,7 @@ def get_fits_wcs(model: DataModel[MetaNode], hdu_name: str = "SCI", hdu_ver: int
             f"{type(model).__name__}: no HDU {name} (version {hdu_ver}) to read a WCS from; it has {present}"
         )
     header = cast(fits.Header, matches[hdu_ver - 1].header)
+    _check_axes(model, name, header, key)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FITSFixedWarning)
         try:
@@ -67,6 +68,32 @@ def get_fits_wcs(model: DataModel[MetaNode], hdu_name: str = "SCI", hdu_ver: int
             raise KeyError(
                 f"{type(model).__name__}: HDU {name}: {exc.args[0] if exc.args else exc}"
             ) from None
+
+
+_MOST_AXES = 99
+"""FITS WCS numbers axes with at most two digits (WCSAXES, CRPIXn)."""
+
+
+def _check_axes(model: DataModel[MetaNode], hdu_name: str, header: Any, key: str) -> None:
+    """Refuse a WCSAXES a FITS WCS cannot have, naming the field: astropy would try to build a WCS of that
+    many axes (for seconds, for a few thousand) before failing."""
+    keyword = "WCSAXES" + key.strip()
+    axes: object = header.get(keyword)
+    if axes is None or (isinstance(axes, int) and not isinstance(axes, bool) and 1 <= axes <= _MOST_AXES):
+        return
+    leaf = next(
+        (
+            leaf
+            for leaf in keyword_leaves(type(model.meta))
+            if leaf.keyword == keyword and leaf.hdu == hdu_name
+        ),
+        None,
+    )
+    field = f" (meta.{'.'.join(leaf.names)})" if leaf is not None else ""
+    raise ValueError(
+        f"{type(model).__name__}: HDU {hdu_name}, keyword {keyword}{field} is {axes!r}: a FITS WCS has 1 to "
+        f"{_MOST_AXES} axes"
+    )
 
 
 def set_fits_wcs(model: DataModel[MetaNode], wcs: WCS, hdu_name: str = "SCI") -> None:
