@@ -110,15 +110,21 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
         hdu = hdus.get(field.hdu)
         if hdu is None or hdu.header.get("NAXIS", 0) == 0:  # no data (a header for keywords only)
             continue
-        _check_hdu(field, hdu, f"{filename}: HDU {field.hdu}")
-        model._store.loaders[attr] = _loader(hdu)
-        if isinstance(field, ArrayField):
-            naxis = int(hdu.header.get("NAXIS", 0))
-            model._store.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
+        attach_hdu(model, attr, field, hdu, f"{filename}: HDU {field.hdu}")
     if model._list_fields:  # multi-models: one set of HDUs per item (EXTVER)
         from ._fits_items import read_items
 
         read_items(model, hdul, stored, filename)
+
+
+def attach_hdu(model: DataModel[MetaNode], attr: str, field: _Field, hdu: Any, where: str) -> None:
+    """Make ``hdu`` the source of array or table ``attr``, read when first touched; refused from the header
+    alone when the field cannot hold it (``where`` names file and HDU)."""
+    _check_hdu(field, hdu, where)
+    model._store.loaders[attr] = _loader(hdu)
+    if isinstance(field, ArrayField):
+        naxis = int(hdu.header.get("NAXIS", 0))
+        model._store.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
 
 
 def read_cards(

@@ -41,18 +41,17 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from astropy.io import fits
 
-from ._arrays import ArrayField, TableField
+from ._arrays import TableField
 from ._errors import FileFormatError
 from ._fits import (
     _STRUCTURAL,
     _append_card,
     _card_value,
-    _check_hdu,
     _get,
     _keyword_table,
-    _loader,
     _set_card,
     _table_hdu,
+    attach_hdu,
     file_value_policy,
     read_cards,
 )
@@ -415,11 +414,7 @@ def _read_item(
             or (id(hdu) in top_picks and field.hdu in layout.top_field_hdus)
         ):
             continue
-        _check_hdu(field, hdu, f"{filename}: HDU {field.hdu},{ver} ({place})")
-        item._store.loaders[attr] = _loader(hdu)
-        if isinstance(field, ArrayField):
-            naxis = int(hdu.header.get("NAXIS", 0))
-            item._store.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
+        attach_hdu(item, attr, field, hdu, f"{filename}: HDU {field.hdu},{ver} ({place})")
     if item._store.loaders:
         from ._dq_bits import standard_bits_after_read
 

@@ -251,10 +251,9 @@ def _maker(cls: type[MetaNode]) -> Callable[[], MetaNode]:
     if plan is None:
         return cls
     template = plan.template
-    children = tuple(
-        (name, _maker(child)) for name, _ in plan.fresh if (child := _child_factory(plan, name)) is not None
-    )
-    others = tuple((name, make) for name, make in plan.fresh if _child_factory(plan, name) is None)
+    nodes = {name for name, _ in plan.fresh if _child_factory(plan, name) is not None}
+    children = tuple((name, make) for name, make in fresh_makers(cls) if name in nodes)
+    others = tuple((name, make) for name, make in fresh_makers(cls) if name not in nodes)
     make_instance = object.__new__ if cls.__new__ is object.__new__ else cls.__new__
 
     def make() -> MetaNode:
