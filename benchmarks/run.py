@@ -36,11 +36,12 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from benchmarks import catalog_scaling
 from benchmarks.cases import INTERPRETER
 from benchmarks.processes import ROOT, BenchmarkFailed, Worker, interpreter_start, run_fresh, run_together
 from benchmarks.report import Samples, summarise, table, verdicts
@@ -233,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     if args.repeats is not None:
         sizes = replace(sizes, repeats=args.repeats, worker_repeats=args.repeats)
+    catalog_sizes = catalog_scaling.QUICK if args.quick else catalog_scaling.FULL
+    if args.repeats is not None:
+        catalog_sizes = replace(catalog_sizes, import_repeats=args.repeats, pyright_repeats=args.repeats)
 
     started = time.perf_counter()
     load_before = os.getloadavg()
@@ -243,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         for repeat in range(sizes.repeats):
             run.fresh_cases(repeat)
             log(f"  fresh-process repeat {repeat + 1}/{sizes.repeats} done")
+        catalog_samples, catalog_meta = catalog_scaling.measure(catalog_sizes, Path(tmp) / "catalog")
+        run.samples.update(catalog_samples)
         run.in_process_cases(sizes.worker_repeats)
         samples, interpreter = run.samples, run.interpreter
         process_wall = {
@@ -277,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_before": load_before,
             "load_average_after": os.getloadavg(),
             "versions": versions(),
+            "catalog": {**catalog_meta, "sizes": asdict(catalog_sizes)},
         },
         "rows": rows,
         "targets": targets,
