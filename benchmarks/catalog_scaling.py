@@ -12,9 +12,10 @@ the next), so that a ratio is the median of ratios of figures taken back to back
   when the catalogue doubles.
 - ``9-first-use``: after the import, in the same process: ``ImageModel((64, 64))`` and one metadata field set.
 - ``9-pyright``: a cold pyright (a new process, no cache: pyright keeps none between runs) in strict mode on a
-  ten-line user script that opens an ImageModel, edits two metadata fields and saves it, beside the same on a
-  script of the same length that imports only numpy and pydantic and does the same with a pydantic model (the
-  floor column). Both must check clean, so the types were really resolved. Wall time, node start-up included.
+  user script of ten lines of code that opens an ImageModel, edits two metadata fields and saves it, beside
+  the same on a script as long that imports only numpy and pydantic and does the same work with a pydantic
+  model (the floor column). Both must check clean, so that the types were really resolved. Wall time, node
+  start-up included.
 """
 
 from __future__ import annotations
@@ -47,19 +48,21 @@ import jwstmodels
 
 def relabel(path: str, out: str) -> None:
     model = jwstmodels.ImageModel(path)
-    model.meta.exposure.nframes = 4
+    exposure = model.meta.exposure
+    exposure.nframes = 4
     model.meta.instrument.detector = "NRCA1"
     model.data[:] = np.clip(model.data, 0.0, None)
     model.save(out)
+    print(exposure.nframes, model.shape)
 """
 """What a new user writes first: open a file as an ImageModel, edit two metadata fields, save."""
 
 PLAIN_SCRIPT = """\
 import numpy as np
-from pydantic import BaseModel
+import pydantic
 
 
-class Exposure(BaseModel):
+class Exposure(pydantic.BaseModel):
     nframes: int = 1
     detector: str = ""
 
