@@ -22,6 +22,11 @@ metadata the header cards do not carry, here none). Saves in case 7 go to a new 
 removed, untimed); the same save over an existing file, where jwstmodels' atomic replace makes the file system
 write the new file out before the rename, has its own row.
 
+Cases 9 (`benchmarks.catalog_scaling`, issue 13) run after the fresh-process cases, in fresh processes too:
+the import beside numpy + pydantic alone and beside the same import on a catalogue twice the size (generated
+for the benchmark, cached in ``.bench/twin-catalog``), the first use of one model class, and a cold pyright on
+a short user script; in their rows the floor column holds the baseline their title names.
+
 The ratios and the targets of DESIGN section 6 are printed as a table and written as JSON (default
 `.bench/results.json`). `--quick` shrinks sizes and repeats to a smoke run whose numbers mean nothing.
 """
