@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -78,11 +78,13 @@ def test_a_twin_refers_to_the_core_and_to_twins_and_keeps_its_values_in_other_hd
 
     def keyword_values(node: Any) -> list[dict[str, Any]]:
         if isinstance(node, list):
-            return [found for item in node for found in keyword_values(item)]
+            items = cast(list[Any], node)
+            return [found for item in items for found in keyword_values(item)]
         if not isinstance(node, dict):
             return []
-        here = [node] if "fits_keyword" in node else []
-        return here + [found for value in node.values() for found in keyword_values(value)]
+        mapping = cast(dict[str, Any], node)
+        here = [mapping] if "fits_keyword" in mapping else []
+        return here + [found for value in mapping.values() for found in keyword_values(value)]
 
     original = keyword_values(_yaml(SCHEMAS / "keyword_filter.schema.yaml"))
     copied = keyword_values(_yaml(folder / "twin_keyword_filter.schema.yaml"))
