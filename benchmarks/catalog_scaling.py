@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.processes import ROOT, BenchmarkFailed, child_environment
+from benchmarks.twin_catalog import PACKAGE as GENERATED
 from benchmarks.twin_catalog import doubled_catalogue
 
 Samples = dict[str, dict[str, list[float]]]
@@ -108,10 +109,13 @@ def rotated(names: tuple[str, ...], repeat: int) -> list[str]:
 
 
 def run_child(side: str, doubled: Path) -> dict[str, Any]:
-    """One fresh `benchmarks.catalog_child` process; for side ``doubled``, ``doubled`` first on its path."""
+    """One fresh `benchmarks.catalog_child` process. The two catalogues' processes get the folder of their
+    generated package first on their path: ``doubled`` for side ``doubled``, the normal package's own folder
+    for side ``jwstmodels`` (where it is found anyway), so that both search the same number of folders."""
     env = child_environment()
-    if side == "doubled":
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(doubled), env.get("PYTHONPATH")]))
+    first = {"doubled": str(doubled), "jwstmodels": package_folder(GENERATED)}.get(side)
+    if first is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [first, env.get("PYTHONPATH")]))
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.catalog_child", side],
         cwd=ROOT,
@@ -146,18 +150,13 @@ def pyright_command() -> list[str]:
     return [str(Path(sys.executable).parent / "pyright"), "--outputjson"]
 
 
-def package_paths() -> list[str]:
-    """The folders this interpreter imports jwstmodels and its generated package from (in an editable install,
-    what the environment's ``.pth`` file lists): pyright checks the same code the import benchmarks run."""
-    folders: list[str] = []
-    for name in ("jwstmodels", "jwstmodels_generated"):
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            raise BenchmarkFailed(f"{name} is not importable here")
-        folder = str(Path(next(iter(spec.submodule_search_locations))).parent)
-        if folder not in folders:
-            folders.append(folder)
-    return folders
+def package_folder(name: str) -> str:
+    """The folder this interpreter imports the package ``name`` from (in an editable install, a folder the
+    environment's ``.pth`` file lists)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise BenchmarkFailed(f"{name} is not importable here")
+    return str(Path(next(iter(spec.submodule_search_locations))).parent)
 
 
 def write_pyright_project(folder: Path) -> dict[str, Path]:
@@ -166,7 +165,8 @@ def write_pyright_project(folder: Path) -> dict[str, Path]:
     config = {
         "venvPath": str(Path(sys.prefix).parent),
         "venv": Path(sys.prefix).name,
-        "extraPaths": package_paths(),
+        # pyright checks the same code the import benchmarks run
+        "extraPaths": list(dict.fromkeys(package_folder(name) for name in ("jwstmodels", GENERATED))),
         "typeCheckingMode": "strict",
         "pythonVersion": f"{sys.version_info.major}.{sys.version_info.minor}",
     }
