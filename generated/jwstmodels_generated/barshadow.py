@@ -28,11 +28,11 @@ class BarshadowModel(DataModel[BarshadowMeta]):
     )
 
     data1x1 = ArrayField(
-        np.float32, hdu="data1x1", ndim=2, default=1.0, title="Bar shadow throughput of a one-shutter slitlet"
+        np.float32, hdu="DATA1X1", ndim=2, default=1.0, title="Bar shadow throughput of a one-shutter slitlet"
     )
     """Bar shadow throughput of a one-shutter slitlet
 
-    FITS HDU: data1x1; float32, 2-D"""
+    FITS HDU: DATA1X1; float32, 2-D"""
 
     var1x1 = ArrayField(
         np.float32, hdu="var1x1", ndim=2, default=0.0, title="Variance of the one-shutter bar shadow"
@@ -43,14 +43,14 @@ class BarshadowModel(DataModel[BarshadowMeta]):
 
     data1x3 = ArrayField(
         np.float32,
-        hdu="data1x3",
+        hdu="DATA1X3",
         ndim=2,
         default=1.0,
         title="Bar shadow throughput of a three-shutter slitlet",
     )
     """Bar shadow throughput of a three-shutter slitlet
 
-    FITS HDU: data1x3; float32, 2-D"""
+    FITS HDU: DATA1X3; float32, 2-D"""
 
     var1x3 = ArrayField(
         np.float32, hdu="var1x3", ndim=2, default=0.0, title="Variance of the three-shutter bar shadow"
@@ -59,22 +59,22 @@ class BarshadowModel(DataModel[BarshadowMeta]):
 
     FITS HDU: var1x3; float32, 2-D"""
 
-    crval1 = ScalarField(float, keyword="CRVAL1", hdu="data1x1", title="Wavelength at the reference pixel")
+    crval1 = ScalarField(float, keyword="CRVAL1", hdu="DATA1X1", title="Wavelength at the reference pixel")
     """Wavelength at the reference pixel
 
-    FITS keyword: CRVAL1 (data1x1)"""
+    FITS keyword: CRVAL1 (DATA1X1)"""
 
-    crval2 = ScalarField(float, keyword="CRVAL2", hdu="data1x1", title="Slit position at the reference pixel")
+    crval2 = ScalarField(float, keyword="CRVAL2", hdu="DATA1X1", title="Slit position at the reference pixel")
     """Slit position at the reference pixel
 
-    FITS keyword: CRVAL2 (data1x1)"""
+    FITS keyword: CRVAL2 (DATA1X1)"""
 
-    cdelt1 = ScalarField(float, keyword="CDELT1", hdu="data1x1", title="Wavelength step per pixel")
+    cdelt1 = ScalarField(float, keyword="CDELT1", hdu="DATA1X1", title="Wavelength step per pixel")
     """Wavelength step per pixel
 
-    FITS keyword: CDELT1 (data1x1)"""
+    FITS keyword: CDELT1 (DATA1X1)"""
 
-    cdelt2 = ScalarField(float, keyword="CDELT2", hdu="data1x1", title="Slit position step per pixel")
+    cdelt2 = ScalarField(float, keyword="CDELT2", hdu="DATA1X1", title="Slit position step per pixel")
     """Slit position step per pixel
 
-    FITS keyword: CDELT2 (data1x1)"""
+    FITS keyword: CDELT2 (DATA1X1)"""

@@ -5847,10 +5847,10 @@ MODEL_SCALARS: Final[dict[str, tuple[Leaf, ...]]] = {
         Leaf("wave_unit", "WAVEUNIT", "PHOTOM", "string", "Units of the wavelength column"),
     ),
     "BarshadowModel": (
-        Leaf("crval1", "CRVAL1", "data1x1", "number", "Wavelength at the reference pixel"),
-        Leaf("crval2", "CRVAL2", "data1x1", "number", "Slit position at the reference pixel"),
-        Leaf("cdelt1", "CDELT1", "data1x1", "number", "Wavelength step per pixel"),
-        Leaf("cdelt2", "CDELT2", "data1x1", "number", "Slit position step per pixel"),
+        Leaf("crval1", "CRVAL1", "DATA1X1", "number", "Wavelength at the reference pixel"),
+        Leaf("crval2", "CRVAL2", "DATA1X1", "number", "Slit position at the reference pixel"),
+        Leaf("cdelt1", "CDELT1", "DATA1X1", "number", "Wavelength step per pixel"),
+        Leaf("cdelt2", "CDELT2", "DATA1X1", "number", "Slit position step per pixel"),
     ),
     "NRMModel": (
         Leaf(

@@ -315,8 +315,16 @@ class DataModel(Generic[MetaT]):
         ``required_meta`` (the keywords a reference file must carry) is set, and every item of a multi-model
         (errors name the item: ``slits[2].name``).
         """
+        errors = self._validation_errors()
+        if errors:
+            raise ValidationErrors(errors)
+
+    def _validation_errors(self, *, item: bool = False) -> list[ValidationError]:
+        """Every problem :meth:`validate` reports. A list item (``item``) need not carry the bookkeeping
+        keywords of ``required_meta``: a reference file's items (``SpecProfileModel.profile``) share the
+        file's, as in the reference implementation."""
         errors = validate_meta_tree(self.meta, type(self).__name__)
-        errors += self._missing_required()
+        errors += [] if item else self._missing_required()
         errors += scalar_errors(self)
         for name, field in self._fields.items():
             value = self._store.values.get(name)
@@ -327,14 +335,10 @@ class DataModel(Generic[MetaT]):
             except ValidationError as exc:
                 errors.append(exc)
         for list_name, items in self._lists.items():  # each item is a model of its own
-            for index, item in enumerate(items):
-                try:
-                    item.validate()
-                except ValidationErrors as exc:
-                    place = f"{list_name}[{index}]"
-                    errors += [error.within(type(self).__name__, place) for error in exc.errors]
-        if errors:
-            raise ValidationErrors(errors)
+            for index, member in enumerate(items):
+                place = f"{list_name}[{index}]"
+                errors += [e.within(type(self).__name__, place) for e in member._validation_errors(item=True)]
+        return errors
 
     def _missing_required(self) -> list[ValidationError]:
         if not self.required_meta:
