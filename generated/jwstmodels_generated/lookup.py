@@ -3903,6 +3903,12 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
     "NirspecFlatExposure": ("meta.exposure.type", "meta.exposure.p_exptype"),
     "GainExposure": ("meta.exposure.gain_factor",),
     "IRS2Exposure": ("meta.exposure.readpatt", "meta.exposure.p_readpatt"),
+    "MaskExposure": (
+        "meta.exposure.type",
+        "meta.exposure.readpatt",
+        "meta.exposure.p_readpatt",
+        "meta.exposure.ngroups",
+    ),
     "ReadnoiseExposure": (
         "meta.exposure.readpatt",
         "meta.exposure.p_readpatt",

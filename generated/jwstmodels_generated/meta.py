@@ -9116,6 +9116,19 @@ class MaskInstrument(ReferenceFileInstrument):
     FITS keyword: FILTER (PRIMARY)"""
 
 
+class MaskExposure(FlatExposure):
+    """Exposure and readout settings"""
+
+    ngroups: int | None = Field(
+        default=None,
+        title="Groups in each integration",
+        json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+    )
+    """Groups in each integration
+
+    FITS keyword: NGROUPS (PRIMARY)"""
+
+
 class MaskMeta(CubeFlatMeta):
     """Metadata of ``MaskModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
@@ -9126,7 +9139,7 @@ class MaskMeta(CubeFlatMeta):
     exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
     the pyright ignore.)"""
 
-    exposure: FlatExposure = Field(default_factory=FlatExposure)
+    exposure: MaskExposure = Field(default_factory=MaskExposure)
     """Exposure and readout settings"""
 
 
