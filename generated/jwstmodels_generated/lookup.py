@@ -3,41 +3,42 @@
 # schemas/cube.schema.yaml, schemas/cubeflat.schema.yaml, schemas/dark.schema.yaml,
 # schemas/darkMIRI.schema.yaml, schemas/dark_nirspec.schema.yaml, schemas/drizpars.schema.yaml,
 # schemas/drizproduct.schema.yaml, schemas/fgs_photom.schema.yaml, schemas/fgsimg_apcorr.schema.yaml,
-# schemas/fgsimg_photom.schema.yaml, schemas/filter.schema.yaml, schemas/flat.schema.yaml,
-# schemas/fringe.schema.yaml, schemas/fringe_freq.schema.yaml, schemas/gain.schema.yaml,
-# schemas/gls_rampfit.schema.yaml, schemas/ifucube.schema.yaml, schemas/image.schema.yaml,
-# schemas/ipc.schema.yaml, schemas/irs2.schema.yaml, schemas/lastframe.schema.yaml,
-# schemas/linearity.schema.yaml, schemas/mask.schema.yaml, schemas/miri_ifucubepars.schema.yaml,
-# schemas/miri_imgphotom.schema.yaml, schemas/miri_mrsphotom.schema.yaml,
-# schemas/miri_mrsptcorr.schema.yaml, schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml,
-# schemas/miri_resolution.schema.yaml, schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml,
-# schemas/mirlrs_apcorr.schema.yaml, schemas/mirlrs_pathloss.schema.yaml, schemas/mirlrs_photom.schema.yaml,
-# schemas/mirmrs_photom.schema.yaml, schemas/mirwfss_photom.schema.yaml, schemas/multiexposure.schema.yaml,
-# schemas/multiproduct.schema.yaml, schemas/multislit.schema.yaml, schemas/multispec.schema.yaml,
-# schemas/nircam_photom.schema.yaml, schemas/niriss_photom.schema.yaml,
-# schemas/nirspec_area_ifu.schema.yaml, schemas/nirspec_area_mos.schema.yaml,
-# schemas/nirspec_area_slit.schema.yaml, schemas/nirspec_flat.schema.yaml,
-# schemas/nirspec_ifucubepars.schema.yaml, schemas/nirspec_photom.schema.yaml,
-# schemas/nirspec_quad_flat.schema.yaml, schemas/nirspecfs_photom.schema.yaml,
-# schemas/nisimg_apcorr.schema.yaml, schemas/nisimg_photom.schema.yaml, schemas/nissoss_photom.schema.yaml,
-# schemas/niswfss_apcorr.schema.yaml, schemas/niswfss_photom.schema.yaml, schemas/nrcimg_apcorr.schema.yaml,
-# schemas/nrcimg_photom.schema.yaml, schemas/nrcwfss_apcorr.schema.yaml, schemas/nrcwfss_photom.schema.yaml,
-# schemas/nrm.schema.yaml, schemas/nrs_flat.schema.yaml, schemas/nrsfs_apcorr.schema.yaml,
-# schemas/nrsfs_photom.schema.yaml, schemas/nrsmos_apcorr.schema.yaml, schemas/nrsmos_photom.schema.yaml,
-# schemas/pathloss.schema.yaml, schemas/persat.schema.yaml, schemas/photom.schema.yaml,
-# schemas/pictureframe.schema.yaml, schemas/pixelarea.schema.yaml, schemas/psfmask.schema.yaml,
-# schemas/quad.schema.yaml, schemas/ramp.schema.yaml, schemas/rampfitoutput.schema.yaml,
-# schemas/readnoise.schema.yaml, schemas/referencecube.schema.yaml,
-# schemas/referencefile_required.schema.yaml, schemas/referenceimage.schema.yaml,
-# schemas/referencequad.schema.yaml, schemas/reset.schema.yaml, schemas/resolution.schema.yaml,
-# schemas/rscd.schema.yaml, schemas/saturation.schema.yaml, schemas/slit.schema.yaml,
-# schemas/sossbkg.schema.yaml, schemas/spec.schema.yaml, schemas/speckernel.schema.yaml,
-# schemas/specprofile.schema.yaml, schemas/specprofilesingle.schema.yaml, schemas/specpsf.schema.yaml,
-# schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml, schemas/specwcs_miri_lrs.schema.yaml,
-# schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/throughput.schema.yaml,
-# schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml, schemas/trapsfilled.schema.yaml,
-# schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
-# schemas/wfssbkg.schema.yaml, schemas/models.yaml. Do not edit: change the schema and run `make generate`.
+# schemas/fgsimg_photom.schema.yaml, schemas/filter.schema.yaml, schemas/filteroffset.schema.yaml,
+# schemas/flat.schema.yaml, schemas/fringe.schema.yaml, schemas/fringe_freq.schema.yaml,
+# schemas/gain.schema.yaml, schemas/gls_rampfit.schema.yaml, schemas/ifucube.schema.yaml,
+# schemas/image.schema.yaml, schemas/ipc.schema.yaml, schemas/irs2.schema.yaml,
+# schemas/lastframe.schema.yaml, schemas/linearity.schema.yaml, schemas/mask.schema.yaml,
+# schemas/miri_ifucubepars.schema.yaml, schemas/miri_imgphotom.schema.yaml,
+# schemas/miri_mrsphotom.schema.yaml, schemas/miri_mrsptcorr.schema.yaml,
+# schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml, schemas/miri_resolution.schema.yaml,
+# schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml, schemas/mirlrs_apcorr.schema.yaml,
+# schemas/mirlrs_pathloss.schema.yaml, schemas/mirlrs_photom.schema.yaml, schemas/mirmrs_photom.schema.yaml,
+# schemas/mirwfss_photom.schema.yaml, schemas/multiexposure.schema.yaml, schemas/multiproduct.schema.yaml,
+# schemas/multislit.schema.yaml, schemas/multispec.schema.yaml, schemas/nircam_photom.schema.yaml,
+# schemas/niriss_photom.schema.yaml, schemas/nirspec_area_ifu.schema.yaml,
+# schemas/nirspec_area_mos.schema.yaml, schemas/nirspec_area_slit.schema.yaml,
+# schemas/nirspec_flat.schema.yaml, schemas/nirspec_ifucubepars.schema.yaml,
+# schemas/nirspec_photom.schema.yaml, schemas/nirspec_quad_flat.schema.yaml,
+# schemas/nirspecfs_photom.schema.yaml, schemas/nisimg_apcorr.schema.yaml,
+# schemas/nisimg_photom.schema.yaml, schemas/nissoss_photom.schema.yaml, schemas/niswfss_apcorr.schema.yaml,
+# schemas/niswfss_photom.schema.yaml, schemas/nrcimg_apcorr.schema.yaml, schemas/nrcimg_photom.schema.yaml,
+# schemas/nrcwfss_apcorr.schema.yaml, schemas/nrcwfss_photom.schema.yaml, schemas/nrm.schema.yaml,
+# schemas/nrs_flat.schema.yaml, schemas/nrsfs_apcorr.schema.yaml, schemas/nrsfs_photom.schema.yaml,
+# schemas/nrsmos_apcorr.schema.yaml, schemas/nrsmos_photom.schema.yaml, schemas/pathloss.schema.yaml,
+# schemas/persat.schema.yaml, schemas/photom.schema.yaml, schemas/pictureframe.schema.yaml,
+# schemas/pixelarea.schema.yaml, schemas/psfmask.schema.yaml, schemas/quad.schema.yaml,
+# schemas/ramp.schema.yaml, schemas/rampfitoutput.schema.yaml, schemas/readnoise.schema.yaml,
+# schemas/referencecube.schema.yaml, schemas/referencefile_required.schema.yaml,
+# schemas/referenceimage.schema.yaml, schemas/referencequad.schema.yaml, schemas/reset.schema.yaml,
+# schemas/resolution.schema.yaml, schemas/rscd.schema.yaml, schemas/saturation.schema.yaml,
+# schemas/slit.schema.yaml, schemas/sossbkg.schema.yaml, schemas/spec.schema.yaml,
+# schemas/speckernel.schema.yaml, schemas/specprofile.schema.yaml, schemas/specprofilesingle.schema.yaml,
+# schemas/specpsf.schema.yaml, schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml,
+# schemas/specwcs_miri_lrs.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
+# schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
+# schemas/trapsfilled.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml,
+# schemas/wavemapsingle.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
+# Do not edit: change the schema and run `make generate`.
 """Constant lookup tables computed from the schemas at build time (no logic here)."""
 
 from typing import Final
@@ -3543,6 +3544,9 @@ LEAVES: Final[dict[str, Leaf]] = {
     "meta.v3_vert2": Leaf("meta.v3_vert2", "V3VERT2", "PRIMARY", "number", "V3 of the slit's second corner"),
     "meta.v3_vert3": Leaf("meta.v3_vert3", "V3VERT3", "PRIMARY", "number", "V3 of the slit's third corner"),
     "meta.v3_vert4": Leaf("meta.v3_vert4", "V3VERT4", "PRIMARY", "number", "V3 of the slit's fourth corner"),
+    "meta.input_units": Leaf(
+        "meta.input_units", None, "PRIMARY", "string", "Units of the transform's inputs"
+    ),
 }
 """Dotted path of every scalar of every model -> its FITS keyword, HDU, JSON type and title."""
 
@@ -3799,6 +3803,14 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.instrument.p_filter",
         "meta.instrument.grating",
         "meta.instrument.p_grating",
+    ),
+    "FilteroffsetInstrument": (
+        "meta.instrument.name",
+        "meta.instrument.detector",
+        "meta.instrument.filter",
+        "meta.instrument.p_filter",
+        "meta.instrument.channel",
+        "meta.instrument.module",
     ),
     "NircamFocus": (
         "meta.nircam_focus.fam_la1",
@@ -5118,6 +5130,23 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.v3_vert3",
         "meta.v3_vert4",
     ),
+    "FilteroffsetMeta": (
+        "meta.date",
+        "meta.origin",
+        "meta.time_sys",
+        "meta.time_unit",
+        "meta.filename",
+        "meta.filetype",
+        "meta.model_type",
+        "meta.telescope",
+        "meta.reftype",
+        "meta.pedigree",
+        "meta.description",
+        "meta.author",
+        "meta.useafter",
+        "meta.history",
+        "meta.input_units",
+    ),
 }
 """Meta class name -> dotted paths of the scalar fields it holds (at every path where it is used)."""
 
@@ -5232,6 +5261,7 @@ MODEL_CLASSES: Final[dict[str, tuple[str, str]]] = {
     "WfssBkgModel": ("wfssbkg", "WfssBkgModel"),
     "TsoPhotModel": ("tsophot", "TsoPhotModel"),
     "MiriLRSSpecwcsModel": ("specwcs_miri_lrs", "MiriLRSSpecwcsModel"),
+    "FilteroffsetModel": ("filteroffset", "FilteroffsetModel"),
 }
 """Model type (``DATAMODL``) or alias -> (module relative to this package, class name)."""
 
@@ -5907,6 +5937,12 @@ MODEL_SCALARS: Final[dict[str, tuple[Leaf, ...]]] = {
         Leaf("radius", None, "PRIMARY", "number", "Aperture radius per wavelength"),
         Leaf("radius_inner", None, "PRIMARY", "number", "Inner radius of the background annulus"),
         Leaf("radius_outer", None, "PRIMARY", "number", "Outer radius of the background annulus"),
+    ),
+    "FilteroffsetFiltersItem": (
+        Leaf("filter", None, "PRIMARY", "string", "Filter name"),
+        Leaf("pupil", None, "PRIMARY", "string", "Pupil element name"),
+        Leaf("row_offset", None, "PRIMARY", "number", "Offset added to rows, in pixels"),
+        Leaf("column_offset", None, "PRIMARY", "number", "Offset added to columns, in pixels"),
     ),
 }
 """Model class -> its scalars outside ``meta`` (``SlitModel.name``), each with the field name as its path."""

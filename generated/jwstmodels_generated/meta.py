@@ -3,41 +3,42 @@
 # schemas/cube.schema.yaml, schemas/cubeflat.schema.yaml, schemas/dark.schema.yaml,
 # schemas/darkMIRI.schema.yaml, schemas/dark_nirspec.schema.yaml, schemas/drizpars.schema.yaml,
 # schemas/drizproduct.schema.yaml, schemas/fgs_photom.schema.yaml, schemas/fgsimg_apcorr.schema.yaml,
-# schemas/fgsimg_photom.schema.yaml, schemas/filter.schema.yaml, schemas/flat.schema.yaml,
-# schemas/fringe.schema.yaml, schemas/fringe_freq.schema.yaml, schemas/gain.schema.yaml,
-# schemas/gls_rampfit.schema.yaml, schemas/ifucube.schema.yaml, schemas/image.schema.yaml,
-# schemas/ipc.schema.yaml, schemas/irs2.schema.yaml, schemas/lastframe.schema.yaml,
-# schemas/linearity.schema.yaml, schemas/mask.schema.yaml, schemas/miri_ifucubepars.schema.yaml,
-# schemas/miri_imgphotom.schema.yaml, schemas/miri_mrsphotom.schema.yaml,
-# schemas/miri_mrsptcorr.schema.yaml, schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml,
-# schemas/miri_resolution.schema.yaml, schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml,
-# schemas/mirlrs_apcorr.schema.yaml, schemas/mirlrs_pathloss.schema.yaml, schemas/mirlrs_photom.schema.yaml,
-# schemas/mirmrs_photom.schema.yaml, schemas/mirwfss_photom.schema.yaml, schemas/multiexposure.schema.yaml,
-# schemas/multiproduct.schema.yaml, schemas/multislit.schema.yaml, schemas/multispec.schema.yaml,
-# schemas/nircam_photom.schema.yaml, schemas/niriss_photom.schema.yaml,
-# schemas/nirspec_area_ifu.schema.yaml, schemas/nirspec_area_mos.schema.yaml,
-# schemas/nirspec_area_slit.schema.yaml, schemas/nirspec_flat.schema.yaml,
-# schemas/nirspec_ifucubepars.schema.yaml, schemas/nirspec_photom.schema.yaml,
-# schemas/nirspec_quad_flat.schema.yaml, schemas/nirspecfs_photom.schema.yaml,
-# schemas/nisimg_apcorr.schema.yaml, schemas/nisimg_photom.schema.yaml, schemas/nissoss_photom.schema.yaml,
-# schemas/niswfss_apcorr.schema.yaml, schemas/niswfss_photom.schema.yaml, schemas/nrcimg_apcorr.schema.yaml,
-# schemas/nrcimg_photom.schema.yaml, schemas/nrcwfss_apcorr.schema.yaml, schemas/nrcwfss_photom.schema.yaml,
-# schemas/nrm.schema.yaml, schemas/nrs_flat.schema.yaml, schemas/nrsfs_apcorr.schema.yaml,
-# schemas/nrsfs_photom.schema.yaml, schemas/nrsmos_apcorr.schema.yaml, schemas/nrsmos_photom.schema.yaml,
-# schemas/pathloss.schema.yaml, schemas/persat.schema.yaml, schemas/photom.schema.yaml,
-# schemas/pictureframe.schema.yaml, schemas/pixelarea.schema.yaml, schemas/psfmask.schema.yaml,
-# schemas/quad.schema.yaml, schemas/ramp.schema.yaml, schemas/rampfitoutput.schema.yaml,
-# schemas/readnoise.schema.yaml, schemas/referencecube.schema.yaml,
-# schemas/referencefile_required.schema.yaml, schemas/referenceimage.schema.yaml,
-# schemas/referencequad.schema.yaml, schemas/reset.schema.yaml, schemas/resolution.schema.yaml,
-# schemas/rscd.schema.yaml, schemas/saturation.schema.yaml, schemas/slit.schema.yaml,
-# schemas/sossbkg.schema.yaml, schemas/spec.schema.yaml, schemas/speckernel.schema.yaml,
-# schemas/specprofile.schema.yaml, schemas/specprofilesingle.schema.yaml, schemas/specpsf.schema.yaml,
-# schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml, schemas/specwcs_miri_lrs.schema.yaml,
-# schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/throughput.schema.yaml,
-# schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml, schemas/trapsfilled.schema.yaml,
-# schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
-# schemas/wfssbkg.schema.yaml. Do not edit: change the schema and run `make generate`.
+# schemas/fgsimg_photom.schema.yaml, schemas/filter.schema.yaml, schemas/filteroffset.schema.yaml,
+# schemas/flat.schema.yaml, schemas/fringe.schema.yaml, schemas/fringe_freq.schema.yaml,
+# schemas/gain.schema.yaml, schemas/gls_rampfit.schema.yaml, schemas/ifucube.schema.yaml,
+# schemas/image.schema.yaml, schemas/ipc.schema.yaml, schemas/irs2.schema.yaml,
+# schemas/lastframe.schema.yaml, schemas/linearity.schema.yaml, schemas/mask.schema.yaml,
+# schemas/miri_ifucubepars.schema.yaml, schemas/miri_imgphotom.schema.yaml,
+# schemas/miri_mrsphotom.schema.yaml, schemas/miri_mrsptcorr.schema.yaml,
+# schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml, schemas/miri_resolution.schema.yaml,
+# schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml, schemas/mirlrs_apcorr.schema.yaml,
+# schemas/mirlrs_pathloss.schema.yaml, schemas/mirlrs_photom.schema.yaml, schemas/mirmrs_photom.schema.yaml,
+# schemas/mirwfss_photom.schema.yaml, schemas/multiexposure.schema.yaml, schemas/multiproduct.schema.yaml,
+# schemas/multislit.schema.yaml, schemas/multispec.schema.yaml, schemas/nircam_photom.schema.yaml,
+# schemas/niriss_photom.schema.yaml, schemas/nirspec_area_ifu.schema.yaml,
+# schemas/nirspec_area_mos.schema.yaml, schemas/nirspec_area_slit.schema.yaml,
+# schemas/nirspec_flat.schema.yaml, schemas/nirspec_ifucubepars.schema.yaml,
+# schemas/nirspec_photom.schema.yaml, schemas/nirspec_quad_flat.schema.yaml,
+# schemas/nirspecfs_photom.schema.yaml, schemas/nisimg_apcorr.schema.yaml,
+# schemas/nisimg_photom.schema.yaml, schemas/nissoss_photom.schema.yaml, schemas/niswfss_apcorr.schema.yaml,
+# schemas/niswfss_photom.schema.yaml, schemas/nrcimg_apcorr.schema.yaml, schemas/nrcimg_photom.schema.yaml,
+# schemas/nrcwfss_apcorr.schema.yaml, schemas/nrcwfss_photom.schema.yaml, schemas/nrm.schema.yaml,
+# schemas/nrs_flat.schema.yaml, schemas/nrsfs_apcorr.schema.yaml, schemas/nrsfs_photom.schema.yaml,
+# schemas/nrsmos_apcorr.schema.yaml, schemas/nrsmos_photom.schema.yaml, schemas/pathloss.schema.yaml,
+# schemas/persat.schema.yaml, schemas/photom.schema.yaml, schemas/pictureframe.schema.yaml,
+# schemas/pixelarea.schema.yaml, schemas/psfmask.schema.yaml, schemas/quad.schema.yaml,
+# schemas/ramp.schema.yaml, schemas/rampfitoutput.schema.yaml, schemas/readnoise.schema.yaml,
+# schemas/referencecube.schema.yaml, schemas/referencefile_required.schema.yaml,
+# schemas/referenceimage.schema.yaml, schemas/referencequad.schema.yaml, schemas/reset.schema.yaml,
+# schemas/resolution.schema.yaml, schemas/rscd.schema.yaml, schemas/saturation.schema.yaml,
+# schemas/slit.schema.yaml, schemas/sossbkg.schema.yaml, schemas/spec.schema.yaml,
+# schemas/speckernel.schema.yaml, schemas/specprofile.schema.yaml, schemas/specprofilesingle.schema.yaml,
+# schemas/specpsf.schema.yaml, schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml,
+# schemas/specwcs_miri_lrs.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
+# schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
+# schemas/trapsfilled.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml,
+# schemas/wavemapsingle.schema.yaml, schemas/wfssbkg.schema.yaml.
+# Do not edit: change the schema and run `make generate`.
 """Metadata classes: the shared ``meta`` tree and the extensions some models add."""
 
 import datetime
@@ -10229,3 +10230,49 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
     """V3 of the slit's fourth corner
 
     FITS keyword: V3VERT4 (PRIMARY)"""
+
+
+class FilteroffsetInstrument(MaskInstrument):
+    """Instrument and detector the reference file applies to"""
+
+    p_filter: str | None = Field(
+        default=None,
+        title="Filter elements the reference file applies to, each followed by |",
+        json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
+    )
+    """Filter elements the reference file applies to, each followed by |
+
+    FITS keyword: P_FILTER (PRIMARY)"""
+
+    channel: (
+        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
+    ) = Field(
+        default=None,
+        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+    )
+    """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
+
+    FITS keyword: CHANNEL (PRIMARY)"""
+
+    module: Literal["A", "B", "MULTIPLE"] | None = Field(
+        default=None,
+        title="NIRCam module",
+        json_schema_extra={"fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
+    )
+    """NIRCam module
+
+    FITS keyword: MODULE (PRIMARY)"""
+
+
+class FilteroffsetMeta(SpecProfileMeta):
+    """Metadata of ``FilteroffsetModel``: the fields of ``SpecProfileMeta`` and those declared here."""
+
+    instrument: FilteroffsetInstrument = Field(default_factory=FilteroffsetInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument and detector the reference file applies to
+
+    Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;
+    assigning a plain ``MaskInstrument`` is refused when validated, hence the pyright ignore.)"""
+
+    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    """Units of the transform's inputs"""

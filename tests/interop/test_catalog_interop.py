@@ -56,6 +56,10 @@ def known_gap(name: str, suffix: str, direction: str) -> str | None:
         # dynamic_mask compares bytes to its str flag names, so it drops every dq bit when it saves or reads
         # such a file (its own MaskModel loses all dq bits through an ASDF round trip). The FITS cases pass.
         return "the reference drops every dq bit of an ASDF file with a dq_def table (bytes flag names)"
+    if name == "FilteroffsetModel" and suffix == ".fits" and direction == "reference->here":
+        # A bug of the reference: its FITS file of a FilteroffsetModel has no ASDF extension, so the filters
+        # list (which has no HDU) is lost; it reads back none itself. It reads our FITS file's list fine.
+        return "the reference writes no filters into a FilteroffsetModel FITS file (no ASDF extension)"
     return None
 
 
@@ -120,6 +124,7 @@ def fill_values(cls: type[DataModel[MetaNode]]) -> dict[str, object]:
 CHECKED_VALUES: dict[str, dict[str, object]] = {
     "MiriLRSSpecwcsModel": {"meta.instrument.name": "MIRI", "meta.instrument.detector": "MIRIMAGE"},
     "TsoPhotModel": {"meta.instrument.name": "MIRI", "meta.exposure.type": "MIR_IMAGE"},
+    "FilteroffsetModel": {"meta.instrument.name": "MIRI", "meta.instrument.detector": "MIRIMAGE"},
 }
 
 

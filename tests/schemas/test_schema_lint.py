@@ -170,7 +170,15 @@ def is_list(node: dict[str, Any]) -> bool:
 
 
 def is_scalar(node: dict[str, Any]) -> bool:
-    return "fits_keyword" in node or node.get("type") in SCALAR_TYPES
+    return "fits_keyword" in node or node.get("type") in SCALAR_TYPES or is_unit(node)
+
+
+def is_unit(node: dict[str, Any]) -> bool:
+    """The reference's units: a string or an ASDF unit object (``anyOf``; the external unit schema resolves to
+    an empty node); ours are strings."""
+    options = node.get("anyOf", [])
+    others = [o for o in options if o != {"type": "string"}]
+    return len(others) < len(options) and all(o == {} or "/unit/" in str(o.get("$ref", "")) for o in others)
 
 
 def enum_values(node: dict[str, Any]) -> set[Any] | None:
