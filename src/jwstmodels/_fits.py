@@ -27,6 +27,7 @@ from ._history import read_fits_lists, write_history_cards
 from ._loading import Location, put_path, warn_invalid
 from ._meta import KeywordLeaf, MetaNode, keyword_leaves
 from ._meta_lists import install_file_meta
+from ._objects import refuse_fits
 from ._scalars import apply_header, apply_tree, scalar_cards, scalar_hdus
 
 if TYPE_CHECKING:
@@ -341,6 +342,7 @@ def _table_hdu(field: TableField, data: Any) -> fits.BinTableHDU:
 
 
 def write_fits(model: DataModel[MetaNode], path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
+    refuse_fits(model, path)  # transforms and other objects: ASDF only
     hdul = build_hdulist(model)
     return atomic_write(path, lambda tmp: hdul.writeto(tmp, *args, **kwargs))
 
