@@ -22,7 +22,7 @@ from jwstmodels._meta import scalar_leaves
 from jwstmodels._open import model_class
 from jwstmodels_generated.lookup import MODEL_CLASSES
 from tests.support.dq_bits import dq_definitions, standard_dq
-from tests.support.populate import get_path, sample_value
+from tests.support.populate import get_path, same_value, sample_value
 
 st = pytest.importorskip("stdatamodels.jwst.datamodels", reason="stdatamodels is a test dependency")
 
@@ -249,7 +249,7 @@ def compare(ours: Any, theirs: Any, values: dict[str, object], arrays: dict[str,
     """The two implementations agree on every value set and every array (both read the same file, or one
     reads the file the other wrote from memory)."""
     for path in values:
-        assert get_path(ours, path) == get_path(theirs, path), path
+        assert same_value(get_path(ours, path), get_path(theirs, path)), path
         COUNTS["metadata values"] += 1
     for name in arrays:
         mine, reference = np.asarray(getattr(ours, name)), np.asarray(getattr(theirs, name))
