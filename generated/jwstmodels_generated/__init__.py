@@ -36,9 +36,8 @@
 # schemas/specpsf.schema.yaml, schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml,
 # schemas/specwcs_miri_lrs.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
 # schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
-# schemas/trapsfilled.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml,
-# schemas/wavemapsingle.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
-# Do not edit: change the schema and run `make generate`.
+# schemas/trapsfilled.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
+# schemas/wfssbkg.schema.yaml, schemas/models.yaml. Do not edit: change the schema and run `make generate`.
 """Classes generated from the schemas; ``jwstmodels`` re-exports them."""
 
 # The runtime is imported first, for its side effect: ``jwstmodels`` re-exports ``catalog``, whose classes

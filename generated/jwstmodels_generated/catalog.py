@@ -36,9 +36,8 @@
 # schemas/specpsf.schema.yaml, schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml,
 # schemas/specwcs_miri_lrs.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
 # schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
-# schemas/trapsfilled.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml,
-# schemas/wavemapsingle.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
-# Do not edit: change the schema and run `make generate`.
+# schemas/trapsfilled.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
+# schemas/wfssbkg.schema.yaml, schemas/models.yaml. Do not edit: change the schema and run `make generate`.
 """Every generated class in one module: the package and ``jwstmodels`` re-export this list."""
 
 from .amilg import AmiLgModel
@@ -239,8 +238,6 @@ from .meta import (
     Target,
     Time,
     TrapsFilledMeta,
-    TsoPhotMeta,
-    TsoPhotVisit,
     VelocityAberration,
     Visit,
     Wcsinfo,
@@ -322,7 +319,6 @@ from .throughput import ThroughputModel
 from .trapdensity import TrapDensityModel
 from .trappars import TrapParsModel
 from .trapsfilled import TrapsFilledModel
-from .tsophot import TsoPhotModel, TsoPhotRadiiItem
 from .wavemap import WaveMapModel
 from .wavemapsingle import WaveMapSingleModel
 from .wfssbkg import WfssBkgModel
@@ -608,10 +604,6 @@ __all__ = [
     "TrapParsModel",
     "TrapsFilledMeta",
     "TrapsFilledModel",
-    "TsoPhotMeta",
-    "TsoPhotModel",
-    "TsoPhotRadiiItem",
-    "TsoPhotVisit",
     "VelocityAberration",
     "Visit",
     "WaveMapModel",

@@ -36,9 +36,8 @@
 # schemas/specpsf.schema.yaml, schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml,
 # schemas/specwcs_miri_lrs.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
 # schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
-# schemas/trapsfilled.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml,
-# schemas/wavemapsingle.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
-# Do not edit: change the schema and run `make generate`.
+# schemas/trapsfilled.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
+# schemas/wfssbkg.schema.yaml, schemas/models.yaml. Do not edit: change the schema and run `make generate`.
 """Constant lookup tables computed from the schemas at build time (no logic here)."""
 
 from typing import Final
@@ -3669,7 +3668,6 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.visit.exp_only",
         "meta.visit.crowded_field",
     ),
-    "TsoPhotVisit": ("meta.visit.tsovisit",),
     "Target": (
         "meta.target.proposer_name",
         "meta.target.catalog_name",
@@ -5086,22 +5084,6 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.useafter",
         "meta.history",
     ),
-    "TsoPhotMeta": (
-        "meta.date",
-        "meta.origin",
-        "meta.time_sys",
-        "meta.time_unit",
-        "meta.filename",
-        "meta.filetype",
-        "meta.model_type",
-        "meta.telescope",
-        "meta.reftype",
-        "meta.pedigree",
-        "meta.description",
-        "meta.author",
-        "meta.useafter",
-        "meta.history",
-    ),
     "MiriLRSSpecwcsMeta": (
         "meta.date",
         "meta.origin",
@@ -5259,7 +5241,6 @@ MODEL_CLASSES: Final[dict[str, tuple[str, str]]] = {
     "WaveMapSingleModel": ("wavemapsingle", "WaveMapSingleModel"),
     "WaveMapModel": ("wavemap", "WaveMapModel"),
     "WfssBkgModel": ("wfssbkg", "WfssBkgModel"),
-    "TsoPhotModel": ("tsophot", "TsoPhotModel"),
     "MiriLRSSpecwcsModel": ("specwcs_miri_lrs", "MiriLRSSpecwcsModel"),
     "FilteroffsetModel": ("filteroffset", "FilteroffsetModel"),
 }
@@ -5931,12 +5912,6 @@ MODEL_SCALARS: Final[dict[str, tuple[Leaf, ...]]] = {
         Leaf("order", "ORDER", "ORDER", "integer", "Spectral order"),
         Leaf("oversampling", "OVERSAMP", "ORDER", "integer", "Oversampling factor of the pixel grid"),
         Leaf("padding", "PADDING", "ORDER", "integer", "Padding added around the detector, in native pixels"),
-    ),
-    "TsoPhotRadiiItem": (
-        Leaf("pupil", None, "PRIMARY", "string", "Pupil element name"),
-        Leaf("radius", None, "PRIMARY", "number", "Aperture radius per wavelength"),
-        Leaf("radius_inner", None, "PRIMARY", "number", "Inner radius of the background annulus"),
-        Leaf("radius_outer", None, "PRIMARY", "number", "Outer radius of the background annulus"),
     ),
     "FilteroffsetFiltersItem": (
         Leaf("filter", None, "PRIMARY", "string", "Filter name"),

@@ -36,9 +36,8 @@
 # schemas/specpsf.schema.yaml, schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml,
 # schemas/specwcs_miri_lrs.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
 # schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
-# schemas/trapsfilled.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml,
-# schemas/wavemapsingle.schema.yaml, schemas/wfssbkg.schema.yaml.
-# Do not edit: change the schema and run `make generate`.
+# schemas/trapsfilled.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
+# schemas/wfssbkg.schema.yaml. Do not edit: change the schema and run `make generate`.
 """Metadata classes: the shared ``meta`` tree and the extensions some models add."""
 
 import datetime
@@ -10092,26 +10091,6 @@ class SpecTraceMeta(SpecProfileSingleMeta):
     Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
     exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
     the pyright ignore.)"""
-
-
-class TsoPhotVisit(MetaNode):
-    """Visit information"""
-
-    tsovisit: bool | None = Field(
-        default=None,
-        title="Whether the exposure belongs to a time-series visit",
-        json_schema_extra={"fits_keyword": "TSOVISIT", "fits_hdu": "PRIMARY"},
-    )
-    """Whether the exposure belongs to a time-series visit
-
-    FITS keyword: TSOVISIT (PRIMARY)"""
-
-
-class TsoPhotMeta(DrizParsMeta):
-    """Metadata of ``TsoPhotModel``: the fields of ``DrizParsMeta`` and those declared here."""
-
-    visit: TsoPhotVisit = Field(default_factory=TsoPhotVisit)
-    """Visit information"""
 
 
 class MiriLRSSpecwcsMeta(SpecTraceMeta):

@@ -123,7 +123,6 @@ def fill_values(cls: type[DataModel[MetaNode]]) -> dict[str, object]:
 #: Values the reference's validate() of a class insists on (it asserts them under strict validation).
 CHECKED_VALUES: dict[str, dict[str, object]] = {
     "MiriLRSSpecwcsModel": {"meta.instrument.name": "MIRI", "meta.instrument.detector": "MIRIMAGE"},
-    "TsoPhotModel": {"meta.instrument.name": "MIRI", "meta.exposure.type": "MIR_IMAGE"},
     "FilteroffsetModel": {"meta.instrument.name": "MIRI", "meta.instrument.detector": "MIRIMAGE"},
 }
 
