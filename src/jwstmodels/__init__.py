@@ -24,6 +24,7 @@ from ._meta import MetaNode
 from ._metadata import read_metadata
 from ._open import open_model as open
 from ._scalars import ScalarField
+from ._schema_search import search_everywhere as search_schema
 
 __all__ = [
     "ArrayField",
@@ -45,5 +46,6 @@ __all__ = [
     "dqflags",
     "open",
     "read_metadata",
+    "search_schema",
 ]
 __all__ += _catalog.__all__
