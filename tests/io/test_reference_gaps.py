@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
+import jwstmodels
 from jwstmodels import PathlossModel
 
 st = pytest.importorskip("stdatamodels.jwst.datamodels", reason="stdatamodels is a test dependency")
@@ -85,3 +86,35 @@ def test_pathloss_written_here_has_each_hdu_once_and_opens_in_the_reference(tmp_
             ]
 
     assert quietly(reopen) == [("S200A1", 1, 1.0, (4,)), ("S200A2", 2, 2.0, (4,))]
+
+
+# -- history entries given as text -----------------------------------------------------------------------
+
+
+def test_history_text_becomes_an_entry_as_in_the_reference(tmp_path: Path) -> None:
+    m = jwstmodels.ImageModel((2, 2))
+    m.meta.history.append("flat-fielded")
+    m.meta.history.extend(["resampled"])
+    m.meta.history.insert(0, "first")
+    assert [e.description for e in m.meta.history] == ["first", "flat-fielded", "resampled"]
+    assert all(e.time is not None and e.time.tzinfo is not None for e in m.meta.history)
+
+    def reference_entries(path: Path) -> list[tuple[str, bool]]:
+        with st.open(path) as ref:
+            return [(str(e["description"]), e.get("time") is not None) for e in ref.history]
+
+    def reference_appends() -> list[tuple[str, bool]]:
+        ref = st.ImageModel((2, 2))
+        ref.history.append("flat-fielded")
+        return [(str(e["description"]), e.get("time") is not None) for e in ref.history]
+
+    assert quietly(reference_appends) == [("flat-fielded", True)], "the reference stamps the time too"
+    for suffix in (".fits", ".asdf"):
+        path = tmp_path / f"history{suffix}"
+        m.save(path)
+        timed = suffix == ".asdf"  # the reference reads a FITS file's history from its HISTORY cards only
+        expected = [("first", timed), ("flat-fielded", timed), ("resampled", timed)]
+        assert quietly(lambda path=path: reference_entries(path)) == expected
+        with jwstmodels.ImageModel(path) as back:
+            back.meta.history.append("again")  # a history read from a file takes text too
+            assert [e.description for e in back.meta.history][-2:] == ["resampled", "again"]
