@@ -14,6 +14,7 @@ from ._container import AssociationError, ContainerSaveError, ModelContainer
 from ._errors import (
     FileFormatError,
     InvalidValueWarning,
+    ModelTypeMismatchWarning,
     UnknownFieldError,
     ValidationError,
     ValidationErrors,
@@ -37,6 +38,7 @@ __all__ = [
     "ListField",
     "MetaNode",
     "ModelContainer",
+    "ModelTypeMismatchWarning",
     "ScalarField",
     "SchemaExtensionError",
     "TableField",

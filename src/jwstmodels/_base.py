@@ -14,6 +14,7 @@ import copy
 import datetime
 import difflib
 import os
+import warnings
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
@@ -155,6 +156,12 @@ class DataModel(Generic[MetaT]):
 
         with self._asdf_extensions():
             initialise(self, init)
+        if reads_metadata(init):
+            try:
+                _warn_if_mismatched(self, init)
+            except BaseException:  # the warning raised (warnings as errors): the file is not kept open
+                self.close()
+                raise
         for name, value in arrays.items():
             if name not in self._fields:
                 raise self._unknown(name)
@@ -680,6 +687,30 @@ class DataModel(Generic[MetaT]):
         from ._wcs import set_fits_wcs
 
         set_fits_wcs(self, wcs, hdu_name)
+
+
+def _warn_if_mismatched(model: DataModel[MetaNode], init: object) -> None:
+    """ModelTypeMismatchWarning when the file just read names (``DATAMODL``) a model class of the catalogue
+    that ``model``'s class is not (nor a subclass of)."""
+    from ._errors import ModelTypeMismatchWarning
+    from ._open import model_class
+
+    declared: object = vars(model.meta).get("model_type")
+    if not isinstance(declared, str) or not declared:
+        return
+    cls = model_class(declared)
+    if cls is None or isinstance(model, cls):
+        return
+    if any(issubclass(cls, field.item_class) for field in model._list_fields.values()):
+        return  # one item's file (a SlitModel's into a MultiSlitModel): read as its one item
+    source = model.filename or _describe_source(init)
+    mine = type(model).__name__
+    warnings.warn(
+        f"{source}: its DATAMODL is {declared!r}, opened as {mine}: what {mine}'s schema does not "
+        f"describe is kept aside, not read into fields ({cls.__name__}(...) or jwstmodels.open reads it)",
+        ModelTypeMismatchWarning,
+        stacklevel=3,
+    )
 
 
 def _extension_tuple(extensions: object) -> tuple[object, ...]:

@@ -107,3 +107,9 @@ class FileFormatError(OSError):
 
 class InvalidValueWarning(UserWarning):
     """A file held a value that does not fit its field; it was kept so that re-saving loses nothing."""
+
+
+class ModelTypeMismatchWarning(UserWarning):
+    """A file was opened with a model class other than the one its ``DATAMODL`` (``meta.model_type``) names:
+    what the class's schema does not describe is kept aside, not read into fields. ``jwstmodels.open``
+    picks the file's own class."""

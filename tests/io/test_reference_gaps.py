@@ -118,3 +118,48 @@ def test_history_text_becomes_an_entry_as_in_the_reference(tmp_path: Path) -> No
         with jwstmodels.ImageModel(path) as back:
             back.meta.history.append("again")  # a history read from a file takes text too
             assert [e.description for e in back.meta.history][-2:] == ["resampled", "again"]
+
+
+# -- a file opened with a class it does not fit ------------------------------------------------------------
+
+
+def reference_spec_files(folder: Path) -> tuple[Path, Path]:
+    def make() -> tuple[Path, Path]:
+        ref = st.MultiSpecModel()
+        item = st.SpecModel()
+        item.spec_table = np.zeros(3, dtype=jwstmodels.SpecModel().spec_table.dtype)
+        ref.spec.append(item)
+        fits_path, asdf_path = folder / "x_x1d.fits", folder / "x_spec.asdf"
+        ref.save(fits_path)
+        ref.save(asdf_path)
+        return fits_path, asdf_path
+
+    return quietly(make)
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=["fits", "asdf"])
+def test_a_class_the_file_does_not_fit_warns(tmp_path: Path, index: int) -> None:
+    path = reference_spec_files(tmp_path)[index]
+    with pytest.warns(jwstmodels.ModelTypeMismatchWarning) as caught:
+        model = jwstmodels.ImageModel(path)
+    model.close()
+    message = str(caught[0].message)
+    assert str(path) in message and "'MultiSpecModel'" in message and "ImageModel" in message
+    assert issubclass(jwstmodels.ModelTypeMismatchWarning, UserWarning)
+
+
+def test_the_fitting_class_and_open_do_not_warn(tmp_path: Path) -> None:
+    fits_path, asdf_path = reference_spec_files(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", jwstmodels.ModelTypeMismatchWarning)
+        for path in (fits_path, asdf_path):
+            with jwstmodels.MultiSpecModel(path) as same, jwstmodels.open(path) as opened:
+                assert isinstance(opened, jwstmodels.MultiSpecModel) and len(same.spec) == 1
+
+
+def test_a_refused_open_closes_the_file(tmp_path: Path) -> None:
+    fits_path, _ = reference_spec_files(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", jwstmodels.ModelTypeMismatchWarning)
+        with pytest.raises(jwstmodels.ModelTypeMismatchWarning):
+            jwstmodels.ImageModel(fits_path)  # a leaked file would fail the run (ResourceWarning is an error)
