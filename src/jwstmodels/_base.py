@@ -212,25 +212,26 @@ class DataModel(Generic[MetaT]):
         def __getattr__(self, name: str) -> object:
             if name.startswith("_") or name in DataModel.__slots__ or name in self._subclass_slots:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            raise self._unknown(name, everything=True)
+            raise _UnknownAttribute(type(self), name)  # its message (the closest name) made when shown
 
-    def _unknown(self, name: str, everything: bool = False) -> UnknownFieldError:
+    def _unknown(self, name: str) -> UnknownFieldError:
         choices = ["meta", *self._fields, *self._scalar_fields, *self._list_fields]
-        if everything:  # reading: methods and properties are names too
-            choices += [attr for attr in dir(type(self)) if not attr.startswith("_")]
         close = difflib.get_close_matches(name, choices, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return UnknownFieldError(f"{type(self).__name__} has no attribute {name!r}{hint}")
 
-    def _unknown_key(self, key: str) -> UnknownFieldError:
+    def _unknown_key(self, key: str, hint: bool = True) -> UnknownFieldError:
         """UnknownFieldError for a dotted key the schema does not have, suggesting the closest key."""
+        if not hint:
+            return UnknownFieldError(f"{type(self).__name__}: {key!r} is not in the schema")
         choices = [leaf.path for leaf in scalar_leaves(type(self.meta))]
         choices += [*self._fields, *self._scalar_fields, *self._list_fields]
         close = difflib.get_close_matches(key, choices, n=1, cutoff=0.75)
-        if not close and "." in key:  # the closest name at the first part that is wrong
-            close = [self._closest_by_parts(key)] if self._closest_by_parts(key) else []
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return UnknownFieldError(f"{type(self).__name__}: {key!r} is not in the schema{hint}")
+        if not close and "." in key:  # the closest name at each part that is wrong
+            fixed = self._closest_by_parts(key)
+            close = [fixed] if fixed else []
+        suggestion = f"; did you mean {close[0]!r}?" if close else ""
+        return UnknownFieldError(f"{type(self).__name__}: {key!r} is not in the schema{suggestion}")
 
     def _closest_by_parts(self, key: str) -> str | None:
         """``key`` with each wrong part of its metadata path replaced by the closest field name there."""
@@ -515,11 +516,12 @@ class DataModel(Generic[MetaT]):
 
     # -- dotted access ------------------------------------------------------------------------------
 
-    def _resolve(self, key: str) -> tuple[object, str]:
+    def _resolve(self, key: str, hint: bool = True) -> tuple[object, str]:
         """(the object holding ``key``'s last part, that part); UnknownFieldError (a KeyError too) naming the
         model and the closest key for a key the schema does not have.
 
         ``slits.0.name`` reaches into item 0 of the list field ``slits``, as the reference names its keys.
+        ``hint=False`` leaves out the suggestion (for callers that only ask whether the key exists).
         """
         if not isinstance(cast(object, key), str):
             raise KeyError(f"{type(self).__name__}: keys are dotted names such as 'meta.exposure.nframes'")
@@ -527,7 +529,7 @@ class DataModel(Generic[MetaT]):
         if len(parts) == 1:
             if key in self._fields or key in self._list_fields or key in self._scalar_fields or key == "meta":
                 return self, key
-            raise self._unknown_key(key)
+            raise self._unknown_key(key, hint)
         if parts[0] in self._list_fields:
             items = self._lists.get(parts[0], [])
             index = int(parts[1]) if parts[1].isdigit() else None
@@ -538,19 +540,19 @@ class DataModel(Generic[MetaT]):
                 )
             item: DataModel[MetaNode] = items[index]
             try:
-                return item._resolve(".".join(parts[2:]))
+                return item._resolve(".".join(parts[2:]), hint)
             except UnknownFieldError as exc:
                 raise UnknownFieldError(f"{type(self).__name__}: {parts[0]}[{index}]: {exc}") from None
         if parts[0] != "meta":
-            raise self._unknown_key(key)
+            raise self._unknown_key(key, hint)
         node: MetaNode = self.meta
         for part in parts[1:-1]:
             child = node.__dict__.get(part)
             if not isinstance(child, MetaNode):
-                raise self._unknown_key(key)
+                raise self._unknown_key(key, hint)
             node = child
         if parts[-1] not in type(node).model_fields:
-            raise self._unknown_key(key)
+            raise self._unknown_key(key, hint)
         return node, parts[-1]
 
     def __getitem__(self, key: str) -> object:
@@ -575,7 +577,7 @@ class DataModel(Generic[MetaT]):
         if not isinstance(key, str):
             return False
         try:
-            holder, name = self._resolve(key)
+            holder, name = self._resolve(key, hint=False)
         except KeyError:  # UnknownFieldError included: an unknown key holds nothing
             return False
         if isinstance(holder, DataModel):  # arrays are not read to answer
@@ -687,6 +689,28 @@ class DataModel(Generic[MetaT]):
         from ._wcs import set_fits_wcs
 
         set_fits_wcs(self, wcs, hdu_name)
+
+
+class _UnknownAttribute(UnknownFieldError):
+    """UnknownFieldError for reading a missing attribute, whose message is made when it is shown: code
+    probing attributes (``hasattr``) should not pay for looking up the closest name."""
+
+    def __init__(self, cls: type[DataModel[MetaNode]], name: str) -> None:
+        super().__init__(name)
+        self.name = name  # as AttributeError has it
+        self._attr = name
+        self._cls = cls
+        self._message: str | None = None
+
+    def __str__(self) -> str:
+        if self._message is None:
+            cls = self._cls
+            choices = ["meta", *cls._fields, *cls._scalar_fields, *cls._list_fields]
+            choices += [attr for attr in dir(cls) if not attr.startswith("_")]  # methods and properties too
+            close = difflib.get_close_matches(self._attr, choices, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self._message = f"{cls.__name__} has no attribute {self._attr!r}{hint}"
+        return self._message
 
 
 def _warn_if_mismatched(model: DataModel[MetaNode], init: object) -> None:
