@@ -148,19 +148,24 @@ class MetaNode(BaseModel):
         # Hidden from type checkers (as pydantic hides its own) so that assigning to a misspelt name stays a
         # static error; at run time it applies the validation policy.
         def __setattr__(self, name: str, value: Any) -> None:
+            field = assignable_fields(type(self)).get(name)
+            if field is not None and field.accepts(value):
+                # A value pydantic would store as it is (a str in a ``str | None`` field, of exactly that
+                # type): stored directly, as pydantic's assignment would, without building the class's
+                # validator.
+                self.__dict__[name] = value
+                self.__pydantic_fields_set__.add(name)
+                return
             kinds = None if value is None else field_kinds(type(self), name)
             if kinds is not None:  # one rule for every scalar: no value crosses kinds (``assigned``)
                 stored = assigned(kinds, value)
                 if stored is REFUSED:
                     raise self._misfit(name, value)
                 value = stored
-            field = assignable_fields(type(self)).get(name)
-            if field is not None and field.accepts(value):
-                # A value pydantic would store as it is (a str in a ``str | None`` field): stored directly, as
-                # pydantic's assignment would, without building the class's validator.
-                self.__dict__[name] = value
-                self.__pydantic_fields_set__.add(name)
-                return
+                if field is not None and field.accepts(value):  # an int widened, a numpy scalar made plain
+                    self.__dict__[name] = value
+                    self.__pydantic_fields_set__.add(name)
+                    return
             try:
                 BaseModel.__setattr__(self, name, value)
             except PydanticValidationError:
