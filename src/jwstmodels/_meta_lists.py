@@ -86,8 +86,9 @@ class HistoryList(list[ItemT]):
     ValidationError) when the model is validated, as for a plain list.
     """
 
-    item_class: type[ItemT] | None
-    """The class of the entries (set when the list is made by its field; else found from the entries)."""
+    item_class: type[ItemT] | None = None
+    """The class of the entries (set when validation makes the list; else found from the list's type
+    arguments or its entries)."""
 
     @classmethod
     def of(cls, item_class: type[ItemT], items: Iterable[ItemT] = ()) -> HistoryList[ItemT]:
@@ -98,7 +99,7 @@ class HistoryList(list[ItemT]):
     def _entry(self, item: ItemT | str) -> ItemT:
         if not isinstance(item, str):
             return item
-        item_class = getattr(self, "item_class", None) or _class_of(self)
+        item_class = self.item_class or _class_of(self)
         if item_class is None:
             raise TypeError("HistoryList: give an entry (its class is not known to make one from text)")
         now = datetime.datetime.now(datetime.UTC)
