@@ -8,9 +8,8 @@ them with rich.
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import sys
+from typing import Annotated
 
 import typer
 

@@ -14,7 +14,7 @@ import datetime
 import json
 import math
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO, cast
 
@@ -127,7 +127,7 @@ class _Bar:
         self.task = progress.add_task("", total=total)
 
     @contextmanager
-    def paused(self) -> Iterator[None]:
+    def paused(self) -> Generator[None]:
         """Clear the bar (the cursor is back at the start of a clean line), write, then draw it again."""
         self.progress.stop()
         try:
@@ -143,7 +143,7 @@ class _Bar:
 
 
 @contextmanager
-def progress(label: str, total: int, *, enabled: bool = True) -> Iterator[Callable[[], None]]:
+def progress(label: str, total: int, *, enabled: bool = True) -> Generator[Callable[[], None]]:
     """A step function for ``total`` steps; a progress bar on stderr when enabled and stderr is a terminal.
 
     The bar is transient: it is cleared before every line written through this module and when the block
