@@ -47,3 +47,7 @@ __all__ = [
     "read_metadata",
 ]
 __all__ += _catalog.__all__
+
+from importlib.metadata import version as _version  # noqa: E402  (appended: the distribution's version)
+
+__version__: str = _version("jwstmodels")
