@@ -3,15 +3,15 @@ reference page per model class, made at build time by ``_ext/model_pages.py``. `
 
 from __future__ import annotations
 
-import sys
 import importlib.metadata
+import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "jwstmodels"
 author = "the jwstmodels developers"
-copyright = "the jwstmodels developers"  # noqa: A001  (a Sphinx setting)
+copyright = "the jwstmodels developers"
 release = importlib.metadata.version("jwstmodels")
 version = release
 
