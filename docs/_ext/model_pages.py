@@ -17,8 +17,10 @@ pages quickly). Run as a script, the module checks a built site in headless Chro
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +36,8 @@ PAGES = "models"
 """Folder (inside the docs source folder) the model pages are written to."""
 
 ONLY = "JWSTMODELS_DOCS_MODELS"
+SOURCE_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+"""Changes with this module, so that a changed extension rewrites (and Sphinx rereads) every page."""
 METADATA_CLASS = "jwstmodels-metadata"
 """HTML class of every metadata table (the browser check and the tests look for it)."""
 
@@ -122,15 +126,22 @@ def page_text(name: str, cls: type[Any]) -> str:
     sections = [("Arrays", "arrays", array_rows(cls)), ("Tables", "tables", table_rows(cls))]
     sections.append(("Lists of models", "lists", list_rows(cls)))
     sections.append(("Metadata", "metadata", metadata_rows(cls)))
-    lines = [f".. _model-{name}:", "", name, "=" * len(name), "", f".. jwstmodels-summary:: {name}", ""]
+    # the digest changes whenever what the directives show changes, so that Sphinx reads the page again
+    shown = repr([summary(cls), aliases(name), sections, SOURCE_DIGEST]).encode()
+    digest = hashlib.sha256(shown).hexdigest()[:16]
+    lines = [f".. content {digest}", "", f".. _model-{name}:", "", name, "=" * len(name), ""]
+    lines += [f".. jwstmodels-summary:: {name}", ""]
     for heading, part, rows in sections:
         if rows:
             lines += [heading, "-" * len(heading), "", f".. jwstmodels-{part}:: {name}", ""]
     return "\n".join(lines)
 
 
-def index_text(names: list[str]) -> str:
+def index_text(classes: dict[str, type[Any]]) -> str:
+    shown = repr([[name, summary(cls)] for name, cls in classes.items()] + [SOURCE_DIGEST]).encode()
     lines = [
+        f".. content {hashlib.sha256(shown).hexdigest()[:16]}",
+        "",
         "Model reference",
         "===============",
         "",
@@ -143,7 +154,7 @@ def index_text(names: list[str]) -> str:
         ".. toctree::",
         "   :hidden:",
         "",
-        *(f"   {name}" for name in names),
+        *(f"   {name}" for name in classes),
         "",
     ]
     return "\n".join(lines)
@@ -154,7 +165,7 @@ def write_pages(folder: Path) -> list[str]:
     classes = catalogue()
     folder.mkdir(parents=True, exist_ok=True)
     wanted = {f"{name}.rst": page_text(name, cls) for name, cls in classes.items()}
-    wanted["index.rst"] = index_text(list(classes))
+    wanted["index.rst"] = index_text(classes)
     for old in folder.glob("*.rst"):
         if old.name not in wanted:
             old.unlink()
@@ -168,23 +179,25 @@ def write_pages(folder: Path) -> list[str]:
 # -- Sphinx: directives that turn the rows into docutils tables --------------------------------------------
 
 
-def _table(headers: list[str], rows: list[list[Any]], css: str, code: int = 1) -> nodes.table:
-    """A docutils table of text cells (a cell may also be a ready node); the first ``code`` columns of the
-    body are set as code (names, paths, keywords)."""
+def _table(
+    headers: list[str], rows: list[list[Any]], css: str, code: int = 1, widths: list[int] | None = None
+) -> nodes.table:
+    """A docutils table of text cells (a cell may also be ready nodes); the first ``code`` columns of the
+    body are set as code (names, paths, keywords); ``widths`` are relative column widths."""
     from docutils import nodes
 
-    table = nodes.table(classes=[css])
+    table = nodes.table(classes=[css, "colwidths-given"] if widths else [css], align="left")
     group = nodes.tgroup(cols=len(headers))
     table += group
-    for _ in headers:
-        group += nodes.colspec(colwidth=1)
+    for width in widths or [1] * len(headers):
+        group += nodes.colspec(colwidth=width)
 
     def row_of(cells: list[Any], code: int) -> nodes.row:
         row = nodes.row()
         for index, cell in enumerate(cells):
             entry = nodes.entry()
             paragraph = nodes.paragraph()
-            if isinstance(cell, nodes.Node):
+            if isinstance(cell, nodes.Node | list):
                 paragraph += cell
             elif index < code and cell:
                 paragraph += nodes.literal(text=str(cell))
@@ -202,6 +215,18 @@ def _table(headers: list[str], rows: list[list[Any]], css: str, code: int = 1) -
         body += row_of(cells, code)
     group += body
     return table
+
+
+def _inline(text: str) -> list[nodes.Node]:
+    """Text with its double-backquoted parts (``slits``) as code; nothing else is read as markup."""
+    from docutils import nodes
+
+    parts = re.split(r"``(.+?)``", text)
+    return [
+        nodes.literal(text=part) if index % 2 else nodes.Text(part)
+        for index, part in enumerate(parts)
+        if part
+    ]
 
 
 def _model_link(name: str, known: set[str]) -> nodes.Node:
@@ -236,7 +261,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
             name = self.arguments[0]
             cls = self.model()
             text = nodes.paragraph()
-            text += nodes.Text(summary(cls))
+            text += _inline(summary(cls))
             usage = nodes.paragraph()
             usage += nodes.literal(text=f"jwstmodels.{name}")
             others = aliases(name)
@@ -267,7 +292,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
             count = nodes.paragraph()
             count += nodes.Text(f"{len(rows)} fields. Fields without a FITS keyword are stored in ASDF only ")
             count += nodes.Text("(in FITS files, in the ASDF extension).")
-            return [count, _table(["path", "FITS keyword", "HDU", "type", "title"], rows, METADATA_CLASS, 2)]
+            headers = ["path", "FITS keyword", "HDU", "type", "title"]
+            return [count, _table(headers, rows, METADATA_CLASS, 2, [26, 9, 8, 27, 30])]
 
     class Catalogue(SphinxDirective):
         has_content = False
@@ -275,7 +301,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         def run(self) -> list[nodes.Node]:
             classes = catalogue()
             known = set(classes)
-            rows = [[_model_link(name, known), summary(cls)] for name, cls in classes.items()]
+            rows = [[_model_link(name, known), _inline(summary(cls))] for name, cls in classes.items()]
             return [_table(["model", "what it holds"], rows, "jwstmodels-catalogue")]
 
     def make_pages(app: Sphinx) -> None:
