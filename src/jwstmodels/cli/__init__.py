@@ -2,13 +2,11 @@
 
 Built on typer (click) with rich output on a terminal. Each command lives in its own module and imports the
 runtime (numpy, astropy, the model classes) and rich only when it runs, so that ``jwstmodels --help`` stays
-quick. Help and usage errors are plain click text, except on a terminal, where :func:`main` lets typer draw
-them with rich.
+quick: help and usage errors are click's plain text (typer's rich help would import rich and draw boxes).
 """
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
@@ -63,6 +61,4 @@ app.command("generate")(generate.generate)
 
 def main() -> None:
     """Console-script entry point (``jwstmodels``, ``python -m jwstmodels``)."""
-    if sys.stdout.isatty() and sys.stderr.isatty():
-        app.rich_markup_mode = "rich"
     app(prog_name="jwstmodels")
