@@ -102,3 +102,9 @@ def test_text_that_looks_like_markup_stays_text(site: Path) -> None:
     frame_time = pages.metadata_row(html, "meta.exposure.frame_time")
     assert frame_time is not None and frame_time[4].startswith("[s] ")
     assert "‘" not in html and "’" not in html  # no typographic quotes around enumerated values
+
+
+def test_metadata_html_escapes_every_text() -> None:
+    html = pages._html_table(["path", "title"], [["meta.x", "<b>bold</b> & [s] 'q'"]], "css", 1)
+    assert "<b>" not in html and "&lt;b&gt;bold&lt;/b&gt; &amp; [s] &#x27;q&#x27;" in html
+    assert pages.tables_of(html, "css") == [[["path", "title"], ["meta.x", "<b>bold</b> & [s] 'q'"]]]
