@@ -51,3 +51,7 @@ __all__ = [
     "search_schema",
 ]
 __all__ += _catalog.__all__
+
+from importlib.metadata import version as _version  # noqa: E402  (appended: the distribution's version)
+
+__version__: str = _version("jwstmodels")
