@@ -13,7 +13,7 @@ class MirLrsPhotomModel(DataModel[MirImgPhotomMeta]):
 
     meta_class = MirImgPhotomMeta
     schema_name = "mirlrs_photom.schema.yaml"
-    primary_array_name = ""
+    primary_array_name = "phot_table"
     required_meta = (
         "meta.reftype",
         "meta.author",

@@ -14,7 +14,7 @@ class MirWfssPhotomModel(DataModel[MirImgPhotomMeta]):
 
     meta_class = MirImgPhotomMeta
     schema_name = "mirwfss_photom.schema.yaml"
-    primary_array_name = ""
+    primary_array_name = "phot_table"
     required_meta = (
         "meta.reftype",
         "meta.author",

@@ -13,7 +13,7 @@ class NisSossPhotomModel(DataModel[FgsImgPhotomMeta]):
 
     meta_class = FgsImgPhotomMeta
     schema_name = "nissoss_photom.schema.yaml"
-    primary_array_name = ""
+    primary_array_name = "phot_table"
     required_meta = (
         "meta.reftype",
         "meta.author",

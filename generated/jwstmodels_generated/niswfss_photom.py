@@ -14,7 +14,7 @@ class NisWfssPhotomModel(DataModel[FgsImgPhotomMeta]):
 
     meta_class = FgsImgPhotomMeta
     schema_name = "niswfss_photom.schema.yaml"
-    primary_array_name = ""
+    primary_array_name = "phot_table"
     required_meta = (
         "meta.reftype",
         "meta.author",

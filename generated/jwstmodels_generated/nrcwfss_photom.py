@@ -14,7 +14,7 @@ class NrcWfssPhotomModel(DataModel[FgsImgPhotomMeta]):
 
     meta_class = FgsImgPhotomMeta
     schema_name = "nrcwfss_photom.schema.yaml"
-    primary_array_name = ""
+    primary_array_name = "phot_table"
     required_meta = (
         "meta.reftype",
         "meta.author",
