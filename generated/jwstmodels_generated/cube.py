@@ -4,8 +4,7 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, DataModel, TableField
 
 from .meta import ImageMeta
 
@@ -13,6 +12,7 @@ from .meta import ImageMeta
 class CubeModel(DataModel[ImageMeta]):
     """A stack of two-dimensional planes with data quality flags and uncertainties."""
 
+    meta: ImageMeta
     meta_class = ImageMeta
     schema_name = "cube.schema.yaml"
     primary_array_name = "data"

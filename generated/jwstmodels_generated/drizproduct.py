@@ -4,8 +4,7 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, DataModel, TableField
 
 from .meta import ImageMeta
 
@@ -13,6 +12,7 @@ from .meta import ImageMeta
 class DrizProductModel(DataModel[ImageMeta]):
     """A resampled (drizzled) image with its weights and context (older product format)."""
 
+    meta: ImageMeta
     meta_class = ImageMeta
     schema_name = "drizproduct.schema.yaml"
     primary_array_name = "data"
