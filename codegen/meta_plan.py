@@ -381,7 +381,12 @@ class MetaPlanner:
             common_root=common_root,
             classes=self._plans(),
             root_of=root_of,
-            leaves=self._leaves([self.classes[i] for i in self.at.get(("meta",), []) if self.classes[i].sources]),
+            leaves=self._leaves(
+                sorted(
+                    (self.classes[i] for i in self.at.get(("meta",), []) if self.classes[i].sources),
+                    key=lambda c: "core" not in c.trees,
+                )
+            ),
             meta_leaves={
                 cls.name: tuple(p for p, _ in self._scalars(cls.members, cls.path, nested=False))
                 for cls in self.classes

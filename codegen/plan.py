@@ -316,7 +316,8 @@ class Planner:
             if isinstance(meta := (entry := self.entries[name]).root.props.get("meta"), ir.ObjectNode)
         ]
         core_tree = MetaTree("", "", core_source, core) if core is not None else None
-        shared = _common([t.node for t in trees]) if trees else None
+        # what every model's metadata (and the core's) has: the base of the science and reference-file roots
+        shared = _common([t.node for t in (core_tree, *trees) if t is not None]) if trees else None
         common_tree = None
         if shared is not None and shared.properties:
             common_tree = MetaTree("", "Common", core_source, shared, common=True)
