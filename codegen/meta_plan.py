@@ -347,7 +347,7 @@ class MetaPlanner:
             # the core's class first: it takes the plain name
             for index in sorted(self.at[path], key=lambda i: "core" not in self.classes[i].trees):
                 cls = self.classes[index]
-                if cls.trees == {"common"}:  # only the common tree has it: ``CommonMeta``, ``CommonInstrument``
+                if "common" in cls.trees and "core" not in cls.trees:  # ``CommonMeta``, ``CommonInstrument``
                     name = "Common" + path_name(tuple(p for p in path if p != ITEM))
                     cls.name = self._claim(name, f"{_dotted(path)} of the common tree")
                     continue

@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from .meta import Asn as Asn
     from .meta import Background as Background
     from .meta import CalStep as CalStep
+    from .meta import CommonInstrument as CommonInstrument
     from .meta import CommonMeta as CommonMeta
     from .meta import Coordinates as Coordinates
     from .meta import Dither as Dither
@@ -96,7 +97,6 @@ if TYPE_CHECKING:
     from .meta import Pointing as Pointing
     from .meta import PolynomialInfo as PolynomialInfo
     from .meta import Program as Program
-    from .meta import ReferenceFileInstrument as ReferenceFileInstrument
     from .meta import RefFile as RefFile
     from .meta import RefFileArea as RefFileArea
     from .meta import RefFileBadshutter as RefFileBadshutter
@@ -253,6 +253,7 @@ __all__ = [
     "AsnModel",
     "Background",
     "CalStep",
+    "CommonInstrument",
     "CommonMeta",
     "ContrastModel",
     "Coordinates",
@@ -433,7 +434,6 @@ __all__ = [
     "RefFileWavelengthrange",
     "RefFileWavemap",
     "ReferenceCubeModel",
-    "ReferenceFileInstrument",
     "ReferenceFileMeta",
     "ReferenceFileModel",
     "ReferenceImageModel",

@@ -34,7 +34,7 @@ from pydantic import Field
 from jwstmodels.base import ListItem, MetaNode, no_items
 
 
-class ReferenceFileInstrument(MetaNode):
+class CommonInstrument(MetaNode):
     """Science instrument setup"""
 
     name: Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"] | None = Field(
@@ -184,7 +184,7 @@ class CommonMeta(MetaNode):
 
     FITS keyword: TELESCOP (PRIMARY)"""
 
-    instrument: ReferenceFileInstrument = Field(default_factory=ReferenceFileInstrument)
+    instrument: CommonInstrument = Field(default_factory=CommonInstrument)
     """Science instrument setup"""
 
     history: list[HistoryEntry] = Field(
@@ -728,7 +728,7 @@ class Target(MetaNode):
     FITS keyword: SRCTYPE (SCI)"""
 
 
-class Instrument(ReferenceFileInstrument):
+class Instrument(CommonInstrument):
     """Science instrument setup"""
 
     module: Literal["A", "B", "MULTIPLE"] | None = Field(
@@ -5327,9 +5327,9 @@ class Meta(CommonMeta):
     instrument: Instrument = Field(default_factory=Instrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Science instrument setup
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     nircam_focus: NircamFocus = Field(default_factory=NircamFocus)
     """NIRCam focus adjust mechanism settings"""

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from jwstmodels.base import DataModel, MetaNode
 
-from .meta import CommonMeta, ReferenceFileInstrument
+from .meta import CommonInstrument, CommonMeta
 
 
 class ReferenceFileMeta(CommonMeta):
@@ -72,7 +72,7 @@ class ReferenceFileMeta(CommonMeta):
     FITS keyword: USEAFTER (PRIMARY)"""
 
 
-class DarkInstrument(ReferenceFileInstrument):
+class DarkInstrument(CommonInstrument):
     """Instrument configuration"""
 
     grating: (
@@ -893,9 +893,9 @@ class NRSFlatMeta(ReferenceFileMeta):
     instrument: NRSFlatInstrument = Field(default_factory=NRSFlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
     """Exposure and readout settings"""
@@ -914,7 +914,7 @@ class NirspecFlatExposure(NRSFlatExposure):
     FITS keyword: P_EXP_TY (PRIMARY)"""
 
 
-class FringeInstrument(ReferenceFileInstrument):
+class FringeInstrument(CommonInstrument):
     """Instrument configuration"""
 
     band: (
@@ -950,9 +950,9 @@ class FringeMeta(ReferenceFileMeta):
     instrument: FringeInstrument = Field(default_factory=FringeInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class GainInstrument(FringeInstrument):
@@ -1124,7 +1124,7 @@ class IRS2Meta(ReferenceFileMeta):
     """Exposure and readout settings"""
 
 
-class MaskInstrument(ReferenceFileInstrument):
+class MaskInstrument(CommonInstrument):
     """Instrument configuration"""
 
     filter: (
@@ -1263,9 +1263,9 @@ class MirImgPhotomMeta(FgsImgPhotomMeta):
     instrument: FringeInstrument = Field(default_factory=FringeInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class MirMrsPhotomPhotometry(PixelAreaPhotometry):
