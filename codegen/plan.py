@@ -475,7 +475,14 @@ def _field_facts(f: FieldPlan) -> tuple[object, ...]:
     array, table or scalar (titles may differ)."""
     node = f.node
     if isinstance(node, ir.Array):
-        return (f.kind, node.datatype, node.ndim, node.max_ndim, node.fits_hdu or f.name.upper(), node.default)
+        return (
+            f.kind,
+            node.datatype,
+            node.ndim,
+            node.max_ndim,
+            node.fits_hdu or f.name.upper(),
+            node.default,
+        )
     if isinstance(node, ir.Table):
         return (f.kind, node.fits_hdu or f.name.upper(), node.columns)
     if isinstance(node, ir.Scalar):

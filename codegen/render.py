@@ -332,7 +332,8 @@ def scalar_field_member(name: str, node: ir.Scalar) -> Member:
 def meta_annotation(model: ModelPlan) -> str:
     """``meta: ImageMeta``: the metadata type declared on the class itself, for tools that do not solve the
     generic base (jedi). A model extending another narrows the inherited field: reads are exactly typed and
-    the run-time check refuses a node of another class, so the mutable override is sound (hence the ignore)."""
+    the run-time check refuses a node of another class, so the mutable override is sound (hence the
+    ignore)."""
     line = f"meta: {model.meta_class}"
     if model.base is not None and model.base_meta != model.meta_class:
         line += "  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)"
@@ -431,8 +432,10 @@ def render(plan: Plan) -> dict[str, str]:
     shared_names = {c.name for c in plan.meta_classes if plan.meta_modules.get(c.name, "meta") == "meta"}
     files["meta.py"] = env.get_template("meta.py.jinja2").render(
         header=header(
-            plan, sorted({s for c in plan.meta_classes if c.name in shared_names for s in c.sources}) or
-            plan.meta_sources or plan.all_sources
+            plan,
+            sorted({s for c in plan.meta_classes if c.name in shared_names for s in c.sources})
+            or plan.meta_sources
+            or plan.all_sources,
         ),
         imports=imports,
         runtime_imports=[f"from {BASE_MODULE} import {', '.join(base_names)}"] if base_names else [],

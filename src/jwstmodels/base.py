@@ -3,8 +3,8 @@
 This module is the contract between the runtime and code that ``codegen`` generates from schemas, for the
 package shipped with jwstmodels (``jwstmodels_generated``) and for packages users generate from their own
 schema sets (``jwstmodels generate``). Generated modules import from here only (besides numpy, pydantic,
-``typing``, ``datetime`` and their sibling generated modules), never from the runtime's private modules, so the
-runtime may move its internals without breaking generated code. The names below keep their meaning across
+``typing``, ``datetime`` and their sibling generated modules), never from the runtime's private modules, so
+the runtime may move its internals without breaking generated code. The names below keep their meaning across
 releases:
 
 - ``DataModel``: base class of every model class (``class ImageModel(DataModel[ImageMeta])``).

@@ -1,13 +1,13 @@
 # ruff: noqa: B018  (the expected-error lines in mistakes() are bare attribute reads)
-"""Typing contract (issue 19): plain user scripts over files of any kind need no narrowing for the fields every
-file carries.
+"""Typing contract (issue 19): plain user scripts over files of any kind need no narrowing for the fields
+every file carries.
 
 ``jwstmodels.open``, ``read_metadata`` and the members of a ``ModelContainer`` are typed with
 ``jwstmodels.CommonMeta``, the metadata root every model's tree extends (science ``Meta`` and
-``ReferenceFileMeta`` alike). ``tests/typing/test_typecheckers.py`` runs pyright (strict) and mypy (strict) on
-this file, runs it under python, and checks the negative controls in ``mistakes()``: a field only science files
-have is an error without narrowing (each such line carries both checkers' markers; unnecessary ignores are
-errors, so a mistake that stops being reported fails the check).
+``ReferenceFileMeta`` alike). ``tests/typing/test_typecheckers.py`` runs pyright (strict) and mypy (strict)
+on this file, runs it under python, and checks the negative controls in ``mistakes()``: a field only science
+files have is an error without narrowing (each such line carries both checkers' markers; unnecessary ignores
+are errors, so a mistake that stops being reported fails the check).
 """
 
 import sys

@@ -140,7 +140,7 @@ def test_mypy_fails_when_an_expected_error_disappears(tmp_path: Path) -> None:
     assert unused == fixed, _shown(result)
 
 
-# -- check_common_meta.py: what open(), read_metadata() and containers return (issue 19) -----------------------
+# -- check_common_meta.py: what open(), read_metadata() and containers return (issue 19) -----------------
 
 COMMON = REPO / "tests" / "typing" / "check_common_meta.py"
 
