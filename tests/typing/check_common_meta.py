@@ -15,8 +15,22 @@ import tempfile
 from pathlib import Path
 from typing import Literal, assert_type
 
+import numpy as np
+from numpy.typing import NDArray
+
 import jwstmodels
-from jwstmodels import CommonMeta, DataModel, FlatModel, ImageModel, ModelContainer
+from jwstmodels import (
+    CommonMeta,
+    DataModel,
+    FlatMeta,
+    FlatModel,
+    ImageMeta,
+    ImageModel,
+    MIRIRampModel,
+    ModelContainer,
+    RampModel,
+    ReferenceFileModel,
+)
 
 InstrumentName = Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"]
 
@@ -66,6 +80,23 @@ def narrowed(path: Path) -> int | None:
     return None
 
 
+def reference_author(model: ReferenceFileModel) -> str | None:
+    """A helper typed on the family base accepts every reference-file model."""
+    return model.meta.author
+
+
+def inherited() -> None:
+    """Models extending others keep exact types: the subclass's own metadata, the inherited arrays."""
+    flat = FlatModel((2, 2))
+    assert_type(flat.meta, FlatMeta)
+    assert reference_author(flat) is None
+    ramp = MIRIRampModel((1, 1, 2, 2))
+    assert_type(ramp.meta, ImageMeta)
+    assert_type(ramp.groupdq, NDArray[np.uint8])
+    base: RampModel = ramp
+    assert base.groupdq.shape == (1, 1, 2, 2)
+
+
 def mistakes(path: Path) -> None:
     """Never called: each line is an error both checkers must report (science-only fields, unnarrowed)."""
     jwstmodels.open(path).meta.exposure  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
@@ -94,6 +125,7 @@ def main() -> None:
         assert container_models(container) == [("ImageModel", "NIRCAM"), ("FlatModel", "MIRI")]
         container.close()
         assert [narrowed(p) for p in paths] == [4, None]
+    inherited()
 
 
 if __name__ == "__main__":
