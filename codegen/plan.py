@@ -514,14 +514,18 @@ def _common(nodes: list[ir.ObjectNode]) -> ir.ObjectNode:
 
 
 def _place_meta(classes: list[MetaClassPlan], models: list[ModelPlan]) -> dict[str, str]:
-    """Which module defines each metadata class, so that importing one model builds only its own classes and
-    the shared tree.
+    """Which module defines each metadata class, so that importing one model builds only its own classes, the
+    shared tree and the few classes it shares with some other models, however large the catalogue.
 
-    A class lives in the model module nearest to every module that needs it: the one module needing it, or
-    the module all of them already import (a base model's module: ``ReferenceFileMeta`` beside
-    ``ReferenceFileModel``, the family's module). The classes of the core and common trees, those without
-    such a module, and everything they build on go to the shared ``meta`` module (which imports no model
-    module, so no import cycle can form)."""
+    - The classes of the core and common trees go to the shared ``meta`` module (it imports no other module).
+    - A class lives in the model module nearest to every module that needs it: the one module needing it, or
+      the module all of them already import (a base model's module: ``ReferenceFileMeta`` beside
+      ``ReferenceFileModel``, the family's module).
+    - A class several model modules need without such a module goes to ``meta_<first>``, named after the
+      first of them in the catalogue's order (``ImageMeta`` in ``meta_image``), and so does every class such
+      a class builds on, unless it is core. These modules import only ``meta`` and earlier ``meta_*`` modules
+      (what a class builds on is needed by at least its users), so no import cycle can form.
+    """
     by_name = {c.name: c for c in classes}
     reach: dict[str, set[str]] = {}
     direct: dict[str, set[str]] = {}
@@ -555,22 +559,43 @@ def _place_meta(classes: list[MetaClassPlan], models: list[ModelPlan]) -> dict[s
         need(model.meta_class, model.module)
         if model.base_meta is not None:
             need(model.base_meta, model.module)
+    order = {module: i for i, module in enumerate(dict.fromkeys(m.module for m in models))}
+
+    def shared_module(name: str) -> str:
+        users = needed.get(name)
+        if by_name[name].shared or not users:
+            return "meta"
+        module = SHARED_PREFIX + min(users, key=order.__getitem__)
+        if module in order:
+            raise BuildError(
+                f"module name collision: {module!r} is a model module and a shared metadata module"
+            )
+        return module
+
     placed: dict[str, str] = {}
     for cls in classes:
         users = sorted(needed.get(cls.name, set()))
         common = set.intersection(*(reachable(u) for u in users)) if users else set()
         # the nearest: the common module that reaches all the others
         home = [m for m in sorted(common) if common <= reachable(m)]
-        placed[cls.name] = "meta" if cls.shared or len(home) != 1 else home[0]
+        placed[cls.name] = home[0] if len(home) == 1 and not cls.shared else shared_module(cls.name)
     # what a shared class builds on is shared too
-    stack = [name for name, module in placed.items() if module == "meta"]
+    stack = [name for name, module in placed.items() if _is_shared(module)]
     while stack:
         cls = by_name[stack.pop()]
         for dep in (cls.base, *(f.class_name for f in cls.fields)):
-            if dep is not None and placed.get(dep, "meta") != "meta":
-                placed[dep] = "meta"
+            if dep is not None and dep in by_name and not _is_shared(placed[dep]):
+                placed[dep] = shared_module(dep)
                 stack.append(dep)
     return placed
+
+
+SHARED_PREFIX = "meta_"
+"""Modules of metadata classes that several model modules share (``meta_image``); ``meta`` is the core's."""
+
+
+def _is_shared(module: str) -> bool:
+    return module == "meta" or module.startswith(SHARED_PREFIX)
 
 
 def _order_models(models: list[ModelPlan]) -> list[ModelPlan]:

@@ -455,6 +455,20 @@ def render(plan: Plan) -> dict[str, str]:
             imports=_module_imports(plan, module, own_meta, models),
             classes=[*own_meta, *(model_class_text(m) for m in models)],
         )
+    for module in sorted(set(meta_of) - set(plan.modules) - {"meta"}):  # shared by some models: meta_image
+        own_meta = meta_of[module]
+        names = {c.name for c in own_meta}
+        sources = sorted({s for c in plan.meta_classes if c.name in names for s in c.sources})
+        users = sorted({m.module for m in plan.models} & {module.removeprefix("meta_")})
+        files[f"{module}.py"] = env.get_template("model.py.jinja2").render(
+            header=header(plan, sources or plan.meta_sources),
+            doc=docstring(
+                f"Metadata classes that ``{users[0] if users else module}`` shares with other model modules.",
+                "",
+            ),
+            imports=_module_imports(plan, module, own_meta, []),
+            classes=own_meta,
+        )
     model_classes = [
         (py_literal(name), py_tuple([py_literal(module), py_literal(cls)]))
         for name, (module, cls) in plan.model_classes.items()

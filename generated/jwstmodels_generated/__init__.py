@@ -78,23 +78,17 @@ if TYPE_CHECKING:
     from .meta import CalStep as CalStep
     from .meta import CommonInstrument as CommonInstrument
     from .meta import CommonMeta as CommonMeta
-    from .meta import Coordinates as Coordinates
     from .meta import Dither as Dither
     from .meta import Ephemeris as Ephemeris
     from .meta import Exposure as Exposure
     from .meta import Guidestar as Guidestar
     from .meta import HistoryEntry as HistoryEntry
     from .meta import HistorySoftware as HistorySoftware
-    from .meta import ImageAperture as ImageAperture
-    from .meta import ImageMeta as ImageMeta
-    from .meta import ImageVelocityAberration as ImageVelocityAberration
     from .meta import Instrument as Instrument
     from .meta import Meta as Meta
     from .meta import NircamFocus as NircamFocus
     from .meta import NirspecWfsc as NirspecWfsc
     from .meta import Observation as Observation
-    from .meta import Photometry as Photometry
-    from .meta import Pointing as Pointing
     from .meta import PolynomialInfo as PolynomialInfo
     from .meta import Program as Program
     from .meta import RefFile as RefFile
@@ -170,7 +164,13 @@ if TYPE_CHECKING:
     from .meta import Time as Time
     from .meta import VelocityAberration as VelocityAberration
     from .meta import Visit as Visit
-    from .meta import Wcsinfo as Wcsinfo
+    from .meta_image import Coordinates as Coordinates
+    from .meta_image import ImageAperture as ImageAperture
+    from .meta_image import ImageMeta as ImageMeta
+    from .meta_image import ImageVelocityAberration as ImageVelocityAberration
+    from .meta_image import Photometry as Photometry
+    from .meta_image import Pointing as Pointing
+    from .meta_image import Wcsinfo as Wcsinfo
     from .miri_imgphotom import MiriImgPhotomModel as MiriImgPhotomModel
     from .miri_mrsphotom import MiriMrsPhotomModel as MiriMrsPhotomModel
     from .miri_ramp import MIRIRampModel as MIRIRampModel

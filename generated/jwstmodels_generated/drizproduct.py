@@ -6,7 +6,7 @@ import numpy as np
 
 from jwstmodels.base import ArrayField, Column, DataModel, TableField
 
-from .meta import ImageMeta
+from .meta_image import ImageMeta
 
 
 class DrizProductModel(DataModel[ImageMeta]):

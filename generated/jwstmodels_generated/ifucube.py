@@ -9,7 +9,7 @@ from pydantic import Field
 
 from jwstmodels.base import ArrayField, Column, DataModel, MetaNode, ScalarField, TableField
 
-from .meta import ImageMeta
+from .meta_image import ImageMeta
 
 
 class Ifu(MetaNode):

@@ -6,7 +6,7 @@ import numpy as np
 
 from jwstmodels.base import ArrayField
 
-from .meta import ImageMeta
+from .meta_image import ImageMeta
 from .ramp import RampModel
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from jwstmodels.base import ArrayField, DataModel
 
-from .meta import ImageMeta
+from .meta_image import ImageMeta
 
 
 class QuadModel(DataModel[ImageMeta]):

@@ -8,7 +8,7 @@ import numpy as np
 
 from jwstmodels.base import ArrayField, Column, DataModel, ScalarField, TableField
 
-from .meta import ImageMeta
+from .meta_image import ImageMeta
 
 
 class SlitModel(DataModel[ImageMeta]):

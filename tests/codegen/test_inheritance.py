@@ -155,3 +155,19 @@ def test_common_root_of_differing_roots(tmp_path: Path) -> None:
     assert classes["CommonMeta"] == ("MetaNode", ["telescope"])
     assert classes["Meta"] == ("CommonMeta", ["origin"]) and classes["RMeta"] == ("CommonMeta", ["reftype"])
     assert plan.meta_modules["CommonMeta"] == "meta" and plan.meta_modules["RMeta"] == "r"
+
+
+def test_classes_some_models_share_live_beside_the_first_of_them(tmp_path: Path) -> None:
+    """Neither a core class nor one module's: ``meta_<first user>``, importing only ``meta`` (no cycle)."""
+    folder = _folder(
+        tmp_path,
+        {"a.schema.yaml": _schema(BASE, EXTRA), "c.schema.yaml": _schema(BASE, EXTRA)},
+        "AModel: {schema: a.schema.yaml}\nCModel: {schema: c.schema.yaml}\nDModel: {schema: a.schema.yaml}\n",
+    )
+    out = tmp_path / "out" / "shared_generated"
+    result = generate(folder, out)
+    assert result.plan.meta_modules["AMeta"] == "meta_a" and result.plan.meta_modules["Meta"] == "meta"
+    shared = (out / "meta_a.py").read_text()
+    assert "class AMeta(Meta):" in shared and "from .meta import Meta" in shared
+    assert "from .meta_a import AMeta" in (out / "c.py").read_text()
+    assert "AMeta" not in (out / "meta.py").read_text()
