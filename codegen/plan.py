@@ -7,8 +7,11 @@ Models: one class per manifest entry, in the module named after its schema file.
 array`` of objects) becomes a ``ListField`` of an item model: the manifest model whose schema the items
 ``$ref`` (``slits`` -> ``SlitModel``), else a class generated beside the parent and named after the items'
 schema file (``PathlossApertureModel``) or after the parent and property (``PathlossAperturesItem``). The
-metadata classes are planned by :mod:`codegen.meta_plan`. ``required_meta`` lists the metadata leaves a
-model's ``required`` lists name all the way down from ``meta``.
+metadata classes are planned by :mod:`codegen.meta_plan`, with a common root (``CommonMeta``: what every
+model's metadata shares) planned first; :func:`_place_meta` decides which module defines each of them.
+``required_meta`` lists the metadata leaves a model's ``required`` lists name all the way down from ``meta``.
+A manifest ``base`` makes a model class extend another; :meth:`Planner._inherit` checks that the schema
+really extends the base's and records what is inherited.
 """
 
 from __future__ import annotations
