@@ -15,7 +15,7 @@ import jinja2
 
 from . import ir
 from .meta_plan import LIST_ITEM_BASE, MetaField
-from .plan import FieldPlan, MetaClassPlan, ModelPlan, Plan
+from .plan import SHARED_PREFIX, FieldPlan, MetaClassPlan, ModelPlan, Plan
 
 HEADER_TAIL = "Do not edit: change the schema and run `make generate`."
 BASE_MODULE = "jwstmodels.base"
@@ -413,7 +413,7 @@ def _module_imports(
 
 def _names_in(decl: str) -> list[str]:
     """The class names a field declaration refers to (``exposure: Exposure = Field(...)``)."""
-    annotation = decl.split("=", 1)[0].split(":", 1)[-1]
+    annotation = re.sub(r"\"[^\"]*\"|'[^']*'", "", decl.split("=", 1)[0].split(":", 1)[-1])  # not enum values
     return [word for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", annotation) if word[:1].isupper()]
 
 
@@ -459,13 +459,10 @@ def render(plan: Plan) -> dict[str, str]:
         own_meta = meta_of[module]
         names = {c.name for c in own_meta}
         sources = sorted({s for c in plan.meta_classes if c.name in names for s in c.sources})
-        users = sorted({m.module for m in plan.models} & {module.removeprefix("meta_")})
+        first = module.removeprefix(SHARED_PREFIX)
         files[f"{module}.py"] = env.get_template("model.py.jinja2").render(
             header=header(plan, sources or plan.meta_sources),
-            doc=docstring(
-                f"Metadata classes that ``{users[0] if users else module}`` shares with other model modules.",
-                "",
-            ),
+            doc=docstring(f"Metadata classes that ``{first}`` shares with other model modules.", ""),
             imports=_module_imports(plan, module, own_meta, []),
             classes=own_meta,
         )

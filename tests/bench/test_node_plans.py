@@ -25,7 +25,7 @@ import jwstmodels_generated.catalog as generated  # every generated class (the p
 from jwstmodels._loading import _build_validated, _Problem, build_meta
 from jwstmodels._meta import MetaNode
 from jwstmodels._node_plans import dump_node, new_node, node_plan, tree_is_valid
-from jwstmodels_generated.meta import ImageMeta
+from jwstmodels_generated import ImageMeta
 
 CLASSES = sorted(
     (
@@ -173,8 +173,8 @@ _SESSION = """
 import sys
 import pydantic_core
 import jwstmodels
-import jwstmodels_generated.meta as generated
-from jwstmodels_generated.meta import ImageMeta
+import jwstmodels_generated.catalog as generated  # every generated class
+from jwstmodels_generated import ImageMeta
 
 model = jwstmodels.ImageModel((4, 4))
 model.meta.exposure.nframes = 3
