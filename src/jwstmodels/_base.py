@@ -125,7 +125,7 @@ class DataModel(Generic[MetaT]):
         from ._open import initialise, reads_metadata
 
         if schema is not None or not reads_metadata(init):  # a reader builds the tree itself, once
-            self.meta = cast(MetaT, new_node(self.meta_class))
+            _set_meta(self, new_node(self.meta_class))
             self.meta.attach(type(self).__name__)
         self._store = ArrayStore()
         self._shape: tuple[int, ...] | None = None
@@ -764,6 +764,13 @@ def _describe_source(init: object) -> str:
     if isinstance(init, str | os.PathLike):
         return os.fspath(cast("str | os.PathLike[str]", init))
     return str(getattr(init, "name", None) or f"<{type(init).__name__}>")
+
+
+def _set_meta(model: DataModel[MetaNode], node: MetaNode) -> None:
+    """Set ``model.meta``. Done here, not as ``self.meta = ...`` in a method, so that editors which infer
+    attributes from assignments in methods (jedi) take the type of ``meta`` from the model class's own
+    declaration (``meta: ImageMeta``) instead of the type variable's bound."""
+    model.meta = node
 
 
 def _meta_value(meta: MetaNode, names: tuple[str, ...]) -> object:
