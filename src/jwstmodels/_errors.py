@@ -102,3 +102,9 @@ class FileFormatError(OSError):
 
 class InvalidValueWarning(UserWarning):
     """A file held a value that does not fit its field; it was kept so that re-saving loses nothing."""
+
+
+class FileChangedError(FileFormatError):
+    """An array that was not read while its file was open cannot be read any more: the model was closed (or
+    unpickled elsewhere) and the file has since changed or gone, or it was not a file that can be opened again
+    (a file object, an HDUList built in memory). The message names the model, the array and the file."""
