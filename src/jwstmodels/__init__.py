@@ -47,3 +47,6 @@ __all__ = [
     "read_metadata",
 ]
 __all__ += _catalog.__all__
+from ._errors import FileChangedError  # noqa: E402  (appended: issue 17)
+
+__all__ += ["FileChangedError"]

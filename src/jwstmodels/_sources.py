@@ -88,23 +88,23 @@ class FileRef:
     def mark_closed(self) -> None:
         self.closed = True
 
-    def check(self) -> str:
+    def check(self, where: str) -> str:
         """The path to open again; FileChangedError when the file cannot be, is gone or has changed."""
         if self.path is None:
             raise FileChangedError(
-                f"{self.name}: not read while the file was open, and it cannot be opened again "
+                f"{where}: not read while the file was open, and it cannot be opened again "
                 "(it was read from a file object or an in-memory HDUList); read the array before close()"
             )
         try:
             status = os.stat(self.path)
         except OSError as exc:
             raise FileChangedError(
-                f"{self.name}: not read while the file was open, and {self.path} cannot be opened again "
+                f"{where}: not read while the file was open, and {self.path} cannot be opened again "
                 f"({exc.strerror or exc})"
             ) from None
         if (status.st_size, status.st_mtime_ns) != (self.size, self.mtime_ns):
             raise FileChangedError(
-                f"{self.name}: not read while the file was open, and {self.path} has changed since "
+                f"{where}: not read while the file was open, and {self.path} has changed since "
                 f"(size {self.size} -> {status.st_size} bytes, modified {_when(self.mtime_ns)} -> "
                 f"{_when(status.st_mtime_ns)}); open the file again to read the new content"
             )
@@ -164,7 +164,7 @@ class FitsSource:
             raise FileChangedError(
                 f"{self.where}: not read while the file was open; it cannot be opened again"
             )
-        path = self.ref.check()
+        path = self.ref.check(self.where)
         from astropy.io import fits
 
         with fits.open(path, memmap=False, lazy_load_hdus=True) as hdul:
@@ -226,7 +226,7 @@ class AsdfSource:
             raise FileChangedError(
                 f"{self.where}: not read while the file was open; it cannot be opened again"
             )
-        path = self.ref.check()
+        path = self.ref.check(self.where)
         import asdf
 
         # lazy_tree: only the nodes on the way are converted (no other tag is looked at again)
