@@ -310,6 +310,8 @@ def bind_fits(model: DataModel[MetaNode], hdul: Any, filename: str) -> None:
 def bind_asdf(model: DataModel[MetaNode], af: Any, filename: str) -> None:
     """Give every ASDF source of ``model`` (items included) the file it came from and its node's place."""
     path = _local_path(getattr(af, "uri", None))
+    if path is not None and filename.startswith("file:"):  # an AsdfFile given: its URI names the file
+        filename = path
     ref: FileRef | None = None
     for each, place in _models(model):
         for loader in each._store.loaders.values():
