@@ -47,6 +47,8 @@ __all__ = [
     "read_metadata",
 ]
 __all__ += _catalog.__all__
-from ._errors import FileChangedError  # noqa: E402  (appended: issue 17)
+from ._errors import FileChangedError  # noqa: E402  (appended: issue 17, scan/map and pickling)
+from ._map import MapError, map  # noqa: E402
+from ._scan import scan  # noqa: E402
 
-__all__ += ["FileChangedError"]
+__all__ += ["FileChangedError", "MapError", "map", "scan"]

@@ -71,7 +71,7 @@ def test_model_from_a_file_object_cannot_read_after_close(tmp_path: Path) -> Non
     with jwstmodels.ImageModel(io.BytesIO(path.read_bytes())) as model:
         pass
     with pytest.raises(FileChangedError, match=r"ImageModel\.err: .*HDU ERR.*cannot be opened again"):
-        model.err
+        _ = model.err
 
 
 def test_unread_array_of_an_hdulist_closed_by_its_owner(tmp_path: Path) -> None:
@@ -117,5 +117,5 @@ def test_first_read_error_of_a_damaged_fits_array_names_the_file_and_hdu(tmp_pat
         with pytest.raises(
             FileFormatError, match=rf"^{path}: HDU ERR: ImageModel\.err cannot be read \(TypeEr"
         ):
-            model.err
+            _ = model.err
         assert "err" in model._store.loaders  # not replaced by a default

@@ -1,4 +1,4 @@
-"""Threads reading one lazily opened model get the file's data, never a default or another array (issue 18)."""
+"""Threads reading one lazily opened model get the file's data, never a default or another's (issue 18)."""
 
 # pyright: reportPrivateUsage=false
 
@@ -35,6 +35,26 @@ def _expected(path: Path) -> dict[str, np.ndarray]:
         return {label: np.array(read()) for label, read in _arrays(model)}
 
 
+def _read_all(
+    offset: int,
+    readers: list[tuple[str, Callable[[], object]]],
+    expected: dict[str, np.ndarray],
+    start: threading.Barrier,
+    round_number: int,
+    wrong: list[str],
+) -> None:
+    """One thread: every array once, starting at ``offset``, after every thread is ready."""
+    start.wait()
+    for step in range(len(readers)):
+        label, read = readers[(offset + step) % len(readers)]
+        try:
+            got = np.asarray(read())
+            if got.shape != expected[label].shape or not np.array_equal(got, expected[label]):
+                wrong.append(f"round {round_number}: {label} differs")
+        except Exception as exc:
+            wrong.append(f"round {round_number}: {label}: {type(exc).__name__}: {exc}")
+
+
 @pytest.mark.parametrize(
     "make",
     [
@@ -55,19 +75,8 @@ def test_threads_reading_every_array_get_the_files_data(make: Callable[[Path], P
             readers = _arrays(model)
             assert [label for label, _ in readers] == list(expected)
             start = threading.Barrier(THREADS)
-
-            def work(offset: int, readers: list[tuple[str, Callable[[], object]]] = readers) -> None:
-                start.wait()  # every thread starts at once, each at another array
-                for step in range(len(readers)):
-                    label, read = readers[(offset + step) % len(readers)]
-                    try:
-                        got = np.asarray(read())
-                        if got.shape != expected[label].shape or not np.array_equal(got, expected[label]):
-                            wrong.append(f"round {round_number}: {label} differs")
-                    except Exception as exc:
-                        wrong.append(f"round {round_number}: {label}: {type(exc).__name__}: {exc}")
-
-            threads = [threading.Thread(target=work, args=(n,)) for n in range(THREADS)]
+            context = (readers, expected, start, round_number, wrong)
+            threads = [threading.Thread(target=_read_all, args=(n, *context)) for n in range(THREADS)]
             for thread in threads:
                 thread.start()
             for thread in threads:

@@ -153,7 +153,7 @@ def far_side(blob: bytes) -> tuple[list[str], dict[str, Any], bytes]:
 
 
 def write_spec(folder: Path, suffix: str) -> Path:
-    """A SpecModel file: one table (``spec_table``), read as a FITS binary table or an ASDF structured array."""
+    """A SpecModel file: one table (``spec_table``), a FITS binary table or an ASDF structured array."""
     path = folder / f"spec{suffix}"
     dtype = jwstmodels.SpecModel.spec_table.dtype
     table = np.zeros(5, dtype=dtype)
