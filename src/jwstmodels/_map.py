@@ -17,6 +17,8 @@ from ._open import open_model
 from ._parallel import check_client, partition, progress, run_parts
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from ._base import DataModel
     from ._meta import MetaNode
 
@@ -55,7 +57,7 @@ def map(
     fn: Callable[[DataModel[MetaNode]], R],
     source: ModelContainer | PathLike | Iterable[PathLike],
     *,
-    client: object = None,
+    client: Client | None = None,
 ) -> list[R]:
     """``[fn(model) for model in source]``, each model opened where ``fn`` runs and closed after it.
 

@@ -12,6 +12,7 @@ from ._parallel import check_client, partition, progress, require, run_parts
 
 if TYPE_CHECKING:
     import pandas as pd
+    from distributed import Client
 
 _DTYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}
 """pandas' nullable dtypes for the schema's scalar types (a file without the value gives <NA>)."""
@@ -30,7 +31,7 @@ def scan(
     paths: Iterable[PathLike],
     fields: Sequence[str] | None = None,
     *,
-    client: object = None,
+    client: Client | None = None,
 ) -> pd.DataFrame:
     """A pandas DataFrame of metadata, one row per file, read from headers only (no array data).
 
@@ -46,6 +47,8 @@ def scan(
     """
     pandas = require("pandas", "jwstmodels.scan")
     names = [os.fspath(path) for path in paths]
+    if isinstance(fields, str):
+        raise TypeError(f"jwstmodels.scan: fields= takes a list of dotted names, not one string ({fields!r})")
     wanted = None if fields is None else tuple(fields)
     if wanted is not None:
         for field in wanted:

@@ -196,6 +196,11 @@ def test_without_the_extra_scan_and_map_run_serially(
         jwstmodels.scan(files[:2])
 
 
+def test_fields_must_be_a_list_of_names(files: list[Path]) -> None:
+    with pytest.raises(TypeError, match=r"fields= takes a list of dotted names, not one string"):
+        jwstmodels.scan(files[:1], "meta.exposure.nframes")
+
+
 def test_client_must_be_a_dask_client(files: list[Path]) -> None:
     with pytest.raises(TypeError, match=r"client= takes a dask\.distributed\.Client, not str"):
         jwstmodels.scan(files[:1], client="tcp://127.0.0.1:8786")
