@@ -146,3 +146,25 @@ def test_container_of_opened_models_pickles(tmp_path: Path) -> None:
     np.testing.assert_array_equal(copy[0]["data"], np.asarray(first["data"]))
     with copy:
         assert [m["meta.exposure.nframes"] for m in copy] == [4, 5, 6]
+
+
+@pytest.mark.parametrize("suffix", [".fits", ".asdf"])
+def test_reference_file_dq_in_its_own_bits_pickles_unread(suffix: str, tmp_path: Path) -> None:
+    """dq of a file with a dq_def table is translated to standard bits when read; pickled unread, the far side
+    reads and translates it the same way."""
+    from tests.support.dq_bits import dq_definitions, standard_dq
+
+    flat = jwstmodels.FlatModel((6, 7))
+    meta = flat.meta
+    meta.reftype, meta.author, meta.pedigree = "FLAT", "jwstmodels tests", "GROUND"
+    meta.useafter, meta.description, meta.telescope = "2022-01-01T00:00:00", "pickling test", "JWST"
+    meta.instrument.name = "NIRCAM"
+    flat.dq_def = dq_definitions(jwstmodels.FlatModel.dq_def.dtype)
+    flat.dq = standard_dq(np.random.default_rng(3), (6, 7), jwstmodels.FlatModel.dq.dtype)
+    path = flat.save(tmp_path / f"flat{suffix}")
+    with jwstmodels.open(path) as model:
+        assert "dq" in unread(model)
+        copy = pickle.loads(pickle.dumps(model))
+        np.testing.assert_array_equal(model["dq"], flat.dq)
+    assert "dq" in unread(copy)
+    np.testing.assert_array_equal(copy["dq"], flat.dq)
