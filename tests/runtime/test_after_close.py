@@ -119,3 +119,16 @@ def test_first_read_error_of_a_damaged_fits_array_names_the_file_and_hdu(tmp_pat
         ):
             _ = model.err
         assert "err" in model._store.loaders  # not replaced by a default
+
+
+def test_gzip_compressed_fits_after_close_and_pickled(tmp_path: Path) -> None:
+    import gzip
+    import pickle
+
+    plain = write_image(tmp_path, ".fits")
+    path = tmp_path / "image.fits.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    with jwstmodels.open(path) as model:
+        blob = pickle.dumps(model)
+    np.testing.assert_array_equal(model["var_poisson"], image_model().var_poisson)
+    np.testing.assert_array_equal(pickle.loads(blob)["dq"], image_model().dq)
