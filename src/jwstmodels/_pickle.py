@@ -4,7 +4,8 @@
   position or tree node, size and modification time); the far side reads it when it is first touched, from
   the file if unchanged, else raises ``FileChangedError``. An opened 2048 x 2048 image whose data was not read
   pickles to a few kilobytes.
-- Arrays read, given or changed, the metadata, top-level scalars, item models (recursively), ``extra_fits``,
+- Arrays created from their default and never changed are left out (the far side creates them again when
+  touched). Arrays read, given or changed, the metadata, top-level scalars, item models (recursively), ``extra_fits``,
   the kept-aside tree and HDUs, and the options (``pass_invalid_values``, asdf extensions) travel by value.
   Arrays that cannot be found again (a file object, an in-memory HDUList) are read first and travel by value.
 - The far side owns no open file: ``close()`` there has nothing to release.
@@ -52,10 +53,18 @@ def model_state(model: DataModel[MetaNode]) -> dict[str, Any]:
         source = file_source(loader)
         if source is None or not source.reopenable():
             getattr(model, name)  # read now: it cannot be found again elsewhere
+    values = dict(store.values)
+    defaulted = set(store.defaulted)
+    for name in store.defaulted:  # created from the default and never changed: the far side recreates it
+        field = model._fields.get(name)
+        value = values.get(name)
+        if field is not None and value is not None and not np.any(value != field.default):
+            del values[name]
+            defaulted.discard(name)
     with_refs = ArrayStore(
-        values={name: _plain_array(value) for name, value in store.values.items()},
+        values={name: _plain_array(value) for name, value in values.items()},
         loaders=dict(store.loaders),
-        defaulted=set(store.defaulted),
+        defaulted=defaulted,
         shapes=dict(store.shapes),
     )
     state: dict[str, Any] = {

@@ -132,3 +132,12 @@ def test_gzip_compressed_fits_after_close_and_pickled(tmp_path: Path) -> None:
         blob = pickle.dumps(model)
     np.testing.assert_array_equal(model["var_poisson"], image_model().var_poisson)
     np.testing.assert_array_equal(pickle.loads(blob)["dq"], image_model().dq)
+
+
+def test_unread_array_of_an_asdf_file_closed_by_its_owner(tmp_path: Path) -> None:
+    import asdf
+
+    path = write_image(tmp_path, ".asdf")
+    with asdf.open(path, lazy_load=True) as af:
+        model = jwstmodels.ImageModel(af)
+    np.testing.assert_array_equal(model.err, image_model().err)  # the file is opened again

@@ -168,3 +168,16 @@ def test_reference_file_dq_in_its_own_bits_pickles_unread(suffix: str, tmp_path:
         np.testing.assert_array_equal(model["dq"], flat.dq)
     assert "dq" in unread(copy)
     np.testing.assert_array_equal(copy["dq"], flat.dq)
+
+
+def test_default_arrays_never_changed_are_not_sent(tmp_path: Path) -> None:
+    model = jwstmodels.ImageModel((512, 512))
+    model.data[0, 0] = 1.0
+    assert not model.err.any() and not model.dq.any()  # created from their defaults
+    model.area[1, 1] = 2.0  # created, then changed: travels
+    blob = pickle.dumps(model)
+    assert 512 * 512 * 4 * 2 < len(blob) < 512 * 512 * 4 * 2 + 64 * 1024  # data and area only
+    copy = pickle.loads(blob)
+    assert copy.array_names() == ["data", "area"]
+    assert copy.err.shape == (512, 512) and not copy.err.any()
+    assert copy.area[1, 1] == 2.0 and copy.data[0, 0] == 1.0
