@@ -5,8 +5,9 @@
   the file if unchanged, else raises ``FileChangedError``. An opened 2048 x 2048 image whose data was not read
   pickles to a few kilobytes.
 - Arrays created from their default and never changed are left out (the far side creates them again when
-  touched). Arrays read, given or changed, the metadata, top-level scalars, item models (recursively), ``extra_fits``,
-  the kept-aside tree and HDUs, and the options (``pass_invalid_values``, asdf extensions) travel by value.
+  touched). Arrays read, given or changed, the metadata, top-level scalars, item models (recursively),
+  ``extra_fits``, the kept-aside tree and HDUs, and the options (``pass_invalid_values``, asdf extensions)
+  travel by value.
   Arrays that cannot be found again (a file object, an in-memory HDUList) are read first and travel by value.
 - The far side owns no open file: ``close()`` there has nothing to release.
 
