@@ -67,14 +67,19 @@ def map(
     original error. ``fn`` may save each model (``model.save(...)``): every save is atomic on its own.
 
     With ``client=`` a ``dask.distributed.Client`` the members are split into parts run on its workers
-    (``fn`` and its results must pickle); without it, they run here one by one (``pip install
+    (``fn`` and its results must pickle; relative paths are made absolute first, so ``model.filename`` is
+    absolute there); without it, they run here one by one (``pip install
     'jwstmodels[distributed]'`` for the client).
     """
     members = _members(source)
     if client is not None:
         dask_client = check_client(client, "jwstmodels.map")
+        remote = [  # workers may run in another folder
+            member._replace(path=os.path.abspath(member.path)) if member.path is not None else member
+            for member in members
+        ]
         outcomes = run_parts(
-            dask_client, functools.partial(map_part, fn=fn), partition(members, dask_client), "map"
+            dask_client, functools.partial(map_part, fn=fn), partition(remote, dask_client), "map"
         )
     else:
         outcomes: list[_Outcome] = []

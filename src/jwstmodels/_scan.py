@@ -57,12 +57,12 @@ def scan(
                     f"jwstmodels.scan: fields are dotted names such as 'meta.exposure.nframes', not {field!r}"
                 )
     if client is not None:
+        dask_client = check_client(client, "jwstmodels.scan")
+        absolute = [os.path.abspath(name) for name in names]  # workers may run in another folder
         rows = run_parts(
-            check_client(client, "jwstmodels.scan"),
-            functools.partial(scan_part, fields=wanted),
-            partition(names, check_client(client, "jwstmodels.scan")),
-            "scan",
+            dask_client, functools.partial(scan_part, fields=wanted), partition(absolute, dask_client), "scan"
         )
+        rows = [row._replace(path=name) for row, name in zip(rows, names, strict=True)]
     else:
         rows: list[_Row] = []
         with progress(len(names), "scan") as advance:

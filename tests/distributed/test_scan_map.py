@@ -204,3 +204,17 @@ def test_fields_must_be_a_list_of_names(files: list[Path]) -> None:
 def test_client_must_be_a_dask_client(files: list[Path]) -> None:
     with pytest.raises(TypeError, match=r"client= takes a dask\.distributed\.Client, not str"):
         jwstmodels.scan(files[:1], client="tcp://127.0.0.1:8786")
+
+
+def test_relative_paths_on_the_cluster(
+    files: list[Path], client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers started elsewhere (before the chdir) open absolute paths; the table shows the names given."""
+    monkeypatch.chdir(files[0].parent)
+    names = [path.name for path in files[:3]]
+    table = jwstmodels.scan(names, FIELDS, client=client)
+    assert table["path"].tolist() == names and table["error"].isna().all()
+    pd.testing.assert_frame_equal(table, jwstmodels.scan(names, FIELDS))
+    on_workers = jwstmodels.map(_summary, names, client=client)
+    assert [result[3] for result in on_workers] == [str(files[0].parent / name) for name in names]
+    assert [result[:3] for result in on_workers] == [result[:3] for result in jwstmodels.map(_summary, names)]
