@@ -181,3 +181,15 @@ def test_default_arrays_never_changed_are_not_sent(tmp_path: Path) -> None:
     assert copy.array_names() == ["data", "area"]
     assert copy.err.shape == (512, 512) and not copy.err.any()
     assert copy.area[1, 1] == 2.0 and copy.data[0, 0] == 1.0
+
+
+def test_model_from_an_in_memory_hdulist_travels_by_value() -> None:
+    from astropy.io import fits
+
+    data = np.arange(12, dtype=np.float32).reshape(3, 4)
+    hdul = fits.HDUList([fits.PrimaryHDU(), fits.ImageHDU(data, name="SCI")])
+    model = jwstmodels.ImageModel(hdul)
+    assert unread(model) == ["data"]
+    copy = pickle.loads(pickle.dumps(model))
+    assert unread(copy) == []
+    np.testing.assert_array_equal(copy.data, data)
