@@ -49,7 +49,7 @@ __all__ = [
 __all__ += _catalog.__all__
 from ._errors import FileChangedError  # noqa: E402  (appended: issue 17, scan/map and pickling)
 from ._map import MapError  # noqa: E402
-from ._map import map as map  # noqa: E402  (re-exported, but kept out of __all__: a star import must not shadow map)
+from ._map import map as map  # noqa: E402  (not in __all__: a star import must not shadow map)
 from ._scan import scan  # noqa: E402
 
 __all__ += ["FileChangedError", "MapError", "scan"]
