@@ -15,6 +15,7 @@ from ._arrays import ArrayField, Column, TableField
 from ._base import DataModel
 from ._container import AssociationError, ContainerSaveError, ModelContainer
 from ._errors import (
+    FileChangedError,
     FileFormatError,
     InvalidValueWarning,
     ModelTypeMismatchWarning,
@@ -24,10 +25,13 @@ from ._errors import (
 )
 from ._extend import SchemaExtensionError
 from ._lists import ListField
+from ._map import MapError
+from ._map import map as map  # not in __all__: a star import must not shadow the builtin
 from ._meta import MetaNode
 from ._metadata import read_metadata
 from ._open import open_model as open
 from ._scalars import ScalarField
+from ._scan import scan
 from ._schema_search import search_everywhere as search_schema
 
 __all__ = [
@@ -36,9 +40,11 @@ __all__ = [
     "Column",
     "ContainerSaveError",
     "DataModel",
+    "FileChangedError",
     "FileFormatError",
     "InvalidValueWarning",
     "ListField",
+    "MapError",
     "MetaNode",
     "ModelContainer",
     "ModelTypeMismatchWarning",
@@ -51,6 +57,7 @@ __all__ = [
     "dqflags",
     "open",
     "read_metadata",
+    "scan",
     "search_schema",
 ]
 __all__ += _generated.__all__

@@ -279,7 +279,13 @@ class DataModel(Generic[MetaT]):
     # -- life cycle ---------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Release the file this model was read from (arrays already read stay usable)."""
+        """Release the file this model was read from (arrays already read stay usable).
+
+        An array not read before ``close()`` can still be touched: the file is opened again, the array read
+        and the file closed, provided the file still has the size and modification time it had when the model
+        read it. Otherwise (changed, replaced, removed, or never a file on disk) touching it raises
+        ``jwstmodels.FileChangedError`` naming the model, the array and the file.
+        """
         hooks, self._close_hooks = self._close_hooks, []
         for hook in hooks:
             hook()
@@ -312,6 +318,18 @@ class DataModel(Generic[MetaT]):
 
     def __deepcopy__(self, memo: dict[int, object]) -> Self:
         return self.copy(memo)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For ``pickle``: arrays not read yet travel as references to the file (read on the far side when
+        touched, if the file is unchanged), everything else by value (see ``jwstmodels._pickle``)."""
+        from ._pickle import model_state
+
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from ._pickle import restore_state
+
+        restore_state(self, state)
 
     # -- class-method constructors ------------------------------------------------------------------
 
