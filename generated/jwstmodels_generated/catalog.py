@@ -38,121 +38,57 @@
 # schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
 # schemas/trapsfilled.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
 # schemas/wfssbkg.schema.yaml, schemas/models.yaml. Do not edit: change the schema and run `make generate`.
-"""Every generated class in one module: the package and ``jwstmodels`` re-export this list."""
+"""Every generated class, imported at once (for tools that walk them all). The package itself is lazy: it
+loads a class's module only when the class is first used."""
 
 from .amilg import AmiLgModel
 from .asn import AsnModel
-from .barshadow import BarshadowModel
+from .barshadow import BarshadowMeta, BarshadowModel
 from .contrast import ContrastModel
 from .cube import CubeModel
 from .cubeflat import CubeFlatModel
 from .dark import DarkModel
-from .dark_nirspec import DarkNirspecModel
-from .darkmiri import DarkMIRIModel
+from .dark_nirspec import DarkNirspecMeta, DarkNirspecModel
+from .darkmiri import DarkMIRIExposure, DarkMIRIMeta, DarkMIRIModel
 from .drizpars import DrizParsModel, MiriImgDrizParsModel, NircamDrizParsModel
 from .drizproduct import DrizProductModel
 from .fgs_photom import FgsPhotomModel
 from .fgsimg_apcorr import FgsImgApcorrModel
 from .fgsimg_photom import FgsImgPhotomModel
 from .filter import FilterModel
-from .filteroffset import FilteroffsetFiltersItem, FilteroffsetModel
-from .flat import FlatModel
+from .filteroffset import FilteroffsetFiltersItem, FilteroffsetInstrument, FilteroffsetMeta, FilteroffsetModel
+from .flat import FlatInstrument, FlatMeta, FlatModel
 from .fringe import FringeModel
 from .fringe_freq import FringeFreqModel
-from .gain import GainModel
+from .gain import GainMeta, GainModel
 from .gls_rampfit import GLS_RampFitModel
-from .ifucube import IFUCubeModel
+from .ifucube import Ifu, IFUCubeMeta, IFUCubeModel
 from .image import ImageModel
 from .ipc import IPCModel
 from .irs2 import IRS2Model
 from .lastframe import LastFrameModel
-from .linearity import LinearityModel
-from .mask import MaskModel
+from .linearity import LinearityMeta, LinearityModel
+from .mask import MaskExposure, MaskMeta, MaskModel
 from .meta import (
     Aperture,
     Asn,
     Background,
-    BarshadowMeta,
     CalStep,
-    Coordinates,
-    CubeFlatMeta,
-    DarkExposure,
-    DarkInstrument,
-    DarkMeta,
-    DarkMIRIExposure,
-    DarkMIRIMeta,
-    DarkMIRISubarray,
-    DarkNirspecMeta,
-    DarkSubarray,
+    CommonInstrument,
+    CommonMeta,
     Dither,
-    DrizParsMeta,
     Ephemeris,
     Exposure,
-    FgsImgPhotomMeta,
-    FilterMeta,
-    FilteroffsetInstrument,
-    FilteroffsetMeta,
-    FlatExposure,
-    FlatInstrument,
-    FlatMeta,
-    FringeInstrument,
-    FringeMeta,
-    GainExposure,
-    GainInstrument,
-    GainMeta,
     Guidestar,
     HistoryEntry,
     HistorySoftware,
-    Ifu,
-    IFUCubeMeta,
-    ImageAperture,
-    ImageMeta,
-    ImageVelocityAberration,
     Instrument,
-    IRS2Exposure,
-    IRS2Meta,
-    LinearityMeta,
-    MaskExposure,
-    MaskInstrument,
-    MaskMeta,
     Meta,
-    MiriLRSSpecwcsMeta,
-    MirImgApcorrInstrument,
-    MirImgApcorrMeta,
-    MirImgPhotomMeta,
-    MiriResolutionMeta,
-    MirLrsPathlossExposure,
-    MirLrsPathlossMeta,
-    MirLrsPathlossWcsinfo,
-    MirMrsPhotomMeta,
-    MirMrsPhotomPhotometry,
     NircamFocus,
-    NirspecFlatExposure,
-    NirspecFlatInstrument,
-    NirspecFlatMeta,
-    NirspecIFUCubeParsInstrument,
-    NirspecIFUCubeParsMeta,
-    NirspecSlitAreaMeta,
     NirspecWfsc,
-    NRSFlatExposure,
-    NRSFlatInstrument,
-    NRSFlatMeta,
     Observation,
-    PathlossMeta,
-    PathlossTable,
-    Photometry,
-    PixelAreaInstrument,
-    PixelAreaMeta,
-    PixelAreaPhotometry,
-    Pointing,
     PolynomialInfo,
     Program,
-    PsfMaskInstrument,
-    PsfMaskMeta,
-    ReadnoiseExposure,
-    ReadnoiseMeta,
-    ReferenceFileInstrument,
-    ReferenceFileMeta,
     RefFile,
     RefFileArea,
     RefFileBadshutter,
@@ -219,27 +155,21 @@ from .meta import (
     RefFileWavelengthrange,
     RefFileWavemap,
     Resample,
-    ResetExposure,
-    ResetMeta,
     Rscd,
-    SaturationMeta,
-    SossBkgInstrument,
-    SossBkgMeta,
     SossExtract1d,
-    SpecKernelMeta,
-    SpecProfileMeta,
-    SpecProfileSingleMeta,
-    SpecPsfInstrument,
-    SpecPsfMeta,
-    SpecTraceMeta,
     Subarray,
-    SuperBiasInstrument,
-    SuperBiasMeta,
     Target,
     Time,
-    TrapsFilledMeta,
     VelocityAberration,
     Visit,
+)
+from .meta_image import (
+    Coordinates,
+    ImageAperture,
+    ImageMeta,
+    ImageVelocityAberration,
+    Photometry,
+    Pointing,
     Wcsinfo,
 )
 from .miri_ifucubepars import MiriIFUCubeParsModel
@@ -248,11 +178,17 @@ from .miri_mrsphotom import MiriMrsPhotomModel
 from .miri_mrsptcorr import MirMrsPtCorrModel
 from .miri_mrsxartcorr import MirMrsXArtCorrModel
 from .miri_ramp import MIRIRampModel
-from .miri_resolution import MiriResolutionModel
+from .miri_resolution import MiriResolutionMeta, MiriResolutionModel
 from .mirimg_apcorr import MirImgApcorrModel
 from .mirimg_photom import MirImgPhotomModel
 from .mirlrs_apcorr import MirLrsApcorrModel
-from .mirlrs_pathloss import MirLrsPathlossModel
+from .mirlrs_pathloss import (
+    MirLrsPathlossExposure,
+    MirLrsPathlossMeta,
+    MirLrsPathlossModel,
+    MirLrsPathlossWcsinfo,
+    PathlossTable,
+)
 from .mirlrs_photom import MirLrsPhotomModel
 from .mirmrs_photom import MirMrsPhotomModel
 from .mirwfss_photom import MirWfssPhotomModel
@@ -265,8 +201,8 @@ from .niriss_photom import NirissPhotomModel
 from .nirspec_area_ifu import NirspecIfuAreaModel
 from .nirspec_area_mos import NirspecMosAreaModel
 from .nirspec_area_slit import NirspecSlitAreaModel
-from .nirspec_flat import NirspecFlatModel
-from .nirspec_ifucubepars import NirspecIFUCubeParsModel
+from .nirspec_flat import NirspecFlatInstrument, NirspecFlatMeta, NirspecFlatModel
+from .nirspec_ifucubepars import NirspecIFUCubeParsInstrument, NirspecIFUCubeParsMeta, NirspecIFUCubeParsModel
 from .nirspec_photom import NirspecPhotomModel
 from .nirspec_quad_flat import NirspecFlatQuadrantModel, NirspecQuadFlatModel
 from .nirspecfs_photom import NirspecFSPhotomModel
@@ -289,36 +225,75 @@ from .pathloss import PathlossApertureModel, PathlossModel
 from .persat import PersistenceSatModel
 from .photom import PhotomModel
 from .pictureframe import PictureFrameModel
-from .pixelarea import PixelAreaModel
-from .psfmask import PsfMaskModel
+from .pixelarea import PixelAreaInstrument, PixelAreaMeta, PixelAreaModel
+from .psfmask import PsfMaskInstrument, PsfMaskMeta, PsfMaskModel
 from .quad import QuadModel
 from .ramp import RampModel
 from .rampfitoutput import RampFitOutputModel
-from .readnoise import ReadnoiseModel
+from .readnoise import ReadnoiseMeta, ReadnoiseModel
 from .referencecube import ReferenceCubeModel
-from .referencefile_required import ReferenceFileModel
+from .referencefile_required import (
+    CubeFlatMeta,
+    DarkExposure,
+    DarkInstrument,
+    DarkMeta,
+    DarkMIRISubarray,
+    DarkSubarray,
+    DrizParsMeta,
+    FgsImgPhotomMeta,
+    FilterMeta,
+    FlatExposure,
+    FringeInstrument,
+    FringeMeta,
+    GainExposure,
+    GainInstrument,
+    IRS2Exposure,
+    IRS2Meta,
+    MaskInstrument,
+    MirImgApcorrInstrument,
+    MirImgApcorrMeta,
+    MirImgPhotomMeta,
+    MirMrsPhotomMeta,
+    MirMrsPhotomPhotometry,
+    NirspecFlatExposure,
+    NirspecSlitAreaMeta,
+    NRSFlatExposure,
+    NRSFlatInstrument,
+    NRSFlatMeta,
+    PathlossMeta,
+    PixelAreaPhotometry,
+    ReadnoiseExposure,
+    ReferenceFileMeta,
+    ReferenceFileModel,
+    SossBkgInstrument,
+    SossBkgMeta,
+    SpecProfileMeta,
+    SpecProfileSingleMeta,
+    SpecTraceMeta,
+    SuperBiasInstrument,
+)
 from .referenceimage import ReferenceImageModel
 from .referencequad import ReferenceQuadModel
-from .reset import ResetModel
+from .reset import ResetExposure, ResetMeta, ResetModel
 from .resolution import ResolutionModel
 from .rscd import RSCDModel
-from .saturation import SaturationModel
+from .saturation import SaturationMeta, SaturationModel
 from .slit import SlitModel
 from .sossbkg import SossBkgModel
 from .spec import SpecModel
-from .speckernel import SpecKernelModel
+from .speckernel import SpecKernelMeta, SpecKernelModel
 from .specprofile import SpecProfileModel
 from .specprofilesingle import SpecProfileSingleModel
-from .specpsf import SpecPsfAperturesItem, SpecPsfModel
+from .specpsf import SpecPsfAperturesItem, SpecPsfInstrument, SpecPsfMeta, SpecPsfModel
 from .spectrace import SpecTraceModel
 from .spectracesingle import SpecTraceSingleModel
-from .specwcs_miri_lrs import MiriLRSSpecwcsModel
+from .specwcs_miri_lrs import MiriLRSSpecwcsMeta, MiriLRSSpecwcsModel
 from .straylight import StrayLightModel
-from .superbias import SuperBiasModel
+from .superbias import SuperBiasMeta, SuperBiasModel
 from .throughput import ThroughputModel
 from .trapdensity import TrapDensityModel
 from .trappars import TrapParsModel
-from .trapsfilled import TrapsFilledModel
+from .trapsfilled import TrapsFilledMeta, TrapsFilledModel
 from .wavemap import WaveMapModel
 from .wavemapsingle import WaveMapSingleModel
 from .wfssbkg import WfssBkgModel
@@ -332,6 +307,8 @@ __all__ = [
     "BarshadowMeta",
     "BarshadowModel",
     "CalStep",
+    "CommonInstrument",
+    "CommonMeta",
     "ContrastModel",
     "Coordinates",
     "CubeFlatMeta",
@@ -560,7 +537,6 @@ __all__ = [
     "RefFileWavelengthrange",
     "RefFileWavemap",
     "ReferenceCubeModel",
-    "ReferenceFileInstrument",
     "ReferenceFileMeta",
     "ReferenceFileModel",
     "ReferenceImageModel",

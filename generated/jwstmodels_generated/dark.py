@@ -4,27 +4,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, TableField
 
-from .meta import DarkMeta
+from .referencefile_required import DarkMeta, ReferenceFileModel
 
 
-class DarkModel(DataModel[DarkMeta]):
+class DarkModel(ReferenceFileModel):
     """Dark current reference file."""
 
+    meta: DarkMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = DarkMeta
     schema_name = "dark.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     data = ArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="Dark signal in each group")
     """Dark signal in each group

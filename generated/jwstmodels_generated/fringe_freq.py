@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``fringe_freq.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import ReferenceFileMeta
+from .referencefile_required import ReferenceFileMeta, ReferenceFileModel
 
 
-class FringeFreqModel(DataModel[ReferenceFileMeta]):
+class FringeFreqModel(ReferenceFileModel):
     """MIRI MRS residual fringe frequencies reference file."""
 
+    meta: ReferenceFileMeta
     meta_class = ReferenceFileMeta
     schema_name = "fringe_freq.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     rfc_freq_short_table = TableField(
         hdu="RFC_FREQ_SHORT",

@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``miri_ifucubepars.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import DrizParsMeta
+from .referencefile_required import DrizParsMeta, ReferenceFileModel
 
 
-class MiriIFUCubeParsModel(DataModel[DrizParsMeta]):
+class MiriIFUCubeParsModel(ReferenceFileModel):
     """MIRI MRS cube building parameters reference file."""
 
+    meta: DrizParsMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = DrizParsMeta
     schema_name = "miri_ifucubepars.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     ifucubepars_table = TableField(
         hdu="CUBEPAR",

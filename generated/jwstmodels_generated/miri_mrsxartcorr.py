@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``miri_mrsxartcorr.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import PathlossMeta
+from .referencefile_required import PathlossMeta, ReferenceFileModel
 
 
-class MirMrsXArtCorrModel(DataModel[PathlossMeta]):
+class MirMrsXArtCorrModel(ReferenceFileModel):
     """MIRI MRS cross-artifact correction reference file."""
 
+    meta: PathlossMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = PathlossMeta
     schema_name = "miri_mrsxartcorr.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     ch1a_table = TableField(
         hdu="CH1A",

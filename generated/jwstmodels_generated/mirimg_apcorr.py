@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``mirimg_apcorr.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import MirImgApcorrMeta
+from .referencefile_required import MirImgApcorrMeta, ReferenceFileModel
 
 
-class MirImgApcorrModel(DataModel[MirImgApcorrMeta]):
+class MirImgApcorrModel(ReferenceFileModel):
     """MIRI imaging aperture correction reference file."""
 
+    meta: MirImgApcorrMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = MirImgApcorrMeta
     schema_name = "mirimg_apcorr.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     apcorr_table = TableField(
         hdu="APCORR",

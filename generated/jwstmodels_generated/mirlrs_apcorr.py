@@ -2,28 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``mirlrs_apcorr.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import Column, ScalarField, TableField
 
-from .meta import MirImgApcorrMeta
+from .referencefile_required import MirImgApcorrMeta, ReferenceFileModel
 
 
-class MirLrsApcorrModel(DataModel[MirImgApcorrMeta]):
+class MirLrsApcorrModel(ReferenceFileModel):
     """MIRI low-resolution spectroscopy aperture correction reference file."""
 
+    meta: MirImgApcorrMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = MirImgApcorrMeta
     schema_name = "mirlrs_apcorr.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     apcorr_table = TableField(
         hdu="APCORR",

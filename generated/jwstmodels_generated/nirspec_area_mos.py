@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``nirspec_area_mos.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import NRSFlatMeta
+from .referencefile_required import NRSFlatMeta, ReferenceFileModel
 
 
-class NirspecMosAreaModel(DataModel[NRSFlatMeta]):
+class NirspecMosAreaModel(ReferenceFileModel):
     """NIRSpec MOS pixel area reference file (area per shutter)."""
 
+    meta: NRSFlatMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = NRSFlatMeta
     schema_name = "nirspec_area_mos.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     area_table = TableField(
         hdu="AREA",

@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``nirspec_area_slit.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import NirspecSlitAreaMeta
+from .referencefile_required import NirspecSlitAreaMeta, ReferenceFileModel
 
 
-class NirspecSlitAreaModel(DataModel[NirspecSlitAreaMeta]):
+class NirspecSlitAreaModel(ReferenceFileModel):
     """NIRSpec fixed-slit pixel area reference file (area per slit)."""
 
+    meta: NirspecSlitAreaMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = NirspecSlitAreaMeta
     schema_name = "nirspec_area_slit.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     area_table = TableField(
         hdu="AREA",

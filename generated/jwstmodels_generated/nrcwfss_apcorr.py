@@ -2,28 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``nrcwfss_apcorr.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import Column, ScalarField, TableField
 
-from .meta import PathlossMeta
+from .referencefile_required import PathlossMeta, ReferenceFileModel
 
 
-class NrcWfssApcorrModel(DataModel[PathlossMeta]):
+class NrcWfssApcorrModel(ReferenceFileModel):
     """NIRCam wide-field slitless aperture correction reference file."""
 
+    meta: PathlossMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = PathlossMeta
     schema_name = "nrcwfss_apcorr.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     apcorr_table = TableField(
         hdu="APCORR",

@@ -2,28 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``nrcwfss_photom.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import Column, ScalarField, TableField
 
-from .meta import FgsImgPhotomMeta
+from .referencefile_required import FgsImgPhotomMeta, ReferenceFileModel
 
 
-class NrcWfssPhotomModel(DataModel[FgsImgPhotomMeta]):
+class NrcWfssPhotomModel(ReferenceFileModel):
     """NIRCam wide-field slitless flux calibration reference file."""
 
+    meta: FgsImgPhotomMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = FgsImgPhotomMeta
     schema_name = "nrcwfss_photom.schema.yaml"
     primary_array_name = "phot_table"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     phot_unit = ScalarField(str, keyword="PHOTUNIT", hdu="PHOTOM", title="Units of the conversion factors")
     """Units of the conversion factors

@@ -3,28 +3,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField
-from jwstmodels._base import DataModel
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import ArrayField, ScalarField
 
-from .meta import DrizParsMeta
+from .referencefile_required import DrizParsMeta, ReferenceFileModel
 
 
-class NRMModel(DataModel[DrizParsMeta]):
+class NRMModel(ReferenceFileModel):
     """NIRISS non-redundant mask geometry reference file."""
 
+    meta: DrizParsMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = DrizParsMeta
     schema_name = "nrm.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     diameter = ScalarField(
         float, keyword="DIAM", hdu="PRIMARY", title="Flat-to-flat size of the telescope pupil along V3, in m"

@@ -4,27 +4,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, TableField
 
-from .meta import CubeFlatMeta
+from .referencefile_required import CubeFlatMeta, ReferenceFileModel
 
 
-class PersistenceSatModel(DataModel[CubeFlatMeta]):
+class PersistenceSatModel(ReferenceFileModel):
     """Persistence saturation level per pixel reference file."""
 
+    meta: CubeFlatMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = CubeFlatMeta
     schema_name = "persat.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     data = ArrayField(
         np.float32, hdu="SCI", ndim=2, default=90000.0, title="Persistence saturation level per pixel"

@@ -4,27 +4,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField
 
-from .meta import SossBkgMeta
+from .referencefile_required import ReferenceFileModel, SossBkgMeta
 
 
-class SossBkgModel(DataModel[SossBkgMeta]):
+class SossBkgModel(ReferenceFileModel):
     """NIRISS SOSS background template reference file."""
 
+    meta: SossBkgMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = SossBkgMeta
     schema_name = "sossbkg.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     data = ArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="Background template image")
     """Background template image

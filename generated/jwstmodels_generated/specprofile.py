@@ -2,28 +2,19 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``specprofile.schema.yaml``."""
 
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
+from jwstmodels.base import ListField
 
-from .meta import SpecProfileMeta
+from .referencefile_required import ReferenceFileModel, SpecProfileMeta
 from .specprofilesingle import SpecProfileSingleModel
 
 
-class SpecProfileModel(DataModel[SpecProfileMeta]):
+class SpecProfileModel(ReferenceFileModel):
     """Spatial profiles of spectral orders reference file."""
 
+    meta: SpecProfileMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = SpecProfileMeta
     schema_name = "specprofile.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     profile = ListField(SpecProfileSingleModel, title="Spatial profiles, one per order")
     """Spatial profiles, one per order

@@ -4,28 +4,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField
-from jwstmodels._base import DataModel
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import ArrayField, ScalarField
 
-from .meta import SpecProfileSingleMeta
+from .referencefile_required import ReferenceFileModel, SpecProfileSingleMeta
 
 
-class SpecProfileSingleModel(DataModel[SpecProfileSingleMeta]):
+class SpecProfileSingleModel(ReferenceFileModel):
     """Spatial profile of one spectral order."""
 
+    meta: SpecProfileSingleMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = SpecProfileSingleMeta
     schema_name = "specprofilesingle.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     order = ScalarField(int, keyword="ORDER", hdu="ORDER", title="Spectral order")
     """Spectral order

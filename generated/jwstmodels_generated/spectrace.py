@@ -2,28 +2,19 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``spectrace.schema.yaml``."""
 
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
+from jwstmodels.base import ListField
 
-from .meta import SpecTraceMeta
+from .referencefile_required import ReferenceFileModel, SpecTraceMeta
 from .spectracesingle import SpecTraceSingleModel
 
 
-class SpecTraceModel(DataModel[SpecTraceMeta]):
+class SpecTraceModel(ReferenceFileModel):
     """Traces of spectral orders reference file."""
 
+    meta: SpecTraceMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = SpecTraceMeta
     schema_name = "spectrace.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     trace = ListField(SpecTraceSingleModel, title="Traces, one per order")
     """Traces, one per order

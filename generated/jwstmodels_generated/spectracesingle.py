@@ -2,28 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``spectracesingle.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import Column, ScalarField, TableField
 
-from .meta import SpecProfileSingleMeta
+from .referencefile_required import ReferenceFileModel, SpecProfileSingleMeta
 
 
-class SpecTraceSingleModel(DataModel[SpecProfileSingleMeta]):
+class SpecTraceSingleModel(ReferenceFileModel):
     """Trace of one spectral order."""
 
+    meta: SpecProfileSingleMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = SpecProfileSingleMeta
     schema_name = "spectracesingle.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     order = ScalarField(int, keyword="ORDER", hdu="ORDER", title="Spectral order")
     """Spectral order

@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``throughput.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import FilterMeta
+from .referencefile_required import FilterMeta, ReferenceFileModel
 
 
-class ThroughputModel(DataModel[FilterMeta]):
+class ThroughputModel(ReferenceFileModel):
     """Filter throughput reference file."""
 
+    meta: FilterMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = FilterMeta
     schema_name = "throughput.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     filter_table = TableField(
         hdu="THROUGHPUT",

@@ -2,28 +2,19 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``wavemap.schema.yaml``."""
 
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
+from jwstmodels.base import ListField
 
-from .meta import SpecTraceMeta
+from .referencefile_required import ReferenceFileModel, SpecTraceMeta
 from .wavemapsingle import WaveMapSingleModel
 
 
-class WaveMapModel(DataModel[SpecTraceMeta]):
+class WaveMapModel(ReferenceFileModel):
     """Wavelength maps of spectral orders reference file."""
 
+    meta: SpecTraceMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = SpecTraceMeta
     schema_name = "wavemap.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     map = ListField(WaveMapSingleModel, title="Wavelength maps, one per order")
     """Wavelength maps, one per order

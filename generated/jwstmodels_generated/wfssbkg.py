@@ -4,27 +4,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, TableField
 
-from .meta import SossBkgMeta
+from .referencefile_required import ReferenceFileModel, SossBkgMeta
 
 
-class WfssBkgModel(DataModel[SossBkgMeta]):
+class WfssBkgModel(ReferenceFileModel):
     """Wide-field slitless background reference file."""
 
+    meta: SossBkgMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = SossBkgMeta
     schema_name = "wfssbkg.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="Normalized background image")
     """Normalized background image
