@@ -1603,6 +1603,33 @@ class NirspecSlitAreaMeta(NRSFlatMeta):
     assigning a plain ``NRSFlatExposure`` is refused when validated, hence the pyright ignore.)"""
 
 
+class NirspecIFUCubeParsInstrument(CommonInstrument):
+    """Instrument configuration"""
+
+    lamp_mode: (
+        Literal["BRIGHTOBJ", "FIXEDSLIT", "GRATING-ONLY", "IFU", "IMAGE", "MSASPEC", "NONE", "ANY", "N/A"]
+        | None
+    ) = Field(
+        default=None,
+        title="Operating mode of the calibration lamp",
+        json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
+    )
+    """Operating mode of the calibration lamp
+
+    FITS keyword: OPMODE (PRIMARY)"""
+
+
+class NirspecIFUCubeParsMeta(DrizParsMeta):
+    """Metadata of ``NirspecIFUCubeParsModel``: the fields of ``DrizParsMeta`` and those declared here."""
+
+    instrument: NirspecIFUCubeParsInstrument = Field(default_factory=NirspecIFUCubeParsInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument configuration
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+
 class SossBkgInstrument(MaskInstrument):
     """Instrument configuration"""
 
@@ -1716,6 +1743,116 @@ class SpecTraceMeta(SpecProfileSingleMeta):
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
+
+
+class FilteroffsetInstrument(MaskInstrument):
+    """Instrument and detector the reference file applies to"""
+
+    p_filter: str | None = Field(
+        default=None,
+        title="Filter elements the reference file applies to, each followed by |",
+        json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
+    )
+    """Filter elements the reference file applies to, each followed by |
+
+    FITS keyword: P_FILTER (PRIMARY)"""
+
+    channel: (
+        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
+    ) = Field(
+        default=None,
+        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+    )
+    """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
+
+    FITS keyword: CHANNEL (PRIMARY)"""
+
+    module: Literal["A", "B", "MULTIPLE"] | None = Field(
+        default=None,
+        title="NIRCam module",
+        json_schema_extra={"fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
+    )
+    """NIRCam module
+
+    FITS keyword: MODULE (PRIMARY)"""
+
+
+class FilteroffsetMeta(SpecProfileMeta):
+    """Metadata of ``FilteroffsetModel``: the fields of ``SpecProfileMeta`` and those declared here."""
+
+    instrument: FilteroffsetInstrument = Field(default_factory=FilteroffsetInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument and detector the reference file applies to
+
+    Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;
+    assigning a plain ``MaskInstrument`` is refused when validated, hence the pyright ignore.)"""
+
+    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    """Units of the transform's inputs"""
+
+
+class CameraInstrument(CommonInstrument):
+    """Instrument and detector the reference file applies to"""
+
+    p_detector: str | None = Field(
+        default=None,
+        title="Detectors the reference file applies to (pipe-separated)",
+        json_schema_extra={"fits_keyword": "P_DETECT", "fits_hdu": "PRIMARY"},
+    )
+    """Detectors the reference file applies to (pipe-separated)
+
+    FITS keyword: P_DETECT (PRIMARY)"""
+
+
+class CameraMeta(PathlossMeta):
+    """Metadata of ``CameraModel``, ``FPAModel``: the fields of ``PathlossMeta`` and those declared
+    here."""
+
+    instrument: CameraInstrument = Field(default_factory=CameraInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument and detector the reference file applies to
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+    output_units: str | None = Field(default=None, title="Units of the transform's outputs")
+    """Units of the transform's outputs"""
+
+    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    """Units of the transform's inputs"""
+
+
+class CollimatorMeta(PathlossMeta):
+    """Metadata of ``CollimatorModel``, ``OTEModel``: the fields of ``PathlossMeta`` and those declared
+    here."""
+
+    output_units: str | None = Field(default=None, title="Units of the transform's outputs")
+    """Units of the transform's outputs"""
+
+    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    """Units of the transform's inputs"""
+
+
+class FOREMeta(CollimatorMeta):
+    """Metadata of ``FOREModel``: the fields of ``CollimatorMeta`` and those declared here."""
+
+    instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument configuration
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+
+class IFUFOREMeta(NirspecIFUCubeParsMeta):
+    """Metadata of ``IFUFOREModel``, ``IFUSlicerModel``: the fields of ``NirspecIFUCubeParsMeta`` and
+    those declared here."""
+
+    output_units: str | None = Field(default=None, title="Units of the transform's outputs")
+    """Units of the transform's outputs"""
+
+    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    """Units of the transform's inputs"""
 
 
 class ReferenceFileModel(DataModel[ReferenceFileMeta]):

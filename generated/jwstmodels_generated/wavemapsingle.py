@@ -15,7 +15,7 @@ class WaveMapSingleModel(ReferenceFileModel):
     meta: SpecProfileSingleMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = SpecProfileSingleMeta
     schema_name = "wavemapsingle.schema.yaml"
-    primary_array_name = "data"
+    primary_array_name = ""
 
     order = ScalarField(int, keyword="ORDER", hdu="ORDER", title="Spectral order")
     """Spectral order

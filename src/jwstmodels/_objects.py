@@ -27,6 +27,8 @@ import functools
 import importlib
 from typing import TYPE_CHECKING, Any, Generic, Optional, Self, TypeVar, cast, overload
 
+import numpy as np
+
 from ._errors import FileFormatError
 from ._scalars import ScalarField
 
@@ -105,6 +107,8 @@ class ObjectField(ScalarField[Any], Generic[O]):
                 return members
         elif isinstance(value, held):
             return value
+        elif held is np.ndarray and hasattr(value, "__array__"):  # asdf's lazily read array (NDArrayType)
+            return np.asarray(cast(Any, value))
         raise self.error(model, shown)
 
 

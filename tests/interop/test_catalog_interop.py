@@ -116,7 +116,7 @@ def fill_values(cls: type[DataModel[MetaNode]]) -> dict[str, object]:
     reftype = getattr(getattr(st, cls.__name__, None), "reftype", None)
     if isinstance(reftype, str) and "meta.reftype" in values:
         values["meta.reftype"] = reftype  # the reference stamps its reftype on save and checks it
-    values.update({k: v for k, v in CHECKED_VALUES.get(cls.__name__, {}).items() if k in values})
+    values.update(CHECKED_VALUES.get(cls.__name__, {}))
     return values
 
 
@@ -124,6 +124,31 @@ def fill_values(cls: type[DataModel[MetaNode]]) -> dict[str, object]:
 CHECKED_VALUES: dict[str, dict[str, object]] = {
     "MiriLRSSpecwcsModel": {"meta.instrument.name": "MIRI", "meta.instrument.detector": "MIRIMAGE"},
     "FilteroffsetModel": {"meta.instrument.name": "MIRI", "meta.instrument.detector": "MIRIMAGE"},
+    "RegionsModel": {
+        "meta.instrument.name": "MIRI",
+        "meta.exposure.type": "MIR_MRS",
+        "meta.instrument.channel": "12",
+        "meta.instrument.band": "SHORT",
+        "meta.instrument.detector": "MIRIFUSHORT",
+    },
+    **{  # the NIRSpec optics and the telescope: one of the JWST instruments; units (no FITS keyword) too
+        name: {"meta.instrument.name": "NIRSPEC", "meta.input_units": "deg", "meta.output_units": "deg"}
+        for name in (
+            "CameraModel",
+            "CollimatorModel",
+            "IFUFOREModel",
+            "OTEModel",
+            "ChromCorrModel",
+            "FPAModel",
+        )
+    },
+    "FOREModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.filter": "F070LP"},
+    "DistortionModel": {  # its module, channel and pupil are set (every keyword is filled)
+        "meta.instrument.name": "NIRCAM",
+        "meta.instrument.p_pupil": "CLEAR|F162M|",
+        "meta.input_units": "pixel",
+        "meta.output_units": "arcsec",
+    },
 }
 
 
@@ -239,7 +264,7 @@ def set_path(root: Any, dotted: str, value: object) -> bool:
             for part in parents:
                 node = getattr(node, part)
             setattr(node, last, value)
-            return getattr(node, last) == value
+            return same_value(getattr(node, last), value)
     except Exception:
         return False
 
