@@ -580,10 +580,10 @@ def test_facts_match_reference(model: str) -> None:
             for key, default in (("fits_keyword", None), ("fits_hdu", "PRIMARY"), ("type", None)):
                 if key == "type" and "type" not in ref:
                     continue  # the reference leaves the type open (any value); ours must pin one
+                mine, theirs = leaf.get(key, default), ref.get(key, default)
                 if key == "fits_hdu":  # EXTNAME is case-insensitive (astropy writes it in capitals)
-                    if str(leaf.get(key, default)).upper() != str(ref.get(key, default)).upper():
-                        problems.append(f"{path}: {key} {leaf.get(key, default)!r} != {ref.get(key, default)!r}")
-                elif leaf.get(key, default) != ref.get(key, default):
+                    mine, theirs = str(mine).upper(), str(theirs).upper()
+                if mine != theirs:
                     problems.append(f"{path}: {key} {leaf.get(key, default)!r} != {ref.get(key, default)!r}")
             ours_enum, ref_enum = enum_values(leaf), enum_values(ref)
             if ours_enum != ref_enum:
