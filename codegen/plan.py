@@ -289,10 +289,10 @@ class Planner:
                 self.report(spec.schema_file, where, message)
         names = [f.name for f in plan.fields if f.kind not in ("scalar", "object")]
         if spec.primary_array is None:
-            # as the reference implementation: ``data`` when the model has it with a fill value (the
-            # reference's primary array is a ``data`` with a default), else none
-            data = next((f.node for f in plan.fields if f.name == "data"), None)
-            plan.primary_array = "data" if isinstance(data, ir.Array) and data.default is not None else ""
+            # as the reference implementation: ``data`` when the model has it, else none
+            plan.primary_array = "data" if "data" in names else ""
+        elif spec.primary_array == "":
+            plan.primary_array = ""  # none, said explicitly (a ``data`` without a fill value sizes nothing)
         elif spec.primary_array not in names:
             raise SchemaError(
                 "models.yaml",

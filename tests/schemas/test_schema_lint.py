@@ -598,7 +598,10 @@ def test_facts_match_reference(model: str) -> None:
                 problems.append(f"{path}: columns {ours_columns} != {ref_columns}")
         else:
             for key in ("fits_hdu", "datatype", "default"):
-                if leaf.get(key) != ref.get(key):
+                mine, theirs = leaf.get(key), ref.get(key)
+                if key == "fits_hdu":  # EXTNAME is case-insensitive
+                    mine, theirs = str(mine).upper(), str(theirs).upper()
+                if mine != theirs:
                     problems.append(f"{path}: {key} {leaf.get(key)!r} != {ref.get(key)!r}")
             # Where the reference fixes the dimensionality, ours must agree; where it leaves it open,
             # ours may pin it (the lint requires one of ndim/max_ndim).
