@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from ._atomic import atomic_write
-from ._errors import FileFormatError, InvalidValueWarning
+from ._errors import FileFormatError, InvalidValueWarning, file_errors
 from ._history import history_to_root, read_asdf_lists
 from ._loading import Location, put_path, warn_invalid
 from ._meta_lists import install_file_meta
@@ -38,6 +38,7 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
     import asdf
     import asdf.exceptions
 
+    _check_yaml(source, filename)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -47,18 +48,42 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
                 f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
             ) from None
         try:
-            _ = af.tree  # converts the tagged tree: unknown tags warn here
+            tree = af.tree  # converts the tagged tree: unknown tags warn here
         except Exception as exc:
             af.close()
             raise FileFormatError(
                 f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
             ) from None
+        if not isinstance(tree, Mapping):
+            af.close()
+            raise FileFormatError(
+                f"{filename}: not a readable ASDF file (its tree is a {type(tree).__name__}, not a mapping)"
+            )
     for w in caught:
         if issubclass(w.category, asdf.exceptions.AsdfWarning):  # e.g. a tag no installed extension knows
             warnings.warn(f"{filename}: {w.message}", InvalidValueWarning, stacklevel=3)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return af
+
+
+def _check_yaml(source: object, filename: str) -> None:
+    """Refuse a tree past the limits of _yaml_limits before asdf parses it (asdf walks it recursively, with
+    aliases expanded, and validates every node)."""
+    from ._yaml_limits import check_asdf_stream
+
+    where = f"{filename}: the ASDF tree"
+    if isinstance(source, str | os.PathLike):
+        with open(cast("str | os.PathLike[str]", source), "rb") as handle:
+            check_asdf_stream(handle.read, where)
+        return
+    read, seek, tell = (getattr(source, name, None) for name in ("read", "seek", "tell"))
+    if callable(read) and callable(seek) and callable(tell):
+        position = tell()
+        try:
+            check_asdf_stream(cast(Any, read), where)
+        finally:
+            seek(position)
 
 
 def read_asdf(model: DataModel[MetaNode], af: Any, filename: str) -> None:
@@ -90,10 +115,12 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
         if key == "meta" or key in _ASDF_KEYS or key in scalars:
             continue
         if key in model._fields:
-            model._store.loaders[key] = _loader(tree, key)
-            shape = getattr(value, "shape", None)
+            where = f"{filename}: {key} ({_block_name(value)})"
+            with file_errors(where, "read the array's description"):
+                shape = _checked_node(model._fields[key], value, where)
+            model._store.loaders[key] = _loader(tree, key, where)
             if shape is not None:
-                model._store.shapes[key] = tuple(int(n) for n in shape)
+                model._store.shapes[key] = shape
         elif key in model._list_fields and isinstance(value, list):
             item_class = model._list_fields[key].item_class
             items: list[Any] = []
@@ -111,11 +138,79 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
             extra[key] = value
 
 
-def _loader(tree: dict[str, Any], key: str) -> Any:
+def _loader(tree: dict[str, Any], key: str, where: str) -> Any:
     def load() -> Any:
-        return np.asarray(tree[key])
+        with file_errors(where, "read the array"):
+            _check_block(tree[key], where)
+            return np.asarray(tree[key])
 
     return load
+
+
+def _block_name(node: object) -> str:
+    source = getattr(node, "_source", None)
+    if isinstance(source, int):
+        return f"ASDF block {source}"
+    return "ASDF array" if source is None else f"ASDF array from {source!r}"
+
+
+def _checked_node(field: Any, node: object, where: str) -> tuple[int, ...] | None:
+    """The shape of an array node, from the tree alone; refused when the node is not an array the field can
+    hold (wrong number of dimensions or kind of data, a shape that is no shape)."""
+    from ._arrays import ArrayField
+
+    shape = getattr(node, "shape", None)
+    if shape is None:
+        return None
+    if not isinstance(shape, tuple | list) or not all(
+        isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= 0
+        for n in cast(tuple[object, ...], shape)
+    ):
+        if cast(object, shape) == ("*",):  # a streamed block: its length is known when read
+            return None
+        raise FileFormatError(f"{where}: the array's shape {shape!r} is not a list of lengths")
+    sizes = tuple(int(n) for n in cast(tuple[int, ...], shape))
+    dtype = getattr(node, "dtype", None)
+    if isinstance(field, ArrayField) and isinstance(dtype, np.dtype):
+        ndim_ok = (field.ndim is None or len(sizes) == field.ndim) and (
+            field.max_ndim is None or len(sizes) <= field.max_ndim
+        )
+        kind_ok = np.can_cast(dtype, field.dtype, "same_kind") or (dtype.kind in "iu" and field.dtype.kind in "iu")
+        if not (ndim_ok and kind_ok):
+            raise field.file_error(where, f"a {len(sizes)}-D {dtype.name} array")
+    return sizes
+
+
+def _check_block(node: object, where: str) -> None:
+    """Refuse, before anything is allocated, a block whose header claims more bytes than the file holds (an
+    uncompressed block) or than any compression could make of it."""
+    callback = getattr(node, "_data_callback", None)
+    if not isinstance(getattr(node, "_source", None), int) or callback is None:
+        return
+    header = callback(_attr="header")
+    handle = callback(_attr="_fd")()
+    if handle is None or not handle.seekable():
+        return
+    position = handle.tell()
+    try:
+        handle.seek(0, 2)
+        size = int(handle.tell())
+    finally:
+        handle.seek(position)
+    compression = bytes(header.get("compression", b"")).strip(b"\0")
+    used, data = int(header["used_size"]), int(header["data_size"])
+    ratio = _MAX_RATIO.get(compression)
+    limit = size if not compression else (used * ratio if ratio else None)
+    if used > size or (limit is not None and data > limit):
+        raise FileFormatError(
+            f"{where}: the block header claims {data} bytes of data ({used} stored), more than the "
+            f"{size}-byte file can hold"
+        )
+
+
+_MAX_RATIO = {b"zlib": 1100, b"lz4": 300}
+"""The best ratios of these compressions (zlib about 1032:1, lz4 about 255:1): a block claiming more data
+than that is damaged. bzip2 has no such small bound (a run of one byte compresses by far more)."""
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

@@ -31,20 +31,27 @@ def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
     """The tree of an ``ASDF`` extension HDU, with tags kept (so unknown objects survive a re-save)."""
     from ._errors import FileFormatError
 
+    from ._yaml_limits import check_size, check_tree
+
+    where = f"{filename}: the ASDF extension"
     try:
         raw = _payload(hdu)
+        check_size(len(raw), where)
         try:
             tree = _load_untagged(raw)
         except _HasTags:
             import asdf.util
 
             tree = asdf.util.load_yaml(io.BytesIO(raw), tagged=True)
+    except FileFormatError:
+        raise
     except Exception as exc:  # yaml and asdf raise many types for a damaged document
         raise FileFormatError(
             f"{filename}: the ASDF extension cannot be read ({type(exc).__name__}: {exc})"
         ) from None
     if not isinstance(tree, Mapping):
         raise FileFormatError(f"{filename}: the ASDF extension does not hold a mapping")
+    check_tree(tree, where)
     return drop_fits_arrays(cast(dict[str, Any], dict(tree)))
 
 

@@ -21,7 +21,7 @@ from astropy.utils.exceptions import AstropyUserWarning
 
 from ._arrays import ArrayField, TableField, _Field
 from ._atomic import atomic_write
-from ._errors import FileFormatError, InvalidValueWarning
+from ._errors import FileFormatError, InvalidValueWarning, file_errors, library_error_types
 from ._header_carried import card_can_hold, card_is_exact, drop_carried, restore_inexact, take_keyword_values
 from ._history import read_fits_lists, write_history_cards
 from ._loading import Location, put_path, warn_invalid
@@ -50,10 +50,12 @@ def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HD
         warnings.simplefilter("always")
         try:
             hdul = fits.open(source, memmap=None, lazy_load_hdus=False)
-        except (OSError, ValueError, IndexError, TypeError) as exc:
-            raise FileFormatError(f"{filename}: not a readable FITS file ({exc})") from None
+        except (*library_error_types(), OSError) as exc:
+            raise FileFormatError(f"{filename}: not a readable FITS file ({exc or type(exc).__name__})") from None
     fatal = [str(w.message) for w in caught if any(word in str(w.message) for word in _FATAL_WORDS)]
     try:
+        if not fatal:
+            fatal = _gzip_damage(hdul)
         if fatal:
             raise FileFormatError(f"{filename}: not a readable FITS file ({'; '.join(fatal)})")
         for w in caught:
@@ -65,6 +67,28 @@ def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HD
         hdul.close()
         raise
     return hdul
+
+
+def _gzip_damage(hdul: fits.HDUList) -> list[str]:
+    """For a gzip-compressed file: what is wrong with the compressed stream (a truncated or corrupt member,
+    checked by reading it to its end and its checksum) or with HDUs whose data runs past it; else []."""
+    handle = getattr(getattr(hdul, "_file", None), "_file", None)
+    if getattr(hdul._file, "compression", None) != "gzip" or handle is None:
+        return []
+    position = handle.tell()
+    try:
+        while handle.read(1 << 22):
+            pass
+        size = handle.tell()
+    except (EOFError, OSError, *library_error_types()) as exc:
+        return [f"the gzip stream is truncated or corrupted ({exc})"]
+    finally:
+        handle.seek(position)
+    for index, hdu in enumerate(hdul):
+        info = hdu.fileinfo()
+        if info is not None and int(info["datLoc"]) + int(info["datSpan"]) > size:
+            return [f"HDU {index} ({hdu.name}) is truncated: its data runs past the end of the gzip stream"]
+    return []
 
 
 def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> None:
@@ -120,11 +144,53 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
 def attach_hdu(model: DataModel[MetaNode], attr: str, field: _Field, hdu: Any, where: str) -> None:
     """Make ``hdu`` the source of array or table ``attr``, read when first touched; refused from the header
     alone when the field cannot hold it (``where`` names file and HDU)."""
-    _check_hdu(field, hdu, where)
-    model._store.loaders[attr] = _loader(hdu)
-    if isinstance(field, ArrayField):
-        naxis = int(hdu.header.get("NAXIS", 0))
-        model._store.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
+    place = f"{where} (field {attr})"
+    with file_errors(place, "read the header"):
+        _check_hdu(field, hdu, where)
+        shape = _image_shape(hdu, place) if isinstance(field, ArrayField) else None
+    model._store.loaders[attr] = _loader(hdu, place)
+    if shape is not None:
+        model._store.shapes[attr] = shape
+
+
+def _image_shape(hdu: Any, where: str) -> tuple[int, ...]:
+    """The shape of an image HDU's data from its header, refusing what astropy would fail on (or allocate
+    without bound) when the data is first read: a BITPIX that is no FITS type, missing or negative NAXISn,
+    data running past the end of the file."""
+    header = hdu.header
+    bitpix = header.get("BITPIX")
+    if bitpix not in _BITPIX or isinstance(bitpix, bool):
+        raise FileFormatError(f"{where}: keyword BITPIX = {bitpix!r} is not a FITS data type")
+    naxis = header.get("NAXIS")
+    if not isinstance(naxis, int) or isinstance(naxis, bool) or not 0 <= naxis <= 999:
+        raise FileFormatError(f"{where}: keyword NAXIS = {naxis!r} is not a number of axes")
+    sizes: list[int] = []
+    for i in range(naxis, 0, -1):
+        size = header.get(f"NAXIS{i}")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            what = "missing" if size is None else f"{size!r}, not a length"
+            raise FileFormatError(f"{where}: keyword NAXIS{i} is {what}")
+        sizes.append(size)
+    nbytes = abs(bitpix) // 8 * int(np.prod(sizes, dtype=object)) if sizes else 0
+    available = _bytes_after_header(hdu)
+    if available is not None and nbytes > available:
+        raise FileFormatError(
+            f"{where}: the header declares {nbytes} bytes of data, the file holds {available} after it "
+            "(truncated or damaged)"
+        )
+    return tuple(sizes)
+
+
+def _bytes_after_header(hdu: Any) -> int | None:
+    """How many bytes the file holds after ``hdu``'s header, when astropy knows (None otherwise)."""
+    info = hdu.fileinfo()
+    if info is None:
+        return None
+    handle = info.get("file")
+    size = getattr(handle, "size", None)
+    if not isinstance(size, int) or not size:
+        return None
+    return size - int(info["datLoc"])
 
 
 def read_cards(
@@ -202,9 +268,10 @@ def _keyword_table(meta_class: type[MetaNode]) -> dict[str, dict[str, KeywordLea
     return table
 
 
-def _loader(hdu: Any) -> Any:
+def _loader(hdu: Any, where: str) -> Any:
     def load() -> Any:
-        return hdu.data
+        with file_errors(where, "read the data"):
+            return hdu.data
 
     return load
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from ._dq_bits import standard_bits_after_read
-from ._errors import FileFormatError, ValidationError
+from ._errors import FileFormatError, ValidationError, file_errors
 from ._loading import build_meta
 
 if TYPE_CHECKING:
@@ -123,12 +123,15 @@ def initialise(model: DataModel[MetaNode], init: object) -> None:
         hdul = cast(Any, init)
         source: object = hdul.filename()
         name = source if isinstance(source, str) else "<HDUList>"
-        read_fits(model, hdul, name)
+        with file_errors(name, "read the FITS file"):
+            read_fits(model, hdul, name)
         model.filename = name
     elif _is_asdf_file(init):
         from ._asdf import read_asdf
 
-        read_asdf(model, init, str(getattr(init, "uri", None) or "<AsdfFile>"))
+        name = str(getattr(init, "uri", None) or "<AsdfFile>")
+        with file_errors(name, "read the ASDF file"):
+            read_asdf(model, init, name)
     elif _is_path(init) or _is_file(init):
         _init_from_file(model, init)
     else:
@@ -242,7 +245,8 @@ def _init_from_file(model: DataModel[MetaNode], init: object) -> None:
         hdul = open_hdulist(init, name)
         model._close_hooks.append(hdul.close)
         try:
-            read_fits(model, hdul, name)
+            with file_errors(name, "read the FITS file"):
+                read_fits(model, hdul, name)
         except BaseException:
             model.close()
             raise
@@ -252,7 +256,8 @@ def _init_from_file(model: DataModel[MetaNode], init: object) -> None:
         af = open_asdf(init, name)
         model._close_hooks.append(af.close)
         try:
-            read_asdf(model, af, name)
+            with file_errors(name, "read the ASDF file"):
+                read_asdf(model, af, name)
         except BaseException:
             model.close()
             raise
@@ -332,7 +337,8 @@ def open_model(
 
         hdul = open_hdulist(init, name)
         try:
-            model = _class_from_header(hdul)(hdul, **options)
+            with file_errors(name, "read the FITS file"):
+                model = _class_from_header(hdul)(hdul, **options)
         except BaseException:
             hdul.close()
             raise
@@ -340,7 +346,8 @@ def open_model(
     else:
         af = _open_asdf_with(extensions, init, name)
         try:
-            model = _class_from_tree(af.tree)(af, **options)
+            with file_errors(name, "read the ASDF file"):
+                model = _class_from_tree(af.tree)(af, **options)
         except BaseException:
             af.close()
             raise

@@ -1,0 +1,143 @@
+"""Limits on the YAML of untrusted files (the ``ASDF`` extension of a FITS file, the tree of an ASDF file).
+
+A small document can describe an enormous tree: aliases repeat a node any number of times (``*a`` ten times in
+each of nine levels is a billion nodes), a node may contain itself, and hundreds of nested levels exhaust
+Python's recursion in any code that walks the tree. The checks here bound all three before the tree is used:
+the document's size in bytes, its depth, and its node count with every alias expanded. Each is linear in the
+size of the document (a shared node is measured once) and costs microseconds for the trees JWST files hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, cast
+
+from ._errors import FileFormatError
+
+MAX_BYTES = 64 * 1024 * 1024
+"""Largest YAML document read (the trees of JWST files are kilobytes to a few megabytes)."""
+MAX_DEPTH = 200
+"""Deepest nesting of mappings and sequences (JWST trees, WCS transforms included, stay below 60)."""
+MAX_NODES = 200_000
+"""Most nodes in a tree with every alias expanded (JWST trees hold hundreds to tens of thousands)."""
+
+Children = Callable[[object], Iterable[object] | None]
+
+
+def check_size(size: int, where: str) -> None:
+    if size > MAX_BYTES:
+        raise FileFormatError(
+            f"{where}: the YAML document is {size} bytes, more than the limit of {MAX_BYTES} bytes"
+        )
+
+
+def value_children(node: object) -> Iterable[object] | None:
+    """The children of a constructed tree's node (None for a leaf)."""
+    if isinstance(node, dict):
+        return list(cast(dict[object, object], node).values())
+    if isinstance(node, list | tuple):
+        return cast(Iterable[object], node)
+    return None
+
+
+def yaml_node_children(node: object) -> Iterable[object] | None:
+    """The children of a composed PyYAML node (None for a scalar)."""
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        pairs = cast(list[tuple[object, object]], node.value)
+        return [item for pair in pairs for item in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return cast(list[object], node.value)
+    return None
+
+
+def check_tree(root: object, where: str, children: Children = value_children) -> None:
+    """FileFormatError naming ``where`` and the limit when the tree under ``root`` nests deeper than
+    MAX_DEPTH, holds more than MAX_NODES nodes with shared (aliased) nodes counted at each place they appear,
+    or contains itself. Iterative: no recursion, whatever the depth."""
+    kids = children(root)
+    if kids is None:
+        return
+    sizes: dict[int, int] = {}
+    active: set[int] = {id(root)}
+    # Frames: [node, its remaining children, depth, nodes counted so far under it]
+    stack: list[list[Any]] = [[root, iter(kids), 1, 1]]
+    while stack:
+        frame = stack[-1]
+        pushed = False
+        for child in frame[1]:
+            grandchildren = children(child)
+            if grandchildren is None:
+                frame[3] += 1
+                continue
+            key = id(child)
+            if key in sizes:
+                frame[3] += sizes[key]
+                if frame[3] > MAX_NODES:
+                    _too_many(where)
+                continue
+            if key in active:
+                raise FileFormatError(f"{where}: a node of the YAML tree contains itself (through an alias)")
+            depth = frame[2] + 1
+            if depth > MAX_DEPTH:
+                raise FileFormatError(f"{where}: the YAML tree nests deeper than the limit of {MAX_DEPTH} levels")
+            active.add(key)
+            stack.append([child, iter(grandchildren), depth, 1])
+            pushed = True
+            break
+        if pushed:
+            continue
+        stack.pop()
+        key = id(frame[0])
+        active.discard(key)
+        sizes[key] = frame[3]
+        if frame[3] > MAX_NODES:
+            _too_many(where)
+        if stack:
+            stack[-1][3] += frame[3]
+            if stack[-1][3] > MAX_NODES:
+                _too_many(where)
+
+
+def _too_many(where: str) -> None:
+    raise FileFormatError(
+        f"{where}: the YAML tree holds more than the limit of {MAX_NODES} nodes (aliases expanded)"
+    )
+
+
+_END_MARKER = b"\n...\n"
+
+
+def check_asdf_stream(read: Callable[[int], bytes], where: str) -> None:
+    """Check the YAML tree of an ASDF file, read from its start with ``read`` (up to MAX_BYTES), before asdf
+    parses it: asdf builds, converts and validates the whole tree with recursive walks."""
+    import yaml
+
+    chunks: list[bytes] = []
+    total = 0
+    tail = b""
+    while True:
+        chunk = read(1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        if _END_MARKER in tail + chunk:
+            break
+        check_size(total, where)
+        tail = chunk[-len(_END_MARKER) :]
+    raw = b"".join(chunks)
+    start = raw.find(b"\n%YAML")
+    if start < 0:
+        start = raw.find(b"\n--- ")
+    end = raw.find(_END_MARKER)
+    if start < 0 or end < 0:
+        return  # no tree (a file of blocks only) or not ASDF at all: asdf reports it
+    check_size(end - start, where)
+    loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+    try:
+        node = yaml.compose(raw[start + 1 : end + len(_END_MARKER)], Loader=loader)
+    except yaml.YAMLError:
+        return  # asdf reports a document it cannot parse, in its own words
+    check_tree(node, where, yaml_node_children)
