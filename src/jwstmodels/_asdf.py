@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from ._atomic import atomic_write
-from ._errors import FileFormatError, InvalidValueWarning, file_errors
+from ._errors import FileFormatError, InvalidValueWarning, file_errors, naming_place
+from ._file_kinds import keep_in_place, take_other_kinds
 from ._history import history_to_root, read_asdf_lists
 from ._loading import Location, put_path, warn_invalid
 from ._meta_lists import install_file_meta
@@ -106,9 +107,10 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
     def on_unknown(loc: Location, value: object) -> None:
         put_path(extra, ("meta", *loc), value)
 
-    lists = install_file_meta(
-        model, cast(Mapping[str, object], meta_tree), on_invalid=on_invalid, on_unknown=on_unknown
-    )
+    checked, other_kinds = take_other_kinds(model.meta_class, cast(Mapping[str, object], meta_tree), on_invalid)
+    lists = install_file_meta(model, checked, on_invalid=on_invalid, on_unknown=on_unknown)
+    if model._pass_invalid:
+        keep_in_place(model.meta, other_kinds)
     read_asdf_lists(model, lists, tree, filename)  # the root history too
     scalars = apply_tree(model, tree, filename)
     for key, value in tree.items():
@@ -118,6 +120,9 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
             where = f"{filename}: {key} ({_block_name(value)})"
             with file_errors(where, "read the array's description"):
                 shape = _checked_node(model._fields[key], value, where)
+            if shape is None and not hasattr(value, "_source"):  # not an array node: refused now, by name
+                with naming_place(where):
+                    model._fields[key].coerce(value)
             model._store.loaders[key] = _loader(tree, key, where)
             if shape is not None:
                 model._store.shapes[key] = shape

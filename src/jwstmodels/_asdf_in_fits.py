@@ -31,17 +31,18 @@ def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
     """The tree of an ``ASDF`` extension HDU, with tags kept (so unknown objects survive a re-save)."""
     from ._errors import FileFormatError
 
-    from ._yaml_limits import check_size, check_tree
+    from ._yaml_limits import check_document, check_size, check_tree
 
     where = f"{filename}: the ASDF extension"
     try:
         raw = _payload(hdu)
         check_size(len(raw), where)
         try:
-            tree = _load_untagged(raw)
+            tree = _load_untagged(raw, where)
         except _HasTags:
             import asdf.util
 
+            check_document(raw, where)  # asdf's loader builds the whole tree before anything can be checked
             tree = asdf.util.load_yaml(io.BytesIO(raw), tagged=True)
     except FileFormatError:
         raise
@@ -63,7 +64,7 @@ _YAML_END = re.compile(rb"\r?\n\.\.\.((\r?\n)|$)")
 """Where the YAML document ends (asdf's end marker; what follows would be binary blocks)."""
 
 
-def _load_untagged(raw: bytes) -> object:
+def _load_untagged(raw: bytes, where: str) -> object:
     """The document as asdf's tagged loader gives it, read by PyYAML alone, when no node below the root is
     tagged (what jwstmodels writes): asdf is not imported then (its import costs more than the rest of a first
     open). A tag anywhere else raises _HasTags."""
@@ -71,8 +72,18 @@ def _load_untagged(raw: bytes) -> object:
 
     if not getattr(yaml, "__with_libyaml__", False):  # a PyYAML built without libyaml: asdf's loader reads it
         raise _HasTags("PyYAML without libyaml")
+    from ._yaml_limits import check_tree, yaml_node_children
+
     end = _YAML_END.search(raw)
-    return yaml.load(raw[: end.end()] if end else raw, Loader=_untagged_loader())
+    loader = _untagged_loader()(raw[: end.end()] if end else raw)
+    try:
+        node = loader.get_single_node()  # composed by libyaml; checked before any Python object is built
+        if node is None:
+            return None
+        check_tree(node, where, yaml_node_children)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 @functools.cache

@@ -178,3 +178,15 @@ def file_errors(where: str, doing: str) -> Iterator[None]:
         if clean is exc:
             raise
         raise clean from exc
+
+
+@contextlib.contextmanager
+def naming_place(where: str) -> Iterator[None]:
+    """A ValidationError raised inside gets ``where`` (the file, HDU or block) in front of its message when
+    it does not name the file yet (an array that does not fit its field, found when it is first read)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if where.split(": ")[0] not in str(exc):
+            exc.args = (f"{where}: {exc}", *exc.args[1:])
+        raise

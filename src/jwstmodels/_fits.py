@@ -21,7 +21,8 @@ from astropy.utils.exceptions import AstropyUserWarning
 
 from ._arrays import ArrayField, TableField, _Field
 from ._atomic import atomic_write
-from ._errors import FileFormatError, InvalidValueWarning, file_errors, library_error_types
+from ._errors import FileFormatError, InvalidValueWarning, file_errors, library_error_types, naming_place
+from ._file_kinds import keep_in_place, take_other_kinds
 from ._header_carried import card_can_hold, card_is_exact, drop_carried, restore_inexact, take_keyword_values
 from ._history import read_fits_lists, write_history_cards
 from ._loading import Location, put_path, warn_invalid
@@ -55,7 +56,7 @@ def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HD
     fatal = [str(w.message) for w in caught if any(word in str(w.message) for word in _FATAL_WORDS)]
     try:
         if not fatal:
-            fatal = _gzip_damage(hdul)
+            fatal = _gzip_damage(hdul) or _run_on_headers(hdul)
         if fatal:
             raise FileFormatError(f"{filename}: not a readable FITS file ({'; '.join(fatal)})")
         for w in caught:
@@ -91,6 +92,18 @@ def _gzip_damage(hdul: fits.HDUList) -> list[str]:
     return []
 
 
+def _run_on_headers(hdul: fits.HDUList) -> list[str]:
+    """A header that reads on into the next HDU's (its END card missing or damaged) holds that HDU's first
+    card, XTENSION, again: the file's HDUs are then not what was written."""
+    for index, hdu in enumerate(hdul):
+        header = hdu.header
+        extensions = header.count("XTENSION") if "XTENSION" in header else 0
+        primaries = header.count("SIMPLE") if "SIMPLE" in header else 0
+        if extensions > (1 if index else 0) or primaries > (0 if index else 1):
+            return [f"the header of HDU {index} runs into the next HDU (its END card is missing or damaged)"]
+    return []
+
+
 def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> None:
     """Fill ``model`` from ``hdul``: metadata now, arrays when first touched.
 
@@ -121,11 +134,16 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
     where: dict[Location, tuple[str, Any]] = {}
     for name, hdu in hdus.items():
         scalar_keywords = apply_header(model, name, hdu.header, f"{filename}: HDU {name}")
-        read_cards(model, name, hdu, by_keyword.get(name, {}), tree, where, skip=scalar_keywords)
+        read_cards(
+            model, name, hdu, by_keyword.get(name, {}), tree, where, skip=scalar_keywords, filename=filename
+        )
 
     restore_inexact(tree, inexact, where)
     on_invalid, on_unknown = file_value_policy(model, filename, where, lambda hdu: f"HDU {hdu}")
+    tree, other_kinds = take_other_kinds(meta_class, tree, on_invalid)
     lists = install_file_meta(model, tree, on_invalid=on_invalid, on_unknown=on_unknown)
+    if model._pass_invalid:
+        keep_in_place(model.meta, other_kinds)
     read_fits_lists(model, lists, stored, filename)
 
     model._extra_hdus = extra_hdus
@@ -148,7 +166,7 @@ def attach_hdu(model: DataModel[MetaNode], attr: str, field: _Field, hdu: Any, w
     with file_errors(place, "read the header"):
         _check_hdu(field, hdu, where)
         shape = _image_shape(hdu, place) if isinstance(field, ArrayField) else None
-    model._store.loaders[attr] = _loader(hdu, place)
+    model._store.loaders[attr] = _loader(hdu, place, field)
     if shape is not None:
         model._store.shapes[attr] = shape
 
@@ -203,6 +221,7 @@ def read_cards(
     *,
     skip: Container[str] = (),
     keep_unknown: bool = True,
+    filename: str = "",
 ) -> None:
     """One pass over the cards of ``hdu``: a card whose keyword ``known`` names fills that field's place in
     ``tree``, and ``where`` records the HDU and card it came from; with ``keep_unknown``, any other card goes
@@ -219,8 +238,22 @@ def read_cards(
             continue
         value = card.value
         if not isinstance(value, fits.card.Undefined):
+            first = where.get(leaf.names)
+            if first is not None and first[0] == hdu_name:
+                _warn_duplicate(filename, hdu_name, first[1], card)
+                continue
             put_path(tree, leaf.names, value)
             where[leaf.names] = (hdu_name, card)
+
+
+def _warn_duplicate(filename: str, hdu_name: str, first: Any, card: Any) -> None:
+    """A keyword given twice: the first card wins (as in astropy and the reference), the other is dropped."""
+    warnings.warn(
+        f"{filename or '<FITS>'}: HDU {hdu_name}, keyword {card.keyword} appears more than once; the first value "
+        f"{first.value!r} is used, the later {card.value!r} is dropped",
+        InvalidValueWarning,
+        stacklevel=5,
+    )
 
 
 _BITPIX = {8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -64: "float64"}
@@ -268,10 +301,12 @@ def _keyword_table(meta_class: type[MetaNode]) -> dict[str, dict[str, KeywordLea
     return table
 
 
-def _loader(hdu: Any, where: str) -> Any:
+def _loader(hdu: Any, where: str, field: _Field) -> Any:
     def load() -> Any:
         with file_errors(where, "read the data"):
-            return hdu.data
+            data = hdu.data
+        with naming_place(where):
+            return field.coerce(data)  # what the field then does with it: a refusal names the file and HDU
 
     return load
 

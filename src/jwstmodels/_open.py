@@ -38,7 +38,28 @@ def sniff(path: str | os.PathLike[str]) -> str:
         raise FileNotFoundError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise FileFormatError(f"{name}: is a directory, not a FITS or ASDF file") from None
+    if head.startswith(b"\x1f\x8b"):
+        _check_gzip_head(name)
     return _kind(head, name)
+
+
+def _check_gzip_head(name: str) -> None:
+    """A gzip-compressed file must hold a standard FITS file: astropy reads a compressed ``SIMPLE = F`` file
+    without end (it looks for the end of its data past the end of the stream)."""
+    import gzip
+    import zlib
+
+    try:
+        with gzip.open(name, "rb") as handle:
+            card = handle.read(80)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise FileFormatError(f"{name}: not a readable gzip-compressed file ({exc})") from None
+    if not card.startswith(FITS_MAGIC):
+        raise FileFormatError(f"{name}: a gzip-compressed file that is not FITS (starts with {card[:16]!r})")
+    if card[9:30].strip() != b"T":
+        raise FileFormatError(
+            f"{name}: keyword SIMPLE = {card[9:30].strip().decode('latin-1')!r}: not a standard FITS file"
+        )
 
 
 def _kind(head: bytes, name: str) -> str:
@@ -338,7 +359,7 @@ def open_model(
         hdul = open_hdulist(init, name)
         try:
             with file_errors(name, "read the FITS file"):
-                model = _class_from_header(hdul)(hdul, **options)
+                model = _class_from_header(hdul, name)(hdul, **options)
         except BaseException:
             hdul.close()
             raise
@@ -347,7 +368,7 @@ def open_model(
         af = _open_asdf_with(extensions, init, name)
         try:
             with file_errors(name, "read the ASDF file"):
-                model = _class_from_tree(af.tree)(af, **options)
+                model = _class_from_tree(af.tree, name)(af, **options)
         except BaseException:
             af.close()
             raise
@@ -372,21 +393,42 @@ def _open_asdf_with(extensions: object, init: object, name: str) -> Any:
         return open_asdf(init, name)
 
 
-def _class_from_tree(tree: Mapping[str, Any]) -> type[DataModel[MetaNode]]:
+def _class_from_tree(tree: Mapping[str, Any], filename: str = "<AsdfFile>") -> type[DataModel[MetaNode]]:
     meta: object = tree.get("meta", {})
     model_type = cast(Mapping[str, object], meta).get("model_type") if isinstance(meta, Mapping) else None
     cls = model_class(str(model_type)) if model_type else None
     if cls is not None:
         return cls
     data = tree.get("data")
-    return _required(_by_ndim(len(getattr(data, "shape", ())), "groupdq" in tree))
+    shape = getattr(data, "shape", ())
+    cls = _required(_by_ndim(len(shape) if isinstance(shape, tuple | list) else 2, "groupdq" in tree))
+    if model_type:
+        _warn_unknown_type(filename, "meta.model_type", model_type, cls)
+    return cls
 
 
-def _class_from_header(hdul: Any) -> type[DataModel[MetaNode]]:
+def _warn_unknown_type(filename: str, where: str, model_type: object, cls: type[DataModel[MetaNode]]) -> None:
+    """A model type no class has (a junk value, a type of another package): the class is chosen from the
+    data instead, and the reader is told."""
+    import warnings
+
+    from ._errors import InvalidValueWarning
+
+    warnings.warn(
+        f"{filename}: {where} {model_type!r} names no model class; read as {cls.__name__} (from the data)",
+        InvalidValueWarning,
+        stacklevel=4,
+    )
+
+
+def _class_from_header(hdul: Any, filename: str = "<HDUList>") -> type[DataModel[MetaNode]]:
     model_type = hdul[0].header.get("DATAMODL")
     cls = model_class(str(model_type)) if model_type else None
     if cls is not None:
         return cls
     names = {str(hdu.name).upper() for hdu in hdul}
-    ndim = int(hdul["SCI"].header.get("NAXIS", 2)) if "SCI" in names else 2
-    return _required(_by_ndim(ndim, "GROUPDQ" in names))
+    naxis = hdul["SCI"].header.get("NAXIS", 2) if "SCI" in names else 2
+    cls = _required(_by_ndim(naxis if isinstance(naxis, int) else 2, "GROUPDQ" in names))
+    if model_type:
+        _warn_unknown_type(filename, "DATAMODL", model_type, cls)
+    return cls

@@ -18,7 +18,7 @@ MAX_BYTES = 64 * 1024 * 1024
 """Largest YAML document read (the trees of JWST files are kilobytes to a few megabytes)."""
 MAX_DEPTH = 200
 """Deepest nesting of mappings and sequences (JWST trees, WCS transforms included, stay below 60)."""
-MAX_NODES = 200_000
+MAX_NODES = 150_000
 """Most nodes in a tree with every alias expanded (JWST trees hold hundreds to tens of thousands)."""
 
 Children = Callable[[object], Iterable[object] | None]
@@ -135,9 +135,18 @@ def check_asdf_stream(read: Callable[[int], bytes], where: str) -> None:
     if start < 0 or end < 0:
         return  # no tree (a file of blocks only) or not ASDF at all: asdf reports it
     check_size(end - start, where)
+    check_document(raw[start + 1 : end + len(_END_MARKER)], where)
+
+
+def check_document(raw: bytes, where: str) -> None:
+    """Compose the YAML document ``raw`` (libyaml: nodes only, no Python objects, aliases not expanded) and
+    check its tree. A document that does not parse passes: the reader that follows reports it in its words."""
+    import yaml
+
+    check_size(len(raw), where)
     loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
     try:
-        node = yaml.compose(raw[start + 1 : end + len(_END_MARKER)], Loader=loader)
+        node = yaml.compose(raw, Loader=loader)
     except yaml.YAMLError:
-        return  # asdf reports a document it cannot parse, in its own words
+        return
     check_tree(node, where, yaml_node_children)
