@@ -211,6 +211,12 @@ def _check_block(node: object, where: str) -> None:
             f"{where}: the block header claims {data} bytes of data ({used} stored), more than the "
             f"{size}-byte file can hold"
         )
+    streamed = int(header.get("flags", 0)) & 1
+    if not streamed and (used > int(header["allocated_size"]) or (not compression and data != used)):
+        raise FileFormatError(
+            f"{where}: the block header's sizes disagree (allocated {header['allocated_size']}, used {used}, "
+            f"data {data}): the block is damaged"
+        )
 
 
 _MAX_RATIO = {b"zlib": 1100, b"lz4": 300}

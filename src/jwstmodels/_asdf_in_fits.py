@@ -72,8 +72,10 @@ def _load_untagged(raw: bytes, where: str) -> object:
 
     if not getattr(yaml, "__with_libyaml__", False):  # a PyYAML built without libyaml: asdf's loader reads it
         raise _HasTags("PyYAML without libyaml")
-    from ._yaml_limits import check_tree, yaml_node_children
+    from ._yaml_limits import SMALL_DOCUMENT, check_document, check_tree, yaml_node_children
 
+    if len(raw) > SMALL_DOCUMENT:  # the node count of a large document is checked before nodes are built
+        check_document(raw, where)
     end = _YAML_END.search(raw)
     loader = _untagged_loader()(raw[: end.end()] if end else raw)
     try:

@@ -21,6 +21,10 @@ MAX_DEPTH = 200
 MAX_NODES = 150_000
 """Most nodes in a tree with every alias expanded (JWST trees hold hundreds to tens of thousands)."""
 
+SMALL_DOCUMENT = 16 * 1024
+"""A document up to this size is composed (libyaml) and then checked: it holds too few nodes for composing
+to take long, and the aliases it may use are checked on the composed tree."""
+
 Children = Callable[[object], Iterable[object] | None]
 
 
@@ -139,14 +143,46 @@ def check_asdf_stream(read: Callable[[int], bytes], where: str) -> None:
 
 
 def check_document(raw: bytes, where: str) -> None:
-    """Compose the YAML document ``raw`` (libyaml: nodes only, no Python objects, aliases not expanded) and
-    check its tree. A document that does not parse passes: the reader that follows reports it in its words."""
+    """Check the YAML document ``raw`` from libyaml's event stream, before any node or object is built: the
+    count stops at the first limit passed, so a document of millions of nodes costs no more than the limit.
+    A document that does not parse passes: the reader that follows reports it in its own words."""
     import yaml
 
     check_size(len(raw), where)
     loader = yaml.CSafeLoader if getattr(yaml, "__with_libyaml__", False) else yaml.SafeLoader
+    scalar, alias = yaml.ScalarEvent, yaml.AliasEvent
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    sizes: dict[str, int] = {}  # anchor -> nodes under it, aliases expanded
+    stack: list[tuple[str | None, int]] = []  # open collections: (anchor, count when it started)
+    total = 0
     try:
-        node = yaml.compose(raw, Loader=loader)
+        for event in yaml.parse(raw, Loader=loader):
+            if isinstance(event, scalar):
+                total += 1
+                if event.anchor:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, starts):
+                total += 1
+                stack.append((event.anchor, total))
+                if len(stack) > MAX_DEPTH:
+                    raise FileFormatError(
+                        f"{where}: the YAML tree nests deeper than the limit of {MAX_DEPTH} levels"
+                    )
+            elif isinstance(event, ends):
+                anchor, start = stack.pop()
+                if anchor:
+                    sizes[anchor] = total - start + 1
+            elif isinstance(event, alias):
+                size = sizes.get(str(event.anchor))
+                if size is None:  # an anchor still open: the node contains itself
+                    raise FileFormatError(
+                        f"{where}: a node of the YAML tree contains itself (through an alias)"
+                    )
+                total += size
+            else:
+                continue
+            if total > MAX_NODES:
+                _too_many(where)
     except yaml.YAMLError:
         return
-    check_tree(node, where, yaml_node_children)

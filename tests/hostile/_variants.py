@@ -28,6 +28,8 @@ class Variant:
     name: str
     mutate: Mutate
     expect: str = "any"
+    """"any": a clean error or a model; "loud": also, a step that succeeds must warn (open, read_metadata,
+    info); "loud-data": the same for the steps that read array data (open, info)."""
 
     @property
     def id(self) -> str:
@@ -196,8 +198,8 @@ def _blocks(raw: bytes) -> list[int]:
 
 
 def block_field(block: int, offset: int, value: bytes) -> Mutate:
-    """Overwrite bytes of block header ``block`` (offset from the block magic: 4 magic, 2 header size, 4 flags,
-    4 compression, 8 allocated, 8 used, 8 data size, 16 checksum)."""
+    """Overwrite bytes of block header ``block``, at ``offset`` from the block magic: the magic at 0, header
+    size 4, flags 6, compression 10, allocated size 14, used size 22, data size 30, checksum 38."""
 
     def mutate(raw: bytes) -> bytes:
         at = _blocks(raw)[block] + offset
@@ -321,7 +323,7 @@ HOSTILE_DOCUMENTS: dict[str, tuple[str, str]] = {
     "nframes-float": ("--- !core/asdf-1.1.0\nmeta: {model_type: ImageModel, exposure: {nframes: 2.5}}", "loud"),
     "nframes-huge": (
         "--- !core/asdf-1.1.0\nmeta: {model_type: ImageModel, exposure: {nframes: 1e400}}",
-        "loud",
+        "any",
     ),
     "zeroframe-yes": ("--- !core/asdf-1.1.0\nmeta: {model_type: ImageModel, exposure: {zero_frame: 'yes'}}", "loud"),
     "model-type-junk": ("--- !core/asdf-1.1.0\nmeta: {model_type: 'Not a model!', exposure: {nframes: 4}}", "loud"),
@@ -371,7 +373,7 @@ def _header_damage() -> list[tuple[str, Mutate, str]]:
         ("nframes-bool", set_card("NFRAMES", "NFRAMES =                    T"), "loud"),
         ("nframes-string", set_card("NFRAMES", "NFRAMES = '7'"), "loud"),
         ("nframes-float", set_card("NFRAMES", "NFRAMES =                  1.5"), "loud"),
-        ("nframes-huge", set_card("NFRAMES", "NFRAMES = 999999999999999999999999999"), "loud"),
+        ("nframes-huge", set_card("NFRAMES", "NFRAMES = 999999999999999999999999999"), "any"),
         ("ngroups-word", set_card("NGROUPS", "NGROUPS = 'seven'"), "loud"),
         ("zerofram-yes", put_card("ZEROFRAM= 'yes'"), "loud"),
         ("datamodl-junk", set_card("DATAMODL", "DATAMODL= 'NotAModel!!'"), "loud"),
@@ -419,40 +421,40 @@ def _extension_damage() -> list[tuple[str, Mutate, str]]:
 def _block_damage() -> list[tuple[str, Mutate, str]]:
     huge = (2**62).to_bytes(8, "big")
     return [
-        ("block-allocated-huge", block_field(0, 10, huge), "loud"),
-        ("block-used-huge", block_field(0, 18, huge), "loud"),
-        ("block-data-size-huge", block_field(0, 26, huge), "loud"),
-        ("block-all-sizes-huge", block_field(1, 10, huge * 3), "loud"),
-        ("block-used-over-allocated", block_field(1, 18, (20000).to_bytes(8, "big")), "loud"),
-        ("block-data-size-small", block_field(0, 26, (8).to_bytes(8, "big")), "loud"),
-        ("block-magic", block_field(1, 0, b"XBLK"), "loud"),
-        ("block-header-size-huge", block_field(0, 4, b"\xff\xff"), "loud"),
-        ("block-header-size-small", block_field(0, 4, b"\x00\x02"), "loud"),
-        ("block-zlib-not-compressed", block_field(0, 10, b"zlib"), "loud"),
-        ("block-bzp2-not-compressed", block_field(1, 10, b"bzp2"), "loud"),
-        ("block-unknown-compression", block_field(2, 10, b"xxxx"), "loud"),
-        ("block-checksum", block_field(0, 34, b"\0" * 16), "any"),
+        ("block-allocated-huge", block_field(0, 14, huge), "loud-data"),
+        ("block-used-huge", block_field(0, 22, huge), "loud-data"),
+        ("block-data-size-huge", block_field(0, 30, huge), "loud-data"),
+        ("block-all-sizes-huge", block_field(1, 14, huge * 3), "loud-data"),
+        ("block-used-over-allocated", block_field(1, 22, (20000).to_bytes(8, "big")), "loud-data"),
+        ("block-data-size-small", block_field(0, 30, (8).to_bytes(8, "big")), "loud-data"),
+        ("block-magic", block_field(1, 0, b"XBLK"), "any"),
+        ("block-header-size-huge", block_field(0, 4, b"\xff\xff"), "loud-data"),
+        ("block-header-size-small", block_field(0, 4, b"\x00\x02"), "loud-data"),
+        ("block-zlib-not-compressed", block_field(0, 10, b"zlib"), "loud-data"),
+        ("block-bzp2-not-compressed", block_field(1, 10, b"bzp2"), "loud-data"),
+        ("block-unknown-compression", block_field(2, 10, b"xxxx"), "loud-data"),
+        ("block-checksum", block_field(0, 38, b"\0" * 16), "any"),
         ("block-flags-streamed", block_field(2, 6, b"\0\0\0\1"), "any"),
         ("index-damaged", replace_index(b"#ASDF BLOCK INDEX\n%YAML 1.1\n--- [1, 2, 999999999999]\n...\n"), "any"),
         ("index-junk", replace_index(b"#ASDF BLOCK INDEX\n%YAML 1.1\n--- {a: [\n"), "any"),
-        ("shape-huge", replace_yaml(sub("shape: [48, 64]", "shape: [1000000000000, 1000000000000]")), "loud"),
-        ("shape-negative", replace_yaml(sub("shape: [48, 64]", "shape: [-48, 64]")), "loud"),
-        ("shape-text", replace_yaml(sub("shape: [48, 64]", "shape: [a, b]")), "loud"),
-        ("shape-scalar", replace_yaml(sub("shape: [48, 64]", "shape: 7")), "loud"),
+        ("shape-huge", replace_yaml(sub("shape: [48, 64]", "shape: [1000000000000, 1000000000000]")), "loud-data"),
+        ("shape-negative", replace_yaml(sub("shape: [48, 64]", "shape: [-48, 64]")), "loud-data"),
+        ("shape-text", replace_yaml(sub("shape: [48, 64]", "shape: [a, b]")), "loud-data"),
+        ("shape-scalar", replace_yaml(sub("shape: [48, 64]", "shape: 7")), "loud-data"),
         ("shape-3d", replace_yaml(sub("shape: [48, 64]", "shape: [3, 16, 64]")), "any"),
-        ("shape-larger", replace_yaml(sub("shape: [48, 64]", "shape: [96, 64]")), "loud"),
+        ("shape-larger", replace_yaml(sub("shape: [48, 64]", "shape: [96, 64]")), "loud-data"),
         ("shape-smaller", replace_yaml(sub("shape: [48, 64]", "shape: [8, 64]")), "any"),
-        ("datatype-junk", replace_yaml(sub("datatype: float32", "datatype: float99")), "loud"),
+        ("datatype-junk", replace_yaml(sub("datatype: float32", "datatype: float99")), "loud-data"),
         ("datatype-list", replace_yaml(sub("datatype: float32", "datatype: [ascii, 5]")), "any"),
         ("datatype-structured", replace_yaml(sub("datatype: float32", "datatype: [{name: a}]")), "any"),
-        ("byteorder-junk", replace_yaml(sub("byteorder: little", "byteorder: middle")), "loud"),
-        ("source-missing", replace_yaml(sub("source: 1\n", "source: 17\n")), "loud"),
-        ("source-negative", replace_yaml(sub("source: 0\n", "source: -7\n")), "loud"),
-        ("source-url", replace_yaml(sub("source: 0\n", "source: 'file:///etc/passwd'\n")), "loud"),
-        ("source-text", replace_yaml(sub("source: 0\n", "source: [1, 2]\n")), "loud"),
-        ("offset-huge", replace_yaml(sub("source: 0\n", "source: 0\n  offset: 1000000000000000\n")), "loud"),
+        ("byteorder-junk", replace_yaml(sub("byteorder: little", "byteorder: middle")), "loud-data"),
+        ("source-missing", replace_yaml(sub("source: 1\n", "source: 17\n")), "loud-data"),
+        ("source-negative", replace_yaml(sub("source: 0\n", "source: -7\n")), "loud-data"),
+        ("source-url", replace_yaml(sub("source: 0\n", "source: 'file:///etc/passwd'\n")), "loud-data"),
+        ("source-text", replace_yaml(sub("source: 0\n", "source: [1, 2]\n")), "loud-data"),
+        ("offset-huge", replace_yaml(sub("source: 0\n", "source: 0\n  offset: 1000000000000000\n")), "loud-data"),
         ("strides-zero", replace_yaml(sub("source: 0\n", "source: 0\n  strides: [0, 0]\n")), "any"),
-        ("strides-huge", replace_yaml(sub("source: 0\n", "source: 0\n  strides: [99999999, 4]\n")), "loud"),
+        ("strides-huge", replace_yaml(sub("source: 0\n", "source: 0\n  strides: [99999999, 4]\n")), "loud-data"),
         ("data-string", replace_yaml(sub("data: !core/ndarray-1.1.0\n", "data: hello\nxdata: !core/ndarray-1.1.0\n")), "any"),
         ("data-untagged", replace_yaml(sub("data: !core/ndarray-1.1.0\n", "data:\n")), "any"),
         ("data-tag-unknown", replace_yaml(sub("data: !core/ndarray-1.1.0\n", "data: !core/ndarray-9.9.9\n")), "any"),
@@ -493,7 +495,9 @@ def variants() -> list[Variant]:
     for name, mutate, expect in _extension_damage():
         out.append(Variant("fits", name, mutate, expect))
     for name, (body, expect) in HOSTILE_DOCUMENTS.items():
-        out.append(Variant("fits", f"ext-{name}", replace_extension(extension_payload(body)), expect))
+        # Headers are authoritative in a FITS file: a bad value in the extension for a field with a keyword is
+        # overridden by its card, so only a clean outcome is required there.
+        out.append(Variant("fits", f"ext-{name}", replace_extension(extension_payload(body)), "any"))
         out.append(Variant("asdf", name, replace_yaml(whole_document(body)), expect))
     for name, mutate, expect in _block_damage():
         out.append(Variant("asdf", name, mutate, expect))
