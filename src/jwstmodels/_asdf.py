@@ -119,11 +119,11 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
         if key in model._fields:
             where = f"{filename}: {key} ({_block_name(value)})"
             with file_errors(where, "read the array's description"):
-                shape = _checked_node(model._fields[key], value, where)
+                shape = _checked_node(value, where)
             if shape is None and not hasattr(value, "_source"):  # not an array node: refused now, by name
                 with naming_place(where):
                     model._fields[key].coerce(value)
-            model._store.loaders[key] = _loader(tree, key, where)
+            model._store.loaders[key] = _loader(tree, key, where, model._fields[key])
             if shape is not None:
                 model._store.shapes[key] = shape
         elif key in model._list_fields and isinstance(value, list):
@@ -143,11 +143,13 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
             extra[key] = value
 
 
-def _loader(tree: dict[str, Any], key: str, where: str) -> Any:
+def _loader(tree: dict[str, Any], key: str, where: str, field: Any) -> Any:
     def load() -> Any:
         with file_errors(where, "read the array"):
             _check_block(tree[key], where)
-            return np.asarray(tree[key])
+            data = np.asarray(tree[key])
+        with naming_place(where):
+            return field.coerce(data)  # what the field then does with it: a refusal names the file and block
 
     return load
 
@@ -159,11 +161,9 @@ def _block_name(node: object) -> str:
     return "ASDF array" if source is None else f"ASDF array from {source!r}"
 
 
-def _checked_node(field: Any, node: object, where: str) -> tuple[int, ...] | None:
-    """The shape of an array node, from the tree alone; refused when the node is not an array the field can
-    hold (wrong number of dimensions or kind of data, a shape that is no shape)."""
-    from ._arrays import ArrayField
-
+def _checked_node(node: object, where: str) -> tuple[int, ...] | None:
+    """The shape of an array node, from the tree alone; refused when it is no shape (a field that cannot
+    hold the array refuses it when it is first read, as a validation problem)."""
     shape = getattr(node, "shape", None)
     if shape is None:
         return None
@@ -174,16 +174,7 @@ def _checked_node(field: Any, node: object, where: str) -> tuple[int, ...] | Non
         if cast(object, shape) == ("*",):  # a streamed block: its length is known when read
             return None
         raise FileFormatError(f"{where}: the array's shape {shape!r} is not a list of lengths")
-    sizes = tuple(int(n) for n in cast(tuple[int, ...], shape))
-    dtype = getattr(node, "dtype", None)
-    if isinstance(field, ArrayField) and isinstance(dtype, np.dtype):
-        ndim_ok = (field.ndim is None or len(sizes) == field.ndim) and (
-            field.max_ndim is None or len(sizes) <= field.max_ndim
-        )
-        kind_ok = np.can_cast(dtype, field.dtype, "same_kind") or (dtype.kind in "iu" and field.dtype.kind in "iu")
-        if not (ndim_ok and kind_ok):
-            raise field.file_error(where, f"a {len(sizes)}-D {dtype.name} array")
-    return sizes
+    return tuple(int(n) for n in cast(tuple[int, ...], shape))
 
 
 def _check_block(node: object, where: str) -> None:
@@ -273,6 +264,6 @@ def write_asdf(model: DataModel[MetaNode], path: str | os.PathLike[str], *args: 
 
     af = asdf.AsdfFile(build_tree(model))
     try:
-        return atomic_write(path, lambda tmp: af.write_to(tmp, *args, **kwargs))
+        return atomic_write(path, lambda handle: af.write_to(handle, *args, **kwargs))
     finally:
         af.close()

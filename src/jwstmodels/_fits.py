@@ -444,7 +444,7 @@ def _table_hdu(field: TableField, data: Any) -> fits.BinTableHDU:
 
 def write_fits(model: DataModel[MetaNode], path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
     hdul = build_hdulist(model)
-    return atomic_write(path, lambda tmp: hdul.writeto(tmp, *args, **kwargs))
+    return atomic_write(path, lambda handle: hdul.writeto(handle, *args, **kwargs))
 
 
 def _get(meta: MetaNode, names: tuple[str, ...]) -> object:
