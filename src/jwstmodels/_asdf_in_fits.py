@@ -30,7 +30,6 @@ _ROOT_TAG_PREFIX = "tag:stsci.edu:asdf/core/asdf-"
 def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
     """The tree of an ``ASDF`` extension HDU, with tags kept (so unknown objects survive a re-save)."""
     from ._errors import FileFormatError
-
     from ._yaml_limits import check_document, check_size, check_tree
 
     where = f"{filename}: the ASDF extension"

@@ -116,7 +116,6 @@ _END_MARKER = b"\n...\n"
 def check_asdf_stream(read: Callable[[int], bytes], where: str) -> None:
     """Check the YAML tree of an ASDF file, read from its start with ``read`` (up to MAX_BYTES), before asdf
     parses it: asdf builds, converts and validates the whole tree with recursive walks."""
-    import yaml
 
     chunks: list[bytes] = []
     total = 0

@@ -334,7 +334,7 @@ HOSTILE_DOCUMENTS: dict[str, tuple[str, str]] = {
     ),
     "unknown-tag": (f"--- !core/asdf-1.1.0\n{META}\nthing: !<tag:example.org/thing-1.0.0> {{a: 1}}", "loud"),
     "syntax-error": (f"--- !core/asdf-1.1.0\n{META}\nbroken: [1, 2", "any"),
-    "tab-indent": (f"--- !core/asdf-1.1.0\nmeta:\n\tmodel_type: ImageModel", "any"),
+    "tab-indent": ("--- !core/asdf-1.1.0\nmeta:\n\tmodel_type: ImageModel", "any"),
     "two-documents": (f"--- !core/asdf-1.1.0\n{META}\n...\n--- !core/asdf-1.1.0\n{META}", "any"),
     "timestamp": ("--- !core/asdf-1.1.0\nmeta: {model_type: ImageModel, observation: {date: 2024-01-01}}", "any"),
     "duplicate-key": (
