@@ -55,7 +55,7 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
             raise FileFormatError(
                 f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
             ) from None
-        if not isinstance(tree, Mapping):
+        if not isinstance(cast(object, tree), Mapping):  # the YAML root may be a list or a scalar
             af.close()
             raise FileFormatError(
                 f"{filename}: not a readable ASDF file (its tree is a {type(tree).__name__}, not a mapping)"
@@ -107,7 +107,8 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
     def on_unknown(loc: Location, value: object) -> None:
         put_path(extra, ("meta", *loc), value)
 
-    checked, other_kinds = take_other_kinds(model.meta_class, cast(Mapping[str, object], meta_tree), on_invalid)
+    file_meta = cast(Mapping[str, object], meta_tree)
+    checked, other_kinds = take_other_kinds(model.meta_class, file_meta, on_invalid)
     lists = install_file_meta(model, checked, on_invalid=on_invalid, on_unknown=on_unknown)
     if model._pass_invalid:
         keep_in_place(model.meta, other_kinds)
@@ -264,6 +265,6 @@ def write_asdf(model: DataModel[MetaNode], path: str | os.PathLike[str], *args: 
 
     af = asdf.AsdfFile(build_tree(model))
     try:
-        return atomic_write(path, lambda handle: af.write_to(handle, *args, **kwargs))
+        return atomic_write(path, lambda handle: af.write_to(cast(Any, handle), *args, **kwargs))
     finally:
         af.close()

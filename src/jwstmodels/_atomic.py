@@ -76,7 +76,8 @@ def _write_anonymous(
         # (not link, which would link the /proc entry itself) only when given a directory descriptor.
         directory = os.open(final.parent or ".", os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
-            os.link(f"/proc/self/fd/{handle.fileno()}", named.name, dst_dir_fd=directory, follow_symlinks=True)
+            source = f"/proc/self/fd/{handle.fileno()}"
+            os.link(source, named.name, dst_dir_fd=directory, follow_symlinks=True)
         finally:
             os.close(directory)
     try:

@@ -7,7 +7,7 @@ keyword, so that a message read in a pipeline log points at the exact place to l
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Generator
 
 
 def describe_location(
@@ -168,7 +168,7 @@ def as_file_error(exc: BaseException, where: str, doing: str) -> BaseException:
 
 
 @contextlib.contextmanager
-def file_errors(where: str, doing: str) -> Iterator[None]:
+def file_errors(where: str, doing: str) -> Generator[None]:
     """Turn a library's exception for a damaged file into a FileFormatError naming ``where`` (see
     :func:`as_file_error`); our own errors pass through."""
     try:
@@ -181,7 +181,7 @@ def file_errors(where: str, doing: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def naming_place(where: str) -> Iterator[None]:
+def naming_place(where: str) -> Generator[None]:
     """A ValidationError raised inside gets ``where`` (the file, HDU or block) in front of its message when
     it does not name the file yet (an array that does not fit its field, found when it is first read)."""
     try:

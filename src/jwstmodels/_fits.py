@@ -52,7 +52,8 @@ def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HD
         try:
             hdul = fits.open(source, memmap=None, lazy_load_hdus=False)
         except (*library_error_types(), OSError) as exc:
-            raise FileFormatError(f"{filename}: not a readable FITS file ({exc or type(exc).__name__})") from None
+            problem = str(exc) or type(exc).__name__
+            raise FileFormatError(f"{filename}: not a readable FITS file ({problem})") from None
     fatal = [str(w.message) for w in caught if any(word in str(w.message) for word in _FATAL_WORDS)]
     try:
         if not fatal:
@@ -249,8 +250,8 @@ def read_cards(
 def _warn_duplicate(filename: str, hdu_name: str, first: Any, card: Any) -> None:
     """A keyword given twice: the first card wins (as in astropy and the reference), the other is dropped."""
     warnings.warn(
-        f"{filename or '<FITS>'}: HDU {hdu_name}, keyword {card.keyword} appears more than once; the first value "
-        f"{first.value!r} is used, the later {card.value!r} is dropped",
+        f"{filename or '<FITS>'}: HDU {hdu_name}, keyword {card.keyword} appears more than once; the first "
+        f"value {first.value!r} is used, the later {card.value!r} is dropped",
         InvalidValueWarning,
         stacklevel=5,
     )

@@ -400,8 +400,9 @@ def _class_from_tree(tree: Mapping[str, Any], filename: str = "<AsdfFile>") -> t
     if cls is not None:
         return cls
     data = tree.get("data")
-    shape = getattr(data, "shape", ())
-    cls = _required(_by_ndim(len(shape) if isinstance(shape, tuple | list) else 2, "groupdq" in tree))
+    shape: object = getattr(data, "shape", ())
+    ndim = len(cast(tuple[object, ...], shape)) if isinstance(shape, tuple | list) else 2
+    cls = _required(_by_ndim(ndim, "groupdq" in tree))
     if model_type:
         _warn_unknown_type(filename, "meta.model_type", model_type, cls)
     return cls

@@ -140,7 +140,7 @@ def _from_mapping(
         leaf = targets.get(path)
         if leaf is None:
             raise _unknown(model, path, targets)
-        pairs.append((leaf, value))
+        pairs.append((leaf, cast(object, value)))
     return pairs, cards
 
 

@@ -85,7 +85,7 @@ def check_tree(root: object, where: str, children: Children = value_children) ->
                 raise FileFormatError(f"{where}: a node of the YAML tree contains itself (through an alias)")
             depth = frame[2] + 1
             if depth > MAX_DEPTH:
-                raise FileFormatError(f"{where}: the YAML tree nests deeper than the limit of {MAX_DEPTH} levels")
+                _too_deep(where)
             active.add(key)
             stack.append([child, iter(grandchildren), depth, 1])
             pushed = True
@@ -102,6 +102,10 @@ def check_tree(root: object, where: str, children: Children = value_children) ->
             stack[-1][3] += frame[3]
             if stack[-1][3] > MAX_NODES:
                 _too_many(where)
+
+
+def _too_deep(where: str) -> None:
+    raise FileFormatError(f"{where}: the YAML tree nests deeper than the limit of {MAX_DEPTH} levels")
 
 
 def _too_many(where: str) -> None:
@@ -156,7 +160,8 @@ def check_document(raw: bytes, where: str) -> None:
     stack: list[tuple[str | None, int]] = []  # open collections: (anchor, count when it started)
     total = 0
     try:
-        for event in yaml.parse(raw, Loader=loader):
+        parse = cast(Callable[..., Iterable[object]], vars(yaml)["parse"])  # PyYAML's stubs leave it untyped
+        for event in parse(raw, Loader=loader):
             if isinstance(event, scalar):
                 total += 1
                 if event.anchor:
@@ -165,9 +170,7 @@ def check_document(raw: bytes, where: str) -> None:
                 total += 1
                 stack.append((event.anchor, total))
                 if len(stack) > MAX_DEPTH:
-                    raise FileFormatError(
-                        f"{where}: the YAML tree nests deeper than the limit of {MAX_DEPTH} levels"
-                    )
+                    _too_deep(where)
             elif isinstance(event, ends):
                 anchor, start = stack.pop()
                 if anchor:

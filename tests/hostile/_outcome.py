@@ -93,7 +93,8 @@ def check(path: Path, out_dir: Path, expect: str = "any") -> Outcome:
             except CLEAN as exc:
                 text = str(exc)
                 if name not in text:
-                    outcome.problems.append(f"{label}: {type(exc).__name__} without the file name: {text[:300]}")
+                    kind = type(exc).__name__
+                    outcome.problems.append(f"{label}: {kind} without the file name: {text[:300]}")
                 outcome.errors.append(label)
                 return None
             except BaseException as exc:
@@ -141,7 +142,8 @@ def check(path: Path, out_dir: Path, expect: str = "any") -> Outcome:
             if result.exit_code == 2:
                 outcome.errors.append(command)
             if result.exit_code != 0 or "warning:" in result.output:
-                warnings.warn(f"{command} reported a problem", UserWarning, stacklevel=1)  # noticed, not silent
+                # the command noticed the damage: counted as a warning (not a silent success)
+                warnings.warn(f"{command} reported a problem", UserWarning, stacklevel=1)
             return None
 
         return run
