@@ -21,7 +21,14 @@ from astropy.utils.exceptions import AstropyUserWarning
 
 from ._arrays import ArrayField, TableField, _Field
 from ._atomic import atomic_write
-from ._errors import FileFormatError, InvalidValueWarning, file_errors, library_error_types, naming_place
+from ._errors import (
+    FileFormatError,
+    InvalidValueWarning,
+    explain_library_error,
+    file_errors,
+    library_error_types,
+    naming_place,
+)
 from ._file_kinds import keep_in_place, take_other_kinds
 from ._header_carried import card_can_hold, card_is_exact, drop_carried, restore_inexact, take_keyword_values
 from ._history import read_fits_lists, write_history_cards
@@ -47,19 +54,29 @@ _ASDF_BOOKKEEPING = {"asdf_library", "history", "_fits_hash"}
 def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HDUList:
     """Open a FITS file lazily (memory-mapped where possible), turning a truncated or malformed file into a
     clear FileFormatError instead of astropy warnings and a half-usable HDUList."""
+    # A path is opened here, so that the file is closed when astropy fails part way (it leaves its own open).
+    handle = open(source, "rb") if isinstance(source, str | os.PathLike) else None  # noqa: SIM115
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            hdul = fits.open(source, memmap=None, lazy_load_hdus=False)
+            hdul = fits.open(source if handle is None else handle, memmap=None, lazy_load_hdus=False)
         except (*library_error_types(), OSError) as exc:
-            problem = str(exc) or type(exc).__name__
+            if handle is not None:
+                handle.close()
+            key = exc.args[0] if isinstance(exc, KeyError) and exc.args else None
+            if isinstance(key, str) and re.fullmatch(r"[A-Z0-9_-]{1,8}", key):
+                problem = f"keyword {key} is missing from a header that needs it"
+            else:
+                problem = explain_library_error(exc)
             raise FileFormatError(f"{filename}: not a readable FITS file ({problem})") from None
+    if handle is not None and getattr(hdul._file, "_file", None) is not handle:
+        _close_handle_too(hdul, handle)  # astropy reads through a wrapper (gzip) that leaves it open
     fatal = [str(w.message) for w in caught if any(word in str(w.message) for word in _FATAL_WORDS)]
     try:
         if not fatal:
             fatal = _gzip_damage(hdul) or _run_on_headers(hdul)
         if fatal:
-            raise FileFormatError(f"{filename}: not a readable FITS file ({'; '.join(fatal)})")
+            raise FileFormatError(f"{filename}: not a readable FITS file ({'; '.join(dict.fromkeys(fatal))})")
         for w in caught:
             if issubclass(w.category, AstropyUserWarning):  # e.g. non-ASCII header bytes, replaced by "?"
                 warnings.warn(f"{filename}: {w.message}", InvalidValueWarning, stacklevel=3)
@@ -69,6 +86,18 @@ def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HD
         hdul.close()
         raise
     return hdul
+
+
+def _close_handle_too(hdul: fits.HDUList, handle: Any) -> None:
+    close = hdul.close
+
+    def close_both(*args: Any, **kwargs: Any) -> None:
+        try:
+            close(*args, **kwargs)
+        finally:
+            handle.close()
+
+    vars(hdul)["close"] = close_both  # this HDUList's own close (``with hdul`` and hooks call it)
 
 
 def _gzip_damage(hdul: fits.HDUList) -> list[str]:
