@@ -30,7 +30,7 @@ _ROOT_TAG_PREFIX = "tag:stsci.edu:asdf/core/asdf-"
 def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
     """The tree of an ``ASDF`` extension HDU, with tags kept (so unknown objects survive a re-save)."""
     from ._errors import FileFormatError
-    from ._yaml_limits import check_document, check_size, check_tree
+    from ._yaml_limits import SMALL_DOCUMENT, check_document, check_size, check_tree
 
     where = f"{filename}: the ASDF extension"
     try:
@@ -41,8 +41,10 @@ def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
         except _HasTags:
             import asdf.util
 
-            check_document(raw, where)  # asdf's loader builds the whole tree before anything can be checked
+            if len(raw) > SMALL_DOCUMENT:  # asdf's loader builds the whole tree before it can be checked
+                check_document(raw, where)
             tree = asdf.util.load_yaml(io.BytesIO(raw), tagged=True)
+            check_tree(tree, where)  # aliases and depth (a small document is quick to build)
     except FileFormatError:
         raise
     except Exception as exc:  # yaml and asdf raise many types for a damaged document
@@ -51,7 +53,6 @@ def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
         ) from None
     if not isinstance(tree, Mapping):
         raise FileFormatError(f"{filename}: the ASDF extension does not hold a mapping")
-    check_tree(tree, where)
     return drop_fits_arrays(cast(dict[str, Any], dict(tree)))
 
 

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import warnings
@@ -219,7 +220,7 @@ def _image_shape(hdu: Any, where: str) -> tuple[int, ...]:
             what = "missing" if size is None else f"{size!r}, not a length"
             raise FileFormatError(f"{where}: keyword NAXIS{i} is {what}")
         sizes.append(size)
-    nbytes = abs(bitpix) // 8 * int(np.prod(sizes, dtype=object)) if sizes else 0
+    nbytes = abs(bitpix) // 8 * math.prod(sizes) if sizes else 0
     available = _bytes_after_header(hdu)
     if available is not None and nbytes > available:
         raise FileFormatError(

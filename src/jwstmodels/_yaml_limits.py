@@ -35,15 +35,6 @@ def check_size(size: int, where: str) -> None:
         )
 
 
-def value_children(node: object) -> Iterable[object] | None:
-    """The children of a constructed tree's node (None for a leaf)."""
-    if isinstance(node, dict):
-        return list(cast(dict[object, object], node).values())
-    if isinstance(node, list | tuple):
-        return cast(Iterable[object], node)
-    return None
-
-
 def yaml_node_children(node: object) -> Iterable[object] | None:
     """The children of a composed PyYAML node (None for a scalar)."""
     import yaml
@@ -56,10 +47,14 @@ def yaml_node_children(node: object) -> Iterable[object] | None:
     return None
 
 
-def check_tree(root: object, where: str, children: Children = value_children) -> None:
+def check_tree(root: object, where: str, children: Children | None = None) -> None:
     """FileFormatError naming ``where`` and the limit when the tree under ``root`` nests deeper than
     MAX_DEPTH, holds more than MAX_NODES nodes with shared (aliased) nodes counted at each place they appear,
-    or contains itself. Iterative: no recursion, whatever the depth."""
+    or contains itself. Iterative: no recursion, whatever the depth. ``children`` gives a node's children
+    (None for a leaf); without it, the tree is one of dicts, lists and tuples (checked faster)."""
+    if children is None:
+        _check_values(root, where)
+        return
     kids = children(root)
     if kids is None:
         return
@@ -102,6 +97,49 @@ def check_tree(root: object, where: str, children: Children = value_children) ->
             stack[-1][3] += frame[3]
             if stack[-1][3] > MAX_NODES:
                 _too_many(where)
+
+
+def _check_values(root: object, where: str) -> None:
+    """check_tree for a tree of dicts, lists and tuples: the same walk with the type tests inlined (it runs
+    on every extension document read, so it is kept to a fraction of a microsecond per node)."""
+    if not isinstance(root, dict | list | tuple):
+        return
+    sizes: dict[int, int] = {}
+    active = {id(root)}
+    first = cast(Any, root)
+    stack: list[list[Any]] = [[first, iter(first.values() if isinstance(first, dict) else first), 1, 1]]
+    while stack:
+        frame = stack[-1]
+        for child in frame[1]:
+            if isinstance(child, dict):
+                grandchildren = iter(cast(dict[object, object], child).values())
+            elif isinstance(child, list | tuple):
+                grandchildren = iter(cast(Iterable[object], child))
+            else:
+                frame[3] += 1
+                continue
+            key = id(child)
+            if key in sizes:
+                frame[3] += sizes[key]
+                if frame[3] > MAX_NODES:
+                    _too_many(where)
+                continue
+            if key in active:
+                raise FileFormatError(f"{where}: a node of the YAML tree contains itself (through an alias)")
+            if frame[2] >= MAX_DEPTH:
+                _too_deep(where)
+            active.add(key)
+            stack.append([child, grandchildren, frame[2] + 1, 1])
+            break
+        else:
+            stack.pop()
+            key = id(frame[0])
+            active.discard(key)
+            sizes[key] = frame[3]
+            if stack:
+                stack[-1][3] += frame[3]
+                if stack[-1][3] > MAX_NODES:
+                    _too_many(where)
 
 
 def _too_deep(where: str) -> None:
