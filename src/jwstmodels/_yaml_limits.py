@@ -102,14 +102,18 @@ def check_tree(root: object, where: str, children: Children | None = None) -> No
 def _check_values(root: object, where: str) -> None:
     """check_tree for a tree of dicts, lists and tuples: the same walk with the type tests inlined (it runs
     on every extension document read, so it is kept to a fraction of a microsecond per node)."""
-    if not isinstance(root, dict | list | tuple):
+    if isinstance(root, dict):
+        top = iter(cast(dict[object, object], root).values())
+    elif isinstance(root, list | tuple):
+        top = iter(cast(Iterable[object], root))
+    else:
         return
     sizes: dict[int, int] = {}
-    active = {id(root)}
-    first = cast(Any, root)
-    stack: list[list[Any]] = [[first, iter(first.values() if isinstance(first, dict) else first), 1, 1]]
+    active = {id(cast(object, root))}
+    stack: list[list[Any]] = [[root, top, 1, 1]]
     while stack:
         frame = stack[-1]
+        child: object
         for child in frame[1]:
             if isinstance(child, dict):
                 grandchildren = iter(cast(dict[object, object], child).values())
@@ -118,7 +122,7 @@ def _check_values(root: object, where: str) -> None:
             else:
                 frame[3] += 1
                 continue
-            key = id(child)
+            key = id(cast(object, child))
             if key in sizes:
                 frame[3] += sizes[key]
                 if frame[3] > MAX_NODES:
