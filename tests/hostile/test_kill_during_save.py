@@ -31,15 +31,26 @@ def _model(value: int) -> ImageModel:
     return model
 
 
-def _saver(target: Path, first: int) -> None:
-    """In a forked child: save new versions over ``target`` until killed."""
+def _saver(target: Path, first: int, report: int) -> None:
+    """In a forked child: save new versions over ``target`` until killed, writing ``s`` to the pipe
+    ``report`` as each save starts and ``f`` as it finishes."""
     try:
         value = first
         while True:
-            _model(value).save(target)
+            model = _model(value)
+            os.write(report, b"s")
+            model.save(target)
+            os.write(report, b"f")
             value += 1
     finally:
         os._exit(0)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _version(target: Path) -> int:
@@ -70,22 +81,31 @@ def test_killed_saves_leave_a_complete_file_and_nothing_else(tmp_path: Path, suf
         duration = _one_save_seconds(tmp_path / f"timing{suffix}")
         (tmp_path / f"timing{suffix}").unlink()
         os.chmod(target, 0o664)
+        mid_save = 0
         for kill in range(KILLS):
+            read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # pragma: no cover - the child never returns
-                _saver(target, 1000 * (kill + 1))
-            time.sleep(rng.uniform(0.3, 3.0) * duration)  # most kills land inside a save
+                os.close(read_end)
+                _saver(target, 1000 * (kill + 1), write_end)
+            os.close(write_end)
+            assert os.read(read_end, 1) == b"s"  # the first save has started
+            time.sleep(rng.uniform(0.2, 2.5) * duration)  # inside the first save, or a later one
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+            events = _read_all(read_end)
+            os.close(read_end)
+            mid_save += events.endswith(b"s") or events == b""  # killed between a start and its finish
             seen.add(_version(target))
             names = sorted(p.name for p in tmp_path.iterdir())
             assert names == [target.name], f"kill {kill}: left {names}"
             assert stat.S_IMODE(target.stat().st_mode) == 0o664, f"kill {kill}: mode changed"
     finally:
         os.umask(previous_umask)
-    assert len(seen) > KILLS // 3, (
-        f"the kills rarely let a save finish ({sorted(seen)}): the test tests little"
+    assert mid_save >= KILLS // 3, (
+        f"only {mid_save} of {KILLS} kills landed inside a save: the test tests little"
     )
+    assert len(seen) >= 2, "no save ever finished between kills"
 
 
 def test_save_keeps_mode_and_writes_no_temporary_file(tmp_path: Path) -> None:
