@@ -71,20 +71,21 @@ def _write_anonymous(
     with os.fdopen(fd, "w+b") as handle:
         _write_into(handle, final, write)
         _copy_mode(handle.fileno(), existing)
+        source = f"/proc/self/fd/{handle.fileno()}"
         named = _temporary_name(final)
         # linkat(..., AT_SYMLINK_FOLLOW) through /proc gives the nameless file a name; Python calls linkat
-        # (not link, which would link the /proc entry itself) only when given a directory descriptor.
-        directory = os.open(final.parent or ".", os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        # (not link, which would link the /proc entry itself) only when given a directory descriptor. The
+        # name exists only between the two calls below (a kill there leaves it for the next save to remove).
+        directory = os.open(final.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         try:
-            source = f"/proc/self/fd/{handle.fileno()}"
             os.link(source, named.name, dst_dir_fd=directory, follow_symlinks=True)
+            try:
+                os.replace(named.name, final.name, src_dir_fd=directory, dst_dir_fd=directory)
+            except BaseException:
+                os.unlink(named.name, dir_fd=directory)
+                raise
         finally:
             os.close(directory)
-    try:
-        os.replace(named, final)
-    except BaseException:
-        named.unlink(missing_ok=True)
-        raise
 
 
 def _write_named(final: Path, existing: os.stat_result | None, write: Callable[[BinaryIO], None]) -> None:
