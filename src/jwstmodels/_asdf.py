@@ -112,6 +112,9 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
     lists = install_file_meta(model, checked, on_invalid=on_invalid, on_unknown=on_unknown)
     if model._pass_invalid:
         keep_in_place(model.meta, other_kinds)
+    from ._open import warn_unknown_type
+
+    warn_unknown_type(model, filename, "meta.model_type")
     read_asdf_lists(model, lists, tree, filename)  # the root history too
     scalars = apply_tree(model, tree, filename)
     for key, value in tree.items():

@@ -175,6 +175,9 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
     lists = install_file_meta(model, tree, on_invalid=on_invalid, on_unknown=on_unknown)
     if model._pass_invalid:
         keep_in_place(model.meta, other_kinds)
+    from ._open import warn_unknown_type
+
+    warn_unknown_type(model, filename, "DATAMODL")
     read_fits_lists(model, lists, stored, filename)
 
     model._extra_hdus = extra_hdus

@@ -394,6 +394,7 @@ def _open_asdf_with(extensions: object, init: object, name: str) -> Any:
 
 
 def _class_from_tree(tree: Mapping[str, Any], filename: str = "<AsdfFile>") -> type[DataModel[MetaNode]]:
+    del filename  # a model type no class has is reported by the reader (warn_unknown_type)
     meta: object = tree.get("meta", {})
     model_type = cast(Mapping[str, object], meta).get("model_type") if isinstance(meta, Mapping) else None
     cls = model_class(str(model_type)) if model_type else None
@@ -403,26 +404,28 @@ def _class_from_tree(tree: Mapping[str, Any], filename: str = "<AsdfFile>") -> t
     shape: object = getattr(data, "shape", ())
     ndim = len(cast(tuple[object, ...], shape)) if isinstance(shape, tuple | list) else 2
     cls = _required(_by_ndim(ndim, "groupdq" in tree))
-    if model_type:
-        _warn_unknown_type(filename, "meta.model_type", model_type, cls)
     return cls
 
 
-def _warn_unknown_type(filename: str, where: str, model_type: object, cls: type[DataModel[MetaNode]]) -> None:
-    """A model type no class has (a junk value, a type of another package): the class is chosen from the
-    data instead, and the reader is told."""
+def warn_unknown_type(model: DataModel[MetaNode], filename: str, where: str) -> None:
+    """A file naming a model type no class has (a junk value, a type of another package): the class was
+    chosen otherwise (by the caller, or from the data), and the reader is told."""
+    model_type = getattr(model.meta, "model_type", None)
+    if not model_type or str(model_type) == type(model).__name__ or model_class(str(model_type)) is not None:
+        return
     import warnings
 
     from ._errors import InvalidValueWarning
 
     warnings.warn(
-        f"{filename}: {where} {model_type!r} names no model class; read as {cls.__name__} (from the data)",
+        f"{filename}: {where} {model_type!r} names no model class; read as {type(model).__name__}",
         InvalidValueWarning,
-        stacklevel=4,
+        stacklevel=5,
     )
 
 
 def _class_from_header(hdul: Any, filename: str = "<HDUList>") -> type[DataModel[MetaNode]]:
+    del filename  # a model type no class has is reported by the reader (warn_unknown_type)
     model_type = hdul[0].header.get("DATAMODL")
     cls = model_class(str(model_type)) if model_type else None
     if cls is not None:
@@ -430,6 +433,4 @@ def _class_from_header(hdul: Any, filename: str = "<HDUList>") -> type[DataModel
     names = {str(hdu.name).upper() for hdu in hdul}
     naxis = hdul["SCI"].header.get("NAXIS", 2) if "SCI" in names else 2
     cls = _required(_by_ndim(naxis if isinstance(naxis, int) else 2, "GROUPDQ" in names))
-    if model_type:
-        _warn_unknown_type(filename, "DATAMODL", model_type, cls)
     return cls
