@@ -17,8 +17,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import numpy as np
+
 from ._atomic import atomic_write
-from ._errors import FileFormatError, InvalidValueWarning
+from ._errors import FileFormatError, InvalidValueWarning, file_errors, naming_place
+from ._file_kinds import keep_in_place, take_other_kinds
 from ._history import history_to_root, read_asdf_lists
 from ._loading import Location, put_path, warn_invalid
 from ._meta_lists import install_file_meta
@@ -37,6 +40,7 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
     import asdf
     import asdf.exceptions
 
+    _check_yaml(source, filename)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -46,18 +50,42 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
                 f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
             ) from None
         try:
-            _ = af.tree  # converts the tagged tree: unknown tags warn here
+            tree = af.tree  # converts the tagged tree: unknown tags warn here
         except Exception as exc:
             af.close()
             raise FileFormatError(
                 f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
             ) from None
+        if not isinstance(cast(object, tree), Mapping):  # the YAML root may be a list or a scalar
+            af.close()
+            raise FileFormatError(
+                f"{filename}: not a readable ASDF file (its tree is a {type(tree).__name__}, not a mapping)"
+            )
     for w in caught:
         if issubclass(w.category, asdf.exceptions.AsdfWarning):  # e.g. a tag no installed extension knows
             warnings.warn(f"{filename}: {w.message}", InvalidValueWarning, stacklevel=3)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return af
+
+
+def _check_yaml(source: object, filename: str) -> None:
+    """Refuse a tree past the limits of _yaml_limits before asdf parses it (asdf walks it recursively, with
+    aliases expanded, and validates every node)."""
+    from ._yaml_limits import check_asdf_stream
+
+    where = f"{filename}: the ASDF tree"
+    if isinstance(source, str | os.PathLike):
+        with open(cast("str | os.PathLike[str]", source), "rb") as handle:
+            check_asdf_stream(handle.read, where)
+        return
+    read, seek, tell = (getattr(source, name, None) for name in ("read", "seek", "tell"))
+    if callable(read) and callable(seek) and callable(tell):
+        position = tell()
+        try:
+            check_asdf_stream(cast(Any, read), where)
+        finally:
+            seek(position)
 
 
 def read_asdf(model: DataModel[MetaNode], af: Any, filename: str) -> None:
@@ -81,19 +109,29 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
     def on_unknown(loc: Location, value: object) -> None:
         put_path(extra, ("meta", *loc), value)
 
-    lists = install_file_meta(
-        model, cast(Mapping[str, object], meta_tree), on_invalid=on_invalid, on_unknown=on_unknown
-    )
+    file_meta = cast(Mapping[str, object], meta_tree)
+    checked, other_kinds = take_other_kinds(model.meta_class, file_meta, on_invalid)
+    lists = install_file_meta(model, checked, on_invalid=on_invalid, on_unknown=on_unknown)
+    if model._pass_invalid:
+        keep_in_place(model.meta, other_kinds)
+    from ._open import warn_unknown_type
+
+    warn_unknown_type(model, filename, "meta.model_type")
     read_asdf_lists(model, lists, tree, filename)  # the root history too
     scalars = apply_tree(model, tree, filename)
     for key, value in tree.items():
         if key == "meta" or key in _ASDF_KEYS or key in scalars:
             continue
         if key in model._fields:
+            where = f"{filename}: {key} ({_block_name(value)})"
+            with file_errors(where, "read the array's description"):
+                shape = _checked_node(value, where)
+            if shape is None and not hasattr(value, "_source"):  # not an array node: refused now, by name
+                with naming_place(where):
+                    model._fields[key].coerce(value)
             model._store.loaders[key] = _loader(tree, key, filename)
-            shape = getattr(value, "shape", None)
             if shape is not None:
-                model._store.shapes[key] = tuple(int(n) for n in shape)
+                model._store.shapes[key] = shape
         elif key in model._list_fields and isinstance(value, list):
             item_class = model._list_fields[key].item_class
             items: list[Any] = []
@@ -113,6 +151,29 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
 
 def _loader(tree: dict[str, Any], key: str, filename: str) -> AsdfSource:
     return AsdfSource(tree, key, f"{filename}: ASDF node {key}")
+
+
+def _block_name(node: object) -> str:
+    source = getattr(node, "_source", None)
+    if isinstance(source, int):
+        return f"ASDF block {source}"
+    return "ASDF array" if source is None else f"ASDF array from {source!r}"
+
+
+def _checked_node(node: object, where: str) -> tuple[int, ...] | None:
+    """The shape of an array node, from the tree alone; refused when it is no shape (a field that cannot
+    hold the array refuses it when it is first read, as a validation problem)."""
+    shape = getattr(node, "shape", None)
+    if shape is None:
+        return None
+    if not isinstance(shape, tuple | list) or not all(
+        isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= 0
+        for n in cast(tuple[object, ...], shape)
+    ):
+        if cast(object, shape) == ("*",):  # a streamed block: its length is known when read
+            return None
+        raise FileFormatError(f"{where}: the array's shape {shape!r} is not a list of lengths")
+    return tuple(int(n) for n in cast(tuple[int, ...], shape))
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -164,6 +225,6 @@ def write_asdf(model: DataModel[MetaNode], path: str | os.PathLike[str], *args: 
 
     af = asdf.AsdfFile(build_tree(model))
     try:
-        return atomic_write(path, lambda tmp: af.write_to(tmp, *args, **kwargs))
+        return atomic_write(path, lambda handle: af.write_to(cast(Any, handle), *args, **kwargs))
     finally:
         af.close()

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import warnings
@@ -21,7 +22,14 @@ from astropy.utils.exceptions import AstropyUserWarning
 
 from ._arrays import ArrayField, TableField, _Field
 from ._atomic import atomic_write
-from ._errors import FileFormatError, InvalidValueWarning
+from ._errors import (
+    FileFormatError,
+    InvalidValueWarning,
+    explain_library_error,
+    file_errors,
+    library_error_types,
+)
+from ._file_kinds import keep_in_place, take_other_kinds
 from ._header_carried import card_can_hold, card_is_exact, drop_carried, restore_inexact, take_keyword_values
 from ._history import read_fits_lists, write_history_cards
 from ._loading import Location, put_path, warn_invalid
@@ -48,16 +56,29 @@ _ASDF_BOOKKEEPING = {"asdf_library", "history", "_fits_hash"}
 def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HDUList:
     """Open a FITS file lazily (memory-mapped where possible), turning a truncated or malformed file into a
     clear FileFormatError instead of astropy warnings and a half-usable HDUList."""
+    # A path is opened here, so that the file is closed when astropy fails part way (it leaves its own open).
+    handle = open(source, "rb") if isinstance(source, str | os.PathLike) else None  # noqa: SIM115
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            hdul = fits.open(source, memmap=None, lazy_load_hdus=False)
-        except (OSError, ValueError, IndexError, TypeError) as exc:
-            raise FileFormatError(f"{filename}: not a readable FITS file ({exc})") from None
+            hdul = fits.open(source if handle is None else handle, memmap=None, lazy_load_hdus=False)
+        except (*library_error_types(), OSError) as exc:
+            if handle is not None:
+                handle.close()
+            key = exc.args[0] if isinstance(exc, KeyError) and exc.args else None
+            if isinstance(key, str) and re.fullmatch(r"[A-Z0-9_-]{1,8}", key):
+                problem = f"keyword {key} is missing from a header that needs it"
+            else:
+                problem = explain_library_error(exc)
+            raise FileFormatError(f"{filename}: not a readable FITS file ({problem})") from None
+    if handle is not None and getattr(hdul._file, "_file", None) is not handle:
+        _close_handle_too(hdul, handle)  # astropy reads through a wrapper (gzip) that leaves it open
     fatal = [str(w.message) for w in caught if any(word in str(w.message) for word in _FATAL_WORDS)]
     try:
+        if not fatal:
+            fatal = _gzip_damage(hdul) or _run_on_headers(hdul)
         if fatal:
-            raise FileFormatError(f"{filename}: not a readable FITS file ({'; '.join(fatal)})")
+            raise FileFormatError(f"{filename}: not a readable FITS file ({'; '.join(dict.fromkeys(fatal))})")
         for w in caught:
             if issubclass(w.category, AstropyUserWarning):  # e.g. non-ASCII header bytes, replaced by "?"
                 warnings.warn(f"{filename}: {w.message}", InvalidValueWarning, stacklevel=3)
@@ -67,6 +88,52 @@ def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HD
         hdul.close()
         raise
     return hdul
+
+
+def _close_handle_too(hdul: fits.HDUList, handle: Any) -> None:
+    close = hdul.close
+
+    def close_both(*args: Any, **kwargs: Any) -> None:
+        try:
+            close(*args, **kwargs)
+        finally:
+            handle.close()
+
+    vars(hdul)["close"] = close_both  # this HDUList's own close (``with hdul`` and hooks call it)
+
+
+def _gzip_damage(hdul: fits.HDUList) -> list[str]:
+    """For a gzip-compressed file: what is wrong with the compressed stream (a truncated or corrupt member,
+    checked by reading it to its end and its checksum) or with HDUs whose data runs past it; else []."""
+    handle = getattr(getattr(hdul, "_file", None), "_file", None)
+    if getattr(hdul._file, "compression", None) != "gzip" or handle is None:
+        return []
+    position = handle.tell()
+    try:
+        while handle.read(1 << 22):
+            pass
+        size = handle.tell()
+    except (EOFError, OSError, *library_error_types()) as exc:
+        return [f"the gzip stream is truncated or corrupted ({exc})"]
+    finally:
+        handle.seek(position)
+    for index, hdu in enumerate(hdul):
+        info = hdu.fileinfo()
+        if info is not None and int(info["datLoc"]) + int(info["datSpan"]) > size:
+            return [f"HDU {index} ({hdu.name}) is truncated: its data runs past the end of the gzip stream"]
+    return []
+
+
+def _run_on_headers(hdul: fits.HDUList) -> list[str]:
+    """A header that reads on into the next HDU's (its END card missing or damaged) holds that HDU's first
+    card, XTENSION, again: the file's HDUs are then not what was written."""
+    for index, hdu in enumerate(hdul):
+        header = hdu.header
+        extensions = header.count("XTENSION") if "XTENSION" in header else 0
+        primaries = header.count("SIMPLE") if "SIMPLE" in header else 0
+        if extensions > (1 if index else 0) or primaries > (0 if index else 1):
+            return [f"the header of HDU {index} runs into the next HDU (its END card is missing or damaged)"]
+    return []
 
 
 def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> None:
@@ -99,11 +166,19 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
     where: dict[Location, tuple[str, Any]] = {}
     for name, hdu in hdus.items():
         scalar_keywords = apply_header(model, name, hdu.header, f"{filename}: HDU {name}")
-        read_cards(model, name, hdu, by_keyword.get(name, {}), tree, where, skip=scalar_keywords)
+        read_cards(
+            model, name, hdu, by_keyword.get(name, {}), tree, where, skip=scalar_keywords, filename=filename
+        )
 
     restore_inexact(tree, inexact, where)
     on_invalid, on_unknown = file_value_policy(model, filename, where, lambda hdu: f"HDU {hdu}")
+    tree, other_kinds = take_other_kinds(meta_class, tree, on_invalid)
     lists = install_file_meta(model, tree, on_invalid=on_invalid, on_unknown=on_unknown)
+    if model._pass_invalid:
+        keep_in_place(model.meta, other_kinds)
+    from ._open import warn_unknown_type
+
+    warn_unknown_type(model, filename, "DATAMODL")
     read_fits_lists(model, lists, stored, filename)
 
     model._extra_hdus = extra_hdus
@@ -123,11 +198,53 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
 def attach_hdu(model: DataModel[MetaNode], attr: str, field: _Field, hdu: Any, where: str) -> None:
     """Make ``hdu`` the source of array or table ``attr``, read when first touched; refused from the header
     alone when the field cannot hold it (``where`` names file and HDU)."""
-    _check_hdu(field, hdu, where)
+    place = f"{where} (field {attr})"
+    with file_errors(place, "read the header"):
+        _check_hdu(field, hdu, where)
+        shape = _image_shape(hdu, place) if isinstance(field, ArrayField) else None
     model._store.loaders[attr] = _loader(hdu, where)
-    if isinstance(field, ArrayField):
-        naxis = int(hdu.header.get("NAXIS", 0))
-        model._store.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
+    if shape is not None:
+        model._store.shapes[attr] = shape
+
+
+def _image_shape(hdu: Any, where: str) -> tuple[int, ...]:
+    """The shape of an image HDU's data from its header, refusing what astropy would fail on (or allocate
+    without bound) when the data is first read: a BITPIX that is no FITS type, missing or negative NAXISn,
+    data running past the end of the file."""
+    header = hdu.header
+    bitpix = header.get("BITPIX")
+    if bitpix not in _BITPIX or isinstance(bitpix, bool):
+        raise FileFormatError(f"{where}: keyword BITPIX = {bitpix!r} is not a FITS data type")
+    naxis = header.get("NAXIS")
+    if not isinstance(naxis, int) or isinstance(naxis, bool) or not 0 <= naxis <= 999:
+        raise FileFormatError(f"{where}: keyword NAXIS = {naxis!r} is not a number of axes")
+    sizes: list[int] = []
+    for i in range(naxis, 0, -1):
+        size = header.get(f"NAXIS{i}")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            what = "missing" if size is None else f"{size!r}, not a length"
+            raise FileFormatError(f"{where}: keyword NAXIS{i} is {what}")
+        sizes.append(size)
+    nbytes = abs(bitpix) // 8 * math.prod(sizes) if sizes else 0
+    available = _bytes_after_header(hdu)
+    if available is not None and nbytes > available:
+        raise FileFormatError(
+            f"{where}: the header declares {nbytes} bytes of data, the file holds {available} after it "
+            "(truncated or damaged)"
+        )
+    return tuple(sizes)
+
+
+def _bytes_after_header(hdu: Any) -> int | None:
+    """How many bytes the file holds after ``hdu``'s header, when astropy knows (None otherwise)."""
+    info = hdu.fileinfo()
+    if info is None:
+        return None
+    handle = info.get("file")
+    size = getattr(handle, "size", None)
+    if not isinstance(size, int) or not size:
+        return None
+    return size - int(info["datLoc"])
 
 
 def read_cards(
@@ -140,6 +257,7 @@ def read_cards(
     *,
     skip: Container[str] = (),
     keep_unknown: bool = True,
+    filename: str = "",
 ) -> None:
     """One pass over the cards of ``hdu``: a card whose keyword ``known`` names fills that field's place in
     ``tree``, and ``where`` records the HDU and card it came from; with ``keep_unknown``, any other card goes
@@ -156,8 +274,22 @@ def read_cards(
             continue
         value = card.value
         if not isinstance(value, fits.card.Undefined):
+            first = where.get(leaf.names)
+            if first is not None and first[0] == hdu_name:
+                _warn_duplicate(filename, hdu_name, first[1], card)
+                continue
             put_path(tree, leaf.names, value)
             where[leaf.names] = (hdu_name, card)
+
+
+def _warn_duplicate(filename: str, hdu_name: str, first: Any, card: Any) -> None:
+    """A keyword given twice: the first card wins (as in astropy and the reference), the other is dropped."""
+    warnings.warn(
+        f"{filename or '<FITS>'}: HDU {hdu_name}, keyword {card.keyword} appears more than once; the first "
+        f"value {first.value!r} is used, the later {card.value!r} is dropped",
+        InvalidValueWarning,
+        stacklevel=5,
+    )
 
 
 _BITPIX = {8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -64: "float64"}
@@ -343,7 +475,7 @@ def _table_hdu(field: TableField, data: Any) -> fits.BinTableHDU:
 def write_fits(model: DataModel[MetaNode], path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
     refuse_fits(model, path)  # transforms and other objects: ASDF only
     hdul = build_hdulist(model)
-    return atomic_write(path, lambda tmp: hdul.writeto(tmp, *args, **kwargs))
+    return atomic_write(path, lambda handle: hdul.writeto(handle, *args, **kwargs))
 
 
 def _get(meta: MetaNode, names: tuple[str, ...]) -> object:

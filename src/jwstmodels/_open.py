@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from ._dq_bits import standard_bits_after_read
-from ._errors import FileFormatError, ValidationError
+from ._errors import FileFormatError, ValidationError, file_errors
 from ._loading import build_meta
 
 if TYPE_CHECKING:
@@ -40,7 +40,28 @@ def sniff(path: str | os.PathLike[str]) -> str:
         raise FileNotFoundError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise FileFormatError(f"{name}: is a directory, not a FITS or ASDF file") from None
+    if head.startswith(b"\x1f\x8b"):
+        _check_gzip_head(name)
     return _kind(head, name)
+
+
+def _check_gzip_head(name: str) -> None:
+    """A gzip-compressed file must hold a standard FITS file: astropy reads a compressed ``SIMPLE = F`` file
+    without end (it looks for the end of its data past the end of the stream)."""
+    import gzip
+    import zlib
+
+    try:
+        with gzip.open(name, "rb") as handle:
+            card = handle.read(80)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise FileFormatError(f"{name}: not a readable gzip-compressed file ({exc})") from None
+    if not card.startswith(FITS_MAGIC):
+        raise FileFormatError(f"{name}: a gzip-compressed file that is not FITS (starts with {card[:16]!r})")
+    if card[9:30].strip() != b"T":
+        raise FileFormatError(
+            f"{name}: keyword SIMPLE = {card[9:30].strip().decode('latin-1')!r}: not a standard FITS file"
+        )
 
 
 def _kind(head: bytes, name: str) -> str:
@@ -125,12 +146,15 @@ def initialise(model: DataModel[MetaNode], init: object) -> None:
         hdul = cast(Any, init)
         source: object = hdul.filename()
         name = source if isinstance(source, str) else "<HDUList>"
-        read_fits(model, hdul, name)
+        with file_errors(name, "read the FITS file"):
+            read_fits(model, hdul, name)
         model.filename = name
     elif _is_asdf_file(init):
         from ._asdf import read_asdf
 
-        read_asdf(model, init, str(getattr(init, "uri", None) or "<AsdfFile>"))
+        name = str(getattr(init, "uri", None) or "<AsdfFile>")
+        with file_errors(name, "read the ASDF file"):
+            read_asdf(model, init, name)
     elif _is_path(init) or _is_file(init):
         _init_from_file(model, init)
     else:
@@ -244,7 +268,8 @@ def _init_from_file(model: DataModel[MetaNode], init: object) -> None:
         hdul = open_hdulist(init, name)
         model._close_hooks.append(hdul.close)
         try:
-            read_fits(model, hdul, name)
+            with file_errors(name, "read the FITS file"):
+                read_fits(model, hdul, name)
         except BaseException:
             model.close()
             raise
@@ -254,7 +279,8 @@ def _init_from_file(model: DataModel[MetaNode], init: object) -> None:
         af = open_asdf(init, name)
         model._close_hooks.append(af.close)
         try:
-            read_asdf(model, af, name)
+            with file_errors(name, "read the ASDF file"):
+                read_asdf(model, af, name)
         except BaseException:
             model.close()
             raise
@@ -350,7 +376,8 @@ def _open_model(
 
         hdul = open_hdulist(init, name)
         try:
-            model = _class_from_header(hdul)(hdul, **options)
+            with file_errors(name, "read the FITS file"):
+                model = _class_from_header(hdul, name)(hdul, **options)
         except BaseException:
             hdul.close()
             raise
@@ -358,7 +385,8 @@ def _open_model(
     else:
         af = _open_asdf_with(extensions, init, name)
         try:
-            model = _class_from_tree(af.tree)(af, **options)
+            with file_errors(name, "read the ASDF file"):
+                model = _class_from_tree(af.tree, name)(af, **options)
         except BaseException:
             af.close()
             raise
@@ -383,21 +411,44 @@ def _open_asdf_with(extensions: object, init: object, name: str) -> Any:
         return open_asdf(init, name)
 
 
-def _class_from_tree(tree: Mapping[str, Any]) -> type[DataModel[MetaNode]]:
+def _class_from_tree(tree: Mapping[str, Any], filename: str = "<AsdfFile>") -> type[DataModel[MetaNode]]:
+    del filename  # a model type no class has is reported by the reader (warn_unknown_type)
     meta: object = tree.get("meta", {})
     model_type = cast(Mapping[str, object], meta).get("model_type") if isinstance(meta, Mapping) else None
     cls = model_class(str(model_type)) if model_type else None
     if cls is not None:
         return cls
     data = tree.get("data")
-    return _required(_by_ndim(len(getattr(data, "shape", ())), "groupdq" in tree))
+    shape: object = getattr(data, "shape", ())
+    ndim = len(cast(tuple[object, ...], shape)) if isinstance(shape, tuple | list) else 2
+    cls = _required(_by_ndim(ndim, "groupdq" in tree))
+    return cls
 
 
-def _class_from_header(hdul: Any) -> type[DataModel[MetaNode]]:
+def warn_unknown_type(model: DataModel[MetaNode], filename: str, where: str) -> None:
+    """A file naming a model type no class has (a junk value, a type of another package): the class was
+    chosen otherwise (by the caller, or from the data), and the reader is told."""
+    model_type = getattr(model.meta, "model_type", None)
+    if not model_type or str(model_type) == type(model).__name__ or model_class(str(model_type)) is not None:
+        return
+    import warnings
+
+    from ._errors import InvalidValueWarning
+
+    warnings.warn(
+        f"{filename}: {where} {model_type!r} names no model class; read as {type(model).__name__}",
+        InvalidValueWarning,
+        stacklevel=5,
+    )
+
+
+def _class_from_header(hdul: Any, filename: str = "<HDUList>") -> type[DataModel[MetaNode]]:
+    del filename  # a model type no class has is reported by the reader (warn_unknown_type)
     model_type = hdul[0].header.get("DATAMODL")
     cls = model_class(str(model_type)) if model_type else None
     if cls is not None:
         return cls
     names = {str(hdu.name).upper() for hdu in hdul}
-    ndim = int(hdul["SCI"].header.get("NAXIS", 2)) if "SCI" in names else 2
-    return _required(_by_ndim(ndim, "GROUPDQ" in names))
+    naxis = hdul["SCI"].header.get("NAXIS", 2) if "SCI" in names else 2
+    cls = _required(_by_ndim(naxis if isinstance(naxis, int) else 2, "GROUPDQ" in names))
+    return cls
