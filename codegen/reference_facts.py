@@ -98,9 +98,9 @@ class FactSet:
     def facts(self, file: str) -> dict[str, Facts]:
         """Dotted path -> facts, for every leaf of schema ``file`` (list items under ``path[]``)."""
         if file not in self._cache:
-            root = self.normalizer.model_root(file)
+            root = self.normalizer.classify(self.normalizer.expand(file, "", self.schemas.docs[file]))
             out: dict[str, Facts] = {}
-            _flatten(root, "", out)
+            _flatten(root, "" if isinstance(root, ir.ObjectNode) else "(file)", out)
             out[""] = {"extends": ", ".join(self.extends(file))}
             self._cache[file] = out
         return self._cache[file]
@@ -386,8 +386,17 @@ def skeleton(name: str) -> str:
     body = _strip_words(doc)
     import yaml
 
-    text = yaml.safe_dump(
+    class _Dumper(yaml.SafeDumper):
+        pass
+
+    def _short_lists_inline(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+        flow = all(not isinstance(v, dict | list) for v in data) and len(data) <= 4
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+    _Dumper.add_representer(list, _short_lists_inline)
+    text = yaml.dump(
         {k: v for k, v in cast(dict[str, Any], body).items() if k not in ("$schema", "id", "title")},
+        Dumper=_Dumper,
         sort_keys=False,
         width=110,
     )
