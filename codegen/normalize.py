@@ -212,7 +212,7 @@ class Normalizer:
             title=title,
             description=description,
             fits_keyword=str(keyword) if keyword is not None else None,
-            fits_hdu=str(hdu) if hdu is not None else "PRIMARY",
+            fits_hdu=str(hdu).upper() if hdu is not None else "PRIMARY",  # EXTNAME matches in any case
             default=default,
             format=scalar_format(stype, node.get("format")),
         )
@@ -252,7 +252,7 @@ class Normalizer:
             datatype=datatype,
             ndim=ndim if isinstance(ndim, int) else None,
             max_ndim=max_ndim if isinstance(max_ndim, int) else None,
-            fits_hdu=str(node.get("fits_hdu") or ""),
+            fits_hdu=str(node.get("fits_hdu") or "").upper(),
             default=default,
             title=title,
             description=description,
@@ -295,7 +295,7 @@ class Normalizer:
             )
         return ir.Table(
             columns=tuple(columns),
-            fits_hdu=str(node.get("fits_hdu") or ""),
+            fits_hdu=str(node.get("fits_hdu") or "").upper(),
             title=title,
             description=description,
         )

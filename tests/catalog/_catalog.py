@@ -40,6 +40,8 @@ CURRENT_SCIENCE = [
     "Level1bModel", "IFUImageModel", "SegmentationMapModel", "SlitDataModel", "TSOSpecModel",
     "TSOMultiSpecModel", "MRSSpecModel", "MRSMultiSpecModel", "CombinedSpecModel", "MultiCombinedSpecModel",
     "WFSSSpecModel", "WFSSMultiSpecModel", "WFSSCombinedSpecModel", "WFSSMultiCombinedSpecModel",
+    "GuiderRawModel", "GuiderCalModel", "AmiLgFitModel", "SossExtractModel", "SossWaveGridModel",
+    "OutlierIFUOutputModel", "SuperstripeRampModel",
 ]  # fmt: skip
 
 #: Classes whose schema has no ``meta.model_type`` (no DATAMODL, as in the reference): no file names them, so
