@@ -26,8 +26,9 @@
 # schemas/slitdata.schema.yaml, schemas/sossextractmodel.schema.yaml, schemas/sosswavegrid.schema.yaml,
 # schemas/spec.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
 # schemas/superstripe_ramp.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
-# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/models.yaml.
+# schemas/tsophot.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
+# schemas/wfss_spec.schema.yaml, schemas/models.yaml.
 # Do not edit: change the schema and run `make generate`.
 """Classes generated from the schemas; ``jwstmodels`` re-exports them."""
 

@@ -26,8 +26,9 @@
 # schemas/slitdata.schema.yaml, schemas/sossextractmodel.schema.yaml, schemas/sosswavegrid.schema.yaml,
 # schemas/spec.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
 # schemas/superstripe_ramp.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
-# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/models.yaml.
+# schemas/tsophot.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
+# schemas/wfss_spec.schema.yaml, schemas/models.yaml.
 # Do not edit: change the schema and run `make generate`.
 """Every generated class in one module: the package and ``jwstmodels`` re-export this list."""
 
@@ -112,7 +113,6 @@ from .meta import (
     NirspecFlatInstrument,
     NirspecFlatMeta,
     NirspecWfsc,
-    NRSFlatExposure,
     NRSFlatInstrument,
     NRSFlatMeta,
     Observation,
@@ -127,7 +127,6 @@ from .meta import (
     Program,
     ReadnoiseExposure,
     ReadnoiseMeta,
-    ReferenceFileInstrument,
     ReferenceFileMeta,
     RefFile,
     RefFileArea,
@@ -209,6 +208,10 @@ from .meta import (
     SuperBiasMeta,
     Target,
     Time,
+    TsoPhotExposure,
+    TsoPhotInstrument,
+    TsoPhotMeta,
+    TsoPhotVisit,
     VelocityAberration,
     Visit,
     Wcsinfo,
@@ -262,6 +265,7 @@ from .superbias import SuperBiasModel
 from .superstripe_ramp import SuperstripeRampModel
 from .tso_multispec import TSOMultiSpecModel
 from .tso_spec import TSOSpecModel
+from .tsophot import TsoPhotModel, TsoPhotRadiiItem
 from .wfss_combinedspec import WFSSCombinedSpecModel
 from .wfss_multicombinedspec import WFSSMultiCombinedSpecModel
 from .wfss_multispec import WFSSMultiSpecModel
@@ -356,7 +360,6 @@ __all__ = [
     "MultiProductModel",
     "MultiSlitModel",
     "MultiSpecModel",
-    "NRSFlatExposure",
     "NRSFlatInstrument",
     "NRSFlatMeta",
     "NRSFlatModel",
@@ -465,7 +468,6 @@ __all__ = [
     "RefFileWavelengthrange",
     "RefFileWavemap",
     "ReferenceCubeModel",
-    "ReferenceFileInstrument",
     "ReferenceFileMeta",
     "ReferenceFileModel",
     "ReferenceImageModel",
@@ -498,6 +500,12 @@ __all__ = [
     "TSOSpecModel",
     "Target",
     "Time",
+    "TsoPhotExposure",
+    "TsoPhotInstrument",
+    "TsoPhotMeta",
+    "TsoPhotModel",
+    "TsoPhotRadiiItem",
+    "TsoPhotVisit",
     "VelocityAberration",
     "Visit",
     "WFSSCombinedSpecModel",

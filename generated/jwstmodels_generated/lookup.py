@@ -26,8 +26,9 @@
 # schemas/slitdata.schema.yaml, schemas/sossextractmodel.schema.yaml, schemas/sosswavegrid.schema.yaml,
 # schemas/spec.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
 # schemas/superstripe_ramp.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
-# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/models.yaml.
+# schemas/tsophot.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
+# schemas/wfss_spec.schema.yaml, schemas/models.yaml.
 # Do not edit: change the schema and run `make generate`.
 """Constant lookup tables computed from the schemas at build time (no logic here)."""
 
@@ -3701,6 +3702,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.visit.exp_only",
         "meta.visit.crowded_field",
     ),
+    "TsoPhotVisit": ("meta.visit.tsovisit",),
     "Target": (
         "meta.target.proposer_name",
         "meta.target.catalog_name",
@@ -3756,7 +3758,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.instrument.filter_position",
         "meta.instrument.pupil_position",
     ),
-    "ReferenceFileInstrument": ("meta.instrument.name", "meta.instrument.detector"),
+    "TsoPhotInstrument": ("meta.instrument.name", "meta.instrument.detector"),
     "DarkInstrument": ("meta.instrument.name", "meta.instrument.detector", "meta.instrument.grating"),
     "FlatInstrument": (
         "meta.instrument.name",
@@ -3883,6 +3885,7 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.exposure.extended_emission_events",
         "meta.exposure.read_times",
     ),
+    "TsoPhotExposure": ("meta.exposure.type",),
     "DarkExposure": (
         "meta.exposure.type",
         "meta.exposure.readpatt",
@@ -3904,7 +3907,6 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.exposure.average_dark_current",
     ),
     "FlatExposure": ("meta.exposure.type", "meta.exposure.readpatt", "meta.exposure.p_readpatt"),
-    "NRSFlatExposure": ("meta.exposure.type",),
     "NirspecFlatExposure": ("meta.exposure.type", "meta.exposure.p_exptype"),
     "GainExposure": ("meta.exposure.gain_factor",),
     "IRS2Exposure": ("meta.exposure.readpatt", "meta.exposure.p_readpatt"),
@@ -4525,6 +4527,22 @@ META_LEAVES: Final[dict[str, tuple[str, ...]]] = {
         "meta.kernel_ysize",
         "meta.threshold_percent",
     ),
+    "TsoPhotMeta": (
+        "meta.date",
+        "meta.origin",
+        "meta.time_sys",
+        "meta.time_unit",
+        "meta.filename",
+        "meta.filetype",
+        "meta.model_type",
+        "meta.telescope",
+        "meta.reftype",
+        "meta.pedigree",
+        "meta.description",
+        "meta.author",
+        "meta.useafter",
+        "meta.history",
+    ),
     "ReferenceFileMeta": (
         "meta.date",
         "meta.origin",
@@ -4942,6 +4960,7 @@ MODEL_CLASSES: Final[dict[str, tuple[str, str]]] = {
     "SossWaveGridModel": ("sosswavegrid", "SossWaveGridModel"),
     "OutlierIFUOutputModel": ("outlierifuoutput", "OutlierIFUOutputModel"),
     "SuperstripeRampModel": ("superstripe_ramp", "SuperstripeRampModel"),
+    "TsoPhotModel": ("tsophot", "TsoPhotModel"),
     "ReferenceFileModel": ("referencefile_required", "ReferenceFileModel"),
     "ReferenceImageModel": ("referenceimage", "ReferenceImageModel"),
     "ReferenceCubeModel": ("referencecube", "ReferenceCubeModel"),
@@ -6339,6 +6358,12 @@ MODEL_SCALARS: Final[dict[str, tuple[Leaf, ...]]] = {
             "number",
             "[arcsec] Roll part of the computed small angle maneuver",
         ),
+    ),
+    "TsoPhotRadiiItem": (
+        Leaf("pupil", None, "PRIMARY", "string", "Pupil wheel element the radii apply to, or ANY"),
+        Leaf("radius", None, "PRIMARY", "number", "Radius of the source aperture [pixels]"),
+        Leaf("radius_inner", None, "PRIMARY", "number", "Inner radius of the background annulus [pixels]"),
+        Leaf("radius_outer", None, "PRIMARY", "number", "Outer radius of the background annulus [pixels]"),
     ),
     "PathlossApertureModel": (
         Leaf(

@@ -26,9 +26,9 @@
 # schemas/slitdata.schema.yaml, schemas/sossextractmodel.schema.yaml, schemas/sosswavegrid.schema.yaml,
 # schemas/spec.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
 # schemas/superstripe_ramp.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
-# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml.
-# Do not edit: change the schema and run `make generate`.
+# schemas/tsophot.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
+# schemas/wfss_spec.schema.yaml. Do not edit: change the schema and run `make generate`.
 """Metadata classes: the shared ``meta`` tree and the extensions some models add."""
 
 import datetime
@@ -7369,7 +7369,7 @@ class OutlierIFUOutputMeta(Meta):
     FITS keyword: THRSPRC (PRIMARY)"""
 
 
-class ReferenceFileInstrument(MetaNode):
+class TsoPhotInstrument(MetaNode):
     """Instrument and detector the reference file applies to"""
 
     name: Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"] | None = Field(
@@ -7414,6 +7414,250 @@ class ReferenceFileInstrument(MetaNode):
     """Detector the reference file applies to
 
     FITS keyword: DETECTOR (PRIMARY)"""
+
+
+class TsoPhotExposure(MetaNode):
+    """Exposure and readout settings"""
+
+    type: (
+        Literal[
+            "FGS_DARK",
+            "FGS_FOCUS",
+            "FGS_IMAGE",
+            "FGS_INTFLAT",
+            "FGS_SKYFLAT",
+            "FGS_ACQ1",
+            "FGS_ACQ2",
+            "FGS_FINEGUIDE",
+            "FGS_ID-IMAGE",
+            "FGS_ID-STACK",
+            "FGS_TRACK",
+            "MIR_4QPM",
+            "MIR_CORONCAL",
+            "MIR_DARKALL",
+            "MIR_DARKIMG",
+            "MIR_DARKMRS",
+            "MIR_FLATIMAGE",
+            "MIR_FLATIMAGE-EXT",
+            "MIR_FLATMRS",
+            "MIR_FLATMRS-EXT",
+            "MIR_IMAGE",
+            "MIR_LRS-FIXEDSLIT",
+            "MIR_LRS-SLITLESS",
+            "MIR_LYOT",
+            "MIR_MRS",
+            "MIR_TACONFIRM",
+            "MIR_TACQ",
+            "MIR_WFSS",
+            "NIS_AMI",
+            "NIS_DARK",
+            "NIS_EXTCAL",
+            "NIS_FOCUS",
+            "NIS_IMAGE",
+            "NIS_LAMP",
+            "NIS_SOSS",
+            "NIS_TACQ",
+            "NIS_TACONFIRM",
+            "NIS_WFSS",
+            "NRC_CORON",
+            "NRC_DARK",
+            "NRC_FLAT",
+            "NRC_FOCUS",
+            "NRC_GRISM",
+            "NRC_IMAGE",
+            "NRC_WFSS",
+            "NRC_LED",
+            "NRC_WFSC",
+            "NRC_TACONFIRM",
+            "NRC_TACQ",
+            "NRC_TSGRISM",
+            "NRC_TSIMAGE",
+            "NRS_AUTOFLAT",
+            "NRS_AUTOWAVE",
+            "NRS_BRIGHTOBJ",
+            "NRS_CONFIRM",
+            "NRS_DARK",
+            "NRS_FIXEDSLIT",
+            "NRS_FOCUS",
+            "NRS_IFU",
+            "NRS_IMAGE",
+            "NRS_LAMP",
+            "NRS_MIMF",
+            "NRS_MSASPEC",
+            "NRS_MSATA",
+            "NRS_TACONFIRM",
+            "NRS_TACQ",
+            "NRS_TASLIT",
+            "NRS_VERIFY",
+            "NRS_WATA",
+            "N/A",
+            "ANY",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="Exposure type (observing mode) of the data",
+        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+    )
+    """Exposure type (observing mode) of the data
+
+    FITS keyword: EXP_TYPE (PRIMARY)"""
+
+
+class TsoPhotVisit(MetaNode):
+    """Visit information"""
+
+    tsovisit: bool | None = Field(
+        default=None,
+        title="True when the visit carries the time-series special requirement",
+        json_schema_extra={"fits_keyword": "TSOVISIT", "fits_hdu": "PRIMARY"},
+    )
+    """True when the visit carries the time-series special requirement
+
+    FITS keyword: TSOVISIT (PRIMARY)"""
+
+
+class TsoPhotMeta(MetaNode):
+    """Metadata of ``TsoPhotModel``"""
+
+    date: str | None = Field(
+        default=None,
+        title="UTC date and time at which the file was written",
+        json_schema_extra={"fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
+    )
+    """UTC date and time at which the file was written
+
+    FITS keyword: DATE (PRIMARY)"""
+
+    origin: str | None = Field(
+        default=None,
+        title="Institution that produced the file",
+        json_schema_extra={"fits_keyword": "ORIGIN", "fits_hdu": "PRIMARY"},
+    )
+    """Institution that produced the file
+
+    FITS keyword: ORIGIN (PRIMARY)"""
+
+    time_sys: str | None = Field(
+        default=None,
+        title="Time scale of the time-valued keywords",
+        json_schema_extra={"fits_keyword": "TIMESYS", "fits_hdu": "PRIMARY"},
+    )
+    """Time scale of the time-valued keywords
+
+    FITS keyword: TIMESYS (PRIMARY)"""
+
+    time_unit: str | None = Field(
+        default=None,
+        title="Unit of time values that carry no explicit unit",
+        json_schema_extra={"fits_keyword": "TIMEUNIT", "fits_hdu": "PRIMARY"},
+    )
+    """Unit of time values that carry no explicit unit
+
+    FITS keyword: TIMEUNIT (PRIMARY)"""
+
+    filename: str | None = Field(
+        default=None,
+        title="File name as written",
+        json_schema_extra={"fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
+    )
+    """File name as written
+
+    FITS keyword: FILENAME (PRIMARY)"""
+
+    filetype: str | None = Field(
+        default=None,
+        title="Kind of data the file holds",
+        json_schema_extra={"fits_keyword": "FILETYPE", "fits_hdu": "PRIMARY"},
+    )
+    """Kind of data the file holds
+
+    FITS keyword: FILETYPE (PRIMARY)"""
+
+    model_type: str | None = Field(
+        default=None,
+        title="Name of the data model class the file was saved from",
+        json_schema_extra={"fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
+    )
+    """Name of the data model class the file was saved from
+
+    FITS keyword: DATAMODL (PRIMARY)"""
+
+    telescope: str | None = Field(
+        default=None,
+        title="Telescope the reference data apply to",
+        json_schema_extra={"fits_keyword": "TELESCOP", "fits_hdu": "PRIMARY"},
+    )
+    """Telescope the reference data apply to
+
+    FITS keyword: TELESCOP (PRIMARY)"""
+
+    reftype: str | None = Field(
+        default=None,
+        title="Reference file type (the CRDS type name)",
+        json_schema_extra={"fits_keyword": "REFTYPE", "fits_hdu": "PRIMARY"},
+    )
+    """Reference file type (the CRDS type name)
+
+    FITS keyword: REFTYPE (PRIMARY)"""
+
+    pedigree: str | None = Field(
+        default=None,
+        title="Provenance of the reference data (GROUND, INFLIGHT with dates, DUMMY, ...)",
+        json_schema_extra={"fits_keyword": "PEDIGREE", "fits_hdu": "PRIMARY"},
+    )
+    """Provenance of the reference data (GROUND, INFLIGHT with dates, DUMMY, ...)
+
+    FITS keyword: PEDIGREE (PRIMARY)"""
+
+    description: str | None = Field(
+        default=None,
+        title="Short summary of what the reference file contains",
+        json_schema_extra={"fits_keyword": "DESCRIP", "fits_hdu": "PRIMARY"},
+    )
+    """Short summary of what the reference file contains
+
+    FITS keyword: DESCRIP (PRIMARY)"""
+
+    author: str | None = Field(
+        default=None,
+        title="Person or team who made the reference file",
+        json_schema_extra={"fits_keyword": "AUTHOR", "fits_hdu": "PRIMARY"},
+    )
+    """Person or team who made the reference file
+
+    FITS keyword: AUTHOR (PRIMARY)"""
+
+    useafter: str | None = Field(
+        default=None,
+        title="Date and time from which on the reference file applies",
+        json_schema_extra={"fits_keyword": "USEAFTER", "fits_hdu": "PRIMARY"},
+    )
+    """Date and time from which on the reference file applies
+
+    FITS keyword: USEAFTER (PRIMARY)"""
+
+    instrument: TsoPhotInstrument = Field(default_factory=TsoPhotInstrument)
+    """Instrument and detector the reference file applies to"""
+
+    history: list[HistoryEntry] = Field(
+        default_factory=list[HistoryEntry],
+        exclude_if=no_items,
+        title="Processing record of the file, oldest step first",
+    )
+    """Processing record of the file, oldest step first
+
+    FITS files keep it as HISTORY cards of the primary header, one card per entry (a long text
+    continues on further cards), and the times and programs of the entries in the ASDF extension.
+    ASDF files keep it at the root of the tree (history, entries), where the ASDF standard puts it.
+
+    A list of ``HistoryEntry`` (empty when unset)."""
+
+    exposure: TsoPhotExposure = Field(default_factory=TsoPhotExposure)
+    """Exposure and readout settings"""
+
+    visit: TsoPhotVisit = Field(default_factory=TsoPhotVisit)
+    """Visit information"""
 
 
 class ReferenceFileMeta(MetaNode):
@@ -7537,7 +7781,7 @@ class ReferenceFileMeta(MetaNode):
 
     FITS keyword: USEAFTER (PRIMARY)"""
 
-    instrument: ReferenceFileInstrument = Field(default_factory=ReferenceFileInstrument)
+    instrument: TsoPhotInstrument = Field(default_factory=TsoPhotInstrument)
     """Instrument and detector the reference file applies to"""
 
     history: list[HistoryEntry] = Field(
@@ -7554,7 +7798,7 @@ class ReferenceFileMeta(MetaNode):
     A list of ``HistoryEntry`` (empty when unset)."""
 
 
-class DarkInstrument(ReferenceFileInstrument):
+class DarkInstrument(TsoPhotInstrument):
     """Instrument configuration"""
 
     grating: (
@@ -7583,92 +7827,8 @@ class DarkInstrument(ReferenceFileInstrument):
     FITS keyword: GRATING (PRIMARY)"""
 
 
-class DarkExposure(MetaNode):
+class DarkExposure(TsoPhotExposure):
     """Exposure and readout settings"""
-
-    type: (
-        Literal[
-            "FGS_DARK",
-            "FGS_FOCUS",
-            "FGS_IMAGE",
-            "FGS_INTFLAT",
-            "FGS_SKYFLAT",
-            "FGS_ACQ1",
-            "FGS_ACQ2",
-            "FGS_FINEGUIDE",
-            "FGS_ID-IMAGE",
-            "FGS_ID-STACK",
-            "FGS_TRACK",
-            "MIR_4QPM",
-            "MIR_CORONCAL",
-            "MIR_DARKALL",
-            "MIR_DARKIMG",
-            "MIR_DARKMRS",
-            "MIR_FLATIMAGE",
-            "MIR_FLATIMAGE-EXT",
-            "MIR_FLATMRS",
-            "MIR_FLATMRS-EXT",
-            "MIR_IMAGE",
-            "MIR_LRS-FIXEDSLIT",
-            "MIR_LRS-SLITLESS",
-            "MIR_LYOT",
-            "MIR_MRS",
-            "MIR_TACONFIRM",
-            "MIR_TACQ",
-            "MIR_WFSS",
-            "NIS_AMI",
-            "NIS_DARK",
-            "NIS_EXTCAL",
-            "NIS_FOCUS",
-            "NIS_IMAGE",
-            "NIS_LAMP",
-            "NIS_SOSS",
-            "NIS_TACQ",
-            "NIS_TACONFIRM",
-            "NIS_WFSS",
-            "NRC_CORON",
-            "NRC_DARK",
-            "NRC_FLAT",
-            "NRC_FOCUS",
-            "NRC_GRISM",
-            "NRC_IMAGE",
-            "NRC_WFSS",
-            "NRC_LED",
-            "NRC_WFSC",
-            "NRC_TACONFIRM",
-            "NRC_TACQ",
-            "NRC_TSGRISM",
-            "NRC_TSIMAGE",
-            "NRS_AUTOFLAT",
-            "NRS_AUTOWAVE",
-            "NRS_BRIGHTOBJ",
-            "NRS_CONFIRM",
-            "NRS_DARK",
-            "NRS_FIXEDSLIT",
-            "NRS_FOCUS",
-            "NRS_IFU",
-            "NRS_IMAGE",
-            "NRS_LAMP",
-            "NRS_MIMF",
-            "NRS_MSASPEC",
-            "NRS_MSATA",
-            "NRS_TACONFIRM",
-            "NRS_TACQ",
-            "NRS_TASLIT",
-            "NRS_VERIFY",
-            "NRS_WATA",
-            "N/A",
-            "ANY",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Exposure type (observing mode) of the data",
-        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-    )
-    """Exposure type (observing mode) of the data
-
-    FITS keyword: EXP_TYPE (PRIMARY)"""
 
     readpatt: (
         Literal[
@@ -8037,9 +8197,9 @@ class DarkMeta(ReferenceFileMeta):
     instrument: DarkInstrument = Field(default_factory=DarkInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``TsoPhotInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``TsoPhotInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     exposure: DarkExposure = Field(default_factory=DarkExposure)
     """Exposure and readout settings"""
@@ -8048,92 +8208,8 @@ class DarkMeta(ReferenceFileMeta):
     """Detector region that was read out"""
 
 
-class DarkMIRIExposure(MetaNode):
+class DarkMIRIExposure(TsoPhotExposure):
     """Exposure and readout settings"""
-
-    type: (
-        Literal[
-            "FGS_DARK",
-            "FGS_FOCUS",
-            "FGS_IMAGE",
-            "FGS_INTFLAT",
-            "FGS_SKYFLAT",
-            "FGS_ACQ1",
-            "FGS_ACQ2",
-            "FGS_FINEGUIDE",
-            "FGS_ID-IMAGE",
-            "FGS_ID-STACK",
-            "FGS_TRACK",
-            "MIR_4QPM",
-            "MIR_CORONCAL",
-            "MIR_DARKALL",
-            "MIR_DARKIMG",
-            "MIR_DARKMRS",
-            "MIR_FLATIMAGE",
-            "MIR_FLATIMAGE-EXT",
-            "MIR_FLATMRS",
-            "MIR_FLATMRS-EXT",
-            "MIR_IMAGE",
-            "MIR_LRS-FIXEDSLIT",
-            "MIR_LRS-SLITLESS",
-            "MIR_LYOT",
-            "MIR_MRS",
-            "MIR_TACONFIRM",
-            "MIR_TACQ",
-            "MIR_WFSS",
-            "NIS_AMI",
-            "NIS_DARK",
-            "NIS_EXTCAL",
-            "NIS_FOCUS",
-            "NIS_IMAGE",
-            "NIS_LAMP",
-            "NIS_SOSS",
-            "NIS_TACQ",
-            "NIS_TACONFIRM",
-            "NIS_WFSS",
-            "NRC_CORON",
-            "NRC_DARK",
-            "NRC_FLAT",
-            "NRC_FOCUS",
-            "NRC_GRISM",
-            "NRC_IMAGE",
-            "NRC_WFSS",
-            "NRC_LED",
-            "NRC_WFSC",
-            "NRC_TACONFIRM",
-            "NRC_TACQ",
-            "NRC_TSGRISM",
-            "NRC_TSIMAGE",
-            "NRS_AUTOFLAT",
-            "NRS_AUTOWAVE",
-            "NRS_BRIGHTOBJ",
-            "NRS_CONFIRM",
-            "NRS_DARK",
-            "NRS_FIXEDSLIT",
-            "NRS_FOCUS",
-            "NRS_IFU",
-            "NRS_IMAGE",
-            "NRS_LAMP",
-            "NRS_MIMF",
-            "NRS_MSASPEC",
-            "NRS_MSATA",
-            "NRS_TACONFIRM",
-            "NRS_TACQ",
-            "NRS_TASLIT",
-            "NRS_VERIFY",
-            "NRS_WATA",
-            "N/A",
-            "ANY",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Exposure type (observing mode) of the data",
-        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-    )
-    """Exposure type (observing mode) of the data
-
-    FITS keyword: EXP_TYPE (PRIMARY)"""
 
     readpatt: (
         Literal[
@@ -8479,7 +8555,7 @@ class DarkMIRIMeta(ReferenceFileMeta):
     """Detector region that was read out"""
 
 
-class FlatInstrument(ReferenceFileInstrument):
+class FlatInstrument(TsoPhotInstrument):
     """Instrument configuration"""
 
     filter: (
@@ -8667,92 +8743,8 @@ class FlatInstrument(ReferenceFileInstrument):
     FITS keyword: P_BAND (PRIMARY)"""
 
 
-class FlatExposure(MetaNode):
+class FlatExposure(TsoPhotExposure):
     """Exposure and readout settings"""
-
-    type: (
-        Literal[
-            "FGS_DARK",
-            "FGS_FOCUS",
-            "FGS_IMAGE",
-            "FGS_INTFLAT",
-            "FGS_SKYFLAT",
-            "FGS_ACQ1",
-            "FGS_ACQ2",
-            "FGS_FINEGUIDE",
-            "FGS_ID-IMAGE",
-            "FGS_ID-STACK",
-            "FGS_TRACK",
-            "MIR_4QPM",
-            "MIR_CORONCAL",
-            "MIR_DARKALL",
-            "MIR_DARKIMG",
-            "MIR_DARKMRS",
-            "MIR_FLATIMAGE",
-            "MIR_FLATIMAGE-EXT",
-            "MIR_FLATMRS",
-            "MIR_FLATMRS-EXT",
-            "MIR_IMAGE",
-            "MIR_LRS-FIXEDSLIT",
-            "MIR_LRS-SLITLESS",
-            "MIR_LYOT",
-            "MIR_MRS",
-            "MIR_TACONFIRM",
-            "MIR_TACQ",
-            "MIR_WFSS",
-            "NIS_AMI",
-            "NIS_DARK",
-            "NIS_EXTCAL",
-            "NIS_FOCUS",
-            "NIS_IMAGE",
-            "NIS_LAMP",
-            "NIS_SOSS",
-            "NIS_TACQ",
-            "NIS_TACONFIRM",
-            "NIS_WFSS",
-            "NRC_CORON",
-            "NRC_DARK",
-            "NRC_FLAT",
-            "NRC_FOCUS",
-            "NRC_GRISM",
-            "NRC_IMAGE",
-            "NRC_WFSS",
-            "NRC_LED",
-            "NRC_WFSC",
-            "NRC_TACONFIRM",
-            "NRC_TACQ",
-            "NRC_TSGRISM",
-            "NRC_TSIMAGE",
-            "NRS_AUTOFLAT",
-            "NRS_AUTOWAVE",
-            "NRS_BRIGHTOBJ",
-            "NRS_CONFIRM",
-            "NRS_DARK",
-            "NRS_FIXEDSLIT",
-            "NRS_FOCUS",
-            "NRS_IFU",
-            "NRS_IMAGE",
-            "NRS_LAMP",
-            "NRS_MIMF",
-            "NRS_MSASPEC",
-            "NRS_MSATA",
-            "NRS_TACONFIRM",
-            "NRS_TACQ",
-            "NRS_TASLIT",
-            "NRS_VERIFY",
-            "NRS_WATA",
-            "N/A",
-            "ANY",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Exposure type (observing mode) of the data",
-        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-    )
-    """Exposure type (observing mode) of the data
-
-    FITS keyword: EXP_TYPE (PRIMARY)"""
 
     readpatt: (
         Literal[
@@ -8834,9 +8826,9 @@ class FlatMeta(ReferenceFileMeta):
     instrument: FlatInstrument = Field(default_factory=FlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``TsoPhotInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``TsoPhotInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray)
     """Detector region that was read out"""
@@ -8925,105 +8917,17 @@ class NRSFlatInstrument(DarkInstrument):
     FITS keyword: FILTER (PRIMARY)"""
 
 
-class NRSFlatExposure(MetaNode):
-    """Exposure and readout settings"""
-
-    type: (
-        Literal[
-            "FGS_DARK",
-            "FGS_FOCUS",
-            "FGS_IMAGE",
-            "FGS_INTFLAT",
-            "FGS_SKYFLAT",
-            "FGS_ACQ1",
-            "FGS_ACQ2",
-            "FGS_FINEGUIDE",
-            "FGS_ID-IMAGE",
-            "FGS_ID-STACK",
-            "FGS_TRACK",
-            "MIR_4QPM",
-            "MIR_CORONCAL",
-            "MIR_DARKALL",
-            "MIR_DARKIMG",
-            "MIR_DARKMRS",
-            "MIR_FLATIMAGE",
-            "MIR_FLATIMAGE-EXT",
-            "MIR_FLATMRS",
-            "MIR_FLATMRS-EXT",
-            "MIR_IMAGE",
-            "MIR_LRS-FIXEDSLIT",
-            "MIR_LRS-SLITLESS",
-            "MIR_LYOT",
-            "MIR_MRS",
-            "MIR_TACONFIRM",
-            "MIR_TACQ",
-            "MIR_WFSS",
-            "NIS_AMI",
-            "NIS_DARK",
-            "NIS_EXTCAL",
-            "NIS_FOCUS",
-            "NIS_IMAGE",
-            "NIS_LAMP",
-            "NIS_SOSS",
-            "NIS_TACQ",
-            "NIS_TACONFIRM",
-            "NIS_WFSS",
-            "NRC_CORON",
-            "NRC_DARK",
-            "NRC_FLAT",
-            "NRC_FOCUS",
-            "NRC_GRISM",
-            "NRC_IMAGE",
-            "NRC_WFSS",
-            "NRC_LED",
-            "NRC_WFSC",
-            "NRC_TACONFIRM",
-            "NRC_TACQ",
-            "NRC_TSGRISM",
-            "NRC_TSIMAGE",
-            "NRS_AUTOFLAT",
-            "NRS_AUTOWAVE",
-            "NRS_BRIGHTOBJ",
-            "NRS_CONFIRM",
-            "NRS_DARK",
-            "NRS_FIXEDSLIT",
-            "NRS_FOCUS",
-            "NRS_IFU",
-            "NRS_IMAGE",
-            "NRS_LAMP",
-            "NRS_MIMF",
-            "NRS_MSASPEC",
-            "NRS_MSATA",
-            "NRS_TACONFIRM",
-            "NRS_TACQ",
-            "NRS_TASLIT",
-            "NRS_VERIFY",
-            "NRS_WATA",
-            "N/A",
-            "ANY",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Exposure type (observing mode) of the data",
-        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-    )
-    """Exposure type (observing mode) of the data
-
-    FITS keyword: EXP_TYPE (PRIMARY)"""
-
-
 class NRSFlatMeta(ReferenceFileMeta):
     """Metadata of ``NRSFlatModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
 
     instrument: NRSFlatInstrument = Field(default_factory=NRSFlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``TsoPhotInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``TsoPhotInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
-    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
+    exposure: TsoPhotExposure = Field(default_factory=TsoPhotExposure)
     """Exposure and readout settings"""
 
 
@@ -9075,7 +8979,7 @@ class NirspecFlatInstrument(NRSFlatInstrument):
     FITS keyword: LAMP (PRIMARY)"""
 
 
-class NirspecFlatExposure(NRSFlatExposure):
+class NirspecFlatExposure(TsoPhotExposure):
     """Exposure and readout settings"""
 
     p_exptype: str | None = Field(
@@ -9094,15 +8998,15 @@ class NirspecFlatMeta(CubeFlatMeta):
     instrument: NirspecFlatInstrument = Field(default_factory=NirspecFlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``TsoPhotInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``TsoPhotInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure)
     """Exposure and readout settings"""
 
 
-class FringeInstrument(ReferenceFileInstrument):
+class FringeInstrument(TsoPhotInstrument):
     """Instrument configuration"""
 
     band: (
@@ -9138,9 +9042,9 @@ class FringeMeta(ReferenceFileMeta):
     instrument: FringeInstrument = Field(default_factory=FringeInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``TsoPhotInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``TsoPhotInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class GainInstrument(FringeInstrument):
@@ -9234,9 +9138,9 @@ class GainMeta(CubeFlatMeta):
     instrument: GainInstrument = Field(default_factory=GainInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``TsoPhotInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``TsoPhotInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     exposure: GainExposure = Field(default_factory=GainExposure)
     """Exposure and readout settings"""
@@ -9350,15 +9254,15 @@ class LinearityMeta(CubeFlatMeta):
     instrument: GainInstrument = Field(default_factory=GainInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``TsoPhotInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``TsoPhotInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     exposure: GainExposure = Field(default_factory=GainExposure)
     """Exposure and readout settings"""
 
 
-class MaskInstrument(ReferenceFileInstrument):
+class MaskInstrument(TsoPhotInstrument):
     """Instrument configuration"""
 
     filter: (
@@ -9436,9 +9340,9 @@ class MaskMeta(CubeFlatMeta):
     instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``TsoPhotInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``TsoPhotInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     exposure: FlatExposure = Field(default_factory=FlatExposure)
     """Exposure and readout settings"""
@@ -9637,9 +9541,9 @@ class SuperBiasMeta(IRS2Meta):
     instrument: SuperBiasInstrument = Field(default_factory=SuperBiasInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``TsoPhotInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``TsoPhotInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     subarray: DarkSubarray = Field(default_factory=DarkSubarray)
     """Detector region that was read out"""
@@ -9673,7 +9577,7 @@ class DrizParsMeta(ReferenceFileMeta):
     """Metadata of ``DrizParsModel``, ``NircamDrizParsModel``, ``MiriImgDrizParsModel``: the fields of
     ``ReferenceFileMeta`` and those declared here."""
 
-    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
+    exposure: TsoPhotExposure = Field(default_factory=TsoPhotExposure)
     """Exposure and readout settings"""
 
 
@@ -9683,9 +9587,9 @@ class FilterMeta(ReferenceFileMeta):
     instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``TsoPhotInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``TsoPhotInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class FgsImgPhotomMeta(PathlossMeta):
@@ -9704,9 +9608,9 @@ class MirImgPhotomMeta(FgsImgPhotomMeta):
     instrument: FringeInstrument = Field(default_factory=FringeInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``TsoPhotInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``TsoPhotInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class MirMrsPhotomPhotometry(PixelAreaPhotometry):

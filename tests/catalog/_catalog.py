@@ -41,7 +41,7 @@ CURRENT_SCIENCE = [
     "TSOMultiSpecModel", "MRSSpecModel", "MRSMultiSpecModel", "CombinedSpecModel", "MultiCombinedSpecModel",
     "WFSSSpecModel", "WFSSMultiSpecModel", "WFSSCombinedSpecModel", "WFSSMultiCombinedSpecModel",
     "GuiderRawModel", "GuiderCalModel", "AmiLgFitModel", "SossExtractModel", "SossWaveGridModel",
-    "OutlierIFUOutputModel", "SuperstripeRampModel",
+    "OutlierIFUOutputModel", "SuperstripeRampModel", "TsoPhotModel",
 ]  # fmt: skip
 
 #: Classes whose schema has no ``meta.model_type`` (no DATAMODL, as in the reference): no file names them, so
@@ -61,6 +61,7 @@ MULTI = {
     "MultiCombinedSpecModel": ("spec", "CombinedSpecModel"),
     "WFSSMultiSpecModel": ("spec", "WFSSSpecModel"),
     "WFSSMultiCombinedSpecModel": ("spec", "WFSSCombinedSpecModel"),
+    "TsoPhotModel": ("radii", "TsoPhotRadiiItem"),
 }
 
 #: Every model class that files can name (the reference's list, today's photom names and SlitModel).

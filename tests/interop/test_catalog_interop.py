@@ -8,6 +8,7 @@ gives the same values. The counts of files and compared values are printed at th
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -17,6 +18,7 @@ import numpy as np
 import pytest
 
 import jwstmodels
+from codegen import reference_facts as rf
 from jwstmodels import ArrayField, DataModel, MetaNode, TableField
 from jwstmodels._meta import scalar_leaves
 from jwstmodels._open import model_class
@@ -60,10 +62,19 @@ def known_gap(name: str, suffix: str, direction: str) -> str | None:
     return None
 
 
+def asdf_only(name: str) -> bool:
+    """The reference writes this type only as ASDF (its class refuses ``to_fits``: WCS reference files)."""
+    from stdatamodels.model_base import DataModel as ReferenceDataModel
+
+    return getattr(st, name).to_fits is not ReferenceDataModel.to_fits
+
+
 def cases(direction: str) -> list[Any]:
     params: list[Any] = []
     for name in shared_models():
         for suffix in (".fits", ".asdf"):
+            if suffix == ".fits" and asdf_only(name):
+                continue
             if name == "AsnModel" and suffix == ".asdf":
                 # A bug of the reference: it cannot read back an AsnModel ASDF file, not even one it wrote
                 # itself ("'numpy.ndarray' object has no attribute 'exptype'" inside stdatamodels), and it
@@ -101,7 +112,14 @@ def fill_values(cls: type[DataModel[MetaNode]]) -> dict[str, object]:
         values[name] = sample_value(field.annotation, index)
     if "meta.telescope" in values:
         values["meta.telescope"] = "JWST"  # the reference stamps it on every save
+    values.update(REFERENCE_RULES.get(cls.__name__, {}))
     return values
+
+
+#: Values some of the reference's classes require in their own ``validate()`` beyond the schema.
+REFERENCE_RULES: dict[str, dict[str, object]] = {
+    "TsoPhotModel": {"meta.instrument.name": "NIRCAM", "meta.exposure.type": "NRC_TSIMAGE"},
+}
 
 
 def array_values(cls: type[DataModel[MetaNode]], shape: tuple[int, ...] | None) -> dict[str, Any]:
@@ -128,6 +146,93 @@ def array_values(cls: type[DataModel[MetaNode]], shape: tuple[int, ...] | None) 
     return values
 
 
+#: Items filled per list field (two, so that item order is checked too).
+ITEMS = 2
+
+
+def item_values(name: str) -> list[dict[str, Any]]:
+    """Per list field of model ``name`` (in order) and per item: the item's scalars outside meta, arrays and
+    tables that the reference's item also has, keyed ``list_name[index].attribute``."""
+    cls = our_class(name)
+    filled: list[dict[str, Any]] = []
+    reference_paths = set(_reference_facts().facts(rf.reference_models()[name]))
+    for list_name, field in cls._list_fields.items():
+        item_cls: type[DataModel[MetaNode]] = field.item_class
+        shape = primary_shape(item_cls)
+        for index in range(ITEMS):
+            values: dict[str, Any] = {}
+            for number, (attribute, scalar) in enumerate(item_cls._scalar_fields.items()):
+                values[attribute] = sample_value(scalar.annotation, number + 10 * index)
+            values.update(array_values(item_cls, shape))
+            if shape is None:  # no primary array: each array of its own dimensionality
+                for attribute, array in item_cls._fields.items():
+                    if isinstance(array, ArrayField):
+                        size = (2, 3, 5, 6)[4 - (array.ndim or array.max_ndim or 2) :]
+                        values[attribute] = np.arange(np.prod(size), dtype=array.dtype).reshape(size) + index
+            # only what the reference's items have (ours can hold more: the seed's slits carry int_times)
+            filled.append(
+                {
+                    f"{list_name}[{index}].{key}": value
+                    for key, value in values.items()
+                    if f"{list_name}[].{key}" in reference_paths
+                }
+            )
+    return filled
+
+
+@functools.cache
+def _reference_facts() -> rf.FactSet:
+    return rf.FactSet(rf.reference_folder())
+
+
+def _split_item_key(key: str) -> tuple[str, int, str]:
+    head, attribute = key.split("].", 1)
+    list_name, index = head.split("[")
+    return list_name, int(index), attribute
+
+
+def add_items(model: Any, filled: list[dict[str, Any]], *, reference: bool) -> None:
+    """Append the filled items to ``model``'s lists (ours: item models; the reference: its item nodes)."""
+    for values in filled:
+        list_name, _, _ = _split_item_key(next(iter(values)))
+        items = getattr(model, list_name)
+        item = items.item() if reference else type(model)._list_fields[list_name].item_class()
+        for key, value in values.items():
+            if reference and isinstance(value, np.ndarray) and value.dtype.names:
+                # a copy: the reference's save shifts a uint32 column of an item table by 2**31 in the
+                # array it was given (test_reference_bug_uint32_item_column_shifted_in_place)
+                value = value.copy()
+            setattr(item, _split_item_key(key)[2], value)
+        items.append(item)
+
+
+def compare_items(ours: Any, theirs: Any, filled: list[dict[str, Any]]) -> None:
+    """Every scalar, array and table of every filled item is equal on both sides."""
+    for values in filled:
+        for key, value in values.items():
+            list_name, index, attribute = _split_item_key(key)
+            mine = getattr(getattr(ours, list_name)[index], attribute)
+            other = getattr(getattr(theirs, list_name)[index], attribute)
+            if isinstance(value, np.ndarray):
+                mine_a, other_a = np.asarray(mine), np.asarray(other)
+                assert mine_a.shape == other_a.shape == value.shape, key
+                if value.dtype.names:
+                    for column, other_column in zip(
+                        mine_a.dtype.names or (), other_a.dtype.names or (), strict=True
+                    ):
+                        np.testing.assert_array_equal(mine_a[column], other_a[other_column], err_msg=key)
+                        np.testing.assert_array_equal(mine_a[column], value[column], err_msg=key)
+                        COUNTS["item table columns"] += 1
+                else:
+                    assert mine_a.dtype.newbyteorder("=") == other_a.dtype.newbyteorder("="), key
+                    np.testing.assert_array_equal(mine_a, value, err_msg=key)
+                    np.testing.assert_array_equal(other_a, value, err_msg=key)
+                    COUNTS["item arrays"] += 1
+            else:
+                assert mine == value and other == value, key
+                COUNTS["item values"] += 1
+
+
 def set_path(root: Any, dotted: str, value: object) -> bool:
     """Set a value on a reference model; False when the reference refuses it (or lacks the path)."""
     *parents, last = dotted.split(".")
@@ -138,7 +243,7 @@ def set_path(root: Any, dotted: str, value: object) -> bool:
             for part in parents:
                 node = getattr(node, part)
             setattr(node, last, value)
-            return getattr(node, last) == value
+            return bool(np.array_equal(getattr(node, last), value))
     except Exception:
         return False
 
@@ -187,6 +292,8 @@ def test_reference_file_opens_here(name: str, suffix: str, tmp_path: Path) -> No
     arrays = array_values(cls, shape)
     for array_name, value in arrays.items():
         setattr(theirs, array_name, value)
+    items = item_values(name)
+    add_items(theirs, items, reference=True)
     path = tmp_path / f"reference{suffix}"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the reference's own warnings while saving are not under test
@@ -195,6 +302,7 @@ def test_reference_file_opens_here(name: str, suffix: str, tmp_path: Path) -> No
     with open_here(path, name) as ours, open_in_reference(path, name) as again:
         assert type(ours).__name__ == name
         compare(ours, again, values, arrays)
+        compare_items(ours, again, items)
     COUNTS["files (reference -> here)"] += 1
 
 
@@ -212,9 +320,33 @@ def test_our_file_opens_in_the_reference(name: str, suffix: str, tmp_path: Path)
     arrays = array_values(cls, shape)
     for array_name, value in arrays.items():
         setattr(ours, array_name, value)
+    items = item_values(name)
+    add_items(ours, items, reference=False)
     path = ours.save(tmp_path / f"ours{suffix}")
     with open_in_reference(path, name) as theirs:
         assert type(theirs).__name__ == name
         theirs.validate()
         compare(ours, theirs, values, arrays)
+        compare_items(ours, theirs, items)
     COUNTS["files (here -> reference)"] += 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="reference bug: saving shifts a uint32 column of an item table by 2**31 in the caller's array",
+)
+def test_reference_bug_uint32_item_column_shifted_in_place(tmp_path: Path) -> None:
+    table = np.zeros(3, dtype=our_class("SpecModel")._fields["spec_table"].dtype_for({}))
+    table["DQ"] = [99, 80, 79]
+    model = st.MultiSpecModel()
+    for _ in range(2):  # one table given to two items: the second is written from the shifted values
+        item = model.spec.item()
+        item.spec_table = table
+        model.spec.append(item)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(tmp_path / "x1d.fits")
+    model.close()
+    with open_in_reference(tmp_path / "x1d.fits", "MultiSpecModel") as back:
+        for index in range(2):
+            np.testing.assert_array_equal(back.spec[index].spec_table["DQ"], [99, 80, 79])
