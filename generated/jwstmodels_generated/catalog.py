@@ -30,7 +30,8 @@
 # schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
 # schemas/wfss_spec.schema.yaml, schemas/models.yaml.
 # Do not edit: change the schema and run `make generate`.
-"""Every generated class in one module: the package and ``jwstmodels`` re-export this list."""
+"""Every generated class, imported at once (for tools that walk them all). The package itself is lazy: it
+loads a class's module only when the class is first used."""
 
 from .amilg import AmiLgModel
 from .amilgfitmodel import AmiLgFitModel
@@ -39,95 +40,46 @@ from .combinedspec import CombinedSpecModel
 from .contrast import ContrastModel
 from .cube import CubeModel
 from .cubeflat import CubeFlatModel
-from .dark import DarkModel
-from .darkmiri import DarkMIRIModel
+from .dark import DarkExposure, DarkMeta, DarkModel
+from .darkmiri import DarkMIRIExposure, DarkMIRIMeta, DarkMIRIModel
 from .drizpars import DrizParsModel, MiriImgDrizParsModel, NircamDrizParsModel
 from .drizproduct import DrizProductModel
 from .fgs_photom import FgsPhotomModel
 from .fgsimg_photom import FgsImgPhotomModel
-from .filter import FilterModel
-from .flat import FlatModel
+from .filter import FilterMeta, FilterModel
+from .flat import FlatInstrument, FlatMeta, FlatModel
 from .fringe import FringeModel
-from .gain import GainModel
+from .gain import GainMeta, GainModel
 from .gls_rampfit import GLS_RampFitModel
 from .guider_cal import GuiderCalModel
 from .guider_raw import GuiderRawModel
-from .ifucube import IFUCubeModel
+from .ifucube import Ifu, IFUCubeMeta, IFUCubeModel
 from .ifuimage import IFUImageModel
 from .image import ImageModel
 from .ipc import IPCModel
 from .irs2 import IRS2Model
 from .lastframe import LastFrameModel
 from .level1b import Level1bModel
-from .linearity import LinearityModel
-from .mask import MaskModel
+from .linearity import LinearityMeta, LinearityModel
+from .mask import MaskMeta, MaskModel
 from .meta import (
     Aperture,
     Asn,
     Background,
     CalStep,
-    Coordinates,
-    CubeFlatMeta,
-    DarkExposure,
-    DarkInstrument,
-    DarkMeta,
-    DarkMIRIExposure,
-    DarkMIRIMeta,
-    DarkMIRISubarray,
-    DarkSubarray,
     Dither,
-    DrizParsMeta,
     Ephemeris,
     Exposure,
-    FgsImgPhotomMeta,
-    FilterMeta,
-    FlatExposure,
-    FlatInstrument,
-    FlatMeta,
-    FringeInstrument,
-    FringeMeta,
-    GainExposure,
-    GainInstrument,
-    GainMeta,
-    GuiderRawMeta,
     Guidestar,
     HistoryEntry,
     HistorySoftware,
-    Ifu,
-    IFUCubeMeta,
-    ImageAperture,
-    ImageMeta,
-    ImageVelocityAberration,
     Instrument,
-    IRS2Exposure,
-    IRS2Meta,
-    LinearityMeta,
-    MaskInstrument,
-    MaskMeta,
     Meta,
-    MirImgPhotomMeta,
-    MirMrsPhotomMeta,
-    MirMrsPhotomPhotometry,
     NircamFocus,
-    NirspecFlatExposure,
-    NirspecFlatInstrument,
-    NirspecFlatMeta,
     NirspecWfsc,
-    NRSFlatInstrument,
-    NRSFlatMeta,
     Observation,
-    OutlierIFUOutputMeta,
-    PathlossMeta,
-    Photometry,
-    PixelAreaInstrument,
-    PixelAreaMeta,
-    PixelAreaPhotometry,
-    Pointing,
     PolynomialInfo,
     Program,
-    ReadnoiseExposure,
-    ReadnoiseMeta,
-    ReferenceFileMeta,
     RefFile,
     RefFileArea,
     RefFileBadshutter,
@@ -194,26 +146,22 @@ from .meta import (
     RefFileWavelengthrange,
     RefFileWavemap,
     Resample,
-    ResetExposure,
-    ResetMeta,
     Rscd,
-    SaturationMeta,
-    SegmentationMapMeta,
-    SlitDataAperture,
-    SlitDataMeta,
-    SlitDataVelocityAberration,
     SossExtract1d,
     Subarray,
-    SuperBiasInstrument,
-    SuperBiasMeta,
     Target,
     Time,
-    TsoPhotExposure,
-    TsoPhotInstrument,
-    TsoPhotMeta,
-    TsoPhotVisit,
     VelocityAberration,
     Visit,
+)
+from .meta_guider_raw import GuiderRawMeta
+from .meta_image import (
+    Coordinates,
+    ImageAperture,
+    ImageMeta,
+    ImageVelocityAberration,
+    Photometry,
+    Pointing,
     Wcsinfo,
 )
 from .miri_imgphotom import MiriImgPhotomModel
@@ -230,7 +178,7 @@ from .multislit import MultiSlitModel
 from .multispec import MultiSpecModel
 from .nircam_photom import NircamPhotomModel
 from .niriss_photom import NirissPhotomModel
-from .nirspec_flat import NirspecFlatModel
+from .nirspec_flat import NirspecFlatInstrument, NirspecFlatMeta, NirspecFlatModel
 from .nirspec_photom import NirspecPhotomModel
 from .nirspec_quad_flat import NirspecFlatQuadrantModel, NirspecQuadFlatModel
 from .nirspecfs_photom import NirspecFSPhotomModel
@@ -239,33 +187,61 @@ from .nrcimg_photom import NrcImgPhotomModel
 from .nrs_flat import NRSFlatModel
 from .nrsfs_photom import NrsFsPhotomModel
 from .nrsmos_photom import NrsMosPhotomModel
-from .outlierifuoutput import OutlierIFUOutputModel
+from .outlierifuoutput import OutlierIFUOutputMeta, OutlierIFUOutputModel
 from .pathloss import PathlossApertureModel, PathlossModel
 from .photom import PhotomModel
-from .pixelarea import PixelAreaModel
+from .pixelarea import PixelAreaInstrument, PixelAreaMeta, PixelAreaModel
 from .quad import QuadModel
 from .ramp import RampModel
 from .rampfitoutput import RampFitOutputModel
-from .readnoise import ReadnoiseModel
+from .readnoise import ReadnoiseMeta, ReadnoiseModel
 from .referencecube import ReferenceCubeModel
-from .referencefile_required import ReferenceFileModel
+from .referencefile_required import (
+    CubeFlatMeta,
+    DarkInstrument,
+    DarkMIRISubarray,
+    DarkSubarray,
+    DrizParsMeta,
+    FgsImgPhotomMeta,
+    FlatExposure,
+    FringeInstrument,
+    FringeMeta,
+    GainExposure,
+    GainInstrument,
+    IRS2Exposure,
+    IRS2Meta,
+    MaskInstrument,
+    MirImgPhotomMeta,
+    MirMrsPhotomMeta,
+    MirMrsPhotomPhotometry,
+    NirspecFlatExposure,
+    NRSFlatExposure,
+    NRSFlatInstrument,
+    NRSFlatMeta,
+    PathlossMeta,
+    PixelAreaPhotometry,
+    ReadnoiseExposure,
+    ReferenceFileInstrument,
+    ReferenceFileMeta,
+    ReferenceFileModel,
+)
 from .referenceimage import ReferenceImageModel
 from .referencequad import ReferenceQuadModel
-from .reset import ResetModel
+from .reset import ResetExposure, ResetMeta, ResetModel
 from .rscd import RSCDModel
-from .saturation import SaturationModel
-from .segmap import SegmentationMapModel
+from .saturation import SaturationMeta, SaturationModel
+from .segmap import SegmentationMapMeta, SegmentationMapModel
 from .slit import SlitModel
-from .slitdata import SlitDataModel
+from .slitdata import SlitDataAperture, SlitDataMeta, SlitDataModel, SlitDataVelocityAberration
 from .sossextractmodel import SossExtractModel
 from .sosswavegrid import SossWaveGridModel
 from .spec import SpecModel
 from .straylight import StrayLightModel
-from .superbias import SuperBiasModel
+from .superbias import SuperBiasInstrument, SuperBiasMeta, SuperBiasModel
 from .superstripe_ramp import SuperstripeRampModel
 from .tso_multispec import TSOMultiSpecModel
 from .tso_spec import TSOSpecModel
-from .tsophot import TsoPhotModel, TsoPhotRadiiItem
+from .tsophot import TsoPhotMeta, TsoPhotModel, TsoPhotRadiiItem, TsoPhotVisit
 from .wfss_combinedspec import WFSSCombinedSpecModel
 from .wfss_multicombinedspec import WFSSMultiCombinedSpecModel
 from .wfss_multispec import WFSSMultiSpecModel
@@ -360,6 +336,7 @@ __all__ = [
     "MultiProductModel",
     "MultiSlitModel",
     "MultiSpecModel",
+    "NRSFlatExposure",
     "NRSFlatInstrument",
     "NRSFlatMeta",
     "NRSFlatModel",
@@ -468,6 +445,7 @@ __all__ = [
     "RefFileWavelengthrange",
     "RefFileWavemap",
     "ReferenceCubeModel",
+    "ReferenceFileInstrument",
     "ReferenceFileMeta",
     "ReferenceFileModel",
     "ReferenceImageModel",
@@ -500,8 +478,6 @@ __all__ = [
     "TSOSpecModel",
     "Target",
     "Time",
-    "TsoPhotExposure",
-    "TsoPhotInstrument",
     "TsoPhotMeta",
     "TsoPhotModel",
     "TsoPhotRadiiItem",

@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``drizpars.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import DrizParsMeta
+from .referencefile_required import DrizParsMeta, ReferenceFileModel
 
 
-class DrizParsModel(DataModel[DrizParsMeta]):
+class DrizParsModel(ReferenceFileModel):
     """Default drizzle parameters reference file."""
 
+    meta: DrizParsMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = DrizParsMeta
     schema_name = "drizpars.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     drizpars_table = TableField(
         hdu="DRIZPARS",
@@ -42,21 +33,13 @@ class DrizParsModel(DataModel[DrizParsMeta]):
     FITS HDU: DRIZPARS; table of 7 columns"""
 
 
-class NircamDrizParsModel(DataModel[DrizParsMeta]):
+class NircamDrizParsModel(ReferenceFileModel):
     """Default drizzle parameters reference file for NIRCam."""
 
+    meta: DrizParsMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = DrizParsMeta
     schema_name = "drizpars.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     drizpars_table = TableField(
         hdu="DRIZPARS",
@@ -76,21 +59,13 @@ class NircamDrizParsModel(DataModel[DrizParsMeta]):
     FITS HDU: DRIZPARS; table of 7 columns"""
 
 
-class MiriImgDrizParsModel(DataModel[DrizParsMeta]):
+class MiriImgDrizParsModel(ReferenceFileModel):
     """Default drizzle parameters reference file for MIRI imaging."""
 
+    meta: DrizParsMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = DrizParsMeta
     schema_name = "drizpars.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     drizpars_table = TableField(
         hdu="DRIZPARS",

@@ -4,15 +4,15 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, DataModel, TableField
 
-from .meta import GuiderRawMeta
+from .meta_guider_raw import GuiderRawMeta
 
 
 class GuiderRawModel(DataModel[GuiderRawMeta]):
     """Raw FGS guiding frames with the guide star, pointing and centroid tables."""
 
+    meta: GuiderRawMeta
     meta_class = GuiderRawMeta
     schema_name = "guider_raw.schema.yaml"
     primary_array_name = "data"

@@ -2,9 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``mrs_multispec.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
+from jwstmodels.base import Column, DataModel, ListField, TableField
 
 from .meta import Meta
 from .mrs_spec import MRSSpecModel
@@ -13,6 +11,7 @@ from .mrs_spec import MRSSpecModel
 class MRSMultiSpecModel(DataModel[Meta]):
     """Several extracted MIRI MRS spectra, in ``spec``."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "mrs_multispec.schema.yaml"
     primary_array_name = ""

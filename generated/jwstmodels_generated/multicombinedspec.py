@@ -2,9 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``multicombinedspec.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
+from jwstmodels.base import Column, DataModel, ListField, TableField
 
 from .combinedspec import CombinedSpecModel
 from .meta import Meta
@@ -13,6 +11,7 @@ from .meta import Meta
 class MultiCombinedSpecModel(DataModel[Meta]):
     """Several spectra each combined from several exposures, in ``spec``."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "multicombinedspec.schema.yaml"
     primary_array_name = ""

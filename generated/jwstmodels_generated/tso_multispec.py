@@ -2,9 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``tso_multispec.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
+from jwstmodels.base import Column, DataModel, ListField, TableField
 
 from .meta import Meta
 from .tso_spec import TSOSpecModel
@@ -13,6 +11,7 @@ from .tso_spec import TSOSpecModel
 class TSOMultiSpecModel(DataModel[Meta]):
     """Time-series spectra of several slits or orders, in ``spec``."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "tso_multispec.schema.yaml"
     primary_array_name = ""

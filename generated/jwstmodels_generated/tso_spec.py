@@ -5,9 +5,7 @@
 
 from typing import Literal
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import Column, DataModel, ScalarField, TableField
 
 from .meta import Meta
 
@@ -15,6 +13,7 @@ from .meta import Meta
 class TSOSpecModel(DataModel[Meta]):
     """One spectrum per integration of a time-series exposure."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "tso_spec.schema.yaml"
     primary_array_name = "spec_table"

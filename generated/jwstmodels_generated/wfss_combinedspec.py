@@ -2,9 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``wfss_combinedspec.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import Column, DataModel, ScalarField, TableField
 
 from .meta import Meta
 
@@ -12,6 +10,7 @@ from .meta import Meta
 class WFSSCombinedSpecModel(DataModel[Meta]):
     """Wide-field slitless spectra of every source, combined over the exposures."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "wfss_combinedspec.schema.yaml"
     primary_array_name = "spec_table"

@@ -2,9 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``wfss_multicombinedspec.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
+from jwstmodels.base import Column, DataModel, ListField, TableField
 
 from .meta import Meta
 from .wfss_combinedspec import WFSSCombinedSpecModel
@@ -13,6 +11,7 @@ from .wfss_combinedspec import WFSSCombinedSpecModel
 class WFSSMultiCombinedSpecModel(DataModel[Meta]):
     """Combined wide-field slitless spectra, one item per spectral order, in ``spec``."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "wfss_multicombinedspec.schema.yaml"
     primary_array_name = ""

@@ -2,8 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``wfss_multispec.schema.yaml``."""
 
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
+from jwstmodels.base import DataModel, ListField
 
 from .meta import Meta
 from .wfss_spec import WFSSSpecModel
@@ -12,6 +11,7 @@ from .wfss_spec import WFSSSpecModel
 class WFSSMultiSpecModel(DataModel[Meta]):
     """Wide-field slitless spectra, one item per exposure and order, in ``spec``."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "wfss_multispec.schema.yaml"
     primary_array_name = ""

@@ -14,6 +14,7 @@ import copy
 import datetime
 import difflib
 import os
+import warnings
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
@@ -30,13 +31,12 @@ from ._meta import MetaNode, describe_annotation, scalar_leaves
 from ._meta_lists import error_in_list
 from ._node_plans import new_node, tree_is_valid
 from ._scalars import ScalarField, scalar_errors
+from ._schema_search import SchemaSearch
 
 if TYPE_CHECKING:
     from astropy.wcs import WCS
 
     from jwstmodels_generated.meta import HistoryEntry, HistorySoftware
-
-    from ._schema_search import SchemaMatch
 
 MetaT = TypeVar("MetaT", bound=MetaNode, covariant=True)
 
@@ -125,7 +125,7 @@ class DataModel(Generic[MetaT]):
         from ._open import initialise, reads_metadata
 
         if schema is not None or not reads_metadata(init):  # a reader builds the tree itself, once
-            self.meta = cast(MetaT, new_node(self.meta_class))
+            _set_meta(self, new_node(self.meta_class))
             self.meta.attach(type(self).__name__)
         self._store = ArrayStore()
         self._shape: tuple[int, ...] | None = None
@@ -156,6 +156,12 @@ class DataModel(Generic[MetaT]):
 
         with self._asdf_extensions():
             initialise(self, init)
+        if reads_metadata(init):
+            try:
+                _warn_if_mismatched(self, init)
+            except BaseException:  # the warning raised (warnings as errors): the file is not kept open
+                self.close()
+                raise
         for name, value in arrays.items():
             if name not in self._fields:
                 raise self._unknown(name)
@@ -201,11 +207,53 @@ class DataModel(Generic[MetaT]):
                 return
             raise self._unknown(name)
 
+        # Hidden from type checkers so that reading a misspelt attribute stays a static error; at run time it
+        # names the closest attribute (``m.dat`` -> did you mean 'data'?).
+        def __getattr__(self, name: str) -> object:
+            if name.startswith("_") or name in DataModel.__slots__ or name in self._subclass_slots:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            raise _UnknownAttribute(type(self), name)  # its message (the closest name) made when shown
+
     def _unknown(self, name: str) -> UnknownFieldError:
-        choices = ["meta", *self._fields, *self._scalar_fields]
+        choices = ["meta", *self._fields, *self._scalar_fields, *self._list_fields]
         close = difflib.get_close_matches(name, choices, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return UnknownFieldError(f"{type(self).__name__} has no attribute {name!r}{hint}")
+
+    def _unknown_key(self, key: str, hint: bool = True) -> UnknownFieldError:
+        """UnknownFieldError for a dotted key the schema does not have, suggesting the closest key."""
+        if not hint:
+            return UnknownFieldError(f"{type(self).__name__}: {key!r} is not in the schema")
+        choices = [leaf.path for leaf in scalar_leaves(type(self.meta))]
+        choices += [*self._fields, *self._scalar_fields, *self._list_fields]
+        close = difflib.get_close_matches(key, choices, n=1, cutoff=0.75)
+        if not close and "." in key:  # the closest name at each part that is wrong
+            fixed = self._closest_by_parts(key)
+            close = [fixed] if fixed else []
+        suggestion = f"; did you mean {close[0]!r}?" if close else ""
+        return UnknownFieldError(f"{type(self).__name__}: {key!r} is not in the schema{suggestion}")
+
+    def _closest_by_parts(self, key: str) -> str | None:
+        """``key`` with each wrong part of its metadata path replaced by the closest field name there."""
+        parts = key.split(".")
+        if parts[0] != "meta":
+            return None
+        node_class: type[MetaNode] = type(self.meta)
+        fixed = ["meta"]
+        for position, part in enumerate(parts[1:], start=1):
+            names = list(node_class.model_fields)
+            if part not in names:
+                close = difflib.get_close_matches(part, names, n=1)
+                if not close:
+                    return None
+                part = close[0]
+            fixed.append(part)
+            annotation = node_class.model_fields[part].annotation
+            if isinstance(annotation, type) and issubclass(annotation, MetaNode):
+                node_class = annotation
+            elif position != len(parts) - 1:
+                return None
+        return ".".join(fixed)
 
     def __repr__(self) -> str:
         shape = self.shape
@@ -231,7 +279,13 @@ class DataModel(Generic[MetaT]):
     # -- life cycle ---------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Release the file this model was read from (arrays already read stay usable)."""
+        """Release the file this model was read from (arrays already read stay usable).
+
+        An array not read before ``close()`` can still be touched: the file is opened again, the array read
+        and the file closed, provided the file still has the size and modification time it had when the model
+        read it. Otherwise (changed, replaced, removed, or never a file on disk) touching it raises
+        ``jwstmodels.FileChangedError`` naming the model, the array and the file.
+        """
         hooks, self._close_hooks = self._close_hooks, []
         for hook in hooks:
             hook()
@@ -264,6 +318,18 @@ class DataModel(Generic[MetaT]):
 
     def __deepcopy__(self, memo: dict[int, object]) -> Self:
         return self.copy(memo)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For ``pickle``: arrays not read yet travel as references to the file (read on the far side when
+        touched, if the file is unchanged), everything else by value (see ``jwstmodels._pickle``)."""
+        from ._pickle import model_state
+
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from ._pickle import restore_state
+
+        restore_state(self, state)
 
     # -- class-method constructors ------------------------------------------------------------------
 
@@ -436,13 +502,18 @@ class DataModel(Generic[MetaT]):
 
     def to_flat_dict(self, include_arrays: bool = True) -> dict[str, object]:
         """Every set value as ``{"meta.observation.date": "2024-01-01", ..., "data": array}``; scalars outside
-        ``meta`` under their own name (``{"name": "S200A1"}``)."""
+        ``meta`` under their own name (``{"name": "S200A1"}``); the values of list items (``slits``, ``spec``,
+        ...) under the item's index, as the reference names them (``{"slits.0.name": "S200A1"}``)."""
         flat: dict[str, object] = {}
         _flatten(self.meta.model_dump(exclude_none=True), "meta", flat)
         flat.update(self._scalars)
         if include_arrays:
             for name in self.array_names():
                 flat[name] = getattr(self, name)
+        for list_name, items in self._lists.items():  # keys as the reference names them: slits.0.name
+            for index, item in enumerate(items):
+                prefix = f"{list_name}.{index}."
+                flat.update((prefix + key, value) for key, value in item.to_flat_dict(include_arrays).items())
         return flat
 
     def items(self) -> Iterator[tuple[str, object]]:
@@ -463,34 +534,51 @@ class DataModel(Generic[MetaT]):
 
     # -- dotted access ------------------------------------------------------------------------------
 
-    def _resolve(self, key: str) -> tuple[object, str]:
-        """(the object holding ``key``'s last part, that part); KeyError naming the model for a bad key."""
+    def _resolve(self, key: str, hint: bool = True) -> tuple[object, str]:
+        """(the object holding ``key``'s last part, that part); UnknownFieldError (a KeyError too) naming the
+        model and the closest key for a key the schema does not have.
+
+        ``slits.0.name`` reaches into item 0 of the list field ``slits``, as the reference names its keys.
+        ``hint=False`` leaves out the suggestion (for callers that only ask whether the key exists).
+        """
         if not isinstance(cast(object, key), str):
             raise KeyError(f"{type(self).__name__}: keys are dotted names such as 'meta.exposure.nframes'")
         parts = key.split(".")
         if len(parts) == 1:
             if key in self._fields or key in self._list_fields or key in self._scalar_fields or key == "meta":
                 return self, key
-            raise KeyError(str(self._unknown(key)))
+            raise self._unknown_key(key, hint)
+        if parts[0] in self._list_fields:
+            items = self._lists.get(parts[0], [])
+            index = int(parts[1]) if parts[1].isdigit() else None
+            if index is None or index >= len(items) or len(parts) == 2:
+                raise KeyError(
+                    f"{type(self).__name__}: {key!r}: {parts[0]} has {len(items)} item(s); keys of their "
+                    f"values are like '{parts[0]}.0.meta.exposure.nframes'"
+                )
+            item: DataModel[MetaNode] = items[index]
+            try:
+                return item._resolve(".".join(parts[2:]), hint)
+            except UnknownFieldError as exc:
+                raise UnknownFieldError(f"{type(self).__name__}: {parts[0]}[{index}]: {exc}") from None
         if parts[0] != "meta":
-            raise KeyError(
-                f"{type(self).__name__}: {key!r} is not in the schema (metadata paths start meta.)"
-            )
+            raise self._unknown_key(key, hint)
         node: MetaNode = self.meta
         for part in parts[1:-1]:
             child = node.__dict__.get(part)
             if not isinstance(child, MetaNode):
-                raise KeyError(f"{type(self).__name__}: {key!r} is not in the schema (at {part!r})")
+                raise self._unknown_key(key, hint)
             node = child
         if parts[-1] not in type(node).model_fields:
-            raise KeyError(str(node._unknown(parts[-1])))
+            raise self._unknown_key(key, hint)
         return node, parts[-1]
 
     def __getitem__(self, key: str) -> object:
         """The value at a dotted path: ``model["meta.exposure.nframes"]``, ``model["data"]``.
 
         This is how code reaches entries added at run time (``extend_schema``), which static types do not
-        know. Unknown paths raise KeyError.
+        know. ``"slits.0.name"`` reaches item 0 of ``slits``. A path the schema does not have raises
+        UnknownFieldError (an AttributeError and a KeyError) suggesting the closest one.
         """
         holder, name = self._resolve(key)
         return getattr(holder, name)
@@ -498,7 +586,7 @@ class DataModel(Generic[MetaT]):
     def __setitem__(self, key: str, value: object) -> None:
         """Set the value at a dotted path, validated as an attribute assignment is."""
         holder, name = self._resolve(key)
-        if holder is self and name == "meta":
+        if name == "meta" and isinstance(holder, DataModel):
             raise KeyError(f"{type(self).__name__}: 'meta' itself cannot be replaced; set its fields")
         setattr(holder, name, value)
 
@@ -506,7 +594,15 @@ class DataModel(Generic[MetaT]):
         """True when ``key`` is one of ``keys()`` (a dotted path holding a value)."""
         if not isinstance(key, str):
             return False
-        return key in self.array_names() or key in self.to_flat_dict(include_arrays=False)
+        try:
+            holder, name = self._resolve(key, hint=False)
+        except KeyError:  # UnknownFieldError included: an unknown key holds nothing
+            return False
+        if isinstance(holder, DataModel):  # arrays are not read to answer
+            model = cast("DataModel[MetaNode]", holder)
+            if name in model._fields:
+                return name in model.array_names()
+        return key in self.to_flat_dict(include_arrays=False)
 
     def get_item_as_json_value(self, key: str) -> pydantic.JsonValue:
         """The value at a dotted path as JSON data: str, int, float, bool, None, lists and dicts.
@@ -518,15 +614,12 @@ class DataModel(Generic[MetaT]):
 
     # -- schema -------------------------------------------------------------------------------------
 
-    def search_schema(self, substring: str) -> list[SchemaMatch]:
-        """Schema entries (metadata, arrays, tables, lists) whose dotted path, title, FITS keyword or HDU
-        contains ``substring``, case-insensitively; each a ``(path, title, keyword, hdu)`` named tuple.
-
-        Entries added with ``extend_schema`` are included. Meant for interactive use.
-        """
-        from ._schema_search import search_schema
-
-        return search_schema(self, substring)
+    search_schema = SchemaSearch()
+    """``Model.search_schema("frames")`` or ``model.search_schema("exposure time")``: schema entries
+    (metadata, arrays, tables, lists) whose dotted path, title, FITS keyword or HDU holds the text, or each
+    of its words (blanks, ``_`` and ``.`` separate words), case-insensitively; each a ``(path, title,
+    keyword, hdu)`` named tuple, the best matches first. On a model, entries added with ``extend_schema`` are
+    included. Meant for interactive use."""
 
     def find_fits_keyword(self, keyword: str, return_result: bool = True) -> list[str]:
         """Dotted paths of the metadata fields stored as FITS ``keyword`` (``['meta.observation.date']`` for
@@ -616,6 +709,52 @@ class DataModel(Generic[MetaT]):
         set_fits_wcs(self, wcs, hdu_name)
 
 
+class _UnknownAttribute(UnknownFieldError):
+    """UnknownFieldError for reading a missing attribute, whose message is made when it is shown: code
+    probing attributes (``hasattr``) should not pay for looking up the closest name."""
+
+    def __init__(self, cls: type[DataModel[MetaNode]], name: str) -> None:
+        super().__init__(name)
+        self.name = name  # as AttributeError has it
+        self._attr = name
+        self._cls = cls
+        self._message: str | None = None
+
+    def __str__(self) -> str:
+        if self._message is None:
+            cls = self._cls
+            choices = ["meta", *cls._fields, *cls._scalar_fields, *cls._list_fields]
+            choices += [attr for attr in dir(cls) if not attr.startswith("_")]  # methods and properties too
+            close = difflib.get_close_matches(self._attr, choices, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self._message = f"{cls.__name__} has no attribute {self._attr!r}{hint}"
+        return self._message
+
+
+def _warn_if_mismatched(model: DataModel[MetaNode], init: object) -> None:
+    """ModelTypeMismatchWarning when the file just read names (``DATAMODL``) a model class of the catalogue
+    that ``model``'s class is not (nor a subclass of)."""
+    from ._errors import ModelTypeMismatchWarning
+    from ._open import model_class
+
+    declared: object = vars(model.meta).get("model_type")
+    if not isinstance(declared, str) or not declared:
+        return
+    cls = model_class(declared)
+    if cls is None or isinstance(model, cls):
+        return
+    if any(issubclass(cls, field.item_class) for field in model._list_fields.values()):
+        return  # one item's file (a SlitModel's into a MultiSlitModel): read as its one item
+    source = model.filename or _describe_source(init)
+    mine = type(model).__name__
+    warnings.warn(
+        f"{source}: its DATAMODL is {declared!r}, opened as {mine}: what {mine}'s schema does not "
+        f"describe is kept aside, not read into fields ({cls.__name__}(...) or jwstmodels.open reads it)",
+        ModelTypeMismatchWarning,
+        stacklevel=3,
+    )
+
+
 def _extension_tuple(extensions: object) -> tuple[object, ...]:
     if extensions is None:
         return ()
@@ -643,6 +782,13 @@ def _describe_source(init: object) -> str:
     if isinstance(init, str | os.PathLike):
         return os.fspath(cast("str | os.PathLike[str]", init))
     return str(getattr(init, "name", None) or f"<{type(init).__name__}>")
+
+
+def _set_meta(model: DataModel[MetaNode], node: MetaNode) -> None:
+    """Set ``model.meta``. Done here, not as ``self.meta = ...`` in a method, so that editors which infer
+    attributes from assignments in methods (jedi) take the type of ``meta`` from the model class's own
+    declaration (``meta: ImageMeta``) instead of the type variable's bound."""
+    model.meta = node
 
 
 def _meta_value(meta: MetaNode, names: tuple[str, ...]) -> object:

@@ -92,8 +92,13 @@ class ValidationErrors(ValidationError):
         self.errors = errors
 
 
-class UnknownFieldError(AttributeError):
-    """An attribute that the schema does not define was set (usually a misspelling)."""
+class UnknownFieldError(AttributeError, KeyError):
+    """An attribute or dotted key (``model["meta.x.y"]``) that the schema does not define (usually a
+    misspelling; the message suggests the closest name). It is an ``AttributeError`` and, so that code
+    catching a missing key still works, a ``KeyError``."""
+
+    def __str__(self) -> str:
+        return AttributeError.__str__(self)  # the message, not KeyError's repr of it
 
 
 class FileFormatError(OSError):
@@ -102,3 +107,15 @@ class FileFormatError(OSError):
 
 class InvalidValueWarning(UserWarning):
     """A file held a value that does not fit its field; it was kept so that re-saving loses nothing."""
+
+
+class ModelTypeMismatchWarning(UserWarning):
+    """A file was opened with a model class other than the one its ``DATAMODL`` (``meta.model_type``) names:
+    what the class's schema does not describe is kept aside, not read into fields. ``jwstmodels.open``
+    picks the file's own class."""
+
+
+class FileChangedError(FileFormatError):
+    """An array that was not read while its file was open cannot be read any more: the model was closed (or
+    unpickled elsewhere) and the file has since changed or gone, or it was not a file that can be opened again
+    (a file object, an HDUList built in memory). The message names the model, the array and the file."""

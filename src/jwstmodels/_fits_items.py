@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from astropy.io import fits
 
-from ._arrays import TableField
+from ._arrays import TableField, _Field
 from ._errors import FileFormatError
 from ._fits import (
     _STRUCTURAL,
@@ -99,7 +99,7 @@ class _Layout:
 def _layout(model_class: type[DataModel[MetaNode]], meta_class: type[MetaNode], list_name: str) -> _Layout:
     item_class = cast("type[DataModel[MetaNode]]", model_class._list_fields[list_name].item_class)
     top_keywords = {hdu: frozenset(table) for hdu, table in _keyword_table(meta_class).items()}
-    top_hdus = {hdu for hdu in top_keywords} | {field.hdu for field in model_class._fields.values()}
+    top_hdus = {hdu for hdu in top_keywords} | {_hdu_name(field) for field in model_class._fields.values()}
     top_hdus |= {f.hdu.upper() for f in model_class._scalar_fields.values() if f.hdu is not None}
     meta_keywords = {
         hdu: {keyword: leaf for keyword, leaf in table.items() if keyword not in top_keywords.get(hdu, ())}
@@ -111,7 +111,7 @@ def _layout(model_class: type[DataModel[MetaNode]], meta_class: type[MetaNode], 
     for field in item_class._scalar_fields.values():
         if field.keyword is not None and field.hdu is not None and field.hdu.upper() != _PRIMARY:
             scalar_keywords.setdefault(field.hdu.upper(), set()).add(field.keyword)
-    field_hdus = frozenset(field.hdu for field in item_class._fields.values())
+    field_hdus = frozenset(_hdu_name(field) for field in item_class._fields.values())
     return _Layout(
         list_name=list_name,
         item_class=item_class,
@@ -120,10 +120,15 @@ def _layout(model_class: type[DataModel[MetaNode]], meta_class: type[MetaNode], 
         scalar_keywords={hdu: frozenset(keywords) for hdu, keywords in scalar_keywords.items()},
         field_hdus=field_hdus,
         top_keywords=top_keywords,
-        top_field_hdus=frozenset(field.hdu for field in model_class._fields.values()),
+        top_field_hdus=frozenset(_hdu_name(field) for field in model_class._fields.values()),
         top_hdus=frozenset(top_hdus),
         item_hdus=field_hdus | frozenset(meta_keywords) | frozenset(scalar_keywords),
     )
+
+
+def _hdu_name(field: _Field) -> str:
+    """The EXTNAME of a field's HDU: upper case, as FITS files hold names (a schema may say ``ps``)."""
+    return field.hdu.upper()
 
 
 def _layouts(model: DataModel[MetaNode]) -> list[_Layout]:
@@ -146,10 +151,10 @@ def check_items(model: DataModel[MetaNode], path: str | os.PathLike[str]) -> Non
     for layout in filled:
         first = model._lists[layout.list_name][0]
         for attr, field in first._fields.items():
-            if field.hdu in layout.top_field_hdus and first._store.is_present(attr):
+            if _hdu_name(field) in layout.top_field_hdus and first._store.is_present(attr):
                 raise ValueError(
                     f"{os.fspath(path)}: {name} and its {layout.list_name}[0].{attr} would both be HDU "
-                    f"{field.hdu},1"
+                    f"{_hdu_name(field)},1"
                 )
 
 
@@ -192,15 +197,16 @@ def _item_hdus(
     hdus: dict[str, Any] = {}
     refs: dict[str, Any] = {}
     for attr, field, value in item._arrays_to_save():
+        hdu_name = _hdu_name(field)  # EXTNAME: a schema may spell it in lower case (``ps``)
         if isinstance(field, TableField):
             hdu = _table_hdu(field, value)
         else:
-            hdu = fits.ImageHDU(data=value, name=field.hdu)
+            hdu = fits.ImageHDU(data=value, name=hdu_name)
         hdu.ver = ver
-        if shared is not None and field.hdu in shared:  # check_items: the multi-model's has no data
-            _copy_cards(shared.pop(field.hdu).header, hdu.header)
-        hdus[field.hdu] = hdu
-        refs[attr] = _fits_reference(field.hdu, ver, value)
+        if shared is not None and hdu_name in shared:  # check_items: the multi-model's has no data
+            _copy_cards(shared.pop(hdu_name).header, hdu.header)
+        hdus[hdu_name] = hdu
+        refs[attr] = _fits_reference(hdu_name, ver, value)
 
     def header(hdu_name: str) -> fits.Header:
         hdu = hdus.get(hdu_name)
@@ -407,14 +413,15 @@ def _read_item(
             item.extra_fits.setdefault(str(hdu_name), []).extend(_cards(cards))
 
     for attr, field in item._fields.items():
-        hdu = hdus.get(field.hdu)
+        hdu_name = _hdu_name(field)
+        hdu = hdus.get(hdu_name)
         if (
             hdu is None
             or not _holds_data(hdu)
-            or (id(hdu) in top_picks and field.hdu in layout.top_field_hdus)
+            or (id(hdu) in top_picks and hdu_name in layout.top_field_hdus)
         ):
             continue
-        attach_hdu(item, attr, field, hdu, f"{filename}: HDU {field.hdu},{ver} ({place})")
+        attach_hdu(item, attr, field, hdu, f"{filename}: HDU {hdu_name},{ver} ({place})")
     if item._store.loaders:
         from ._dq_bits import standard_bits_after_read
 

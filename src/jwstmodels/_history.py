@@ -25,6 +25,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from ._meta_lists import (
     Found,
+    HistoryList,
     ListItem,
     ListLeaf,
     list_leaves,
@@ -152,7 +153,9 @@ def read_fits_lists(
         richer = root_entries(stored.get("history")) if stored is not None else None
         if richer is None and isinstance(found.get(NAMES), list):
             richer = cast(list[object], found[NAMES])
-        vars(model.meta)["history"] = entries_from_cards(item_class, cards, richer or [])
+        vars(model.meta)["history"] = HistoryList.of(
+            item_class, entries_from_cards(item_class, cards, richer or [])
+        )
     put_lists(model, found, f"{filename}: ASDF extension, ", skip=NAMES if leaf is not None else ())
 
 

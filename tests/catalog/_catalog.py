@@ -88,7 +88,7 @@ REFERENCE_FILE_MODELS = sorted(
         "NirspecQuadFlatModel", "NisImgPhotomModel", "NrcImgPhotomModel", "NrsFsPhotomModel",
         "NrsMosPhotomModel", "PathlossModel", "PhotomModel", "PixelAreaModel", "RSCDModel", "ReadnoiseModel",
         "ReferenceCubeModel", "ReferenceFileModel", "ReferenceImageModel", "ReferenceQuadModel", "ResetModel",
-        "SaturationModel", "StrayLightModel", "SuperBiasModel",
+        "SaturationModel", "StrayLightModel", "SuperBiasModel", "TsoPhotModel",
     }
 )  # fmt: skip
 
