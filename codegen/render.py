@@ -296,6 +296,8 @@ def model_member(f: FieldPlan) -> Member:
         return Member(f"{f.name} = TableField({', '.join(args)})", docstring(doc))
     if isinstance(node, ir.Scalar):
         return scalar_field_member(f.name, node)
+    if isinstance(node, ir.ValueList):
+        return value_list_member(f.name, node)
     assert f.class_name is not None
     title = f", title={py_literal(node.title)}" if node.title else ""
     doc = _paragraphs(node.title, node.description, f"A list of ``{f.class_name}``.")
@@ -314,6 +316,26 @@ _VALUE_TYPES: dict[str, tuple[type, ...]] = {
 def _of_type(node: ir.Scalar, value: object) -> bool:
     kinds = _VALUE_TYPES[node.type]
     return isinstance(value, kinds) and (node.type == "boolean" or not isinstance(value, bool))
+
+
+def value_list_member(name: str, node: ir.ValueList) -> Member:
+    """A list of values outside meta: ``order = ValueListField[list[int]](int, title=...)``, kept in the ASDF
+    tree (``depth=2`` for a list of lists)."""
+    kind = _PY_TYPES[node.item.type]
+    annotation = kind
+    for _ in range(node.depth):
+        annotation = f"list[{annotation}]"
+    args = [kind] + ([f"depth={node.depth}"] if node.depth > 1 else [])
+    if node.title:
+        args.append(f"title={py_literal(node.title)}")
+    shape = "a list of " + "lists of " * (node.depth - 1) + f"``{kind}``"
+    doc = _paragraphs(
+        node.title,
+        node.description,
+        f"{shape[0].upper()}{shape[1:]}; no FITS keyword: kept in "
+        "the ASDF tree (in FITS files, in the ASDF extension).",
+    )
+    return Member(f"{name} = ValueListField[{annotation}]({', '.join(args)})", docstring(doc))
 
 
 def scalar_field_member(name: str, node: ir.Scalar) -> Member:
@@ -394,6 +416,8 @@ def _module_imports(
         base_names.append("DataModel")
     if "list" in kinds:
         base_names.append("ListField")
+    if "values" in kinds:
+        base_names.append("ValueListField")
     if "scalar" in kinds:
         base_names.append("ScalarField")
         scalars = [model_member(f).decl for m in models for f in m.fields if f.kind == "scalar"]

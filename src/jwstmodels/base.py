@@ -15,6 +15,7 @@ releases:
 - ``ListItem``: base class of the item classes of lists inside ``meta`` (``meta.history`` entries).
 - ``HistoryList``: the list type of ``meta.history`` (it also takes plain text, as an entry).
 - ``no_items``: the ``exclude_if`` predicate that leaves an empty list of items out of dumps.
+- ``ValueListField``: a list of values outside ``meta`` (``WavelengthrangeModel.order``), in the ASDF tree.
 """
 
 from ._arrays import ArrayField, Column, TableField
@@ -23,6 +24,7 @@ from ._lists import ListField
 from ._meta import MetaNode
 from ._meta_lists import HistoryList, ListItem, no_items
 from ._scalars import ScalarField
+from ._value_lists import ValueListField
 
 __all__ = [
     "ArrayField",
@@ -34,5 +36,6 @@ __all__ = [
     "MetaNode",
     "ScalarField",
     "TableField",
+    "ValueListField",
     "no_items",
 ]
