@@ -124,8 +124,6 @@ def test_item_classes_are_planned_and_named(tmp_path: Path) -> None:
     field = next(f for f in thing.fields if f.name == "coefficients")
     assert field.kind == "values" and isinstance(field.node, ir.ValueList)
     assert field.node.item.type == "number"
-        field.kind == "values" and isinstance(field.node, ir.ValueList) and field.node.item.type == "number"
-    )
 
 
 def test_rendered_fields(tmp_path: Path) -> None:
