@@ -46,6 +46,9 @@ class Array:
     default: int | float | None = None
     title: str = ""
     description: str = ""
+    primary_axes: tuple[int, ...] | None = None
+    """Axes of the primary array's shape that an array created with the model takes (``zeroframe`` of a
+    ramp: integrations, rows, columns); None: the last ``ndim`` axes."""
 
 
 @dataclass(frozen=True, slots=True)

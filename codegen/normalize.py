@@ -248,6 +248,21 @@ class Normalizer:
         if not isinstance(default, int | float):
             default = None
         ndim, max_ndim = node.get("ndim"), node.get("max_ndim")
+        axes: Any = node.get("primary_axes")
+        primary_axes: tuple[int, ...] | None = None
+        if axes is not None:
+            values = cast(list[Any], axes) if isinstance(axes, list) else []
+            if not values or not all(
+                isinstance(a, int) and not isinstance(a, bool) and a >= 0 for a in values
+            ):
+                where = join_pointer(loc.pointer, "primary_axes")
+                raise SchemaError(loc.file, where, "primary_axes must be a list of axis numbers (0, 1, ...)")
+            if isinstance(ndim, int) and len(values) != ndim:
+                where = join_pointer(loc.pointer, "primary_axes")
+                raise SchemaError(
+                    loc.file, where, f"primary_axes names {len(values)} axes for a {ndim}-D array"
+                )
+            primary_axes = tuple(int(a) for a in values)
         return ir.Array(
             datatype=datatype,
             ndim=ndim if isinstance(ndim, int) else None,
@@ -256,6 +271,7 @@ class Normalizer:
             default=default,
             title=title,
             description=description,
+            primary_axes=primary_axes,
         )
 
     def _table(self, node: Expanded, datatype: list[Any], title: str, description: str) -> ir.Node:

@@ -483,6 +483,7 @@ def _field_facts(f: FieldPlan) -> tuple[object, ...]:
             node.max_ndim,
             node.fits_hdu or f.name.upper(),
             node.default,
+            node.primary_axes,
         )
     if isinstance(node, ir.Table):
         return (f.kind, node.fits_hdu or f.name.upper(), node.columns)

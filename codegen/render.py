@@ -269,6 +269,8 @@ def model_member(f: FieldPlan) -> Member:
             args.append(f"ndim={node.ndim}")
         if node.max_ndim is not None:
             args.append(f"max_ndim={node.max_ndim}")
+        if node.primary_axes is not None:
+            args.append(f"primary_axes={py_tuple([str(a) for a in node.primary_axes])}")
         if node.default is not None:
             args.append(f"default={py_literal(node.default)}")
         if node.title:

@@ -66,6 +66,7 @@ class Level1bModel(DataModel[ImageMeta]):
         np.uint16,
         hdu="ZEROFRAME",
         ndim=3,
+        primary_axes=(0, 2, 3),
         default=0.0,
         title="Raw counts of the first frame, one plane per integration",
     )

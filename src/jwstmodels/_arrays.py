@@ -198,11 +198,13 @@ class ArrayField(_Field, Generic[DT]):
         max_ndim: int | None = None,
         default: float | int = 0,
         title: str = "",
+        primary_axes: tuple[int, ...] | None = None,
     ) -> None:
         self.dtype = np.dtype(dtype)
         self.hdu = hdu
         self.ndim = ndim
         self.max_ndim = max_ndim
+        self.primary_axes = primary_axes
         self.default = default
         self.title = title
 
@@ -229,7 +231,10 @@ class ArrayField(_Field, Generic[DT]):
         return f"{dims} {self.dtype.name} array"
 
     def shape_for(self, primary_shape: tuple[int, ...]) -> tuple[int, ...]:
-        """Shape of a lazily created array: the primary array's, or its last ``ndim`` axes."""
+        """Shape of a lazily created array: the primary array's, or its last ``ndim`` axes, or the axes
+        ``primary_axes`` names (a ramp's ``zeroframe``: integrations, rows, columns)."""
+        if self.primary_axes is not None and len(primary_shape) > max(self.primary_axes):
+            return tuple(primary_shape[axis] for axis in self.primary_axes)
         if self.ndim is not None and self.ndim < len(primary_shape):
             return primary_shape[len(primary_shape) - self.ndim :]
         return primary_shape
