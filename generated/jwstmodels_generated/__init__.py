@@ -23,7 +23,7 @@
 # schemas/referencefile_required.schema.yaml, schemas/referenceimage.schema.yaml,
 # schemas/referencequad.schema.yaml, schemas/reset.schema.yaml, schemas/rscd.schema.yaml,
 # schemas/saturation.schema.yaml, schemas/segmap.schema.yaml, schemas/slit.schema.yaml,
-# schemas/slitdata.schema.yaml, schemas/sossextractmodel.schema.yaml, schemas/sosswavegrid.schema.yaml,
+# schemas/slitdatamodel.schema.yaml, schemas/sossextractmodel.schema.yaml, schemas/sosswavegrid.schema.yaml,
 # schemas/spec.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
 # schemas/superstripe_ramp.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
 # schemas/tsophot.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
@@ -90,6 +90,8 @@ if TYPE_CHECKING:
     from .meta import Asn as Asn
     from .meta import Background as Background
     from .meta import CalStep as CalStep
+    from .meta import CommonInstrument as CommonInstrument
+    from .meta import CommonMeta as CommonMeta
     from .meta import Dither as Dither
     from .meta import Ephemeris as Ephemeris
     from .meta import Exposure as Exposure
@@ -248,7 +250,6 @@ if TYPE_CHECKING:
     from .referencefile_required import PathlossMeta as PathlossMeta
     from .referencefile_required import PixelAreaPhotometry as PixelAreaPhotometry
     from .referencefile_required import ReadnoiseExposure as ReadnoiseExposure
-    from .referencefile_required import ReferenceFileInstrument as ReferenceFileInstrument
     from .referencefile_required import ReferenceFileMeta as ReferenceFileMeta
     from .referencefile_required import ReferenceFileModel as ReferenceFileModel
     from .referenceimage import ReferenceImageModel as ReferenceImageModel
@@ -262,10 +263,7 @@ if TYPE_CHECKING:
     from .segmap import SegmentationMapMeta as SegmentationMapMeta
     from .segmap import SegmentationMapModel as SegmentationMapModel
     from .slit import SlitModel as SlitModel
-    from .slitdata import SlitDataAperture as SlitDataAperture
-    from .slitdata import SlitDataMeta as SlitDataMeta
-    from .slitdata import SlitDataModel as SlitDataModel
-    from .slitdata import SlitDataVelocityAberration as SlitDataVelocityAberration
+    from .slitdatamodel import SlitDataModel as SlitDataModel
     from .sossextractmodel import SossExtractModel as SossExtractModel
     from .sosswavegrid import SossWaveGridModel as SossWaveGridModel
     from .spec import SpecModel as SpecModel
@@ -294,6 +292,8 @@ __all__ = [
     "Background",
     "CalStep",
     "CombinedSpecModel",
+    "CommonInstrument",
+    "CommonMeta",
     "ContrastModel",
     "Coordinates",
     "CubeFlatMeta",
@@ -483,7 +483,6 @@ __all__ = [
     "RefFileWavelengthrange",
     "RefFileWavemap",
     "ReferenceCubeModel",
-    "ReferenceFileInstrument",
     "ReferenceFileMeta",
     "ReferenceFileModel",
     "ReferenceImageModel",
@@ -497,10 +496,7 @@ __all__ = [
     "SaturationModel",
     "SegmentationMapMeta",
     "SegmentationMapModel",
-    "SlitDataAperture",
-    "SlitDataMeta",
     "SlitDataModel",
-    "SlitDataVelocityAberration",
     "SlitModel",
     "SossExtract1d",
     "SossExtractModel",

@@ -23,7 +23,7 @@
 # schemas/referencefile_required.schema.yaml, schemas/referenceimage.schema.yaml,
 # schemas/referencequad.schema.yaml, schemas/reset.schema.yaml, schemas/rscd.schema.yaml,
 # schemas/saturation.schema.yaml, schemas/segmap.schema.yaml, schemas/slit.schema.yaml,
-# schemas/slitdata.schema.yaml, schemas/sossextractmodel.schema.yaml, schemas/sosswavegrid.schema.yaml,
+# schemas/slitdatamodel.schema.yaml, schemas/sossextractmodel.schema.yaml, schemas/sosswavegrid.schema.yaml,
 # schemas/spec.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
 # schemas/superstripe_ramp.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
 # schemas/tsophot.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
@@ -67,6 +67,8 @@ from .meta import (
     Asn,
     Background,
     CalStep,
+    CommonInstrument,
+    CommonMeta,
     Dither,
     Ephemeris,
     Exposure,
@@ -221,7 +223,6 @@ from .referencefile_required import (
     PathlossMeta,
     PixelAreaPhotometry,
     ReadnoiseExposure,
-    ReferenceFileInstrument,
     ReferenceFileMeta,
     ReferenceFileModel,
 )
@@ -232,7 +233,7 @@ from .rscd import RSCDModel
 from .saturation import SaturationMeta, SaturationModel
 from .segmap import SegmentationMapMeta, SegmentationMapModel
 from .slit import SlitModel
-from .slitdata import SlitDataAperture, SlitDataMeta, SlitDataModel, SlitDataVelocityAberration
+from .slitdatamodel import SlitDataModel
 from .sossextractmodel import SossExtractModel
 from .sosswavegrid import SossWaveGridModel
 from .spec import SpecModel
@@ -256,6 +257,8 @@ __all__ = [
     "Background",
     "CalStep",
     "CombinedSpecModel",
+    "CommonInstrument",
+    "CommonMeta",
     "ContrastModel",
     "Coordinates",
     "CubeFlatMeta",
@@ -445,7 +448,6 @@ __all__ = [
     "RefFileWavelengthrange",
     "RefFileWavemap",
     "ReferenceCubeModel",
-    "ReferenceFileInstrument",
     "ReferenceFileMeta",
     "ReferenceFileModel",
     "ReferenceImageModel",
@@ -459,10 +461,7 @@ __all__ = [
     "SaturationModel",
     "SegmentationMapMeta",
     "SegmentationMapModel",
-    "SlitDataAperture",
-    "SlitDataMeta",
     "SlitDataModel",
-    "SlitDataVelocityAberration",
     "SlitModel",
     "SossExtract1d",
     "SossExtractModel",

@@ -233,9 +233,9 @@ class DarkMeta(ReferenceFileMeta):
     instrument: DarkInstrument = Field(default_factory=DarkInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     exposure: DarkExposure = Field(default_factory=DarkExposure)
     """Exposure and readout settings"""

@@ -9,16 +9,11 @@ from pydantic import Field
 
 from jwstmodels.base import ArrayField, Column, TableField
 
-from .referencefile_required import (
-    DarkMIRISubarray,
-    FlatExposure,
-    ReferenceFileInstrument,
-    ReferenceFileMeta,
-    ReferenceFileModel,
-)
+from .meta import CommonInstrument
+from .referencefile_required import DarkMIRISubarray, FlatExposure, ReferenceFileMeta, ReferenceFileModel
 
 
-class FlatInstrument(ReferenceFileInstrument):
+class FlatInstrument(CommonInstrument):
     """Instrument configuration"""
 
     filter: (
@@ -212,9 +207,9 @@ class FlatMeta(ReferenceFileMeta):
     instrument: FlatInstrument = Field(default_factory=FlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray)
     """Detector region that was read out"""

@@ -16,9 +16,9 @@ class GainMeta(CubeFlatMeta):
     instrument: GainInstrument = Field(default_factory=GainInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     exposure: GainExposure = Field(default_factory=GainExposure)
     """Exposure and readout settings"""

@@ -16,9 +16,9 @@ class MaskMeta(CubeFlatMeta):
     instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     exposure: FlatExposure = Field(default_factory=FlatExposure)
     """Exposure and readout settings"""

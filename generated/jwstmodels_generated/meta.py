@@ -23,12 +23,12 @@
 # schemas/referencefile_required.schema.yaml, schemas/referenceimage.schema.yaml,
 # schemas/referencequad.schema.yaml, schemas/reset.schema.yaml, schemas/rscd.schema.yaml,
 # schemas/saturation.schema.yaml, schemas/segmap.schema.yaml, schemas/slit.schema.yaml,
-# schemas/sossextractmodel.schema.yaml, schemas/sosswavegrid.schema.yaml, schemas/spec.schema.yaml,
-# schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
-# schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml, schemas/tsophot.schema.yaml,
-# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
-# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml.
-# Do not edit: change the schema and run `make generate`.
+# schemas/slitdatamodel.schema.yaml, schemas/sossextractmodel.schema.yaml, schemas/sosswavegrid.schema.yaml,
+# schemas/spec.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
+# schemas/superstripe_ramp.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
+# schemas/tsophot.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
+# schemas/wfss_spec.schema.yaml. Do not edit: change the schema and run `make generate`.
 """The shared metadata classes: the core tree, the common root, and the classes several model families use.
 
 A metadata class that only one model module (or family) needs lives in that module instead.
@@ -40,6 +40,174 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from jwstmodels.base import HistoryList, ListItem, MetaNode, no_items
+
+
+class CommonInstrument(MetaNode):
+    """Science instrument setup"""
+
+    name: Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"] | None = Field(
+        default=None,
+        title="Science instrument that took the data",
+        json_schema_extra={"fits_keyword": "INSTRUME", "fits_hdu": "PRIMARY"},
+    )
+    """Science instrument that took the data
+
+    FITS keyword: INSTRUME (PRIMARY)"""
+
+    detector: (
+        Literal[
+            "GUIDER1",
+            "GUIDER2",
+            "MIRIFULONG",
+            "MIRIFUSHORT",
+            "MIRIMAGE",
+            "NRCA1",
+            "NRCA2",
+            "NRCA3",
+            "NRCA4",
+            "NRCALONG",
+            "NRCB1",
+            "NRCB2",
+            "NRCB3",
+            "NRCB4",
+            "NRCBLONG",
+            "NIS",
+            "NRS1",
+            "NRS2",
+            "ANY",
+            "MULTIPLE",
+            "N/A",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="Detector (sensor chip assembly) that took the data",
+        json_schema_extra={"fits_keyword": "DETECTOR", "fits_hdu": "PRIMARY"},
+    )
+    """Detector (sensor chip assembly) that took the data
+
+    FITS keyword: DETECTOR (PRIMARY)"""
+
+
+class HistorySoftware(MetaNode):
+    """The program that did it"""
+
+    name: str = Field(title="Name of the program or library")
+    """Name of the program or library"""
+
+    author: str | None = Field(default=None, title="Person or institution that wrote the program")
+    """Person or institution that wrote the program"""
+
+    homepage: str | None = Field(default=None, title="Web address of the program")
+    """Web address of the program"""
+
+    version: str = Field(title="Version of the program")
+    """Version of the program"""
+
+
+class HistoryEntry(ListItem):
+    """One step in the processing record of a file
+
+    Laid out as the history entries of the ASDF standard, so that files written here and by other
+    ASDF software read each other's history."""
+
+    item_path: ClassVar[str] = "meta.history[]"
+
+    description: str = Field(title="What was done to the file")
+    """What was done to the file"""
+
+    time: datetime.datetime | None = Field(default=None, title="When it was done, in UTC")
+    """When it was done, in UTC"""
+
+    software: HistorySoftware | None = Field(default=None)
+    """The program that did it"""
+
+
+class CommonMeta(MetaNode):
+    """The metadata every file of this package carries: the fields all the model roots share.
+
+    What ``jwstmodels.open`` and ``read_metadata`` return is typed with this class, so these fields
+    need no narrowing; the root of each model extends it."""
+
+    date: str | None = Field(
+        default=None,
+        title="UTC date and time at which the file was written",
+        json_schema_extra={"fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
+    )
+    """UTC date and time at which the file was written
+
+    FITS keyword: DATE (PRIMARY)"""
+
+    origin: str | None = Field(
+        default=None,
+        title="Institution that produced the file",
+        json_schema_extra={"fits_keyword": "ORIGIN", "fits_hdu": "PRIMARY"},
+    )
+    """Institution that produced the file
+
+    FITS keyword: ORIGIN (PRIMARY)"""
+
+    time_sys: str | None = Field(
+        default=None,
+        title="Time scale of the time-valued keywords",
+        json_schema_extra={"fits_keyword": "TIMESYS", "fits_hdu": "PRIMARY"},
+    )
+    """Time scale of the time-valued keywords
+
+    FITS keyword: TIMESYS (PRIMARY)"""
+
+    time_unit: str | None = Field(
+        default=None,
+        title="Unit of time values that carry no explicit unit",
+        json_schema_extra={"fits_keyword": "TIMEUNIT", "fits_hdu": "PRIMARY"},
+    )
+    """Unit of time values that carry no explicit unit
+
+    FITS keyword: TIMEUNIT (PRIMARY)"""
+
+    filename: str | None = Field(
+        default=None,
+        title="File name as written",
+        json_schema_extra={"fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
+    )
+    """File name as written
+
+    FITS keyword: FILENAME (PRIMARY)"""
+
+    model_type: str | None = Field(
+        default=None,
+        title="Name of the data model class the file was saved from",
+        json_schema_extra={"fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
+    )
+    """Name of the data model class the file was saved from
+
+    FITS keyword: DATAMODL (PRIMARY)"""
+
+    telescope: str | None = Field(
+        default=None,
+        title="Telescope that took the data",
+        json_schema_extra={"fits_keyword": "TELESCOP", "fits_hdu": "PRIMARY"},
+    )
+    """Telescope that took the data
+
+    FITS keyword: TELESCOP (PRIMARY)"""
+
+    instrument: CommonInstrument = Field(default_factory=CommonInstrument)
+    """Science instrument setup"""
+
+    history: HistoryList[HistoryEntry] = Field(
+        default_factory=HistoryList[HistoryEntry],
+        exclude_if=no_items,
+        title="Processing record of the file, oldest step first",
+    )
+    """Processing record of the file, oldest step first
+
+    FITS files keep it as HISTORY cards of the primary header, one card per entry (a long text
+    continues on further cards), and the times and programs of the entries in the ASDF extension.
+    ASDF files keep it at the root of the tree (history, entries), where the ASDF standard puts it.
+
+    A list of ``HistoryEntry`` (empty when unset). Text is an entry too: ``append("flat-fielded")``
+    adds one stamped with the UTC time."""
 
 
 class Asn(MetaNode):
@@ -569,51 +737,8 @@ class Target(MetaNode):
     FITS keyword: SRCTYPE (SCI)"""
 
 
-class Instrument(MetaNode):
+class Instrument(CommonInstrument):
     """Science instrument setup"""
-
-    name: Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"] | None = Field(
-        default=None,
-        title="Science instrument that took the data",
-        json_schema_extra={"fits_keyword": "INSTRUME", "fits_hdu": "PRIMARY"},
-    )
-    """Science instrument that took the data
-
-    FITS keyword: INSTRUME (PRIMARY)"""
-
-    detector: (
-        Literal[
-            "GUIDER1",
-            "GUIDER2",
-            "MIRIFULONG",
-            "MIRIFUSHORT",
-            "MIRIMAGE",
-            "NRCA1",
-            "NRCA2",
-            "NRCA3",
-            "NRCA4",
-            "NRCALONG",
-            "NRCB1",
-            "NRCB2",
-            "NRCB3",
-            "NRCB4",
-            "NRCBLONG",
-            "NIS",
-            "NRS1",
-            "NRS2",
-            "ANY",
-            "MULTIPLE",
-            "N/A",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Detector (sensor chip assembly) that took the data",
-        json_schema_extra={"fits_keyword": "DETECTOR", "fits_hdu": "PRIMARY"},
-    )
-    """Detector (sensor chip assembly) that took the data
-
-    FITS keyword: DETECTOR (PRIMARY)"""
 
     module: Literal["A", "B", "MULTIPLE"] | None = Field(
         default=None,
@@ -5082,87 +5207,8 @@ class Background(MetaNode):
     A list of ``PolynomialInfo`` (empty when unset)."""
 
 
-class HistorySoftware(MetaNode):
-    """The program that did it"""
-
-    name: str = Field(title="Name of the program or library")
-    """Name of the program or library"""
-
-    author: str | None = Field(default=None, title="Person or institution that wrote the program")
-    """Person or institution that wrote the program"""
-
-    homepage: str | None = Field(default=None, title="Web address of the program")
-    """Web address of the program"""
-
-    version: str = Field(title="Version of the program")
-    """Version of the program"""
-
-
-class HistoryEntry(ListItem):
-    """One step in the processing record of a file
-
-    Laid out as the history entries of the ASDF standard, so that files written here and by other
-    ASDF software read each other's history."""
-
-    item_path: ClassVar[str] = "meta.history[]"
-
-    description: str = Field(title="What was done to the file")
-    """What was done to the file"""
-
-    time: datetime.datetime | None = Field(default=None, title="When it was done, in UTC")
-    """When it was done, in UTC"""
-
-    software: HistorySoftware | None = Field(default=None)
-    """The program that did it"""
-
-
-class Meta(MetaNode):
+class Meta(CommonMeta):
     """Header metadata of the file"""
-
-    date: str | None = Field(
-        default=None,
-        title="UTC date and time at which the file was written",
-        json_schema_extra={"fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
-    )
-    """UTC date and time at which the file was written
-
-    FITS keyword: DATE (PRIMARY)"""
-
-    origin: str | None = Field(
-        default=None,
-        title="Institution that produced the file",
-        json_schema_extra={"fits_keyword": "ORIGIN", "fits_hdu": "PRIMARY"},
-    )
-    """Institution that produced the file
-
-    FITS keyword: ORIGIN (PRIMARY)"""
-
-    time_sys: str | None = Field(
-        default=None,
-        title="Time scale of the time-valued keywords",
-        json_schema_extra={"fits_keyword": "TIMESYS", "fits_hdu": "PRIMARY"},
-    )
-    """Time scale of the time-valued keywords
-
-    FITS keyword: TIMESYS (PRIMARY)"""
-
-    time_unit: str | None = Field(
-        default=None,
-        title="Unit of time values that carry no explicit unit",
-        json_schema_extra={"fits_keyword": "TIMEUNIT", "fits_hdu": "PRIMARY"},
-    )
-    """Unit of time values that carry no explicit unit
-
-    FITS keyword: TIMEUNIT (PRIMARY)"""
-
-    filename: str | None = Field(
-        default=None,
-        title="File name as written",
-        json_schema_extra={"fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
-    )
-    """File name as written
-
-    FITS keyword: FILENAME (PRIMARY)"""
 
     data_processing_software_version: str | None = Field(
         default=None,
@@ -5217,24 +5263,6 @@ class Meta(MetaNode):
     """Source-control revision of the calibration pipeline
 
     FITS keyword: CAL_VCS (PRIMARY)"""
-
-    model_type: str | None = Field(
-        default=None,
-        title="Name of the data model class the file was saved from",
-        json_schema_extra={"fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
-    )
-    """Name of the data model class the file was saved from
-
-    FITS keyword: DATAMODL (PRIMARY)"""
-
-    telescope: str | None = Field(
-        default=None,
-        title="Telescope that took the data",
-        json_schema_extra={"fits_keyword": "TELESCOP", "fits_hdu": "PRIMARY"},
-    )
-    """Telescope that took the data
-
-    FITS keyword: TELESCOP (PRIMARY)"""
 
     hga_move: bool | None = Field(
         default=None,
@@ -5305,8 +5333,12 @@ class Meta(MetaNode):
     target: Target = Field(default_factory=Target)
     """Observed target"""
 
-    instrument: Instrument = Field(default_factory=Instrument)
-    """Science instrument setup"""
+    instrument: Instrument = Field(default_factory=Instrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Science instrument setup
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     nircam_focus: NircamFocus = Field(default_factory=NircamFocus)
     """NIRCam focus adjust mechanism settings"""
@@ -5391,17 +5423,3 @@ class Meta(MetaNode):
 
     background: Background = Field(default_factory=Background)
     """Background estimate and subtraction"""
-
-    history: HistoryList[HistoryEntry] = Field(
-        default_factory=HistoryList[HistoryEntry],
-        exclude_if=no_items,
-        title="Processing record of the file, oldest step first",
-    )
-    """Processing record of the file, oldest step first
-
-    FITS files keep it as HISTORY cards of the primary header, one card per entry (a long text
-    continues on further cards), and the times and programs of the entries in the ASDF extension.
-    ASDF files keep it at the root of the tree (history, entries), where the ASDF standard puts it.
-
-    A list of ``HistoryEntry`` (empty when unset). Text is an entry too: ``append("flat-fielded")``
-    adds one stamped with the UTC time."""

@@ -2,7 +2,7 @@
 # schemas/guider_cal.schema.yaml, schemas/guider_raw.schema.yaml, schemas/ifucube.schema.yaml,
 # schemas/ifuimage.schema.yaml, schemas/image.schema.yaml, schemas/level1b.schema.yaml,
 # schemas/miri_ramp.schema.yaml, schemas/quad.schema.yaml, schemas/ramp.schema.yaml,
-# schemas/segmap.schema.yaml, schemas/slit.schema.yaml, schemas/slitdata.schema.yaml,
+# schemas/segmap.schema.yaml, schemas/slit.schema.yaml, schemas/slitdatamodel.schema.yaml,
 # schemas/superstripe_ramp.schema.yaml. Do not edit: change the schema and run `make generate`.
 """Metadata classes that ``image`` shares with other model modules."""
 
@@ -1526,7 +1526,7 @@ class Wcsinfo(MetaNode):
 
 class ImageMeta(Meta):
     """Metadata of ``ImageModel``, ``CubeModel``, ``QuadModel``, ``RampModel``, ``MIRIRampModel``,
-    ``SlitModel``, ``DrizProductModel``, ``Level1bModel``, ``IFUImageModel``,
+    ``SlitModel``, ``DrizProductModel``, ``Level1bModel``, ``IFUImageModel``, ``SlitDataModel``,
     ``SuperstripeRampModel``: the fields of ``Meta`` and those declared here."""
 
     aperture: ImageAperture = Field(default_factory=ImageAperture)  # pyright: ignore[reportIncompatibleVariableOverride]

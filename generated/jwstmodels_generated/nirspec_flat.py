@@ -67,9 +67,9 @@ class NirspecFlatMeta(CubeFlatMeta):
     instrument: NirspecFlatInstrument = Field(default_factory=NirspecFlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure)
     """Exposure and readout settings"""

@@ -7,106 +7,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from jwstmodels.base import DataModel, HistoryList, MetaNode, no_items
+from jwstmodels.base import DataModel, MetaNode
 
-from .meta import HistoryEntry
-
-
-class ReferenceFileInstrument(MetaNode):
-    """Instrument and detector the reference file applies to"""
-
-    name: Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"] | None = Field(
-        default=None,
-        title="Science instrument the reference file applies to",
-        json_schema_extra={"fits_keyword": "INSTRUME", "fits_hdu": "PRIMARY"},
-    )
-    """Science instrument the reference file applies to
-
-    FITS keyword: INSTRUME (PRIMARY)"""
-
-    detector: (
-        Literal[
-            "GUIDER1",
-            "GUIDER2",
-            "MIRIFULONG",
-            "MIRIFUSHORT",
-            "MIRIMAGE",
-            "NRCA1",
-            "NRCA2",
-            "NRCA3",
-            "NRCA4",
-            "NRCALONG",
-            "NRCB1",
-            "NRCB2",
-            "NRCB3",
-            "NRCB4",
-            "NRCBLONG",
-            "NIS",
-            "NRS1",
-            "NRS2",
-            "ANY",
-            "MULTIPLE",
-            "N/A",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Detector the reference file applies to",
-        json_schema_extra={"fits_keyword": "DETECTOR", "fits_hdu": "PRIMARY"},
-    )
-    """Detector the reference file applies to
-
-    FITS keyword: DETECTOR (PRIMARY)"""
+from .meta import CommonInstrument, CommonMeta
 
 
-class ReferenceFileMeta(MetaNode):
+class ReferenceFileMeta(CommonMeta):
     """Metadata of ``ReferenceFileModel``, ``ReferenceImageModel``, ``ReferenceCubeModel``,
-    ``ReferenceQuadModel``, ``IPCModel``, ``LastFrameModel``, ``RSCDModel``"""
-
-    date: str | None = Field(
-        default=None,
-        title="UTC date and time at which the file was written",
-        json_schema_extra={"fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
-    )
-    """UTC date and time at which the file was written
-
-    FITS keyword: DATE (PRIMARY)"""
-
-    origin: str | None = Field(
-        default=None,
-        title="Institution that produced the file",
-        json_schema_extra={"fits_keyword": "ORIGIN", "fits_hdu": "PRIMARY"},
-    )
-    """Institution that produced the file
-
-    FITS keyword: ORIGIN (PRIMARY)"""
-
-    time_sys: str | None = Field(
-        default=None,
-        title="Time scale of the time-valued keywords",
-        json_schema_extra={"fits_keyword": "TIMESYS", "fits_hdu": "PRIMARY"},
-    )
-    """Time scale of the time-valued keywords
-
-    FITS keyword: TIMESYS (PRIMARY)"""
-
-    time_unit: str | None = Field(
-        default=None,
-        title="Unit of time values that carry no explicit unit",
-        json_schema_extra={"fits_keyword": "TIMEUNIT", "fits_hdu": "PRIMARY"},
-    )
-    """Unit of time values that carry no explicit unit
-
-    FITS keyword: TIMEUNIT (PRIMARY)"""
-
-    filename: str | None = Field(
-        default=None,
-        title="File name as written",
-        json_schema_extra={"fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
-    )
-    """File name as written
-
-    FITS keyword: FILENAME (PRIMARY)"""
+    ``ReferenceQuadModel``, ``IPCModel``, ``LastFrameModel``, ``RSCDModel``: the fields of
+    ``CommonMeta`` and those declared here."""
 
     filetype: str | None = Field(
         default=None,
@@ -116,24 +25,6 @@ class ReferenceFileMeta(MetaNode):
     """Kind of data the file holds
 
     FITS keyword: FILETYPE (PRIMARY)"""
-
-    model_type: str | None = Field(
-        default=None,
-        title="Name of the data model class the file was saved from",
-        json_schema_extra={"fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
-    )
-    """Name of the data model class the file was saved from
-
-    FITS keyword: DATAMODL (PRIMARY)"""
-
-    telescope: str | None = Field(
-        default=None,
-        title="Telescope the reference data apply to",
-        json_schema_extra={"fits_keyword": "TELESCOP", "fits_hdu": "PRIMARY"},
-    )
-    """Telescope the reference data apply to
-
-    FITS keyword: TELESCOP (PRIMARY)"""
 
     reftype: str | None = Field(
         default=None,
@@ -180,25 +71,8 @@ class ReferenceFileMeta(MetaNode):
 
     FITS keyword: USEAFTER (PRIMARY)"""
 
-    instrument: ReferenceFileInstrument = Field(default_factory=ReferenceFileInstrument)
-    """Instrument and detector the reference file applies to"""
 
-    history: HistoryList[HistoryEntry] = Field(
-        default_factory=HistoryList[HistoryEntry],
-        exclude_if=no_items,
-        title="Processing record of the file, oldest step first",
-    )
-    """Processing record of the file, oldest step first
-
-    FITS files keep it as HISTORY cards of the primary header, one card per entry (a long text
-    continues on further cards), and the times and programs of the entries in the ASDF extension.
-    ASDF files keep it at the root of the tree (history, entries), where the ASDF standard puts it.
-
-    A list of ``HistoryEntry`` (empty when unset). Text is an entry too: ``append("flat-fielded")``
-    adds one stamped with the UTC time."""
-
-
-class DarkInstrument(ReferenceFileInstrument):
+class DarkInstrument(CommonInstrument):
     """Instrument configuration"""
 
     grating: (
@@ -1019,9 +893,9 @@ class NRSFlatMeta(ReferenceFileMeta):
     instrument: NRSFlatInstrument = Field(default_factory=NRSFlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
     """Exposure and readout settings"""
@@ -1040,7 +914,7 @@ class NirspecFlatExposure(NRSFlatExposure):
     FITS keyword: P_EXP_TY (PRIMARY)"""
 
 
-class FringeInstrument(ReferenceFileInstrument):
+class FringeInstrument(CommonInstrument):
     """Instrument configuration"""
 
     band: (
@@ -1076,9 +950,9 @@ class FringeMeta(ReferenceFileMeta):
     instrument: FringeInstrument = Field(default_factory=FringeInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class GainInstrument(FringeInstrument):
@@ -1250,7 +1124,7 @@ class IRS2Meta(ReferenceFileMeta):
     """Exposure and readout settings"""
 
 
-class MaskInstrument(ReferenceFileInstrument):
+class MaskInstrument(CommonInstrument):
     """Instrument configuration"""
 
     filter: (
@@ -1397,9 +1271,9 @@ class MirImgPhotomMeta(FgsImgPhotomMeta):
     instrument: FringeInstrument = Field(default_factory=FringeInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class MirMrsPhotomPhotometry(PixelAreaPhotometry):

@@ -36,9 +36,9 @@ class SuperBiasMeta(IRS2Meta):
     instrument: SuperBiasInstrument = Field(default_factory=SuperBiasInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
-    Narrows the inherited ``ReferenceFileInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``ReferenceFileInstrument`` is refused when validated, hence
-    the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
     subarray: DarkSubarray = Field(default_factory=DarkSubarray)
     """Detector region that was read out"""
