@@ -552,7 +552,10 @@ def reference_schema_file(model: str) -> str | None:
 
 
 # Classes the reference still defines; the older API names it has dropped have no schema to compare with.
-REFERENCE_MODELS = [m for m in MODELS if reference_schema_file(m) is not None]
+# SlitDataModel adds the core metadata to the reference's slit fields: its facts are compared by
+# tests/schemas/test_drift.py, where that difference is listed with its reason (schemas/drift-allowed.yaml).
+CORE_ADDED = {"SlitDataModel"}
+REFERENCE_MODELS = [m for m in MODELS if reference_schema_file(m) is not None and m not in CORE_ADDED]
 
 
 @pytest.mark.parametrize("model", REFERENCE_MODELS)
