@@ -263,8 +263,20 @@ class Normalizer:
                     loc.file, where, f"primary_axes names {len(values)} axes for a {ndim}-D array"
                 )
             primary_axes = tuple(int(a) for a in values)
+        ndims: tuple[int, ...] | None = None
+        if isinstance(ndim, list):  # one of several dimensionalities
+            options = cast(list[Any], ndim)
+            if not options or not all(
+                isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in options
+            ):
+                raise SchemaError(
+                    loc.file, join_pointer(loc.pointer, "ndim"), "ndim must be a number or a list of them"
+                )
+            ndims = tuple(sorted({int(n) for n in options}))
+            ndim = ndims[0] if len(ndims) == 1 else None
         return ir.Array(
             datatype=datatype,
+            ndims=ndims if ndims is not None and len(ndims) > 1 else None,
             ndim=ndim if isinstance(ndim, int) else None,
             max_ndim=max_ndim if isinstance(max_ndim, int) else None,
             fits_hdu=str(node.get("fits_hdu") or "").upper(),

@@ -484,6 +484,7 @@ def _field_facts(f: FieldPlan) -> tuple[object, ...]:
             node.fits_hdu or f.name.upper(),
             node.default,
             node.primary_axes,
+            node.ndims,
         )
     if isinstance(node, ir.Table):
         return (f.kind, node.fits_hdu or f.name.upper(), node.columns)

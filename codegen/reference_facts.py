@@ -147,6 +147,8 @@ def _flatten(node: ir.Node, path: str, out: dict[str, Facts]) -> None:
                 facts["ndim"] = str(node.ndim)
             if node.max_ndim is not None:
                 facts["max_ndim"] = str(node.max_ndim)
+            if node.ndims is not None:
+                facts["ndim"] = " or ".join(map(str, node.ndims))
             if node.default is not None:
                 facts["default"] = _fmt(node.default)
             out[path] = facts

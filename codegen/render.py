@@ -257,6 +257,8 @@ def _dims(node: ir.Array) -> str:
         return f"{node.ndim}-D"
     if node.max_ndim is not None:
         return f"at most {node.max_ndim}-D"
+    if node.ndims is not None:
+        return " or ".join(f"{n}-D" for n in node.ndims)
     return "n-D"
 
 
@@ -269,6 +271,8 @@ def model_member(f: FieldPlan) -> Member:
             args.append(f"ndim={node.ndim}")
         if node.max_ndim is not None:
             args.append(f"max_ndim={node.max_ndim}")
+        if node.ndims is not None:
+            args.append(f"ndims={py_tuple([str(n) for n in node.ndims])}")
         if node.primary_axes is not None:
             args.append(f"primary_axes={py_tuple([str(a) for a in node.primary_axes])}")
         if node.default is not None:

@@ -199,12 +199,15 @@ class ArrayField(_Field, Generic[DT]):
         default: float | int = 0,
         title: str = "",
         primary_axes: tuple[int, ...] | None = None,
+        ndims: tuple[int, ...] | None = None,
     ) -> None:
         self.dtype = np.dtype(dtype)
         self.hdu = hdu
         self.ndim = ndim
         self.max_ndim = max_ndim
         self.primary_axes = primary_axes
+        self.ndims = ndims
+        """Dimensionalities the array may have when it is one of several (an IPC kernel: 2-D or 4-D)."""
         self.default = default
         self.title = title
 
@@ -224,6 +227,8 @@ class ArrayField(_Field, Generic[DT]):
         dims = (
             f"{self.ndim}-D"
             if self.ndim is not None
+            else " or ".join(f"{n}-D" for n in self.ndims)
+            if self.ndims
             else f"at most {self.max_ndim}-D"
             if self.max_ndim
             else "n-D"
@@ -251,6 +256,8 @@ class ArrayField(_Field, Generic[DT]):
         if self.ndim is not None and ndim != self.ndim:
             raise self._error(self.describe(), _ArrayText(got))
         if self.max_ndim is not None and ndim > self.max_ndim:
+            raise self._error(self.describe(), _ArrayText(got))
+        if self.ndims is not None and ndim not in self.ndims:
             raise self._error(self.describe(), _ArrayText(got))
 
     def coerce(self, value: object) -> NDArray[DT]:
