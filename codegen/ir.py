@@ -46,6 +46,11 @@ class Array:
     default: int | float | None = None
     title: str = ""
     description: str = ""
+    ndims: tuple[int, ...] | None = None
+    """Dimensionalities of an array that may have one of several (schema ``ndim: [2, 4]``)."""
+    primary_axes: tuple[int, ...] | None = None
+    """Axes of the primary array's shape that an array created with the model takes (``zeroframe`` of a
+    ramp: integrations, rows, columns); None: the last ``ndim`` axes."""
 
 
 @dataclass(frozen=True, slots=True)

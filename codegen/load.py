@@ -63,7 +63,7 @@ JSON_SCHEMA_KEYS = frozenset(
     ]
 )
 #: Keys of our dialect (DESIGN section 2).
-DIALECT_KEYS = frozenset({"fits_keyword", "fits_hdu", "datatype", "ndim", "max_ndim"})
+DIALECT_KEYS = frozenset({"fits_keyword", "fits_hdu", "datatype", "ndim", "max_ndim", "primary_axes"})
 #: ASDF / JWST keys that carry no meaning for the generated code; accepted and ignored.
 TOLERATED_KEYS = frozenset(
     [
@@ -91,7 +91,7 @@ _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
 #: Keys whose value is one sub-schema.
 _SCHEMA_ONE = ("not", "additionalProperties", "additionalItems")
 #: Keys whose value is data, not schema.
-_DATA_KEYS = ("enum", "default", "examples", "const", "datatype", "required", "shape")
+_DATA_KEYS = ("enum", "default", "examples", "const", "datatype", "required", "shape", "primary_axes")
 
 
 # libyaml's parser when PyYAML was built with it (about ten times faster); the resolvers below are the same.

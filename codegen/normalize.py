@@ -216,7 +216,7 @@ class Normalizer:
             title=title,
             description=description,
             fits_keyword=str(keyword) if keyword is not None else None,
-            fits_hdu=str(hdu) if hdu is not None else "PRIMARY",
+            fits_hdu=str(hdu).upper() if hdu is not None else "PRIMARY",  # EXTNAME matches in any case
             default=default,
             format=scalar_format(stype, node.get("format")),
         )
@@ -252,14 +252,42 @@ class Normalizer:
         if not isinstance(default, int | float):
             default = None
         ndim, max_ndim = node.get("ndim"), node.get("max_ndim")
+        axes: Any = node.get("primary_axes")
+        primary_axes: tuple[int, ...] | None = None
+        if axes is not None:
+            values = cast(list[Any], axes) if isinstance(axes, list) else []
+            if not values or not all(
+                isinstance(a, int) and not isinstance(a, bool) and a >= 0 for a in values
+            ):
+                where = join_pointer(loc.pointer, "primary_axes")
+                raise SchemaError(loc.file, where, "primary_axes must be a list of axis numbers (0, 1, ...)")
+            if isinstance(ndim, int) and len(values) != ndim:
+                where = join_pointer(loc.pointer, "primary_axes")
+                raise SchemaError(
+                    loc.file, where, f"primary_axes names {len(values)} axes for a {ndim}-D array"
+                )
+            primary_axes = tuple(int(a) for a in values)
+        ndims: tuple[int, ...] | None = None
+        if isinstance(ndim, list):  # one of several dimensionalities
+            options = cast(list[Any], ndim)
+            if not options or not all(
+                isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in options
+            ):
+                raise SchemaError(
+                    loc.file, join_pointer(loc.pointer, "ndim"), "ndim must be a number or a list of them"
+                )
+            ndims = tuple(sorted({int(n) for n in options}))
+            ndim = ndims[0] if len(ndims) == 1 else None
         return ir.Array(
             datatype=datatype,
+            ndims=ndims if ndims is not None and len(ndims) > 1 else None,
             ndim=ndim if isinstance(ndim, int) else None,
             max_ndim=max_ndim if isinstance(max_ndim, int) else None,
-            fits_hdu=str(node.get("fits_hdu") or ""),
+            fits_hdu=str(node.get("fits_hdu") or "").upper(),
             default=default,
             title=title,
             description=description,
+            primary_axes=primary_axes,
         )
 
     def _table(self, node: Expanded, datatype: list[Any], title: str, description: str) -> ir.Node:
@@ -299,7 +327,7 @@ class Normalizer:
             )
         return ir.Table(
             columns=tuple(columns),
-            fits_hdu=str(node.get("fits_hdu") or ""),
+            fits_hdu=str(node.get("fits_hdu") or "").upper(),
             title=title,
             description=description,
         )

@@ -27,18 +27,18 @@ from .meta_plan import MetaClassPlan, MetaTree, leaf_facts, plan_meta, scalar_fa
 from .names import RESERVED_MODEL, camel, model_stem, module_name, usable
 from .normalize import Normalizer
 
-FieldKind = Literal["array", "table", "list", "scalar", "object"]
+FieldKind = Literal["array", "table", "list", "scalar", "object", "values"]
 
 __all__ = ["FieldPlan", "LeafPlan", "MetaClassPlan", "ModelPlan", "Plan", "make_plan"]
 
 
 @dataclass(frozen=True, slots=True)
 class FieldPlan:
-    """An array, table, list or scalar attribute of a model class (scalars outside ``meta``: ``name``)."""
+    """An array, table, list, scalar or list of values attribute of a model class (outside ``meta``)."""
 
     name: str
     kind: FieldKind
-    node: ir.Array | ir.Table | ir.ListNode | ir.Scalar | ir.TaggedObject
+    node: ir.Array | ir.Table | ir.ListNode | ir.Scalar | ir.TaggedObject | ir.ValueList
     class_name: str | None = None
     """Item model class (``list``)."""
 
@@ -270,12 +270,10 @@ class Planner:
                 if item_module != entry.module and (item_module, item_class) not in plan.imports:
                     plan.imports.append((item_module, item_class))
                 plan.fields.append(FieldPlan(name, "list", child, item_class))
-            elif isinstance(child, ir.ValueList):  # lists of values are a field kind inside meta only
-                message = f"{spec.class_name}.{name}: a list of values outside meta has no attribute kind yet"
-                place = child.where or ir.Location(spec.schema_file, where)
-                self.report(place.file, place.pointer, message)
             elif not self._attribute_name_ok(spec, name):
                 continue
+            elif isinstance(child, ir.ValueList):  # kept in the ASDF tree (ValueListField)
+                plan.fields.append(FieldPlan(name, "values", child))
             elif isinstance(child, ir.Array):
                 plan.fields.append(FieldPlan(name, "array", child))
             elif isinstance(child, ir.Table):
@@ -287,7 +285,7 @@ class Planner:
             else:
                 message = f"{spec.class_name}.{name}: an object outside meta has no attribute kind yet"
                 self.report(spec.schema_file, where, message)
-        names = [f.name for f in plan.fields if f.kind not in ("scalar", "object")]
+        names = [f.name for f in plan.fields if f.kind not in ("scalar", "object", "values")]
         if spec.primary_array is None:
             # as the reference implementation: ``data`` when the model has it, else none
             plan.primary_array = "data" if "data" in names else ""
@@ -489,11 +487,15 @@ def _field_facts(f: FieldPlan) -> tuple[object, ...]:
             node.max_ndim,
             node.fits_hdu or f.name.upper(),
             node.default,
+            node.primary_axes,
+            node.ndims,
         )
     if isinstance(node, ir.Table):
         return (f.kind, node.fits_hdu or f.name.upper(), node.columns)
     if isinstance(node, ir.Scalar):
         return (f.kind, *scalar_facts(node), node.default)
+    if isinstance(node, ir.ValueList):
+        return (f.kind, node.item.type, node.depth)
     return (f.kind, f.class_name)
 
 

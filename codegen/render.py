@@ -257,6 +257,8 @@ def _dims(node: ir.Array) -> str:
         return f"{node.ndim}-D"
     if node.max_ndim is not None:
         return f"at most {node.max_ndim}-D"
+    if node.ndims is not None:
+        return " or ".join(f"{n}-D" for n in node.ndims)
     return "n-D"
 
 
@@ -269,6 +271,10 @@ def model_member(f: FieldPlan) -> Member:
             args.append(f"ndim={node.ndim}")
         if node.max_ndim is not None:
             args.append(f"max_ndim={node.max_ndim}")
+        if node.ndims is not None:
+            args.append(f"ndims={py_tuple([str(n) for n in node.ndims])}")
+        if node.primary_axes is not None:
+            args.append(f"primary_axes={py_tuple([str(a) for a in node.primary_axes])}")
         if node.default is not None:
             args.append(f"default={py_literal(node.default)}")
         if node.title:
@@ -298,6 +304,8 @@ def model_member(f: FieldPlan) -> Member:
         return scalar_field_member(f.name, node)
     if isinstance(node, ir.TaggedObject):
         return object_field_member(f.name, node)
+    if isinstance(node, ir.ValueList):
+        return value_list_member(f.name, node)
     assert f.class_name is not None
     title = f", title={py_literal(node.title)}" if node.title else ""
     doc = _paragraphs(node.title, node.description, f"A list of ``{f.class_name}``.")
@@ -316,6 +324,26 @@ _VALUE_TYPES: dict[str, tuple[type, ...]] = {
 def _of_type(node: ir.Scalar, value: object) -> bool:
     kinds = _VALUE_TYPES[node.type]
     return isinstance(value, kinds) and (node.type == "boolean" or not isinstance(value, bool))
+
+
+def value_list_member(name: str, node: ir.ValueList) -> Member:
+    """A list of values outside meta: ``order = ValueListField[list[int]](int, title=...)``, kept in the ASDF
+    tree (``depth=2`` for a list of lists)."""
+    kind = _PY_TYPES[node.item.type]
+    annotation = kind
+    for _ in range(node.depth):
+        annotation = f"list[{annotation}]"
+    args = [kind] + ([f"depth={node.depth}"] if node.depth > 1 else [])
+    if node.title:
+        args.append(f"title={py_literal(node.title)}")
+    shape = "a list of " + "lists of " * (node.depth - 1) + f"``{kind}``"
+    doc = _paragraphs(
+        node.title,
+        node.description,
+        f"{shape[0].upper()}{shape[1:]}; no FITS keyword: kept in "
+        "the ASDF tree (in FITS files, in the ASDF extension).",
+    )
+    return Member(f"{name} = ValueListField[{annotation}]({', '.join(args)})", docstring(doc))
 
 
 def scalar_field_member(name: str, node: ir.Scalar) -> Member:
@@ -423,6 +451,8 @@ def _module_imports(
         lines.append("from typing import TYPE_CHECKING" + (", Any" if "Any" in held else ""))
         if checking:  # after every other import (see the end of this function)
             checking_block = f"if TYPE_CHECKING:\n    from {BASE_MODULE} import {', '.join(checking)}"
+    if "values" in kinds:
+        base_names.append("ValueListField")
     if "scalar" in kinds:
         base_names.append("ScalarField")
         scalars = [model_member(f).decl for m in models for f in m.fields if f.kind == "scalar"]

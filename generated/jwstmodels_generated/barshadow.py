@@ -38,11 +38,11 @@ class BarshadowModel(ReferenceFileModel):
     FITS HDU: DATA1X1; float32, 2-D"""
 
     var1x1 = ArrayField(
-        np.float32, hdu="var1x1", ndim=2, default=0.0, title="Variance of the one-shutter bar shadow"
+        np.float32, hdu="VAR1X1", ndim=2, default=0.0, title="Variance of the one-shutter bar shadow"
     )
     """Variance of the one-shutter bar shadow
 
-    FITS HDU: var1x1; float32, 2-D"""
+    FITS HDU: VAR1X1; float32, 2-D"""
 
     data1x3 = ArrayField(
         np.float32,
@@ -56,11 +56,11 @@ class BarshadowModel(ReferenceFileModel):
     FITS HDU: DATA1X3; float32, 2-D"""
 
     var1x3 = ArrayField(
-        np.float32, hdu="var1x3", ndim=2, default=0.0, title="Variance of the three-shutter bar shadow"
+        np.float32, hdu="VAR1X3", ndim=2, default=0.0, title="Variance of the three-shutter bar shadow"
     )
     """Variance of the three-shutter bar shadow
 
-    FITS HDU: var1x3; float32, 2-D"""
+    FITS HDU: VAR1X3; float32, 2-D"""
 
     crval1 = ScalarField(float, keyword="CRVAL1", hdu="DATA1X1", title="Wavelength at the reference pixel")
     """Wavelength at the reference pixel

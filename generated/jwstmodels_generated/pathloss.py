@@ -20,66 +20,66 @@ class PathlossApertureModel(DataModel[MetaNode]):
     name = ScalarField(
         str,
         keyword="APERTURE",
-        hdu="ps",
+        hdu="PS",
         title="Name of the aperture (a fixed slit, or the MSA shutter configuration)",
     )
     """Name of the aperture (a fixed slit, or the MSA shutter configuration)
 
-    FITS keyword: APERTURE (ps)"""
+    FITS keyword: APERTURE (PS)"""
 
     shutters = ScalarField(
         int,
         keyword="SHUTTERS",
-        hdu="ps",
+        hdu="PS",
         title="Number of MSA shutters in the slitlet these corrections are for",
     )
     """Number of MSA shutters in the slitlet these corrections are for
 
-    FITS keyword: SHUTTERS (ps)"""
+    FITS keyword: SHUTTERS (PS)"""
 
     pointsource_data = ArrayField(
         np.float32,
-        hdu="ps",
+        hdu="PS",
         ndim=3,
         default=1.0,
         title="Path-loss correction for a point source, by position in the aperture and wavelength",
     )
     """Path-loss correction for a point source, by position in the aperture and wavelength
 
-    FITS HDU: ps; float32, 3-D"""
+    FITS HDU: PS; float32, 3-D"""
 
     pointsource_err = ArrayField(
         np.float32,
-        hdu="psvar",
+        hdu="PSVAR",
         ndim=3,
         default=0.0,
         title="Variance of the point-source path-loss correction",
     )
     """Variance of the point-source path-loss correction
 
-    FITS HDU: psvar; float32, 3-D"""
+    FITS HDU: PSVAR; float32, 3-D"""
 
     uniform_data = ArrayField(
         np.float32,
-        hdu="uni",
+        hdu="UNI",
         ndim=1,
         default=1.0,
         title="Path-loss correction for a uniform source, by wavelength",
     )
     """Path-loss correction for a uniform source, by wavelength
 
-    FITS HDU: uni; float32, 1-D"""
+    FITS HDU: UNI; float32, 1-D"""
 
     uniform_err = ArrayField(
         np.float32,
-        hdu="univar",
+        hdu="UNIVAR",
         ndim=1,
         default=0.0,
         title="Variance of the uniform-source path-loss correction",
     )
     """Variance of the uniform-source path-loss correction
 
-    FITS HDU: univar; float32, 1-D"""
+    FITS HDU: UNIVAR; float32, 1-D"""
 
 
 class PathlossModel(ReferenceFileModel):

@@ -46,6 +46,7 @@ class RampModel(DataModel[ImageMeta]):
         np.float32,
         hdu="ZEROFRAME",
         ndim=3,
+        primary_axes=(0, 2, 3),
         default=0.0,
         title="Values of the first frame, one plane per integration",
     )

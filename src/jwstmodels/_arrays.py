@@ -198,11 +198,16 @@ class ArrayField(_Field, Generic[DT]):
         max_ndim: int | None = None,
         default: float | int = 0,
         title: str = "",
+        primary_axes: tuple[int, ...] | None = None,
+        ndims: tuple[int, ...] | None = None,
     ) -> None:
         self.dtype = np.dtype(dtype)
         self.hdu = hdu
         self.ndim = ndim
         self.max_ndim = max_ndim
+        self.primary_axes = primary_axes
+        self.ndims = ndims
+        """Dimensionalities the array may have when it is one of several (an IPC kernel: 2-D or 4-D)."""
         self.default = default
         self.title = title
 
@@ -222,6 +227,8 @@ class ArrayField(_Field, Generic[DT]):
         dims = (
             f"{self.ndim}-D"
             if self.ndim is not None
+            else " or ".join(f"{n}-D" for n in self.ndims)
+            if self.ndims
             else f"at most {self.max_ndim}-D"
             if self.max_ndim
             else "n-D"
@@ -229,7 +236,10 @@ class ArrayField(_Field, Generic[DT]):
         return f"{dims} {self.dtype.name} array"
 
     def shape_for(self, primary_shape: tuple[int, ...]) -> tuple[int, ...]:
-        """Shape of a lazily created array: the primary array's, or its last ``ndim`` axes."""
+        """Shape of a lazily created array: the primary array's, or its last ``ndim`` axes, or the axes
+        ``primary_axes`` names (a ramp's ``zeroframe``: integrations, rows, columns)."""
+        if self.primary_axes is not None and len(primary_shape) > max(self.primary_axes):
+            return tuple(primary_shape[axis] for axis in self.primary_axes)
         if self.ndim is not None and self.ndim < len(primary_shape):
             return primary_shape[len(primary_shape) - self.ndim :]
         return primary_shape
@@ -246,6 +256,8 @@ class ArrayField(_Field, Generic[DT]):
         if self.ndim is not None and ndim != self.ndim:
             raise self._error(self.describe(), _ArrayText(got))
         if self.max_ndim is not None and ndim > self.max_ndim:
+            raise self._error(self.describe(), _ArrayText(got))
+        if self.ndims is not None and ndim not in self.ndims:
             raise self._error(self.describe(), _ArrayText(got))
 
     def coerce(self, value: object) -> NDArray[DT]:

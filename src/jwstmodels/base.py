@@ -18,6 +18,7 @@ releases:
 - ``ObjectField``: a tagged object outside ``meta``, typed by its Python class (``DistortionModel.model``).
 - ``Transform``: for type checkers only, the class of transforms (``astropy.modeling.Model``), so that
   generated code annotates ``ObjectField[Transform]`` without importing astropy.modeling.
+- ``ValueListField``: a list of values outside ``meta`` (``WavelengthrangeModel.order``), in the ASDF tree.
 """
 
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ from ._meta import MetaNode
 from ._meta_lists import HistoryList, ListItem, no_items
 from ._objects import ObjectField
 from ._scalars import ScalarField
+from ._value_lists import ValueListField
 
 if TYPE_CHECKING:
     from astropy.modeling import Model as Transform
@@ -45,6 +47,7 @@ __all__ = [
     "ScalarField",
     "TableField",
     "Transform",
+    "ValueListField",
     "no_items",
 ]
 

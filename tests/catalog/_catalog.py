@@ -35,6 +35,19 @@ PIPELINE_PHOTOM = [
     "NisImgPhotomModel", "NrsMosPhotomModel", "NrsFsPhotomModel",
 ]  # fmt: skip
 
+#: Science products of the current pipeline that the seed's list lacks (issue 14).
+CURRENT_SCIENCE = [
+    "Level1bModel", "IFUImageModel", "SegmentationMapModel", "SlitDataModel", "TSOSpecModel",
+    "TSOMultiSpecModel", "MRSSpecModel", "MRSMultiSpecModel", "CombinedSpecModel", "MultiCombinedSpecModel",
+    "WFSSSpecModel", "WFSSMultiSpecModel", "WFSSCombinedSpecModel", "WFSSMultiCombinedSpecModel",
+    "GuiderRawModel", "GuiderCalModel", "AmiLgFitModel", "SossExtractModel", "SossWaveGridModel",
+    "OutlierIFUOutputModel", "SuperstripeRampModel", "TsoPhotModel",
+]  # fmt: skip
+
+#: Classes whose schema has no ``meta.model_type`` (no DATAMODL, as in the reference): no file names them, so
+#: their files are opened with the class given explicitly.
+EXPLICIT = {"SlitDataModel"}
+
 #: Multi-models: list attribute -> item class.
 MULTI = {
     "MultiSlitModel": ("slits", "SlitModel"),
@@ -43,10 +56,16 @@ MULTI = {
     "MultiProductModel": ("products", "DrizProductModel"),
     "NirspecQuadFlatModel": ("quadrants", "NirspecFlatQuadrantModel"),
     "PathlossModel": ("apertures", "PathlossApertureModel"),
+    "TSOMultiSpecModel": ("spec", "TSOSpecModel"),
+    "MRSMultiSpecModel": ("spec", "MRSSpecModel"),
+    "MultiCombinedSpecModel": ("spec", "CombinedSpecModel"),
+    "WFSSMultiSpecModel": ("spec", "WFSSSpecModel"),
+    "WFSSMultiCombinedSpecModel": ("spec", "WFSSCombinedSpecModel"),
+    "TsoPhotModel": ("radii", "TsoPhotRadiiItem"),
 }
 
 #: Every model class that files can name (the reference's list, today's photom names and SlitModel).
-ALL_MODELS = sorted({*REFERENCE_LIST, *PIPELINE_PHOTOM, "SlitModel"})
+ALL_MODELS = sorted({*REFERENCE_LIST, *PIPELINE_PHOTOM, "SlitModel", *CURRENT_SCIENCE})
 
 #: The bookkeeping keywords a reference file must carry.
 BOOKKEEPING = (
@@ -69,7 +88,7 @@ REFERENCE_FILE_MODELS = sorted(
         "NirspecQuadFlatModel", "NisImgPhotomModel", "NrcImgPhotomModel", "NrsFsPhotomModel",
         "NrsMosPhotomModel", "PathlossModel", "PhotomModel", "PixelAreaModel", "RSCDModel", "ReadnoiseModel",
         "ReferenceCubeModel", "ReferenceFileModel", "ReferenceImageModel", "ReferenceQuadModel", "ResetModel",
-        "SaturationModel", "StrayLightModel", "SuperBiasModel",
+        "SaturationModel", "StrayLightModel", "SuperBiasModel", "TsoPhotModel",
     }
 )  # fmt: skip
 

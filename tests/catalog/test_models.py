@@ -19,6 +19,7 @@ from jwstmodels_generated.lookup import MODEL_CLASSES
 from tests.catalog._catalog import (
     ALL_MODELS,
     BOOKKEEPING,
+    EXPLICIT,
     MULTI,
     REFERENCE_FILE_MODELS,
     filled,
@@ -38,9 +39,10 @@ def test_round_trip(name: str, suffix: str, tmp_path: Path) -> None:
     model, values, arrays = filled(cls)
     assert len(values) > 5, "every model carries metadata"
     path = model.save(tmp_path / f"{name}{suffix}")
-    with jwstmodels.open(path) as back:
+    with cls(path) if name in EXPLICIT else jwstmodels.open(path) as back:
         assert type(back) is cls  # chosen from DATAMODL
-        assert back.meta.model_type == name
+        if name not in EXPLICIT:
+            assert back.meta.model_type == name
         for dotted, value in values.items():
             assert get_path(back, dotted) == value, dotted
         assert sorted(back.array_names()) == sorted(arrays)

@@ -51,7 +51,8 @@ def test_match_rule_on_single_entries() -> None:
 
 def test_module_level_search_schema() -> None:
     everywhere = jwstmodels.search_schema("exposure time")
-    assert everywhere[0].path == "meta.exposure.exposure_time"
+    # fields named exposure_time first: the metadata's, and WFSS spectra's (EFFEXPTM beside their table)
+    assert {x.path for x in everywhere[:2]} == {"meta.exposure.exposure_time", "exposure_time"}
     assert len({x.path for x in everywhere}) == len(everywhere), "each path once"
     assert any(x.path == "meta.ref_file.flat.name" for x in jwstmodels.search_schema("ref_file flat name"))
     assert any(x.path == "name" and x.keyword == "SLTNAME" for x in jwstmodels.search_schema("sltname"))

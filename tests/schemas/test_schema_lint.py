@@ -274,7 +274,7 @@ def test_parses_as_yaml12(path: Path) -> None:
     assert isinstance(doc, dict)
     assert doc["id"] == f"http://stsci.edu/schemas/jwstmodels/{path.name.removesuffix('.yaml')}"
     assert isinstance(doc.get("title"), str) and doc["title"].strip()
-    assert "properties" in doc or "allOf" in doc
+    assert "properties" in doc or "allOf" in doc or isinstance(doc.get("datatype"), list)  # or one table
 
 
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
@@ -560,7 +560,10 @@ def reference_schema_file(model: str) -> str | None:
 
 
 # Classes the reference still defines; the older API names it has dropped have no schema to compare with.
-REFERENCE_MODELS = [m for m in MODELS if reference_schema_file(m) is not None]
+# SlitDataModel adds the core metadata to the reference's slit fields: its facts are compared by
+# tests/schemas/test_drift.py, where that difference is listed with its reason (schemas/drift-allowed.yaml).
+CORE_ADDED = {"SlitDataModel"}
+REFERENCE_MODELS = [m for m in MODELS if reference_schema_file(m) is not None and m not in CORE_ADDED]
 
 
 @pytest.mark.parametrize("model", REFERENCE_MODELS)

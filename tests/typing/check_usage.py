@@ -27,10 +27,13 @@ from jwstmodels import (
     HistoryEntry,
     HistorySoftware,
     ImageModel,
+    Level1bModel,
     PolynomialInfo,
     RampModel,
     SlitModel,
     SpecModel,
+    TSOMultiSpecModel,
+    TSOSpecModel,
 )
 from jwstmodels._meta_lists import HistoryList
 from jwstmodels._schema_search import SchemaMatch
@@ -228,12 +231,47 @@ def transforms(d: DistortionModel) -> None:
     assert reference.meta.reftype is None
 
 
+# -- products of the current pipeline (issue 14): raw ramps and time-series spectra -------------------------
+
+
+def raw_ramps(u: Level1bModel) -> None:
+    """A raw ``_uncal`` file: unsigned 16-bit ramps, one zero frame per integration."""
+    assert_type(u.data, NDArray[np.uint16])
+    assert_type(u.zeroframe, NDArray[np.uint16])
+    assert_type(u.moving_target, NDArray[np.void])
+    assert_type(u.meta.exposure.ngroups, int | None)
+    assert u.data.shape == (2, 3, 5, 6) and u.zeroframe.shape == (2, 5, 6)
+
+
+def tso_spectra(x1dints: TSOMultiSpecModel) -> None:
+    """A ``_x1dints`` file: a typed list of time-series spectra, each with its table and keywords."""
+    assert_type(x1dints.spec, list[TSOSpecModel])
+    item = TSOSpecModel()
+    item.spectral_order = 1
+    x1dints.spec.append(item)
+    first = x1dints.spec[0]
+    assert_type(first, TSOSpecModel)
+    assert_type(first.spec_table, NDArray[np.void])
+    assert_type(first.spectral_order, int | None)
+    assert_type(first.meta.exposure.nints, int | None)
+    assert_type(x1dints.int_times, NDArray[np.void])
+    assert x1dints.spec[0].spectral_order == 1
+
+
+def current_product_mistakes(u: Level1bModel, x1dints: TSOMultiSpecModel) -> None:
+    """Never called: each line is a mistake with a current product that both checkers must report."""
+    x1dints.spec.append(ImageModel())  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    u.meta.exposure.ngroups = "ten"  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         life_cycle(Path(tmp) / "image.fits")
     metadata_lists(ImageModel())
     slit_scalars(SlitModel())
     transforms(DistortionModel())
+    raw_ramps(Level1bModel((2, 3, 5, 6)))
+    tso_spectra(TSOMultiSpecModel())
     return 0
 
 

@@ -36,6 +36,8 @@ FIXES = {
     "m.meta.history.append(5)  #": 'm.meta.history.append(HistoryEntry(description="f"))  #',
     'HistoryEntry(descripton="flat-fielded")  #': 'HistoryEntry(description="flat-fielded")  #',
     "m.meta.exposure.read_times = [0.0, 10.7]  #": "m.meta.exposure.read_times = [[0.0, 10.7]]  #",
+    "x1dints.spec.append(ImageModel())  #": "x1dints.spec.append(TSOSpecModel())  #",
+    'u.meta.exposure.ngroups = "ten"  #': "u.meta.exposure.ngroups = 10  #",
 }
 """For each expected mistake in check_usage.py: its text and the corrected text (the markers stay)."""
 
