@@ -55,3 +55,8 @@ __all__ += _catalog.__all__
 from importlib.metadata import version as _version  # noqa: E402  (appended: the distribution's version)
 
 __version__: str = _version("jwstmodels")
+
+JwstDataModel = DataModel
+"""The reference's name for the base of its JWST models (science and reference files alike): every model
+here is a JWST model, so it is ``DataModel``."""
+__all__ += ["JwstDataModel"]
