@@ -38,12 +38,17 @@ if TYPE_CHECKING:
 
     from jwstmodels_generated.meta import HistoryEntry, HistorySoftware
 
+    from ._compat_api import CalLogs
+
 MetaT = TypeVar("MetaT", bound=MetaNode, covariant=True)
 
 Card = tuple[str, str | int | float | bool | None, str]
 """A FITS header card kept verbatim: (keyword, value, comment)."""
 
 _FITS_SUFFIXES = (".fits", ".fit", ".fts", ".fits.gz", ".fit.gz")
+
+_SETTABLE_PROPERTIES = frozenset({"cal_logs"})
+"""Properties with a setter that ``__setattr__`` lets through."""
 
 
 class DataModel(Generic[MetaT]):
@@ -202,6 +207,7 @@ class DataModel(Generic[MetaT]):
                 or name in self._list_fields
                 or name in self._scalar_fields
                 or name in self._subclass_slots
+                or name in _SETTABLE_PROPERTIES
             ):
                 object.__setattr__(self, name, value)
                 return
@@ -733,6 +739,20 @@ class DataModel(Generic[MetaT]):
         from ._compat_api import getarray_noinit
 
         return getarray_noinit(self, name)
+
+    @property
+    def cal_logs(self) -> CalLogs:
+        """The log lines of the pipeline steps that made this model, by step name (as the reference keeps
+        them); AttributeError until a step has logged (so ``hasattr(model, "cal_logs")`` asks that)."""
+        from ._compat_api import get_cal_logs
+
+        return get_cal_logs(self)
+
+    @cal_logs.setter
+    def cal_logs(self, logs: CalLogs | Mapping[str, Iterable[str]]) -> None:
+        from ._compat_api import set_cal_logs
+
+        set_cal_logs(self, logs)
 
     def get_crds_parameters(self) -> dict[str, str | int | float | complex | bool]:
         """The set metadata values CRDS selects reference files by, as ``{"meta.instrument.name": ...}``."""

@@ -11,6 +11,7 @@ tests in ``tests/compat`` check them side by side with it).
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -127,3 +128,51 @@ def get_crds_parameters(model: DataModel[MetaNode]) -> dict[str, CrdsValue]:
 
 def _crds_value(value: object) -> bool:
     return isinstance(value, str | int | float | complex | bool) and not isinstance(value, np.ndarray)
+
+
+class CalLogs:
+    """The log lines of the pipeline steps that made a model, by step name (``model.cal_logs.dq_init``).
+
+    The reference keeps them in the tree's top-level ``cal_logs`` entry, which no schema describes; here they
+    live in the model's preserved tree (written to ASDF, and to the ASDF extension of FITS files, as the
+    reference writes them). Setting a step's lines: ``setattr(model.cal_logs, "dq_init", lines)``.
+    """
+
+    __slots__ = ("_logs",)
+
+    def __init__(self, logs: dict[str, list[str]]) -> None:
+        object.__setattr__(self, "_logs", logs)
+
+    def __getattr__(self, name: str) -> list[str]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._logs[name]
+        except KeyError:
+            raise AttributeError(f"cal_logs has no log of step {name!r}") from None
+
+    def __setattr__(self, name: str, value: Iterable[str]) -> None:
+        self._logs[name] = [str(line) for line in value]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._logs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._logs)
+
+    def to_dict(self) -> dict[str, list[str]]:
+        """A copy of the logs as ``{step name: lines}``."""
+        return {name: list(lines) for name, lines in self._logs.items()}
+
+
+def get_cal_logs(model: DataModel[MetaNode]) -> CalLogs:
+    logs: object = model._extra_tree.get("cal_logs")
+    if not isinstance(logs, dict):
+        raise AttributeError(f"{type(model).__name__}: no cal_logs (no pipeline step has logged to it)")
+    return CalLogs(cast(dict[str, list[str]], logs))
+
+
+def set_cal_logs(model: DataModel[MetaNode], logs: CalLogs | Mapping[str, Iterable[str]]) -> None:
+    source = logs.to_dict() if isinstance(logs, CalLogs) else logs
+    copied = {str(name): [str(line) for line in lines] for name, lines in source.items()}
+    model._extra_tree["cal_logs"] = copied

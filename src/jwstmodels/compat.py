@@ -34,8 +34,15 @@ def _ours() -> dict[str, object]:
 
     exported: list[str] = vars(jwstmodels)["__all__"]
     names: dict[str, object] = {name: getattr(jwstmodels, name) for name in exported}
-    for helper in ("dqflags", "search_schema", "ValidationError", "ValidationErrors", "ListField"):
-        names.pop(helper, None)  # the reference's helpers of those names stay (different interfaces)
+    for helper in (
+        "dqflags",
+        "search_schema",
+        "ValidationError",
+        "ValidationErrors",
+        "ListField",
+        "read_metadata",
+    ):
+        names.pop(helper, None)  # the reference's functions of those names stay (other signatures)
     names["open"] = jwstmodels.open
     names["DataModel"] = jwstmodels.DataModel
     names["JwstDataModel"] = jwstmodels.JwstDataModel
