@@ -139,6 +139,7 @@ class CalLogs:
     """
 
     __slots__ = ("_logs",)
+    _logs: dict[str, list[str]]
 
     def __init__(self, logs: dict[str, list[str]]) -> None:
         object.__setattr__(self, "_logs", logs)
