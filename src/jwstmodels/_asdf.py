@@ -17,14 +17,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-import numpy as np
-
 from ._atomic import atomic_write
 from ._errors import FileFormatError, InvalidValueWarning
 from ._history import history_to_root, read_asdf_lists
 from ._loading import Location, put_path, warn_invalid
 from ._meta_lists import install_file_meta
 from ._scalars import apply_tree, scalar_tree
+from ._sources import AsdfSource, bind_asdf
 
 if TYPE_CHECKING:
     from ._base import DataModel
@@ -64,6 +63,7 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
 def read_asdf(model: DataModel[MetaNode], af: Any, filename: str) -> None:
     """Fill ``model`` from an open AsdfFile: metadata now, array blocks when first touched."""
     read_tree(model, cast(dict[str, Any], af.tree), filename)
+    bind_asdf(model, af, filename)
 
 
 def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -> None:
@@ -90,7 +90,7 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
         if key == "meta" or key in _ASDF_KEYS or key in scalars:
             continue
         if key in model._fields:
-            model._store.loaders[key] = _loader(tree, key)
+            model._store.loaders[key] = _loader(tree, key, filename)
             shape = getattr(value, "shape", None)
             if shape is not None:
                 model._store.shapes[key] = tuple(int(n) for n in shape)
@@ -111,11 +111,8 @@ def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -
             extra[key] = value
 
 
-def _loader(tree: dict[str, Any], key: str) -> Any:
-    def load() -> Any:
-        return np.asarray(tree[key])
-
-    return load
+def _loader(tree: dict[str, Any], key: str, filename: str) -> AsdfSource:
+    return AsdfSource(tree, key, f"{filename}: ASDF node {key}")
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

@@ -130,7 +130,7 @@ class DataModel(Generic[MetaT]):
         from ._open import initialise, reads_metadata
 
         if schema is not None or not reads_metadata(init):  # a reader builds the tree itself, once
-            self.meta = cast(MetaT, new_node(self.meta_class))
+            _set_meta(self, new_node(self.meta_class))
             self.meta.attach(type(self).__name__)
         self._store = ArrayStore()
         self._shape: tuple[int, ...] | None = None
@@ -285,7 +285,13 @@ class DataModel(Generic[MetaT]):
     # -- life cycle ---------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Release the file this model was read from (arrays already read stay usable)."""
+        """Release the file this model was read from (arrays already read stay usable).
+
+        An array not read before ``close()`` can still be touched: the file is opened again, the array read
+        and the file closed, provided the file still has the size and modification time it had when the model
+        read it. Otherwise (changed, replaced, removed, or never a file on disk) touching it raises
+        ``jwstmodels.FileChangedError`` naming the model, the array and the file.
+        """
         hooks, self._close_hooks = self._close_hooks, []
         for hook in hooks:
             hook()
@@ -318,6 +324,18 @@ class DataModel(Generic[MetaT]):
 
     def __deepcopy__(self, memo: dict[int, object]) -> Self:
         return self.copy(memo)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For ``pickle``: arrays not read yet travel as references to the file (read on the far side when
+        touched, if the file is unchanged), everything else by value (see ``jwstmodels._pickle``)."""
+        from ._pickle import model_state
+
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from ._pickle import restore_state
+
+        restore_state(self, state)
 
     # -- class-method constructors ------------------------------------------------------------------
 
@@ -834,6 +852,13 @@ def _describe_source(init: object) -> str:
     if isinstance(init, str | os.PathLike):
         return os.fspath(cast("str | os.PathLike[str]", init))
     return str(getattr(init, "name", None) or f"<{type(init).__name__}>")
+
+
+def _set_meta(model: DataModel[MetaNode], node: MetaNode) -> None:
+    """Set ``model.meta``. Done here, not as ``self.meta = ...`` in a method, so that editors which infer
+    attributes from assignments in methods (jedi) take the type of ``meta`` from the model class's own
+    declaration (``meta: ImageMeta``) instead of the type variable's bound."""
+    model.meta = node
 
 
 def _meta_value(meta: MetaNode, names: tuple[str, ...]) -> object:

@@ -18,6 +18,7 @@ an unknown flag gives a :class:`~jwstmodels.dqflags.DQDefinitionWarning`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -65,15 +66,33 @@ def standard_bits_after_read(model: DataModel[MetaNode]) -> None:
     raw = store.loaders.get("dq")
     if raw is None or "dq_def" not in model._fields or not store.is_present("dq_def"):
         return
+    store.loaders["dq"] = StandardBits(model, raw)
 
-    def load() -> NDArray[Any]:
-        table = _dq_def(model)
+
+class StandardBits:
+    """The loader of a ``dq`` array read in a file's own bits: reads ``raw`` (the file's source, kept as
+    ``raw`` so that pickling and error messages find it) and translates through the model's ``dq_def``."""
+
+    __slots__ = ("model", "raw")
+
+    def __init__(self, model: DataModel[MetaNode], raw: Callable[[], NDArray[Any]]) -> None:
+        self.model = model
+        self.raw = raw
+
+    @property
+    def where(self) -> str | None:
+        return getattr(self.raw, "where", None)
+
+    @property
+    def hdu_name(self) -> str | None:
+        return getattr(self.raw, "hdu_name", None)
+
+    def __call__(self) -> NDArray[Any]:
+        table = _dq_def(self.model)
         if table.size == 0:
-            return raw()
-        bits: HasDQDefinitions = _Bits(raw(), table)
+            return self.raw()
+        bits: HasDQDefinitions = _Bits(self.raw(), table)
         return dynamic_mask(bits)
-
-    store.loaders["dq"] = load
 
 
 def file_bits(model: DataModel[MetaNode], name: str, value: NDArray[Any]) -> NDArray[Any]:

@@ -28,6 +28,7 @@ from ._loading import Location, put_path, warn_invalid
 from ._meta import KeywordLeaf, MetaNode, keyword_leaves
 from ._meta_lists import install_file_meta
 from ._scalars import apply_header, apply_tree, scalar_cards, scalar_hdus
+from ._sources import FitsSource, bind_fits
 
 if TYPE_CHECKING:
     from ._base import Card, DataModel
@@ -115,13 +116,14 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
         from ._fits_items import read_items
 
         read_items(model, hdul, stored, filename)
+    bind_fits(model, hdul, filename)
 
 
 def attach_hdu(model: DataModel[MetaNode], attr: str, field: _Field, hdu: Any, where: str) -> None:
     """Make ``hdu`` the source of array or table ``attr``, read when first touched; refused from the header
     alone when the field cannot hold it (``where`` names file and HDU)."""
     _check_hdu(field, hdu, where)
-    model._store.loaders[attr] = _loader(hdu)
+    model._store.loaders[attr] = _loader(hdu, where)
     if isinstance(field, ArrayField):
         naxis = int(hdu.header.get("NAXIS", 0))
         model._store.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
@@ -202,11 +204,8 @@ def _keyword_table(meta_class: type[MetaNode]) -> dict[str, dict[str, KeywordLea
     return table
 
 
-def _loader(hdu: Any) -> Any:
-    def load() -> Any:
-        return hdu.data
-
-    return load
+def _loader(hdu: Any, where: str) -> FitsSource:
+    return FitsSource(hdu, where)
 
 
 def _split_hdus(hdul: fits.HDUList, model: DataModel[MetaNode]) -> tuple[dict[str, Any], Any, list[Any]]:

@@ -172,10 +172,11 @@ def write_inputs(folder: Path) -> None:
                 "last_synced": "2026-01-01 00:00:00",
                 "force_remote_mode": False,
             }
-        ) + "\n"
+        )
+        + "\n"
     )
     rng = np.random.default_rng(16)
-    nints, ngroups, ny, nx = SHAPE
+    _, ngroups, ny, nx = SHAPE
     _write_exposure(jm, folder, rng)
 
     def ref(model: Any, reftype: str, **extra: object) -> None:
@@ -210,7 +211,8 @@ def write_inputs(folder: Path) -> None:
         dq=np.zeros((ny, nx), np.uint32),
         err=np.full((ngroups, ny, nx), 0.1, np.float32),
     )
-    ref(dark, "dark", **{"meta.exposure.nframes": 1, "meta.exposure.groupgap": 0, "meta.exposure.ngroups": 20})
+    dark_exposure = {"meta.exposure.nframes": 1, "meta.exposure.groupgap": 0, "meta.exposure.ngroups": 20}
+    ref(dark, "dark", **dark_exposure)
     ref(jm.GainModel(data=np.full((ny, nx), 2.0, np.float32)), "gain")
     ref(jm.ReadnoiseModel(data=np.full((ny, nx), 6.0, np.float32)), "readnoise")
     flat = jm.FlatModel(
