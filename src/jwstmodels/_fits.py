@@ -319,6 +319,9 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
         for keyword, value, comment in cards:
             _append_card(target, (keyword, value, comment))
     write_history_cards(model, cast(fits.Header, primary.header))
+    for name, hdu in hdus.items():  # as the reference writes them: EXTVER = 1 ends each extension's header
+        if name != "PRIMARY" and hdu.data is not None and "EXTVER" not in hdu.header:
+            hdu.header["EXTVER"] = 1
     tree = metadata_tree(model)
     drop_carried(tree, carried)
     items: list[Any] = []
