@@ -263,7 +263,9 @@ class DataModel(Generic[MetaT]):
 
     def __repr__(self) -> str:
         shape = self.shape
-        source = f" from {self.filename}" if self.filename else ""
+        named: object = vars(self.meta).get("filename")  # as the reference: the name in meta first
+        name = named if isinstance(named, str) and named else self.filename
+        source = f" from {name}" if name else ""
         return f"<{type(self).__name__}{shape if shape is not None else ''}{source}>"
 
     def array_names(self) -> list[str]:
