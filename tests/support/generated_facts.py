@@ -25,7 +25,7 @@ def _json_type(annotation: object) -> str:
     """``int | None`` -> ``integer``; ``Literal["A"] | None`` -> ``string``; lists -> ``array``."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     origin = typing.get_origin(annotation)
-    if origin is list:
+    if _is_list(origin):
         return "array"
     if origin in (typing.Union, types.UnionType) and len(args) == 1:
         return _json_type(args[0])
@@ -36,6 +36,11 @@ def _json_type(annotation: object) -> str:
     if isinstance(annotation, type) and annotation in _JSON_TYPES:
         return _JSON_TYPES[annotation]
     raise TypeError(f"no JSON type for {annotation!r}")
+
+
+def _is_list(origin: object) -> bool:
+    """``list[...]`` or a list subclass such as ``HistoryList[...]`` (history entries that also take text)."""
+    return isinstance(origin, type) and issubclass(origin, list)
 
 
 def _location(info: FieldInfo) -> tuple[str | None, str]:
@@ -56,7 +61,7 @@ def _node_class(annotation: object) -> type[MetaNode] | None:
 
 def _item_class(annotation: object) -> type[MetaNode] | None:
     """The item class of a list of objects (``list[HistoryEntry]``)."""
-    if typing.get_origin(annotation) is list:
+    if _is_list(typing.get_origin(annotation)):
         return _node_class(typing.get_args(annotation)[0])
     return None
 
