@@ -10,7 +10,6 @@ import textwrap
 import pytest
 
 
-
 def _run(code: str) -> str:
     result = subprocess.run(
         [sys.executable, "-W", "error", "-W", "ignore::DeprecationWarning", "-c", textwrap.dedent(code)],
