@@ -1,13 +1,34 @@
 """pyright (strict) and mypy (strict) accept check_families.py, whose mistakes() lines they must each report;
 with those lines' markers removed both checkers fail on exactly those lines (the negative control)."""
 
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
-# pyright: reportPrivateUsage=false
-# (the runners of test_typecheckers, shared rather than copied)
-from tests.typing.test_typecheckers import _mypy, _pyright, _run, _shown
+REPO = Path(__file__).absolute().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def _run(args: list[str], cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYRIGHT_PYTHON_IGNORE_WARNINGS": "1", "NO_COLOR": "1"}
+    env.pop("MYPYPATH", None)
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def _pyright(path: Path) -> subprocess.CompletedProcess[str]:
+    return _run([str(BIN / "pyright"), "-p", str(REPO / "pyproject.toml"), str(path)])
+
+
+def _mypy(path: Path) -> subprocess.CompletedProcess[str]:
+    config = ["--config-file", str(REPO / "pyproject.toml"), "--python-executable", sys.executable]
+    return _run([str(BIN / "mypy"), *config, "--no-error-summary", "--no-pretty", str(path)])
+
+
+def _shown(result: subprocess.CompletedProcess[str]) -> str:
+    return f"$ {' '.join(map(str, result.args))}\nexit {result.returncode}\n{result.stdout}\n{result.stderr}"
+
 
 SCRIPT = Path(__file__).with_name("check_families.py")
 MARKERS = re.compile(r"  # type: ignore\[[a-z-]+\]  # pyright: ignore\[\w+\]$")
