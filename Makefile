@@ -60,3 +60,8 @@ clean: ## Remove the virtual environment and caches
 docs: $(STAMP) ## Sphinx site (guide + a page per model) in docs/_build/html, warnings as errors; Chromium check
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
 	$(BIN)/python docs/_ext/model_pages.py check-browser docs/_build/html
+
+.PHONY: pipeline-test
+pipeline-test: $(STAMP) ## The JWST pipeline on jwstmodels (issue 16): installs the pipeline extra, runs the `pipeline` tests (1-3 min)
+	$(BIN)/uv pip install --python $(BIN)/python -e '.[dev,pipeline]'
+	$(BIN)/python -m pytest -q -m pipeline tests/pipeline tests/compat

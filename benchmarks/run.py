@@ -296,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.distributed import run_distributed  # scan and map on Dask (issue 17), its own table
 
     document["distributed"] = run_distributed(quick=args.quick)
+    from benchmarks.pipeline import run_pipeline  # the JWST pipeline on each side (issue 16), its own table
+
+    document["pipeline"] = run_pipeline(quick=args.quick)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, indent=2) + "\n")
     print(f"written to {args.out}")

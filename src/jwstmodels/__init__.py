@@ -81,3 +81,9 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
+
+
+JwstDataModel = DataModel
+"""The reference's name for the base of its JWST models (science and reference files alike): every model
+here is a JWST model, so it is ``DataModel``."""
+__all__ += ["JwstDataModel"]

@@ -15,7 +15,7 @@ import datetime
 import difflib
 import os
 import warnings
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
@@ -38,12 +38,17 @@ if TYPE_CHECKING:
 
     from jwstmodels_generated.meta import HistoryEntry, HistorySoftware
 
+    from ._compat_api import CalLogs
+
 MetaT = TypeVar("MetaT", bound=MetaNode, covariant=True)
 
 Card = tuple[str, str | int | float | bool | None, str]
 """A FITS header card kept verbatim: (keyword, value, comment)."""
 
 _FITS_SUFFIXES = (".fits", ".fit", ".fts", ".fits.gz", ".fit.gz")
+
+_SETTABLE_PROPERTIES = frozenset({"cal_logs"})
+"""Properties with a setter that ``__setattr__`` lets through."""
 
 
 class DataModel(Generic[MetaT]):
@@ -202,6 +207,7 @@ class DataModel(Generic[MetaT]):
                 or name in self._list_fields
                 or name in self._scalar_fields
                 or name in self._subclass_slots
+                or name in _SETTABLE_PROPERTIES
             ):
                 object.__setattr__(self, name, value)
                 return
@@ -257,7 +263,9 @@ class DataModel(Generic[MetaT]):
 
     def __repr__(self) -> str:
         shape = self.shape
-        source = f" from {self.filename}" if self.filename else ""
+        named: object = vars(self.meta).get("filename")  # as the reference: the name in meta first
+        name = named if isinstance(named, str) and named else self.filename
+        source = f" from {name}" if name else ""
         return f"<{type(self).__name__}{shape if shape is not None else ''}{source}>"
 
     def array_names(self) -> list[str]:
@@ -443,13 +451,17 @@ class DataModel(Generic[MetaT]):
         if "model_type" in fields:
             setattr(self.meta, "model_type", type(self).__name__)
 
-    def save(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
+    def save(
+        self, path: str | os.PathLike[str] | Callable[[str | None], str], *args: Any, **kwargs: Any
+    ) -> Path:
         """Save to FITS or ASDF, chosen by the file name's suffix; returns the path written.
 
         The model is validated first (nothing is written when it is invalid, unless it was opened with
         ``pass_invalid_values=True``), and the file is written to a temporary name that replaces ``path`` only
-        when writing succeeded.
+        when writing succeeded. As the reference's: ``path`` may be a function of ``meta.filename`` giving the
+        path, and ``dir_path=`` replaces the path's folder.
         """
+        path = _output_path(self, path, kwargs.pop("dir_path", None))
         name = os.fspath(path).lower()
         if name.endswith(".asdf"):
             return self.to_asdf(path, *args, **kwargs)
@@ -712,6 +724,66 @@ class DataModel(Generic[MetaT]):
 
         set_fits_wcs(self, wcs, hdu_name)
 
+    # -- the reference API the JWST pipeline calls (see _compat_api) ---------------------------------
+
+    crds_observatory: ClassVar[str] = "jwst"
+    """The observatory CRDS selects this model's reference files for (as the reference's JWST models)."""
+
+    @property
+    def instance(self) -> dict[str, Any]:
+        """The tree as nested dicts (``{"meta": {...}, "data": array}``): a new copy each time, read-only in
+        effect (setting values in it does not change the model). Arrays are the model's own."""
+        from ._compat_api import instance
+
+        return instance(self)
+
+    def hasattr(self, name: str) -> bool:
+        """True when ``name`` is a top-level entry the model holds (``"data"``, ``"meta"``), as the
+        reference's: dotted names are always False; ask the node (``model.meta.exposure.hasattr("nframes")``).
+        """
+        from ._compat_api import model_hasattr
+
+        return model_hasattr(self, name)
+
+    def get_dtype(self, name: str) -> np.dtype[Any]:
+        """The numpy dtype of the array or table ``name`` (ValueError for ``meta``, AttributeError for an
+        unknown name)."""
+        from ._compat_api import get_dtype
+
+        return get_dtype(self, name)
+
+    def get_default(self, name: str) -> object:
+        """The value ``name`` has when unset, without setting it (an array of the model's shape, ...)."""
+        from ._compat_api import get_default
+
+        return get_default(self, name)
+
+    def getarray_noinit(self, name: str) -> object:
+        """The value of ``name`` when the model holds it; AttributeError otherwise (nothing is created)."""
+        from ._compat_api import getarray_noinit
+
+        return getarray_noinit(self, name)
+
+    @property
+    def cal_logs(self) -> CalLogs:
+        """The log lines of the pipeline steps that made this model, by step name (as the reference keeps
+        them); AttributeError until a step has logged (so ``hasattr(model, "cal_logs")`` asks that)."""
+        from ._compat_api import get_cal_logs
+
+        return get_cal_logs(self)
+
+    @cal_logs.setter
+    def cal_logs(self, logs: CalLogs | Mapping[str, Iterable[str]]) -> None:
+        from ._compat_api import set_cal_logs
+
+        set_cal_logs(self, logs)
+
+    def get_crds_parameters(self) -> dict[str, str | int | float | complex | bool]:
+        """The set metadata values CRDS selects reference files by, as ``{"meta.instrument.name": ...}``."""
+        from ._compat_api import get_crds_parameters
+
+        return get_crds_parameters(self)
+
 
 class _UnknownAttribute(UnknownFieldError):
     """UnknownFieldError for reading a missing attribute, whose message is made when it is shown: code
@@ -873,3 +945,18 @@ def _error_at(
         expected=describe_annotation(info.annotation) if info is not None else "no such field",
         got=got,
     )
+
+
+def _output_path(
+    model: DataModel[MetaNode],
+    path: str | os.PathLike[str] | Callable[[str | None], str],
+    dir_path: str | os.PathLike[str] | None,
+) -> str | os.PathLike[str]:
+    """The path ``save`` writes: ``path`` itself, or ``path(meta.filename)`` when it is a function; in
+    ``dir_path`` when that is given."""
+    if callable(path):
+        filename: object = vars(model.meta).get("filename")
+        path = path(filename if isinstance(filename, str) else None)
+    if dir_path:
+        return Path(dir_path) / Path(path).name
+    return path

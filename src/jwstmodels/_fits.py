@@ -426,11 +426,15 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
 
     primary = fits.PrimaryHDU()
     hdus: dict[str, Any] = {"PRIMARY": primary}
+    arrays: dict[str, Any] = {}
     for _, field, value in model._arrays_to_save():
         if isinstance(field, TableField):
-            hdus[field.hdu] = _table_hdu(field, value)
+            arrays[field.hdu] = _table_hdu(field, value)
         else:
-            hdus[field.hdu] = fits.ImageHDU(data=value, name=field.hdu)
+            arrays[field.hdu] = fits.ImageHDU(data=value, name=field.hdu)
+    for hdu_name in _keyword_hdus_first(model, arrays):  # the reference's order (see there)
+        hdus[hdu_name] = arrays[hdu_name]
+    hdus.update(arrays)
 
     def header(hdu_name: str) -> fits.Header:
         if hdu_name not in hdus:
@@ -452,6 +456,9 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
         for keyword, value, comment in cards:
             _append_card(target, (keyword, value, comment))
     write_history_cards(model, cast(fits.Header, primary.header))
+    for name, hdu in hdus.items():  # as the reference writes them: EXTVER = 1 ends each extension's header
+        if name != "PRIMARY" and hdu.data is not None and "EXTVER" not in hdu.header:
+            hdu.header["EXTVER"] = 1
     tree = metadata_tree(model)
     drop_carried(tree, carried)
     items: list[Any] = []
@@ -460,6 +467,19 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
 
         items = item_hdus(model, hdus, tree)
     return fits.HDUList([*hdus.values(), *items, *model._extra_hdus, build_hdu(tree)])
+
+
+def _keyword_hdus_first(model: DataModel[MetaNode], arrays: dict[str, Any]) -> list[str]:
+    """The array HDUs that a set metadata keyword lives in, in metadata order.
+
+    The reference writes the metadata first, making each HDU a set keyword names as it goes (the ERR of an
+    image with ``meta.bunit_err`` set comes before its DQ), then the other arrays in schema order.
+    """
+    first: list[str] = []
+    for leaf in keyword_leaves(type(model.meta)):
+        if leaf.hdu in arrays and leaf.hdu not in first and _get(model.meta, leaf.names) is not None:
+            first.append(leaf.hdu)
+    return first
 
 
 def _table_hdu(field: TableField, data: Any) -> fits.BinTableHDU:

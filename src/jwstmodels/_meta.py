@@ -193,6 +193,16 @@ class MetaNode(BaseModel):
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return UnknownFieldError(f"{where} has no field {name!r}{hint}")
 
+    def hasattr(self, name: str) -> bool:
+        """True when this node holds a value for its field ``name`` (a group: when any value in it is set).
+
+        As the reference's ``node.hasattr``: False for a name the node does not declare and for a dotted
+        name. (Python's ``hasattr(node, name)`` instead says whether the schema declares ``name``.)
+        """
+        from ._compat_api import node_hasattr
+
+        return node_hasattr(self, name)
+
     if not TYPE_CHECKING:
         # Hidden from type checkers so that a misspelt attribute stays a static error.
         def __getattr__(self, name: str) -> Any:

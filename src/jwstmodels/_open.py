@@ -320,8 +320,13 @@ def open_model(
     schema: Mapping[str, object] | None = None,
     extensions: object = None,
     pass_invalid_values: bool = False,
+    strict_validation: bool | None = None,
 ) -> DataModel[CommonMeta]:
     """``jwstmodels.open``: read ``init`` into the model class its DATAMODL / model_type names.
+
+    ``strict_validation`` is accepted for code written for the reference implementation, where it turns
+    validation warnings into errors: here validation is always strict (a value that does not fit raises),
+    so either value reads the same.
 
     Falls back on the data's dimensionality (2-D ImageModel, 3-D CubeModel, 4-D RampModel when GROUPDQ is
     present, else QuadModel). A file is opened once; the model owns it until ``close()``. ``schema``,
