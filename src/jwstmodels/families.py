@@ -24,23 +24,31 @@ from __future__ import annotations
 from typing import TypeAlias
 
 from jwstmodels_generated.catalog import (
+    CombinedSpecModel,
     CubeModel,
     DarkMIRIModel,
     FlatModel,
     FringeModel,
     IFUCubeModel,
+    IFUImageModel,
     ImageModel,
     LastFrameModel,
     MiriMrsPhotomModel,
     MIRIRampModel,
     MirMrsPhotomModel,
+    MRSSpecModel,
     QuadModel,
     RampModel,
     ReferenceCubeModel,
     ReferenceImageModel,
     ReferenceQuadModel,
+    SossBkgModel,
     SpecModel,
     SuperBiasModel,
+    TSOSpecModel,
+    WfssBkgModel,
+    WFSSCombinedSpecModel,
+    WFSSSpecModel,
 )
 
 __all__ = ["CubeLike", "ImageLike", "QuadLike", "RampLike", "SpectralTableLike"]
@@ -54,10 +62,12 @@ ImageLike: TypeAlias = (
     | MiriMrsPhotomModel
     | ReferenceImageModel
     | SuperBiasModel
+    | IFUImageModel
+    | WfssBkgModel
 )
 """Models with 2-D ``data`` (float32), ``dq`` (uint32) and ``err`` (float32)."""
 
-CubeLike: TypeAlias = CubeModel | IFUCubeModel | ReferenceCubeModel
+CubeLike: TypeAlias = CubeModel | IFUCubeModel | ReferenceCubeModel | SossBkgModel
 """Models with 3-D ``data`` (float32), ``dq`` (uint32) and ``err`` (float32): one plane per integration or
 wavelength."""
 
@@ -68,7 +78,9 @@ RampLike: TypeAlias = RampModel | MIRIRampModel
 """Up-the-ramp reads: 4-D ``data`` (float32; integrations, groups, rows, columns), 2-D ``pixeldq``
 (uint32) and 4-D ``groupdq`` (uint8)."""
 
-SpectralTableLike: TypeAlias = SpecModel
+SpectralTableLike: TypeAlias = (
+    SpecModel | CombinedSpecModel | MRSSpecModel | TSOSpecModel | WFSSSpecModel | WFSSCombinedSpecModel
+)
 """Models holding one spectrum as a table (``spec_table``, one row per wavelength)."""
 
 FAMILIES: dict[str, object] = {
