@@ -87,8 +87,9 @@ def _build(
             found.append(_Problem((*order, len(fields) + position), True, (*loc, name), value))
             continue
         if field.child is not None and isinstance(value, Mapping):
+            child = cast(type[MetaNode], field.child)  # the children of a MetaNode are MetaNodes
             values[name] = _build(
-                field.child, cast(Mapping[str, object], value), (*loc, name), (*order, field.position), found
+                child, cast(Mapping[str, object], value), (*loc, name), (*order, field.position), found
             )
         elif field.accepts(value):
             values[name] = value

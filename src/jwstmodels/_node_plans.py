@@ -11,9 +11,6 @@ class whose construction or dump does more than handle its fields (validators, s
 attributes, its own ``model_post_init``) has no plan and is left to pydantic.
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it sets up the internal state of metadata nodes, as pydantic's model_construct does)
-
 from __future__ import annotations
 
 import functools
@@ -26,7 +23,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 
-from ._meta import MetaNode
+from ._node import NodeBase as MetaNode  # the nodes built here are MetaNodes; their base suffices
 
 NodeT = TypeVar("NodeT", bound=MetaNode)
 
@@ -197,7 +194,7 @@ def _adapter(info: FieldInfo) -> TypeAdapter[Any]:
         return TypeAdapter(annotation)
 
 
-def assemble(cls: type[MetaNode], values: dict[str, object], given: set[str]) -> MetaNode:
+def assemble(cls: type[NodeT], values: dict[str, object], given: set[str]) -> NodeT:
     """A node of ``cls`` holding ``values`` (one per field, already valid), its children bound to it.
 
     ``given`` names the fields that were given rather than defaulted (pydantic's ``model_fields_set``).
@@ -207,14 +204,22 @@ def assemble(cls: type[MetaNode], values: dict[str, object], given: set[str]) ->
     _set_fields_set(node, given)
     _set_extra(node, None)
     _set_private(node, None)
-    if cls._node_fields:
-        parent = weakref.ref(node)  # see _meta.set_parent
-        for name in cls._node_fields:
+    children = _children_of(cls)
+    if children:
+        parent = weakref.ref(node)  # see _node.set_parent
+        for name in children:
             child = values[name]
             if isinstance(child, MetaNode):
                 _set_parent(child, parent)
                 _set_name(child, name)
     return node
+
+
+@functools.cache
+def _children_of(cls: type[MetaNode]) -> tuple[str, ...]:
+    """Names of the fields of ``cls`` that hold nested nodes."""
+    plan = node_plan(cls)
+    return tuple(name for name, field in plan.fields.items() if field.child is not None) if plan else ()
 
 
 def defaults(plan: NodePlan) -> dict[str, object]:
@@ -260,7 +265,7 @@ def _maker(cls: type[MetaNode]) -> Callable[[], MetaNode]:
         node = make_instance(cls)
         values = template.copy()
         if children:
-            parent = weakref.ref(node)  # see _meta.set_parent
+            parent = weakref.ref(node)  # see _node.set_parent
             for name, make_child in children:
                 child = make_child()
                 _set_parent(child, parent)
