@@ -14,7 +14,7 @@ import copy
 import datetime
 import difflib
 import os
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
@@ -22,14 +22,26 @@ import numpy as np
 import pydantic
 from numpy.typing import ArrayLike, NDArray
 
-from ._arrays import ArrayStore, _Field
-from ._dq_bits import file_bits
-from ._errors import UnknownFieldError, ValidationError, ValidationErrors
+from ._arrays import ArrayField, ArrayStore, _Field
+from ._asdf import extension_tuple, extensions_in_effect
+from ._dq_bits import file_bits, standard_bits_after_read
+from ._errors import FileFormatError, UnknownFieldError, ValidationError, ValidationErrors
 from ._lists import ListField
+from ._loading import build_meta
 from ._meta import MetaNode, describe_annotation, scalar_leaves
 from ._meta_lists import error_in_list
 from ._node_plans import new_node, tree_is_valid
 from ._scalars import ScalarField, scalar_errors
+from ._sniff import (
+    detect_format,
+    file_kind,
+    is_asdf_file,
+    is_file,
+    is_hdulist,
+    is_path,
+    reads_metadata,
+    sniff,
+)
 
 if TYPE_CHECKING:
     from astropy.wcs import WCS
@@ -122,8 +134,6 @@ class DataModel(Generic[MetaT]):
         pass_invalid_values: bool = False,
         **arrays: ArrayLike,
     ) -> None:
-        from ._open import initialise, reads_metadata
-
         if schema is not None or not reads_metadata(init):  # a reader builds the tree itself, once
             self.meta = cast(MetaT, new_node(self.meta_class))
             self.meta.attach(type(self).__name__)
@@ -143,7 +153,7 @@ class DataModel(Generic[MetaT]):
         """Values of the list fields (``slits``, ``spec``, ...)."""
         self._scalars: dict[str, object] = {}
         """Values of the set scalar fields outside ``meta`` (``name``, ``source_id``, ...), by field name."""
-        self._extensions: tuple[object, ...] = _extension_tuple(extensions)
+        self._extensions: tuple[object, ...] = extension_tuple(extensions)
         """asdf extensions used when this model reads or writes ASDF."""
 
         if schema is not None:
@@ -155,11 +165,167 @@ class DataModel(Generic[MetaT]):
             self.extend_schema(schema)
 
         with self._asdf_extensions():
-            initialise(self, init)
+            self._initialise(init)
         for name, value in arrays.items():
             if name not in self._fields:
                 raise self._unknown(name)
             setattr(self, name, value)
+
+    # -- initialising --------------------------------------------------------------------------------
+
+    def _initialise(self, init: object) -> None:
+        """Fill a new model from ``init`` (see the class docstring for the accepted kinds)."""
+        if init is None:
+            return
+        if isinstance(init, tuple):
+            self._init_shape(cast(tuple[int, ...], init))
+        elif isinstance(init, np.ndarray):
+            setattr(self, self.get_primary_array_name(), init)
+        elif isinstance(init, DataModel):
+            self._init_from_model(cast("DataModel[MetaNode]", init))
+        elif isinstance(init, Mapping):
+            self._init_from_tree(cast(Mapping[str, object], init))
+        elif is_hdulist(init):
+            from ._fits import read_fits
+
+            hdul = cast(Any, init)
+            source: object = hdul.filename()
+            name = source if isinstance(source, str) else "<HDUList>"
+            read_fits(self, hdul, name)
+            self.filename = name
+        elif is_asdf_file(init):
+            from ._asdf import read_asdf
+
+            read_asdf(self, init, str(getattr(init, "uri", None) or "<AsdfFile>"))
+        elif is_path(init) or is_file(init):
+            self._init_from_file(init)
+        else:
+            raise TypeError(
+                f"{type(self).__name__}: cannot initialise from {type(init).__name__}; give None, a shape "
+                "tuple, a path or file object, an HDUList, a numpy array, a dict or another model"
+            )
+        self._after_read()
+
+    def _after_read(self) -> None:
+        """A model read from a file (and each of its items) holds the standard DQ bits (see ``_dq_bits``)."""
+        if self._store.loaders:
+            standard_bits_after_read(self)
+        for items in self._lists.values():
+            for item in items:
+                item._after_read()
+
+    def _init_shape(self, shape: tuple[int, ...]) -> None:
+        name = self.get_primary_array_name()
+        field = self._fields.get(name)
+        if not all(isinstance(cast(object, n), int | np.integer) and n >= 0 for n in shape):
+            raise TypeError(
+                f"{type(self).__name__}: a shape must be a tuple of non-negative integers, got {shape!r}"
+            )
+        if not isinstance(field, ArrayField):
+            what = f"its primary entry {name!r} is a table or list" if name else "it has no primary array"
+            raise TypeError(f"{type(self).__name__}: a shape tuple sizes the primary array, and {what}")
+        field.check_ndim(len(shape), f"shape {shape}")
+        self._shape = tuple(int(n) for n in shape)
+        setattr(self, name, field.make_default(self._shape)[0])
+
+    def _init_from_tree(self, tree: Mapping[str, object]) -> None:
+        model_name = type(self).__name__
+        meta_tree = tree.get("meta", {})
+        if not isinstance(meta_tree, Mapping):
+            raise ValidationError(
+                f"{model_name}: meta must be a mapping, got {type(meta_tree).__name__}",
+                model=model_name,
+                path="meta",
+            )
+
+        def on_invalid(loc: tuple[str, ...], value: object, expected: str) -> None:
+            path = "meta." + ".".join(loc)
+            raise ValidationError.for_field(
+                model=model_name, path=path, keyword=None, hdu=None, expected=expected, got=value
+            )
+
+        def on_unknown(loc: tuple[str, ...], value: object) -> None:
+            raise self.meta._unknown(".".join(loc))
+
+        meta = build_meta(
+            type(self.meta),
+            cast(Mapping[str, object], meta_tree),
+            on_invalid=on_invalid,
+            on_unknown=on_unknown,
+        )
+        meta.attach(model_name)
+        self.meta = cast(MetaT, meta)
+        for key, value in tree.items():
+            if key != "meta":
+                setattr(self, key, value)
+
+    def _init_from_model(self, other: DataModel[MetaNode]) -> None:
+        """Convert between model classes: shared metadata and arrays carry over, the rest is dropped."""
+        self.meta = cast(
+            MetaT,
+            build_meta(
+                type(self.meta),
+                other.meta.model_dump(exclude_none=True, warnings=False),
+                on_invalid=_ignore,
+                on_unknown=_ignore,
+            ),
+        )
+        self.meta.attach(type(self).__name__)
+        for name in other.array_names():
+            if name in self._fields:
+                setattr(self, name, getattr(other, name))
+        for name, value in other._scalars.items():
+            field = self._scalar_fields.get(name)
+            try:
+                if field is not None:
+                    self._scalars[name] = field.check(value)
+            except ValidationError:
+                pass  # a value this class's field cannot hold is dropped, like other metadata
+        self.extra_fits = {hdu: list(cards) for hdu, cards in other.extra_fits.items()}
+        self.filename = other.filename
+        self._carry_items(other)
+
+    def _carry_items(self, other: DataModel[MetaNode]) -> None:
+        """Items carry over (copied, converted to this class's item class where it differs); a multi-model made
+        from one single model (``MultiSlitModel(slit)``) holds a copy of it as its first item."""
+        for name, field in self._list_fields.items():
+            if name in other._list_fields:
+                field.__set__(self, [self._as_item(field, item) for item in other._lists.get(name, [])])
+        lists = list(self._list_fields.values())
+        if len(lists) == 1 and not other._list_fields:
+            lists[0].__set__(self, [self._as_item(lists[0], other)])
+
+    @staticmethod
+    def _as_item(field: ListField[Any], source: DataModel[MetaNode]) -> DataModel[MetaNode]:
+        return source.copy() if isinstance(source, field.item_class) else field.item_class(source)
+
+    def _init_from_file(self, init: object) -> None:
+        if is_path(init):
+            path = cast("str | os.PathLike[str]", init)
+            kind, name = sniff(path), os.fspath(path)
+        else:
+            kind, name = file_kind(init), str(getattr(init, "name", "<file object>"))
+        self.filename = name
+        if kind == "fits":
+            from ._fits import open_hdulist, read_fits
+
+            hdul = open_hdulist(init, name)
+            self._close_hooks.append(hdul.close)
+            try:
+                read_fits(self, hdul, name)
+            except BaseException:
+                self.close()
+                raise
+        else:
+            from ._asdf import open_asdf, read_asdf
+
+            af = open_asdf(init, name)
+            self._close_hooks.append(af.close)
+            try:
+                read_asdf(self, af, name)
+            except BaseException:
+                self.close()
+                raise
 
     # -- attributes ---------------------------------------------------------------------------------
 
@@ -419,18 +585,9 @@ class DataModel(Generic[MetaT]):
         with self._asdf_extensions():
             return write_asdf(self, path, *args, **kwargs)
 
-    @contextlib.contextmanager
-    def _asdf_extensions(self) -> Generator[None]:
+    def _asdf_extensions(self) -> contextlib.AbstractContextManager[None]:
         """asdf configured with this model's ``extensions`` (without any, asdf is not even imported)."""
-        if not self._extensions:
-            yield
-            return
-        import asdf
-
-        with asdf.config_context() as config:
-            for extension in self._extensions:
-                config.add_extension(cast(Any, extension))
-            yield
+        return extensions_in_effect(self._extensions)
 
     # -- flat views ---------------------------------------------------------------------------------
 
@@ -578,7 +735,7 @@ class DataModel(Generic[MetaT]):
         """
         from ._update import update
 
-        update(self, d, only, extra_fits)
+        update(self, d, only, extra_fits, from_model=isinstance(d, DataModel))
 
     def add_history_entry(
         self, description: str, software: HistorySoftware | Mapping[str, str] | None = None
@@ -616,19 +773,8 @@ class DataModel(Generic[MetaT]):
         set_fits_wcs(self, wcs, hdu_name)
 
 
-def _extension_tuple(extensions: object) -> tuple[object, ...]:
-    if extensions is None:
-        return ()
-    if isinstance(extensions, list | tuple | set | frozenset):
-        return tuple(cast(Iterable[object], extensions))
-    return (extensions,)
-
-
 def _require_format(cls: type, init: object, kind: str) -> None:
     """Raise FileFormatError when ``init`` is a file of the other format (``from_fits``/``from_asdf``)."""
-    from ._errors import FileFormatError
-    from ._open import detect_format
-
     found = detect_format(init)
     if found is None:
         raise TypeError(
@@ -643,6 +789,10 @@ def _describe_source(init: object) -> str:
     if isinstance(init, str | os.PathLike):
         return os.fspath(cast("str | os.PathLike[str]", init))
     return str(getattr(init, "name", None) or f"<{type(init).__name__}>")
+
+
+def _ignore(*_: object) -> None:
+    """Conversion between model classes drops what the target class cannot hold."""
 
 
 def _meta_value(meta: MetaNode, names: tuple[str, ...]) -> object:

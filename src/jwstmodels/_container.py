@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, cast, overload
 
 from ._errors import FileFormatError
 from ._metadata import read_metadata
-from ._open import open_model, sniff
+from ._open import open_model
+from ._sniff import sniff
 
 if TYPE_CHECKING:
     from ._base import DataModel

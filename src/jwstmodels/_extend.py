@@ -358,7 +358,7 @@ def _apply(model: DataModel[MetaNode], plan: _Plan) -> None:
 
 def _adopt_array(model: DataModel[MetaNode], name: str, field: _Field) -> None:
     """Take the new array's data from where a file left it (the unknown ASDF tree, or an unnamed HDU)."""
-    from ._fits import _STRUCTURAL
+    from ._fits_cards import STRUCTURAL
 
     store = model._store
     if name in model._extra_tree:
@@ -380,7 +380,7 @@ def _adopt_array(model: DataModel[MetaNode], name: str, field: _Field) -> None:
         cards = [
             (str(card.keyword), card.value, str(card.comment))
             for card in header.cards
-            if card.keyword and not _STRUCTURAL.match(card.keyword)
+            if card.keyword and not STRUCTURAL.match(card.keyword)
         ]
         if cards:
             model.extra_fits.setdefault(field.hdu, []).extend(cards)

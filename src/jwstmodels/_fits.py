@@ -9,34 +9,38 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import warnings
-from collections.abc import Callable, Container, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-import numpy as np
 from astropy.io import fits
 from astropy.utils.exceptions import AstropyUserWarning
 
-from ._arrays import ArrayField, TableField, _Field
+from ._arrays import TableField
 from ._atomic import atomic_write
 from ._errors import FileFormatError, InvalidValueWarning
-from ._header_carried import card_can_hold, card_is_exact, drop_carried, restore_inexact, take_keyword_values
+from ._fits_cards import (
+    STRUCTURAL,
+    append_card,
+    attach_hdu,
+    file_value_policy,
+    keyword_table,
+    read_cards,
+    set_card,
+    table_hdu,
+    value_at,
+)
+from ._fits_items import item_hdus, read_items
+from ._header_carried import drop_carried, restore_inexact, take_keyword_values
 from ._history import read_fits_lists, write_history_cards
-from ._loading import Location, put_path, warn_invalid
-from ._meta import KeywordLeaf, MetaNode, keyword_leaves
+from ._loading import Location
+from ._meta import MetaNode, keyword_leaves
 from ._meta_lists import install_file_meta
 from ._scalars import apply_header, apply_tree, scalar_cards, scalar_hdus
 
 if TYPE_CHECKING:
-    from ._base import Card, DataModel
+    from ._base import DataModel
 
-# Cards astropy writes itself from the data; never kept in extra_fits.
-_STRUCTURAL = re.compile(
-    r"^(SIMPLE|BITPIX|NAXIS\d*|EXTEND|XTENSION|PCOUNT|GCOUNT|EXTNAME|EXTVER|BZERO|BSCALE|TFIELDS|THEAP|"
-    r"CHECKSUM|DATASUM|T(TYPE|FORM|UNIT|DIM|NULL|SCAL|ZERO|DISP)\d+)$"
-)
 # astropy warns, rather than fails, on a damaged file; these words in a warning mean the file cannot be used.
 _FATAL_WORDS = ("truncated", "corrupted")
 # Keys asdf puts at the root of every tree, and the reference's hash of the FITS headers.
@@ -93,7 +97,7 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
     # keyword missing from the header is missing from the tree too, but for what _header_carried restores);
     # any other card goes to extra_fits.
     inexact = take_keyword_values(tree, _keyword_names(meta_class))
-    by_keyword = _keyword_table(meta_class)
+    by_keyword = keyword_table(meta_class)
     where: dict[Location, tuple[str, Any]] = {}
     for name, hdu in hdus.items():
         scalar_keywords = apply_header(model, name, hdu.header, f"{filename}: HDU {name}")
@@ -112,101 +116,7 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
             continue
         attach_hdu(model, attr, field, hdu, f"{filename}: HDU {field.hdu}")
     if model._list_fields:  # multi-models: one set of HDUs per item (EXTVER)
-        from ._fits_items import read_items
-
         read_items(model, hdul, stored, filename)
-
-
-def attach_hdu(model: DataModel[MetaNode], attr: str, field: _Field, hdu: Any, where: str) -> None:
-    """Make ``hdu`` the source of array or table ``attr``, read when first touched; refused from the header
-    alone when the field cannot hold it (``where`` names file and HDU)."""
-    _check_hdu(field, hdu, where)
-    model._store.loaders[attr] = _loader(hdu)
-    if isinstance(field, ArrayField):
-        naxis = int(hdu.header.get("NAXIS", 0))
-        model._store.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
-
-
-def read_cards(
-    model: DataModel[MetaNode],
-    hdu_name: str,
-    hdu: Any,
-    known: Mapping[str, KeywordLeaf],
-    tree: dict[str, Any],
-    where: dict[Location, tuple[str, Any]],
-    *,
-    skip: Container[str] = (),
-    keep_unknown: bool = True,
-) -> None:
-    """One pass over the cards of ``hdu``: a card whose keyword ``known`` names fills that field's place in
-    ``tree``, and ``where`` records the HDU and card it came from; with ``keep_unknown``, any other card goes
-    to ``model.extra_fits``, except cards astropy writes from the data and keywords in ``skip`` (read
-    elsewhere)."""
-    for card in hdu.header.cards:
-        keyword = card.keyword
-        leaf = known.get(keyword)
-        if leaf is None:
-            if keep_unknown and keyword and keyword not in skip and not _STRUCTURAL.match(keyword):
-                model.extra_fits.setdefault(hdu_name, []).append(
-                    (keyword, _card_value(card.value), card.comment)
-                )
-            continue
-        value = card.value
-        if not isinstance(value, fits.card.Undefined):
-            put_path(tree, leaf.names, value)
-            where[leaf.names] = (hdu_name, card)
-
-
-_BITPIX = {8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -64: "float64"}
-_UNSIGNED = {16: ("uint16", 2**15), 32: ("uint32", 2**31), 64: ("uint64", 2**63)}
-
-
-def _check_hdu(field: _Field, hdu: Any, where: str) -> None:
-    """Refuse, from the header alone, an HDU whose kind, dimensionality or dtype the field cannot hold."""
-    header = hdu.header
-    if not isinstance(field, ArrayField):
-        if isinstance(field, TableField) and not isinstance(hdu, fits.BinTableHDU):
-            raise field.file_error(where, f"a {type(hdu).__name__}")
-        return
-    if not isinstance(hdu, fits.ImageHDU | fits.PrimaryHDU | fits.CompImageHDU):
-        raise field.file_error(where, f"a {type(hdu).__name__}")
-    naxis = int(header.get("NAXIS", 0))
-    dtype = _stored_dtype(header)
-    wrong_ndim = (field.ndim is not None and naxis != field.ndim) or (
-        field.max_ndim is not None and naxis > field.max_ndim
-    )
-    fits_dtype = np.can_cast(dtype, field.dtype, "same_kind") or (
-        dtype.kind in "iu" and field.dtype.kind in "iu"
-    )
-    if wrong_ndim or not fits_dtype:
-        raise field.file_error(where, f"a {naxis}-D {dtype.name} array")
-
-
-def _stored_dtype(header: Any) -> np.dtype[Any]:
-    """The dtype astropy will give an image HDU's data, from BITPIX, BZERO and BSCALE."""
-    bitpix = int(header.get("BITPIX", -32))
-    bzero, bscale = header.get("BZERO", 0), header.get("BSCALE", 1)
-    if bscale == 1 and bitpix in _UNSIGNED and bzero == _UNSIGNED[bitpix][1]:
-        return np.dtype(_UNSIGNED[bitpix][0])
-    if bscale != 1 or bzero != 0:
-        return np.dtype("float64")
-    return np.dtype(_BITPIX.get(bitpix, "float64"))
-
-
-@functools.cache
-def _keyword_table(meta_class: type[MetaNode]) -> dict[str, dict[str, KeywordLeaf]]:
-    """HDU name -> FITS keyword -> the field it fills, for one meta class."""
-    table: dict[str, dict[str, KeywordLeaf]] = {}
-    for leaf in keyword_leaves(meta_class):
-        table.setdefault(leaf.hdu, {})[leaf.keyword] = leaf
-    return table
-
-
-def _loader(hdu: Any) -> Any:
-    def load() -> Any:
-        return hdu.data
-
-    return load
 
 
 def _split_hdus(hdul: fits.HDUList, model: DataModel[MetaNode]) -> tuple[dict[str, Any], Any, list[Any]]:
@@ -234,38 +144,6 @@ def _asdf_extension_name() -> str:
     return EXTENSION_NAME
 
 
-def file_value_policy(
-    model: DataModel[MetaNode],
-    filename: str,
-    where: dict[Location, tuple[str, Any]],
-    hdu_label: Callable[[str], str],
-    place: str = "",
-) -> tuple[Callable[[Location, object, str], None], Callable[[Location, object], None]]:
-    """The ``build_meta`` callbacks for metadata read from a FITS file into ``model``.
-
-    A value that does not fit warns with the file, the HDU (``hdu_label``) and keyword it came from (``where``
-    maps a metadata place to its HDU name and card), or the ASDF extension, and is kept to be written back:
-    as its card in ``extra_fits``, or in the extension tree. ``place`` (``slits[1].``) prefixes item paths.
-    """
-
-    def on_invalid(loc: Location, value: object, expected: str) -> None:
-        path = "meta." + ".".join(loc)
-        if loc not in where:
-            warn_invalid(f"{filename}: ASDF extension, {place}{path}", value, expected)
-            if not model._pass_invalid:
-                put_path(model._extra_tree, ("meta", *loc), value)
-            return
-        hdu_name, card = where[loc]
-        warn_invalid(f"{filename}: {hdu_label(hdu_name)}, keyword {card.keyword} ({path})", value, expected)
-        if not model._pass_invalid:
-            model.extra_fits.setdefault(hdu_name, []).append((card.keyword, _card_value(value), card.comment))
-
-    def on_unknown(loc: Location, value: object) -> None:
-        put_path(model._extra_tree, ("meta", *loc), value)
-
-    return on_invalid, on_unknown
-
-
 def _as_dict(value: object) -> dict[str, Any]:
     return dict(cast(dict[str, Any], value)) if isinstance(value, dict) else {}
 
@@ -273,14 +151,6 @@ def _as_dict(value: object) -> dict[str, Any]:
 @functools.cache
 def _keyword_names(meta_class: type[MetaNode]) -> frozenset[tuple[str, ...]]:
     return frozenset(leaf.names for leaf in keyword_leaves(meta_class))
-
-
-def _card_value(value: object) -> str | int | float | bool | None:
-    if isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, np.generic):
-        return cast(str | int | float | bool, value.item())
-    return None if value is None or isinstance(value, fits.card.Undefined) else str(value)
 
 
 # -- writing -----------------------------------------------------------------------------------------
@@ -296,7 +166,7 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
     hdus: dict[str, Any] = {"PRIMARY": primary}
     for _, field, value in model._arrays_to_save():
         if isinstance(field, TableField):
-            hdus[field.hdu] = _table_hdu(field, value)
+            hdus[field.hdu] = table_hdu(field, value)
         else:
             hdus[field.hdu] = fits.ImageHDU(data=value, name=field.hdu)
 
@@ -307,68 +177,27 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
 
     carried: set[tuple[str, ...]] = set()
     for leaf in keyword_leaves(type(model.meta)):
-        value = _get(model.meta, leaf.names)
-        if value is not None and _set_card(header(leaf.hdu), leaf.keyword, value, leaf.title):
+        value = value_at(model.meta, leaf.names)
+        if value is not None and set_card(header(leaf.hdu), leaf.keyword, value, leaf.title):
             carried.add(leaf.names)
     for hdu_name in scalar_hdus(type(model)):
         for keyword, value, comment in scalar_cards(model, hdu_name):
             target = header(hdu_name)
-            if not (_STRUCTURAL.match(keyword) and keyword in target):  # astropy's own, from the data
-                _set_card(target, keyword, value, comment)
+            if not (STRUCTURAL.match(keyword) and keyword in target):  # astropy's own, from the data
+                set_card(target, keyword, value, comment)
     for hdu_name, cards in model.extra_fits.items():
         target = header(hdu_name)
         for keyword, value, comment in cards:
-            _append_card(target, (keyword, value, comment))
+            append_card(target, (keyword, value, comment))
     write_history_cards(model, cast(fits.Header, primary.header))
     tree = metadata_tree(model)
     drop_carried(tree, carried)
     items: list[Any] = []
     if model._lists:  # multi-models: one set of HDUs per item (EXTVER), a subtree per item in the tree
-        from ._fits_items import item_hdus
-
         items = item_hdus(model, hdus, tree)
     return fits.HDUList([*hdus.values(), *items, *model._extra_hdus, build_hdu(tree)])
-
-
-def _table_hdu(field: TableField, data: Any) -> fits.BinTableHDU:
-    if data.dtype.itemsize == 0 and len(data):  # only empty cells: FITS cannot store rows of no bytes
-        raise field.file_error(f"HDU {field.hdu}", f"{len(data)} rows whose cells are all empty")
-    hdu = fits.BinTableHDU(data=data, name=field.hdu)
-    for index, column in enumerate(field.columns, start=1):
-        if column.unit:
-            hdu.header[f"TUNIT{index}"] = column.unit
-    return hdu
 
 
 def write_fits(model: DataModel[MetaNode], path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
     hdul = build_hdulist(model)
     return atomic_write(path, lambda tmp: hdul.writeto(tmp, *args, **kwargs))
-
-
-def _get(meta: MetaNode, names: tuple[str, ...]) -> object:
-    node: Any = meta
-    for name in names:
-        node = node.__dict__.get(name)
-        if node is None:
-            return None
-    return node
-
-
-def _set_card(header: fits.Header, keyword: str, value: object, title: str) -> bool:
-    """Write ``keyword = value / title`` (the title cut to fit the card); whether the card gives ``value``
-    back exactly when read. A value no card can hold (NaN, a non-ASCII string) is not written: the ``ASDF``
-    extension keeps it (see ``_header_carried``)."""
-    if not card_can_hold(value):
-        return False
-    card = fits.Card(keyword, value)
-    room = 80 - max(len(card.image.rstrip()), 30) - 3  # values are padded to column 30 before a comment
-    header[keyword] = (value, title[:room] if room > 0 and len(card.image) <= 80 else "")
-    return card_is_exact(value)
-
-
-def _append_card(header: fits.Header, card: Card) -> None:
-    keyword, value, comment = card
-    if keyword in ("COMMENT", "HISTORY"):
-        header.add_comment(str(value)) if keyword == "COMMENT" else header.add_history(str(value))
-        return
-    header.append(fits.Card(keyword, value, comment), end=True)

@@ -43,17 +43,17 @@ from astropy.io import fits
 
 from ._arrays import TableField
 from ._errors import FileFormatError
-from ._fits import (
-    _STRUCTURAL,
-    _append_card,
-    _card_value,
-    _get,
-    _keyword_table,
-    _set_card,
-    _table_hdu,
+from ._fits_cards import (
+    STRUCTURAL,
+    append_card,
     attach_hdu,
+    card_value,
     file_value_policy,
+    keyword_table,
     read_cards,
+    set_card,
+    table_hdu,
+    value_at,
 )
 from ._header_carried import card_can_hold, drop_carried, restore_inexact, take_keyword_values
 from ._loading import Location
@@ -98,12 +98,12 @@ class _Layout:
 @functools.cache
 def _layout(model_class: type[DataModel[MetaNode]], meta_class: type[MetaNode], list_name: str) -> _Layout:
     item_class = cast("type[DataModel[MetaNode]]", model_class._list_fields[list_name].item_class)
-    top_keywords = {hdu: frozenset(table) for hdu, table in _keyword_table(meta_class).items()}
+    top_keywords = {hdu: frozenset(table) for hdu, table in keyword_table(meta_class).items()}
     top_hdus = {hdu for hdu in top_keywords} | {field.hdu for field in model_class._fields.values()}
     top_hdus |= {f.hdu.upper() for f in model_class._scalar_fields.values() if f.hdu is not None}
     meta_keywords = {
         hdu: {keyword: leaf for keyword, leaf in table.items() if keyword not in top_keywords.get(hdu, ())}
-        for hdu, table in _keyword_table(item_class.meta_class).items()
+        for hdu, table in keyword_table(item_class.meta_class).items()
         if hdu != _PRIMARY
     }
     meta_keywords = {hdu: table for hdu, table in meta_keywords.items() if table}
@@ -193,7 +193,7 @@ def _item_hdus(
     refs: dict[str, Any] = {}
     for attr, field, value in item._arrays_to_save():
         if isinstance(field, TableField):
-            hdu = _table_hdu(field, value)
+            hdu = table_hdu(field, value)
         else:
             hdu = fits.ImageHDU(data=value, name=field.hdu)
         hdu.ver = ver
@@ -213,20 +213,20 @@ def _item_hdus(
     carried: set[tuple[str, ...]] = set()
     for hdu_name, table in layout.meta_keywords.items():
         for keyword, leaf in table.items():
-            value = _get(item.meta, leaf.names)
-            if value is not None and _set_card(header(hdu_name), keyword, value, leaf.title):
+            value = value_at(item.meta, leaf.names)
+            if value is not None and set_card(header(hdu_name), keyword, value, leaf.title):
                 carried.add(leaf.names)
     for hdu_name, keywords in layout.scalar_keywords.items():
         # version 1 of a name the multi-model's schema uses is its header too: its keywords are its own
         owned = layout.owned(hdu_name) if ver == 1 else frozenset()
         for keyword, value, comment in scalar_cards(item, hdu_name):
             if keyword in keywords and keyword not in owned:
-                _set_card(header(hdu_name), keyword, value, comment)
+                set_card(header(hdu_name), keyword, value, comment)
     for hdu_name, cards in item.extra_fits.items():
         if hdu_name != _PRIMARY:
             target = header(hdu_name)
             for card in cards:
-                _append_card(target, card)
+                append_card(target, card)
     extra: list[Any] = []
     for hdu in item._extra_hdus:  # HDUs the item's schema does not describe, with the item's version
         copied = hdu.copy()
@@ -237,7 +237,7 @@ def _item_hdus(
 
 def _copy_cards(source: fits.Header, target: fits.Header) -> None:
     for card in source.cards:
-        if not (card.keyword and _STRUCTURAL.match(card.keyword)):
+        if not (card.keyword and STRUCTURAL.match(card.keyword)):
             target.append(card, end=True)
 
 
@@ -415,10 +415,6 @@ def _read_item(
         ):
             continue
         attach_hdu(item, attr, field, hdu, f"{filename}: HDU {field.hdu},{ver} ({place})")
-    if item._store.loaders:
-        from ._dq_bits import standard_bits_after_read
-
-        standard_bits_after_read(item)
     return item
 
 
@@ -465,5 +461,5 @@ def _cards(cards: object) -> list[Card]:
         for card in cast(list[Any], cards):
             if isinstance(card, list | tuple) and len(cast(list[Any], card)) == 3:
                 keyword, value, comment = cast(list[Any], card)
-                out.append((str(keyword), _card_value(value), str(comment)))
+                out.append((str(keyword), card_value(value), str(comment)))
     return out

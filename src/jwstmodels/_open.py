@@ -1,4 +1,5 @@
-"""Initialising a model from whatever ``init`` is, and ``jwstmodels.open()`` choosing the model class."""
+"""``jwstmodels.open()``: the model class a file, array or shape asks for (``DATAMODL``, ``meta.model_type``,
+the data's dimensionality), found in the generated catalogue."""
 
 # pyright: reportPrivateUsage=false
 # (runtime module: it works on the internal state of models and metadata nodes)
@@ -7,255 +8,17 @@ from __future__ import annotations
 
 import functools
 import importlib
-import io
 import os
-import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from ._dq_bits import standard_bits_after_read
-from ._errors import FileFormatError, ValidationError
-from ._loading import build_meta
+from ._sniff import file_kind, is_file, is_hdulist, is_path, sniff
 
 if TYPE_CHECKING:
     from ._base import DataModel
-    from ._lists import ListField
     from ._meta import MetaNode
-
-FITS_MAGIC = b"SIMPLE  ="
-ASDF_MAGIC = b"#ASDF"
-
-
-def sniff(path: str | os.PathLike[str]) -> str:
-    """``"fits"`` or ``"asdf"`` from a file's first bytes; FileFormatError for anything else."""
-    name = os.fspath(path)
-    try:
-        with open(name, "rb", buffering=0) as handle:  # unbuffered: a few bytes, read once
-            head = handle.read(len(FITS_MAGIC))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise FileFormatError(f"{name}: is a directory, not a FITS or ASDF file") from None
-    return _kind(head, name)
-
-
-def _kind(head: bytes, name: str) -> str:
-    if head.startswith(FITS_MAGIC):
-        return "fits"
-    if head.startswith(ASDF_MAGIC):
-        return "asdf"
-    if name.endswith(".gz"):
-        return "fits"  # astropy reads gzip-compressed FITS; a bad one fails there with a clear error
-    raise FileFormatError(f"{name}: neither a FITS nor an ASDF file (starts with {head[:16]!r})")
-
-
-def reads_metadata(init: object) -> bool:
-    """True when initialising from ``init`` reads a file, whose reader builds the metadata tree."""
-    return _is_path(init) or _is_file(init) or _is_asdf_file(init) or _is_hdulist(init)
-
-
-def _is_hdulist(init: object) -> bool:
-    fits = sys.modules.get("astropy.io.fits")  # an HDUList exists only once astropy.io.fits is imported
-    return fits is not None and isinstance(init, fits.HDUList)
-
-
-def _is_path(init: object) -> bool:
-    return isinstance(init, str | os.PathLike)
-
-
-def _is_file(init: object) -> bool:
-    return hasattr(init, "read") and hasattr(init, "seek")
-
-
-def _is_asdf_file(init: object) -> bool:
-    asdf = sys.modules.get("asdf")  # never import asdf just to ask
-    return asdf is not None and isinstance(init, asdf.AsdfFile)
-
-
-def detect_format(init: object) -> str | None:
-    """``"fits"`` or ``"asdf"`` for a path, readable file object, HDUList or AsdfFile; None for other kinds.
-
-    A file that is neither raises FileFormatError.
-    """
-    if _is_hdulist(init):
-        return "fits"
-    if _is_asdf_file(init):
-        return "asdf"
-    if _is_path(init):
-        return sniff(cast("str | os.PathLike[str]", init))
-    if _is_file(init):
-        return _file_kind(init)
-    return None
-
-
-def _file_kind(handle: Any) -> str:
-    position = handle.tell()
-    try:
-        # A real file: read the first bytes without moving it. (Reading and seeking back would leave a
-        # buffered reader's operating-system position past its buffer, where asdf, reading the descriptor,
-        # would look.)
-        head = os.pread(handle.fileno(), len(FITS_MAGIC), position)
-    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
-        head = handle.read(len(FITS_MAGIC))
-        handle.seek(position)
-    return _kind(bytes(head), str(getattr(handle, "name", "<file object>")))
-
-
-def initialise(model: DataModel[MetaNode], init: object) -> None:
-    """Fill a new model from ``init`` (see DataModel for the accepted kinds)."""
-    from ._base import DataModel
-
-    if init is None:
-        return
-    if isinstance(init, tuple):
-        _init_shape(model, cast(tuple[int, ...], init))
-    elif isinstance(init, np.ndarray):
-        setattr(model, model.get_primary_array_name(), init)
-    elif isinstance(init, DataModel):
-        _init_from_model(model, cast("DataModel[MetaNode]", init))
-    elif isinstance(init, Mapping):
-        _init_from_tree(model, cast(Mapping[str, object], init))
-    elif _is_hdulist(init):
-        from ._fits import read_fits
-
-        hdul = cast(Any, init)
-        source: object = hdul.filename()
-        name = source if isinstance(source, str) else "<HDUList>"
-        read_fits(model, hdul, name)
-        model.filename = name
-    elif _is_asdf_file(init):
-        from ._asdf import read_asdf
-
-        read_asdf(model, init, str(getattr(init, "uri", None) or "<AsdfFile>"))
-    elif _is_path(init) or _is_file(init):
-        _init_from_file(model, init)
-    else:
-        raise TypeError(
-            f"{type(model).__name__}: cannot initialise from {type(init).__name__}; give None, a shape "
-            "tuple, a path or file object, an HDUList, a numpy array, a dict or another model"
-        )
-    if model._store.loaders:  # read from a file
-        standard_bits_after_read(model)
-
-
-def _init_shape(model: DataModel[MetaNode], shape: tuple[int, ...]) -> None:
-    from ._arrays import ArrayField
-
-    name = model.get_primary_array_name()
-    field = model._fields.get(name)
-    if not all(isinstance(cast(object, n), int | np.integer) and n >= 0 for n in shape):
-        raise TypeError(
-            f"{type(model).__name__}: a shape must be a tuple of non-negative integers, got {shape!r}"
-        )
-    if not isinstance(field, ArrayField):
-        what = f"its primary entry {name!r} is a table or list" if name else "it has no primary array"
-        raise TypeError(f"{type(model).__name__}: a shape tuple sizes the primary array, and {what}")
-    field.check_ndim(len(shape), f"shape {shape}")
-    model._shape = tuple(int(n) for n in shape)
-    setattr(model, name, field.make_default(model._shape)[0])
-
-
-def _init_from_tree(model: DataModel[MetaNode], tree: Mapping[str, object]) -> None:
-    model_name = type(model).__name__
-    meta_tree = tree.get("meta", {})
-    if not isinstance(meta_tree, Mapping):
-        raise ValidationError(
-            f"{model_name}: meta must be a mapping, got {type(meta_tree).__name__}",
-            model=model_name,
-            path="meta",
-        )
-
-    def on_invalid(loc: tuple[str, ...], value: object, expected: str) -> None:
-        path = "meta." + ".".join(loc)
-        raise ValidationError.for_field(
-            model=model_name, path=path, keyword=None, hdu=None, expected=expected, got=value
-        )
-
-    def on_unknown(loc: tuple[str, ...], value: object) -> None:
-        raise model.meta._unknown(".".join(loc))
-
-    meta = build_meta(
-        type(model.meta), cast(Mapping[str, object], meta_tree), on_invalid=on_invalid, on_unknown=on_unknown
-    )
-    meta.attach(model_name)
-    model.meta = meta
-    for key, value in tree.items():
-        if key != "meta":
-            setattr(model, key, value)
-
-
-def _ignore(*_: object) -> None:
-    """Conversion between model classes drops what the target class cannot hold."""
-
-
-def _init_from_model(model: DataModel[MetaNode], other: DataModel[MetaNode]) -> None:
-    """Convert between model classes: shared metadata and arrays carry over, the rest is dropped."""
-    model.meta = build_meta(
-        type(model.meta),
-        other.meta.model_dump(exclude_none=True, warnings=False),
-        on_invalid=_ignore,
-        on_unknown=_ignore,
-    )
-    model.meta.attach(type(model).__name__)
-    for name in other.array_names():
-        if name in model._fields:
-            setattr(model, name, getattr(other, name))
-    for name, value in other._scalars.items():
-        field = model._scalar_fields.get(name)
-        try:
-            if field is not None:
-                model._scalars[name] = field.check(value)
-        except ValidationError:
-            pass  # a value this class's field cannot hold is dropped, like other metadata
-    model.extra_fits = {hdu: list(cards) for hdu, cards in other.extra_fits.items()}
-    model.filename = other.filename
-    _carry_items(model, other)
-
-
-def _carry_items(model: DataModel[MetaNode], other: DataModel[MetaNode]) -> None:
-    """Items carry over (copied, converted to this class's item class where it differs); a multi-model made
-    from one single model (``MultiSlitModel(slit)``) holds a copy of it as its first item."""
-    for name, field in model._list_fields.items():
-        if name in other._list_fields:
-            field.__set__(model, [_as_item(field, item) for item in other._lists.get(name, [])])
-    lists = list(model._list_fields.values())
-    if len(lists) == 1 and not other._list_fields:
-        lists[0].__set__(model, [_as_item(lists[0], other)])
-
-
-def _as_item(field: ListField[Any], source: DataModel[MetaNode]) -> DataModel[MetaNode]:
-    return source.copy() if isinstance(source, field.item_class) else field.item_class(source)
-
-
-def _init_from_file(model: DataModel[MetaNode], init: object) -> None:
-    if _is_path(init):
-        path = cast("str | os.PathLike[str]", init)
-        kind, name = sniff(path), os.fspath(path)
-    else:
-        kind, name = _file_kind(init), str(getattr(init, "name", "<file object>"))
-    model.filename = name
-    if kind == "fits":
-        from ._fits import open_hdulist, read_fits
-
-        hdul = open_hdulist(init, name)
-        model._close_hooks.append(hdul.close)
-        try:
-            read_fits(model, hdul, name)
-        except BaseException:
-            model.close()
-            raise
-    else:
-        from ._asdf import open_asdf, read_asdf
-
-        af = open_asdf(init, name)
-        model._close_hooks.append(af.close)
-        try:
-            read_asdf(model, af, name)
-        except BaseException:
-            model.close()
-            raise
 
 
 # -- open() ------------------------------------------------------------------------------------------
@@ -315,14 +78,14 @@ def open_model(
     if isinstance(init, np.ndarray):
         array = cast(np.ndarray[Any, Any], init)
         return _required(_by_ndim(array.ndim))(array, **options)
-    if _is_hdulist(init):
+    if is_hdulist(init):
         return _class_from_header(init)(init, **options)
-    if _is_path(init):
+    if is_path(init):
         name = os.fspath(cast("str | os.PathLike[str]", init))
         kind = sniff(name)
-    elif _is_file(init):
+    elif is_file(init):
         name = str(getattr(init, "name", "<file object>"))
-        kind = _file_kind(init)
+        kind = file_kind(init)
     elif init is None:
         return _required("ImageModel")(None, **options)
     else:
@@ -351,17 +114,9 @@ def open_model(
 
 def _open_asdf_with(extensions: object, init: object, name: str) -> Any:
     """Open an ASDF file with ``extensions`` in effect (the tree is converted while it opens)."""
-    from ._asdf import open_asdf
+    from ._asdf import extension_tuple, extensions_in_effect, open_asdf
 
-    if extensions is None:
-        return open_asdf(init, name)
-    import asdf
-
-    from ._base import _extension_tuple
-
-    with asdf.config_context() as config:
-        for extension in _extension_tuple(extensions):
-            config.add_extension(cast(Any, extension))
+    with extensions_in_effect(extension_tuple(extensions)):
         return open_asdf(init, name)
 
 

@@ -37,19 +37,20 @@ def update(
     source: DataModel[MetaNode] | Mapping[str, object],
     only: str | Iterable[str] | None = None,
     extra_fits: bool = False,
+    *,
+    from_model: bool,
 ) -> None:
-    """Copy metadata values from ``source`` into ``model``; see ``DataModel.update``."""
-    from ._base import DataModel
-
+    """Copy metadata values from ``source`` into ``model``; see ``DataModel.update``. ``from_model``: the
+    source is a model (the caller knows the model class; this module sits below it)."""
     hdus = hdu_set(only)
     targets = {leaf.path: leaf for leaf in scalar_leaves(type(model.meta))}
-    if isinstance(source, DataModel):
-        other = source
+    if from_model:
+        other = cast("DataModel[MetaNode]", source)
         pairs = _from_model(other, targets)
         cards = other.extra_fits
         top = [(name, value) for name, value in other._scalars.items() if name in model._scalar_fields]
     else:
-        pairs, cards = _from_mapping(model, source, targets)
+        pairs, cards = _from_mapping(model, cast(Mapping[str, object], source), targets)
         top = [(name, value) for name, value in source.items() if name in model._scalar_fields]
     chosen = [
         (leaf, value)

@@ -1,0 +1,205 @@
+"""FITS cards and HDUs, shared by the single-model layout (``_fits``) and the multi-model items
+(``_fits_items``): which cards astropy writes itself, how a card is written and read back, and an HDU made the
+lazy source of an array or table."""
+
+# pyright: reportPrivateUsage=false, reportUnknownMemberType=false, reportUnknownVariableType=false
+# pyright: reportUnknownArgumentType=false
+# (a typed boundary around astropy, which ships partial annotations)
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Container, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+from astropy.io import fits
+
+from ._arrays import ArrayField, TableField, _Field
+from ._header_carried import card_can_hold, card_is_exact
+from ._loading import Location, put_path, warn_invalid
+from ._meta import KeywordLeaf, MetaNode, keyword_leaves
+
+if TYPE_CHECKING:
+    from ._base import Card, DataModel
+
+
+# Cards astropy writes itself from the data; never kept in extra_fits.
+STRUCTURAL = re.compile(
+    r"^(SIMPLE|BITPIX|NAXIS\d*|EXTEND|XTENSION|PCOUNT|GCOUNT|EXTNAME|EXTVER|BZERO|BSCALE|TFIELDS|THEAP|"
+    r"CHECKSUM|DATASUM|T(TYPE|FORM|UNIT|DIM|NULL|SCAL|ZERO|DISP)\d+)$"
+)
+
+
+def attach_hdu(model: DataModel[MetaNode], attr: str, field: _Field, hdu: Any, where: str) -> None:
+    """Make ``hdu`` the source of array or table ``attr``, read when first touched; refused from the header
+    alone when the field cannot hold it (``where`` names file and HDU)."""
+    _check_hdu(field, hdu, where)
+    model._store.loaders[attr] = _loader(hdu)
+    if isinstance(field, ArrayField):
+        naxis = int(hdu.header.get("NAXIS", 0))
+        model._store.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
+
+
+def read_cards(
+    model: DataModel[MetaNode],
+    hdu_name: str,
+    hdu: Any,
+    known: Mapping[str, KeywordLeaf],
+    tree: dict[str, Any],
+    where: dict[Location, tuple[str, Any]],
+    *,
+    skip: Container[str] = (),
+    keep_unknown: bool = True,
+) -> None:
+    """One pass over the cards of ``hdu``: a card whose keyword ``known`` names fills that field's place in
+    ``tree``, and ``where`` records the HDU and card it came from; with ``keep_unknown``, any other card goes
+    to ``model.extra_fits``, except cards astropy writes from the data and keywords in ``skip`` (read
+    elsewhere)."""
+    for card in hdu.header.cards:
+        keyword = card.keyword
+        leaf = known.get(keyword)
+        if leaf is None:
+            if keep_unknown and keyword and keyword not in skip and not STRUCTURAL.match(keyword):
+                model.extra_fits.setdefault(hdu_name, []).append(
+                    (keyword, card_value(card.value), card.comment)
+                )
+            continue
+        value = card.value
+        if not isinstance(value, fits.card.Undefined):
+            put_path(tree, leaf.names, value)
+            where[leaf.names] = (hdu_name, card)
+
+
+_BITPIX = {8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -64: "float64"}
+
+
+_UNSIGNED = {16: ("uint16", 2**15), 32: ("uint32", 2**31), 64: ("uint64", 2**63)}
+
+
+def _check_hdu(field: _Field, hdu: Any, where: str) -> None:
+    """Refuse, from the header alone, an HDU whose kind, dimensionality or dtype the field cannot hold."""
+    header = hdu.header
+    if not isinstance(field, ArrayField):
+        if isinstance(field, TableField) and not isinstance(hdu, fits.BinTableHDU):
+            raise field.file_error(where, f"a {type(hdu).__name__}")
+        return
+    if not isinstance(hdu, fits.ImageHDU | fits.PrimaryHDU | fits.CompImageHDU):
+        raise field.file_error(where, f"a {type(hdu).__name__}")
+    naxis = int(header.get("NAXIS", 0))
+    dtype = _stored_dtype(header)
+    wrong_ndim = (field.ndim is not None and naxis != field.ndim) or (
+        field.max_ndim is not None and naxis > field.max_ndim
+    )
+    fits_dtype = np.can_cast(dtype, field.dtype, "same_kind") or (
+        dtype.kind in "iu" and field.dtype.kind in "iu"
+    )
+    if wrong_ndim or not fits_dtype:
+        raise field.file_error(where, f"a {naxis}-D {dtype.name} array")
+
+
+def _stored_dtype(header: Any) -> np.dtype[Any]:
+    """The dtype astropy will give an image HDU's data, from BITPIX, BZERO and BSCALE."""
+    bitpix = int(header.get("BITPIX", -32))
+    bzero, bscale = header.get("BZERO", 0), header.get("BSCALE", 1)
+    if bscale == 1 and bitpix in _UNSIGNED and bzero == _UNSIGNED[bitpix][1]:
+        return np.dtype(_UNSIGNED[bitpix][0])
+    if bscale != 1 or bzero != 0:
+        return np.dtype("float64")
+    return np.dtype(_BITPIX.get(bitpix, "float64"))
+
+
+@functools.cache
+def keyword_table(meta_class: type[MetaNode]) -> dict[str, dict[str, KeywordLeaf]]:
+    """HDU name -> FITS keyword -> the field it fills, for one meta class."""
+    table: dict[str, dict[str, KeywordLeaf]] = {}
+    for leaf in keyword_leaves(meta_class):
+        table.setdefault(leaf.hdu, {})[leaf.keyword] = leaf
+    return table
+
+
+def _loader(hdu: Any) -> Any:
+    def load() -> Any:
+        return hdu.data
+
+    return load
+
+
+def file_value_policy(
+    model: DataModel[MetaNode],
+    filename: str,
+    where: dict[Location, tuple[str, Any]],
+    hdu_label: Callable[[str], str],
+    place: str = "",
+) -> tuple[Callable[[Location, object, str], None], Callable[[Location, object], None]]:
+    """The ``build_meta`` callbacks for metadata read from a FITS file into ``model``.
+
+    A value that does not fit warns with the file, the HDU (``hdu_label``) and keyword it came from (``where``
+    maps a metadata place to its HDU name and card), or the ASDF extension, and is kept to be written back:
+    as its card in ``extra_fits``, or in the extension tree. ``place`` (``slits[1].``) prefixes item paths.
+    """
+
+    def on_invalid(loc: Location, value: object, expected: str) -> None:
+        path = "meta." + ".".join(loc)
+        if loc not in where:
+            warn_invalid(f"{filename}: ASDF extension, {place}{path}", value, expected)
+            if not model._pass_invalid:
+                put_path(model._extra_tree, ("meta", *loc), value)
+            return
+        hdu_name, card = where[loc]
+        warn_invalid(f"{filename}: {hdu_label(hdu_name)}, keyword {card.keyword} ({path})", value, expected)
+        if not model._pass_invalid:
+            model.extra_fits.setdefault(hdu_name, []).append((card.keyword, card_value(value), card.comment))
+
+    def on_unknown(loc: Location, value: object) -> None:
+        put_path(model._extra_tree, ("meta", *loc), value)
+
+    return on_invalid, on_unknown
+
+
+def card_value(value: object) -> str | int | float | bool | None:
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, np.generic):
+        return cast(str | int | float | bool, value.item())
+    return None if value is None or isinstance(value, fits.card.Undefined) else str(value)
+
+
+def table_hdu(field: TableField, data: Any) -> fits.BinTableHDU:
+    if data.dtype.itemsize == 0 and len(data):  # only empty cells: FITS cannot store rows of no bytes
+        raise field.file_error(f"HDU {field.hdu}", f"{len(data)} rows whose cells are all empty")
+    hdu = fits.BinTableHDU(data=data, name=field.hdu)
+    for index, column in enumerate(field.columns, start=1):
+        if column.unit:
+            hdu.header[f"TUNIT{index}"] = column.unit
+    return hdu
+
+
+def value_at(meta: MetaNode, names: tuple[str, ...]) -> object:
+    node: Any = meta
+    for name in names:
+        node = node.__dict__.get(name)
+        if node is None:
+            return None
+    return node
+
+
+def set_card(header: fits.Header, keyword: str, value: object, title: str) -> bool:
+    """Write ``keyword = value / title`` (the title cut to fit the card); whether the card gives ``value``
+    back exactly when read. A value no card can hold (NaN, a non-ASCII string) is not written: the ``ASDF``
+    extension keeps it (see ``_header_carried``)."""
+    if not card_can_hold(value):
+        return False
+    card = fits.Card(keyword, value)
+    room = 80 - max(len(card.image.rstrip()), 30) - 3  # values are padded to column 30 before a comment
+    header[keyword] = (value, title[:room] if room > 0 and len(card.image) <= 80 else "")
+    return card_is_exact(value)
+
+
+def append_card(header: fits.Header, card: Card) -> None:
+    keyword, value, comment = card
+    if keyword in ("COMMENT", "HISTORY"):
+        header.add_comment(str(value)) if keyword == "COMMENT" else header.add_history(str(value))
+        return
+    header.append(fits.Card(keyword, value, comment), end=True)
