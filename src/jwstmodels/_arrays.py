@@ -336,3 +336,7 @@ class TableField(_Field):
                 raise self._error(self.describe(), f"column {column.name!r} with {cell}")
             cells[column.name] = shape
         return self.dtype_for(cells)
+
+
+DataField = _Field
+"""The base of array and table fields, under the name other modules use."""

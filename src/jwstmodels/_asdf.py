@@ -4,9 +4,8 @@ asdf is imported on first use only: its first ``AsdfFile`` costs a second or mor
 FITS-only work must not pay.
 """
 
-# pyright: reportPrivateUsage=false, reportUnknownMemberType=false, reportUnknownVariableType=false
-# pyright: reportUnknownArgumentType=false
-# (runtime module: it works on the internal state of models; it is also the typed boundary around
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false
+# (the typed boundary around
 # astropy/asdf, which ship partial or no annotations: what leaves this module is typed)
 
 from __future__ import annotations
@@ -16,20 +15,15 @@ import os
 import warnings
 from collections.abc import Generator, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import numpy as np
 
 from ._atomic import atomic_write
+from ._content import FileContent, ModelLayout
 from ._errors import FileFormatError, InvalidValueWarning
 from ._history import history_to_root, read_asdf_lists
-from ._loading import Location, put_path, warn_invalid
-from ._meta_lists import install_file_meta
-from ._scalars import apply_tree, scalar_tree
-
-if TYPE_CHECKING:
-    from ._base import DataModel
-    from ._meta import MetaNode
+from ._policy import apply_tree, read_meta
 
 # Keys asdf itself puts at the root of every tree.
 _ASDF_KEYS = {"asdf_library", "history"}
@@ -85,52 +79,44 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
     return af
 
 
-def read_asdf(model: DataModel[MetaNode], af: Any, filename: str) -> None:
-    """Fill ``model`` from an open AsdfFile: metadata now, array blocks when first touched."""
-    read_tree(model, cast(dict[str, Any], af.tree), filename)
+def read_asdf(af: Any, layout: ModelLayout, filename: str, *, pass_invalid: bool = False) -> FileContent:
+    """What an open AsdfFile holds for a model of ``layout``: metadata now, array blocks when first
+    touched."""
+    content = FileContent(layout, filename, pass_invalid)
+    read_tree(content, cast(dict[str, Any], af.tree), filename)
+    return content
 
 
-def read_tree(model: DataModel[MetaNode], tree: dict[str, Any], filename: str) -> None:
-    """Fill ``model`` from an ASDF tree; list fields (``slits``, ...) hold one subtree per item."""
+def read_tree(content: FileContent, tree: dict[str, Any], filename: str) -> None:
+    """Fill ``content`` from an ASDF tree; list fields (``slits``, ...) hold one subtree per item."""
     meta_tree = tree.get("meta", {})
     if not isinstance(meta_tree, Mapping):
         raise FileFormatError(f"{filename}: the ASDF tree's 'meta' is not a mapping")
-    extra = model._extra_tree
-
-    def on_invalid(loc: Location, value: object, expected: str) -> None:
-        warn_invalid(f"{filename}: meta.{'.'.join(loc)}", value, expected)
-        if not model._pass_invalid:
-            put_path(extra, ("meta", *loc), value)
-
-    def on_unknown(loc: Location, value: object) -> None:
-        put_path(extra, ("meta", *loc), value)
-
-    lists = install_file_meta(
-        model, cast(Mapping[str, object], meta_tree), on_invalid=on_invalid, on_unknown=on_unknown
-    )
-    read_asdf_lists(model, lists, tree, filename)  # the root history too
-    scalars = apply_tree(model, tree, filename)
+    layout = content.layout
+    extra = content.extra_tree
+    lists = read_meta(content, cast(Mapping[str, object], meta_tree), tree_place=f"{filename}: ")
+    read_asdf_lists(content, lists, tree, filename)  # the root history too
+    scalars = apply_tree(content, tree, filename)
     for key, value in tree.items():
         if key == "meta" or key in _ASDF_KEYS or key in scalars:
             continue
-        if key in model._fields:
-            model._store.loaders[key] = _loader(tree, key)
+        if key in layout.fields:
+            content.loaders[key] = _loader(tree, key)
             shape = getattr(value, "shape", None)
             if shape is not None:
-                model._store.shapes[key] = tuple(int(n) for n in shape)
-        elif key in model._list_fields and isinstance(value, list):
-            item_class = model._list_fields[key].item_class
-            items: list[Any] = []
+                content.shapes[key] = tuple(int(n) for n in shape)
+        elif key in layout.items and isinstance(value, list):
+            items: list[FileContent] = []
             for index, subtree in enumerate(cast(list[Any], value)):
                 if not isinstance(subtree, Mapping):
                     raise FileFormatError(f"{filename}: {key}[{index}] is not a mapping")
-                item = item_class()
+                item = FileContent(layout.items[key], pass_invalid=content.pass_invalid)
                 read_tree(item, dict(cast(Mapping[str, Any], subtree)), f"{filename}: {key}[{index}]")
                 items.append(item)
-            model._lists[key] = items
+            content.items[key] = items
         elif key == "extra_fits" and isinstance(value, Mapping):
             for hdu, cards in cast(Mapping[str, Any], value).items():
-                model.extra_fits[str(hdu)] = [(str(k), v, str(c)) for k, v, c in cards]
+                content.extra_fits[str(hdu)] = [(str(k), v, str(c)) for k, v, c in cards]
         else:
             extra[key] = value
 
@@ -164,33 +150,40 @@ def _prune(tree: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def metadata_tree(model: DataModel[MetaNode]) -> dict[str, Any]:
+def metadata_tree(content: FileContent) -> dict[str, Any]:
     """The tree without arrays: the set metadata plus what a file held that the schema does not describe."""
-    tree: dict[str, Any] = {"meta": _prune(model.meta.model_dump(exclude_none=True, warnings=False))}
-    history_to_root(model, tree)
-    tree.update(scalar_tree(model))
-    return _merge(tree, model._extra_tree)
+    tree: dict[str, Any] = {"meta": _prune(content.meta_tree.model_dump(exclude_none=True, warnings=False))}
+    history_to_root(content, tree)
+    tree.update(scalar_tree(content))
+    return _merge(tree, content.extra_tree)
 
 
-def build_tree(model: DataModel[MetaNode]) -> dict[str, Any]:
-    """The whole ASDF tree of a model: metadata, arrays and tables, extra_fits."""
-    tree = metadata_tree(model)
-    for name, _, value in model._arrays_to_save():
+def build_tree(content: FileContent) -> dict[str, Any]:
+    """The whole ASDF tree of a model's content: metadata, arrays and tables, extra_fits."""
+    tree = metadata_tree(content)
+    for name, _, value in content.arrays:
         tree[name] = value
-    for name in model._list_fields:
-        items = model._lists.get(name)
+    for name in content.layout.items:
+        items = content.items.get(name)
         if items:
             tree[name] = [build_tree(item) for item in items]
-    if model.extra_fits:
-        tree["extra_fits"] = {hdu: [list(card) for card in cards] for hdu, cards in model.extra_fits.items()}
+    if content.extra_fits:
+        tree["extra_fits"] = {
+            hdu: [list(card) for card in cards] for hdu, cards in content.extra_fits.items()
+        }
     return tree
 
 
-def write_asdf(model: DataModel[MetaNode], path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
+def write_asdf(content: FileContent, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
     import asdf
 
-    af = asdf.AsdfFile(build_tree(model))
+    af = asdf.AsdfFile(build_tree(content))
     try:
         return atomic_write(path, lambda tmp: af.write_to(tmp, *args, **kwargs))
     finally:
         af.close()
+
+
+def scalar_tree(content: FileContent) -> dict[str, object]:
+    """The set scalar fields as top-level keys of an ASDF tree (field name -> value)."""
+    return {name: value for name, value in content.scalars.items() if value is not None}

@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._arrays import ArrayField, ArrayStore, _Field
 from ._asdf import extension_tuple, extensions_in_effect
+from ._content import Card, FileContent, ModelLayout
 from ._dq_bits import file_bits, standard_bits_after_read
 from ._errors import FileFormatError, UnknownFieldError, ValidationError, ValidationErrors
 from ._lists import ListField
@@ -52,8 +53,6 @@ if TYPE_CHECKING:
 
 MetaT = TypeVar("MetaT", bound=MetaNode, covariant=True)
 
-Card = tuple[str, str | int | float | bool | None, str]
-"""A FITS header card kept verbatim: (keyword, value, comment)."""
 
 _FITS_SUFFIXES = (".fits", ".fit", ".fts", ".fits.gz", ".fit.gz")
 
@@ -84,6 +83,8 @@ class DataModel(Generic[MetaT]):
     """Scalars at the top level, outside ``meta`` (``SlitModel.name``); values in ``_scalars``."""
     meta: MetaT
     """The metadata tree (``model.meta.exposure.nframes``, ...): typed per model class."""
+    _layout_made: ClassVar[ModelLayout | None] = None
+    """This class's ``_layout()``, once made (read from the class's own namespace: subclasses make theirs)."""
     _subclass_slots: ClassVar[frozenset[str]] = frozenset()
     """Attributes that subclasses declare in ``__slots__``: the only extra attributes a model accepts."""
 
@@ -191,12 +192,13 @@ class DataModel(Generic[MetaT]):
             hdul = cast(Any, init)
             source: object = hdul.filename()
             name = source if isinstance(source, str) else "<HDUList>"
-            read_fits(self, hdul, name)
+            self._adopt(read_fits(hdul, self._layout(), name, pass_invalid=self._pass_invalid))
             self.filename = name
         elif is_asdf_file(init):
             from ._asdf import read_asdf
 
-            read_asdf(self, init, str(getattr(init, "uri", None) or "<AsdfFile>"))
+            label = str(getattr(init, "uri", None) or "<AsdfFile>")
+            self._adopt(read_asdf(init, self._layout(), label, pass_invalid=self._pass_invalid))
         elif is_path(init) or is_file(init):
             self._init_from_file(init)
         else:
@@ -286,8 +288,8 @@ class DataModel(Generic[MetaT]):
         self._carry_items(other)
 
     def _carry_items(self, other: DataModel[MetaNode]) -> None:
-        """Items carry over (copied, converted to this class's item class where it differs); a multi-model made
-        from one single model (``MultiSlitModel(slit)``) holds a copy of it as its first item."""
+        """Items carry over (copied, converted to this class's item class where it differs); a multi-model
+        made from one single model (``MultiSlitModel(slit)``) holds a copy of it as its first item."""
         for name, field in self._list_fields.items():
             if name in other._list_fields:
                 field.__set__(self, [self._as_item(field, item) for item in other._lists.get(name, [])])
@@ -312,7 +314,7 @@ class DataModel(Generic[MetaT]):
             hdul = open_hdulist(init, name)
             self._close_hooks.append(hdul.close)
             try:
-                read_fits(self, hdul, name)
+                self._adopt(read_fits(hdul, self._layout(), name, pass_invalid=self._pass_invalid))
             except BaseException:
                 self.close()
                 raise
@@ -322,10 +324,89 @@ class DataModel(Generic[MetaT]):
             af = open_asdf(init, name)
             self._close_hooks.append(af.close)
             try:
-                read_asdf(self, af, name)
+                self._adopt(read_asdf(af, self._layout(), name, pass_invalid=self._pass_invalid))
             except BaseException:
                 self.close()
                 raise
+
+    # -- the interface to the I/O backends (see _content) ----------------------------------------------
+
+    @classmethod
+    def _layout(cls) -> ModelLayout:
+        """The description of this class that the backends read and write by (made once per class)."""
+        layout = cls.__dict__.get("_layout_made")
+        if not isinstance(layout, ModelLayout):
+            layout = ModelLayout(
+                name=cls.__name__,
+                meta_class=cls.meta_class,
+                fields=cls._fields,
+                scalar_fields=cls._scalar_fields,
+                items={name: field.item_class._layout() for name, field in cls._list_fields.items()},
+            )
+            cls._layout_made = layout
+        return layout
+
+    def _adopt(self, content: FileContent) -> None:
+        """Take what a reader found in a file (a new model's state; items become models of their class)."""
+        if content.meta is not None:
+            self.meta = cast(MetaT, content.meta)
+        self._scalars = content.scalars
+        self._store.loaders.update(content.loaders)
+        self._store.shapes.update(content.shapes)
+        self.extra_fits = content.extra_fits
+        self._extra_tree = content.extra_tree
+        self._extra_hdus = content.extra_hdus
+        for name, contents in content.items.items():
+            item_class = self._list_fields[name].item_class
+            items: list[DataModel[MetaNode]] = []
+            for found in contents:
+                item = item_class()
+                item._pass_invalid = found.pass_invalid
+                if found.filename is not None:
+                    item.filename = found.filename
+                item._adopt(found)
+                items.append(item)
+            self._lists[name] = items
+
+    def _file_content(self) -> FileContent:
+        """What a writer writes for this model; it shares this model's values (writers only read them)."""
+        return FileContent(
+            self._layout(),
+            self.filename,
+            self._pass_invalid,
+            self.meta,
+            scalars=self._scalars,
+            arrays=list(self._arrays_to_save()),
+            extra_fits=self.extra_fits,
+            extra_tree=self._extra_tree,
+            extra_hdus=self._extra_hdus,
+            items={
+                name: [item._file_content() for item in items]
+                for name, items in self._lists.items()
+                if name in self._list_fields
+            },
+        )
+
+    def _check_fits_items(self, path: str | os.PathLike[str]) -> None:
+        """Refuse, before anything is stamped or written, items the FITS layout cannot hold: items that would
+        share a data HDU with this model's own arrays, or with the items of another list. (``validate()``
+        checks the items themselves before any save.)"""
+        filled = [name for name in self._list_fields if self._lists.get(name)]
+        name = type(self).__name__
+        if len(filled) > 1:
+            lists = " and ".join(f"{name}.{list_name}" for list_name in filled)
+            raise ValueError(
+                f"{os.fspath(path)}: {lists} both hold items; FITS tells items apart by EXTVER only"
+            )
+        own_hdus = {field.hdu for field in self._fields.values()}
+        for list_name in filled:
+            first = self._lists[list_name][0]
+            for attr, field in first._fields.items():
+                if field.hdu in own_hdus and first._store.is_present(attr):
+                    raise ValueError(
+                        f"{os.fspath(path)}: {name} and its {list_name}[0].{attr} would both be HDU "
+                        f"{field.hdu},1"
+                    )
 
     # -- attributes ---------------------------------------------------------------------------------
 
@@ -571,11 +652,10 @@ class DataModel(Generic[MetaT]):
     def to_fits(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
         """Write FITS; extra arguments go to ``astropy.io.fits.HDUList.writeto``."""
         from ._fits import write_fits
-        from ._fits_items import check_items
 
-        check_items(self, path)  # multi-model items, before on_save: a refused save changes nothing
+        self._check_fits_items(path)  # multi-model items, before on_save: a refused save changes nothing
         self._prepare_save(path)
-        return write_fits(self, path, *args, **kwargs)
+        return write_fits(self._file_content(), path, *args, **kwargs)
 
     def to_asdf(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
         """Write ASDF; extra arguments go to ``asdf.AsdfFile.write_to``."""
@@ -583,7 +663,7 @@ class DataModel(Generic[MetaT]):
 
         self._prepare_save(path)
         with self._asdf_extensions():
-            return write_asdf(self, path, *args, **kwargs)
+            return write_asdf(self._file_content(), path, *args, **kwargs)
 
     def _asdf_extensions(self) -> contextlib.AbstractContextManager[None]:
         """asdf configured with this model's ``extensions`` (without any, asdf is not even imported)."""
@@ -747,7 +827,7 @@ class DataModel(Generic[MetaT]):
         """
         from ._history import add_entry
 
-        return add_entry(self, description, software)
+        return add_entry(self.meta, type(self).__name__, description, software)
 
     # -- FITS WCS -----------------------------------------------------------------------------------
 
@@ -760,7 +840,7 @@ class DataModel(Generic[MetaT]):
         """
         from ._wcs import get_fits_wcs
 
-        return get_fits_wcs(self, hdu_name, hdu_ver, key)
+        return get_fits_wcs(self._file_content(), hdu_name, hdu_ver, key)
 
     def set_fits_wcs(self, wcs: WCS, hdu_name: str = "SCI") -> None:
         """Store the FITS WCS of ``wcs`` (its alternate key included) as the header cards of HDU ``hdu_name``.
@@ -770,7 +850,7 @@ class DataModel(Generic[MetaT]):
         """
         from ._wcs import set_fits_wcs
 
-        set_fits_wcs(self, wcs, hdu_name)
+        set_fits_wcs(self.meta, self.extra_fits, wcs, hdu_name)
 
 
 def _require_format(cls: type, init: object, kind: str) -> None:

@@ -1,8 +1,7 @@
 """FITS: header keywords <-> metadata, image HDUs <-> arrays, binary tables <-> tables, extra_fits."""
 
-# pyright: reportPrivateUsage=false, reportUnknownMemberType=false, reportUnknownVariableType=false
-# pyright: reportUnknownArgumentType=false
-# (runtime module: it works on the internal state of models; it is also the typed boundary around
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false
+# (the typed boundary around
 # astropy/asdf, which ship partial or no annotations: what leaves this module is typed)
 
 from __future__ import annotations
@@ -11,21 +10,22 @@ import functools
 import os
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from astropy.io import fits
 from astropy.utils.exceptions import AstropyUserWarning
 
 from ._arrays import TableField
 from ._atomic import atomic_write
+from ._content import FileContent, ModelLayout, scalar_hdus
 from ._errors import FileFormatError, InvalidValueWarning
 from ._fits_cards import (
     STRUCTURAL,
     append_card,
     attach_hdu,
-    file_value_policy,
     keyword_table,
     read_cards,
+    scalar_cards,
     set_card,
     table_hdu,
     value_at,
@@ -35,11 +35,7 @@ from ._header_carried import drop_carried, restore_inexact, take_keyword_values
 from ._history import read_fits_lists, write_history_cards
 from ._loading import Location
 from ._meta import MetaNode, keyword_leaves
-from ._meta_lists import install_file_meta
-from ._scalars import apply_header, apply_tree, scalar_cards, scalar_hdus
-
-if TYPE_CHECKING:
-    from ._base import DataModel
+from ._policy import apply_header, apply_tree, read_meta
 
 # astropy warns, rather than fails, on a damaged file; these words in a warning mean the file cannot be used.
 _FATAL_WORDS = ("truncated", "corrupted")
@@ -71,15 +67,18 @@ def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HD
     return hdul
 
 
-def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> None:
-    """Fill ``model`` from ``hdul``: metadata now, arrays when first touched.
+def read_fits(
+    hdul: fits.HDUList, layout: ModelLayout, filename: str, *, pass_invalid: bool = False
+) -> FileContent:
+    """What ``hdul`` holds for a model of ``layout``: metadata now, arrays when first touched.
 
     Headers are authoritative for every field that has a FITS keyword; the ``ASDF`` extension, when the file
     has one, supplies the rest (fields without a keyword) and whatever our schema does not describe, which is
     kept to be written back.
     """
-    hdus, extension, extra_hdus = _split_hdus(hdul, model)
-    meta_class = model.meta_class
+    content = FileContent(layout, filename, pass_invalid)
+    hdus, extension, extra_hdus = _split_hdus(hdul, layout)
+    meta_class = layout.meta_class
     tree: dict[str, Any] = {}
     stored: dict[str, Any] | None = None
     if extension is not None:
@@ -87,12 +86,12 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
 
         stored = read_tree(extension, filename)
         tree = _as_dict(stored.pop("meta", {}))
-        scalars = apply_tree(model, stored, f"{filename}: ASDF extension", headers_own_keywords=True)
+        scalars = apply_tree(content, stored, f"{filename}: ASDF extension", headers_own_keywords=True)
         for key, value in stored.items():
             if key in scalars:
                 continue
-            if key not in _ASDF_BOOKKEEPING and key not in model._fields and key not in model._list_fields:
-                model._extra_tree[key] = value
+            if key not in _ASDF_BOOKKEEPING and key not in layout.fields and key not in layout.items:
+                content.extra_tree[key] = value
     # One pass over the cards: a card the schema names fills its field (headers are authoritative, so a
     # keyword missing from the header is missing from the tree too, but for what _header_carried restores);
     # any other card goes to extra_fits.
@@ -100,30 +99,36 @@ def read_fits(model: DataModel[MetaNode], hdul: fits.HDUList, filename: str) -> 
     by_keyword = keyword_table(meta_class)
     where: dict[Location, tuple[str, Any]] = {}
     for name, hdu in hdus.items():
-        scalar_keywords = apply_header(model, name, hdu.header, f"{filename}: HDU {name}")
-        read_cards(model, name, hdu, by_keyword.get(name, {}), tree, where, skip=scalar_keywords)
+        scalar_keywords = apply_header(content, name, hdu.header, f"{filename}: HDU {name}")
+        read_cards(content, name, hdu, by_keyword.get(name, {}), tree, where, skip=scalar_keywords)
 
     restore_inexact(tree, inexact, where)
-    on_invalid, on_unknown = file_value_policy(model, filename, where, lambda hdu: f"HDU {hdu}")
-    lists = install_file_meta(model, tree, on_invalid=on_invalid, on_unknown=on_unknown)
-    read_fits_lists(model, lists, stored, filename)
+    lists = read_meta(
+        content,
+        tree,
+        tree_place=f"{filename}: ASDF extension, ",
+        cards=where,
+        hdu_place=lambda hdu: f"{filename}: HDU {hdu}",
+    )
+    read_fits_lists(content, lists, stored, filename)
 
-    model._extra_hdus = extra_hdus
+    content.extra_hdus = extra_hdus
 
-    for attr, field in model._fields.items():
+    for attr, field in layout.fields.items():
         hdu = hdus.get(field.hdu)
         if hdu is None or hdu.header.get("NAXIS", 0) == 0:  # no data (a header for keywords only)
             continue
-        attach_hdu(model, attr, field, hdu, f"{filename}: HDU {field.hdu}")
-    if model._list_fields:  # multi-models: one set of HDUs per item (EXTVER)
-        read_items(model, hdul, stored, filename)
+        attach_hdu(content, attr, field, hdu, f"{filename}: HDU {field.hdu}")
+    if layout.items:  # multi-models: one set of HDUs per item (EXTVER)
+        read_items(content, hdul, stored, filename)
+    return content
 
 
-def _split_hdus(hdul: fits.HDUList, model: DataModel[MetaNode]) -> tuple[dict[str, Any], Any, list[Any]]:
+def _split_hdus(hdul: fits.HDUList, layout: ModelLayout) -> tuple[dict[str, Any], Any, list[Any]]:
     """(HDUs the schema names, by name; the ASDF extension or None; every other HDU, in file order)."""
-    named = {field.hdu for field in model._fields.values()}
-    named |= {leaf.hdu for leaf in keyword_leaves(model.meta_class)}
-    named |= set(scalar_hdus(type(model)))
+    named = {field.hdu for field in layout.fields.values()}
+    named |= {leaf.hdu for leaf in keyword_leaves(layout.meta_class)}
+    named |= set(scalar_hdus(layout))
     hdus: dict[str, Any] = {"PRIMARY": hdul[0]}
     extension: Any = None
     extra: list[Any] = []
@@ -156,15 +161,15 @@ def _keyword_names(meta_class: type[MetaNode]) -> frozenset[tuple[str, ...]]:
 # -- writing -----------------------------------------------------------------------------------------
 
 
-def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
-    """The HDUs of ``model``: primary header, one HDU per array or table that holds data, the HDUs the schema
-    does not describe (as read), and the ``ASDF`` extension with the metadata tree."""
+def build_hdulist(content: FileContent) -> fits.HDUList:
+    """The HDUs of a model's ``content``: primary header, one HDU per array or table that holds data, the
+    HDUs the schema does not describe (as read), and the ``ASDF`` extension with the metadata tree."""
     from ._asdf import metadata_tree
     from ._asdf_in_fits import build_hdu
 
     primary = fits.PrimaryHDU()
     hdus: dict[str, Any] = {"PRIMARY": primary}
-    for _, field, value in model._arrays_to_save():
+    for _, field, value in content.arrays:
         if isinstance(field, TableField):
             hdus[field.hdu] = table_hdu(field, value)
         else:
@@ -176,28 +181,29 @@ def build_hdulist(model: DataModel[MetaNode]) -> fits.HDUList:
         return cast(fits.Header, hdus[hdu_name].header)
 
     carried: set[tuple[str, ...]] = set()
-    for leaf in keyword_leaves(type(model.meta)):
-        value = value_at(model.meta, leaf.names)
+    meta = content.meta_tree
+    for leaf in keyword_leaves(type(meta)):
+        value = value_at(meta, leaf.names)
         if value is not None and set_card(header(leaf.hdu), leaf.keyword, value, leaf.title):
             carried.add(leaf.names)
-    for hdu_name in scalar_hdus(type(model)):
-        for keyword, value, comment in scalar_cards(model, hdu_name):
+    for hdu_name in scalar_hdus(content.layout):
+        for keyword, value, comment in scalar_cards(content, hdu_name):
             target = header(hdu_name)
             if not (STRUCTURAL.match(keyword) and keyword in target):  # astropy's own, from the data
                 set_card(target, keyword, value, comment)
-    for hdu_name, cards in model.extra_fits.items():
+    for hdu_name, cards in content.extra_fits.items():
         target = header(hdu_name)
         for keyword, value, comment in cards:
             append_card(target, (keyword, value, comment))
-    write_history_cards(model, cast(fits.Header, primary.header))
-    tree = metadata_tree(model)
+    write_history_cards(content, cast(fits.Header, primary.header))
+    tree = metadata_tree(content)
     drop_carried(tree, carried)
     items: list[Any] = []
-    if model._lists:  # multi-models: one set of HDUs per item (EXTVER), a subtree per item in the tree
-        items = item_hdus(model, hdus, tree)
-    return fits.HDUList([*hdus.values(), *items, *model._extra_hdus, build_hdu(tree)])
+    if content.items:  # multi-models: one set of HDUs per item (EXTVER), a subtree per item in the tree
+        items = item_hdus(content, hdus, tree)
+    return fits.HDUList([*hdus.values(), *items, *content.extra_hdus, build_hdu(tree)])
 
 
-def write_fits(model: DataModel[MetaNode], path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
-    hdul = build_hdulist(model)
+def write_fits(content: FileContent, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
+    hdul = build_hdulist(content)
     return atomic_write(path, lambda tmp: hdul.writeto(tmp, *args, **kwargs))

@@ -2,28 +2,24 @@
 (``_fits_items``): which cards astropy writes itself, how a card is written and read back, and an HDU made the
 lazy source of an array or table."""
 
-# pyright: reportPrivateUsage=false, reportUnknownMemberType=false, reportUnknownVariableType=false
-# pyright: reportUnknownArgumentType=false
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false
 # (a typed boundary around astropy, which ships partial annotations)
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Container, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Container, Mapping
+from typing import Any, cast
 
 import numpy as np
 from astropy.io import fits
 
-from ._arrays import ArrayField, TableField, _Field
+from ._arrays import ArrayField, DataField, TableField
+from ._content import Card, FileContent, scalars_by_hdu
 from ._header_carried import card_can_hold, card_is_exact
-from ._loading import Location, put_path, warn_invalid
+from ._loading import Location, put_path
 from ._meta import KeywordLeaf, MetaNode, keyword_leaves
-
-if TYPE_CHECKING:
-    from ._base import Card, DataModel
-
 
 # Cards astropy writes itself from the data; never kept in extra_fits.
 STRUCTURAL = re.compile(
@@ -32,18 +28,18 @@ STRUCTURAL = re.compile(
 )
 
 
-def attach_hdu(model: DataModel[MetaNode], attr: str, field: _Field, hdu: Any, where: str) -> None:
+def attach_hdu(content: FileContent, attr: str, field: DataField, hdu: Any, where: str) -> None:
     """Make ``hdu`` the source of array or table ``attr``, read when first touched; refused from the header
     alone when the field cannot hold it (``where`` names file and HDU)."""
     _check_hdu(field, hdu, where)
-    model._store.loaders[attr] = _loader(hdu)
+    content.loaders[attr] = _loader(hdu)
     if isinstance(field, ArrayField):
         naxis = int(hdu.header.get("NAXIS", 0))
-        model._store.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
+        content.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
 
 
 def read_cards(
-    model: DataModel[MetaNode],
+    content: FileContent,
     hdu_name: str,
     hdu: Any,
     known: Mapping[str, KeywordLeaf],
@@ -55,14 +51,14 @@ def read_cards(
 ) -> None:
     """One pass over the cards of ``hdu``: a card whose keyword ``known`` names fills that field's place in
     ``tree``, and ``where`` records the HDU and card it came from; with ``keep_unknown``, any other card goes
-    to ``model.extra_fits``, except cards astropy writes from the data and keywords in ``skip`` (read
+    to ``content.extra_fits``, except cards astropy writes from the data and keywords in ``skip`` (read
     elsewhere)."""
     for card in hdu.header.cards:
         keyword = card.keyword
         leaf = known.get(keyword)
         if leaf is None:
             if keep_unknown and keyword and keyword not in skip and not STRUCTURAL.match(keyword):
-                model.extra_fits.setdefault(hdu_name, []).append(
+                content.extra_fits.setdefault(hdu_name, []).append(
                     (keyword, card_value(card.value), card.comment)
                 )
             continue
@@ -78,7 +74,7 @@ _BITPIX = {8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -6
 _UNSIGNED = {16: ("uint16", 2**15), 32: ("uint32", 2**31), 64: ("uint64", 2**63)}
 
 
-def _check_hdu(field: _Field, hdu: Any, where: str) -> None:
+def _check_hdu(field: DataField, hdu: Any, where: str) -> None:
     """Refuse, from the header alone, an HDU whose kind, dimensionality or dtype the field cannot hold."""
     header = hdu.header
     if not isinstance(field, ArrayField):
@@ -126,38 +122,6 @@ def _loader(hdu: Any) -> Any:
     return load
 
 
-def file_value_policy(
-    model: DataModel[MetaNode],
-    filename: str,
-    where: dict[Location, tuple[str, Any]],
-    hdu_label: Callable[[str], str],
-    place: str = "",
-) -> tuple[Callable[[Location, object, str], None], Callable[[Location, object], None]]:
-    """The ``build_meta`` callbacks for metadata read from a FITS file into ``model``.
-
-    A value that does not fit warns with the file, the HDU (``hdu_label``) and keyword it came from (``where``
-    maps a metadata place to its HDU name and card), or the ASDF extension, and is kept to be written back:
-    as its card in ``extra_fits``, or in the extension tree. ``place`` (``slits[1].``) prefixes item paths.
-    """
-
-    def on_invalid(loc: Location, value: object, expected: str) -> None:
-        path = "meta." + ".".join(loc)
-        if loc not in where:
-            warn_invalid(f"{filename}: ASDF extension, {place}{path}", value, expected)
-            if not model._pass_invalid:
-                put_path(model._extra_tree, ("meta", *loc), value)
-            return
-        hdu_name, card = where[loc]
-        warn_invalid(f"{filename}: {hdu_label(hdu_name)}, keyword {card.keyword} ({path})", value, expected)
-        if not model._pass_invalid:
-            model.extra_fits.setdefault(hdu_name, []).append((card.keyword, card_value(value), card.comment))
-
-    def on_unknown(loc: Location, value: object) -> None:
-        put_path(model._extra_tree, ("meta", *loc), value)
-
-    return on_invalid, on_unknown
-
-
 def card_value(value: object) -> str | int | float | bool | None:
     if isinstance(value, bool | int | float | str):
         return value
@@ -203,3 +167,16 @@ def append_card(header: fits.Header, card: Card) -> None:
         header.add_comment(str(value)) if keyword == "COMMENT" else header.add_history(str(value))
         return
     header.append(fits.Card(keyword, value, comment), end=True)
+
+
+def scalar_cards(content: FileContent, hdu: str) -> list[Card]:
+    """The header cards ``(keyword, value, comment)`` of the set scalar fields that live in HDU ``hdu``.
+
+    For writers: a single model's FITS file and each item of a multi-model (call it per item and HDU).
+    """
+    cards: list[Card] = []
+    for field in scalars_by_hdu(content.layout).get(hdu.upper(), ()):
+        value = content.scalars.get(field.name)
+        if value is not None and field.keyword is not None:
+            cards.append((field.keyword, cast("str | int | float | bool", value), field.title))
+    return cards

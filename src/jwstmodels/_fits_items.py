@@ -25,43 +25,40 @@ the ``ASDF`` extension supply the rest. The number of items is the larger of the
 ``EXTVER`` of an item's HDU. Item arrays are read when first touched, as single-model arrays are.
 """
 
-# pyright: reportPrivateUsage=false, reportUnknownMemberType=false, reportUnknownVariableType=false
-# pyright: reportUnknownArgumentType=false
-# (runtime module: it works on the internal state of models; it is also a typed boundary around astropy's
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false
+# (a typed boundary around astropy's
 # HDU objects and asdf's tagged dicts, which ship no annotations)
 
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import numpy as np
 from astropy.io import fits
 
 from ._arrays import TableField
+from ._content import Card, FileContent, ModelLayout
 from ._errors import FileFormatError
 from ._fits_cards import (
     STRUCTURAL,
     append_card,
     attach_hdu,
     card_value,
-    file_value_policy,
     keyword_table,
     read_cards,
+    scalar_cards,
     set_card,
     table_hdu,
     value_at,
 )
 from ._header_carried import card_can_hold, drop_carried, restore_inexact, take_keyword_values
+from ._history import read_asdf_lists
 from ._loading import Location
-from ._meta import KeywordLeaf, MetaNode
-from ._scalars import apply_header, apply_tree, scalar_cards
-
-if TYPE_CHECKING:
-    from ._base import Card, DataModel
+from ._meta import KeywordLeaf
+from ._policy import apply_header, apply_tree, read_meta
 
 _PRIMARY = "PRIMARY"
 # Keys asdf or the reference put at the root of a tree; an item's ``history`` is read by _history.
@@ -73,7 +70,7 @@ class _Layout:
     """Where the items of one list field of one multi-model class go."""
 
     list_name: str
-    item_class: type[DataModel[MetaNode]]
+    item: ModelLayout
     meta_keywords: Mapping[str, Mapping[str, KeywordLeaf]]
     """HDU name -> keyword -> item metadata field, for the item keywords stored in item headers."""
     meta_places: frozenset[tuple[str, ...]]
@@ -96,65 +93,46 @@ class _Layout:
 
 
 @functools.cache
-def _layout(model_class: type[DataModel[MetaNode]], meta_class: type[MetaNode], list_name: str) -> _Layout:
-    item_class = cast("type[DataModel[MetaNode]]", model_class._list_fields[list_name].item_class)
-    top_keywords = {hdu: frozenset(table) for hdu, table in keyword_table(meta_class).items()}
-    top_hdus = {hdu for hdu in top_keywords} | {field.hdu for field in model_class._fields.values()}
-    top_hdus |= {f.hdu.upper() for f in model_class._scalar_fields.values() if f.hdu is not None}
+def _layout(model: ModelLayout, list_name: str) -> _Layout:
+    item = model.items[list_name]
+    top_keywords = {hdu: frozenset(table) for hdu, table in keyword_table(model.meta_class).items()}
+    top_hdus = {hdu for hdu in top_keywords} | {field.hdu for field in model.fields.values()}
+    top_hdus |= {f.hdu.upper() for f in model.scalar_fields.values() if f.hdu is not None}
     meta_keywords = {
         hdu: {keyword: leaf for keyword, leaf in table.items() if keyword not in top_keywords.get(hdu, ())}
-        for hdu, table in keyword_table(item_class.meta_class).items()
+        for hdu, table in keyword_table(item.meta_class).items()
         if hdu != _PRIMARY
     }
     meta_keywords = {hdu: table for hdu, table in meta_keywords.items() if table}
     scalar_keywords: dict[str, set[str]] = {}
-    for field in item_class._scalar_fields.values():
+    for field in item.scalar_fields.values():
         if field.keyword is not None and field.hdu is not None and field.hdu.upper() != _PRIMARY:
             scalar_keywords.setdefault(field.hdu.upper(), set()).add(field.keyword)
-    field_hdus = frozenset(field.hdu for field in item_class._fields.values())
+    field_hdus = frozenset(field.hdu for field in item.fields.values())
     return _Layout(
         list_name=list_name,
-        item_class=item_class,
+        item=item,
         meta_keywords=meta_keywords,
         meta_places=frozenset(leaf.names for table in meta_keywords.values() for leaf in table.values()),
         scalar_keywords={hdu: frozenset(keywords) for hdu, keywords in scalar_keywords.items()},
         field_hdus=field_hdus,
         top_keywords=top_keywords,
-        top_field_hdus=frozenset(field.hdu for field in model_class._fields.values()),
+        top_field_hdus=frozenset(field.hdu for field in model.fields.values()),
         top_hdus=frozenset(top_hdus),
         item_hdus=field_hdus | frozenset(meta_keywords) | frozenset(scalar_keywords),
     )
 
 
-def _layouts(model: DataModel[MetaNode]) -> list[_Layout]:
-    return [_layout(type(model), model.meta_class, name) for name in model._list_fields]
+def _layouts(layout: ModelLayout) -> list[_Layout]:
+    return [_layout(layout, name) for name in layout.items]
 
 
 # -- saving ------------------------------------------------------------------------------------------
 
 
-def check_items(model: DataModel[MetaNode], path: str | os.PathLike[str]) -> None:
-    """Refuse, before anything is stamped or written, items that the FITS layout cannot hold: items that
-    would share a data HDU with the multi-model's own arrays, or with the items of another list. (Items are
-    validated with the model, by ``validate()``, before any save.)
-    """
-    filled = [layout for layout in _layouts(model) if model._lists.get(layout.list_name)]
-    name = type(model).__name__
-    if len(filled) > 1:
-        lists = " and ".join(f"{name}.{layout.list_name}" for layout in filled)
-        raise ValueError(f"{os.fspath(path)}: {lists} both hold items; FITS tells items apart by EXTVER only")
-    for layout in filled:
-        first = model._lists[layout.list_name][0]
-        for attr, field in first._fields.items():
-            if field.hdu in layout.top_field_hdus and first._store.is_present(attr):
-                raise ValueError(
-                    f"{os.fspath(path)}: {name} and its {layout.list_name}[0].{attr} would both be HDU "
-                    f"{field.hdu},1"
-                )
-
-
-def item_hdus(model: DataModel[MetaNode], top: dict[str, Any], tree: dict[str, Any]) -> list[Any]:
-    """The HDUs of every item of ``model``, in item order; each item's subtree goes into ``tree``.
+def item_hdus(content: FileContent, top: dict[str, Any], tree: dict[str, Any]) -> list[Any]:
+    """The HDUs of every item of a multi-model's ``content``, in item order; each item's subtree goes into
+    ``tree``.
 
     ``top`` holds the multi-model's own HDUs by name. A header-only one whose name the first item uses for
     data is merged into the first item's HDU (its cards first) and removed from ``top``.
@@ -162,8 +140,8 @@ def item_hdus(model: DataModel[MetaNode], top: dict[str, Any], tree: dict[str, A
     from ._asdf import metadata_tree
 
     out: list[Any] = []
-    for layout in _layouts(model):
-        items = model._lists.get(layout.list_name)
+    for layout in _layouts(content.layout):
+        items = content.items.get(layout.list_name)
         if not items:
             continue
         subtrees: list[dict[str, Any]] = []
@@ -182,7 +160,7 @@ def item_hdus(model: DataModel[MetaNode], top: dict[str, Any], tree: dict[str, A
 
 
 def _item_hdus(
-    item: DataModel[MetaNode], ver: int, layout: _Layout, shared: dict[str, Any] | None
+    item: FileContent, ver: int, layout: _Layout, shared: dict[str, Any] | None
 ) -> tuple[list[Any], dict[str, Any], set[tuple[str, ...]]]:
     """(the HDUs of one item, with EXTVER ``ver``; the ``fits:`` references to them by field name; the places
     below ``meta`` whose values the item's header cards carry exactly).
@@ -191,13 +169,13 @@ def _item_hdus(
     """
     hdus: dict[str, Any] = {}
     refs: dict[str, Any] = {}
-    for attr, field, value in item._arrays_to_save():
+    for attr, field, value in item.arrays:
         if isinstance(field, TableField):
             hdu = table_hdu(field, value)
         else:
             hdu = fits.ImageHDU(data=value, name=field.hdu)
         hdu.ver = ver
-        if shared is not None and field.hdu in shared:  # check_items: the multi-model's has no data
+        if shared is not None and field.hdu in shared:  # DataModel checks: the multi-model's has no data
             _copy_cards(shared.pop(field.hdu).header, hdu.header)
         hdus[field.hdu] = hdu
         refs[attr] = _fits_reference(field.hdu, ver, value)
@@ -213,7 +191,7 @@ def _item_hdus(
     carried: set[tuple[str, ...]] = set()
     for hdu_name, table in layout.meta_keywords.items():
         for keyword, leaf in table.items():
-            value = value_at(item.meta, leaf.names)
+            value = value_at(item.meta_tree, leaf.names)
             if value is not None and set_card(header(hdu_name), keyword, value, leaf.title):
                 carried.add(leaf.names)
     for hdu_name, keywords in layout.scalar_keywords.items():
@@ -228,7 +206,7 @@ def _item_hdus(
             for card in cards:
                 append_card(target, card)
     extra: list[Any] = []
-    for hdu in item._extra_hdus:  # HDUs the item's schema does not describe, with the item's version
+    for hdu in item.extra_hdus:  # HDUs the item's schema does not describe, with the item's version
         copied = hdu.copy()
         copied.ver = ver
         extra.append(copied)
@@ -265,16 +243,16 @@ def _fits_reference(hdu_name: str, ver: int, value: np.ndarray[Any, Any]) -> Any
 
 
 def read_items(
-    model: DataModel[MetaNode], hdul: fits.HDUList, stored: Mapping[str, Any] | None, filename: str
+    content: FileContent, hdul: fits.HDUList, stored: Mapping[str, Any] | None, filename: str
 ) -> None:
-    """Fill the list fields of a multi-model that ``_fits.read_fits`` has just read from ``hdul``.
+    """Fill the items of a multi-model's ``content`` that ``_fits.read_fits`` has just read from ``hdul``.
 
     ``stored`` is the tree of the file's ``ASDF`` extension (None without one). The HDUs the items use are
     taken out of the multi-model's unknown HDUs, and the cards the first item reads in a header it shares
     with the multi-model out of the multi-model's ``extra_fits``.
     """
     claimed: set[int] = set()
-    for layout in _layouts(model):
+    for layout in _layouts(content.layout):
         found = stored.get(layout.list_name) if stored is not None else None
         subtrees = cast(list[object], found) if isinstance(found, list) else []
         by_item, top_picks = _index(hdul, layout)
@@ -290,7 +268,7 @@ def read_items(
         count = max([len(subtrees), *versions])
         if not count:
             continue
-        items: list[DataModel[MetaNode]] = []
+        items: list[FileContent] = []
         for index in range(count):
             subtree = subtrees[index] if index < len(subtrees) else {}
             if not isinstance(subtree, Mapping):
@@ -300,11 +278,11 @@ def read_items(
             hdus = by_item.get(index + 1, {})
             claimed.update(id(hdu) for hdu in hdus.values() if id(hdu) not in top_picks)
             tree = dict(cast(Mapping[str, Any], subtree))
-            items.append(_read_item(model, layout, index, hdus, top_picks, tree, filename))
-        model._lists[layout.list_name] = items
-        _take_shared_cards(model, layout, top_picks, by_item.get(1, {}))
+            items.append(_read_item(content, layout, index, hdus, top_picks, tree, filename))
+        content.items[layout.list_name] = items
+        _take_shared_cards(content, layout, top_picks, by_item.get(1, {}))
     if claimed:
-        model._extra_hdus = [hdu for hdu in model._extra_hdus if id(hdu) not in claimed]
+        content.extra_hdus = [hdu for hdu in content.extra_hdus if id(hdu) not in claimed]
 
 
 def _index(hdul: fits.HDUList, layout: _Layout) -> tuple[dict[int, dict[str, Any]], set[int]]:
@@ -331,20 +309,15 @@ def _holds_data(hdu: Any) -> bool:
 
 
 def _read_item(
-    model: DataModel[MetaNode],
+    content: FileContent,
     layout: _Layout,
     index: int,
     hdus: dict[str, Any],
     top_picks: set[int],
     tree: dict[str, Any],
     filename: str,
-) -> DataModel[MetaNode]:
-    from ._history import read_asdf_lists
-    from ._meta_lists import install_file_meta
-
-    item = layout.item_class()
-    item._pass_invalid = model._pass_invalid
-    item.filename = filename
+) -> FileContent:
+    item = FileContent(layout.item, filename, content.pass_invalid)
     place = f"{layout.list_name}[{index}]"
     ver = index + 1
     meta_tree = _plain(tree.pop("meta", None))
@@ -355,7 +328,7 @@ def _read_item(
     # the multi-model, the multi-model's keywords are not the item's: its value for them is in the subtree.
     header_scalars = {
         name
-        for name, field in item._scalar_fields.items()
+        for name, field in layout.item.scalar_fields.items()
         if field.keyword is not None
         and field.hdu is not None
         and field.keyword in layout.scalar_keywords.get(field.hdu.upper(), ())
@@ -391,22 +364,25 @@ def _read_item(
         )
 
     restore_inexact(meta_tree, inexact, where_cards)
-    on_invalid, on_unknown = file_value_policy(
-        item, filename, where_cards, lambda hdu: f"HDU {hdu},{ver} ({place})", f"{place}."
+    lists = read_meta(
+        item,
+        meta_tree,
+        tree_place=f"{filename}: ASDF extension, {place}.",
+        cards=where_cards,
+        hdu_place=lambda hdu: f"{filename}: HDU {hdu},{ver} ({place})",
     )
-    lists = install_file_meta(item, meta_tree, on_invalid=on_invalid, on_unknown=on_unknown)
     read_asdf_lists(item, lists, tree, f"{filename}: ASDF extension, {place}")
 
     for key, value in tree.items():
-        if key in scalars or key in item._fields or key in _BOOKKEEPING:
+        if key in scalars or key in layout.item.fields or key in _BOOKKEEPING:
             continue  # arrays are read from their HDUs
-        item._extra_tree[key] = value
+        item.extra_tree[key] = value
     kept = tree.get("extra_fits")
     if isinstance(kept, Mapping):
         for hdu_name, cards in cast(Mapping[str, Any], kept).items():
             item.extra_fits.setdefault(str(hdu_name), []).extend(_cards(cards))
 
-    for attr, field in item._fields.items():
+    for attr, field in layout.item.fields.items():
         hdu = hdus.get(field.hdu)
         if (
             hdu is None
@@ -427,25 +403,25 @@ def _owned_here(
 
 
 def _take_shared_cards(
-    model: DataModel[MetaNode], layout: _Layout, top_picks: set[int], first: dict[str, Any]
+    content: FileContent, layout: _Layout, top_picks: set[int], first: dict[str, Any]
 ) -> None:
     """Take out of the multi-model's ``extra_fits`` the cards of a header it shares with the first item
     (``first``: the first item's HDUs by name) that belong to the item."""
     for hdu_name, hdu in first.items():
-        if id(hdu) not in top_picks or hdu_name not in model.extra_fits:
+        if id(hdu) not in top_picks or hdu_name not in content.extra_fits:
             continue
         owned = layout.owned(hdu_name)
         item_known = set(layout.meta_keywords.get(hdu_name, {})) | layout.scalar_keywords.get(hdu_name, set())
         to_item = hdu_name in layout.field_hdus
         kept = [
             card
-            for card in model.extra_fits[hdu_name]
+            for card in content.extra_fits[hdu_name]
             if card[0] in owned or (card[0] not in item_known and not to_item)
         ]
         if kept:
-            model.extra_fits[hdu_name] = kept
+            content.extra_fits[hdu_name] = kept
         else:
-            del model.extra_fits[hdu_name]
+            del content.extra_fits[hdu_name]
 
 
 def _plain(value: object) -> dict[str, Any]:

@@ -11,8 +11,8 @@
   whose cards are gone is dropped. HISTORY cards never stay in ``extra_fits`` (saving would repeat them).
 """
 
-# pyright: reportPrivateUsage=false, reportUnknownMemberType=false
-# (runtime module: it works on the internal state of models; astropy's Header is untyped)
+# pyright: reportUnknownMemberType=false
+# (astropy's Header is untyped)
 
 from __future__ import annotations
 
@@ -23,21 +23,15 @@ from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError as PydanticValidationError
 
-from ._meta_lists import (
-    Found,
-    ListItem,
-    ListLeaf,
-    list_leaves,
-    put_list,
-    put_lists,
-)
+from ._content import FileContent
+from ._meta_lists import Found, ListItem, ListLeaf, list_leaves
+from ._policy import put_list, put_lists
 
 if TYPE_CHECKING:
     from astropy.io import fits
 
     from jwstmodels_generated.meta import HistoryEntry, HistorySoftware
 
-    from ._base import DataModel
     from ._meta import MetaNode
 
 NAMES = ("history",)
@@ -81,24 +75,24 @@ def _plain(raw: object) -> object:
 # -- ASDF ---------------------------------------------------------------------------------------------
 
 
-def read_asdf_lists(
-    model: DataModel[MetaNode], found: Found, tree: Mapping[str, object], filename: str
-) -> None:
-    """Put the lists of an ASDF tree into ``model.meta``: the root history and those ``take_lists`` found."""
-    leaf = history_leaf(type(model.meta))
+def read_asdf_lists(content: FileContent, found: Found, tree: Mapping[str, object], filename: str) -> None:
+    """Put the lists of an ASDF tree into ``content.meta``: the root history and those ``read_meta`` found."""
+    leaf = history_leaf(type(content.meta_tree))
     if leaf is not None:
         entries = root_entries(tree.get("history"))
         if entries is not None:
-            put_list(model, leaf, [_plain(e) for e in entries], f"{filename}: ", keep=("history", "entries"))
+            put_list(
+                content, leaf, [_plain(e) for e in entries], f"{filename}: ", keep=("history", "entries")
+            )
         elif NAMES in found:  # not where the standard puts it, but where our field is
-            put_list(model, leaf, found[NAMES], f"{filename}: ")
-    put_lists(model, found, f"{filename}: ", skip=NAMES if leaf is not None else ())
+            put_list(content, leaf, found[NAMES], f"{filename}: ")
+    put_lists(content, found, f"{filename}: ", skip=NAMES if leaf is not None else ())
 
 
-def history_to_root(model: DataModel[MetaNode], tree: dict[str, Any]) -> None:
+def history_to_root(content: FileContent, tree: dict[str, Any]) -> None:
     """Move the dumped ``meta.history`` of a file's tree to the root, as tagged ASDF history entries."""
     meta = cast(dict[str, Any], tree.get("meta", {}))
-    if history_leaf(type(model.meta)) is None or "history" not in meta:
+    if history_leaf(type(content.meta_tree)) is None or "history" not in meta:
         return
     entries = meta.pop("history")
     if isinstance(entries, list) and entries:
@@ -135,25 +129,26 @@ def card_lines(description: str) -> list[str]:
 
 
 def read_fits_lists(
-    model: DataModel[MetaNode], found: Found, stored: Mapping[str, object] | None, filename: str
+    content: FileContent, found: Found, stored: Mapping[str, object] | None, filename: str
 ) -> None:
-    """Put the lists of a FITS file into ``model.meta``: history from the primary HISTORY cards (taken out
+    """Put the lists of a FITS file into ``content.meta``: history from the primary HISTORY cards (taken out
     of ``extra_fits``), enriched by the ASDF extension's entries; the other lists from the extension."""
-    leaf = history_leaf(type(model.meta))
+    meta = content.meta_tree
+    leaf = history_leaf(type(meta))
     if leaf is not None:
         item_class = leaf.item_class
         assert item_class is not None
-        primary = model.extra_fits.get("PRIMARY", [])
+        primary = content.extra_fits.get("PRIMARY", [])
         cards = [str(value or "") for keyword, value, _ in primary if keyword == "HISTORY"]
         if cards:
-            model.extra_fits["PRIMARY"] = [card for card in primary if card[0] != "HISTORY"]
-            if not model.extra_fits["PRIMARY"]:
-                del model.extra_fits["PRIMARY"]
+            content.extra_fits["PRIMARY"] = [card for card in primary if card[0] != "HISTORY"]
+            if not content.extra_fits["PRIMARY"]:
+                del content.extra_fits["PRIMARY"]
         richer = root_entries(stored.get("history")) if stored is not None else None
         if richer is None and isinstance(found.get(NAMES), list):
             richer = cast(list[object], found[NAMES])
-        vars(model.meta)["history"] = entries_from_cards(item_class, cards, richer or [])
-    put_lists(model, found, f"{filename}: ASDF extension, ", skip=NAMES if leaf is not None else ())
+        vars(meta)["history"] = entries_from_cards(item_class, cards, richer or [])
+    put_lists(content, found, f"{filename}: ASDF extension, ", skip=NAMES if leaf is not None else ())
 
 
 def entries_from_cards(item_class: type[ListItem], cards: list[str], stored: list[object]) -> list[ListItem]:
@@ -191,13 +186,14 @@ def entries_from_cards(item_class: type[ListItem], cards: list[str], stored: lis
     return entries
 
 
-def write_history_cards(model: DataModel[MetaNode], header: fits.Header) -> None:
+def write_history_cards(content: FileContent, header: fits.Header) -> None:
     """One HISTORY card per entry (more for a long text) at the end of the primary header."""
-    if history_leaf(type(model.meta)) is None:
+    meta = content.meta_tree
+    if history_leaf(type(meta)) is None:
         return
-    entries: list[object] = list(cast(list[object], vars(model.meta).get("history") or []))
+    entries: list[object] = list(cast(list[object], vars(meta).get("history") or []))
     if not entries:  # a history kept as read because it did not fit: its texts still go to the cards
-        entries = root_entries(model._extra_tree.get("history")) or []
+        entries = root_entries(content.extra_tree.get("history")) or []
     for entry in entries:
         description: object = (
             cast(Mapping[str, object], entry).get("description")
@@ -212,15 +208,16 @@ def write_history_cards(model: DataModel[MetaNode], header: fits.Header) -> None
 
 
 def add_entry(
-    model: DataModel[MetaNode], description: str, software: HistorySoftware | Mapping[str, str] | None
+    meta: MetaNode, model_name: str, description: str, software: HistorySoftware | Mapping[str, str] | None
 ) -> HistoryEntry:
-    """Append an entry stamped with the current UTC time to ``model.meta.history`` and return it."""
-    leaf = history_leaf(type(model.meta))
+    """Append an entry stamped with the current UTC time to ``meta.history`` (of a model of class
+    ``model_name``) and return it."""
+    leaf = history_leaf(type(meta))
     if leaf is None or leaf.item_class is None:
-        raise AttributeError(f"{type(model).__name__}: its metadata has no history list")
+        raise AttributeError(f"{model_name}: its metadata has no history list")
     now = datetime.datetime.now(datetime.UTC)
     # built as users build one, so that a misfit raises ValidationError naming the entry's field
     build = cast("type[HistoryEntry]", leaf.item_class)
     entry = build(description=description, time=now, software=cast("HistorySoftware | None", software))
-    cast("list[HistoryEntry]", vars(model.meta)["history"]).append(entry)
+    cast("list[HistoryEntry]", vars(meta)["history"]).append(entry)
     return entry

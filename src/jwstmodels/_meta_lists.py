@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import functools
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Union, cast, get_args, get_origin
 
-import pydantic
 from pydantic import ValidationError as PydanticValidationError
 
 from ._errors import ValidationError
-from ._loading import Location, OnInvalid, build_meta, put_path, warn_invalid
 from ._meta import MetaNode, describe_annotation, set_parent
 
 if TYPE_CHECKING:
-    from ._base import DataModel
+    pass
 
 
 class ListItem(MetaNode):
@@ -183,24 +181,6 @@ Found = dict[tuple[str, ...], object]
 """List values taken out of a file's metadata tree, by names below ``meta``."""
 
 
-def install_file_meta(
-    model: DataModel[MetaNode],
-    tree: Mapping[str, object],
-    *,
-    on_invalid: OnInvalid,
-    on_unknown: Callable[[Location, object], None],
-) -> Found:
-    """Validate a file's metadata ``tree`` into ``model.meta`` under the file-value policy (the callbacks);
-    return the values of its list fields, taken out to be read whole (``read_fits_lists``, ...)."""
-    rest, lists = take_lists(model.meta_class, tree)
-    meta = build_meta(
-        model.meta_class, rest, on_invalid=on_invalid, on_unknown=on_unknown, keep_invalid=model._pass_invalid
-    )
-    meta.attach(type(model).__name__)
-    model.meta = meta
-    return lists
-
-
 def take_lists(meta_class: type[MetaNode], tree: Mapping[str, object]) -> tuple[dict[str, Any], Found]:
     """``tree`` without the values of the list fields, and those values.
 
@@ -220,56 +200,6 @@ def take_lists(meta_class: type[MetaNode], tree: Mapping[str, object]) -> tuple[
             if leaf.names[-1] in node:
                 found[leaf.names] = node.pop(leaf.names[-1])
     return result, found
-
-
-@functools.cache
-def _adapter(annotation: Any) -> pydantic.TypeAdapter[Any]:
-    return pydantic.TypeAdapter(annotation)
-
-
-def _node(meta: MetaNode, names: tuple[str, ...]) -> MetaNode:
-    node = meta
-    for name in names:
-        node = cast(MetaNode, node.__dict__[name])
-    return node
-
-
-def put_list(
-    model: DataModel[MetaNode],
-    leaf: ListLeaf,
-    value: object,
-    where: str,
-    keep: tuple[str, ...] | None = None,
-) -> None:
-    """Validate a list read from a file into its field.
-
-    One that does not fit warns (``where`` names file and place) and is kept: in place with
-    ``pass_invalid_values=True``, else verbatim in the model's extra tree at ``keep`` (default: its own
-    place below ``meta``) so that saving writes it back.
-    """
-    node = _node(model.meta, leaf.names[:-1])
-    name = leaf.names[-1]
-    try:
-        vars(node)[name] = _adapter(leaf.annotation).validate_python(value)
-        return
-    except PydanticValidationError as exc:
-        first = exc.errors()[0]
-        cause = first.get("ctx", {}).get("error")  # an item's own ValidationError, raised while building it
-        message = str(cause) if isinstance(cause, ValidationError) else str(first["msg"])
-        inside = ", ".join(f"item {part}" if isinstance(part, int) else part for part in first["loc"])
-        detail = f"{inside}: {message}" if inside else message
-        warn_invalid(f"{where}{leaf.path}", value, f"{describe_list(leaf.annotation)}; {detail}")
-    if model._pass_invalid:
-        vars(node)[name] = value
-    else:
-        put_path(model._extra_tree, keep or ("meta", *leaf.names), value)
-
-
-def put_lists(model: DataModel[MetaNode], found: Found, where: str, skip: tuple[str, ...] = ()) -> None:
-    """Put the list values ``take_lists`` found into the model's metadata (names in ``skip`` are left out)."""
-    for leaf in list_leaves(type(model.meta)):
-        if leaf.names in found and leaf.names != skip:
-            put_list(model, leaf, found[leaf.names], where)
 
 
 # -- writing files ------------------------------------------------------------------------------------

@@ -24,18 +24,16 @@ several items (one set of HDUs per item, ``EXTVER``) can call them for each item
 
 from __future__ import annotations
 
-import functools
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, cast, overload
 
 import numpy as np
 
 from ._errors import ValidationError
-from ._header_carried import card_can_hold
 
 if TYPE_CHECKING:
-    from ._base import Card, DataModel
+    from ._base import DataModel
     from ._meta import MetaNode
 
 Value = str | int | float | bool
@@ -179,124 +177,10 @@ def scalar_fields(cls: type[DataModel[MetaNode]]) -> dict[str, ScalarField[Any]]
     return cls._scalar_fields
 
 
-@functools.cache
-def _by_hdu(cls: type[DataModel[MetaNode]]) -> dict[str, tuple[ScalarField[Any], ...]]:
-    table: dict[str, list[ScalarField[Any]]] = {}
-    for field in cls._scalar_fields.values():
-        if field.keyword is not None and field.hdu is not None:
-            table.setdefault(field.hdu.upper(), []).append(field)
-    return {hdu: tuple(fields) for hdu, fields in table.items()}
-
-
-def scalar_hdus(cls: type[DataModel[MetaNode]]) -> tuple[str, ...]:
-    """Names of the HDUs whose headers hold scalar fields of ``cls``, spelt as the schema spells them."""
-    return tuple(dict.fromkeys(f.hdu for f in cls._scalar_fields.values() if f.hdu is not None))
-
-
 # -- FITS headers ---------------------------------------------------------------------------------------
 
 
-def scalar_cards(model: DataModel[MetaNode], hdu: str) -> list[Card]:
-    """The header cards ``(keyword, value, comment)`` of the set scalar fields that live in HDU ``hdu``.
-
-    For writers: a single model's FITS file and each item of a multi-model (call it per item and HDU).
-    """
-    cards: list[Card] = []
-    for field in _by_hdu(type(model)).get(hdu.upper(), ()):
-        value = model._scalars.get(field.name)
-        if value is not None and field.keyword is not None:
-            cards.append((field.keyword, cast(Value, value), field.title))
-    return cards
-
-
-def apply_header(model: DataModel[MetaNode], hdu: str, header: Any, where: str) -> set[str]:
-    """Fill the scalar fields that live in HDU ``hdu`` from its ``header`` (an astropy Header or a mapping).
-
-    Returns the keywords consumed, which the caller must not also keep as unknown cards. A value that does not
-    fit warns (``where`` names the file and HDU) and is kept: in ``model.extra_fits[hdu]`` so that saving
-    writes it back, or in place with ``pass_invalid_values=True``. Keywords absent from the header leave
-    their fields alone.
-    """
-    consumed: set[str] = set()
-    for field in _by_hdu(type(model)).get(hdu.upper(), ()):
-        keyword = cast(str, field.keyword)
-        if keyword not in header:
-            continue
-        consumed.add(keyword)
-        value: object = header[keyword]
-        if type(value).__name__ == "Undefined":  # astropy's value of a card without one
-            continue
-        try:
-            model._scalars[field.name] = field.check(value, type(model).__name__)
-        except ValidationError:
-            _warn(f"{where}, keyword {keyword} ({field.name})", value, field)
-            if model._pass_invalid:
-                model._scalars[field.name] = value
-            else:
-                comment = _comment(header, keyword)
-                model.extra_fits.setdefault(hdu, []).append((keyword, _card_value(value), comment))
-    return consumed
-
-
-def _comment(header: Any, keyword: str) -> str:
-    comments = getattr(header, "comments", None)
-    try:
-        return str(comments[keyword]) if comments is not None else ""
-    except (KeyError, IndexError):
-        return ""
-
-
-def _card_value(value: object) -> str | int | float | bool | None:
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
-
-
-def _warn(where: str, value: object, field: ScalarField[Any]) -> None:
-    from ._loading import warn_invalid
-
-    warn_invalid(where, value, field.describe())
-
-
 # -- ASDF trees -----------------------------------------------------------------------------------------
-
-
-def scalar_tree(model: DataModel[MetaNode]) -> dict[str, Value]:
-    """The set scalar fields as top-level keys of an ASDF tree (field name -> value)."""
-    return {name: cast(Value, value) for name, value in model._scalars.items() if value is not None}
-
-
-def apply_tree(
-    model: DataModel[MetaNode], tree: Mapping[str, object], where: str, *, headers_own_keywords: bool = False
-) -> set[str]:
-    """Fill scalar fields from the top-level keys of an ASDF tree; returns the keys that are scalar fields.
-
-    ``headers_own_keywords``: the tree is the ``ASDF`` extension of a FITS file, whose headers are
-    authoritative for fields with a FITS keyword; those keys are consumed without being read. A value that
-    does not fit warns (``where`` names the file) and is kept in the model's unknown tree content, so that
-    saving writes it back (or in place with ``pass_invalid_values=True``).
-    """
-    fields = model._scalar_fields
-    consumed: set[str] = set()
-    for key, value in tree.items():
-        field = fields.get(key)
-        if field is None:
-            continue
-        consumed.add(key)
-        if headers_own_keywords and field.keyword is not None and card_can_hold(value):
-            continue  # a value no card can hold has no card: the extension keeps it (see _header_carried)
-        try:
-            checked = field.check(value, type(model).__name__)
-        except ValidationError:
-            _warn(f"{where}: {key}", value, field)
-            if model._pass_invalid:
-                model._scalars[key] = value
-            else:
-                model._extra_tree[key] = value
-            continue
-        if checked is not None:
-            model._scalars[key] = checked
-    return consumed
 
 
 # -- DataModel API helpers ------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def update(
     scalars, errors = checked_values(model, top, hdus)  # top-level scalars (``name``): checked first
     if errors:
         raise ValidationErrors(_assign(model.meta.model_copy(deep=True), assignments) + errors)
-    assign_all(model, assignments)
+    assign_all(model.meta, assignments)
     for name, value in scalars:
         setattr(model, name, value)
     if extra_fits:
@@ -81,16 +81,16 @@ def _assign(meta: MetaNode, assignments: list[tuple[tuple[str, ...], object]]) -
     return errors
 
 
-def assign_all(model: DataModel[MetaNode], assignments: list[tuple[tuple[str, ...], object]]) -> None:
+def assign_all(meta: MetaNode, assignments: list[tuple[tuple[str, ...], object]]) -> None:
     """Set metadata values (names below ``meta``) all or nothing: every misfit is reported, none applied.
 
     The values are tried on a copy first, then set on the model's own nodes (so references users hold to
     ``model.meta.exposure`` and the like stay live).
     """
-    errors = _assign(model.meta.model_copy(deep=True), assignments)
+    errors = _assign(meta.model_copy(deep=True), assignments)
     if errors:
         raise ValidationErrors(errors)
-    errors = _assign(model.meta, assignments)
+    errors = _assign(meta, assignments)
     if errors:  # pragma: no cover - the same values were just accepted by a copy of the same tree
         raise ValidationErrors(errors)
 

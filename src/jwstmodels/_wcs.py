@@ -5,10 +5,8 @@ metadata field (``meta.wcsinfo.crpix1`` for ``CRPIX1`` in ``SCI``), any other ca
 Reading builds the header the model would write (``_fits.build_hdulist``) and hands it to astropy.
 """
 
-# pyright: reportPrivateUsage=false, reportUnknownMemberType=false, reportUnknownVariableType=false
-# pyright: reportUnknownArgumentType=false
-# (runtime module: it works on the internal state of models; astropy.wcs ships no annotations, so this module
-# is the typed boundary around it)
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false
+# (astropy.wcs ships no annotations: this module is the typed boundary around it)
 
 from __future__ import annotations
 
@@ -22,7 +20,7 @@ from ._update import assign_all
 if TYPE_CHECKING:
     from astropy.wcs import WCS
 
-    from ._base import Card, DataModel
+    from ._content import Card, FileContent
     from ._meta import MetaNode
 
 # Keywords of one WCS description (paper I-IV) that a new description replaces; {a} is the alternate key.
@@ -39,8 +37,9 @@ def _wcs_keyword(key: str) -> re.Pattern[str]:
     return re.compile(rf"^({_PER_KEY}|{_PRIMARY_ONLY})$")
 
 
-def get_fits_wcs(model: DataModel[MetaNode], hdu_name: str = "SCI", hdu_ver: int = 1, key: str = " ") -> WCS:
-    """An ``astropy.wcs.WCS`` from the header the model would write for HDU ``hdu_name``, version ``hdu_ver``.
+def get_fits_wcs(content: FileContent, hdu_name: str = "SCI", hdu_ver: int = 1, key: str = " ") -> WCS:
+    """An ``astropy.wcs.WCS`` from the header a model would write (its ``content``) for HDU ``hdu_name``,
+    version ``hdu_ver``.
 
     astropy's header fixes (``fix=True``) are applied silently: they complete values (such as MJD-OBS from
     DATE-OBS) rather than report problems with the model.
@@ -51,30 +50,29 @@ def get_fits_wcs(model: DataModel[MetaNode], hdu_name: str = "SCI", hdu_ver: int
     from ._fits import build_hdulist
 
     name = hdu_name.strip().upper()
-    hdul = build_hdulist(model)
+    hdul = build_hdulist(content)
+    model_name = content.layout.name
     matches = [hdu for hdu in cast(list[Any], hdul) if str(hdu.name).upper() == name]
     if not 1 <= hdu_ver <= len(matches):
         present = ", ".join(str(hdu.name) for hdu in cast(list[Any], hdul))
         raise KeyError(
-            f"{type(model).__name__}: no HDU {name} (version {hdu_ver}) to read a WCS from; it has {present}"
+            f"{model_name}: no HDU {name} (version {hdu_ver}) to read a WCS from; it has {present}"
         )
     header = cast(fits.Header, matches[hdu_ver - 1].header)
-    _check_axes(model, name, header, key)
+    _check_axes(content.meta_tree, model_name, name, header, key)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FITSFixedWarning)
         try:
             return WCS(header, key=key, relax=True, fix=True)
         except KeyError as exc:
-            raise KeyError(
-                f"{type(model).__name__}: HDU {name}: {exc.args[0] if exc.args else exc}"
-            ) from None
+            raise KeyError(f"{model_name}: HDU {name}: {exc.args[0] if exc.args else exc}") from None
 
 
 _MOST_AXES = 99
 """FITS WCS numbers axes with at most two digits (WCSAXES, CRPIXn)."""
 
 
-def _check_axes(model: DataModel[MetaNode], hdu_name: str, header: Any, key: str) -> None:
+def _check_axes(meta: MetaNode, model_name: str, hdu_name: str, header: Any, key: str) -> None:
     """Refuse a WCSAXES a FITS WCS cannot have, naming the field: astropy would try to build a WCS of that
     many axes (for seconds, for a few thousand) before failing."""
     keyword = "WCSAXES" + key.strip()
@@ -82,31 +80,26 @@ def _check_axes(model: DataModel[MetaNode], hdu_name: str, header: Any, key: str
     if axes is None or (isinstance(axes, int) and not isinstance(axes, bool) and 1 <= axes <= _MOST_AXES):
         return
     leaf = next(
-        (
-            leaf
-            for leaf in keyword_leaves(type(model.meta))
-            if leaf.keyword == keyword and leaf.hdu == hdu_name
-        ),
+        (leaf for leaf in keyword_leaves(type(meta)) if leaf.keyword == keyword and leaf.hdu == hdu_name),
         None,
     )
     field = f" (meta.{'.'.join(leaf.names)})" if leaf is not None else ""
     raise ValueError(
-        f"{type(model).__name__}: HDU {hdu_name}, keyword {keyword}{field} is {axes!r}: a FITS WCS has 1 to "
+        f"{model_name}: HDU {hdu_name}, keyword {keyword}{field} is {axes!r}: a FITS WCS has 1 to "
         f"{_MOST_AXES} axes"
     )
 
 
-def set_fits_wcs(model: DataModel[MetaNode], wcs: WCS, hdu_name: str = "SCI") -> None:
-    """Store the header cards of ``wcs`` for HDU ``hdu_name``; see ``DataModel.set_fits_wcs``."""
+def set_fits_wcs(meta: MetaNode, extra_fits: dict[str, list[Card]], wcs: WCS, hdu_name: str = "SCI") -> None:
+    """Store the header cards of ``wcs`` for HDU ``hdu_name`` in a model's ``meta`` and ``extra_fits``; see
+    ``DataModel.set_fits_wcs``."""
     name = hdu_name.strip().upper()
     key = str(wcs.wcs.alt).strip()
     header = wcs.to_header(relax=True)
     replaced = _wcs_keyword(key)
-    leaves = {leaf.keyword: leaf for leaf in keyword_leaves(type(model.meta)) if leaf.hdu == name}
+    leaves = {leaf.keyword: leaf for leaf in keyword_leaves(type(meta)) if leaf.hdu == name}
 
-    cards: list[Card] = [
-        card for card in model.extra_fits.get(name, []) if not replaced.match(card[0].upper())
-    ]
+    cards: list[Card] = [card for card in extra_fits.get(name, []) if not replaced.match(card[0].upper())]
     assignments: list[tuple[tuple[str, ...], object]] = [
         (leaf.names, None) for keyword, leaf in leaves.items() if replaced.match(keyword)
     ]
@@ -118,8 +111,8 @@ def set_fits_wcs(model: DataModel[MetaNode], wcs: WCS, hdu_name: str = "SCI") ->
             continue
         cards = [existing for existing in cards if existing[0].upper() != keyword]
         cards.append((keyword, value, comment))
-    assign_all(model, assignments)
+    assign_all(meta, assignments)
     if cards:
-        model.extra_fits[name] = cards
+        extra_fits[name] = cards
     else:
-        model.extra_fits.pop(name, None)
+        extra_fits.pop(name, None)
