@@ -4,9 +4,6 @@ Generated classes declare ``meta_class`` and their array and table fields; every
 and in the I/O modules.
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it works on the internal state of models and metadata nodes)
-
 from __future__ import annotations
 
 import contextlib
@@ -22,14 +19,14 @@ import numpy as np
 import pydantic
 from numpy.typing import ArrayLike, NDArray
 
-from ._arrays import ArrayField, ArrayStore, _Field
+from ._arrays import ArrayField, ArrayStore, DataField
 from ._asdf import extension_tuple, extensions_in_effect
 from ._content import Card, FileContent, ModelLayout
 from ._dq_bits import file_bits, standard_bits_after_read
 from ._errors import FileFormatError, UnknownFieldError, ValidationError, ValidationErrors
 from ._lists import ListField
 from ._loading import build_meta
-from ._meta import MetaNode, describe_annotation, scalar_leaves
+from ._meta import MetaNode, describe_annotation, scalar_leaves, unknown_field
 from ._meta_lists import error_in_list
 from ._node_plans import new_node, tree_is_valid
 from ._scalars import ScalarField, scalar_errors
@@ -77,7 +74,7 @@ class DataModel(Generic[MetaT]):
     primary_array_name: ClassVar[str] = "data"
     required_meta: ClassVar[tuple[str, ...]] = ()
     """Dotted metadata paths that must be set for ``validate()`` to pass (reference-file bookkeeping)."""
-    _fields: ClassVar[dict[str, _Field]] = {}
+    _fields: ClassVar[dict[str, DataField]] = {}
     _list_fields: ClassVar[dict[str, ListField[Any]]] = {}
     _scalar_fields: ClassVar[dict[str, ScalarField[Any]]] = {}
     """Scalars at the top level, outside ``meta`` (``SlitModel.name``); values in ``_scalars``."""
@@ -105,12 +102,12 @@ class DataModel(Generic[MetaT]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        found: dict[str, _Field] = {}
+        found: dict[str, DataField] = {}
         lists: dict[str, ListField[Any]] = {}
         scalars: dict[str, ScalarField[Any]] = {}
         for klass in reversed(cls.__mro__):
             for name, value in vars(klass).items():
-                if isinstance(value, _Field):
+                if isinstance(value, DataField):
                     found[name] = value
                 elif isinstance(value, ListField):
                     lists[name] = cast(ListField[Any], value)
@@ -247,7 +244,7 @@ class DataModel(Generic[MetaT]):
             )
 
         def on_unknown(loc: tuple[str, ...], value: object) -> None:
-            raise self.meta._unknown(".".join(loc))
+            raise unknown_field(self.meta, ".".join(loc))
 
         meta = build_meta(
             type(self.meta),
@@ -463,7 +460,7 @@ class DataModel(Generic[MetaT]):
         """Names of the arrays and tables that hold data (given, read, or created and then kept)."""
         return [name for name in self._fields if name in self._store.values or name in self._store.loaders]
 
-    def _arrays_to_save(self) -> Iterator[tuple[str, _Field, NDArray[Any]]]:
+    def _arrays_to_save(self) -> Iterator[tuple[str, DataField, NDArray[Any]]]:
         """(name, field, array) of every array and table a save writes: given, read or changed in place.
 
         An array created lazily from its default and never changed is left out; reopening recreates it.
@@ -720,7 +717,7 @@ class DataModel(Generic[MetaT]):
                 raise KeyError(f"{type(self).__name__}: {key!r} is not in the schema (at {part!r})")
             node = child
         if parts[-1] not in type(node).model_fields:
-            raise KeyError(str(node._unknown(parts[-1])))
+            raise KeyError(str(unknown_field(node, parts[-1])))
         return node, parts[-1]
 
     def __getitem__(self, key: str) -> object:

@@ -4,9 +4,6 @@ Members given as paths (or read from an association) are opened only when access
 metadata only (``read_metadata``), so a container of hundreds of files never holds every array at once.
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it reads the open state of the models it holds)
-
 from __future__ import annotations
 
 import json

@@ -28,7 +28,7 @@ from pydantic.fields import FieldInfo
 
 from ._arrays import ArrayField, Column, TableField, _Field
 from ._errors import ValidationError, describe_location
-from ._loading import _force, build_meta, warn_invalid
+from ._loading import build_meta, force_value, warn_invalid
 from ._meta import MetaNode, scalar_leaves
 
 if TYPE_CHECKING:
@@ -430,7 +430,7 @@ def _adopt_value(
     except ValidationError as error:
         warn_invalid(where, value, error.expected)
         if model._pass_invalid:
-            _force(model.meta, names, value)
+            force_value(model.meta, names, value)
         else:
             put_back()
 

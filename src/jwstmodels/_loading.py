@@ -7,9 +7,6 @@
 - Keys the schema does not know are handed to the caller silently (they are not errors in a file).
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it works on the internal state of models and metadata nodes)
-
 from __future__ import annotations
 
 import warnings
@@ -57,7 +54,7 @@ def build_meta(
         if keep_invalid:
             kept.append((problem.loc, value))
     for loc, value in kept:
-        _force(meta, loc, value)
+        force_value(meta, loc, value)
     return meta
 
 
@@ -198,7 +195,7 @@ def _pop(tree: dict[str, Any], loc: Location) -> object:
     return None
 
 
-def _force(meta: MetaNode, loc: Location, value: object) -> None:
+def force_value(meta: MetaNode, loc: Location, value: object) -> None:
     """Put a value in place without validating it (``pass_invalid_values=True``)."""
     node: MetaNode = meta
     for part in loc[:-1]:

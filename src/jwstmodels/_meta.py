@@ -71,10 +71,7 @@ class MetaNode(NodeBase):
                 set_parent(value, self, name)
 
     def _unknown(self, name: str) -> UnknownFieldError:
-        where = describe_location(self.owner_name, self.dotted_path)
-        close = difflib.get_close_matches(name, list(type(self).model_fields), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return UnknownFieldError(f"{where} has no field {name!r}{hint}")
+        return unknown_field(self, name)
 
     if not TYPE_CHECKING:
         # Hidden from type checkers so that a misspelt attribute stays a static error.
@@ -94,6 +91,14 @@ class MetaNode(NodeBase):
                 if dumped is not None:
                     return dumped
             return super().model_dump(mode=mode, exclude_none=exclude_none, warnings=warnings, **rest)
+
+
+def unknown_field(node: MetaNode, name: str) -> UnknownFieldError:
+    """The error for ``name``, not a field of ``node`` (naming the node's place, with a close match)."""
+    where = describe_location(node.owner_name, node.dotted_path)
+    close = difflib.get_close_matches(name, list(type(node).model_fields), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return UnknownFieldError(f"{where} has no field {name!r}{hint}")
 
 
 def describe_annotation(annotation: Any) -> str:

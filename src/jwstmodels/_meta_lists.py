@@ -8,9 +8,6 @@ in place with ``pass_invalid_values=True``. Values given by users go through the
 validation of :class:`~jwstmodels.MetaNode`.
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it works on the internal state of models and metadata nodes)
-
 from __future__ import annotations
 
 import functools
