@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 MetaT = TypeVar("MetaT", bound=MetaNode, covariant=True)
 
 
+_DQ_DEF = "dq_def"
 _FITS_SUFFIXES = (".fits", ".fit", ".fts", ".fits.gz", ".fit.gz")
 
 
@@ -208,7 +209,7 @@ class DataModel(Generic[MetaT]):
     def _after_read(self) -> None:
         """A model read from a file (and each of its items) holds the standard DQ bits (see ``_dq_bits``)."""
         if self._store.loaders:
-            standard_bits_after_read(self)
+            standard_bits_after_read(self._store, self._fields, self._dq_def)
         for items in self._lists.values():
             for item in items:
                 item._after_read()
@@ -384,6 +385,11 @@ class DataModel(Generic[MetaT]):
             },
         )
 
+    def _dq_def(self) -> NDArray[np.void]:
+        """The ``dq_def`` table, for models that number their own DQ bits (see ``_dq_bits``)."""
+        table: object = getattr(self, _DQ_DEF)  # a field of the generated classes that have one
+        return cast("NDArray[np.void]", table)
+
     def _check_fits_items(self, path: str | os.PathLike[str]) -> None:
         """Refuse, before anything is stamped or written, items the FITS layout cannot hold: items that would
         share a data HDU with this model's own arrays, or with the items of another list. (``validate()``
@@ -470,7 +476,7 @@ class DataModel(Generic[MetaT]):
             value = np.asarray(getattr(self, name))
             if name in self._store.defaulted and not np.any(value != field.default):
                 continue
-            yield name, field, file_bits(self, name, value)
+            yield name, field, file_bits(self._store, self._fields, self._dq_def, name, value)
 
     # -- life cycle ---------------------------------------------------------------------------------
 

@@ -13,11 +13,9 @@ A bit the table does not name has no standard meaning and is dropped by the tran
 an unknown flag gives a :class:`~jwstmodels.dqflags.DQDefinitionWarning`.
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it works on the array store of models)
-
 from __future__ import annotations
 
+from collections.abc import Callable, Container
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,21 +24,17 @@ from numpy.typing import NDArray
 from .dqflags import HasDQDefinitions, dynamic_mask
 
 if TYPE_CHECKING:
-    from ._base import DataModel
-    from ._meta import MetaNode
+    from ._arrays import ArrayStore
+
+DQDef = Callable[[], NDArray[np.void]]
+"""Gives a model's ``dq_def`` table (read from the file on first use)."""
 
 
-def _dq_def(model: DataModel[MetaNode]) -> NDArray[np.void]:
-    """The model's ``dq_def`` table (read from the file on first use)."""
-    return model._fields["dq_def"]._load(model)
-
-
-def _defines_bits(model: DataModel[MetaNode]) -> bool:
+def _defines_bits(store: ArrayStore, fields: Container[str], dq_def: DQDef) -> bool:
     """True when the model has ``dq`` and ``dq_def`` fields and its ``dq_def`` table has rows."""
-    fields = model._fields
-    if "dq" not in fields or "dq_def" not in fields or not model._store.is_present("dq_def"):
+    if "dq" not in fields or "dq_def" not in fields or not store.is_present("dq_def"):
         return False
-    return _dq_def(model).size > 0
+    return dq_def().size > 0
 
 
 class _Bits:
@@ -59,15 +53,15 @@ class _Bits:
         return self._dq_def
 
 
-def standard_bits_after_read(model: DataModel[MetaNode]) -> None:
-    """Make the ``dq`` array of a model just read from a file hold the standard bits (lazily)."""
-    store = model._store
+def standard_bits_after_read(store: ArrayStore, fields: Container[str], dq_def: DQDef) -> None:
+    """Make the ``dq`` array of a model just read from a file hold the standard bits (lazily); ``store`` and
+    ``fields`` are the model's arrays and array field names."""
     raw = store.loaders.get("dq")
-    if raw is None or "dq_def" not in model._fields or not store.is_present("dq_def"):
+    if raw is None or "dq_def" not in fields or not store.is_present("dq_def"):
         return
 
     def load() -> NDArray[Any]:
-        table = _dq_def(model)
+        table = dq_def()
         if table.size == 0:
             return raw()
         bits: HasDQDefinitions = _Bits(raw(), table)
@@ -76,9 +70,11 @@ def standard_bits_after_read(model: DataModel[MetaNode]) -> None:
     store.loaders["dq"] = load
 
 
-def file_bits(model: DataModel[MetaNode], name: str, value: NDArray[Any]) -> NDArray[Any]:
+def file_bits(
+    store: ArrayStore, fields: Container[str], dq_def: DQDef, name: str, value: NDArray[Any]
+) -> NDArray[Any]:
     """The array a save writes for ``name``: ``dq`` in the file's own bits when ``dq_def`` defines them."""
-    if name != "dq" or not _defines_bits(model):
+    if name != "dq" or not _defines_bits(store, fields, dq_def):
         return value
-    bits: HasDQDefinitions = _Bits(value, _dq_def(model))
+    bits: HasDQDefinitions = _Bits(value, dq_def())
     return dynamic_mask(bits, inverse=True).astype(value.dtype, copy=False)
