@@ -1,9 +1,6 @@
 """``jwstmodels.open()``: the model class a file, array or shape asks for (``DATAMODL``, ``meta.model_type``,
 the data's dimensionality), found in the generated catalogue."""
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it works on the internal state of models and metadata nodes)
-
 from __future__ import annotations
 
 import functools
@@ -99,7 +96,7 @@ def open_model(
         except BaseException:
             hdul.close()
             raise
-        model._close_hooks.append(hdul.close)
+        model._close_hooks.append(hdul.close)  # pyright: ignore[reportPrivateUsage]  # model owns the file
     else:
         af = _open_asdf_with(extensions, init, name)
         try:
@@ -107,7 +104,7 @@ def open_model(
         except BaseException:
             af.close()
             raise
-        model._close_hooks.append(af.close)
+        model._close_hooks.append(af.close)  # pyright: ignore[reportPrivateUsage]  # model owns the file
     model.filename = name
     return model
 
