@@ -22,6 +22,11 @@ metadata the header cards do not carry, here none). Saves in case 7 go to a new 
 removed, untimed); the same save over an existing file, where jwstmodels' atomic replace makes the file system
 write the new file out before the rename, has its own row.
 
+Cases 9 (`benchmarks.catalog_scaling`, issue 13) run after the fresh-process cases, in fresh processes too:
+the import beside numpy + pydantic alone and beside the same import on a catalogue twice the size (generated
+for the benchmark, cached in ``.bench/twin-catalog``), the first use of one model class, and a cold pyright on
+a short user script; in their rows the floor column holds the baseline their title names.
+
 The ratios and the targets of DESIGN section 6 are printed as a table and written as JSON (default
 `.bench/results.json`). `--quick` shrinks sizes and repeats to a smoke run whose numbers mean nothing.
 """
@@ -36,11 +41,12 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from benchmarks import catalog_scaling
 from benchmarks.cases import INTERPRETER
 from benchmarks.processes import ROOT, BenchmarkFailed, Worker, interpreter_start, run_fresh, run_together
 from benchmarks.report import Samples, summarise, table, verdicts
@@ -233,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     sizes = QUICK if args.quick else FULL
     if args.repeats is not None:
         sizes = replace(sizes, repeats=args.repeats, worker_repeats=args.repeats)
+    catalog_sizes = catalog_scaling.QUICK if args.quick else catalog_scaling.FULL
+    if args.repeats is not None:
+        catalog_sizes = replace(catalog_sizes, import_repeats=args.repeats, pyright_repeats=args.repeats)
 
     started = time.perf_counter()
     load_before = os.getloadavg()
@@ -243,6 +252,8 @@ def main(argv: list[str] | None = None) -> int:
         for repeat in range(sizes.repeats):
             run.fresh_cases(repeat)
             log(f"  fresh-process repeat {repeat + 1}/{sizes.repeats} done")
+        catalog_samples, catalog_meta = catalog_scaling.measure(catalog_sizes, Path(tmp) / "catalog")
+        run.samples.update(catalog_samples)
         run.in_process_cases(sizes.worker_repeats)
         samples, interpreter = run.samples, run.interpreter
         process_wall = {
@@ -277,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             "load_average_before": load_before,
             "load_average_after": os.getloadavg(),
             "versions": versions(),
+            "catalog": {**catalog_meta, "sizes": asdict(catalog_sizes)},
         },
         "rows": rows,
         "targets": targets,

@@ -17,6 +17,8 @@ from .meta_plan import LIST_ITEM_BASE, MetaField
 from .plan import FieldPlan, MetaClassPlan, ModelPlan, Plan
 
 HEADER_TAIL = "Do not edit: change the schema and run `make generate`."
+HISTORY_LIST = "HistoryList"
+"""``jwstmodels._meta_lists.HistoryList``: the list type of history entries (it takes text too)."""
 NO_ITEMS = "no_items"
 """``jwstmodels._meta_lists.no_items``: leaves an empty list of items out of dumps."""
 DOC_WIDTH = 100
@@ -171,6 +173,13 @@ def meta_member(f: MetaField, required: bool = False) -> Member:
     return Member(decl, docstring(doc) if doc else "")
 
 
+def takes_text(node: ir.ListNode) -> bool:
+    """True for a list of history entries (a ``description`` and a ``time``): typed
+    ``jwstmodels._meta_lists.HistoryList``, which makes an entry of a text, as the reference does."""
+    props = node.items.props
+    return isinstance(props.get("description"), ir.Scalar) and "time" in props
+
+
 def value_annotation(node: ir.Scalar) -> str:
     """The type of one value of a scalar, without ``None``: ``float``, ``Literal['A', 'B']``."""
     return scalar_annotation(node).removesuffix(" | None")
@@ -185,9 +194,13 @@ def list_member(f: MetaField) -> Member:
     if isinstance(node, ir.ListNode):
         assert f.class_name is not None
         annotation = f"list[{f.class_name}]"
+        kind = f"A list of ``{f.class_name}`` (empty when unset)."
+        if takes_text(node):
+            annotation = f"{HISTORY_LIST}[{f.class_name}]"
+            kind += ' Text is an entry too: ``append("flat-fielded")`` adds one stamped with the UTC time.'
         # an empty list is the default, "unset": left out of dumps (and so of files), like None values
         decl = f"{f.name}: {annotation} = Field(default_factory={annotation}, exclude_if={NO_ITEMS}{title})"
-        doc = _paragraphs(node.title, node.description, f"A list of ``{f.class_name}`` (empty when unset).")
+        doc = _paragraphs(node.title, node.description, kind)
         return Member(decl, docstring(doc))
     annotation = "list[" * node.depth + value_annotation(node.item) + "]" * node.depth
     decl = f"{f.name}: {annotation} | None = Field(default=None{title})"
@@ -225,6 +238,7 @@ def meta_imports(classes: list[ClassText]) -> tuple[list[str], list[str]]:
         imports.append(f"from typing import {', '.join(typing_names)}")
     names = [LIST_ITEM_BASE] if any(c.bases == LIST_ITEM_BASE for c in classes) else []
     names += [NO_ITEMS] if any(f"exclude_if={NO_ITEMS}" in d for d in decls) else []
+    names += [HISTORY_LIST] if any(f"{HISTORY_LIST}[" in d for d in decls) else []
     return imports, [f"from jwstmodels._meta_lists import {', '.join(names)}"] if names else []
 
 

@@ -29,7 +29,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from jwstmodels._meta import MetaNode
-from jwstmodels._meta_lists import ListItem, no_items
+from jwstmodels._meta_lists import HistoryList, ListItem, no_items
 
 
 class Asn(MetaNode):
@@ -5382,8 +5382,8 @@ class Meta(MetaNode):
     background: Background = Field(default_factory=Background)
     """Background estimate and subtraction"""
 
-    history: list[HistoryEntry] = Field(
-        default_factory=list[HistoryEntry],
+    history: HistoryList[HistoryEntry] = Field(
+        default_factory=HistoryList[HistoryEntry],
         exclude_if=no_items,
         title="Processing record of the file, oldest step first",
     )
@@ -5393,7 +5393,8 @@ class Meta(MetaNode):
     continues on further cards), and the times and programs of the entries in the ASDF extension.
     ASDF files keep it at the root of the tree (history, entries), where the ASDF standard puts it.
 
-    A list of ``HistoryEntry`` (empty when unset)."""
+    A list of ``HistoryEntry`` (empty when unset). Text is an entry too: ``append("flat-fielded")``
+    adds one stamped with the UTC time."""
 
 
 class ImageAperture(Aperture):
@@ -7207,8 +7208,8 @@ class ReferenceFileMeta(MetaNode):
     instrument: ReferenceFileInstrument = Field(default_factory=ReferenceFileInstrument)
     """Instrument and detector the reference file applies to"""
 
-    history: list[HistoryEntry] = Field(
-        default_factory=list[HistoryEntry],
+    history: HistoryList[HistoryEntry] = Field(
+        default_factory=HistoryList[HistoryEntry],
         exclude_if=no_items,
         title="Processing record of the file, oldest step first",
     )
@@ -7218,7 +7219,8 @@ class ReferenceFileMeta(MetaNode):
     continues on further cards), and the times and programs of the entries in the ASDF extension.
     ASDF files keep it at the root of the tree (history, entries), where the ASDF standard puts it.
 
-    A list of ``HistoryEntry`` (empty when unset)."""
+    A list of ``HistoryEntry`` (empty when unset). Text is an entry too: ``append("flat-fielded")``
+    adds one stamped with the UTC time."""
 
 
 class DarkInstrument(ReferenceFileInstrument):

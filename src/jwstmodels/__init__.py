@@ -14,6 +14,7 @@ from ._container import AssociationError, ContainerSaveError, ModelContainer
 from ._errors import (
     FileFormatError,
     InvalidValueWarning,
+    ModelTypeMismatchWarning,
     UnknownFieldError,
     ValidationError,
     ValidationErrors,
@@ -24,6 +25,7 @@ from ._meta import MetaNode
 from ._metadata import read_metadata
 from ._open import open_model as open
 from ._scalars import ScalarField
+from ._search import search_everywhere as search_schema
 
 __all__ = [
     "ArrayField",
@@ -36,6 +38,7 @@ __all__ = [
     "ListField",
     "MetaNode",
     "ModelContainer",
+    "ModelTypeMismatchWarning",
     "ScalarField",
     "SchemaExtensionError",
     "TableField",
@@ -45,5 +48,6 @@ __all__ = [
     "dqflags",
     "open",
     "read_metadata",
+    "search_schema",
 ]
 __all__ += _catalog.__all__

@@ -11,7 +11,8 @@ import copy
 import datetime
 import difflib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
@@ -23,13 +24,20 @@ from ._arrays import ArrayField, ArrayStore, DataField
 from ._asdf import extension_tuple, extensions_in_effect
 from ._content import Card, FileContent, ModelLayout
 from ._dq_bits import file_bits, standard_bits_after_read
-from ._errors import FileFormatError, UnknownFieldError, ValidationError, ValidationErrors
+from ._errors import (
+    FileFormatError,
+    ModelTypeMismatchWarning,
+    UnknownFieldError,
+    ValidationError,
+    ValidationErrors,
+)
 from ._lists import ListField
 from ._loading import build_meta
 from ._meta import MetaNode, describe_annotation, scalar_leaves, unknown_field
 from ._meta_lists import error_in_list
 from ._node_plans import new_node, tree_is_valid
 from ._scalars import ScalarField, scalar_errors
+from ._schema_search import SchemaSearch
 from ._sniff import (
     detect_format,
     file_kind,
@@ -46,12 +54,23 @@ if TYPE_CHECKING:
 
     from jwstmodels_generated.meta import HistoryEntry, HistorySoftware
 
-    from ._schema_search import SchemaMatch
-
 MetaT = TypeVar("MetaT", bound=MetaNode, covariant=True)
 
 
 _DQ_DEF = "dq_def"
+
+CatalogueLookup = Callable[[str], "type[DataModel[MetaNode]] | None"]
+"""The catalogue's model class for a ``DATAMODL`` value (aliases included), None for one it does not have."""
+_catalogue: list[CatalogueLookup] = []
+
+
+def use_catalogue(lookup: CatalogueLookup) -> None:
+    """How DataModel finds the catalogue's class for a ``DATAMODL`` value (to warn when a file is read into
+    another class). The catalogue lives above this layer: ``_open``, which owns the lookup, registers it when
+    imported (``jwstmodels`` imports it), so that this module never imports upward."""
+    _catalogue[:] = [lookup]
+
+
 _FITS_SUFFIXES = (".fits", ".fit", ".fts", ".fits.gz", ".fit.gz")
 
 
@@ -165,6 +184,12 @@ class DataModel(Generic[MetaT]):
 
         with self._asdf_extensions():
             self._initialise(init)
+        if reads_metadata(init):
+            try:
+                self._warn_if_mismatched(init)
+            except BaseException:  # the warning raised (warnings as errors): the file is not kept open
+                self.close()
+                raise
         for name, value in arrays.items():
             if name not in self._fields:
                 raise self._unknown(name)
@@ -327,6 +352,26 @@ class DataModel(Generic[MetaT]):
                 self.close()
                 raise
 
+    def _warn_if_mismatched(self, init: object) -> None:
+        """ModelTypeMismatchWarning when the file just read names (``DATAMODL``) a model class of the
+        catalogue that this model's class is not (nor a subclass of)."""
+        declared: object = vars(self.meta).get("model_type")
+        if not isinstance(declared, str) or not declared or not _catalogue:
+            return
+        cls = _catalogue[0](declared)
+        if cls is None or isinstance(self, cls):
+            return
+        if any(issubclass(cls, field.item_class) for field in self._list_fields.values()):
+            return  # one item's file (a SlitModel's into a MultiSlitModel): read as its one item
+        source = self.filename or _describe_source(init)
+        mine = type(self).__name__
+        warnings.warn(
+            f"{source}: its DATAMODL is {declared!r}, opened as {mine}: what {mine}'s schema does not "
+            f"describe is kept aside, not read into fields ({cls.__name__}(...) or jwstmodels.open reads it)",
+            ModelTypeMismatchWarning,
+            stacklevel=3,
+        )
+
     # -- the interface to the I/O backends (see _content) ----------------------------------------------
 
     @classmethod
@@ -401,14 +446,14 @@ class DataModel(Generic[MetaT]):
             raise ValueError(
                 f"{os.fspath(path)}: {lists} both hold items; FITS tells items apart by EXTVER only"
             )
-        own_hdus = {field.hdu for field in self._fields.values()}
+        own_hdus = {field.hdu.upper() for field in self._fields.values()}  # EXTNAMEs (a schema may say ps)
         for list_name in filled:
             first = self._lists[list_name][0]
             for attr, field in first._fields.items():
-                if field.hdu in own_hdus and first._store.is_present(attr):
+                if field.hdu.upper() in own_hdus and first._store.is_present(attr):
                     raise ValueError(
                         f"{os.fspath(path)}: {name} and its {list_name}[0].{attr} would both be HDU "
-                        f"{field.hdu},1"
+                        f"{field.hdu.upper()},1"
                     )
 
     # -- attributes ---------------------------------------------------------------------------------
@@ -451,11 +496,59 @@ class DataModel(Generic[MetaT]):
                 return
             raise self._unknown(name)
 
+        # Hidden from type checkers so that reading a misspelt attribute stays a static error; at run time it
+        # names the closest attribute (``m.dat`` -> did you mean 'data'?).
+        def __getattr__(self, name: str) -> object:
+            if name.startswith("_") or name in DataModel.__slots__ or name in self._subclass_slots:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            # its message (the closest name) is made when shown
+            raise _UnknownAttribute(type(self), name, type(self)._attribute_choices)
+
+    @classmethod
+    def _attribute_choices(cls) -> list[str]:
+        """The names an unknown attribute may be a misspelling of (methods and properties aside)."""
+        return ["meta", *cls._fields, *cls._scalar_fields, *cls._list_fields]
+
     def _unknown(self, name: str) -> UnknownFieldError:
-        choices = ["meta", *self._fields, *self._scalar_fields]
+        choices = ["meta", *self._fields, *self._scalar_fields, *self._list_fields]
         close = difflib.get_close_matches(name, choices, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return UnknownFieldError(f"{type(self).__name__} has no attribute {name!r}{hint}")
+
+    def _unknown_key(self, key: str, hint: bool = True) -> UnknownFieldError:
+        """UnknownFieldError for a dotted key the schema does not have, suggesting the closest key."""
+        if not hint:
+            return UnknownFieldError(f"{type(self).__name__}: {key!r} is not in the schema")
+        choices = [leaf.path for leaf in scalar_leaves(type(self.meta))]
+        choices += [*self._fields, *self._scalar_fields, *self._list_fields]
+        close = difflib.get_close_matches(key, choices, n=1, cutoff=0.75)
+        if not close and "." in key:  # the closest name at each part that is wrong
+            fixed = self._closest_by_parts(key)
+            close = [fixed] if fixed else []
+        suggestion = f"; did you mean {close[0]!r}?" if close else ""
+        return UnknownFieldError(f"{type(self).__name__}: {key!r} is not in the schema{suggestion}")
+
+    def _closest_by_parts(self, key: str) -> str | None:
+        """``key`` with each wrong part of its metadata path replaced by the closest field name there."""
+        parts = key.split(".")
+        if parts[0] != "meta":
+            return None
+        node_class: type[MetaNode] = type(self.meta)
+        fixed = ["meta"]
+        for position, part in enumerate(parts[1:], start=1):
+            names = list(node_class.model_fields)
+            if part not in names:
+                close = difflib.get_close_matches(part, names, n=1)
+                if not close:
+                    return None
+                part = close[0]
+            fixed.append(part)
+            annotation = node_class.model_fields[part].annotation
+            if isinstance(annotation, type) and issubclass(annotation, MetaNode):
+                node_class = annotation
+            elif position != len(parts) - 1:
+                return None
+        return ".".join(fixed)
 
     def __repr__(self) -> str:
         shape = self.shape
@@ -676,13 +769,18 @@ class DataModel(Generic[MetaT]):
 
     def to_flat_dict(self, include_arrays: bool = True) -> dict[str, object]:
         """Every set value as ``{"meta.observation.date": "2024-01-01", ..., "data": array}``; scalars outside
-        ``meta`` under their own name (``{"name": "S200A1"}``)."""
+        ``meta`` under their own name (``{"name": "S200A1"}``); the values of list items (``slits``, ``spec``,
+        ...) under the item's index, as the reference names them (``{"slits.0.name": "S200A1"}``)."""
         flat: dict[str, object] = {}
         _flatten(self.meta.model_dump(exclude_none=True), "meta", flat)
         flat.update(self._scalars)
         if include_arrays:
             for name in self.array_names():
                 flat[name] = getattr(self, name)
+        for list_name, items in self._lists.items():  # keys as the reference names them: slits.0.name
+            for index, item in enumerate(items):
+                prefix = f"{list_name}.{index}."
+                flat.update((prefix + key, value) for key, value in item.to_flat_dict(include_arrays).items())
         return flat
 
     def items(self) -> Iterator[tuple[str, object]]:
@@ -703,34 +801,51 @@ class DataModel(Generic[MetaT]):
 
     # -- dotted access ------------------------------------------------------------------------------
 
-    def _resolve(self, key: str) -> tuple[object, str]:
-        """(the object holding ``key``'s last part, that part); KeyError naming the model for a bad key."""
+    def _resolve(self, key: str, hint: bool = True) -> tuple[object, str]:
+        """(the object holding ``key``'s last part, that part); UnknownFieldError (a KeyError too) naming the
+        model and the closest key for a key the schema does not have.
+
+        ``slits.0.name`` reaches into item 0 of the list field ``slits``, as the reference names its keys.
+        ``hint=False`` leaves out the suggestion (for callers that only ask whether the key exists).
+        """
         if not isinstance(cast(object, key), str):
             raise KeyError(f"{type(self).__name__}: keys are dotted names such as 'meta.exposure.nframes'")
         parts = key.split(".")
         if len(parts) == 1:
             if key in self._fields or key in self._list_fields or key in self._scalar_fields or key == "meta":
                 return self, key
-            raise KeyError(str(self._unknown(key)))
+            raise self._unknown_key(key, hint)
+        if parts[0] in self._list_fields:
+            items = self._lists.get(parts[0], [])
+            index = int(parts[1]) if parts[1].isdigit() else None
+            if index is None or index >= len(items) or len(parts) == 2:
+                raise KeyError(
+                    f"{type(self).__name__}: {key!r}: {parts[0]} has {len(items)} item(s); keys of their "
+                    f"values are like '{parts[0]}.0.meta.exposure.nframes'"
+                )
+            item: DataModel[MetaNode] = items[index]
+            try:
+                return item._resolve(".".join(parts[2:]), hint)
+            except UnknownFieldError as exc:
+                raise UnknownFieldError(f"{type(self).__name__}: {parts[0]}[{index}]: {exc}") from None
         if parts[0] != "meta":
-            raise KeyError(
-                f"{type(self).__name__}: {key!r} is not in the schema (metadata paths start meta.)"
-            )
+            raise self._unknown_key(key, hint)
         node: MetaNode = self.meta
         for part in parts[1:-1]:
             child = node.__dict__.get(part)
             if not isinstance(child, MetaNode):
-                raise KeyError(f"{type(self).__name__}: {key!r} is not in the schema (at {part!r})")
+                raise self._unknown_key(key, hint)
             node = child
         if parts[-1] not in type(node).model_fields:
-            raise KeyError(str(unknown_field(node, parts[-1])))
+            raise self._unknown_key(key, hint)
         return node, parts[-1]
 
     def __getitem__(self, key: str) -> object:
         """The value at a dotted path: ``model["meta.exposure.nframes"]``, ``model["data"]``.
 
         This is how code reaches entries added at run time (``extend_schema``), which static types do not
-        know. Unknown paths raise KeyError.
+        know. ``"slits.0.name"`` reaches item 0 of ``slits``. A path the schema does not have raises
+        UnknownFieldError (an AttributeError and a KeyError) suggesting the closest one.
         """
         holder, name = self._resolve(key)
         return getattr(holder, name)
@@ -738,7 +853,7 @@ class DataModel(Generic[MetaT]):
     def __setitem__(self, key: str, value: object) -> None:
         """Set the value at a dotted path, validated as an attribute assignment is."""
         holder, name = self._resolve(key)
-        if holder is self and name == "meta":
+        if name == "meta" and isinstance(holder, DataModel):
             raise KeyError(f"{type(self).__name__}: 'meta' itself cannot be replaced; set its fields")
         setattr(holder, name, value)
 
@@ -746,7 +861,15 @@ class DataModel(Generic[MetaT]):
         """True when ``key`` is one of ``keys()`` (a dotted path holding a value)."""
         if not isinstance(key, str):
             return False
-        return key in self.array_names() or key in self.to_flat_dict(include_arrays=False)
+        try:
+            holder, name = self._resolve(key, hint=False)
+        except KeyError:  # UnknownFieldError included: an unknown key holds nothing
+            return False
+        if isinstance(holder, DataModel):  # arrays are not read to answer
+            model = cast("DataModel[MetaNode]", holder)
+            if name in model._fields:
+                return name in model.array_names()
+        return key in self.to_flat_dict(include_arrays=False)
 
     def get_item_as_json_value(self, key: str) -> pydantic.JsonValue:
         """The value at a dotted path as JSON data: str, int, float, bool, None, lists and dicts.
@@ -758,15 +881,12 @@ class DataModel(Generic[MetaT]):
 
     # -- schema -------------------------------------------------------------------------------------
 
-    def search_schema(self, substring: str) -> list[SchemaMatch]:
-        """Schema entries (metadata, arrays, tables, lists) whose dotted path, title, FITS keyword or HDU
-        contains ``substring``, case-insensitively; each a ``(path, title, keyword, hdu)`` named tuple.
-
-        Entries added with ``extend_schema`` are included. Meant for interactive use.
-        """
-        from ._schema_search import search_schema
-
-        return search_schema(self, substring)
+    search_schema = SchemaSearch()
+    """``Model.search_schema("frames")`` or ``model.search_schema("exposure time")``: schema entries
+    (metadata, arrays, tables, lists) whose dotted path, title, FITS keyword or HDU holds the text, or each
+    of its words (blanks, ``_`` and ``.`` separate words), case-insensitively; each a ``(path, title,
+    keyword, hdu)`` named tuple, the best matches first. On a model, entries added with ``extend_schema`` are
+    included. Meant for interactive use."""
 
     def find_fits_keyword(self, keyword: str, return_result: bool = True) -> list[str]:
         """Dotted paths of the metadata fields stored as FITS ``keyword`` (``['meta.observation.date']`` for
@@ -854,6 +974,29 @@ class DataModel(Generic[MetaT]):
         from ._wcs import set_fits_wcs
 
         set_fits_wcs(self.meta, self.extra_fits, wcs, hdu_name)
+
+
+class _UnknownAttribute(UnknownFieldError):
+    """UnknownFieldError for reading a missing attribute, whose message is made when it is shown: code
+    probing attributes (``hasattr``) should not pay for looking up the closest name."""
+
+    def __init__(self, cls: type[DataModel[MetaNode]], name: str, choices: Callable[[], list[str]]) -> None:
+        super().__init__(name)
+        self.name = name  # as AttributeError has it
+        self._attr = name
+        self._cls = cls
+        self._choices = choices
+        self._message: str | None = None
+
+    def __str__(self) -> str:
+        if self._message is None:
+            cls = self._cls
+            choices = self._choices()
+            choices += [attr for attr in dir(cls) if not attr.startswith("_")]  # methods and properties too
+            close = difflib.get_close_matches(self._attr, choices, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self._message = f"{cls.__name__} has no attribute {self._attr!r}{hint}"
+        return self._message
 
 
 def _require_format(cls: type, init: object, kind: str) -> None:

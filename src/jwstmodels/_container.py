@@ -6,21 +6,22 @@ metadata only (``read_metadata``), so a container of hundreds of files never hol
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, cast, overload
+from typing import TYPE_CHECKING, NotRequired, TypedDict, cast, overload
 
 from ._errors import FileFormatError
+from ._meta import MetaNode
 from ._metadata import read_metadata
 from ._open import open_model
 from ._sniff import sniff
 
 if TYPE_CHECKING:
     from ._base import DataModel
-    from ._meta import MetaNode
 
 GROUP_FIELDS = (
     ("observation", "program_number"),
@@ -34,6 +35,39 @@ GROUP_FIELDS = (
     ("instrument", "channel"),
 )
 """The exposure fields whose values, together, identify one exposure (the detectors of it share them)."""
+
+
+class AsnMember(TypedDict):
+    """One member of an association product: the file (relative to the association) and its role."""
+
+    expname: str
+    exptype: str
+    group_id: NotRequired[str]
+    """Overrides the exposure grouping (``models_grouped``) when given, as in the reference."""
+    tweakreg_catalog: NotRequired[str]
+
+
+class AsnProduct(TypedDict):
+    name: str
+    members: list[AsnMember]
+
+
+class AsnTable(TypedDict):
+    """A JWST association as read from its JSON file (``ModelContainer.asn_table``). Keys this type does not
+    name (``asn_type``, ``asn_rule``, ``program``, ...) are kept as the file has them."""
+
+    asn_id: str | None
+    asn_pool: str | None
+    products: list[AsnProduct]
+
+
+RECOGNIZED_MEMBER_FIELDS = ("tweakreg_catalog", "group_id")
+"""Member keys the reference copies into each member's metadata (``meta.<key>``) when the schema has them."""
+
+
+def empty_asn_table() -> AsnTable:
+    """The association table of a container not read from an association (as the reference's)."""
+    return {"asn_id": None, "asn_pool": None, "products": [{"name": "", "members": []}]}
 
 
 class AssociationError(FileFormatError):
@@ -57,6 +91,8 @@ class _Member:
     model: DataModel[MetaNode] | None = None
     exptype: str | None = None
     meta: MetaNode | None = field(default=None, repr=False)
+    asn: AsnDetails | None = None
+    """What the association says of this member (it is set on the member's metadata when read)."""
 
     def metadata(self) -> MetaNode:
         if self.model is not None:
@@ -64,7 +100,42 @@ class _Member:
         if self.meta is None:
             assert self.path is not None
             self.meta = read_metadata(self.path)
+            if self.asn is not None:
+                self.asn.apply(self.meta)
         return self.meta
+
+
+@dataclass(frozen=True)
+class AsnDetails:
+    """The association's values for one member: ``meta.asn.exptype``, ``table_name``, ``pool_name`` and the
+    recognised member keys (``meta.tweakreg_catalog``, ``meta.group_id`` where the schema has them)."""
+
+    exptype: str
+    table_name: str
+    pool_name: str | None
+    member: AsnMember
+    folder: Path
+    """The association's folder (member paths are relative to it)."""
+
+    def apply(self, meta: MetaNode) -> None:
+        """Set these values on a member's metadata, as the reference's container does (a metadata tree
+        without ``asn`` (a reference file's) or without a recognised key is left alone there)."""
+        asn: object = getattr(meta, "asn", None)
+        if isinstance(asn, MetaNode):
+            for name, value in (
+                ("exptype", self.exptype),
+                ("table_name", self.table_name),
+                ("pool_name", self.pool_name),
+            ):
+                if name in type(asn).model_fields:
+                    setattr(asn, name, value)
+        for key in RECOGNIZED_MEMBER_FIELDS:
+            value = self.member.get(key)
+            if key in self.member and key in type(meta).model_fields:
+                if key == "tweakreg_catalog":  # a path relative to the association; blank means none
+                    given = value.strip() if isinstance(value, str) else ""
+                    value = str(self.folder / given) if given else None
+                setattr(meta, key, value)
 
 
 @dataclass(frozen=True)
@@ -75,8 +146,14 @@ class Association:
     asn_id: str | None
     asn_pool: str | None
     product_names: tuple[str, ...]
-    members: tuple[tuple[Path, str], ...]
-    """(member path resolved against the association's folder, exposure type)."""
+    members: tuple[tuple[Path, AsnMember], ...]
+    """(member path resolved against the association's folder, the member's entry)."""
+    table: AsnTable
+    """The whole association as read."""
+
+    def details(self, member: AsnMember) -> AsnDetails:
+        """What this association says of ``member``, to set on its metadata."""
+        return AsnDetails(member["exptype"], self.path.name, self.asn_pool, member, self.path.parent)
 
 
 def read_association(path: str | os.PathLike[str]) -> Association:
@@ -95,7 +172,7 @@ def read_association(path: str | os.PathLike[str]) -> Association:
     products = root.get("products") if root is not None else None
     if root is None or not isinstance(products, list):
         raise AssociationError(f"{where}: an association needs a 'products' list")
-    members: list[tuple[Path, str]] = []
+    members: list[tuple[Path, AsnMember]] = []
     names: list[str] = []
     for p_index, item in enumerate(cast(list[object], products)):
         product = _mapping(item)
@@ -108,14 +185,26 @@ def read_association(path: str | os.PathLike[str]) -> Association:
             expname = member.get("expname") if member is not None else None
             if member is None or not isinstance(expname, str):
                 raise AssociationError(f"{where}: products[{p_index}].members[{m_index}] needs an 'expname'")
-            members.append((where.parent / expname, str(member.get("exptype", "science"))))
+            exptype = member.get("exptype", "science")
+            if not isinstance(exptype, str):
+                place = f"products[{p_index}].members[{m_index}]"
+                raise AssociationError(f"{where}: {place}: 'exptype' must be text, not {exptype!r}")
+            for key in RECOGNIZED_MEMBER_FIELDS:
+                if key in member and not isinstance(member[key], str):
+                    place = f"products[{p_index}].members[{m_index}]"
+                    raise AssociationError(f"{where}: {place}: {key!r} must be text, not {member[key]!r}")
+            member.setdefault("exptype", exptype)
+            members.append((where.parent / expname, cast(AsnMember, member)))
     asn_id, pool = root.get("asn_id"), root.get("asn_pool")
+    root.setdefault("asn_id", None)
+    root.setdefault("asn_pool", None)
     return Association(
         where,
         None if asn_id is None else str(asn_id),
         None if pool is None else str(pool),
         tuple(names),
         tuple(members),
+        cast(AsnTable, root),
     )
 
 
@@ -138,7 +227,14 @@ class ModelContainer:
     ) -> None:
         self.persist = persist
         self.asn_table_name: str | None = None
+        """File name of the association the members were read from."""
         self.asn_pool_name: str | None = None
+        """The association's ``asn_pool``."""
+        self.asn_file_path: Path | None = None
+        """The association file the members were read from."""
+        self.asn_table: AsnTable = empty_asn_table()
+        """The association as read (``asn_id``, ``asn_pool``, ``products`` with their ``members``, and any
+        other keys the file has); an empty one for a container not read from an association."""
         self._members: list[_Member] = []
         if init is None:
             return
@@ -153,16 +249,19 @@ class ModelContainer:
     def from_asn(self, filepath: str | os.PathLike[str]) -> None:
         """Add the members of an association file (their paths relative to the file); checks each exists."""
         association = read_association(filepath)
-        for path, exptype in association.members:
+        for path, entry in association.members:
             if not path.is_file():
                 raise AssociationError(f"{association.path}: member {path.name!r} not found at {path}")
             try:
                 sniff(path)
             except FileFormatError as exc:
                 raise AssociationError(f"{association.path}: member {path.name!r}: {exc}") from None
-            self._members.append(_Member(path=path, exptype=exptype))
+            details = association.details(entry)
+            self._members.append(_Member(path=path, exptype=entry["exptype"], asn=details))
         self.asn_table_name = association.path.name
         self.asn_pool_name = association.asn_pool
+        self.asn_file_path = association.path
+        self.asn_table = association.table
 
     def append(self, model: DataModel[MetaNode] | str | os.PathLike[str]) -> None:
         self._members.append(_member(model))
@@ -202,6 +301,12 @@ class ModelContainer:
             return member.model
         assert member.path is not None
         model = open_model(member.path)
+        if member.asn is not None:  # the association's values, as the reference's container sets them
+            try:
+                member.asn.apply(model.meta)
+            except BaseException:
+                model.close()
+                raise
         if self.persist:
             member.model = model
         return model
@@ -223,9 +328,11 @@ class ModelContainer:
         """A deep copy: every model is read (if it was not) and copied."""
         new = ModelContainer(persist=self.persist)
         new._members = [
-            _Member(model=self._open(member).copy(), exptype=member.exptype) for member in self._members
+            _Member(model=self._open(member).copy(), exptype=member.exptype, asn=member.asn)
+            for member in self._members
         ]
         new.asn_table_name, new.asn_pool_name = self.asn_table_name, self.asn_pool_name
+        new.asn_file_path, new.asn_table = self.asn_file_path, copy.deepcopy(self.asn_table)
         return new
 
     # -- metadata ------------------------------------------------------------------------------------
@@ -243,6 +350,8 @@ class ModelContainer:
         return values
 
     def _group_id(self, member: _Member) -> str:
+        if member.asn is not None and "group_id" in member.asn.member:  # the association decides
+            return member.asn.member["group_id"]
         meta = member.metadata()
         parts: list[str] = []
         for group, name in GROUP_FIELDS:

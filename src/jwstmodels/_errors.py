@@ -92,8 +92,13 @@ class ValidationErrors(ValidationError):
         self.errors = errors
 
 
-class UnknownFieldError(AttributeError):
-    """An attribute that the schema does not define was set (usually a misspelling)."""
+class UnknownFieldError(AttributeError, KeyError):
+    """An attribute or dotted key (``model["meta.x.y"]``) that the schema does not define (usually a
+    misspelling; the message suggests the closest name). It is an ``AttributeError`` and, so that code
+    catching a missing key still works, a ``KeyError``."""
+
+    def __str__(self) -> str:
+        return AttributeError.__str__(self)  # the message, not KeyError's repr of it
 
 
 class FileFormatError(OSError):
@@ -102,3 +107,9 @@ class FileFormatError(OSError):
 
 class InvalidValueWarning(UserWarning):
     """A file held a value that does not fit its field; it was kept so that re-saving loses nothing."""
+
+
+class ModelTypeMismatchWarning(UserWarning):
+    """A file was opened with a model class other than the one its ``DATAMODL`` (``meta.model_type``) names:
+    what the class's schema does not describe is kept aside, not read into fields. ``jwstmodels.open``
+    picks the file's own class."""

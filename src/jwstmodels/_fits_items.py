@@ -39,7 +39,7 @@ from typing import Any, cast
 import numpy as np
 from astropy.io import fits
 
-from ._arrays import TableField
+from ._arrays import DataField, TableField
 from ._content import Card, FileContent, ModelLayout
 from ._errors import FileFormatError
 from ._fits_cards import (
@@ -96,7 +96,7 @@ class _Layout:
 def _layout(model: ModelLayout, list_name: str) -> _Layout:
     item = model.items[list_name]
     top_keywords = {hdu: frozenset(table) for hdu, table in keyword_table(model.meta_class).items()}
-    top_hdus = {hdu for hdu in top_keywords} | {field.hdu for field in model.fields.values()}
+    top_hdus = {hdu for hdu in top_keywords} | {_hdu_name(field) for field in model.fields.values()}
     top_hdus |= {f.hdu.upper() for f in model.scalar_fields.values() if f.hdu is not None}
     meta_keywords = {
         hdu: {keyword: leaf for keyword, leaf in table.items() if keyword not in top_keywords.get(hdu, ())}
@@ -108,7 +108,7 @@ def _layout(model: ModelLayout, list_name: str) -> _Layout:
     for field in item.scalar_fields.values():
         if field.keyword is not None and field.hdu is not None and field.hdu.upper() != _PRIMARY:
             scalar_keywords.setdefault(field.hdu.upper(), set()).add(field.keyword)
-    field_hdus = frozenset(field.hdu for field in item.fields.values())
+    field_hdus = frozenset(_hdu_name(field) for field in item.fields.values())
     return _Layout(
         list_name=list_name,
         item=item,
@@ -117,10 +117,15 @@ def _layout(model: ModelLayout, list_name: str) -> _Layout:
         scalar_keywords={hdu: frozenset(keywords) for hdu, keywords in scalar_keywords.items()},
         field_hdus=field_hdus,
         top_keywords=top_keywords,
-        top_field_hdus=frozenset(field.hdu for field in model.fields.values()),
+        top_field_hdus=frozenset(_hdu_name(field) for field in model.fields.values()),
         top_hdus=frozenset(top_hdus),
         item_hdus=field_hdus | frozenset(meta_keywords) | frozenset(scalar_keywords),
     )
+
+
+def _hdu_name(field: DataField) -> str:
+    """The EXTNAME of a field's HDU: upper case, as FITS files hold names (a schema may say ``ps``)."""
+    return field.hdu.upper()
 
 
 def _layouts(layout: ModelLayout) -> list[_Layout]:
@@ -170,15 +175,16 @@ def _item_hdus(
     hdus: dict[str, Any] = {}
     refs: dict[str, Any] = {}
     for attr, field, value in item.arrays:
+        hdu_name = _hdu_name(field)  # EXTNAME: a schema may spell it in lower case (``ps``)
         if isinstance(field, TableField):
             hdu = table_hdu(field, value)
         else:
-            hdu = fits.ImageHDU(data=value, name=field.hdu)
+            hdu = fits.ImageHDU(data=value, name=hdu_name)
         hdu.ver = ver
-        if shared is not None and field.hdu in shared:  # DataModel checks: the multi-model's has no data
-            _copy_cards(shared.pop(field.hdu).header, hdu.header)
-        hdus[field.hdu] = hdu
-        refs[attr] = _fits_reference(field.hdu, ver, value)
+        if shared is not None and hdu_name in shared:  # DataModel checks: the multi-model's has no data
+            _copy_cards(shared.pop(hdu_name).header, hdu.header)
+        hdus[hdu_name] = hdu
+        refs[attr] = _fits_reference(hdu_name, ver, value)
 
     def header(hdu_name: str) -> fits.Header:
         hdu = hdus.get(hdu_name)
@@ -383,14 +389,15 @@ def _read_item(
             item.extra_fits.setdefault(str(hdu_name), []).extend(_cards(cards))
 
     for attr, field in layout.item.fields.items():
-        hdu = hdus.get(field.hdu)
+        hdu_name = _hdu_name(field)
+        hdu = hdus.get(hdu_name)
         if (
             hdu is None
             or not _holds_data(hdu)
-            or (id(hdu) in top_picks and field.hdu in layout.top_field_hdus)
+            or (id(hdu) in top_picks and hdu_name in layout.top_field_hdus)
         ):
             continue
-        attach_hdu(item, attr, field, hdu, f"{filename}: HDU {field.hdu},{ver} ({place})")
+        attach_hdu(item, attr, field, hdu, f"{filename}: HDU {hdu_name},{ver} ({place})")
     return item
 
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import ValidationError as PydanticValidationError
 
 from ._content import FileContent
-from ._meta_lists import Found, ListItem, ListLeaf, list_leaves
+from ._meta_lists import Found, HistoryList, ListItem, ListLeaf, list_leaves
 from ._policy import put_list, put_lists
 
 if TYPE_CHECKING:
@@ -147,7 +147,9 @@ def read_fits_lists(
         richer = root_entries(stored.get("history")) if stored is not None else None
         if richer is None and isinstance(found.get(NAMES), list):
             richer = cast(list[object], found[NAMES])
-        vars(meta)["history"] = entries_from_cards(item_class, cards, richer or [])
+        vars(meta)["history"] = HistoryList.of(
+            item_class, entries_from_cards(item_class, cards, richer or [])
+        )
     put_lists(content, found, f"{filename}: ASDF extension, ", skip=NAMES if leaf is not None else ())
 
 

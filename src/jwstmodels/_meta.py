@@ -13,8 +13,9 @@ import difflib
 import functools
 import types
 import typing
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Union, cast, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Union, cast, get_args, get_origin
 
+import numpy as np
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
@@ -47,28 +48,42 @@ class MetaNode(NodeBase):
         def __setattr__(self, name: str, value: Any) -> None:
             field = assignable_fields(type(self)).get(name)
             if field is not None and field.accepts(value):
-                # A value pydantic would store as it is (a str in a ``str | None`` field): stored directly, as
-                # pydantic's assignment would, without building the class's validator.
+                # A value pydantic would store as it is (a str in a ``str | None`` field, of exactly that
+                # type): stored directly, as pydantic's assignment would, without building the class's
+                # validator.
                 self.__dict__[name] = value
                 self.__pydantic_fields_set__.add(name)
                 return
+            kinds = None if value is None else field_kinds(type(self), name)
+            if kinds is not None:  # one rule for every scalar: no value crosses kinds (``assigned``)
+                stored = assigned(kinds, value)
+                if stored is REFUSED:
+                    raise self._misfit(name, value)
+                value = stored
+                if field is not None and field.accepts(value):  # an int widened, a numpy scalar made plain
+                    self.__dict__[name] = value
+                    self.__pydantic_fields_set__.add(name)
+                    return
             try:
                 BaseModel.__setattr__(self, name, value)
             except PydanticValidationError:
-                fields = type(self).__pydantic_fields__
-                if name not in fields:
+                if name not in type(self).__pydantic_fields__:
                     raise self._unknown(name) from None
-                keyword, hdu = self.fits_location(name)
-                raise ValidationError.for_field(
-                    model=self.owner_name,
-                    path=f"{self.dotted_path}.{name}",
-                    keyword=keyword,
-                    hdu=hdu,
-                    expected=describe_annotation(fields[name].annotation),
-                    got=value,
-                ) from None
+                raise self._misfit(name, value) from None
             if isinstance(value, MetaNode) and name[0] != "_":
                 set_parent(value, self, name)
+
+    def _misfit(self, name: str, value: object) -> ValidationError:
+        """The ValidationError for ``value`` assigned to field ``name``, naming model, path and keyword."""
+        keyword, hdu = self.fits_location(name)
+        return ValidationError.for_field(
+            model=self.owner_name,
+            path=f"{self.dotted_path}.{name}",
+            keyword=keyword,
+            hdu=hdu,
+            expected=describe_annotation(type(self).__pydantic_fields__[name].annotation),
+            got=value,
+        )
 
     def _unknown(self, name: str) -> UnknownFieldError:
         return unknown_field(self, name)
@@ -99,6 +114,55 @@ def unknown_field(node: MetaNode, name: str) -> UnknownFieldError:
     close = difflib.get_close_matches(name, list(type(node).model_fields), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return UnknownFieldError(f"{where} has no field {name!r}{hint}")
+
+
+REFUSED: Final[object] = object()
+"""What ``assigned`` gives for a value of the wrong kind."""
+
+
+def assigned(kinds: frozenset[type], value: object) -> object:
+    """``value`` as a field holding ``kinds`` (of str, int, float, bool) stores it when it is assigned, or
+    ``REFUSED``: the assignment rule of metadata and top-level scalars alike.
+
+    No value crosses kinds: a bool is not an int, text is not a number, a number is not text, a float is not
+    an int (even 4.0). An int widens into a float field. numpy scalars count as the Python value of their kind
+    (``np.int64(3)`` is an int, ``np.str_`` text). Values read from files follow the reading policy instead.
+    """
+    if isinstance(value, np.generic):
+        value = cast("np.generic[Any]", value).item()
+    if isinstance(value, bool):
+        return value if bool in kinds else REFUSED
+    if isinstance(value, str):
+        return value if str in kinds else REFUSED
+    if isinstance(value, int):
+        if int in kinds:
+            return value
+        return float(value) if float in kinds else REFUSED
+    if isinstance(value, float):
+        return value if float in kinds else REFUSED
+    return REFUSED
+
+
+@functools.cache
+def field_kinds(cls: type[MetaNode], name: str) -> frozenset[type] | None:
+    """The scalar kinds (of str, int, float, bool) field ``name`` of ``cls`` holds (a ``Literal``'s values
+    count by their type); None when it is not a plain scalar field (nodes, lists, dates: pydantic decides)."""
+    info = cls.model_fields.get(name)
+    if info is None:
+        return None
+    annotation = info.annotation
+    args = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else (annotation,)
+    kinds: set[type] = set()
+    for arg in args:
+        if arg is type(None):
+            continue
+        if arg in (str, int, float, bool):
+            kinds.add(cast(type, arg))
+        elif get_origin(arg) is Literal:
+            kinds.update(type(value) for value in cast(tuple[object, ...], get_args(arg)))
+        else:
+            return None
+    return frozenset(kinds) or None
 
 
 def describe_annotation(annotation: Any) -> str:

@@ -10,12 +10,27 @@ validation of :class:`~jwstmodels.MetaNode`.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import types
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Union, cast, get_args, get_origin
+from collections.abc import Iterable, Mapping
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    NamedTuple,
+    Self,
+    SupportsIndex,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+)
 
+from pydantic import GetCoreSchemaHandler
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import CoreSchema, core_schema
 
 from ._errors import ValidationError
 from ._meta import MetaNode, describe_annotation, set_parent
@@ -53,6 +68,70 @@ class ListItem(MetaNode):
         for name, value in self.__dict__.items():
             if isinstance(value, MetaNode) and name not in self._node_fields:
                 set_parent(value, self, name)
+
+
+ItemT = TypeVar("ItemT", bound=ListItem)
+
+
+class HistoryList(list[ItemT]):
+    """The type of ``meta.history``: a list of entries that also takes text, as the reference's history
+    does: ``meta.history.append("flat-fielded")`` appends an entry with that description stamped with the
+    current UTC time (``add_history_entry`` without a program). ``append``, ``insert``, ``extend`` and
+    ``+=`` take entries or text; anything else goes through the entries' validation (a misfit raises
+    ValidationError) when the model is validated, as for a plain list.
+    """
+
+    item_class: type[ItemT] | None = None
+    """The class of the entries (set when validation makes the list; else found from the list's type
+    arguments or its entries)."""
+
+    @classmethod
+    def of(cls, item_class: type[ItemT], items: Iterable[ItemT] = ()) -> HistoryList[ItemT]:
+        made = cls(items)
+        made.item_class = item_class
+        return made
+
+    def _entry(self, item: ItemT | str) -> ItemT:
+        if not isinstance(item, str):
+            return item
+        item_class = self.item_class or _class_of(self)
+        if item_class is None:
+            raise TypeError("HistoryList: give an entry (its class is not known to make one from text)")
+        now = datetime.datetime.now(datetime.UTC)
+        return item_class.model_validate({"description": item, "time": now})
+
+    def append(self, item: ItemT | str, /) -> None:
+        super().append(self._entry(item))
+
+    def insert(self, index: SupportsIndex, item: ItemT | str, /) -> None:
+        super().insert(index, self._entry(item))
+
+    def extend(self, items: Iterable[ItemT | str], /) -> None:
+        super().extend([self._entry(item) for item in items])
+
+    def __iadd__(self, items: Iterable[ItemT | str], /) -> Self:
+        self.extend(items)
+        return self
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        """Validated as ``list[Item]`` (each entry by its class), then held in a HistoryList of that class."""
+        args = get_args(source)
+        item_class = cast("type[ListItem]", args[0]) if args else ListItem
+
+        def wrap(items: list[ListItem]) -> HistoryList[ListItem]:
+            return HistoryList[ListItem].of(item_class, items)
+
+        return core_schema.no_info_after_validator_function(wrap, handler.generate_schema(list[item_class]))
+
+
+def _class_of(items: HistoryList[ItemT]) -> type[ItemT] | None:
+    """The entries' class, from the list's own type arguments or its first entry."""
+    origin: object = getattr(items, "__orig_class__", None)
+    args = get_args(origin)
+    if args and isinstance(args[0], type):
+        return cast("type[ItemT]", args[0])
+    return type(items[0]) if items else None
 
 
 def construction_error(cls: type[MetaNode], exc: PydanticValidationError) -> ValidationError:
@@ -108,12 +187,19 @@ class ListLeaf(NamedTuple):
 
 
 def _list_type(annotation: Any) -> Any:
-    """``list[X]`` from ``list[X]`` or ``list[X] | None``; None when the annotation holds no list."""
-    if get_origin(annotation) is list:
+    """``list[X]`` from ``list[X]`` or ``list[X] | None`` (or ``HistoryList[X]``); None when the annotation
+    holds no list."""
+    if is_list_type(annotation):
         return annotation
     if get_origin(annotation) in (Union, types.UnionType):
-        return next((arg for arg in get_args(annotation) if get_origin(arg) is list), None)
+        return next((arg for arg in get_args(annotation) if is_list_type(arg)), None)
     return None
+
+
+def is_list_type(annotation: Any) -> bool:
+    """True for ``list[X]`` and the list classes of the metadata (``HistoryList[X]``)."""
+    origin = get_origin(annotation)
+    return origin is list or (isinstance(origin, type) and issubclass(origin, list))
 
 
 @functools.cache
@@ -139,8 +225,8 @@ def describe_list(annotation: Any) -> str:
     if listed is None:
         return describe_annotation(annotation)
     (item,) = get_args(listed)
-    inner = describe_list(item) if get_origin(item) is list else describe_annotation(item)
-    text = "a list of " + (inner.replace("a list of ", "lists of ", 1) if get_origin(item) is list else inner)
+    inner = describe_list(item) if is_list_type(item) else describe_annotation(item)
+    text = "a list of " + (inner.replace("a list of ", "lists of ", 1) if is_list_type(item) else inner)
     return text + (", or None" if listed is not annotation else "")
 
 

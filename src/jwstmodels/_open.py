@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from ._base import use_catalogue
 from ._sniff import file_kind, is_file, is_hdulist, is_path, sniff
 
 if TYPE_CHECKING:
@@ -31,6 +32,9 @@ def model_class(model_type: str) -> type[DataModel[MetaNode]] | None:
         return None
     module = importlib.import_module(f"jwstmodels_generated.{entry[0]}")
     return cast("type[DataModel[MetaNode]]", getattr(module, entry[1]))
+
+
+use_catalogue(model_class)  # DataModel (a layer below) asks the catalogue through this
 
 
 def _by_ndim(ndim: int, has_groupdq: bool = False) -> str:

@@ -8,8 +8,8 @@ Generated model classes declare them as class attributes::
 so that ``slit.name`` is typed ``str | None`` and ``slit.source_type`` a ``Literal[...] | None``. Values live
 in the model instance (``model._scalars``, by field name); an unset field reads None. Assignment follows the
 validation policy: a value of the wrong kind raises :class:`~jwstmodels.ValidationError` naming the model,
-the field and its FITS keyword, and leaves the field unchanged (an int is accepted for a float field; a str
-is never turned into a number).
+the field and its FITS keyword, and leaves the field unchanged. No value crosses kinds (``assigned``): an
+int is accepted for a float field, but a bool is not an int, a str never a number, a number never a str.
 
 The functions below are what the file readers and writers use; they work per HDU so that a writer laying out
 several items (one set of HDUs per item, ``EXTVER``) can call them for each item:
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, cast, ov
 import numpy as np
 
 from ._errors import ValidationError
+from ._meta import REFUSED, assigned
 
 if TYPE_CHECKING:
     from ._base import DataModel
@@ -108,7 +109,7 @@ class ScalarField(Generic[T]):
         return cast("T | None", obj._scalars.get(self.name))
 
     def __set__(self, obj: DataModel[MetaNode], value: T | None) -> None:
-        checked = self.check(value, type(obj).__name__)
+        checked = self.check_assigned(value, type(obj).__name__)
         if checked is None:
             obj._scalars.pop(self.name, None)
         else:
@@ -138,6 +139,16 @@ class ScalarField(Generic[T]):
             expected=self.describe(),
             got=got,
         )
+
+    def check_assigned(self, value: object, model: str | None = None) -> T | None:
+        """``value`` as this field stores it when assigned (``assigned``: no value crosses kinds, an int
+        widens into a float field); ValidationError otherwise."""
+        if value is None:
+            return None
+        stored = assigned(frozenset((self.kind,)), value)
+        if stored is REFUSED or (self.enum is not None and stored not in self.enum):
+            raise self.error(model, value)
+        return cast(T, stored)
 
     def check(self, value: object, model: str | None = None) -> T | None:
         """``value`` as this field holds it (numpy scalars become Python ones); ValidationError otherwise."""
@@ -215,7 +226,7 @@ def checked_values(
         if hdus is not None and (field.hdu is None or field.hdu.upper() not in hdus):
             continue
         try:
-            good.append((name, field.check(value, type(model).__name__)))
+            good.append((name, field.check_assigned(value, type(model).__name__)))
         except ValidationError as exc:
             errors.append(exc)
     return good, errors

@@ -10,10 +10,13 @@ Reading builds the header the model would write (``_fits.build_hdulist``) and ha
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, cast
 
+from ._errors import ValidationError, describe_location
 from ._meta import keyword_leaves
 from ._update import assign_all
 
@@ -60,12 +63,64 @@ def get_fits_wcs(content: FileContent, hdu_name: str = "SCI", hdu_ver: int = 1, 
         )
     header = cast(fits.Header, matches[hdu_ver - 1].header)
     _check_axes(content.meta_tree, model_name, name, header, key)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _astropy_quiet():
         warnings.simplefilter("ignore", FITSFixedWarning)
         try:
             return WCS(header, key=key, relax=True, fix=True)
         except KeyError as exc:
             raise KeyError(f"{model_name}: HDU {name}: {exc.args[0] if exc.args else exc}") from None
+        except (ValueError, TypeError, ArithmeticError) as exc:  # astropy's WcsError are ValueErrors
+            raise _wcs_error(content.meta_tree, model_name, name, header, exc) from None
+
+
+@contextlib.contextmanager
+def _astropy_quiet() -> Generator[None]:
+    """astropy's logger held to errors: building a WCS logs advice blocks (the SIP notice, a page long) to
+    the terminal, which a library call must not print; problems are raised as errors instead."""
+    from astropy import log
+
+    level = log.level
+    log.setLevel("ERROR")
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+def _wcs_error(
+    meta: MetaNode, model_name: str, hdu_name: str, header: Any, exc: Exception
+) -> ValidationError:
+    """astropy's refusal of a header as a ValidationError naming the HDU and, where the message or the
+    value shows which, the keyword and its metadata field (``extra_fits`` for a card the schema does not
+    name)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    reason = lines[-1] if lines else type(exc).__name__  # wcslib's first line is its source location
+    cards = {str(card.keyword).upper(): card.value for card in header.cards if card.keyword}
+    named = [word for word in re.findall(r"[A-Z][A-Z0-9_-]{1,7}", reason) if word in cards]
+    shown = re.search(r": '(.*)'$", reason)  # "could not convert string to float: 'x'"
+    valued = [kw for kw, value in cards.items() if shown and isinstance(value, str) and value == shown[1]]
+    keyword = (named or valued or [None])[0]
+    leaf = next(
+        (leaf for leaf in keyword_leaves(type(meta)) if leaf.keyword == keyword and leaf.hdu == hdu_name),
+        None,
+    )
+    if leaf is not None:
+        path = leaf.path
+    elif keyword is not None:
+        path = f"extra_fits.{hdu_name}.{keyword}"
+    else:
+        path = "meta.wcsinfo"
+    where = describe_location(model_name, path, keyword, hdu_name)
+    got = cards.get(keyword) if keyword is not None else None
+    return ValidationError(
+        f"{where}: not a valid FITS WCS: {reason}",
+        model=model_name,
+        path=path,
+        keyword=keyword,
+        hdu=hdu_name,
+        expected="a valid FITS WCS",
+        got=got,
+    )
 
 
 _MOST_AXES = 99
@@ -84,9 +139,15 @@ def _check_axes(meta: MetaNode, model_name: str, hdu_name: str, header: Any, key
         None,
     )
     field = f" (meta.{'.'.join(leaf.names)})" if leaf is not None else ""
-    raise ValueError(
-        f"{model_name}: HDU {hdu_name}, keyword {keyword}{field} is {axes!r}: a FITS WCS has 1 to "
-        f"{_MOST_AXES} axes"
+    expected = f"1 to {_MOST_AXES} axes"
+    raise ValidationError(
+        f"{model_name}: HDU {hdu_name}, keyword {keyword}{field} is {axes!r}: a FITS WCS has {expected}",
+        model=model_name,
+        path=leaf.path if leaf is not None else f"extra_fits.{hdu_name}.{keyword}",
+        keyword=keyword,
+        hdu=hdu_name,
+        expected=expected,
+        got=axes,
     )
 
 

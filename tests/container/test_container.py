@@ -127,3 +127,70 @@ def test_association_errors_name_association_member_and_path(tmp_path: Path, ass
     shapeless.write_text(json.dumps({"asn_id": "x"}))
     with pytest.raises(AssociationError, match="needs a 'products' list"):
         ModelContainer(shapeless)
+
+
+# -- the association's values on members (as the reference's container sets them) ------------------------
+
+
+def test_members_carry_the_association_values(association: Path) -> None:
+    first_file = association.parent / "data" / "jw01234_1_nrca1_cal.fits"
+    with ImageModel(first_file) as stamped:  # the file's own values, which the association overrides
+        stamped.meta.asn.pool_name = "file_pool"
+        stamped.meta.asn.table_name = "file_asn.json"
+        stamped.save(first_file)
+    data = json.loads(association.read_text())
+    data["asn_type"] = "image3"
+    data["products"][0]["members"][1]["exptype"] = "background"
+    data["products"][0]["members"][0]["tweakreg_catalog"] = "cat1.ecsv"
+    association.write_text(json.dumps(data))
+    with ModelContainer(association) as container:
+        assert container.get_recursively("meta.asn.exptype") == [
+            "science",
+            "background",
+            "science",
+            "science",
+        ]
+        assert set(container.get_recursively("meta.asn.pool_name")) == {"jw01234_pool"}
+        first = container[0]
+        assert first.meta.asn.exptype == "science"
+        assert first.meta.asn.table_name == "jw01234_asn.json"
+        assert first.meta.asn.pool_name == "jw01234_pool"
+        assert isinstance(first, ImageModel)
+        assert first.meta.tweakreg_catalog == str(association.parent / "cat1.ecsv")
+        assert container[1].meta.asn.exptype == "background"
+        table = container.asn_table
+        assert table["asn_id"] == "a3001" and table["asn_pool"] == "jw01234_pool"
+        assert table["products"][0]["members"][0]["expname"] == "data/jw01234_1_nrca1_cal.fits"
+        assert table["products"][0]["name"] == "jw01234"
+        assert dict(table)["asn_type"] == "image3", "keys the type does not name are kept"
+        assert container.asn_file_path == association
+        copied = container.copy()
+        assert copied.asn_table == table and copied.asn_table is not table
+        assert copied[1].meta.asn.exptype == "background"
+
+
+def test_member_group_id_overrides_the_exposure_grouping(association: Path) -> None:
+    data = json.loads(association.read_text())
+    for member in data["products"][0]["members"]:
+        member["group_id"] = "all_in_one"
+    association.write_text(json.dumps(data))
+    container = ModelContainer(association)
+    assert container.group_names == ["all_in_one"]
+
+
+def test_a_container_without_an_association_has_an_empty_table(tmp_path: Path) -> None:
+    container = ModelContainer([ImageModel((2, 2))])
+    assert container.asn_table == {
+        "asn_id": None,
+        "asn_pool": None,
+        "products": [{"name": "", "members": []}],
+    }
+    assert container.asn_file_path is None and container[0].meta.asn.exptype is None
+
+
+def test_association_member_values_of_the_wrong_kind_are_refused(association: Path) -> None:
+    data = json.loads(association.read_text())
+    data["products"][0]["members"][0]["exptype"] = 3
+    association.write_text(json.dumps(data))
+    with pytest.raises(AssociationError, match=r"members\[0\]: 'exptype' must be text"):
+        ModelContainer(association)

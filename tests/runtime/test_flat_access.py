@@ -66,17 +66,33 @@ def test_dotted_set_validates_like_assignment() -> None:
         m["meta"] = {}
 
 
-def test_unknown_dotted_keys_raise_key_error_with_a_hint() -> None:
+def test_unknown_dotted_keys_raise_unknown_field_error_with_a_hint() -> None:
     m = sample()
-    with pytest.raises(KeyError, match=r"meta.exposure has no field 'nframs'.*'nframes'"):
+    with pytest.raises(UnknownFieldError, match=r"'meta.exposure.nframs' is not in.*'meta.exposure.nframes'"):
         m["meta.exposure.nframs"]
-    with pytest.raises(KeyError, match=r"ImageModel has no attribute 'dat'.*'data'"):
+    with pytest.raises(UnknownFieldError, match=r"'meta.exposre.nframes' .*mean 'meta.exposure.nframes'"):
+        m["meta.exposre.nframes"]
+    with pytest.raises(UnknownFieldError, match=r"'dat' is not in the schema; did you mean 'data'"):
         m["dat"]
-    with pytest.raises(KeyError, match=r"'extra.thing' is not in the schema"):
+    with pytest.raises(UnknownFieldError, match=r"'meta.exposre.nframes' .*mean 'meta.exposure.nframes'"):
+        m["meta.exposre.nframes"] = 3
+    assert m.meta.exposure.nframes == 4
+    assert "meta.exposre.nframes" not in m and "meta.exposure.nframes" in m
+    with pytest.raises(KeyError, match=r"'extra.thing' is not in the schema"):  # old except KeyError code
         m["extra.thing"]
     with pytest.raises(KeyError, match=r"'meta.exposure.nframes.x' is not in the schema"):
         m["meta.exposure.nframes.x"]
-    assert not issubclass(KeyError, UnknownFieldError)
+    assert issubclass(UnknownFieldError, KeyError) and issubclass(UnknownFieldError, AttributeError)
+    assert str(UnknownFieldError("plain text")) == "plain text"  # not KeyError's quoted repr
+
+
+def test_unknown_attributes_suggest_the_closest_name() -> None:
+    m = sample()
+    with pytest.raises(UnknownFieldError, match=r"ImageModel has no attribute 'dat'; did you mean 'data'"):
+        getattr(m, "dat")  # noqa: B009  (a misspelling static checkers would refuse)
+    with pytest.raises(UnknownFieldError, match=r"did you mean 'search_schema'"):
+        getattr(m, "serch_schema")  # noqa: B009
+    assert not hasattr(m, "no_such_thing")
 
 
 def test_get_item_as_json_value_gives_json_data() -> None:

@@ -131,7 +131,7 @@ def test_copy_is_deep_for_lists() -> None:
 
 def test_validate_and_save_catch_an_entry_appended_without_checks(tmp_path: Path) -> None:
     m = ImageModel((2, 2))
-    m.meta.history.append(cast(Any, "not an entry"))  # appending to a list is not checked at once
+    m.meta.history.append(cast(Any, 5))  # appending to a list is not checked at once (text makes an entry)
     with pytest.raises(ValidationErrors) as caught:
         m.validate()
     assert [(e.path, e.expected) for e in caught.value.errors] == [("meta.history[0]", "HistoryEntry")]

@@ -160,7 +160,7 @@ def test_schema_search_and_keyword_lookup() -> None:
     matches = {m.path: m for m in slit.search_schema("sltname")}
     assert matches["name"].keyword == "SLTNAME" and matches["name"].hdu == "SCI"
     assert [m.path for m in slit.search_schema("slit_ymin")] == ["slit_ymin"]
-    assert SlitModel.search_schema(slit, "slit_ymin")[0].keyword is None
+    assert SlitModel.search_schema("slit_ymin")[0].keyword is None
 
 
 def test_scalar_cards_per_hdu() -> None:

@@ -180,7 +180,7 @@ def test_extend_schema_returns_the_model_and_touches_only_it() -> None:
     other = ImageModel()
     with pytest.raises(KeyError):
         other["meta.exposure.my_gain"]
-    with pytest.raises(KeyError, match="ImageModel has no attribute 'my_map'"):
+    with pytest.raises(KeyError, match="ImageModel: 'my_map' is not in the schema"):
         other["my_map"] = np.zeros((1, 1))
     with pytest.raises(AttributeError, match="ImageModel has no attribute 'my_map'"):
         setattr(other, "my_map", np.zeros((1, 1)))

@@ -29,8 +29,13 @@ def sample_value(annotation: Any, salt: int) -> object:
 
 
 def is_list(annotation: Any) -> bool:
-    """True for a list field (``list[HistoryEntry]``, ``list[float] | None``)."""
-    return get_origin(annotation) is list or any(get_origin(arg) is list for arg in get_args(annotation))
+    """True for a list field (``HistoryList[HistoryEntry]``, ``list[float] | None``)."""
+    return _is_list(annotation) or any(_is_list(arg) for arg in get_args(annotation))
+
+
+def _is_list(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    return origin is list or (isinstance(origin, type) and issubclass(origin, list))
 
 
 def populate(meta: MetaNode, prefix: str = "meta", start: int = 0) -> dict[str, object]:

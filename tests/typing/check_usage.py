@@ -31,6 +31,8 @@ from jwstmodels import (
     SlitModel,
     SpecModel,
 )
+from jwstmodels._meta_lists import HistoryList
+from jwstmodels._schema_search import SchemaMatch
 
 InstrumentName = Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"]
 """``meta.instrument.name``: the enum of ``INSTRUME`` in schemas/core.schema.yaml."""
@@ -170,8 +172,11 @@ def scalar_mistakes(s: SlitModel) -> None:
 
 def metadata_lists(m: ImageModel) -> None:
     """History entries and the other lists inside the metadata are typed lists of typed items."""
-    assert_type(m.meta.history, list[HistoryEntry])
+    assert_type(m.meta.history, HistoryList[HistoryEntry])
+    plain: list[HistoryEntry] = m.meta.history  # a list of entries, which also takes text
     m.meta.history.append(HistoryEntry(description="flat-fielded"))
+    plain.pop()
+    m.meta.history.append("flat-fielded")  # an entry of this text, stamped with the time (as the reference)
     entry = m.add_history_entry("dark subtracted", software={"name": "jwst", "version": "1.19"})
     assert_type(entry, HistoryEntry)
     assert_type(entry.description, str)
@@ -191,9 +196,17 @@ def metadata_lists(m: ImageModel) -> None:
     assert_type(m.meta.background.polynomial_info[0].coefficients, list[float] | None)
 
 
+def schema_search(m: ImageModel) -> None:
+    """search_schema on the class, on a model and module-wide; flat keys of list items."""
+    assert_type(ImageModel.search_schema("nframes"), list[SchemaMatch])
+    assert_type(m.search_schema("exposure time"), list[SchemaMatch])
+    assert_type(jwstmodels.search_schema("exposure time", model="ImageModel"), list[SchemaMatch])
+    assert_type(ImageModel.search_schema("nframes")[0].keyword, str | None)
+
+
 def list_mistakes(m: ImageModel) -> None:
     """Never called: each line is a mistake with a list inside meta that both checkers must report."""
-    m.meta.history.append("flat-fielded")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    m.meta.history.append(5)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     HistoryEntry(descripton="flat-fielded")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     m.meta.exposure.read_times = [0.0, 10.7]  # type: ignore[list-item]  # pyright: ignore[reportAttributeAccessIssue]
 

@@ -33,7 +33,7 @@ FIXES = {
     "m.dat = np.zeros((2, 2))  #": "m.data = np.zeros((2, 2))  #",
     's.xstart = "a"  #': "s.xstart = 4  #",
     's.source_type = "DIFFUSE"  #': 's.source_type = "POINT"  #',
-    'm.meta.history.append("flat-fielded")  #': 'm.meta.history.append(HistoryEntry(description="f"))  #',
+    "m.meta.history.append(5)  #": 'm.meta.history.append(HistoryEntry(description="f"))  #',
     'HistoryEntry(descripton="flat-fielded")  #': 'HistoryEntry(description="flat-fielded")  #',
     "m.meta.exposure.read_times = [0.0, 10.7]  #": "m.meta.exposure.read_times = [[0.0, 10.7]]  #",
 }

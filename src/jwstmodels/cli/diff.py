@@ -29,6 +29,8 @@ ABSENT = "(absent)"
 def flat_metadata(model: DataModel[MetaNode]) -> dict[str, object]:
     """Metadata values by dotted path, and the FITS cards kept in ``extra_fits`` as ``extra_fits.HDU.KEY``."""
     flat = model.to_flat_dict(include_arrays=False)
+    for key in [key for key in flat if key.split(".", 2)[1:2] and key.split(".", 2)[1].isdigit()]:
+        del flat[key]  # list items' values (slits.0.name): items are compared one by one
     for hdu, cards in model.extra_fits.items():
         grouped: dict[str, list[object]] = {}
         for key, value, _comment in cards:

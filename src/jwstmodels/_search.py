@@ -1,0 +1,39 @@
+"""``jwstmodels.search_schema``: schema search across the whole catalogue, or in one model class named by
+its model type. Above the generated classes (it reads the catalogue's tables); one model's own search is
+``_schema_search``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._open import model_class
+from ._schema_search import SchemaMatch, ranked, search_schema
+
+if TYPE_CHECKING:
+    from ._base import DataModel
+    from ._meta import MetaNode
+
+
+def search_everywhere(
+    query: str, model: DataModel[MetaNode] | type[DataModel[MetaNode]] | str | None = None
+) -> list[SchemaMatch]:
+    """``jwstmodels.search_schema``: schema entries matching ``query`` (as ``Model.search_schema`` matches).
+
+    ``model`` (a model class, a model, or a model type such as ``"ImageModel"``) limits the search to that
+    model, its arrays and tables included; without it every model's metadata and top-level scalars are
+    searched, each path once.
+    """
+    if isinstance(model, str):
+        found = model_class(model)
+        if found is None:
+            raise ValueError(f"search_schema: no model class is named {model!r}")
+        model = found
+    if model is not None:
+        return search_schema(model, query)
+    from jwstmodels_generated.lookup import LEAVES, MODEL_SCALARS
+
+    entries: dict[str, SchemaMatch] = {}
+    for leaf in [*LEAVES.values(), *(leaf for leaves in MODEL_SCALARS.values() for leaf in leaves)]:
+        hdu = leaf.hdu if leaf.keyword else None
+        entries.setdefault(leaf.path, SchemaMatch(leaf.path, leaf.title, leaf.keyword, hdu))
+    return ranked(entries.values(), query)
