@@ -948,9 +948,17 @@ class DataModel(Generic[MetaT]):
         ``software`` names the program (``name`` and ``version`` required, ``author`` and ``homepage``
         optional). ``model.meta.history.append(HistoryEntry(description=...))`` adds one without a time.
         """
-        from ._history import add_entry
+        from ._history import history_leaf
 
-        return add_entry(self.meta, type(self).__name__, description, software)
+        leaf = history_leaf(type(self.meta))
+        if leaf is None or leaf.item_class is None:
+            raise AttributeError(f"{type(self).__name__}: its metadata has no history list")
+        now = datetime.datetime.now(datetime.UTC)
+        # built as users build one, so that a misfit raises ValidationError naming the entry's field
+        build = cast("type[HistoryEntry]", leaf.item_class)
+        entry = build(description=description, time=now, software=cast("HistorySoftware | None", software))
+        cast("list[HistoryEntry]", vars(self.meta)["history"]).append(entry)
+        return entry
 
     # -- FITS WCS -----------------------------------------------------------------------------------
 

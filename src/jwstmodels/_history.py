@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
@@ -29,8 +28,6 @@ from ._policy import put_list, put_lists
 
 if TYPE_CHECKING:
     from astropy.io import fits
-
-    from jwstmodels_generated.meta import HistoryEntry, HistorySoftware
 
     from ._meta import MetaNode
 
@@ -204,22 +201,3 @@ def write_history_cards(content: FileContent, header: fits.Header) -> None:
         )
         if isinstance(description, str):
             header.add_history(card_text(description))
-
-
-# -- the convenience ----------------------------------------------------------------------------------
-
-
-def add_entry(
-    meta: MetaNode, model_name: str, description: str, software: HistorySoftware | Mapping[str, str] | None
-) -> HistoryEntry:
-    """Append an entry stamped with the current UTC time to ``meta.history`` (of a model of class
-    ``model_name``) and return it."""
-    leaf = history_leaf(type(meta))
-    if leaf is None or leaf.item_class is None:
-        raise AttributeError(f"{model_name}: its metadata has no history list")
-    now = datetime.datetime.now(datetime.UTC)
-    # built as users build one, so that a misfit raises ValidationError naming the entry's field
-    build = cast("type[HistoryEntry]", leaf.item_class)
-    entry = build(description=description, time=now, software=cast("HistorySoftware | None", software))
-    cast("list[HistoryEntry]", vars(meta)["history"]).append(entry)
-    return entry
