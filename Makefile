@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 GEN    := generated/jwstmodels_generated
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo generate check-generated lint format typecheck pytest test bench bench-smoke clean
+.PHONY: help install demo generate check-generated lint format typecheck pytest test bench bench-smoke clean docs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-16s %s\n", $$1, $$2}'
@@ -57,3 +57,7 @@ bench-smoke: $(STAMP) ## The benchmarks at tiny sizes, one repeat: checks the ha
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build
+
+docs: $(STAMP) ## Sphinx site (guide + a page per model) in docs/_build/html, warnings as errors; Chromium check
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	$(BIN)/python docs/_ext/model_pages.py check-browser docs/_build/html

@@ -293,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         "rows": rows,
         "targets": targets,
     }
+    from benchmarks.distributed import run_distributed  # scan and map on Dask (issue 17), its own table
+
+    document["distributed"] = run_distributed(quick=args.quick)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document, indent=2) + "\n")
     print(f"written to {args.out}")

@@ -49,12 +49,14 @@ LIST_ITEM_BASE = "ListItem"
 
 @dataclass(frozen=True, slots=True)
 class MetaTree:
-    """One ``meta`` object to plan: the core schema's (``model`` empty) or a model's."""
+    """One ``meta`` object to plan: the core schema's (``model`` empty), a model's, or the common tree
+    (``common``: what every model's metadata shares, the base of the science and reference-file roots)."""
 
     model: str
     stem: str
     source: str
     node: ir.ObjectNode
+    common: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class MetaClassPlan:
     sources: list[str] = field(default_factory=list[str])
     required: tuple[str, ...] = ()
     """For classes inside list items: the fields the items' ``required`` names (no ``None`` default)."""
+    shared: bool = False
+    """Part of the core or the common tree: lives in the shared ``meta`` module whoever uses it."""
 
 
 @dataclass
@@ -99,6 +103,8 @@ class MetaPlan:
     """Dotted path -> (scalar or list, the first model or schema that defines it there)."""
     meta_leaves: dict[str, tuple[str, ...]]
     """Class name -> dotted paths of its scalar fields (inherited ones included)."""
+    common_root: str | None = None
+    """The root class of the common tree (``CommonMeta``), when the models' roots differ and share fields."""
 
 
 LeafNode = ir.Scalar | ir.ListNode | ir.ValueList
@@ -148,6 +154,8 @@ class _Class:
     sources: list[str]
     users: list[str]
     is_core_root: bool = False
+    trees: set[str] = field(default_factory=set[str])
+    """Which kinds of tree use the class: ``common``, ``core``, ``model``."""
     name: str = ""
     origin: str | None = None
     """The schema file whose root this object is (names item classes)."""
@@ -297,9 +305,10 @@ class MetaPlanner:
             description=node.description,
             stem=tree.stem,
             label=tree.model or tree.source,
-            sources=[tree.source],
+            sources=[] if tree.common else [tree.source],
             users=[tree.model] if tree.model else [],
-            is_core_root=path == ("meta",) and not tree.model,
+            is_core_root=path == ("meta",) and _kind(tree) == "core",
+            trees={_kind(tree)},
             origin=node.origin,
             required=node.required if is_item_path(path) else (),
         )
@@ -310,6 +319,13 @@ class MetaPlanner:
 
     @staticmethod
     def _use(planned: _Class, tree: MetaTree) -> None:
+        if planned.trees == {"common"} and not tree.common:  # named after its first real user
+            planned.stem, planned.label = tree.stem, tree.model or tree.source
+        planned.trees.add(_kind(tree))
+        if planned.path == ("meta",) and _kind(tree) == "core":
+            planned.is_core_root = True
+        if tree.common:
+            return
         if tree.source not in planned.sources:
             planned.sources.append(tree.source)
         if tree.model and tree.model not in planned.users:
@@ -327,8 +343,15 @@ class MetaPlanner:
 
     def _name_classes(self, order: list[tuple[str, ...]]) -> None:
         for path in order:
-            for rank, index in enumerate(self.at[path]):
+            rank = -1
+            # the core's class first: it takes the plain name
+            for index in sorted(self.at[path], key=lambda i: "core" not in self.classes[i].trees):
                 cls = self.classes[index]
+                if "common" in cls.trees and "core" not in cls.trees:  # ``CommonMeta``, ``CommonInstrument``
+                    name = "Common" + path_name(tuple(p for p in path if p != ITEM))
+                    cls.name = self._claim(name, f"{_dotted(path)} of the common tree")
+                    continue
+                rank += 1
                 if path == ("meta",):
                     name = "Meta" if cls.is_core_root else cls.stem + "Meta"
                 elif path[-1] == ITEM:
@@ -340,9 +363,9 @@ class MetaPlanner:
 
     # -- the plan -----------------------------------------------------------------------------------------
 
-    def plan(self, core: MetaTree | None, models: list[MetaTree]) -> MetaPlan:
+    def plan(self, core: MetaTree | None, models: list[MetaTree], common: MetaTree | None = None) -> MetaPlan:
         found: dict[tuple[str, ...], list[tuple[ir.ObjectNode, MetaTree]]] = {}
-        for tree in (core, *models):
+        for tree in (common, core, *models):
             if tree is not None:
                 self._collect(tree.node, ("meta",), tree, found)
         order = list(found)
@@ -351,10 +374,19 @@ class MetaPlanner:
                 self._place(path, node, tree)
         self._name_classes(order)
         root_of = {t.model: self.classes[self.class_of[(("meta",), t.node)]].name for t in models}
+        common_root = None
+        if common is not None:
+            common_root = self.classes[self.class_of[(("meta",), common.node)]].name
         return MetaPlan(
+            common_root=common_root,
             classes=self._plans(),
             root_of=root_of,
-            leaves=self._leaves([self.classes[i] for i in self.at.get(("meta",), [])]),
+            leaves=self._leaves(
+                sorted(
+                    (self.classes[i] for i in self.at.get(("meta",), []) if self.classes[i].sources),
+                    key=lambda c: "core" not in c.trees,
+                )
+            ),
             meta_leaves={
                 cls.name: tuple(p for p, _ in self._scalars(cls.members, cls.path, nested=False))
                 for cls in self.classes
@@ -381,6 +413,12 @@ class MetaPlanner:
     def _doc(self, cls: _Class) -> ir.ObjectNode:
         if cls.path[-1] == ITEM and not cls.title:
             return ir.ObjectNode(title=f"One item of ``{_dotted(cls.path[:-1])}``.")
+        if cls.trees == {"common"} and cls.path == ("meta",):
+            return ir.ObjectNode(
+                title="The metadata every file of this package carries: the fields all the model roots share."
+                "\n\nWhat ``jwstmodels.open`` and ``read_metadata`` return is typed with this class, so these"
+                " fields need no narrowing; the root of each model extends it."
+            )
         if cls.is_core_root or cls.path != ("meta",):
             return ir.ObjectNode(title=cls.title, description=cls.description)
         users = ", ".join(f"``{u}``" for u in cls.users)
@@ -418,6 +456,7 @@ class MetaPlanner:
                     paths=[dotted],
                     sources=list(cls.sources),
                     required=tuple(n for n in cls.required if n in cls.declared),
+                    shared=bool(cls.trees & {"common", "core"}),
                 )
             )
 
@@ -479,5 +518,11 @@ def _item_name(origin: str | None, path: tuple[str, ...]) -> str:
     return path_name(path[:-1]) + "Item"
 
 
-def plan_meta(schemas: SchemaSet, core: MetaTree | None, models: list[MetaTree]) -> MetaPlan:
-    return MetaPlanner(schemas).plan(core, models)
+def _kind(tree: MetaTree) -> str:
+    return "common" if tree.common else "model" if tree.model else "core"
+
+
+def plan_meta(
+    schemas: SchemaSet, core: MetaTree | None, models: list[MetaTree], common: MetaTree | None = None
+) -> MetaPlan:
+    return MetaPlanner(schemas).plan(core, models, common)

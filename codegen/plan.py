@@ -7,8 +7,11 @@ Models: one class per manifest entry, in the module named after its schema file.
 array`` of objects) becomes a ``ListField`` of an item model: the manifest model whose schema the items
 ``$ref`` (``slits`` -> ``SlitModel``), else a class generated beside the parent and named after the items'
 schema file (``PathlossApertureModel``) or after the parent and property (``PathlossAperturesItem``). The
-metadata classes are planned by :mod:`codegen.meta_plan`. ``required_meta`` lists the metadata leaves a
-model's ``required`` lists name all the way down from ``meta``.
+metadata classes are planned by :mod:`codegen.meta_plan`, with a common root (``CommonMeta``: what every
+model's metadata shares) planned first; :func:`_place_meta` decides which module defines each of them.
+``required_meta`` lists the metadata leaves a model's ``required`` lists name all the way down from ``meta``.
+A manifest ``base`` makes a model class extend another; :meth:`Planner._inherit` checks that the schema
+really extends the base's and records what is inherited.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any, Literal, cast
 from . import ir
 from .errors import BuildError, Report, SchemaError
 from .load import SCHEMA_SUFFIX, SchemaSet
-from .meta_plan import MetaClassPlan, MetaTree, leaf_facts, plan_meta
+from .meta_plan import MetaClassPlan, MetaTree, leaf_facts, plan_meta, scalar_facts
 from .names import RESERVED_MODEL, camel, model_stem, module_name, usable
 from .normalize import Normalizer
 
@@ -54,6 +57,14 @@ class ModelPlan:
     is_item: bool = False
     imports: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])
     """(module, class) of item models defined in other modules."""
+    base: str | None = None
+    """The model class this one extends (``models.yaml``'s ``base``); its fields are inherited."""
+    inherited: tuple[str, ...] = ()
+    """Fields the base class declares with exactly this model's definition (not declared again)."""
+    base_meta: str | None = None
+    """The base model's metadata class, when this model narrows it."""
+    base_required: tuple[str, ...] = ()
+    """The base model's ``required_meta`` (this model declares its own only when they differ)."""
 
 
 @dataclass
@@ -80,6 +91,10 @@ class Plan:
     all_sources: list[str]
     has_manifest: bool
     reports: list[Report]
+    meta_modules: dict[str, str] = field(default_factory=dict[str, str])
+    """Metadata class -> the module defining it: ``meta`` (shared) or the one model module that needs it."""
+    common_meta: str | None = None
+    """The class every model's metadata extends (``CommonMeta``), if the package has one."""
 
 
 @dataclass
@@ -90,6 +105,8 @@ class _ModelSpec:
     """The manifest's ``primary_array``; None when it does not say."""
     aliases: tuple[str, ...]
     title: str | None
+    base: str | None = None
+    """The manifest's ``base``: the model class this one extends."""
 
 
 @dataclass
@@ -104,7 +121,7 @@ class _Entry:
     """List property -> item model class."""
 
 
-_MANIFEST_KEYS = frozenset({"schema", "primary_array", "aliases", "title"})
+_MANIFEST_KEYS = frozenset({"schema", "primary_array", "aliases", "title", "base"})
 
 
 class Planner:
@@ -162,12 +179,16 @@ class Planner:
         if primary is not None and not isinstance(primary, str):
             raise SchemaError("models.yaml", f"{where}/primary_array", "primary_array must be a name")
         title = entry.get("title")
+        base = entry.get("base")
+        if base is not None and not isinstance(base, str):
+            raise SchemaError("models.yaml", f"{where}/base", "base must be a model class name")
         return _ModelSpec(
             class_name=class_name,
             schema_file=schema,
             primary_array=primary,
             aliases=tuple(cast(list[str], aliases)),
             title=str(title) if title is not None else None,
+            base=base,
         )
 
     def _roots(self, specs: list[_ModelSpec]) -> list[tuple[_ModelSpec, ir.ObjectNode]]:
@@ -298,9 +319,15 @@ class Planner:
             if isinstance(meta := (entry := self.entries[name]).root.props.get("meta"), ir.ObjectNode)
         ]
         core_tree = MetaTree("", "", core_source, core) if core is not None else None
-        meta = plan_meta(self.schemas, core_tree, trees)
+        # what every model's metadata (and the core's) has: the base of the science and reference-file roots
+        shared = _common([t.node for t in (core_tree, *trees) if t is not None]) if trees else None
+        common_tree = None
+        if shared is not None and shared.properties:
+            common_tree = MetaTree("", "Common", core_source, shared, common=True)
+        meta = plan_meta(self.schemas, core_tree, trees, common_tree)
 
         models = [self._model(self.entries[name], meta.root_of.get(name, "MetaNode")) for name in self.order]
+        self._inherit(models, meta.classes)
         ordered = _order_models(models)
         modules: dict[str, list[ModelPlan]] = {}
         for model in ordered:
@@ -316,6 +343,7 @@ class Planner:
                     raise BuildError(f"model type {type_name!r} names both {known[1]} and {model.class_name}")
                 model_classes[type_name] = (model.module, model.class_name)
         meta_names = {c.name for c in meta.classes}
+        meta_modules = _place_meta(meta.classes, ordered)
         clash = sorted(meta_names & set(self.entries))
         if clash:
             raise BuildError(f"class name collision: {clash[0]!r} is both a metadata class and a model")
@@ -338,7 +366,70 @@ class Planner:
             all_sources=all_sources,
             has_manifest=self.manifest is not None,
             reports=reports,
+            meta_modules=meta_modules,
+            common_meta=meta.common_root,
         )
+
+    def _inherit(self, models: list[ModelPlan], meta_classes: list[MetaClassPlan]) -> None:
+        """Check every ``base`` of the manifest and record what each model inherits.
+
+        A model may extend another only when its schema really extends the other's: every array, table, list
+        and scalar of the base with the same facts (dtype, dimensions, HDU, keyword, columns, item class), and
+        a metadata class that is the base's or extends it. Anything else fails the build, naming the field.
+        """
+        by_name = {m.class_name: m for m in models}
+        meta_bases = {c.name: c.base for c in meta_classes}
+
+        def meta_extends(name: str, base: str) -> bool:
+            current: str | None = name
+            while current is not None:
+                if current == base:
+                    return True
+                current = meta_bases.get(current)
+            return base == "MetaNode"
+
+        for model in models:
+            entry = self.entries[model.class_name]
+            base_name = entry.spec.base
+            if base_name is None:
+                continue
+            where = f"/{model.class_name}/base"
+            base = by_name.get(base_name)
+            if base is None or base.is_item:
+                raise SchemaError("models.yaml", where, f"{base_name!r} is not a model of models.yaml")
+            chain: list[str] = [model.class_name]
+            step: ModelPlan | None = base
+            while step is not None:
+                if step.class_name in chain:
+                    raise SchemaError("models.yaml", where, f"models extend each other: {' -> '.join(chain)}")
+                chain.append(step.class_name)
+                up = self.entries[step.class_name].spec.base
+                step = by_name.get(up) if up is not None else None
+            fail = f"{model.class_name} ({model.schema_file}) cannot extend {base_name} ({base.schema_file})"
+            if not meta_extends(model.meta_class, base.meta_class):
+                raise SchemaError(
+                    "models.yaml",
+                    where,
+                    f"{fail}: its metadata class {model.meta_class} does not extend {base.meta_class}",
+                )
+            own = {f.name: f for f in model.fields}
+            inherited: list[str] = []
+            for f in base.fields:
+                mine = own.get(f.name)
+                if mine is None:
+                    raise SchemaError("models.yaml", where, f"{fail}: it has no {f.kind} {f.name!r}")
+                if _field_facts(mine) != _field_facts(f):
+                    raise SchemaError(
+                        "models.yaml",
+                        where,
+                        f"{fail}: {f.name!r} differs ({_field_facts(mine)} against {_field_facts(f)})",
+                    )
+                if mine == f:
+                    inherited.append(f.name)
+            model.base = base_name
+            model.inherited = tuple(inherited)
+            model.base_meta = base.meta_class
+            model.base_required = base.required_meta
 
     def _core_meta(self, roots: list[tuple[_ModelSpec, ir.ObjectNode]]) -> tuple[ir.ObjectNode | None, str]:
         """The shared root: ``core.schema.yaml``'s meta, else the part every model's meta has in common."""
@@ -382,8 +473,137 @@ def _intersect(nodes: list[ir.ObjectNode]) -> ir.ObjectNode:
     return ir.ObjectNode(tuple(properties), first.title, first.description)
 
 
+def _field_facts(f: FieldPlan) -> tuple[object, ...]:
+    """What a field of a model must keep in a model extending it: kind, item class, and the file facts of the
+    array, table or scalar (titles may differ)."""
+    node = f.node
+    if isinstance(node, ir.Array):
+        return (
+            f.kind,
+            node.datatype,
+            node.ndim,
+            node.max_ndim,
+            node.fits_hdu or f.name.upper(),
+            node.default,
+        )
+    if isinstance(node, ir.Table):
+        return (f.kind, node.fits_hdu or f.name.upper(), node.columns)
+    if isinstance(node, ir.Scalar):
+        return (f.kind, *scalar_facts(node), node.default)
+    return (f.kind, f.class_name)
+
+
+def _common(nodes: list[ir.ObjectNode]) -> ir.ObjectNode:
+    """The members every node has with the same facts (scalars: type, enum, keyword, HDU; objects intersected
+    recursively; lists equal), in the first node's order and with its titles."""
+    first, others = nodes[0], [n.props for n in nodes[1:]]
+    properties: list[tuple[str, ir.Node]] = []
+    for name, sub in first.properties:
+        subs = [o.get(name) for o in others]
+        if isinstance(sub, ir.Scalar):
+            facts = scalar_facts(sub)
+            if all(isinstance(s, ir.Scalar) and scalar_facts(s) == facts for s in subs):
+                properties.append((name, sub))
+        elif isinstance(sub, ir.ObjectNode):
+            if all(isinstance(s, ir.ObjectNode) for s in subs):
+                inner = _common([sub, *cast(list[ir.ObjectNode], subs)])
+                if inner.properties == sub.properties:
+                    properties.append((name, sub))
+                elif inner.properties:
+                    properties.append((name, ir.ObjectNode(inner.properties, sub.title, sub.description)))
+        elif isinstance(sub, ir.ListNode | ir.ValueList) and all(s == sub for s in subs):
+            properties.append((name, sub))
+    return ir.ObjectNode(tuple(properties), first.title, first.description)
+
+
+def _place_meta(classes: list[MetaClassPlan], models: list[ModelPlan]) -> dict[str, str]:
+    """Which module defines each metadata class, so that importing one model builds only its own classes, the
+    shared tree and the few classes it shares with some other models, however large the catalogue.
+
+    - The classes of the core and common trees go to the shared ``meta`` module (it imports no other module).
+    - A class lives in the model module nearest to every module that needs it: the one module needing it, or
+      the module all of them already import (a base model's module: ``ReferenceFileMeta`` beside
+      ``ReferenceFileModel``, the family's module).
+    - A class several model modules need without such a module goes to ``meta_<first>``, named after the
+      first of them in the catalogue's order (``ImageMeta`` in ``meta_image``), and so does every class such
+      a class builds on, unless it is core. These modules import only ``meta`` and earlier ``meta_*`` modules
+      (what a class builds on is needed by at least its users), so no import cycle can form.
+    """
+    by_name = {c.name: c for c in classes}
+    reach: dict[str, set[str]] = {}
+    direct: dict[str, set[str]] = {}
+    for model in models:
+        uses = direct.setdefault(model.module, set())
+        uses.update(module for module, _ in model.imports)
+    module_of = {m.class_name: m.module for m in models}
+    for model in models:
+        if model.base is not None:
+            direct[model.module].add(module_of[model.base])
+
+    def reachable(module: str) -> set[str]:
+        if module not in reach:
+            reach[module] = {module}
+            for other in direct.get(module, ()):
+                reach[module] |= reachable(other)
+        return reach[module]
+
+    needed: dict[str, set[str]] = {}
+
+    def need(name: str, module: str) -> None:
+        cls = by_name.get(name)
+        if cls is None or module in needed.setdefault(name, set()):
+            return
+        needed[name].add(module)
+        deps = [cls.base, *(f.class_name for f in cls.fields if f.class_name is not None)]
+        for dep in deps:
+            need(dep, module)
+
+    for model in models:
+        need(model.meta_class, model.module)
+        if model.base_meta is not None:
+            need(model.base_meta, model.module)
+    order = {module: i for i, module in enumerate(dict.fromkeys(m.module for m in models))}
+
+    def shared_module(name: str) -> str:
+        users = needed.get(name)
+        if by_name[name].shared or not users:
+            return "meta"
+        module = SHARED_PREFIX + min(users, key=order.__getitem__)
+        if module in order:
+            raise BuildError(
+                f"module name collision: {module!r} is a model module and a shared metadata module"
+            )
+        return module
+
+    placed: dict[str, str] = {}
+    for cls in classes:
+        users = sorted(needed.get(cls.name, set()))
+        common = set.intersection(*(reachable(u) for u in users)) if users else set()
+        # the nearest: the common module that reaches all the others
+        home = [m for m in sorted(common) if common <= reachable(m)]
+        placed[cls.name] = home[0] if len(home) == 1 and not cls.shared else shared_module(cls.name)
+    # what a shared class builds on is shared too
+    stack = [name for name, module in placed.items() if _is_shared(module)]
+    while stack:
+        cls = by_name[stack.pop()]
+        for dep in (cls.base, *(f.class_name for f in cls.fields)):
+            if dep is not None and dep in by_name and not _is_shared(placed[dep]):
+                placed[dep] = shared_module(dep)
+                stack.append(dep)
+    return placed
+
+
+SHARED_PREFIX = "meta_"
+"""Modules of metadata classes that several model modules share (``meta_image``); ``meta`` is the core's."""
+
+
+def _is_shared(module: str) -> bool:
+    return module == "meta" or module.startswith(SHARED_PREFIX)
+
+
 def _order_models(models: list[ModelPlan]) -> list[ModelPlan]:
-    """Keep the given order but put each item model before the first model that lists it."""
+    """Keep the given order but put each item model before the first model that lists it, and each base
+    model before the models extending it."""
     by_name = {m.class_name: m for m in models}
     done: list[ModelPlan] = []
     seen: set[str] = set()
@@ -392,6 +612,8 @@ def _order_models(models: list[ModelPlan]) -> list[ModelPlan]:
         if model.class_name in seen:
             return
         seen.add(model.class_name)
+        if model.base is not None and model.base in by_name:
+            visit(by_name[model.base])
         for f in model.fields:
             if f.kind == "list" and f.class_name in by_name:
                 visit(by_name[f.class_name])

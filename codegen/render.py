@@ -6,6 +6,7 @@ The templates are layout only; every annotation, ``Field(...)`` call, docstring 
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,11 +15,13 @@ import jinja2
 
 from . import ir
 from .meta_plan import LIST_ITEM_BASE, MetaField
-from .plan import FieldPlan, MetaClassPlan, ModelPlan, Plan
+from .plan import SHARED_PREFIX, FieldPlan, MetaClassPlan, ModelPlan, Plan
 
 HEADER_TAIL = "Do not edit: change the schema and run `make generate`."
 HISTORY_LIST = "HistoryList"
 """``jwstmodels._meta_lists.HistoryList``: the list type of history entries (it takes text too)."""
+BASE_MODULE = "jwstmodels.base"
+"""The one runtime module generated code imports from (the contract for generated packages)."""
 NO_ITEMS = "no_items"
 """``jwstmodels._meta_lists.no_items``: leaves an empty list of items out of dumps."""
 DOC_WIDTH = 100
@@ -230,16 +233,20 @@ def item_path_member(cls: MetaClassPlan) -> tuple[Member, ...]:
 
 
 def meta_imports(classes: list[ClassText]) -> tuple[list[str], list[str]]:
-    """(standard-library imports, runtime imports beside ``MetaNode``) that the metadata classes use."""
+    """(standard-library and pydantic imports, names from the runtime's base module) the metadata classes
+    use."""
     decls = [m.decl for c in classes for m in c.members]
     imports = ["import datetime"] if any("datetime.datetime" in d for d in decls) else []
     typing_names = [name for name in ("ClassVar", "Literal") if any(f"{name}[" in d for d in decls)]
     if typing_names:
         imports.append(f"from typing import {', '.join(typing_names)}")
-    names = [LIST_ITEM_BASE] if any(c.bases == LIST_ITEM_BASE for c in classes) else []
+    if any("Field(" in d for d in decls):
+        imports.append("from pydantic import Field")
+    names = ["MetaNode"] if any(c.bases == "MetaNode" for c in classes) else []
+    names += [LIST_ITEM_BASE] if any(c.bases == LIST_ITEM_BASE for c in classes) else []
     names += [NO_ITEMS] if any(f"exclude_if={NO_ITEMS}" in d for d in decls) else []
     names += [HISTORY_LIST] if any(f"{HISTORY_LIST}[" in d for d in decls) else []
-    return imports, [f"from jwstmodels._meta_lists import {', '.join(names)}"] if names else []
+    return imports, names
 
 
 # -- model classes --------------------------------------------------------------------------------------
@@ -336,66 +343,92 @@ def scalar_field_member(name: str, node: ir.Scalar) -> Member:
     return Member(f"{name} = {call}{''.join(', ' + a for a in args)})", docstring(doc))
 
 
+def meta_annotation(model: ModelPlan) -> str:
+    """``meta: ImageMeta``: the metadata type declared on the class itself, for tools that do not solve the
+    generic base (jedi). A model extending another narrows the inherited field: reads are exactly typed and
+    the run-time check refuses a node of another class, so the mutable override is sound (hence the
+    ignore)."""
+    line = f"meta: {model.meta_class}"
+    if model.base is not None and model.base_meta != model.meta_class:
+        line += "  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)"
+    return line
+
+
 def model_class_text(model: ModelPlan) -> ClassText:
     title = model.title or f"A data model from ``{model.schema_file}``."
+    own_required = model.base is None or model.required_meta != model.base_required
     return ClassText(
         name=model.class_name,
-        bases=f"DataModel[{model.meta_class}]",
+        bases=model.base if model.base is not None else f"DataModel[{model.meta_class}]",
         doc=docstring(title),
-        members=tuple(model_member(f) for f in model.fields),
+        members=tuple(model_member(f) for f in model.fields if f.name not in model.inherited),
         class_vars=(
+            meta_annotation(model),
             f"meta_class = {model.meta_class}",
             f"schema_name = {py_literal(model.schema_file)}",
             f"primary_array_name = {py_literal(model.primary_array)}",
             *(
                 [f"required_meta = {py_tuple([py_literal(p) for p in model.required_meta])}"]
-                if model.required_meta
+                if own_required and (model.required_meta or model.base is not None)
                 else []
             ),
         ),
     )
 
 
-def _model_imports(models: list[ModelPlan]) -> list[str]:
-    kinds = {f.kind for m in models for f in m.fields}
-    lines: list[str] = []
+def _module_imports(
+    plan: Plan, module: str, meta_classes: list[ClassText], models: list[ModelPlan]
+) -> list[str]:
+    """The imports of one generated module: standard library, numpy, pydantic, the runtime's base module and
+    sibling modules (for the classes defined elsewhere)."""
+    lines, base_names = meta_imports(meta_classes)
+    kinds = {f.kind for m in models for f in m.fields if f.name not in m.inherited}
     if "array" in kinds:
         lines.append("import numpy as np")
-    arrays = [
+    base_names += [
         name
         for kind, name in (("array", "ArrayField"), ("table", "Column"), ("table", "TableField"))
         if kind in kinds
     ]
-    if arrays:
-        lines.append(f"from jwstmodels._arrays import {', '.join(arrays)}")
-    lines.append("from jwstmodels._base import DataModel")
+    if any(m.base is None for m in models):
+        base_names.append("DataModel")
     if "list" in kinds:
-        lines.append("from jwstmodels._lists import ListField")
+        base_names.append("ListField")
     if "scalar" in kinds:
-        lines.append("from jwstmodels._scalars import ScalarField")
+        base_names.append("ScalarField")
         scalars = [model_member(f).decl for m in models for f in m.fields if f.kind == "scalar"]
         if any("Literal[" in decl for decl in scalars):
             lines.append("from typing import Literal")
-    meta_names = sorted({m.meta_class for m in models} - {"MetaNode"})
-    if any(m.meta_class == "MetaNode" for m in models):
-        lines.append("from jwstmodels._meta import MetaNode")
-    if meta_names:
-        lines.append(f"from .meta import {', '.join(meta_names)}")
-    others: dict[str, list[str]] = {}
+    defined = {c.name for c in meta_classes} | {m.class_name for m in models}
+    used: list[str] = []
+    for cls in meta_classes:
+        used.append(cls.bases)
+        used += [name for m in cls.members for name in _names_in(m.decl)]
     for model in models:
-        for module, name in model.imports:
-            if name not in others.setdefault(module, []):
-                others[module].append(name)
-    for module in sorted(others):
-        lines.append(f"from .{module} import {', '.join(sorted(others[module]))}")
+        used += [model.meta_class, *([model.base] if model.base else [])]
+        used += [f.class_name for f in model.fields if f.kind == "list" and f.class_name is not None]
+    if "MetaNode" in used and "MetaNode" not in base_names:
+        base_names.append("MetaNode")
+    model_modules = {m.class_name: m.module for m in plan.models}
+    others: dict[str, list[str]] = {}
+    for name in dict.fromkeys(used):
+        if name in defined:
+            continue
+        where = plan.meta_modules.get(name) or model_modules.get(name)
+        if where is None or where == module:
+            continue
+        others.setdefault(where, []).append(name)
+    if base_names:
+        lines.append(f"from {BASE_MODULE} import {', '.join(dict.fromkeys(base_names))}")
+    for other in sorted(others):
+        lines.append(f"from .{other} import {', '.join(sorted(others[other]))}")
     return lines
 
 
-def _scalar_leaf(name: str, node: object) -> str:
-    """``Leaf(...)`` source of a scalar outside meta (its path is its attribute name)."""
-    assert isinstance(node, ir.Scalar)
-    facts = (name, node.fits_keyword, node.fits_hdu, node.type, node.title)
-    return "Leaf(" + ", ".join(py_literal(v) for v in facts) + ")"
+def _names_in(decl: str) -> list[str]:
+    """The class names a field declaration refers to (``exposure: Exposure = Field(...)``)."""
+    annotation = re.sub(r"\"[^\"]*\"|'[^']*'", "", decl.split("=", 1)[0].split(":", 1)[-1])  # not enum values
+    return [word for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", annotation) if word[:1].isupper()]
 
 
 # -- files ----------------------------------------------------------------------------------------------
@@ -405,59 +438,76 @@ def render(plan: Plan) -> dict[str, str]:
     """File name -> source text (before ruff) of every generated module."""
     env = _environment()
     files: dict[str, str] = {"py.typed": ""}  # PEP 561 marker: the package ships its types
-    meta_classes = [meta_class_text(c) for c in plan.meta_classes]
-    imports, runtime_imports = meta_imports(meta_classes)
+    meta_of: dict[str, list[ClassText]] = {}
+    for cls in plan.meta_classes:
+        meta_of.setdefault(plan.meta_modules.get(cls.name, "meta"), []).append(meta_class_text(cls))
+    shared = meta_of.get("meta", [])
+    imports, base_names = meta_imports(shared)
+    shared_names = {c.name for c in plan.meta_classes if plan.meta_modules.get(c.name, "meta") == "meta"}
     files["meta.py"] = env.get_template("meta.py.jinja2").render(
-        header=header(plan, plan.meta_sources or plan.all_sources),
+        header=header(
+            plan,
+            sorted({s for c in plan.meta_classes if c.name in shared_names for s in c.sources})
+            or plan.meta_sources
+            or plan.all_sources,
+        ),
         imports=imports,
-        runtime_imports=runtime_imports,
-        classes=meta_classes,
+        runtime_imports=[f"from {BASE_MODULE} import {', '.join(base_names)}"] if base_names else [],
+        classes=shared,
     )
     for module, models in plan.modules.items():
         sources = list(dict.fromkeys(m.schema_file for m in models if not m.is_item))
         sources = sources or list(dict.fromkeys(m.schema_file for m in models))
+        own_meta = meta_of.get(module, [])
         files[f"{module}.py"] = env.get_template("model.py.jinja2").render(
             header=header(plan, sources),
-            doc=docstring(f"Data model classes generated from ``{', '.join(sources)}``.", ""),
-            imports=_model_imports(models),
-            classes=[model_class_text(m) for m in models],
+            doc=docstring(
+                f"Data model classes generated from ``{', '.join(sources)}``"
+                + (", with the metadata classes only they use." if own_meta else "."),
+                "",
+            ),
+            imports=_module_imports(plan, module, own_meta, models),
+            classes=[*own_meta, *(model_class_text(m) for m in models)],
         )
-    leaves = [
-        (
-            py_literal(path),
-            "Leaf("
-            + ", ".join(py_literal(v) for v in (leaf.path, leaf.keyword, leaf.hdu, leaf.type, leaf.title))
-            + ")",
+    for module in sorted(set(meta_of) - set(plan.modules) - {"meta"}):  # shared by some models: meta_image
+        own_meta = meta_of[module]
+        names = {c.name for c in own_meta}
+        sources = sorted({s for c in plan.meta_classes if c.name in names for s in c.sources})
+        first = module.removeprefix(SHARED_PREFIX)
+        files[f"{module}.py"] = env.get_template("model.py.jinja2").render(
+            header=header(plan, sources or plan.meta_sources),
+            doc=docstring(f"Metadata classes that ``{first}`` shares with other model modules.", ""),
+            imports=_module_imports(plan, module, own_meta, []),
+            classes=own_meta,
         )
-        for path, leaf in plan.leaves.items()
-    ]
-    meta_leaves = [
-        (py_literal(name), py_tuple([py_literal(p) for p in paths]))
-        for name, paths in plan.meta_leaves.items()
-    ]
     model_classes = [
         (py_literal(name), py_tuple([py_literal(module), py_literal(cls)]))
         for name, (module, cls) in plan.model_classes.items()
     ]
-    model_scalars = [
-        (py_literal(model.class_name), py_tuple([_scalar_leaf(f.name, f.node) for f in scalars]))
-        for model in plan.models
-        if (scalars := [f for f in model.fields if f.kind == "scalar"])
-    ]
+    exports: dict[str, str] = {}
+    for cls in plan.meta_classes:
+        exports[cls.name] = plan.meta_modules.get(cls.name, "meta")
+    for model in plan.models:
+        exports[model.class_name] = model.module
+    names = sorted(exports)
     files["lookup.py"] = env.get_template("lookup.py.jinja2").render(
         header=header(plan, plan.all_sources),
-        leaves=leaves,
-        meta_leaves=meta_leaves,
         model_classes=model_classes,
-        model_scalars=model_scalars,
+        class_modules=[(py_literal(name), py_literal(exports[name])) for name in names],
     )
-    exports: list[tuple[str, list[str]]] = [("meta", [c.name for c in plan.meta_classes])]
-    for module, models in plan.modules.items():
-        exports.append((module, [m.class_name for m in models]))
+    by_module: dict[str, list[str]] = {}
+    for name in names:
+        by_module.setdefault(exports[name], []).append(name)
+    import_lines = [f"from .{module} import {', '.join(by_module[module])}" for module in sorted(by_module)]
     files["catalog.py"] = env.get_template("catalog.py.jinja2").render(
-        header=header(plan, plan.all_sources),
-        imports=[f"from .{module} import {', '.join(names)}" for module, names in exports if names],
-        names=sorted(name for _, names in exports for name in names),
+        header=header(plan, plan.all_sources), imports=import_lines, names=names
     )
-    files["__init__.py"] = env.get_template("init.py.jinja2").render(header=header(plan, plan.all_sources))
+    files["__init__.py"] = env.get_template("init.py.jinja2").render(
+        header=header(plan, plan.all_sources),
+        imports=[
+            f"from .{module} import {', '.join(f'{n} as {n}' for n in by_module[module])}"
+            for module in sorted(by_module)
+        ],
+        names=names,
+    )
     return files

@@ -21,14 +21,454 @@
 # schemas/saturation.schema.yaml, schemas/slit.schema.yaml, schemas/spec.schema.yaml,
 # schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/models.yaml.
 # Do not edit: change the schema and run `make generate`.
-"""Classes generated from the schemas; ``jwstmodels`` re-exports them."""
+"""Classes generated from the schemas; ``jwstmodels`` re-exports them.
 
-# The runtime is imported first, for its side effect: ``jwstmodels`` re-exports ``catalog``, whose classes
-# build on the runtime's base classes, so it must be complete before ``catalog`` starts loading.
-import jwstmodels  # noqa: F401  # pyright: ignore[reportUnusedImport]
+Importing the package imports none of its model modules: a class's module is loaded when the class is first
+used (``package.ImageModel``), through the generated table ``lookup.CLASS_MODULES`` and a module-level
+``__getattr__`` (PEP 562). Type checkers see the explicit imports below instead.
+"""
 
-from . import catalog
-from .catalog import *  # noqa: F403
+import importlib
+from typing import TYPE_CHECKING
 
-__all__: list[str] = []
-__all__ += catalog.__all__
+from .lookup import CLASS_MODULES
+
+if TYPE_CHECKING:
+    from .amilg import AmiLgModel as AmiLgModel
+    from .asn import AsnModel as AsnModel
+    from .contrast import ContrastModel as ContrastModel
+    from .cube import CubeModel as CubeModel
+    from .cubeflat import CubeFlatModel as CubeFlatModel
+    from .dark import DarkExposure as DarkExposure
+    from .dark import DarkMeta as DarkMeta
+    from .dark import DarkModel as DarkModel
+    from .darkmiri import DarkMIRIExposure as DarkMIRIExposure
+    from .darkmiri import DarkMIRIMeta as DarkMIRIMeta
+    from .darkmiri import DarkMIRIModel as DarkMIRIModel
+    from .drizpars import DrizParsMeta as DrizParsMeta
+    from .drizpars import DrizParsModel as DrizParsModel
+    from .drizpars import MiriImgDrizParsModel as MiriImgDrizParsModel
+    from .drizpars import NircamDrizParsModel as NircamDrizParsModel
+    from .drizproduct import DrizProductModel as DrizProductModel
+    from .fgs_photom import FgsPhotomModel as FgsPhotomModel
+    from .fgsimg_photom import FgsImgPhotomModel as FgsImgPhotomModel
+    from .filter import FilterMeta as FilterMeta
+    from .filter import FilterModel as FilterModel
+    from .flat import FlatInstrument as FlatInstrument
+    from .flat import FlatMeta as FlatMeta
+    from .flat import FlatModel as FlatModel
+    from .fringe import FringeModel as FringeModel
+    from .gain import GainMeta as GainMeta
+    from .gain import GainModel as GainModel
+    from .gls_rampfit import GLS_RampFitModel as GLS_RampFitModel
+    from .ifucube import Ifu as Ifu
+    from .ifucube import IFUCubeMeta as IFUCubeMeta
+    from .ifucube import IFUCubeModel as IFUCubeModel
+    from .image import ImageModel as ImageModel
+    from .ipc import IPCModel as IPCModel
+    from .irs2 import IRS2Model as IRS2Model
+    from .lastframe import LastFrameModel as LastFrameModel
+    from .linearity import LinearityMeta as LinearityMeta
+    from .linearity import LinearityModel as LinearityModel
+    from .mask import MaskMeta as MaskMeta
+    from .mask import MaskModel as MaskModel
+    from .meta import Aperture as Aperture
+    from .meta import Asn as Asn
+    from .meta import Background as Background
+    from .meta import CalStep as CalStep
+    from .meta import CommonInstrument as CommonInstrument
+    from .meta import CommonMeta as CommonMeta
+    from .meta import Dither as Dither
+    from .meta import Ephemeris as Ephemeris
+    from .meta import Exposure as Exposure
+    from .meta import Guidestar as Guidestar
+    from .meta import HistoryEntry as HistoryEntry
+    from .meta import HistorySoftware as HistorySoftware
+    from .meta import Instrument as Instrument
+    from .meta import Meta as Meta
+    from .meta import NircamFocus as NircamFocus
+    from .meta import NirspecWfsc as NirspecWfsc
+    from .meta import Observation as Observation
+    from .meta import PolynomialInfo as PolynomialInfo
+    from .meta import Program as Program
+    from .meta import RefFile as RefFile
+    from .meta import RefFileArea as RefFileArea
+    from .meta import RefFileBadshutter as RefFileBadshutter
+    from .meta import RefFileBarshadow as RefFileBarshadow
+    from .meta import RefFileBkg as RefFileBkg
+    from .meta import RefFileCamera as RefFileCamera
+    from .meta import RefFileChromcorr as RefFileChromcorr
+    from .meta import RefFileCollimator as RefFileCollimator
+    from .meta import RefFileCrds as RefFileCrds
+    from .meta import RefFileCubepar as RefFileCubepar
+    from .meta import RefFileDark as RefFileDark
+    from .meta import RefFileDflat as RefFileDflat
+    from .meta import RefFileDisperser as RefFileDisperser
+    from .meta import RefFileDistortion as RefFileDistortion
+    from .meta import RefFileEmicorr as RefFileEmicorr
+    from .meta import RefFileExtract1d as RefFileExtract1d
+    from .meta import RefFileFflat as RefFileFflat
+    from .meta import RefFileFilteroffset as RefFileFilteroffset
+    from .meta import RefFileFlat as RefFileFlat
+    from .meta import RefFileFore as RefFileFore
+    from .meta import RefFileFpa as RefFileFpa
+    from .meta import RefFileFringe as RefFileFringe
+    from .meta import RefFileFringefreq as RefFileFringefreq
+    from .meta import RefFileGain as RefFileGain
+    from .meta import RefFileIfufore as RefFileIfufore
+    from .meta import RefFileIfupost as RefFileIfupost
+    from .meta import RefFileIfuslicer as RefFileIfuslicer
+    from .meta import RefFileIpc as RefFileIpc
+    from .meta import RefFileLastframe as RefFileLastframe
+    from .meta import RefFileLinearity as RefFileLinearity
+    from .meta import RefFileMask as RefFileMask
+    from .meta import RefFileMrsptcorr as RefFileMrsptcorr
+    from .meta import RefFileMrsxartcorr as RefFileMrsxartcorr
+    from .meta import RefFileMsa as RefFileMsa
+    from .meta import RefFileNrm as RefFileNrm
+    from .meta import RefFileOte as RefFileOte
+    from .meta import RefFilePastasoss as RefFilePastasoss
+    from .meta import RefFilePathloss as RefFilePathloss
+    from .meta import RefFilePersat as RefFilePersat
+    from .meta import RefFilePhotom as RefFilePhotom
+    from .meta import RefFilePsfmask as RefFilePsfmask
+    from .meta import RefFileReadnoise as RefFileReadnoise
+    from .meta import RefFileRefpix as RefFileRefpix
+    from .meta import RefFileRegions as RefFileRegions
+    from .meta import RefFileResample as RefFileResample
+    from .meta import RefFileReset as RefFileReset
+    from .meta import RefFileResolution as RefFileResolution
+    from .meta import RefFileRscd as RefFileRscd
+    from .meta import RefFileSaturation as RefFileSaturation
+    from .meta import RefFileSflat as RefFileSflat
+    from .meta import RefFileSirskernel as RefFileSirskernel
+    from .meta import RefFileSpeckernel as RefFileSpeckernel
+    from .meta import RefFileSpecprofile as RefFileSpecprofile
+    from .meta import RefFileSpectrace as RefFileSpectrace
+    from .meta import RefFileSpecwcs as RefFileSpecwcs
+    from .meta import RefFileStraylight as RefFileStraylight
+    from .meta import RefFileSuperbias as RefFileSuperbias
+    from .meta import RefFileThroughput as RefFileThroughput
+    from .meta import RefFileTrapdensity as RefFileTrapdensity
+    from .meta import RefFileTrappars as RefFileTrappars
+    from .meta import RefFileTsoPhotometry as RefFileTsoPhotometry
+    from .meta import RefFileV2v3 as RefFileV2v3
+    from .meta import RefFileWavecorr as RefFileWavecorr
+    from .meta import RefFileWavelengthrange as RefFileWavelengthrange
+    from .meta import RefFileWavemap as RefFileWavemap
+    from .meta import Resample as Resample
+    from .meta import Rscd as Rscd
+    from .meta import SossExtract1d as SossExtract1d
+    from .meta import Subarray as Subarray
+    from .meta import Target as Target
+    from .meta import Time as Time
+    from .meta import VelocityAberration as VelocityAberration
+    from .meta import Visit as Visit
+    from .meta_image import Coordinates as Coordinates
+    from .meta_image import ImageAperture as ImageAperture
+    from .meta_image import ImageMeta as ImageMeta
+    from .meta_image import ImageVelocityAberration as ImageVelocityAberration
+    from .meta_image import Photometry as Photometry
+    from .meta_image import Pointing as Pointing
+    from .meta_image import Wcsinfo as Wcsinfo
+    from .miri_imgphotom import MiriImgPhotomModel as MiriImgPhotomModel
+    from .miri_mrsphotom import MiriMrsPhotomModel as MiriMrsPhotomModel
+    from .miri_ramp import MIRIRampModel as MIRIRampModel
+    from .mirimg_photom import MirImgPhotomModel as MirImgPhotomModel
+    from .mirmrs_photom import MirMrsPhotomModel as MirMrsPhotomModel
+    from .multiexposure import MultiExposureModel as MultiExposureModel
+    from .multiproduct import MultiProductModel as MultiProductModel
+    from .multislit import MultiSlitModel as MultiSlitModel
+    from .multispec import MultiSpecModel as MultiSpecModel
+    from .nircam_photom import NircamPhotomModel as NircamPhotomModel
+    from .niriss_photom import NirissPhotomModel as NirissPhotomModel
+    from .nirspec_flat import NirspecFlatInstrument as NirspecFlatInstrument
+    from .nirspec_flat import NirspecFlatMeta as NirspecFlatMeta
+    from .nirspec_flat import NirspecFlatModel as NirspecFlatModel
+    from .nirspec_photom import NirspecPhotomModel as NirspecPhotomModel
+    from .nirspec_quad_flat import NirspecFlatQuadrantModel as NirspecFlatQuadrantModel
+    from .nirspec_quad_flat import NirspecQuadFlatModel as NirspecQuadFlatModel
+    from .nirspecfs_photom import NirspecFSPhotomModel as NirspecFSPhotomModel
+    from .nisimg_photom import NisImgPhotomModel as NisImgPhotomModel
+    from .nrcimg_photom import NrcImgPhotomModel as NrcImgPhotomModel
+    from .nrs_flat import NRSFlatModel as NRSFlatModel
+    from .nrsfs_photom import NrsFsPhotomModel as NrsFsPhotomModel
+    from .nrsmos_photom import NrsMosPhotomModel as NrsMosPhotomModel
+    from .pathloss import PathlossApertureModel as PathlossApertureModel
+    from .pathloss import PathlossModel as PathlossModel
+    from .photom import PhotomModel as PhotomModel
+    from .pixelarea import PixelAreaInstrument as PixelAreaInstrument
+    from .pixelarea import PixelAreaMeta as PixelAreaMeta
+    from .pixelarea import PixelAreaModel as PixelAreaModel
+    from .quad import QuadModel as QuadModel
+    from .ramp import RampModel as RampModel
+    from .rampfitoutput import RampFitOutputModel as RampFitOutputModel
+    from .readnoise import ReadnoiseMeta as ReadnoiseMeta
+    from .readnoise import ReadnoiseModel as ReadnoiseModel
+    from .referencecube import ReferenceCubeModel as ReferenceCubeModel
+    from .referencefile_required import CubeFlatMeta as CubeFlatMeta
+    from .referencefile_required import DarkInstrument as DarkInstrument
+    from .referencefile_required import DarkMIRISubarray as DarkMIRISubarray
+    from .referencefile_required import DarkSubarray as DarkSubarray
+    from .referencefile_required import FgsImgPhotomMeta as FgsImgPhotomMeta
+    from .referencefile_required import FlatExposure as FlatExposure
+    from .referencefile_required import FringeInstrument as FringeInstrument
+    from .referencefile_required import FringeMeta as FringeMeta
+    from .referencefile_required import GainExposure as GainExposure
+    from .referencefile_required import GainInstrument as GainInstrument
+    from .referencefile_required import IRS2Exposure as IRS2Exposure
+    from .referencefile_required import IRS2Meta as IRS2Meta
+    from .referencefile_required import MaskInstrument as MaskInstrument
+    from .referencefile_required import MirImgPhotomMeta as MirImgPhotomMeta
+    from .referencefile_required import MirMrsPhotomMeta as MirMrsPhotomMeta
+    from .referencefile_required import MirMrsPhotomPhotometry as MirMrsPhotomPhotometry
+    from .referencefile_required import NirspecFlatExposure as NirspecFlatExposure
+    from .referencefile_required import NRSFlatExposure as NRSFlatExposure
+    from .referencefile_required import NRSFlatInstrument as NRSFlatInstrument
+    from .referencefile_required import NRSFlatMeta as NRSFlatMeta
+    from .referencefile_required import PathlossMeta as PathlossMeta
+    from .referencefile_required import PixelAreaPhotometry as PixelAreaPhotometry
+    from .referencefile_required import ReadnoiseExposure as ReadnoiseExposure
+    from .referencefile_required import ReferenceFileMeta as ReferenceFileMeta
+    from .referencefile_required import ReferenceFileModel as ReferenceFileModel
+    from .referenceimage import ReferenceImageModel as ReferenceImageModel
+    from .referencequad import ReferenceQuadModel as ReferenceQuadModel
+    from .reset import ResetExposure as ResetExposure
+    from .reset import ResetMeta as ResetMeta
+    from .reset import ResetModel as ResetModel
+    from .rscd import RSCDModel as RSCDModel
+    from .saturation import SaturationMeta as SaturationMeta
+    from .saturation import SaturationModel as SaturationModel
+    from .slit import SlitModel as SlitModel
+    from .spec import SpecModel as SpecModel
+    from .straylight import StrayLightModel as StrayLightModel
+    from .superbias import SuperBiasInstrument as SuperBiasInstrument
+    from .superbias import SuperBiasMeta as SuperBiasMeta
+    from .superbias import SuperBiasModel as SuperBiasModel
+
+__all__ = [
+    "AmiLgModel",
+    "Aperture",
+    "Asn",
+    "AsnModel",
+    "Background",
+    "CalStep",
+    "CommonInstrument",
+    "CommonMeta",
+    "ContrastModel",
+    "Coordinates",
+    "CubeFlatMeta",
+    "CubeFlatModel",
+    "CubeModel",
+    "DarkExposure",
+    "DarkInstrument",
+    "DarkMIRIExposure",
+    "DarkMIRIMeta",
+    "DarkMIRIModel",
+    "DarkMIRISubarray",
+    "DarkMeta",
+    "DarkModel",
+    "DarkSubarray",
+    "Dither",
+    "DrizParsMeta",
+    "DrizParsModel",
+    "DrizProductModel",
+    "Ephemeris",
+    "Exposure",
+    "FgsImgPhotomMeta",
+    "FgsImgPhotomModel",
+    "FgsPhotomModel",
+    "FilterMeta",
+    "FilterModel",
+    "FlatExposure",
+    "FlatInstrument",
+    "FlatMeta",
+    "FlatModel",
+    "FringeInstrument",
+    "FringeMeta",
+    "FringeModel",
+    "GLS_RampFitModel",
+    "GainExposure",
+    "GainInstrument",
+    "GainMeta",
+    "GainModel",
+    "Guidestar",
+    "HistoryEntry",
+    "HistorySoftware",
+    "IFUCubeMeta",
+    "IFUCubeModel",
+    "IPCModel",
+    "IRS2Exposure",
+    "IRS2Meta",
+    "IRS2Model",
+    "Ifu",
+    "ImageAperture",
+    "ImageMeta",
+    "ImageModel",
+    "ImageVelocityAberration",
+    "Instrument",
+    "LastFrameModel",
+    "LinearityMeta",
+    "LinearityModel",
+    "MIRIRampModel",
+    "MaskInstrument",
+    "MaskMeta",
+    "MaskModel",
+    "Meta",
+    "MirImgPhotomMeta",
+    "MirImgPhotomModel",
+    "MirMrsPhotomMeta",
+    "MirMrsPhotomModel",
+    "MirMrsPhotomPhotometry",
+    "MiriImgDrizParsModel",
+    "MiriImgPhotomModel",
+    "MiriMrsPhotomModel",
+    "MultiExposureModel",
+    "MultiProductModel",
+    "MultiSlitModel",
+    "MultiSpecModel",
+    "NRSFlatExposure",
+    "NRSFlatInstrument",
+    "NRSFlatMeta",
+    "NRSFlatModel",
+    "NircamDrizParsModel",
+    "NircamFocus",
+    "NircamPhotomModel",
+    "NirissPhotomModel",
+    "NirspecFSPhotomModel",
+    "NirspecFlatExposure",
+    "NirspecFlatInstrument",
+    "NirspecFlatMeta",
+    "NirspecFlatModel",
+    "NirspecFlatQuadrantModel",
+    "NirspecPhotomModel",
+    "NirspecQuadFlatModel",
+    "NirspecWfsc",
+    "NisImgPhotomModel",
+    "NrcImgPhotomModel",
+    "NrsFsPhotomModel",
+    "NrsMosPhotomModel",
+    "Observation",
+    "PathlossApertureModel",
+    "PathlossMeta",
+    "PathlossModel",
+    "PhotomModel",
+    "Photometry",
+    "PixelAreaInstrument",
+    "PixelAreaMeta",
+    "PixelAreaModel",
+    "PixelAreaPhotometry",
+    "Pointing",
+    "PolynomialInfo",
+    "Program",
+    "QuadModel",
+    "RSCDModel",
+    "RampFitOutputModel",
+    "RampModel",
+    "ReadnoiseExposure",
+    "ReadnoiseMeta",
+    "ReadnoiseModel",
+    "RefFile",
+    "RefFileArea",
+    "RefFileBadshutter",
+    "RefFileBarshadow",
+    "RefFileBkg",
+    "RefFileCamera",
+    "RefFileChromcorr",
+    "RefFileCollimator",
+    "RefFileCrds",
+    "RefFileCubepar",
+    "RefFileDark",
+    "RefFileDflat",
+    "RefFileDisperser",
+    "RefFileDistortion",
+    "RefFileEmicorr",
+    "RefFileExtract1d",
+    "RefFileFflat",
+    "RefFileFilteroffset",
+    "RefFileFlat",
+    "RefFileFore",
+    "RefFileFpa",
+    "RefFileFringe",
+    "RefFileFringefreq",
+    "RefFileGain",
+    "RefFileIfufore",
+    "RefFileIfupost",
+    "RefFileIfuslicer",
+    "RefFileIpc",
+    "RefFileLastframe",
+    "RefFileLinearity",
+    "RefFileMask",
+    "RefFileMrsptcorr",
+    "RefFileMrsxartcorr",
+    "RefFileMsa",
+    "RefFileNrm",
+    "RefFileOte",
+    "RefFilePastasoss",
+    "RefFilePathloss",
+    "RefFilePersat",
+    "RefFilePhotom",
+    "RefFilePsfmask",
+    "RefFileReadnoise",
+    "RefFileRefpix",
+    "RefFileRegions",
+    "RefFileResample",
+    "RefFileReset",
+    "RefFileResolution",
+    "RefFileRscd",
+    "RefFileSaturation",
+    "RefFileSflat",
+    "RefFileSirskernel",
+    "RefFileSpeckernel",
+    "RefFileSpecprofile",
+    "RefFileSpectrace",
+    "RefFileSpecwcs",
+    "RefFileStraylight",
+    "RefFileSuperbias",
+    "RefFileThroughput",
+    "RefFileTrapdensity",
+    "RefFileTrappars",
+    "RefFileTsoPhotometry",
+    "RefFileV2v3",
+    "RefFileWavecorr",
+    "RefFileWavelengthrange",
+    "RefFileWavemap",
+    "ReferenceCubeModel",
+    "ReferenceFileMeta",
+    "ReferenceFileModel",
+    "ReferenceImageModel",
+    "ReferenceQuadModel",
+    "Resample",
+    "ResetExposure",
+    "ResetMeta",
+    "ResetModel",
+    "Rscd",
+    "SaturationMeta",
+    "SaturationModel",
+    "SlitModel",
+    "SossExtract1d",
+    "SpecModel",
+    "StrayLightModel",
+    "Subarray",
+    "SuperBiasInstrument",
+    "SuperBiasMeta",
+    "SuperBiasModel",
+    "Target",
+    "Time",
+    "VelocityAberration",
+    "Visit",
+    "Wcsinfo",
+]
+
+
+def __getattr__(name: str) -> object:
+    module = CLASS_MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value: object = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -4,8 +4,7 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, DataModel, TableField
 
 from .meta import Meta
 
@@ -13,6 +12,7 @@ from .meta import Meta
 class AmiLgModel(DataModel[Meta]):
     """Results of the AMI fringe fit."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "amilg.schema.yaml"
     primary_array_name = "fit_image"

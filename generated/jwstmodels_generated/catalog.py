@@ -21,98 +21,52 @@
 # schemas/saturation.schema.yaml, schemas/slit.schema.yaml, schemas/spec.schema.yaml,
 # schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/models.yaml.
 # Do not edit: change the schema and run `make generate`.
-"""Every generated class in one module: the package and ``jwstmodels`` re-export this list."""
+"""Every generated class, imported at once (for tools that walk them all). The package itself is lazy: it
+loads a class's module only when the class is first used."""
 
 from .amilg import AmiLgModel
 from .asn import AsnModel
 from .contrast import ContrastModel
 from .cube import CubeModel
 from .cubeflat import CubeFlatModel
-from .dark import DarkModel
-from .darkmiri import DarkMIRIModel
-from .drizpars import DrizParsModel, MiriImgDrizParsModel, NircamDrizParsModel
+from .dark import DarkExposure, DarkMeta, DarkModel
+from .darkmiri import DarkMIRIExposure, DarkMIRIMeta, DarkMIRIModel
+from .drizpars import DrizParsMeta, DrizParsModel, MiriImgDrizParsModel, NircamDrizParsModel
 from .drizproduct import DrizProductModel
 from .fgs_photom import FgsPhotomModel
 from .fgsimg_photom import FgsImgPhotomModel
-from .filter import FilterModel
-from .flat import FlatModel
+from .filter import FilterMeta, FilterModel
+from .flat import FlatInstrument, FlatMeta, FlatModel
 from .fringe import FringeModel
-from .gain import GainModel
+from .gain import GainMeta, GainModel
 from .gls_rampfit import GLS_RampFitModel
-from .ifucube import IFUCubeModel
+from .ifucube import Ifu, IFUCubeMeta, IFUCubeModel
 from .image import ImageModel
 from .ipc import IPCModel
 from .irs2 import IRS2Model
 from .lastframe import LastFrameModel
-from .linearity import LinearityModel
-from .mask import MaskModel
+from .linearity import LinearityMeta, LinearityModel
+from .mask import MaskMeta, MaskModel
 from .meta import (
     Aperture,
     Asn,
     Background,
     CalStep,
-    Coordinates,
-    CubeFlatMeta,
-    DarkExposure,
-    DarkInstrument,
-    DarkMeta,
-    DarkMIRIExposure,
-    DarkMIRIMeta,
-    DarkMIRISubarray,
-    DarkSubarray,
+    CommonInstrument,
+    CommonMeta,
     Dither,
-    DrizParsMeta,
     Ephemeris,
     Exposure,
-    FgsImgPhotomMeta,
-    FilterMeta,
-    FlatExposure,
-    FlatInstrument,
-    FlatMeta,
-    FringeInstrument,
-    FringeMeta,
-    GainExposure,
-    GainInstrument,
-    GainMeta,
     Guidestar,
     HistoryEntry,
     HistorySoftware,
-    Ifu,
-    IFUCubeMeta,
-    ImageAperture,
-    ImageMeta,
-    ImageVelocityAberration,
     Instrument,
-    IRS2Exposure,
-    IRS2Meta,
-    LinearityMeta,
-    MaskInstrument,
-    MaskMeta,
     Meta,
-    MirImgPhotomMeta,
-    MirMrsPhotomMeta,
-    MirMrsPhotomPhotometry,
     NircamFocus,
-    NirspecFlatExposure,
-    NirspecFlatInstrument,
-    NirspecFlatMeta,
     NirspecWfsc,
-    NRSFlatExposure,
-    NRSFlatInstrument,
-    NRSFlatMeta,
     Observation,
-    PathlossMeta,
-    Photometry,
-    PixelAreaInstrument,
-    PixelAreaMeta,
-    PixelAreaPhotometry,
-    Pointing,
     PolynomialInfo,
     Program,
-    ReadnoiseExposure,
-    ReadnoiseMeta,
-    ReferenceFileInstrument,
-    ReferenceFileMeta,
     RefFile,
     RefFileArea,
     RefFileBadshutter,
@@ -179,18 +133,21 @@ from .meta import (
     RefFileWavelengthrange,
     RefFileWavemap,
     Resample,
-    ResetExposure,
-    ResetMeta,
     Rscd,
-    SaturationMeta,
     SossExtract1d,
     Subarray,
-    SuperBiasInstrument,
-    SuperBiasMeta,
     Target,
     Time,
     VelocityAberration,
     Visit,
+)
+from .meta_image import (
+    Coordinates,
+    ImageAperture,
+    ImageMeta,
+    ImageVelocityAberration,
+    Photometry,
+    Pointing,
     Wcsinfo,
 )
 from .miri_imgphotom import MiriImgPhotomModel
@@ -204,7 +161,7 @@ from .multislit import MultiSlitModel
 from .multispec import MultiSpecModel
 from .nircam_photom import NircamPhotomModel
 from .niriss_photom import NirissPhotomModel
-from .nirspec_flat import NirspecFlatModel
+from .nirspec_flat import NirspecFlatInstrument, NirspecFlatMeta, NirspecFlatModel
 from .nirspec_photom import NirspecPhotomModel
 from .nirspec_quad_flat import NirspecFlatQuadrantModel, NirspecQuadFlatModel
 from .nirspecfs_photom import NirspecFSPhotomModel
@@ -215,22 +172,48 @@ from .nrsfs_photom import NrsFsPhotomModel
 from .nrsmos_photom import NrsMosPhotomModel
 from .pathloss import PathlossApertureModel, PathlossModel
 from .photom import PhotomModel
-from .pixelarea import PixelAreaModel
+from .pixelarea import PixelAreaInstrument, PixelAreaMeta, PixelAreaModel
 from .quad import QuadModel
 from .ramp import RampModel
 from .rampfitoutput import RampFitOutputModel
-from .readnoise import ReadnoiseModel
+from .readnoise import ReadnoiseMeta, ReadnoiseModel
 from .referencecube import ReferenceCubeModel
-from .referencefile_required import ReferenceFileModel
+from .referencefile_required import (
+    CubeFlatMeta,
+    DarkInstrument,
+    DarkMIRISubarray,
+    DarkSubarray,
+    FgsImgPhotomMeta,
+    FlatExposure,
+    FringeInstrument,
+    FringeMeta,
+    GainExposure,
+    GainInstrument,
+    IRS2Exposure,
+    IRS2Meta,
+    MaskInstrument,
+    MirImgPhotomMeta,
+    MirMrsPhotomMeta,
+    MirMrsPhotomPhotometry,
+    NirspecFlatExposure,
+    NRSFlatExposure,
+    NRSFlatInstrument,
+    NRSFlatMeta,
+    PathlossMeta,
+    PixelAreaPhotometry,
+    ReadnoiseExposure,
+    ReferenceFileMeta,
+    ReferenceFileModel,
+)
 from .referenceimage import ReferenceImageModel
 from .referencequad import ReferenceQuadModel
-from .reset import ResetModel
+from .reset import ResetExposure, ResetMeta, ResetModel
 from .rscd import RSCDModel
-from .saturation import SaturationModel
+from .saturation import SaturationMeta, SaturationModel
 from .slit import SlitModel
 from .spec import SpecModel
 from .straylight import StrayLightModel
-from .superbias import SuperBiasModel
+from .superbias import SuperBiasInstrument, SuperBiasMeta, SuperBiasModel
 
 __all__ = [
     "AmiLgModel",
@@ -239,6 +222,8 @@ __all__ = [
     "AsnModel",
     "Background",
     "CalStep",
+    "CommonInstrument",
+    "CommonMeta",
     "ContrastModel",
     "Coordinates",
     "CubeFlatMeta",
@@ -418,7 +403,6 @@ __all__ = [
     "RefFileWavelengthrange",
     "RefFileWavemap",
     "ReferenceCubeModel",
-    "ReferenceFileInstrument",
     "ReferenceFileMeta",
     "ReferenceFileModel",
     "ReferenceImageModel",

@@ -2,8 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``contrast.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, DataModel, TableField
 
 from .meta import Meta
 
@@ -11,6 +10,7 @@ from .meta import Meta
 class ContrastModel(DataModel[Meta]):
     """A coronagraphic contrast curve."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "contrast.schema.yaml"
     primary_array_name = ""

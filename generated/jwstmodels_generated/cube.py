@@ -4,15 +4,15 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, DataModel, TableField
 
-from .meta import ImageMeta
+from .meta_image import ImageMeta
 
 
 class CubeModel(DataModel[ImageMeta]):
     """A stack of two-dimensional planes with data quality flags and uncertainties."""
 
+    meta: ImageMeta
     meta_class = ImageMeta
     schema_name = "cube.schema.yaml"
     primary_array_name = "data"

@@ -4,27 +4,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, TableField
 
-from .meta import CubeFlatMeta
+from .referencefile_required import CubeFlatMeta, ReferenceFileModel
 
 
-class CubeFlatModel(DataModel[CubeFlatMeta]):
+class CubeFlatModel(ReferenceFileModel):
     """Wavelength-dependent flat-field reference file (older NIRSpec MOS format)."""
 
+    meta: CubeFlatMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = CubeFlatMeta
     schema_name = "cubeflat.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     data = ArrayField(
         np.float32, hdu="SCI", ndim=3, default=0.0, title="Flat-field values, one plane per wavelength"

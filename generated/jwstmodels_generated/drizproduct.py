@@ -4,15 +4,15 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, DataModel, TableField
 
-from .meta import ImageMeta
+from .meta_image import ImageMeta
 
 
 class DrizProductModel(DataModel[ImageMeta]):
     """A resampled (drizzled) image with its weights and context (older product format)."""
 
+    meta: ImageMeta
     meta_class = ImageMeta
     schema_name = "drizproduct.schema.yaml"
     primary_array_name = "data"

@@ -4,27 +4,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, TableField
 
-from .meta import FringeMeta
+from .referencefile_required import FringeMeta, ReferenceFileModel
 
 
-class FringeModel(DataModel[FringeMeta]):
+class FringeModel(ReferenceFileModel):
     """MIRI MRS fringe correction reference file."""
 
+    meta: FringeMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = FringeMeta
     schema_name = "fringe.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     data = ArrayField(
         np.float32, hdu="SCI", ndim=2, default=0.0, title="Fringe correction factor of each pixel"

@@ -3,27 +3,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField
 
-from .meta import ReferenceFileMeta
+from .referencefile_required import ReferenceFileMeta, ReferenceFileModel
 
 
-class IPCModel(DataModel[ReferenceFileMeta]):
+class IPCModel(ReferenceFileModel):
     """Interpixel capacitance kernel reference file."""
 
+    meta: ReferenceFileMeta
     meta_class = ReferenceFileMeta
     schema_name = "ipc.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     data = ArrayField(
         np.float32, hdu="SCI", ndim=2, default=1.0, title="Deconvolution kernel of the interpixel capacitance"

@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``irs2.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import IRS2Meta
+from .referencefile_required import IRS2Meta, ReferenceFileModel
 
 
-class IRS2Model(DataModel[IRS2Meta]):
+class IRS2Model(ReferenceFileModel):
     """NIRSpec IRS2 reference pixel correction reference file."""
 
+    meta: IRS2Meta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = IRS2Meta
     schema_name = "irs2.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     irs2_table = TableField(
         hdu="IRS2",

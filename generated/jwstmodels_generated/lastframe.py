@@ -4,27 +4,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, TableField
 
-from .meta import ReferenceFileMeta
+from .referencefile_required import ReferenceFileMeta, ReferenceFileModel
 
 
-class LastFrameModel(DataModel[ReferenceFileMeta]):
+class LastFrameModel(ReferenceFileModel):
     """MIRI last frame correction reference file."""
 
+    meta: ReferenceFileMeta
     meta_class = ReferenceFileMeta
     schema_name = "lastframe.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     data = ArrayField(
         np.float32, hdu="SCI", ndim=2, default=0.0, title="Correction subtracted from the last frame"

@@ -4,27 +4,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, Column, TableField
 
-from .meta import MirMrsPhotomMeta
+from .referencefile_required import MirMrsPhotomMeta, ReferenceFileModel
 
 
-class MirMrsPhotomModel(DataModel[MirMrsPhotomMeta]):
+class MirMrsPhotomModel(ReferenceFileModel):
     """MIRI MRS flux calibration reference file."""
 
+    meta: MirMrsPhotomMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = MirMrsPhotomMeta
     schema_name = "mirmrs_photom.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     data = ArrayField(
         np.float32,

@@ -2,8 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``multiproduct.schema.yaml``."""
 
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
+from jwstmodels.base import DataModel, ListField
 
 from .drizproduct import DrizProductModel
 from .meta import Meta
@@ -12,6 +11,7 @@ from .meta import Meta
 class MultiProductModel(DataModel[Meta]):
     """Several resampled images, in ``products`` (older product format)."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "multiproduct.schema.yaml"
     primary_array_name = ""

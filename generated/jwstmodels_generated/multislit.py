@@ -2,8 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``multislit.schema.yaml``."""
 
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
+from jwstmodels.base import DataModel, ListField
 
 from .meta import Meta
 from .slit import SlitModel
@@ -12,6 +11,7 @@ from .slit import SlitModel
 class MultiSlitModel(DataModel[Meta]):
     """Cutouts of several slits or sources from one exposure, in ``slits``."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "multislit.schema.yaml"
     primary_array_name = ""

@@ -2,9 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``multispec.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
+from jwstmodels.base import Column, DataModel, ListField, TableField
 
 from .meta import Meta
 from .spec import SpecModel
@@ -13,6 +11,7 @@ from .spec import SpecModel
 class MultiSpecModel(DataModel[Meta]):
     """Several extracted one-dimensional spectra, in ``spec``."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "multispec.schema.yaml"
     primary_array_name = ""

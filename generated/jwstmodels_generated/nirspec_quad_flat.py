@@ -4,17 +4,15 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
-from jwstmodels._meta import MetaNode
+from jwstmodels.base import ArrayField, Column, DataModel, ListField, MetaNode, TableField
 
-from .meta import CubeFlatMeta
+from .referencefile_required import CubeFlatMeta, ReferenceFileModel
 
 
 class NirspecFlatQuadrantModel(DataModel[MetaNode]):
     """Flat-field data of one MSA quadrant of a NIRSpec flat-field reference file"""
 
+    meta: MetaNode
     meta_class = MetaNode
     schema_name = "nirspec_flat_quadrant.schema.yaml"
     primary_array_name = "data"
@@ -69,21 +67,13 @@ class NirspecFlatQuadrantModel(DataModel[MetaNode]):
     FITS HDU: FAST_VARIATION; table of 5 columns"""
 
 
-class NirspecQuadFlatModel(DataModel[CubeFlatMeta]):
+class NirspecQuadFlatModel(ReferenceFileModel):
     """NIRSpec flat-field reference file with one part per MSA quadrant, in ``quadrants``."""
 
+    meta: CubeFlatMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = CubeFlatMeta
     schema_name = "nirspec_quad_flat.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     quadrants = ListField(NirspecFlatQuadrantModel, title="Flat-field data of each MSA quadrant")
     """Flat-field data of each MSA quadrant

@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``nisimg_photom.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import FgsImgPhotomMeta
+from .referencefile_required import FgsImgPhotomMeta, ReferenceFileModel
 
 
-class NisImgPhotomModel(DataModel[FgsImgPhotomMeta]):
+class NisImgPhotomModel(ReferenceFileModel):
     """NIRISS imaging flux calibration reference file."""
 
+    meta: FgsImgPhotomMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = FgsImgPhotomMeta
     schema_name = "nisimg_photom.schema.yaml"
     primary_array_name = "phot_table"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     phot_table = TableField(
         hdu="PHOTOM",

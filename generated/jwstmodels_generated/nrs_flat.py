@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``nrs_flat.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import NRSFlatMeta
+from .referencefile_required import NRSFlatMeta, ReferenceFileModel
 
 
-class NRSFlatModel(DataModel[NRSFlatMeta]):
+class NRSFlatModel(ReferenceFileModel):
     """The fast-varying part of a NIRSpec flat field (older base format)."""
 
+    meta: NRSFlatMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = NRSFlatMeta
     schema_name = "nrs_flat.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     flat_table = TableField(
         hdu="FAST_VARIATION",

@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``nrsmos_photom.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import FgsImgPhotomMeta
+from .referencefile_required import FgsImgPhotomMeta, ReferenceFileModel
 
 
-class NrsMosPhotomModel(DataModel[FgsImgPhotomMeta]):
+class NrsMosPhotomModel(ReferenceFileModel):
     """NIRSpec MOS, IFU and imaging flux calibration reference file."""
 
+    meta: FgsImgPhotomMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = FgsImgPhotomMeta
     schema_name = "nrsmos_photom.schema.yaml"
     primary_array_name = "phot_table"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     phot_table = TableField(
         hdu="PHOTOM",

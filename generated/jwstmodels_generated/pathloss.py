@@ -4,18 +4,15 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField
-from jwstmodels._base import DataModel
-from jwstmodels._lists import ListField
-from jwstmodels._meta import MetaNode
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import ArrayField, DataModel, ListField, MetaNode, ScalarField
 
-from .meta import PathlossMeta
+from .referencefile_required import PathlossMeta, ReferenceFileModel
 
 
 class PathlossApertureModel(DataModel[MetaNode]):
     """Path-loss corrections of one aperture of a path-loss reference file"""
 
+    meta: MetaNode
     meta_class = MetaNode
     schema_name = "pathloss_aperture.schema.yaml"
     primary_array_name = ""
@@ -85,21 +82,13 @@ class PathlossApertureModel(DataModel[MetaNode]):
     FITS HDU: univar; float32, 1-D"""
 
 
-class PathlossModel(DataModel[PathlossMeta]):
+class PathlossModel(ReferenceFileModel):
     """Path-loss correction reference file, one entry per aperture in ``apertures``."""
 
+    meta: PathlossMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = PathlossMeta
     schema_name = "pathloss.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     apertures = ListField(PathlossApertureModel, title="Path-loss corrections of each aperture")
     """Path-loss corrections of each aperture

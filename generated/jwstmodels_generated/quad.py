@@ -4,15 +4,15 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, DataModel
 
-from .meta import ImageMeta
+from .meta_image import ImageMeta
 
 
 class QuadModel(DataModel[ImageMeta]):
     """Four-dimensional data with data quality flags and uncertainties."""
 
+    meta: ImageMeta
     meta_class = ImageMeta
     schema_name = "quad.schema.yaml"
     primary_array_name = "data"

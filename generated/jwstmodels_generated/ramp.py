@@ -4,16 +4,15 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import ArrayField, Column, DataModel, ScalarField, TableField
 
-from .meta import ImageMeta
+from .meta_image import ImageMeta
 
 
 class RampModel(DataModel[ImageMeta]):
     """Raw up-the-ramp readouts of an exposure, before ramp fitting."""
 
+    meta: ImageMeta
     meta_class = ImageMeta
     schema_name = "ramp.schema.yaml"
     primary_array_name = "data"

@@ -4,8 +4,7 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField, DataModel
 
 from .meta import Meta
 
@@ -13,6 +12,7 @@ from .meta import Meta
 class RampFitOutputModel(DataModel[Meta]):
     """Optional output of ramp fitting, the fit of every ramp segment."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "rampfitoutput.schema.yaml"
     primary_array_name = ""

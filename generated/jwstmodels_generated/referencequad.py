@@ -4,27 +4,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField
 
-from .meta import ReferenceFileMeta
+from .referencefile_required import ReferenceFileMeta, ReferenceFileModel
 
 
-class ReferenceQuadModel(DataModel[ReferenceFileMeta]):
+class ReferenceQuadModel(ReferenceFileModel):
     """A four-dimensional reference file with data quality flags and uncertainties."""
 
+    meta: ReferenceFileMeta
     meta_class = ReferenceFileMeta
     schema_name = "referencequad.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     data = ArrayField(np.float32, hdu="SCI", ndim=4, default=0.0, title="Reference values, four-dimensional")
     """Reference values, four-dimensional

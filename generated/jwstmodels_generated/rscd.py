@@ -2,27 +2,18 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``rscd.schema.yaml``."""
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
+from jwstmodels.base import Column, TableField
 
-from .meta import ReferenceFileMeta
+from .referencefile_required import ReferenceFileMeta, ReferenceFileModel
 
 
-class RSCDModel(DataModel[ReferenceFileMeta]):
+class RSCDModel(ReferenceFileModel):
     """MIRI reset switch charge decay reference file."""
 
+    meta: ReferenceFileMeta
     meta_class = ReferenceFileMeta
     schema_name = "rscd.schema.yaml"
     primary_array_name = ""
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     rscd_group_skip_table = TableField(
         hdu="RSCD_GROUP_SKIP",

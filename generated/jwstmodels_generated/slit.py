@@ -6,16 +6,15 @@ from typing import Literal
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import ArrayField, Column, DataModel, ScalarField, TableField
 
-from .meta import ImageMeta
+from .meta_image import ImageMeta
 
 
 class SlitModel(DataModel[ImageMeta]):
     """A cutout of one slit or source from a spectroscopic exposure."""
 
+    meta: ImageMeta
     meta_class = ImageMeta
     schema_name = "slit.schema.yaml"
     primary_array_name = "data"

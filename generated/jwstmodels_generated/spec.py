@@ -4,9 +4,7 @@
 
 from typing import Literal
 
-from jwstmodels._arrays import Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import Column, DataModel, ScalarField, TableField
 
 from .meta import Meta
 
@@ -14,6 +12,7 @@ from .meta import Meta
 class SpecModel(DataModel[Meta]):
     """One extracted one-dimensional spectrum."""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "spec.schema.yaml"
     primary_array_name = "spec_table"

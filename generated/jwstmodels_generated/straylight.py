@@ -4,27 +4,18 @@
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField
-from jwstmodels._base import DataModel
+from jwstmodels.base import ArrayField
 
-from .meta import FringeMeta
+from .referencefile_required import FringeMeta, ReferenceFileModel
 
 
-class StrayLightModel(DataModel[FringeMeta]):
+class StrayLightModel(ReferenceFileModel):
     """MIRI MRS stray light mask reference file."""
 
+    meta: FringeMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
     meta_class = FringeMeta
     schema_name = "straylight.schema.yaml"
     primary_array_name = "data"
-    required_meta = (
-        "meta.reftype",
-        "meta.author",
-        "meta.pedigree",
-        "meta.useafter",
-        "meta.description",
-        "meta.telescope",
-        "meta.instrument.name",
-    )
 
     data = ArrayField(
         np.uint8, hdu="MASK", ndim=2, default=0.0, title="Mask of the pixels between the MRS slices"

@@ -15,6 +15,7 @@ assigned values by the schema's dtype and dimensionality.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, Self, TypeVar, cast, overload
@@ -22,7 +23,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar, cast, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._errors import ValidationError
+from ._errors import FileChangedError, FileFormatError, ValidationError
 
 DT = TypeVar("DT", bound=np.generic)
 
@@ -31,7 +32,12 @@ Loader = Callable[[], NDArray[Any]]
 
 @dataclass(slots=True)
 class ArrayStore:
-    """Array values of one model instance."""
+    """Array values of one model instance.
+
+    Thread-safe reading: an array in ``loaders`` is read once, under a lock of its own (``lock``), and stays
+    in ``loaders`` until its value is in ``values``, so a thread never finds neither and never creates a
+    default in place of the file's data. Different arrays are read under different locks.
+    """
 
     values: dict[str, NDArray[Any]] = field(default_factory=dict[str, NDArray[Any]])
     loaders: dict[str, Loader] = field(default_factory=dict[str, Loader])
@@ -40,10 +46,19 @@ class ArrayStore:
     """Arrays created lazily from their schema default rather than given or read."""
     shapes: dict[str, tuple[int, ...]] = field(default_factory=dict[str, tuple[int, ...]])
     """Shapes of the arrays in ``loaders``, known from the file's headers without reading data."""
+    locks: dict[str, threading.Lock] = field(default_factory=dict[str, threading.Lock], repr=False)
+    """One lock per array name, made on first use (``lock``); never copied or pickled."""
 
     def is_present(self, name: str) -> bool:
         """True when the array was given or read (not merely creatable from its default)."""
         return (name in self.values and name not in self.defaulted) or name in self.loaders
+
+    def lock(self, name: str) -> threading.Lock:
+        """The lock that guards reading, creating and replacing array ``name``."""
+        found = self.locks.get(name)
+        if found is None:
+            found = self.locks.setdefault(name, threading.Lock())  # atomic: one lock wins
+        return found
 
     def copy(self) -> ArrayStore:
         return ArrayStore(
@@ -52,6 +67,21 @@ class ArrayStore:
             defaulted=set(self.defaulted),
             shapes=dict(self.shapes),
         )
+
+    def __getstate__(self) -> dict[str, object]:
+        return {
+            "values": self.values,
+            "loaders": self.loaders,
+            "defaulted": self.defaulted,
+            "shapes": self.shapes,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.values = state["values"]
+        self.loaders = state["loaders"]
+        self.defaulted = state["defaulted"]
+        self.shapes = state["shapes"]
+        self.locks = {}
 
 
 class ArrayOwner(Protocol):
@@ -93,23 +123,58 @@ class _Field:
         value = store.values.get(self.name)
         if value is not None:
             return value
-        loader = store.loaders.pop(self.name, None)
-        if loader is not None:
-            value = self.coerce(loader())
-            store.values[self.name] = value
-            return value
-        created, keep = self.make_default(obj._primary_shape())
-        if keep:
-            store.values[self.name] = created
-            store.defaulted.add(self.name)
-        return created
+        with store.lock(self.name):
+            value = store.values.get(self.name)  # read by another thread while this one waited
+            if value is not None:
+                return value
+            loader = store.loaders.get(self.name)
+            if loader is not None:
+                value = self._read(obj, loader)
+                store.values[self.name] = value
+                del store.loaders[self.name]  # only now: a thread that checks after this finds the value
+                return value
+            created, keep = self.make_default(obj._primary_shape())
+            if keep:
+                store.defaulted.add(self.name)
+                store.values[self.name] = created
+            return created
+
+    def _read(self, obj: ArrayOwner, loader: Loader) -> NDArray[Any]:
+        """The array ``loader`` reads from a file, coerced; errors name the model, the array, the file and
+        the HDU (FITS) or node (ASDF) it comes from."""
+        model = type(obj).__name__
+        where = str(getattr(loader, "where", "") or "the model's file")
+        try:
+            raw = loader()
+        except FileChangedError as exc:
+            raise FileChangedError(f"{model}.{self.name}: {exc}") from None
+        except (ValidationError, FileFormatError, MemoryError):
+            raise
+        except Exception as exc:  # astropy and asdf raise many kinds for a damaged file
+            raise FileFormatError(
+                f"{where}: {model}.{self.name} cannot be read ({type(exc).__name__}: {exc})"
+            ) from exc
+        try:
+            return self.coerce(raw)
+        except ValidationError as exc:
+            error = ValidationError.for_field(
+                model=model,
+                path=self.name,
+                keyword=None,
+                hdu=getattr(loader, "hdu_name", self.hdu),
+                expected=exc.expected,
+                got=exc.got,
+            )
+            error.args = (f"{where}: {error}",)
+            raise error from None
 
     def _store(self, obj: ArrayOwner, value: object) -> None:
         store = obj._arrays
         coerced = self.coerce(value)
-        store.values[self.name] = coerced
-        store.loaders.pop(self.name, None)
-        store.defaulted.discard(self.name)
+        with store.lock(self.name):
+            store.values[self.name] = coerced
+            store.loaders.pop(self.name, None)
+            store.defaulted.discard(self.name)
 
     def coerce(self, value: object) -> NDArray[Any]:
         raise NotImplementedError

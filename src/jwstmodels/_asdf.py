@@ -17,13 +17,12 @@ from collections.abc import Generator, Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
-import numpy as np
-
 from ._atomic import atomic_write
 from ._content import FileContent, ModelLayout
 from ._errors import FileFormatError, InvalidValueWarning
 from ._history import history_to_root, read_asdf_lists
 from ._policy import apply_tree, read_meta
+from ._sources import AsdfSource, bind_asdf
 
 # Keys asdf itself puts at the root of every tree.
 _ASDF_KEYS = {"asdf_library", "history"}
@@ -84,6 +83,7 @@ def read_asdf(af: Any, layout: ModelLayout, filename: str, *, pass_invalid: bool
     touched."""
     content = FileContent(layout, filename, pass_invalid)
     read_tree(content, cast(dict[str, Any], af.tree), filename)
+    bind_asdf(content, af, filename)
     return content
 
 
@@ -101,7 +101,7 @@ def read_tree(content: FileContent, tree: dict[str, Any], filename: str) -> None
         if key == "meta" or key in _ASDF_KEYS or key in scalars:
             continue
         if key in layout.fields:
-            content.loaders[key] = _loader(tree, key)
+            content.loaders[key] = _loader(tree, key, filename)
             shape = getattr(value, "shape", None)
             if shape is not None:
                 content.shapes[key] = tuple(int(n) for n in shape)
@@ -121,11 +121,8 @@ def read_tree(content: FileContent, tree: dict[str, Any], filename: str) -> None
             extra[key] = value
 
 
-def _loader(tree: dict[str, Any], key: str) -> Any:
-    def load() -> Any:
-        return np.asarray(tree[key])
-
-    return load
+def _loader(tree: dict[str, Any], key: str, filename: str) -> AsdfSource:
+    return AsdfSource(tree, key, f"{filename}: ASDF node {key}")
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

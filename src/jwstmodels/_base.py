@@ -153,7 +153,7 @@ class DataModel(Generic[MetaT]):
         **arrays: ArrayLike,
     ) -> None:
         if schema is not None or not reads_metadata(init):  # a reader builds the tree itself, once
-            self.meta = cast(MetaT, new_node(self.meta_class))
+            _set_meta(self, new_node(self.meta_class))
             self.meta.attach(type(self).__name__)
         self._store = ArrayStore()
         self._shape: tuple[int, ...] | None = None
@@ -279,23 +279,21 @@ class DataModel(Generic[MetaT]):
             on_unknown=on_unknown,
         )
         meta.attach(model_name)
-        self.meta = cast(MetaT, meta)
+        _set_meta(self, meta)
         for key, value in tree.items():
             if key != "meta":
                 setattr(self, key, value)
 
     def _init_from_model(self, other: DataModel[MetaNode]) -> None:
         """Convert between model classes: shared metadata and arrays carry over, the rest is dropped."""
-        self.meta = cast(
-            MetaT,
-            build_meta(
-                type(self.meta),
-                other.meta.model_dump(exclude_none=True, warnings=False),
-                on_invalid=_ignore,
-                on_unknown=_ignore,
-            ),
+        meta = build_meta(
+            type(self.meta),
+            other.meta.model_dump(exclude_none=True, warnings=False),
+            on_invalid=_ignore,
+            on_unknown=_ignore,
         )
-        self.meta.attach(type(self).__name__)
+        meta.attach(type(self).__name__)
+        _set_meta(self, meta)
         for name in other.array_names():
             if name in self._fields:
                 setattr(self, name, getattr(other, name))
@@ -392,13 +390,14 @@ class DataModel(Generic[MetaT]):
     def _adopt(self, content: FileContent) -> None:
         """Take what a reader found in a file (a new model's state; items become models of their class)."""
         if content.meta is not None:
-            self.meta = cast(MetaT, content.meta)
+            _set_meta(self, content.meta)
         self._scalars = content.scalars
         self._store.loaders.update(content.loaders)
         self._store.shapes.update(content.shapes)
         self.extra_fits = content.extra_fits
         self._extra_tree = content.extra_tree
         self._extra_hdus = content.extra_hdus
+        self._close_hooks += content.close_hooks
         for name, contents in content.items.items():
             item_class = self._list_fields[name].item_class
             items: list[DataModel[MetaNode]] = []
@@ -574,7 +573,13 @@ class DataModel(Generic[MetaT]):
     # -- life cycle ---------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Release the file this model was read from (arrays already read stay usable)."""
+        """Release the file this model was read from (arrays already read stay usable).
+
+        An array not read before ``close()`` can still be touched: the file is opened again, the array read
+        and the file closed, provided the file still has the size and modification time it had when the model
+        read it. Otherwise (changed, replaced, removed, or never a file on disk) touching it raises
+        ``jwstmodels.FileChangedError`` naming the model, the array and the file.
+        """
         hooks, self._close_hooks = self._close_hooks, []
         for hook in hooks:
             hook()
@@ -607,6 +612,18 @@ class DataModel(Generic[MetaT]):
 
     def __deepcopy__(self, memo: dict[int, object]) -> Self:
         return self.copy(memo)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For ``pickle``: arrays not read yet travel as references to the file (read on the far side when
+        touched, if the file is unchanged), everything else by value (see ``jwstmodels._pickle``)."""
+        from ._pickle import model_state
+
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from ._pickle import restore_state
+
+        restore_state(self, state)
 
     # -- class-method constructors ------------------------------------------------------------------
 
@@ -1027,6 +1044,13 @@ def _describe_source(init: object) -> str:
 
 def _ignore(*_: object) -> None:
     """Conversion between model classes drops what the target class cannot hold."""
+
+
+def _set_meta(model: DataModel[MetaNode], node: MetaNode) -> None:
+    """Set ``model.meta``. Done here, not as ``self.meta = ...`` in a method, so that editors which infer
+    attributes from assignments in methods (jedi) take the type of ``meta`` from the model class's own
+    declaration (``meta: ImageMeta``) instead of the type variable's bound."""
+    model.meta = node
 
 
 def _meta_value(meta: MetaNode, names: tuple[str, ...]) -> object:

@@ -21,6 +21,8 @@ from ._open import open_model
 from ._sniff import sniff
 
 if TYPE_CHECKING:
+    from jwstmodels_generated.meta import CommonMeta
+
     from ._base import DataModel
 
 GROUP_FIELDS = (
@@ -88,13 +90,13 @@ class _Member:
     """One entry: a model in memory, or a file to open when it is first needed."""
 
     path: Path | None = None
-    model: DataModel[MetaNode] | None = None
+    model: DataModel[CommonMeta] | None = None
     exptype: str | None = None
-    meta: MetaNode | None = field(default=None, repr=False)
+    meta: CommonMeta | None = field(default=None, repr=False)
     asn: AsnDetails | None = None
     """What the association says of this member (it is set on the member's metadata when read)."""
 
-    def metadata(self) -> MetaNode:
+    def metadata(self) -> CommonMeta:
         if self.model is not None:
             return self.model.meta
         if self.meta is None:
@@ -213,7 +215,7 @@ def _mapping(value: object) -> dict[str, object] | None:
 
 
 class ModelContainer:
-    """A list of data models (``DataModel[MetaNode]``), usable like a Python list.
+    """A list of data models (``DataModel[CommonMeta]``), usable like a Python list.
 
     ``init`` is None (empty), the path of an association file, a list of models, or a list of paths. Paths are
     opened on first access; with ``persist=True`` (the default) an opened model stays in the container, with
@@ -222,7 +224,7 @@ class ModelContainer:
 
     def __init__(
         self,
-        init: str | os.PathLike[str] | Iterable[DataModel[MetaNode] | str | os.PathLike[str]] | None = None,
+        init: str | os.PathLike[str] | Iterable[DataModel[CommonMeta] | str | os.PathLike[str]] | None = None,
         persist: bool = True,
     ) -> None:
         self.persist = persist
@@ -263,10 +265,10 @@ class ModelContainer:
         self.asn_file_path = association.path
         self.asn_table = association.table
 
-    def append(self, model: DataModel[MetaNode] | str | os.PathLike[str]) -> None:
+    def append(self, model: DataModel[CommonMeta] | str | os.PathLike[str]) -> None:
         self._members.append(_member(model))
 
-    def extend(self, models: Iterable[DataModel[MetaNode] | str | os.PathLike[str]]) -> None:
+    def extend(self, models: Iterable[DataModel[CommonMeta] | str | os.PathLike[str]]) -> None:
         for model in models:
             self.append(model)
 
@@ -276,27 +278,27 @@ class ModelContainer:
         return len(self._members)
 
     @overload
-    def __getitem__(self, index: int) -> DataModel[MetaNode]: ...
+    def __getitem__(self, index: int) -> DataModel[CommonMeta]: ...
     @overload
     def __getitem__(self, index: slice) -> ModelContainer: ...
-    def __getitem__(self, index: int | slice) -> DataModel[MetaNode] | ModelContainer:
+    def __getitem__(self, index: int | slice) -> DataModel[CommonMeta] | ModelContainer:
         if isinstance(index, slice):
             part = ModelContainer(persist=self.persist)
             part._members = self._members[index]
             return part
         return self._open(self._members[index])
 
-    def __setitem__(self, index: int, model: DataModel[MetaNode]) -> None:
+    def __setitem__(self, index: int, model: DataModel[CommonMeta]) -> None:
         self._members[index] = _member(model)
 
     def __delitem__(self, index: int) -> None:
         del self._members[index]
 
-    def __iter__(self) -> Iterator[DataModel[MetaNode]]:
+    def __iter__(self) -> Iterator[DataModel[CommonMeta]]:
         for member in self._members:
             yield self._open(member)
 
-    def _open(self, member: _Member) -> DataModel[MetaNode]:
+    def _open(self, member: _Member) -> DataModel[CommonMeta]:
         if member.model is not None:
             return member.model
         assert member.path is not None
@@ -365,7 +367,7 @@ class ModelContainer:
         return list(dict.fromkeys(self._group_id(member) for member in self._members))
 
     @property
-    def models_grouped(self) -> list[list[DataModel[MetaNode]]]:
+    def models_grouped(self) -> list[list[DataModel[CommonMeta]]]:
         """Models grouped by exposure (the detectors of one exposure together), grouped by metadata only."""
         groups: dict[str, list[_Member]] = {}
         for member in self._members:
@@ -401,7 +403,7 @@ class ModelContainer:
         return written
 
 
-def _member(item: DataModel[MetaNode] | str | os.PathLike[str]) -> _Member:
+def _member(item: DataModel[CommonMeta] | str | os.PathLike[str]) -> _Member:
     from ._base import DataModel
 
     if isinstance(item, DataModel):

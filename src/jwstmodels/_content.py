@@ -76,6 +76,8 @@ class FileContent:
     extra_hdus: list[Any] = field(default_factory=list[Any])
     """HDUs the schema does not describe (astropy HDU objects), in file order."""
     items: dict[str, list[FileContent]] = field(default_factory=dict[str, list["FileContent"]])
+    close_hooks: list[Callable[[], None]] = field(default_factory=list[Callable[[], None]])
+    """Called when the model that adopts this content closes (marking its file closed, ``_sources``)."""
 
     @property
     def meta_tree(self) -> MetaNode:

@@ -59,15 +59,34 @@ def standard_bits_after_read(store: ArrayStore, fields: Container[str], dq_def: 
     raw = store.loaders.get("dq")
     if raw is None or "dq_def" not in fields or not store.is_present("dq_def"):
         return
+    store.loaders["dq"] = StandardBits(dq_def, raw)
 
-    def load() -> NDArray[Any]:
-        table = dq_def()
+
+class StandardBits:
+    """The loader of a ``dq`` array read in a file's own bits: reads ``raw`` (the file's source, kept as
+    ``raw`` so that pickling and error messages find it) and translates through the model's ``dq_def``
+    (``dq_def`` gives it: a bound method of the model, which pickles with it)."""
+
+    __slots__ = ("dq_def", "raw")
+
+    def __init__(self, dq_def: DQDef, raw: Callable[[], NDArray[Any]]) -> None:
+        self.dq_def = dq_def
+        self.raw = raw
+
+    @property
+    def where(self) -> str | None:
+        return getattr(self.raw, "where", None)
+
+    @property
+    def hdu_name(self) -> str | None:
+        return getattr(self.raw, "hdu_name", None)
+
+    def __call__(self) -> NDArray[Any]:
+        table = self.dq_def()
         if table.size == 0:
-            return raw()
-        bits: HasDQDefinitions = _Bits(raw(), table)
+            return self.raw()
+        bits: HasDQDefinitions = _Bits(self.raw(), table)
         return dynamic_mask(bits)
-
-    store.loaders["dq"] = load
 
 
 def file_bits(

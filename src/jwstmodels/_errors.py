@@ -113,3 +113,9 @@ class ModelTypeMismatchWarning(UserWarning):
     """A file was opened with a model class other than the one its ``DATAMODL`` (``meta.model_type``) names:
     what the class's schema does not describe is kept aside, not read into fields. ``jwstmodels.open``
     picks the file's own class."""
+
+
+class FileChangedError(FileFormatError):
+    """An array that was not read while its file was open cannot be read any more: the model was closed (or
+    unpickled elsewhere) and the file has since changed or gone, or it was not a file that can be opened again
+    (a file object, an HDUList built in memory). The message names the model, the array and the file."""

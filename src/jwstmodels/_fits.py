@@ -36,6 +36,7 @@ from ._history import read_fits_lists, write_history_cards
 from ._loading import Location
 from ._meta import MetaNode, keyword_leaves
 from ._policy import apply_header, apply_tree, read_meta
+from ._sources import bind_fits
 
 # astropy warns, rather than fails, on a damaged file; these words in a warning mean the file cannot be used.
 _FATAL_WORDS = ("truncated", "corrupted")
@@ -121,6 +122,7 @@ def read_fits(
         attach_hdu(content, attr, field, hdu, f"{filename}: HDU {field.hdu}")
     if layout.items:  # multi-models: one set of HDUs per item (EXTVER)
         read_items(content, hdul, stored, filename)
+    bind_fits(content, hdul, filename)
     return content
 
 

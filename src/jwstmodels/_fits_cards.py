@@ -20,6 +20,7 @@ from ._content import Card, FileContent, scalars_by_hdu
 from ._header_carried import card_can_hold, card_is_exact
 from ._loading import Location, put_path
 from ._meta import KeywordLeaf, MetaNode, keyword_leaves
+from ._sources import FitsSource
 
 # Cards astropy writes itself from the data; never kept in extra_fits.
 STRUCTURAL = re.compile(
@@ -32,7 +33,7 @@ def attach_hdu(content: FileContent, attr: str, field: DataField, hdu: Any, wher
     """Make ``hdu`` the source of array or table ``attr``, read when first touched; refused from the header
     alone when the field cannot hold it (``where`` names file and HDU)."""
     _check_hdu(field, hdu, where)
-    content.loaders[attr] = _loader(hdu)
+    content.loaders[attr] = FitsSource(hdu, where)
     if isinstance(field, ArrayField):
         naxis = int(hdu.header.get("NAXIS", 0))
         content.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
@@ -113,13 +114,6 @@ def keyword_table(meta_class: type[MetaNode]) -> dict[str, dict[str, KeywordLeaf
     for leaf in keyword_leaves(meta_class):
         table.setdefault(leaf.hdu, {})[leaf.keyword] = leaf
     return table
-
-
-def _loader(hdu: Any) -> Any:
-    def load() -> Any:
-        return hdu.data
-
-    return load
 
 
 def card_value(value: object) -> str | int | float | bool | None:

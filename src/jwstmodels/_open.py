@@ -15,6 +15,8 @@ from ._base import use_catalogue
 from ._sniff import file_kind, is_file, is_hdulist, is_path, sniff
 
 if TYPE_CHECKING:
+    from jwstmodels_generated.meta import CommonMeta
+
     from ._base import DataModel
     from ._meta import MetaNode
 
@@ -56,13 +58,29 @@ def open_model(
     schema: Mapping[str, object] | None = None,
     extensions: object = None,
     pass_invalid_values: bool = False,
-) -> DataModel[MetaNode]:
+) -> DataModel[CommonMeta]:
     """``jwstmodels.open``: read ``init`` into the model class its DATAMODL / model_type names.
 
     Falls back on the data's dimensionality (2-D ImageModel, 3-D CubeModel, 4-D RampModel when GROUPDQ is
     present, else QuadModel). A file is opened once; the model owns it until ``close()``. ``schema``,
     ``extensions`` and ``pass_invalid_values`` are passed to the model class (see ``DataModel``).
+
+    The result is typed ``DataModel[CommonMeta]``: the fields every file carries (``meta.filename``,
+    ``meta.instrument.name``, ...) need no narrowing. To get a given class, call it (``ImageModel(path)``)
+    or narrow with ``isinstance``.
     """
+    # every class a file or a model type names extends the common metadata root (the generator plans it)
+    opened = _open_model(init, schema=schema, extensions=extensions, pass_invalid_values=pass_invalid_values)
+    return cast("DataModel[CommonMeta]", opened)
+
+
+def _open_model(
+    init: object,
+    *,
+    schema: Mapping[str, object] | None,
+    extensions: object,
+    pass_invalid_values: bool,
+) -> DataModel[MetaNode]:
     from ._base import DataModel
 
     options: dict[str, Any] = {

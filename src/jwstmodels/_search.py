@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._meta import scalar_leaves
 from ._open import model_class
+from ._scalars import scalar_fields
 from ._schema_search import SchemaMatch, ranked, search_schema
 
 if TYPE_CHECKING:
@@ -30,10 +32,17 @@ def search_everywhere(
         model = found
     if model is not None:
         return search_schema(model, query)
-    from jwstmodels_generated.lookup import LEAVES, MODEL_SCALARS
+    from jwstmodels_generated.lookup import MODEL_CLASSES
 
+    # A module-wide search reads every class's declarations (it imports each model module once).
     entries: dict[str, SchemaMatch] = {}
-    for leaf in [*LEAVES.values(), *(leaf for leaves in MODEL_SCALARS.values() for leaf in leaves)]:
-        hdu = leaf.hdu if leaf.keyword else None
-        entries.setdefault(leaf.path, SchemaMatch(leaf.path, leaf.title, leaf.keyword, hdu))
+    for model_type in dict.fromkeys(name for _, name in MODEL_CLASSES.values()):
+        cls = model_class(model_type)
+        if cls is None:
+            continue
+        for leaf in scalar_leaves(cls.meta_class):
+            hdu = leaf.hdu if leaf.keyword else None
+            entries.setdefault(leaf.path, SchemaMatch(leaf.path, leaf.title, leaf.keyword, hdu))
+        for name, field in scalar_fields(cls).items():
+            entries.setdefault(name, SchemaMatch(name, field.title, field.keyword, field.hdu))
     return ranked(entries.values(), query)

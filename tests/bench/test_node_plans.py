@@ -21,17 +21,19 @@ import pytest
 from pydantic import BaseModel
 
 import jwstmodels
-import jwstmodels_generated.meta as generated
+import jwstmodels_generated.catalog as generated  # every generated class (the package itself is lazy)
 from jwstmodels._loading import _build_validated, _Problem, build_meta
 from jwstmodels._meta import MetaNode
 from jwstmodels._node_plans import dump_node, new_node, node_plan, tree_is_valid
-from jwstmodels_generated.meta import ImageMeta
+from jwstmodels_generated import ImageMeta
 
 CLASSES = sorted(
     (
         value
         for value in vars(generated).values()
-        if isinstance(value, type) and issubclass(value, MetaNode) and value.__module__ == generated.__name__
+        if isinstance(value, type)
+        and issubclass(value, MetaNode)
+        and value.__module__.startswith("jwstmodels_generated.")
     ),
     key=lambda cls: cls.__name__,
 )
@@ -171,8 +173,8 @@ _SESSION = """
 import sys
 import pydantic_core
 import jwstmodels
-import jwstmodels_generated.meta as generated
-from jwstmodels_generated.meta import ImageMeta
+import jwstmodels_generated.catalog as generated  # every generated class
+from jwstmodels_generated import ImageMeta
 
 model = jwstmodels.ImageModel((4, 4))
 model.meta.exposure.nframes = 3

@@ -8,6 +8,7 @@ Output is never a terminal here, so there is no colour; NO_COLOR and a fixed wid
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -50,6 +51,31 @@ def run() -> Run:
         return Outcome(result.exit_code, result.stdout, result.stderr)
 
     return invoke
+
+
+BOX_DRAWING = re.compile("[\u2500-\u257f]")
+"""Box-drawing characters (U+2500-U+257F): rich tables use them; output that is not a terminal must not."""
+
+
+def rows(stdout: str, first: str) -> list[list[str]]:
+    """The rows of the plain tables in ``stdout`` whose first cell is ``first``, split into cells.
+
+    Plain tables align their columns with two or more spaces and never end a line with a blank.
+    """
+    found: list[list[str]] = []
+    for line in stdout.splitlines():
+        assert line == line.rstrip(), f"trailing blank in {line!r}"
+        assert not BOX_DRAWING.search(line), f"box drawing in {line!r}"
+        cells = re.split(r" {2,}", line)
+        if cells[0] == first:
+            found.append(cells)
+    return found
+
+
+def row(stdout: str, first: str) -> list[str]:
+    """The one plain table row whose first cell is ``first``."""
+    (found,) = rows(stdout, first)
+    return found
 
 
 def run_process(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> Outcome:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import BIN, run_process
+from tests.cli.conftest import BIN, BOX_DRAWING, run_process
 
 COMMANDS = ("info", "validate", "search", "keyword", "convert", "diff", "generate")
 SCRIPT = BIN / "jwstmodels"
@@ -23,7 +23,9 @@ def test_help_lists_every_command(launcher: list[str], tmp_path: Path) -> None:
     assert result.code == 0, result.stderr
     assert "Usage: jwstmodels [OPTIONS] COMMAND" in result.stdout
     for command in COMMANDS:
-        assert f"│ {command} " in result.stdout, command
+        assert any(line.startswith(f"  {command}  ") for line in result.stdout.splitlines()), command
+    assert not BOX_DRAWING.search(result.stdout)  # not a terminal: click's plain help
+    assert all(line == line.rstrip() for line in result.stdout.splitlines())
     assert "Exit status 2: bad input" in result.stdout
 
 
@@ -54,3 +56,31 @@ def test_debug_shows_the_traceback_of_an_unreadable_file(image_fits: Path, tmp_p
     assert debug.code != 0
     assert "Traceback (most recent call last)" in debug.stderr
     assert "FileFormatError" in debug.stderr
+
+
+def test_package_version_is_the_distribution_version() -> None:
+    import jwstmodels
+
+    assert jwstmodels.__version__ == version("jwstmodels")
+
+
+HELP_IMPORTS = """
+import contextlib, io, sys
+import jwstmodels  # the package itself is not the command's to trim
+before = set(sys.modules)
+from jwstmodels.cli import main
+sys.argv = ["jwstmodels", "--help"]
+with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+    main()
+print(" ".join(sorted({name.split(".")[0] for name in set(sys.modules) - before})))
+"""
+
+
+def test_help_imports_neither_the_runtime_nor_rich(tmp_path: Path) -> None:
+    """``--help`` loads typer and the command modules only: no model classes, no rich, astropy or asdf."""
+    result = run_process(sys.executable, "-c", HELP_IMPORTS, cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    loaded = set(result.stdout.split())
+    assert "typer" in loaded
+    heavy = {"rich", "numpy", "astropy", "asdf", "pydantic", "jwstmodels_generated"}
+    assert not loaded & heavy, sorted(loaded & heavy)

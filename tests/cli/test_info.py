@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from astropy.io import fits
 
-from tests.cli.conftest import Run, make_image
+from tests.cli.conftest import Run, make_image, row, rows
 
 
 def test_info_shows_class_arrays_and_main_metadata_for_fits_and_asdf(
@@ -18,11 +18,11 @@ def test_info_shows_class_arrays_and_main_metadata_for_fits_and_asdf(
     assert result.code == 0, result.stderr
     assert f"{image_fits}: ImageModel (FITS)" in result.stdout
     assert f"{image_asdf}: ImageModel (ASDF)" in result.stdout
-    rows = [line for line in result.stdout.splitlines() if "│ data " in line]
-    assert len(rows) == 2
-    assert all("SCI" in row and "3 x 4" in row and "float32" in row for row in rows)
-    dq_rows = [line for line in result.stdout.splitlines() if "│ dq " in line]
-    assert len(dq_rows) == 2 and all("uint32" in row for row in dq_rows)
+    data_rows = rows(result.stdout, "data")
+    assert len(data_rows) == 2
+    assert all(cells[1:4] == ["SCI", "3 x 4", "float32"] for cells in data_rows)
+    dq_rows = rows(result.stdout, "dq")
+    assert len(dq_rows) == 2 and all(cells[1:4] == ["DQ", "3 x 4", "uint32"] for cells in dq_rows)
     for expected in ("meta.instrument.name", "INSTRUME", "'NIRCAM'", "meta.exposure.nframes", "NFRAMES"):
         assert expected in result.stdout
     assert "FITS cards the schema does not name, kept in extra_fits: PRIMARY 1" in result.stdout
@@ -45,8 +45,7 @@ def test_info_lists_tables_with_rows_and_columns(run: Run, ramp_fits: Path) -> N
     result = run("info", ramp_fits)
     assert result.code == 0, result.stderr
     assert "RampModel (FITS)" in result.stdout
-    row = next(line for line in result.stdout.splitlines() if "│ group " in line)
-    assert "GROUP" in row and "│ 3 " in row
+    assert row(result.stdout, "group")[:3] == ["group", "GROUP", "3"]
     assert "integration_number (int32)" in result.stdout
     assert "group_end_time (S26)" in result.stdout
 

@@ -10,7 +10,7 @@ import json
 
 from jwstmodels._schema_search import find_fits_keyword
 from jwstmodels_generated.lookup import MODEL_CLASSES
-from tests.cli.conftest import Run
+from tests.cli.conftest import Run, row
 
 
 def all_classes() -> list[type]:
@@ -23,8 +23,7 @@ def all_classes() -> list[type]:
 def test_search_finds_metadata_by_name_and_lists_models(run: Run) -> None:
     result = run("search", "nframes")
     assert result.code == 0, result.stderr
-    row = next(line for line in result.stdout.splitlines() if "│ meta.exposure.nframes " in line)
-    assert "NFRAMES" in row and "PRIMARY" in row
+    assert row(result.stdout, "meta.exposure.nframes")[1:3] == ["NFRAMES", "PRIMARY"]
     as_json = json.loads(run("search", "--json", "nframes").stdout)
     entry = next(e for e in as_json if e["path"] == "meta.exposure.nframes")
     assert entry["keyword"] == "NFRAMES" and entry["hdu"] == "PRIMARY"

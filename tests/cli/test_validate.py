@@ -64,7 +64,8 @@ def test_array_of_the_wrong_shape_in_the_file_is_a_problem(run: Run, tmp_path: P
     result = run("validate", path)
     assert result.code == 1
     problem = next(line for line in result.stdout.splitlines() if "data" in line and "expected" in line)
-    assert "data (FITS HDU SCI): expected 2-D float32 array" in problem
+    assert f"{path}: data: expected 2-D float32 array" in problem
+    assert "FITS" not in problem  # an ASDF node, not an HDU (issue 18)
     assert "3-D float64 array of shape (2, 3, 4)" in problem
 
 

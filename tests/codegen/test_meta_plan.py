@@ -100,7 +100,9 @@ def test_contradiction_gets_a_class_of_its_own(tmp_path: Path) -> None:
     )
     classes = _classes(plan)
     assert classes["AExposure"] == ("MetaNode", ["nints"])
-    assert classes["AMeta"] == ("MetaNode", ["telescope", "exposure"])
+    # no extension of Meta: only what every root shares (``telescope``) comes from the common root
+    assert classes["AMeta"] == ("CommonMeta", ["exposure"])
+    assert classes["CommonMeta"] == ("MetaNode", ["telescope"]) and classes["Meta"][0] == "CommonMeta"
     # the lookup table lists the core's location
     assert plan.leaves["meta.exposure.nints"].hdu == "PRIMARY"
 

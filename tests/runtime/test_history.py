@@ -156,7 +156,9 @@ def test_flat_views_and_json_show_lists_only_when_set() -> None:
 
 
 def test_schema_search_and_lookup_tables_list_the_lists() -> None:
-    from jwstmodels_generated.lookup import LEAVES, META_LEAVES
+    from tests.support.generated_facts import leaves, meta_leaves
+
+    LEAVES, META_LEAVES = leaves("jwstmodels_generated"), meta_leaves("jwstmodels_generated")
 
     m = ImageModel()
     found = {match.path for match in m.search_schema("history")}

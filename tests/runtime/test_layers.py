@@ -20,7 +20,7 @@ from jwstmodels import ImageModel, InvalidValueWarning, MultiSlitModel, SlitMode
 from jwstmodels._asdf import read_asdf
 from jwstmodels._content import FileContent
 from jwstmodels._fits import read_fits, write_fits
-from jwstmodels_generated.meta import ImageMeta
+from jwstmodels_generated.image import ImageMeta
 
 BACKENDS = (
     "jwstmodels._fits",

@@ -138,3 +138,47 @@ def test_mypy_fails_when_an_expected_error_disappears(tmp_path: Path) -> None:
     others = [(line, message) for line, message in errors if not message.endswith("[unused-ignore]")]
     assert not others, f"errors other than unused ignores: {others}\n" + _shown(result)
     assert unused == fixed, _shown(result)
+
+
+# -- check_common_meta.py: what open(), read_metadata() and containers return (issue 19) -----------------
+
+COMMON = REPO / "tests" / "typing" / "check_common_meta.py"
+
+
+def _unmarked_copy(tmp_path: Path) -> tuple[Path, set[int]]:
+    """check_common_meta.py with both checkers' markers removed, and the numbers of the lines that had them:
+    each such line reads a field only some files have, without narrowing, which must be an error."""
+    lines = COMMON.read_text(encoding="utf-8").splitlines(keepends=True)
+    marked = {number for number, line in enumerate(lines, 1) if MARKER.search(line.rstrip("\n"))}
+    assert len(marked) == 3, f"expected the three mistakes of mistakes(), found markers on {sorted(marked)}"
+    for number in marked:
+        lines[number - 1] = MARKER.sub("", lines[number - 1].rstrip("\n")) + "\n"
+    copy = tmp_path / COMMON.name
+    copy.write_text("".join(lines), encoding="utf-8")
+    return copy, marked
+
+
+def test_common_fields_need_no_narrowing_in_pyright_and_mypy() -> None:
+    for result in (_pyright(COMMON), _mypy(COMMON)):
+        assert result.returncode == 0, _shown(result)
+
+
+def test_check_common_meta_runs_under_python(tmp_path: Path) -> None:
+    result = _run([sys.executable, "-W", "error", str(COMMON)], cwd=tmp_path)
+    assert result.returncode == 0, _shown(result)
+
+
+def test_science_only_fields_without_narrowing_are_errors(tmp_path: Path) -> None:
+    copy, marked = _unmarked_copy(tmp_path)
+    result = _pyright(copy, "--outputjson")
+    report = cast(dict[str, Any], json.loads(result.stdout))
+    diagnostics = cast(list[dict[str, Any]], report["generalDiagnostics"])
+    found = {
+        int(d["range"]["start"]["line"]) + 1
+        for d in diagnostics
+        if d["severity"] == "error" and d.get("rule") == "reportAttributeAccessIssue"
+    }
+    assert found == marked, _shown(result)
+    result = _mypy(copy)
+    errors = re.findall(r"^.*?:(\d+): error: .*\[attr-defined\]$", result.stdout, flags=re.MULTILINE)
+    assert {int(line) for line in errors} == marked, _shown(result)

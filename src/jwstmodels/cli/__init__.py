@@ -1,7 +1,8 @@
 """The ``jwstmodels`` command: info, validate, search, keyword, convert, diff and generate.
 
-Built on typer (click) with rich output. Each command lives in its own module and imports the runtime
-(numpy, astropy, the model classes) only when it runs, so that ``jwstmodels --help`` stays quick.
+Built on typer (click) with rich output on a terminal. Each command lives in its own module and imports the
+runtime (numpy, astropy, the model classes) and rich only when it runs, so that ``jwstmodels --help`` stays
+quick: help and usage errors are click's plain text (typer's rich help would import rich and draw boxes).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -40,6 +42,7 @@ def _options(
 ) -> None:
     """Inspect, validate, convert and compare JWST data model files (FITS and ASDF); search the schemas.
 
+    \b
     Exit status 0: success.
     Exit status 1: something was found (invalid files, differences, no match, stale output).
     Exit status 2: bad input (missing, unreadable or foreign file, bad option); --debug adds tracebacks.

@@ -200,9 +200,6 @@ def _cell(side: object) -> str:
 
 def render(result: dict[str, Any], name_a: str, name_b: str) -> None:
     """Text form of a comparison: a summary line and tables of the differing metadata and arrays."""
-    from rich.table import Table
-
-    out = output.console()
     if result["identical"]:
         output.line(f"{name_a} and {name_b}: no differences", "green")
         return
@@ -211,17 +208,18 @@ def render(result: dict[str, Any], name_a: str, name_b: str) -> None:
     if result["model"]:
         output.line(f"model class: {result['model']['a']} vs {result['model']['b']}")
     if result["meta"]:
-        table = Table("path", name_a, name_b, title="Metadata", title_justify="left")
-        for r in result["meta"]:
-            left = r["a"] if r["a"] == ABSENT else output.shown(r["a"])
-            right = r["b"] if r["b"] == ABSENT else output.shown(r["b"])
-            table.add_row(r["path"], left, right)
-        out.print(table)
+        rows = [
+            [
+                r["path"],
+                r["a"] if r["a"] == ABSENT else output.shown(r["a"]),
+                r["b"] if r["b"] == ABSENT else output.shown(r["b"]),
+            ]
+            for r in result["meta"]
+        ]
+        output.table("Metadata", ["path", name_a, name_b], rows)
     if result["arrays"]:
-        table = Table("array", name_a, name_b, "difference", title="Arrays", title_justify="left")
-        for r in result["arrays"]:
-            table.add_row(r["name"], _cell(r["a"]), _cell(r["b"]), r["difference"])
-        out.print(table)
+        rows = [[r["name"], _cell(r["a"]), _cell(r["b"]), r["difference"]] for r in result["arrays"]]
+        output.table("Arrays", ["array", name_a, name_b, "difference"], rows)
 
 
 def load(name: str) -> tuple[DataModel[MetaNode], list[str]]:

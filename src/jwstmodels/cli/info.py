@@ -121,32 +121,24 @@ def summarise(name: str, model: DataModel[MetaNode]) -> dict[str, Any]:
 
 
 def render(summary: dict[str, Any], show_all: bool) -> None:
-    """The text form of one summary: a heading line and rich tables."""
-    from rich.table import Table
-
-    out = output.console()
+    """The text form of one summary: a heading line and tables (plain columns when not on a terminal)."""
     output.line(f"{summary['file']}: {summary['model']} ({summary['format']})", "bold")
     if summary["arrays"]:
-        table = Table("array", "HDU", "shape", "dtype", "title", title_justify="left", title="Arrays")
-        for a in summary["arrays"]:
-            shape = " x ".join(str(n) for n in a["shape"]) or "scalar"
-            table.add_row(a["name"], a["hdu"], shape, a["dtype"], a["title"])
-        out.print(table)
+        rows = [
+            [a["name"], a["hdu"], " x ".join(str(n) for n in a["shape"]) or "scalar", a["dtype"], a["title"]]
+            for a in summary["arrays"]
+        ]
+        output.table("Arrays", ["array", "HDU", "shape", "dtype", "title"], rows)
     if summary["tables"]:
-        table = Table("table", "HDU", "rows", "columns", title_justify="left", title="Tables")
-        for t in summary["tables"]:
-            columns = ", ".join(f"{c['name']} ({c['dtype']})" for c in t["columns"])
-            table.add_row(t["name"], t["hdu"], str(t["rows"]), columns)
-        out.print(table)
+        rows = [[t["name"], t["hdu"], str(t["rows"]), columns_text(t["columns"])] for t in summary["tables"]]
+        output.table("Tables", ["table", "HDU", "rows", "columns"], rows)
     for item in summary["lists"]:
         output.line(f"{item['name']}: {item['items']} entries")
     meta: dict[str, object] = summary["meta"]
     paths = list(meta) if show_all else [p for p in MAIN_META if p in meta]
     if paths:
-        table = Table("path", "keyword", "value", title_justify="left", title="Metadata")
-        for path in paths:
-            table.add_row(path, summary["keywords"].get(path) or "", output.shown(meta[path]))
-        out.print(table)
+        rows = [[path, summary["keywords"].get(path) or "", output.shown(meta[path])] for path in paths]
+        output.table("Metadata", ["path", "keyword", "value"], rows)
     hidden = len(meta) - len(paths)
     notes: list[str] = []
     if hidden:
@@ -157,6 +149,10 @@ def render(summary: dict[str, Any], show_all: bool) -> None:
         notes.append(f"FITS cards the schema does not name, kept in extra_fits: {counts}")
     for note in notes:
         output.line(note, "dim")
+
+
+def columns_text(columns: list[dict[str, str]]) -> str:
+    return ", ".join(f"{c['name']} ({c['dtype']})" for c in columns)
 
 
 @guarded

@@ -69,14 +69,15 @@ def models_text(models: tuple[str, ...], total: int) -> str:
     return f"{', '.join(models[:2])} +{len(models) - 2} more"
 
 
-def render(entries: list[Entry], total: int, title: str) -> None:
-    from rich.table import Table
+def hdu_text(entry: Entry) -> str:
+    return entry.hdu or ("PRIMARY" if entry.keyword else "")
 
-    table = Table("path", "keyword", "HDU", "title", "models", title=title, title_justify="left")
-    for e in entries:
-        hdu = e.hdu or ("PRIMARY" if e.keyword else "")
-        table.add_row(e.path, e.keyword or "", hdu, e.title.strip(), models_text(e.models, total))
-    output.console().print(table)
+
+def render(entries: list[Entry], total: int, title: str) -> None:
+    rows = [
+        [e.path, e.keyword or "", hdu_text(e), e.title.strip(), models_text(e.models, total)] for e in entries
+    ]
+    output.table(title, ["path", "keyword", "HDU", "title", "models"], rows)
 
 
 def count(entries: list[Entry]) -> str:

@@ -10,8 +10,6 @@ one line naming the file, the dotted path, the FITS keyword and HDU, what was ex
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Generator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -23,9 +21,7 @@ if TYPE_CHECKING:
     from jwstmodels import DataModel, MetaNode, ValidationError
 
 PROGRESS_FROM = 4
-"""A progress bar is shown (on a terminal) when at least this many files are validated."""
-
-Printer = Callable[[str, str], None]
+"""A progress bar is shown (on stderr, when it is a terminal) when at least this many files are validated."""
 
 
 def problems_of(name: str, model: DataModel[MetaNode], prefix: str = "") -> list[dict[str, Any]]:
@@ -88,36 +84,6 @@ def problem_line(record: dict[str, Any]) -> str:
     return f"{record['file']}: {where}: expected {record['expected']}, found {shown}"
 
 
-@contextmanager
-def progress_printer(total: int, enabled: bool) -> Generator[tuple[Printer, Callable[[], None]]]:
-    """A line printer and a step function; with a rich progress bar when enabled and stdout is a terminal."""
-    out = output.console()
-    if not (enabled and out.is_terminal):
-
-        def plain(text: str, style: str) -> None:
-            output.line(text, style)
-
-        yield plain, lambda: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-    from rich.text import Text
-
-    with Progress(
-        TextColumn("validating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=out,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("validate", total=total)
-
-        def above(text: str, style: str) -> None:
-            progress.console.print(Text(text, style=style), soft_wrap=True)
-
-        yield above, lambda: progress.advance(task)
-
-
 @guarded
 def validate(
     files: Annotated[list[str], typer.Argument(help="FITS or ASDF files", metavar="FILE")],
@@ -130,7 +96,8 @@ def validate(
     """Validate each file against its model's schema: exit 0 when all are valid, 1 otherwise."""
     results: list[dict[str, Any]] = []
     unreadable: list[dict[str, str]] = []
-    with progress_printer(len(files), len(files) >= PROGRESS_FROM and not as_json) as (say, step):
+    show_bar = len(files) >= PROGRESS_FROM and not as_json
+    with output.progress("validating", len(files), enabled=show_bar) as step:
         for name in files:
             try:
                 with reading(name) as caught:
@@ -151,11 +118,11 @@ def validate(
                     output.warning(text)
                 if problems:
                     count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
-                    say(f"{name}: invalid ({model_name}, {count})", "bold red")
+                    output.line(f"{name}: invalid ({model_name}, {count})", "bold red")
                     for record in problems:
-                        say(f"  {problem_line(record)}", "red")
+                        output.line(f"  {problem_line(record)}", "red")
                 elif not quiet:
-                    say(f"{name}: valid ({model_name})", "green")
+                    output.line(f"{name}: valid ({model_name})", "green")
     invalid = sum(1 for r in results if not r["valid"])
     if as_json:
         output.print_json(

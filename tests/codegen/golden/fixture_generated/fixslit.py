@@ -6,9 +6,7 @@ from typing import Literal
 
 import numpy as np
 
-from jwstmodels._arrays import ArrayField, Column, TableField
-from jwstmodels._base import DataModel
-from jwstmodels._scalars import ScalarField
+from jwstmodels.base import ArrayField, Column, DataModel, ScalarField, TableField
 
 from .meta import Meta
 
@@ -16,6 +14,7 @@ from .meta import Meta
 class FixSlitModel(DataModel[Meta]):
     """A fixture slit"""
 
+    meta: Meta
     meta_class = Meta
     schema_name = "fixslit.schema.yaml"
     primary_array_name = "data"

@@ -1,0 +1,38 @@
+"""The public base of generated packages: everything generated code needs from the runtime, in one module.
+
+This module is the contract between the runtime and code that ``codegen`` generates from schemas, for the
+package shipped with jwstmodels (``jwstmodels_generated``) and for packages users generate from their own
+schema sets (``jwstmodels generate``). Generated modules import from here only (besides numpy, pydantic,
+``typing``, ``datetime`` and their sibling generated modules), never from the runtime's private modules, so
+the runtime may move its internals without breaking generated code. The names below keep their meaning across
+releases:
+
+- ``DataModel``: base class of every model class (``class ImageModel(DataModel[ImageMeta])``).
+- ``ArrayField``, ``TableField``, ``Column``: the array and table attributes of a model class.
+- ``ListField``: a typed list of item models (``slits``, ``spec``).
+- ``ScalarField``: a scalar attribute outside ``meta`` (``SlitModel.name``).
+- ``MetaNode``: base class of the metadata classes (pydantic models with assignment checks).
+- ``ListItem``: base class of the item classes of lists inside ``meta`` (``meta.history`` entries).
+- ``HistoryList``: the list type of ``meta.history`` (it also takes plain text, as an entry).
+- ``no_items``: the ``exclude_if`` predicate that leaves an empty list of items out of dumps.
+"""
+
+from ._arrays import ArrayField, Column, TableField
+from ._base import DataModel
+from ._lists import ListField
+from ._meta import MetaNode
+from ._meta_lists import HistoryList, ListItem, no_items
+from ._scalars import ScalarField
+
+__all__ = [
+    "ArrayField",
+    "Column",
+    "DataModel",
+    "HistoryList",
+    "ListField",
+    "ListItem",
+    "MetaNode",
+    "ScalarField",
+    "TableField",
+    "no_items",
+]

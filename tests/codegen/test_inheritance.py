@@ -1,0 +1,173 @@
+"""Model inheritance (``base:`` in models.yaml), checked by the generator, and where metadata classes live."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen.build import build_plan, generate
+from codegen.errors import SchemaError
+
+CORE = """
+type: object
+properties:
+  meta:
+    type: object
+    title: Header metadata
+    properties:
+      telescope: {type: string, fits_keyword: TELESCOP, title: Telescope}
+"""
+
+ARRAY = "{{title: Values, fits_hdu: {hdu}, datatype: {dtype}, ndim: {ndim}}}"
+
+
+def _schema(arrays: dict[str, tuple[str, str, int]], meta: str = "") -> str:
+    lines = ["allOf:", "- $ref: core.schema", "- type: object", "  properties:"]
+    for name, (hdu, dtype, ndim) in arrays.items():
+        lines.append(f"    {name}: " + ARRAY.format(hdu=hdu, dtype=dtype, ndim=ndim))
+    if meta:
+        lines += ["    meta:", "      type: object", "      properties:", f"        {meta}"]
+    return "\n".join(lines) + "\n"
+
+
+def _folder(tmp_path: Path, files: dict[str, str], manifest: str) -> Path:
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    (folder / "core.schema.yaml").write_text(CORE)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    (folder / "models.yaml").write_text(manifest)
+    return folder
+
+
+BASE = {"data": ("SCI", "float32", 2)}
+EXTRA = "extra: {type: string, fits_keyword: EXTRA, title: Extra}"
+
+
+def test_a_checked_extension_subclasses_and_declares_only_what_differs(tmp_path: Path) -> None:
+    folder = _folder(
+        tmp_path,
+        {
+            "a.schema.yaml": _schema(BASE),
+            "b.schema.yaml": _schema({**BASE, "err": ("ERR", "float32", 2)}, EXTRA),
+        },
+        "AModel: {schema: a.schema.yaml}\nBModel: {schema: b.schema.yaml, base: AModel}\n",
+    )
+    out = tmp_path / "out" / "inherit_generated"
+    generate(folder, out)
+    b = (out / "b.py").read_text()
+    assert "class BModel(AModel):" in b and "from .a import AModel" in b
+    assert "data = ArrayField" not in b and "err = ArrayField" in b
+    # the metadata only b uses lives in b's module; its narrowing of ``meta`` says why it is sound
+    assert "class BMeta(Meta):" in b
+    assert "meta: BMeta  # pyright: ignore[reportIncompatibleVariableOverride]" in b
+    assert "class BMeta" not in (out / "meta.py").read_text()
+    assert "meta: Meta\n" in (out / "a.py").read_text()
+    sys.path.insert(0, str(out.parent))
+    try:
+        pkg: Any = importlib.import_module("inherit_generated")
+        assert issubclass(pkg.BModel, pkg.AModel) and isinstance(pkg.BModel().meta, pkg.BMeta)
+        assert pkg.BModel._fields["data"] is pkg.AModel._fields["data"]
+        assert pkg.BModel((2, 3)).err.shape == (2, 3)
+    finally:
+        sys.path.remove(str(out.parent))
+        for name in [m for m in sys.modules if m.startswith("inherit_generated")]:
+            del sys.modules[name]
+
+
+@pytest.mark.parametrize(
+    ("b_arrays", "b_meta", "message"),
+    [
+        ({"data": ("SCI", "float64", 2)}, "", r"'data' differs"),
+        ({"data": ("SCI", "float32", 3)}, "", r"'data' differs"),
+        ({"data": ("DATA", "float32", 2)}, "", r"'data' differs"),
+        ({"other": ("SCI", "float32", 2)}, "", r"it has no array 'data'"),
+    ],
+)
+def test_an_extension_that_changes_an_inherited_field_fails(
+    tmp_path: Path, b_arrays: dict[str, tuple[str, str, int]], b_meta: str, message: str
+) -> None:
+    folder = _folder(
+        tmp_path,
+        {"a.schema.yaml": _schema(BASE), "b.schema.yaml": _schema(b_arrays, b_meta)},
+        "AModel: {schema: a.schema.yaml}\nBModel: {schema: b.schema.yaml, base: AModel}\n",
+    )
+    with pytest.raises(SchemaError, match=message) as caught:
+        build_plan(folder)
+    assert caught.value.file == "models.yaml" and caught.value.pointer == "/BModel/base"
+    assert "BModel (b.schema.yaml) cannot extend AModel (a.schema.yaml)" in str(caught.value)
+
+
+def test_an_extension_whose_metadata_does_not_extend_the_base_fails(tmp_path: Path) -> None:
+    other = "telescope: {type: string, fits_keyword: TELESCOP, title: Telescope}"
+    folder = _folder(
+        tmp_path,
+        {
+            "a.schema.yaml": _schema(BASE, EXTRA),
+            "b.schema.yaml": "type: object\nproperties:\n  meta:\n    type: object\n    properties:\n"
+            f"      {other}\n  data: " + ARRAY.format(hdu="SCI", dtype="float32", ndim=2) + "\n",
+        },
+        "AModel: {schema: a.schema.yaml}\nBModel: {schema: b.schema.yaml, base: AModel}\n",
+    )
+    with pytest.raises(SchemaError, match=r"its metadata class \w+ does not extend AMeta"):
+        build_plan(folder)
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        ("AModel: {schema: a.schema.yaml, base: NoModel}\n", r"'NoModel' is not a model of models.yaml"),
+        ("AModel: {schema: a.schema.yaml, base: [x]}\n", r"base must be a model class name"),
+        (
+            "AModel: {schema: a.schema.yaml, base: BModel}\nBModel: {schema: a.schema.yaml, base: AModel}\n",
+            r"models extend each other",
+        ),
+    ],
+)
+def test_bad_bases_fail_naming_the_manifest_entry(tmp_path: Path, manifest: str, message: str) -> None:
+    folder = _folder(tmp_path, {"a.schema.yaml": _schema(BASE)}, manifest)
+    with pytest.raises(SchemaError, match=message) as caught:
+        build_plan(folder)
+    assert caught.value.file == "models.yaml" and caught.value.pointer.endswith("/base")
+
+
+def test_common_root_of_differing_roots(tmp_path: Path) -> None:
+    """Roots that do not extend one another get a generated common base holding what they all share."""
+    reference = (
+        "type: object\nproperties:\n  meta:\n    type: object\n    properties:\n"
+        "      telescope: {type: string, fits_keyword: TELESCOP, title: Telescope}\n"
+        "      reftype: {type: string, fits_keyword: REFTYPE, title: Reference type}\n"
+    )
+    folder = _folder(
+        tmp_path,
+        {"a.schema.yaml": _schema(BASE, EXTRA), "r.schema.yaml": reference},
+        "AModel: {schema: a.schema.yaml}\nRModel: {schema: r.schema.yaml}\n",
+    )
+    core = CORE + "      origin: {type: string, fits_keyword: ORIGIN, title: Origin}\n"
+    (folder / "core.schema.yaml").write_text(core)
+    plan = build_plan(folder)
+    classes = {c.name: (c.base, [f.name for f in c.fields]) for c in plan.meta_classes}
+    assert plan.common_meta == "CommonMeta"
+    assert classes["CommonMeta"] == ("MetaNode", ["telescope"])
+    assert classes["Meta"] == ("CommonMeta", ["origin"]) and classes["RMeta"] == ("CommonMeta", ["reftype"])
+    assert plan.meta_modules["CommonMeta"] == "meta" and plan.meta_modules["RMeta"] == "r"
+
+
+def test_classes_some_models_share_live_beside_the_first_of_them(tmp_path: Path) -> None:
+    """Neither a core class nor one module's: ``meta_<first user>``, importing only ``meta`` (no cycle)."""
+    folder = _folder(
+        tmp_path,
+        {"a.schema.yaml": _schema(BASE, EXTRA), "c.schema.yaml": _schema(BASE, EXTRA)},
+        "AModel: {schema: a.schema.yaml}\nCModel: {schema: c.schema.yaml}\nDModel: {schema: a.schema.yaml}\n",
+    )
+    out = tmp_path / "out" / "shared_generated"
+    result = generate(folder, out)
+    assert result.plan.meta_modules["AMeta"] == "meta_a" and result.plan.meta_modules["Meta"] == "meta"
+    shared = (out / "meta_a.py").read_text()
+    assert "class AMeta(Meta):" in shared and "from .meta import Meta" in shared
+    assert "from .meta_a import AMeta" in (out / "c.py").read_text()
+    assert "AMeta" not in (out / "meta.py").read_text()
