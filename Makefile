@@ -34,7 +34,7 @@ check-generated: $(STAMP) ## Fail when generated/ is stale
 lint: $(STAMP) ## ruff lint and format check; import-linter's layer and no-cycle contracts (.importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP) ## ruff format and autofix
 	$(BIN)/ruff check --fix .
