@@ -100,6 +100,40 @@ class ValueList:
 
 
 @dataclass(frozen=True, slots=True)
+class TaggedObject:
+    """A tagged ASDF object held as its Python class (``tag``: an astropy.modeling transform, an ndarray), or
+    a list of them (``many``); the classes the generator knows are :data:`TAGGED_CLASSES`."""
+
+    tag: str
+    many: bool = False
+    title: str = ""
+    description: str = ""
+
+    @property
+    def python(self) -> tuple[str, str]:
+        """(``module:qualname`` of the class, the annotation generated code writes for it)."""
+        found = tagged_class(self.tag)
+        assert found is not None, self.tag
+        return found
+
+
+#: Tag prefixes the generator expresses, with the Python class (``module:qualname``) that holds such a node
+#: and the annotation generated code writes for it (names from ``jwstmodels.base`` or numpy).
+TAGGED_CLASSES: tuple[tuple[str, str, str], ...] = (
+    ("tag:stsci.edu:asdf/transform/", "astropy.modeling:Model", "Transform"),
+    ("tag:stsci.edu:asdf/core/ndarray-", "numpy:ndarray", "np.ndarray[Any, Any]"),
+)
+
+
+def tagged_class(tag: str) -> tuple[str, str] | None:
+    """The (class, annotation) of a tag the generator expresses; None for others (gwcs WCS objects, ...)."""
+    for prefix, python, annotation in TAGGED_CLASSES:
+        if tag.startswith(prefix):
+            return python, annotation
+    return None
+
+
+@dataclass(frozen=True, slots=True)
 class Unsupported:
     """A construct the generator cannot express; the planner skips it and reports ``reason``."""
 
@@ -107,7 +141,7 @@ class Unsupported:
     where: Location
 
 
-Node = Scalar | Array | Table | ObjectNode | ListNode | ValueList | Unsupported
+Node = Scalar | Array | Table | ObjectNode | ListNode | ValueList | TaggedObject | Unsupported
 
 #: Array datatypes the generator knows, with the numpy scalar type each becomes.
 NUMPY_TYPES: dict[str, str] = {

@@ -202,7 +202,8 @@ class MetaPlanner:
             elif isinstance(child, ir.Scalar | ir.ObjectNode | ir.ListNode | ir.ValueList):
                 kept.append((name, child))
             else:
-                kind = "an array" if isinstance(child, ir.Array) else "a table"
+                kinds = {ir.Array: "an array", ir.Table: "a table", ir.TaggedObject: "a tagged object"}
+                kind = kinds.get(type(child), "a node")
                 self.schemas.problem(source, where, f"{kind} inside the meta tree has no field kind")
         return kept
 

@@ -173,7 +173,9 @@ class Normalizer:
         if _EXTERNAL in node:
             return unsupported(f"external $ref {node[_EXTERNAL]!r} is not fetched")
         if "tag" in node:
-            return unsupported(f"ASDF tag {node['tag']!r}")
+            if ir.tagged_class(str(node["tag"])) is None:
+                return unsupported(f"ASDF tag {node['tag']!r}")
+            return ir.TaggedObject(tag=str(node["tag"]), title=title, description=description)
         type_ = node.get("type")
         if isinstance(type_, list):
             types = [t for t in cast(list[Any], type_) if t != "null"]
@@ -186,6 +188,8 @@ class Normalizer:
                 item = self.classify(cast(Expanded, items))
                 if isinstance(item, ir.ObjectNode):
                     return ir.ListNode(items=item, title=title, description=description)
+                if isinstance(item, ir.TaggedObject) and not item.many:  # a list of transforms
+                    return ir.TaggedObject(tag=item.tag, many=True, title=title, description=description)
                 if isinstance(item, ir.Unsupported):
                     return ir.Unsupported(f"a list of items that cannot be expressed ({item.reason})", loc)
                 values = value_list(item, title, description, loc)

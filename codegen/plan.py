@@ -27,7 +27,7 @@ from .meta_plan import MetaClassPlan, MetaTree, leaf_facts, plan_meta, scalar_fa
 from .names import RESERVED_MODEL, camel, model_stem, module_name, usable
 from .normalize import Normalizer
 
-FieldKind = Literal["array", "table", "list", "scalar"]
+FieldKind = Literal["array", "table", "list", "scalar", "object"]
 
 __all__ = ["FieldPlan", "LeafPlan", "MetaClassPlan", "ModelPlan", "Plan", "make_plan"]
 
@@ -38,7 +38,7 @@ class FieldPlan:
 
     name: str
     kind: FieldKind
-    node: ir.Array | ir.Table | ir.ListNode | ir.Scalar
+    node: ir.Array | ir.Table | ir.ListNode | ir.Scalar | ir.TaggedObject
     class_name: str | None = None
     """Item model class (``list``)."""
 
@@ -282,13 +282,17 @@ class Planner:
                 plan.fields.append(FieldPlan(name, "table", child))
             elif isinstance(child, ir.Scalar):
                 plan.fields.append(FieldPlan(name, "scalar", child))
+            elif isinstance(child, ir.TaggedObject):
+                plan.fields.append(FieldPlan(name, "object", child))
             else:
                 message = f"{spec.class_name}.{name}: an object outside meta has no attribute kind yet"
                 self.report(spec.schema_file, where, message)
-        names = [f.name for f in plan.fields if f.kind != "scalar"]
+        names = [f.name for f in plan.fields if f.kind not in ("scalar", "object")]
         if spec.primary_array is None:
             # as the reference implementation: ``data`` when the model has it, else none
             plan.primary_array = "data" if "data" in names else ""
+        elif spec.primary_array == "":
+            plan.primary_array = ""  # none, said explicitly (a ``data`` without a fill value sizes nothing)
         elif spec.primary_array not in names:
             raise SchemaError(
                 "models.yaml",

@@ -296,6 +296,8 @@ def model_member(f: FieldPlan) -> Member:
         return Member(f"{f.name} = TableField({', '.join(args)})", docstring(doc))
     if isinstance(node, ir.Scalar):
         return scalar_field_member(f.name, node)
+    if isinstance(node, ir.TaggedObject):
+        return object_field_member(f.name, node)
     assert f.class_name is not None
     title = f", title={py_literal(node.title)}" if node.title else ""
     doc = _paragraphs(node.title, node.description, f"A list of ``{f.class_name}``.")
@@ -343,6 +345,23 @@ def scalar_field_member(name: str, node: ir.Scalar) -> Member:
     return Member(f"{name} = {call}{''.join(', ' + a for a in args)})", docstring(doc))
 
 
+def object_field_member(name: str, node: ir.TaggedObject) -> Member:
+    """A tagged object outside meta, typed by its class:
+    ``model: "ObjectField[Transform]" = ObjectField("astropy.modeling:Model", tag=..., title=...)`` (the
+    annotation is a string, so that the class is imported only by type checkers and on first check)."""
+    python, annotation = node.python
+    held = f"list[{annotation}]" if node.many else annotation
+    args = [py_literal(python)]
+    if node.many:
+        args.append("many=True")
+    args.append(f"tag={py_literal(node.tag)}")
+    if node.title:
+        args.append(f"title={py_literal(node.title)}")
+    what = f"a list of ``{python}``" if node.many else f"``{python}``"
+    doc = _paragraphs(node.title, node.description, f"ASDF tag {node.tag}: {what}; ASDF files only.")
+    return Member(f'{name}: "ObjectField[{held}]" = ObjectField({", ".join(args)})', docstring(doc))
+
+
 def meta_annotation(model: ModelPlan) -> str:
     """``meta: ImageMeta``: the metadata type declared on the class itself, for tools that do not solve the
     generic base (jedi). A model extending another narrows the inherited field: reads are exactly typed and
@@ -382,6 +401,7 @@ def _module_imports(
     """The imports of one generated module: standard library, numpy, pydantic, the runtime's base module and
     sibling modules (for the classes defined elsewhere)."""
     lines, base_names = meta_imports(meta_classes)
+    checking_block = ""
     kinds = {f.kind for m in models for f in m.fields if f.name not in m.inherited}
     if "array" in kinds:
         lines.append("import numpy as np")
@@ -394,6 +414,15 @@ def _module_imports(
         base_names.append("DataModel")
     if "list" in kinds:
         base_names.append("ListField")
+    if "object" in kinds:
+        base_names.append("ObjectField")
+        held = " ".join(model_member(f).decl for m in models for f in m.fields if f.kind == "object")
+        checking = [n for n in ("Transform",) if n in held]
+        if "np." in held and "import numpy as np" not in lines:
+            lines.append("import numpy as np")
+        lines.append("from typing import TYPE_CHECKING" + (", Any" if "Any" in held else ""))
+        if checking:  # after every other import (see the end of this function)
+            checking_block = f"if TYPE_CHECKING:\n    from {BASE_MODULE} import {', '.join(checking)}"
     if "scalar" in kinds:
         base_names.append("ScalarField")
         scalars = [model_member(f).decl for m in models for f in m.fields if f.kind == "scalar"]
@@ -422,6 +451,8 @@ def _module_imports(
         lines.append(f"from {BASE_MODULE} import {', '.join(dict.fromkeys(base_names))}")
     for other in sorted(others):
         lines.append(f"from .{other} import {', '.join(sorted(others[other]))}")
+    if checking_block:
+        lines.append(checking_block)
     return lines
 
 

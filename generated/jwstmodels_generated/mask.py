@@ -10,6 +10,19 @@ from jwstmodels.base import ArrayField, Column, TableField
 from .referencefile_required import CubeFlatMeta, FlatExposure, MaskInstrument, ReferenceFileModel
 
 
+class MaskExposure(FlatExposure):
+    """Exposure and readout settings"""
+
+    ngroups: int | None = Field(
+        default=None,
+        title="Groups in each integration",
+        json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+    )
+    """Groups in each integration
+
+    FITS keyword: NGROUPS (PRIMARY)"""
+
+
 class MaskMeta(CubeFlatMeta):
     """Metadata of ``MaskModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
@@ -20,7 +33,7 @@ class MaskMeta(CubeFlatMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: FlatExposure = Field(default_factory=FlatExposure)
+    exposure: MaskExposure = Field(default_factory=MaskExposure)
     """Exposure and readout settings"""
 
 

@@ -14,8 +14,9 @@ from .meta import CommonInstrument, CommonMeta
 
 class ReferenceFileMeta(CommonMeta):
     """Metadata of ``ReferenceFileModel``, ``ReferenceImageModel``, ``ReferenceCubeModel``,
-    ``ReferenceQuadModel``, ``IPCModel``, ``LastFrameModel``, ``RSCDModel``: the fields of
-    ``CommonMeta`` and those declared here."""
+    ``ReferenceQuadModel``, ``IPCModel``, ``LastFrameModel``, ``RSCDModel``, ``TrapParsModel``,
+    ``ResolutionModel``, ``FringeFreqModel``, ``PictureFrameModel``: the fields of ``CommonMeta``
+    and those declared here."""
 
     filetype: str | None = Field(
         default=None,
@@ -99,6 +100,221 @@ class DarkInstrument(CommonInstrument):
     """Grating wheel element in the beam
 
     FITS keyword: GRATING (PRIMARY)"""
+
+
+class DarkExposure(MetaNode):
+    """Exposure and readout settings"""
+
+    type: (
+        Literal[
+            "FGS_DARK",
+            "FGS_FOCUS",
+            "FGS_IMAGE",
+            "FGS_INTFLAT",
+            "FGS_SKYFLAT",
+            "FGS_ACQ1",
+            "FGS_ACQ2",
+            "FGS_FINEGUIDE",
+            "FGS_ID-IMAGE",
+            "FGS_ID-STACK",
+            "FGS_TRACK",
+            "MIR_4QPM",
+            "MIR_CORONCAL",
+            "MIR_DARKALL",
+            "MIR_DARKIMG",
+            "MIR_DARKMRS",
+            "MIR_FLATIMAGE",
+            "MIR_FLATIMAGE-EXT",
+            "MIR_FLATMRS",
+            "MIR_FLATMRS-EXT",
+            "MIR_IMAGE",
+            "MIR_LRS-FIXEDSLIT",
+            "MIR_LRS-SLITLESS",
+            "MIR_LYOT",
+            "MIR_MRS",
+            "MIR_TACONFIRM",
+            "MIR_TACQ",
+            "MIR_WFSS",
+            "NIS_AMI",
+            "NIS_DARK",
+            "NIS_EXTCAL",
+            "NIS_FOCUS",
+            "NIS_IMAGE",
+            "NIS_LAMP",
+            "NIS_SOSS",
+            "NIS_TACQ",
+            "NIS_TACONFIRM",
+            "NIS_WFSS",
+            "NRC_CORON",
+            "NRC_DARK",
+            "NRC_FLAT",
+            "NRC_FOCUS",
+            "NRC_GRISM",
+            "NRC_IMAGE",
+            "NRC_WFSS",
+            "NRC_LED",
+            "NRC_WFSC",
+            "NRC_TACONFIRM",
+            "NRC_TACQ",
+            "NRC_TSGRISM",
+            "NRC_TSIMAGE",
+            "NRS_AUTOFLAT",
+            "NRS_AUTOWAVE",
+            "NRS_BRIGHTOBJ",
+            "NRS_CONFIRM",
+            "NRS_DARK",
+            "NRS_FIXEDSLIT",
+            "NRS_FOCUS",
+            "NRS_IFU",
+            "NRS_IMAGE",
+            "NRS_LAMP",
+            "NRS_MIMF",
+            "NRS_MSASPEC",
+            "NRS_MSATA",
+            "NRS_TACONFIRM",
+            "NRS_TACQ",
+            "NRS_TASLIT",
+            "NRS_VERIFY",
+            "NRS_WATA",
+            "N/A",
+            "ANY",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="Exposure type (observing mode) of the data",
+        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+    )
+    """Exposure type (observing mode) of the data
+
+    FITS keyword: EXP_TYPE (PRIMARY)"""
+
+    readpatt: (
+        Literal[
+            "ACQ1",
+            "ACQ2",
+            "BRIGHT1",
+            "BRIGHT2",
+            "DEEP2",
+            "DEEP8",
+            "DHS3",
+            "DHS4",
+            "DHS5",
+            "DHS6",
+            "DHS7",
+            "FAST",
+            "FASTGRPAVG",
+            "FASTGRPAVG8",
+            "FASTGRPAVG16",
+            "FASTGRPAVG32",
+            "FASTGRPAVG64",
+            "FASTR1",
+            "FASTR100",
+            "FGS",
+            "FGS60",
+            "FGS8370",
+            "FGS840",
+            "FGSRAPID",
+            "FINEGUIDE",
+            "ID",
+            "MEDIUM2",
+            "MEDIUM8",
+            "MEDIUMDEEP2",
+            "MEDIUMDEEP8",
+            "NIS",
+            "NISRAPID",
+            "NRS",
+            "NRSIRS2",
+            "NRSN16R4",
+            "NRSN32R8",
+            "NRSN8R2",
+            "NRSRAPID",
+            "NRSIRS2RAPID",
+            "NRSRAPIDD1",
+            "NRSRAPIDD2",
+            "NRSRAPIDD6",
+            "NRSSLOW",
+            "RAPID",
+            "SHALLOW2",
+            "SHALLOW4",
+            "SLOW",
+            "SLOWR1",
+            "TRACK",
+            "ANY",
+            "N/A",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="Detector readout pattern",
+        json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
+    )
+    """Detector readout pattern
+
+    FITS keyword: READPATT (PRIMARY)"""
+
+    p_readpatt: str | None = Field(
+        default=None,
+        title="Readout patterns the reference file applies to, each followed by |",
+        json_schema_extra={"fits_keyword": "P_READPA", "fits_hdu": "PRIMARY"},
+    )
+    """Readout patterns the reference file applies to, each followed by |
+
+    FITS keyword: P_READPA (PRIMARY)"""
+
+    noutputs: Literal[1, 4, 5] | None = Field(
+        default=None,
+        title="Detector amplifier outputs used by the readout",
+        json_schema_extra={"fits_keyword": "NOUTPUTS", "fits_hdu": "PRIMARY"},
+    )
+    """Detector amplifier outputs used by the readout
+
+    FITS keyword: NOUTPUTS (PRIMARY)"""
+
+    nframes: int | None = Field(
+        default=None,
+        title="Frames averaged into each group",
+        json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+    )
+    """Frames averaged into each group
+
+    FITS keyword: NFRAMES (PRIMARY)"""
+
+    ngroups: int | None = Field(
+        default=None,
+        title="Groups in each integration",
+        json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+    )
+    """Groups in each integration
+
+    FITS keyword: NGROUPS (PRIMARY)"""
+
+    groupgap: int | None = Field(
+        default=None,
+        title="Frames skipped between consecutive groups",
+        json_schema_extra={"fits_keyword": "GROUPGAP", "fits_hdu": "PRIMARY"},
+    )
+    """Frames skipped between consecutive groups
+
+    FITS keyword: GROUPGAP (PRIMARY)"""
+
+    gain_factor: float | None = Field(
+        default=None,
+        title="Factor by which the detector gain was scaled",
+        json_schema_extra={"fits_keyword": "GAINFACT", "fits_hdu": "PRIMARY"},
+    )
+    """Factor by which the detector gain was scaled
+
+    FITS keyword: GAINFACT (PRIMARY)"""
+
+    average_dark_current: float | None = Field(
+        default=None,
+        title="[DN/s] Mean dark current of the detector",
+        json_schema_extra={"fits_keyword": "AVDRKCUR", "fits_hdu": "PRIMARY"},
+    )
+    """[DN/s] Mean dark current of the detector
+
+    FITS keyword: AVDRKCUR (PRIMARY)"""
 
 
 class DarkSubarray(MetaNode):
@@ -332,6 +548,23 @@ class DarkSubarray(MetaNode):
     """Detector axis and direction of the slow readout
 
     FITS keyword: SLOWAXIS (PRIMARY)"""
+
+
+class DarkMeta(ReferenceFileMeta):
+    """Metadata of ``DarkModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
+
+    instrument: DarkInstrument = Field(default_factory=DarkInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument configuration
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+    exposure: DarkExposure = Field(default_factory=DarkExposure)
+    """Exposure and readout settings"""
+
+    subarray: DarkSubarray = Field(default_factory=DarkSubarray)
+    """Detector region that was read out"""
 
 
 class DarkMIRISubarray(MetaNode):
@@ -720,8 +953,8 @@ class FlatExposure(MetaNode):
 
 
 class CubeFlatMeta(ReferenceFileMeta):
-    """Metadata of ``CubeFlatModel``, ``NirspecQuadFlatModel``: the fields of ``ReferenceFileMeta`` and
-    those declared here."""
+    """Metadata of ``CubeFlatModel``, ``NirspecQuadFlatModel``, ``TrapDensityModel``,
+    ``PersistenceSatModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
 
     subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray)
     """Detector region that was read out"""
@@ -888,7 +1121,8 @@ class NRSFlatExposure(MetaNode):
 
 
 class NRSFlatMeta(ReferenceFileMeta):
-    """Metadata of ``NRSFlatModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
+    """Metadata of ``NRSFlatModel``, ``NirspecIfuAreaModel``, ``NirspecMosAreaModel``: the fields of
+    ``ReferenceFileMeta`` and those declared here."""
 
     instrument: NRSFlatInstrument = Field(default_factory=NRSFlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
@@ -1197,7 +1431,10 @@ class MaskInstrument(CommonInstrument):
 
 
 class PathlossMeta(ReferenceFileMeta):
-    """Metadata of ``PathlossModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
+    """Metadata of ``PathlossModel``, ``FgsImgApcorrModel``, ``NisImgApcorrModel``,
+    ``NisWfssApcorrModel``, ``NrcImgApcorrModel``, ``NrcWfssApcorrModel``, ``NrsFsApcorrModel``,
+    ``NrsMosApcorrModel``, ``MirMrsPtCorrModel``, ``MirMrsXArtCorrModel``: the fields of
+    ``ReferenceFileMeta`` and those declared here."""
 
     exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure)
     """Exposure and readout settings"""
@@ -1247,18 +1484,54 @@ class ReadnoiseExposure(IRS2Exposure):
     FITS keyword: NOUTPUTS (PRIMARY)"""
 
 
+class SuperBiasInstrument(DarkInstrument):
+    """Instrument configuration"""
+
+    p_grating: str | None = Field(
+        default=None,
+        title="Grating elements the reference file applies to, each followed by |",
+        json_schema_extra={"fits_keyword": "P_GRATIN", "fits_hdu": "PRIMARY"},
+    )
+    """Grating elements the reference file applies to, each followed by |
+
+    FITS keyword: P_GRATIN (PRIMARY)"""
+
+
+class DrizParsMeta(ReferenceFileMeta):
+    """Metadata of ``DrizParsModel``, ``NircamDrizParsModel``, ``MiriImgDrizParsModel``,
+    ``MiriIFUCubeParsModel``, ``NRMModel``: the fields of ``ReferenceFileMeta`` and those declared
+    here."""
+
+    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
+    """Exposure and readout settings"""
+
+
+class FilterMeta(ReferenceFileMeta):
+    """Metadata of ``FilterModel``, ``ThroughputModel``: the fields of ``ReferenceFileMeta`` and those
+    declared here."""
+
+    instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument configuration
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+
 class FgsImgPhotomMeta(PathlossMeta):
     """Metadata of ``FgsImgPhotomModel``, ``NrcImgPhotomModel``, ``NisImgPhotomModel``,
     ``NrsMosPhotomModel``, ``NrsFsPhotomModel``, ``PhotomModel``, ``FgsPhotomModel``,
     ``MiriImgPhotomModel``, ``NircamPhotomModel``, ``NirissPhotomModel``, ``NirspecPhotomModel``,
-    ``NirspecFSPhotomModel``: the fields of ``PathlossMeta`` and those declared here."""
+    ``NirspecFSPhotomModel``, ``NisSossPhotomModel``, ``NisWfssPhotomModel``,
+    ``NrcWfssPhotomModel``: the fields of ``PathlossMeta`` and those declared here."""
 
     photometry: PixelAreaPhotometry = Field(default_factory=PixelAreaPhotometry)
     """Flux calibration factors"""
 
 
 class MirImgPhotomMeta(FgsImgPhotomMeta):
-    """Metadata of ``MirImgPhotomModel``: the fields of ``FgsImgPhotomMeta`` and those declared here."""
+    """Metadata of ``MirImgPhotomModel``, ``MirLrsPhotomModel``, ``MirWfssPhotomModel``: the fields of
+    ``FgsImgPhotomMeta`` and those declared here."""
 
     instrument: FringeInstrument = Field(default_factory=FringeInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
@@ -1291,6 +1564,295 @@ class MirMrsPhotomMeta(MirImgPhotomMeta):
     Narrows the inherited ``PixelAreaPhotometry`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``PixelAreaPhotometry`` is refused when validated, hence the pyright
     ignore.)"""
+
+
+class MirImgApcorrInstrument(CommonInstrument):
+    """Instrument configuration"""
+
+    channel: (
+        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
+    ) = Field(
+        default=None,
+        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+    )
+    """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
+
+    FITS keyword: CHANNEL (PRIMARY)"""
+
+
+class MirImgApcorrMeta(PathlossMeta):
+    """Metadata of ``MirImgApcorrModel``, ``MirLrsApcorrModel``: the fields of ``PathlossMeta`` and
+    those declared here."""
+
+    instrument: MirImgApcorrInstrument = Field(default_factory=MirImgApcorrInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument configuration
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+
+class NirspecSlitAreaMeta(NRSFlatMeta):
+    """Metadata of ``NirspecSlitAreaModel``: the fields of ``NRSFlatMeta`` and those declared here."""
+
+    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Exposure and readout settings
+
+    Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
+    assigning a plain ``NRSFlatExposure`` is refused when validated, hence the pyright ignore.)"""
+
+
+class NirspecIFUCubeParsInstrument(CommonInstrument):
+    """Instrument configuration"""
+
+    lamp_mode: (
+        Literal["BRIGHTOBJ", "FIXEDSLIT", "GRATING-ONLY", "IFU", "IMAGE", "MSASPEC", "NONE", "ANY", "N/A"]
+        | None
+    ) = Field(
+        default=None,
+        title="Operating mode of the calibration lamp",
+        json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
+    )
+    """Operating mode of the calibration lamp
+
+    FITS keyword: OPMODE (PRIMARY)"""
+
+
+class NirspecIFUCubeParsMeta(DrizParsMeta):
+    """Metadata of ``NirspecIFUCubeParsModel``: the fields of ``DrizParsMeta`` and those declared here."""
+
+    instrument: NirspecIFUCubeParsInstrument = Field(default_factory=NirspecIFUCubeParsInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument configuration
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+
+class SossBkgInstrument(MaskInstrument):
+    """Instrument configuration"""
+
+    pupil: (
+        Literal[
+            "ANY",
+            "CLEAR",
+            "CLEARP",
+            "F090W",
+            "F115W",
+            "F140M",
+            "F150W",
+            "F158M",
+            "F162M",
+            "F164N",
+            "F200W",
+            "F323N",
+            "F405N",
+            "F466N",
+            "F470N",
+            "FLAT",
+            "GDHS0",
+            "GDHS60",
+            "GR700XD",
+            "GRISMC",
+            "GRISMR",
+            "GRISMV2",
+            "GRISMV3",
+            "MASKBAR",
+            "MASKIPR",
+            "MASKRND",
+            "NRM",
+            "PINHOLES",
+            "WLM8",
+            "WLP8",
+            "N/A",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="Pupil wheel element in the beam",
+        json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
+    )
+    """Pupil wheel element in the beam
+
+    FITS keyword: PUPIL (PRIMARY)"""
+
+
+class SossBkgMeta(CubeFlatMeta):
+    """Metadata of ``SossBkgModel``, ``WfssBkgModel``: the fields of ``CubeFlatMeta`` and those
+    declared here."""
+
+    instrument: SossBkgInstrument = Field(default_factory=SossBkgInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument configuration
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
+    """Exposure and readout settings"""
+
+    bunit_data: str | None = Field(
+        default=None,
+        title="Physical unit of the science array values",
+        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
+    )
+    """Physical unit of the science array values
+
+    FITS keyword: BUNIT (SCI)"""
+
+    bunit_err: str | None = Field(
+        default=None,
+        title="Physical unit of the error array values",
+        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
+    )
+    """Physical unit of the error array values
+
+    FITS keyword: BUNIT (ERR)"""
+
+
+class SpecProfileMeta(DrizParsMeta):
+    """Metadata of ``SpecProfileModel``: the fields of ``DrizParsMeta`` and those declared here."""
+
+    instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument configuration
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+    subarray: DarkSubarray = Field(default_factory=DarkSubarray)
+    """Detector region that was read out"""
+
+
+class SpecProfileSingleMeta(CubeFlatMeta):
+    """Metadata of ``SpecProfileSingleModel``, ``SpecTraceSingleModel``, ``WaveMapSingleModel``: the
+    fields of ``CubeFlatMeta`` and those declared here."""
+
+    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
+    """Exposure and readout settings"""
+
+
+class SpecTraceMeta(SpecProfileSingleMeta):
+    """Metadata of ``SpecTraceModel``, ``WaveMapModel``: the fields of ``SpecProfileSingleMeta`` and
+    those declared here."""
+
+    instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument configuration
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+
+class FilteroffsetInstrument(MaskInstrument):
+    """Instrument and detector the reference file applies to"""
+
+    p_filter: str | None = Field(
+        default=None,
+        title="Filter elements the reference file applies to, each followed by |",
+        json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
+    )
+    """Filter elements the reference file applies to, each followed by |
+
+    FITS keyword: P_FILTER (PRIMARY)"""
+
+    channel: (
+        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
+    ) = Field(
+        default=None,
+        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+    )
+    """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
+
+    FITS keyword: CHANNEL (PRIMARY)"""
+
+    module: Literal["A", "B", "MULTIPLE"] | None = Field(
+        default=None,
+        title="NIRCam module",
+        json_schema_extra={"fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
+    )
+    """NIRCam module
+
+    FITS keyword: MODULE (PRIMARY)"""
+
+
+class FilteroffsetMeta(SpecProfileMeta):
+    """Metadata of ``FilteroffsetModel``: the fields of ``SpecProfileMeta`` and those declared here."""
+
+    instrument: FilteroffsetInstrument = Field(default_factory=FilteroffsetInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument and detector the reference file applies to
+
+    Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;
+    assigning a plain ``MaskInstrument`` is refused when validated, hence the pyright ignore.)"""
+
+    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    """Units of the transform's inputs"""
+
+
+class CameraInstrument(CommonInstrument):
+    """Instrument and detector the reference file applies to"""
+
+    p_detector: str | None = Field(
+        default=None,
+        title="Detectors the reference file applies to (pipe-separated)",
+        json_schema_extra={"fits_keyword": "P_DETECT", "fits_hdu": "PRIMARY"},
+    )
+    """Detectors the reference file applies to (pipe-separated)
+
+    FITS keyword: P_DETECT (PRIMARY)"""
+
+
+class CameraMeta(PathlossMeta):
+    """Metadata of ``CameraModel``, ``FPAModel``: the fields of ``PathlossMeta`` and those declared
+    here."""
+
+    instrument: CameraInstrument = Field(default_factory=CameraInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument and detector the reference file applies to
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+    output_units: str | None = Field(default=None, title="Units of the transform's outputs")
+    """Units of the transform's outputs"""
+
+    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    """Units of the transform's inputs"""
+
+
+class CollimatorMeta(PathlossMeta):
+    """Metadata of ``CollimatorModel``, ``OTEModel``: the fields of ``PathlossMeta`` and those declared
+    here."""
+
+    output_units: str | None = Field(default=None, title="Units of the transform's outputs")
+    """Units of the transform's outputs"""
+
+    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    """Units of the transform's inputs"""
+
+
+class FOREMeta(CollimatorMeta):
+    """Metadata of ``FOREModel``: the fields of ``CollimatorMeta`` and those declared here."""
+
+    instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    """Instrument configuration
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+
+class IFUFOREMeta(NirspecIFUCubeParsMeta):
+    """Metadata of ``IFUFOREModel``, ``IFUSlicerModel``: the fields of ``NirspecIFUCubeParsMeta`` and
+    those declared here."""
+
+    output_units: str | None = Field(default=None, title="Units of the transform's outputs")
+    """Units of the transform's outputs"""
+
+    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    """Units of the transform's inputs"""
 
 
 class ReferenceFileModel(DataModel[ReferenceFileMeta]):

@@ -9,25 +9,12 @@ from pydantic import Field
 from jwstmodels.base import ArrayField, Column, TableField
 
 from .referencefile_required import (
-    DarkInstrument,
     DarkSubarray,
     IRS2Meta,
     ReadnoiseExposure,
     ReferenceFileModel,
+    SuperBiasInstrument,
 )
-
-
-class SuperBiasInstrument(DarkInstrument):
-    """Instrument configuration"""
-
-    p_grating: str | None = Field(
-        default=None,
-        title="Grating elements the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_GRATIN", "fits_hdu": "PRIMARY"},
-    )
-    """Grating elements the reference file applies to, each followed by |
-
-    FITS keyword: P_GRATIN (PRIMARY)"""
 
 
 class SuperBiasMeta(IRS2Meta):

@@ -23,7 +23,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar, cast, overload
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._errors import FileChangedError, FileFormatError, ValidationError
+from ._errors import FileChangedError, FileFormatError, ValidationError, explain_library_error
 
 DT = TypeVar("DT", bound=np.generic)
 
@@ -152,7 +152,7 @@ class _Field:
             raise
         except Exception as exc:  # astropy and asdf raise many kinds for a damaged file
             raise FileFormatError(
-                f"{where}: {model}.{self.name} cannot be read ({type(exc).__name__}: {exc})"
+                f"{where}: {model}.{self.name} cannot be read: {explain_library_error(exc)}"
             ) from exc
         try:
             return self.coerce(raw)

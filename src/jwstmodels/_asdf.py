@@ -17,9 +17,11 @@ from collections.abc import Generator, Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
+import numpy as np
+
 from ._atomic import atomic_write
 from ._content import FileContent, ModelLayout
-from ._errors import FileFormatError, InvalidValueWarning
+from ._errors import FileFormatError, InvalidValueWarning, file_errors, naming_place
 from ._history import history_to_root, read_asdf_lists
 from ._policy import apply_tree, read_meta
 from ._sources import AsdfSource, bind_asdf
@@ -55,6 +57,7 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
     import asdf
     import asdf.exceptions
 
+    _check_yaml(source, filename)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -64,18 +67,42 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
                 f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
             ) from None
         try:
-            _ = af.tree  # converts the tagged tree: unknown tags warn here
+            tree = af.tree  # converts the tagged tree: unknown tags warn here
         except Exception as exc:
             af.close()
             raise FileFormatError(
                 f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
             ) from None
+        if not isinstance(cast(object, tree), Mapping):  # the YAML root may be a list or a scalar
+            af.close()
+            raise FileFormatError(
+                f"{filename}: not a readable ASDF file (its tree is a {type(tree).__name__}, not a mapping)"
+            )
     for w in caught:
         if issubclass(w.category, asdf.exceptions.AsdfWarning):  # e.g. a tag no installed extension knows
             warnings.warn(f"{filename}: {w.message}", InvalidValueWarning, stacklevel=3)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return af
+
+
+def _check_yaml(source: object, filename: str) -> None:
+    """Refuse a tree past the limits of _yaml_limits before asdf parses it (asdf walks it recursively, with
+    aliases expanded, and validates every node)."""
+    from ._yaml_limits import check_asdf_stream
+
+    where = f"{filename}: the ASDF tree"
+    if isinstance(source, str | os.PathLike):
+        with open(cast("str | os.PathLike[str]", source), "rb") as handle:
+            check_asdf_stream(handle.read, where)
+        return
+    read, seek, tell = (getattr(source, name, None) for name in ("read", "seek", "tell"))
+    if callable(read) and callable(seek) and callable(tell):
+        position = tell()
+        try:
+            check_asdf_stream(cast(Any, read), where)
+        finally:
+            seek(position)
 
 
 def read_asdf(af: Any, layout: ModelLayout, filename: str, *, pass_invalid: bool = False) -> FileContent:
@@ -95,16 +122,22 @@ def read_tree(content: FileContent, tree: dict[str, Any], filename: str) -> None
     layout = content.layout
     extra = content.extra_tree
     lists = read_meta(content, cast(Mapping[str, object], meta_tree), tree_place=f"{filename}: ")
+    content.model_type_place = f"{filename}: meta.model_type"
     read_asdf_lists(content, lists, tree, filename)  # the root history too
     scalars = apply_tree(content, tree, filename)
     for key, value in tree.items():
         if key == "meta" or key in _ASDF_KEYS or key in scalars:
             continue
         if key in layout.fields:
+            where = f"{filename}: {key} ({_block_name(value)})"
+            with file_errors(where, "read the array's description"):
+                shape = _checked_node(value, where)
+            if shape is None and not hasattr(value, "_source"):  # not an array node: refused now, by name
+                with naming_place(where):
+                    layout.fields[key].coerce(value)
             content.loaders[key] = _loader(tree, key, filename)
-            shape = getattr(value, "shape", None)
             if shape is not None:
-                content.shapes[key] = tuple(int(n) for n in shape)
+                content.shapes[key] = shape
         elif key in layout.items and isinstance(value, list):
             items: list[FileContent] = []
             for index, subtree in enumerate(cast(list[Any], value)):
@@ -123,6 +156,29 @@ def read_tree(content: FileContent, tree: dict[str, Any], filename: str) -> None
 
 def _loader(tree: dict[str, Any], key: str, filename: str) -> AsdfSource:
     return AsdfSource(tree, key, f"{filename}: ASDF node {key}")
+
+
+def _block_name(node: object) -> str:
+    source = getattr(node, "_source", None)
+    if isinstance(source, int):
+        return f"ASDF block {source}"
+    return "ASDF array" if source is None else f"ASDF array from {source!r}"
+
+
+def _checked_node(node: object, where: str) -> tuple[int, ...] | None:
+    """The shape of an array node, from the tree alone; refused when it is no shape (a field that cannot
+    hold the array refuses it when it is first read, as a validation problem)."""
+    shape = getattr(node, "shape", None)
+    if shape is None:
+        return None
+    if not isinstance(shape, tuple | list) or not all(
+        isinstance(n, int | np.integer) and not isinstance(n, bool) and n >= 0
+        for n in cast(tuple[object, ...], shape)
+    ):
+        if cast(object, shape) == ("*",):  # a streamed block: its length is known when read
+            return None
+        raise FileFormatError(f"{where}: the array's shape {shape!r} is not a list of lengths")
+    return tuple(int(n) for n in cast(tuple[int, ...], shape))
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -176,7 +232,7 @@ def write_asdf(content: FileContent, path: str | os.PathLike[str], *args: Any, *
 
     af = asdf.AsdfFile(build_tree(content))
     try:
-        return atomic_write(path, lambda tmp: af.write_to(tmp, *args, **kwargs))
+        return atomic_write(path, lambda handle: af.write_to(cast(Any, handle), *args, **kwargs))
     finally:
         af.close()
 

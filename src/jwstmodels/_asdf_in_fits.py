@@ -30,15 +30,23 @@ _ROOT_TAG_PREFIX = "tag:stsci.edu:asdf/core/asdf-"
 def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
     """The tree of an ``ASDF`` extension HDU, with tags kept (so unknown objects survive a re-save)."""
     from ._errors import FileFormatError
+    from ._yaml_limits import SMALL_DOCUMENT, check_document, check_size, check_tree
 
+    where = f"{filename}: the ASDF extension"
     try:
         raw = _payload(hdu)
+        check_size(len(raw), where)
         try:
-            tree = _load_untagged(raw)
+            tree = _load_untagged(raw, where)
         except _HasTags:
             import asdf.util
 
+            if len(raw) > SMALL_DOCUMENT:  # asdf's loader builds the whole tree before it can be checked
+                check_document(raw, where)
             tree = asdf.util.load_yaml(io.BytesIO(raw), tagged=True)
+            check_tree(tree, where)  # aliases and depth (a small document is quick to build)
+    except FileFormatError:
+        raise
     except Exception as exc:  # yaml and asdf raise many types for a damaged document
         raise FileFormatError(
             f"{filename}: the ASDF extension cannot be read ({type(exc).__name__}: {exc})"
@@ -56,7 +64,7 @@ _YAML_END = re.compile(rb"\r?\n\.\.\.((\r?\n)|$)")
 """Where the YAML document ends (asdf's end marker; what follows would be binary blocks)."""
 
 
-def _load_untagged(raw: bytes) -> object:
+def _load_untagged(raw: bytes, where: str) -> object:
     """The document as asdf's tagged loader gives it, read by PyYAML alone, when no node below the root is
     tagged (what jwstmodels writes): asdf is not imported then (its import costs more than the rest of a first
     open). A tag anywhere else raises _HasTags."""
@@ -64,8 +72,20 @@ def _load_untagged(raw: bytes) -> object:
 
     if not getattr(yaml, "__with_libyaml__", False):  # a PyYAML built without libyaml: asdf's loader reads it
         raise _HasTags("PyYAML without libyaml")
+    from ._yaml_limits import SMALL_DOCUMENT, check_document, check_tree, yaml_node_children
+
+    if len(raw) > SMALL_DOCUMENT:  # the node count of a large document is checked before nodes are built
+        check_document(raw, where)
     end = _YAML_END.search(raw)
-    return yaml.load(raw[: end.end()] if end else raw, Loader=_untagged_loader())
+    loader = _untagged_loader()(raw[: end.end()] if end else raw)
+    try:
+        node = loader.get_single_node()  # composed by libyaml; checked before any Python object is built
+        if node is None:
+            return None
+        check_tree(node, where, yaml_node_children)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 @functools.cache

@@ -26,16 +26,19 @@ from ._content import Card, FileContent, ModelLayout
 from ._dq_bits import file_bits, standard_bits_after_read
 from ._errors import (
     FileFormatError,
+    InvalidValueWarning,
     ModelTypeMismatchWarning,
     UnknownFieldError,
     ValidationError,
     ValidationErrors,
+    file_errors,
 )
 from ._lists import ListField
 from ._loading import build_meta
 from ._meta import MetaNode, describe_annotation, scalar_leaves, unknown_field
 from ._meta_lists import error_in_list
 from ._node_plans import new_node, tree_is_valid
+from ._objects import refuse_fits
 from ._scalars import ScalarField, scalar_errors
 from ._schema_search import SchemaSearch
 from ._sniff import (
@@ -215,13 +218,17 @@ class DataModel(Generic[MetaT]):
             hdul = cast(Any, init)
             source: object = hdul.filename()
             name = source if isinstance(source, str) else "<HDUList>"
-            self._adopt(read_fits(hdul, self._layout(), name, pass_invalid=self._pass_invalid))
+            with file_errors(name, "read the FITS file"):
+                content = read_fits(hdul, self._layout(), name, pass_invalid=self._pass_invalid)
+            self._adopt(content)
             self.filename = name
         elif is_asdf_file(init):
             from ._asdf import read_asdf
 
             label = str(getattr(init, "uri", None) or "<AsdfFile>")
-            self._adopt(read_asdf(init, self._layout(), label, pass_invalid=self._pass_invalid))
+            with file_errors(label, "read the ASDF file"):
+                content = read_asdf(init, self._layout(), label, pass_invalid=self._pass_invalid)
+            self._adopt(content)
         elif is_path(init) or is_file(init):
             self._init_from_file(init)
         else:
@@ -335,7 +342,9 @@ class DataModel(Generic[MetaT]):
             hdul = open_hdulist(init, name)
             self._close_hooks.append(hdul.close)
             try:
-                self._adopt(read_fits(hdul, self._layout(), name, pass_invalid=self._pass_invalid))
+                with file_errors(name, "read the FITS file"):
+                    content = read_fits(hdul, self._layout(), name, pass_invalid=self._pass_invalid)
+                self._adopt(content)
             except BaseException:
                 self.close()
                 raise
@@ -345,10 +354,26 @@ class DataModel(Generic[MetaT]):
             af = open_asdf(init, name)
             self._close_hooks.append(af.close)
             try:
-                self._adopt(read_asdf(af, self._layout(), name, pass_invalid=self._pass_invalid))
+                with file_errors(name, "read the ASDF file"):
+                    content = read_asdf(af, self._layout(), name, pass_invalid=self._pass_invalid)
+                self._adopt(content)
             except BaseException:
                 self.close()
                 raise
+
+    def _warn_unknown_type(self, place: str) -> None:
+        """A file naming (at ``place``: ``x.fits: DATAMODL``) a model type no class has (a junk value, a type
+        of another package): the class was chosen otherwise (by the caller, or from the data); say so."""
+        model_type = getattr(self.meta, "model_type", None)
+        if not model_type or str(model_type) == type(self).__name__ or not _catalogue:
+            return
+        if _catalogue[0](str(model_type)) is not None:
+            return
+        warnings.warn(
+            f"{place} {model_type!r} names no model class; read as {type(self).__name__}",
+            InvalidValueWarning,
+            stacklevel=5,
+        )
 
     def _warn_if_mismatched(self, init: object) -> None:
         """ModelTypeMismatchWarning when the file just read names (``DATAMODL``) a model class of the
@@ -391,6 +416,8 @@ class DataModel(Generic[MetaT]):
         """Take what a reader found in a file (a new model's state; items become models of their class)."""
         if content.meta is not None:
             _set_meta(self, content.meta)
+            if content.model_type_place is not None:
+                self._warn_unknown_type(content.model_type_place)
         self._scalars = content.scalars
         self._store.loaders.update(content.loaders)
         self._store.shapes.update(content.shapes)
@@ -675,8 +702,16 @@ class DataModel(Generic[MetaT]):
         ``required_meta`` (the keywords a reference file must carry) is set, and every item of a multi-model
         (errors name the item: ``slits[2].name``).
         """
+        errors = self._validation_errors()
+        if errors:
+            raise ValidationErrors(errors)
+
+    def _validation_errors(self, *, item: bool = False) -> list[ValidationError]:
+        """Every problem :meth:`validate` reports. A list item (``item``) need not carry the bookkeeping
+        keywords of ``required_meta``: a reference file's items (``SpecProfileModel.profile``) share the
+        file's, as in the reference implementation."""
         errors = validate_meta_tree(self.meta, type(self).__name__)
-        errors += self._missing_required()
+        errors += [] if item else self._missing_required()
         errors += scalar_errors(self)
         for name, field in self._fields.items():
             value = self._store.values.get(name)
@@ -687,14 +722,10 @@ class DataModel(Generic[MetaT]):
             except ValidationError as exc:
                 errors.append(exc)
         for list_name, items in self._lists.items():  # each item is a model of its own
-            for index, item in enumerate(items):
-                try:
-                    item.validate()
-                except ValidationErrors as exc:
-                    place = f"{list_name}[{index}]"
-                    errors += [error.within(type(self).__name__, place) for error in exc.errors]
-        if errors:
-            raise ValidationErrors(errors)
+            for index, member in enumerate(items):
+                place = f"{list_name}[{index}]"
+                errors += [e.within(type(self).__name__, place) for e in member._validation_errors(item=True)]
+        return errors
 
     def _missing_required(self) -> list[ValidationError]:
         if not self.required_meta:
@@ -768,6 +799,7 @@ class DataModel(Generic[MetaT]):
 
         self._check_fits_items(path)  # multi-model items, before on_save: a refused save changes nothing
         self._prepare_save(path)
+        refuse_fits(self, path)  # transforms and other objects: ASDF only
         return write_fits(self._file_content(), path, *args, **kwargs)
 
     def to_asdf(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:

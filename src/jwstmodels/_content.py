@@ -76,6 +76,9 @@ class FileContent:
     extra_hdus: list[Any] = field(default_factory=list[Any])
     """HDUs the schema does not describe (astropy HDU objects), in file order."""
     items: dict[str, list[FileContent]] = field(default_factory=dict[str, list["FileContent"]])
+    model_type_place: str | None = None
+    """Where the file names its model type (``DATAMODL``, ``meta.model_type``), for the warning DataModel
+    gives when no class has that type; None when the reader does not ask for it (FITS items)."""
     close_hooks: list[Callable[[], None]] = field(default_factory=list[Callable[[], None]])
     """Called when the model that adopts this content closes (marking its file closed, ``_sources``)."""
 

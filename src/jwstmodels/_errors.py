@@ -6,6 +6,9 @@ keyword, so that a message read in a pipeline log points at the exact place to l
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Generator
+
 
 def describe_location(
     model: str | None, path: str, keyword: str | None = None, hdu: str | None = None
@@ -119,3 +122,88 @@ class FileChangedError(FileFormatError):
     """An array that was not read while its file was open cannot be read any more: the model was closed (or
     unpickled elsewhere) and the file has since changed or gone, or it was not a file that can be opened again
     (a file object, an HDUList built in memory). The message names the model, the array and the file."""
+
+
+def library_error_types() -> tuple[type[BaseException], ...]:
+    """Exceptions the file libraries (astropy, asdf, numpy, zlib, PyYAML) raise for a damaged file."""
+    import struct
+    import zlib
+
+    types: list[type[BaseException]] = [
+        KeyError,
+        IndexError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        EOFError,
+        MemoryError,
+        OverflowError,
+        RecursionError,
+        UnicodeError,
+        zlib.error,
+        struct.error,
+    ]
+    import sys
+
+    fits = sys.modules.get("astropy.io.fits")
+    if fits is not None:
+        types.append(fits.VerifyError)
+    yaml = sys.modules.get("yaml")
+    if yaml is not None:
+        types.append(yaml.YAMLError)
+    return tuple(types)
+
+
+_OWN_ERRORS = (ValidationError, UnknownFieldError, FileFormatError)
+
+
+def explain_library_error(exc: BaseException) -> str:
+    """What a library's exception says about a damaged file, in words (``KeyError: -33`` alone says
+    nothing)."""
+    if isinstance(exc, KeyError):
+        key = exc.args[0] if exc.args else "?"
+        return f"a required entry is missing or invalid ({key!r})"
+    if isinstance(exc, MemoryError):
+        return f"it declares more data than can be held in memory ({exc or 'MemoryError'})"
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{text} ({type(exc).__name__})"
+
+
+def as_file_error(exc: BaseException, where: str, doing: str) -> BaseException:
+    """``exc`` unchanged when it is already one of ours (or an OSError naming ``where``'s file), else a
+    FileFormatError ``"{where}: cannot {doing}: {explanation}"``. ``where`` starts with the file name and
+    may add the HDU or block, keyword and field (``"x.fits: HDU SCI (field data)"``)."""
+    if isinstance(exc, _OWN_ERRORS):
+        return exc
+    if isinstance(exc, OSError) and where.split(": ")[0] in str(exc):
+        return exc
+    error = FileFormatError(f"{where}: cannot {doing}: {explain_library_error(exc)}")
+    error.__cause__ = exc
+    return error
+
+
+@contextlib.contextmanager
+def file_errors(where: str, doing: str) -> Generator[None]:
+    """Turn a library's exception for a damaged file into a FileFormatError naming ``where`` (see
+    :func:`as_file_error`); our own errors pass through."""
+    try:
+        yield
+    except (*library_error_types(), OSError) as exc:
+        clean = as_file_error(exc, where, doing)
+        if clean is exc:
+            raise
+        raise clean from exc
+
+
+@contextlib.contextmanager
+def naming_place(where: str) -> Generator[None]:
+    """A ValidationError raised inside gets ``where`` (the file, HDU or block) in front of its message when
+    it does not name the file yet (an array that does not fit its field, found when it is first read)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if where.split(": ")[0] not in str(exc):
+            exc.args = (f"{where}: {exc}", *exc.args[1:])
+        raise

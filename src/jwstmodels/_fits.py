@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any, cast
@@ -18,7 +19,7 @@ from astropy.utils.exceptions import AstropyUserWarning
 from ._arrays import TableField
 from ._atomic import atomic_write
 from ._content import FileContent, ModelLayout, scalar_hdus
-from ._errors import FileFormatError, InvalidValueWarning
+from ._errors import FileFormatError, InvalidValueWarning, explain_library_error, library_error_types
 from ._fits_cards import (
     STRUCTURAL,
     append_card,
@@ -47,16 +48,29 @@ _ASDF_BOOKKEEPING = {"asdf_library", "history", "_fits_hash"}
 def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HDUList:
     """Open a FITS file lazily (memory-mapped where possible), turning a truncated or malformed file into a
     clear FileFormatError instead of astropy warnings and a half-usable HDUList."""
+    # A path is opened here, so that the file is closed when astropy fails part way (it leaves its own open).
+    handle = open(source, "rb") if isinstance(source, str | os.PathLike) else None  # noqa: SIM115
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            hdul = fits.open(source, memmap=None, lazy_load_hdus=False)
-        except (OSError, ValueError, IndexError, TypeError) as exc:
-            raise FileFormatError(f"{filename}: not a readable FITS file ({exc})") from None
+            hdul = fits.open(source if handle is None else handle, memmap=None, lazy_load_hdus=False)
+        except (*library_error_types(), OSError) as exc:
+            if handle is not None:
+                handle.close()
+            key = exc.args[0] if isinstance(exc, KeyError) and exc.args else None
+            if isinstance(key, str) and re.fullmatch(r"[A-Z0-9_-]{1,8}", key):
+                problem = f"keyword {key} is missing from a header that needs it"
+            else:
+                problem = explain_library_error(exc)
+            raise FileFormatError(f"{filename}: not a readable FITS file ({problem})") from None
+    if handle is not None and getattr(hdul._file, "_file", None) is not handle:
+        _close_handle_too(hdul, handle)  # astropy reads through a wrapper (gzip) that leaves it open
     fatal = [str(w.message) for w in caught if any(word in str(w.message) for word in _FATAL_WORDS)]
     try:
+        if not fatal:
+            fatal = _gzip_damage(hdul) or _run_on_headers(hdul)
         if fatal:
-            raise FileFormatError(f"{filename}: not a readable FITS file ({'; '.join(fatal)})")
+            raise FileFormatError(f"{filename}: not a readable FITS file ({'; '.join(dict.fromkeys(fatal))})")
         for w in caught:
             if issubclass(w.category, AstropyUserWarning):  # e.g. non-ASCII header bytes, replaced by "?"
                 warnings.warn(f"{filename}: {w.message}", InvalidValueWarning, stacklevel=3)
@@ -66,6 +80,52 @@ def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HD
         hdul.close()
         raise
     return hdul
+
+
+def _close_handle_too(hdul: fits.HDUList, handle: Any) -> None:
+    close = hdul.close
+
+    def close_both(*args: Any, **kwargs: Any) -> None:
+        try:
+            close(*args, **kwargs)
+        finally:
+            handle.close()
+
+    vars(hdul)["close"] = close_both  # this HDUList's own close (``with hdul`` and hooks call it)
+
+
+def _gzip_damage(hdul: fits.HDUList) -> list[str]:
+    """For a gzip-compressed file: what is wrong with the compressed stream (a truncated or corrupt member,
+    checked by reading it to its end and its checksum) or with HDUs whose data runs past it; else []."""
+    handle = getattr(getattr(hdul, "_file", None), "_file", None)
+    if getattr(getattr(hdul, "_file", None), "compression", None) != "gzip" or handle is None:
+        return []
+    position = handle.tell()
+    try:
+        while handle.read(1 << 22):
+            pass
+        size = handle.tell()
+    except (EOFError, OSError, *library_error_types()) as exc:
+        return [f"the gzip stream is truncated or corrupted ({exc})"]
+    finally:
+        handle.seek(position)
+    for index, hdu in enumerate(hdul):
+        info = hdu.fileinfo()
+        if info is not None and int(info["datLoc"]) + int(info["datSpan"]) > size:
+            return [f"HDU {index} ({hdu.name}) is truncated: its data runs past the end of the gzip stream"]
+    return []
+
+
+def _run_on_headers(hdul: fits.HDUList) -> list[str]:
+    """A header that reads on into the next HDU's (its END card missing or damaged) holds that HDU's first
+    card, XTENSION, again: the file's HDUs are then not what was written."""
+    for index, hdu in enumerate(hdul):
+        header = hdu.header
+        extensions = header.count("XTENSION") if "XTENSION" in header else 0
+        primaries = header.count("SIMPLE") if "SIMPLE" in header else 0
+        if extensions > (1 if index else 0) or primaries > (0 if index else 1):
+            return [f"the header of HDU {index} runs into the next HDU (its END card is missing or damaged)"]
+    return []
 
 
 def read_fits(
@@ -101,7 +161,9 @@ def read_fits(
     where: dict[Location, tuple[str, Any]] = {}
     for name, hdu in hdus.items():
         scalar_keywords = apply_header(content, name, hdu.header, f"{filename}: HDU {name}")
-        read_cards(content, name, hdu, by_keyword.get(name, {}), tree, where, skip=scalar_keywords)
+        read_cards(
+            content, name, hdu, by_keyword.get(name, {}), tree, where, skip=scalar_keywords, filename=filename
+        )
 
     restore_inexact(tree, inexact, where)
     lists = read_meta(
@@ -111,6 +173,7 @@ def read_fits(
         cards=where,
         hdu_place=lambda hdu: f"{filename}: HDU {hdu}",
     )
+    content.model_type_place = f"{filename}: DATAMODL"
     read_fits_lists(content, lists, stored, filename)
 
     content.extra_hdus = extra_hdus
@@ -208,4 +271,4 @@ def build_hdulist(content: FileContent) -> fits.HDUList:
 
 def write_fits(content: FileContent, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
     hdul = build_hdulist(content)
-    return atomic_write(path, lambda tmp: hdul.writeto(tmp, *args, **kwargs))
+    return atomic_write(path, lambda handle: hdul.writeto(handle, *args, **kwargs))

@@ -8,7 +8,9 @@ lazy source of an array or table."""
 from __future__ import annotations
 
 import functools
+import math
 import re
+import warnings
 from collections.abc import Container, Mapping
 from typing import Any, cast
 
@@ -17,6 +19,7 @@ from astropy.io import fits
 
 from ._arrays import ArrayField, DataField, TableField
 from ._content import Card, FileContent, scalars_by_hdu
+from ._errors import FileFormatError, InvalidValueWarning, file_errors
 from ._header_carried import card_can_hold, card_is_exact
 from ._loading import Location, put_path
 from ._meta import KeywordLeaf, MetaNode, keyword_leaves
@@ -32,11 +35,53 @@ STRUCTURAL = re.compile(
 def attach_hdu(content: FileContent, attr: str, field: DataField, hdu: Any, where: str) -> None:
     """Make ``hdu`` the source of array or table ``attr``, read when first touched; refused from the header
     alone when the field cannot hold it (``where`` names file and HDU)."""
-    _check_hdu(field, hdu, where)
+    place = f"{where} (field {attr})"
+    with file_errors(place, "read the header"):
+        _check_hdu(field, hdu, where)
+        shape = _image_shape(hdu, place) if isinstance(field, ArrayField) else None
     content.loaders[attr] = FitsSource(hdu, where)
-    if isinstance(field, ArrayField):
-        naxis = int(hdu.header.get("NAXIS", 0))
-        content.shapes[attr] = tuple(int(hdu.header[f"NAXIS{i}"]) for i in range(naxis, 0, -1))
+    if shape is not None:
+        content.shapes[attr] = shape
+
+
+def _image_shape(hdu: Any, where: str) -> tuple[int, ...]:
+    """The shape of an image HDU's data from its header, refusing what astropy would fail on (or allocate
+    without bound) when the data is first read: a BITPIX that is no FITS type, missing or negative NAXISn,
+    data running past the end of the file."""
+    header = hdu.header
+    bitpix = header.get("BITPIX")
+    if bitpix not in _BITPIX or isinstance(bitpix, bool):
+        raise FileFormatError(f"{where}: keyword BITPIX = {bitpix!r} is not a FITS data type")
+    naxis = header.get("NAXIS")
+    if not isinstance(naxis, int) or isinstance(naxis, bool) or not 0 <= naxis <= 999:
+        raise FileFormatError(f"{where}: keyword NAXIS = {naxis!r} is not a number of axes")
+    sizes: list[int] = []
+    for i in range(naxis, 0, -1):
+        size = header.get(f"NAXIS{i}")
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            what = "missing" if size is None else f"{size!r}, not a length"
+            raise FileFormatError(f"{where}: keyword NAXIS{i} is {what}")
+        sizes.append(size)
+    nbytes = abs(bitpix) // 8 * math.prod(sizes) if sizes else 0
+    available = _bytes_after_header(hdu)
+    if available is not None and nbytes > available:
+        raise FileFormatError(
+            f"{where}: the header declares {nbytes} bytes of data, the file holds {available} after it "
+            "(truncated or damaged)"
+        )
+    return tuple(sizes)
+
+
+def _bytes_after_header(hdu: Any) -> int | None:
+    """How many bytes the file holds after ``hdu``'s header, when astropy knows (None otherwise)."""
+    info = hdu.fileinfo()
+    if info is None:
+        return None
+    handle = info.get("file")
+    size = getattr(handle, "size", None)
+    if not isinstance(size, int) or not size:
+        return None
+    return size - int(info["datLoc"])
 
 
 def read_cards(
@@ -49,6 +94,7 @@ def read_cards(
     *,
     skip: Container[str] = (),
     keep_unknown: bool = True,
+    filename: str = "",
 ) -> None:
     """One pass over the cards of ``hdu``: a card whose keyword ``known`` names fills that field's place in
     ``tree``, and ``where`` records the HDU and card it came from; with ``keep_unknown``, any other card goes
@@ -65,8 +111,22 @@ def read_cards(
             continue
         value = card.value
         if not isinstance(value, fits.card.Undefined):
+            first = where.get(leaf.names)
+            if first is not None and first[0] == hdu_name:
+                _warn_duplicate(filename, hdu_name, first[1], card)
+                continue
             put_path(tree, leaf.names, value)
             where[leaf.names] = (hdu_name, card)
+
+
+def _warn_duplicate(filename: str, hdu_name: str, first: Any, card: Any) -> None:
+    """A keyword given twice: the first card wins (as in astropy and the reference), the other is dropped."""
+    warnings.warn(
+        f"{filename or '<FITS>'}: HDU {hdu_name}, keyword {card.keyword} appears more than once; the first "
+        f"value {first.value!r} is used, the later {card.value!r} is dropped",
+        InvalidValueWarning,
+        stacklevel=5,
+    )
 
 
 _BITPIX = {8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -64: "float64"}

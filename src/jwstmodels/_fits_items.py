@@ -367,6 +367,7 @@ def _read_item(
             where_cards,
             skip=consumed | owned,
             keep_unknown=not shared or hdu_name in layout.field_hdus,
+            filename=filename,
         )
 
     restore_inexact(meta_tree, inexact, where_cards)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from ._base import use_catalogue
+from ._errors import file_errors
 from ._sniff import file_kind, is_file, is_hdulist, is_path, sniff
 
 if TYPE_CHECKING:
@@ -114,7 +115,8 @@ def _open_model(
 
         hdul = open_hdulist(init, name)
         try:
-            model = _class_from_header(hdul)(hdul, **options)
+            with file_errors(name, "read the FITS file"):
+                model = _class_from_header(hdul, name)(hdul, **options)
         except BaseException:
             hdul.close()
             raise
@@ -122,7 +124,8 @@ def _open_model(
     else:
         af = _open_asdf_with(extensions, init, name)
         try:
-            model = _class_from_tree(af.tree)(af, **options)
+            with file_errors(name, "read the ASDF file"):
+                model = _class_from_tree(af.tree, name)(af, **options)
         except BaseException:
             af.close()
             raise
@@ -139,21 +142,27 @@ def _open_asdf_with(extensions: object, init: object, name: str) -> Any:
         return open_asdf(init, name)
 
 
-def _class_from_tree(tree: Mapping[str, Any]) -> type[DataModel[MetaNode]]:
+def _class_from_tree(tree: Mapping[str, Any], filename: str = "<AsdfFile>") -> type[DataModel[MetaNode]]:
+    del filename  # a model type no class has is reported by the reader (warn_unknown_type)
     meta: object = tree.get("meta", {})
     model_type = cast(Mapping[str, object], meta).get("model_type") if isinstance(meta, Mapping) else None
     cls = model_class(str(model_type)) if model_type else None
     if cls is not None:
         return cls
     data = tree.get("data")
-    return _required(_by_ndim(len(getattr(data, "shape", ())), "groupdq" in tree))
+    shape: object = getattr(data, "shape", ())
+    ndim = len(cast(tuple[object, ...], shape)) if isinstance(shape, tuple | list) else 2
+    cls = _required(_by_ndim(ndim, "groupdq" in tree))
+    return cls
 
 
-def _class_from_header(hdul: Any) -> type[DataModel[MetaNode]]:
+def _class_from_header(hdul: Any, filename: str = "<HDUList>") -> type[DataModel[MetaNode]]:
+    del filename  # a model type no class has is reported by the reader (warn_unknown_type)
     model_type = hdul[0].header.get("DATAMODL")
     cls = model_class(str(model_type)) if model_type else None
     if cls is not None:
         return cls
     names = {str(hdu.name).upper() for hdu in hdul}
-    ndim = int(hdul["SCI"].header.get("NAXIS", 2)) if "SCI" in names else 2
-    return _required(_by_ndim(ndim, "GROUPDQ" in names))
+    naxis = hdul["SCI"].header.get("NAXIS", 2) if "SCI" in names else 2
+    cls = _required(_by_ndim(naxis if isinstance(naxis, int) else 2, "GROUPDQ" in names))
+    return cls

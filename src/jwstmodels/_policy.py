@@ -24,6 +24,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from ._content import FileContent, scalars_by_hdu
 from ._errors import ValidationError
+from ._file_kinds import keep_in_place, take_other_kinds
 from ._header_carried import card_can_hold
 from ._loading import Location, build_meta, put_path, warn_invalid
 from ._meta import MetaNode
@@ -67,7 +68,8 @@ def read_meta(
     def on_unknown(loc: Location, value: object) -> None:
         put_path(content.extra_tree, ("meta", *loc), value)
 
-    rest, lists = take_lists(layout.meta_class, tree)
+    checked, other_kinds = take_other_kinds(layout.meta_class, tree, on_invalid)  # NFRAMES = T, ...
+    rest, lists = take_lists(layout.meta_class, checked)
     meta = build_meta(
         layout.meta_class,
         rest,
@@ -76,6 +78,8 @@ def read_meta(
         keep_invalid=content.pass_invalid,
     )
     meta.attach(layout.name)
+    if content.pass_invalid:
+        keep_in_place(meta, other_kinds)
     content.meta = meta
     return lists
 

@@ -26,7 +26,28 @@ def sniff(path: str | os.PathLike[str]) -> str:
         raise FileNotFoundError(f"{name}: no such file") from None
     except IsADirectoryError:
         raise FileFormatError(f"{name}: is a directory, not a FITS or ASDF file") from None
+    if head.startswith(b"\x1f\x8b"):
+        _check_gzip_head(name)
     return _kind(head, name)
+
+
+def _check_gzip_head(name: str) -> None:
+    """A gzip-compressed file must hold a standard FITS file: astropy reads a compressed ``SIMPLE = F`` file
+    without end (it looks for the end of its data past the end of the stream)."""
+    import gzip
+    import zlib
+
+    try:
+        with gzip.open(name, "rb") as handle:
+            card = handle.read(80)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise FileFormatError(f"{name}: not a readable gzip-compressed file ({exc})") from None
+    if not card.startswith(FITS_MAGIC):
+        raise FileFormatError(f"{name}: a gzip-compressed file that is not FITS (starts with {card[:16]!r})")
+    if card[9:30].strip() != b"T":
+        raise FileFormatError(
+            f"{name}: keyword SIMPLE = {card[9:30].strip().decode('latin-1')!r}: not a standard FITS file"
+        )
 
 
 def _kind(head: bytes, name: str) -> str:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from ._errors import FileChangedError
+from ._errors import FileChangedError, FileFormatError
 
 if TYPE_CHECKING:
     from ._content import FileContent
@@ -212,8 +212,10 @@ class AsdfSource:
         ref = self.ref
         if self.tree is not None and (ref is None or ref.is_open()):
             if ref is None:
+                check_block(self.tree[self.key], self.where)
                 return np.asarray(self.tree[self.key])
             with ref.lock:
+                check_block(self.tree[self.key], self.where)
                 return np.asarray(self.tree[self.key])
         return self._reopened()
 
@@ -236,6 +238,7 @@ class AsdfSource:
                     node = node[part]
             except (KeyError, IndexError, TypeError):
                 raise FileChangedError(f"{self.where}: the file no longer has this node") from None
+            check_block(node, self.where)
             return np.array(node)  # a copy in memory: the file closes below
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -248,6 +251,45 @@ def _remote_asdf(ref: FileRef, node: tuple[str | int, ...], where: str) -> AsdfS
     source = AsdfSource(None, "", where)
     source.ref, source.node = ref, node
     return source
+
+
+def check_block(node: object, where: str) -> None:
+    """Refuse, before anything is allocated, a block whose header claims more bytes than the file holds (an
+    uncompressed block) or than any compression could make of it."""
+    callback = getattr(node, "_data_callback", None)
+    if not isinstance(getattr(node, "_source", None), int) or callback is None:
+        return
+    header = callback(_attr="header")
+    handle = callback(_attr="_fd")()
+    if handle is None or not handle.seekable():
+        return
+    position = handle.tell()
+    try:
+        handle.seek(0, 2)
+        size = int(handle.tell())
+    finally:
+        handle.seek(position)
+    compression = bytes(header.get("compression", b"")).strip(b"\0")
+    used, data = int(header["used_size"]), int(header["data_size"])
+    ratio = _MAX_RATIO.get(compression)
+    limit = size if not compression else (used * ratio if ratio else None)
+    where = f"{where} (ASDF block {getattr(node, '_source', '?')})"
+    if used > size or (limit is not None and data > limit):
+        raise FileFormatError(
+            f"{where}: the block header claims {data} bytes of data ({used} stored), more than the "
+            f"{size}-byte file can hold"
+        )
+    streamed = int(header.get("flags", 0)) & 1
+    if not streamed and (used > int(header["allocated_size"]) or (not compression and data != used)):
+        raise FileFormatError(
+            f"{where}: the block header's sizes disagree (allocated {header['allocated_size']}, used {used}, "
+            f"data {data}): the block is damaged"
+        )
+
+
+_MAX_RATIO = {b"zlib": 1100, b"lz4": 300}
+"""The best ratios of these compressions (zlib about 1032:1, lz4 about 255:1): a block claiming more data
+than that is damaged. bzip2 has no such small bound (a run of one byte compresses by far more)."""
 
 
 def plain_table(data: Any) -> NDArray[Any]:

@@ -131,14 +131,17 @@ def _from_mapping(
             hdu = path.removeprefix("extra_fits.")
             cards[hdu.upper()] = [_card(c) for c in cast(Iterable[Any], value)]
             continue
-        if isinstance(value, np.ndarray) or path in model._fields or path in model._list_fields:
+        if path in model._fields or path in model._list_fields:
             continue  # arrays, tables and lists are not metadata: update leaves them alone
+        if isinstance(value, np.ndarray) and not path.startswith("meta."):
+            continue  # an array outside the metadata (another model's array, say): left alone too
+        # an array given for a metadata field is checked like any value: refused, and nothing applied
         if path in model._scalar_fields:
             continue  # a top-level scalar (``name``): taken by the caller
         leaf = targets.get(path)
         if leaf is None:
             raise _unknown(model, path, targets)
-        pairs.append((leaf, value))
+        pairs.append((leaf, cast(object, value)))
     return pairs, cards
 
 

@@ -15,14 +15,23 @@ releases:
 - ``ListItem``: base class of the item classes of lists inside ``meta`` (``meta.history`` entries).
 - ``HistoryList``: the list type of ``meta.history`` (it also takes plain text, as an entry).
 - ``no_items``: the ``exclude_if`` predicate that leaves an empty list of items out of dumps.
+- ``ObjectField``: a tagged object outside ``meta``, typed by its Python class (``DistortionModel.model``).
+- ``Transform``: for type checkers only, the class of transforms (``astropy.modeling.Model``), so that
+  generated code annotates ``ObjectField[Transform]`` without importing astropy.modeling.
 """
+
+from typing import TYPE_CHECKING
 
 from ._arrays import ArrayField, Column, TableField
 from ._base import DataModel
 from ._lists import ListField
 from ._meta import MetaNode
 from ._meta_lists import HistoryList, ListItem, no_items
+from ._objects import ObjectField
 from ._scalars import ScalarField
+
+if TYPE_CHECKING:
+    from astropy.modeling import Model as Transform
 
 __all__ = [
     "ArrayField",
@@ -32,7 +41,18 @@ __all__ = [
     "ListField",
     "ListItem",
     "MetaNode",
+    "ObjectField",
     "ScalarField",
     "TableField",
+    "Transform",
     "no_items",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``Transform`` at run time too (imported on first access: astropy.modeling is slow to import)."""
+    if name == "Transform":
+        from astropy.modeling import Model
+
+        return Model
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -78,8 +79,8 @@ def test_failed_write_leaves_existing_file_intact(tmp_path: Path, monkeypatch: p
     target = ImageModel(np.ones((2, 2), np.float32)).save(tmp_path / "keep.fits")
     before = target.read_bytes()
 
-    def broken_writeto(self: fits.HDUList, name: object, *args: object, **kwargs: object) -> None:
-        Path(str(name)).write_bytes(b"SIMPLE  = partial")
+    def broken_writeto(self: fits.HDUList, handle: Any, *args: object, **kwargs: object) -> None:
+        handle.write(b"SIMPLE  = partial")
         raise OSError("disk full")
 
     monkeypatch.setattr(fits.HDUList, "writeto", broken_writeto)

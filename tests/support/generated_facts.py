@@ -43,6 +43,11 @@ def _json_type(annotation: object) -> str:
     raise TypeError(f"no JSON type for {annotation!r}")
 
 
+def _is_list(origin: object) -> bool:
+    """``list[...]`` or a list subclass such as ``HistoryList[...]`` (history entries that also take text)."""
+    return isinstance(origin, type) and issubclass(origin, list)
+
+
 def _location(info: FieldInfo) -> tuple[str | None, str]:
     extra = info.json_schema_extra
     if not isinstance(extra, dict):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import types
 from typing import Any, Literal, Union, get_args, get_origin
 
+import numpy as np
+
 from jwstmodels import MetaNode
 
 
@@ -25,7 +27,41 @@ def sample_value(annotation: Any, salt: int) -> object:
         return 0.5 + salt
     if annotation is str:
         return f"value-{salt}"
+    if origin is list and len(args) == 1:  # a list of objects (ObjectField many=True): two of them
+        return [sample_value(args[0], salt), sample_value(args[0], salt + 1)]
+    if isinstance(annotation, type):
+        return sample_object(annotation, salt)
     raise TypeError(f"no sample for {annotation!r}")
+
+
+def sample_object(cls: type, salt: int) -> object:
+    """A distinctive object of a tagged-object field's class (a transform, an array)."""
+    from astropy.modeling import Model, models
+
+    if issubclass(cls, Model):  # a compound transform, its parameters told apart by ``salt``
+        return (models.Shift(salt) & models.Shift(-salt)) | models.Polynomial2D(1, c0_0=salt, c1_0=0.5)
+    if cls is np.ndarray:
+        return np.arange(salt, salt + 12, dtype=np.float64).reshape(3, 4)
+    raise TypeError(f"no sample for {cls!r}")
+
+
+def same_value(a: object, b: object) -> bool:
+    """Equality for compared values, transforms included (same class, parameters and results)."""
+    from astropy.modeling import Model
+
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, Model) and isinstance(b, Model):
+        probe = [np.linspace(0.5, 3.5, 4)] * a.n_inputs
+        return (
+            type(a) is type(b)
+            and a.n_inputs == b.n_inputs
+            and np.array_equal(a.parameters, b.parameters)
+            and np.allclose(a(*probe), b(*probe))
+        )
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+    return a == b
 
 
 def is_list(annotation: Any) -> bool:

@@ -16,13 +16,14 @@ import datetime
 import sys
 import tempfile
 from pathlib import Path
-from typing import Literal, assert_type
+from typing import Literal, Optional, assert_type
 
 import numpy as np
 from numpy.typing import NDArray
 
 import jwstmodels
 from jwstmodels import (
+    DistortionModel,
     HistoryEntry,
     HistorySoftware,
     ImageModel,
@@ -33,6 +34,7 @@ from jwstmodels import (
 )
 from jwstmodels._meta_lists import HistoryList
 from jwstmodels._schema_search import SchemaMatch
+from jwstmodels.base import Transform
 
 InstrumentName = Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"]
 """``meta.instrument.name``: the enum of ``INSTRUME`` in schemas/core.schema.yaml."""
@@ -214,11 +216,24 @@ def list_mistakes(m: ImageModel) -> None:
 # -- end of the lists inside meta --------------------------------------------------------------------------
 
 
+def transforms(d: DistortionModel) -> None:
+    """A transform-holding reference model: ``model`` is an astropy transform (``Transform``) or None.
+    (astropy ships no types for mypy, where Transform is Any; pyright refuses a non-transform, see
+    test_typecheckers.py.)"""
+    assert_type(d.model, Optional[Transform])  # noqa: UP045 - astropy's Model overloads |
+    d.model = None
+    assert_type(d.meta.input_units, str | None)
+    assert_type(d.meta.instrument.p_pupil, str | None)
+    reference: jwstmodels.ReferenceFileModel = d  # a reference file, as in the reference
+    assert reference.meta.reftype is None
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         life_cycle(Path(tmp) / "image.fits")
     metadata_lists(ImageModel())
     slit_scalars(SlitModel())
+    transforms(DistortionModel())
     return 0
 
 

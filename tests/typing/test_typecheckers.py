@@ -182,3 +182,16 @@ def test_science_only_fields_without_narrowing_are_errors(tmp_path: Path) -> Non
     result = _mypy(copy)
     errors = re.findall(r"^.*?:(\d+): error: .*\[attr-defined\]$", result.stdout, flags=re.MULTILINE)
     assert {int(line) for line in errors} == marked, _shown(result)
+
+
+def test_pyright_refuses_a_non_transform_in_a_transform_field(tmp_path: Path) -> None:
+    """The pyright half of the transform check in check_usage.py (mypy sees astropy untyped: no refusal)."""
+    script = tmp_path / "transform_mistake.py"
+    script.write_text(
+        "from astropy.modeling import models\n\nfrom jwstmodels import DistortionModel\n\n"
+        "d = DistortionModel()\nd.model = models.Shift(1.0)\nd.model = 3\n"
+    )
+    result = _pyright(script, "--outputjson")
+    diagnostics = cast(list[dict[str, Any]], json.loads(result.stdout)["generalDiagnostics"])
+    found = [(d["range"]["start"]["line"] + 1, d.get("rule")) for d in diagnostics]
+    assert found == [(7, "reportAttributeAccessIssue")], _shown(result)
