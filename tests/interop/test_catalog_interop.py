@@ -18,8 +18,8 @@ import pytest
 
 import jwstmodels
 from jwstmodels import ArrayField, DataModel, MetaNode, TableField
-from jwstmodels._meta import scalar_leaves
-from jwstmodels._open import model_class
+from jwstmodels._api.opening import model_class
+from jwstmodels._core.meta import scalar_leaves
 from jwstmodels_generated.lookup import MODEL_CLASSES
 from tests.support.dq_bits import dq_definitions, standard_dq
 from tests.support.populate import get_path, same_value, sample_value

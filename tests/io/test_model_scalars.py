@@ -15,8 +15,8 @@ from astropy.io import fits
 
 import jwstmodels
 from jwstmodels import InvalidValueWarning, SlitModel, SpecModel, ValidationErrors
-from jwstmodels._content import FileContent
-from jwstmodels._policy import apply_header
+from jwstmodels._core.content import FileContent
+from jwstmodels._core.policy import apply_header
 
 
 def _slit() -> SlitModel:

@@ -18,8 +18,8 @@ from jwstmodels import (
     ValidationError,
     ValidationErrors,
 )
-from jwstmodels._fits_cards import scalar_cards
-from jwstmodels._scalars import ScalarField
+from jwstmodels._core.scalars import ScalarField
+from jwstmodels._io.fits_cards import scalar_cards
 
 
 def test_declared_as_typed_descriptors() -> None:

@@ -16,7 +16,7 @@ from typing import Any, Literal, cast
 from pydantic.fields import FieldInfo
 
 from jwstmodels import DataModel, MetaNode
-from jwstmodels._schema_info import Leaf
+from jwstmodels._core.schema_info import Leaf
 
 _JSON_TYPES: dict[type, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
