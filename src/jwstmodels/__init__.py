@@ -4,7 +4,6 @@
 class (``ImageModel``, ``RampModel``, ...) can also be built directly. See the README for a tour.
 """
 
-from importlib.metadata import version as _version
 from typing import TYPE_CHECKING
 
 import jwstmodels_generated as _generated
@@ -33,6 +32,7 @@ from jwstmodels._model.extend import SchemaExtensionError
 from jwstmodels_generated.lookup import CLASS_MODULES as _CLASS_MODULES
 
 from . import dqflags
+from ._version import __version__ as __version__
 
 __all__ = [
     "ArrayField",
@@ -62,8 +62,6 @@ __all__ = [
 ]
 __all__ += _generated.__all__
 
-__version__: str = _version("jwstmodels")
-"""The installed distribution's version."""
 
 if TYPE_CHECKING:
     # Type checkers see every generated class (the generated package imports each explicitly for them); at run

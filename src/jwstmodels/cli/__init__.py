@@ -26,9 +26,9 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from importlib.metadata import version
+        from .._version import __version__
 
-        typer.echo(f"jwstmodels {version('jwstmodels')}")
+        typer.echo(f"jwstmodels {__version__}")
         raise typer.Exit()
 
 
