@@ -135,7 +135,8 @@ def _open_model(
 
 def _open_asdf_with(extensions: object, init: object, name: str) -> Any:
     """Open an ASDF file with ``extensions`` in effect (the tree is converted while it opens)."""
-    from jwstmodels._io.asdf_format import extension_tuple, extensions_in_effect, open_asdf
+    from jwstmodels._io.asdf_extensions import extension_tuple, extensions_in_effect
+    from jwstmodels._io.asdf_format import open_asdf
 
     with extensions_in_effect(extension_tuple(extensions)):
         return open_asdf(init, name)

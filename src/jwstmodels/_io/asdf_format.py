@@ -10,10 +10,9 @@ FITS-only work must not pay.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import warnings
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -28,29 +27,6 @@ from jwstmodels._io.sources import AsdfSource, bind_asdf
 
 # Keys asdf itself puts at the root of every tree.
 _ASDF_KEYS = {"asdf_library", "history"}
-
-
-def extension_tuple(extensions: object) -> tuple[object, ...]:
-    """The ``extensions=`` a model or ``open`` was given (None, one, or several) as a tuple."""
-    if extensions is None:
-        return ()
-    if isinstance(extensions, list | tuple | set | frozenset):
-        return tuple(cast(Iterable[object], extensions))
-    return (extensions,)
-
-
-@contextlib.contextmanager
-def extensions_in_effect(extensions: tuple[object, ...]) -> Generator[None]:
-    """asdf configured with ``extensions`` (extension objects); without any, asdf is not even imported."""
-    if not extensions:
-        yield
-        return
-    import asdf
-
-    with asdf.config_context() as config:
-        for extension in extensions:
-            config.add_extension(cast(Any, extension))
-        yield
 
 
 def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:

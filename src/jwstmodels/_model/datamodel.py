@@ -36,9 +36,8 @@ from jwstmodels._core.loading import build_meta
 from jwstmodels._core.meta import MetaNode, describe_annotation, scalar_leaves, unknown_field
 from jwstmodels._core.meta_lists import error_in_list
 from jwstmodels._core.node_plans import new_node, tree_is_valid
-from jwstmodels._core.objects import refuse_fits
 from jwstmodels._core.scalars import ScalarField, scalar_errors
-from jwstmodels._io.asdf_format import extension_tuple, extensions_in_effect
+from jwstmodels._io.asdf_extensions import extension_tuple, extensions_in_effect
 from jwstmodels._io.sniff import (
     detect_format,
     file_kind,
@@ -799,6 +798,8 @@ class DataModel(Generic[MetaT]):
 
         self._check_fits_items(path)  # multi-model items, before on_save: a refused save changes nothing
         self._prepare_save(path)
+        from jwstmodels._core.objects import refuse_fits
+
         refuse_fits(self, path)  # transforms and other objects: ASDF only
         return write_fits(self._file_content(), path, *args, **kwargs)
 
