@@ -31,9 +31,10 @@ generate: $(STAMP) ## Regenerate generated/ from schemas/
 check-generated: $(STAMP) ## Fail when generated/ is stale
 	$(BIN)/python -m codegen --schemas schemas --out $(GEN) --check
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check; import-linter's layer and no-cycle contracts (.importlinter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP) ## ruff format and autofix
 	$(BIN)/ruff check --fix .

@@ -44,7 +44,7 @@ ITEM = "[]"
 """Path part standing for "an item of the list": the item class of ``meta.history`` sits at
 ``("meta", "history", "[]")`` (dotted ``meta.history[]``)."""
 LIST_ITEM_BASE = "ListItem"
-"""Base class of the item classes (``jwstmodels._meta_lists.ListItem``)."""
+"""Base class of the item classes (``jwstmodels._core.meta_lists.ListItem``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,11 +19,11 @@ from .plan import SHARED_PREFIX, FieldPlan, MetaClassPlan, ModelPlan, Plan
 
 HEADER_TAIL = "Do not edit: change the schema and run `make generate`."
 HISTORY_LIST = "HistoryList"
-"""``jwstmodels._meta_lists.HistoryList``: the list type of history entries (it takes text too)."""
+"""``jwstmodels._core.meta_lists.HistoryList``: the list type of history entries (it takes text too)."""
 BASE_MODULE = "jwstmodels.base"
 """The one runtime module generated code imports from (the contract for generated packages)."""
 NO_ITEMS = "no_items"
-"""``jwstmodels._meta_lists.no_items``: leaves an empty list of items out of dumps."""
+"""``jwstmodels._core.meta_lists.no_items``: leaves an empty list of items out of dumps."""
 DOC_WIDTH = 100
 _PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
@@ -178,7 +178,7 @@ def meta_member(f: MetaField, required: bool = False) -> Member:
 
 def takes_text(node: ir.ListNode) -> bool:
     """True for a list of history entries (a ``description`` and a ``time``): typed
-    ``jwstmodels._meta_lists.HistoryList``, which makes an entry of a text, as the reference does."""
+    ``jwstmodels._core.meta_lists.HistoryList``, which makes an entry of a text, as the reference does."""
     props = node.items.props
     return isinstance(props.get("description"), ir.Scalar) and "time" in props
 

@@ -108,7 +108,7 @@ def list_rows(cls: type[Any]) -> list[tuple[str, str, str]]:
 
 def metadata_rows(cls: type[Any]) -> list[list[str]]:
     """Every metadata field (dotted path, FITS keyword, HDU, type, title), top-level scalars first."""
-    from jwstmodels._meta import describe_annotation, scalar_leaves
+    from jwstmodels._core.meta import describe_annotation, scalar_leaves
 
     rows: list[list[str]] = []
     for name, field in cls._scalar_fields.items():

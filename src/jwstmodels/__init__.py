@@ -7,13 +7,15 @@ class (``ImageModel``, ``RampModel``, ...) can also be built directly. See the R
 from typing import TYPE_CHECKING
 
 import jwstmodels_generated as _generated
-from jwstmodels_generated.lookup import CLASS_MODULES as _CLASS_MODULES
-
-from . import dqflags
-from ._arrays import ArrayField, Column, TableField
-from ._base import DataModel
-from ._container import AssociationError, ContainerSaveError, ModelContainer
-from ._errors import (
+from jwstmodels._api.container import AssociationError, ContainerSaveError, ModelContainer
+from jwstmodels._api.mapping import MapError
+from jwstmodels._api.mapping import map as map  # not in __all__: a star import must not shadow the builtin
+from jwstmodels._api.metadata import read_metadata
+from jwstmodels._api.opening import open_model as open
+from jwstmodels._api.scan import scan
+from jwstmodels._api.search import search_everywhere as search_schema
+from jwstmodels._core.arrays import ArrayField, Column, TableField
+from jwstmodels._core.errors import (
     FileChangedError,
     FileFormatError,
     InvalidValueWarning,
@@ -22,16 +24,14 @@ from ._errors import (
     ValidationError,
     ValidationErrors,
 )
-from ._extend import SchemaExtensionError
-from ._lists import ListField
-from ._map import MapError
-from ._map import map as map  # not in __all__: a star import must not shadow the builtin
-from ._meta import MetaNode
-from ._metadata import read_metadata
-from ._open import open_model as open
-from ._scalars import ScalarField
-from ._scan import scan
-from ._schema_search import search_everywhere as search_schema
+from jwstmodels._core.lists import ListField
+from jwstmodels._core.meta import MetaNode
+from jwstmodels._core.scalars import ScalarField
+from jwstmodels._model.datamodel import DataModel
+from jwstmodels._model.extend import SchemaExtensionError
+from jwstmodels_generated.lookup import CLASS_MODULES as _CLASS_MODULES
+
+from . import dqflags
 from ._version import __version__ as __version__
 
 __all__ = [

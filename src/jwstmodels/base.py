@@ -23,14 +23,14 @@ releases:
 
 from typing import TYPE_CHECKING
 
-from ._arrays import ArrayField, Column, TableField
-from ._base import DataModel
-from ._lists import ListField
-from ._meta import MetaNode
-from ._meta_lists import HistoryList, ListItem, no_items
-from ._objects import ObjectField
-from ._scalars import ScalarField
-from ._value_lists import ValueListField
+from jwstmodels._core.arrays import ArrayField, Column, TableField
+from jwstmodels._core.lists import ListField
+from jwstmodels._core.meta import MetaNode
+from jwstmodels._core.meta_lists import HistoryList, ListItem, no_items
+from jwstmodels._core.objects import ObjectField
+from jwstmodels._core.scalars import ScalarField
+from jwstmodels._core.value_lists import ValueListField
+from jwstmodels._model.datamodel import DataModel
 
 if TYPE_CHECKING:
     from astropy.modeling import Model as Transform

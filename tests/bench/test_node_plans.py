@@ -1,4 +1,4 @@
-"""The fast paths of the metadata runtime (``jwstmodels._node_plans``) give exactly what pydantic gives.
+"""The fast paths of the metadata runtime (``jwstmodels._core.node_plans``) give exactly what pydantic gives.
 
 Metadata trees are built, dumped, checked and assigned to without the pydantic validators and serializers of
 their classes (which are built only when first needed); these tests compare each fast path with pydantic's
@@ -22,9 +22,9 @@ from pydantic import BaseModel
 
 import jwstmodels
 import jwstmodels_generated.catalog as generated  # every generated class (the package itself is lazy)
-from jwstmodels._loading import _build_validated, _Problem, build_meta
-from jwstmodels._meta import MetaNode
-from jwstmodels._node_plans import dump_node, new_node, node_plan, tree_is_valid
+from jwstmodels._core.loading import _build_validated, _Problem, build_meta
+from jwstmodels._core.meta import MetaNode
+from jwstmodels._core.node_plans import dump_node, new_node, node_plan, tree_is_valid
 from jwstmodels_generated import ImageMeta
 
 CLASSES = sorted(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import json
 
-from jwstmodels._schema_search import find_fits_keyword
+from jwstmodels._model.schema_search import find_fits_keyword
 from jwstmodels_generated.lookup import MODEL_CLASSES
 from tests.cli.conftest import Run, row
 

@@ -377,10 +377,10 @@ def test_dcg_oracle_agrees(class_name: str, package: types.ModuleType, tmp_path:
 
 
 def test_runtime_behaviour(package: types.ModuleType) -> None:
-    import jwstmodels._errors as errors
-    from jwstmodels._arrays import ArrayField, TableField
-    from jwstmodels._lists import ListField
-    from jwstmodels._meta import MetaNode
+    import jwstmodels._core.errors as errors
+    from jwstmodels._core.arrays import ArrayField, TableField
+    from jwstmodels._core.lists import ListField
+    from jwstmodels._core.meta import MetaNode
 
     pkg: Any = package
     assert issubclass(pkg.FixImageMeta, pkg.Meta) and issubclass(pkg.Meta, MetaNode)

@@ -14,7 +14,7 @@ from distributed import Client, LocalCluster
 
 import jwstmodels
 from jwstmodels import DataModel, MapError, MetaNode
-from jwstmodels._parallel import MissingExtraError
+from jwstmodels._api.parallel import MissingExtraError
 from tests.support.sample_files import image_model, write_image, write_multislit
 
 FIELDS = [

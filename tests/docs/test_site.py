@@ -17,7 +17,7 @@ from types import ModuleType
 import pytest
 
 from jwstmodels import ImageModel, MultiSlitModel, RampModel
-from jwstmodels._meta import scalar_leaves
+from jwstmodels._core.meta import scalar_leaves
 
 REPO = Path(__file__).resolve().parents[2]
 MODELS = ("ImageModel", "RampModel", "MultiSlitModel", "SlitModel")

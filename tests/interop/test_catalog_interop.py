@@ -20,8 +20,8 @@ import pytest
 import jwstmodels
 from codegen import reference_facts as rf
 from jwstmodels import ArrayField, DataModel, MetaNode, TableField
-from jwstmodels._meta import scalar_leaves
-from jwstmodels._open import model_class
+from jwstmodels._api.opening import model_class
+from jwstmodels._core.meta import scalar_leaves
 from jwstmodels_generated.lookup import MODEL_CLASSES
 from tests.catalog._catalog import EXPLICIT
 from tests.support.dq_bits import dq_definitions, standard_dq

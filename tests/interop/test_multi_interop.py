@@ -16,7 +16,7 @@ import pytest
 
 import jwstmodels
 from jwstmodels import DataModel, MetaNode
-from jwstmodels._meta import scalar_leaves
+from jwstmodels._core.meta import scalar_leaves
 from tests.support.populate import get_path, is_list, sample_value
 
 st = pytest.importorskip("stdatamodels.jwst.datamodels", reason="stdatamodels is a test dependency")

@@ -12,7 +12,7 @@ from astropy.io import fits
 
 import jwstmodels
 from jwstmodels import ArrayField, Column, DataModel, ImageModel, Meta, RampModel, TableField, ValidationError
-from jwstmodels._fits import _STRUCTURAL
+from jwstmodels._io.fits_cards import STRUCTURAL as _STRUCTURAL
 
 st = pytest.importorskip("stdatamodels.jwst.datamodels", reason="stdatamodels is a test dependency")
 

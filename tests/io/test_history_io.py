@@ -243,7 +243,7 @@ def test_fits_history_cards_load_whatever_the_extension_holds(tmp_path: Path) ->
     m.meta.history.append(HistoryEntry(description="from the cards"))
     path = m.save(tmp_path / "damaged.fits")
     with fits.open(path) as hdul:
-        from jwstmodels._asdf_in_fits import build_hdu, read_tree
+        from jwstmodels._io.asdf_in_fits import build_hdu, read_tree
 
         stored = read_tree(hdul["ASDF"], str(path))
         stored["history"] = {"entries": [{"description": "from the cards", "time": "not a time"}]}

@@ -15,7 +15,8 @@ from astropy.io import fits
 
 import jwstmodels
 from jwstmodels import InvalidValueWarning, SlitModel, SpecModel, ValidationErrors
-from jwstmodels._scalars import apply_header
+from jwstmodels._core.content import FileContent
+from jwstmodels._core.policy import apply_header
 
 
 def _slit() -> SlitModel:
@@ -128,7 +129,7 @@ def test_a_tree_value_that_does_not_fit_warns_and_is_kept(tmp_path: Path) -> Non
 def test_apply_header_fills_one_hdu() -> None:
     """The per-HDU hook a multi-model reader calls for each item's headers."""
     header = fits.Header([("SLTNAME", "S200A2"), ("SOURCEID", 3), ("OTHER", 1)])
-    slit = SlitModel()
-    assert apply_header(slit, "SCI", header, "x.fits: HDU SCI,2") == {"SLTNAME", "SOURCEID"}
-    assert (slit.name, slit.source_id) == ("S200A2", 3)
-    assert apply_header(slit, "DQ", header, "x.fits: HDU DQ,2") == set()
+    content = FileContent(SlitModel._layout(), "x.fits")  # what the FITS reader fills for an item
+    assert apply_header(content, "SCI", header, "x.fits: HDU SCI,2") == {"SLTNAME", "SOURCEID"}
+    assert content.scalars == {"name": "S200A2", "source_id": 3}
+    assert apply_header(content, "DQ", header, "x.fits: HDU DQ,2") == set()

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jwstmodels import DataModel, ImageModel, MetaNode, SlitModel, ValidationError
-from jwstmodels._meta import field_kinds, scalar_leaves
+from jwstmodels._core.meta import field_kinds, scalar_leaves
 
 KINDS = (str, int, float, bool)
 

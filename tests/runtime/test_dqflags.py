@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from jwstmodels import DataModel, Meta, dqflags
-from jwstmodels._arrays import ArrayField, Column, TableField
+from jwstmodels._core.arrays import ArrayField, Column, TableField
 
 
 def test_pixel_flag_bits_are_the_jwst_values() -> None:

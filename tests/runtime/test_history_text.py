@@ -9,7 +9,7 @@ import pickle
 import pytest
 
 from jwstmodels import ImageModel, ValidationErrors
-from jwstmodels._meta_lists import HistoryList
+from jwstmodels._core.meta_lists import HistoryList
 from jwstmodels_generated.meta import HistoryEntry
 
 

@@ -12,7 +12,7 @@ import pytest
 from astropy.modeling import Model, models
 
 from jwstmodels import FileFormatError, ReferenceFileModel, ValidationError
-from jwstmodels._objects import ObjectField, object_fields, python_class
+from jwstmodels._core.objects import ObjectField, object_fields, python_class
 
 
 class TransformFile(ReferenceFileModel):

@@ -18,7 +18,8 @@ from jwstmodels import (
     ValidationError,
     ValidationErrors,
 )
-from jwstmodels._scalars import ScalarField, scalar_cards
+from jwstmodels._core.scalars import ScalarField
+from jwstmodels._io.fits_cards import scalar_cards
 
 
 def test_declared_as_typed_descriptors() -> None:
@@ -167,7 +168,8 @@ def test_scalar_cards_per_hdu() -> None:
     spec.name = "S200A1"
     spec.spectral_order = 2
     spec.source_type = "POINT"
-    cards = scalar_cards(spec, "EXTRACT1D")
+    content = spec._file_content()  # what the FITS writer is given
+    cards = scalar_cards(content, "EXTRACT1D")
     assert [(k, v) for k, v, _ in cards] == [("SLTNAME", "S200A1"), ("SRCTYPE", "POINT"), ("SPORDER", 2)]
     assert all(comment for _, _, comment in cards)
-    assert scalar_cards(spec, "extract1d") == cards and scalar_cards(spec, "SCI") == []
+    assert scalar_cards(content, "extract1d") == cards and scalar_cards(content, "SCI") == []

@@ -11,7 +11,7 @@ import pytest
 
 import jwstmodels
 from jwstmodels import ImageModel, MultiSlitModel, MultiSpecModel, SlitModel, UnknownFieldError
-from jwstmodels._schema_search import SchemaMatch, matches
+from jwstmodels._model.schema_search import SchemaMatch, matches
 
 # -- search ---------------------------------------------------------------------------------------------
 

@@ -16,9 +16,14 @@ from typing import Any, Literal, cast
 from pydantic.fields import FieldInfo
 
 from jwstmodels import DataModel, MetaNode
-from jwstmodels._schema_info import Leaf
+from jwstmodels._core.schema_info import Leaf
 
 _JSON_TYPES: dict[type, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+
+def _is_list(origin: object) -> bool:
+    """``list`` or a list class of the metadata (``HistoryList``), as the origin of a subscripted type."""
+    return isinstance(origin, type) and issubclass(origin, list)
 
 
 def _json_type(annotation: object) -> str:
@@ -60,7 +65,7 @@ def _node_class(annotation: object) -> type[MetaNode] | None:
 
 
 def _item_class(annotation: object) -> type[MetaNode] | None:
-    """The item class of a list of objects (``list[HistoryEntry]``)."""
+    """The item class of a list of objects (``list[HistoryEntry]``, ``HistoryList[HistoryEntry]``)."""
     if _is_list(typing.get_origin(annotation)):
         return _node_class(typing.get_args(annotation)[0])
     return None

@@ -35,8 +35,8 @@ from jwstmodels import (
     TSOMultiSpecModel,
     TSOSpecModel,
 )
-from jwstmodels._meta_lists import HistoryList
-from jwstmodels._schema_search import SchemaMatch
+from jwstmodels._core.meta_lists import HistoryList
+from jwstmodels._model.schema_search import SchemaMatch
 from jwstmodels.base import Transform
 
 InstrumentName = Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"]

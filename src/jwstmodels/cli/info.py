@@ -71,7 +71,7 @@ def dtype_text(dtype: np.dtype[Any]) -> str:
 def summarise(name: str, model: DataModel[MetaNode]) -> dict[str, Any]:
     """What ``info`` shows about one opened file, as JSON-ready data."""
     from jwstmodels import TableField
-    from jwstmodels._schema_search import search_schema
+    from jwstmodels._model.schema_search import search_schema
 
     cls = type(model)
     arrays: list[dict[str, Any]] = []

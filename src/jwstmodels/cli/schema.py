@@ -16,7 +16,7 @@ from .common import FOUND, OK, BadInput, guarded
 
 if TYPE_CHECKING:
     from jwstmodels import DataModel, MetaNode
-    from jwstmodels._schema_search import SchemaMatch
+    from jwstmodels._model.schema_search import SchemaMatch
 
 
 class Entry(NamedTuple):
@@ -102,7 +102,7 @@ def search(
 
     Case-insensitive. Exit status 1 when nothing matches.
     """
-    from jwstmodels._schema_search import search_schema
+    from jwstmodels._model.schema_search import search_schema
 
     if not text.strip():
         raise BadInput("search", "give some text to look for")
@@ -131,7 +131,7 @@ def keyword(
 
     Exit status 1 when no model has it (close keywords are suggested).
     """
-    from jwstmodels._schema_search import schema_entries
+    from jwstmodels._model.schema_search import schema_entries
 
     wanted = name.strip().upper()
     if not wanted:

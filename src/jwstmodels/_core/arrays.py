@@ -1,0 +1,419 @@
+"""Typed array and table fields of data models.
+
+Generated model classes declare their arrays as class attributes::
+
+    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0)
+
+so that ``model.data`` is typed ``NDArray[np.float32]``. The descriptor keeps the values in the model's
+:class:`ArrayStore`, loads arrays from an open file only when they are touched, creates missing arrays lazily
+(shaped after the primary array, filled with the schema default, in the schema dtype) and casts or refuses
+assigned values by the schema's dtype and dimensionality.
+"""
+
+# pyright: reportPrivateUsage=false
+# (runtime module: it works on the internal state of models and metadata nodes)
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, Self, TypeVar, cast, overload
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from jwstmodels._core.errors import FileChangedError, FileFormatError, ValidationError, explain_library_error
+
+DT = TypeVar("DT", bound=np.generic)
+
+Loader = Callable[[], NDArray[Any]]
+
+
+@dataclass(slots=True)
+class ArrayStore:
+    """Array values of one model instance.
+
+    Thread-safe reading: an array in ``loaders`` is read once, under a lock of its own (``lock``), and stays
+    in ``loaders`` until its value is in ``values``, so a thread never finds neither and never creates a
+    default in place of the file's data. Different arrays are read under different locks.
+    """
+
+    values: dict[str, NDArray[Any]] = field(default_factory=dict[str, NDArray[Any]])
+    loaders: dict[str, Loader] = field(default_factory=dict[str, Loader])
+    """Arrays present in an open file and not read yet."""
+    defaulted: set[str] = field(default_factory=set[str])
+    """Arrays created lazily from their schema default rather than given or read."""
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict[str, tuple[int, ...]])
+    """Shapes of the arrays in ``loaders``, known from the file's headers without reading data."""
+    locks: dict[str, threading.Lock] = field(default_factory=dict[str, threading.Lock], repr=False)
+    """One lock per array name, made on first use (``lock``); never copied or pickled."""
+
+    def is_present(self, name: str) -> bool:
+        """True when the array was given or read (not merely creatable from its default)."""
+        return (name in self.values and name not in self.defaulted) or name in self.loaders
+
+    def lock(self, name: str) -> threading.Lock:
+        """The lock that guards reading, creating and replacing array ``name``."""
+        found = self.locks.get(name)
+        if found is None:
+            found = self.locks.setdefault(name, threading.Lock())  # atomic: one lock wins
+        return found
+
+    def copy(self) -> ArrayStore:
+        return ArrayStore(
+            values={name: np.array(value, copy=True) for name, value in self.values.items()},
+            loaders=dict(self.loaders),
+            defaulted=set(self.defaulted),
+            shapes=dict(self.shapes),
+        )
+
+    def __getstate__(self) -> dict[str, object]:
+        return {
+            "values": self.values,
+            "loaders": self.loaders,
+            "defaulted": self.defaulted,
+            "shapes": self.shapes,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.values = state["values"]
+        self.loaders = state["loaders"]
+        self.defaulted = state["defaulted"]
+        self.shapes = state["shapes"]
+        self.locks = {}
+
+
+class ArrayOwner(Protocol):
+    """What a descriptor needs from the model that holds it."""
+
+    @property
+    def _arrays(self) -> ArrayStore: ...
+
+    def _primary_shape(self) -> tuple[int, ...] | None: ...
+
+
+class _Field:
+    """Behaviour shared by array and table fields."""
+
+    name: str = ""
+    owner_name: str = ""
+    hdu: str
+    title: str
+    dtype: np.dtype[Any]
+    default: float | int
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.owner_name = owner.__name__
+
+    def _error(self, expected: str, got: object) -> ValidationError:
+        return ValidationError.for_field(
+            model=self.owner_name, path=self.name, keyword=None, hdu=self.hdu, expected=expected, got=str(got)
+        )
+
+    def file_error(self, where: str, found: str) -> ValidationError:
+        """The error for a file whose HDU cannot fill this field (``where`` names the file and HDU)."""
+        error = self._error(self.describe(), f"<{found}>")
+        error.args = (f"{where}: {error}",)
+        return error
+
+    def _load(self, obj: ArrayOwner) -> NDArray[Any]:
+        store = obj._arrays
+        value = store.values.get(self.name)
+        if value is not None:
+            return value
+        with store.lock(self.name):
+            value = store.values.get(self.name)  # read by another thread while this one waited
+            if value is not None:
+                return value
+            loader = store.loaders.get(self.name)
+            if loader is not None:
+                value = self._read(obj, loader)
+                store.values[self.name] = value
+                del store.loaders[self.name]  # only now: a thread that checks after this finds the value
+                return value
+            created, keep = self.make_default(obj._primary_shape())
+            if keep:
+                store.defaulted.add(self.name)
+                store.values[self.name] = created
+            return created
+
+    def _read(self, obj: ArrayOwner, loader: Loader) -> NDArray[Any]:
+        """The array ``loader`` reads from a file, coerced; errors name the model, the array, the file and
+        the HDU (FITS) or node (ASDF) it comes from."""
+        model = type(obj).__name__
+        where = str(getattr(loader, "where", "") or "the model's file")
+        try:
+            raw = loader()
+        except FileChangedError as exc:
+            raise FileChangedError(f"{model}.{self.name}: {exc}") from None
+        except (ValidationError, FileFormatError, MemoryError):
+            raise
+        except Exception as exc:  # astropy and asdf raise many kinds for a damaged file
+            raise FileFormatError(
+                f"{where}: {model}.{self.name} cannot be read: {explain_library_error(exc)}"
+            ) from exc
+        try:
+            return self.coerce(raw)
+        except ValidationError as exc:
+            error = ValidationError.for_field(
+                model=model,
+                path=self.name,
+                keyword=None,
+                hdu=getattr(loader, "hdu_name", self.hdu),
+                expected=exc.expected,
+                got=exc.got,
+            )
+            error.args = (f"{where}: {error}",)
+            raise error from None
+
+    def _store(self, obj: ArrayOwner, value: object) -> None:
+        store = obj._arrays
+        coerced = self.coerce(value)
+        with store.lock(self.name):
+            store.values[self.name] = coerced
+            store.loaders.pop(self.name, None)
+            store.defaulted.discard(self.name)
+
+    def coerce(self, value: object) -> NDArray[Any]:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[Any], bool]:
+        raise NotImplementedError
+
+
+class ArrayField(_Field, Generic[DT]):
+    """An n-dimensional array stored as an image HDU (FITS) or an ndarray block (ASDF)."""
+
+    def __init__(
+        self,
+        dtype: type[DT],
+        *,
+        hdu: str,
+        ndim: int | None = None,
+        max_ndim: int | None = None,
+        default: float | int = 0,
+        title: str = "",
+        primary_axes: tuple[int, ...] | None = None,
+        ndims: tuple[int, ...] | None = None,
+    ) -> None:
+        self.dtype = np.dtype(dtype)
+        self.hdu = hdu
+        self.ndim = ndim
+        self.max_ndim = max_ndim
+        self.primary_axes = primary_axes
+        self.ndims = ndims
+        """Dimensionalities the array may have when it is one of several (an IPC kernel: 2-D or 4-D)."""
+        self.default = default
+        self.title = title
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[DT]: ...
+    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[DT]:
+        if obj is None:
+            return self
+        return self._load(obj)
+
+    def __set__(self, obj: ArrayOwner, value: ArrayLike) -> None:
+        self._store(obj, value)
+
+    def describe(self) -> str:
+        dims = (
+            f"{self.ndim}-D"
+            if self.ndim is not None
+            else " or ".join(f"{n}-D" for n in self.ndims)
+            if self.ndims
+            else f"at most {self.max_ndim}-D"
+            if self.max_ndim
+            else "n-D"
+        )
+        return f"{dims} {self.dtype.name} array"
+
+    def shape_for(self, primary_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """Shape of a lazily created array: the primary array's, or its last ``ndim`` axes, or the axes
+        ``primary_axes`` names (a ramp's ``zeroframe``: integrations, rows, columns)."""
+        if self.primary_axes is not None and len(primary_shape) > max(self.primary_axes):
+            return tuple(primary_shape[axis] for axis in self.primary_axes)
+        if self.ndim is not None and self.ndim < len(primary_shape):
+            return primary_shape[len(primary_shape) - self.ndim :]
+        return primary_shape
+
+    def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[DT], bool]:
+        if primary_shape is None:
+            return np.zeros((0,) * (self.ndim or 1), dtype=self.dtype), False
+        shape = self.shape_for(primary_shape)
+        if self.default == 0:
+            return np.zeros(shape, dtype=self.dtype), True
+        return np.full(shape, self.default, dtype=self.dtype), True
+
+    def check_ndim(self, ndim: int, got: object) -> None:
+        if self.ndim is not None and ndim != self.ndim:
+            raise self._error(self.describe(), _ArrayText(got))
+        if self.max_ndim is not None and ndim > self.max_ndim:
+            raise self._error(self.describe(), _ArrayText(got))
+        if self.ndims is not None and ndim not in self.ndims:
+            raise self._error(self.describe(), _ArrayText(got))
+
+    def coerce(self, value: object) -> NDArray[DT]:
+        try:
+            array: NDArray[Any] = np.asarray(value)
+        except (TypeError, ValueError):
+            raise self._error(self.describe(), value) from None
+        self.check_ndim(array.ndim, array)
+        if array.dtype.type is self.dtype.type:
+            return array
+        if _castable(array, self.dtype):
+            return array.astype(self.dtype)
+        raise self._error(self.describe() + " (or a dtype that casts to it safely)", _ArrayText(array))
+
+
+def _castable(array: NDArray[Any], dtype: np.dtype[Any]) -> bool:
+    if np.can_cast(array.dtype, dtype, "same_kind"):
+        return True
+    # Integers into a narrower or unsigned integer field: allowed when every value fits.
+    if array.dtype.kind in "iu" and dtype.kind in "iu":
+        if array.size == 0:
+            return True
+        info = np.iinfo(dtype)
+        return bool(array.min() >= info.min and array.max() <= info.max)
+    return False
+
+
+class _ArrayText:
+    """Short repr of an array for error messages (dtype and shape, not the values)."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        value: object = self.value
+        if isinstance(value, np.ndarray):
+            array = cast(NDArray[Any], value)
+            return f"<{array.ndim}-D {array.dtype.name} array of shape {array.shape}>"
+        return f"<{value}>" if isinstance(value, str) else f"<{value!r}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a table field: name, numpy dtype name (``S26`` for ascii strings) and cell shape.
+
+    A None axis in ``shape`` takes its length from the data: ``shape=(None,)`` is a column of 1-D cells
+    whose length the table given or read decides (the same for every row, as FITS vector columns are).
+    """
+
+    name: str
+    dtype: str
+    shape: tuple[int | None, ...] = ()
+    unit: str | None = None
+
+    @property
+    def sized_by_data(self) -> bool:
+        """True when some axis of the cells takes its length from the data."""
+        return None in self.shape
+
+    def describe(self) -> str:
+        """``wavelength float32[3000]``; a length given by the data shows as ``*``."""
+        if not self.shape:
+            return f"{self.name} {self.dtype}"
+        return f"{self.name} {self.dtype}[{', '.join('*' if n is None else str(n) for n in self.shape)}]"
+
+
+class TableField(_Field):
+    """A table stored as a binary-table HDU (FITS) or a structured ndarray (ASDF)."""
+
+    def __init__(self, *, hdu: str, columns: Sequence[Column], title: str = "") -> None:
+        self.hdu = hdu
+        self.columns = tuple(columns)
+        self.title = title
+        self.default = 0
+        self.dtype = self.dtype_for({})
+        """The table's dtype; an axis whose length the data gives has length 0 here (see ``dtype_for``)."""
+
+    def dtype_for(self, cells: Mapping[str, tuple[int, ...]]) -> np.dtype[np.void]:
+        """The dtype of a table whose data-sized columns have the cell shapes ``cells`` (by column name);
+        a data-sized axis not given there has length 0."""
+
+        def shape(column: Column) -> tuple[int, ...]:
+            given = cells.get(column.name, ())
+            if len(given) != len(column.shape):
+                given = (0,) * len(column.shape)
+            return tuple(g if n is None else n for n, g in zip(column.shape, given, strict=True))
+
+        return np.dtype([(c.name, c.dtype, shape(c)) if c.shape else (c.name, c.dtype) for c in self.columns])
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[np.void]: ...
+    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[np.void]:
+        if obj is None:
+            return self
+        return self._load(obj)
+
+    def __set__(self, obj: ArrayOwner, value: ArrayLike) -> None:
+        self._store(obj, value)
+
+    def describe(self) -> str:
+        return "table with columns " + ", ".join(c.describe() for c in self.columns)
+
+    def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[np.void], bool]:
+        return np.zeros((0,), dtype=self.dtype), False
+
+    def coerce(self, value: object) -> NDArray[np.void]:
+        array: NDArray[Any] = np.asarray(value)
+        names = array.dtype.names
+        if names is None or array.ndim != 1:
+            raise self._error(self.describe(), _ArrayText(array))
+        by_lower = {n.lower(): n for n in names}
+        missing = [c.name for c in self.columns if c.name.lower() not in by_lower]
+        extra = sorted(set(by_lower) - {c.name.lower() for c in self.columns})
+        if missing or extra:
+            detail = f"missing columns {missing}" if missing else ""
+            detail += ("; " if missing and extra else "") + (f"unknown columns {extra}" if extra else "")
+            raise self._error(self.describe(), f"a table with {detail}")
+        dtype = self._dtype_of(array, by_lower)
+        if (
+            tuple(n.lower() for n in names) == tuple(c.name.lower() for c in self.columns)
+            and array.dtype == dtype
+        ):
+            return array
+        out = np.zeros(array.shape, dtype=dtype)
+        for column in self.columns:
+            # Index the given object, not its ndarray view: a FITS_rec applies TZERO/TSCAL per column.
+            source: NDArray[Any] = np.asarray(cast(Any, value)[by_lower[column.name.lower()]])
+            target_dtype = dtype[column.name].base
+            if source.dtype.kind == "U" and target_dtype.kind == "S":  # astropy decodes ascii columns to str
+                source = np.char.encode(source, "ascii")
+            if not (
+                np.can_cast(source.dtype, target_dtype, "same_kind") or source.dtype.kind == target_dtype.kind
+            ):
+                raise self._error(self.describe(), f"column {column.name!r} of dtype {source.dtype.name}")
+            out[column.name] = source
+        return out
+
+    def _dtype_of(self, array: NDArray[Any], by_lower: Mapping[str, str]) -> np.dtype[np.void]:
+        """The dtype for ``array``: data-sized cells take the given cells' shape, whose number of axes must
+        be the column's."""
+        if not any(c.sized_by_data for c in self.columns):
+            return self.dtype
+        cells: dict[str, tuple[int, ...]] = {}
+        for column in self.columns:
+            if not column.sized_by_data:
+                continue
+            shape = cast(tuple[int, ...], array.dtype[by_lower[column.name.lower()]].shape)
+            fixed = all(n is None or n == g for n, g in zip(column.shape, shape, strict=False))
+            if len(shape) != len(column.shape) or not fixed:
+                cell = f"{len(shape)}-D cells {list(shape)}" if shape else "scalar cells"
+                raise self._error(self.describe(), f"column {column.name!r} with {cell}")
+            cells[column.name] = shape
+        return self.dtype_for(cells)
+
+
+DataField = _Field
+"""The base of array and table fields, under the name other modules use."""

@@ -1,0 +1,350 @@
+"""Building, dumping and checking metadata nodes without pydantic's class validators and serializers.
+
+Validating a nested dict with pydantic builds every node of the tree through the class validators (a model has
+about ninety nodes, most of them empty), and each class's validator and serializer are built the first time
+they are needed (``MetaNode`` defers them: building them all at import costs more than the rest of the
+import). Trees made of default values or of values checked field by field are assembled here instead, with the
+instance state pydantic gives (``__dict__``, fields set, no extras, no private attributes; children bound to
+their parent). Values pydantic would keep unchanged (a ``str`` in ``str | None``, one of a ``Literal``'s
+values) are recognised directly; any other value goes through a validator of its field's annotation alone. A
+class whose construction or dump does more than handle its fields (validators, serializers, aliases, private
+attributes, its own ``model_post_init``) has no plan and is left to pydantic.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+import weakref
+from collections.abc import Callable
+from typing import Any, Literal, NamedTuple, TypeVar, Union, cast, get_args, get_origin
+
+from pydantic import BaseModel, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+from pydantic.fields import FieldInfo
+
+from jwstmodels._core.node import (
+    NodeBase as MetaNode,  # the nodes built here are MetaNodes; their base suffices
+)
+
+NodeT = TypeVar("NodeT", bound=MetaNode)
+
+# The slots a node's state lives in, set through their descriptors: the quickest way to set them, and a
+# default tree sets them some five hundred times.
+_set_dict = cast(Callable[[object, object], None], BaseModel.__dict__["__dict__"].__set__)
+_set_fields_set = cast(
+    Callable[[object, object], None], BaseModel.__dict__["__pydantic_fields_set__"].__set__
+)
+_set_extra = cast(Callable[[object, object], None], BaseModel.__dict__["__pydantic_extra__"].__set__)
+_set_private = cast(Callable[[object, object], None], BaseModel.__dict__["__pydantic_private__"].__set__)
+_set_parent = cast(Callable[[object, object], None], MetaNode.__dict__["_parent"].__set__)
+_set_name = cast(Callable[[object, object], None], MetaNode.__dict__["_name"].__set__)
+_IMMUTABLE = (type(None), str, int, float, bool, tuple, frozenset)
+
+
+class FieldPlan(NamedTuple):
+    """How one field of a node class takes a value without a pydantic validator."""
+
+    name: str
+    position: int
+    """Position among the class's fields (pydantic reports problems in this order)."""
+    child: type[MetaNode] | None
+    """The class of a nested node, built from a mapping."""
+    types: frozenset[type]
+    """Types whose values pydantic keeps unchanged in this field (``str`` for ``str | None``); empty when the
+    annotation is not a plain scalar."""
+    literals: dict[type, frozenset[object]]
+    """Allowed values of a ``Literal[...]`` annotation, by type."""
+    nullable: bool
+    info: FieldInfo
+
+    def dumped(self, value: object) -> bool:
+        """False when a dump leaves this field out (``exclude=True``, or ``exclude_if`` says so)."""
+        info = self.info
+        return not info.exclude and (info.exclude_if is None or not info.exclude_if(value))
+
+    def accepts(self, value: object) -> bool:
+        """True when pydantic would keep ``value`` in this field exactly as it is (no conversion)."""
+        kind = type(value)
+        if kind in self.types or (value is None and self.nullable):
+            return True
+        allowed = self.literals.get(kind)
+        return allowed is not None and value in allowed
+
+    def validate(self, value: object) -> object:
+        """Validate ``value`` by this field's annotation (pydantic's rules); PydanticValidationError if it
+        does not fit."""
+        return _adapter(self.info).validate_python(value)
+
+
+class NodePlan(NamedTuple):
+    fields: dict[str, FieldPlan]
+    template: dict[str, object]
+    """Every field in order, holding its default when that is immutable (a node's ``__dict__`` keeps the
+    order of the fields, as pydantic's does); copied into each new node."""
+    fresh: tuple[tuple[str, Callable[[], object]], ...]
+    """Fields whose default is made anew for each node (nested nodes, lists)."""
+    plain_none: frozenset[str]
+    """Fields where None is a valid value that dumps as None (``X | None``, no exclusion rule)."""
+
+
+@functools.cache
+def node_plan(cls: type[MetaNode]) -> NodePlan | None:
+    """How to assemble nodes of ``cls`` without pydantic validation; None when pydantic must build them."""
+    plain = (
+        cls.model_config.get("extra") == "forbid"
+        and not cls.__private_attributes__
+        and cls.model_post_init is MetaNode.model_post_init
+        and cls.bind_children is MetaNode.bind_children
+        and getattr(cls, "__pydantic_fields_complete__", True)
+    )
+    decorators = cls.__pydantic_decorators__
+    if not plain or any(
+        (
+            decorators.validators,
+            decorators.field_validators,
+            decorators.root_validators,
+            decorators.model_validators,
+            decorators.field_serializers,
+            decorators.model_serializers,
+            decorators.computed_fields,
+        )
+    ):
+        return None
+    fields: dict[str, FieldPlan] = {}
+    template: dict[str, object] = {}
+    fresh: list[tuple[str, Callable[[], object]]] = []
+    plain_none: set[str] = set()
+    for index, (name, info) in enumerate(cls.model_fields.items()):
+        if (
+            info.alias is not None
+            or info.validation_alias is not None
+            or info.serialization_alias is not None
+            or info.validate_default
+        ):
+            return None
+        annotation: object = info.annotation
+        child = annotation if isinstance(annotation, type) and issubclass(annotation, MetaNode) else None
+        scalar = None if child is not None or info.metadata else _scalar_kinds(info.annotation)
+        types_, literals, nullable = scalar or (frozenset[type](), {}, False)
+        fields[name] = FieldPlan(name, index, child, types_, literals, nullable, info)
+        template[name] = None  # the place of the field; its default below
+        if nullable and not info.exclude and info.exclude_if is None:
+            plain_none.add(name)
+        factory = info.default_factory
+        if isinstance(factory, type) and issubclass(factory, MetaNode):
+            fresh.append((name, functools.partial(new_node, factory)))
+        elif factory is not None:
+            if info.default_factory_takes_validated_data:
+                return None
+            fresh.append((name, cast(Callable[[], object], factory)))
+        elif info.is_required():
+            return None  # a node without every value cannot be made from defaults: pydantic says why
+        elif isinstance(default := cast(object, info.default), _IMMUTABLE):
+            template[name] = default
+        else:
+            fresh.append((name, functools.partial(info.get_default, call_default_factory=True)))
+    return NodePlan(fields, template, tuple(fresh), frozenset(plain_none))
+
+
+@functools.cache
+@functools.cache
+def assignable_fields(cls: type[MetaNode]) -> dict[str, FieldPlan]:
+    """The fields of ``cls`` whose assignment may skip the class validator when ``FieldPlan.accepts`` the
+    value (nothing but the stored value changes then); empty when pydantic must see every assignment."""
+    plan = node_plan(cls)
+    if plan is None or cls.model_config.get("frozen") or not cls.model_config.get("validate_assignment"):
+        return {}
+    return {
+        name: field
+        for name, field in plan.fields.items()
+        if (field.types or field.literals) and not field.info.frozen
+    }
+
+
+@functools.cache
+def _scalar_kinds(annotation: Any) -> tuple[frozenset[type], dict[type, frozenset[object]], bool] | None:
+    """(types kept as they are, literal values by type, None allowed) for ``str | None``, ``Literal[...]``,
+    ...; None for any other annotation."""
+    args = get_args(annotation) if get_origin(annotation) in (Union, types.UnionType) else (annotation,)
+    kinds: set[type] = set()
+    literals: dict[type, set[object]] = {}
+    nullable = False
+    for arg in args:
+        if arg is type(None):
+            nullable = True
+        elif arg in (str, int, float, bool):
+            kinds.add(cast(type, arg))
+        elif get_origin(arg) is Literal and all(type(value) in (str, int, bool) for value in get_args(arg)):
+            for value in cast(tuple[object, ...], get_args(arg)):
+                literals.setdefault(type(value), set()).add(value)
+        else:
+            return None
+    return frozenset(kinds), {kind: frozenset(values) for kind, values in literals.items()}, nullable
+
+
+@functools.cache
+def _adapter_for(annotation: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(annotation)
+
+
+def _adapter(info: FieldInfo) -> TypeAdapter[Any]:
+    annotation = info.rebuild_annotation()
+    try:
+        return _adapter_for(annotation)
+    except TypeError:  # unhashable constraint metadata: not cached
+        return TypeAdapter(annotation)
+
+
+def assemble(cls: type[NodeT], values: dict[str, object], given: set[str]) -> NodeT:
+    """A node of ``cls`` holding ``values`` (one per field, already valid), its children bound to it.
+
+    ``given`` names the fields that were given rather than defaulted (pydantic's ``model_fields_set``).
+    """
+    node = cls.__new__(cls)
+    _set_dict(node, values)
+    _set_fields_set(node, given)
+    _set_extra(node, None)
+    _set_private(node, None)
+    children = _children_of(cls)
+    if children:
+        parent = weakref.ref(node)  # see _node.set_parent
+        for name in children:
+            child = values[name]
+            if isinstance(child, MetaNode):
+                _set_parent(child, parent)
+                _set_name(child, name)
+    return node
+
+
+@functools.cache
+def _children_of(cls: type[MetaNode]) -> tuple[str, ...]:
+    """Names of the fields of ``cls`` that hold nested nodes."""
+    plan = node_plan(cls)
+    return tuple(name for name, field in plan.fields.items() if field.child is not None) if plan else ()
+
+
+def defaults(plan: NodePlan) -> dict[str, object]:
+    """Every field's default, made anew where it is mutable."""
+    values = plan.template.copy()
+    for name, make in plan.fresh:
+        values[name] = make()
+    return values
+
+
+def new_node(cls: type[NodeT]) -> NodeT:
+    """A node of ``cls`` with every field at its default: what ``cls()`` gives, without validation."""
+    return cast(NodeT, _maker(cls)())
+
+
+@functools.cache
+def fresh_makers(cls: type[MetaNode]) -> tuple[tuple[str, Callable[[], object]], ...]:
+    """``node_plan(cls).fresh`` with each nested node made by its class's maker directly (no lookups on the
+    way): the defaults a tree built from a file fills in for the fields the file does not give."""
+    plan = node_plan(cls)
+    if plan is None:
+        return ()
+    return tuple(
+        (name, _maker(child) if (child := _child_factory(plan, name)) is not None else make)
+        for name, make in plan.fresh
+    )
+
+
+@functools.cache
+def _maker(cls: type[MetaNode]) -> Callable[[], MetaNode]:
+    """A function making default nodes of ``cls`` (``new_node``; it runs for every empty node of every tree
+    built, so the per-class decisions are taken here once)."""
+    plan = node_plan(cls)
+    if plan is None:
+        return cls
+    template = plan.template
+    nodes = {name for name, _ in plan.fresh if _child_factory(plan, name) is not None}
+    children = tuple((name, make) for name, make in fresh_makers(cls) if name in nodes)
+    others = tuple((name, make) for name, make in fresh_makers(cls) if name not in nodes)
+    make_instance = object.__new__ if cls.__new__ is object.__new__ else cls.__new__
+
+    def make() -> MetaNode:
+        node = make_instance(cls)
+        values = template.copy()
+        if children:
+            parent = weakref.ref(node)  # see _node.set_parent
+            for name, make_child in children:
+                child = make_child()
+                _set_parent(child, parent)
+                _set_name(child, name)
+                values[name] = child
+        for name, make_value in others:
+            values[name] = make_value()
+        _set_dict(node, values)
+        _set_fields_set(node, set[str]())
+        _set_extra(node, None)
+        _set_private(node, None)
+        return node
+
+    return make
+
+
+def _child_factory(plan: NodePlan, name: str) -> type[MetaNode] | None:
+    factory = plan.fields[name].info.default_factory
+    return factory if isinstance(factory, type) and issubclass(factory, MetaNode) else None
+
+
+def dump_node(node: MetaNode, exclude_none: bool, warnings: Any) -> dict[str, Any] | None:
+    """``node.model_dump(exclude_none=..., warnings=...)`` in python mode, field by field; None when a class
+    on the way has no plan (pydantic dumps it then)."""
+    plan = node_plan(type(node))
+    if plan is None:
+        return None
+    fields, plain_none = plan.fields, plan.plain_none
+    dumped: dict[str, Any] = {}
+    for name, value in node.__dict__.items():  # in field order, mostly None
+        if value is None and name in plain_none:
+            if not exclude_none:
+                dumped[name] = None
+            continue
+        field = fields.get(name)
+        if field is None or not field.dumped(value):
+            continue
+        if field.child is not None and type(value) is field.child:
+            inner = dump_node(cast(MetaNode, value), exclude_none, warnings)
+            if inner is None:
+                return None
+            dumped[name] = inner
+        elif value is None:
+            if not exclude_none:
+                dumped[name] = None
+        elif field.accepts(value):
+            dumped[name] = value
+        else:
+            dumped[name] = _adapter(field.info).dump_python(
+                value, exclude_none=exclude_none, warnings=warnings
+            )
+    return dumped
+
+
+def tree_is_valid(node: MetaNode) -> bool:
+    """True when every value of the tree certainly fits its field; False means: ask pydantic (which then says
+    what does not fit)."""
+    plan = node_plan(type(node))
+    if plan is None:
+        return False
+    fields, plain_none = plan.fields, plan.plain_none
+    values = node.__dict__
+    if len(values) != len(fields):
+        return False
+    for name, value in values.items():
+        if value is None and name in plain_none:
+            continue
+        field = fields.get(name)
+        if field is None:
+            return False
+        if field.child is not None:
+            if type(value) is not field.child or not tree_is_valid(cast(MetaNode, value)):
+                return False
+        elif not field.accepts(value):
+            adapter = _adapter(field.info)
+            try:
+                adapter.validate_python(adapter.dump_python(value, warnings=False))
+            except PydanticValidationError:
+                return False
+    return True

@@ -1,0 +1,299 @@
+"""FITS: header keywords <-> metadata, image HDUs <-> arrays, binary tables <-> tables, extra_fits."""
+
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false
+# (the typed boundary around
+# astropy/asdf, which ship partial or no annotations: what leaves this module is typed)
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import warnings
+from pathlib import Path
+from typing import Any, cast
+
+from astropy.io import fits
+from astropy.utils.exceptions import AstropyUserWarning
+
+from jwstmodels._core.arrays import TableField
+from jwstmodels._core.content import FileContent, ModelLayout, scalar_hdus
+from jwstmodels._core.errors import (
+    FileFormatError,
+    InvalidValueWarning,
+    explain_library_error,
+    library_error_types,
+)
+from jwstmodels._core.header_carried import drop_carried, restore_inexact, take_keyword_values
+from jwstmodels._core.loading import Location
+from jwstmodels._core.meta import MetaNode, keyword_leaves
+from jwstmodels._core.policy import apply_header, apply_tree, read_meta
+from jwstmodels._io.atomic import atomic_write
+from jwstmodels._io.fits_cards import (
+    STRUCTURAL,
+    append_card,
+    attach_hdu,
+    keyword_table,
+    read_cards,
+    scalar_cards,
+    set_card,
+    table_hdu,
+    value_at,
+)
+from jwstmodels._io.fits_items import item_hdus, read_items
+from jwstmodels._io.history import read_fits_lists, write_history_cards
+from jwstmodels._io.sources import bind_fits
+
+# astropy warns, rather than fails, on a damaged file; these words in a warning mean the file cannot be used.
+_FATAL_WORDS = ("truncated", "corrupted")
+# Keys asdf puts at the root of every tree, and the reference's hash of the FITS headers.
+_ASDF_BOOKKEEPING = {"asdf_library", "history", "_fits_hash"}
+
+
+def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HDUList:
+    """Open a FITS file lazily (memory-mapped where possible), turning a truncated or malformed file into a
+    clear FileFormatError instead of astropy warnings and a half-usable HDUList."""
+    # A path is opened here, so that the file is closed when astropy fails part way (it leaves its own open).
+    handle = open(source, "rb") if isinstance(source, str | os.PathLike) else None  # noqa: SIM115
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            hdul = fits.open(source if handle is None else handle, memmap=None, lazy_load_hdus=False)
+        except (*library_error_types(), OSError) as exc:
+            if handle is not None:
+                handle.close()
+            key = exc.args[0] if isinstance(exc, KeyError) and exc.args else None
+            if isinstance(key, str) and re.fullmatch(r"[A-Z0-9_-]{1,8}", key):
+                problem = f"keyword {key} is missing from a header that needs it"
+            else:
+                problem = explain_library_error(exc)
+            raise FileFormatError(f"{filename}: not a readable FITS file ({problem})") from None
+    if handle is not None and getattr(hdul._file, "_file", None) is not handle:
+        _close_handle_too(hdul, handle)  # astropy reads through a wrapper (gzip) that leaves it open
+    fatal = [str(w.message) for w in caught if any(word in str(w.message) for word in _FATAL_WORDS)]
+    try:
+        if not fatal:
+            fatal = _gzip_damage(hdul) or _run_on_headers(hdul)
+        if fatal:
+            raise FileFormatError(f"{filename}: not a readable FITS file ({'; '.join(dict.fromkeys(fatal))})")
+        for w in caught:
+            if issubclass(w.category, AstropyUserWarning):  # e.g. non-ASCII header bytes, replaced by "?"
+                warnings.warn(f"{filename}: {w.message}", InvalidValueWarning, stacklevel=3)
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    except BaseException:
+        hdul.close()
+        raise
+    return hdul
+
+
+def _close_handle_too(hdul: fits.HDUList, handle: Any) -> None:
+    close = hdul.close
+
+    def close_both(*args: Any, **kwargs: Any) -> None:
+        try:
+            close(*args, **kwargs)
+        finally:
+            handle.close()
+
+    vars(hdul)["close"] = close_both  # this HDUList's own close (``with hdul`` and hooks call it)
+
+
+def _gzip_damage(hdul: fits.HDUList) -> list[str]:
+    """For a gzip-compressed file: what is wrong with the compressed stream (a truncated or corrupt member,
+    checked by reading it to its end and its checksum) or with HDUs whose data runs past it; else []."""
+    handle = getattr(getattr(hdul, "_file", None), "_file", None)
+    if getattr(getattr(hdul, "_file", None), "compression", None) != "gzip" or handle is None:
+        return []
+    position = handle.tell()
+    try:
+        while handle.read(1 << 22):
+            pass
+        size = handle.tell()
+    except (EOFError, OSError, *library_error_types()) as exc:
+        return [f"the gzip stream is truncated or corrupted ({exc})"]
+    finally:
+        handle.seek(position)
+    for index, hdu in enumerate(hdul):
+        info = hdu.fileinfo()
+        if info is not None and int(info["datLoc"]) + int(info["datSpan"]) > size:
+            return [f"HDU {index} ({hdu.name}) is truncated: its data runs past the end of the gzip stream"]
+    return []
+
+
+def _run_on_headers(hdul: fits.HDUList) -> list[str]:
+    """A header that reads on into the next HDU's (its END card missing or damaged) holds that HDU's first
+    card, XTENSION, again: the file's HDUs are then not what was written."""
+    for index, hdu in enumerate(hdul):
+        header = hdu.header
+        extensions = header.count("XTENSION") if "XTENSION" in header else 0
+        primaries = header.count("SIMPLE") if "SIMPLE" in header else 0
+        if extensions > (1 if index else 0) or primaries > (0 if index else 1):
+            return [f"the header of HDU {index} runs into the next HDU (its END card is missing or damaged)"]
+    return []
+
+
+def read_fits(
+    hdul: fits.HDUList, layout: ModelLayout, filename: str, *, pass_invalid: bool = False
+) -> FileContent:
+    """What ``hdul`` holds for a model of ``layout``: metadata now, arrays when first touched.
+
+    Headers are authoritative for every field that has a FITS keyword; the ``ASDF`` extension, when the file
+    has one, supplies the rest (fields without a keyword) and whatever our schema does not describe, which is
+    kept to be written back.
+    """
+    content = FileContent(layout, filename, pass_invalid)
+    hdus, extension, extra_hdus = _split_hdus(hdul, layout)
+    meta_class = layout.meta_class
+    tree: dict[str, Any] = {}
+    stored: dict[str, Any] | None = None
+    if extension is not None:
+        from jwstmodels._io.asdf_in_fits import read_tree
+
+        stored = read_tree(extension, filename)
+        tree = _as_dict(stored.pop("meta", {}))
+        scalars = apply_tree(content, stored, f"{filename}: ASDF extension", headers_own_keywords=True)
+        for key, value in stored.items():
+            if key in scalars:
+                continue
+            if key not in _ASDF_BOOKKEEPING and key not in layout.fields and key not in layout.items:
+                content.extra_tree[key] = value
+    # One pass over the cards: a card the schema names fills its field (headers are authoritative, so a
+    # keyword missing from the header is missing from the tree too, but for what _header_carried restores);
+    # any other card goes to extra_fits.
+    inexact = take_keyword_values(tree, _keyword_names(meta_class))
+    by_keyword = keyword_table(meta_class)
+    where: dict[Location, tuple[str, Any]] = {}
+    for name, hdu in hdus.items():
+        scalar_keywords = apply_header(content, name, hdu.header, f"{filename}: HDU {name}")
+        read_cards(
+            content, name, hdu, by_keyword.get(name, {}), tree, where, skip=scalar_keywords, filename=filename
+        )
+
+    restore_inexact(tree, inexact, where)
+    lists = read_meta(
+        content,
+        tree,
+        tree_place=f"{filename}: ASDF extension, ",
+        cards=where,
+        hdu_place=lambda hdu: f"{filename}: HDU {hdu}",
+    )
+    content.model_type_place = f"{filename}: DATAMODL"
+    read_fits_lists(content, lists, stored, filename)
+
+    content.extra_hdus = extra_hdus
+
+    for attr, field in layout.fields.items():
+        hdu = hdus.get(field.hdu)
+        if hdu is None or hdu.header.get("NAXIS", 0) == 0:  # no data (a header for keywords only)
+            continue
+        attach_hdu(content, attr, field, hdu, f"{filename}: HDU {field.hdu}")
+    if layout.items:  # multi-models: one set of HDUs per item (EXTVER)
+        read_items(content, hdul, stored, filename)
+    bind_fits(content, hdul, filename)
+    return content
+
+
+def _split_hdus(hdul: fits.HDUList, layout: ModelLayout) -> tuple[dict[str, Any], Any, list[Any]]:
+    """(HDUs the schema names, by name; the ASDF extension or None; every other HDU, in file order)."""
+    named = {field.hdu for field in layout.fields.values()}
+    named |= {leaf.hdu for leaf in keyword_leaves(layout.meta_class)}
+    named |= set(scalar_hdus(layout))
+    hdus: dict[str, Any] = {"PRIMARY": hdul[0]}
+    extension: Any = None
+    extra: list[Any] = []
+    for hdu in cast(list[Any], hdul[1:]):
+        name = str(hdu.name).upper()
+        if name == _asdf_extension_name() and extension is None:
+            extension = hdu
+        elif name in named and name not in hdus:
+            hdus[name] = hdu
+        else:
+            extra.append(hdu)
+    return hdus, extension, extra
+
+
+def _asdf_extension_name() -> str:
+    from jwstmodels._io.asdf_in_fits import EXTENSION_NAME
+
+    return EXTENSION_NAME
+
+
+def _as_dict(value: object) -> dict[str, Any]:
+    return dict(cast(dict[str, Any], value)) if isinstance(value, dict) else {}
+
+
+@functools.cache
+def _keyword_names(meta_class: type[MetaNode]) -> frozenset[tuple[str, ...]]:
+    return frozenset(leaf.names for leaf in keyword_leaves(meta_class))
+
+
+# -- writing -----------------------------------------------------------------------------------------
+
+
+def build_hdulist(content: FileContent) -> fits.HDUList:
+    """The HDUs of a model's ``content``: primary header, one HDU per array or table that holds data, the
+    HDUs the schema does not describe (as read), and the ``ASDF`` extension with the metadata tree."""
+    from jwstmodels._io.asdf_format import metadata_tree
+    from jwstmodels._io.asdf_in_fits import build_hdu
+
+    primary = fits.PrimaryHDU()
+    hdus: dict[str, Any] = {"PRIMARY": primary}
+    arrays: dict[str, Any] = {}
+    for _, field, value in content.arrays:
+        if isinstance(field, TableField):
+            arrays[field.hdu] = table_hdu(field, value)
+        else:
+            arrays[field.hdu] = fits.ImageHDU(data=value, name=field.hdu)
+    for hdu_name in _keyword_hdus_first(content.meta_tree, arrays):  # the reference's order (see there)
+        hdus[hdu_name] = arrays[hdu_name]
+    hdus.update(arrays)
+
+    def header(hdu_name: str) -> fits.Header:
+        if hdu_name not in hdus:
+            hdus[hdu_name] = fits.ImageHDU(name=hdu_name)
+        return cast(fits.Header, hdus[hdu_name].header)
+
+    carried: set[tuple[str, ...]] = set()
+    meta = content.meta_tree
+    for leaf in keyword_leaves(type(meta)):
+        value = value_at(meta, leaf.names)
+        if value is not None and set_card(header(leaf.hdu), leaf.keyword, value, leaf.title):
+            carried.add(leaf.names)
+    for hdu_name in scalar_hdus(content.layout):
+        for keyword, value, comment in scalar_cards(content, hdu_name):
+            target = header(hdu_name)
+            if not (STRUCTURAL.match(keyword) and keyword in target):  # astropy's own, from the data
+                set_card(target, keyword, value, comment)
+    for hdu_name, cards in content.extra_fits.items():
+        target = header(hdu_name)
+        for keyword, value, comment in cards:
+            append_card(target, (keyword, value, comment))
+    write_history_cards(content, cast(fits.Header, primary.header))
+    for name, hdu in hdus.items():  # as the reference writes them: EXTVER = 1 ends each extension's header
+        if name != "PRIMARY" and hdu.data is not None and "EXTVER" not in hdu.header:
+            hdu.header["EXTVER"] = 1
+    tree = metadata_tree(content)
+    drop_carried(tree, carried)
+    items: list[Any] = []
+    if content.items:  # multi-models: one set of HDUs per item (EXTVER), a subtree per item in the tree
+        items = item_hdus(content, hdus, tree)
+    return fits.HDUList([*hdus.values(), *items, *content.extra_hdus, build_hdu(tree)])
+
+
+def _keyword_hdus_first(meta: MetaNode, arrays: dict[str, Any]) -> list[str]:
+    """The array HDUs that a set metadata keyword lives in, in metadata order.
+
+    The reference writes the metadata first, making each HDU a set keyword names as it goes (the ERR of an
+    image with ``meta.bunit_err`` set comes before its DQ), then the other arrays in schema order.
+    """
+    first: list[str] = []
+    for leaf in keyword_leaves(type(meta)):
+        if leaf.hdu in arrays and leaf.hdu not in first and value_at(meta, leaf.names) is not None:
+            first.append(leaf.hdu)
+    return first
+
+
+def write_fits(content: FileContent, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
+    hdul = build_hdulist(content)
+    return atomic_write(path, lambda handle: hdul.writeto(handle, *args, **kwargs))

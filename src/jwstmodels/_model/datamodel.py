@@ -1,0 +1,1252 @@
+"""DataModel: the base class of every generated model class.
+
+Generated classes declare ``meta_class`` and their array and table fields; everything a model does lives here
+and in the I/O modules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime
+import difflib
+import os
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
+
+import numpy as np
+import pydantic
+from numpy.typing import ArrayLike, NDArray
+
+from jwstmodels._core.arrays import ArrayField, ArrayStore, DataField
+from jwstmodels._core.content import Card, FileContent, ModelLayout
+from jwstmodels._core.errors import (
+    FileFormatError,
+    InvalidValueWarning,
+    ModelTypeMismatchWarning,
+    UnknownFieldError,
+    ValidationError,
+    ValidationErrors,
+    file_errors,
+)
+from jwstmodels._core.lists import ListField
+from jwstmodels._core.loading import build_meta
+from jwstmodels._core.meta import MetaNode, describe_annotation, scalar_leaves, unknown_field
+from jwstmodels._core.meta_lists import error_in_list
+from jwstmodels._core.node_plans import new_node, tree_is_valid
+from jwstmodels._core.scalars import ScalarField, scalar_errors
+from jwstmodels._io.asdf_extensions import extension_tuple, extensions_in_effect
+from jwstmodels._io.sniff import (
+    detect_format,
+    file_kind,
+    is_asdf_file,
+    is_file,
+    is_hdulist,
+    is_path,
+    reads_metadata,
+    sniff,
+)
+from jwstmodels._model.dq_bits import file_bits, standard_bits_after_read
+from jwstmodels._model.schema_search import SchemaSearch
+
+if TYPE_CHECKING:
+    from astropy.wcs import WCS
+
+    from jwstmodels._model.compat_api import CalLogs
+    from jwstmodels_generated.meta import HistoryEntry, HistorySoftware
+
+MetaT = TypeVar("MetaT", bound=MetaNode, covariant=True)
+
+
+_DQ_DEF = "dq_def"
+
+CatalogueLookup = Callable[[str], "type[DataModel[MetaNode]] | None"]
+"""The catalogue's model class for a ``DATAMODL`` value (aliases included), None for one it does not have."""
+_catalogue: list[CatalogueLookup] = []
+
+
+def use_catalogue(lookup: CatalogueLookup) -> None:
+    """How DataModel finds the catalogue's class for a ``DATAMODL`` value (to warn when a file is read into
+    another class). The catalogue lives above this layer: ``_open``, which owns the lookup, registers it when
+    imported (``jwstmodels`` imports it), so that this module never imports upward."""
+    _catalogue[:] = [lookup]
+
+
+_FITS_SUFFIXES = (".fits", ".fit", ".fts", ".fits.gz", ".fit.gz")
+
+_SETTABLE_PROPERTIES = frozenset({"cal_logs"})
+"""Properties with a setter that ``__setattr__`` lets through."""
+
+
+class DataModel(Generic[MetaT]):
+    """Base class of all data models: typed metadata in ``meta`` plus arrays and tables as attributes.
+
+    ``init`` may be None (an empty model), a shape tuple (sizes the primary array), a path or readable binary
+    file object (FITS or ASDF), an ``astropy.io.fits.HDUList``, a numpy array (the primary array), a dict
+    holding the object tree (``{"meta": {...}, "data": array}``) or another model (converted to this class).
+    Arrays may also be passed as keyword arguments: ``ImageModel(data=sci, dq=dq)``.
+
+    ``schema`` (a schema tree) adds entries to this model before ``init`` is read, as ``extend_schema``
+    does; the class's own schema cannot be replaced. ``extensions`` are asdf extensions
+    (``asdf.extension.Extension`` objects, one or a list) used when this model reads or writes ASDF, for
+    custom tags in the tree. ``pass_invalid_values`` keeps values read from a file that do not fit their
+    field in place (with a warning) and lets ``save`` write them.
+    """
+
+    meta_class: ClassVar[type[MetaNode]]
+    schema_name: ClassVar[str] = ""
+    primary_array_name: ClassVar[str] = "data"
+    required_meta: ClassVar[tuple[str, ...]] = ()
+    """Dotted metadata paths that must be set for ``validate()`` to pass (reference-file bookkeeping)."""
+    _fields: ClassVar[dict[str, DataField]] = {}
+    _list_fields: ClassVar[dict[str, ListField[Any]]] = {}
+    _scalar_fields: ClassVar[dict[str, ScalarField[Any]]] = {}
+    """Scalars at the top level, outside ``meta`` (``SlitModel.name``); values in ``_scalars``."""
+    meta: MetaT
+    """The metadata tree (``model.meta.exposure.nframes``, ...): typed per model class."""
+    _layout_made: ClassVar[ModelLayout | None] = None
+    """This class's ``_layout()``, once made (read from the class's own namespace: subclasses make theirs)."""
+    _subclass_slots: ClassVar[frozenset[str]] = frozenset()
+    """Attributes that subclasses declare in ``__slots__``: the only extra attributes a model accepts."""
+
+    __slots__ = (
+        "_close_hooks",
+        "_extensions",
+        "_extra_hdus",
+        "_extra_tree",
+        "_lists",
+        "_pass_invalid",
+        "_scalars",
+        "_shape",
+        "_store",
+        "extra_fits",
+        "filename",
+        "meta",
+    )
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        found: dict[str, DataField] = {}
+        lists: dict[str, ListField[Any]] = {}
+        scalars: dict[str, ScalarField[Any]] = {}
+        for klass in reversed(cls.__mro__):
+            for name, value in vars(klass).items():
+                if isinstance(value, DataField):
+                    found[name] = value
+                elif isinstance(value, ListField):
+                    lists[name] = cast(ListField[Any], value)
+                elif isinstance(value, ScalarField):
+                    scalars[name] = cast(ScalarField[Any], value)
+        cls._fields = found
+        cls._list_fields = lists
+        cls._scalar_fields = scalars
+        slots: set[str] = set()
+        for klass in cls.__mro__[: cls.__mro__.index(DataModel)]:
+            declared: object = klass.__dict__.get("__slots__", ())
+            if declared:
+                slots.update([declared] if isinstance(declared, str) else cast(tuple[str, ...], declared))
+        cls._subclass_slots = frozenset(slots)
+
+    def __init__(
+        self,
+        init: object = None,
+        *,
+        schema: Mapping[str, object] | None = None,
+        extensions: object = None,
+        pass_invalid_values: bool = False,
+        **arrays: ArrayLike,
+    ) -> None:
+        if schema is not None or not reads_metadata(init):  # a reader builds the tree itself, once
+            _set_meta(self, new_node(self.meta_class))
+            self.meta.attach(type(self).__name__)
+        self._store = ArrayStore()
+        self._shape: tuple[int, ...] | None = None
+        self._pass_invalid = pass_invalid_values
+        self._close_hooks: list[Any] = []
+        self.extra_fits: dict[str, list[Card]] = {}
+        """FITS header cards the schema does not name, by HDU name; written back on save."""
+        self.filename: str | None = None
+        """The file this model was read from, if any."""
+        self._extra_tree: dict[str, Any] = {}
+        """Parts of an ASDF tree the schema does not describe, written back on save."""
+        self._extra_hdus: list[Any] = []
+        """FITS HDUs the schema does not describe (astropy HDU objects), written back on FITS save."""
+        self._lists: dict[str, list[Any]] = {}
+        """Values of the list fields (``slits``, ``spec``, ...)."""
+        self._scalars: dict[str, object] = {}
+        """Values of the set scalar fields outside ``meta`` (``name``, ``source_id``, ...), by field name."""
+        self._extensions: tuple[object, ...] = extension_tuple(extensions)
+        """asdf extensions used when this model reads or writes ASDF."""
+
+        if schema is not None:
+            if not isinstance(cast(object, schema), Mapping):
+                raise TypeError(
+                    f"{type(self).__name__}: schema= takes a schema tree (a dict) whose entries are added to "
+                    f"the class's schema, not a {type(schema).__name__}; the class's own schema stays"
+                )
+            self.extend_schema(schema)
+
+        with self._asdf_extensions():
+            self._initialise(init)
+        if reads_metadata(init):
+            try:
+                self._warn_if_mismatched(init)
+            except BaseException:  # the warning raised (warnings as errors): the file is not kept open
+                self.close()
+                raise
+        for name, value in arrays.items():
+            if name not in self._fields:
+                raise self._unknown(name)
+            setattr(self, name, value)
+
+    # -- initialising --------------------------------------------------------------------------------
+
+    def _initialise(self, init: object) -> None:
+        """Fill a new model from ``init`` (see the class docstring for the accepted kinds)."""
+        if init is None:
+            return
+        if isinstance(init, tuple):
+            self._init_shape(cast(tuple[int, ...], init))
+        elif isinstance(init, np.ndarray):
+            setattr(self, self.get_primary_array_name(), init)
+        elif isinstance(init, DataModel):
+            self._init_from_model(cast("DataModel[MetaNode]", init))
+        elif isinstance(init, Mapping):
+            self._init_from_tree(cast(Mapping[str, object], init))
+        elif is_hdulist(init):
+            from jwstmodels._io.fits_format import read_fits
+
+            hdul = cast(Any, init)
+            source: object = hdul.filename()
+            name = source if isinstance(source, str) else "<HDUList>"
+            with file_errors(name, "read the FITS file"):
+                content = read_fits(hdul, self._layout(), name, pass_invalid=self._pass_invalid)
+            self._adopt(content)
+            self.filename = name
+        elif is_asdf_file(init):
+            from jwstmodels._io.asdf_format import read_asdf
+
+            label = str(getattr(init, "uri", None) or "<AsdfFile>")
+            with file_errors(label, "read the ASDF file"):
+                content = read_asdf(init, self._layout(), label, pass_invalid=self._pass_invalid)
+            self._adopt(content)
+        elif is_path(init) or is_file(init):
+            self._init_from_file(init)
+        else:
+            raise TypeError(
+                f"{type(self).__name__}: cannot initialise from {type(init).__name__}; give None, a shape "
+                "tuple, a path or file object, an HDUList, a numpy array, a dict or another model"
+            )
+        self._after_read()
+
+    def _after_read(self) -> None:
+        """A model read from a file (and each of its items) holds the standard DQ bits (see ``_dq_bits``)."""
+        if self._store.loaders:
+            standard_bits_after_read(self._store, self._fields, self._dq_def)
+        for items in self._lists.values():
+            for item in items:
+                item._after_read()
+
+    def _init_shape(self, shape: tuple[int, ...]) -> None:
+        name = self.get_primary_array_name()
+        field = self._fields.get(name)
+        if not all(isinstance(cast(object, n), int | np.integer) and n >= 0 for n in shape):
+            raise TypeError(
+                f"{type(self).__name__}: a shape must be a tuple of non-negative integers, got {shape!r}"
+            )
+        if not isinstance(field, ArrayField):
+            what = f"its primary entry {name!r} is a table or list" if name else "it has no primary array"
+            raise TypeError(f"{type(self).__name__}: a shape tuple sizes the primary array, and {what}")
+        field.check_ndim(len(shape), f"shape {shape}")
+        self._shape = tuple(int(n) for n in shape)
+        setattr(self, name, field.make_default(self._shape)[0])
+
+    def _init_from_tree(self, tree: Mapping[str, object]) -> None:
+        model_name = type(self).__name__
+        meta_tree = tree.get("meta", {})
+        if not isinstance(meta_tree, Mapping):
+            raise ValidationError(
+                f"{model_name}: meta must be a mapping, got {type(meta_tree).__name__}",
+                model=model_name,
+                path="meta",
+            )
+
+        def on_invalid(loc: tuple[str, ...], value: object, expected: str) -> None:
+            path = "meta." + ".".join(loc)
+            raise ValidationError.for_field(
+                model=model_name, path=path, keyword=None, hdu=None, expected=expected, got=value
+            )
+
+        def on_unknown(loc: tuple[str, ...], value: object) -> None:
+            raise unknown_field(self.meta, ".".join(loc))
+
+        meta = build_meta(
+            type(self.meta),
+            cast(Mapping[str, object], meta_tree),
+            on_invalid=on_invalid,
+            on_unknown=on_unknown,
+        )
+        meta.attach(model_name)
+        _set_meta(self, meta)
+        for key, value in tree.items():
+            if key != "meta":
+                setattr(self, key, value)
+
+    def _init_from_model(self, other: DataModel[MetaNode]) -> None:
+        """Convert between model classes: shared metadata and arrays carry over, the rest is dropped."""
+        meta = build_meta(
+            type(self.meta),
+            other.meta.model_dump(exclude_none=True, warnings=False),
+            on_invalid=_ignore,
+            on_unknown=_ignore,
+        )
+        meta.attach(type(self).__name__)
+        _set_meta(self, meta)
+        for name in other.array_names():
+            if name in self._fields:
+                setattr(self, name, getattr(other, name))
+        for name, value in other._scalars.items():
+            field = self._scalar_fields.get(name)
+            try:
+                if field is not None:
+                    self._scalars[name] = field.check(value)
+            except ValidationError:
+                pass  # a value this class's field cannot hold is dropped, like other metadata
+        self.extra_fits = {hdu: list(cards) for hdu, cards in other.extra_fits.items()}
+        self.filename = other.filename
+        self._carry_items(other)
+
+    def _carry_items(self, other: DataModel[MetaNode]) -> None:
+        """Items carry over (copied, converted to this class's item class where it differs); a multi-model
+        made from one single model (``MultiSlitModel(slit)``) holds a copy of it as its first item."""
+        for name, field in self._list_fields.items():
+            if name in other._list_fields:
+                field.__set__(self, [self._as_item(field, item) for item in other._lists.get(name, [])])
+        lists = list(self._list_fields.values())
+        if len(lists) == 1 and not other._list_fields:
+            lists[0].__set__(self, [self._as_item(lists[0], other)])
+
+    @staticmethod
+    def _as_item(field: ListField[Any], source: DataModel[MetaNode]) -> DataModel[MetaNode]:
+        return source.copy() if isinstance(source, field.item_class) else field.item_class(source)
+
+    def _init_from_file(self, init: object) -> None:
+        if is_path(init):
+            path = cast("str | os.PathLike[str]", init)
+            kind, name = sniff(path), os.fspath(path)
+        else:
+            kind, name = file_kind(init), str(getattr(init, "name", "<file object>"))
+        self.filename = name
+        if kind == "fits":
+            from jwstmodels._io.fits_format import open_hdulist, read_fits
+
+            hdul = open_hdulist(init, name)
+            self._close_hooks.append(hdul.close)
+            try:
+                with file_errors(name, "read the FITS file"):
+                    content = read_fits(hdul, self._layout(), name, pass_invalid=self._pass_invalid)
+                self._adopt(content)
+            except BaseException:
+                self.close()
+                raise
+        else:
+            from jwstmodels._io.asdf_format import open_asdf, read_asdf
+
+            af = open_asdf(init, name)
+            self._close_hooks.append(af.close)
+            try:
+                with file_errors(name, "read the ASDF file"):
+                    content = read_asdf(af, self._layout(), name, pass_invalid=self._pass_invalid)
+                self._adopt(content)
+            except BaseException:
+                self.close()
+                raise
+
+    def _warn_unknown_type(self, place: str) -> None:
+        """A file naming (at ``place``: ``x.fits: DATAMODL``) a model type no class has (a junk value, a type
+        of another package): the class was chosen otherwise (by the caller, or from the data); say so."""
+        model_type = getattr(self.meta, "model_type", None)
+        if not model_type or str(model_type) == type(self).__name__ or not _catalogue:
+            return
+        if _catalogue[0](str(model_type)) is not None:
+            return
+        warnings.warn(
+            f"{place} {model_type!r} names no model class; read as {type(self).__name__}",
+            InvalidValueWarning,
+            stacklevel=5,
+        )
+
+    def _warn_if_mismatched(self, init: object) -> None:
+        """ModelTypeMismatchWarning when the file just read names (``DATAMODL``) a model class of the
+        catalogue that this model's class is not (nor a subclass of)."""
+        declared: object = vars(self.meta).get("model_type")
+        if not isinstance(declared, str) or not declared or not _catalogue:
+            return
+        cls = _catalogue[0](declared)
+        if cls is None or isinstance(self, cls):
+            return
+        if any(issubclass(cls, field.item_class) for field in self._list_fields.values()):
+            return  # one item's file (a SlitModel's into a MultiSlitModel): read as its one item
+        source = self.filename or _describe_source(init)
+        mine = type(self).__name__
+        warnings.warn(
+            f"{source}: its DATAMODL is {declared!r}, opened as {mine}: what {mine}'s schema does not "
+            f"describe is kept aside, not read into fields ({cls.__name__}(...) or jwstmodels.open reads it)",
+            ModelTypeMismatchWarning,
+            stacklevel=3,
+        )
+
+    # -- the interface to the I/O backends (see _content) ----------------------------------------------
+
+    @classmethod
+    def _layout(cls) -> ModelLayout:
+        """The description of this class that the backends read and write by (made once per class)."""
+        layout = cls.__dict__.get("_layout_made")
+        if not isinstance(layout, ModelLayout):
+            layout = ModelLayout(
+                name=cls.__name__,
+                meta_class=cls.meta_class,
+                fields=cls._fields,
+                scalar_fields=cls._scalar_fields,
+                items={name: field.item_class._layout() for name, field in cls._list_fields.items()},
+            )
+            cls._layout_made = layout
+        return layout
+
+    def _adopt(self, content: FileContent) -> None:
+        """Take what a reader found in a file (a new model's state; items become models of their class)."""
+        if content.meta is not None:
+            _set_meta(self, content.meta)
+            if content.model_type_place is not None:
+                self._warn_unknown_type(content.model_type_place)
+        self._scalars = content.scalars
+        self._store.loaders.update(content.loaders)
+        self._store.shapes.update(content.shapes)
+        self.extra_fits = content.extra_fits
+        self._extra_tree = content.extra_tree
+        self._extra_hdus = content.extra_hdus
+        self._close_hooks += content.close_hooks
+        for name, contents in content.items.items():
+            item_class = self._list_fields[name].item_class
+            items: list[DataModel[MetaNode]] = []
+            for found in contents:
+                item = item_class()
+                item._pass_invalid = found.pass_invalid
+                if found.filename is not None:
+                    item.filename = found.filename
+                item._adopt(found)
+                items.append(item)
+            self._lists[name] = items
+
+    def _file_content(self) -> FileContent:
+        """What a writer writes for this model; it shares this model's values (writers only read them)."""
+        return FileContent(
+            self._layout(),
+            self.filename,
+            self._pass_invalid,
+            self.meta,
+            scalars=self._scalars,
+            arrays=list(self._arrays_to_save()),
+            extra_fits=self.extra_fits,
+            extra_tree=self._extra_tree,
+            extra_hdus=self._extra_hdus,
+            items={
+                name: [item._file_content() for item in items]
+                for name, items in self._lists.items()
+                if name in self._list_fields
+            },
+        )
+
+    def _dq_def(self) -> NDArray[np.void]:
+        """The ``dq_def`` table, for models that number their own DQ bits (see ``_dq_bits``)."""
+        table: object = getattr(self, _DQ_DEF)  # a field of the generated classes that have one
+        return cast("NDArray[np.void]", table)
+
+    def _check_fits_items(self, path: str | os.PathLike[str]) -> None:
+        """Refuse, before anything is stamped or written, items the FITS layout cannot hold: items that would
+        share a data HDU with this model's own arrays, or with the items of another list. (``validate()``
+        checks the items themselves before any save.)"""
+        filled = [name for name in self._list_fields if self._lists.get(name)]
+        name = type(self).__name__
+        if len(filled) > 1:
+            lists = " and ".join(f"{name}.{list_name}" for list_name in filled)
+            raise ValueError(
+                f"{os.fspath(path)}: {lists} both hold items; FITS tells items apart by EXTVER only"
+            )
+        own_hdus = {field.hdu.upper() for field in self._fields.values()}  # EXTNAMEs (a schema may say ps)
+        for list_name in filled:
+            first = self._lists[list_name][0]
+            for attr, field in first._fields.items():
+                if field.hdu.upper() in own_hdus and first._store.is_present(attr):
+                    raise ValueError(
+                        f"{os.fspath(path)}: {name} and its {list_name}[0].{attr} would both be HDU "
+                        f"{field.hdu.upper()},1"
+                    )
+
+    # -- attributes ---------------------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...] | None:
+        """Shape of the primary array, or None when the model has none."""
+        return self._primary_shape()
+
+    @property
+    def _arrays(self) -> ArrayStore:
+        return self._store
+
+    def _primary_shape(self) -> tuple[int, ...] | None:
+        name = self.get_primary_array_name()
+        value = self._store.values.get(name)
+        if value is not None and name not in self._store.defaulted:
+            return value.shape
+        return self._store.shapes.get(name, self._shape)
+
+    def get_primary_array_name(self) -> str:
+        """Name of the array whose shape sizes the arrays created lazily and that a shape tuple creates.
+
+        ``data`` unless the schema's manifest names another (``dq`` for MaskModel); empty for models without
+        one (tables only).
+        """
+        return self.primary_array_name
+
+    if not TYPE_CHECKING:
+        # Hidden from type checkers so that assigning to a misspelt attribute stays a static error.
+        def __setattr__(self, name: str, value: object) -> None:
+            if (
+                name in DataModel.__slots__
+                or name in self._fields
+                or name in self._list_fields
+                or name in self._scalar_fields
+                or name in self._subclass_slots
+                or name in _SETTABLE_PROPERTIES
+            ):
+                object.__setattr__(self, name, value)
+                return
+            raise self._unknown(name)
+
+        # Hidden from type checkers so that reading a misspelt attribute stays a static error; at run time it
+        # names the closest attribute (``m.dat`` -> did you mean 'data'?).
+        def __getattr__(self, name: str) -> object:
+            if name.startswith("_") or name in DataModel.__slots__ or name in self._subclass_slots:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            # its message (the closest name) is made when shown
+            raise _UnknownAttribute(type(self), name, type(self)._attribute_choices)
+
+    @classmethod
+    def _attribute_choices(cls) -> list[str]:
+        """The names an unknown attribute may be a misspelling of (methods and properties aside)."""
+        return ["meta", *cls._fields, *cls._scalar_fields, *cls._list_fields]
+
+    def _unknown(self, name: str) -> UnknownFieldError:
+        choices = ["meta", *self._fields, *self._scalar_fields, *self._list_fields]
+        close = difflib.get_close_matches(name, choices, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return UnknownFieldError(f"{type(self).__name__} has no attribute {name!r}{hint}")
+
+    def _unknown_key(self, key: str, hint: bool = True) -> UnknownFieldError:
+        """UnknownFieldError for a dotted key the schema does not have, suggesting the closest key."""
+        if not hint:
+            return UnknownFieldError(f"{type(self).__name__}: {key!r} is not in the schema")
+        choices = [leaf.path for leaf in scalar_leaves(type(self.meta))]
+        choices += [*self._fields, *self._scalar_fields, *self._list_fields]
+        close = difflib.get_close_matches(key, choices, n=1, cutoff=0.75)
+        if not close and "." in key:  # the closest name at each part that is wrong
+            fixed = self._closest_by_parts(key)
+            close = [fixed] if fixed else []
+        suggestion = f"; did you mean {close[0]!r}?" if close else ""
+        return UnknownFieldError(f"{type(self).__name__}: {key!r} is not in the schema{suggestion}")
+
+    def _closest_by_parts(self, key: str) -> str | None:
+        """``key`` with each wrong part of its metadata path replaced by the closest field name there."""
+        parts = key.split(".")
+        if parts[0] != "meta":
+            return None
+        node_class: type[MetaNode] = type(self.meta)
+        fixed = ["meta"]
+        for position, part in enumerate(parts[1:], start=1):
+            names = list(node_class.model_fields)
+            if part not in names:
+                close = difflib.get_close_matches(part, names, n=1)
+                if not close:
+                    return None
+                part = close[0]
+            fixed.append(part)
+            annotation = node_class.model_fields[part].annotation
+            if isinstance(annotation, type) and issubclass(annotation, MetaNode):
+                node_class = annotation
+            elif position != len(parts) - 1:
+                return None
+        return ".".join(fixed)
+
+    def __repr__(self) -> str:
+        shape = self.shape
+        named: object = vars(self.meta).get("filename")  # as the reference: the name in meta first
+        name = named if isinstance(named, str) and named else self.filename
+        source = f" from {name}" if name else ""
+        return f"<{type(self).__name__}{shape if shape is not None else ''}{source}>"
+
+    def array_names(self) -> list[str]:
+        """Names of the arrays and tables that hold data (given, read, or created and then kept)."""
+        return [name for name in self._fields if name in self._store.values or name in self._store.loaders]
+
+    def _arrays_to_save(self) -> Iterator[tuple[str, DataField, NDArray[Any]]]:
+        """(name, field, array) of every array and table a save writes: given, read or changed in place.
+
+        An array created lazily from its default and never changed is left out; reopening recreates it.
+        """
+        for name in self.array_names():
+            field = self._fields[name]
+            value = np.asarray(getattr(self, name))
+            if name in self._store.defaulted and not np.any(value != field.default):
+                continue
+            yield name, field, file_bits(self._store, self._fields, self._dq_def, name, value)
+
+    # -- life cycle ---------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the file this model was read from (arrays already read stay usable).
+
+        An array not read before ``close()`` can still be touched: the file is opened again, the array read
+        and the file closed, provided the file still has the size and modification time it had when the model
+        read it. Otherwise (changed, replaced, removed, or never a file on disk) touching it raises
+        ``jwstmodels.FileChangedError`` naming the model, the array and the file.
+        """
+        hooks, self._close_hooks = self._close_hooks, []
+        for hook in hooks:
+            hook()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def copy(self, memo: dict[int, object] | None = None) -> Self:
+        """A deep copy: metadata, arrays, tables, list items and kept file content are independent of this
+        model's (schema extensions included). ``memo`` is the ``copy.deepcopy`` memo, for compatibility."""
+        for name in list(self._store.loaders):
+            getattr(self, name)
+        new = type(self)()
+        new.meta = self.meta.model_copy(deep=True)
+        new.meta.attach(type(self).__name__)
+        new._store = self._store.copy()
+        new._shape = self._shape
+        new._pass_invalid = self._pass_invalid
+        new._extensions = self._extensions
+        new.extra_fits = {hdu: list(cards) for hdu, cards in self.extra_fits.items()}
+        new._extra_tree = copy.deepcopy(self._extra_tree, memo)
+        new._extra_hdus = [hdu.copy() for hdu in self._extra_hdus]
+        new._lists = {name: [item.copy() for item in items] for name, items in self._lists.items()}
+        new._scalars = dict(self._scalars)
+        new.filename = self.filename
+        return new
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        return self.copy(memo)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """For ``pickle``: arrays not read yet travel as references to the file (read on the far side when
+        touched, if the file is unchanged), everything else by value (see ``jwstmodels._model.pickling``)."""
+        from jwstmodels._model.pickling import model_state
+
+        return model_state(self)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from jwstmodels._model.pickling import restore_state
+
+        restore_state(self, state)
+
+    # -- class-method constructors ------------------------------------------------------------------
+
+    @classmethod
+    def read(
+        cls,
+        init: object = None,
+        schema: Mapping[str, object] | None = None,
+        extensions: object = None,
+        pass_invalid_values: bool = False,
+    ) -> Self:
+        """A model of this class from ``init`` (anything ``__init__`` accepts), as calling the class does."""
+        return cls(init, schema=schema, extensions=extensions, pass_invalid_values=pass_invalid_values)
+
+    @classmethod
+    def from_fits(
+        cls, init: object, schema: Mapping[str, object] | None = None, *, pass_invalid_values: bool = False
+    ) -> Self:
+        """A model of this class read from a FITS file: a path, a readable binary file object or an HDUList.
+
+        Raises FileFormatError when ``init`` is not FITS (an ASDF file, say).
+        """
+        _require_format(cls, init, "fits")
+        return cls(init, schema=schema, pass_invalid_values=pass_invalid_values)
+
+    @classmethod
+    def from_asdf(
+        cls,
+        init: object,
+        schema: Mapping[str, object] | None = None,
+        *,
+        extensions: object = None,
+        pass_invalid_values: bool = False,
+    ) -> Self:
+        """A model of this class read from an ASDF file: a path, a readable binary file object or an AsdfFile.
+
+        Raises FileFormatError when ``init`` is not ASDF (a FITS file, say).
+        """
+        _require_format(cls, init, "asdf")
+        return cls(init, schema=schema, extensions=extensions, pass_invalid_values=pass_invalid_values)
+
+    # -- validation ---------------------------------------------------------------------------------
+
+    def validate(self) -> None:
+        """Validate the whole model; raise ValidationErrors listing every problem.
+
+        Checks every metadata value and top-level scalar (values kept in place by ``pass_invalid_values``
+        included), every array and table against its dtype and dimensionality, that each path of
+        ``required_meta`` (the keywords a reference file must carry) is set, and every item of a multi-model
+        (errors name the item: ``slits[2].name``).
+        """
+        errors = self._validation_errors()
+        if errors:
+            raise ValidationErrors(errors)
+
+    def _validation_errors(self, *, item: bool = False) -> list[ValidationError]:
+        """Every problem :meth:`validate` reports. A list item (``item``) need not carry the bookkeeping
+        keywords of ``required_meta``: a reference file's items (``SpecProfileModel.profile``) share the
+        file's, as in the reference implementation."""
+        errors = validate_meta_tree(self.meta, type(self).__name__)
+        errors += [] if item else self._missing_required()
+        errors += scalar_errors(self)
+        for name, field in self._fields.items():
+            value = self._store.values.get(name)
+            if value is None:
+                continue
+            try:
+                field.coerce(value)
+            except ValidationError as exc:
+                errors.append(exc)
+        for list_name, items in self._lists.items():  # each item is a model of its own
+            for index, member in enumerate(items):
+                place = f"{list_name}[{index}]"
+                errors += [e.within(type(self).__name__, place) for e in member._validation_errors(item=True)]
+        return errors
+
+    def _missing_required(self) -> list[ValidationError]:
+        if not self.required_meta:
+            return []
+        leaves = {leaf.path: leaf for leaf in scalar_leaves(type(self.meta))}
+        errors: list[ValidationError] = []
+        for path in self.required_meta:
+            leaf = leaves.get(path)
+            value = _meta_value(self.meta, leaf.names) if leaf is not None else None
+            if value is None:
+                errors.append(
+                    ValidationError.for_field(
+                        model=type(self).__name__,
+                        path=path,
+                        keyword=leaf.keyword if leaf is not None else None,
+                        hdu=leaf.hdu if leaf is not None and leaf.keyword else None,
+                        expected="a value (required in this kind of file)",
+                        got=None,
+                    )
+                )
+        return errors
+
+    # -- saving -------------------------------------------------------------------------------------
+
+    def on_save(self, path: str | os.PathLike[str] | None = None) -> None:
+        """Called just before writing: stamps ``meta.date``, ``meta.filename`` and ``meta.model_type``.
+
+        Subclasses may extend it; they should call ``super().on_save(path)``.
+        """
+        fields = type(self.meta).model_fields
+        if "date" in fields:
+            now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+            setattr(self.meta, "date", now.isoformat(timespec="milliseconds"))
+        if path is not None and "filename" in fields:
+            setattr(self.meta, "filename", Path(path).name)
+        if "model_type" in fields:
+            setattr(self.meta, "model_type", type(self).__name__)
+
+    def save(
+        self, path: str | os.PathLike[str] | Callable[[str | None], str], *args: Any, **kwargs: Any
+    ) -> Path:
+        """Save to FITS or ASDF, chosen by the file name's suffix; returns the path written.
+
+        The model is validated first (nothing is written when it is invalid, unless it was opened with
+        ``pass_invalid_values=True``), and the file is written to a temporary name that replaces ``path`` only
+        when writing succeeded. As the reference's: ``path`` may be a function of ``meta.filename`` giving the
+        path, and ``dir_path=`` replaces the path's folder.
+        """
+        path = _output_path(self, path, kwargs.pop("dir_path", None))
+        name = os.fspath(path).lower()
+        if name.endswith(".asdf"):
+            return self.to_asdf(path, *args, **kwargs)
+        if name.endswith(_FITS_SUFFIXES):
+            return self.to_fits(path, *args, **kwargs)
+        raise ValueError(f"{os.fspath(path)}: cannot tell the format from the suffix; use .fits or .asdf")
+
+    write = save
+
+    def _prepare_save(self, path: str | os.PathLike[str]) -> None:
+        stamps = {name: self.meta.__dict__.get(name) for name in ("date", "filename", "model_type")}
+        self.on_save(path)
+        if self._pass_invalid:
+            return
+        try:
+            self.validate()
+        except ValidationError:
+            for name, value in stamps.items():  # a refused save leaves the model as it was
+                if name in vars(self.meta):
+                    vars(self.meta)[name] = value
+            raise
+
+    def to_fits(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
+        """Write FITS; extra arguments go to ``astropy.io.fits.HDUList.writeto``."""
+        from jwstmodels._io.fits_format import write_fits
+
+        self._check_fits_items(path)  # multi-model items, before on_save: a refused save changes nothing
+        self._prepare_save(path)
+        from jwstmodels._core.objects import refuse_fits
+
+        refuse_fits(self, path)  # transforms and other objects: ASDF only
+        return write_fits(self._file_content(), path, *args, **kwargs)
+
+    def to_asdf(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
+        """Write ASDF; extra arguments go to ``asdf.AsdfFile.write_to``."""
+        from jwstmodels._io.asdf_format import write_asdf
+
+        self._prepare_save(path)
+        with self._asdf_extensions():
+            return write_asdf(self._file_content(), path, *args, **kwargs)
+
+    def _asdf_extensions(self) -> contextlib.AbstractContextManager[None]:
+        """asdf configured with this model's ``extensions`` (without any, asdf is not even imported)."""
+        return extensions_in_effect(self._extensions)
+
+    # -- flat views ---------------------------------------------------------------------------------
+
+    def to_flat_dict(self, include_arrays: bool = True) -> dict[str, object]:
+        """Every set value as ``{"meta.observation.date": "2024-01-01", ..., "data": array}``; scalars outside
+        ``meta`` under their own name (``{"name": "S200A1"}``); the values of list items (``slits``, ``spec``,
+        ...) under the item's index, as the reference names them (``{"slits.0.name": "S200A1"}``)."""
+        flat: dict[str, object] = {}
+        _flatten(self.meta.model_dump(exclude_none=True), "meta", flat)
+        flat.update(self._scalars)
+        if include_arrays:
+            for name in self.array_names():
+                flat[name] = getattr(self, name)
+        for list_name, items in self._lists.items():  # keys as the reference names them: slits.0.name
+            for index, item in enumerate(items):
+                prefix = f"{list_name}.{index}."
+                flat.update((prefix + key, value) for key, value in item.to_flat_dict(include_arrays).items())
+        return flat
+
+    def items(self) -> Iterator[tuple[str, object]]:
+        """Iterate over (dotted key, value) pairs of every set value, arrays included."""
+        return iter(self.to_flat_dict().items())
+
+    def keys(self) -> Iterator[str]:
+        """Iterate over the dotted keys of every set value."""
+        return iter(self.to_flat_dict())
+
+    def values(self) -> Iterator[object]:
+        """Iterate over every set value."""
+        return iter(self.to_flat_dict().values())
+
+    iteritems = items
+    iterkeys = keys
+    itervalues = values
+
+    # -- dotted access ------------------------------------------------------------------------------
+
+    def _resolve(self, key: str, hint: bool = True) -> tuple[object, str]:
+        """(the object holding ``key``'s last part, that part); UnknownFieldError (a KeyError too) naming the
+        model and the closest key for a key the schema does not have.
+
+        ``slits.0.name`` reaches into item 0 of the list field ``slits``, as the reference names its keys.
+        ``hint=False`` leaves out the suggestion (for callers that only ask whether the key exists).
+        """
+        if not isinstance(cast(object, key), str):
+            raise KeyError(f"{type(self).__name__}: keys are dotted names such as 'meta.exposure.nframes'")
+        parts = key.split(".")
+        if len(parts) == 1:
+            if key in self._fields or key in self._list_fields or key in self._scalar_fields or key == "meta":
+                return self, key
+            raise self._unknown_key(key, hint)
+        if parts[0] in self._list_fields:
+            items = self._lists.get(parts[0], [])
+            index = int(parts[1]) if parts[1].isdigit() else None
+            if index is None or index >= len(items) or len(parts) == 2:
+                raise KeyError(
+                    f"{type(self).__name__}: {key!r}: {parts[0]} has {len(items)} item(s); keys of their "
+                    f"values are like '{parts[0]}.0.meta.exposure.nframes'"
+                )
+            item: DataModel[MetaNode] = items[index]
+            try:
+                return item._resolve(".".join(parts[2:]), hint)
+            except UnknownFieldError as exc:
+                raise UnknownFieldError(f"{type(self).__name__}: {parts[0]}[{index}]: {exc}") from None
+        if parts[0] != "meta":
+            raise self._unknown_key(key, hint)
+        node: MetaNode = self.meta
+        for part in parts[1:-1]:
+            child = node.__dict__.get(part)
+            if not isinstance(child, MetaNode):
+                raise self._unknown_key(key, hint)
+            node = child
+        if parts[-1] not in type(node).model_fields:
+            raise self._unknown_key(key, hint)
+        return node, parts[-1]
+
+    def __getitem__(self, key: str) -> object:
+        """The value at a dotted path: ``model["meta.exposure.nframes"]``, ``model["data"]``.
+
+        This is how code reaches entries added at run time (``extend_schema``), which static types do not
+        know. ``"slits.0.name"`` reaches item 0 of ``slits``. A path the schema does not have raises
+        UnknownFieldError (an AttributeError and a KeyError) suggesting the closest one.
+        """
+        holder, name = self._resolve(key)
+        return getattr(holder, name)
+
+    def __setitem__(self, key: str, value: object) -> None:
+        """Set the value at a dotted path, validated as an attribute assignment is."""
+        holder, name = self._resolve(key)
+        if name == "meta" and isinstance(holder, DataModel):
+            raise KeyError(f"{type(self).__name__}: 'meta' itself cannot be replaced; set its fields")
+        setattr(holder, name, value)
+
+    def __contains__(self, key: object) -> bool:
+        """True when ``key`` is one of ``keys()`` (a dotted path holding a value)."""
+        if not isinstance(key, str):
+            return False
+        try:
+            holder, name = self._resolve(key, hint=False)
+        except KeyError:  # UnknownFieldError included: an unknown key holds nothing
+            return False
+        if isinstance(holder, DataModel):  # arrays are not read to answer
+            model = cast("DataModel[MetaNode]", holder)
+            if name in model._fields:
+                return name in model.array_names()
+        return key in self.to_flat_dict(include_arrays=False)
+
+    def get_item_as_json_value(self, key: str) -> pydantic.JsonValue:
+        """The value at a dotted path as JSON data: str, int, float, bool, None, lists and dicts.
+
+        numpy scalars become Python numbers, byte strings text, arrays nested lists, tables lists of
+        ``{column: value}`` rows, metadata groups dicts of their set values.
+        """
+        return to_json_value(self[key])
+
+    # -- schema -------------------------------------------------------------------------------------
+
+    search_schema = SchemaSearch()
+    """``Model.search_schema("frames")`` or ``model.search_schema("exposure time")``: schema entries
+    (metadata, arrays, tables, lists) whose dotted path, title, FITS keyword or HDU holds the text, or each
+    of its words (blanks, ``_`` and ``.`` separate words), case-insensitively; each a ``(path, title,
+    keyword, hdu)`` named tuple, the best matches first. On a model, entries added with ``extend_schema`` are
+    included. Meant for interactive use."""
+
+    def find_fits_keyword(self, keyword: str, return_result: bool = True) -> list[str]:
+        """Dotted paths of the metadata fields stored as FITS ``keyword`` (``['meta.observation.date']`` for
+        ``DATE-OBS``). ``return_result`` is accepted for compatibility and ignored."""
+        from jwstmodels._model.schema_search import find_fits_keyword
+
+        return find_fits_keyword(self, keyword)
+
+    def extend_schema(self, new_schema: Mapping[str, object]) -> Self:
+        """Add the entries of ``new_schema`` (a schema of the whole model tree, in the dialect of
+        ``schemas/``; ``allOf`` parts are merged) to this model only; returns the model.
+
+        Scalars below ``meta`` (``type``, ``enum``, ``title``, ``fits_keyword``, ``fits_hdu``) and new
+        groups of them become validated metadata fields, saved to FITS and ASDF; top-level entries with a
+        ``datatype`` become arrays or tables. Values that the file this model was read from held for the new
+        entries are moved into them. Entries that already exist raise SchemaExtensionError (a ValueError).
+        Static types do not know these entries: use ``model["meta.x.y"]``. The metadata tree is rebuilt in
+        extended classes, so take references to ``model.meta`` nodes again after extending.
+        """
+        from jwstmodels._model.extend import extend
+
+        extend(self, new_schema)
+        return self
+
+    def add_schema_entry(self, position: str, new_schema: Mapping[str, object]) -> Self:
+        """Add one entry, ``new_schema``, at the dotted ``position`` (``"meta.exposure.my_keyword"``)."""
+        from jwstmodels._model.extend import wrap_at
+
+        return self.extend_schema(wrap_at(position, new_schema, type(self).__name__))
+
+    # -- metadata from elsewhere --------------------------------------------------------------------
+
+    def update(
+        self,
+        d: DataModel[MetaNode] | Mapping[str, object],
+        only: str | Iterable[str] | None = None,
+        extra_fits: bool = False,
+    ) -> None:
+        """Copy metadata values (and scalars outside ``meta``, such as ``name``) from another model or a
+        nested (or dotted-key) dict into this model.
+
+        From a model: every value it has set whose path this model's schema also has (other paths are a
+        difference between classes and are skipped). From a dict: every value; a key that is not in the
+        schema raises UnknownFieldError. Arrays, tables and lists are never copied, nor ``meta.date`` and
+        ``meta.model_type`` (``save`` stamps them). ``only`` (an HDU name or several) restricts the copy to
+        fields whose FITS keyword lives in those HDUs. ``extra_fits=True`` also copies the source's
+        ``extra_fits`` cards of those HDUs. All or nothing: when values do not fit, ValidationErrors lists
+        each one and this model is unchanged.
+        """
+        from jwstmodels._model.update import update
+
+        update(self, d, only, extra_fits, from_model=isinstance(d, DataModel))
+
+    def add_history_entry(
+        self, description: str, software: HistorySoftware | Mapping[str, str] | None = None
+    ) -> HistoryEntry:
+        """Append an entry to ``meta.history``, stamped with the current UTC time, and return it.
+
+        ``software`` names the program (``name`` and ``version`` required, ``author`` and ``homepage``
+        optional). ``model.meta.history.append(HistoryEntry(description=...))`` adds one without a time.
+        """
+        from jwstmodels._io.history import history_leaf
+
+        leaf = history_leaf(type(self.meta))
+        if leaf is None or leaf.item_class is None:
+            raise AttributeError(f"{type(self).__name__}: its metadata has no history list")
+        now = datetime.datetime.now(datetime.UTC)
+        # built as users build one, so that a misfit raises ValidationError naming the entry's field
+        build = cast("type[HistoryEntry]", leaf.item_class)
+        entry = build(description=description, time=now, software=cast("HistorySoftware | None", software))
+        cast("list[HistoryEntry]", vars(self.meta)["history"]).append(entry)
+        return entry
+
+    # -- FITS WCS -----------------------------------------------------------------------------------
+
+    def get_fits_wcs(self, hdu_name: str = "SCI", hdu_ver: int = 1, key: str = " ") -> WCS:
+        """An ``astropy.wcs.WCS`` built from the FITS WCS cards of HDU ``hdu_name`` (``'PRIMARY'`` for the
+        primary header; ``hdu_ver`` picks among HDUs of one name; ``key`` is the alternate WCS letter).
+
+        The WCS is built from the header this model would write; changing it does not change the model
+        (use ``set_fits_wcs``).
+        """
+        from jwstmodels._model.wcs import get_fits_wcs
+
+        return get_fits_wcs(self._file_content(), hdu_name, hdu_ver, key)
+
+    def set_fits_wcs(self, wcs: WCS, hdu_name: str = "SCI") -> None:
+        """Store the FITS WCS of ``wcs`` (its alternate key included) as the header cards of HDU ``hdu_name``.
+
+        Cards the schema names in that HDU go to their metadata fields (validated), the others to
+        ``extra_fits``; cards of an earlier WCS with the same key are replaced. All or nothing.
+        """
+        from jwstmodels._model.wcs import set_fits_wcs
+
+        set_fits_wcs(self.meta, self.extra_fits, wcs, hdu_name)
+
+    # -- the reference API the JWST pipeline calls (see _compat_api) ---------------------------------
+
+    crds_observatory: ClassVar[str] = "jwst"
+    """The observatory CRDS selects this model's reference files for (as the reference's JWST models)."""
+
+    @property
+    def instance(self) -> dict[str, Any]:
+        """The tree as nested dicts (``{"meta": {...}, "data": array}``): a new copy each time, read-only in
+        effect (setting values in it does not change the model). Arrays are the model's own."""
+        from jwstmodels._model.compat_api import instance
+
+        return instance(self)
+
+    def hasattr(self, name: str) -> bool:
+        """True when ``name`` is a top-level entry the model holds (``"data"``, ``"meta"``), as the
+        reference's: dotted names are always False; ask the node (``model.meta.exposure.hasattr("nframes")``).
+        """
+        from jwstmodels._model.compat_api import model_hasattr
+
+        return model_hasattr(self, name)
+
+    def get_dtype(self, name: str) -> np.dtype[Any]:
+        """The numpy dtype of the array or table ``name`` (ValueError for ``meta``, AttributeError for an
+        unknown name)."""
+        from jwstmodels._model.compat_api import get_dtype
+
+        return get_dtype(self, name)
+
+    def get_default(self, name: str) -> object:
+        """The value ``name`` has when unset, without setting it (an array of the model's shape, ...)."""
+        from jwstmodels._model.compat_api import get_default
+
+        return get_default(self, name)
+
+    def getarray_noinit(self, name: str) -> object:
+        """The value of ``name`` when the model holds it; AttributeError otherwise (nothing is created)."""
+        from jwstmodels._model.compat_api import getarray_noinit
+
+        return getarray_noinit(self, name)
+
+    @property
+    def cal_logs(self) -> CalLogs:
+        """The log lines of the pipeline steps that made this model, by step name (as the reference keeps
+        them); AttributeError until a step has logged (so ``hasattr(model, "cal_logs")`` asks that)."""
+        from jwstmodels._model.compat_api import get_cal_logs
+
+        return get_cal_logs(self)
+
+    @cal_logs.setter
+    def cal_logs(self, logs: CalLogs | Mapping[str, Iterable[str]]) -> None:
+        from jwstmodels._model.compat_api import set_cal_logs
+
+        set_cal_logs(self, logs)
+
+    def get_crds_parameters(self) -> dict[str, str | int | float | complex | bool]:
+        """The set metadata values CRDS selects reference files by, as ``{"meta.instrument.name": ...}``."""
+        from jwstmodels._model.compat_api import get_crds_parameters
+
+        return get_crds_parameters(self)
+
+
+class _UnknownAttribute(UnknownFieldError):
+    """UnknownFieldError for reading a missing attribute, whose message is made when it is shown: code
+    probing attributes (``hasattr``) should not pay for looking up the closest name."""
+
+    def __init__(self, cls: type[DataModel[MetaNode]], name: str, choices: Callable[[], list[str]]) -> None:
+        super().__init__(name)
+        self.name = name  # as AttributeError has it
+        self._attr = name
+        self._cls = cls
+        self._choices = choices
+        self._message: str | None = None
+
+    def __str__(self) -> str:
+        if self._message is None:
+            cls = self._cls
+            choices = self._choices()
+            choices += [attr for attr in dir(cls) if not attr.startswith("_")]  # methods and properties too
+            close = difflib.get_close_matches(self._attr, choices, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self._message = f"{cls.__name__} has no attribute {self._attr!r}{hint}"
+        return self._message
+
+
+def _require_format(cls: type, init: object, kind: str) -> None:
+    """Raise FileFormatError when ``init`` is a file of the other format (``from_fits``/``from_asdf``)."""
+    found = detect_format(init)
+    if found is None:
+        raise TypeError(
+            f"{cls.__name__}.from_{kind}: give a path, a readable file object or an "
+            f"{'HDUList' if kind == 'fits' else 'AsdfFile'}, not {type(init).__name__}"
+        )
+    if found != kind:
+        raise FileFormatError(f"{_describe_source(init)}: is {found.upper()}, not {kind.upper()}")
+
+
+def _describe_source(init: object) -> str:
+    if isinstance(init, str | os.PathLike):
+        return os.fspath(cast("str | os.PathLike[str]", init))
+    return str(getattr(init, "name", None) or f"<{type(init).__name__}>")
+
+
+def _ignore(*_: object) -> None:
+    """Conversion between model classes drops what the target class cannot hold."""
+
+
+def _set_meta(model: DataModel[MetaNode], node: MetaNode) -> None:
+    """Set ``model.meta``. Done here, not as ``self.meta = ...`` in a method, so that editors which infer
+    attributes from assignments in methods (jedi) take the type of ``meta`` from the model class's own
+    declaration (``meta: ImageMeta``) instead of the type variable's bound."""
+    model.meta = node
+
+
+def _meta_value(meta: MetaNode, names: tuple[str, ...]) -> object:
+    node: object = meta
+    for name in names:
+        node = vars(node).get(name)
+        if node is None:
+            return None
+    return node
+
+
+def to_json_value(value: object) -> pydantic.JsonValue:
+    """``value`` as JSON data (see ``DataModel.get_item_as_json_value``)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, MetaNode):
+        return to_json_value(value.model_dump(exclude_none=True, warnings=False))
+    if isinstance(value, Mapping):
+        return {str(k): to_json_value(v) for k, v in cast(Mapping[object, object], value).items()}
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace").rstrip()
+    if isinstance(value, np.ndarray):
+        array = cast("np.ndarray[Any, np.dtype[Any]]", value)
+        names = array.dtype.names
+        if names is not None:
+            return [{name: to_json_value(row[name]) for name in names} for row in array.reshape(-1)]
+        items: object = array.tolist()
+        return to_json_value(items)
+    if isinstance(value, np.generic):
+        return to_json_value(cast(object, cast("np.generic[Any]", value).item()))
+    if isinstance(value, list | tuple):
+        return [to_json_value(item) for item in cast(Iterable[object], value)]
+    return str(value)
+
+
+def _flatten(tree: Mapping[str, object], prefix: str, out: dict[str, object]) -> None:
+    for key, value in tree.items():
+        dotted = f"{prefix}.{key}"
+        if isinstance(value, Mapping):
+            _flatten(cast(Mapping[str, object], value), dotted, out)
+        else:
+            out[dotted] = value
+
+
+def validate_meta_tree(meta: MetaNode, model_name: str) -> list[ValidationError]:
+    """Validate every value of a metadata tree at once (values kept with ``pass_invalid_values`` included)."""
+    if tree_is_valid(meta):  # every value fits: pydantic's whole-tree validator is not needed (nor built)
+        return []
+    cls = type(meta)
+    try:
+        cls.model_validate(meta.model_dump(warnings=False))
+    except pydantic.ValidationError as exc:
+        return [_error_at(cls, model_name, error["loc"], error["input"]) for error in exc.errors()]
+    return []
+
+
+def _error_at(
+    cls: type[MetaNode], model_name: str, loc: tuple[int | str, ...], got: object
+) -> ValidationError:
+    """A ValidationError for the field at pydantic location ``loc`` below a meta class."""
+    in_list = error_in_list(cls, model_name, loc, got)
+    if in_list is not None:  # inside meta.history and the other lists
+        return in_list
+    node = cls
+    for part in loc[:-1]:
+        annotation = node.model_fields[str(part)].annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, MetaNode)):
+            break
+        node = annotation
+    name = str(loc[-1])
+    info = node.model_fields.get(name)
+    keyword, hdu = node.fits_location(name)
+    return ValidationError.for_field(
+        model=model_name,
+        path=".".join(("meta", *map(str, loc))),
+        keyword=keyword,
+        hdu=hdu,
+        expected=describe_annotation(info.annotation) if info is not None else "no such field",
+        got=got,
+    )
+
+
+def _output_path(
+    model: DataModel[MetaNode],
+    path: str | os.PathLike[str] | Callable[[str | None], str],
+    dir_path: str | os.PathLike[str] | None,
+) -> str | os.PathLike[str]:
+    """The path ``save`` writes: ``path`` itself, or ``path(meta.filename)`` when it is a function; in
+    ``dir_path`` when that is given."""
+    if callable(path):
+        filename: object = vars(model.meta).get("filename")
+        path = path(filename if isinstance(filename, str) else None)
+    if dir_path:
+        return Path(dir_path) / Path(path).name
+    return path

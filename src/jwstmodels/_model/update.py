@@ -1,0 +1,195 @@
+"""``DataModel.update``: copy metadata from another model or a nested dict, all or nothing."""
+
+# pyright: reportPrivateUsage=false
+# (runtime module: it works on the internal state of models and metadata nodes)
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from jwstmodels._core.errors import UnknownFieldError, ValidationError, ValidationErrors
+from jwstmodels._core.meta import MetaNode, ScalarLeaf, scalar_leaves
+from jwstmodels._core.scalars import checked_values
+
+if TYPE_CHECKING:
+    from jwstmodels._model.datamodel import Card, DataModel
+
+STAMPED = frozenset({"meta.date", "meta.model_type", "meta.history"})
+"""Paths ``update`` never copies: they describe the file and the class (``save`` stamps the date and type),
+and a file's history is its own (the JWST pipeline's models keep history outside the metadata ``update``
+copies, too)."""
+
+
+def hdu_set(only: str | Iterable[str] | None) -> set[str] | None:
+    """``only`` as a set of upper-case HDU names; None (every HDU) for None or ''."""
+    if only is None or only == "":
+        return None
+    names = [only] if isinstance(only, str) else list(only)
+    return {name.strip().upper() for name in names}
+
+
+def update(
+    model: DataModel[MetaNode],
+    source: DataModel[MetaNode] | Mapping[str, object],
+    only: str | Iterable[str] | None = None,
+    extra_fits: bool = False,
+    *,
+    from_model: bool,
+) -> None:
+    """Copy metadata values from ``source`` into ``model``; see ``DataModel.update``. ``from_model``: the
+    source is a model (the caller knows the model class; this module sits below it)."""
+    hdus = hdu_set(only)
+    targets = {leaf.path: leaf for leaf in scalar_leaves(type(model.meta))}
+    if from_model:
+        other = cast("DataModel[MetaNode]", source)
+        pairs = _from_model(other, targets)
+        cards = other.extra_fits
+        top = [(name, value) for name, value in other._scalars.items() if name in model._scalar_fields]
+    else:
+        pairs, cards = _from_mapping(model, cast(Mapping[str, object], source), targets)
+        top = [(name, value) for name, value in source.items() if name in model._scalar_fields]
+    chosen = [
+        (leaf, value)
+        for leaf, value in pairs
+        if leaf.path not in STAMPED and (hdus is None or (leaf.keyword is not None and leaf.hdu in hdus))
+    ]
+    assignments = [(leaf.names, value) for leaf, value in chosen]
+    scalars, errors = checked_values(model, top, hdus)  # top-level scalars (``name``): checked first
+    if errors:
+        raise ValidationErrors(_assign(model.meta.model_copy(deep=True), assignments) + errors)
+    assign_all(model.meta, assignments)
+    for name, value in scalars:
+        setattr(model, name, value)
+    if extra_fits:
+        _merge_cards(model, cards, hdus)
+
+
+def _assign(meta: MetaNode, assignments: list[tuple[tuple[str, ...], object]]) -> list[ValidationError]:
+    errors: list[ValidationError] = []
+    for names, value in assignments:
+        node: Any = meta
+        for name in names[:-1]:
+            node = getattr(node, name)
+        try:
+            setattr(node, names[-1], copy.deepcopy(value))
+        except ValidationError as error:
+            errors.append(error)
+    return errors
+
+
+def assign_all(meta: MetaNode, assignments: list[tuple[tuple[str, ...], object]]) -> None:
+    """Set metadata values (names below ``meta``) all or nothing: every misfit is reported, none applied.
+
+    The values are tried on a copy first, then set on the model's own nodes (so references users hold to
+    ``model.meta.exposure`` and the like stay live).
+    """
+    errors = _assign(meta.model_copy(deep=True), assignments)
+    if errors:
+        raise ValidationErrors(errors)
+    errors = _assign(meta, assignments)
+    if errors:  # pragma: no cover - the same values were just accepted by a copy of the same tree
+        raise ValidationErrors(errors)
+
+
+def _from_model(
+    other: DataModel[MetaNode], targets: Mapping[str, ScalarLeaf]
+) -> list[tuple[ScalarLeaf, object]]:
+    """Every set scalar of ``other`` that this model's schema also has (others are not this class's)."""
+    pairs: list[tuple[ScalarLeaf, object]] = []
+    for leaf in scalar_leaves(type(other.meta)):
+        target = targets.get(leaf.path)
+        if target is None:
+            continue
+        node: Any = other.meta
+        for name in leaf.names:
+            node = node.__dict__.get(name)
+            if node is None:
+                break
+        if node is not None:
+            pairs.append((target, node))
+    return pairs
+
+
+def _from_mapping(
+    model: DataModel[MetaNode], source: Mapping[str, object], targets: Mapping[str, ScalarLeaf]
+) -> tuple[list[tuple[ScalarLeaf, object]], dict[str, list[Card]]]:
+    """Leaves of a nested (or dotted-key) dict; an unknown key raises before anything changes."""
+    if not isinstance(cast(object, source), Mapping):
+        raise TypeError(
+            f"{type(model).__name__}.update: give another model or a dict, not {type(source).__name__}"
+        )
+    pairs: list[tuple[ScalarLeaf, object]] = []
+    cards: dict[str, list[Card]] = {}
+    flat: dict[str, object] = {}
+    _flatten(source, "", flat)
+    for path, value in flat.items():
+        if path.startswith("extra_fits."):
+            hdu = path.removeprefix("extra_fits.")
+            cards[hdu.upper()] = [_card(c) for c in cast(Iterable[Any], value)]
+            continue
+        if path in model._fields or path in model._list_fields:
+            continue  # arrays, tables and lists are not metadata: update leaves them alone
+        if isinstance(value, np.ndarray) and not path.startswith("meta."):
+            continue  # an array outside the metadata (another model's array, say): left alone too
+        # an array given for a metadata field is checked like any value: refused, and nothing applied
+        if path in model._scalar_fields:
+            continue  # a top-level scalar (``name``): taken by the caller
+        leaf = targets.get(path)
+        if leaf is None:
+            raise _unknown(model, path, targets)
+        pairs.append((leaf, cast(object, value)))
+    return pairs, cards
+
+
+def _flatten(tree: Mapping[str, object], prefix: str, out: dict[str, object]) -> None:
+    for key, value in tree.items():
+        dotted = f"{prefix}.{key}" if prefix else str(key)
+        if dotted == "extra_fits" and isinstance(value, Mapping):
+            for hdu, cards in cast(Mapping[str, object], value).items():
+                out[f"extra_fits.{hdu}"] = cards
+        elif isinstance(value, MetaNode):
+            _flatten(value.model_dump(exclude_none=True, warnings=False), dotted, out)
+        elif isinstance(value, Mapping):
+            _flatten(cast(Mapping[str, object], value), dotted, out)
+        else:
+            out[dotted] = value
+
+
+def _unknown(model: DataModel[MetaNode], path: str, targets: Mapping[str, ScalarLeaf]) -> UnknownFieldError:
+    import difflib
+
+    close = difflib.get_close_matches(path, list(targets), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return UnknownFieldError(f"{type(model).__name__}.update: {path!r} is not in the schema{hint}")
+
+
+def _card(card: object) -> Card:
+    keyword, value, comment = cast(tuple[object, object, object], tuple(cast(Iterable[object], card)))
+    if not isinstance(value, str | int | float | bool | None):
+        value = str(value)
+    return (str(keyword), value, str(comment))
+
+
+def _merge_cards(model: DataModel[MetaNode], source: Mapping[str, list[Card]], hdus: set[str] | None) -> None:
+    """Copy extra_fits cards: a keyword already present is replaced, COMMENT/HISTORY lines are added once."""
+    for hdu, cards in source.items():
+        if hdus is not None and hdu.upper() not in hdus:
+            continue
+        target = model.extra_fits.setdefault(hdu, [])
+        for card in cards:
+            keyword = card[0].upper()
+            if keyword in ("COMMENT", "HISTORY", ""):
+                if card not in target:
+                    target.append(card)
+                continue
+            positions = [i for i, existing in enumerate(target) if existing[0].upper() == keyword]
+            if positions:
+                target[positions[0]] = card
+                for index in reversed(positions[1:]):
+                    del target[index]
+            else:
+                target.append(card)
