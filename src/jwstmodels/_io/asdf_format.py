@@ -37,13 +37,19 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            af = asdf.open(cast(Any, source), lazy_load=True, memmap=False)
+            # lazy_tree: tagged nodes are converted when first touched (meta.wcs: when the model reads it)
+            af = asdf.open(cast(Any, source), lazy_load=True, memmap=False, lazy_tree=True)
         except Exception as exc:  # asdf raises many types (yaml, schema, value errors) for a bad file
             raise FileFormatError(
                 f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
             ) from None
         try:
-            tree = af.tree  # converts the tagged tree: unknown tags warn here
+            from jwstmodels._core.lazy_objects import lazy_meta_names
+            from jwstmodels._io.asdf_blocks import plain_tree
+
+            # converts the tagged tree but for meta.wcs (left to first access): unknown tags warn here
+            tree = plain_tree(af.tree, lazy_meta_names())
+            af._jwstmodels_tree = tree  # what read_asdf reads (an AsdfFile holds any attribute)
         except Exception as exc:
             af.close()
             raise FileFormatError(
@@ -85,9 +91,25 @@ def read_asdf(af: Any, layout: ModelLayout, filename: str, *, pass_invalid: bool
     """What an open AsdfFile holds for a model of ``layout``: metadata now, array blocks when first
     touched."""
     content = FileContent(layout, filename, pass_invalid)
-    read_tree(content, cast(dict[str, Any], af.tree), filename)
+    tree = getattr(af, "_jwstmodels_tree", None)
+    if not isinstance(tree, dict):  # an AsdfFile opened elsewhere: its tree as it is
+        from jwstmodels._core.lazy_objects import lazy_meta_names
+        from jwstmodels._io.asdf_blocks import plain_tree
+
+        tree = plain_tree(af.tree, lazy_meta_names())
+    _install_lazy(layout)
+    read_tree(content, cast(dict[str, Any], tree), filename)
     bind_asdf(content, af, filename)
     return content
+
+
+def _install_lazy(layout: ModelLayout) -> None:
+    """The converting attributes of the lazily read metadata fields, on the classes about to hold them."""
+    from jwstmodels._core.lazy_objects import lazy_fields
+
+    lazy_fields(layout.meta_class)
+    for item in layout.items.values():
+        _install_lazy(item)
 
 
 def read_tree(content: FileContent, tree: dict[str, Any], filename: str) -> None:
@@ -206,7 +228,9 @@ def build_tree(content: FileContent) -> dict[str, Any]:
 def write_asdf(content: FileContent, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
     import asdf
 
-    af = asdf.AsdfFile(build_tree(content))
+    from jwstmodels._io.asdf_blocks import resolve
+
+    af = asdf.AsdfFile(cast(dict[str, Any], resolve(build_tree(content))))  # pending nodes converted
     try:
         return atomic_write(path, lambda handle: af.write_to(cast(Any, handle), *args, **kwargs))
     finally:
