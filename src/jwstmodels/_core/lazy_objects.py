@@ -106,7 +106,9 @@ def lazy_instance_type(spec: str) -> type:
     from pydantic_core import core_schema
 
     def check(value: object) -> object:
-        if isinstance(value, Pending | import_class(spec)):
+        if isinstance(value, Pending):  # a file's node: not converted (nor the class imported) here
+            return value
+        if isinstance(value, import_class(spec)):
             return value
         raise ValueError(f"expected a {spec.replace(':', '.')} object")
 

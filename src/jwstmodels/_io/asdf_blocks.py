@@ -190,7 +190,11 @@ def plain_tree(node: object, lazy_meta: frozenset[str] = frozenset(), path: Path
 
 
 def _getter(mapping: Mapping[str, Any], key: str) -> Callable[[], object]:
-    return lambda: mapping[key]
+    """Converts the node; a copy, whose arrays are read now (asdf's lazy arrays hold the open file, which the
+    model may close, and cannot be pickled)."""
+    import copy
+
+    return lambda: copy.deepcopy(mapping[key])
 
 
 def resolve(node: object) -> object:

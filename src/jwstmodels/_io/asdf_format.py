@@ -27,6 +27,8 @@ from jwstmodels._io.sources import AsdfSource, bind_asdf
 
 # Keys asdf itself puts at the root of every tree.
 _ASDF_KEYS = {"asdf_library", "history"}
+_PLAIN_TREE = "_jwstmodels_tree"
+"""Attribute of an AsdfFile opened by ``open_asdf``: its tree as plain containers (``_asdf_blocks``)."""
 
 
 def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
@@ -49,13 +51,13 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
 
             # converts the tagged tree but for meta.wcs (left to first access): unknown tags warn here
             tree = plain_tree(af.tree, lazy_meta_names())
-            af._jwstmodels_tree = tree  # what read_asdf reads (an AsdfFile holds any attribute)
+            setattr(af, _PLAIN_TREE, tree)  # what read_asdf reads (an AsdfFile holds any attribute)
         except Exception as exc:
             af.close()
             raise FileFormatError(
                 f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
             ) from None
-        if not isinstance(cast(object, tree), Mapping):  # the YAML root may be a list or a scalar
+        if not isinstance(tree, Mapping):  # the YAML root may be a list or a scalar
             af.close()
             raise FileFormatError(
                 f"{filename}: not a readable ASDF file (its tree is a {type(tree).__name__}, not a mapping)"
@@ -91,7 +93,7 @@ def read_asdf(af: Any, layout: ModelLayout, filename: str, *, pass_invalid: bool
     """What an open AsdfFile holds for a model of ``layout``: metadata now, array blocks when first
     touched."""
     content = FileContent(layout, filename, pass_invalid)
-    tree = getattr(af, "_jwstmodels_tree", None)
+    tree = getattr(af, _PLAIN_TREE, None)
     if not isinstance(tree, dict):  # an AsdfFile opened elsewhere: its tree as it is
         from jwstmodels._core.lazy_objects import lazy_meta_names
         from jwstmodels._io.asdf_blocks import plain_tree
