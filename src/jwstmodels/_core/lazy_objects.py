@@ -155,3 +155,27 @@ def lazy_meta_names() -> frozenset[str]:
     """Names of the lazily read metadata fields of the generated classes (``wcs``), for readers that mark
     them before they know the model class's fields."""
     return frozenset({"wcs"})
+
+
+def loaded(node: object) -> object:
+    """``node`` with every pending value converted (containers holding one are copied): what a user sees of
+    a dumped tree (``to_flat_dict``)."""
+    if isinstance(node, Pending):
+        return node.load()
+    if isinstance(node, dict):
+        mapping = cast(dict[Any, Any], node)
+        changed = {key: loaded(value) for key, value in mapping.items()}
+        if all(changed[key] is mapping[key] for key in mapping):
+            return mapping
+        copied = copy.copy(mapping)  # a tagged mapping keeps its tag
+        copied.update(changed)
+        return copied
+    if isinstance(node, list):
+        items = cast(list[Any], node)
+        converted = [loaded(item) for item in items]
+        if all(a is b for a, b in zip(converted, items, strict=True)):
+            return items
+        copied_list = copy.copy(items)
+        copied_list[:] = converted
+        return copied_list
+    return node
