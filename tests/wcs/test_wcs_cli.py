@@ -1,5 +1,5 @@
-"""``jwstmodels convert`` and ``diff`` compare the WCS (evaluated at sample pixels, forward and inverse) and the
-ASDF content kept beside the schema's (arrays read from binary blocks): "identical" means identical."""
+"""``jwstmodels convert`` and ``diff`` compare the WCS (evaluated at sample pixels, forward and inverse) and
+the ASDF content kept beside the schema's (arrays read from binary blocks): "identical" means identical."""
 
 from __future__ import annotations
 
