@@ -210,3 +210,10 @@ def test_multislit_items_keep_their_own_wcs(tmp_path: Path) -> None:
         with jwstmodels.MultiSlitModel(saved) as again:
             for index, slit in enumerate(again.slits):
                 assert_same_wcs(slit.meta.wcs, imaging_wcs(ra=10.0 * (index + 1), dec=-5.0 * index))
+
+
+@pytest.mark.parametrize("suffix", [".fits", ".asdf"])
+def test_the_wcs_is_read_after_the_model_closed(suffix: str, reference_files: dict[str, Path]) -> None:
+    model = jwstmodels.open(reference_files[suffix])
+    model.close()
+    assert_same_wcs(model.meta.wcs, imaging_wcs())

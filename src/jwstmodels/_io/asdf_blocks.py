@@ -22,6 +22,7 @@ seconds of plugin discovery).
 from __future__ import annotations
 
 import io
+import os
 import re
 import threading
 import warnings
@@ -170,7 +171,9 @@ def pending_in(document: Document) -> Callable[[object, Path], Pending]:
     return make
 
 
-def plain_tree(node: object, lazy_meta: frozenset[str] = frozenset(), path: Path = ()) -> object:
+def plain_tree(
+    node: object, lazy_meta: frozenset[str] = frozenset(), path: Path = (), filename: str | None = None
+) -> object:
     """An asdf tree read with ``lazy_tree`` as plain dicts and lists (converting what it holds) but for the
     lazily read metadata fields (``lazy_meta`` names, in any ``meta`` mapping): pending values."""
     from asdf.lazy_nodes import AsdfDictNode, AsdfListNode
@@ -180,21 +183,37 @@ def plain_tree(node: object, lazy_meta: frozenset[str] = frozenset(), path: Path
         out: dict[str, Any] = {}
         for key in list(mapping.keys()):
             if path and path[-1] == "meta" and key in lazy_meta:
-                out[key] = Pending(None, None, _getter(mapping, key))
+                out[key] = Pending(None, None, _getter(mapping, key, (*path, key), filename))
             else:
-                out[key] = plain_tree(mapping[key], lazy_meta, (*path, key))
+                out[key] = plain_tree(mapping[key], lazy_meta, (*path, key), filename)
         return out
     if isinstance(node, AsdfListNode):
-        return [plain_tree(item, lazy_meta, (*path, index)) for index, item in enumerate(node)]
+        return [plain_tree(item, lazy_meta, (*path, index), filename) for index, item in enumerate(node)]
     return node
 
 
-def _getter(mapping: Mapping[str, Any], key: str) -> Callable[[], object]:
+def _getter(mapping: Mapping[str, Any], key: str, path: Path, filename: str | None) -> Callable[[], object]:
     """Converts the node; a copy, whose arrays are read now (asdf's lazy arrays hold the open file, which the
-    model may close, and cannot be pickled)."""
+    model may close, and cannot be pickled). Once the file is closed, it is opened again to read the node."""
     import copy
 
-    return lambda: copy.deepcopy(mapping[key])
+    def load() -> object:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # a closed file shows as a failed conversion: read it again
+                return copy.deepcopy(mapping[key])
+        except Exception:
+            if filename is None or not os.path.isfile(filename):
+                raise
+        import asdf
+
+        with asdf.open(filename, lazy_load=False, memmap=False, lazy_tree=True) as af:
+            node: Any = af.tree
+            for part in path:
+                node = node[part]
+            return copy.deepcopy(node)
+
+    return load
 
 
 def resolve(node: object) -> object:

@@ -50,7 +50,7 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
             from jwstmodels._io.asdf_blocks import plain_tree
 
             # converts the tagged tree but for meta.wcs (left to first access): unknown tags warn here
-            tree = plain_tree(af.tree, lazy_meta_names())
+            tree = plain_tree(af.tree, lazy_meta_names(), filename=_path_of(source))
             setattr(af, _PLAIN_TREE, tree)  # what read_asdf reads (an AsdfFile holds any attribute)
         except Exception as exc:
             af.close()
@@ -68,6 +68,14 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return af
+
+
+def _path_of(source: object) -> str | None:
+    """The file's path, when ``source`` is one (a node read later is read from there once the file is
+    closed)."""
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(cast("str | os.PathLike[str]", source))
+    return None
 
 
 def _check_yaml(source: object, filename: str) -> None:
