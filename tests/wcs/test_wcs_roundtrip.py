@@ -217,3 +217,28 @@ def test_the_wcs_is_read_after_the_model_closed(suffix: str, reference_files: di
     model = jwstmodels.open(reference_files[suffix])
     model.close()
     assert_same_wcs(model.meta.wcs, imaging_wcs())
+
+
+def test_a_wcs_node_asdf_cannot_convert_warns_and_survives(
+    reference_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """A WCS tag no installed extension knows (here, a future version): reading meta.wcs warns and gives None;
+    a save writes the node back as it was, blocks included."""
+    payload = extension_bytes(reference_files[".fits"])
+    assert payload.count(b"tag:stsci.edu:gwcs/wcs-1.4.0") == 1
+    future = payload.replace(b"tag:stsci.edu:gwcs/wcs-1.4.0", b"tag:stsci.edu:gwcs/wcs-9.9.0")
+    crafted = tmp_path / "future.fits"
+    with fits.open(reference_files[".fits"]) as hdul:
+        column = fits.Column(
+            name="ASDF_METADATA", format=f"{len(future)}B", array=np.frombuffer(future, np.uint8)[None]
+        )
+        hdul["ASDF"] = fits.BinTableHDU.from_columns([column], name="ASDF")
+        hdul.writeto(crafted)
+    with jwstmodels.open(crafted) as ours:
+        with pytest.warns(
+            jwstmodels.InvalidValueWarning, match=r"future\.fits: the ASDF extension: ImageModel: meta\.wcs"
+        ):
+            assert ours.meta.wcs is None
+        saved = ours.save(tmp_path / "future_again.fits")
+    assert extension_bytes(saved).count(b"tag:stsci.edu:gwcs/wcs-9.9.0") == 1
+    assert blocks_of(extension_bytes(saved)) == blocks_of(payload)

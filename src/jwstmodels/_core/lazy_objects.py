@@ -80,10 +80,14 @@ def _identity(value: object) -> object:
 
 
 class _LazyField:
-    """The class attribute that converts a :class:`Pending` value of field ``name`` on first access."""
+    """The class attribute that converts a :class:`Pending` value of field ``name`` on first access.
 
-    def __init__(self, name: str) -> None:
+    A node that does not convert to the field's class (a tag no installed extension knows) warns
+    (``InvalidValueWarning``) and reads as None; it stays as read, so that a save writes it back."""
+
+    def __init__(self, name: str, spec: str) -> None:
         self.name = name
+        self.spec = spec
 
     def __get__(self, obj: object, objtype: type | None = None) -> object:
         if obj is None:
@@ -91,8 +95,27 @@ class _LazyField:
         values = cast(dict[str, object], obj.__dict__)
         value = values.get(self.name)
         if isinstance(value, Pending):
-            value = value.load()
-            values[self.name] = value
+            converted = value.load()
+            if not isinstance(converted, import_class(self.spec)):
+                import warnings
+
+                from jwstmodels._core.errors import InvalidValueWarning
+
+                owner = getattr(obj, "owner_name", "") or type(obj).__name__
+                where = getattr(obj, "dotted_path", "meta")
+                place = getattr(value.source, "where", None)  # the file (a Document names it)
+                prefix = f"{place}: " if place else ""
+                wanted = self.spec.replace(":", ".")
+                warnings.warn(
+                    f"{prefix}{owner}: {where}.{self.name} in the file is not a {wanted} "
+                    f"({value!r} converts to a {type(converted).__name__}); it reads as None and is "
+                    "written back as read",
+                    InvalidValueWarning,
+                    stacklevel=2,
+                )
+                return None
+            values[self.name] = converted
+            value = converted
         return value
 
     def __set__(self, obj: object, value: object) -> None:  # assignment goes through the node's __setattr__
@@ -144,10 +167,11 @@ def lazy_fields(cls: type) -> tuple[str, ...]:
     attribute is installed on the class the first time it is asked (by a reader, before it stores a
     :class:`Pending` there)."""
     fields = cast(dict[str, Any], getattr(cls, "model_fields", {}))
-    names = tuple(name for name, info in fields.items() if lazy_class_of(info.annotation) is not None)
+    specs = {name: lazy_class_of(info.annotation) for name, info in fields.items()}
+    names = tuple(name for name, spec in specs.items() if spec is not None)
     for name in names:
         if not isinstance(cls.__dict__.get(name), _LazyField):
-            type.__setattr__(cls, name, _LazyField(name))
+            type.__setattr__(cls, name, _LazyField(name, cast(str, specs[name])))
     return names
 
 
