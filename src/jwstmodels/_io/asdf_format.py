@@ -39,8 +39,7 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            # lazy_tree: tagged nodes are converted when first touched (meta.wcs: when the model reads it)
-            af = asdf.open(cast(Any, source), lazy_load=True, memmap=False, lazy_tree=True)
+            af = _open_lazily(source)
         except Exception as exc:  # asdf raises many types (yaml, schema, value errors) for a bad file
             raise FileFormatError(
                 f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
@@ -49,15 +48,19 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
             from jwstmodels._core.lazy_objects import lazy_meta_names
             from jwstmodels._io.asdf_blocks import plain_tree
 
-            # converts the tagged tree but for meta.wcs (left to first access): unknown tags warn here
-            tree = plain_tree(af.tree, lazy_meta_names(), filename=_path_of(source))
-            setattr(af, _PLAIN_TREE, tree)  # what read_asdf reads (an AsdfFile holds any attribute)
+            tree = af.tree
+            if isinstance(cast(object, tree), Mapping) and isinstance(getattr(tree, "data", tree), Mapping):
+                # converts the tagged tree but for meta.wcs (left to first access): unknown tags warn here
+                tree = plain_tree(tree, lazy_meta_names(), filename=_path_of(source))
+                setattr(af, _PLAIN_TREE, tree)  # what read_asdf reads (an AsdfFile holds any attribute)
+            else:
+                tree = getattr(tree, "data", tree)  # refused below, by its type
         except Exception as exc:
             af.close()
             raise FileFormatError(
                 f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
             ) from None
-        if not isinstance(tree, Mapping):  # the YAML root may be a list or a scalar
+        if not isinstance(cast(object, tree), Mapping):  # the YAML root may be a list or a scalar
             af.close()
             raise FileFormatError(
                 f"{filename}: not a readable ASDF file (its tree is a {type(tree).__name__}, not a mapping)"
@@ -68,6 +71,22 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return af
+
+
+def _open_lazily(source: object) -> Any:
+    """``asdf.open`` with ``lazy_tree`` (tagged nodes converted when first touched: meta.wcs when the model
+    reads it); a root that is no mapping, which asdf's lazy tree cannot hold, is opened the usual way (and
+    refused by the caller)."""
+    import asdf
+
+    tell, seek = getattr(source, "tell", None), getattr(source, "seek", None)
+    start = tell() if callable(tell) else None
+    try:
+        return asdf.open(cast(Any, source), lazy_load=True, memmap=False, lazy_tree=True)
+    except TypeError:
+        if callable(seek) and start is not None:
+            seek(start)
+        return asdf.open(cast(Any, source), lazy_load=True, memmap=False)
 
 
 def _path_of(source: object) -> str | None:
