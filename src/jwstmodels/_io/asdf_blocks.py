@@ -42,6 +42,27 @@ _YAML_END = re.compile(rb"\r?\n\.\.\.((\r?\n)|$)")
 Path = tuple[str | int, ...]
 
 
+class RawYaml:
+    """A YAML node kept as libyaml composed it, not built into Python objects (the gwcs WCS of ``meta.wcs``):
+    written back as it was, converted by asdf when first touched."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Any) -> None:
+        self.node = node
+
+    @property
+    def _tag(self) -> str:
+        return str(self.node.tag)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> RawYaml:
+        return self  # never changed in place
+
+
+LAZY_TAGS = ("tag:stsci.edu:gwcs/wcs-",)
+"""Tags of the metadata values a reader keeps as YAML nodes (``meta.wcs``, in the tree and in its items)."""
+
+
 class Document:
     """The bytes of an ASDF document (a FITS ``ASDF`` extension): its blocks, and its tree as asdf converts
     it (made on first need, once)."""
@@ -123,8 +144,7 @@ def mark_lazy(
             for index, subtree in enumerate(cast(list[object], items)):
                 if isinstance(subtree, dict):
                     _mark_meta(cast(dict[str, Any], subtree), item_layout, (name, index), make)
-    if blocks:
-        _mark_blocks(tree, (), make)
+    _mark_blocks(tree, (), make, blocks)
 
 
 def _mark_meta(
@@ -140,25 +160,27 @@ def _mark_meta(
             meta_tree[name] = make(value, (*path, "meta", name))
 
 
-def _mark_blocks(node: object, path: Path, make: Callable[[object, Path], Pending]) -> None:
-    """Wrap the children of plain mappings and lists that refer to blocks (asdf converts them as a whole)."""
-    if isinstance(node, dict) and type(node) is dict:
+def _mark_blocks(node: object, path: Path, make: Callable[[object, Path], Pending], blocks: bool) -> None:
+    """Wrap the children of plain mappings and lists that asdf converts as a whole: YAML nodes kept unbuilt
+    (a WCS where the model has no field for it), and, when the document has ``blocks``, nodes that refer to
+    one."""
+    if type(node) is dict:
         mapping = cast(dict[str, Any], node)
         for key, value in mapping.items():
             if isinstance(value, Pending):
                 continue
             if type(value) in (dict, list):
-                _mark_blocks(value, (*path, key), make)
-            elif refers_to_blocks(value):
+                _mark_blocks(value, (*path, key), make, blocks)
+            elif isinstance(value, RawYaml) or (blocks and refers_to_blocks(value)):
                 mapping[key] = make(value, (*path, key))
-    elif isinstance(node, list) and type(node) is list:
+    elif type(node) is list:
         items = cast(list[Any], node)
         for index, value in enumerate(items):
             if isinstance(value, Pending):
                 continue
             if type(value) in (dict, list):
-                _mark_blocks(value, (*path, index), make)
-            elif refers_to_blocks(value):
+                _mark_blocks(value, (*path, index), make, blocks)
+            elif isinstance(value, RawYaml) or (blocks and refers_to_blocks(value)):
                 items[index] = make(value, (*path, index))
 
 

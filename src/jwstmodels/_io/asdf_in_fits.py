@@ -24,7 +24,7 @@ from typing import Any, cast
 import numpy as np
 from astropy.io import fits
 
-from jwstmodels._io.asdf_blocks import Document, as_read, resolve
+from jwstmodels._io.asdf_blocks import LAZY_TAGS, Document, RawYaml, as_read, resolve
 
 EXTENSION_NAME = "ASDF"
 COLUMN_NAME = "ASDF_METADATA"
@@ -93,9 +93,69 @@ def _load_untagged(raw: bytes, where: str) -> object:
         if node is None:
             return None
         check_tree(node, where, yaml_node_children)
-        return loader.construct_document(node)
+        _keep_lazy_nodes(node)  # meta.wcs stays a YAML node: built by asdf when first touched
+        try:
+            return loader.construct_document(node)
+        except _HasTags:  # tagged nodes below the root: built as asdf's tagged dicts, lists and strings
+            tagged = _tagged_loader()(b"")
+            try:
+                return tagged.construct_document(node)
+            finally:
+                tagged.dispose()
     finally:
         loader.dispose()
+
+
+_RAW_TAG = "tag:jwstmodels:raw-yaml"
+"""Tag of the placeholder nodes ``_keep_lazy_nodes`` puts where a kept node was."""
+
+
+def _keep_lazy_nodes(root: Any) -> None:
+    """Replace the tagged ``meta.wcs`` nodes (of the root and of the items of its lists) by placeholders that
+    construct to a RawYaml holding the node: built by asdf only when the WCS is first touched."""
+    import yaml
+
+    class Placeholder(yaml.ScalarNode):
+        original: Any = None
+
+    def keep(mapping: Any) -> None:
+        if not isinstance(mapping, yaml.MappingNode):
+            return
+        for key, value in mapping.value:
+            if not (
+                isinstance(key, yaml.ScalarNode)
+                and key.value == "meta"
+                and isinstance(value, yaml.MappingNode)
+            ):
+                continue
+            for index, (name, held) in enumerate(value.value):
+                if str(held.tag).startswith(LAZY_TAGS) and isinstance(name, yaml.ScalarNode):
+                    placeholder = Placeholder(_RAW_TAG, "")
+                    placeholder.original = held
+                    value.value[index] = (name, placeholder)
+
+    keep(root)
+    if isinstance(root, yaml.MappingNode):
+        for _, value in root.value:
+            if isinstance(value, yaml.SequenceNode):
+                for item in value.value:
+                    keep(item)
+
+
+def _construct_raw(loader: Any, node: Any) -> RawYaml:
+    return RawYaml(node.original)
+
+
+@functools.cache
+def _tagged_loader() -> Any:
+    """asdf's tagged loader (with libyaml), taking the placeholders of kept nodes."""
+    import asdf.yamlutil
+
+    class Loader(asdf.yamlutil.AsdfLoader):
+        pass
+
+    Loader.add_constructor(_RAW_TAG, _construct_raw)
+    return Loader
 
 
 @functools.cache
@@ -114,6 +174,7 @@ def _untagged_loader() -> Any:
     # None: every tag without a constructor of its own (PyYAML's convention; its stubs ask for a str).
     Loader.add_constructor(cast(str, None), Loader.construct_undefined)
     Loader.add_constructor("tag:yaml.org,2002:omap", Loader.construct_yaml_omap)
+    Loader.add_constructor(_RAW_TAG, _construct_raw)
     return Loader
 
 
@@ -204,10 +265,25 @@ def _asdf_document(tree: dict[str, Any]) -> bytes:
     return stream.getvalue()
 
 
+@functools.cache
+def _dumper() -> Any:
+    """asdf's dumper, writing kept YAML nodes (RawYaml) back as they were read."""
+    import asdf.yamlutil
+
+    class Dumper(asdf.yamlutil.AsdfDumper):
+        pass
+
+    Dumper.add_representer(RawYaml, _represent_raw)
+    return Dumper
+
+
+def _represent_raw(dumper: Any, data: RawYaml) -> Any:
+    return data.node
+
+
 def _yaml_document(tree: Mapping[str, Any]) -> bytes:
     import asdf.tagged
     import asdf.versioning
-    import asdf.yamlutil
     import yaml
 
     root = asdf.tagged.TaggedDict(dict(tree), _ROOT_TAG)
@@ -218,7 +294,7 @@ def _yaml_document(tree: Mapping[str, Any]) -> bytes:
     yaml.dump_all(
         [root],
         stream=stream,
-        Dumper=asdf.yamlutil.AsdfDumper,
+        Dumper=_dumper(),
         explicit_start=True,
         explicit_end=True,
         version=(1, 1),
