@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import catalog_scaling
-from benchmarks.cases import INTERPRETER
+from benchmarks.cases import INTERPRETER, ROW_BY_ID
 from benchmarks.processes import ROOT, BenchmarkFailed, Worker, interpreter_start, run_fresh, run_together
 from benchmarks.report import Samples, summarise, table, verdicts
 from benchmarks.workload import FIVE, FULL, QUICK, SIDES, TEN, Sizes, values
@@ -56,6 +56,8 @@ WORKER_OPS = {
     "meta_get": "4-meta-get",
     "meta_set": "4-meta-set",
     "scan": "5-scan",
+    "open5": "5-open-five",
+    "first_wcs": "5-first-wcs",
     "save_asdf": "7-asdf-save",
     "open_asdf": "7-asdf-open",
     "save_fits": "7-fits-save",
@@ -64,7 +66,7 @@ WORKER_OPS = {
     "validate": "8-validate",
 }
 
-ROUNDS = {"save_asdf": 3, "open_asdf": 5, "save_fits": 3, "overwrite_fits": 3, "open_fits": 5}
+ROUNDS = {"first_wcs": 5, "save_asdf": 3, "open_asdf": 5, "save_fits": 3, "overwrite_fits": 3, "open_fits": 5}
 """Measurements per repeat of the operations that take milliseconds: one figure each, the sides taking turns
 after each one, so that a figure and its counterparts on the other sides are taken under the same noise."""
 SCAN_PARTS = 4
@@ -94,19 +96,28 @@ class Run:
         self.process_wall: dict[str, dict[str, list[float]]] = {}
         """Per fresh task and side, wall time from process start to exit (start-up and shutdown included)."""
         self.expected = [values(FIVE)[path] for path in FIVE]
+        self.unavailable: set[tuple[str, str]] = set()
+        """(row, side) pairs a side cannot measure (``meta.wcs`` before jwstmodels has it)."""
 
     def written_by(self, side: str) -> Path:
-        """Files a side reads: its own library's; the floor reads jwstmodels' files."""
-        return self.folder / ("stdatamodels" if side == "stdatamodels" else "jwstmodels")
+        """Files every side reads: the reference's (stdatamodels writes what users have)."""
+        del side
+        return self.folder / "stdatamodels"
 
     def fixtures(self) -> None:
-        """Written side by side (untimed): each model library writes the files it reads later."""
+        """Written first by the reference (untimed); then jwstmodels writes its own image and reads the
+        reference's files once (bytecode caches, see `tasks.write_fixtures`)."""
         start = time.perf_counter()
-        sides = ("jwstmodels", "stdatamodels")
+        sizes = self.sizes.as_dict()
+        reference = self.written_by("stdatamodels")
+        run_together([("stdatamodels", "fixtures", {"dir": str(reference), "sizes": sizes})])
         run_together(
             [
-                (side, "fixtures", {"dir": str(self.written_by(side)), "sizes": self.sizes.as_dict()})
-                for side in sides
+                (
+                    "jwstmodels",
+                    "fixtures",
+                    {"dir": str(self.folder / "jwstmodels"), "sizes": sizes, "read_dir": str(reference)},
+                )
             ]
         )
         log(f"  fixtures written in {time.perf_counter() - start:.1f} s")
@@ -181,8 +192,11 @@ class Run:
             image_sum = float(self.sizes.image[0] * self.sizes.image[1])
             for repeat in range(repeats):
                 for op, row in WORKER_OPS.items():
-                    if op == "scan":
-                        self.scan(workers, repeat)
+                    if op in ("scan", "open5"):
+                        self.scan(workers, repeat, op)
+                        continue
+                    if op == "first_wcs":
+                        self.first_wcs(workers, repeat)
                         continue
                     for _ in range(ROUNDS.get(op, 1)):
                         for side in rotated(repeat):
@@ -201,20 +215,38 @@ class Run:
             for worker in workers.values():
                 worker.close()
 
-    def scan(self, workers: dict[str, Worker], repeat: int) -> None:
-        """One figure per side for case 5: every scan file read once, in parts taken in turns."""
+    def scan(self, workers: dict[str, Worker], repeat: int, op: str) -> None:
+        """One figure per side for case 5 (``op``: ``scan``, the side's metadata scan, or ``open5``, a loop
+        of open + 5 fields + close): every scan file read once, in parts taken in turns."""
         seconds = dict.fromkeys(SIDES, 0.0)
         files = dict.fromkeys(SIDES, 0)
         for part in range(SCAN_PARTS):
             for side in rotated(repeat + part):
-                result = workers[side].run(f"scan:{part}/{SCAN_PARTS}")
-                self.check("scan", side, result)
+                result = workers[side].run(f"{op}:{part}/{SCAN_PARTS}")
+                self.check(op, side, result)
                 seconds[side] += result["seconds"]
                 files[side] += result["files"]
         for side in SIDES:
             if files[side] != self.sizes.scan_files:
-                raise BenchmarkFailed(f"{side} scan: read {files[side]} files of {self.sizes.scan_files}")
-            add(self.samples, WORKER_OPS["scan"], side, seconds[side])
+                raise BenchmarkFailed(f"{side} {op}: read {files[side]} files of {self.sizes.scan_files}")
+            add(self.samples, WORKER_OPS[op], side, seconds[side])
+
+    def first_wcs(self, workers: dict[str, Worker], repeat: int) -> None:
+        """Case 5, the first ``meta.wcs`` access after an open, beside asdf converting the extension's WCS;
+        both must give the same sky positions. A side without ``meta.wcs`` is noted, not measured."""
+        skies: dict[str, object] = {}
+        for _ in range(ROUNDS["first_wcs"]):
+            for side in rotated(repeat):
+                if side not in ROW_BY_ID["5-first-wcs"].sides:
+                    continue
+                result = workers[side].run("first_wcs")
+                if not result["available"]:
+                    self.unavailable.add(("5-first-wcs", side))
+                    continue
+                skies[side] = result["sky"]
+                add(self.samples, "5-first-wcs", side, result["seconds"])
+        if len({json.dumps(sky) for sky in skies.values()}) > 1:
+            raise BenchmarkFailed(f"first meta.wcs: the sides' WCS differ at the sample pixels: {skies}")
 
 
 def versions() -> dict[str, str]:
@@ -255,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         catalog_samples, catalog_meta = catalog_scaling.measure(catalog_sizes, Path(tmp) / "catalog")
         run.samples.update(catalog_samples)
         run.in_process_cases(sizes.worker_repeats)
-        samples, interpreter = run.samples, run.interpreter
+        samples, interpreter, unavailable = run.samples, run.interpreter, run.unavailable
         process_wall = {
             task: {side: statistics.median(times) for side, times in by_side.items()}
             for task, by_side in run.process_wall.items()
@@ -267,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     targets = verdicts(rows, ramp_sci_mib)
     interpreter_s = statistics.median(interpreter) if interpreter else None
     print(table(rows, targets, interpreter_s))
+    for row_id, side in sorted(unavailable):
+        print(f"(row {row_id} not measured for {side}: meta.wcs is not available there)")
     print(
         f"\n{'quick smoke run: sizes and repeats too small to mean anything; ' if args.quick else ''}"
         f"repeats: {sizes.repeats} fresh-process, {sizes.worker_repeats} in-process; {duration:.0f} s in all"
@@ -292,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "rows": rows,
         "targets": targets,
+        "not_available": [{"row": row_id, "side": side} for row_id, side in sorted(unavailable)],
     }
     from benchmarks.distributed import run_distributed  # scan and map on Dask (issue 17), its own table
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import os
+import time
 from typing import Any
 
 from benchmarks.workload import keyword
@@ -98,6 +99,18 @@ class Floor:
     def read_fields(self, path: str, read: list[str]) -> list[object]:
         with self.fits.open(path) as hdul:
             return self._read_headers(hdul, read)
+
+    def scan_fields(self, paths: list[str], read: list[str]) -> list[list[object]]:
+        return [self.read_fields(path, read) for path in paths]
+
+    def first_wcs(self, path: str) -> tuple[float, list[tuple[float, ...]]] | None:
+        from benchmarks.reference_wcs import extension_wcs, sky
+
+        with self.fits.open(path) as hdul:
+            start = time.perf_counter()
+            wcs = extension_wcs(hdul)
+            seconds = time.perf_counter() - start
+        return seconds, sky(wcs)
 
     @staticmethod
     def _read_headers(hdul: Any, read: list[str]) -> list[object]:
