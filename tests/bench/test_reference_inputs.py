@@ -40,6 +40,7 @@ def test_the_wcs_has_a_pipeline_of_several_transforms() -> None:
 
 @pytest.mark.parametrize("name", ["image.fits", "scan/small_000.fits"])
 def test_science_files_hold_the_wcs_with_binary_blocks(fixtures: Path, name: str) -> None:
+    hdul: Any
     with fits.open(fixtures / name) as hdul:
         assert hdul[0].header["DATAMODL"] == "ImageModel"
         payload = hdul["ASDF"].data[0][0].tobytes()
