@@ -43,9 +43,10 @@ ROWS = (
     ),
     Row(
         "5-open-five",
-        "5 ... the same files: open + 5 keyword values + close, per file",
+        "5 ... the same files: open + 5 keyword values + close, per file (stdatamodels: as above)",
         "files/s",
         1.0,
+        sides=("jwstmodels", "floor"),
         rate=True,
     ),
     Row(
