@@ -10,15 +10,23 @@ scan is read in parts (``SCAN_PARTS``), the sides taking turns after each.
 Fresh-process figures (cases 2, 3, 6) start a new interpreter per measurement and time inside it, from just
 before the library import, which is timed alone first (case 1); interpreter start-up is printed separately and
 every process runs with bytecode caching on (see `processes.child_environment`). In-process figures (cases 4,
-5, 7, 8) come from one long-lived worker process per side, warmed up first. Each side reads files its own
-library wrote; the floor reads the files jwstmodels wrote. Files live in a temporary directory on the local
-disk and are in the page cache when read (warm reads).
+5, 7, 8) come from one long-lived worker process per side, warmed up first. Every side reads the files the
+reference wrote (cases 3, 5, 6), as users' files are: the image and the scan files carry a gwcs WCS like the
+one assign_wcs leaves (`benchmarks.reference_wcs`), its arrays as binary blocks in the ``ASDF`` extension.
+Case 7 reads each side's own saves. Files live in a temporary directory on the local disk and are in the page
+cache when read (warm reads).
+
+Case 5: the metadata scan (``jwstmodels.scan``; the reference has none and opens each file), open + 5 keyword
+values per file, and the first ``meta.wcs`` access after an open beside asdf opening the extension and
+converting its WCS by hand (both must give the same sky positions; a side without ``meta.wcs`` is reported
+as not available, not measured). The scan rows are measured in the first ``SCAN_REPEATS`` repeats.
 
 Like for like: the first open (case 3) starts, on every side, with numpy and astropy.io.fits loaded (the
 reference loads them at import, jwstmodels on first use; that load is its own row and is in the total). The
 floor reads every header of a FITS file, every card's value, as a model's open does (cases 5 and 7), and
 writes the HDUs jwstmodels writes, the ``ASDF`` extension included (with what jwstmodels puts there: the
-metadata the header cards do not carry, here none). Saves in case 7 go to a new file (the previous output is
+metadata the header cards do not carry, here none; built without the astropy.table import that
+``BinTableHDU.from_columns`` costs a fresh process). Saves in case 7 go to a new file (the previous output is
 removed, untimed); the same save over an existing file, where jwstmodels' atomic replace makes the file system
 write the new file out before the rename, has its own row.
 
