@@ -8,7 +8,10 @@ the runtime may move its internals without breaking generated code. The names be
 releases:
 
 - ``DataModel``: base class of every model class (``class ImageModel(DataModel[ImageMeta])``).
-- ``ArrayField``, ``TableField``, ``Column``: the array and table attributes of a model class.
+- ``ArrayField``, ``TableField``, ``Column``: the array and table attributes of a model class (absent ones
+  read as None).
+- ``CreatedArrayField``: an array the model holds from construction (its primary array, and ``dq``/``err``
+  of some classes), typed without None.
 - ``ListField``: a typed list of item models (``slits``, ``spec``).
 - ``ScalarField``: a scalar attribute outside ``meta`` (``SlitModel.name``).
 - ``MetaNode``: base class of the metadata classes (pydantic models with assignment checks).
@@ -23,7 +26,7 @@ releases:
 
 from typing import TYPE_CHECKING
 
-from jwstmodels._core.arrays import ArrayField, Column, TableField
+from jwstmodels._core.arrays import ArrayField, Column, CreatedArrayField, TableField
 from jwstmodels._core.lists import ListField
 from jwstmodels._core.meta import MetaNode
 from jwstmodels._core.meta_lists import HistoryList, ListItem, no_items
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ArrayField",
     "Column",
+    "CreatedArrayField",
     "DataModel",
     "HistoryList",
     "ListField",

@@ -38,6 +38,8 @@ FIXES = {
     "m.meta.exposure.read_times = [0.0, 10.7]  #": "m.meta.exposure.read_times = [[0.0, 10.7]]  #",
     "x1dints.spec.append(ImageModel())  #": "x1dints.spec.append(TSOSpecModel())  #",
     'u.meta.exposure.ngroups = "ten"  #': "u.meta.exposure.ngroups = 10  #",
+    "m.dq[0, 0] = 1  #": "m.data[0, 0] = 1  #",
+    "print(r.zeroframe.shape)  #": "print(r.groupdq.shape)  #",
 }
 """For each expected mistake in check_usage.py: its text and the corrected text (the markers stay)."""
 

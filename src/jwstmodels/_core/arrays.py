@@ -4,10 +4,17 @@ Generated model classes declare their arrays as class attributes::
 
     data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0)
 
-so that ``model.data`` is typed ``NDArray[np.float32]``. The descriptor keeps the values in the model's
-:class:`ArrayStore`, loads arrays from an open file only when they are touched, creates missing arrays lazily
-(shaped after the primary array, filled with the schema default, in the schema dtype) and casts or refuses
-assigned values by the schema's dtype and dimensionality.
+so that ``model.dq`` is typed ``NDArray[np.uint32] | None``. The descriptor keeps the values in the model's
+:class:`ArrayStore`, loads arrays from an open file only when they are touched, and casts or refuses assigned
+values by the schema's dtype and dimensionality. An array the model does not hold reads as ``None``: nothing
+is made on first use (as in the reference implementation, where pipeline code asks ``is None``). Setting
+``None`` or ``del model.x`` removes an array.
+
+The arrays a model creates when it is constructed (its primary array from a shape, and for some classes
+``dq``, ``err``, ``pixeldq``, ``groupdq`` sized after it, as the reference's models do) are declared with
+:class:`CreatedArrayField`, typed ``NDArray[...]`` without ``None``: reading one the model does not hold (an
+empty model, or one whose array was removed) raises AttributeError instead of giving ``None``, so the static
+type is exact.
 """
 
 # pyright: reportPrivateUsage=false
@@ -42,16 +49,21 @@ class ArrayStore:
     values: dict[str, NDArray[Any]] = field(default_factory=dict[str, NDArray[Any]])
     loaders: dict[str, Loader] = field(default_factory=dict[str, Loader])
     """Arrays present in an open file and not read yet."""
-    defaulted: set[str] = field(default_factory=set[str])
-    """Arrays created lazily from their schema default rather than given or read."""
     shapes: dict[str, tuple[int, ...]] = field(default_factory=dict[str, tuple[int, ...]])
     """Shapes of the arrays in ``loaders``, known from the file's headers without reading data."""
     locks: dict[str, threading.Lock] = field(default_factory=dict[str, threading.Lock], repr=False)
     """One lock per array name, made on first use (``lock``); never copied or pickled."""
 
     def is_present(self, name: str) -> bool:
-        """True when the array was given or read (not merely creatable from its default)."""
-        return (name in self.values and name not in self.defaulted) or name in self.loaders
+        """True when the model holds the array: given, created with the model, or in its file."""
+        return name in self.values or name in self.loaders
+
+    def remove(self, name: str) -> None:
+        """Forget array ``name`` (set to None or deleted): it is not held, read or written any more."""
+        with self.lock(name):
+            self.values.pop(name, None)
+            self.loaders.pop(name, None)
+            self.shapes.pop(name, None)
 
     def lock(self, name: str) -> threading.Lock:
         """The lock that guards reading, creating and replacing array ``name``."""
@@ -64,7 +76,6 @@ class ArrayStore:
         return ArrayStore(
             values={name: np.array(value, copy=True) for name, value in self.values.items()},
             loaders=dict(self.loaders),
-            defaulted=set(self.defaulted),
             shapes=dict(self.shapes),
         )
 
@@ -72,14 +83,12 @@ class ArrayStore:
         return {
             "values": self.values,
             "loaders": self.loaders,
-            "defaulted": self.defaulted,
             "shapes": self.shapes,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.values = state["values"]
         self.loaders = state["loaders"]
-        self.defaulted = state["defaulted"]
         self.shapes = state["shapes"]
         self.locks = {}
 
@@ -118,7 +127,8 @@ class _Field:
         error.args = (f"{where}: {error}",)
         return error
 
-    def _load(self, obj: ArrayOwner) -> NDArray[Any]:
+    def _load(self, obj: ArrayOwner) -> NDArray[Any] | None:
+        """The array: held, or read from the file now; None when the model does not hold it."""
         store = obj._arrays
         value = store.values.get(self.name)
         if value is not None:
@@ -133,11 +143,7 @@ class _Field:
                 store.values[self.name] = value
                 del store.loaders[self.name]  # only now: a thread that checks after this finds the value
                 return value
-            created, keep = self.make_default(obj._primary_shape())
-            if keep:
-                store.defaulted.add(self.name)
-                store.values[self.name] = created
-            return created
+            return None
 
     def _read(self, obj: ArrayOwner, loader: Loader) -> NDArray[Any]:
         """The array ``loader`` reads from a file, coerced; errors name the model, the array, the file and
@@ -170,11 +176,21 @@ class _Field:
 
     def _store(self, obj: ArrayOwner, value: object) -> None:
         store = obj._arrays
+        if value is None:
+            store.remove(self.name)
+            return
         coerced = self.coerce(value)
         with store.lock(self.name):
             store.values[self.name] = coerced
             store.loaders.pop(self.name, None)
-            store.defaulted.discard(self.name)
+            store.shapes.pop(self.name, None)
+
+    def __delete__(self, obj: ArrayOwner) -> None:
+        """``del model.dq``: the model no longer holds the array (AttributeError when it did not)."""
+        store = obj._arrays
+        if not store.is_present(self.name):
+            raise AttributeError(f"{type(obj).__name__}.{self.name}: the model holds no such array to delete")
+        store.remove(self.name)
 
     def coerce(self, value: object) -> NDArray[Any]:
         raise NotImplementedError
@@ -214,13 +230,14 @@ class ArrayField(_Field, Generic[DT]):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[DT]: ...
-    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[DT]:
+    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[DT] | None: ...
+    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[DT] | None:
         if obj is None:
             return self
         return self._load(obj)
 
-    def __set__(self, obj: ArrayOwner, value: ArrayLike) -> None:
+    def __set__(self, obj: ArrayOwner, value: ArrayLike | None) -> None:
+        """Set the array (cast safely to the schema dtype, ndim checked); ``None`` removes it."""
         self._store(obj, value)
 
     def describe(self) -> str:
@@ -236,8 +253,8 @@ class ArrayField(_Field, Generic[DT]):
         return f"{dims} {self.dtype.name} array"
 
     def shape_for(self, primary_shape: tuple[int, ...]) -> tuple[int, ...]:
-        """Shape of a lazily created array: the primary array's, or its last ``ndim`` axes, or the axes
-        ``primary_axes`` names (a ramp's ``zeroframe``: integrations, rows, columns)."""
+        """Shape of an array made from its default: the primary array's, or its last ``ndim`` axes, or the
+        axes ``primary_axes`` names (a ramp's ``zeroframe``: integrations, rows, columns)."""
         if self.primary_axes is not None and len(primary_shape) > max(self.primary_axes):
             return tuple(primary_shape[axis] for axis in self.primary_axes)
         if self.ndim is not None and self.ndim < len(primary_shape):
@@ -245,6 +262,9 @@ class ArrayField(_Field, Generic[DT]):
         return primary_shape
 
     def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[DT], bool]:
+        """A new array filled with the schema default, shaped after the primary array (``shape_for``), and
+        True; without a primary shape an empty array and False. Used where the reference makes one: a model
+        built from a shape, the arrays some classes create with their primary array, ``get_default``."""
         if primary_shape is None:
             return np.zeros((0,) * (self.ndim or 1), dtype=self.dtype), False
         shape = self.shape_for(primary_shape)
@@ -271,6 +291,29 @@ class ArrayField(_Field, Generic[DT]):
         if _castable(array, self.dtype):
             return array.astype(self.dtype)
         raise self._error(self.describe() + " (or a dtype that casts to it safely)", _ArrayText(array))
+
+
+class CreatedArrayField(ArrayField[DT]):
+    """An array the model creates when it is constructed: the primary array (sized by a shape, or given), and
+    the arrays some classes create beside it (``CubeModel.dq``/``err``, ``RampModel.pixeldq``/``groupdq``),
+    as the reference's classes do. Typed ``NDArray[...]``: a model that does not hold it (built empty, or the
+    array removed with ``None``/``del``) raises AttributeError on reading it rather than giving ``None``.
+    """
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[DT]: ...
+    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[DT]:
+        if obj is None:
+            return self
+        value = self._load(obj)
+        if value is None:
+            raise AttributeError(
+                f"{type(obj).__name__}.{self.name}: the model holds no {self.name} array (it was built "
+                f"without one, or it was removed); set it first, or ask hasattr(model, {self.name!r})"
+            )
+        return value
 
 
 def _castable(array: NDArray[Any], dtype: np.dtype[Any]) -> bool:
@@ -350,13 +393,14 @@ class TableField(_Field):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[np.void]: ...
-    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[np.void]:
+    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[np.void] | None: ...
+    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[np.void] | None:
         if obj is None:
             return self
         return self._load(obj)
 
-    def __set__(self, obj: ArrayOwner, value: ArrayLike) -> None:
+    def __set__(self, obj: ArrayOwner, value: ArrayLike | None) -> None:
+        """Set the table (columns checked, cast to the schema's dtypes); ``None`` removes it."""
         self._store(obj, value)
 
     def describe(self) -> str:
