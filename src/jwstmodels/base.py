@@ -10,6 +10,7 @@ releases:
 - ``DataModel``: base class of every model class (``class ImageModel(DataModel[ImageMeta])``).
 - ``ArrayField``, ``TableField``, ``Column``: the array and table attributes of a model class (absent ones
   read as None).
+- ``Table``: what a ``TableField`` holds (a structured array with ``field``, ``columns[name].unit``).
 - ``CreatedArrayField``: an array the model holds from construction (its primary array, and ``dq``/``err``
   of some classes), typed without None.
 - ``ListField``: a typed list of item models (``slits``, ``spec``).
@@ -32,6 +33,7 @@ from jwstmodels._core.meta import MetaNode
 from jwstmodels._core.meta_lists import HistoryList, ListItem, no_items
 from jwstmodels._core.objects import ObjectField
 from jwstmodels._core.scalars import ScalarField
+from jwstmodels._core.tables import Table
 from jwstmodels._core.value_lists import ValueListField
 from jwstmodels._model.datamodel import DataModel
 
@@ -49,6 +51,7 @@ __all__ = [
     "MetaNode",
     "ObjectField",
     "ScalarField",
+    "Table",
     "TableField",
     "Transform",
     "ValueListField",

@@ -108,6 +108,7 @@ from numpy.typing import NDArray
 
 from typing import Literal
 
+from jwstmodels import Table
 from sdm_generated import FlatModel, IfucubeModel, ImageModel, MultislitModel, SlitdataModel, SpecModel
 
 image = ImageModel((2, 3))
@@ -125,7 +126,7 @@ assert_type(slit.name, str | None)
 assert_type(slit.source_type, Literal["EXTENDED", "POINT", "UNKNOWN"] | None)
 slit.xstart = 4
 assert_type(SpecModel().spectral_order, int | None)
-assert_type(IfucubeModel().wavetable, NDArray[np.void] | None)
+assert_type(IfucubeModel().wavetable, Table | None)
 print(image.meta.exposure.nints)
 """
 

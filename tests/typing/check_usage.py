@@ -16,7 +16,7 @@ import datetime
 import sys
 import tempfile
 from pathlib import Path
-from typing import Literal, Optional, assert_type
+from typing import Any, Literal, Optional, assert_type
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,6 +33,8 @@ from jwstmodels import (
     RampModel,
     SlitModel,
     SpecModel,
+    Table,
+    TableColumn,
     TSOMultiSpecModel,
     TSOSpecModel,
 )
@@ -94,7 +96,7 @@ def cube_arrays(c: CubeModel) -> None:
     assert_type(c.dq, NDArray[np.uint32])
     assert_type(c.err, NDArray[np.float32])
     assert_type(c.var_poisson, NDArray[np.float32] | None)
-    assert_type(c.int_times, NDArray[np.void] | None)
+    assert_type(c.int_times, Table | None)
     c.dq[0, 0, 0] = 1
 
 
@@ -106,7 +108,29 @@ def ramp_arrays(r: RampModel) -> None:
     assert_type(r.pixeldq, NDArray[np.uint32])
     assert_type(r.groupdq, NDArray[np.uint8])
     assert_type(r.zeroframe, NDArray[np.float32] | None)
-    assert_type(r.group, NDArray[np.void] | None)
+    assert_type(r.group, Table | None)
+
+
+def spectrum_table(s: SpecModel) -> None:
+    """Tables as the pipeline uses them: a column by name in any case, its unit, str cells."""
+    s.spec_table = np.zeros(3, dtype=SpecModel.spec_table.dtype)
+    table = s.spec_table
+    assert table is not None  # set just above; statically a table may be absent
+    assert_type(table, Table)
+    wavelength = table.field("wavelength")
+    assert_type(wavelength, NDArray[Any])
+    column = table.columns["WAVELENGTH"]
+    assert_type(column, TableColumn)
+    assert_type(column.unit, str | None)
+    column.unit = "um"
+    assert_type(table.names, list[str])
+    assert table.columns["wavelength"].unit == "um" and wavelength.shape == (3,)
+
+
+def table_mistakes(s: SpecModel, t: Table) -> None:
+    """Never called: a table the model may lack, or a unit that is not text."""
+    s.spec_table.field("flux")  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess]
+    t.columns["flux"].unit = 3  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def life_cycle(path: Path) -> None:
@@ -260,7 +284,7 @@ def raw_ramps(u: Level1bModel) -> None:
     """A raw ``_uncal`` file: unsigned 16-bit ramps, one zero frame per integration."""
     assert_type(u.data, NDArray[np.uint16])
     assert_type(u.zeroframe, NDArray[np.uint16] | None)
-    assert_type(u.moving_target, NDArray[np.void] | None)
+    assert_type(u.moving_target, Table | None)
     assert_type(u.meta.exposure.ngroups, int | None)
     assert u.data.shape == (2, 3, 5, 6) and u.zeroframe is None  # not made with the model, as the reference
 
@@ -273,10 +297,10 @@ def tso_spectra(x1dints: TSOMultiSpecModel) -> None:
     x1dints.spec.append(item)
     first = x1dints.spec[0]
     assert_type(first, TSOSpecModel)
-    assert_type(first.spec_table, NDArray[np.void] | None)
+    assert_type(first.spec_table, Table | None)
     assert_type(first.spectral_order, int | None)
     assert_type(first.meta.exposure.nints, int | None)
-    assert_type(x1dints.int_times, NDArray[np.void] | None)
+    assert_type(x1dints.int_times, Table | None)
     assert x1dints.spec[0].spectral_order == 1
 
 
@@ -295,6 +319,7 @@ def main() -> int:
     raw_ramps(Level1bModel((2, 3, 5, 6)))
     image_arrays(ImageModel((3, 4)))
     cube_arrays(CubeModel((2, 3, 4)))
+    spectrum_table(SpecModel())
     tso_spectra(TSOMultiSpecModel())
     return 0
 

@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from jwstmodels._core.errors import FileChangedError, FileFormatError, ValidationError, explain_library_error
+from jwstmodels._core.tables import Table, memory_dtype
 
 DT = TypeVar("DT", bound=np.generic)
 
@@ -368,7 +369,8 @@ class Column:
 
 
 class TableField(_Field):
-    """A table stored as a binary-table HDU (FITS) or a structured ndarray (ASDF)."""
+    """A table stored as a binary-table HDU (FITS) or a structured ndarray (ASDF); a model holds it as a
+    :class:`~jwstmodels._core.tables.Table` (``field``, ``columns[name].unit``, str cells)."""
 
     def __init__(self, *, hdu: str, columns: Sequence[Column], title: str = "") -> None:
         self.hdu = hdu
@@ -393,11 +395,11 @@ class TableField(_Field):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[np.void] | None: ...
-    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[np.void] | None:
+    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> Table | None: ...
+    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | Table | None:
         if obj is None:
             return self
-        return self._load(obj)
+        return cast(Table | None, self._load(obj))  # coerce made every held table a Table
 
     def __set__(self, obj: ArrayOwner, value: ArrayLike | None) -> None:
         """Set the table (columns checked, cast to the schema's dtypes); ``None`` removes it."""
@@ -407,9 +409,51 @@ class TableField(_Field):
         return "table with columns " + ", ".join(c.describe() for c in self.columns)
 
     def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[np.void], bool]:
-        return np.zeros((0,), dtype=self.dtype), False
+        return self._as_table(np.zeros((0,), dtype=self.dtype), {}), False
 
-    def coerce(self, value: object) -> NDArray[np.void]:
+    def schema_units(self) -> dict[str, str | None]:
+        return {column.name: column.unit for column in self.columns}
+
+    def _as_table(self, array: NDArray[np.void], given: Mapping[str, str | None]) -> Table:
+        """``array`` (in the file dtype) as the Table a model holds: str cells for ascii columns; units the
+        given ones (a file's, a Table's), else the schema's."""
+        units = self.schema_units()
+        for column in self.columns:
+            for name, unit in given.items():
+                if name.lower() == column.name.lower() and unit:
+                    units[column.name] = unit
+        dtype = memory_dtype(array.dtype)
+        if dtype == array.dtype:
+            return Table.of(array, units)
+        out = np.empty(array.shape, dtype=dtype)
+        for name in cast(tuple[str, ...], array.dtype.names):
+            out[name] = array[name]  # numpy decodes ascii bytes to str
+        return Table.of(out, units)
+
+    def file_table(self, table: NDArray[Any]) -> Table:
+        """The table a save writes: ``table`` in the schema's dtype (str cells encoded as ascii), with its
+        units."""
+        dtype = self._dtype_of(table, {n.lower(): n for n in cast(tuple[str, ...], table.dtype.names)})
+        if table.dtype == dtype:
+            out = np.asarray(table)
+        else:
+            out = np.empty(table.shape, dtype=dtype)
+            for name in cast(tuple[str, ...], dtype.names):
+                source: NDArray[Any] = np.asarray(table[name])
+                if source.dtype.kind == "U" and dtype[name].base.kind == "S":
+                    source = np.char.encode(source, "ascii")
+                out[name] = source
+        units = table.units if isinstance(table, Table) else self.schema_units()
+        return Table.of(out, units)
+
+    def coerce(self, value: object) -> Table:
+        """``value`` (a structured array, a FITS_rec, a Table) as the Table the model holds: columns
+        matched by name in any case, cast to the schema's dtypes, ascii text as str; ValidationError when
+        a column is missing, unknown or of another kind."""
+        return self._as_table(self._file_array(value), _units_of(value))
+
+    def _file_array(self, value: object) -> NDArray[np.void]:
+        """``value`` in the schema's (file) dtype."""
         array: NDArray[Any] = np.asarray(value)
         names = array.dtype.names
         if names is None or array.ndim != 1:
@@ -432,8 +476,13 @@ class TableField(_Field):
             # Index the given object, not its ndarray view: a FITS_rec applies TZERO/TSCAL per column.
             source: NDArray[Any] = np.asarray(cast(Any, value)[by_lower[column.name.lower()]])
             target_dtype = dtype[column.name].base
-            if source.dtype.kind == "U" and target_dtype.kind == "S":  # astropy decodes ascii columns to str
-                source = np.char.encode(source, "ascii")
+            if source.dtype.kind == "U" and target_dtype.kind == "S":  # str cells (ours, astropy's): ascii
+                try:
+                    source = np.char.encode(source, "ascii")
+                except UnicodeEncodeError:
+                    raise self._error(
+                        self.describe(), f"column {column.name!r} with non-ascii text"
+                    ) from None
             if not (
                 np.can_cast(source.dtype, target_dtype, "same_kind") or source.dtype.kind == target_dtype.kind
             ):
@@ -457,6 +506,19 @@ class TableField(_Field):
                 raise self._error(self.describe(), f"column {column.name!r} with {cell}")
             cells[column.name] = shape
         return self.dtype_for(cells)
+
+
+def _units_of(value: object) -> dict[str, str | None]:
+    """The column units a table given or read carries: a Table's, or an astropy FITS_rec's (``TUNITn``)."""
+    if isinstance(value, Table):
+        return value.units
+    columns: object = getattr(value, "columns", None)
+    names: object = getattr(columns, "names", None)
+    units: object = getattr(columns, "units", None)
+    if isinstance(names, list) and isinstance(units, list):
+        pairs = zip(cast(list[object], names), cast(list[object], units), strict=False)
+        return {str(name): str(unit) for name, unit in pairs if isinstance(unit, str) and unit}
+    return {}
 
 
 DataField = _Field

@@ -20,7 +20,7 @@ import numpy as np
 import pydantic
 from numpy.typing import ArrayLike, NDArray
 
-from jwstmodels._core.arrays import ArrayField, ArrayStore, CreatedArrayField, DataField
+from jwstmodels._core.arrays import ArrayField, ArrayStore, CreatedArrayField, DataField, TableField
 from jwstmodels._core.content import Card, FileContent, ModelLayout
 from jwstmodels._core.errors import (
     FileFormatError,
@@ -625,9 +625,13 @@ class DataModel(Generic[MetaT]):
 
     def _arrays_to_save(self) -> Iterator[tuple[str, DataField, NDArray[Any]]]:
         """(name, field, array) of every array and table a save writes: those the model holds (given, read,
-        or created with the model); an absent one (never set, set to None, deleted) is not written."""
+        or created with the model); an absent one (never set, set to None, deleted) is not written. Tables
+        are given in the file's dtype (ascii text), as a Table carrying their units."""
         for name in self.array_names():
             field = self._fields[name]
+            if isinstance(field, TableField):
+                yield name, field, field.file_table(getattr(self, name))
+                continue
             value = np.asarray(getattr(self, name))
             yield name, field, file_bits(self._store, self._fields, self._dq_def, name, value)
 
