@@ -166,3 +166,20 @@ def test_a_table_from_asdf_takes_the_schemas_units(tmp_path: Path) -> None:
         table = back.msa_targ_acq_table
         assert isinstance(table, Table) and table.columns["planned_v2"].unit == "arcsec"
         assert table.field("PLANNED_V2").tolist() == [1.0, 1.0]
+
+
+def test_copies_and_pickles_of_a_model_keep_its_tables(tmp_path: Path) -> None:
+    spec = spectrum()
+    assert spec.spec_table is not None
+    spec.spec_table.columns["flux"].unit = "Jy"
+    path = spec.save(tmp_path / "s_x1d.fits")
+    with SpecModel(path) as opened:
+        for twin in (spec.copy(), pickle.loads(pickle.dumps(spec)), pickle.loads(pickle.dumps(opened))):
+            table = twin.spec_table
+            assert isinstance(table, Table), type(table)
+            assert table.columns["FLUX"].unit == "Jy"
+            np.testing.assert_array_equal(table.field("wavelength"), [1.0, 2.0, 3.0])
+    copied = spec.copy()
+    assert copied.spec_table is not None
+    copied.spec_table["flux"][0] = -1.0
+    assert float(spec.spec_table["FLUX"][0]) == 10.0  # independent

@@ -75,7 +75,7 @@ class ArrayStore:
 
     def copy(self) -> ArrayStore:
         return ArrayStore(
-            values={name: np.array(value, copy=True) for name, value in self.values.items()},
+            values={name: value.copy() for name, value in self.values.items()},  # a Table stays one
             loaders=dict(self.loaders),
             shapes=dict(self.shapes),
         )
