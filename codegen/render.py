@@ -301,7 +301,8 @@ def model_member(f: FieldPlan) -> Member:
         if node.title:
             args.append(f"title={py_literal(node.title)}")
         doc = _paragraphs(node.title, node.description, f"FITS HDU: {hdu}; {node.datatype}, {_dims(node)}")
-        return Member(f"{f.name} = ArrayField({', '.join(args)})", docstring(doc))
+        kind = "CreatedArrayField" if f.created else "ArrayField"
+        return Member(f"{f.name} = {kind}({', '.join(args)})", docstring(doc))
     if isinstance(node, ir.Table):
         hdu = node.fits_hdu or f.name.upper()
         columns: list[str] = []
@@ -451,12 +452,18 @@ def _module_imports(
     sibling modules (for the classes defined elsewhere)."""
     lines, base_names = meta_imports(meta_classes)
     checking_block = ""
-    kinds = {f.kind for m in models for f in m.fields if f.name not in m.inherited}
-    if "array" in kinds:
+    own = [f for m in models for f in m.fields if f.name not in m.inherited]
+    kinds = {"created" if f.kind == "array" and f.created else f.kind for f in own}
+    if kinds & {"array", "created"}:
         lines.append("import numpy as np")
     base_names += [
         name
-        for kind, name in (("array", "ArrayField"), ("table", "Column"), ("table", "TableField"))
+        for kind, name in (
+            ("array", "ArrayField"),
+            ("table", "Column"),
+            ("created", "CreatedArrayField"),
+            ("table", "TableField"),
+        )
         if kind in kinds
     ]
     if any(m.base is None for m in models):

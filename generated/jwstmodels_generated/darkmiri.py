@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, MetaNode, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, MetaNode, TableField
 
 from .referencefile_required import DarkMIRISubarray, ReferenceFileMeta, ReferenceFileModel
 
@@ -227,14 +227,14 @@ class DarkMIRIModel(ReferenceFileModel):
     schema_name = "darkMIRI.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", ndim=4, default=0.0, title="MIRI dark signal in each group of each integration"
     )
     """MIRI dark signal in each group of each integration
 
     FITS HDU: SCI; float32, 4-D"""
 
-    dq = ArrayField(
+    dq = CreatedArrayField(
         np.uint32, hdu="DQ", ndim=4, default=0, title="Data quality flags of each group of each integration"
     )
     """Data quality flags of each group of each integration

@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .meta import CommonInstrument
 from .referencefile_required import DarkMIRISubarray, FlatExposure, ReferenceFileMeta, ReferenceFileModel
@@ -226,17 +226,19 @@ class FlatModel(ReferenceFileModel):
     schema_name = "flat.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="Relative response of each pixel")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=2, default=0.0, title="Relative response of each pixel"
+    )
     """Relative response of each pixel
 
     FITS HDU: SCI; float32, 2-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Per-pixel data quality flags")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Per-pixel data quality flags")
     """Per-pixel data quality flags
 
     FITS HDU: DQ; uint32, 2-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Per-pixel total uncertainty")
+    err = CreatedArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Per-pixel total uncertainty")
     """Per-pixel total uncertainty
 
     FITS HDU: ERR; float32, 2-D"""

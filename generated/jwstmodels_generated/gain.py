@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import CubeFlatMeta, GainExposure, GainInstrument, ReferenceFileModel
 
@@ -50,7 +50,9 @@ class GainModel(ReferenceFileModel):
     schema_name = "gain.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="[electrons/DN] Gain of each pixel")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=2, default=0.0, title="[electrons/DN] Gain of each pixel"
+    )
     """[electrons/DN] Gain of each pixel
 
     FITS HDU: SCI; float32, 2-D"""

@@ -7,7 +7,15 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, DataModel, MetaNode, ScalarField, TableField
+from jwstmodels.base import (
+    ArrayField,
+    Column,
+    CreatedArrayField,
+    DataModel,
+    MetaNode,
+    ScalarField,
+    TableField,
+)
 
 from .meta_image import ImageMeta
 
@@ -103,17 +111,17 @@ class IFUCubeModel(DataModel[IFUCubeMeta]):
     schema_name = "ifucube.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="Science pixel values")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="Science pixel values")
     """Science pixel values
 
     FITS HDU: SCI; float32, 3-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=3, default=0, title="Per-pixel data quality flags")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=3, default=0, title="Per-pixel data quality flags")
     """Per-pixel data quality flags
 
     FITS HDU: DQ; uint32, 3-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=3, default=0.0, title="Per-pixel total uncertainty")
+    err = CreatedArrayField(np.float32, hdu="ERR", ndim=3, default=0.0, title="Per-pixel total uncertainty")
     """Per-pixel total uncertainty
 
     FITS HDU: ERR; float32, 3-D"""

@@ -6,7 +6,7 @@ use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, TableField
 
 from .referencefile_required import CubeFlatMeta, GainExposure, GainInstrument, ReferenceFileModel
 
@@ -33,7 +33,7 @@ class LinearityModel(ReferenceFileModel):
     schema_name = "linearity.schema.yaml"
     primary_array_name = "coeffs"
 
-    coeffs = ArrayField(
+    coeffs = CreatedArrayField(
         np.float32,
         hdu="COEFFS",
         ndim=3,
@@ -54,7 +54,9 @@ class LinearityModel(ReferenceFileModel):
 
     FITS HDU: INV_COEFFS; float32, 3-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the correction")
+    dq = CreatedArrayField(
+        np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the correction"
+    )
     """Data quality flags of the correction
 
     FITS HDU: DQ; uint32, 2-D"""

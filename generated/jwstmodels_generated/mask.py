@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import CubeFlatMeta, FlatExposure, MaskInstrument, ReferenceFileModel
 
@@ -45,7 +45,7 @@ class MaskModel(ReferenceFileModel):
     schema_name = "mask.schema.yaml"
     primary_array_name = "dq"
 
-    dq = ArrayField(
+    dq = CreatedArrayField(
         np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of each pixel (the bad pixel mask)"
     )
     """Data quality flags of each pixel (the bad pixel mask)

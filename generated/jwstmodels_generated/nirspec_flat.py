@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import CubeFlatMeta, NirspecFlatExposure, NRSFlatInstrument, ReferenceFileModel
 
@@ -83,19 +83,23 @@ class NirspecFlatModel(ReferenceFileModel):
     schema_name = "nirspec_flat.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", max_ndim=3, default=0.0, title="Flat-field values, one plane per wavelength"
     )
     """Flat-field values, one plane per wavelength
 
     FITS HDU: SCI; float32, at most 3-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", max_ndim=3, default=0, title="Data quality flags of the flat field")
+    dq = CreatedArrayField(
+        np.uint32, hdu="DQ", max_ndim=3, default=0, title="Data quality flags of the flat field"
+    )
     """Data quality flags of the flat field
 
     FITS HDU: DQ; uint32, at most 3-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", max_ndim=3, default=0.0, title="Uncertainty of the flat field")
+    err = CreatedArrayField(
+        np.float32, hdu="ERR", max_ndim=3, default=0.0, title="Uncertainty of the flat field"
+    )
     """Uncertainty of the flat field
 
     FITS HDU: ERR; float32, at most 3-D"""

@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import NRSFlatInstrument, NRSFlatMeta, PixelAreaPhotometry, ReferenceFileModel
 
@@ -83,7 +83,7 @@ class PixelAreaModel(ReferenceFileModel):
     schema_name = "pixelarea.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32,
         hdu="SCI",
         ndim=2,

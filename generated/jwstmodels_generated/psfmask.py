@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import CubeFlatMeta, MaskInstrument, NRSFlatExposure, ReferenceFileModel
 
@@ -68,7 +68,7 @@ class PsfMaskModel(ReferenceFileModel):
     schema_name = "psfmask.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=1.0, title="Coronagraphic PSF mask image")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=2, default=1.0, title="Coronagraphic PSF mask image")
     """Coronagraphic PSF mask image
 
     FITS HDU: SCI; float32, 2-D"""

@@ -6,7 +6,7 @@ use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import CubeFlatMeta, ReadnoiseExposure, ReferenceFileModel
 
@@ -44,7 +44,9 @@ class ReadnoiseModel(ReferenceFileModel):
     schema_name = "readnoise.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="[DN] Read noise of each pixel")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=2, default=0.0, title="[DN] Read noise of each pixel"
+    )
     """[DN] Read noise of each pixel
 
     FITS HDU: SCI; float32, 2-D"""

@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import CubeFlatMeta, IRS2Exposure, ReferenceFileModel
 
@@ -47,7 +47,7 @@ class ResetModel(ReferenceFileModel):
     schema_name = "reset.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32,
         hdu="SCI",
         ndim=4,
@@ -58,12 +58,14 @@ class ResetModel(ReferenceFileModel):
 
     FITS HDU: SCI; float32, 4-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the correction")
+    dq = CreatedArrayField(
+        np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the correction"
+    )
     """Data quality flags of the correction
 
     FITS HDU: DQ; uint32, 2-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=4, default=0.0, title="Uncertainty of the correction")
+    err = CreatedArrayField(np.float32, hdu="ERR", ndim=4, default=0.0, title="Uncertainty of the correction")
     """Uncertainty of the correction
 
     FITS HDU: ERR; float32, 4-D"""

@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel
+from jwstmodels.base import CreatedArrayField, DataModel
 
 from .meta import Meta
 from .meta_image import Coordinates, ImageAperture, ImageVelocityAberration, Photometry, Pointing, Wcsinfo
@@ -48,7 +48,7 @@ class SegmentationMapModel(DataModel[SegmentationMapMeta]):
     schema_name = "segmap.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.uint32,
         hdu="SCI",
         ndim=2,

@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel, ListField, MetaNode, ScalarField
+from jwstmodels.base import ArrayField, CreatedArrayField, DataModel, ListField, MetaNode, ScalarField
 
 from .referencefile_required import NirspecSlitAreaMeta, NRSFlatInstrument, ReferenceFileModel
 
@@ -127,7 +127,7 @@ class SpecPsfAperturesItem(DataModel[MetaNode]):
 
     FITS keyword: CENTROW (PSF)"""
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float64, hdu="PSF", ndim=2, default=0.0, title="PSF image against position and wavelength"
     )
     """PSF image against position and wavelength

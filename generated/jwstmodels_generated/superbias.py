@@ -6,7 +6,7 @@ use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import (
     DarkSubarray,
@@ -63,17 +63,21 @@ class SuperBiasModel(ReferenceFileModel):
     schema_name = "superbias.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="[DN] Bias level of each pixel")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=2, default=0.0, title="[DN] Bias level of each pixel"
+    )
     """[DN] Bias level of each pixel
 
     FITS HDU: SCI; float32, 2-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the bias level")
+    dq = CreatedArrayField(
+        np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the bias level"
+    )
     """Data quality flags of the bias level
 
     FITS HDU: DQ; uint32, 2-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Uncertainty of the bias level")
+    err = CreatedArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Uncertainty of the bias level")
     """Uncertainty of the bias level
 
     FITS HDU: ERR; float32, 2-D"""

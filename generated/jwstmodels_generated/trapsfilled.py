@@ -6,7 +6,7 @@ use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel
+from jwstmodels.base import CreatedArrayField, DataModel
 
 from .meta import Meta
 from .meta_image import Coordinates, ImageAperture, ImageVelocityAberration, Pointing, Wcsinfo
@@ -46,7 +46,7 @@ class TrapsFilledModel(DataModel[TrapsFilledMeta]):
     schema_name = "trapsfilled.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32,
         hdu="SCI",
         ndim=3,

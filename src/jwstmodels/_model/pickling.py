@@ -54,18 +54,9 @@ def model_state(model: DataModel[MetaNode]) -> dict[str, Any]:
         source = file_source(loader)
         if source is None or not source.reopenable():
             getattr(model, name)  # read now: it cannot be found again elsewhere
-    values = dict(store.values)
-    defaulted = set(store.defaulted)
-    for name in store.defaulted:  # created from the default and never changed: the far side recreates it
-        field = model._fields.get(name)
-        value = values.get(name)
-        if field is not None and value is not None and not np.any(value != field.default):
-            del values[name]
-            defaulted.discard(name)
     with_refs = ArrayStore(
-        values={name: _plain_array(value) for name, value in values.items()},
+        values={name: _plain_array(value) for name, value in store.values.items()},
         loaders=dict(store.loaders),
-        defaulted=defaulted,
         shapes=dict(store.shapes),
     )
     state: dict[str, Any] = {

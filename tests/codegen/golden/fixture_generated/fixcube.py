@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel, MetaNode
+from jwstmodels.base import CreatedArrayField, DataModel, MetaNode
 
 from .meta import Instrument, Observation, RefFile
 
@@ -145,7 +145,7 @@ class FixCubeModel(DataModel[FixCubeMeta]):
     schema_name = "fixcube.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="The science cube")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="The science cube")
     """The science cube
 
     FITS HDU: SCI; float32, 3-D"""

@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel, MetaNode
+from jwstmodels.base import ArrayField, CreatedArrayField, DataModel, MetaNode
 
 from .meta import Meta
 
@@ -48,7 +48,7 @@ class FixImageModel(DataModel[FixImageMeta]):
     primary_array_name = "data"
     required_meta = ("meta.telescope", "meta.instrument.name")
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="The science data")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="The science data")
     """The science data
 
     FITS HDU: SCI; float32, 2-D"""

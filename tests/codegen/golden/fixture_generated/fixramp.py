@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, DataModel, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, TableField
 
 from .meta import Exposure, Meta
 
@@ -41,7 +41,7 @@ class FixRampModel(DataModel[FixRampMeta]):
     schema_name = "fixramp.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=4, default=0.0, title="The science data")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=4, default=0.0, title="The science data")
     """The science data
 
     FITS HDU: SCI; float32, 4-D"""
