@@ -19,6 +19,8 @@ class Ifu(MetaNode):
         default=None,
         title="Name of the extension that holds the flux",
         json_schema_extra={"fits_keyword": "FLUXEXT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the extension that holds the flux
 
@@ -28,6 +30,8 @@ class Ifu(MetaNode):
         default=None,
         title="Name of the extension that holds the uncertainties",
         json_schema_extra={"fits_keyword": "ERREXT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the extension that holds the uncertainties
 
@@ -37,6 +41,8 @@ class Ifu(MetaNode):
         default=None,
         title="Kind of uncertainty stored (ERR, IERR, VAR or IVAR)",
         json_schema_extra={"fits_keyword": "ERRTYPE", "fits_hdu": "ERR"},
+        init=True,
+        kw_only=True,
     )
     """Kind of uncertainty stored (ERR, IERR, VAR or IVAR)
 
@@ -46,6 +52,8 @@ class Ifu(MetaNode):
         default=None,
         title="Name of the extension that holds the data quality flags",
         json_schema_extra={"fits_keyword": "MASKEXT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the extension that holds the data quality flags
 
@@ -55,6 +63,8 @@ class Ifu(MetaNode):
         default=None,
         title="[arcsec] Spatial size of the region of interest",
         json_schema_extra={"fits_keyword": "ROIS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] Spatial size of the region of interest
 
@@ -64,6 +74,8 @@ class Ifu(MetaNode):
         default=None,
         title="[um] Spectral size of the region of interest",
         json_schema_extra={"fits_keyword": "ROIW", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[um] Spectral size of the region of interest
 
@@ -73,6 +85,8 @@ class Ifu(MetaNode):
         default=None,
         title="Weighting of the detector pixels (MSM, MIRIPSF, AREA, ...)",
         json_schema_extra={"fits_keyword": "WTYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Weighting of the detector pixels (MSM, MIRIPSF, AREA, ...)
 
@@ -82,6 +96,8 @@ class Ifu(MetaNode):
         default=None,
         title="Exponent of the modified Shepard method weighting",
         json_schema_extra={"fits_keyword": "WPOWER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Exponent of the modified Shepard method weighting
 
@@ -91,7 +107,7 @@ class Ifu(MetaNode):
 class IFUCubeMeta(ImageMeta):
     """Metadata of ``IFUCubeModel``: the fields of ``ImageMeta`` and those declared here."""
 
-    ifu: Ifu = Field(default_factory=Ifu)
+    ifu: Ifu = Field(default_factory=Ifu, init=True, kw_only=True)
     """Settings used to build the IFU cube"""
 
 

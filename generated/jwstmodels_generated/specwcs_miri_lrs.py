@@ -13,7 +13,7 @@ from .referencefile_required import NirspecFlatExposure, ReferenceFileModel, Spe
 class MiriLRSSpecwcsMeta(SpecTraceMeta):
     """Metadata of ``MiriLRSSpecwcsModel``: the fields of ``SpecTraceMeta`` and those declared here."""
 
-    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure)  # pyright: ignore[reportIncompatibleVariableOverride]
+    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Exposure and readout settings
 
     Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
@@ -23,6 +23,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="Reference column of the slit",
         json_schema_extra={"fits_keyword": "IMX", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Reference column of the slit
 
@@ -32,6 +34,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="Reference row of the slit",
         json_schema_extra={"fits_keyword": "IMY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Reference row of the slit
 
@@ -41,6 +45,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="Reference column in slitless mode",
         json_schema_extra={"fits_keyword": "IMXSLTL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Reference column in slitless mode
 
@@ -50,6 +56,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="Reference row in slitless mode",
         json_schema_extra={"fits_keyword": "IMYSLTL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Reference row in slitless mode
 
@@ -59,6 +67,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V2 of the slit's first corner",
         json_schema_extra={"fits_keyword": "V2VERT1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V2 of the slit's first corner
 
@@ -68,6 +78,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V2 of the slit's second corner",
         json_schema_extra={"fits_keyword": "V2VERT2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V2 of the slit's second corner
 
@@ -77,6 +89,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V2 of the slit's third corner",
         json_schema_extra={"fits_keyword": "V2VERT3", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V2 of the slit's third corner
 
@@ -86,6 +100,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V2 of the slit's fourth corner",
         json_schema_extra={"fits_keyword": "V2VERT4", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V2 of the slit's fourth corner
 
@@ -95,6 +111,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V3 of the slit's first corner",
         json_schema_extra={"fits_keyword": "V3VERT1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V3 of the slit's first corner
 
@@ -104,6 +122,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V3 of the slit's second corner",
         json_schema_extra={"fits_keyword": "V3VERT2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V3 of the slit's second corner
 
@@ -113,6 +133,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V3 of the slit's third corner",
         json_schema_extra={"fits_keyword": "V3VERT3", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V3 of the slit's third corner
 
@@ -122,6 +144,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V3 of the slit's fourth corner",
         json_schema_extra={"fits_keyword": "V3VERT4", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V3 of the slit's fourth corner
 
