@@ -162,7 +162,11 @@ def meta_member(f: MetaField, required: bool = False) -> Member:
         if f.narrows is not None:
             # Reads are exactly typed; writing a plain base-class node through a base-typed reference is
             # refused by the run-time validation, so the narrower mutable field is sound here.
-            decl += "  # pyright: ignore[reportIncompatibleVariableOverride]"
+            # The ignore goes after ``Field(``: pyright reports the override on the field's first line, and
+            # ruff keeps a comment after an opening bracket there however long the call gets.
+            decl = decl.replace(
+                " = Field(", " = Field(  # pyright: ignore[reportIncompatibleVariableOverride]\n", 1
+            )
             doc = _paragraphs(
                 doc,
                 f"Narrows the inherited ``{f.narrows}`` field to this model's class. (Reads are exactly"
@@ -572,16 +576,16 @@ def render(plan: Plan) -> dict[str, str]:
     by_module: dict[str, list[str]] = {}
     for name in names:
         by_module.setdefault(exports[name], []).append(name)
-    import_lines = [f"from .{module} import {', '.join(by_module[module])}" for module in sorted(by_module)]
+    # The one list of explicit imports: catalog.py runs them; the package's __init__ star-imports catalog.py
+    # for type checkers only (``X as X``: re-exported, so the star import and ``jwstmodels`` see them).
     files["catalog.py"] = env.get_template("catalog.py.jinja2").render(
-        header=header(plan, plan.all_sources), imports=import_lines, names=names
-    )
-    files["__init__.py"] = env.get_template("init.py.jinja2").render(
         header=header(plan, plan.all_sources),
         imports=[
             f"from .{module} import {', '.join(f'{n} as {n}' for n in by_module[module])}"
             for module in sorted(by_module)
         ],
-        names=names,
+    )
+    files["__init__.py"] = env.get_template("init.py.jinja2").render(
+        header=header(plan, plan.all_sources), names=names
     )
     return files

@@ -33,7 +33,9 @@ class ChromCorrInstrument(MaskInstrument):
 class ChromCorrMeta(FOREMeta):
     """Metadata of ``ChromCorrModel``: the fields of ``FOREMeta`` and those declared here."""
 
-    instrument: ChromCorrInstrument = Field(default_factory=ChromCorrInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: ChromCorrInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ChromCorrInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;

@@ -111,14 +111,18 @@ class DistortionInstrument(FilteroffsetInstrument):
 class DistortionMeta(FilteroffsetMeta):
     """Metadata of ``DistortionModel``: the fields of ``FilteroffsetMeta`` and those declared here."""
 
-    instrument: DistortionInstrument = Field(default_factory=DistortionInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: DistortionInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=DistortionInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``FilteroffsetInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``FilteroffsetInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    exposure: NirspecFlatExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NirspecFlatExposure, init=True, kw_only=True
+    )
     """Exposure and readout settings
 
     Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;

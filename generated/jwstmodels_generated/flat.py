@@ -220,7 +220,9 @@ class FlatInstrument(CommonInstrument):
 class FlatMeta(ReferenceFileMeta):
     """Metadata of ``FlatModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
 
-    instrument: FlatInstrument = Field(default_factory=FlatInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: FlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=FlatInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

@@ -13,7 +13,9 @@ from .referencefile_required import CubeFlatMeta, GainExposure, GainInstrument, 
 class GainMeta(CubeFlatMeta):
     """Metadata of ``GainModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: GainInstrument = Field(default_factory=GainInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: GainInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=GainInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

@@ -28,7 +28,9 @@ class MaskExposure(FlatExposure):
 class MaskMeta(CubeFlatMeta):
     """Metadata of ``MaskModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: MaskInstrument = Field(default_factory=MaskInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MaskInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

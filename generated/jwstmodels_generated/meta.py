@@ -6252,7 +6252,9 @@ class Meta(CommonMeta):
     target: Target = Field(default_factory=Target, init=True, kw_only=True)
     """Observed target"""
 
-    instrument: Instrument = Field(default_factory=Instrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: Instrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=Instrument, init=True, kw_only=True
+    )
     """Science instrument setup
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

@@ -14,9 +14,9 @@ class MiriResolutionMeta(ReferenceFileMeta):
     """Metadata of ``MiriResolutionModel``: the fields of ``ReferenceFileMeta`` and those declared
     here."""
 
-    instrument: MirImgApcorrInstrument = Field(
+    instrument: MirImgApcorrInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=MirImgApcorrInstrument, init=True, kw_only=True
-    )  # pyright: ignore[reportIncompatibleVariableOverride]
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

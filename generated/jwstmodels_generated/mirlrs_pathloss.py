@@ -247,7 +247,9 @@ class PathlossTable(MetaNode):
 class MirLrsPathlossMeta(CubeFlatMeta):
     """Metadata of ``MirLrsPathlossModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: GainInstrument = Field(default_factory=GainInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: GainInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=GainInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

@@ -68,7 +68,9 @@ class NirspecFlatInstrument(NRSFlatInstrument):
 class NirspecFlatMeta(CubeFlatMeta):
     """Metadata of ``NirspecFlatModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: NirspecFlatInstrument = Field(default_factory=NirspecFlatInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: NirspecFlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NirspecFlatInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

@@ -66,7 +66,9 @@ class PixelAreaInstrument(NRSFlatInstrument):
 class PixelAreaMeta(NRSFlatMeta):
     """Metadata of ``PixelAreaModel``: the fields of ``NRSFlatMeta`` and those declared here."""
 
-    instrument: PixelAreaInstrument = Field(default_factory=PixelAreaInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: PixelAreaInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=PixelAreaInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``NRSFlatInstrument`` field to this model's class. (Reads are exactly

@@ -51,7 +51,9 @@ class PsfMaskInstrument(MaskInstrument):
 class PsfMaskMeta(CubeFlatMeta):
     """Metadata of ``PsfMaskModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: PsfMaskInstrument = Field(default_factory=PsfMaskInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: PsfMaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=PsfMaskInstrument, init=True, kw_only=True
+    )
     """Instrument and detector the reference file applies to
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

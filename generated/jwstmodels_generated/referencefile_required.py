@@ -601,7 +601,9 @@ class DarkSubarray(MetaNode):
 class DarkMeta(ReferenceFileMeta):
     """Metadata of ``DarkModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
 
-    instrument: DarkInstrument = Field(default_factory=DarkInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: DarkInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=DarkInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1196,7 +1198,9 @@ class NRSFlatMeta(ReferenceFileMeta):
     """Metadata of ``NRSFlatModel``, ``NirspecIfuAreaModel``, ``NirspecMosAreaModel``: the fields of
     ``ReferenceFileMeta`` and those declared here."""
 
-    instrument: NRSFlatInstrument = Field(default_factory=NRSFlatInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: NRSFlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NRSFlatInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1257,7 +1261,9 @@ class FringeMeta(ReferenceFileMeta):
     """Metadata of ``FringeModel``, ``StrayLightModel``: the fields of ``ReferenceFileMeta`` and those
     declared here."""
 
-    instrument: FringeInstrument = Field(default_factory=FringeInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: FringeInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=FringeInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1606,7 +1612,9 @@ class FilterMeta(ReferenceFileMeta):
     """Metadata of ``FilterModel``, ``ThroughputModel``: the fields of ``ReferenceFileMeta`` and those
     declared here."""
 
-    instrument: MaskInstrument = Field(default_factory=MaskInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MaskInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1629,7 +1637,9 @@ class MirImgPhotomMeta(FgsImgPhotomMeta):
     """Metadata of ``MirImgPhotomModel``, ``MirLrsPhotomModel``, ``MirWfssPhotomModel``: the fields of
     ``FgsImgPhotomMeta`` and those declared here."""
 
-    instrument: FringeInstrument = Field(default_factory=FringeInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: FringeInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=FringeInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1656,9 +1666,9 @@ class MirMrsPhotomMeta(MirImgPhotomMeta):
     """Metadata of ``MirMrsPhotomModel``, ``MiriMrsPhotomModel``: the fields of ``MirImgPhotomMeta``
     and those declared here."""
 
-    photometry: MirMrsPhotomPhotometry = Field(
+    photometry: MirMrsPhotomPhotometry = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=MirMrsPhotomPhotometry, init=True, kw_only=True
-    )  # pyright: ignore[reportIncompatibleVariableOverride]
+    )
     """Flux calibration factors
 
     Narrows the inherited ``PixelAreaPhotometry`` field to this model's class. (Reads are exactly
@@ -1687,9 +1697,9 @@ class MirImgApcorrMeta(PathlossMeta):
     """Metadata of ``MirImgApcorrModel``, ``MirLrsApcorrModel``: the fields of ``PathlossMeta`` and
     those declared here."""
 
-    instrument: MirImgApcorrInstrument = Field(
+    instrument: MirImgApcorrInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=MirImgApcorrInstrument, init=True, kw_only=True
-    )  # pyright: ignore[reportIncompatibleVariableOverride]
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1700,7 +1710,9 @@ class MirImgApcorrMeta(PathlossMeta):
 class NirspecSlitAreaMeta(NRSFlatMeta):
     """Metadata of ``NirspecSlitAreaModel``: the fields of ``NRSFlatMeta`` and those declared here."""
 
-    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    exposure: NirspecFlatExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NirspecFlatExposure, init=True, kw_only=True
+    )
     """Exposure and readout settings
 
     Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
@@ -1728,9 +1740,9 @@ class NirspecIFUCubeParsInstrument(CommonInstrument):
 class NirspecIFUCubeParsMeta(DrizParsMeta):
     """Metadata of ``NirspecIFUCubeParsModel``: the fields of ``DrizParsMeta`` and those declared here."""
 
-    instrument: NirspecIFUCubeParsInstrument = Field(
+    instrument: NirspecIFUCubeParsInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=NirspecIFUCubeParsInstrument, init=True, kw_only=True
-    )  # pyright: ignore[reportIncompatibleVariableOverride]
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1792,7 +1804,9 @@ class SossBkgMeta(CubeFlatMeta):
     """Metadata of ``SossBkgModel``, ``WfssBkgModel``: the fields of ``CubeFlatMeta`` and those
     declared here."""
 
-    instrument: SossBkgInstrument = Field(default_factory=SossBkgInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: SossBkgInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=SossBkgInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1828,7 +1842,9 @@ class SossBkgMeta(CubeFlatMeta):
 class SpecProfileMeta(DrizParsMeta):
     """Metadata of ``SpecProfileModel``: the fields of ``DrizParsMeta`` and those declared here."""
 
-    instrument: MaskInstrument = Field(default_factory=MaskInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MaskInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1851,7 +1867,9 @@ class SpecTraceMeta(SpecProfileSingleMeta):
     """Metadata of ``SpecTraceModel``, ``WaveMapModel``: the fields of ``SpecProfileSingleMeta`` and
     those declared here."""
 
-    instrument: MaskInstrument = Field(default_factory=MaskInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MaskInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1901,9 +1919,9 @@ class FilteroffsetInstrument(MaskInstrument):
 class FilteroffsetMeta(SpecProfileMeta):
     """Metadata of ``FilteroffsetModel``: the fields of ``SpecProfileMeta`` and those declared here."""
 
-    instrument: FilteroffsetInstrument = Field(
+    instrument: FilteroffsetInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=FilteroffsetInstrument, init=True, kw_only=True
-    )  # pyright: ignore[reportIncompatibleVariableOverride]
+    )
     """Instrument and detector the reference file applies to
 
     Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;
@@ -1934,7 +1952,9 @@ class CameraMeta(PathlossMeta):
     """Metadata of ``CameraModel``, ``FPAModel``: the fields of ``PathlossMeta`` and those declared
     here."""
 
-    instrument: CameraInstrument = Field(default_factory=CameraInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: CameraInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=CameraInstrument, init=True, kw_only=True
+    )
     """Instrument and detector the reference file applies to
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1970,7 +1990,9 @@ class CollimatorMeta(PathlossMeta):
 class FOREMeta(CollimatorMeta):
     """Metadata of ``FOREModel``: the fields of ``CollimatorMeta`` and those declared here."""
 
-    instrument: MaskInstrument = Field(default_factory=MaskInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MaskInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

@@ -103,7 +103,9 @@ class SpecPsfInstrument(NRSFlatInstrument):
 class SpecPsfMeta(NirspecSlitAreaMeta):
     """Metadata of ``SpecPsfModel``: the fields of ``NirspecSlitAreaMeta`` and those declared here."""
 
-    instrument: SpecPsfInstrument = Field(default_factory=SpecPsfInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: SpecPsfInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=SpecPsfInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``NRSFlatInstrument`` field to this model's class. (Reads are exactly

@@ -13,7 +13,9 @@ from .referencefile_required import NirspecFlatExposure, ReferenceFileModel, Spe
 class MiriLRSSpecwcsMeta(SpecTraceMeta):
     """Metadata of ``MiriLRSSpecwcsModel``: the fields of ``SpecTraceMeta`` and those declared here."""
 
-    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    exposure: NirspecFlatExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NirspecFlatExposure, init=True, kw_only=True
+    )
     """Exposure and readout settings
 
     Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;

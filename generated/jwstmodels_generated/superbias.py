@@ -20,7 +20,9 @@ from .referencefile_required import (
 class SuperBiasMeta(IRS2Meta):
     """Metadata of ``SuperBiasModel``: the fields of ``IRS2Meta`` and those declared here."""
 
-    instrument: SuperBiasInstrument = Field(default_factory=SuperBiasInstrument, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: SuperBiasInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=SuperBiasInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -30,7 +32,9 @@ class SuperBiasMeta(IRS2Meta):
     subarray: DarkSubarray = Field(default_factory=DarkSubarray, init=True, kw_only=True)
     """Detector region that was read out"""
 
-    exposure: ReadnoiseExposure = Field(default_factory=ReadnoiseExposure, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    exposure: ReadnoiseExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ReadnoiseExposure, init=True, kw_only=True
+    )
     """Exposure and readout settings
 
     Narrows the inherited ``IRS2Exposure`` field to this model's class. (Reads are exactly typed;

@@ -15,15 +15,17 @@ from .meta_image import Coordinates, ImageAperture, ImageVelocityAberration, Poi
 class TrapsFilledMeta(Meta):
     """Metadata of ``TrapsFilledModel``: the fields of ``Meta`` and those declared here."""
 
-    aperture: ImageAperture = Field(default_factory=ImageAperture, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    aperture: ImageAperture = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ImageAperture, init=True, kw_only=True
+    )
     """Science aperture
 
     Narrows the inherited ``Aperture`` field to this model's class. (Reads are exactly typed;
     assigning a plain ``Aperture`` is refused when validated, hence the pyright ignore.)"""
 
-    velocity_aberration: ImageVelocityAberration = Field(
+    velocity_aberration: ImageVelocityAberration = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=ImageVelocityAberration, init=True, kw_only=True
-    )  # pyright: ignore[reportIncompatibleVariableOverride]
+    )
     """Velocity aberration correction
 
     Narrows the inherited ``VelocityAberration`` field to this model's class. (Reads are exactly

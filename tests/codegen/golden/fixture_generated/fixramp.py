@@ -28,7 +28,9 @@ class FixRampExposure(Exposure):
 class FixRampMeta(Meta):
     """Metadata of ``FixRampModel``: the fields of ``Meta`` and those declared here."""
 
-    exposure: FixRampExposure = Field(default_factory=FixRampExposure, init=True, kw_only=True)  # pyright: ignore[reportIncompatibleVariableOverride]
+    exposure: FixRampExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=FixRampExposure, init=True, kw_only=True
+    )
     """Exposure parameters
 
     Narrows the inherited ``Exposure`` field to this model's class. (Reads are exactly typed;
