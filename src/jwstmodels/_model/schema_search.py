@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 from jwstmodels._core.meta import scalar_leaves
 
 if TYPE_CHECKING:
+    from jwstmodels._core.arrays import DataField
     from jwstmodels._core.meta import MetaNode
     from jwstmodels._model.parts import ModelParts
 
@@ -45,6 +46,17 @@ def schema_entries(model: ModelParts | type[ModelParts]) -> list[SchemaMatch]:
     entries += [SchemaMatch(name, field.title, None, field.hdu) for name, field in fields.items()]
     entries += [SchemaMatch(name, field.title, None, None) for name, field in model._list_fields.items()]
     return entries
+
+
+def data_fields(model: ModelParts | type[ModelParts]) -> dict[str, DataField]:
+    """The array and table fields of a model class (or of a model, extensions included), by attribute name,
+    in declaration order (for the command line, which does not read a model's internals)."""
+    return dict(model._fields)
+
+
+def list_names(model: ModelParts | type[ModelParts]) -> list[str]:
+    """The list fields of a model class (or of a model), in declaration order: ``["slits"]``."""
+    return list(model._list_fields)
 
 
 def search_schema(model: ModelParts | type[ModelParts], substring: str) -> list[SchemaMatch]:
