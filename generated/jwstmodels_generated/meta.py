@@ -59,7 +59,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from jwstmodels.base import HistoryList, ListItem, MetaNode, no_items
+from jwstmodels.base import GWCS, HistoryList, ListItem, MetaNode, no_items
 
 
 class CommonInstrument(MetaNode):
@@ -6354,3 +6354,18 @@ class Meta(CommonMeta):
 
     background: Background = Field(default_factory=Background, init=True, kw_only=True)
     """Background estimate and subtraction"""
+
+    wcs: GWCS | None = Field(
+        default=None,
+        title="World coordinate system of the data (a gwcs object)",
+        json_schema_extra={"tag": "tag:stsci.edu:gwcs/wcs-*"},
+        init=True,
+        kw_only=True,
+    )
+    """World coordinate system of the data (a gwcs object)
+
+    The generalized WCS the calibration pipeline attaches (assign_wcs): a chain of transforms from
+    detector pixels to world coordinates. Calling it with pixel positions gives world positions.
+
+    ASDF tag tag:stsci.edu:gwcs/wcs-*: a ``gwcs.wcs.WCS`` object, read from the file when first
+    touched; no FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
