@@ -14,7 +14,9 @@ from .referencefile_required import DarkMeta, ReferenceFileModel, SuperBiasInstr
 class DarkNirspecMeta(DarkMeta):
     """Metadata of ``DarkNirspecModel``: the fields of ``DarkMeta`` and those declared here."""
 
-    instrument: SuperBiasInstrument = Field(default_factory=SuperBiasInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: SuperBiasInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=SuperBiasInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``DarkInstrument`` field to this model's class. (Reads are exactly typed;

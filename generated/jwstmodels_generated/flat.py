@@ -79,6 +79,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="Filter wheel element in the beam",
         json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Filter wheel element in the beam
 
@@ -88,6 +90,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="Filter elements the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Filter elements the reference file applies to, each followed by |
 
@@ -132,6 +136,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="Pupil wheel element in the beam",
         json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pupil wheel element in the beam
 
@@ -141,6 +147,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="Pupil elements the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_PUPIL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pupil elements the reference file applies to, each followed by |
 
@@ -152,6 +160,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
@@ -161,6 +171,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="Channels the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_CHANNE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Channels the reference file applies to, each followed by |
 
@@ -186,6 +198,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
         json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
 
@@ -195,6 +209,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="MRS bands the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_BAND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """MRS bands the reference file applies to, each followed by |
 
@@ -204,17 +220,19 @@ class FlatInstrument(CommonInstrument):
 class FlatMeta(ReferenceFileMeta):
     """Metadata of ``FlatModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
 
-    instrument: FlatInstrument = Field(default_factory=FlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: FlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=FlatInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray)
+    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray, init=True, kw_only=True)
     """Detector region that was read out"""
 
-    exposure: FlatExposure = Field(default_factory=FlatExposure)
+    exposure: FlatExposure = Field(default_factory=FlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 

@@ -27,6 +27,8 @@ class Ifu(MetaNode):
         default=None,
         title="Name of the extension that holds the flux",
         json_schema_extra={"fits_keyword": "FLUXEXT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the extension that holds the flux
 
@@ -36,6 +38,8 @@ class Ifu(MetaNode):
         default=None,
         title="Name of the extension that holds the uncertainties",
         json_schema_extra={"fits_keyword": "ERREXT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the extension that holds the uncertainties
 
@@ -45,6 +49,8 @@ class Ifu(MetaNode):
         default=None,
         title="Kind of uncertainty stored (ERR, IERR, VAR or IVAR)",
         json_schema_extra={"fits_keyword": "ERRTYPE", "fits_hdu": "ERR"},
+        init=True,
+        kw_only=True,
     )
     """Kind of uncertainty stored (ERR, IERR, VAR or IVAR)
 
@@ -54,6 +60,8 @@ class Ifu(MetaNode):
         default=None,
         title="Name of the extension that holds the data quality flags",
         json_schema_extra={"fits_keyword": "MASKEXT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the extension that holds the data quality flags
 
@@ -63,6 +71,8 @@ class Ifu(MetaNode):
         default=None,
         title="[arcsec] Spatial size of the region of interest",
         json_schema_extra={"fits_keyword": "ROIS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] Spatial size of the region of interest
 
@@ -72,6 +82,8 @@ class Ifu(MetaNode):
         default=None,
         title="[um] Spectral size of the region of interest",
         json_schema_extra={"fits_keyword": "ROIW", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[um] Spectral size of the region of interest
 
@@ -81,6 +93,8 @@ class Ifu(MetaNode):
         default=None,
         title="Weighting of the detector pixels (MSM, MIRIPSF, AREA, ...)",
         json_schema_extra={"fits_keyword": "WTYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Weighting of the detector pixels (MSM, MIRIPSF, AREA, ...)
 
@@ -90,6 +104,8 @@ class Ifu(MetaNode):
         default=None,
         title="Exponent of the modified Shepard method weighting",
         json_schema_extra={"fits_keyword": "WPOWER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Exponent of the modified Shepard method weighting
 
@@ -99,7 +115,7 @@ class Ifu(MetaNode):
 class IFUCubeMeta(ImageMeta):
     """Metadata of ``IFUCubeModel``: the fields of ``ImageMeta`` and those declared here."""
 
-    ifu: Ifu = Field(default_factory=Ifu)
+    ifu: Ifu = Field(default_factory=Ifu, init=True, kw_only=True)
     """Settings used to build the IFU cube"""
 
 

@@ -14,14 +14,16 @@ from .referencefile_required import CubeFlatMeta, GainExposure, GainInstrument, 
 class LinearityMeta(CubeFlatMeta):
     """Metadata of ``LinearityModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: GainInstrument = Field(default_factory=GainInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: GainInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=GainInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: GainExposure = Field(default_factory=GainExposure)
+    exposure: GainExposure = Field(default_factory=GainExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 

@@ -17,6 +17,8 @@ class MaskExposure(FlatExposure):
         default=None,
         title="Groups in each integration",
         json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Groups in each integration
 
@@ -26,14 +28,16 @@ class MaskExposure(FlatExposure):
 class MaskMeta(CubeFlatMeta):
     """Metadata of ``MaskModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MaskInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: MaskExposure = Field(default_factory=MaskExposure)
+    exposure: MaskExposure = Field(default_factory=MaskExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 

@@ -23,6 +23,8 @@ class NirspecFlatInstrument(NRSFlatInstrument):
         default=None,
         title="Operating mode of the calibration lamp",
         json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Operating mode of the calibration lamp
 
@@ -55,6 +57,8 @@ class NirspecFlatInstrument(NRSFlatInstrument):
         default=None,
         title="Calibration lamp that was lit",
         json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Calibration lamp that was lit
 
@@ -64,14 +68,16 @@ class NirspecFlatInstrument(NRSFlatInstrument):
 class NirspecFlatMeta(CubeFlatMeta):
     """Metadata of ``NirspecFlatModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: NirspecFlatInstrument = Field(default_factory=NirspecFlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: NirspecFlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NirspecFlatInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure)
+    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 

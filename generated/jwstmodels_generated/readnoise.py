@@ -14,13 +14,15 @@ from .referencefile_required import CubeFlatMeta, ReadnoiseExposure, ReferenceFi
 class ReadnoiseMeta(CubeFlatMeta):
     """Metadata of ``ReadnoiseModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    exposure: ReadnoiseExposure = Field(default_factory=ReadnoiseExposure)
+    exposure: ReadnoiseExposure = Field(default_factory=ReadnoiseExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
     bunit_data: str | None = Field(
         default=None,
         title="Physical unit of the science array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the science array values
 
@@ -30,6 +32,8 @@ class ReadnoiseMeta(CubeFlatMeta):
         default=None,
         title="Physical unit of the error array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the error array values
 

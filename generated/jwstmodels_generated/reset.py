@@ -17,6 +17,8 @@ class ResetExposure(IRS2Exposure):
         default=None,
         title="Groups in each integration",
         json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Groups in each integration
 
@@ -26,6 +28,8 @@ class ResetExposure(IRS2Exposure):
         default=None,
         title="Integrations in the exposure",
         json_schema_extra={"fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Integrations in the exposure
 
@@ -35,7 +39,7 @@ class ResetExposure(IRS2Exposure):
 class ResetMeta(CubeFlatMeta):
     """Metadata of ``ResetModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    exposure: ResetExposure = Field(default_factory=ResetExposure)
+    exposure: ResetExposure = Field(default_factory=ResetExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 

@@ -14,7 +14,7 @@ from .referencefile_required import CubeFlatMeta, GainExposure, ReferenceFileMod
 class SaturationMeta(CubeFlatMeta):
     """Metadata of ``SaturationModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    exposure: GainExposure = Field(default_factory=GainExposure)
+    exposure: GainExposure = Field(default_factory=GainExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 

@@ -41,7 +41,9 @@ from jwstmodels._model.datamodel import DataModel
 
 if TYPE_CHECKING:
     from astropy.modeling import Model as Transform
-    from gwcs import WCS as GWCS
+
+    # gwcs.wcs, not gwcs: the package's __init__ star-imports five modules a type checker would then read
+    from gwcs.wcs import WCS as GWCS
 else:
     from jwstmodels._core.lazy_objects import lazy_instance_type
 

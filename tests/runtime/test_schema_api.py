@@ -11,6 +11,7 @@ import pytest
 from astropy.io import fits
 
 import jwstmodels
+import jwstmodels_generated
 import jwstmodels_generated.catalog as catalog
 from jwstmodels import (
     ArrayField,
@@ -24,7 +25,7 @@ from jwstmodels import (
 
 
 def model_classes() -> list[type[DataModel[MetaNode]]]:
-    found = [getattr(catalog, name) for name in catalog.__all__]
+    found = [getattr(catalog, name) for name in jwstmodels_generated.__all__]
     return [cls for cls in found if isinstance(cls, type) and issubclass(cls, DataModel)]
 
 

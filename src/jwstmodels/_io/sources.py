@@ -16,7 +16,7 @@ threads reading different arrays spend their time outside the lock. The per-arra
 read happen once live in ``_arrays.ArrayStore``.
 """
 
-# pyright: reportPrivateUsage=false, reportUnknownMemberType=false, reportUnknownVariableType=false
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false
 # pyright: reportUnknownArgumentType=false
 # (a typed boundary around astropy's HDU objects and asdf's lazy ndarrays, which ship no annotations; it
 # also looks at their private "is the file closed" state, which neither library exposes publicly)

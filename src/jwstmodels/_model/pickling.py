@@ -35,12 +35,12 @@ from jwstmodels._core.meta import MetaNode
 from jwstmodels._io.sources import file_source, plain_table
 
 if TYPE_CHECKING:
-    from jwstmodels._model.datamodel import DataModel
+    from jwstmodels._model.parts import ModelParts
 
 _VERSION = 1
 
 
-def model_state(model: DataModel[MetaNode]) -> dict[str, Any]:
+def model_state(model: ModelParts) -> dict[str, Any]:
     """The picklable state of ``model`` (see the module docstring)."""
     cls = type(model)
     named = getattr(sys.modules.get(cls.__module__), cls.__qualname__, None)
@@ -79,7 +79,7 @@ def model_state(model: DataModel[MetaNode]) -> dict[str, Any]:
     return state
 
 
-def restore_state(model: DataModel[MetaNode], state: Mapping[str, Any]) -> None:
+def restore_state(model: ModelParts, state: Mapping[str, Any]) -> None:
     """Fill a model made by ``object.__new__`` from ``model_state``'s output."""
     if state.get("version") != _VERSION:
         raise TypeError(f"{type(model).__name__}: pickled by another version of jwstmodels (unknown format)")

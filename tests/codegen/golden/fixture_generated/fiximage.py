@@ -17,6 +17,8 @@ class Photometry(MetaNode):
         default=None,
         title="Flux density (MJy/steradian) producing 1 cps",
         json_schema_extra={"fits_keyword": "PHOTMJSR", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Flux density (MJy/steradian) producing 1 cps
 
@@ -26,6 +28,8 @@ class Photometry(MetaNode):
         default=None,
         title="Nominal pixel area in steradians",
         json_schema_extra={"fits_keyword": "PIXAR_SR", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Nominal pixel area in steradians
 
@@ -35,7 +39,7 @@ class Photometry(MetaNode):
 class FixImageMeta(Meta):
     """Metadata of ``FixImageModel``: the fields of ``Meta`` and those declared here."""
 
-    photometry: Photometry = Field(default_factory=Photometry)
+    photometry: Photometry = Field(default_factory=Photometry, init=True, kw_only=True)
     """Photometry information"""
 
 
