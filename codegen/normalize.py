@@ -116,6 +116,10 @@ class Normalizer:
                     _loc(node).file, pointer, f"{key} alternative(s) {refs} dropped (external)"
                 )
                 kept = [alt for alt in kept if _EXTERNAL not in alt]
+            if kept and all(_presence_only(alt) for alt in kept):
+                # "one of these must be present" (OIFITS: vis, vis2, t3 or q4): a check of a file's
+                # completeness, not of its fields' facts; the fields themselves are declared elsewhere
+                continue
             if kept and all("enum" in alt for alt in kept):
                 values: list[Any] = list(node.get("enum") or [])
                 for alt in kept:
@@ -435,3 +439,10 @@ def _json_object(node: ir.ObjectNode) -> dict[str, Any]:
     if node.title:
         result["title"] = node.title
     return result
+
+
+def _presence_only(alternative: Expanded) -> bool:
+    """True for an ``anyOf``/``oneOf`` alternative that only requires properties (``{type: object,
+    required: [vis]}``): it says which fields must be present, and declares none."""
+    keys = set(alternative) - {_LOC}
+    return "required" in keys and keys <= {"type", "required"} and alternative.get("type", "object") == "object"

@@ -177,6 +177,9 @@ def sample_table(field: TableField, rng: np.random.Generator) -> Any:
         kind = table.dtype[column.name].base.kind
         if kind == "S":
             table[column.name] = [b"a", b"bb", b"ccc"]
+        elif table.dtype[column.name].base == np.int8:
+            # astropy writes int8 columns as FITS logicals (both sides do): 0 and 1 survive, others become 1
+            table[column.name] = rng.integers(0, 2, size=table[column.name].shape)
         elif kind in "iuf":
             table[column.name] = rng.integers(0, 100, size=table[column.name].shape)
     return table
@@ -318,8 +321,13 @@ def compare(ours: Any, theirs: Any, values: dict[str, object], arrays: dict[str,
             assert [n.lower() for n in mine.dtype.names or ()] == [
                 n.lower() for n in reference.dtype.names
             ], name
+            # columns through the reference's own table (a FITS_rec converts logical columns, which the
+            # plain array shows as the bytes T and F: OIFITS FLAG columns)
+            table = getattr(theirs, name)
             for column, other in zip(mine.dtype.names or (), reference.dtype.names, strict=True):
-                np.testing.assert_array_equal(mine[column], reference[other], err_msg=f"{name}.{column}")
+                logical = np.asarray(table[other])
+                expected = logical if logical.dtype == np.bool_ else reference[other]
+                np.testing.assert_array_equal(mine[column], expected, err_msg=f"{name}.{column}")
                 COUNTS["table columns"] += 1
         else:
             assert mine.dtype.newbyteorder("=") == reference.dtype.newbyteorder("="), name
@@ -382,9 +390,11 @@ def test_our_file_opens_in_the_reference(name: str, suffix: str, tmp_path: Path)
     path = ours.save(tmp_path / f"ours{suffix}")
     with open_in_reference(path, name) as theirs:
         assert type(theirs).__name__ == name
-        theirs.validate()
+        # compared before validate(): the reference's AmiOIModel.validate() recomputes the OIFITS header
+        # values from other metadata in memory (what the file holds is what is compared)
         compare(ours, theirs, values, arrays)
         compare_items(ours, theirs, items)
+        theirs.validate()
     COUNTS["files (here -> reference)"] += 1
 
 
