@@ -445,4 +445,6 @@ def _presence_only(alternative: Expanded) -> bool:
     """True for an ``anyOf``/``oneOf`` alternative that only requires properties (``{type: object,
     required: [vis]}``): it says which fields must be present, and declares none."""
     keys = set(alternative) - {_LOC}
-    return "required" in keys and keys <= {"type", "required"} and alternative.get("type", "object") == "object"
+    return (
+        "required" in keys and keys <= {"type", "required"} and alternative.get("type", "object") == "object"
+    )
