@@ -16,6 +16,7 @@ import jinja2
 from . import ir
 from .meta_plan import LIST_ITEM_BASE, MetaField
 from .plan import SHARED_PREFIX, FieldPlan, MetaClassPlan, ModelPlan, Plan
+from .tree_nodes import node_class_texts, node_field_member, node_member_decls
 
 HEADER_TAIL = "Do not edit: change the schema and run `make generate`."
 HISTORY_LIST = "HistoryList"
@@ -264,6 +265,8 @@ def _dims(node: ir.Array) -> str:
 
 def model_member(f: FieldPlan) -> Member:
     node = f.node
+    if f.kind == "node" and isinstance(node, ir.ObjectNode) and f.class_name is not None:
+        return node_field_member(f.name, node, f.class_name)
     if isinstance(node, ir.Array):
         hdu = node.fits_hdu or f.name.upper()
         args = [ir.NUMPY_TYPES[node.datatype], f"hdu={py_literal(hdu)}"]
@@ -431,6 +434,11 @@ def _module_imports(
     lines, base_names = meta_imports(meta_classes)
     checking_block = ""
     kinds = {f.kind for m in models for f in m.fields if f.name not in m.inherited}
+    node_classes = [c for m in models for c in m.nodes]
+    node_decls = node_member_decls(node_classes)
+    if node_classes:  # the members of objects outside meta use the kinds of top-level fields
+        base_names.append("TreeObject")
+        kinds |= {_decl_kind(d) for d in node_decls}
     if "array" in kinds:
         lines.append("import numpy as np")
     base_names += [
@@ -444,7 +452,10 @@ def _module_imports(
         base_names.append("ListField")
     if "object" in kinds:
         base_names.append("ObjectField")
-        held = " ".join(model_member(f).decl for m in models for f in m.fields if f.kind == "object")
+        held = " ".join(
+            [model_member(f).decl for m in models for f in m.fields if f.kind == "object"]
+            + [d for d in node_decls if _decl_kind(d) == "object"]
+        )
         checking = [n for n in ("Transform",) if n in held]
         if "np." in held and "import numpy as np" not in lines:
             lines.append("import numpy as np")
@@ -453,9 +464,12 @@ def _module_imports(
             checking_block = f"if TYPE_CHECKING:\n    from {BASE_MODULE} import {', '.join(checking)}"
     if "values" in kinds:
         base_names.append("ValueListField")
+    if "node" in kinds:
+        base_names.append("NodeField")
     if "scalar" in kinds:
         base_names.append("ScalarField")
         scalars = [model_member(f).decl for m in models for f in m.fields if f.kind == "scalar"]
+        scalars += [d for d in node_decls if _decl_kind(d) == "scalar"]
         if any("Literal[" in decl for decl in scalars):
             lines.append("from typing import Literal")
     defined = {c.name for c in meta_classes} | {m.class_name for m in models}
@@ -484,6 +498,19 @@ def _module_imports(
     if checking_block:
         lines.append(checking_block)
     return lines
+
+
+def _decl_kind(decl: str) -> str:
+    """The field kind of a member declaration (``x = ScalarField(...)`` -> ``scalar``)."""
+    for call, kind in (
+        ("ObjectField(", "object"),
+        ("ValueListField", "values"),
+        ("NodeField(", "node"),
+        ("ScalarField", "scalar"),
+    ):
+        if call in decl:
+            return kind
+    raise AssertionError(decl)
 
 
 def _names_in(decl: str) -> list[str]:
@@ -528,7 +555,11 @@ def render(plan: Plan) -> dict[str, str]:
                 "",
             ),
             imports=_module_imports(plan, module, own_meta, models),
-            classes=[*own_meta, *(model_class_text(m) for m in models)],
+            classes=[
+                *own_meta,
+                *(text for m in models for text in node_class_texts(m.nodes)),
+                *(model_class_text(m) for m in models),
+            ],
         )
     for module in sorted(set(meta_of) - set(plan.modules) - {"meta"}):  # shared by some models: meta_image
         own_meta = meta_of[module]

@@ -3,17 +3,17 @@
 # schemas/camera.schema.yaml, schemas/chromcorr.schema.yaml, schemas/collimator.schema.yaml,
 # schemas/combinedspec.schema.yaml, schemas/contrast.schema.yaml, schemas/core.schema.yaml,
 # schemas/cube.schema.yaml, schemas/cubeflat.schema.yaml, schemas/dark.schema.yaml,
-# schemas/darkMIRI.schema.yaml, schemas/dark_nirspec.schema.yaml, schemas/distortion.schema.yaml,
-# schemas/drizpars.schema.yaml, schemas/drizproduct.schema.yaml, schemas/fgs_photom.schema.yaml,
-# schemas/fgsimg_apcorr.schema.yaml, schemas/fgsimg_photom.schema.yaml, schemas/filter.schema.yaml,
-# schemas/filteroffset.schema.yaml, schemas/flat.schema.yaml, schemas/fore.schema.yaml,
-# schemas/fpa.schema.yaml, schemas/fringe.schema.yaml, schemas/fringe_freq.schema.yaml,
-# schemas/gain.schema.yaml, schemas/gls_rampfit.schema.yaml, schemas/guider_cal.schema.yaml,
-# schemas/guider_raw.schema.yaml, schemas/ifucube.schema.yaml, schemas/ifufore.schema.yaml,
-# schemas/ifuimage.schema.yaml, schemas/ifuslicer.schema.yaml, schemas/image.schema.yaml,
-# schemas/ipc.schema.yaml, schemas/irs2.schema.yaml, schemas/lastframe.schema.yaml,
-# schemas/level1b.schema.yaml, schemas/linearity.schema.yaml, schemas/mask.schema.yaml,
-# schemas/miri_ifucubepars.schema.yaml, schemas/miri_imgphotom.schema.yaml,
+# schemas/darkMIRI.schema.yaml, schemas/dark_nirspec.schema.yaml, schemas/disperser.schema.yaml,
+# schemas/distortion.schema.yaml, schemas/drizpars.schema.yaml, schemas/drizproduct.schema.yaml,
+# schemas/fgs_photom.schema.yaml, schemas/fgsimg_apcorr.schema.yaml, schemas/fgsimg_photom.schema.yaml,
+# schemas/filter.schema.yaml, schemas/filteroffset.schema.yaml, schemas/flat.schema.yaml,
+# schemas/fore.schema.yaml, schemas/fpa.schema.yaml, schemas/fringe.schema.yaml,
+# schemas/fringe_freq.schema.yaml, schemas/gain.schema.yaml, schemas/gls_rampfit.schema.yaml,
+# schemas/guider_cal.schema.yaml, schemas/guider_raw.schema.yaml, schemas/ifucube.schema.yaml,
+# schemas/ifufore.schema.yaml, schemas/ifuimage.schema.yaml, schemas/ifuslicer.schema.yaml,
+# schemas/image.schema.yaml, schemas/ipc.schema.yaml, schemas/irs2.schema.yaml,
+# schemas/lastframe.schema.yaml, schemas/level1b.schema.yaml, schemas/linearity.schema.yaml,
+# schemas/mask.schema.yaml, schemas/miri_ifucubepars.schema.yaml, schemas/miri_imgphotom.schema.yaml,
 # schemas/miri_mrsphotom.schema.yaml, schemas/miri_mrsptcorr.schema.yaml,
 # schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml, schemas/miri_resolution.schema.yaml,
 # schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml, schemas/mirlrs_apcorr.schema.yaml,
@@ -81,6 +81,7 @@ from .cubeflat import CubeFlatModel
 from .dark import DarkModel
 from .dark_nirspec import DarkNirspecMeta, DarkNirspecModel
 from .darkmiri import DarkMIRIExposure, DarkMIRIMeta, DarkMIRIModel
+from .disperser import DisperserMeta, DisperserModel
 from .distortion import DistortionInstrument, DistortionMeta, DistortionModel
 from .drizpars import DrizParsModel, MiriImgDrizParsModel, NircamDrizParsModel
 from .drizproduct import DrizProductModel
@@ -406,6 +407,8 @@ __all__ = [
     "DarkNirspecMeta",
     "DarkNirspecModel",
     "DarkSubarray",
+    "DisperserMeta",
+    "DisperserModel",
     "DistortionInstrument",
     "DistortionMeta",
     "DistortionModel",

@@ -19,6 +19,8 @@ releases:
 - ``Transform``: for type checkers only, the class of transforms (``astropy.modeling.Model``), so that
   generated code annotates ``ObjectField[Transform]`` without importing astropy.modeling.
 - ``ValueListField``: a list of values outside ``meta`` (``WavelengthrangeModel.order``), in the ASDF tree.
+- ``TreeObject``, ``NodeField``: an object outside ``meta`` with typed members (``DisperserModel.gwa_tiltx``):
+  the generated class of the object, and the model attribute holding it (ASDF tree).
 """
 
 from typing import TYPE_CHECKING
@@ -27,7 +29,7 @@ from jwstmodels._core.arrays import ArrayField, Column, TableField
 from jwstmodels._core.lists import ListField
 from jwstmodels._core.meta import MetaNode
 from jwstmodels._core.meta_lists import HistoryList, ListItem, no_items
-from jwstmodels._core.objects import ObjectField
+from jwstmodels._core.objects import NodeField, ObjectField, TreeObject
 from jwstmodels._core.scalars import ScalarField
 from jwstmodels._core.value_lists import ValueListField
 from jwstmodels._model.datamodel import DataModel
@@ -43,10 +45,12 @@ __all__ = [
     "ListField",
     "ListItem",
     "MetaNode",
+    "NodeField",
     "ObjectField",
     "ScalarField",
     "TableField",
     "Transform",
+    "TreeObject",
     "ValueListField",
     "no_items",
 ]

@@ -12,7 +12,7 @@ import functools
 import warnings
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -22,6 +22,7 @@ from codegen import reference_facts as rf
 from jwstmodels import ArrayField, DataModel, MetaNode, TableField
 from jwstmodels._api.opening import model_class
 from jwstmodels._core.meta import scalar_leaves
+from jwstmodels.base import NodeField
 from jwstmodels_generated.lookup import MODEL_CLASSES
 from tests.catalog._catalog import EXPLICIT
 from tests.support.dq_bits import dq_definitions, standard_dq
@@ -113,13 +114,27 @@ def fill_values(cls: type[DataModel[MetaNode]]) -> dict[str, object]:
         if leaf.keyword is not None and leaf.path not in STAMPED
     }
     for index, (name, field) in enumerate(cls._scalar_fields.items()):
-        values[name] = sample_value(field.annotation, index)
+        if isinstance(field, NodeField):  # an object outside meta: each of its members, by dotted path
+            values.update(node_values(cast("NodeField[Any]", field), name, 100 * (index + 1)))
+        else:
+            values[name] = sample_value(field.annotation, index)
     if "meta.telescope" in values:
         values["meta.telescope"] = "JWST"  # the reference stamps it on every save
     reftype = getattr(getattr(st, cls.__name__, None), "reftype", None)
     if isinstance(reftype, str) and "meta.reftype" in values:
         values["meta.reftype"] = reftype  # the reference stamps its reftype on save and checks it
     values.update(CHECKED_VALUES.get(cls.__name__, {}))
+    return values
+
+
+def node_values(field: NodeField[Any], prefix: str, salt: int) -> dict[str, object]:
+    """A distinctive value for every member of an object outside meta (nested objects too), by path."""
+    values: dict[str, object] = {}
+    for index, (name, member) in enumerate(field.cls._scalar_fields.items()):
+        if isinstance(member, NodeField):
+            values.update(node_values(cast("NodeField[Any]", member), f"{prefix}.{name}", salt + 10 * index))
+        else:
+            values[f"{prefix}.{name}"] = sample_value(member.annotation, salt + index)
     return values
 
 
@@ -147,6 +162,7 @@ CHECKED_VALUES: dict[str, dict[str, object]] = {
         )
     },
     "FOREModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.filter": "F070LP"},
+    "DisperserModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.grating": "G140H"},
     "DistortionModel": {  # its module, channel and pupil are set (every keyword is filled)
         "meta.instrument.name": "NIRCAM",
         "meta.instrument.p_pupil": "CLEAR|F162M|",
@@ -160,12 +176,13 @@ def reference_values(name: str) -> dict[str, object]:
     """``fill_values`` limited to the paths the reference's schema of the class has (its metadata nodes take
     any attribute, but save only those)."""
     paths = _reference_facts().facts(rf.reference_models()[name])
-    # top-level attributes (item scalars, transforms and other tagged objects) are the class's own: the facts
-    # of the reference's untyped objects are not expressed, so they are not in ``paths``
+    # top-level attributes (item scalars, transforms and other tagged objects, objects outside meta) are the
+    # class's own: the facts of the reference's untyped objects are not expressed (not in ``paths``)
+    own = our_class(name)._scalar_fields
     return {
         path: value
         for path, value in fill_values(our_class(name)).items()
-        if path in paths or "." not in path
+        if path in paths or path.split(".")[0] in own
     }
 
 

@@ -23,14 +23,16 @@ unchanged; reading a file whose node is not such an object warns and keeps the n
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib
-from typing import TYPE_CHECKING, Any, Generic, Optional, Self, TypeVar, cast, overload
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Optional, Self, TypeVar, cast, overload
 
 import numpy as np
 
-from jwstmodels._core.errors import FileFormatError
-from jwstmodels._core.scalars import ScalarField
+from jwstmodels._core.errors import FileFormatError, ValidationError
+from jwstmodels._core.scalars import ScalarField, ScalarHolder
 
 if TYPE_CHECKING:
     from jwstmodels._core.meta import MetaNode
@@ -70,13 +72,13 @@ class ObjectField(ScalarField[Any], Generic[O]):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: DataModel[MetaNode], objtype: type | None = None) -> O | None: ...
-    def __get__(self, obj: DataModel[MetaNode] | None, objtype: type | None = None) -> Self | O | None:
+    def __get__(self, obj: ScalarHolder, objtype: type | None = None) -> O | None: ...
+    def __get__(self, obj: ScalarHolder | None, objtype: type | None = None) -> Self | O | None:
         if obj is None:
             return self
         return cast("O | None", obj._scalars.get(self.name))
 
-    def __set__(self, obj: DataModel[MetaNode], value: O | None) -> None:
+    def __set__(self, obj: ScalarHolder, value: O | None) -> None:
         checked = self.check(value, type(obj).__name__)
         if checked is None:
             obj._scalars.pop(self.name, None)
@@ -128,8 +130,255 @@ def refuse_fits(model: DataModel[MetaNode], path: object) -> None:
     """Raise FileFormatError when ``model`` holds objects: FITS files cannot hold them (their arrays would
     need ASDF blocks), and the reference writes such models (WCS reference files) as ASDF only."""
     held = [name for name in object_fields(type(model)) if model._scalars.get(name) is not None]
+    held += [
+        name
+        for name, value in model._scalars.items()
+        if isinstance(value, TreeObject) and value.holds_objects()
+    ]
     if held:
         raise FileFormatError(
             f"{path}: {type(model).__name__} holds {', '.join(held)} (astropy objects), which a FITS file "
             "cannot hold; save it as .asdf"
         )
+
+
+# -- objects outside meta ----------------------------------------------------------------------------------
+
+
+class TreeObject:
+    """An object of a model's ASDF tree outside ``meta``, with typed members: ``DisperserModel.gwa_tiltx``.
+
+    Generated subclasses declare their members with the descriptors of top-level fields (``ScalarField``,
+    ``ValueListField``, ``ObjectField``, ``NodeField`` for a nested object), so that
+    ``disperser.gwa_tiltx.zeroreadings`` is typed ``list[float] | None`` and checked on assignment as a
+    model's own fields are; errors name the model and the member's place (``DisperserModel:
+    gwa_tiltx.zeroreadings``). Keys a file holds that the class does not declare are kept (``extra``) and
+    written back.
+    """
+
+    __slots__ = ("_extra", "_model", "_place", "_scalars")
+    _scalar_fields: ClassVar[dict[str, ScalarField[Any]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        found: dict[str, ScalarField[Any]] = {}
+        for klass in reversed(cls.__mro__):
+            for name, value in vars(klass).items():
+                if isinstance(value, ScalarField):
+                    found[name] = cast(ScalarField[Any], value)
+        cls._scalar_fields = found
+
+    def __init__(self, **values: object) -> None:
+        self._scalars: dict[str, object] = {}
+        self._extra: dict[str, object] = {}
+        self._model = ""
+        self._place = ""
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def attach(self, model: str, place: str) -> None:
+        """Record where the object sits (model class, dotted place), and so its nested objects."""
+        self._model, self._place = model, place
+        for name, value in self._scalars.items():
+            if isinstance(value, TreeObject):
+                value.attach(model, f"{place}.{name}")
+
+    @property
+    def model_name(self) -> str:
+        """The model class holding this object ('' before it is attached to one)."""
+        return self._model
+
+    @property
+    def place(self) -> str:
+        """The object's dotted place in its model's tree (``gwa_tiltx``; '' before it is attached)."""
+        return self._place
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+            return
+        if name not in self._scalar_fields:
+            where = f"{self._model or type(self).__name__}: {self._place + '.' if self._place else ''}{name}"
+            raise AttributeError(
+                f"{where}: no such field (fields: {', '.join(self._scalar_fields) or 'none'})"
+            )
+        try:
+            object.__setattr__(self, name, value)
+        except ValidationError as exc:
+            if not self._place:
+                raise
+            raise exc.within(self._model or type(self).__name__, self._place) from None
+
+    @property
+    def extra(self) -> dict[str, object]:
+        """What a file held in this object that the class does not declare (written back on save)."""
+        return self._extra
+
+    def is_empty(self) -> bool:
+        """True when nothing is set (an object created on first access and left unset is not saved)."""
+        return not self._extra and all(
+            isinstance(v, TreeObject) and v.is_empty() for v in self._scalars.values()
+        )
+
+    def holds_objects(self) -> bool:
+        """True when a member (here or in a nested object) holds a tagged object: a FITS file cannot."""
+        for name, field in self._scalar_fields.items():
+            value = self._scalars.get(name)
+            if isinstance(value, TreeObject) and value.holds_objects():
+                return True
+            if isinstance(field, ObjectField) and value is not None:
+                return True
+        return False
+
+    def to_tree(self) -> dict[str, object]:
+        """The object as an ASDF tree node: set members (nested objects as mappings), then extra keys."""
+        tree: dict[str, object] = {}
+        for name in self._scalar_fields:
+            value = tree_value(self._scalars.get(name))
+            if value is not None:
+                tree[name] = value
+        for key, value in self._extra.items():
+            tree.setdefault(key, value)
+        return tree
+
+    @classmethod
+    def from_tree(cls, node: Mapping[str, object], model: str | None = None) -> Self:
+        """An object of this class from a tree node read from a file: every member checked (one that does not
+        fit raises ValidationError naming it), keys the class does not declare kept as ``extra``."""
+        made = cls()
+        for key, value in node.items():
+            field = cls._scalar_fields.get(key)
+            if field is None:
+                made._extra[key] = value
+                continue
+            checked = field.check(value, model)
+            if checked is not None:
+                made._scalars[key] = checked
+        return made
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        mine, theirs = self.to_tree(), cast(TreeObject, other).to_tree()
+        return mine.keys() == theirs.keys() and all(_same(mine[k], theirs[k]) for k in mine)
+
+    __hash__ = None  # pyright: ignore[reportAssignmentType]  # mutable and compared by value: not hashable
+
+    def __copy__(self) -> Self:
+        return self.__deepcopy__({})
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        new = type(self)()
+        new._scalars = copy.deepcopy(self._scalars, memo)
+        new._extra = copy.deepcopy(self._extra, memo)
+        return new
+
+    def __repr__(self) -> str:
+        members = ", ".join(f"{k}={v!r}" for k, v in self._scalars.items())
+        return f"{type(self).__name__}({members})"
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+    if isinstance(a, dict) and isinstance(b, dict):
+        x, y = cast(dict[object, object], a), cast(dict[object, object], b)
+        return x.keys() == y.keys() and all(_same(x[k], y[k]) for k in x)
+    return bool(a == b)
+
+
+N = TypeVar("N", bound=TreeObject)
+
+
+class NodeField(ScalarField[Any], Generic[N]):
+    """An object outside ``meta`` (``gwa_tiltx``), held as an instance of a generated :class:`TreeObject`
+    subclass. Like metadata groups it is never None: reading an unset one creates it empty (an empty object
+    is not saved). It lives in the ASDF tree (in FITS files, in the ASDF extension)."""
+
+    def __init__(self, cls: type[N], *, title: str = "") -> None:
+        super().__init__(str, title=title)  # no keyword: an ASDF tree key, as far as the I/O goes
+        self.cls: type[N] = cls
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: ScalarHolder, objtype: type | None = None) -> N: ...
+    def __get__(self, obj: ScalarHolder | None, objtype: type | None = None) -> Self | N:
+        if obj is None:
+            return self
+        found = obj._scalars.get(self.name)
+        if found is None:
+            found = self.cls()
+            obj._scalars[self.name] = found
+        if isinstance(found, TreeObject) and not found.place:
+            self._attach(obj, found)
+        return cast(N, found)  # not of the class only when kept in place with pass_invalid_values
+
+    def __set__(self, obj: ScalarHolder, value: N | Mapping[str, object] | None) -> None:
+        if value is None:
+            obj._scalars.pop(self.name, None)
+            return
+        model, place = self._where(obj)
+        if isinstance(value, self.cls):
+            checked = value
+        else:
+            try:
+                checked = self.check_assigned(value, model)
+            except ValidationError as exc:  # the member's (or the field's) path from this field's holder
+                relative = exc.path.removeprefix(self.name).lstrip(".")
+                raise _at(exc, model, f"{place}.{relative}" if relative else place) from None
+        obj._scalars[self.name] = checked
+        self._attach(obj, checked)
+
+    def _where(self, obj: ScalarHolder) -> tuple[str, str]:
+        """(model class, this field's dotted place) of the field in holder ``obj``."""
+        if isinstance(obj, TreeObject):
+            parent = obj.place
+            return obj.model_name or type(obj).__name__, f"{parent}.{self.name}" if parent else self.name
+        return type(obj).__name__, self.name
+
+    def _attach(self, obj: ScalarHolder, node: TreeObject) -> None:
+        node.attach(*self._where(obj))
+
+    @property
+    def annotation(self) -> Any:
+        return self.cls
+
+    def describe(self) -> str:
+        return f"a {self.cls.__name__} (or a mapping of its members)"
+
+    def check_assigned(self, value: object, model: str | None = None) -> Any:
+        """An object of the class (held as given), or a mapping checked member by member into one."""
+        return self.check(value, model)
+
+    def check(self, value: object, model: str | None = None) -> Any:
+        """``value`` as an object of the class; ValidationError naming the member (``gwa_tiltx.unit``) or
+        the field otherwise."""
+        if value is None:
+            return None
+        if isinstance(value, self.cls):
+            return value
+        shown = _describe(value)
+        given: object = value
+        if isinstance(given, Mapping):
+            mapping = cast(Mapping[object, object], given)
+            if all(isinstance(k, str) for k in mapping):
+                try:
+                    return self.cls.from_tree(cast(Mapping[str, object], mapping), model)
+                except ValidationError as exc:
+                    raise exc.within(model or exc.model or self.owner_name, self.name) from None
+        raise self.error(model, shown)
+
+
+def _at(exc: ValidationError, model: str, path: str) -> ValidationError:
+    """``exc`` with its place given in full (``gwa_tiltx.unit`` of ``DisperserModel``)."""
+    return ValidationError.for_field(
+        model=model, path=path, keyword=exc.keyword, hdu=exc.hdu, expected=exc.expected, got=exc.got
+    )
+
+
+def tree_value(value: object) -> object:
+    """A top-level field's value as an ASDF tree node (objects outside meta as mappings; None when empty)."""
+    if isinstance(value, TreeObject):
+        return None if value.is_empty() else value.to_tree()
+    return value

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypeVar, cast, overload
 
 import numpy as np
 
@@ -39,6 +39,14 @@ if TYPE_CHECKING:
 
 Value = str | int | float | bool
 """What a scalar field holds (besides None)."""
+
+
+class ScalarHolder(Protocol):
+    """What the top-level field descriptors work on: a model, or an object outside ``meta``
+    (:class:`~jwstmodels._core.objects.TreeObject`), holding the values by field name."""
+
+    _scalars: dict[str, object]
+
 
 T = TypeVar("T", bound=Value)
 
@@ -102,13 +110,13 @@ class ScalarField(Generic[T]):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: DataModel[MetaNode], objtype: type | None = None) -> T | None: ...
-    def __get__(self, obj: DataModel[MetaNode] | None, objtype: type | None = None) -> Self | T | None:
+    def __get__(self, obj: ScalarHolder, objtype: type | None = None) -> T | None: ...
+    def __get__(self, obj: ScalarHolder | None, objtype: type | None = None) -> Self | T | None:
         if obj is None:
             return self
         return cast("T | None", obj._scalars.get(self.name))
 
-    def __set__(self, obj: DataModel[MetaNode], value: T | None) -> None:
+    def __set__(self, obj: ScalarHolder, value: T | None) -> None:
         checked = self.check_assigned(value, type(obj).__name__)
         if checked is None:
             obj._scalars.pop(self.name, None)
