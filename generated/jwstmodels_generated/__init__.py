@@ -4,24 +4,24 @@
 # schemas/combinedspec.schema.yaml, schemas/contrast.schema.yaml, schemas/core.schema.yaml,
 # schemas/cube.schema.yaml, schemas/cubeflat.schema.yaml, schemas/dark.schema.yaml,
 # schemas/darkMIRI.schema.yaml, schemas/dark_nirspec.schema.yaml, schemas/disperser.schema.yaml,
-# schemas/distortion.schema.yaml, schemas/drizpars.schema.yaml, schemas/drizproduct.schema.yaml,
-# schemas/fgs_photom.schema.yaml, schemas/fgsimg_apcorr.schema.yaml, schemas/fgsimg_photom.schema.yaml,
-# schemas/filter.schema.yaml, schemas/filteroffset.schema.yaml, schemas/flat.schema.yaml,
-# schemas/fore.schema.yaml, schemas/fpa.schema.yaml, schemas/fringe.schema.yaml,
+# schemas/distortion.schema.yaml, schemas/distortion_mrs.schema.yaml, schemas/drizpars.schema.yaml,
+# schemas/drizproduct.schema.yaml, schemas/fgs_photom.schema.yaml, schemas/fgsimg_apcorr.schema.yaml,
+# schemas/fgsimg_photom.schema.yaml, schemas/filter.schema.yaml, schemas/filteroffset.schema.yaml,
+# schemas/flat.schema.yaml, schemas/fore.schema.yaml, schemas/fpa.schema.yaml, schemas/fringe.schema.yaml,
 # schemas/fringe_freq.schema.yaml, schemas/gain.schema.yaml, schemas/gls_rampfit.schema.yaml,
 # schemas/guider_cal.schema.yaml, schemas/guider_raw.schema.yaml, schemas/ifucube.schema.yaml,
-# schemas/ifufore.schema.yaml, schemas/ifuimage.schema.yaml, schemas/ifuslicer.schema.yaml,
-# schemas/image.schema.yaml, schemas/ipc.schema.yaml, schemas/irs2.schema.yaml,
-# schemas/lastframe.schema.yaml, schemas/level1b.schema.yaml, schemas/linearity.schema.yaml,
-# schemas/mask.schema.yaml, schemas/miri_ifucubepars.schema.yaml, schemas/miri_imgphotom.schema.yaml,
-# schemas/miri_mrsphotom.schema.yaml, schemas/miri_mrsptcorr.schema.yaml,
-# schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml, schemas/miri_resolution.schema.yaml,
-# schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml, schemas/mirlrs_apcorr.schema.yaml,
-# schemas/mirlrs_pathloss.schema.yaml, schemas/mirlrs_photom.schema.yaml, schemas/mirmrs_photom.schema.yaml,
-# schemas/mirwfss_photom.schema.yaml, schemas/mrs_multispec.schema.yaml, schemas/mrs_spec.schema.yaml,
-# schemas/multicombinedspec.schema.yaml, schemas/multiexposure.schema.yaml,
-# schemas/multiproduct.schema.yaml, schemas/multislit.schema.yaml, schemas/multispec.schema.yaml,
-# schemas/nircam_photom.schema.yaml, schemas/niriss_photom.schema.yaml,
+# schemas/ifufore.schema.yaml, schemas/ifuimage.schema.yaml, schemas/ifupost.schema.yaml,
+# schemas/ifuslicer.schema.yaml, schemas/image.schema.yaml, schemas/ipc.schema.yaml,
+# schemas/irs2.schema.yaml, schemas/lastframe.schema.yaml, schemas/level1b.schema.yaml,
+# schemas/linearity.schema.yaml, schemas/mask.schema.yaml, schemas/miri_ifucubepars.schema.yaml,
+# schemas/miri_imgphotom.schema.yaml, schemas/miri_mrsphotom.schema.yaml,
+# schemas/miri_mrsptcorr.schema.yaml, schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml,
+# schemas/miri_resolution.schema.yaml, schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml,
+# schemas/mirlrs_apcorr.schema.yaml, schemas/mirlrs_pathloss.schema.yaml, schemas/mirlrs_photom.schema.yaml,
+# schemas/mirmrs_photom.schema.yaml, schemas/mirwfss_photom.schema.yaml, schemas/mrs_multispec.schema.yaml,
+# schemas/mrs_spec.schema.yaml, schemas/msa.schema.yaml, schemas/multicombinedspec.schema.yaml,
+# schemas/multiexposure.schema.yaml, schemas/multiproduct.schema.yaml, schemas/multislit.schema.yaml,
+# schemas/multispec.schema.yaml, schemas/nircam_photom.schema.yaml, schemas/niriss_photom.schema.yaml,
 # schemas/nirspec_area_ifu.schema.yaml, schemas/nirspec_area_mos.schema.yaml,
 # schemas/nirspec_area_slit.schema.yaml, schemas/nirspec_flat.schema.yaml,
 # schemas/nirspec_ifucubepars.schema.yaml, schemas/nirspec_photom.schema.yaml,
@@ -42,14 +42,15 @@
 # schemas/slitdatamodel.schema.yaml, schemas/sossbkg.schema.yaml, schemas/sossextractmodel.schema.yaml,
 # schemas/sosswavegrid.schema.yaml, schemas/spec.schema.yaml, schemas/speckernel.schema.yaml,
 # schemas/specprofile.schema.yaml, schemas/specprofilesingle.schema.yaml, schemas/specpsf.schema.yaml,
-# schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml, schemas/specwcs_miri_lrs.schema.yaml,
-# schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
-# schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
-# schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
-# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
-# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml,
-# schemas/models.yaml. Do not edit: change the schema and run `make generate`.
+# schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml, schemas/specwcs.schema.yaml,
+# schemas/specwcs_miri_lrs.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
+# schemas/superstripe_ramp.schema.yaml, schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml,
+# schemas/trappars.schema.yaml, schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml,
+# schemas/tso_spec.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml,
+# schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
+# schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
+# Do not edit: change the schema and run `make generate`.
 """Classes generated from the schemas; ``jwstmodels`` re-exports them.
 
 Importing the package imports none of its model modules: a class's module is loaded when the class is first
@@ -100,6 +101,8 @@ if TYPE_CHECKING:
     from .distortion import DistortionInstrument as DistortionInstrument
     from .distortion import DistortionMeta as DistortionMeta
     from .distortion import DistortionModel as DistortionModel
+    from .distortion_mrs import DistortionMRSMeta as DistortionMRSMeta
+    from .distortion_mrs import DistortionMRSModel as DistortionMRSModel
     from .drizpars import DrizParsModel as DrizParsModel
     from .drizpars import MiriImgDrizParsModel as MiriImgDrizParsModel
     from .drizpars import NircamDrizParsModel as NircamDrizParsModel
@@ -127,6 +130,7 @@ if TYPE_CHECKING:
     from .ifucube import IFUCubeModel as IFUCubeModel
     from .ifufore import IFUFOREModel as IFUFOREModel
     from .ifuimage import IFUImageModel as IFUImageModel
+    from .ifupost import IFUPostModel as IFUPostModel
     from .ifuslicer import IFUSlicerModel as IFUSlicerModel
     from .image import ImageModel as ImageModel
     from .ipc import IPCModel as IPCModel
@@ -259,6 +263,7 @@ if TYPE_CHECKING:
     from .mirwfss_photom import MirWfssPhotomModel as MirWfssPhotomModel
     from .mrs_multispec import MRSMultiSpecModel as MRSMultiSpecModel
     from .mrs_spec import MRSSpecModel as MRSSpecModel
+    from .msa import MSAModel as MSAModel
     from .multicombinedspec import MultiCombinedSpecModel as MultiCombinedSpecModel
     from .multiexposure import MultiExposureModel as MultiExposureModel
     from .multiproduct import MultiProductModel as MultiProductModel
@@ -321,6 +326,7 @@ if TYPE_CHECKING:
     from .referencefile_required import DarkMeta as DarkMeta
     from .referencefile_required import DarkMIRISubarray as DarkMIRISubarray
     from .referencefile_required import DarkSubarray as DarkSubarray
+    from .referencefile_required import DistortionMRSInstrument as DistortionMRSInstrument
     from .referencefile_required import DrizParsMeta as DrizParsMeta
     from .referencefile_required import FgsImgPhotomMeta as FgsImgPhotomMeta
     from .referencefile_required import FilterMeta as FilterMeta
@@ -332,7 +338,7 @@ if TYPE_CHECKING:
     from .referencefile_required import FringeMeta as FringeMeta
     from .referencefile_required import GainExposure as GainExposure
     from .referencefile_required import GainInstrument as GainInstrument
-    from .referencefile_required import IFUFOREMeta as IFUFOREMeta
+    from .referencefile_required import IFUPostMeta as IFUPostMeta
     from .referencefile_required import IRS2Exposure as IRS2Exposure
     from .referencefile_required import IRS2Meta as IRS2Meta
     from .referencefile_required import MaskInstrument as MaskInstrument
@@ -361,7 +367,6 @@ if TYPE_CHECKING:
     from .referencefile_required import SuperBiasInstrument as SuperBiasInstrument
     from .referenceimage import ReferenceImageModel as ReferenceImageModel
     from .referencequad import ReferenceQuadModel as ReferenceQuadModel
-    from .regions import RegionsInstrument as RegionsInstrument
     from .regions import RegionsMeta as RegionsMeta
     from .regions import RegionsModel as RegionsModel
     from .reset import ResetExposure as ResetExposure
@@ -389,6 +394,9 @@ if TYPE_CHECKING:
     from .specpsf import SpecPsfModel as SpecPsfModel
     from .spectrace import SpecTraceModel as SpecTraceModel
     from .spectracesingle import SpecTraceSingleModel as SpecTraceSingleModel
+    from .specwcs import SpecwcsInstrument as SpecwcsInstrument
+    from .specwcs import SpecwcsMeta as SpecwcsMeta
+    from .specwcs import SpecwcsModel as SpecwcsModel
     from .specwcs_miri_lrs import MiriLRSSpecwcsMeta as MiriLRSSpecwcsMeta
     from .specwcs_miri_lrs import MiriLRSSpecwcsModel as MiriLRSSpecwcsModel
     from .straylight import StrayLightModel as StrayLightModel
@@ -457,6 +465,9 @@ __all__ = [
     "DisperserMeta",
     "DisperserModel",
     "DistortionInstrument",
+    "DistortionMRSInstrument",
+    "DistortionMRSMeta",
+    "DistortionMRSModel",
     "DistortionMeta",
     "DistortionModel",
     "Dither",
@@ -499,9 +510,10 @@ __all__ = [
     "HistorySoftware",
     "IFUCubeMeta",
     "IFUCubeModel",
-    "IFUFOREMeta",
     "IFUFOREModel",
     "IFUImageModel",
+    "IFUPostMeta",
+    "IFUPostModel",
     "IFUSlicerModel",
     "IPCModel",
     "IRS2Exposure",
@@ -520,6 +532,7 @@ __all__ = [
     "MIRIRampModel",
     "MRSMultiSpecModel",
     "MRSSpecModel",
+    "MSAModel",
     "MaskExposure",
     "MaskInstrument",
     "MaskMeta",
@@ -701,7 +714,6 @@ __all__ = [
     "ReferenceFileModel",
     "ReferenceImageModel",
     "ReferenceQuadModel",
-    "RegionsInstrument",
     "RegionsMeta",
     "RegionsModel",
     "Resample",
@@ -736,6 +748,9 @@ __all__ = [
     "SpecTraceMeta",
     "SpecTraceModel",
     "SpecTraceSingleModel",
+    "SpecwcsInstrument",
+    "SpecwcsMeta",
+    "SpecwcsModel",
     "StrayLightModel",
     "Subarray",
     "SuperBiasInstrument",

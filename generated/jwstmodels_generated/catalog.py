@@ -4,24 +4,24 @@
 # schemas/combinedspec.schema.yaml, schemas/contrast.schema.yaml, schemas/core.schema.yaml,
 # schemas/cube.schema.yaml, schemas/cubeflat.schema.yaml, schemas/dark.schema.yaml,
 # schemas/darkMIRI.schema.yaml, schemas/dark_nirspec.schema.yaml, schemas/disperser.schema.yaml,
-# schemas/distortion.schema.yaml, schemas/drizpars.schema.yaml, schemas/drizproduct.schema.yaml,
-# schemas/fgs_photom.schema.yaml, schemas/fgsimg_apcorr.schema.yaml, schemas/fgsimg_photom.schema.yaml,
-# schemas/filter.schema.yaml, schemas/filteroffset.schema.yaml, schemas/flat.schema.yaml,
-# schemas/fore.schema.yaml, schemas/fpa.schema.yaml, schemas/fringe.schema.yaml,
+# schemas/distortion.schema.yaml, schemas/distortion_mrs.schema.yaml, schemas/drizpars.schema.yaml,
+# schemas/drizproduct.schema.yaml, schemas/fgs_photom.schema.yaml, schemas/fgsimg_apcorr.schema.yaml,
+# schemas/fgsimg_photom.schema.yaml, schemas/filter.schema.yaml, schemas/filteroffset.schema.yaml,
+# schemas/flat.schema.yaml, schemas/fore.schema.yaml, schemas/fpa.schema.yaml, schemas/fringe.schema.yaml,
 # schemas/fringe_freq.schema.yaml, schemas/gain.schema.yaml, schemas/gls_rampfit.schema.yaml,
 # schemas/guider_cal.schema.yaml, schemas/guider_raw.schema.yaml, schemas/ifucube.schema.yaml,
-# schemas/ifufore.schema.yaml, schemas/ifuimage.schema.yaml, schemas/ifuslicer.schema.yaml,
-# schemas/image.schema.yaml, schemas/ipc.schema.yaml, schemas/irs2.schema.yaml,
-# schemas/lastframe.schema.yaml, schemas/level1b.schema.yaml, schemas/linearity.schema.yaml,
-# schemas/mask.schema.yaml, schemas/miri_ifucubepars.schema.yaml, schemas/miri_imgphotom.schema.yaml,
-# schemas/miri_mrsphotom.schema.yaml, schemas/miri_mrsptcorr.schema.yaml,
-# schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml, schemas/miri_resolution.schema.yaml,
-# schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml, schemas/mirlrs_apcorr.schema.yaml,
-# schemas/mirlrs_pathloss.schema.yaml, schemas/mirlrs_photom.schema.yaml, schemas/mirmrs_photom.schema.yaml,
-# schemas/mirwfss_photom.schema.yaml, schemas/mrs_multispec.schema.yaml, schemas/mrs_spec.schema.yaml,
-# schemas/multicombinedspec.schema.yaml, schemas/multiexposure.schema.yaml,
-# schemas/multiproduct.schema.yaml, schemas/multislit.schema.yaml, schemas/multispec.schema.yaml,
-# schemas/nircam_photom.schema.yaml, schemas/niriss_photom.schema.yaml,
+# schemas/ifufore.schema.yaml, schemas/ifuimage.schema.yaml, schemas/ifupost.schema.yaml,
+# schemas/ifuslicer.schema.yaml, schemas/image.schema.yaml, schemas/ipc.schema.yaml,
+# schemas/irs2.schema.yaml, schemas/lastframe.schema.yaml, schemas/level1b.schema.yaml,
+# schemas/linearity.schema.yaml, schemas/mask.schema.yaml, schemas/miri_ifucubepars.schema.yaml,
+# schemas/miri_imgphotom.schema.yaml, schemas/miri_mrsphotom.schema.yaml,
+# schemas/miri_mrsptcorr.schema.yaml, schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml,
+# schemas/miri_resolution.schema.yaml, schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml,
+# schemas/mirlrs_apcorr.schema.yaml, schemas/mirlrs_pathloss.schema.yaml, schemas/mirlrs_photom.schema.yaml,
+# schemas/mirmrs_photom.schema.yaml, schemas/mirwfss_photom.schema.yaml, schemas/mrs_multispec.schema.yaml,
+# schemas/mrs_spec.schema.yaml, schemas/msa.schema.yaml, schemas/multicombinedspec.schema.yaml,
+# schemas/multiexposure.schema.yaml, schemas/multiproduct.schema.yaml, schemas/multislit.schema.yaml,
+# schemas/multispec.schema.yaml, schemas/nircam_photom.schema.yaml, schemas/niriss_photom.schema.yaml,
 # schemas/nirspec_area_ifu.schema.yaml, schemas/nirspec_area_mos.schema.yaml,
 # schemas/nirspec_area_slit.schema.yaml, schemas/nirspec_flat.schema.yaml,
 # schemas/nirspec_ifucubepars.schema.yaml, schemas/nirspec_photom.schema.yaml,
@@ -42,14 +42,15 @@
 # schemas/slitdatamodel.schema.yaml, schemas/sossbkg.schema.yaml, schemas/sossextractmodel.schema.yaml,
 # schemas/sosswavegrid.schema.yaml, schemas/spec.schema.yaml, schemas/speckernel.schema.yaml,
 # schemas/specprofile.schema.yaml, schemas/specprofilesingle.schema.yaml, schemas/specpsf.schema.yaml,
-# schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml, schemas/specwcs_miri_lrs.schema.yaml,
-# schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
-# schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
-# schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
-# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
-# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml,
-# schemas/models.yaml. Do not edit: change the schema and run `make generate`.
+# schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml, schemas/specwcs.schema.yaml,
+# schemas/specwcs_miri_lrs.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
+# schemas/superstripe_ramp.schema.yaml, schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml,
+# schemas/trappars.schema.yaml, schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml,
+# schemas/tso_spec.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml,
+# schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
+# schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
+# Do not edit: change the schema and run `make generate`.
 """Every generated class, imported at once (for tools that walk them all). The package itself is lazy: it
 loads a class's module only when the class is first used."""
 
@@ -83,6 +84,7 @@ from .dark_nirspec import DarkNirspecMeta, DarkNirspecModel
 from .darkmiri import DarkMIRIExposure, DarkMIRIMeta, DarkMIRIModel
 from .disperser import DisperserMeta, DisperserModel
 from .distortion import DistortionInstrument, DistortionMeta, DistortionModel
+from .distortion_mrs import DistortionMRSMeta, DistortionMRSModel
 from .drizpars import DrizParsModel, MiriImgDrizParsModel, NircamDrizParsModel
 from .drizproduct import DrizProductModel
 from .fgs_photom import FgsPhotomModel
@@ -102,6 +104,7 @@ from .guider_raw import GuiderRawModel
 from .ifucube import Ifu, IFUCubeMeta, IFUCubeModel
 from .ifufore import IFUFOREModel
 from .ifuimage import IFUImageModel
+from .ifupost import IFUPostModel
 from .ifuslicer import IFUSlicerModel
 from .image import ImageModel
 from .ipc import IPCModel
@@ -236,6 +239,7 @@ from .mirmrs_photom import MirMrsPhotomModel
 from .mirwfss_photom import MirWfssPhotomModel
 from .mrs_multispec import MRSMultiSpecModel
 from .mrs_spec import MRSSpecModel
+from .msa import MSAModel
 from .multicombinedspec import MultiCombinedSpecModel
 from .multiexposure import MultiExposureModel
 from .multiproduct import MultiProductModel
@@ -289,6 +293,7 @@ from .referencefile_required import (
     DarkMeta,
     DarkMIRISubarray,
     DarkSubarray,
+    DistortionMRSInstrument,
     DrizParsMeta,
     FgsImgPhotomMeta,
     FilterMeta,
@@ -300,7 +305,7 @@ from .referencefile_required import (
     FringeMeta,
     GainExposure,
     GainInstrument,
-    IFUFOREMeta,
+    IFUPostMeta,
     IRS2Exposure,
     IRS2Meta,
     MaskInstrument,
@@ -330,7 +335,7 @@ from .referencefile_required import (
 )
 from .referenceimage import ReferenceImageModel
 from .referencequad import ReferenceQuadModel
-from .regions import RegionsInstrument, RegionsMeta, RegionsModel
+from .regions import RegionsMeta, RegionsModel
 from .reset import ResetExposure, ResetMeta, ResetModel
 from .resolution import ResolutionModel
 from .rscd import RSCDModel
@@ -348,6 +353,7 @@ from .specprofilesingle import SpecProfileSingleModel
 from .specpsf import SpecPsfAperturesItem, SpecPsfInstrument, SpecPsfMeta, SpecPsfModel
 from .spectrace import SpecTraceModel
 from .spectracesingle import SpecTraceSingleModel
+from .specwcs import SpecwcsInstrument, SpecwcsMeta, SpecwcsModel
 from .specwcs_miri_lrs import MiriLRSSpecwcsMeta, MiriLRSSpecwcsModel
 from .straylight import StrayLightModel
 from .superbias import SuperBiasMeta, SuperBiasModel
@@ -410,6 +416,9 @@ __all__ = [
     "DisperserMeta",
     "DisperserModel",
     "DistortionInstrument",
+    "DistortionMRSInstrument",
+    "DistortionMRSMeta",
+    "DistortionMRSModel",
     "DistortionMeta",
     "DistortionModel",
     "Dither",
@@ -452,9 +461,10 @@ __all__ = [
     "HistorySoftware",
     "IFUCubeMeta",
     "IFUCubeModel",
-    "IFUFOREMeta",
     "IFUFOREModel",
     "IFUImageModel",
+    "IFUPostMeta",
+    "IFUPostModel",
     "IFUSlicerModel",
     "IPCModel",
     "IRS2Exposure",
@@ -473,6 +483,7 @@ __all__ = [
     "MIRIRampModel",
     "MRSMultiSpecModel",
     "MRSSpecModel",
+    "MSAModel",
     "MaskExposure",
     "MaskInstrument",
     "MaskMeta",
@@ -654,7 +665,6 @@ __all__ = [
     "ReferenceFileModel",
     "ReferenceImageModel",
     "ReferenceQuadModel",
-    "RegionsInstrument",
     "RegionsMeta",
     "RegionsModel",
     "Resample",
@@ -689,6 +699,9 @@ __all__ = [
     "SpecTraceMeta",
     "SpecTraceModel",
     "SpecTraceSingleModel",
+    "SpecwcsInstrument",
+    "SpecwcsMeta",
+    "SpecwcsModel",
     "StrayLightModel",
     "Subarray",
     "SuperBiasInstrument",

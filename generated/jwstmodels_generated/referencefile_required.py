@@ -1805,8 +1805,8 @@ class CameraInstrument(CommonInstrument):
 
 
 class CameraMeta(PathlossMeta):
-    """Metadata of ``CameraModel``, ``FPAModel``: the fields of ``PathlossMeta`` and those declared
-    here."""
+    """Metadata of ``CameraModel``, ``MSAModel``, ``FPAModel``: the fields of ``PathlossMeta`` and
+    those declared here."""
 
     instrument: CameraInstrument = Field(default_factory=CameraInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument and detector the reference file applies to
@@ -1833,6 +1833,32 @@ class CollimatorMeta(PathlossMeta):
     """Units of the transform's inputs"""
 
 
+class IFUPostMeta(NirspecIFUCubeParsMeta):
+    """Metadata of ``IFUPostModel``, ``IFUFOREModel``, ``IFUSlicerModel``: the fields of
+    ``NirspecIFUCubeParsMeta`` and those declared here."""
+
+    output_units: str | None = Field(default=None, title="Units of the transform's outputs")
+    """Units of the transform's outputs"""
+
+    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    """Units of the transform's inputs"""
+
+
+class DistortionMRSInstrument(FringeInstrument):
+    """Instrument configuration"""
+
+    channel: (
+        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
+    ) = Field(
+        default=None,
+        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+    )
+    """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
+
+    FITS keyword: CHANNEL (PRIMARY)"""
+
+
 class FOREMeta(CollimatorMeta):
     """Metadata of ``FOREModel``: the fields of ``CollimatorMeta`` and those declared here."""
 
@@ -1842,17 +1868,6 @@ class FOREMeta(CollimatorMeta):
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
-
-
-class IFUFOREMeta(NirspecIFUCubeParsMeta):
-    """Metadata of ``IFUFOREModel``, ``IFUSlicerModel``: the fields of ``NirspecIFUCubeParsMeta`` and
-    those declared here."""
-
-    output_units: str | None = Field(default=None, title="Units of the transform's outputs")
-    """Units of the transform's outputs"""
-
-    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
-    """Units of the transform's inputs"""
 
 
 class ReferenceFileModel(DataModel[ReferenceFileMeta]):

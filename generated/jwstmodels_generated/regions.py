@@ -2,35 +2,20 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``regions.schema.yaml``, with the metadata classes only they use."""
 
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from pydantic import Field
 
 from jwstmodels.base import ObjectField
 
-from .referencefile_required import FringeInstrument, ReferenceFileModel, SpecProfileSingleMeta
-
-
-class RegionsInstrument(FringeInstrument):
-    """Instrument configuration"""
-
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
-        default=None,
-        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
-        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
-    )
-    """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
-
-    FITS keyword: CHANNEL (PRIMARY)"""
+from .referencefile_required import DistortionMRSInstrument, ReferenceFileModel, SpecProfileSingleMeta
 
 
 class RegionsMeta(SpecProfileSingleMeta):
     """Metadata of ``RegionsModel``: the fields of ``SpecProfileSingleMeta`` and those declared here."""
 
-    instrument: RegionsInstrument = Field(default_factory=RegionsInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: DistortionMRSInstrument = Field(default_factory=DistortionMRSInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

@@ -163,6 +163,22 @@ CHECKED_VALUES: dict[str, dict[str, object]] = {
     },
     "FOREModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.filter": "F070LP"},
     "DisperserModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.grating": "G140H"},
+    "MSAModel": {"meta.instrument.name": "NIRSPEC", "meta.input_units": "deg", "meta.output_units": "deg"},
+    "IFUPostModel": {
+        "meta.instrument.name": "NIRSPEC",
+        "meta.input_units": "deg",
+        "meta.output_units": "deg",
+    },
+    "SpecwcsModel": {"meta.instrument.name": "MIRI", "meta.input_units": "pixel", "meta.output_units": "um"},
+    "DistortionMRSModel": {
+        "meta.instrument.name": "MIRI",
+        "meta.exposure.type": "MIR_MRS",
+        "meta.instrument.channel": "12",
+        "meta.instrument.band": "SHORT",
+        "meta.instrument.detector": "MIRIFUSHORT",
+        "meta.input_units": "pixel",
+        "meta.output_units": "arcsec",
+    },
     "DistortionModel": {  # its module, channel and pupil are set (every keyword is filled)
         "meta.instrument.name": "NIRCAM",
         "meta.instrument.p_pupil": "CLEAR|F162M|",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import types
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, Union, cast, get_args, get_origin
 
 import numpy as np
 
@@ -49,8 +49,11 @@ def same_value(a: object, b: object) -> bool:
     """Equality for compared values, transforms included (same class, parameters and results)."""
     from astropy.modeling import Model
 
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, list) or isinstance(b, list):  # the reference's lists are list nodes of its own
+        if not all(hasattr(v, "__len__") and not isinstance(v, str | bytes) for v in (a, b)):
+            return False
+        x, y = list(cast(Any, a)), list(cast(Any, b))
+        return len(x) == len(y) and all(same_value(p, q) for p, q in zip(x, y, strict=True))
     if isinstance(a, Model) and isinstance(b, Model):
         probe = [np.linspace(0.5, 3.5, 4)] * a.n_inputs
         return (
