@@ -159,6 +159,8 @@ CHECKED_VALUES: dict[str, dict[str, object]] = {
             "OTEModel",
             "ChromCorrModel",
             "FPAModel",
+            "MSAModel",
+            "IFUPostModel",
         )
     },
     "FOREModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.filter": "F070LP"},
