@@ -113,6 +113,12 @@ class TaggedObject:
     many: bool = False
     title: str = ""
     description: str = ""
+    depth: int = 1
+    """With ``many``: levels of lists (2: a list of lists of objects, the dispersion of each order and
+    field point of a grism)."""
+    ragged: bool = False
+    """With ``depth`` > 1: each level may hold objects and deeper lists side by side (schema
+    ``max_depth`` on a list of tagged objects: NIRCam grism dispersion, per order, per stripe)."""
 
     @property
     def python(self) -> tuple[str, str]:

@@ -193,7 +193,22 @@ class Normalizer:
                 if isinstance(item, ir.ObjectNode):
                     return ir.ListNode(items=item, title=title, description=description)
                 if isinstance(item, ir.TaggedObject) and not item.many:  # a list of transforms
+                    depth = node.get("max_depth")
+                    if isinstance(depth, int) and not isinstance(depth, bool) and depth > 1:
+                        # objects and lists of them (to this depth) side by side
+                        return ir.TaggedObject(
+                            tag=item.tag,
+                            many=True,
+                            title=title,
+                            description=description,
+                            depth=depth,
+                            ragged=True,
+                        )
                     return ir.TaggedObject(tag=item.tag, many=True, title=title, description=description)
+                if isinstance(item, ir.TaggedObject) and not item.ragged:  # lists of lists of transforms
+                    return ir.TaggedObject(
+                        tag=item.tag, many=True, title=title, description=description, depth=item.depth + 1
+                    )
                 if isinstance(item, ir.Unsupported):
                     return ir.Unsupported(f"a list of items that cannot be expressed ({item.reason})", loc)
                 values = value_list(item, title, description, loc)

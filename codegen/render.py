@@ -382,9 +382,16 @@ def object_field_member(name: str, node: ir.TaggedObject) -> Member:
     annotation is a string, so that the class is imported only by type checkers and on first check)."""
     python, annotation = node.python
     held = f"list[{annotation}]" if node.many else annotation
+    for _ in range(node.depth - 1):  # lists of lists; ragged: objects and deeper lists side by side
+        # Union, not |: astropy's Model class (Transform) overloads | for type checkers too
+        held = f"list[Union[{annotation}, {held}]]" if node.ragged else f"list[{held}]"
     args = [py_literal(python)]
     if node.many:
         args.append("many=True")
+    if node.depth > 1:
+        args.append(f"depth={node.depth}")
+    if node.ragged:
+        args.append("ragged=True")
     args.append(f"tag={py_literal(node.tag)}")
     if node.title:
         args.append(f"title={py_literal(node.title)}")
@@ -459,7 +466,11 @@ def _module_imports(
         checking = [n for n in ("Transform",) if n in held]
         if "np." in held and "import numpy as np" not in lines:
             lines.append("import numpy as np")
-        lines.append("from typing import TYPE_CHECKING" + (", Any" if "Any" in held else ""))
+        lines.append(
+            "from typing import TYPE_CHECKING"
+            + (", Any" if "Any" in held else "")
+            + (", Union" if "Union[" in held else "")
+        )
         if checking:  # after every other import (see the end of this function)
             checking_block = f"if TYPE_CHECKING:\n    from {BASE_MODULE} import {', '.join(checking)}"
     if "values" in kinds:

@@ -43,14 +43,15 @@
 # schemas/sosswavegrid.schema.yaml, schemas/spec.schema.yaml, schemas/speckernel.schema.yaml,
 # schemas/specprofile.schema.yaml, schemas/specprofilesingle.schema.yaml, schemas/specpsf.schema.yaml,
 # schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml, schemas/specwcs.schema.yaml,
-# schemas/specwcs_miri_lrs.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
-# schemas/superstripe_ramp.schema.yaml, schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml,
-# schemas/trappars.schema.yaml, schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml,
-# schemas/tso_spec.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml,
-# schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
-# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
-# schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
-# Do not edit: change the schema and run `make generate`.
+# schemas/specwcs_miri_lrs.schema.yaml, schemas/specwcs_miri_wfss.schema.yaml,
+# schemas/specwcs_nircam_grism.schema.yaml, schemas/specwcs_niriss_grism.schema.yaml,
+# schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
+# schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
+# schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
+# schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
+# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
+# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml,
+# schemas/models.yaml. Do not edit: change the schema and run `make generate`.
 """Classes generated from the schemas; ``jwstmodels`` re-exports them.
 
 Importing the package imports none of its model modules: a class's module is loaded when the class is first
@@ -399,6 +400,15 @@ if TYPE_CHECKING:
     from .specwcs import SpecwcsModel as SpecwcsModel
     from .specwcs_miri_lrs import MiriLRSSpecwcsMeta as MiriLRSSpecwcsMeta
     from .specwcs_miri_lrs import MiriLRSSpecwcsModel as MiriLRSSpecwcsModel
+    from .specwcs_miri_wfss import MiriWFSSSpecwcsInstrument as MiriWFSSSpecwcsInstrument
+    from .specwcs_miri_wfss import MiriWFSSSpecwcsMeta as MiriWFSSSpecwcsMeta
+    from .specwcs_miri_wfss import MiriWFSSSpecwcsModel as MiriWFSSSpecwcsModel
+    from .specwcs_nircam_grism import NIRCAMGrismInstrument as NIRCAMGrismInstrument
+    from .specwcs_nircam_grism import NIRCAMGrismMeta as NIRCAMGrismMeta
+    from .specwcs_nircam_grism import NIRCAMGrismModel as NIRCAMGrismModel
+    from .specwcs_niriss_grism import NIRISSGrismInstrument as NIRISSGrismInstrument
+    from .specwcs_niriss_grism import NIRISSGrismMeta as NIRISSGrismMeta
+    from .specwcs_niriss_grism import NIRISSGrismModel as NIRISSGrismModel
     from .straylight import StrayLightModel as StrayLightModel
     from .superbias import SuperBiasMeta as SuperBiasMeta
     from .superbias import SuperBiasModel as SuperBiasModel
@@ -563,11 +573,20 @@ __all__ = [
     "MiriMrsPhotomModel",
     "MiriResolutionMeta",
     "MiriResolutionModel",
+    "MiriWFSSSpecwcsInstrument",
+    "MiriWFSSSpecwcsMeta",
+    "MiriWFSSSpecwcsModel",
     "MultiCombinedSpecModel",
     "MultiExposureModel",
     "MultiProductModel",
     "MultiSlitModel",
     "MultiSpecModel",
+    "NIRCAMGrismInstrument",
+    "NIRCAMGrismMeta",
+    "NIRCAMGrismModel",
+    "NIRISSGrismInstrument",
+    "NIRISSGrismMeta",
+    "NIRISSGrismModel",
     "NRMModel",
     "NRSFlatExposure",
     "NRSFlatInstrument",

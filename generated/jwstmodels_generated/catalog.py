@@ -43,14 +43,15 @@
 # schemas/sosswavegrid.schema.yaml, schemas/spec.schema.yaml, schemas/speckernel.schema.yaml,
 # schemas/specprofile.schema.yaml, schemas/specprofilesingle.schema.yaml, schemas/specpsf.schema.yaml,
 # schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml, schemas/specwcs.schema.yaml,
-# schemas/specwcs_miri_lrs.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
-# schemas/superstripe_ramp.schema.yaml, schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml,
-# schemas/trappars.schema.yaml, schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml,
-# schemas/tso_spec.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml,
-# schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
-# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
-# schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
-# Do not edit: change the schema and run `make generate`.
+# schemas/specwcs_miri_lrs.schema.yaml, schemas/specwcs_miri_wfss.schema.yaml,
+# schemas/specwcs_nircam_grism.schema.yaml, schemas/specwcs_niriss_grism.schema.yaml,
+# schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
+# schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
+# schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
+# schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
+# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
+# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml,
+# schemas/models.yaml. Do not edit: change the schema and run `make generate`.
 """Every generated class, imported at once (for tools that walk them all). The package itself is lazy: it
 loads a class's module only when the class is first used."""
 
@@ -355,6 +356,9 @@ from .spectrace import SpecTraceModel
 from .spectracesingle import SpecTraceSingleModel
 from .specwcs import SpecwcsInstrument, SpecwcsMeta, SpecwcsModel
 from .specwcs_miri_lrs import MiriLRSSpecwcsMeta, MiriLRSSpecwcsModel
+from .specwcs_miri_wfss import MiriWFSSSpecwcsInstrument, MiriWFSSSpecwcsMeta, MiriWFSSSpecwcsModel
+from .specwcs_nircam_grism import NIRCAMGrismInstrument, NIRCAMGrismMeta, NIRCAMGrismModel
+from .specwcs_niriss_grism import NIRISSGrismInstrument, NIRISSGrismMeta, NIRISSGrismModel
 from .straylight import StrayLightModel
 from .superbias import SuperBiasMeta, SuperBiasModel
 from .superstripe_ramp import SuperstripeRampModel
@@ -514,11 +518,20 @@ __all__ = [
     "MiriMrsPhotomModel",
     "MiriResolutionMeta",
     "MiriResolutionModel",
+    "MiriWFSSSpecwcsInstrument",
+    "MiriWFSSSpecwcsMeta",
+    "MiriWFSSSpecwcsModel",
     "MultiCombinedSpecModel",
     "MultiExposureModel",
     "MultiProductModel",
     "MultiSlitModel",
     "MultiSpecModel",
+    "NIRCAMGrismInstrument",
+    "NIRCAMGrismMeta",
+    "NIRCAMGrismModel",
+    "NIRISSGrismInstrument",
+    "NIRISSGrismMeta",
+    "NIRISSGrismModel",
     "NRMModel",
     "NRSFlatExposure",
     "NRSFlatInstrument",

@@ -43,13 +43,14 @@
 # schemas/sosswavegrid.schema.yaml, schemas/spec.schema.yaml, schemas/speckernel.schema.yaml,
 # schemas/specprofile.schema.yaml, schemas/specprofilesingle.schema.yaml, schemas/specpsf.schema.yaml,
 # schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml, schemas/specwcs.schema.yaml,
-# schemas/specwcs_miri_lrs.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
-# schemas/superstripe_ramp.schema.yaml, schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml,
-# schemas/trappars.schema.yaml, schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml,
-# schemas/tso_spec.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml,
-# schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
-# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
-# schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml.
+# schemas/specwcs_miri_lrs.schema.yaml, schemas/specwcs_miri_wfss.schema.yaml,
+# schemas/specwcs_nircam_grism.schema.yaml, schemas/specwcs_niriss_grism.schema.yaml,
+# schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
+# schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
+# schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
+# schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
+# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
+# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml.
 # Do not edit: change the schema and run `make generate`.
 """The shared metadata classes: the core tree, the common root, and the classes several model families use.
 

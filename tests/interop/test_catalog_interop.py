@@ -124,7 +124,13 @@ def fill_values(cls: type[DataModel[MetaNode]]) -> dict[str, object]:
     if isinstance(reftype, str) and "meta.reftype" in values:
         values["meta.reftype"] = reftype  # the reference stamps its reftype on save and checks it
     values.update(CHECKED_VALUES.get(cls.__name__, {}))
+    if cls.__name__ in ONE_ORDER:  # the reference checks that there is exactly one order
+        values.update({path: value[:1] for path, value in values.items() if isinstance(value, list)})
     return values
+
+
+#: Classes whose lists the reference's validate() wants one item long (one spectral order).
+ONE_ORDER = {"MiriWFSSSpecwcsModel"}
 
 
 def node_values(field: NodeField[Any], prefix: str, salt: int) -> dict[str, object]:
@@ -172,6 +178,20 @@ CHECKED_VALUES: dict[str, dict[str, object]] = {
         "meta.output_units": "deg",
     },
     "SpecwcsModel": {"meta.instrument.name": "MIRI", "meta.input_units": "pixel", "meta.output_units": "um"},
+    **{  # the grism dispersion files: instrument and mode, and units (no FITS keyword)
+        name: {
+            "meta.instrument.name": instrument,
+            "meta.exposure.type": mode,
+            "meta.input_units": "um",
+            "meta.output_units": "pixel",
+            **({"meta.instrument.detector": "NIS"} if instrument == "NIRISS" else {}),
+        }
+        for name, instrument, mode in (
+            ("NIRCAMGrismModel", "NIRCAM", "NRC_WFSS"),
+            ("NIRISSGrismModel", "NIRISS", "NIS_WFSS"),
+            ("MiriWFSSSpecwcsModel", "MIRI", "MIR_WFSS"),
+        )
+    },
     "DistortionMRSModel": {
         "meta.instrument.name": "MIRI",
         "meta.exposure.type": "MIR_MRS",

@@ -28,6 +28,9 @@ def sample_value(annotation: Any, salt: int) -> object:
     if annotation is str:
         return f"value-{salt}"
     if origin is list and len(args) == 1:  # a list of objects (ObjectField many=True): two of them
+        choices = [a for a in get_args(args[0]) if a is not type(None)]
+        if get_origin(args[0]) is Union and len(choices) == 2:  # ragged: an object, then a deeper list
+            return [sample_value(choices[0], salt), sample_value(choices[1], salt + 1)]
         return [sample_value(args[0], salt), sample_value(args[0], salt + 1)]
     if isinstance(annotation, type):
         return sample_object(annotation, salt)

@@ -27,7 +27,7 @@ import copy
 import functools
 import importlib
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Optional, Self, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Optional, Self, TypeVar, Union, cast, overload
 
 import numpy as np
 
@@ -60,14 +60,29 @@ class ObjectField(ScalarField[Any], Generic[O]):
     documentation; objects without a FITS keyword travel in the ASDF tree (``keyword`` and ``hdu`` are None).
     """
 
-    def __init__(self, cls: str, *, many: bool = False, tag: str | None = None, title: str = "") -> None:
+    def __init__(
+        self,
+        cls: str,
+        *,
+        many: bool = False,
+        tag: str | None = None,
+        title: str = "",
+        depth: int = 1,
+        ragged: bool = False,
+    ) -> None:
         super().__init__(str, title=title)  # a scalar field without a keyword, as far as the I/O goes
         module_name, colon, qualname = cls.partition(":")
         if not (module_name and colon and qualname):
             raise TypeError(f"ObjectField: the class must be written 'module:qualname', not {cls!r}")
+        if depth < 1 or (depth > 1 and not many):
+            raise TypeError(f"ObjectField: depth {depth} needs many=True (and a depth of at least 1)")
         self.cls = cls
         self.many = many
         self.tag = tag
+        self.depth = depth
+        """Levels of lists (with ``many``): 2 is a list of lists of objects."""
+        self.ragged = ragged
+        """Each level may hold objects and deeper lists side by side (up to ``depth`` levels)."""
 
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
@@ -89,12 +104,24 @@ class ObjectField(ScalarField[Any], Generic[O]):
     def annotation(self) -> Any:
         """``Model | None`` or ``list[Model] | None``."""
         held: Any = python_class(self.cls)
-        # Optional, not ``| None``: astropy's Model class overloads ``|`` (it composes transforms)
-        return Optional[list[held] if self.many else held]  # noqa: UP045
+        # Optional and Union, not ``|``: astropy's Model class overloads ``|`` (it composes transforms)
+        if not self.many:
+            return Optional[held]  # noqa: UP045
+        inner: Any = list[held]
+        for _ in range(self.depth - 1):
+            inner = list[Union[held, inner]] if self.ragged else list[inner]  # noqa: UP007
+        return Optional[inner]  # noqa: UP045
 
     def describe(self) -> str:
         name = self.cls.replace(":", ".")
-        return f"a list of {name} or None" if self.many else f"a {name} or None"
+        if not self.many:
+            return f"a {name} or None"
+        if self.depth == 1:
+            return f"a list of {name} or None"
+        levels = "lists of " * (self.depth - 1)
+        if self.ragged:
+            return f"a list of {name} and of {levels}them (up to {self.depth} levels) or None"
+        return f"a list of {levels}{name} or None"
 
     def check(self, value: object, model: str | None = None) -> Any:
         """``value`` itself when it is an object of the class (for ``many``: a list or tuple of them, held
@@ -104,14 +131,30 @@ class ObjectField(ScalarField[Any], Generic[O]):
         shown = _describe(value)  # before narrowing: what the error shows
         held = python_class(self.cls)
         if self.many:
-            members = list(cast(list[object], value)) if isinstance(value, list | tuple) else None
-            if members is not None and all(isinstance(v, held) for v in members):
+            members = _nested(value, held, self.depth, self.ragged)
+            if members is not None:
                 return members
         elif isinstance(value, held):
             return value
         elif held is np.ndarray and hasattr(value, "__array__"):  # asdf's lazily read array (NDArrayType)
             return np.asarray(cast(Any, value))
         raise self.error(model, shown)
+
+
+def _nested(value: object, held: type, depth: int, ragged: bool) -> list[object] | None:
+    """``value`` as a list (of lists, ``depth`` levels) of objects of class ``held``; None when it is not
+    one. ``ragged``: objects may stand beside deeper lists at every level."""
+    if not isinstance(value, list | tuple):
+        return None
+    members: list[object] = []
+    for item in cast(list[object] | tuple[object, ...], value):
+        if isinstance(item, held) and (depth == 1 or ragged):
+            members.append(item)
+        elif depth > 1 and (inner := _nested(item, held, depth - 1, ragged)) is not None:
+            members.append(inner)
+        else:
+            return None
+    return members
 
 
 def _describe(value: object) -> object:
