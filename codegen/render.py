@@ -471,6 +471,8 @@ def _module_imports(
             + (", Any" if "Any" in held else "")
             + (", Union" if "Union[" in held else "")
         )
+        if "Union[" in held:  # file-wide: ruff would turn Union back into |
+            lines.append("# ruff: noqa: UP007  (astropy's Model overloads |, for type checkers too)")
         if checking:  # after every other import (see the end of this function)
             checking_block = f"if TYPE_CHECKING:\n    from {BASE_MODULE} import {', '.join(checking)}"
     if "values" in kinds:

@@ -3,10 +3,11 @@
 """Data model classes generated from ``specwcs_nircam_grism.schema.yaml``, with the metadata classes
 only they use."""
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Union
 
 from pydantic import Field
 
+# ruff: noqa: UP007  (astropy's Model overloads |, for type checkers too)
 from jwstmodels.base import ObjectField, ValueListField
 
 from .referencefile_required import DrizParsMeta, ReferenceFileModel, SossBkgInstrument
@@ -53,7 +54,7 @@ class NIRCAMGrismModel(ReferenceFileModel):
     schema_name = "specwcs_nircam_grism.schema.yaml"
     primary_array_name = ""
 
-    displ: "ObjectField[list[Transform | list[Transform | list[Transform]]]]" = ObjectField(
+    displ: "ObjectField[list[Union[Transform, list[Union[Transform, list[Transform]]]]]]" = ObjectField(
         "astropy.modeling:Model",
         many=True,
         depth=3,
@@ -65,7 +66,7 @@ class NIRCAMGrismModel(ReferenceFileModel):
 
     ASDF tag tag:stsci.edu:asdf/transform/*: a list of ``astropy.modeling:Model``; ASDF files only."""
 
-    dispx: "ObjectField[list[Transform | list[Transform | list[Transform]]]]" = ObjectField(
+    dispx: "ObjectField[list[Union[Transform, list[Union[Transform, list[Transform]]]]]]" = ObjectField(
         "astropy.modeling:Model",
         many=True,
         depth=3,
@@ -77,7 +78,7 @@ class NIRCAMGrismModel(ReferenceFileModel):
 
     ASDF tag tag:stsci.edu:asdf/transform/*: a list of ``astropy.modeling:Model``; ASDF files only."""
 
-    dispy: "ObjectField[list[Transform | list[Transform | list[Transform]]]]" = ObjectField(
+    dispy: "ObjectField[list[Union[Transform, list[Union[Transform, list[Transform]]]]]]" = ObjectField(
         "astropy.modeling:Model",
         many=True,
         depth=3,
@@ -89,7 +90,7 @@ class NIRCAMGrismModel(ReferenceFileModel):
 
     ASDF tag tag:stsci.edu:asdf/transform/*: a list of ``astropy.modeling:Model``; ASDF files only."""
 
-    invdispl: "ObjectField[list[Transform | list[Transform | list[Transform]]]]" = ObjectField(
+    invdispl: "ObjectField[list[Union[Transform, list[Union[Transform, list[Transform]]]]]]" = ObjectField(
         "astropy.modeling:Model",
         many=True,
         depth=3,
@@ -101,7 +102,7 @@ class NIRCAMGrismModel(ReferenceFileModel):
 
     ASDF tag tag:stsci.edu:asdf/transform/*: a list of ``astropy.modeling:Model``; ASDF files only."""
 
-    invdispx: "ObjectField[list[Transform | list[Transform | list[Transform]]]]" = ObjectField(
+    invdispx: "ObjectField[list[Union[Transform, list[Union[Transform, list[Transform]]]]]]" = ObjectField(
         "astropy.modeling:Model",
         many=True,
         depth=3,
@@ -113,7 +114,7 @@ class NIRCAMGrismModel(ReferenceFileModel):
 
     ASDF tag tag:stsci.edu:asdf/transform/*: a list of ``astropy.modeling:Model``; ASDF files only."""
 
-    invdispy: "ObjectField[list[Transform | list[Transform | list[Transform]]]]" = ObjectField(
+    invdispy: "ObjectField[list[Union[Transform, list[Union[Transform, list[Transform]]]]]]" = ObjectField(
         "astropy.modeling:Model",
         many=True,
         depth=3,
