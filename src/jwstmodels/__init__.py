@@ -21,6 +21,7 @@ from jwstmodels._core.errors import (
     InvalidValueWarning,
     ModelTypeMismatchWarning,
     UnknownFieldError,
+    UnknownModelTypeWarning,
     ValidationError,
     ValidationErrors,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "SchemaExtensionError",
     "TableField",
     "UnknownFieldError",
+    "UnknownModelTypeWarning",
     "ValidationError",
     "ValidationErrors",
     "dqflags",

@@ -24,9 +24,9 @@ from jwstmodels._core.arrays import ArrayField, ArrayStore, DataField
 from jwstmodels._core.content import Card, FileContent, ModelLayout
 from jwstmodels._core.errors import (
     FileFormatError,
-    InvalidValueWarning,
     ModelTypeMismatchWarning,
     UnknownFieldError,
+    UnknownModelTypeWarning,
     ValidationError,
     ValidationErrors,
     file_errors,
@@ -374,7 +374,7 @@ class DataModel(Generic[MetaT]):
             return
         warnings.warn(
             f"{place} {model_type!r} names no model class; read as {type(self).__name__}",
-            InvalidValueWarning,
+            UnknownModelTypeWarning,
             stacklevel=5,
         )
 
@@ -757,7 +757,8 @@ class DataModel(Generic[MetaT]):
     # -- saving -------------------------------------------------------------------------------------
 
     def on_save(self, path: str | os.PathLike[str] | None = None) -> None:
-        """Called just before writing: stamps ``meta.date``, ``meta.filename`` and ``meta.model_type``.
+        """Called just before writing: stamps ``meta.date``, ``meta.filename`` and ``meta.model_type`` (kept
+        when it names a type no class has: UnknownModelTypeWarning).
 
         Subclasses may extend it; they should call ``super().on_save(path)``.
         """
@@ -767,8 +768,16 @@ class DataModel(Generic[MetaT]):
             setattr(self.meta, "date", now.isoformat(timespec="milliseconds"))
         if path is not None and "filename" in fields:
             setattr(self.meta, "filename", Path(path).name)
-        if "model_type" in fields:
+        if "model_type" in fields and not self._names_unknown_type():
             setattr(self.meta, "model_type", type(self).__name__)
+
+    def _names_unknown_type(self) -> bool:
+        """True when ``meta.model_type`` names a type no class of the catalogue has (read from a file whose
+        DATAMODL is of a newer or another package): saving keeps it, so the file keeps its identity."""
+        current: object = self.meta.__dict__.get("model_type")
+        return (
+            isinstance(current, str) and bool(current) and bool(_catalogue) and _catalogue[0](current) is None
+        )
 
     def save(
         self, path: str | os.PathLike[str] | Callable[[str | None], str], *args: Any, **kwargs: Any
