@@ -1,8 +1,8 @@
 """Files whose DATAMODL names no class here: a dedicated warning naming file and type, identity kept on save.
 
-The files are written by the reference (stdatamodels), then given a model type it has no class for either (as a
-file of a newer pipeline release would have); a raw ``_uncal`` file (Level1bModel, uint16 ramps) written by the
-reference keeps its class and dtypes through a round trip here.
+The files are written by the reference (stdatamodels), then given a model type it has no class for either
+(as a file of a newer pipeline release would have); a raw ``_uncal`` file (Level1bModel, uint16 ramps)
+written by the reference keeps its class and dtypes through a round trip here.
 """
 
 from __future__ import annotations
