@@ -472,3 +472,28 @@ def test_reference_bug_uint32_item_column_shifted_in_place(tmp_path: Path) -> No
     with open_in_reference(tmp_path / "x1d.fits", "MultiSpecModel") as back:
         for index in range(2):
             np.testing.assert_array_equal(back.spec[index].spec_table["DQ"], [99, 80, 79])
+
+
+@pytest.mark.parametrize("suffix", [".fits", ".asdf"])
+@pytest.mark.parametrize("shape", [(3, 3), (3, 3, 4, 5)], ids=["2-D", "4-D"])
+def test_ipc_kernel_of_either_dimensionality(shape: tuple[int, ...], suffix: str, tmp_path: Path) -> None:
+    """IPC kernels are 2-D, or 4-D (a kernel per pixel, as the pipeline's ipc step takes): both directions."""
+    kernel = np.arange(np.prod(shape), dtype=np.float32).reshape(shape) / 10
+    theirs = st.IPCModel(kernel)
+    for path, value in reference_values("IPCModel").items():
+        set_path(theirs, path, value)
+    written = tmp_path / f"reference{suffix}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs.save(written)
+    theirs.close()
+    with jwstmodels.open(written) as ours:
+        assert type(ours).__name__ == "IPCModel"
+        assert ours.data.shape == shape
+        np.testing.assert_array_equal(ours.data, kernel)
+        again = ours.save(tmp_path / f"ours{suffix}")
+    with open_in_reference(again, "IPCModel") as back:
+        back.validate()
+        assert back.data.shape == shape
+        np.testing.assert_array_equal(back.data, kernel)
+    COUNTS["files (IPC kernels, both ways)"] += 2
