@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-#: The repository's pyproject.toml (line length, isort sections).
+#: The repository's pyproject.toml (line length, isort sections); where the generator is installed from a
+#: wheel (``jwstmodels._codegen``) there is none, and the bundled copy of its ruff settings is used.
 CONFIG = Path(__file__).resolve().parent.parent / "pyproject.toml"
+BUNDLED_CONFIG = Path(__file__).resolve().parent / "ruff_generated.toml"
 
 
 class FormatError(Exception):
@@ -29,7 +31,7 @@ def ruff_command() -> list[str]:
 def format_dir(folder: Path) -> None:
     """Sort imports (and ``__all__``) and format every Python file in ``folder``, in place."""
     base = [*ruff_command()]
-    config = ["--config", str(CONFIG)] if CONFIG.exists() else []
+    config = ["--config", str(CONFIG if CONFIG.exists() else BUNDLED_CONFIG)]
     steps = [
         [*base, "check", "--fix", "--select", "I,RUF022", "--no-cache", "--quiet", *config, "."],
         [*base, "format", "--no-cache", "--quiet", *config, "."],
