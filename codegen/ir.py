@@ -35,6 +35,9 @@ class Scalar:
     default: EnumValue | None = None
     format: str | None = None
     """The JSON Schema ``format`` (``date-time`` makes the field a ``datetime``)."""
+    also: tuple[ScalarType, ...] = ()
+    """Further types the value may have (``type: [number, string]``); only for the items of value lists
+    (a wavelength range entry mixes orders, filter names and wavelengths)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,6 +188,8 @@ class Normalizer:
                 return unsupported(f"type {node['type']!r}")
         if type_ == "array" or (type_ is None and "items" in node):
             items = node.get("items")
+            if isinstance(items, dict) and (mixed := _mixed_scalar(cast(Expanded, items))) is not None:
+                return ir.ValueList(mixed, 1, title, description, loc)  # values of several kinds
             if isinstance(items, dict):
                 item = self.classify(cast(Expanded, items))
                 if isinstance(item, ir.ObjectNode):
@@ -463,3 +465,16 @@ def _presence_only(alternative: Expanded) -> bool:
     return (
         "required" in keys and keys <= {"type", "required"} and alternative.get("type", "object") == "object"
     )
+
+
+def _mixed_scalar(node: Expanded) -> ir.Scalar | None:
+    """The item of a list whose values may be of several scalar types (``type: [number, string]``); None for
+    any other item."""
+    types = node.get("type")
+    if not isinstance(types, list):
+        return None
+    kinds = [t for t in cast(list[Any], types) if t != "null"]
+    if len(kinds) < 2 or not all(k in _SCALAR_TYPES for k in kinds):
+        return None
+    first, *rest = cast(list[ir.ScalarType], kinds)
+    return ir.Scalar(type=first, also=tuple(rest))

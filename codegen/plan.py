@@ -511,7 +511,7 @@ def _field_facts(f: FieldPlan) -> tuple[object, ...]:
     if isinstance(node, ir.Scalar):
         return (f.kind, *scalar_facts(node), node.default)
     if isinstance(node, ir.ValueList):
-        return (f.kind, node.item.type, node.depth)
+        return (f.kind, node.item.type, node.item.also, node.depth)
     return (f.kind, f.class_name)
 
 

@@ -332,11 +332,14 @@ def _of_type(node: ir.Scalar, value: object) -> bool:
 def value_list_member(name: str, node: ir.ValueList) -> Member:
     """A list of values outside meta: ``order = ValueListField[list[int]](int, title=...)``, kept in the ASDF
     tree (``depth=2`` for a list of lists)."""
-    kind = _PY_TYPES[node.item.type]
+    kinds = [_PY_TYPES[t] for t in (node.item.type, *node.item.also)]
+    kind = " | ".join(kinds)  # values of several kinds: float | str
     annotation = kind
     for _ in range(node.depth):
         annotation = f"list[{annotation}]"
-    args = [kind] + ([f"depth={node.depth}"] if node.depth > 1 else [])
+    args = [kind if len(kinds) == 1 else py_tuple(kinds)] + (
+        [f"depth={node.depth}"] if node.depth > 1 else []
+    )
     if node.title:
         args.append(f"title={py_literal(node.title)}")
     shape = "a list of " + "lists of " * (node.depth - 1) + f"``{kind}``"

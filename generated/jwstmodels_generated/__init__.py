@@ -48,10 +48,11 @@
 # schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
 # schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
 # schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
-# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
-# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml,
-# schemas/models.yaml. Do not edit: change the schema and run `make generate`.
+# schemas/tsophot.schema.yaml, schemas/wavelengthrange.schema.yaml, schemas/wavemap.schema.yaml,
+# schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
+# schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
+# Do not edit: change the schema and run `make generate`.
 """Classes generated from the schemas; ``jwstmodels`` re-exports them.
 
 Importing the package imports none of its model modules: a class's module is loaded when the class is first
@@ -424,6 +425,8 @@ if TYPE_CHECKING:
     from .tsophot import TsoPhotModel as TsoPhotModel
     from .tsophot import TsoPhotRadiiItem as TsoPhotRadiiItem
     from .tsophot import TsoPhotVisit as TsoPhotVisit
+    from .wavelengthrange import WavelengthrangeMeta as WavelengthrangeMeta
+    from .wavelengthrange import WavelengthrangeModel as WavelengthrangeModel
     from .wavemap import WaveMapModel as WaveMapModel
     from .wavemapsingle import WaveMapSingleModel as WaveMapSingleModel
     from .wfss_combinedspec import WFSSCombinedSpecModel as WFSSCombinedSpecModel
@@ -797,6 +800,8 @@ __all__ = [
     "WFSSSpecModel",
     "WaveMapModel",
     "WaveMapSingleModel",
+    "WavelengthrangeMeta",
+    "WavelengthrangeModel",
     "Wcsinfo",
     "WfssBkgModel",
 ]

@@ -48,10 +48,11 @@
 # schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
 # schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
 # schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
-# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
-# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml,
-# schemas/models.yaml. Do not edit: change the schema and run `make generate`.
+# schemas/tsophot.schema.yaml, schemas/wavelengthrange.schema.yaml, schemas/wavemap.schema.yaml,
+# schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
+# schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
+# Do not edit: change the schema and run `make generate`.
 """Every generated class, imported at once (for tools that walk them all). The package itself is lazy: it
 loads a class's module only when the class is first used."""
 
@@ -369,6 +370,7 @@ from .trapsfilled import TrapsFilledMeta, TrapsFilledModel
 from .tso_multispec import TSOMultiSpecModel
 from .tso_spec import TSOSpecModel
 from .tsophot import TsoPhotMeta, TsoPhotModel, TsoPhotRadiiItem, TsoPhotVisit
+from .wavelengthrange import WavelengthrangeMeta, WavelengthrangeModel
 from .wavemap import WaveMapModel
 from .wavemapsingle import WaveMapSingleModel
 from .wfss_combinedspec import WFSSCombinedSpecModel
@@ -742,6 +744,8 @@ __all__ = [
     "WFSSSpecModel",
     "WaveMapModel",
     "WaveMapSingleModel",
+    "WavelengthrangeMeta",
+    "WavelengthrangeModel",
     "Wcsinfo",
     "WfssBkgModel",
 ]

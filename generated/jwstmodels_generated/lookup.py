@@ -48,10 +48,11 @@
 # schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
 # schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
 # schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/tsophot.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
-# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
-# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml,
-# schemas/models.yaml. Do not edit: change the schema and run `make generate`.
+# schemas/tsophot.schema.yaml, schemas/wavelengthrange.schema.yaml, schemas/wavemap.schema.yaml,
+# schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
+# schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
+# Do not edit: change the schema and run `make generate`.
 """The run-time tables of the package, computed from the schemas at build time (no logic here)."""
 
 from typing import Final
@@ -201,6 +202,7 @@ MODEL_CLASSES: Final[dict[str, tuple[str, str]]] = {
     "NIRCAMGrismModel": ("specwcs_nircam_grism", "NIRCAMGrismModel"),
     "NIRISSGrismModel": ("specwcs_niriss_grism", "NIRISSGrismModel"),
     "MiriWFSSSpecwcsModel": ("specwcs_miri_wfss", "MiriWFSSSpecwcsModel"),
+    "WavelengthrangeModel": ("wavelengthrange", "WavelengthrangeModel"),
     "FOREModel": ("fore", "FOREModel"),
     "IFUFOREModel": ("ifufore", "IFUFOREModel"),
     "OTEModel": ("ote", "OTEModel"),
@@ -577,6 +579,8 @@ CLASS_MODULES: Final[dict[str, str]] = {
     "WFSSSpecModel": "wfss_spec",
     "WaveMapModel": "wavemap",
     "WaveMapSingleModel": "wavemapsingle",
+    "WavelengthrangeMeta": "wavelengthrange",
+    "WavelengthrangeModel": "wavelengthrange",
     "Wcsinfo": "meta_image",
     "WfssBkgModel": "wfssbkg",
 }

@@ -135,7 +135,9 @@ def test_without_the_source_checkout_the_generator_is_missing(
     assert result.code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert "the generator is not installed: install jwstmodels from its wheel with the codegen extra" in lines[0]
+    assert (
+        "the generator is not installed: install jwstmodels from its wheel with the codegen extra" in lines[0]
+    )
     assert not (tmp_path / "o").exists()
 
 

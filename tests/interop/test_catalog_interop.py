@@ -170,6 +170,7 @@ CHECKED_VALUES: dict[str, dict[str, object]] = {
         )
     },
     "FOREModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.filter": "F070LP"},
+    "WavelengthrangeModel": {"meta.instrument.name": "NIRSPEC", "meta.wavelength_units": "um"},
     "DisperserModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.grating": "G140H"},
     "MSAModel": {"meta.instrument.name": "NIRSPEC", "meta.input_units": "deg", "meta.output_units": "deg"},
     "IFUPostModel": {

@@ -16,6 +16,8 @@ def sample_value(annotation: Any, salt: int) -> object:
     origin = get_origin(annotation)
     if origin in (Union, types.UnionType) and len(args) == 1:
         return sample_value(args[0], salt)
+    if origin in (Union, types.UnionType) and all(a in (str, int, float, bool) for a in args):
+        return sample_value(args[salt % len(args)], salt)  # a value of one of several kinds
     if origin is Literal:
         values = get_args(annotation)
         return values[salt % len(values)]
