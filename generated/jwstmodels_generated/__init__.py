@@ -48,8 +48,8 @@
 # schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
 # schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
 # schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/tsophot.schema.yaml, schemas/wavelengthrange.schema.yaml, schemas/wavemap.schema.yaml,
-# schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/tsophot.schema.yaml, schemas/wavecorr.schema.yaml, schemas/wavelengthrange.schema.yaml,
+# schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
 # schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
 # schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
 # Do not edit: change the schema and run `make generate`.
@@ -425,6 +425,8 @@ if TYPE_CHECKING:
     from .tsophot import TsoPhotModel as TsoPhotModel
     from .tsophot import TsoPhotRadiiItem as TsoPhotRadiiItem
     from .tsophot import TsoPhotVisit as TsoPhotVisit
+    from .wavecorr import WaveCorrAperturesItem as WaveCorrAperturesItem
+    from .wavecorr import WaveCorrModel as WaveCorrModel
     from .wavelengthrange import WavelengthrangeMeta as WavelengthrangeMeta
     from .wavelengthrange import WavelengthrangeModel as WavelengthrangeModel
     from .wavemap import WaveMapModel as WaveMapModel
@@ -798,6 +800,8 @@ __all__ = [
     "WFSSMultiCombinedSpecModel",
     "WFSSMultiSpecModel",
     "WFSSSpecModel",
+    "WaveCorrAperturesItem",
+    "WaveCorrModel",
     "WaveMapModel",
     "WaveMapSingleModel",
     "WavelengthrangeMeta",

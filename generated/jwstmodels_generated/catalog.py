@@ -48,8 +48,8 @@
 # schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
 # schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
 # schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/tsophot.schema.yaml, schemas/wavelengthrange.schema.yaml, schemas/wavemap.schema.yaml,
-# schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/tsophot.schema.yaml, schemas/wavecorr.schema.yaml, schemas/wavelengthrange.schema.yaml,
+# schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
 # schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
 # schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
 # Do not edit: change the schema and run `make generate`.
@@ -370,6 +370,7 @@ from .trapsfilled import TrapsFilledMeta, TrapsFilledModel
 from .tso_multispec import TSOMultiSpecModel
 from .tso_spec import TSOSpecModel
 from .tsophot import TsoPhotMeta, TsoPhotModel, TsoPhotRadiiItem, TsoPhotVisit
+from .wavecorr import WaveCorrAperturesItem, WaveCorrModel
 from .wavelengthrange import WavelengthrangeMeta, WavelengthrangeModel
 from .wavemap import WaveMapModel
 from .wavemapsingle import WaveMapSingleModel
@@ -742,6 +743,8 @@ __all__ = [
     "WFSSMultiCombinedSpecModel",
     "WFSSMultiSpecModel",
     "WFSSSpecModel",
+    "WaveCorrAperturesItem",
+    "WaveCorrModel",
     "WaveMapModel",
     "WaveMapSingleModel",
     "WavelengthrangeMeta",

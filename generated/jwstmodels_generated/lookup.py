@@ -48,8 +48,8 @@
 # schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
 # schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
 # schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/tsophot.schema.yaml, schemas/wavelengthrange.schema.yaml, schemas/wavemap.schema.yaml,
-# schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/tsophot.schema.yaml, schemas/wavecorr.schema.yaml, schemas/wavelengthrange.schema.yaml,
+# schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
 # schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
 # schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
 # Do not edit: change the schema and run `make generate`.
@@ -203,6 +203,7 @@ MODEL_CLASSES: Final[dict[str, tuple[str, str]]] = {
     "NIRISSGrismModel": ("specwcs_niriss_grism", "NIRISSGrismModel"),
     "MiriWFSSSpecwcsModel": ("specwcs_miri_wfss", "MiriWFSSSpecwcsModel"),
     "WavelengthrangeModel": ("wavelengthrange", "WavelengthrangeModel"),
+    "WaveCorrModel": ("wavecorr", "WaveCorrModel"),
     "FOREModel": ("fore", "FOREModel"),
     "IFUFOREModel": ("ifufore", "IFUFOREModel"),
     "OTEModel": ("ote", "OTEModel"),
@@ -577,6 +578,8 @@ CLASS_MODULES: Final[dict[str, str]] = {
     "WFSSMultiCombinedSpecModel": "wfss_multicombinedspec",
     "WFSSMultiSpecModel": "wfss_multispec",
     "WFSSSpecModel": "wfss_spec",
+    "WaveCorrAperturesItem": "wavecorr",
+    "WaveCorrModel": "wavecorr",
     "WaveMapModel": "wavemap",
     "WaveMapSingleModel": "wavemapsingle",
     "WavelengthrangeMeta": "wavelengthrange",

@@ -1499,8 +1499,8 @@ class SuperBiasInstrument(DarkInstrument):
 
 class DrizParsMeta(ReferenceFileMeta):
     """Metadata of ``DrizParsModel``, ``NircamDrizParsModel``, ``MiriImgDrizParsModel``,
-    ``MiriIFUCubeParsModel``, ``NRMModel``: the fields of ``ReferenceFileMeta`` and those declared
-    here."""
+    ``MiriIFUCubeParsModel``, ``NRMModel``, ``WaveCorrModel``: the fields of ``ReferenceFileMeta``
+    and those declared here."""
 
     exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
     """Exposure and readout settings"""

@@ -37,13 +37,19 @@ STAMPED = {"meta.date", "meta.filename", "meta.model_type"}
 def reference_class(name: str) -> Any:
     """The reference's class; some are deprecated there (a DeprecationWarning on use, not under test)."""
     cls = getattr(st, name)
+    # the reference checks an assigned transform against its schema's "type: object" and refuses it in
+    # memory, though its files hold them (as tagged objects): its WaveCorrModel apertures are built unchecked
+    options = {"validate_on_assignment": False} if name in UNCHECKED_ASSIGNMENT else {}
 
     def build(*args: object) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            return cls(*args)
+            return cls(*args, **options)
 
     return build
+
+
+UNCHECKED_ASSIGNMENT = {"WaveCorrModel"}
 
 
 def shared_models() -> list[str]:
@@ -84,6 +90,10 @@ def cases(direction: str) -> list[Any]:
                 # A bug of the reference: it cannot read back an AsnModel ASDF file, not even one it wrote
                 # itself ("'numpy.ndarray' object has no attribute 'exptype'" inside stdatamodels), and it
                 # leaks the open file when it fails. Both directions need the reference to read the file.
+                continue
+            if name in UNCHECKED_ASSIGNMENT and suffix == ".fits":
+                # the reference's FITS writer validates the untagged tree and refuses the apertures'
+                # transforms, so it writes (and reads) this type as ASDF only; ours refuses FITS too
                 continue
             reason = known_gap(name, suffix, direction)
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
@@ -170,6 +180,7 @@ CHECKED_VALUES: dict[str, dict[str, object]] = {
         )
     },
     "FOREModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.filter": "F070LP"},
+    "WaveCorrModel": {"meta.instrument.name": "NIRSPEC"},
     "WavelengthrangeModel": {"meta.instrument.name": "NIRSPEC", "meta.wavelength_units": "um"},
     "DisperserModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.grating": "G140H"},
     "MSAModel": {"meta.instrument.name": "NIRSPEC", "meta.input_units": "deg", "meta.output_units": "deg"},
@@ -271,7 +282,8 @@ def item_values(name: str) -> list[dict[str, Any]]:
     tables that the reference's item also has, keyed ``list_name[index].attribute``."""
     cls = our_class(name)
     filled: list[dict[str, Any]] = []
-    reference_paths = set(_reference_facts().facts(rf.reference_models()[name]))
+    facts = _reference_facts().facts(rf.reference_models()[name])
+    reference_paths = set(facts)
     for list_name, field in cls._list_fields.items():
         item_cls: type[DataModel[MetaNode]] = field.item_class
         shape = primary_shape(item_cls)
@@ -285,12 +297,14 @@ def item_values(name: str) -> list[dict[str, Any]]:
                     if isinstance(array, ArrayField):
                         size = (2, 3, 5, 6)[4 - (array.ndim or array.max_ndim or 2) :]
                         values[attribute] = np.arange(np.prod(size), dtype=array.dtype).reshape(size) + index
-            # only what the reference's items have (ours can hold more: the seed's slits carry int_times)
+            # only what the reference's items have (ours can hold more: the seed's slits carry int_times);
+            # every attribute where the reference's facts cannot express its items (WaveCorrModel.apertures)
+            unexpressed = str(facts.get(list_name, {}).get("kind", "")).startswith("not expressed")
             filled.append(
                 {
                     f"{list_name}[{index}].{key}": value
                     for key, value in values.items()
-                    if f"{list_name}[].{key}" in reference_paths
+                    if unexpressed or f"{list_name}[].{key}" in reference_paths
                 }
             )
     return filled
@@ -345,7 +359,7 @@ def compare_items(ours: Any, theirs: Any, filled: list[dict[str, Any]]) -> None:
                     np.testing.assert_array_equal(other_a, value, err_msg=key)
                     COUNTS["item arrays"] += 1
             else:
-                assert mine == value and other == value, key
+                assert same_value(mine, value) and same_value(other, value), key
                 COUNTS["item values"] += 1
 
 

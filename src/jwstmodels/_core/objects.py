@@ -169,15 +169,25 @@ def object_fields(cls: type[DataModel[MetaNode]]) -> dict[str, ObjectField[Any]]
     return {name: f for name, f in cls._scalar_fields.items() if isinstance(f, ObjectField)}
 
 
-def refuse_fits(model: DataModel[MetaNode], path: object) -> None:
-    """Raise FileFormatError when ``model`` holds objects: FITS files cannot hold them (their arrays would
-    need ASDF blocks), and the reference writes such models (WCS reference files) as ASDF only."""
-    held = [name for name in object_fields(type(model)) if model._scalars.get(name) is not None]
+def _held_objects(model: DataModel[MetaNode], prefix: str = "") -> list[str]:
+    """Places of the objects ``model`` holds: its object fields, objects outside meta holding some, and those
+    of its list items (``apertures[0].zero_point_offset``)."""
+    held = [prefix + name for name in object_fields(type(model)) if model._scalars.get(name) is not None]
     held += [
-        name
+        prefix + name
         for name, value in model._scalars.items()
         if isinstance(value, TreeObject) and value.holds_objects()
     ]
+    for name, items in model._lists.items():
+        for index, item in enumerate(items):
+            held += _held_objects(item, f"{prefix}{name}[{index}].")
+    return held
+
+
+def refuse_fits(model: DataModel[MetaNode], path: object) -> None:
+    """Raise FileFormatError when ``model`` holds objects: FITS files cannot hold them (their arrays would
+    need ASDF blocks), and the reference writes such models (WCS reference files) as ASDF only."""
+    held = _held_objects(model)
     if held:
         raise FileFormatError(
             f"{path}: {type(model).__name__} holds {', '.join(held)} (astropy objects), which a FITS file "
