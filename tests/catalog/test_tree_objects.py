@@ -1,6 +1,6 @@
-"""Objects outside ``meta`` (``NodeField`` holding a generated ``TreeObject``), transform lists of several levels
-and value lists of several kinds: checked assignment, errors naming model and place, ASDF round trips, unknown
-keys kept, FITS refused where transforms are held."""
+"""Objects outside ``meta`` (``NodeField`` holding a generated ``TreeObject``), transform lists of several
+levels and value lists of several kinds: checked assignment, errors naming model and place, ASDF round trips,
+unknown keys kept, FITS refused where transforms are held."""
 
 from __future__ import annotations
 
