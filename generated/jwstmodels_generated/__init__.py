@@ -5,19 +5,20 @@
 # schemas/cube.schema.yaml, schemas/cubeflat.schema.yaml, schemas/dark.schema.yaml,
 # schemas/darkMIRI.schema.yaml, schemas/dark_nirspec.schema.yaml, schemas/disperser.schema.yaml,
 # schemas/distortion.schema.yaml, schemas/distortion_mrs.schema.yaml, schemas/drizpars.schema.yaml,
-# schemas/drizproduct.schema.yaml, schemas/fgs_photom.schema.yaml, schemas/fgsimg_apcorr.schema.yaml,
-# schemas/fgsimg_photom.schema.yaml, schemas/filter.schema.yaml, schemas/filteroffset.schema.yaml,
-# schemas/flat.schema.yaml, schemas/fore.schema.yaml, schemas/fpa.schema.yaml, schemas/fringe.schema.yaml,
-# schemas/fringe_freq.schema.yaml, schemas/gain.schema.yaml, schemas/gls_rampfit.schema.yaml,
-# schemas/guider_cal.schema.yaml, schemas/guider_raw.schema.yaml, schemas/ifucube.schema.yaml,
-# schemas/ifufore.schema.yaml, schemas/ifuimage.schema.yaml, schemas/ifupost.schema.yaml,
-# schemas/ifuslicer.schema.yaml, schemas/image.schema.yaml, schemas/ipc.schema.yaml,
-# schemas/irs2.schema.yaml, schemas/lastframe.schema.yaml, schemas/level1b.schema.yaml,
-# schemas/linearity.schema.yaml, schemas/mask.schema.yaml, schemas/miri_ifucubepars.schema.yaml,
-# schemas/miri_imgphotom.schema.yaml, schemas/miri_mrsphotom.schema.yaml,
-# schemas/miri_mrsptcorr.schema.yaml, schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml,
-# schemas/miri_resolution.schema.yaml, schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml,
-# schemas/mirlrs_apcorr.schema.yaml, schemas/mirlrs_pathloss.schema.yaml, schemas/mirlrs_photom.schema.yaml,
+# schemas/drizproduct.schema.yaml, schemas/extract1difu.schema.yaml, schemas/fgs_photom.schema.yaml,
+# schemas/fgsimg_apcorr.schema.yaml, schemas/fgsimg_photom.schema.yaml, schemas/filter.schema.yaml,
+# schemas/filteroffset.schema.yaml, schemas/flat.schema.yaml, schemas/fore.schema.yaml,
+# schemas/fpa.schema.yaml, schemas/fringe.schema.yaml, schemas/fringe_freq.schema.yaml,
+# schemas/gain.schema.yaml, schemas/gls_rampfit.schema.yaml, schemas/guider_cal.schema.yaml,
+# schemas/guider_raw.schema.yaml, schemas/ifucube.schema.yaml, schemas/ifufore.schema.yaml,
+# schemas/ifuimage.schema.yaml, schemas/ifupost.schema.yaml, schemas/ifuslicer.schema.yaml,
+# schemas/image.schema.yaml, schemas/ipc.schema.yaml, schemas/irs2.schema.yaml,
+# schemas/lastframe.schema.yaml, schemas/level1b.schema.yaml, schemas/linearity.schema.yaml,
+# schemas/mask.schema.yaml, schemas/miri_ifucubepars.schema.yaml, schemas/miri_imgphotom.schema.yaml,
+# schemas/miri_mrsphotom.schema.yaml, schemas/miri_mrsptcorr.schema.yaml,
+# schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml, schemas/miri_resolution.schema.yaml,
+# schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml, schemas/mirlrs_apcorr.schema.yaml,
+# schemas/mirlrs_pathloss.schema.yaml, schemas/mirlrs_photom.schema.yaml, schemas/mirmrs_apcorr.schema.yaml,
 # schemas/mirmrs_photom.schema.yaml, schemas/mirwfss_photom.schema.yaml, schemas/mrs_multispec.schema.yaml,
 # schemas/mrs_spec.schema.yaml, schemas/msa.schema.yaml, schemas/multicombinedspec.schema.yaml,
 # schemas/multiexposure.schema.yaml, schemas/multiproduct.schema.yaml, schemas/multislit.schema.yaml,
@@ -30,29 +31,29 @@
 # schemas/niswfss_apcorr.schema.yaml, schemas/niswfss_photom.schema.yaml, schemas/nrcimg_apcorr.schema.yaml,
 # schemas/nrcimg_photom.schema.yaml, schemas/nrcwfss_apcorr.schema.yaml, schemas/nrcwfss_photom.schema.yaml,
 # schemas/nrm.schema.yaml, schemas/nrs_flat.schema.yaml, schemas/nrsfs_apcorr.schema.yaml,
-# schemas/nrsfs_photom.schema.yaml, schemas/nrsmos_apcorr.schema.yaml, schemas/nrsmos_photom.schema.yaml,
-# schemas/ote.schema.yaml, schemas/outlierifuoutput.schema.yaml, schemas/pathloss.schema.yaml,
-# schemas/persat.schema.yaml, schemas/photom.schema.yaml, schemas/pictureframe.schema.yaml,
-# schemas/pixelarea.schema.yaml, schemas/psfmask.schema.yaml, schemas/quad.schema.yaml,
-# schemas/ramp.schema.yaml, schemas/rampfitoutput.schema.yaml, schemas/readnoise.schema.yaml,
-# schemas/referencecube.schema.yaml, schemas/referencefile_required.schema.yaml,
-# schemas/referenceimage.schema.yaml, schemas/referencequad.schema.yaml, schemas/regions.schema.yaml,
-# schemas/reset.schema.yaml, schemas/resolution.schema.yaml, schemas/rscd.schema.yaml,
-# schemas/saturation.schema.yaml, schemas/segmap.schema.yaml, schemas/slit.schema.yaml,
-# schemas/slitdatamodel.schema.yaml, schemas/sossbkg.schema.yaml, schemas/sossextractmodel.schema.yaml,
-# schemas/sosswavegrid.schema.yaml, schemas/spec.schema.yaml, schemas/speckernel.schema.yaml,
-# schemas/specprofile.schema.yaml, schemas/specprofilesingle.schema.yaml, schemas/specpsf.schema.yaml,
-# schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml, schemas/specwcs.schema.yaml,
-# schemas/specwcs_miri_lrs.schema.yaml, schemas/specwcs_miri_wfss.schema.yaml,
-# schemas/specwcs_nircam_grism.schema.yaml, schemas/specwcs_niriss_grism.schema.yaml,
-# schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
-# schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
-# schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
-# schemas/tsophot.schema.yaml, schemas/wavecorr.schema.yaml, schemas/wavelengthrange.schema.yaml,
-# schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
-# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
-# schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
-# Do not edit: change the schema and run `make generate`.
+# schemas/nrsfs_photom.schema.yaml, schemas/nrsifu_apcorr.schema.yaml, schemas/nrsmos_apcorr.schema.yaml,
+# schemas/nrsmos_photom.schema.yaml, schemas/ote.schema.yaml, schemas/outlierifuoutput.schema.yaml,
+# schemas/pathloss.schema.yaml, schemas/persat.schema.yaml, schemas/photom.schema.yaml,
+# schemas/pictureframe.schema.yaml, schemas/pixelarea.schema.yaml, schemas/psfmask.schema.yaml,
+# schemas/quad.schema.yaml, schemas/ramp.schema.yaml, schemas/rampfitoutput.schema.yaml,
+# schemas/readnoise.schema.yaml, schemas/referencecube.schema.yaml,
+# schemas/referencefile_required.schema.yaml, schemas/referenceimage.schema.yaml,
+# schemas/referencequad.schema.yaml, schemas/regions.schema.yaml, schemas/reset.schema.yaml,
+# schemas/resolution.schema.yaml, schemas/rscd.schema.yaml, schemas/saturation.schema.yaml,
+# schemas/segmap.schema.yaml, schemas/slit.schema.yaml, schemas/slitdatamodel.schema.yaml,
+# schemas/sossbkg.schema.yaml, schemas/sossextractmodel.schema.yaml, schemas/sosswavegrid.schema.yaml,
+# schemas/spec.schema.yaml, schemas/speckernel.schema.yaml, schemas/specprofile.schema.yaml,
+# schemas/specprofilesingle.schema.yaml, schemas/specpsf.schema.yaml, schemas/spectrace.schema.yaml,
+# schemas/spectracesingle.schema.yaml, schemas/specwcs.schema.yaml, schemas/specwcs_miri_lrs.schema.yaml,
+# schemas/specwcs_miri_wfss.schema.yaml, schemas/specwcs_nircam_grism.schema.yaml,
+# schemas/specwcs_niriss_grism.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
+# schemas/superstripe_ramp.schema.yaml, schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml,
+# schemas/trappars.schema.yaml, schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml,
+# schemas/tso_spec.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavecorr.schema.yaml,
+# schemas/wavelengthrange.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
+# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
+# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml,
+# schemas/models.yaml. Do not edit: change the schema and run `make generate`.
 """Classes generated from the schemas; ``jwstmodels`` re-exports them.
 
 Importing the package imports none of its model modules: a class's module is loaded when the class is first
@@ -109,6 +110,9 @@ if TYPE_CHECKING:
     from .drizpars import MiriImgDrizParsModel as MiriImgDrizParsModel
     from .drizpars import NircamDrizParsModel as NircamDrizParsModel
     from .drizproduct import DrizProductModel as DrizProductModel
+    from .extract1difu import Extract1dIFUInstrument as Extract1dIFUInstrument
+    from .extract1difu import Extract1dIFUMeta as Extract1dIFUMeta
+    from .extract1difu import Extract1dIFUModel as Extract1dIFUModel
     from .fgs_photom import FgsPhotomModel as FgsPhotomModel
     from .fgsimg_apcorr import FgsImgApcorrModel as FgsImgApcorrModel
     from .fgsimg_photom import FgsImgPhotomModel as FgsImgPhotomModel
@@ -261,6 +265,7 @@ if TYPE_CHECKING:
     from .mirlrs_pathloss import MirLrsPathlossWcsinfo as MirLrsPathlossWcsinfo
     from .mirlrs_pathloss import PathlossTable as PathlossTable
     from .mirlrs_photom import MirLrsPhotomModel as MirLrsPhotomModel
+    from .mirmrs_apcorr import MirMrsApcorrModel as MirMrsApcorrModel
     from .mirmrs_photom import MirMrsPhotomModel as MirMrsPhotomModel
     from .mirwfss_photom import MirWfssPhotomModel as MirWfssPhotomModel
     from .mrs_multispec import MRSMultiSpecModel as MRSMultiSpecModel
@@ -276,7 +281,6 @@ if TYPE_CHECKING:
     from .nirspec_area_ifu import NirspecIfuAreaModel as NirspecIfuAreaModel
     from .nirspec_area_mos import NirspecMosAreaModel as NirspecMosAreaModel
     from .nirspec_area_slit import NirspecSlitAreaModel as NirspecSlitAreaModel
-    from .nirspec_flat import NirspecFlatInstrument as NirspecFlatInstrument
     from .nirspec_flat import NirspecFlatMeta as NirspecFlatMeta
     from .nirspec_flat import NirspecFlatModel as NirspecFlatModel
     from .nirspec_ifucubepars import NirspecIFUCubeParsModel as NirspecIFUCubeParsModel
@@ -297,6 +301,8 @@ if TYPE_CHECKING:
     from .nrs_flat import NRSFlatModel as NRSFlatModel
     from .nrsfs_apcorr import NrsFsApcorrModel as NrsFsApcorrModel
     from .nrsfs_photom import NrsFsPhotomModel as NrsFsPhotomModel
+    from .nrsifu_apcorr import NrsIfuApcorrMeta as NrsIfuApcorrMeta
+    from .nrsifu_apcorr import NrsIfuApcorrModel as NrsIfuApcorrModel
     from .nrsmos_apcorr import NrsMosApcorrModel as NrsMosApcorrModel
     from .nrsmos_photom import NrsMosPhotomModel as NrsMosPhotomModel
     from .ote import OTEModel as OTEModel
@@ -350,6 +356,7 @@ if TYPE_CHECKING:
     from .referencefile_required import MirMrsPhotomMeta as MirMrsPhotomMeta
     from .referencefile_required import MirMrsPhotomPhotometry as MirMrsPhotomPhotometry
     from .referencefile_required import NirspecFlatExposure as NirspecFlatExposure
+    from .referencefile_required import NirspecFlatInstrument as NirspecFlatInstrument
     from .referencefile_required import NirspecIFUCubeParsInstrument as NirspecIFUCubeParsInstrument
     from .referencefile_required import NirspecIFUCubeParsMeta as NirspecIFUCubeParsMeta
     from .referencefile_required import NirspecSlitAreaMeta as NirspecSlitAreaMeta
@@ -491,6 +498,9 @@ __all__ = [
     "DrizProductModel",
     "Ephemeris",
     "Exposure",
+    "Extract1dIFUInstrument",
+    "Extract1dIFUMeta",
+    "Extract1dIFUModel",
     "FOREMeta",
     "FOREModel",
     "FPAModel",
@@ -564,6 +574,7 @@ __all__ = [
     "MirLrsPathlossModel",
     "MirLrsPathlossWcsinfo",
     "MirLrsPhotomModel",
+    "MirMrsApcorrModel",
     "MirMrsPhotomMeta",
     "MirMrsPhotomModel",
     "MirMrsPhotomPhotometry",
@@ -628,6 +639,8 @@ __all__ = [
     "NrcWfssPhotomModel",
     "NrsFsApcorrModel",
     "NrsFsPhotomModel",
+    "NrsIfuApcorrMeta",
+    "NrsIfuApcorrModel",
     "NrsMosApcorrModel",
     "NrsMosPhotomModel",
     "OTEModel",

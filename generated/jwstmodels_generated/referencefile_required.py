@@ -1135,6 +1135,54 @@ class NRSFlatMeta(ReferenceFileMeta):
     """Exposure and readout settings"""
 
 
+class NirspecFlatInstrument(NRSFlatInstrument):
+    """Instrument configuration"""
+
+    lamp_mode: (
+        Literal["BRIGHTOBJ", "FIXEDSLIT", "GRATING-ONLY", "IFU", "IMAGE", "MSASPEC", "NONE", "ANY", "N/A"]
+        | None
+    ) = Field(
+        default=None,
+        title="Operating mode of the calibration lamp",
+        json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
+    )
+    """Operating mode of the calibration lamp
+
+    FITS keyword: OPMODE (PRIMARY)"""
+
+    lamp_state: (
+        Literal[
+            "BOTH",
+            "FLAT1",
+            "FLAT2",
+            "FLAT3",
+            "FLAT4",
+            "FLAT5",
+            "G1LAMP1",
+            "G2LAMP1",
+            "IFU",
+            "IMG",
+            "LINE1",
+            "LINE2",
+            "LINE3",
+            "LINE4",
+            "NONE",
+            "OFF",
+            "REF",
+            "TEST",
+            "N/A",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="Calibration lamp that was lit",
+        json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+    )
+    """Calibration lamp that was lit
+
+    FITS keyword: LAMP (PRIMARY)"""
+
+
 class NirspecFlatExposure(NRSFlatExposure):
     """Exposure and readout settings"""
 
@@ -1582,8 +1630,8 @@ class MirImgApcorrInstrument(CommonInstrument):
 
 
 class MirImgApcorrMeta(PathlossMeta):
-    """Metadata of ``MirImgApcorrModel``, ``MirLrsApcorrModel``: the fields of ``PathlossMeta`` and
-    those declared here."""
+    """Metadata of ``MirImgApcorrModel``, ``MirLrsApcorrModel``, ``MirMrsApcorrModel``: the fields of
+    ``PathlossMeta`` and those declared here."""
 
     instrument: MirImgApcorrInstrument = Field(default_factory=MirImgApcorrInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
     """Instrument configuration

@@ -50,6 +50,8 @@ def reference_class(name: str) -> Any:
 
 
 UNCHECKED_ASSIGNMENT = {"WaveCorrModel"}
+#: Classes whose arrays sit in objects with no HDU: the reference's FITS writer refuses them (ASDF only there).
+REFERENCE_WRITES_NO_FITS = {"MirMrsApcorrModel", "NrsIfuApcorrModel", "Extract1dIFUModel"}
 
 
 def shared_models() -> list[str]:
@@ -91,6 +93,8 @@ def cases(direction: str) -> list[Any]:
                 # itself ("'numpy.ndarray' object has no attribute 'exptype'" inside stdatamodels), and it
                 # leaks the open file when it fails. Both directions need the reference to read the file.
                 continue
+            if name in REFERENCE_WRITES_NO_FITS and suffix == ".fits":
+                continue  # see test_reference_cannot_write_fits_of
             if name in UNCHECKED_ASSIGNMENT and suffix == ".fits":
                 # the reference's FITS writer validates the untagged tree and refuses the apertures'
                 # transforms, so it writes (and reads) this type as ASDF only; ours refuses FITS too
@@ -181,6 +185,9 @@ CHECKED_VALUES: dict[str, dict[str, object]] = {
     },
     "FOREModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.filter": "F070LP"},
     "WaveCorrModel": {"meta.instrument.name": "NIRSPEC"},
+    "MirMrsApcorrModel": {"meta.instrument.name": "MIRI"},
+    "NrsIfuApcorrModel": {"meta.instrument.name": "NIRSPEC"},
+    "Extract1dIFUModel": {"meta.instrument.name": "NIRSPEC"},
     "WavelengthrangeModel": {"meta.instrument.name": "NIRSPEC", "meta.wavelength_units": "um"},
     "DisperserModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.grating": "G140H"},
     "MSAModel": {"meta.instrument.name": "NIRSPEC", "meta.input_units": "deg", "meta.output_units": "deg"},
@@ -512,3 +519,20 @@ def test_ipc_kernel_of_either_dimensionality(shape: tuple[int, ...], suffix: str
         assert back.data.shape == shape
         np.testing.assert_array_equal(back.data, kernel)
     COUNTS["files (IPC kernels, both ways)"] += 2
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE_WRITES_NO_FITS))
+def test_reference_cannot_write_fits_of(name: str, tmp_path: Path) -> None:
+    """Why these classes are interop-tested in ASDF only: the reference's FITS writer finds no HDU for the
+    arrays of their objects (a fix there makes this fail, and the FITS cases should then be added)."""
+    cls = our_class(name)
+    theirs = reference_class(name)()
+    node = next(field for field in cls._scalar_fields.values() if isinstance(field, NodeField))
+    array = next(n for n, f in node.cls._scalar_fields.items() if "ndarray" in getattr(f, "cls", ""))
+    setattr(getattr(theirs, node.name), array, np.arange(4, dtype=np.float32))
+    with (
+        pytest.raises(ValueError, match="does not specify a non-primary hdu name"),
+        warnings.catch_warnings(),
+    ):
+        warnings.simplefilter("ignore")
+        theirs.save(tmp_path / "x.fits")
