@@ -50,7 +50,7 @@ def reference_class(name: str) -> Any:
 
 
 UNCHECKED_ASSIGNMENT = {"WaveCorrModel"}
-#: Classes whose arrays sit in objects with no HDU: the reference's FITS writer refuses them (ASDF only there).
+#: Classes whose arrays sit in objects with no HDU: the reference's FITS writer refuses them (ASDF only).
 REFERENCE_WRITES_NO_FITS = {"MirMrsApcorrModel", "NrsIfuApcorrModel", "Extract1dIFUModel"}
 
 
