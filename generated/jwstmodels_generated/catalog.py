@@ -5,24 +5,25 @@
 # schemas/cube.schema.yaml, schemas/cubeflat.schema.yaml, schemas/dark.schema.yaml,
 # schemas/darkMIRI.schema.yaml, schemas/dark_nirspec.schema.yaml, schemas/disperser.schema.yaml,
 # schemas/distortion.schema.yaml, schemas/distortion_mrs.schema.yaml, schemas/drizpars.schema.yaml,
-# schemas/drizproduct.schema.yaml, schemas/extract1difu.schema.yaml, schemas/fgs_photom.schema.yaml,
-# schemas/fgsimg_apcorr.schema.yaml, schemas/fgsimg_photom.schema.yaml, schemas/filter.schema.yaml,
-# schemas/filteroffset.schema.yaml, schemas/flat.schema.yaml, schemas/fore.schema.yaml,
-# schemas/fpa.schema.yaml, schemas/fringe.schema.yaml, schemas/fringe_freq.schema.yaml,
-# schemas/gain.schema.yaml, schemas/gls_rampfit.schema.yaml, schemas/guider_cal.schema.yaml,
-# schemas/guider_raw.schema.yaml, schemas/ifucube.schema.yaml, schemas/ifufore.schema.yaml,
-# schemas/ifuimage.schema.yaml, schemas/ifupost.schema.yaml, schemas/ifuslicer.schema.yaml,
-# schemas/image.schema.yaml, schemas/ipc.schema.yaml, schemas/irs2.schema.yaml,
-# schemas/lastframe.schema.yaml, schemas/level1b.schema.yaml, schemas/linearity.schema.yaml,
-# schemas/mask.schema.yaml, schemas/miri_ifucubepars.schema.yaml, schemas/miri_imgphotom.schema.yaml,
-# schemas/miri_mrsphotom.schema.yaml, schemas/miri_mrsptcorr.schema.yaml,
-# schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml, schemas/miri_resolution.schema.yaml,
-# schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml, schemas/mirlrs_apcorr.schema.yaml,
-# schemas/mirlrs_pathloss.schema.yaml, schemas/mirlrs_photom.schema.yaml, schemas/mirmrs_apcorr.schema.yaml,
-# schemas/mirmrs_photom.schema.yaml, schemas/mirwfss_photom.schema.yaml, schemas/mrs_multispec.schema.yaml,
-# schemas/mrs_spec.schema.yaml, schemas/msa.schema.yaml, schemas/multicombinedspec.schema.yaml,
-# schemas/multiexposure.schema.yaml, schemas/multiproduct.schema.yaml, schemas/multislit.schema.yaml,
-# schemas/multispec.schema.yaml, schemas/nircam_photom.schema.yaml, schemas/niriss_photom.schema.yaml,
+# schemas/drizproduct.schema.yaml, schemas/emi.schema.yaml, schemas/extract1difu.schema.yaml,
+# schemas/fgs_photom.schema.yaml, schemas/fgsimg_apcorr.schema.yaml, schemas/fgsimg_photom.schema.yaml,
+# schemas/filter.schema.yaml, schemas/filteroffset.schema.yaml, schemas/flat.schema.yaml,
+# schemas/fore.schema.yaml, schemas/fpa.schema.yaml, schemas/fringe.schema.yaml,
+# schemas/fringe_freq.schema.yaml, schemas/gain.schema.yaml, schemas/gls_rampfit.schema.yaml,
+# schemas/guider_cal.schema.yaml, schemas/guider_raw.schema.yaml, schemas/ifucube.schema.yaml,
+# schemas/ifufore.schema.yaml, schemas/ifuimage.schema.yaml, schemas/ifupost.schema.yaml,
+# schemas/ifuslicer.schema.yaml, schemas/image.schema.yaml, schemas/ipc.schema.yaml,
+# schemas/irs2.schema.yaml, schemas/lastframe.schema.yaml, schemas/level1b.schema.yaml,
+# schemas/linearity.schema.yaml, schemas/mask.schema.yaml, schemas/miri_ifucubepars.schema.yaml,
+# schemas/miri_imgphotom.schema.yaml, schemas/miri_mrsphotom.schema.yaml,
+# schemas/miri_mrsptcorr.schema.yaml, schemas/miri_mrsxartcorr.schema.yaml, schemas/miri_ramp.schema.yaml,
+# schemas/miri_resolution.schema.yaml, schemas/mirimg_apcorr.schema.yaml, schemas/mirimg_photom.schema.yaml,
+# schemas/mirlrs_apcorr.schema.yaml, schemas/mirlrs_pathloss.schema.yaml, schemas/mirlrs_photom.schema.yaml,
+# schemas/mirmrs_apcorr.schema.yaml, schemas/mirmrs_photom.schema.yaml, schemas/mirwfss_photom.schema.yaml,
+# schemas/mrs_multispec.schema.yaml, schemas/mrs_spec.schema.yaml, schemas/msa.schema.yaml,
+# schemas/multicombinedspec.schema.yaml, schemas/multiexposure.schema.yaml,
+# schemas/multiproduct.schema.yaml, schemas/multislit.schema.yaml, schemas/multispec.schema.yaml,
+# schemas/nircam_photom.schema.yaml, schemas/niriss_photom.schema.yaml,
 # schemas/nirspec_area_ifu.schema.yaml, schemas/nirspec_area_mos.schema.yaml,
 # schemas/nirspec_area_slit.schema.yaml, schemas/nirspec_flat.schema.yaml,
 # schemas/nirspec_ifucubepars.schema.yaml, schemas/nirspec_photom.schema.yaml,
@@ -33,27 +34,28 @@
 # schemas/nrm.schema.yaml, schemas/nrs_flat.schema.yaml, schemas/nrsfs_apcorr.schema.yaml,
 # schemas/nrsfs_photom.schema.yaml, schemas/nrsifu_apcorr.schema.yaml, schemas/nrsmos_apcorr.schema.yaml,
 # schemas/nrsmos_photom.schema.yaml, schemas/ote.schema.yaml, schemas/outlierifuoutput.schema.yaml,
-# schemas/pathloss.schema.yaml, schemas/persat.schema.yaml, schemas/photom.schema.yaml,
-# schemas/pictureframe.schema.yaml, schemas/pixelarea.schema.yaml, schemas/psfmask.schema.yaml,
-# schemas/quad.schema.yaml, schemas/ramp.schema.yaml, schemas/rampfitoutput.schema.yaml,
-# schemas/readnoise.schema.yaml, schemas/referencecube.schema.yaml,
+# schemas/pastasossmodel.schema.yaml, schemas/pathloss.schema.yaml, schemas/persat.schema.yaml,
+# schemas/photom.schema.yaml, schemas/pictureframe.schema.yaml, schemas/pixelarea.schema.yaml,
+# schemas/psfmask.schema.yaml, schemas/quad.schema.yaml, schemas/ramp.schema.yaml,
+# schemas/rampfitoutput.schema.yaml, schemas/readnoise.schema.yaml, schemas/referencecube.schema.yaml,
 # schemas/referencefile_required.schema.yaml, schemas/referenceimage.schema.yaml,
 # schemas/referencequad.schema.yaml, schemas/regions.schema.yaml, schemas/reset.schema.yaml,
 # schemas/resolution.schema.yaml, schemas/rscd.schema.yaml, schemas/saturation.schema.yaml,
-# schemas/segmap.schema.yaml, schemas/slit.schema.yaml, schemas/slitdatamodel.schema.yaml,
-# schemas/sossbkg.schema.yaml, schemas/sossextractmodel.schema.yaml, schemas/sosswavegrid.schema.yaml,
-# schemas/spec.schema.yaml, schemas/speckernel.schema.yaml, schemas/specprofile.schema.yaml,
-# schemas/specprofilesingle.schema.yaml, schemas/specpsf.schema.yaml, schemas/spectrace.schema.yaml,
-# schemas/spectracesingle.schema.yaml, schemas/specwcs.schema.yaml, schemas/specwcs_miri_lrs.schema.yaml,
-# schemas/specwcs_miri_wfss.schema.yaml, schemas/specwcs_nircam_grism.schema.yaml,
-# schemas/specwcs_niriss_grism.schema.yaml, schemas/straylight.schema.yaml, schemas/superbias.schema.yaml,
-# schemas/superstripe_ramp.schema.yaml, schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml,
-# schemas/trappars.schema.yaml, schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml,
-# schemas/tso_spec.schema.yaml, schemas/tsophot.schema.yaml, schemas/wavecorr.schema.yaml,
-# schemas/wavelengthrange.schema.yaml, schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml,
-# schemas/wfss_combinedspec.schema.yaml, schemas/wfss_multicombinedspec.schema.yaml,
-# schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml,
-# schemas/models.yaml. Do not edit: change the schema and run `make generate`.
+# schemas/segmap.schema.yaml, schemas/sirs_kernel.schema.yaml, schemas/slit.schema.yaml,
+# schemas/slitdatamodel.schema.yaml, schemas/sossbkg.schema.yaml, schemas/sossextractmodel.schema.yaml,
+# schemas/sosswavegrid.schema.yaml, schemas/spec.schema.yaml, schemas/speckernel.schema.yaml,
+# schemas/specprofile.schema.yaml, schemas/specprofilesingle.schema.yaml, schemas/specpsf.schema.yaml,
+# schemas/spectrace.schema.yaml, schemas/spectracesingle.schema.yaml, schemas/specwcs.schema.yaml,
+# schemas/specwcs_miri_lrs.schema.yaml, schemas/specwcs_miri_wfss.schema.yaml,
+# schemas/specwcs_nircam_grism.schema.yaml, schemas/specwcs_niriss_grism.schema.yaml,
+# schemas/straylight.schema.yaml, schemas/superbias.schema.yaml, schemas/superstripe_ramp.schema.yaml,
+# schemas/throughput.schema.yaml, schemas/trapdensity.schema.yaml, schemas/trappars.schema.yaml,
+# schemas/trapsfilled.schema.yaml, schemas/tso_multispec.schema.yaml, schemas/tso_spec.schema.yaml,
+# schemas/tsophot.schema.yaml, schemas/wavecorr.schema.yaml, schemas/wavelengthrange.schema.yaml,
+# schemas/wavemap.schema.yaml, schemas/wavemapsingle.schema.yaml, schemas/wfss_combinedspec.schema.yaml,
+# schemas/wfss_multicombinedspec.schema.yaml, schemas/wfss_multispec.schema.yaml,
+# schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml, schemas/models.yaml.
+# Do not edit: change the schema and run `make generate`.
 """Every generated class, imported at once (for tools that walk them all). The package itself is lazy: it
 loads a class's module only when the class is first used."""
 
@@ -90,6 +92,7 @@ from .distortion import DistortionInstrument, DistortionMeta, DistortionModel
 from .distortion_mrs import DistortionMRSMeta, DistortionMRSModel
 from .drizpars import DrizParsModel, MiriImgDrizParsModel, NircamDrizParsModel
 from .drizproduct import DrizProductModel
+from .emi import EmiModel
 from .extract1difu import Extract1dIFUInstrument, Extract1dIFUMeta, Extract1dIFUModel
 from .fgs_photom import FgsPhotomModel
 from .fgsimg_apcorr import FgsImgApcorrModel
@@ -278,6 +281,13 @@ from .nrsmos_apcorr import NrsMosApcorrModel
 from .nrsmos_photom import NrsMosPhotomModel
 from .ote import OTEModel
 from .outlierifuoutput import OutlierIFUOutputMeta, OutlierIFUOutputModel
+from .pastasossmodel import (
+    PastasossMeta,
+    PastasossModel,
+    PastasossThroughputsItem,
+    PastasossTracesItem,
+    PastasossWavecalModelsItem,
+)
 from .pathloss import PathlossApertureModel, PathlossModel
 from .persat import PersistenceSatModel
 from .photom import PhotomModel
@@ -348,6 +358,7 @@ from .resolution import ResolutionModel
 from .rscd import RSCDModel
 from .saturation import SaturationMeta, SaturationModel
 from .segmap import SegmentationMapMeta, SegmentationMapModel
+from .sirs_kernel import SIRSKernelModel
 from .slit import SlitModel
 from .slitdatamodel import SlitDataModel
 from .sossbkg import SossBkgModel
@@ -437,6 +448,7 @@ __all__ = [
     "DrizParsMeta",
     "DrizParsModel",
     "DrizProductModel",
+    "EmiModel",
     "Ephemeris",
     "Exposure",
     "Extract1dIFUInstrument",
@@ -597,6 +609,11 @@ __all__ = [
     "OifitsDerivedWavelength",
     "OutlierIFUOutputMeta",
     "OutlierIFUOutputModel",
+    "PastasossMeta",
+    "PastasossModel",
+    "PastasossThroughputsItem",
+    "PastasossTracesItem",
+    "PastasossWavecalModelsItem",
     "PathlossApertureModel",
     "PathlossMeta",
     "PathlossModel",
@@ -700,6 +717,7 @@ __all__ = [
     "ResetModel",
     "ResolutionModel",
     "Rscd",
+    "SIRSKernelModel",
     "SaturationMeta",
     "SaturationModel",
     "SegmentationMapMeta",

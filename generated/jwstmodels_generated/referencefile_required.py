@@ -15,8 +15,8 @@ from .meta import CommonInstrument, CommonMeta
 class ReferenceFileMeta(CommonMeta):
     """Metadata of ``ReferenceFileModel``, ``ReferenceImageModel``, ``ReferenceCubeModel``,
     ``ReferenceQuadModel``, ``IPCModel``, ``LastFrameModel``, ``RSCDModel``, ``TrapParsModel``,
-    ``ResolutionModel``, ``FringeFreqModel``, ``PictureFrameModel``: the fields of ``CommonMeta``
-    and those declared here."""
+    ``ResolutionModel``, ``FringeFreqModel``, ``PictureFrameModel``, ``SIRSKernelModel``,
+    ``EmiModel``: the fields of ``CommonMeta`` and those declared here."""
 
     filetype: str | None = Field(
         default=None,
