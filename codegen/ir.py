@@ -136,6 +136,7 @@ class TaggedObject:
 TAGGED_CLASSES: tuple[tuple[str, str, str], ...] = (
     ("tag:stsci.edu:asdf/transform/", "astropy.modeling:Model", "Transform"),
     ("tag:stsci.edu:asdf/core/ndarray-", "numpy:ndarray", "np.ndarray[Any, Any]"),
+    ("tag:astropy.org:astropy/table/table-", "astropy.table:Table", "AstropyTable"),
 )
 
 

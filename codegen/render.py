@@ -466,7 +466,7 @@ def _module_imports(
             [model_member(f).decl for m in models for f in m.fields if f.kind == "object"]
             + [d for d in node_decls if _decl_kind(d) == "object"]
         )
-        checking = [n for n in ("Transform",) if n in held]
+        checking = [n for n in ("Transform", "AstropyTable") if n in held]
         if "np." in held and "import numpy as np" not in lines:
             lines.append("import numpy as np")
         lines.append(

@@ -16,7 +16,7 @@ class ReferenceFileMeta(CommonMeta):
     """Metadata of ``ReferenceFileModel``, ``ReferenceImageModel``, ``ReferenceCubeModel``,
     ``ReferenceQuadModel``, ``IPCModel``, ``LastFrameModel``, ``RSCDModel``, ``TrapParsModel``,
     ``ResolutionModel``, ``FringeFreqModel``, ``PictureFrameModel``, ``SIRSKernelModel``,
-    ``EmiModel``: the fields of ``CommonMeta`` and those declared here."""
+    ``EmiModel``, ``ABVegaOffsetModel``: the fields of ``CommonMeta`` and those declared here."""
 
     filetype: str | None = Field(
         default=None,

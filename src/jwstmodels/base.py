@@ -18,6 +18,7 @@ releases:
 - ``ObjectField``: a tagged object outside ``meta``, typed by its Python class (``DistortionModel.model``).
 - ``Transform``: for type checkers only, the class of transforms (``astropy.modeling.Model``), so that
   generated code annotates ``ObjectField[Transform]`` without importing astropy.modeling.
+- ``AstropyTable``: for type checkers only, ``astropy.table.Table`` (``ABVegaOffsetModel.abvega_offset``).
 - ``ValueListField``: a list of values outside ``meta`` (``WavelengthrangeModel.order``), in the ASDF tree.
 - ``TreeObject``, ``NodeField``: an object outside ``meta`` with typed members (``DisperserModel.gwa_tiltx``):
   the generated class of the object, and the model attribute holding it (ASDF tree).
@@ -36,9 +37,11 @@ from jwstmodels._model.datamodel import DataModel
 
 if TYPE_CHECKING:
     from astropy.modeling import Model as Transform
+    from astropy.table import Table as AstropyTable
 
 __all__ = [
     "ArrayField",
+    "AstropyTable",
     "Column",
     "DataModel",
     "HistoryList",
@@ -62,4 +65,8 @@ def __getattr__(name: str) -> object:
         from astropy.modeling import Model
 
         return Model
+    if name == "AstropyTable":
+        from astropy.table import Table
+
+        return Table
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -47,6 +47,11 @@ def sample_object(cls: type, salt: int) -> object:
         return (models.Shift(salt) & models.Shift(-salt)) | models.Polynomial2D(1, c0_0=salt, c1_0=0.5)
     if cls is np.ndarray:
         return np.arange(salt, salt + 12, dtype=np.float64).reshape(3, 4)
+    from astropy.table import Table
+
+    if issubclass(cls, Table):  # an AB-Vega offset table (NIRCam layout: filter, pupil, offset)
+        offsets = np.array([salt + 0.5, salt + 1.5], dtype=np.float32)
+        return Table({"filter": ["F200W", "F150W"], "pupil": ["CLEAR", "F162M"], "abvega_offset": offsets})
     raise TypeError(f"no sample for {cls!r}")
 
 
@@ -67,6 +72,10 @@ def same_value(a: object, b: object) -> bool:
             and np.array_equal(a.parameters, b.parameters)
             and np.allclose(a(*probe), b(*probe))
         )
+    from astropy.table import Table
+
+    if isinstance(a, Table) and isinstance(b, Table):
+        return a.colnames == b.colnames and all(np.array_equal(a[c], b[c]) for c in a.colnames)
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return bool(np.array_equal(np.asarray(a), np.asarray(b)))
     return a == b
