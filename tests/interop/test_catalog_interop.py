@@ -549,7 +549,7 @@ def test_reference_cannot_write_fits_of(name: str, tmp_path: Path) -> None:
 
 def test_reference_cannot_write_fits_of_an_offset_table(tmp_path: Path) -> None:
     """Why ABVegaOffsetModel is interop-tested in ASDF only: the reference's FITS writer validates the table
-    object against its schema's "type: object" and refuses it (ours refuses FITS for tables held as objects)."""
+    object against its schema's "type: object" and refuses it (ours refuses FITS for tables held so too)."""
     import asdf.exceptions
 
     theirs = reference_class("ABVegaOffsetModel")()
