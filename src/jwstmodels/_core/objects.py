@@ -246,21 +246,27 @@ class TreeObject:
         """The object's dotted place in its model's tree (``gwa_tiltx``; '' before it is attached)."""
         return self._place
 
-    def __setattr__(self, name: str, value: object) -> None:
-        if name.startswith("_"):
-            object.__setattr__(self, name, value)
-            return
-        if name not in self._scalar_fields:
-            where = f"{self._model or type(self).__name__}: {self._place + '.' if self._place else ''}{name}"
-            raise AttributeError(
-                f"{where}: no such field (fields: {', '.join(self._scalar_fields) or 'none'})"
-            )
-        try:
-            object.__setattr__(self, name, value)
-        except ValidationError as exc:
-            if not self._place:
-                raise
-            raise exc.within(self._model or type(self).__name__, self._place) from None
+    if (
+        not TYPE_CHECKING
+    ):  # for type checkers, members are the declared fields only (a misspelt one is an error)
+
+        def __setattr__(self, name: str, value: object) -> None:
+            if name.startswith("_"):
+                object.__setattr__(self, name, value)
+                return
+            if name not in self._scalar_fields:
+                where = (
+                    f"{self._model or type(self).__name__}: {self._place + '.' if self._place else ''}{name}"
+                )
+                raise AttributeError(
+                    f"{where}: no such field (fields: {', '.join(self._scalar_fields) or 'none'})"
+                )
+            try:
+                object.__setattr__(self, name, value)
+            except ValidationError as exc:
+                if not self._place:
+                    raise
+                raise exc.within(self._model or type(self).__name__, self._place) from None
 
     @property
     def extra(self) -> dict[str, object]:
