@@ -22,6 +22,8 @@ releases:
 - ``ValueListField``: a list of values outside ``meta`` (``WavelengthrangeModel.order``), in the ASDF tree.
 - ``TreeObject``, ``NodeField``: an object outside ``meta`` with typed members (``DisperserModel.gwa_tiltx``):
   the generated class of the object, and the model attribute holding it (ASDF tree).
+- ``GWCS``: the type of ``meta.wcs``: ``gwcs.WCS`` for type checkers; at run time a stand-in whose check
+  imports gwcs only when a value is assigned (a file's WCS is converted when ``meta.wcs`` is first read).
 """
 
 from typing import TYPE_CHECKING
@@ -38,8 +40,14 @@ from jwstmodels._model.datamodel import DataModel
 if TYPE_CHECKING:
     from astropy.modeling import Model as Transform
     from astropy.table import Table as AstropyTable
+    from gwcs import WCS as GWCS
+else:
+    from jwstmodels._core.lazy_objects import lazy_instance_type
+
+    GWCS = lazy_instance_type("gwcs.wcs:WCS")
 
 __all__ = [
+    "GWCS",
     "ArrayField",
     "AstropyTable",
     "Column",

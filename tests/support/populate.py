@@ -8,6 +8,7 @@ from typing import Any, Literal, Union, cast, get_args, get_origin
 import numpy as np
 
 from jwstmodels import MetaNode
+from jwstmodels._core.lazy_objects import import_class, lazy_class_of
 
 
 def sample_value(annotation: Any, salt: int) -> object:
@@ -35,7 +36,8 @@ def sample_value(annotation: Any, salt: int) -> object:
             return [sample_value(choices[0], salt), sample_value(choices[1], salt + 1)]
         return [sample_value(args[0], salt), sample_value(args[0], salt + 1)]
     if isinstance(annotation, type):
-        return sample_object(annotation, salt)
+        spec = lazy_class_of(annotation)  # meta.wcs: the run-time stand-in of gwcs.WCS
+        return sample_object(import_class(spec) if spec is not None else annotation, salt)
     raise TypeError(f"no sample for {annotation!r}")
 
 
@@ -52,7 +54,28 @@ def sample_object(cls: type, salt: int) -> object:
     if issubclass(cls, Table):  # an AB-Vega offset table (NIRCam layout: filter, pupil, offset)
         offsets = np.array([salt + 0.5, salt + 1.5], dtype=np.float32)
         return Table({"filter": ["F200W", "F150W"], "pupil": ["CLEAR", "F162M"], "abvega_offset": offsets})
+    if f"{cls.__module__}.{cls.__qualname__}".startswith("gwcs."):
+        return sample_wcs(salt)
     raise TypeError(f"no sample for {cls!r}")
+
+
+def sample_wcs(salt: int) -> object:
+    """A small imaging gwcs WCS (pixels -> sky), its pointing told apart by ``salt``."""
+    from astropy import coordinates, units
+    from astropy.modeling import models
+    from gwcs import coordinate_frames, wcs
+
+    detector = coordinate_frames.Frame2D(name="detector", axes_names=("x", "y"), unit=(units.pix, units.pix))
+    sky = coordinate_frames.CelestialFrame(
+        name="world", reference_frame=coordinates.ICRS(), unit=(units.deg, units.deg)
+    )
+    transform = (
+        models.Shift(-2.0) & models.Shift(-3.0)
+        | models.Scale(1e-4) & models.Scale(1e-4)
+        | models.Pix2Sky_TAN()
+        | models.RotateNative2Celestial(float(salt % 360), 20.0, 180.0)
+    )
+    return wcs.WCS([(detector, transform), (sky, None)])
 
 
 def same_value(a: object, b: object) -> bool:
@@ -76,6 +99,9 @@ def same_value(a: object, b: object) -> bool:
 
     if isinstance(a, Table) and isinstance(b, Table):
         return a.colnames == b.colnames and all(np.array_equal(a[c], b[c]) for c in a.colnames)
+    if type(a).__name__ == "WCS" and type(b).__name__ == "WCS":  # gwcs objects: the same sky positions
+        probe = (np.array([0.0, 10.5, 40.0]), np.array([0.0, 7.25, 30.0]))
+        return bool(np.allclose(cast(Any, a)(*probe), cast(Any, b)(*probe), rtol=0, atol=1e-10))
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return bool(np.array_equal(np.asarray(a), np.asarray(b)))
     return a == b
