@@ -35,6 +35,9 @@ class Scalar:
     default: EnumValue | None = None
     format: str | None = None
     """The JSON Schema ``format`` (``date-time`` makes the field a ``datetime``)."""
+    also: tuple[ScalarType, ...] = ()
+    """Further types the value may have (``type: [number, string]``); only for the items of value lists
+    (a wavelength range entry mixes orders, filter names and wavelengths)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,12 @@ class TaggedObject:
     many: bool = False
     title: str = ""
     description: str = ""
+    depth: int = 1
+    """With ``many``: levels of lists (2: a list of lists of objects, the dispersion of each order and
+    field point of a grism)."""
+    ragged: bool = False
+    """With ``depth`` > 1: each level may hold objects and deeper lists side by side (schema
+    ``max_depth`` on a list of tagged objects: NIRCam grism dispersion, per order, per stripe)."""
 
     @property
     def python(self) -> tuple[str, str]:
@@ -127,6 +136,7 @@ class TaggedObject:
 TAGGED_CLASSES: tuple[tuple[str, str, str], ...] = (
     ("tag:stsci.edu:asdf/transform/", "astropy.modeling:Model", "Transform"),
     ("tag:stsci.edu:asdf/core/ndarray-", "numpy:ndarray", "np.ndarray[Any, Any]"),
+    ("tag:astropy.org:astropy/table/table-", "astropy.table:Table", "AstropyTable"),
 )
 
 

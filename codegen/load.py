@@ -63,7 +63,9 @@ JSON_SCHEMA_KEYS = frozenset(
     ]
 )
 #: Keys of our dialect (DESIGN section 2).
-DIALECT_KEYS = frozenset({"fits_keyword", "fits_hdu", "datatype", "ndim", "max_ndim", "primary_axes"})
+DIALECT_KEYS = frozenset(
+    {"fits_keyword", "fits_hdu", "datatype", "ndim", "max_ndim", "primary_axes"} | {"max_depth"}
+)  # max_depth: levels of a list of tagged objects holding objects and lists side by side
 #: ASDF / JWST keys that carry no meaning for the generated code; accepted and ignored.
 TOLERATED_KEYS = frozenset(
     [

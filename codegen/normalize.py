@@ -116,6 +116,10 @@ class Normalizer:
                     _loc(node).file, pointer, f"{key} alternative(s) {refs} dropped (external)"
                 )
                 kept = [alt for alt in kept if _EXTERNAL not in alt]
+            if kept and all(_presence_only(alt) for alt in kept):
+                # "one of these must be present" (OIFITS: vis, vis2, t3 or q4): a check of a file's
+                # completeness, not of its fields' facts; the fields themselves are declared elsewhere
+                continue
             if kept and all("enum" in alt for alt in kept):
                 values: list[Any] = list(node.get("enum") or [])
                 for alt in kept:
@@ -184,12 +188,29 @@ class Normalizer:
                 return unsupported(f"type {node['type']!r}")
         if type_ == "array" or (type_ is None and "items" in node):
             items = node.get("items")
+            if isinstance(items, dict) and (mixed := _mixed_scalar(cast(Expanded, items))) is not None:
+                return ir.ValueList(mixed, 1, title, description, loc)  # values of several kinds
             if isinstance(items, dict):
                 item = self.classify(cast(Expanded, items))
                 if isinstance(item, ir.ObjectNode):
                     return ir.ListNode(items=item, title=title, description=description)
                 if isinstance(item, ir.TaggedObject) and not item.many:  # a list of transforms
+                    depth = node.get("max_depth")
+                    if isinstance(depth, int) and not isinstance(depth, bool) and depth > 1:
+                        # objects and lists of them (to this depth) side by side
+                        return ir.TaggedObject(
+                            tag=item.tag,
+                            many=True,
+                            title=title,
+                            description=description,
+                            depth=depth,
+                            ragged=True,
+                        )
                     return ir.TaggedObject(tag=item.tag, many=True, title=title, description=description)
+                if isinstance(item, ir.TaggedObject) and not item.ragged:  # lists of lists of transforms
+                    return ir.TaggedObject(
+                        tag=item.tag, many=True, title=title, description=description, depth=item.depth + 1
+                    )
                 if isinstance(item, ir.Unsupported):
                     return ir.Unsupported(f"a list of items that cannot be expressed ({item.reason})", loc)
                 values = value_list(item, title, description, loc)
@@ -435,3 +456,25 @@ def _json_object(node: ir.ObjectNode) -> dict[str, Any]:
     if node.title:
         result["title"] = node.title
     return result
+
+
+def _presence_only(alternative: Expanded) -> bool:
+    """True for an ``anyOf``/``oneOf`` alternative that only requires properties (``{type: object,
+    required: [vis]}``): it says which fields must be present, and declares none."""
+    keys = set(alternative) - {_LOC}
+    return (
+        "required" in keys and keys <= {"type", "required"} and alternative.get("type", "object") == "object"
+    )
+
+
+def _mixed_scalar(node: Expanded) -> ir.Scalar | None:
+    """The item of a list whose values may be of several scalar types (``type: [number, string]``); None for
+    any other item."""
+    types = node.get("type")
+    if not isinstance(types, list):
+        return None
+    kinds = [t for t in cast(list[Any], types) if t != "null"]
+    if len(kinds) < 2 or not all(k in _SCALAR_TYPES for k in kinds):
+        return None
+    first, *rest = cast(list[ir.ScalarType], kinds)
+    return ir.Scalar(type=first, also=tuple(rest))

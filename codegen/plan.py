@@ -27,8 +27,9 @@ from .load import SCHEMA_SUFFIX, SchemaSet
 from .meta_plan import MetaClassPlan, MetaTree, leaf_facts, plan_meta, scalar_facts
 from .names import RESERVED_MODEL, camel, model_stem, module_name, usable
 from .normalize import Normalizer
+from .tree_nodes import NodeClassPlan, NodePlanner
 
-FieldKind = Literal["array", "table", "list", "scalar", "object", "values"]
+FieldKind = Literal["array", "table", "list", "scalar", "object", "values", "node"]
 
 __all__ = ["FieldPlan", "LeafPlan", "MetaClassPlan", "ModelPlan", "Plan", "make_plan"]
 
@@ -39,9 +40,9 @@ class FieldPlan:
 
     name: str
     kind: FieldKind
-    node: ir.Array | ir.Table | ir.ListNode | ir.Scalar | ir.TaggedObject | ir.ValueList
+    node: ir.Array | ir.Table | ir.ListNode | ir.Scalar | ir.TaggedObject | ir.ValueList | ir.ObjectNode
     class_name: str | None = None
-    """Item model class (``list``)."""
+    """Item model class (``list``); the tree-object class (``node``: an object outside meta)."""
     created: bool = False
     """An array the model holds from construction (the primary array, and the manifest's
     ``created_arrays``): declared with ``CreatedArrayField``, typed without ``None``."""
@@ -69,6 +70,8 @@ class ModelPlan:
     """The base model's metadata class, when this model narrows it."""
     base_required: tuple[str, ...] = ()
     """The base model's ``required_meta`` (this model declares its own only when they differ)."""
+    nodes: list[NodeClassPlan] = field(default_factory=list[NodeClassPlan])
+    """The classes of the model's objects outside meta (``codegen.tree_nodes``), nested ones first."""
 
 
 @dataclass
@@ -272,6 +275,8 @@ class Planner:
             required_meta=_required(meta, "meta") if isinstance(meta, ir.ObjectNode) else (),
             is_item=entry.is_item,
         )
+        nodes = NodePlanner(spec.class_name, spec.schema_file)
+        planned: dict[str, NodeClassPlan] = {}
         for name, child in root.properties:
             where = f"/properties/{name}"
             if name == "meta" or isinstance(child, ir.Unsupported):
@@ -296,10 +301,20 @@ class Planner:
                 plan.fields.append(FieldPlan(name, "scalar", child))
             elif isinstance(child, ir.TaggedObject):
                 plan.fields.append(FieldPlan(name, "object", child))
+            elif isinstance(child, ir.ObjectNode):  # an object outside meta (codegen.tree_nodes)
+                planned[name] = nodes.plan((name,), child)
+                plan.fields.append(FieldPlan(name, "node", child))
             else:
                 message = f"{spec.class_name}.{name}: an object outside meta has no attribute kind yet"
                 self.report(spec.schema_file, where, message)
-        names = [f.name for f in plan.fields if f.kind not in ("scalar", "object", "values")]
+        plan.nodes = nodes.classes
+        # class names are final now (a class shared by several properties is named after all of them)
+        plan.fields = [
+            dataclasses.replace(f, class_name=planned[f.name].name) if f.kind == "node" else f
+            for f in plan.fields
+        ]
+        self.reports.extend(nodes.reports)
+        names = [f.name for f in plan.fields if f.kind not in ("scalar", "object", "values", "node")]
         if spec.primary_array is None:
             # as the reference implementation: ``data`` when the model has it, else none
             plan.primary_array = "data" if "data" in names else ""
@@ -543,7 +558,7 @@ def _field_facts(f: FieldPlan) -> tuple[object, ...]:
     if isinstance(node, ir.Scalar):
         return (f.kind, *scalar_facts(node), node.default)
     if isinstance(node, ir.ValueList):
-        return (f.kind, node.item.type, node.depth)
+        return (f.kind, node.item.type, node.item.also, node.depth)
     return (f.kind, f.class_name)
 
 

@@ -165,7 +165,8 @@ def _flatten(node: ir.Node, path: str, out: dict[str, Facts]) -> None:
             out[path] = {"kind": "list of objects"}
             _flatten(node.items, path + "[]", out)
         case ir.ValueList():
-            out[path] = {"kind": f"list of {node.item.type}" + " lists" * (node.depth - 1)}
+            kinds = " or ".join((node.item.type, *node.item.also))
+            out[path] = {"kind": f"list of {kinds}" + " lists" * (node.depth - 1)}
         case ir.TaggedObject() if ir.tagged_meta_class(node.tag) is not None:  # meta.wcs (gwcs)
             out[path] = {"kind": "list of tagged objects" if node.many else "tagged object", "tag": node.tag}
         case ir.Unsupported():

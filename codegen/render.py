@@ -16,6 +16,7 @@ import jinja2
 from . import ir
 from .meta_plan import LIST_ITEM_BASE, MetaField
 from .plan import SHARED_PREFIX, FieldPlan, MetaClassPlan, ModelPlan, Plan
+from .tree_nodes import node_class_texts, node_field_member, node_member_decls
 
 HEADER_TAIL = "Do not edit: change the schema and run `make generate`."
 HISTORY_LIST = "HistoryList"
@@ -303,6 +304,8 @@ def _dims(node: ir.Array) -> str:
 
 def model_member(f: FieldPlan) -> Member:
     node = f.node
+    if f.kind == "node" and isinstance(node, ir.ObjectNode) and f.class_name is not None:
+        return node_field_member(f.name, node, f.class_name)
     if isinstance(node, ir.Array):
         hdu = node.fits_hdu or f.name.upper()
         args = [ir.NUMPY_TYPES[node.datatype], f"hdu={py_literal(hdu)}"]
@@ -369,11 +372,14 @@ def _of_type(node: ir.Scalar, value: object) -> bool:
 def value_list_member(name: str, node: ir.ValueList) -> Member:
     """A list of values outside meta: ``order = ValueListField[list[int]](int, title=...)``, kept in the ASDF
     tree (``depth=2`` for a list of lists)."""
-    kind = _PY_TYPES[node.item.type]
+    kinds = [_PY_TYPES[t] for t in (node.item.type, *node.item.also)]
+    kind = " | ".join(kinds)  # values of several kinds: float | str
     annotation = kind
     for _ in range(node.depth):
         annotation = f"list[{annotation}]"
-    args = [kind] + ([f"depth={node.depth}"] if node.depth > 1 else [])
+    args = [kind if len(kinds) == 1 else py_tuple(kinds)] + (
+        [f"depth={node.depth}"] if node.depth > 1 else []
+    )
     if node.title:
         args.append(f"title={py_literal(node.title)}")
     shape = "a list of " + "lists of " * (node.depth - 1) + f"``{kind}``"
@@ -419,9 +425,16 @@ def object_field_member(name: str, node: ir.TaggedObject) -> Member:
     annotation is a string, so that the class is imported only by type checkers and on first check)."""
     python, annotation = node.python
     held = f"list[{annotation}]" if node.many else annotation
+    for _ in range(node.depth - 1):  # lists of lists; ragged: objects and deeper lists side by side
+        # Union, not |: astropy's Model class (Transform) overloads | for type checkers too
+        held = f"list[Union[{annotation}, {held}]]" if node.ragged else f"list[{held}]"
     args = [py_literal(python)]
     if node.many:
         args.append("many=True")
+    if node.depth > 1:
+        args.append(f"depth={node.depth}")
+    if node.ragged:
+        args.append("ragged=True")
     args.append(f"tag={py_literal(node.tag)}")
     if node.title:
         args.append(f"title={py_literal(node.title)}")
@@ -472,6 +485,11 @@ def _module_imports(
     checking_block = ""
     own = [f for m in models for f in m.fields if f.name not in m.inherited]
     kinds = {"created" if f.kind == "array" and f.created else f.kind for f in own}
+    node_classes = [c for m in models for c in m.nodes]
+    node_decls = node_member_decls(node_classes)
+    if node_classes:  # the members of objects outside meta use the kinds of top-level fields
+        base_names.append("TreeObject")
+        kinds |= {_decl_kind(d) for d in node_decls}
     if kinds & {"array", "created"}:
         lines.append("import numpy as np")
     base_names += [
@@ -490,18 +508,30 @@ def _module_imports(
         base_names.append("ListField")
     if "object" in kinds:
         base_names.append("ObjectField")
-        held = " ".join(model_member(f).decl for m in models for f in m.fields if f.kind == "object")
-        checking = [n for n in ("Transform",) if n in held]
+        held = " ".join(
+            [model_member(f).decl for m in models for f in m.fields if f.kind == "object"]
+            + [d for d in node_decls if _decl_kind(d) == "object"]
+        )
+        checking = [n for n in ("Transform", "AstropyTable") if n in held]
         if "np." in held and "import numpy as np" not in lines:
             lines.append("import numpy as np")
-        lines.append("from typing import TYPE_CHECKING" + (", Any" if "Any" in held else ""))
+        lines.append(
+            "from typing import TYPE_CHECKING"
+            + (", Any" if "Any" in held else "")
+            + (", Union" if "Union[" in held else "")
+        )
+        if "Union[" in held:  # file-wide: ruff would turn Union back into |
+            lines.append("# ruff: noqa: UP007  (astropy's Model overloads |, for type checkers too)")
         if checking:  # after every other import (see the end of this function)
             checking_block = f"if TYPE_CHECKING:\n    from {BASE_MODULE} import {', '.join(checking)}"
     if "values" in kinds:
         base_names.append("ValueListField")
+    if "node" in kinds:
+        base_names.append("NodeField")
     if "scalar" in kinds:
         base_names.append("ScalarField")
         scalars = [model_member(f).decl for m in models for f in m.fields if f.kind == "scalar"]
+        scalars += [d for d in node_decls if _decl_kind(d) == "scalar"]
         if any("Literal[" in decl for decl in scalars):
             lines.append("from typing import Literal")
     defined = {c.name for c in meta_classes} | {m.class_name for m in models}
@@ -530,6 +560,19 @@ def _module_imports(
     if checking_block:
         lines.append(checking_block)
     return lines
+
+
+def _decl_kind(decl: str) -> str:
+    """The field kind of a member declaration (``x = ScalarField(...)`` -> ``scalar``)."""
+    for call, kind in (
+        ("ObjectField(", "object"),
+        ("ValueListField", "values"),
+        ("NodeField(", "node"),
+        ("ScalarField", "scalar"),
+    ):
+        if call in decl:
+            return kind
+    raise AssertionError(decl)
 
 
 def _names_in(decl: str) -> list[str]:
@@ -574,7 +617,11 @@ def render(plan: Plan) -> dict[str, str]:
                 "",
             ),
             imports=_module_imports(plan, module, own_meta, models),
-            classes=[*own_meta, *(model_class_text(m) for m in models)],
+            classes=[
+                *own_meta,
+                *(text for m in models for text in node_class_texts(m.nodes)),
+                *(model_class_text(m) for m in models),
+            ],
         )
     for module in sorted(set(meta_of) - set(plan.modules) - {"meta"}):  # shared by some models: meta_image
         own_meta = meta_of[module]

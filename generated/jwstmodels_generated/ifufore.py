@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from jwstmodels.base import ObjectField
 
-from .referencefile_required import IFUFOREMeta, ReferenceFileModel
+from .referencefile_required import IFUPostMeta, ReferenceFileModel
 
 if TYPE_CHECKING:
     from jwstmodels.base import Transform
@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 class IFUFOREModel(ReferenceFileModel):
     """NIRSpec IFU fore optics transform reference file."""
 
-    meta: IFUFOREMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
-    meta_class = IFUFOREMeta
+    meta: IFUPostMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
+    meta_class = IFUPostMeta
     schema_name = "ifufore.schema.yaml"
     primary_array_name = ""
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from jwstmodels.base import ObjectField
 
-from .referencefile_required import IFUFOREMeta, ReferenceFileModel
+from .referencefile_required import IFUPostMeta, ReferenceFileModel
 
 if TYPE_CHECKING:
     from jwstmodels.base import Transform
@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 class IFUSlicerModel(ReferenceFileModel):
     """NIRSpec IFU slicer reference file."""
 
-    meta: IFUFOREMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
-    meta_class = IFUFOREMeta
+    meta: IFUPostMeta  # pyright: ignore[reportIncompatibleVariableOverride]  (narrows the base model's meta)
+    meta_class = IFUPostMeta
     schema_name = "ifuslicer.schema.yaml"
     primary_array_name = ""
 

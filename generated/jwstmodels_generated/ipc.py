@@ -17,8 +17,12 @@ class IPCModel(ReferenceFileModel):
     primary_array_name = "data"
 
     data = CreatedArrayField(
-        np.float32, hdu="SCI", ndim=2, default=1.0, title="Deconvolution kernel of the interpixel capacitance"
+        np.float32,
+        hdu="SCI",
+        ndims=(2, 4),
+        default=1.0,
+        title="Deconvolution kernel of the interpixel capacitance (2-D, or 4-D with a kernel per pixel)",
     )
-    """Deconvolution kernel of the interpixel capacitance
+    """Deconvolution kernel of the interpixel capacitance (2-D, or 4-D with a kernel per pixel)
 
-    FITS HDU: SCI; float32, 2-D"""
+    FITS HDU: SCI; float32, 2-D or 4-D"""

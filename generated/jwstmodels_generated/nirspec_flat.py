@@ -3,66 +3,17 @@
 """Data model classes generated from ``nirspec_flat.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import Literal
-
 import numpy as np
 from pydantic import Field
 
 from jwstmodels.base import Column, CreatedArrayField, TableField
 
-from .referencefile_required import CubeFlatMeta, NirspecFlatExposure, NRSFlatInstrument, ReferenceFileModel
-
-
-class NirspecFlatInstrument(NRSFlatInstrument):
-    """Instrument configuration"""
-
-    lamp_mode: (
-        Literal["BRIGHTOBJ", "FIXEDSLIT", "GRATING-ONLY", "IFU", "IMAGE", "MSASPEC", "NONE", "ANY", "N/A"]
-        | None
-    ) = Field(
-        default=None,
-        title="Operating mode of the calibration lamp",
-        json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Operating mode of the calibration lamp
-
-    FITS keyword: OPMODE (PRIMARY)"""
-
-    lamp_state: (
-        Literal[
-            "BOTH",
-            "FLAT1",
-            "FLAT2",
-            "FLAT3",
-            "FLAT4",
-            "FLAT5",
-            "G1LAMP1",
-            "G2LAMP1",
-            "IFU",
-            "IMG",
-            "LINE1",
-            "LINE2",
-            "LINE3",
-            "LINE4",
-            "NONE",
-            "OFF",
-            "REF",
-            "TEST",
-            "N/A",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Calibration lamp that was lit",
-        json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Calibration lamp that was lit
-
-    FITS keyword: LAMP (PRIMARY)"""
+from .referencefile_required import (
+    CubeFlatMeta,
+    NirspecFlatExposure,
+    NirspecFlatInstrument,
+    ReferenceFileModel,
+)
 
 
 class NirspecFlatMeta(CubeFlatMeta):

@@ -15,8 +15,8 @@ from .meta import CommonInstrument, CommonMeta
 class ReferenceFileMeta(CommonMeta):
     """Metadata of ``ReferenceFileModel``, ``ReferenceImageModel``, ``ReferenceCubeModel``,
     ``ReferenceQuadModel``, ``IPCModel``, ``LastFrameModel``, ``RSCDModel``, ``TrapParsModel``,
-    ``ResolutionModel``, ``FringeFreqModel``, ``PictureFrameModel``: the fields of ``CommonMeta``
-    and those declared here."""
+    ``ResolutionModel``, ``FringeFreqModel``, ``PictureFrameModel``, ``SIRSKernelModel``,
+    ``EmiModel``, ``ABVegaOffsetModel``: the fields of ``CommonMeta`` and those declared here."""
 
     filetype: str | None = Field(
         default=None,
@@ -1211,6 +1211,58 @@ class NRSFlatMeta(ReferenceFileMeta):
     """Exposure and readout settings"""
 
 
+class NirspecFlatInstrument(NRSFlatInstrument):
+    """Instrument configuration"""
+
+    lamp_mode: (
+        Literal["BRIGHTOBJ", "FIXEDSLIT", "GRATING-ONLY", "IFU", "IMAGE", "MSASPEC", "NONE", "ANY", "N/A"]
+        | None
+    ) = Field(
+        default=None,
+        title="Operating mode of the calibration lamp",
+        json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Operating mode of the calibration lamp
+
+    FITS keyword: OPMODE (PRIMARY)"""
+
+    lamp_state: (
+        Literal[
+            "BOTH",
+            "FLAT1",
+            "FLAT2",
+            "FLAT3",
+            "FLAT4",
+            "FLAT5",
+            "G1LAMP1",
+            "G2LAMP1",
+            "IFU",
+            "IMG",
+            "LINE1",
+            "LINE2",
+            "LINE3",
+            "LINE4",
+            "NONE",
+            "OFF",
+            "REF",
+            "TEST",
+            "N/A",
+        ]
+        | None
+    ) = Field(
+        default=None,
+        title="Calibration lamp that was lit",
+        json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Calibration lamp that was lit
+
+    FITS keyword: LAMP (PRIMARY)"""
+
+
 class NirspecFlatExposure(NRSFlatExposure):
     """Exposure and readout settings"""
 
@@ -1601,8 +1653,8 @@ class SuperBiasInstrument(DarkInstrument):
 
 class DrizParsMeta(ReferenceFileMeta):
     """Metadata of ``DrizParsModel``, ``NircamDrizParsModel``, ``MiriImgDrizParsModel``,
-    ``MiriIFUCubeParsModel``, ``NRMModel``: the fields of ``ReferenceFileMeta`` and those declared
-    here."""
+    ``MiriIFUCubeParsModel``, ``NRMModel``, ``WaveCorrModel``: the fields of ``ReferenceFileMeta``
+    and those declared here."""
 
     exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
@@ -1694,8 +1746,8 @@ class MirImgApcorrInstrument(CommonInstrument):
 
 
 class MirImgApcorrMeta(PathlossMeta):
-    """Metadata of ``MirImgApcorrModel``, ``MirLrsApcorrModel``: the fields of ``PathlossMeta`` and
-    those declared here."""
+    """Metadata of ``MirImgApcorrModel``, ``MirLrsApcorrModel``, ``MirMrsApcorrModel``: the fields of
+    ``PathlossMeta`` and those declared here."""
 
     instrument: MirImgApcorrInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=MirImgApcorrInstrument, init=True, kw_only=True
@@ -1949,8 +2001,8 @@ class CameraInstrument(CommonInstrument):
 
 
 class CameraMeta(PathlossMeta):
-    """Metadata of ``CameraModel``, ``FPAModel``: the fields of ``PathlossMeta`` and those declared
-    here."""
+    """Metadata of ``CameraModel``, ``MSAModel``, ``FPAModel``: the fields of ``PathlossMeta`` and
+    those declared here."""
 
     instrument: CameraInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=CameraInstrument, init=True, kw_only=True
@@ -1987,6 +2039,38 @@ class CollimatorMeta(PathlossMeta):
     """Units of the transform's inputs"""
 
 
+class IFUPostMeta(NirspecIFUCubeParsMeta):
+    """Metadata of ``IFUPostModel``, ``IFUFOREModel``, ``IFUSlicerModel``: the fields of
+    ``NirspecIFUCubeParsMeta`` and those declared here."""
+
+    output_units: str | None = Field(
+        default=None, title="Units of the transform's outputs", init=True, kw_only=True
+    )
+    """Units of the transform's outputs"""
+
+    input_units: str | None = Field(
+        default=None, title="Units of the transform's inputs", init=True, kw_only=True
+    )
+    """Units of the transform's inputs"""
+
+
+class DistortionMRSInstrument(FringeInstrument):
+    """Instrument configuration"""
+
+    channel: (
+        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
+    ) = Field(
+        default=None,
+        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
+
+    FITS keyword: CHANNEL (PRIMARY)"""
+
+
 class FOREMeta(CollimatorMeta):
     """Metadata of ``FOREModel``: the fields of ``CollimatorMeta`` and those declared here."""
 
@@ -1998,21 +2082,6 @@ class FOREMeta(CollimatorMeta):
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
-
-
-class IFUFOREMeta(NirspecIFUCubeParsMeta):
-    """Metadata of ``IFUFOREModel``, ``IFUSlicerModel``: the fields of ``NirspecIFUCubeParsMeta`` and
-    those declared here."""
-
-    output_units: str | None = Field(
-        default=None, title="Units of the transform's outputs", init=True, kw_only=True
-    )
-    """Units of the transform's outputs"""
-
-    input_units: str | None = Field(
-        default=None, title="Units of the transform's inputs", init=True, kw_only=True
-    )
-    """Units of the transform's inputs"""
 
 
 class ReferenceFileModel(DataModel[ReferenceFileMeta]):

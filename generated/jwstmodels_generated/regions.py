@@ -2,38 +2,21 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``regions.schema.yaml``, with the metadata classes only they use."""
 
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from pydantic import Field
 
 from jwstmodels.base import ObjectField
 
-from .referencefile_required import FringeInstrument, ReferenceFileModel, SpecProfileSingleMeta
-
-
-class RegionsInstrument(FringeInstrument):
-    """Instrument configuration"""
-
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
-        default=None,
-        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
-        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
-
-    FITS keyword: CHANNEL (PRIMARY)"""
+from .referencefile_required import DistortionMRSInstrument, ReferenceFileModel, SpecProfileSingleMeta
 
 
 class RegionsMeta(SpecProfileSingleMeta):
     """Metadata of ``RegionsModel``: the fields of ``SpecProfileSingleMeta`` and those declared here."""
 
-    instrument: RegionsInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=RegionsInstrument, init=True, kw_only=True
+    instrument: DistortionMRSInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=DistortionMRSInstrument, init=True, kw_only=True
     )
     """Instrument configuration
 

@@ -21,6 +21,7 @@ from jwstmodels._core.errors import (
     InvalidValueWarning,
     ModelTypeMismatchWarning,
     UnknownFieldError,
+    UnknownModelTypeWarning,
     ValidationError,
     ValidationErrors,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "TableColumns",
     "TableField",
     "UnknownFieldError",
+    "UnknownModelTypeWarning",
     "ValidationError",
     "ValidationErrors",
     "dqflags",

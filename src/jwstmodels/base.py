@@ -22,7 +22,10 @@ releases:
 - ``ObjectField``: a tagged object outside ``meta``, typed by its Python class (``DistortionModel.model``).
 - ``Transform``: for type checkers only, the class of transforms (``astropy.modeling.Model``), so that
   generated code annotates ``ObjectField[Transform]`` without importing astropy.modeling.
+- ``AstropyTable``: for type checkers only, ``astropy.table.Table`` (``ABVegaOffsetModel.abvega_offset``).
 - ``ValueListField``: a list of values outside ``meta`` (``WavelengthrangeModel.order``), in the ASDF tree.
+- ``TreeObject``, ``NodeField``: an object outside ``meta`` with typed members (``DisperserModel.gwa_tiltx``):
+  the generated class of the object, and the model attribute holding it (ASDF tree).
 - ``GWCS``: the type of ``meta.wcs``: ``gwcs.WCS`` for type checkers; at run time a stand-in whose check
   imports gwcs only when a value is assigned (a file's WCS is converted when ``meta.wcs`` is first read).
 """
@@ -33,7 +36,7 @@ from jwstmodels._core.arrays import ArrayField, Column, CreatedArrayField, Table
 from jwstmodels._core.lists import ListField
 from jwstmodels._core.meta import MetaNode
 from jwstmodels._core.meta_lists import HistoryList, ListItem, no_items
-from jwstmodels._core.objects import ObjectField
+from jwstmodels._core.objects import NodeField, ObjectField, TreeObject
 from jwstmodels._core.scalars import ScalarField
 from jwstmodels._core.tables import Table
 from jwstmodels._core.value_lists import ValueListField
@@ -41,6 +44,7 @@ from jwstmodels._model.datamodel import DataModel
 
 if TYPE_CHECKING:
     from astropy.modeling import Model as Transform
+    from astropy.table import Table as AstropyTable
 
     # gwcs.wcs, not gwcs: the package's __init__ star-imports five modules a type checker would then read
     from gwcs.wcs import WCS as GWCS
@@ -52,6 +56,7 @@ else:
 __all__ = [
     "GWCS",
     "ArrayField",
+    "AstropyTable",
     "Column",
     "CreatedArrayField",
     "DataModel",
@@ -59,11 +64,13 @@ __all__ = [
     "ListField",
     "ListItem",
     "MetaNode",
+    "NodeField",
     "ObjectField",
     "ScalarField",
     "Table",
     "TableField",
     "Transform",
+    "TreeObject",
     "ValueListField",
     "no_items",
 ]
@@ -75,4 +82,8 @@ def __getattr__(name: str) -> object:
         from astropy.modeling import Model
 
         return Model
+    if name == "AstropyTable":
+        from astropy.table import Table
+
+        return Table
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -125,7 +125,8 @@ def test_folder_problems_exit_2(run: Run, widget_schemas: Path, tmp_path: Path) 
 def test_without_the_source_checkout_the_generator_is_missing(
     run: Run, widget_schemas: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """As after ``pip install jwstmodels``: ``codegen`` is not importable and no checkout is around."""
+    """As after ``pip install jwstmodels`` without the wheel's generator: ``codegen`` is not importable, no
+    checkout is around (the wheel's ``jwstmodels._codegen`` does not exist in the source tree)."""
     for name in [m for m in sys.modules if m == "codegen" or m.startswith("codegen.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "codegen", None)  # import codegen -> ModuleNotFoundError
@@ -134,7 +135,9 @@ def test_without_the_source_checkout_the_generator_is_missing(
     assert result.code == 2
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert "the generator (codegen) is not installed: it needs the jwstmodels source checkout" in lines[0]
+    assert (
+        "the generator is not installed: install jwstmodels from its wheel with the codegen extra" in lines[0]
+    )
     assert not (tmp_path / "o").exists()
 
 

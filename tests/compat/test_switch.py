@@ -79,9 +79,9 @@ def test_names_not_here_fall_back_to_the_reference() -> None:
         """
     )
     assert out.split() == [
-        "stdatamodels.jwst.datamodels.amioi",  # a class jwstmodels does not have yet
-        "stdatamodels.jwst.datamodels.util",
-        "jwstmodels_generated.distortion",  # one it has
+        "jwstmodels_generated.amioi",  # every class of the reference is here now (issue 14)
+        "stdatamodels.jwst.datamodels.util",  # a name jwstmodels does not provide falls back
+        "jwstmodels_generated.distortion",
     ]
 
 

@@ -15,7 +15,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     counts = getattr(module, "COUNTS", None)
     if counts:
         summary = ", ".join(f"{value} {key}" for key, value in sorted(counts.items()))
-        terminalreporter.write_line(f"interop suite compared: {summary}")
+        classes = getattr(module, "CLASSES", set())
+        terminalreporter.write_line(f"interop suite compared: {len(classes)} classes, {summary}")
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import functools
 import warnings
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -22,6 +22,7 @@ from codegen import reference_facts as rf
 from jwstmodels import ArrayField, DataModel, MetaNode, TableField
 from jwstmodels._api.opening import model_class
 from jwstmodels._core.meta import scalar_leaves
+from jwstmodels.base import NodeField
 from jwstmodels_generated.lookup import MODEL_CLASSES
 from tests.catalog._catalog import EXPLICIT
 from tests.support.dq_bits import dq_definitions, standard_dq
@@ -30,19 +31,35 @@ from tests.support.populate import get_path, same_value, sample_value
 st = pytest.importorskip("stdatamodels.jwst.datamodels", reason="stdatamodels is a test dependency")
 
 COUNTS: Counter[str] = Counter()
+CLASSES: set[str] = set()
+"""The model classes whose files went both ways (printed as the count of classes)."""
 STAMPED = {"meta.date", "meta.filename", "meta.model_type"}
 
 
 def reference_class(name: str) -> Any:
     """The reference's class; some are deprecated there (a DeprecationWarning on use, not under test)."""
     cls = getattr(st, name)
+    # the reference checks an assigned transform against its schema's "type: object" and refuses it in
+    # memory, though its files hold them (as tagged objects): its WaveCorrModel apertures are built unchecked
+    options = {"validate_on_assignment": False} if name in UNCHECKED_ASSIGNMENT else {}
 
     def build(*args: object) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            return cls(*args)
+            return cls(*args, **options)
 
     return build
+
+
+UNCHECKED_ASSIGNMENT = {"WaveCorrModel"}
+#: Classes whose arrays sit in objects with no HDU: the reference's FITS writer refuses them (ASDF only).
+REFERENCE_WRITES_NO_FITS = {
+    "MirMrsApcorrModel",
+    "NrsIfuApcorrModel",
+    "Extract1dIFUModel",
+    "SIRSKernelModel",
+    "PastasossModel",
+}
 
 
 def shared_models() -> list[str]:
@@ -84,6 +101,14 @@ def cases(direction: str) -> list[Any]:
                 # itself ("'numpy.ndarray' object has no attribute 'exptype'" inside stdatamodels), and it
                 # leaks the open file when it fails. Both directions need the reference to read the file.
                 continue
+            if name in REFERENCE_WRITES_NO_FITS and suffix == ".fits":
+                continue  # see test_reference_cannot_write_fits_of
+            if name == "ABVegaOffsetModel" and suffix == ".fits":
+                continue  # see test_reference_cannot_write_fits_of_an_offset_table
+            if name in UNCHECKED_ASSIGNMENT and suffix == ".fits":
+                # the reference's FITS writer validates the untagged tree and refuses the apertures'
+                # transforms, so it writes (and reads) this type as ASDF only; ours refuses FITS too
+                continue
             reason = known_gap(name, suffix, direction)
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
             params.append(pytest.param(name, suffix, marks=marks, id=f"{name}-{suffix}"))
@@ -113,13 +138,33 @@ def fill_values(cls: type[DataModel[MetaNode]]) -> dict[str, object]:
         if leaf.keyword is not None and leaf.path not in STAMPED
     }
     for index, (name, field) in enumerate(cls._scalar_fields.items()):
-        values[name] = sample_value(field.annotation, index)
+        if isinstance(field, NodeField):  # an object outside meta: each of its members, by dotted path
+            values.update(node_values(cast("NodeField[Any]", field), name, 100 * (index + 1)))
+        else:
+            values[name] = sample_value(field.annotation, index)
     if "meta.telescope" in values:
         values["meta.telescope"] = "JWST"  # the reference stamps it on every save
     reftype = getattr(getattr(st, cls.__name__, None), "reftype", None)
     if isinstance(reftype, str) and "meta.reftype" in values:
         values["meta.reftype"] = reftype  # the reference stamps its reftype on save and checks it
     values.update(CHECKED_VALUES.get(cls.__name__, {}))
+    if cls.__name__ in ONE_ORDER:  # the reference checks that there is exactly one order
+        values.update({path: value[:1] for path, value in values.items() if isinstance(value, list)})
+    return values
+
+
+#: Classes whose lists the reference's validate() wants one item long (one spectral order).
+ONE_ORDER = {"MiriWFSSSpecwcsModel"}
+
+
+def node_values(field: NodeField[Any], prefix: str, salt: int) -> dict[str, object]:
+    """A distinctive value for every member of an object outside meta (nested objects too), by path."""
+    values: dict[str, object] = {}
+    for index, (name, member) in enumerate(field.cls._scalar_fields.items()):
+        if isinstance(member, NodeField):
+            values.update(node_values(cast("NodeField[Any]", member), f"{prefix}.{name}", salt + 10 * index))
+        else:
+            values[f"{prefix}.{name}"] = sample_value(member.annotation, salt + index)
     return values
 
 
@@ -144,9 +189,49 @@ CHECKED_VALUES: dict[str, dict[str, object]] = {
             "OTEModel",
             "ChromCorrModel",
             "FPAModel",
+            "MSAModel",
+            "IFUPostModel",
         )
     },
     "FOREModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.filter": "F070LP"},
+    "WaveCorrModel": {"meta.instrument.name": "NIRSPEC"},
+    "MirMrsApcorrModel": {"meta.instrument.name": "MIRI"},
+    "NrsIfuApcorrModel": {"meta.instrument.name": "NIRSPEC"},
+    "Extract1dIFUModel": {"meta.instrument.name": "NIRSPEC"},
+    "PastasossModel": {"meta.instrument.name": "NIRISS"},
+    "ABVegaOffsetModel": {"meta.instrument.name": "NIRCAM"},
+    "WavelengthrangeModel": {"meta.instrument.name": "NIRSPEC", "meta.wavelength_units": "um"},
+    "DisperserModel": {"meta.instrument.name": "NIRSPEC", "meta.instrument.grating": "G140H"},
+    "MSAModel": {"meta.instrument.name": "NIRSPEC", "meta.input_units": "deg", "meta.output_units": "deg"},
+    "IFUPostModel": {
+        "meta.instrument.name": "NIRSPEC",
+        "meta.input_units": "deg",
+        "meta.output_units": "deg",
+    },
+    "SpecwcsModel": {"meta.instrument.name": "MIRI", "meta.input_units": "pixel", "meta.output_units": "um"},
+    **{  # the grism dispersion files: instrument and mode, and units (no FITS keyword)
+        name: {
+            "meta.instrument.name": instrument,
+            "meta.exposure.type": mode,
+            "meta.input_units": "um",
+            "meta.output_units": "pixel",
+            **({"meta.instrument.detector": "NIS"} if instrument == "NIRISS" else {}),
+        }
+        for name, instrument, mode in (
+            ("NIRCAMGrismModel", "NIRCAM", "NRC_WFSS"),
+            ("NIRISSGrismModel", "NIRISS", "NIS_WFSS"),
+            ("MiriWFSSSpecwcsModel", "MIRI", "MIR_WFSS"),
+        )
+    },
+    "DistortionMRSModel": {
+        "meta.instrument.name": "MIRI",
+        "meta.exposure.type": "MIR_MRS",
+        "meta.instrument.channel": "12",
+        "meta.instrument.band": "SHORT",
+        "meta.instrument.detector": "MIRIFUSHORT",
+        "meta.input_units": "pixel",
+        "meta.output_units": "arcsec",
+    },
     "DistortionModel": {  # its module, channel and pupil are set (every keyword is filled)
         "meta.instrument.name": "NIRCAM",
         "meta.instrument.p_pupil": "CLEAR|F162M|",
@@ -160,12 +245,13 @@ def reference_values(name: str) -> dict[str, object]:
     """``fill_values`` limited to the paths the reference's schema of the class has (its metadata nodes take
     any attribute, but save only those)."""
     paths = _reference_facts().facts(rf.reference_models()[name])
-    # top-level attributes (item scalars, transforms and other tagged objects) are the class's own: the facts
-    # of the reference's untyped objects are not expressed, so they are not in ``paths``
+    # top-level attributes (item scalars, transforms and other tagged objects, objects outside meta) are the
+    # class's own: the facts of the reference's untyped objects are not expressed (not in ``paths``)
+    own = our_class(name)._scalar_fields
     return {
         path: value
         for path, value in fill_values(our_class(name)).items()
-        if path in paths or "." not in path
+        if path in paths or path.split(".")[0] in own
     }
 
 
@@ -177,6 +263,9 @@ def sample_table(field: TableField, rng: np.random.Generator) -> Any:
         kind = table.dtype[column.name].base.kind
         if kind == "S":
             table[column.name] = [b"a", b"bb", b"ccc"]
+        elif table.dtype[column.name].base == np.int8:
+            # astropy writes int8 columns as FITS logicals (both sides do): 0 and 1 survive, others become 1
+            table[column.name] = rng.integers(0, 2, size=table[column.name].shape)
         elif kind in "iuf":
             table[column.name] = rng.integers(0, 100, size=table[column.name].shape)
     return table
@@ -212,7 +301,8 @@ def item_values(name: str) -> list[dict[str, Any]]:
     tables that the reference's item also has, keyed ``list_name[index].attribute``."""
     cls = our_class(name)
     filled: list[dict[str, Any]] = []
-    reference_paths = set(_reference_facts().facts(rf.reference_models()[name]))
+    facts = _reference_facts().facts(rf.reference_models()[name])
+    reference_paths = set(facts)
     for list_name, field in cls._list_fields.items():
         item_cls: type[DataModel[MetaNode]] = field.item_class
         shape = primary_shape(item_cls)
@@ -226,12 +316,14 @@ def item_values(name: str) -> list[dict[str, Any]]:
                     if isinstance(array, ArrayField):
                         size = (2, 3, 5, 6)[4 - (array.ndim or array.max_ndim or 2) :]
                         values[attribute] = np.arange(np.prod(size), dtype=array.dtype).reshape(size) + index
-            # only what the reference's items have (ours can hold more: the seed's slits carry int_times)
+            # only what the reference's items have (ours can hold more: the seed's slits carry int_times);
+            # every attribute where the reference's facts cannot express its items (WaveCorrModel.apertures)
+            unexpressed = str(facts.get(list_name, {}).get("kind", "")).startswith("not expressed")
             filled.append(
                 {
                     f"{list_name}[{index}].{key}": value
                     for key, value in values.items()
-                    if f"{list_name}[].{key}" in reference_paths
+                    if unexpressed or f"{list_name}[].{key}" in reference_paths
                 }
             )
     return filled
@@ -295,7 +387,7 @@ def compare_items(ours: Any, theirs: Any, filled: list[dict[str, Any]]) -> None:
                     np.testing.assert_array_equal(other_a, value, err_msg=key)
                     COUNTS["item arrays"] += 1
             else:
-                assert mine == value and other == value, key
+                assert same_value(mine, value) and same_value(other, value), key
                 COUNTS["item values"] += 1
 
 
@@ -307,6 +399,8 @@ def set_path(root: Any, dotted: str, value: object) -> bool:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             for part in parents:
+                if not hasattr(node, part):  # an object the reference's schema matches by pattern (SIRS)
+                    setattr(node, part, {})
                 node = getattr(node, part)
             setattr(node, last, value)
             return same_value(getattr(node, last), value)
@@ -327,9 +421,14 @@ def compare(ours: Any, theirs: Any, values: dict[str, object], arrays: dict[str,
             assert [n.lower() for n in mine.dtype.names or ()] == [
                 n.lower() for n in reference.dtype.names
             ], name
+            # columns through the reference's own table (a FITS_rec converts logical columns, which the
+            # plain array shows as the bytes T and F: OIFITS FLAG columns)
+            table = getattr(theirs, name)
             for column, other in zip(mine.dtype.names or (), reference.dtype.names, strict=True):
+                logical = np.asarray(table[other])
+                expected = logical if logical.dtype == np.bool_ else reference[other]
                 np.testing.assert_array_equal(
-                    cells(mine[column]), cells(reference[other]), err_msg=f"{name}.{column}"
+                    cells(mine[column]), cells(expected), err_msg=f"{name}.{column}"
                 )
                 COUNTS["table columns"] += 1
         else:
@@ -372,6 +471,7 @@ def test_reference_file_opens_here(name: str, suffix: str, tmp_path: Path) -> No
         compare(ours, again, values, arrays)
         compare_items(ours, again, items)
     COUNTS["files (reference -> here)"] += 1
+    CLASSES.add(name)
 
 
 @pytest.mark.parametrize(("name", "suffix"), cases("here->reference"))
@@ -393,10 +493,13 @@ def test_our_file_opens_in_the_reference(name: str, suffix: str, tmp_path: Path)
     path = ours.save(tmp_path / f"ours{suffix}")
     with open_in_reference(path, name) as theirs:
         assert type(theirs).__name__ == name
-        theirs.validate()
+        # compared before validate(): the reference's AmiOIModel.validate() recomputes the OIFITS header
+        # values from other metadata in memory (what the file holds is what is compared)
         compare(ours, theirs, values, arrays)
         compare_items(ours, theirs, items)
+        theirs.validate()
     COUNTS["files (here -> reference)"] += 1
+    CLASSES.add(name)
 
 
 @pytest.mark.xfail(
@@ -418,3 +521,57 @@ def test_reference_bug_uint32_item_column_shifted_in_place(tmp_path: Path) -> No
     with open_in_reference(tmp_path / "x1d.fits", "MultiSpecModel") as back:
         for index in range(2):
             np.testing.assert_array_equal(back.spec[index].spec_table["DQ"], [99, 80, 79])
+
+
+@pytest.mark.parametrize("suffix", [".fits", ".asdf"])
+@pytest.mark.parametrize("shape", [(3, 3), (3, 3, 4, 5)], ids=["2-D", "4-D"])
+def test_ipc_kernel_of_either_dimensionality(shape: tuple[int, ...], suffix: str, tmp_path: Path) -> None:
+    """IPC kernels are 2-D, or 4-D (a kernel per pixel, as the pipeline's ipc step takes): both directions."""
+    kernel = np.arange(np.prod(shape), dtype=np.float32).reshape(shape) / 10
+    theirs = st.IPCModel(kernel)
+    for path, value in reference_values("IPCModel").items():
+        set_path(theirs, path, value)
+    written = tmp_path / f"reference{suffix}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs.save(written)
+    theirs.close()
+    with jwstmodels.open(written) as ours:
+        assert type(ours).__name__ == "IPCModel"
+        assert ours.data.shape == shape
+        np.testing.assert_array_equal(ours.data, kernel)
+        again = ours.save(tmp_path / f"ours{suffix}")
+    with open_in_reference(again, "IPCModel") as back:
+        back.validate()
+        assert back.data.shape == shape
+        np.testing.assert_array_equal(back.data, kernel)
+    COUNTS["files (IPC kernels, both ways)"] += 2
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCE_WRITES_NO_FITS))
+def test_reference_cannot_write_fits_of(name: str, tmp_path: Path) -> None:
+    """Why these classes are interop-tested in ASDF only: the reference's FITS writer finds no HDU for the
+    arrays of their objects and list items (a fix there makes this fail: add the FITS cases then)."""
+    theirs = reference_class(name)()
+    for path, value in reference_values(name).items():
+        set_path(theirs, path, value)
+    add_items(theirs, item_values(name), reference=True)
+    refused = pytest.raises(ValueError, match="does not specify a non-primary hdu name")
+    with refused, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs.save(tmp_path / "x.fits")
+
+
+def test_reference_cannot_write_fits_of_an_offset_table(tmp_path: Path) -> None:
+    """Why ABVegaOffsetModel is interop-tested in ASDF only: the reference's FITS writer validates the table
+    object against its schema's "type: object" and refuses it (ours refuses FITS for tables held so too)."""
+    import asdf.exceptions
+
+    theirs = reference_class("ABVegaOffsetModel")()
+    for path, value in reference_values("ABVegaOffsetModel").items():
+        set_path(theirs, path, value)
+    assert theirs.abvega_offset is not None
+    refused = pytest.raises(asdf.exceptions.ValidationError, match="is not of type 'object'")
+    with refused, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs.save(tmp_path / "x.fits")

@@ -162,3 +162,120 @@ def test_installed_wheel_is_typed(installed: Installed) -> None:
         ],
         cwd=installed.work,
     )
+
+
+# -- the generator in the wheel: `pip install 'jwstmodels[codegen]'` gives a working `jwstmodels generate`
+
+WIDGET_SCHEMA = textwrap.dedent(
+    """\
+    %YAML 1.1
+    ---
+    $schema: http://stsci.edu/schemas/asdf/asdf-schema-1.1.0
+    id: http://example.org/schemas/widget.schema
+    title: A widget camera frame
+    type: object
+    properties:
+      meta:
+        type: object
+        properties:
+          model_type:
+            title: Type of data model
+            type: string
+            fits_keyword: DATAMODL
+          widget:
+            title: Widget settings
+            type: object
+            properties:
+              speed:
+                title: Rotation speed of the widget
+                type: number
+                fits_keyword: WSPEED
+      data:
+        title: Widget pixels
+        fits_hdu: SCI
+        default: 0.0
+        ndim: 2
+        datatype: float32
+    """
+)
+
+GENERATED_CHECK = textwrap.dedent(
+    """
+    import sys
+    import sysconfig
+    from pathlib import Path
+
+    sys.path.insert(0, sys.argv[1])  # the folder holding the generated packages
+    import widget_models
+
+    site = Path(sysconfig.get_paths()["purelib"]).resolve()
+    import jwstmodels._codegen as shipped
+    assert Path(shipped.__file__).resolve().is_relative_to(site), shipped.__file__
+
+    m = widget_models.WidgetModel((2, 3))
+    m.meta.widget.speed = 2.5
+    m.data[1, 1] = 4.0
+    path = m.save(Path(sys.argv[1]) / "widget.fits")
+    with widget_models.WidgetModel(path) as back:
+        assert back.meta.widget.speed == 2.5 and back.data[1, 1] == 4.0
+
+    import catalogue  # the shipped schemas, generated again by the installed generator
+    ipc = catalogue.IPCModel((3, 3))
+    assert type(ipc).__name__ == "IPCModel" and ipc.data.shape == (3, 3)
+    print("ok")
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def with_codegen(installed: Installed) -> Installed:
+    """The same venv with the codegen extra added (jinja2, PyYAML, ruff: from the package index, through
+    uv's cache)."""
+    _run(
+        [_uv(), "pip", "install", "--quiet", "--python", installed.python, f"{installed.wheel}[codegen]"],
+        cwd=installed.work,
+    )
+    return installed
+
+
+def test_wheel_ships_the_generator_and_the_schemas(installed: Installed) -> None:
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        names = set(wheel.namelist())
+    for name in (
+        "jwstmodels/_codegen/build.py",
+        "jwstmodels/_codegen/tree_nodes.py",
+        "jwstmodels/_codegen/templates/model.py.jinja2",
+        "jwstmodels/_codegen/ruff_generated.toml",
+        "jwstmodels/_codegen/schemas/models.yaml",
+        "jwstmodels/_codegen/schemas/core.schema.yaml",
+    ):
+        assert name in names, f"{name} missing from the wheel"
+    assert not [n for n in names if "__pycache__" in n]
+
+
+def test_bundled_ruff_settings_match_the_repository() -> None:
+    """Generated code is laid out alike from a checkout (pyproject.toml) and a wheel (the bundled copy)."""
+    import tomllib
+
+    ours = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["ruff"]
+    bundled = tomllib.loads((REPO / "codegen" / "ruff_generated.toml").read_text())
+    assert bundled["line-length"] == ours["line-length"]
+    assert bundled["target-version"] == ours["target-version"]
+    assert bundled["lint"]["isort"] == ours["lint"]["isort"]
+
+
+def test_generate_from_the_installed_wheel(with_codegen: Installed) -> None:
+    """`jwstmodels generate` of the wheel (no checkout around: the work folder is outside the repository) on a
+    user's schema folder and on the shipped schemas; the generated packages import and save."""
+    work = with_codegen.work
+    schemas = work / "widget_schemas"
+    schemas.mkdir(exist_ok=True)
+    (schemas / "widget.schema.yaml").write_text(WIDGET_SCHEMA)
+    command = with_codegen.python.parent / "jwstmodels"
+    _run([command, "generate", "--schemas", schemas, "--out", work / "widget_models"], cwd=work)
+    result = _run([command, "generate", "--out", work / "catalogue"], cwd=work)
+    assert "wrote" in result.stdout
+    script = work / "check_generated.py"
+    script.write_text(GENERATED_CHECK, encoding="utf-8")
+    result = _run([with_codegen.python, "-I", "-W", "error", script, work], cwd=work)
+    assert result.stdout.strip() == "ok", result.stdout

@@ -17,6 +17,8 @@ def sample_value(annotation: Any, salt: int) -> object:
     origin = get_origin(annotation)
     if origin in (Union, types.UnionType) and len(args) == 1:
         return sample_value(args[0], salt)
+    if origin in (Union, types.UnionType) and all(a in (str, int, float, bool) for a in args):
+        return sample_value(args[salt % len(args)], salt)  # a value of one of several kinds
     if origin is Literal:
         values = get_args(annotation)
         return values[salt % len(values)]
@@ -29,6 +31,9 @@ def sample_value(annotation: Any, salt: int) -> object:
     if annotation is str:
         return f"value-{salt}"
     if origin is list and len(args) == 1:  # a list of objects (ObjectField many=True): two of them
+        choices = [a for a in get_args(args[0]) if a is not type(None)]
+        if get_origin(args[0]) is Union and len(choices) == 2:  # ragged: an object, then a deeper list
+            return [sample_value(choices[0], salt), sample_value(choices[1], salt + 1)]
         return [sample_value(args[0], salt), sample_value(args[0], salt + 1)]
     if isinstance(annotation, type):
         spec = lazy_class_of(annotation)  # meta.wcs: the run-time stand-in of gwcs.WCS
@@ -44,6 +49,11 @@ def sample_object(cls: type, salt: int) -> object:
         return (models.Shift(salt) & models.Shift(-salt)) | models.Polynomial2D(1, c0_0=salt, c1_0=0.5)
     if cls is np.ndarray:
         return np.arange(salt, salt + 12, dtype=np.float64).reshape(3, 4)
+    from astropy.table import Table
+
+    if issubclass(cls, Table):  # an AB-Vega offset table (NIRCam layout: filter, pupil, offset)
+        offsets = np.array([salt + 0.5, salt + 1.5], dtype=np.float32)
+        return Table({"filter": ["F200W", "F150W"], "pupil": ["CLEAR", "F162M"], "abvega_offset": offsets})
     if f"{cls.__module__}.{cls.__qualname__}".startswith("gwcs."):
         return sample_wcs(salt)
     raise TypeError(f"no sample for {cls!r}")
@@ -72,8 +82,11 @@ def same_value(a: object, b: object) -> bool:
     """Equality for compared values, transforms included (same class, parameters and results)."""
     from astropy.modeling import Model
 
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, list) or isinstance(b, list):  # the reference's lists are list nodes of its own
+        if not all(hasattr(v, "__len__") and not isinstance(v, str | bytes) for v in (a, b)):
+            return False
+        x, y = list(cast(Any, a)), list(cast(Any, b))
+        return len(x) == len(y) and all(same_value(p, q) for p, q in zip(x, y, strict=True))
     if isinstance(a, Model) and isinstance(b, Model):
         probe = [np.linspace(0.5, 3.5, 4)] * a.n_inputs
         return (
@@ -82,6 +95,10 @@ def same_value(a: object, b: object) -> bool:
             and np.array_equal(a.parameters, b.parameters)
             and np.allclose(a(*probe), b(*probe))
         )
+    from astropy.table import Table
+
+    if isinstance(a, Table) and isinstance(b, Table):
+        return a.colnames == b.colnames and all(np.array_equal(a[c], b[c]) for c in a.colnames)
     if type(a).__name__ == "WCS" and type(b).__name__ == "WCS":  # gwcs objects: the same sky positions
         probe = (np.array([0.0, 10.5, 40.0]), np.array([0.0, 7.25, 30.0]))
         return bool(np.allclose(cast(Any, a)(*probe), cast(Any, b)(*probe), rtol=0, atol=1e-10))

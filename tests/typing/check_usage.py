@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 import jwstmodels
 from jwstmodels import (
     CubeModel,
+    DisperserModel,
     DistortionModel,
     HistoryEntry,
     HistorySoftware,
@@ -37,6 +38,7 @@ from jwstmodels import (
     TableColumn,
     TSOMultiSpecModel,
     TSOSpecModel,
+    WavelengthrangeModel,
 )
 from jwstmodels._core.meta_lists import HistoryList
 from jwstmodels._model.schema_search import SchemaMatch
@@ -265,6 +267,16 @@ def list_mistakes(m: ImageModel) -> None:
 # -- end of the lists inside meta --------------------------------------------------------------------------
 
 
+def tree_objects(d: DisperserModel, w: WavelengthrangeModel) -> None:
+    """An object outside meta (``gwa_tiltx``) has typed members, checked as a model's own fields; a list may
+    hold values of several kinds (a wavelength range: order, filter name, wavelengths)."""
+    assert_type(d.gwa_tiltx.zeroreadings, list[float] | None)
+    assert_type(d.gwa_tiltx.unit, str | None)
+    d.gwa_tiltx.temperatures = [35.0, 40.0]
+    assert_type(w.wavelengthrange, list[list[float | str]] | None)
+    w.wavelengthrange = [[1.0, "F250M", 2.4, 2.6]]
+
+
 def transforms(d: DistortionModel) -> None:
     """A transform-holding reference model: ``model`` is an astropy transform (``Transform``) or None.
     (astropy ships no types for mypy, where Transform is Any; pyright refuses a non-transform, see
@@ -326,6 +338,7 @@ def main() -> int:
     metadata_lists(ImageModel())
     slit_scalars(SlitModel())
     transforms(DistortionModel())
+    tree_objects(DisperserModel(), WavelengthrangeModel())
     raw_ramps(Level1bModel((2, 3, 5, 6)))
     image_arrays(ImageModel((3, 4)))
     cube_arrays(CubeModel((2, 3, 4)))

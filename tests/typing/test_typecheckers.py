@@ -203,6 +203,25 @@ def test_pyright_refuses_a_non_transform_in_a_transform_field(tmp_path: Path) ->
     assert found == [(7, "reportAttributeAccessIssue")], _shown(result)
 
 
+def test_pyright_refuses_a_wrong_member_of_an_object_outside_meta(tmp_path: Path) -> None:
+    """A member of a tree object (``DisperserModel.gwa_tiltx``) is typed: a number for its unit, a misspelt
+    member and a name in a float list are errors; the right values are not."""
+    script = tmp_path / "member_mistake.py"
+    script.write_text(
+        "from jwstmodels import DisperserModel\n\n"
+        "d = DisperserModel()\n"
+        "d.gwa_tiltx.unit = 'deg'\n"
+        "d.gwa_tiltx.zeroreadings = [0.5]\n"
+        "d.gwa_tiltx.unit = 3\n"
+        "d.gwa_tiltx.zeroreadings = ['x']\n"
+        "d.gwa_tiltx.units = 'deg'\n"
+    )
+    result = _pyright(script, "--outputjson")
+    diagnostics = cast(list[dict[str, Any]], json.loads(result.stdout)["generalDiagnostics"])
+    lines = sorted({d["range"]["start"]["line"] + 1 for d in diagnostics})
+    assert lines == [6, 7, 8], _shown(result)
+
+
 def test_pyright_types_meta_wcs_as_the_gwcs_class(tmp_path: Path) -> None:
     """``meta.wcs`` reads as ``WCS | None`` (gwcs's class) and refuses anything else (the pyright half of
     world_coordinates in check_usage.py)."""

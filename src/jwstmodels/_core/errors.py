@@ -112,6 +112,12 @@ class InvalidValueWarning(UserWarning):
     """A file held a value that does not fit its field; it was kept so that re-saving loses nothing."""
 
 
+class UnknownModelTypeWarning(InvalidValueWarning):
+    """A file names (``DATAMODL``, ``meta.model_type``) a model type no class of the catalogue has: it was
+    read as the closest class (the one asked for, or the one its data fit), and saving it keeps the type it
+    names. A subclass of InvalidValueWarning, so filters of that warning still catch it."""
+
+
 class ModelTypeMismatchWarning(UserWarning):
     """A file was opened with a model class other than the one its ``DATAMODL`` (``meta.model_type``) names:
     what the class's schema does not describe is kept aside, not read into fields. ``jwstmodels.open``

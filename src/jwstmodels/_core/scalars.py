@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 Value = str | int | float | bool
 """What a scalar field holds (besides None)."""
 
+
 T = TypeVar("T", bound=Value)
 
 _KIND_NAMES: dict[type, str] = {str: "str", int: "int", float: "float", bool: "bool"}

@@ -17,7 +17,7 @@ arrays of the right kind; a value that does not fit warns and is kept aside, as 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, Union, cast, overload
 
 import numpy as np
 from pydantic import ConfigDict, TypeAdapter
@@ -39,12 +39,19 @@ class ValueListField(ScalarField[Any], Generic[L]):
     ``item`` is the kind of the innermost values; the list itself has no FITS keyword.
     """
 
-    def __init__(self, item: type[Value], *, depth: int = 1, title: str = "") -> None:
-        if item not in _ITEM_NAMES:
-            raise TypeError(f"ValueListField: item must be str, int, float or bool, not {item!r}")
+    def __init__(
+        self, item: type[Value] | tuple[type[Value], ...], *, depth: int = 1, title: str = ""
+    ) -> None:
+        kinds = item if isinstance(item, tuple) else (item,)
+        if not kinds or any(k not in _ITEM_NAMES for k in kinds):
+            raise TypeError(
+                f"ValueListField: item must be str, int, float or bool (or a tuple), not {item!r}"
+            )
         if depth < 1:
             raise TypeError(f"ValueListField: depth must be at least 1, not {depth}")
-        self.item: type[Value] = item
+        self.item: type[Value] = kinds[0]
+        self.items: tuple[type[Value], ...] = kinds
+        """The kinds a value may have (several: a wavelength range entry mixes numbers and names)."""
         self.depth = depth
         self.kind = cast(type[Value], list)  # not one of the scalar kinds (scans see no scalar type)
         self.enum = None
@@ -71,20 +78,21 @@ class ValueListField(ScalarField[Any], Generic[L]):
     @property
     def annotation(self) -> Any:
         """``list[float] | None``, ``list[list[float]] | None``."""
-        inner: Any = self.item
+        inner: Any = Union[self.items] if len(self.items) > 1 else self.item  # noqa: UP007
         for _ in range(self.depth):
             inner = list[inner]
         return inner | None
 
     def describe(self) -> str:
         """``list of float or None``, ``list of lists of int or None``."""
-        return "list of " + "lists of " * (self.depth - 1) + f"{_ITEM_NAMES[self.item]} or None"
+        kinds = " or ".join(_ITEM_NAMES[k] for k in self.items)
+        return "list of " + "lists of " * (self.depth - 1) + f"{kinds} or None"
 
     def check_assigned(self, value: object, model: str | None = None) -> Any:
         """A copy of ``value`` when it is a list (of lists) of the item kind; ValidationError otherwise."""
         if value is None:
             return None
-        if self.item is float:
+        if float in self.items and int not in self.items:
             value = _widen_ints(value, self.depth)
         try:
             return self._strict.validate_python(value)

@@ -267,5 +267,9 @@ def write_asdf(content: FileContent, path: str | os.PathLike[str], *args: Any, *
 
 
 def scalar_tree(content: FileContent) -> dict[str, object]:
-    """The set scalar fields as top-level keys of an ASDF tree (field name -> value)."""
-    return {name: value for name, value in content.scalars.items() if value is not None}
+    """The set scalar fields as top-level keys of an ASDF tree (field name -> value; objects outside meta
+    as mappings, left out when empty)."""
+    from jwstmodels._core.objects import tree_value
+
+    tree = {name: tree_value(value) for name, value in content.scalars.items()}
+    return {name: value for name, value in tree.items() if value is not None}

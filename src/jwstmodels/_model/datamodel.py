@@ -24,9 +24,9 @@ from jwstmodels._core.arrays import ArrayField, ArrayStore, CreatedArrayField, D
 from jwstmodels._core.content import Card, FileContent, ModelLayout
 from jwstmodels._core.errors import (
     FileFormatError,
-    InvalidValueWarning,
     ModelTypeMismatchWarning,
     UnknownFieldError,
+    UnknownModelTypeWarning,
     ValidationError,
     ValidationErrors,
     file_errors,
@@ -124,6 +124,7 @@ class DataModel(Generic[MetaT]):
         "_scalars",
         "_shape",
         "_store",
+        "_unknown_type",
         "extra_fits",
         "filename",
         "meta",
@@ -171,6 +172,8 @@ class DataModel(Generic[MetaT]):
         self._store = ArrayStore()
         self._shape: tuple[int, ...] | None = None
         self._pass_invalid = pass_invalid_values
+        self._unknown_type: str | None = None
+        """The model type a file read named that no class has (kept by saves; UnknownModelTypeWarning)."""
         self._close_hooks: list[Any] = []
         self.extra_fits: dict[str, list[Card]] = {}
         """FITS header cards the schema does not name, by HDU name; written back on save."""
@@ -395,9 +398,10 @@ class DataModel(Generic[MetaT]):
             return
         if _catalogue[0](str(model_type)) is not None:
             return
+        self._unknown_type = str(model_type)
         warnings.warn(
             f"{place} {model_type!r} names no model class; read as {type(self).__name__}",
-            InvalidValueWarning,
+            UnknownModelTypeWarning,
             stacklevel=5,
         )
 
@@ -672,6 +676,7 @@ class DataModel(Generic[MetaT]):
         new._extra_hdus = [hdu.copy() for hdu in self._extra_hdus]
         new._lists = {name: [item.copy() for item in items] for name, items in self._lists.items()}
         new._scalars = dict(self._scalars)
+        new._unknown_type = getattr(self, "_unknown_type", None)
         new.filename = self.filename
         return new
 
@@ -789,7 +794,8 @@ class DataModel(Generic[MetaT]):
     # -- saving -------------------------------------------------------------------------------------
 
     def on_save(self, path: str | os.PathLike[str] | None = None) -> None:
-        """Called just before writing: stamps ``meta.date``, ``meta.filename`` and ``meta.model_type``.
+        """Called just before writing: stamps ``meta.date``, ``meta.filename`` and ``meta.model_type`` (kept
+        when it names a type no class has: UnknownModelTypeWarning).
 
         Subclasses may extend it; they should call ``super().on_save(path)``.
         """
@@ -799,8 +805,16 @@ class DataModel(Generic[MetaT]):
             setattr(self.meta, "date", now.isoformat(timespec="milliseconds"))
         if path is not None and "filename" in fields:
             setattr(self.meta, "filename", Path(path).name)
-        if "model_type" in fields:
+        if "model_type" in fields and not self._names_unknown_type():
             setattr(self.meta, "model_type", type(self).__name__)
+
+    def _names_unknown_type(self) -> bool:
+        """True when ``meta.model_type`` is still the type no class has that the file read named (its DATAMODL
+        is of a newer or another package): saving keeps it, so the file keeps its identity. A value set in
+        memory is stamped over with the class, as the reference does."""
+        current: object = self.meta.__dict__.get("model_type")
+        kept: str | None = getattr(self, "_unknown_type", None)  # unpickled models have none
+        return kept is not None and current == kept
 
     def save(
         self, path: str | os.PathLike[str] | Callable[[str | None], str], *args: Any, **kwargs: Any

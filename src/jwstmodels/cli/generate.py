@@ -1,8 +1,11 @@
 """``jwstmodels generate [--schemas DIR] [--out DIR]``: run the code generator, also on a third-party folder.
 
-The generator (package ``codegen``) lives in the source checkout, not in the wheel. It is imported when it is
-importable, or found in the checkout this package was installed from (editable install) or in the current
-folder or one of its parents; otherwise the command says so and exits with status 2.
+The generator is the package ``codegen`` of the source checkout; the wheel ships it as ``jwstmodels._codegen``
+with the catalogue's schemas (``pip install 'jwstmodels[codegen]'`` adds what it needs: jinja2, PyYAML, ruff).
+The checkout's copy is preferred (importable ``codegen``, the checkout this package was installed from, or the
+current folder or one of its parents), so that developers run the generator they edit; otherwise the shipped
+one, whose default schema folder is the shipped schemas (``--out`` is then required). When neither is there
+the command says so and exits with status 2.
 """
 
 from __future__ import annotations
@@ -50,11 +53,28 @@ def load_generator() -> tuple[ModuleType, Path | None]:
                 return importlib.import_module("codegen.build"), folder
             except ModuleNotFoundError as exc:
                 raise _missing_dependency(exc) from exc
+    try:  # the generator shipped in the wheel
+        return importlib.import_module(f"{SHIPPED}.build"), None
+    except ModuleNotFoundError as exc:
+        if exc.name != SHIPPED and exc.name != f"{SHIPPED}.build":
+            raise _missing_dependency(exc) from exc
     raise BadInput(
         "generate",
-        "the generator (codegen) is not installed: it needs the jwstmodels source checkout; "
-        "run this command inside it",
+        "the generator is not installed: install jwstmodels from its wheel with the codegen extra "
+        "(pip install 'jwstmodels[codegen]') or run this command inside the source checkout",
     )
+
+
+SHIPPED = "jwstmodels._codegen"
+"""Where the wheel puts the generator (and its ``schemas`` folder: the catalogue's schemas)."""
+
+
+def shipped_schemas(build: ModuleType) -> Path | None:
+    """The schemas shipped beside the wheel's generator (None for a checkout's generator)."""
+    if not build.__name__.startswith(f"{SHIPPED}."):
+        return None
+    folder = Path(build.__file__ or "").resolve().parent / DEFAULT_SCHEMAS
+    return folder if folder.is_dir() else None
 
 
 def _missing_dependency(exc: ModuleNotFoundError) -> BadInput:
@@ -64,8 +84,15 @@ def _missing_dependency(exc: ModuleNotFoundError) -> BadInput:
     )
 
 
-def folders(schemas: Path | None, out: Path | None, checkout: Path | None) -> tuple[Path, Path]:
-    """The schema and output folders; by default the checkout's ``schemas/`` and generated package."""
+def folders(
+    schemas: Path | None, out: Path | None, checkout: Path | None, shipped: Path | None = None
+) -> tuple[Path, Path]:
+    """The schema and output folders; by default the checkout's ``schemas/`` and generated package (with the
+    wheel's generator: its shipped schemas, and ``--out`` is required)."""
+    if schemas is None and checkout is None and shipped is not None:
+        if out is None:
+            raise BadInput("generate", f"give --out DIR (generating from the shipped schemas in {shipped})")
+        schemas = shipped
     if schemas is None:
         if checkout is None:
             raise BadInput("generate", "give --schemas DIR (no source checkout to take schemas/ from)")
@@ -112,30 +139,31 @@ def generate(
         bool, typer.Option("--json", help="JSON: {out, files, notes} or {out, stale}.")
     ] = False,
 ) -> None:
-    """Generate the typed model classes from a schema folder (the generator needs the source checkout).
+    """Generate the typed model classes from a schema folder (the checkout's generator, else the wheel's).
 
     Exit status 0 on success, 1 when the schemas have errors or --check finds OUT stale, 2 when the generator
     or a folder is missing.
     """
     build, checkout = load_generator()
-    schema_dir, out_dir = folders(schemas, out, checkout)
+    schema_dir, out_dir = folders(schemas, out, checkout, shipped_schemas(build))
     if check:
         run_check(build, schema_dir, out_dir, strict, as_json)
     else:
         run_generate(build, schema_dir, out_dir, strict, as_json)
 
 
-def _failures() -> tuple[type[Exception], ...]:
+def _failures(package: str) -> tuple[type[Exception], ...]:
     """The generator's own error types: a schema problem or a failed build (reported, exit status 1)."""
-    errors = importlib.import_module("codegen.errors")
-    formatting = importlib.import_module("codegen.format")
+    errors = importlib.import_module(f"{package}.errors")
+    formatting = importlib.import_module(f"{package}.format")
     return (errors.SchemaError, errors.BuildError, formatting.FormatError)
 
 
 def _generator_call(function: Any, schema_dir: Path, out_dir: Path, strict: bool | None) -> Any:
+    package = str(function.__module__).rsplit(".", 1)[0]  # codegen, or jwstmodels._codegen
     try:
         return function(schema_dir, out_dir, strict=strict)
-    except _failures() as exc:
+    except _failures(package) as exc:
         output.problem(str(exc))
         raise typer.Exit(FOUND) from None
     except OSError as exc:
