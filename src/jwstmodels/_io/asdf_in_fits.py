@@ -198,7 +198,7 @@ def _untagged_loader() -> Any:
             if isinstance(node, yaml.MappingNode) and str(node.tag).startswith(_ROOT_TAG_PREFIX):
                 return self.construct_yaml_map(node)
             if isinstance(node, yaml.MappingNode) and str(node.tag).startswith(_NDARRAY_TAG_PREFIX):
-                array = _FitsArray(self.construct_mapping(node, deep=True))
+                array = _FitsArray(cast(dict[str, Any], self.construct_mapping(node, deep=True)))
                 source = array.get("source")
                 if isinstance(source, str) and source.startswith("fits:"):
                     return array
