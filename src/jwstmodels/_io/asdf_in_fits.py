@@ -15,6 +15,7 @@ discovery).
 
 from __future__ import annotations
 
+import collections
 import functools
 import io
 import re
@@ -30,6 +31,7 @@ EXTENSION_NAME = "ASDF"
 COLUMN_NAME = "ASDF_METADATA"
 _ROOT_TAG = "tag:stsci.edu:asdf/core/asdf-1.1.0"
 _ROOT_TAG_PREFIX = "tag:stsci.edu:asdf/core/asdf-"
+_NDARRAY_TAG_PREFIX = "tag:stsci.edu:asdf/core/ndarray-"
 
 
 def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
@@ -94,8 +96,9 @@ def _load_untagged(raw: bytes, where: str) -> object:
             return None
         check_tree(node, where, yaml_node_children)
         _keep_lazy_nodes(node)  # meta.wcs stays a YAML node: built by asdf when first touched
+        _drop_bookkeeping(node)
         try:
-            return loader.construct_document(node)
+            return drop_fits_arrays(loader.construct_document(node), strict=True)
         except _HasTags:  # tagged nodes below the root: built as asdf's tagged dicts, lists and strings
             tagged = _tagged_loader()(b"")
             try:
@@ -142,6 +145,34 @@ def _keep_lazy_nodes(root: Any) -> None:
                     keep(item)
 
 
+def _drop_bookkeeping(root: Any) -> None:
+    """Take out of the root mapping node what asdf writes about itself and no reader here uses (asdf rewrites
+    it on save): ``asdf_library`` and ``history.extensions``, tagged nodes that would otherwise send every
+    file the reference writes through asdf's loader."""
+    import yaml
+
+    if not isinstance(root, yaml.MappingNode):
+        return
+    kept: list[tuple[Any, Any]] = []
+    for key, value in root.value:
+        name = key.value if isinstance(key, yaml.ScalarNode) else None
+        if name == "asdf_library":
+            continue
+        if name == "history" and isinstance(value, yaml.MappingNode):
+            value.value = [
+                pair
+                for pair in value.value
+                if not (isinstance(pair[0], yaml.ScalarNode) and pair[0].value == "extensions")
+            ]
+        kept.append((key, value))
+    root.value = kept
+
+
+class _FitsArray(dict[str, Any]):
+    """An ndarray node whose data are a FITS HDU (``source: fits:SCI,1``), as the reference writes every array
+    in the tree: dropped by ``drop_fits_arrays`` (the HDUs are read directly)."""
+
+
 def _construct_raw(loader: Any, node: Any) -> RawYaml:
     return RawYaml(node.original)
 
@@ -166,6 +197,11 @@ def _untagged_loader() -> Any:
         def construct_undefined(self, node: Any) -> Any:
             if isinstance(node, yaml.MappingNode) and str(node.tag).startswith(_ROOT_TAG_PREFIX):
                 return self.construct_yaml_map(node)
+            if isinstance(node, yaml.MappingNode) and str(node.tag).startswith(_NDARRAY_TAG_PREFIX):
+                array = _FitsArray(cast(dict[str, Any], self.construct_mapping(node, deep=True)))
+                source = array.get("source")
+                if isinstance(source, str) and source.startswith("fits:"):
+                    return array
             raise _HasTags(node.tag)
 
         def construct_yaml_omap(self, node: Any) -> Any:  # asdf builds an ordered map of its own
@@ -203,8 +239,10 @@ def _payload(hdu: Any) -> bytes:
     return bytes(np.asarray(hdu.data[COLUMN_NAME][0] if COLUMN_NAME in hdu.columns.names else hdu.data[0][0]))
 
 
-def drop_fits_arrays(tree: dict[str, Any]) -> dict[str, Any]:
-    """Remove ndarrays whose data live in FITS HDUs (``source: fits:SCI,1``): the HDUs are read directly."""
+def drop_fits_arrays(tree: Any, *, strict: bool = False) -> Any:
+    """Remove ndarrays whose data live in FITS HDUs (``source: fits:SCI,1``) from the mappings of ``tree``:
+    the HDUs are read directly. ``strict``: one read by the untagged loader that is left (an item of a list)
+    raises _HasTags, so that asdf's loader builds it with its tag."""
 
     def keep(value: object) -> bool:
         if isinstance(value, Mapping):
@@ -221,6 +259,8 @@ def drop_fits_arrays(tree: dict[str, Any]) -> dict[str, Any]:
                 walk(value)
         elif isinstance(node, list):
             for item in cast(list[object], node):
+                if strict and isinstance(item, _FitsArray):
+                    raise _HasTags(_NDARRAY_TAG_PREFIX)
                 walk(item)
         return node
 
@@ -233,7 +273,11 @@ def build_hdu(tree: Mapping[str, Any]) -> fits.BinTableHDU:
     reference can open."""
     payload = np.frombuffer(extension_payload(tree), dtype=np.uint8)
     column = fits.Column(name=COLUMN_NAME, format=f"{payload.size}B", array=payload[np.newaxis, :])
-    return fits.BinTableHDU.from_columns([column], name=EXTENSION_NAME)
+    # The same bytes as ``BinTableHDU.from_columns``, which imports astropy.table (and through its I/O
+    # registry asdf): a fifth of a second in a fresh process.
+    hdu = fits.BinTableHDU(name=EXTENSION_NAME)
+    hdu.data = fits.FITS_rec.from_columns([column])
+    return hdu
 
 
 def extension_payload(tree: Mapping[str, Any]) -> bytes:
@@ -265,6 +309,65 @@ def _asdf_document(tree: dict[str, Any]) -> bytes:
     return stream.getvalue()
 
 
+ASDF_STANDARD = "1.6.0"
+"""The standard asdf writes by default (``asdf.versioning.default_version``; a test keeps them equal): readers
+enable the converters of tags (gwcs WCS objects, say) by it, and the reference reads a WCS object back only
+under the current standard. Named here so that writing a document does not import asdf."""
+
+
+class _Root(dict[str, Any]):
+    """The root of a document written by ``_plain_dumper``: a mapping with asdf's root tag."""
+
+
+class _NeedsAsdf(Exception):
+    """A tree holding asdf's tagged objects (or an ordered map): asdf's own dumper writes it."""
+
+
+@functools.cache
+def _plain_dumper() -> Any:
+    """A dumper writing what asdf's dumper writes for a tree of plain containers, scalars, numpy scalars and
+    kept YAML nodes (RawYaml), without importing asdf (its import costs more than the rest of a first save).
+    Objects asdf tags (an attribute ``_tag``) or represents its own way raise _NeedsAsdf."""
+    import yaml
+
+    # libyaml's emitter when PyYAML has it (as asdf's dumper): both write the same text
+    base: type[Any] = yaml.CSafeDumper if getattr(yaml, "__with_libyaml__", False) else yaml.SafeDumper
+
+    class Dumper(base):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["default_flow_style"] = None  # as asdf's dumper
+            super().__init__(*args, **kwargs)
+
+        def represent_data(self, data: Any) -> Any:
+            if type(data) not in _PLAIN_TYPES and hasattr(data, "_tag") and not isinstance(data, RawYaml):
+                raise _NeedsAsdf(type(data).__name__)
+            return super().represent_data(data)
+
+    def represent_root(dumper: Any, data: _Root) -> Any:
+        return dumper.represent_mapping(_ROOT_TAG, data)
+
+    def refuse(dumper: Any, data: Any) -> Any:
+        raise _NeedsAsdf(type(data).__name__)
+
+    Dumper.add_representer(_Root, represent_root)
+    Dumper.add_representer(RawYaml, _represent_raw)
+    Dumper.add_multi_representer(np.floating, _represent_float)
+    Dumper.add_multi_representer(np.integer, _represent_int)
+    Dumper.add_multi_representer(collections.OrderedDict, refuse)  # an omap in asdf's dumper
+    return Dumper
+
+
+def _represent_float(dumper: Any, value: np.floating[Any]) -> Any:
+    return dumper.represent_float(float(value))
+
+
+def _represent_int(dumper: Any, value: np.integer[Any]) -> Any:
+    return dumper.represent_int(int(value))
+
+
+_PLAIN_TYPES = frozenset({dict, list, str, int, float, bool, type(None)})
+
+
 @functools.cache
 def _dumper() -> Any:
     """asdf's dumper, writing kept YAML nodes (RawYaml) back as they were read."""
@@ -282,19 +385,31 @@ def _represent_raw(dumper: Any, data: RawYaml) -> Any:
 
 
 def _yaml_document(tree: Mapping[str, Any]) -> bytes:
-    import asdf.tagged
-    import asdf.versioning
+    """The YAML document of ``tree`` as asdf's dumper writes it; with PyYAML alone when the tree holds none of
+    asdf's tagged objects (what a model's metadata is)."""
     import yaml
 
-    root = asdf.tagged.TaggedDict(dict(tree), _ROOT_TAG)
+    try:
+        return _dump(_Root(tree), _plain_dumper(), ASDF_STANDARD)
+    except (_NeedsAsdf, yaml.representer.RepresenterError):  # asdf's dumper writes it, or fails the same way
+        pass
+    import asdf.tagged
+    import asdf.versioning
+
+    return _dump(
+        asdf.tagged.TaggedDict(dict(tree), _ROOT_TAG), _dumper(), str(asdf.versioning.default_version)
+    )
+
+
+def _dump(root: object, dumper: Any, standard: str) -> bytes:
+    import yaml
+
     stream = io.BytesIO()
-    # The standard asdf writes by default: readers enable the converters of tags (gwcs WCS objects, say)
-    # by it, and the reference reads a WCS object back only under the current standard.
-    stream.write(f"#ASDF 1.0.0\n#ASDF_STANDARD {asdf.versioning.default_version}\n".encode())
+    stream.write(f"#ASDF 1.0.0\n#ASDF_STANDARD {standard}\n".encode())
     yaml.dump_all(
         [root],
         stream=stream,
-        Dumper=_dumper(),
+        Dumper=dumper,
         explicit_start=True,
         explicit_end=True,
         version=(1, 1),
