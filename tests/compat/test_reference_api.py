@@ -164,7 +164,35 @@ def test_ramp_model_defaults_shaped_as_the_reference() -> None:
     mine = RampModel((2, 3, 4, 5))
     theirs = ref.RampModel((2, 3, 4, 5))
     for name in ("pixeldq", "groupdq"):
-        assert mine.get_default(name).shape == theirs.get_default(name).shape  # type: ignore[union-attr]
+        assert mine.get_default(name).shape == theirs.get_default(name).shape
+
+
+UNDECLARED_NDIM = {"ImageModel.dq", "CubeModel.err"}
+"""Arrays whose dimensionality the reference's schema leaves open."""
+
+
+@pytest.mark.parametrize(
+    ("model", "name"),
+    [
+        ("RampModel", "pixeldq"),
+        ("RampModel", "groupdq"),
+        ("RampModel", "zeroframe"),
+        ("RampModel", "data"),
+        ("ImageModel", "data"),
+        ("ImageModel", "dq"),
+        ("GuiderRawModel", "dq"),
+        ("CubeModel", "err"),
+    ],
+)
+def test_defaults_without_a_shape_as_the_reference(model: str, name: str) -> None:
+    """A model made without a shape: the default is a 0-sized array of the field's dimensionality (jwst's
+    dq_init compares its shape), not None. Where the reference's schema gives the array no dimensionality
+    (ImageModel.dq, CubeModel.err) its default is 1-D; ours keeps the declared one."""
+    mine = getattr(jwstmodels, model)().get_default(name)
+    theirs = getattr(_reference(), model)().get_default(name)
+    assert isinstance(mine, np.ndarray) and isinstance(theirs, np.ndarray)
+    assert mine.dtype == theirs.dtype and mine.size == theirs.size == 0
+    assert mine.shape == theirs.shape or (theirs.shape == (0,) and f"{model}.{name}" in UNDECLARED_NDIM)
 
 
 def test_save_takes_dir_path_and_a_path_function(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import os
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar, cast, overload
 
 import numpy as np
 import pydantic
@@ -1072,8 +1072,17 @@ class DataModel(Generic[MetaT]):
 
         return get_dtype(self, name)
 
+    # "meta" is the one name whose default is no array: a literal special case before the general str one,
+    # as typeshed writes them (the overlap is the point, so its report is switched off on this line).
+    @overload
+    def get_default(self, name: Literal["meta"]) -> dict[str, object]: ...  # pyright: ignore[reportOverlappingOverload]
+    @overload
+    def get_default(self, name: str) -> NDArray[Any]: ...
     def get_default(self, name: str) -> object:
-        """The value ``name`` has when unset, without setting it (an array of the model's shape, ...)."""
+        """The value ``name`` has when unset, without setting it: for an array, a new array of the model's
+        shape filled with the schema's default (0-sized without a shape); for a table, an empty table;
+        ``{}`` for ``meta``. Typed as an array for every name but ``meta``: the pipeline asks it of arrays
+        and tables; a list field gives ``[]`` and a value outside meta ``None``, as the reference."""
         from jwstmodels._model.compat_api import get_default
 
         return get_default(self, name)

@@ -1,0 +1,105 @@
+"""Ported pipeline functions type-check under pyright basic without data-model false positives (issue 16).
+
+``check_ported_steps.py`` holds functions of jwst 3.0 with their bodies unchanged and their docstring types
+as annotations (jwstmodels classes and families). pyright in basic mode must report nothing on it; the
+negative control puts three data-model mistakes into a copy (a misspelt array, a misspelt metadata field, a
+value of the wrong type) and requires pyright basic to report exactly those lines, so the check is live.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).absolute().parents[2]
+BIN = Path(sys.executable).parent
+SCRIPT = Path(__file__).with_name("check_ported_steps.py")
+
+MISTAKES = {
+    '        output.groupdq[:, -1, :, :] |= dqflags.group["DO_NOT_USE"]': (
+        '        output.groupdqs[:, -1, :, :] |= dqflags.group["DO_NOT_USE"]'
+    ),
+    '        output.meta.cal_step.lastframe = "COMPLETE"': (
+        '        output.meta.cal_step.last_frame = "COMPLETE"'
+    ),
+    "    output_model.meta.exposure.gain_factor = gain_factor": (
+        '    output_model.meta.exposure.gain_factor = "gain_factor"'
+    ),
+}
+"""Line of check_ported_steps.py -> the same line with a mistake pyright basic must report."""
+
+
+def _basic_config(folder: Path) -> Path:
+    """A pyright configuration in basic mode over this checkout and the running environment."""
+    config = folder / "pyrightconfig.json"
+    config.write_text(
+        json.dumps(
+            {
+                "typeCheckingMode": "basic",
+                "pythonVersion": "3.11",
+                "extraPaths": [str(REPO / "src"), str(REPO / "generated")],
+            }
+        ),
+        encoding="utf-8",
+    )
+    return config
+
+
+def _pyright_basic(path: Path, folder: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYRIGHT_PYTHON_IGNORE_WARNINGS": "1", "NO_COLOR": "1"}
+    command = [str(BIN / "pyright"), "-p", str(_basic_config(folder)), "--pythonpath", sys.executable]
+    return subprocess.run(
+        [*command, "--outputjson", str(path)],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _diagnostics(result: subprocess.CompletedProcess[str]) -> list[tuple[int, str, str]]:
+    report = json.loads(result.stdout)
+    assert report["summary"]["filesAnalyzed"] == 1, result.stdout
+    return [
+        (d["range"]["start"]["line"] + 1, d.get("rule", ""), d["message"].splitlines()[0])
+        for d in report["generalDiagnostics"]
+    ]
+
+
+def test_ported_functions_have_no_diagnostics_in_basic_mode(tmp_path: Path) -> None:
+    result = _pyright_basic(SCRIPT, tmp_path)
+    assert _diagnostics(result) == [], result.stdout
+
+
+def test_the_ported_functions_run(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-W", "error", str(SCRIPT)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO / "generated")])},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_data_model_mistakes_are_reported_in_basic_mode(tmp_path: Path) -> None:
+    lines = SCRIPT.read_text(encoding="utf-8").splitlines()
+    wrong: set[int] = set()
+    for number, line in enumerate(lines, 1):
+        if line in MISTAKES:
+            lines[number - 1] = MISTAKES[line]
+            wrong.add(number)
+    assert len(wrong) == len(MISTAKES), "a line named in MISTAKES is no longer in check_ported_steps.py"
+    copy = tmp_path / "ported" / SCRIPT.name
+    copy.parent.mkdir()
+    copy.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = _diagnostics(_pyright_basic(copy, tmp_path))
+    assert {number for number, _, _ in found} == wrong, found
+    assert all(rule in ("reportAttributeAccessIssue", "reportAssignmentType") for _, rule, _ in found), found
+    assert re.search(r"groupdqs", " ".join(message for _, _, message in found)), found
