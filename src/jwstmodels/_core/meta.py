@@ -21,6 +21,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from jwstmodels._core.errors import UnknownFieldError, ValidationError, describe_location
 from jwstmodels._core.node import NodeBase, set_parent
+from jwstmodels._core.node_instance import NodeInstance
 from jwstmodels._core.node_plans import assignable_fields, dump_node
 
 
@@ -98,6 +99,13 @@ class MetaNode(NodeBase):
         if isinstance(value, MetaNode):
             return value.has_values()
         return value is not None
+
+    @property
+    def instance(self) -> NodeInstance:
+        """This node's values as a live dict, as the reference's ``node.instance``: declared fields read and
+        written through the node (validated), undeclared keys kept in the model's preserved tree
+        (``jwstmodels._core.node_instance``)."""
+        return NodeInstance(self)
 
     def has_values(self) -> bool:
         """True when any value in this node (or a group below it) is set."""

@@ -12,6 +12,7 @@ import datetime
 import difflib
 import os
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar, cast, overload
@@ -35,6 +36,7 @@ from jwstmodels._core.lists import ListField
 from jwstmodels._core.loading import build_meta
 from jwstmodels._core.meta import MetaNode, describe_annotation, scalar_leaves, unknown_field
 from jwstmodels._core.meta_lists import error_in_list
+from jwstmodels._core.node_instance import bind_tree_extras
 from jwstmodels._core.node_plans import new_node, tree_is_valid
 from jwstmodels._core.scalars import ScalarField, scalar_errors
 from jwstmodels._io.asdf_extensions import extension_tuple, extensions_in_effect
@@ -440,6 +442,10 @@ class DataModel(Generic[MetaT]):
                 items.append(item)
             self._lists[name] = items
 
+    def _tree_extras(self) -> dict[str, Any]:
+        """The preserved tree (``node.instance`` keeps undeclared metadata keys in it)."""
+        return self._extra_tree
+
     def _file_content(self) -> FileContent:
         """What a writer writes for this model; it shares this model's values (writers only read them)."""
         return FileContent(
@@ -629,7 +635,7 @@ class DataModel(Generic[MetaT]):
         for name in list(self._store.loaders):
             getattr(self, name)
         new = type(self)()
-        new.meta = self.meta.model_copy(deep=True)
+        _set_meta(new, self.meta.model_copy(deep=True))
         new.meta.attach(type(self).__name__)
         new._store = self._store.copy()
         new._shape = self._shape
@@ -657,6 +663,7 @@ class DataModel(Generic[MetaT]):
         from jwstmodels._model.pickling import restore_state
 
         restore_state(self, state)
+        _set_meta(self, self.meta)  # binds the restored tree to this model (node.instance)
 
     # -- class-method constructors ------------------------------------------------------------------
 
@@ -1164,6 +1171,9 @@ def _set_meta(model: DataModel[MetaNode], node: MetaNode) -> None:
     attributes from assignments in methods (jedi) take the type of ``meta`` from the model class's own
     declaration (``meta: ImageMeta``) instead of the type variable's bound."""
     model.meta = node
+    # node.instance keeps undeclared keys in the model's preserved tree; the node holds the model weakly
+    extras = weakref.WeakMethod(model._tree_extras)  # pyright: ignore[reportPrivateUsage]  # the model's own helper
+    bind_tree_extras(node, extras)
 
 
 def _meta_value(meta: MetaNode, names: tuple[str, ...]) -> object:
