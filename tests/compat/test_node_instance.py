@@ -103,3 +103,18 @@ def test_a_node_outside_a_model_refuses_undeclared_keys() -> None:
     assert node.wcsinfo.crpix1 == 1.0
     with pytest.raises(KeyError, match="latpole"):
         node.wcsinfo.instance["latpole"] = 1.0
+
+
+def test_items_flatten_the_set_values_as_the_reference() -> None:
+    """jwst's attrs_to_group_id reads ``dict(model.meta.observation.items())``."""
+    mine, theirs = ImageModel(), _reference().ImageModel()
+    for model in (mine, theirs):
+        model.meta.exposure.nframes = 3
+        model.meta.instrument.name = "NIRCAM"
+        model.meta.observation.program_number = "01234"
+        model.meta.wcsinfo.instance["latpole"] = 2.0
+    construction = {"model_type", "date"}  # the reference sets these when a model is made; here on save
+    assert dict(mine.meta.items()) == {k: v for k, v in theirs.meta.items() if k not in construction}
+    assert dict(mine.meta.observation.items()) == dict(theirs.meta.observation.items()) == {
+        "program_number": "01234"
+    }

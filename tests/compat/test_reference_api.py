@@ -195,6 +195,32 @@ def test_defaults_without_a_shape_as_the_reference(model: str, name: str) -> Non
     assert mine.shape == theirs.shape or (theirs.shape == (0,) and f"{model}.{name}" in UNDECLARED_NDIM)
 
 
+def test_update_from_a_model_copies_keyword_values_as_the_reference() -> None:
+    """jwst's resample builds the i2d with ``output.update(input)``: from a model, the reference copies the
+    values that have a FITS keyword only (``meta.asn.pool_name``: ASNPOOL), not those kept in the ASDF tree
+    alone (``meta.asn.exptype``); from a dict, every value given."""
+    ref = _reference()
+    results = []
+    for module in (jwstmodels, ref):
+        source = module.ImageModel((2, 2))
+        source.meta.asn.pool_name = "pool"
+        source.meta.asn.exptype = "science"
+        source.meta.exposure.nframes = 4
+        from_model, from_dict = module.ImageModel((2, 2)), module.ImageModel((2, 2))
+        from_model.update(source)
+        from_dict.update({"meta": {"asn": {"pool_name": "pool", "exptype": "science"}}})
+        results.append(
+            (
+                from_model.meta.asn.pool_name,
+                from_model.meta.asn.exptype,
+                from_model.meta.exposure.nframes,
+                from_dict.meta.asn.pool_name,
+                from_dict.meta.asn.exptype,
+            )
+        )
+    assert results[0] == results[1] == ("pool", None, 4, "pool", "science")
+
+
 def test_save_takes_dir_path_and_a_path_function(tmp_path: Path) -> None:
     model = ImageModel((3, 3))
     model.meta.filename = "x_rate.fits"

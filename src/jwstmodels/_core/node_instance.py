@@ -14,6 +14,10 @@ clears keys from it, stpipe records step status in ``meta.cal_step.instance``. `
   reference's untyped view and takes any key, as it does.
 
 A node outside a model (built alone) has no preserved tree: an undeclared key is refused there.
+
+While the drop-in switch is on (``jwstmodels.compat.install()``), attributes behave as the reference's too:
+``setattr(model.meta, "group_id", ...)`` (jwst's ModelLibrary does) keeps the value as ``instance`` would, and
+reading it back finds it. Off by default: a misspelt attribute is an error.
 """
 
 from __future__ import annotations
@@ -23,6 +27,22 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, cast
 
 from jwstmodels._core.node import NodeBase
+
+_undeclared_attributes = False
+"""While True (``jwstmodels.compat.install()``), metadata nodes take undeclared attributes as the reference
+does: kept in the model's preserved tree, as ``node.instance`` keeps undeclared keys."""
+
+
+def keep_undeclared_attributes(on: bool) -> None:
+    """Switch the reference's handling of undeclared metadata attributes on or off (the drop-in switch)."""
+    global _undeclared_attributes
+    _undeclared_attributes = on
+
+
+def undeclared_attributes_kept() -> bool:
+    """True while metadata nodes keep undeclared attributes (see ``keep_undeclared_attributes``)."""
+    return _undeclared_attributes
+
 
 TreeExtras = Callable[[], dict[str, Any]]
 """Gives the owning model's preserved tree (its undeclared values, by path from the tree's root)."""
@@ -40,6 +60,11 @@ def _root_and_path(node: NodeBase) -> tuple[NodeBase, tuple[str, ...]]:
         names.append(str(getattr(current, "_name", "")))
         current = parent
     return current, ("meta", *reversed(names))
+
+
+def _empty_list(value: object) -> bool:
+    """An empty metadata list (``history`` with no entry) is not held, as a group with no value is not."""
+    return isinstance(value, list) and not cast(list[object], value)
 
 
 class NodeInstance(MutableMapping[str, object]):
@@ -78,10 +103,11 @@ class NodeInstance(MutableMapping[str, object]):
         if self._declared(key):
             value: object = self._node.__dict__.get(key)
             if isinstance(value, NodeBase):
-                if not value.model_dump(exclude_none=True, warnings=False):
+                child = NodeInstance(value)
+                if not child.held():
                     raise KeyError(key)
-                return NodeInstance(value)
-            if value is None:
+                return child
+            if value is None or _empty_list(value):
                 raise KeyError(key)
             return value
         extras = self._extras(create=False)
@@ -120,20 +146,35 @@ class NodeInstance(MutableMapping[str, object]):
             raise KeyError(key)
         del extras[key]
 
+    def held(self) -> bool:
+        """True when any value below this node is set (declared or not)."""
+        return any(True for _ in self)
+
     def __iter__(self) -> Iterator[str]:
-        for name in type(self._node).model_fields:
+        declared = type(self._node).model_fields
+        for name in declared:
             value: object = self._node.__dict__.get(name)
             if isinstance(value, NodeBase):
-                if value.model_dump(exclude_none=True, warnings=False):
+                if NodeInstance(value).held():
                     yield name
-            elif value is not None:
+            elif value is not None and not _empty_list(value):
                 yield name
         extras = self._extras(create=False)
-        if extras is not None:
-            yield from list(extras)
+        if extras is not None:  # the groups' own undeclared values sit below their names: not keys here
+            yield from [key for key in extras if key not in declared]
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
     def __repr__(self) -> str:
         return f"NodeInstance({dict(self.items())!r})"
+
+
+def flat_items(view: Mapping[str, object], prefix: str = "") -> Iterator[tuple[str, object]]:
+    """Every set value below a node as ``(dotted key, value)``, groups flattened (the reference's
+    ``node.items()``); undeclared values included."""
+    for key, value in view.items():
+        if isinstance(value, NodeInstance | dict):
+            yield from flat_items(cast(Mapping[str, object], value), f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value

@@ -52,10 +52,15 @@ def update(
     else:
         pairs, cards = _from_mapping(model, cast(Mapping[str, object], source), targets)
         top = [(name, value) for name, value in source.items() if name in model._scalar_fields]
+    # From a model, as the reference: only values with a FITS keyword (in the named HDUs, or any); values kept
+    # in the ASDF tree alone (``meta.asn.exptype``, ...) describe the source file's own place. From a dict:
+    # every value given (in the named HDUs when ``only`` names some).
     chosen = [
         (leaf, value)
         for leaf, value in pairs
-        if leaf.path not in STAMPED and (hdus is None or (leaf.keyword is not None and leaf.hdu in hdus))
+        if leaf.path not in STAMPED
+        and (hdus is None or (leaf.keyword is not None and leaf.hdu in hdus))
+        and (not from_model or leaf.keyword is not None)
     ]
     assignments = [(leaf.names, value) for leaf, value in chosen]
     scalars, errors = checked_values(model, top, hdus)  # top-level scalars (``name``): checked first
