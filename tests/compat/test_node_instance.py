@@ -115,6 +115,8 @@ def test_items_flatten_the_set_values_as_the_reference() -> None:
         model.meta.wcsinfo.instance["latpole"] = 2.0
     construction = {"model_type", "date"}  # the reference sets these when a model is made; here on save
     assert dict(mine.meta.items()) == {k: v for k, v in theirs.meta.items() if k not in construction}
-    assert dict(mine.meta.observation.items()) == dict(theirs.meta.observation.items()) == {
-        "program_number": "01234"
-    }
+    assert (
+        dict(mine.meta.observation.items())
+        == dict(theirs.meta.observation.items())
+        == {"program_number": "01234"}
+    )
