@@ -221,6 +221,33 @@ def test_update_from_a_model_copies_keyword_values_as_the_reference() -> None:
     assert results[0] == results[1] == ("pool", None, 4, "pool", "science")
 
 
+def test_update_merges_cal_logs_as_the_reference() -> None:
+    """resample's i2d carries the step logs of the exposure it was made from: ``update`` merges the source's
+    ``cal_logs`` (unless ``cal_logs=False``), from a model or a dict."""
+    ref = _reference()
+    results = []
+    for module in (jwstmodels, ref):
+        source = module.ImageModel((2, 2))
+        source.cal_logs = {"calwebb_detector1": ["one", "two"]}
+        merged = module.ImageModel()
+        merged.cal_logs = {"calwebb_image2": ["three"]}
+        merged.update(source)
+        fresh, skipped = module.ImageModel(), module.ImageModel()
+        fresh.update({"cal_logs": {"resample": ["four"]}, "meta": {"exposure": {"nframes": 2}}})
+        skipped.update(source, cal_logs=False)
+        results.append(
+            (
+                sorted(merged.cal_logs.instance if module is ref else merged.cal_logs.to_dict()),
+                list(merged.cal_logs.calwebb_detector1),
+                list(fresh.cal_logs.resample),
+                fresh.meta.exposure.nframes,
+                hasattr(skipped, "cal_logs") and bool(skipped.instance.get("cal_logs")),
+            )
+        )
+    assert results[0] == results[1]
+    assert results[0] == (["calwebb_detector1", "calwebb_image2"], ["one", "two"], ["four"], 2, False)
+
+
 def test_save_takes_dir_path_and_a_path_function(tmp_path: Path) -> None:
     model = ImageModel((3, 3))
     model.meta.filename = "x_rate.fits"

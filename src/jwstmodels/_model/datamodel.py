@@ -992,6 +992,7 @@ class DataModel(Generic[MetaT]):
         d: DataModel[MetaNode] | Mapping[str, object],
         only: str | Iterable[str] | None = None,
         extra_fits: bool = False,
+        cal_logs: bool = True,
     ) -> None:
         """Copy metadata values (and scalars outside ``meta``, such as ``name``) from another model or a
         nested (or dotted-key) dict into this model.
@@ -1002,11 +1003,12 @@ class DataModel(Generic[MetaT]):
         ``meta.model_type`` (``save`` stamps them). ``only`` (an HDU name or several) restricts the copy to
         fields whose FITS keyword lives in those HDUs. ``extra_fits=True`` also copies the source's
         ``extra_fits`` cards of those HDUs. All or nothing: when values do not fit, ValidationErrors lists
-        each one and this model is unchanged.
+        each one and this model is unchanged. ``cal_logs=True`` (as the reference) also merges the source's
+        pipeline step logs (``cal_logs``) into this model's, once the values are copied.
         """
         from jwstmodels._model.update import update
 
-        update(self, d, only, extra_fits, from_model=isinstance(d, DataModel))
+        update(self, d, only, extra_fits, from_model=isinstance(d, DataModel), cal_logs=cal_logs)
 
     def add_history_entry(
         self, description: str, software: HistorySoftware | Mapping[str, str] | None = None

@@ -39,9 +39,13 @@ def update(
     extra_fits: bool = False,
     *,
     from_model: bool,
+    cal_logs: bool = True,
 ) -> None:
     """Copy metadata values from ``source`` into ``model``; see ``DataModel.update``. ``from_model``: the
     source is a model (the caller knows the model class; this module sits below it)."""
+    logs = _logs_of(source, from_model)
+    if not from_model and "cal_logs" in cast(Mapping[str, object], source):
+        source = {k: v for k, v in cast(Mapping[str, object], source).items() if k != "cal_logs"}
     hdus = hdu_set(only)
     targets = {leaf.path: leaf for leaf in scalar_leaves(type(model.meta))}
     if from_model:
@@ -71,6 +75,23 @@ def update(
         setattr(model, name, value)
     if extra_fits:
         _merge_cards(model, cards, hdus)
+    if cal_logs and logs:
+        kept: object = model._extra_tree.get("cal_logs")
+        if isinstance(kept, dict):
+            cast(dict[str, object], kept).update(logs)
+        else:
+            model._extra_tree["cal_logs"] = logs
+
+
+def _logs_of(source: DataModel[MetaNode] | Mapping[str, object], from_model: bool) -> dict[str, object]:
+    """A copy of the pipeline step logs (``cal_logs``) ``source`` holds, by step name (empty when none)."""
+    if from_model:
+        found: object = cast("DataModel[MetaNode]", source)._extra_tree.get("cal_logs")
+    else:
+        found = cast(Mapping[str, object], source).get("cal_logs")
+    if isinstance(found, Mapping):
+        return copy.deepcopy(dict(cast(Mapping[str, object], found)))
+    return {}
 
 
 def _assign(meta: MetaNode, assignments: list[tuple[tuple[str, ...], object]]) -> list[ValidationError]:
