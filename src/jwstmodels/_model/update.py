@@ -44,8 +44,8 @@ def update(
     """Copy metadata values from ``source`` into ``model``; see ``DataModel.update``. ``from_model``: the
     source is a model (the caller knows the model class; this module sits below it)."""
     logs = _logs_of(source, from_model)
-    if not from_model and "cal_logs" in cast(Mapping[str, object], source):
-        source = {k: v for k, v in cast(Mapping[str, object], source).items() if k != "cal_logs"}
+    if not from_model and isinstance(source, Mapping) and "cal_logs" in source:
+        source = {k: v for k, v in source.items() if k != "cal_logs"}
     hdus = hdu_set(only)
     targets = {leaf.path: leaf for leaf in scalar_leaves(type(model.meta))}
     if from_model:
@@ -87,8 +87,10 @@ def _logs_of(source: DataModel[MetaNode] | Mapping[str, object], from_model: boo
     """A copy of the pipeline step logs (``cal_logs``) ``source`` holds, by step name (empty when none)."""
     if from_model:
         found: object = cast("DataModel[MetaNode]", source)._extra_tree.get("cal_logs")
+    elif isinstance(source, Mapping):
+        found = source.get("cal_logs")
     else:
-        found = cast(Mapping[str, object], source).get("cal_logs")
+        return {}  # not a dict: the copy refuses it with its own error
     if isinstance(found, Mapping):
         return copy.deepcopy(dict(cast(Mapping[str, object], found)))
     return {}
