@@ -1,6 +1,6 @@
 """Ported pipeline functions type-check under pyright basic without data-model false positives (issue 16).
 
-``check_ported_steps.py`` holds functions of jwst 3.0 with their bodies unchanged and their docstring types
+``ported_steps.py`` holds functions of jwst 3.0 with their bodies unchanged and their docstring types
 as annotations (jwstmodels classes and families). pyright in basic mode must report nothing on it; the
 negative control puts three data-model mistakes into a copy (a misspelt array, a misspelt metadata field, a
 value of the wrong type) and requires pyright basic to report exactly those lines, so the check is live.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 REPO = Path(__file__).absolute().parents[2]
 BIN = Path(sys.executable).parent
-SCRIPT = Path(__file__).with_name("check_ported_steps.py")
+SCRIPT = REPO / "tests" / "compat" / "ported_steps.py"
 
 MISTAKES = {
     '        output.groupdq[:, -1, :, :] |= dqflags.group["DO_NOT_USE"]': (
@@ -28,7 +28,7 @@ MISTAKES = {
         '    output_model.meta.exposure.gain_factor = "gain_factor"'
     ),
 }
-"""Line of check_ported_steps.py -> the same line with a mistake pyright basic must report."""
+"""Line of ported_steps.py -> the same line with a mistake pyright basic must report."""
 
 
 def _basic_config(folder: Path) -> Path:
@@ -95,7 +95,7 @@ def test_data_model_mistakes_are_reported_in_basic_mode(tmp_path: Path) -> None:
         if line in MISTAKES:
             lines[number - 1] = MISTAKES[line]
             wrong.add(number)
-    assert len(wrong) == len(MISTAKES), "a line named in MISTAKES is no longer in check_ported_steps.py"
+    assert len(wrong) == len(MISTAKES), "a line named in MISTAKES is no longer in ported_steps.py"
     copy = tmp_path / "ported" / SCRIPT.name
     copy.parent.mkdir()
     copy.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,4 +1,3 @@
-# pyright: basic
 """Functions of the JWST pipeline (jwst 3.0.0) ported to jwstmodels, for the typing contract of issue 16.
 
 Each body is jwst's own, unchanged but for its imports (``from jwstmodels import dqflags`` for the
@@ -8,10 +7,10 @@ with the type its docstring gives, as a jwstmodels class. Where the docstring na
 given in the pipeline (gain_scale: the rate and rateints products, ``ImageModel | CubeModel``; firstframe and
 lastframe: ``RampLike``).
 
-``test_ported_steps_typing.py`` runs pyright in basic mode (the mode a project adopting types starts with)
-on this file and requires no diagnostic: the data models give it no false positives (the first line keeps
-the project's strict run in basic mode here too: the bodies are jwst's code, not ours to make strict-clean).
-mypy (strict) checks it as part of ``tests/typing``. ``main()`` runs the functions on small models.
+``tests/typing/test_ported_steps_typing.py`` runs pyright in basic mode (the mode a project adopting types
+starts with) on this file: the data models must give it no false positives. It lives outside
+``tests/typing`` because the bodies are jwst's code, not ours to make strict-clean: the project's strict
+pyright and mypy runs do not cover it. ``main()`` runs the functions on small models.
 """
 
 import logging
