@@ -250,12 +250,13 @@ def check_dimensions(input_model: RampModel | SuperstripeRampModel | GuiderRawMo
 
 
 def main() -> None:
-    rate = ImageModel((4, 4))
-    rate.data[:] = 3.0
-    rate.err[:] = 1.0
+    rate = ImageModel(data=np.full((4, 4), 3.0, np.float32), err=np.ones((4, 4), np.float32))
     rate.var_poisson = np.full((4, 4), 0.5, np.float32)
     gain_scale_do_correction(rate, 2.0)
-    assert float(rate.data[0, 0]) == 6.0 and float(rate.var_poisson[0, 0]) == 2.0
+    assert rate.var_poisson is not None and rate.err is not None
+    assert (
+        float(rate.data[0, 0]) == 6.0 and float(rate.var_poisson[0, 0]) == 2.0 and float(rate.err[0, 0]) == 2
+    )
     assert rate.meta.cal_step.gain_scale == "COMPLETE"
 
     ramp = RampModel((1, 4, 4, 4))
@@ -265,10 +266,13 @@ def main() -> None:
     group_scale_do_correction(ramp)
     assert float(ramp.data[0, 0, 0, 0]) == 8.0
 
-    bias = SuperBiasModel((4, 4))
-    bias.data[:] = 3.0
-    bias.dq[0, 0] = 1
+    dq = np.zeros((4, 4), np.uint32)
+    dq[0, 0] = 1
+    bias = SuperBiasModel(data=np.full((4, 4), 3.0, np.float32), dq=dq)
+    ramp.meta.exposure.zero_frame = True
+    ramp.zeroframe = np.full((1, 4, 4), 10.0, np.float32)
     subtract_bias(ramp, bias)
+    assert ramp.zeroframe is not None and float(ramp.zeroframe[0, 1, 1]) == 7.0
     assert float(ramp.data[0, 0, 0, 0]) == 5.0 and int(ramp.pixeldq[0, 0]) == 1
 
     lastframe_do_correction(ramp)
