@@ -70,9 +70,24 @@ def _diagnostics(result: subprocess.CompletedProcess[str]) -> list[tuple[int, st
     ]
 
 
-def test_ported_functions_have_no_diagnostics_in_basic_mode(tmp_path: Path) -> None:
-    result = _pyright_basic(SCRIPT, tmp_path)
-    assert _diagnostics(result) == [], result.stdout
+OPTIONAL_ARRAYS: dict[str, str] = {}
+"""Source line of ported_steps.py -> why pyright basic reports it. Only arrays a model may not hold (the
+reference leaves them None too) may be reported, where jwst's code uses them without a None check: true
+reports of an assumption the code makes, not false positives. Anything else (an unknown attribute, a wrong
+dtype or value type, a method's return type) fails the test."""
+
+OPTIONAL_RULES = {"reportOptionalSubscript", "reportOptionalMemberAccess", "reportOptionalOperand"}
+"""pyright's rules for a value that may be None (and reportOperatorIssue naming None: ``x *= 2``)."""
+
+
+def test_ported_functions_have_no_false_positives_in_basic_mode(tmp_path: Path) -> None:
+    lines = SCRIPT.read_text(encoding="utf-8").splitlines()
+    found = _diagnostics(_pyright_basic(SCRIPT, tmp_path))
+    reported = {lines[number - 1].strip() for number, _, _ in found}
+    assert reported == set(OPTIONAL_ARRAYS), found
+    for _, rule, message in found:
+        may_be_none = rule == "reportOperatorIssue" and "None" in message
+        assert rule in OPTIONAL_RULES or may_be_none, (rule, message)
 
 
 def test_the_ported_functions_run(tmp_path: Path) -> None:
