@@ -130,9 +130,23 @@ TAGGED_CLASSES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: Tag prefixes the generator expresses inside ``meta``: a pydantic field typed by a name of
+#: ``jwstmodels.base`` that is the class for type checkers and, at run time, a check that imports the class
+#: only when a value is assigned (so that importing a model does not import gwcs).
+TAGGED_META_CLASSES: tuple[tuple[str, str, str], ...] = (("tag:stsci.edu:gwcs/wcs-", "gwcs.wcs:WCS", "GWCS"),)
+
+
 def tagged_class(tag: str) -> tuple[str, str] | None:
-    """The (class, annotation) of a tag the generator expresses; None for others (gwcs WCS objects, ...)."""
-    for prefix, python, annotation in TAGGED_CLASSES:
+    """The (class, annotation) of a tag the generator expresses; None for others."""
+    for prefix, python, annotation in (*TAGGED_CLASSES, *TAGGED_META_CLASSES):
+        if tag.startswith(prefix):
+            return python, annotation
+    return None
+
+
+def tagged_meta_class(tag: str) -> tuple[str, str] | None:
+    """The (class, annotation) of a tag the generator expresses as a metadata field; None for others."""
+    for prefix, python, annotation in TAGGED_META_CLASSES:
         if tag.startswith(prefix):
             return python, annotation
     return None

@@ -38,7 +38,7 @@ from .errors import BuildError
 from .load import SCHEMA_SUFFIX, SchemaSet
 from .names import RESERVED_META, camel, path_name, usable
 
-MemberKind = Literal["scalar", "object", "list"]
+MemberKind = Literal["scalar", "object", "list", "tagged"]
 
 ITEM = "[]"
 """Path part standing for "an item of the list": the item class of ``meta.history`` sits at
@@ -201,6 +201,8 @@ class MetaPlanner:
                 self.schemas.problem(source, where, f"property name {name!r} cannot be a field name")
             elif isinstance(child, ir.Scalar | ir.ObjectNode | ir.ListNode | ir.ValueList):
                 kept.append((name, child))
+            elif isinstance(child, ir.TaggedObject) and not child.many and ir.tagged_meta_class(child.tag):
+                kept.append((name, child))  # a gwcs WCS object: a field typed by its class
             else:
                 kinds = {ir.Array: "an array", ir.Table: "a table", ir.TaggedObject: "a tagged object"}
                 kind = kinds.get(type(child), "a node")
@@ -226,6 +228,8 @@ class MetaPlanner:
         for name, child in self._children(node, path, source):
             if isinstance(child, ir.Scalar):
                 members[name] = _Member("scalar", child, scalar_facts(child))
+            elif isinstance(child, ir.TaggedObject):
+                members[name] = _Member("tagged", child, ("tagged", child.tag))
             elif isinstance(child, ir.ObjectNode):
                 members[name] = _Member("object", child, self.class_of[((*path, name), child)])
             else:
@@ -396,8 +400,8 @@ class MetaPlanner:
 
     def _field(self, cls: _Class, name: str) -> MetaField:
         member = cls.members[name]
-        if member.kind == "scalar":
-            return MetaField(name, "scalar", member.node)
+        if member.kind in ("scalar", "tagged"):
+            return MetaField(name, member.kind, member.node)
         if member.kind == "list":
             item = self._item_class_of(member)
             return MetaField(name, "list", member.node, item.name if item is not None else None)
@@ -475,7 +479,7 @@ class MetaPlanner:
         for name, member in members.items():
             if isinstance(member.node, ir.Scalar | ir.ListNode | ir.ValueList):
                 found.append((_dotted((*path, name)), member.node))
-            elif nested:
+            elif nested and member.kind == "object":
                 assert isinstance(member.key, int)
                 found.extend(self._scalars(self.classes[member.key].members, (*path, name)))
         return found
@@ -507,7 +511,7 @@ class MetaPlanner:
         return leaves
 
 
-_Child = ir.Scalar | ir.ObjectNode | ir.ListNode | ir.ValueList
+_Child = ir.Scalar | ir.ObjectNode | ir.ListNode | ir.ValueList | ir.TaggedObject
 """The properties that become fields of a metadata class."""
 
 

@@ -166,6 +166,8 @@ def _flatten(node: ir.Node, path: str, out: dict[str, Facts]) -> None:
             _flatten(node.items, path + "[]", out)
         case ir.ValueList():
             out[path] = {"kind": f"list of {node.item.type}" + " lists" * (node.depth - 1)}
+        case ir.TaggedObject() if ir.tagged_meta_class(node.tag) is not None:  # meta.wcs (gwcs)
+            out[path] = {"kind": "list of tagged objects" if node.many else "tagged object", "tag": node.tag}
         case ir.Unsupported():
             out[path] = {"kind": f"not expressed ({node.reason})"}
 

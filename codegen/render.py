@@ -158,6 +158,8 @@ def meta_member(f: MetaField, required: bool = False) -> Member:
                 " ignore.)",
             )
         return Member(decl, docstring(doc))
+    if f.kind == "tagged":
+        return tagged_meta_member(f)
     assert isinstance(f.node, ir.Scalar)
     node = f.node
     extra = ""
@@ -174,6 +176,24 @@ def meta_member(f: MetaField, required: bool = False) -> Member:
         decl = f"{f.name}: {value_annotation(node)} = Field({title.removeprefix(', ')}{extra})"
     doc = _paragraphs(node.title, node.description, location)
     return Member(decl, docstring(doc) if doc else "")
+
+
+def tagged_meta_member(f: MetaField) -> Member:
+    """A tagged object inside meta (a gwcs WCS): ``wcs: GWCS | None = Field(default=None, ...)``, typed by
+    its class for type checkers; the value lives in the ASDF tree (in FITS files, the ASDF extension)."""
+    node = f.node
+    assert isinstance(node, ir.TaggedObject)
+    found = ir.tagged_meta_class(node.tag)
+    assert found is not None, node.tag
+    python, annotation = found
+    title = f", title={py_literal(node.title)}" if node.title else ""
+    extra = f', json_schema_extra={{"tag": {py_literal(node.tag)}}}'
+    decl = f"{f.name}: {annotation} | None = Field(default=None{title}{extra})"
+    location = (
+        f"ASDF tag {node.tag}: a ``{python.replace(':', '.')}`` object, read from the file when first"
+        " touched; no FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."
+    )
+    return Member(decl, docstring(_paragraphs(node.title, node.description, location)))
 
 
 def takes_text(node: ir.ListNode) -> bool:
@@ -246,6 +266,7 @@ def meta_imports(classes: list[ClassText]) -> tuple[list[str], list[str]]:
     names += [LIST_ITEM_BASE] if any(c.bases == LIST_ITEM_BASE for c in classes) else []
     names += [NO_ITEMS] if any(f"exclude_if={NO_ITEMS}" in d for d in decls) else []
     names += [HISTORY_LIST] if any(f"{HISTORY_LIST}[" in d for d in decls) else []
+    names += sorted({a for _, _, a in ir.TAGGED_META_CLASSES if any(f": {a} | None" in d for d in decls)})
     return imports, names
 
 

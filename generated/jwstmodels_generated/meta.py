@@ -59,7 +59,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from jwstmodels.base import HistoryList, ListItem, MetaNode, no_items
+from jwstmodels.base import GWCS, HistoryList, ListItem, MetaNode, no_items
 
 
 class CommonInstrument(MetaNode):
@@ -5443,3 +5443,16 @@ class Meta(CommonMeta):
 
     background: Background = Field(default_factory=Background)
     """Background estimate and subtraction"""
+
+    wcs: GWCS | None = Field(
+        default=None,
+        title="World coordinate system of the data (a gwcs object)",
+        json_schema_extra={"tag": "tag:stsci.edu:gwcs/wcs-*"},
+    )
+    """World coordinate system of the data (a gwcs object)
+
+    The generalized WCS the calibration pipeline attaches (assign_wcs): a chain of transforms from
+    detector pixels to world coordinates. Calling it with pixel positions gives world positions.
+
+    ASDF tag tag:stsci.edu:gwcs/wcs-*: a ``gwcs.wcs.WCS`` object, read from the file when first
+    touched; no FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""

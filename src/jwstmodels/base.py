@@ -19,6 +19,8 @@ releases:
 - ``Transform``: for type checkers only, the class of transforms (``astropy.modeling.Model``), so that
   generated code annotates ``ObjectField[Transform]`` without importing astropy.modeling.
 - ``ValueListField``: a list of values outside ``meta`` (``WavelengthrangeModel.order``), in the ASDF tree.
+- ``GWCS``: the type of ``meta.wcs``: ``gwcs.WCS`` for type checkers; at run time a stand-in whose check
+  imports gwcs only when a value is assigned (a file's WCS is converted when ``meta.wcs`` is first read).
 """
 
 from typing import TYPE_CHECKING
@@ -34,8 +36,14 @@ from jwstmodels._model.datamodel import DataModel
 
 if TYPE_CHECKING:
     from astropy.modeling import Model as Transform
+    from gwcs import WCS as GWCS
+else:
+    from jwstmodels._core.lazy_objects import lazy_instance_type
+
+    GWCS = lazy_instance_type("gwcs.wcs:WCS")
 
 __all__ = [
+    "GWCS",
     "ArrayField",
     "Column",
     "DataModel",

@@ -68,10 +68,7 @@ def test_every_schema_file_becomes_code_or_a_report(generated: tuple[Path, Resul
         assert report.pointer.startswith("/") or report.pointer == "", report
     messages = {str(r) for r in result.reports}
     # examples of what cannot be expressed, each named by file and JSON pointer
-    assert (
-        "core.schema.yaml: /properties/meta/properties/wcs: cannot be expressed: "
-        "ASDF tag 'tag:stsci.edu:gwcs/wcs-*'"
-    ) in messages
+    assert not [m for m in messages if "/properties/meta/properties/wcs:" in m]  # meta.wcs is expressed
     assert (
         "camera.schema.yaml: /allOf/4/properties/model: cannot be expressed: an object without properties"
     ) in messages

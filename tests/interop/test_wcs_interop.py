@@ -1,7 +1,7 @@
 """A pipeline file's WCS object (``meta.wcs``, a gwcs object in the ASDF tree) survives a pass through here.
 
-jwstmodels has no typed field for gwcs objects; it keeps the tagged subtree as it read it and writes it back,
-so a calibrated file opened and re-saved here still gives the reference its working WCS.
+The subtree is kept as read until ``meta.wcs`` is first touched and written back as it was, so a calibrated
+file opened and re-saved here still gives the reference its working WCS (tests/wcs covers the typed field).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from typing import Any, Literal, cast
 from pydantic.fields import FieldInfo
 
 from jwstmodels import DataModel, MetaNode
+from jwstmodels._core.lazy_objects import lazy_class_of
 from jwstmodels._core.schema_info import Leaf
 
 _JSON_TYPES: dict[type, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
@@ -93,6 +94,8 @@ def leaves(package: str) -> dict[str, Leaf]:
             nested = _node_class(info.annotation)
             if nested is not None and _item_class(info.annotation) is None:
                 walk(nested, f"{path}.{name}")
+                continue
+            if lazy_class_of(info.annotation) is not None:  # a tagged object (meta.wcs): not a leaf
                 continue
             keyword, hdu = _location(info)
             leaf = Leaf(f"{path}.{name}", keyword, hdu, _json_type(info.annotation), info.title or "")

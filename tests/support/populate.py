@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import types
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, Union, cast, get_args, get_origin
 
 import numpy as np
 
 from jwstmodels import MetaNode
+from jwstmodels._core.lazy_objects import import_class, lazy_class_of
 
 
 def sample_value(annotation: Any, salt: int) -> object:
@@ -30,7 +31,8 @@ def sample_value(annotation: Any, salt: int) -> object:
     if origin is list and len(args) == 1:  # a list of objects (ObjectField many=True): two of them
         return [sample_value(args[0], salt), sample_value(args[0], salt + 1)]
     if isinstance(annotation, type):
-        return sample_object(annotation, salt)
+        spec = lazy_class_of(annotation)  # meta.wcs: the run-time stand-in of gwcs.WCS
+        return sample_object(import_class(spec) if spec is not None else annotation, salt)
     raise TypeError(f"no sample for {annotation!r}")
 
 
@@ -42,7 +44,28 @@ def sample_object(cls: type, salt: int) -> object:
         return (models.Shift(salt) & models.Shift(-salt)) | models.Polynomial2D(1, c0_0=salt, c1_0=0.5)
     if cls is np.ndarray:
         return np.arange(salt, salt + 12, dtype=np.float64).reshape(3, 4)
+    if f"{cls.__module__}.{cls.__qualname__}".startswith("gwcs."):
+        return sample_wcs(salt)
     raise TypeError(f"no sample for {cls!r}")
+
+
+def sample_wcs(salt: int) -> object:
+    """A small imaging gwcs WCS (pixels -> sky), its pointing told apart by ``salt``."""
+    from astropy import coordinates, units
+    from astropy.modeling import models
+    from gwcs import coordinate_frames, wcs
+
+    detector = coordinate_frames.Frame2D(name="detector", axes_names=("x", "y"), unit=(units.pix, units.pix))
+    sky = coordinate_frames.CelestialFrame(
+        name="world", reference_frame=coordinates.ICRS(), unit=(units.deg, units.deg)
+    )
+    transform = (
+        models.Shift(-2.0) & models.Shift(-3.0)
+        | models.Scale(1e-4) & models.Scale(1e-4)
+        | models.Pix2Sky_TAN()
+        | models.RotateNative2Celestial(float(salt % 360), 20.0, 180.0)
+    )
+    return wcs.WCS([(detector, transform), (sky, None)])
 
 
 def same_value(a: object, b: object) -> bool:
@@ -59,6 +82,9 @@ def same_value(a: object, b: object) -> bool:
             and np.array_equal(a.parameters, b.parameters)
             and np.allclose(a(*probe), b(*probe))
         )
+    if type(a).__name__ == "WCS" and type(b).__name__ == "WCS":  # gwcs objects: the same sky positions
+        probe = (np.array([0.0, 10.5, 40.0]), np.array([0.0, 7.25, 30.0]))
+        return bool(np.allclose(cast(Any, a)(*probe), cast(Any, b)(*probe), rtol=0, atol=1e-10))
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return bool(np.array_equal(np.asarray(a), np.asarray(b)))
     return a == b

@@ -37,7 +37,7 @@ from jwstmodels import (
 )
 from jwstmodels._core.meta_lists import HistoryList
 from jwstmodels._model.schema_search import SchemaMatch
-from jwstmodels.base import Transform
+from jwstmodels.base import GWCS, Transform
 
 InstrumentName = Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"]
 """``meta.instrument.name``: the enum of ``INSTRUME`` in schemas/core.schema.yaml."""
@@ -229,6 +229,16 @@ def transforms(d: DistortionModel) -> None:
     assert_type(d.meta.instrument.p_pupil, str | None)
     reference: jwstmodels.ReferenceFileModel = d  # a reference file, as in the reference
     assert reference.meta.reftype is None
+
+
+def world_coordinates(m: ImageModel, slit: SlitModel) -> None:
+    """``meta.wcs`` is the gwcs WCS or None, on models and on the items of multi-models (pyright: gwcs's
+    ``WCS``; mypy sees gwcs untyped, Any; pyright refuses a non-WCS, see test_typecheckers.py)."""
+    assert_type(m.meta.wcs, Optional[GWCS])  # noqa: UP045 - the same spelling as Transform's above
+    assert_type(slit.meta.wcs, Optional[GWCS])  # noqa: UP045
+    if m.meta.wcs is not None:
+        m.meta.wcs(1.0, 2.0)
+    m.meta.wcs = None
 
 
 # -- products of the current pipeline (issue 14): raw ramps and time-series spectra -------------------------

@@ -197,3 +197,21 @@ def test_pyright_refuses_a_non_transform_in_a_transform_field(tmp_path: Path) ->
     diagnostics = cast(list[dict[str, Any]], json.loads(result.stdout)["generalDiagnostics"])
     found = [(d["range"]["start"]["line"] + 1, d.get("rule")) for d in diagnostics]
     assert found == [(7, "reportAttributeAccessIssue")], _shown(result)
+
+
+def test_pyright_types_meta_wcs_as_the_gwcs_class(tmp_path: Path) -> None:
+    """``meta.wcs`` reads as ``WCS | None`` (gwcs's class) and refuses anything else (the pyright half of
+    world_coordinates in check_usage.py)."""
+    script = tmp_path / "wcs_mistake.py"
+    script.write_text(
+        "from jwstmodels import ImageModel\n\n"
+        "m = ImageModel()\nreveal_type(m.meta.wcs)\nm.meta.wcs = None\nm.meta.wcs = 3\n"
+    )
+    result = _pyright(script, "--outputjson")
+    diagnostics = cast(list[dict[str, Any]], json.loads(result.stdout)["generalDiagnostics"])
+    found = [
+        (d["range"]["start"]["line"] + 1, d.get("rule")) for d in diagnostics if d["severity"] == "error"
+    ]
+    assert found == [(6, "reportAttributeAccessIssue")], _shown(result)
+    revealed = [d["message"] for d in diagnostics if d["severity"] == "information"]
+    assert revealed == ['Type of "m.meta.wcs" is "WCS | None"'], _shown(result)

@@ -27,6 +27,8 @@ from jwstmodels._io.sources import AsdfSource, bind_asdf
 
 # Keys asdf itself puts at the root of every tree.
 _ASDF_KEYS = {"asdf_library", "history"}
+_PLAIN_TREE = "_jwstmodels_tree"
+"""Attribute of an AsdfFile opened by ``open_asdf``: its tree as plain containers (``_asdf_blocks``)."""
 
 
 def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
@@ -37,13 +39,22 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            af = asdf.open(cast(Any, source), lazy_load=True, memmap=False)
+            af = _open_lazily(source)
         except Exception as exc:  # asdf raises many types (yaml, schema, value errors) for a bad file
             raise FileFormatError(
                 f"{filename}: not a readable ASDF file ({type(exc).__name__}: {exc})"
             ) from None
         try:
-            tree = af.tree  # converts the tagged tree: unknown tags warn here
+            from jwstmodels._core.lazy_objects import lazy_meta_names
+            from jwstmodels._io.asdf_blocks import plain_tree
+
+            tree = af.tree
+            if isinstance(cast(object, tree), Mapping) and isinstance(getattr(tree, "data", tree), Mapping):
+                # converts the tagged tree but for meta.wcs (left to first access): unknown tags warn here
+                tree = plain_tree(tree, lazy_meta_names(), filename=_path_of(source))
+                setattr(af, _PLAIN_TREE, tree)  # what read_asdf reads (an AsdfFile holds any attribute)
+            else:
+                tree = getattr(tree, "data", tree)  # refused below, by its type
         except Exception as exc:
             af.close()
             raise FileFormatError(
@@ -60,6 +71,30 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return af
+
+
+def _open_lazily(source: object) -> Any:
+    """``asdf.open`` with ``lazy_tree`` (tagged nodes converted when first touched: meta.wcs when the model
+    reads it); a root that is no mapping, which asdf's lazy tree cannot hold, is opened the usual way (and
+    refused by the caller)."""
+    import asdf
+
+    tell, seek = getattr(source, "tell", None), getattr(source, "seek", None)
+    start = tell() if callable(tell) else None
+    try:
+        return asdf.open(cast(Any, source), lazy_load=True, memmap=False, lazy_tree=True)
+    except TypeError:
+        if callable(seek) and start is not None:
+            seek(start)
+        return asdf.open(cast(Any, source), lazy_load=True, memmap=False)
+
+
+def _path_of(source: object) -> str | None:
+    """The file's path, when ``source`` is one (a node read later is read from there once the file is
+    closed)."""
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(cast("str | os.PathLike[str]", source))
+    return None
 
 
 def _check_yaml(source: object, filename: str) -> None:
@@ -85,9 +120,25 @@ def read_asdf(af: Any, layout: ModelLayout, filename: str, *, pass_invalid: bool
     """What an open AsdfFile holds for a model of ``layout``: metadata now, array blocks when first
     touched."""
     content = FileContent(layout, filename, pass_invalid)
-    read_tree(content, cast(dict[str, Any], af.tree), filename)
+    tree = getattr(af, _PLAIN_TREE, None)
+    if not isinstance(tree, dict):  # an AsdfFile opened elsewhere: its tree as it is
+        from jwstmodels._core.lazy_objects import lazy_meta_names
+        from jwstmodels._io.asdf_blocks import plain_tree
+
+        tree = plain_tree(af.tree, lazy_meta_names())
+    _install_lazy(layout)
+    read_tree(content, cast(dict[str, Any], tree), filename)
     bind_asdf(content, af, filename)
     return content
+
+
+def _install_lazy(layout: ModelLayout) -> None:
+    """The converting attributes of the lazily read metadata fields, on the classes about to hold them."""
+    from jwstmodels._core.lazy_objects import lazy_fields
+
+    lazy_fields(layout.meta_class)
+    for item in layout.items.values():
+        _install_lazy(item)
 
 
 def read_tree(content: FileContent, tree: dict[str, Any], filename: str) -> None:
@@ -206,7 +257,9 @@ def build_tree(content: FileContent) -> dict[str, Any]:
 def write_asdf(content: FileContent, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
     import asdf
 
-    af = asdf.AsdfFile(build_tree(content))
+    from jwstmodels._io.asdf_blocks import resolve
+
+    af = asdf.AsdfFile(cast(dict[str, Any], resolve(build_tree(content))))  # pending nodes converted
     try:
         return atomic_write(path, lambda handle: af.write_to(cast(Any, handle), *args, **kwargs))
     finally:

@@ -2,9 +2,12 @@
 
 The reference implementation writes the whole tree there and reads it back (values that headers do not carry,
 such as fields without a FITS keyword, history and WCS objects). We leave out the values header cards carry
-exactly (see ``_header_carried``). We read it with asdf's YAML layer alone and write it with asdf's YAML
-dumper: the document holds no binary blocks (arrays stay in their HDUs), so neither direction needs
-``asdf.AsdfFile``, whose first use in a process costs seconds of plugin discovery.
+exactly (see ``_header_carried``). We read it with asdf's YAML layer alone (tags kept) and keep its bytes: the
+nodes that need asdf's converters or the document's binary blocks (the gwcs WCS of ``meta.wcs``, with its
+arrays as blocks) are converted only when first touched (``_asdf_blocks``). Writing, asdf's YAML dumper is
+enough while those nodes are written back as read (the document's blocks follow the YAML unchanged);
+otherwise asdf writes the document (``asdf.AsdfFile``, whose first use in a process costs seconds of plugin
+discovery).
 """
 
 # pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false
@@ -21,6 +24,8 @@ from typing import Any, cast
 import numpy as np
 from astropy.io import fits
 
+from jwstmodels._io.asdf_blocks import LAZY_TAGS, Document, RawYaml, as_read, resolve
+
 EXTENSION_NAME = "ASDF"
 COLUMN_NAME = "ASDF_METADATA"
 _ROOT_TAG = "tag:stsci.edu:asdf/core/asdf-1.1.0"
@@ -29,6 +34,11 @@ _ROOT_TAG_PREFIX = "tag:stsci.edu:asdf/core/asdf-"
 
 def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
     """The tree of an ``ASDF`` extension HDU, with tags kept (so unknown objects survive a re-save)."""
+    return read_document(hdu, filename)[0]
+
+
+def read_document(hdu: Any, filename: str) -> tuple[dict[str, Any], Document]:
+    """(the tree of an ``ASDF`` extension HDU with tags kept, the document's bytes and blocks)."""
     from jwstmodels._core.errors import FileFormatError
     from jwstmodels._io.yaml_limits import SMALL_DOCUMENT, check_document, check_size, check_tree
 
@@ -53,7 +63,7 @@ def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
         ) from None
     if not isinstance(tree, Mapping):
         raise FileFormatError(f"{filename}: the ASDF extension does not hold a mapping")
-    return drop_fits_arrays(cast(dict[str, Any], dict(tree)))
+    return drop_fits_arrays(cast(dict[str, Any], dict(tree))), Document(raw, where)
 
 
 class _HasTags(Exception):
@@ -83,9 +93,69 @@ def _load_untagged(raw: bytes, where: str) -> object:
         if node is None:
             return None
         check_tree(node, where, yaml_node_children)
-        return loader.construct_document(node)
+        _keep_lazy_nodes(node)  # meta.wcs stays a YAML node: built by asdf when first touched
+        try:
+            return loader.construct_document(node)
+        except _HasTags:  # tagged nodes below the root: built as asdf's tagged dicts, lists and strings
+            tagged = _tagged_loader()(b"")
+            try:
+                return tagged.construct_document(node)
+            finally:
+                tagged.dispose()
     finally:
         loader.dispose()
+
+
+_RAW_TAG = "tag:jwstmodels:raw-yaml"
+"""Tag of the placeholder nodes ``_keep_lazy_nodes`` puts where a kept node was."""
+
+
+def _keep_lazy_nodes(root: Any) -> None:
+    """Replace the tagged ``meta.wcs`` nodes (of the root and of the items of its lists) by placeholders that
+    construct to a RawYaml holding the node: built by asdf only when the WCS is first touched."""
+    import yaml
+
+    class Placeholder(yaml.ScalarNode):
+        original: Any = None
+
+    def keep(mapping: Any) -> None:
+        if not isinstance(mapping, yaml.MappingNode):
+            return
+        for key, value in mapping.value:
+            if not (
+                isinstance(key, yaml.ScalarNode)
+                and key.value == "meta"
+                and isinstance(value, yaml.MappingNode)
+            ):
+                continue
+            for index, (name, held) in enumerate(value.value):
+                if str(held.tag).startswith(LAZY_TAGS) and isinstance(name, yaml.ScalarNode):
+                    placeholder = Placeholder(_RAW_TAG, "")
+                    placeholder.original = held
+                    value.value[index] = (name, placeholder)
+
+    keep(root)
+    if isinstance(root, yaml.MappingNode):
+        for _, value in root.value:
+            if isinstance(value, yaml.SequenceNode):
+                for item in value.value:
+                    keep(item)
+
+
+def _construct_raw(loader: Any, node: Any) -> RawYaml:
+    return RawYaml(node.original)
+
+
+@functools.cache
+def _tagged_loader() -> Any:
+    """asdf's tagged loader (with libyaml), taking the placeholders of kept nodes."""
+    import asdf.yamlutil
+
+    class Loader(asdf.yamlutil.AsdfLoader):
+        pass
+
+    Loader.add_constructor(_RAW_TAG, _construct_raw)
+    return Loader
 
 
 @functools.cache
@@ -104,6 +174,7 @@ def _untagged_loader() -> Any:
     # None: every tag without a constructor of its own (PyYAML's convention; its stubs ask for a str).
     Loader.add_constructor(cast(str, None), Loader.construct_undefined)
     Loader.add_constructor("tag:yaml.org,2002:omap", Loader.construct_yaml_omap)
+    Loader.add_constructor(_RAW_TAG, _construct_raw)
     return Loader
 
 
@@ -158,10 +229,61 @@ def drop_fits_arrays(tree: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_hdu(tree: Mapping[str, Any]) -> fits.BinTableHDU:
-    """An ``ASDF`` extension HDU holding ``tree`` (no arrays) as an ASDF document the reference can open."""
+    """An ``ASDF`` extension HDU holding ``tree`` (arrays of FITS HDUs left out) as an ASDF document the
+    reference can open."""
+    payload = np.frombuffer(extension_payload(tree), dtype=np.uint8)
+    column = fits.Column(name=COLUMN_NAME, format=f"{payload.size}B", array=payload[np.newaxis, :])
+    return fits.BinTableHDU.from_columns([column], name=EXTENSION_NAME)
+
+
+def extension_payload(tree: Mapping[str, Any]) -> bytes:
+    """The ASDF document of ``tree``: dumped as YAML (with the blocks of the document its pending nodes came
+    from) when that writes everything as read, else written by asdf (see ``_asdf_blocks``)."""
+    import yaml
+
+    written = as_read(dict(tree))
+    if written is not None:
+        plain, document = written
+        try:
+            text = _yaml_document(cast(Mapping[str, Any], plain))
+        except yaml.representer.RepresenterError:  # objects (converted by asdf): asdf writes them
+            pass
+        else:
+            return text + (document.blocks if document is not None else b"")
+    return _asdf_document(cast(dict[str, Any], resolve(dict(tree))))
+
+
+def _asdf_document(tree: dict[str, Any]) -> bytes:
+    import asdf
+
+    stream = io.BytesIO()
+    af = asdf.AsdfFile(tree)
+    try:
+        af.write_to(stream)
+    finally:
+        af.close()
+    return stream.getvalue()
+
+
+@functools.cache
+def _dumper() -> Any:
+    """asdf's dumper, writing kept YAML nodes (RawYaml) back as they were read."""
+    import asdf.yamlutil
+
+    class Dumper(asdf.yamlutil.AsdfDumper):
+        pass
+
+    Dumper.add_representer(RawYaml, _represent_raw)
+    return Dumper
+
+
+def _represent_raw(dumper: Any, data: RawYaml) -> Any:
+    return data.node
+
+
+def _yaml_document(tree: Mapping[str, Any]) -> bytes:
     import asdf.tagged
     import asdf.versioning
-    import asdf.yamlutil
     import yaml
 
     root = asdf.tagged.TaggedDict(dict(tree), _ROOT_TAG)
@@ -172,7 +294,7 @@ def build_hdu(tree: Mapping[str, Any]) -> fits.BinTableHDU:
     yaml.dump_all(
         [root],
         stream=stream,
-        Dumper=asdf.yamlutil.AsdfDumper,
+        Dumper=_dumper(),
         explicit_start=True,
         explicit_end=True,
         version=(1, 1),
@@ -180,6 +302,4 @@ def build_hdu(tree: Mapping[str, Any]) -> fits.BinTableHDU:
         encoding="utf-8",
         tags={"!": "tag:stsci.edu:asdf/"},
     )
-    payload = np.frombuffer(stream.getvalue(), dtype=np.uint8)
-    column = fits.Column(name=COLUMN_NAME, format=f"{payload.size}B", array=payload[np.newaxis, :])
-    return fits.BinTableHDU.from_columns([column], name=EXTENSION_NAME)
+    return stream.getvalue()

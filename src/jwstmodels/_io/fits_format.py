@@ -148,9 +148,12 @@ def read_fits(
     tree: dict[str, Any] = {}
     stored: dict[str, Any] | None = None
     if extension is not None:
-        from jwstmodels._io.asdf_in_fits import read_tree
+        from jwstmodels._io.asdf_blocks import mark_lazy, pending_in
+        from jwstmodels._io.asdf_in_fits import read_document
 
-        stored = read_tree(extension, filename)
+        stored, document = read_document(extension, filename)
+        # meta.wcs and what refers to the document's blocks: converted when first touched, else kept as read
+        mark_lazy(stored, layout, pending_in(document), document.has_blocks)
         tree = _as_dict(stored.pop("meta", {}))
         scalars = apply_tree(content, stored, f"{filename}: ASDF extension", headers_own_keywords=True)
         for key, value in stored.items():

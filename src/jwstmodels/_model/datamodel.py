@@ -839,8 +839,11 @@ class DataModel(Generic[MetaT]):
         """Every set value as ``{"meta.observation.date": "2024-01-01", ..., "data": array}``; scalars outside
         ``meta`` under their own name (``{"name": "S200A1"}``); the values of list items (``slits``, ``spec``,
         ...) under the item's index, as the reference names them (``{"slits.0.name": "S200A1"}``)."""
+        from jwstmodels._core.lazy_objects import loaded
+
         flat: dict[str, object] = {}
-        _flatten(self.meta.model_dump(exclude_none=True), "meta", flat)
+        # a WCS not read yet is converted: users see the object (model_dump leaves it as the file holds it)
+        _flatten(cast(dict[str, object], loaded(self.meta.model_dump(exclude_none=True))), "meta", flat)
         flat.update(self._scalars)
         if include_arrays:
             for name in self.array_names():

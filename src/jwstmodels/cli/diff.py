@@ -1,7 +1,10 @@
 """``jwstmodels diff A B``: metadata and array differences between two files, whatever their formats.
 
-Both files are read through the models, so a FITS file and its ASDF conversion compare equal. Exit status 0
-when identical, 1 when different (as ``diff`` does), 2 when a file cannot be read.
+Both files are read through the models, so a FITS file and its ASDF conversion compare equal. A gwcs WCS
+(``meta.wcs``) is compared by evaluating both at sample pixels, forward and inverse; what the files hold that
+the schema does not describe (the ASDF tree's other keys, arrays stored as blocks included) is compared
+under ``extra_tree.``. Exit status 0 when identical, 1 when different (as ``diff`` does), 2 when a file
+cannot be read.
 """
 
 # pyright: reportPrivateUsage=false
@@ -28,9 +31,14 @@ ABSENT = "(absent)"
 
 def flat_metadata(model: DataModel[MetaNode]) -> dict[str, object]:
     """Metadata values by dotted path, and the FITS cards kept in ``extra_fits`` as ``extra_fits.HDU.KEY``."""
+    from jwstmodels._core.lazy_objects import loaded
+
     flat = model.to_flat_dict(include_arrays=False)
     for key in [key for key in flat if key.split(".", 2)[1:2] and key.split(".", 2)[1].isdigit()]:
         del flat[key]  # list items' values (slits.0.name): items are compared one by one
+    extra = loaded(model._extra_tree)  # kept ASDF content: nodes read from blocks are converted
+    if isinstance(extra, dict):
+        _flatten_extra(cast(dict[str, object], extra), "extra_tree", flat)
     for hdu, cards in model.extra_fits.items():
         grouped: dict[str, list[object]] = {}
         for key, value, _comment in cards:
@@ -40,8 +48,104 @@ def flat_metadata(model: DataModel[MetaNode]) -> dict[str, object]:
     return flat
 
 
+def _flatten_extra(tree: dict[str, object], prefix: str, out: dict[str, object]) -> None:
+    for key, value in tree.items():
+        if type(value) is dict:  # plain mappings are walked; tagged ones are values of their own
+            _flatten_extra(cast(dict[str, object], value), f"{prefix}.{key}", out)
+        else:
+            out[f"{prefix}.{key}"] = value
+
+
+def is_wcs(value: object) -> bool:
+    """True for a gwcs WCS object (checked without importing gwcs)."""
+    cls = type(value)
+    return cls.__name__ == "WCS" and cls.__module__.startswith("gwcs.")
+
+
+def wcs_samples(w: Any) -> list[Any]:
+    """Pixel positions inside a WCS's bounding box (or 0 to 2048 on each axis without one), five per axis
+    along a diagonal that crosses the box at different fractions per axis."""
+    import numpy as np
+
+    axes = int(getattr(w, "pixel_n_dim", 2) or 2)
+    try:
+        box = w.bounding_box
+        intervals = [tuple(map(float, box[i])) for i in range(axes)] if box is not None else None
+    except Exception:  # gwcs raises for boxes it cannot order; use the default range then
+        intervals = None
+    if intervals is None or len(intervals) != axes:
+        intervals = [(0.0, 2048.0)] * axes
+    fractions = np.array([0.0, 0.13, 0.5, 0.77, 0.99])
+    return [lo + (hi - lo) * np.roll(fractions, axis) for axis, (lo, hi) in enumerate(intervals)]
+
+
+def same_wcs(a: Any, b: Any, rtol: float, atol: float) -> bool:
+    """Two WCS objects are the same when they give the same world positions at sample pixels (NaN equal to
+    NaN) and the same pixels back from those positions (when either can invert)."""
+    import numpy as np
+
+    def close(x: object, y: object) -> bool:
+        left = np.atleast_1d(np.asarray(x, dtype=float))
+        right = np.atleast_1d(np.asarray(y, dtype=float))
+        return left.shape == right.shape and bool(
+            np.allclose(left, right, rtol=rtol, atol=max(atol, 1e-10), equal_nan=True)
+        )
+
+    if getattr(a, "pixel_n_dim", None) != getattr(b, "pixel_n_dim", None):
+        return False
+    pixels = wcs_samples(a)
+    try:
+        world_a, world_b = a(*pixels), b(*pixels)
+    except Exception:
+        return False
+    outputs_a, outputs_b = _outputs(world_a), _outputs(world_b)
+    if len(outputs_a) != len(outputs_b) or not all(
+        close(x, y) for x, y in zip(outputs_a, outputs_b, strict=True)
+    ):
+        return False
+    inverses: list[object] = []
+    for w in (a, b):
+        try:
+            inverses.append(w.invert(*outputs_a))
+        except Exception as exc:  # no inverse: both must lack it
+            inverses.append(type(exc))
+    left, right = inverses
+    if isinstance(left, type) or isinstance(right, type):
+        return left is right
+    back_a, back_b = _outputs(left), _outputs(right)
+    return len(back_a) == len(back_b) and all(close(x, y) for x, y in zip(back_a, back_b, strict=True))
+
+
+def _recorded(value: object) -> object:
+    """What a difference record shows of a value: WCS objects and arrays described, others as they are."""
+    import numpy as np
+
+    if is_wcs(value):
+        frames = getattr(value, "available_frames", None)
+        return f"gwcs WCS ({' -> '.join(map(str, cast(list[object], frames or [])))})"
+    if isinstance(value, np.ndarray):
+        array = cast("NDArray[Any]", value)
+        return f"array {' x '.join(map(str, array.shape)) or 'scalar'} {array.dtype.name}"
+    return value
+
+
+def _outputs(value: object) -> tuple[object, ...]:
+    """A WCS's outputs as a tuple (one output comes alone)."""
+    return cast(tuple[object, ...], value) if isinstance(value, tuple) else (value,)
+
+
 def same_value(a: object, b: object, rtol: float, atol: float) -> bool:
-    """Metadata equality: numbers compared with the tolerances (NaN equals NaN), anything else with ==."""
+    """Metadata equality: numbers compared with the tolerances (NaN equals NaN), WCS objects by evaluation,
+    arrays element by element, anything else with ==."""
+    import numpy as np
+
+    if is_wcs(a) or is_wcs(b):
+        return is_wcs(a) and is_wcs(b) and same_wcs(a, b, rtol, atol)
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        left, right = np.asarray(a), np.asarray(b)
+        if left.shape != right.shape:
+            return False
+        return value_difference(left, right, rtol, atol)[0] == 0
     numbers = (int, float)
     if (
         isinstance(a, numbers)
@@ -70,7 +174,7 @@ def compare_meta(
             continue
         left, right = a.get(key, ABSENT), b.get(key, ABSENT)
         if (key in a) != (key in b) or not same_value(left, right, rtol, atol):
-            records.append({"path": key, "a": left, "b": right})
+            records.append({"path": key, "a": _recorded(left), "b": _recorded(right)})
     return records
 
 

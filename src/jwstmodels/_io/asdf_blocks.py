@@ -1,0 +1,316 @@
+"""ASDF documents kept whole: the binary blocks of a FITS file's ``ASDF`` extension, and tagged nodes (the
+gwcs WCS of ``meta.wcs``) converted only when first touched.
+
+The pipeline stores the WCS in the ``ASDF`` extension with its arrays (polynomial coefficients, lookup tables)
+as binary blocks that the YAML refers to by index (``source: 0``). A :class:`Document` keeps the extension's
+bytes; the nodes that need asdf's converters or the blocks become pending values
+(:class:`~jwstmodels._core.lazy_objects.Pending`) when the file is read (``mark_lazy``). Writing the
+extension again (``extension_payload``):
+
+- when every pending node is written back unchanged (from one document), the YAML is dumped as before and the
+  document's blocks follow it, byte for byte, so the indices still hold;
+- otherwise (a WCS was read or assigned, a node came from an ASDF file) asdf itself writes the document:
+  pending nodes are converted first and their arrays get blocks of their own (``resolve``).
+
+asdf is imported only on the second path and when a node is converted (its first use in a process costs
+seconds of plugin discovery).
+"""
+
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false
+# (typed boundary around asdf's untyped API)
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import threading
+import warnings
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+from jwstmodels._core.lazy_objects import Pending, lazy_fields
+
+if TYPE_CHECKING:
+    from jwstmodels._core.content import ModelLayout
+
+BLOCK_MAGIC = b"\xd3BLK"
+"""The first bytes of every ASDF binary block."""
+_BLOCK_INDEX = b"#ASDF BLOCK INDEX"
+_YAML_END = re.compile(rb"\r?\n\.\.\.((\r?\n)|$)")
+
+Path = tuple[str | int, ...]
+
+
+class RawYaml:
+    """A YAML node kept as libyaml composed it, not built into Python objects (the gwcs WCS of ``meta.wcs``):
+    written back as it was, converted by asdf when first touched."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: Any) -> None:
+        self.node = node
+
+    @property
+    def _tag(self) -> str:
+        return str(self.node.tag)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> RawYaml:
+        return self  # never changed in place
+
+
+LAZY_TAGS = ("tag:stsci.edu:gwcs/wcs-",)
+"""Tags of the metadata values a reader keeps as YAML nodes (``meta.wcs``, in the tree and in its items)."""
+
+
+class Document:
+    """The bytes of an ASDF document (a FITS ``ASDF`` extension): its blocks, and its tree as asdf converts
+    it (made on first need, once)."""
+
+    def __init__(self, raw: bytes, where: str) -> None:
+        self.raw = raw
+        self.where = where
+        end = _YAML_END.search(raw)
+        start = raw.find(BLOCK_MAGIC, end.end() if end else 0)
+        if start < 0:
+            self.blocks = b""
+        else:  # the block index (offsets into this document) is left out: it would be wrong after the YAML
+            index = raw.find(_BLOCK_INDEX, start)
+            self.blocks = raw[start : index if index >= 0 else len(raw)]
+        self._lock = threading.Lock()
+        self._file: Any = None
+
+    @property
+    def has_blocks(self) -> bool:
+        return bool(self.blocks)
+
+    def node(self, path: Path) -> object:
+        """The node at ``path`` as asdf converts it (a gwcs WCS, an ndarray read from its block, ...)."""
+        import asdf
+        from asdf.exceptions import AsdfConversionWarning
+
+        from jwstmodels._core.errors import FileFormatError
+
+        with self._lock:
+            if self._file is None:
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", AsdfConversionWarning)  # unknown tags: kept as read
+                        self._file = asdf.open(
+                            io.BytesIO(self.raw), lazy_load=False, memmap=False, lazy_tree=True
+                        )
+                except Exception as exc:  # asdf raises many types for a damaged document
+                    raise FileFormatError(
+                        f"{self.where} cannot be read by asdf ({type(exc).__name__}: {exc})"
+                    ) from None
+            node: Any = self._file.tree
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", AsdfConversionWarning)
+                    for part in path:
+                        node = node[part]
+            except Exception as exc:
+                shown = ".".join(str(p) for p in path)
+                raise FileFormatError(
+                    f"{self.where}: {shown} cannot be converted ({type(exc).__name__}: {exc})"
+                ) from None
+            return cast(object, node)
+
+
+def refers_to_blocks(node: object) -> bool:
+    """True when a node read as YAML (tags kept) holds an ndarray stored in a binary block (``source: N``)."""
+    if isinstance(node, Mapping):
+        mapping = cast(Mapping[str, object], node)
+        if str(getattr(node, "_tag", "")).startswith("tag:stsci.edu:asdf/core/ndarray-") and isinstance(
+            mapping.get("source"), int
+        ):
+            return True
+        return any(refers_to_blocks(value) for value in mapping.values())
+    if isinstance(node, list):
+        return any(refers_to_blocks(item) for item in cast(list[object], node))
+    return False
+
+
+def mark_lazy(
+    tree: dict[str, Any], layout: ModelLayout, make: Callable[[object, Path], Pending], blocks: bool
+) -> None:
+    """Replace in a tree read as YAML (tags kept) the nodes to convert on first need by pending values: the
+    lazily read metadata fields (``meta.wcs``, and each item's), and, when the document has ``blocks``,
+    every other node that refers to one (kept whole, so that a save in either format keeps its arrays)."""
+    _mark_meta(tree, layout, (), make)
+    for name, item_layout in layout.items.items():
+        items = tree.get(name)
+        if isinstance(items, list):
+            for index, subtree in enumerate(cast(list[object], items)):
+                if isinstance(subtree, dict):
+                    _mark_meta(cast(dict[str, Any], subtree), item_layout, (name, index), make)
+    _mark_blocks(tree, (), make, blocks)
+
+
+def _mark_meta(
+    tree: dict[str, Any], layout: ModelLayout, path: Path, make: Callable[[object, Path], Pending]
+) -> None:
+    meta = tree.get("meta")
+    if not isinstance(meta, dict):
+        return
+    meta_tree = cast(dict[str, Any], meta)
+    for name in lazy_fields(layout.meta_class):
+        value = meta_tree.get(name)
+        if value is not None and not isinstance(value, Pending):
+            meta_tree[name] = make(value, (*path, "meta", name))
+
+
+def _mark_blocks(node: object, path: Path, make: Callable[[object, Path], Pending], blocks: bool) -> None:
+    """Wrap the children of plain mappings and lists that asdf converts as a whole: YAML nodes kept unbuilt
+    (a WCS where the model has no field for it), and, when the document has ``blocks``, nodes that refer to
+    one."""
+    if type(node) is dict:
+        mapping = cast(dict[str, Any], node)
+        for key, value in mapping.items():
+            if isinstance(value, Pending):
+                continue
+            if type(value) in (dict, list):
+                _mark_blocks(value, (*path, key), make, blocks)
+            elif isinstance(value, RawYaml) or (blocks and refers_to_blocks(value)):
+                mapping[key] = make(value, (*path, key))
+    elif type(node) is list:
+        items = cast(list[Any], node)
+        for index, value in enumerate(items):
+            if isinstance(value, Pending):
+                continue
+            if type(value) in (dict, list):
+                _mark_blocks(value, (*path, index), make, blocks)
+            elif isinstance(value, RawYaml) or (blocks and refers_to_blocks(value)):
+                items[index] = make(value, (*path, index))
+
+
+def pending_in(document: Document) -> Callable[[object, Path], Pending]:
+    """Pending values of the nodes of ``document`` (a FITS extension read as YAML)."""
+
+    def make(raw: object, path: Path) -> Pending:
+        return Pending(raw, document, lambda: document.node(path))
+
+    return make
+
+
+def plain_tree(
+    node: object, lazy_meta: frozenset[str] = frozenset(), path: Path = (), filename: str | None = None
+) -> object:
+    """An asdf tree read with ``lazy_tree`` as plain dicts and lists (converting what it holds) but for the
+    lazily read metadata fields (``lazy_meta`` names, in any ``meta`` mapping): pending values."""
+    from asdf.lazy_nodes import AsdfDictNode, AsdfListNode
+
+    if isinstance(node, AsdfDictNode | dict) and not hasattr(node, "_tag"):
+        mapping = cast(Mapping[str, Any], node)
+        out: dict[str, Any] = {}
+        for key in list(mapping.keys()):
+            if path and path[-1] == "meta" and key in lazy_meta:
+                out[key] = Pending(None, None, _getter(mapping, key, (*path, key), filename))
+            else:
+                out[key] = plain_tree(mapping[key], lazy_meta, (*path, key), filename)
+        return out
+    if isinstance(node, AsdfListNode):
+        return [plain_tree(item, lazy_meta, (*path, index), filename) for index, item in enumerate(node)]
+    return node
+
+
+def _getter(mapping: Mapping[str, Any], key: str, path: Path, filename: str | None) -> Callable[[], object]:
+    """Converts the node; a copy, whose arrays are read now (asdf's lazy arrays hold the open file, which the
+    model may close, and cannot be pickled). Once the file is closed, it is opened again to read the node."""
+    import copy
+
+    def load() -> object:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # a closed file shows as a failed conversion: read it again
+                return copy.deepcopy(mapping[key])
+        except Exception:
+            if filename is None or not os.path.isfile(filename):
+                raise
+        import asdf
+
+        with asdf.open(filename, lazy_load=False, memmap=False, lazy_tree=True) as af:
+            node: Any = af.tree
+            for part in path:
+                node = node[part]
+            return copy.deepcopy(node)
+
+    return load
+
+
+def resolve(node: object) -> object:
+    """``node`` with every pending value converted (a copy of the containers that hold one)."""
+    if isinstance(node, Pending):
+        return node.load()
+    if isinstance(node, dict):
+        mapping = cast(dict[Any, Any], node)
+        changed = {key: resolve(value) for key, value in mapping.items()}
+        if all(changed[key] is mapping[key] for key in mapping):
+            return node
+        if type(node) is dict:
+            return changed
+        copied = node.copy()  # a TaggedDict keeps its tag
+        copied.update(changed)
+        return copied
+    if isinstance(node, list):
+        items = cast(list[Any], node)
+        converted = [resolve(item) for item in items]
+        if all(a is b for a, b in zip(converted, items, strict=True)):
+            return node
+        if type(node) is list:
+            return converted
+        copied_list = node.copy()
+        copied_list[:] = converted
+        return copied_list
+    return node
+
+
+def as_read(node: object) -> tuple[object, Document | None] | None:
+    """``node`` with every pending value replaced by the node as read, and the one document they come from;
+    None when a pending value cannot be written back as read (converted already, from an ASDF file, or from
+    more than one document)."""
+    documents: set[int] = set()
+    found: list[Document] = []
+
+    def walk(value: object) -> object:
+        if isinstance(value, Pending):
+            source = value.source
+            if not isinstance(source, Document) or value.raw is None:
+                raise _NotAsRead
+            if id(source) not in documents:
+                documents.add(id(source))
+                found.append(source)
+            return value.raw
+        if isinstance(value, dict):
+            mapping = cast(dict[Any, Any], value)
+            changed = {key: walk(item) for key, item in mapping.items()}
+            if all(changed[key] is mapping[key] for key in mapping):
+                return value
+            if type(value) is dict:
+                return changed
+            copied = value.copy()
+            copied.update(changed)
+            return copied
+        if isinstance(value, list):
+            items = cast(list[Any], value)
+            walked = [walk(item) for item in items]
+            if all(a is b for a, b in zip(walked, items, strict=True)):
+                return value
+            if type(value) is list:
+                return walked
+            copied_list = value.copy()
+            copied_list[:] = walked
+            return copied_list
+        return value
+
+    try:
+        out = walk(node)
+    except _NotAsRead:
+        return None
+    if len(found) > 1:
+        return None
+    return out, (found[0] if found else None)
+
+
+class _NotAsRead(Exception):
+    pass
