@@ -76,5 +76,5 @@ $(PIPE_STAMP): pyproject.toml $(STAMP)
 
 pipeline-test: $(PIPE_STAMP) ## The JWST pipeline on jwstmodels (issue 16) in its own .venv-pipeline, and the I/O tests on its asdf (3-5 min)
 	$(PIPE_BIN)/python -m pytest -q -m pipeline tests/pipeline tests/compat
-	@echo "The I/O and interoperability tests again, on the pipeline's versions (asdf $$($(PIPE_BIN)/python -c 'import asdf; print(asdf.__version__)')):"
-	$(PIPE_BIN)/python -m pytest -q tests/io tests/interop
+	@echo "The I/O, interoperability and WCS tests again, on the pipeline's versions (asdf $$($(PIPE_BIN)/python -c 'import asdf; print(asdf.__version__)')):"
+	$(PIPE_BIN)/python -m pytest -q tests/io tests/interop tests/wcs
