@@ -153,7 +153,7 @@ def table(rows: dict[str, Any], targets: list[dict[str, Any]], interpreter_s: fl
     text.append("targets (DESIGN section 6; cases 9: issue 13):")
     for verdict in targets:
         ratio = _cell(verdict["ratio"])
-        mark = "met   " if verdict["met"] else "MISSED"
+        mark = "met   " if verdict["met"] else "MISSED" if verdict["ratio"] is not None else "n/a   "
         text.append(
             f"  {mark}  {verdict['name']}: {verdict['measure']} {verdict['limit']:g}, measured {ratio}"
         )

@@ -10,15 +10,23 @@ scan is read in parts (``SCAN_PARTS``), the sides taking turns after each.
 Fresh-process figures (cases 2, 3, 6) start a new interpreter per measurement and time inside it, from just
 before the library import, which is timed alone first (case 1); interpreter start-up is printed separately and
 every process runs with bytecode caching on (see `processes.child_environment`). In-process figures (cases 4,
-5, 7, 8) come from one long-lived worker process per side, warmed up first. Each side reads files its own
-library wrote; the floor reads the files jwstmodels wrote. Files live in a temporary directory on the local
-disk and are in the page cache when read (warm reads).
+5, 7, 8) come from one long-lived worker process per side, warmed up first. Every side reads the files the
+reference wrote (cases 3, 5, 6), as users' files are: the image and the scan files carry a gwcs WCS like the
+one assign_wcs leaves (`benchmarks.reference_wcs`), its arrays as binary blocks in the ``ASDF`` extension.
+Case 7 reads each side's own saves. Files live in a temporary directory on the local disk and are in the page
+cache when read (warm reads).
+
+Case 5: the metadata scan (``jwstmodels.scan``; the reference has none and opens each file), open + 5 keyword
+values per file, and the first ``meta.wcs`` access after an open beside asdf opening the extension and
+converting its WCS by hand (both must give the same sky positions; a side without ``meta.wcs`` is reported
+as not available, not measured). The scan rows are measured in the first ``SCAN_REPEATS`` repeats.
 
 Like for like: the first open (case 3) starts, on every side, with numpy and astropy.io.fits loaded (the
 reference loads them at import, jwstmodels on first use; that load is its own row and is in the total). The
 floor reads every header of a FITS file, every card's value, as a model's open does (cases 5 and 7), and
 writes the HDUs jwstmodels writes, the ``ASDF`` extension included (with what jwstmodels puts there: the
-metadata the header cards do not carry, here none). Saves in case 7 go to a new file (the previous output is
+metadata the header cards do not carry, here none; built without the astropy.table import that
+``BinTableHDU.from_columns`` costs a fresh process). Saves in case 7 go to a new file (the previous output is
 removed, untimed); the same save over an existing file, where jwstmodels' atomic replace makes the file system
 write the new file out before the rename, has its own row.
 
@@ -47,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import catalog_scaling
-from benchmarks.cases import INTERPRETER
+from benchmarks.cases import INTERPRETER, ROW_BY_ID
 from benchmarks.processes import ROOT, BenchmarkFailed, Worker, interpreter_start, run_fresh, run_together
 from benchmarks.report import Samples, summarise, table, verdicts
 from benchmarks.workload import FIVE, FULL, QUICK, SIDES, TEN, Sizes, values
@@ -56,6 +64,8 @@ WORKER_OPS = {
     "meta_get": "4-meta-get",
     "meta_set": "4-meta-set",
     "scan": "5-scan",
+    "open5": "5-open-five",
+    "first_wcs": "5-first-wcs",
     "save_asdf": "7-asdf-save",
     "open_asdf": "7-asdf-open",
     "save_fits": "7-fits-save",
@@ -64,9 +74,12 @@ WORKER_OPS = {
     "validate": "8-validate",
 }
 
-ROUNDS = {"save_asdf": 3, "open_asdf": 5, "save_fits": 3, "overwrite_fits": 3, "open_fits": 5}
+ROUNDS = {"first_wcs": 5, "save_asdf": 3, "open_asdf": 5, "save_fits": 3, "overwrite_fits": 3, "open_fits": 5}
 """Measurements per repeat of the operations that take milliseconds: one figure each, the sides taking turns
 after each one, so that a figure and its counterparts on the other sides are taken under the same noise."""
+SCAN_REPEATS = 3
+"""The scan rows (200 files per figure, seconds per side) are measured in the first SCAN_REPEATS repeats only:
+a figure that long is steady, and the reference takes seconds to open 200 files with a gwcs."""
 SCAN_PARTS = 4
 """The scan's files are read in this many parts, the sides taking turns after each part; a side's figure for
 the repeat is the sum of its parts."""
@@ -94,19 +107,28 @@ class Run:
         self.process_wall: dict[str, dict[str, list[float]]] = {}
         """Per fresh task and side, wall time from process start to exit (start-up and shutdown included)."""
         self.expected = [values(FIVE)[path] for path in FIVE]
+        self.unavailable: set[tuple[str, str]] = set()
+        """(row, side) pairs a side cannot measure (``meta.wcs`` before jwstmodels has it)."""
 
     def written_by(self, side: str) -> Path:
-        """Files a side reads: its own library's; the floor reads jwstmodels' files."""
-        return self.folder / ("stdatamodels" if side == "stdatamodels" else "jwstmodels")
+        """Files every side reads: the reference's (stdatamodels writes what users have)."""
+        del side
+        return self.folder / "stdatamodels"
 
     def fixtures(self) -> None:
-        """Written side by side (untimed): each model library writes the files it reads later."""
+        """Written first by the reference (untimed); then jwstmodels writes its own image and reads the
+        reference's files once (bytecode caches, see `tasks.write_fixtures`)."""
         start = time.perf_counter()
-        sides = ("jwstmodels", "stdatamodels")
+        sizes = self.sizes.as_dict()
+        reference = self.written_by("stdatamodels")
+        run_together([("stdatamodels", "fixtures", {"dir": str(reference), "sizes": sizes})])
         run_together(
             [
-                (side, "fixtures", {"dir": str(self.written_by(side)), "sizes": self.sizes.as_dict()})
-                for side in sides
+                (
+                    "jwstmodels",
+                    "fixtures",
+                    {"dir": str(self.folder / "jwstmodels"), "sizes": sizes, "read_dir": str(reference)},
+                )
             ]
         )
         log(f"  fixtures written in {time.perf_counter() - start:.1f} s")
@@ -181,8 +203,12 @@ class Run:
             image_sum = float(self.sizes.image[0] * self.sizes.image[1])
             for repeat in range(repeats):
                 for op, row in WORKER_OPS.items():
-                    if op == "scan":
-                        self.scan(workers, repeat)
+                    if op in ("scan", "open5"):
+                        if repeat < SCAN_REPEATS:
+                            self.scan(workers, repeat, op)
+                        continue
+                    if op == "first_wcs":
+                        self.first_wcs(workers, repeat)
                         continue
                     for _ in range(ROUNDS.get(op, 1)):
                         for side in rotated(repeat):
@@ -201,20 +227,41 @@ class Run:
             for worker in workers.values():
                 worker.close()
 
-    def scan(self, workers: dict[str, Worker], repeat: int) -> None:
-        """One figure per side for case 5: every scan file read once, in parts taken in turns."""
-        seconds = dict.fromkeys(SIDES, 0.0)
-        files = dict.fromkeys(SIDES, 0)
+    def scan(self, workers: dict[str, Worker], repeat: int, op: str) -> None:
+        """One figure per side for case 5 (``op``: ``scan``, the side's metadata scan, or ``open5``, a loop
+        of open + 5 fields + close): every scan file read once, in parts taken in turns."""
+        seconds: dict[str, float] = dict.fromkeys(SIDES, 0.0)
+        files: dict[str, int] = dict.fromkeys(SIDES, 0)
+        sides = ROW_BY_ID[WORKER_OPS[op]].sides
         for part in range(SCAN_PARTS):
             for side in rotated(repeat + part):
-                result = workers[side].run(f"scan:{part}/{SCAN_PARTS}")
-                self.check("scan", side, result)
+                if side not in sides:
+                    continue
+                result = workers[side].run(f"{op}:{part}/{SCAN_PARTS}")
+                self.check(op, side, result)
                 seconds[side] += result["seconds"]
                 files[side] += result["files"]
-        for side in SIDES:
+        for side in sides:
             if files[side] != self.sizes.scan_files:
-                raise BenchmarkFailed(f"{side} scan: read {files[side]} files of {self.sizes.scan_files}")
-            add(self.samples, WORKER_OPS["scan"], side, seconds[side])
+                raise BenchmarkFailed(f"{side} {op}: read {files[side]} files of {self.sizes.scan_files}")
+            add(self.samples, WORKER_OPS[op], side, seconds[side])
+
+    def first_wcs(self, workers: dict[str, Worker], repeat: int) -> None:
+        """Case 5, the first ``meta.wcs`` access after an open, beside asdf converting the extension's WCS;
+        both must give the same sky positions. A side without ``meta.wcs`` is noted, not measured."""
+        skies: dict[str, object] = {}
+        for _ in range(ROUNDS["first_wcs"]):
+            for side in rotated(repeat):
+                if side not in ROW_BY_ID["5-first-wcs"].sides:
+                    continue
+                result = workers[side].run("first_wcs")
+                if not result["available"]:
+                    self.unavailable.add(("5-first-wcs", side))
+                    continue
+                skies[side] = result["sky"]
+                add(self.samples, "5-first-wcs", side, result["seconds"])
+        if len({json.dumps(sky) for sky in skies.values()}) > 1:
+            raise BenchmarkFailed(f"first meta.wcs: the sides' WCS differ at the sample pixels: {skies}")
 
 
 def versions() -> dict[str, str]:
@@ -255,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
         catalog_samples, catalog_meta = catalog_scaling.measure(catalog_sizes, Path(tmp) / "catalog")
         run.samples.update(catalog_samples)
         run.in_process_cases(sizes.worker_repeats)
-        samples, interpreter = run.samples, run.interpreter
+        samples, interpreter, unavailable = run.samples, run.interpreter, run.unavailable
         process_wall = {
             task: {side: statistics.median(times) for side, times in by_side.items()}
             for task, by_side in run.process_wall.items()
@@ -267,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     targets = verdicts(rows, ramp_sci_mib)
     interpreter_s = statistics.median(interpreter) if interpreter else None
     print(table(rows, targets, interpreter_s))
+    for row_id, side in sorted(unavailable):
+        print(f"(row {row_id} not measured for {side}: meta.wcs is not available there)")
     print(
         f"\n{'quick smoke run: sizes and repeats too small to mean anything; ' if args.quick else ''}"
         f"repeats: {sizes.repeats} fresh-process, {sizes.worker_repeats} in-process; {duration:.0f} s in all"
@@ -292,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "rows": rows,
         "targets": targets,
+        "not_available": [{"row": row_id, "side": side} for row_id, side in sorted(unavailable)],
     }
     from benchmarks.distributed import run_distributed  # scan and map on Dask (issue 17), its own table
 

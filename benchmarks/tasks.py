@@ -67,7 +67,8 @@ def main(side_name: str, task: str, raw_args: str, import_s: float) -> None:
         result["sum"] = side.read_ramp_group(args["path"], sizes.ramp_group)
     elif task == "fixtures":
         assert isinstance(side, ModelLibrary), "fixtures are written by the model libraries"
-        write_fixtures(side, Path(args["dir"]), sizes_from(args["sizes"]))
+        read_dir = Path(args["read_dir"]) if args.get("read_dir") else None
+        write_fixtures(side, Path(args["dir"]), sizes_from(args["sizes"]), read_dir)
     else:
         raise ValueError(f"unknown task {task!r}")
     result["work_s"] = time.perf_counter() - start
@@ -76,24 +77,41 @@ def main(side_name: str, task: str, raw_args: str, import_s: float) -> None:
     _send(channel, result)
 
 
-def write_fixtures(side: ModelLibrary, folder: Path, sizes: Sizes) -> None:
-    """The files a side reads in the benchmarks, written by that side's own library, then read once, so
-    that every module the timed runs import has its bytecode cached (see `processes.child_environment`)."""
-    (folder / "scan").mkdir(parents=True, exist_ok=True)
+def write_fixtures(side: ModelLibrary, folder: Path, sizes: Sizes, read_dir: Path | None = None) -> None:
+    """The files the benchmarks read, written by the reference (``read_dir`` None): a 2048x2048 image and
+    the small scan files with an imaging gwcs WCS (``benchmarks.reference_wcs``) in their ``ASDF``
+    extension, and the ramps. Another side (``read_dir``: the reference's files) writes its own image and
+    reads the reference's files once, so that every module the timed runs import has its bytecode cached
+    (see `processes.child_environment`)."""
+    folder.mkdir(parents=True, exist_ok=True)
     image = side.build_image(sizes.image, values(TEN))
-    side.save(image, str(folder / "image.fits"))
-    side.write_ramp(str(folder / "ramp.fits"), sizes.ramp)
-    side.write_ramp(str(folder / "ramp_warm.fits"), sizes.warm_ramp)
-    small = side.build_image(sizes.scan_shape, values(list(FIELDS)))
-    first = folder / "scan" / "small_000.fits"
-    side.save(small, str(first))
-    for index in range(1, sizes.scan_files):  # identical files: copies are as good as saves, and faster
-        shutil.copyfile(first, folder / "scan" / f"small_{index:03d}.fits")
-    side.open_image(str(folder / "image.fits"), FIVE)
-    side.read_ramp_group(str(folder / "ramp_warm.fits"), sizes.ramp_group)
+    if read_dir is None:
+        from benchmarks.reference_wcs import build_wcs
+
+        wcs = build_wcs()
+        (folder / "scan").mkdir(parents=True, exist_ok=True)
+        image.meta.wcs = wcs
+        side.save(image, str(folder / "image.fits"))
+        side.write_ramp(str(folder / "ramp.fits"), sizes.ramp)
+        side.write_ramp(str(folder / "ramp_warm.fits"), sizes.warm_ramp)
+        small = side.build_image(sizes.scan_shape, values(list(FIELDS)))
+        small.meta.wcs = wcs
+        first = folder / "scan" / "small_000.fits"
+        side.save(small, str(first))
+        for index in range(1, sizes.scan_files):  # identical files: copies are as good as saves, and faster
+            shutil.copyfile(first, folder / "scan" / f"small_{index:03d}.fits")
+        read_dir = folder
+    else:
+        side.save(image, str(folder / "image.fits"))
+    side.open_image(str(read_dir / "image.fits"), FIVE)
+    side.read_ramp_group(str(read_dir / "ramp_warm.fits"), sizes.ramp_group)
+    side.scan_fields(scan_paths(read_dir)[:2], FIVE)
+    side.first_wcs(str(read_dir / "scan" / "small_000.fits"))
     side.save(image, str(folder / "warm-up.asdf"))
     side.open_image(str(folder / "warm-up.asdf"), FIVE)
-    Floor().read_ramp_group(str(folder / "ramp_warm.fits"), sizes.ramp_group)
+    floor = Floor()
+    floor.read_ramp_group(str(read_dir / "ramp_warm.fits"), sizes.ramp_group)
+    floor.first_wcs(str(read_dir / "scan" / "small_000.fits"))
 
 
 def scan_paths(folder: Path) -> list[str]:
@@ -122,6 +140,9 @@ class Worker:
             self.open(kind)
         for path in self.scan[:3]:
             side.read_fields(path, FIVE)
+        side.scan_fields(self.scan[:3], FIVE)
+        self.wcs_path = self.scan[0]
+        side.first_wcs(self.scan[1])  # gwcs, asdf and their converters loaded: the first access is measured
 
     def _calibrate(self, namespace: dict[str, Any], statement: str) -> int:
         timer = timeit.Timer(statement, globals=namespace)
@@ -149,15 +170,25 @@ class Worker:
         found, total = self.side.open_image(self.outputs[kind], FIVE)
         return time.perf_counter() - start, {"values": found, "sum": total}
 
-    def scan_part(self, part: int, parts: int) -> tuple[float, dict[str, Any]]:
-        """Read part ``part`` of ``parts`` of the scan files (every ``parts``-th file from ``part``)."""
+    def scan_part(self, part: int, parts: int, opens: bool) -> tuple[float, dict[str, Any]]:
+        """Read part ``part`` of ``parts`` of the scan files (every ``parts``-th file from ``part``): the
+        side's metadata scan, or with ``opens`` a loop of open + the fields + close."""
         paths = self.scan[part::parts]
         gc.collect()
         start = time.perf_counter()
-        last: list[object] = []
-        for path in paths:
-            last = self.side.read_fields(path, FIVE)
-        return time.perf_counter() - start, {"values": last, "files": len(paths)}
+        if opens:
+            rows = [self.side.read_fields(path, FIVE) for path in paths]
+        else:
+            rows = self.side.scan_fields(paths, FIVE)
+        seconds = time.perf_counter() - start
+        return seconds, {"values": rows[-1], "files": len(rows)}
+
+    def first_wcs(self) -> dict[str, Any]:
+        gc.collect()
+        found = self.side.first_wcs(self.wcs_path)
+        if found is None:
+            return {"available": False}
+        return {"available": True, "seconds": found[0], "sky": found[1]}
 
     def run(self, op: str) -> dict[str, Any]:
         if op in self.statements:
@@ -170,10 +201,13 @@ class Worker:
         if op in ("open_fits", "open_asdf"):
             seconds, check = self.open(op.removeprefix("open_"))
             return {"seconds": seconds, **check}
-        if op.startswith("scan:"):  # scan:PART/PARTS
-            part, parts = op.removeprefix("scan:").split("/")
-            seconds, check = self.scan_part(int(part), int(parts))
+        if op.startswith(("scan:", "open5:")):  # scan:PART/PARTS, open5:PART/PARTS
+            kind, numbers = op.split(":")
+            part, parts = numbers.split("/")
+            seconds, check = self.scan_part(int(part), int(parts), opens=kind == "open5")
             return {"seconds": seconds, **check}
+        if op == "first_wcs":
+            return self.first_wcs()
         raise ValueError(f"{self.side.name}: unknown operation {op!r}")
 
     def serve(self, commands: TextIO, channel: TextIO) -> None:

@@ -26,6 +26,16 @@ class Side(Protocol):
         """Open, read the fields ``read``, close: a metadata-only visit."""
         ...
 
+    def scan_fields(self, paths: list[str], read: list[str]) -> list[list[object]]:
+        """The fields ``read`` of every file in ``paths``: the side's metadata scan (a loop of
+        ``read_fields`` where the side has nothing better)."""
+        ...
+
+    def first_wcs(self, path: str) -> tuple[float, list[tuple[float, ...]]] | None:
+        """Open ``path`` (untimed), then time the first access to its gwcs WCS; (seconds, the WCS evaluated at
+        the sample pixels), or None when the side has no WCS object to give."""
+        ...
+
     def read_ramp_group(self, path: str, group: tuple[int, int]) -> float:
         """Open a ramp file, copy one group out of it, close; the sum of that group."""
         ...

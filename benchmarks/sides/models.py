@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import time
 import warnings
 from typing import Any
 
@@ -35,6 +36,31 @@ class ModelLibrary:
     def read_fields(self, path: str, read: list[str]) -> list[object]:
         with self.lib.open(path) as model:
             return [get_path(model, dotted) for dotted in read]
+
+    def scan_fields(self, paths: list[str], read: list[str]) -> list[list[object]]:
+        scan = getattr(self.lib, "scan", None) if self.name == "jwstmodels" else None
+        if scan is None:  # the reference has no scan: a loop of opens
+            return [self.read_fields(path, read) for path in paths]
+        table = scan(paths, read)
+        if table["error"].notna().any():
+            raise RuntimeError(f"scan reported errors: {table['error'].dropna().tolist()[:3]}")
+        columns = [table[field].tolist() for field in read]
+        return [list(row) for row in zip(*columns, strict=True)]
+
+    def first_wcs(self, path: str) -> tuple[float, list[tuple[float, ...]]] | None:
+        """None when the library has no typed ``meta.wcs`` (jwstmodels before issue 15's WCS work)."""
+        from benchmarks.reference_wcs import sky
+
+        with self.lib.open(path) as model:
+            start = time.perf_counter()
+            try:
+                wcs = model.meta.wcs
+            except AttributeError:  # no typed meta.wcs here (jwstmodels' UnknownFieldError is one)
+                return None
+            seconds = time.perf_counter() - start
+            if wcs is None:
+                raise RuntimeError(f"{self.name}: {path} has no meta.wcs")
+            return seconds, sky(wcs)
 
     def write_ramp(self, path: str, shape: tuple[int, int, int, int]) -> None:
         model = self.lib.RampModel(shape)

@@ -35,6 +35,30 @@ def _positive(value: object) -> bool:
     return isinstance(value, float) and math.isfinite(value) and value > 0
 
 
+def _has_meta_wcs() -> bool:
+    """Whether jwstmodels has a typed ``meta.wcs`` (issue 15); until it does, its first-access row is noted as
+    not available rather than measured."""
+    import jwstmodels
+
+    try:
+        jwstmodels.ImageModel((2, 2)).meta.wcs  # noqa: B018 - the access is the question
+    except AttributeError:
+        return False
+    return True
+
+
+def _not_available(document: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(entry["row"], entry["side"]) for entry in document["not_available"]}
+
+
+def test_only_meta_wcs_may_be_not_available(quick_run: tuple[dict[str, Any], str]) -> None:
+    document, stdout = quick_run
+    expected = set() if _has_meta_wcs() else {("5-first-wcs", "jwstmodels")}
+    assert _not_available(document) == expected
+    for row, side in expected:
+        assert f"row {row} not measured for {side}" in stdout
+
+
 def test_every_case_has_a_figure_for_every_side(quick_run: tuple[dict[str, Any], str]) -> None:
     document, _ = quick_run
     assert set(document["rows"]) == {row.id for row in ROWS}
@@ -42,7 +66,9 @@ def test_every_case_has_a_figure_for_every_side(quick_run: tuple[dict[str, Any],
         medians = document["rows"][row.id]["median"]
         assert set(medians) == set(row.sides), row.id
         for side, value in medians.items():
-            if row.unit == "MiB":  # peak-memory growth of a tiny quick-mode ramp may round to zero
+            if (row.id, side) in _not_available(document):
+                assert value is None, (row.id, side)
+            elif row.unit == "MiB":  # peak-memory growth of a tiny quick-mode ramp may round to zero
                 assert isinstance(value, float) and value >= 0, (row.id, side, value)
             else:
                 assert _positive(value), (row.id, side, value)
@@ -58,7 +84,9 @@ def test_every_time_ratio_is_reported(quick_run: tuple[dict[str, Any], str]) -> 
             assert _positive(ratios["stdatamodels/jwstmodels"]), row.id
         else:
             assert ratios["stdatamodels/jwstmodels"] is None, row.id
-        if "floor" in row.sides:
+        if any(entry[0] == row.id for entry in _not_available(document)):
+            assert ratios["jwstmodels/floor"] is None, row.id
+        elif "floor" in row.sides:
             assert _positive(ratios["jwstmodels/floor"]), row.id
         else:
             assert ratios["jwstmodels/floor"] is None, row.id
@@ -67,9 +95,14 @@ def test_every_time_ratio_is_reported(quick_run: tuple[dict[str, Any], str]) -> 
 def test_every_target_has_a_verdict(quick_run: tuple[dict[str, Any], str]) -> None:
     document, stdout = quick_run
     assert [t["name"] for t in document["targets"]] == [t.name for t in TARGETS]
+    unmeasured = {row for row, _ in _not_available(document)}
     for verdict in document["targets"]:
         assert isinstance(verdict["met"], bool)
-        assert isinstance(verdict["ratio"], float) and verdict["ratio"] >= 0, verdict
+        if verdict["row"] in unmeasured:
+            assert verdict["ratio"] is None and verdict["met"] is False, verdict
+            assert f"n/a     {verdict['name']}" in stdout
+        else:
+            assert isinstance(verdict["ratio"], float) and verdict["ratio"] >= 0, verdict
         assert verdict["name"] in stdout
     assert document["meta"]["quick"] is True
 

@@ -22,9 +22,11 @@ R = TypeVar("R")
 
 INSTALL = "pip install 'jwstmodels[distributed]'"
 
-PARTS_PER_WORKER = 4
-"""Each worker gets about this many parts: enough to even out slow files, few enough that the scheduler's cost
-per task (a millisecond or so) stays small beside the files read in a part."""
+PARTS_PER_WORKER = 2
+"""Each worker gets about this many parts. A part costs a round trip through the scheduler before the worker
+starts its next one (a few milliseconds on a busy machine, 30 ms for eight empty tasks on two workers here),
+which a scan of headers at about a millisecond a file feels; a second part per worker still lets a worker that
+finishes early take over work from a slow one."""
 
 
 class MissingExtraError(ImportError):
@@ -69,12 +71,15 @@ def run_parts(client: Client, work: Callable[[list[T]], list[R]], parts: list[li
 
     futures = client.map(work, parts, pure=False)
     total = sum(len(part) for part in parts)
+    index = {future.key: number for number, future in enumerate(futures)}
+    results: list[list[R] | None] = [None] * len(futures)
     with progress(total, what) as advance:
-        sizes = {future.key: len(part) for future, part in zip(futures, parts, strict=True)}
-        for future in as_completed(futures):
-            advance(sizes[future.key])
-    results = cast(list[list[R]], client.gather(futures))
-    return [result for part in results for result in part]
+        # results are fetched as each part finishes, while the others still run (not all at the end)
+        for future, result in as_completed(futures, with_results=True):
+            number = index[future.key]
+            results[number] = cast(list[R], result)
+            advance(len(parts[number]))
+    return [row for part in results if part is not None for row in part]
 
 
 class progress:

@@ -82,7 +82,15 @@ def scan_part(names: list[str], fields: tuple[str, ...] | None) -> list[_Row]:
 
 
 def read_row(name: str, fields: tuple[str, ...] | None) -> _Row:
-    """One file's row; any failure to read it becomes its error text."""
+    """One file's row; any failure to read it becomes its error text.
+
+    Requested fields of a FITS file come from its headers alone when they all have FITS keywords
+    (``_io.header_scan``); otherwise, and for a file the headers cannot answer for, the model is opened.
+    """
+    if fields is not None:
+        row = _header_row(name, fields)
+        if row is not None:
+            return row
     try:
         with open_model(name) as model:
             if fields is None:
@@ -96,6 +104,36 @@ def read_row(name: str, fields: tuple[str, ...] | None) -> _Row:
             return _Row(name, type(model).__name__, values, None)
     except Exception as exc:  # a bad file is a row with its reason, not the end of the scan
         return _Row(name, None, {}, f"{type(exc).__name__}: {exc}")
+
+
+def _header_row(name: str, fields: tuple[str, ...]) -> _Row | None:
+    """The row from the headers alone, as the model would give it; None when the model must be opened (a
+    file that is not FITS, a model type no class has, a field the headers do not hold, a file that fails:
+    the model's open then reports the failure in its own words)."""
+    from jwstmodels._io.fits_format import open_hdulist  # astropy: loaded when a scan runs, not at import
+    from jwstmodels._io.header_scan import NeedsModel, declared_model_type, header_values, plan_fields
+    from jwstmodels._io.sniff import sniff
+
+    try:
+        if sniff(name) != "fits":
+            return None
+        hdul = open_hdulist(name, name)
+    except Exception:
+        return None
+    try:
+        model_type = declared_model_type(hdul)
+        cls = model_class(model_type) if model_type is not None else None
+        if cls is None:
+            return None
+        layout = cls._layout()  # pyright: ignore[reportPrivateUsage]  # what a backend reads by
+        plans = plan_fields(layout, tuple(_dotted(field) for field in fields))
+        found = header_values(hdul, layout, plans, name)
+    except (NeedsModel, Exception):  # NeedsModel: the headers cannot say; anything else: the model reports it
+        return None
+    finally:
+        hdul.close()
+    values = {field: value if _scalar(value) else None for field, value in zip(fields, found, strict=True)}
+    return _Row(name, cls.__name__, values, None)
 
 
 def _value(model: Any, field: str) -> object:
