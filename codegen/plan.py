@@ -16,6 +16,7 @@ really extends the base's and records what is inherited.
 
 from __future__ import annotations
 
+import dataclasses
 import keyword
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
@@ -41,6 +42,9 @@ class FieldPlan:
     node: ir.Array | ir.Table | ir.ListNode | ir.Scalar | ir.TaggedObject | ir.ValueList
     class_name: str | None = None
     """Item model class (``list``)."""
+    created: bool = False
+    """An array the model holds from construction (the primary array, and the manifest's
+    ``created_arrays``): declared with ``CreatedArrayField``, typed without ``None``."""
 
 
 @dataclass
@@ -107,6 +111,9 @@ class _ModelSpec:
     title: str | None
     base: str | None = None
     """The manifest's ``base``: the model class this one extends."""
+    created_arrays: tuple[str, ...] | None = None
+    """The manifest's ``created_arrays``: arrays the model creates beside its primary array when it has one;
+    None when it does not say (then the base model's, or none)."""
 
 
 @dataclass
@@ -121,7 +128,7 @@ class _Entry:
     """List property -> item model class."""
 
 
-_MANIFEST_KEYS = frozenset({"schema", "primary_array", "aliases", "title", "base"})
+_MANIFEST_KEYS = frozenset({"schema", "primary_array", "aliases", "title", "base", "created_arrays"})
 
 
 class Planner:
@@ -182,6 +189,12 @@ class Planner:
         base = entry.get("base")
         if base is not None and not isinstance(base, str):
             raise SchemaError("models.yaml", f"{where}/base", "base must be a model class name")
+        created: Any = entry.get("created_arrays")
+        if created is not None and (
+            not isinstance(created, list) or not all(isinstance(a, str) for a in cast(list[Any], created))
+        ):
+            message = "created_arrays must be a list of names"
+            raise SchemaError("models.yaml", f"{where}/created_arrays", message)
         return _ModelSpec(
             class_name=class_name,
             schema_file=schema,
@@ -189,6 +202,7 @@ class Planner:
             aliases=tuple(cast(list[str], aliases)),
             title=str(title) if title is not None else None,
             base=base,
+            created_arrays=tuple(cast(list[str], created)) if created is not None else None,
         )
 
     def _roots(self, specs: list[_ModelSpec]) -> list[tuple[_ModelSpec, ir.ObjectNode]]:
@@ -297,7 +311,41 @@ class Planner:
                 f"/{spec.class_name}/primary_array",
                 f"{spec.primary_array!r} is not an array, table or list of {spec.class_name}",
             )
+        self._mark_created(spec, plan)
         return plan
+
+    def _created_arrays(self, spec: _ModelSpec) -> tuple[str, ...]:
+        """The manifest's ``created_arrays`` of ``spec``, else of the nearest base model that says."""
+        seen: set[str] = set()
+        current: _ModelSpec | None = spec
+        while current is not None and current.class_name not in seen:
+            if current.created_arrays is not None:
+                return current.created_arrays
+            seen.add(current.class_name)
+            base = self.entries.get(current.base) if current.base is not None else None
+            current = base.spec if base is not None else None
+        return ()
+
+    def _mark_created(self, spec: _ModelSpec, plan: ModelPlan) -> None:
+        """Mark the arrays the model holds from construction: its primary array (when it is an array) and
+        ``created_arrays``, each of which must be an array of the model."""
+        created = self._created_arrays(spec)
+        arrays = {f.name for f in plan.fields if f.kind == "array"}
+        for name in created:
+            if name not in arrays:
+                raise SchemaError(
+                    "models.yaml",
+                    f"/{spec.class_name}/created_arrays",
+                    f"{name!r} is not an array of {spec.class_name}",
+                )
+        if created and plan.primary_array not in arrays:
+            raise SchemaError(
+                "models.yaml",
+                f"/{spec.class_name}/created_arrays",
+                f"{spec.class_name} has no primary array to size {', '.join(created)} after",
+            )
+        marked = {*created, plan.primary_array} & arrays
+        plan.fields = [dataclasses.replace(f, created=True) if f.name in marked else f for f in plan.fields]
 
     # -- the whole plan -------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, DataModel, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, TableField
 
 from .meta import Meta
 
@@ -17,7 +17,7 @@ class AmiLgModel(DataModel[Meta]):
     schema_name = "amilg.schema.yaml"
     primary_array_name = "fit_image"
 
-    fit_image = ArrayField(
+    fit_image = CreatedArrayField(
         np.float32,
         hdu="FIT",
         ndim=2,

@@ -14,7 +14,9 @@ from .referencefile_required import DarkInstrument, PathlossMeta, ReferenceFileM
 class BarshadowMeta(PathlossMeta):
     """Metadata of ``BarshadowModel``: the fields of ``PathlossMeta`` and those declared here."""
 
-    instrument: DarkInstrument = Field(default_factory=DarkInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: DarkInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=DarkInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

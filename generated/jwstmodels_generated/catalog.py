@@ -50,642 +50,341 @@
 # schemas/wfss_multispec.schema.yaml, schemas/wfss_spec.schema.yaml, schemas/wfssbkg.schema.yaml,
 # schemas/models.yaml. Do not edit: change the schema and run `make generate`.
 """Every generated class, imported at once (for tools that walk them all). The package itself is lazy: it
-loads a class's module only when the class is first used."""
+loads a class's module only when the class is first used; type checkers read its classes from here."""
 
-from .amilg import AmiLgModel
-from .amilgfitmodel import AmiLgFitModel
-from .asn import AsnModel
-from .barshadow import BarshadowMeta, BarshadowModel
-from .camera import CameraModel
-from .chromcorr import ChromCorrInstrument, ChromCorrMeta, ChromCorrModel
-from .collimator import CollimatorModel
-from .combinedspec import CombinedSpecModel
-from .contrast import ContrastModel
-from .cube import CubeModel
-from .cubeflat import CubeFlatModel
-from .dark import DarkModel
-from .dark_nirspec import DarkNirspecMeta, DarkNirspecModel
-from .darkmiri import DarkMIRIExposure, DarkMIRIMeta, DarkMIRIModel
-from .distortion import DistortionInstrument, DistortionMeta, DistortionModel
-from .drizpars import DrizParsModel, MiriImgDrizParsModel, NircamDrizParsModel
-from .drizproduct import DrizProductModel
-from .fgs_photom import FgsPhotomModel
-from .fgsimg_apcorr import FgsImgApcorrModel
-from .fgsimg_photom import FgsImgPhotomModel
-from .filter import FilterModel
-from .filteroffset import FilteroffsetFiltersItem, FilteroffsetModel
-from .flat import FlatInstrument, FlatMeta, FlatModel
-from .fore import FOREModel
-from .fpa import FPAModel
-from .fringe import FringeModel
-from .fringe_freq import FringeFreqModel
-from .gain import GainMeta, GainModel
-from .gls_rampfit import GLS_RampFitModel
-from .guider_cal import GuiderCalModel
-from .guider_raw import GuiderRawModel
-from .ifucube import Ifu, IFUCubeMeta, IFUCubeModel
-from .ifufore import IFUFOREModel
-from .ifuimage import IFUImageModel
-from .ifuslicer import IFUSlicerModel
-from .image import ImageModel
-from .ipc import IPCModel
-from .irs2 import IRS2Model
-from .lastframe import LastFrameModel
-from .level1b import Level1bModel
-from .linearity import LinearityMeta, LinearityModel
-from .mask import MaskExposure, MaskMeta, MaskModel
-from .meta import (
-    Aperture,
-    Asn,
-    Background,
-    CalStep,
-    CommonInstrument,
-    CommonMeta,
-    Dither,
-    Ephemeris,
-    Exposure,
-    Guidestar,
-    HistoryEntry,
-    HistorySoftware,
-    Instrument,
-    Meta,
-    NircamFocus,
-    NirspecWfsc,
-    Observation,
-    PolynomialInfo,
-    Program,
-    RefFile,
-    RefFileArea,
-    RefFileBadshutter,
-    RefFileBarshadow,
-    RefFileBkg,
-    RefFileCamera,
-    RefFileChromcorr,
-    RefFileCollimator,
-    RefFileCrds,
-    RefFileCubepar,
-    RefFileDark,
-    RefFileDflat,
-    RefFileDisperser,
-    RefFileDistortion,
-    RefFileEmicorr,
-    RefFileExtract1d,
-    RefFileFflat,
-    RefFileFilteroffset,
-    RefFileFlat,
-    RefFileFore,
-    RefFileFpa,
-    RefFileFringe,
-    RefFileFringefreq,
-    RefFileGain,
-    RefFileIfufore,
-    RefFileIfupost,
-    RefFileIfuslicer,
-    RefFileIpc,
-    RefFileLastframe,
-    RefFileLinearity,
-    RefFileMask,
-    RefFileMrsptcorr,
-    RefFileMrsxartcorr,
-    RefFileMsa,
-    RefFileNrm,
-    RefFileOte,
-    RefFilePastasoss,
-    RefFilePathloss,
-    RefFilePersat,
-    RefFilePhotom,
-    RefFilePsfmask,
-    RefFileReadnoise,
-    RefFileRefpix,
-    RefFileRegions,
-    RefFileResample,
-    RefFileReset,
-    RefFileResolution,
-    RefFileRscd,
-    RefFileSaturation,
-    RefFileSflat,
-    RefFileSirskernel,
-    RefFileSpeckernel,
-    RefFileSpecprofile,
-    RefFileSpectrace,
-    RefFileSpecwcs,
-    RefFileStraylight,
-    RefFileSuperbias,
-    RefFileThroughput,
-    RefFileTrapdensity,
-    RefFileTrappars,
-    RefFileTsoPhotometry,
-    RefFileV2v3,
-    RefFileWavecorr,
-    RefFileWavelengthrange,
-    RefFileWavemap,
-    Resample,
-    Rscd,
-    SossExtract1d,
-    Subarray,
-    Target,
-    Time,
-    VelocityAberration,
-    Visit,
-)
-from .meta_guider_raw import GuiderRawMeta
-from .meta_image import (
-    Coordinates,
-    ImageAperture,
-    ImageMeta,
-    ImageVelocityAberration,
-    Photometry,
-    Pointing,
-    Wcsinfo,
-)
-from .miri_ifucubepars import MiriIFUCubeParsModel
-from .miri_imgphotom import MiriImgPhotomModel
-from .miri_mrsphotom import MiriMrsPhotomModel
-from .miri_mrsptcorr import MirMrsPtCorrModel
-from .miri_mrsxartcorr import MirMrsXArtCorrModel
-from .miri_ramp import MIRIRampModel
-from .miri_resolution import MiriResolutionMeta, MiriResolutionModel
-from .mirimg_apcorr import MirImgApcorrModel
-from .mirimg_photom import MirImgPhotomModel
-from .mirlrs_apcorr import MirLrsApcorrModel
-from .mirlrs_pathloss import (
-    MirLrsPathlossExposure,
-    MirLrsPathlossMeta,
-    MirLrsPathlossModel,
-    MirLrsPathlossWcsinfo,
-    PathlossTable,
-)
-from .mirlrs_photom import MirLrsPhotomModel
-from .mirmrs_photom import MirMrsPhotomModel
-from .mirwfss_photom import MirWfssPhotomModel
-from .mrs_multispec import MRSMultiSpecModel
-from .mrs_spec import MRSSpecModel
-from .multicombinedspec import MultiCombinedSpecModel
-from .multiexposure import MultiExposureModel
-from .multiproduct import MultiProductModel
-from .multislit import MultiSlitModel
-from .multispec import MultiSpecModel
-from .nircam_photom import NircamPhotomModel
-from .niriss_photom import NirissPhotomModel
-from .nirspec_area_ifu import NirspecIfuAreaModel
-from .nirspec_area_mos import NirspecMosAreaModel
-from .nirspec_area_slit import NirspecSlitAreaModel
-from .nirspec_flat import NirspecFlatInstrument, NirspecFlatMeta, NirspecFlatModel
-from .nirspec_ifucubepars import NirspecIFUCubeParsModel
-from .nirspec_photom import NirspecPhotomModel
-from .nirspec_quad_flat import NirspecFlatQuadrantModel, NirspecQuadFlatModel
-from .nirspecfs_photom import NirspecFSPhotomModel
-from .nisimg_apcorr import NisImgApcorrModel
-from .nisimg_photom import NisImgPhotomModel
-from .nissoss_photom import NisSossPhotomModel
-from .niswfss_apcorr import NisWfssApcorrModel
-from .niswfss_photom import NisWfssPhotomModel
-from .nrcimg_apcorr import NrcImgApcorrModel
-from .nrcimg_photom import NrcImgPhotomModel
-from .nrcwfss_apcorr import NrcWfssApcorrModel
-from .nrcwfss_photom import NrcWfssPhotomModel
-from .nrm import NRMModel
-from .nrs_flat import NRSFlatModel
-from .nrsfs_apcorr import NrsFsApcorrModel
-from .nrsfs_photom import NrsFsPhotomModel
-from .nrsmos_apcorr import NrsMosApcorrModel
-from .nrsmos_photom import NrsMosPhotomModel
-from .ote import OTEModel
-from .outlierifuoutput import OutlierIFUOutputMeta, OutlierIFUOutputModel
-from .pathloss import PathlossApertureModel, PathlossModel
-from .persat import PersistenceSatModel
-from .photom import PhotomModel
-from .pictureframe import PictureFrameModel
-from .pixelarea import PixelAreaInstrument, PixelAreaMeta, PixelAreaModel
-from .psfmask import PsfMaskInstrument, PsfMaskMeta, PsfMaskModel
-from .quad import QuadModel
-from .ramp import RampModel
-from .rampfitoutput import RampFitOutputModel
-from .readnoise import ReadnoiseMeta, ReadnoiseModel
-from .referencecube import ReferenceCubeModel
-from .referencefile_required import (
-    CameraInstrument,
-    CameraMeta,
-    CollimatorMeta,
-    CubeFlatMeta,
-    DarkExposure,
-    DarkInstrument,
-    DarkMeta,
-    DarkMIRISubarray,
-    DarkSubarray,
-    DrizParsMeta,
-    FgsImgPhotomMeta,
-    FilterMeta,
-    FilteroffsetInstrument,
-    FilteroffsetMeta,
-    FlatExposure,
-    FOREMeta,
-    FringeInstrument,
-    FringeMeta,
-    GainExposure,
-    GainInstrument,
-    IFUFOREMeta,
-    IRS2Exposure,
-    IRS2Meta,
-    MaskInstrument,
-    MirImgApcorrInstrument,
-    MirImgApcorrMeta,
-    MirImgPhotomMeta,
-    MirMrsPhotomMeta,
-    MirMrsPhotomPhotometry,
-    NirspecFlatExposure,
-    NirspecIFUCubeParsInstrument,
-    NirspecIFUCubeParsMeta,
-    NirspecSlitAreaMeta,
-    NRSFlatExposure,
-    NRSFlatInstrument,
-    NRSFlatMeta,
-    PathlossMeta,
-    PixelAreaPhotometry,
-    ReadnoiseExposure,
-    ReferenceFileMeta,
-    ReferenceFileModel,
-    SossBkgInstrument,
-    SossBkgMeta,
-    SpecProfileMeta,
-    SpecProfileSingleMeta,
-    SpecTraceMeta,
-    SuperBiasInstrument,
-)
-from .referenceimage import ReferenceImageModel
-from .referencequad import ReferenceQuadModel
-from .regions import RegionsInstrument, RegionsMeta, RegionsModel
-from .reset import ResetExposure, ResetMeta, ResetModel
-from .resolution import ResolutionModel
-from .rscd import RSCDModel
-from .saturation import SaturationMeta, SaturationModel
-from .segmap import SegmentationMapMeta, SegmentationMapModel
-from .slit import SlitModel
-from .slitdatamodel import SlitDataModel
-from .sossbkg import SossBkgModel
-from .sossextractmodel import SossExtractModel
-from .sosswavegrid import SossWaveGridModel
-from .spec import SpecModel
-from .speckernel import SpecKernelMeta, SpecKernelModel
-from .specprofile import SpecProfileModel
-from .specprofilesingle import SpecProfileSingleModel
-from .specpsf import SpecPsfAperturesItem, SpecPsfInstrument, SpecPsfMeta, SpecPsfModel
-from .spectrace import SpecTraceModel
-from .spectracesingle import SpecTraceSingleModel
-from .specwcs_miri_lrs import MiriLRSSpecwcsMeta, MiriLRSSpecwcsModel
-from .straylight import StrayLightModel
-from .superbias import SuperBiasMeta, SuperBiasModel
-from .superstripe_ramp import SuperstripeRampModel
-from .throughput import ThroughputModel
-from .trapdensity import TrapDensityModel
-from .trappars import TrapParsModel
-from .trapsfilled import TrapsFilledMeta, TrapsFilledModel
-from .tso_multispec import TSOMultiSpecModel
-from .tso_spec import TSOSpecModel
-from .tsophot import TsoPhotMeta, TsoPhotModel, TsoPhotRadiiItem, TsoPhotVisit
-from .wavemap import WaveMapModel
-from .wavemapsingle import WaveMapSingleModel
-from .wfss_combinedspec import WFSSCombinedSpecModel
-from .wfss_multicombinedspec import WFSSMultiCombinedSpecModel
-from .wfss_multispec import WFSSMultiSpecModel
-from .wfss_spec import WFSSSpecModel
-from .wfssbkg import WfssBkgModel
-
-__all__ = [
-    "AmiLgFitModel",
-    "AmiLgModel",
-    "Aperture",
-    "Asn",
-    "AsnModel",
-    "Background",
-    "BarshadowMeta",
-    "BarshadowModel",
-    "CalStep",
-    "CameraInstrument",
-    "CameraMeta",
-    "CameraModel",
-    "ChromCorrInstrument",
-    "ChromCorrMeta",
-    "ChromCorrModel",
-    "CollimatorMeta",
-    "CollimatorModel",
-    "CombinedSpecModel",
-    "CommonInstrument",
-    "CommonMeta",
-    "ContrastModel",
-    "Coordinates",
-    "CubeFlatMeta",
-    "CubeFlatModel",
-    "CubeModel",
-    "DarkExposure",
-    "DarkInstrument",
-    "DarkMIRIExposure",
-    "DarkMIRIMeta",
-    "DarkMIRIModel",
-    "DarkMIRISubarray",
-    "DarkMeta",
-    "DarkModel",
-    "DarkNirspecMeta",
-    "DarkNirspecModel",
-    "DarkSubarray",
-    "DistortionInstrument",
-    "DistortionMeta",
-    "DistortionModel",
-    "Dither",
-    "DrizParsMeta",
-    "DrizParsModel",
-    "DrizProductModel",
-    "Ephemeris",
-    "Exposure",
-    "FOREMeta",
-    "FOREModel",
-    "FPAModel",
-    "FgsImgApcorrModel",
-    "FgsImgPhotomMeta",
-    "FgsImgPhotomModel",
-    "FgsPhotomModel",
-    "FilterMeta",
-    "FilterModel",
-    "FilteroffsetFiltersItem",
-    "FilteroffsetInstrument",
-    "FilteroffsetMeta",
-    "FilteroffsetModel",
-    "FlatExposure",
-    "FlatInstrument",
-    "FlatMeta",
-    "FlatModel",
-    "FringeFreqModel",
-    "FringeInstrument",
-    "FringeMeta",
-    "FringeModel",
-    "GLS_RampFitModel",
-    "GainExposure",
-    "GainInstrument",
-    "GainMeta",
-    "GainModel",
-    "GuiderCalModel",
-    "GuiderRawMeta",
-    "GuiderRawModel",
-    "Guidestar",
-    "HistoryEntry",
-    "HistorySoftware",
-    "IFUCubeMeta",
-    "IFUCubeModel",
-    "IFUFOREMeta",
-    "IFUFOREModel",
-    "IFUImageModel",
-    "IFUSlicerModel",
-    "IPCModel",
-    "IRS2Exposure",
-    "IRS2Meta",
-    "IRS2Model",
-    "Ifu",
-    "ImageAperture",
-    "ImageMeta",
-    "ImageModel",
-    "ImageVelocityAberration",
-    "Instrument",
-    "LastFrameModel",
-    "Level1bModel",
-    "LinearityMeta",
-    "LinearityModel",
-    "MIRIRampModel",
-    "MRSMultiSpecModel",
-    "MRSSpecModel",
-    "MaskExposure",
-    "MaskInstrument",
-    "MaskMeta",
-    "MaskModel",
-    "Meta",
-    "MirImgApcorrInstrument",
-    "MirImgApcorrMeta",
-    "MirImgApcorrModel",
-    "MirImgPhotomMeta",
-    "MirImgPhotomModel",
-    "MirLrsApcorrModel",
-    "MirLrsPathlossExposure",
-    "MirLrsPathlossMeta",
-    "MirLrsPathlossModel",
-    "MirLrsPathlossWcsinfo",
-    "MirLrsPhotomModel",
-    "MirMrsPhotomMeta",
-    "MirMrsPhotomModel",
-    "MirMrsPhotomPhotometry",
-    "MirMrsPtCorrModel",
-    "MirMrsXArtCorrModel",
-    "MirWfssPhotomModel",
-    "MiriIFUCubeParsModel",
-    "MiriImgDrizParsModel",
-    "MiriImgPhotomModel",
-    "MiriLRSSpecwcsMeta",
-    "MiriLRSSpecwcsModel",
-    "MiriMrsPhotomModel",
-    "MiriResolutionMeta",
-    "MiriResolutionModel",
-    "MultiCombinedSpecModel",
-    "MultiExposureModel",
-    "MultiProductModel",
-    "MultiSlitModel",
-    "MultiSpecModel",
-    "NRMModel",
-    "NRSFlatExposure",
-    "NRSFlatInstrument",
-    "NRSFlatMeta",
-    "NRSFlatModel",
-    "NircamDrizParsModel",
-    "NircamFocus",
-    "NircamPhotomModel",
-    "NirissPhotomModel",
-    "NirspecFSPhotomModel",
-    "NirspecFlatExposure",
-    "NirspecFlatInstrument",
-    "NirspecFlatMeta",
-    "NirspecFlatModel",
-    "NirspecFlatQuadrantModel",
-    "NirspecIFUCubeParsInstrument",
-    "NirspecIFUCubeParsMeta",
-    "NirspecIFUCubeParsModel",
-    "NirspecIfuAreaModel",
-    "NirspecMosAreaModel",
-    "NirspecPhotomModel",
-    "NirspecQuadFlatModel",
-    "NirspecSlitAreaMeta",
-    "NirspecSlitAreaModel",
-    "NirspecWfsc",
-    "NisImgApcorrModel",
-    "NisImgPhotomModel",
-    "NisSossPhotomModel",
-    "NisWfssApcorrModel",
-    "NisWfssPhotomModel",
-    "NrcImgApcorrModel",
-    "NrcImgPhotomModel",
-    "NrcWfssApcorrModel",
-    "NrcWfssPhotomModel",
-    "NrsFsApcorrModel",
-    "NrsFsPhotomModel",
-    "NrsMosApcorrModel",
-    "NrsMosPhotomModel",
-    "OTEModel",
-    "Observation",
-    "OutlierIFUOutputMeta",
-    "OutlierIFUOutputModel",
-    "PathlossApertureModel",
-    "PathlossMeta",
-    "PathlossModel",
-    "PathlossTable",
-    "PersistenceSatModel",
-    "PhotomModel",
-    "Photometry",
-    "PictureFrameModel",
-    "PixelAreaInstrument",
-    "PixelAreaMeta",
-    "PixelAreaModel",
-    "PixelAreaPhotometry",
-    "Pointing",
-    "PolynomialInfo",
-    "Program",
-    "PsfMaskInstrument",
-    "PsfMaskMeta",
-    "PsfMaskModel",
-    "QuadModel",
-    "RSCDModel",
-    "RampFitOutputModel",
-    "RampModel",
-    "ReadnoiseExposure",
-    "ReadnoiseMeta",
-    "ReadnoiseModel",
-    "RefFile",
-    "RefFileArea",
-    "RefFileBadshutter",
-    "RefFileBarshadow",
-    "RefFileBkg",
-    "RefFileCamera",
-    "RefFileChromcorr",
-    "RefFileCollimator",
-    "RefFileCrds",
-    "RefFileCubepar",
-    "RefFileDark",
-    "RefFileDflat",
-    "RefFileDisperser",
-    "RefFileDistortion",
-    "RefFileEmicorr",
-    "RefFileExtract1d",
-    "RefFileFflat",
-    "RefFileFilteroffset",
-    "RefFileFlat",
-    "RefFileFore",
-    "RefFileFpa",
-    "RefFileFringe",
-    "RefFileFringefreq",
-    "RefFileGain",
-    "RefFileIfufore",
-    "RefFileIfupost",
-    "RefFileIfuslicer",
-    "RefFileIpc",
-    "RefFileLastframe",
-    "RefFileLinearity",
-    "RefFileMask",
-    "RefFileMrsptcorr",
-    "RefFileMrsxartcorr",
-    "RefFileMsa",
-    "RefFileNrm",
-    "RefFileOte",
-    "RefFilePastasoss",
-    "RefFilePathloss",
-    "RefFilePersat",
-    "RefFilePhotom",
-    "RefFilePsfmask",
-    "RefFileReadnoise",
-    "RefFileRefpix",
-    "RefFileRegions",
-    "RefFileResample",
-    "RefFileReset",
-    "RefFileResolution",
-    "RefFileRscd",
-    "RefFileSaturation",
-    "RefFileSflat",
-    "RefFileSirskernel",
-    "RefFileSpeckernel",
-    "RefFileSpecprofile",
-    "RefFileSpectrace",
-    "RefFileSpecwcs",
-    "RefFileStraylight",
-    "RefFileSuperbias",
-    "RefFileThroughput",
-    "RefFileTrapdensity",
-    "RefFileTrappars",
-    "RefFileTsoPhotometry",
-    "RefFileV2v3",
-    "RefFileWavecorr",
-    "RefFileWavelengthrange",
-    "RefFileWavemap",
-    "ReferenceCubeModel",
-    "ReferenceFileMeta",
-    "ReferenceFileModel",
-    "ReferenceImageModel",
-    "ReferenceQuadModel",
-    "RegionsInstrument",
-    "RegionsMeta",
-    "RegionsModel",
-    "Resample",
-    "ResetExposure",
-    "ResetMeta",
-    "ResetModel",
-    "ResolutionModel",
-    "Rscd",
-    "SaturationMeta",
-    "SaturationModel",
-    "SegmentationMapMeta",
-    "SegmentationMapModel",
-    "SlitDataModel",
-    "SlitModel",
-    "SossBkgInstrument",
-    "SossBkgMeta",
-    "SossBkgModel",
-    "SossExtract1d",
-    "SossExtractModel",
-    "SossWaveGridModel",
-    "SpecKernelMeta",
-    "SpecKernelModel",
-    "SpecModel",
-    "SpecProfileMeta",
-    "SpecProfileModel",
-    "SpecProfileSingleMeta",
-    "SpecProfileSingleModel",
-    "SpecPsfAperturesItem",
-    "SpecPsfInstrument",
-    "SpecPsfMeta",
-    "SpecPsfModel",
-    "SpecTraceMeta",
-    "SpecTraceModel",
-    "SpecTraceSingleModel",
-    "StrayLightModel",
-    "Subarray",
-    "SuperBiasInstrument",
-    "SuperBiasMeta",
-    "SuperBiasModel",
-    "SuperstripeRampModel",
-    "TSOMultiSpecModel",
-    "TSOSpecModel",
-    "Target",
-    "ThroughputModel",
-    "Time",
-    "TrapDensityModel",
-    "TrapParsModel",
-    "TrapsFilledMeta",
-    "TrapsFilledModel",
-    "TsoPhotMeta",
-    "TsoPhotModel",
-    "TsoPhotRadiiItem",
-    "TsoPhotVisit",
-    "VelocityAberration",
-    "Visit",
-    "WFSSCombinedSpecModel",
-    "WFSSMultiCombinedSpecModel",
-    "WFSSMultiSpecModel",
-    "WFSSSpecModel",
-    "WaveMapModel",
-    "WaveMapSingleModel",
-    "Wcsinfo",
-    "WfssBkgModel",
-]
+from .amilg import AmiLgModel as AmiLgModel
+from .amilgfitmodel import AmiLgFitModel as AmiLgFitModel
+from .asn import AsnModel as AsnModel
+from .barshadow import BarshadowMeta as BarshadowMeta
+from .barshadow import BarshadowModel as BarshadowModel
+from .camera import CameraModel as CameraModel
+from .chromcorr import ChromCorrInstrument as ChromCorrInstrument
+from .chromcorr import ChromCorrMeta as ChromCorrMeta
+from .chromcorr import ChromCorrModel as ChromCorrModel
+from .collimator import CollimatorModel as CollimatorModel
+from .combinedspec import CombinedSpecModel as CombinedSpecModel
+from .contrast import ContrastModel as ContrastModel
+from .cube import CubeModel as CubeModel
+from .cubeflat import CubeFlatModel as CubeFlatModel
+from .dark import DarkModel as DarkModel
+from .dark_nirspec import DarkNirspecMeta as DarkNirspecMeta
+from .dark_nirspec import DarkNirspecModel as DarkNirspecModel
+from .darkmiri import DarkMIRIExposure as DarkMIRIExposure
+from .darkmiri import DarkMIRIMeta as DarkMIRIMeta
+from .darkmiri import DarkMIRIModel as DarkMIRIModel
+from .distortion import DistortionInstrument as DistortionInstrument
+from .distortion import DistortionMeta as DistortionMeta
+from .distortion import DistortionModel as DistortionModel
+from .drizpars import DrizParsModel as DrizParsModel
+from .drizpars import MiriImgDrizParsModel as MiriImgDrizParsModel
+from .drizpars import NircamDrizParsModel as NircamDrizParsModel
+from .drizproduct import DrizProductModel as DrizProductModel
+from .fgs_photom import FgsPhotomModel as FgsPhotomModel
+from .fgsimg_apcorr import FgsImgApcorrModel as FgsImgApcorrModel
+from .fgsimg_photom import FgsImgPhotomModel as FgsImgPhotomModel
+from .filter import FilterModel as FilterModel
+from .filteroffset import FilteroffsetFiltersItem as FilteroffsetFiltersItem
+from .filteroffset import FilteroffsetModel as FilteroffsetModel
+from .flat import FlatInstrument as FlatInstrument
+from .flat import FlatMeta as FlatMeta
+from .flat import FlatModel as FlatModel
+from .fore import FOREModel as FOREModel
+from .fpa import FPAModel as FPAModel
+from .fringe import FringeModel as FringeModel
+from .fringe_freq import FringeFreqModel as FringeFreqModel
+from .gain import GainMeta as GainMeta
+from .gain import GainModel as GainModel
+from .gls_rampfit import GLS_RampFitModel as GLS_RampFitModel
+from .guider_cal import GuiderCalModel as GuiderCalModel
+from .guider_raw import GuiderRawModel as GuiderRawModel
+from .ifucube import Ifu as Ifu
+from .ifucube import IFUCubeMeta as IFUCubeMeta
+from .ifucube import IFUCubeModel as IFUCubeModel
+from .ifufore import IFUFOREModel as IFUFOREModel
+from .ifuimage import IFUImageModel as IFUImageModel
+from .ifuslicer import IFUSlicerModel as IFUSlicerModel
+from .image import ImageModel as ImageModel
+from .ipc import IPCModel as IPCModel
+from .irs2 import IRS2Model as IRS2Model
+from .lastframe import LastFrameModel as LastFrameModel
+from .level1b import Level1bModel as Level1bModel
+from .linearity import LinearityMeta as LinearityMeta
+from .linearity import LinearityModel as LinearityModel
+from .mask import MaskExposure as MaskExposure
+from .mask import MaskMeta as MaskMeta
+from .mask import MaskModel as MaskModel
+from .meta import Aperture as Aperture
+from .meta import Asn as Asn
+from .meta import Background as Background
+from .meta import CalStep as CalStep
+from .meta import CommonInstrument as CommonInstrument
+from .meta import CommonMeta as CommonMeta
+from .meta import Dither as Dither
+from .meta import Ephemeris as Ephemeris
+from .meta import Exposure as Exposure
+from .meta import Guidestar as Guidestar
+from .meta import HistoryEntry as HistoryEntry
+from .meta import HistorySoftware as HistorySoftware
+from .meta import Instrument as Instrument
+from .meta import Meta as Meta
+from .meta import NircamFocus as NircamFocus
+from .meta import NirspecWfsc as NirspecWfsc
+from .meta import Observation as Observation
+from .meta import PolynomialInfo as PolynomialInfo
+from .meta import Program as Program
+from .meta import RefFile as RefFile
+from .meta import RefFileArea as RefFileArea
+from .meta import RefFileBadshutter as RefFileBadshutter
+from .meta import RefFileBarshadow as RefFileBarshadow
+from .meta import RefFileBkg as RefFileBkg
+from .meta import RefFileCamera as RefFileCamera
+from .meta import RefFileChromcorr as RefFileChromcorr
+from .meta import RefFileCollimator as RefFileCollimator
+from .meta import RefFileCrds as RefFileCrds
+from .meta import RefFileCubepar as RefFileCubepar
+from .meta import RefFileDark as RefFileDark
+from .meta import RefFileDflat as RefFileDflat
+from .meta import RefFileDisperser as RefFileDisperser
+from .meta import RefFileDistortion as RefFileDistortion
+from .meta import RefFileEmicorr as RefFileEmicorr
+from .meta import RefFileExtract1d as RefFileExtract1d
+from .meta import RefFileFflat as RefFileFflat
+from .meta import RefFileFilteroffset as RefFileFilteroffset
+from .meta import RefFileFlat as RefFileFlat
+from .meta import RefFileFore as RefFileFore
+from .meta import RefFileFpa as RefFileFpa
+from .meta import RefFileFringe as RefFileFringe
+from .meta import RefFileFringefreq as RefFileFringefreq
+from .meta import RefFileGain as RefFileGain
+from .meta import RefFileIfufore as RefFileIfufore
+from .meta import RefFileIfupost as RefFileIfupost
+from .meta import RefFileIfuslicer as RefFileIfuslicer
+from .meta import RefFileIpc as RefFileIpc
+from .meta import RefFileLastframe as RefFileLastframe
+from .meta import RefFileLinearity as RefFileLinearity
+from .meta import RefFileMask as RefFileMask
+from .meta import RefFileMrsptcorr as RefFileMrsptcorr
+from .meta import RefFileMrsxartcorr as RefFileMrsxartcorr
+from .meta import RefFileMsa as RefFileMsa
+from .meta import RefFileNrm as RefFileNrm
+from .meta import RefFileOte as RefFileOte
+from .meta import RefFilePastasoss as RefFilePastasoss
+from .meta import RefFilePathloss as RefFilePathloss
+from .meta import RefFilePersat as RefFilePersat
+from .meta import RefFilePhotom as RefFilePhotom
+from .meta import RefFilePsfmask as RefFilePsfmask
+from .meta import RefFileReadnoise as RefFileReadnoise
+from .meta import RefFileRefpix as RefFileRefpix
+from .meta import RefFileRegions as RefFileRegions
+from .meta import RefFileResample as RefFileResample
+from .meta import RefFileReset as RefFileReset
+from .meta import RefFileResolution as RefFileResolution
+from .meta import RefFileRscd as RefFileRscd
+from .meta import RefFileSaturation as RefFileSaturation
+from .meta import RefFileSflat as RefFileSflat
+from .meta import RefFileSirskernel as RefFileSirskernel
+from .meta import RefFileSpeckernel as RefFileSpeckernel
+from .meta import RefFileSpecprofile as RefFileSpecprofile
+from .meta import RefFileSpectrace as RefFileSpectrace
+from .meta import RefFileSpecwcs as RefFileSpecwcs
+from .meta import RefFileStraylight as RefFileStraylight
+from .meta import RefFileSuperbias as RefFileSuperbias
+from .meta import RefFileThroughput as RefFileThroughput
+from .meta import RefFileTrapdensity as RefFileTrapdensity
+from .meta import RefFileTrappars as RefFileTrappars
+from .meta import RefFileTsoPhotometry as RefFileTsoPhotometry
+from .meta import RefFileV2v3 as RefFileV2v3
+from .meta import RefFileWavecorr as RefFileWavecorr
+from .meta import RefFileWavelengthrange as RefFileWavelengthrange
+from .meta import RefFileWavemap as RefFileWavemap
+from .meta import Resample as Resample
+from .meta import Rscd as Rscd
+from .meta import SossExtract1d as SossExtract1d
+from .meta import Subarray as Subarray
+from .meta import Target as Target
+from .meta import Time as Time
+from .meta import VelocityAberration as VelocityAberration
+from .meta import Visit as Visit
+from .meta_guider_raw import GuiderRawMeta as GuiderRawMeta
+from .meta_image import Coordinates as Coordinates
+from .meta_image import ImageAperture as ImageAperture
+from .meta_image import ImageMeta as ImageMeta
+from .meta_image import ImageVelocityAberration as ImageVelocityAberration
+from .meta_image import Photometry as Photometry
+from .meta_image import Pointing as Pointing
+from .meta_image import Wcsinfo as Wcsinfo
+from .miri_ifucubepars import MiriIFUCubeParsModel as MiriIFUCubeParsModel
+from .miri_imgphotom import MiriImgPhotomModel as MiriImgPhotomModel
+from .miri_mrsphotom import MiriMrsPhotomModel as MiriMrsPhotomModel
+from .miri_mrsptcorr import MirMrsPtCorrModel as MirMrsPtCorrModel
+from .miri_mrsxartcorr import MirMrsXArtCorrModel as MirMrsXArtCorrModel
+from .miri_ramp import MIRIRampModel as MIRIRampModel
+from .miri_resolution import MiriResolutionMeta as MiriResolutionMeta
+from .miri_resolution import MiriResolutionModel as MiriResolutionModel
+from .mirimg_apcorr import MirImgApcorrModel as MirImgApcorrModel
+from .mirimg_photom import MirImgPhotomModel as MirImgPhotomModel
+from .mirlrs_apcorr import MirLrsApcorrModel as MirLrsApcorrModel
+from .mirlrs_pathloss import MirLrsPathlossExposure as MirLrsPathlossExposure
+from .mirlrs_pathloss import MirLrsPathlossMeta as MirLrsPathlossMeta
+from .mirlrs_pathloss import MirLrsPathlossModel as MirLrsPathlossModel
+from .mirlrs_pathloss import MirLrsPathlossWcsinfo as MirLrsPathlossWcsinfo
+from .mirlrs_pathloss import PathlossTable as PathlossTable
+from .mirlrs_photom import MirLrsPhotomModel as MirLrsPhotomModel
+from .mirmrs_photom import MirMrsPhotomModel as MirMrsPhotomModel
+from .mirwfss_photom import MirWfssPhotomModel as MirWfssPhotomModel
+from .mrs_multispec import MRSMultiSpecModel as MRSMultiSpecModel
+from .mrs_spec import MRSSpecModel as MRSSpecModel
+from .multicombinedspec import MultiCombinedSpecModel as MultiCombinedSpecModel
+from .multiexposure import MultiExposureModel as MultiExposureModel
+from .multiproduct import MultiProductModel as MultiProductModel
+from .multislit import MultiSlitModel as MultiSlitModel
+from .multispec import MultiSpecModel as MultiSpecModel
+from .nircam_photom import NircamPhotomModel as NircamPhotomModel
+from .niriss_photom import NirissPhotomModel as NirissPhotomModel
+from .nirspec_area_ifu import NirspecIfuAreaModel as NirspecIfuAreaModel
+from .nirspec_area_mos import NirspecMosAreaModel as NirspecMosAreaModel
+from .nirspec_area_slit import NirspecSlitAreaModel as NirspecSlitAreaModel
+from .nirspec_flat import NirspecFlatInstrument as NirspecFlatInstrument
+from .nirspec_flat import NirspecFlatMeta as NirspecFlatMeta
+from .nirspec_flat import NirspecFlatModel as NirspecFlatModel
+from .nirspec_ifucubepars import NirspecIFUCubeParsModel as NirspecIFUCubeParsModel
+from .nirspec_photom import NirspecPhotomModel as NirspecPhotomModel
+from .nirspec_quad_flat import NirspecFlatQuadrantModel as NirspecFlatQuadrantModel
+from .nirspec_quad_flat import NirspecQuadFlatModel as NirspecQuadFlatModel
+from .nirspecfs_photom import NirspecFSPhotomModel as NirspecFSPhotomModel
+from .nisimg_apcorr import NisImgApcorrModel as NisImgApcorrModel
+from .nisimg_photom import NisImgPhotomModel as NisImgPhotomModel
+from .nissoss_photom import NisSossPhotomModel as NisSossPhotomModel
+from .niswfss_apcorr import NisWfssApcorrModel as NisWfssApcorrModel
+from .niswfss_photom import NisWfssPhotomModel as NisWfssPhotomModel
+from .nrcimg_apcorr import NrcImgApcorrModel as NrcImgApcorrModel
+from .nrcimg_photom import NrcImgPhotomModel as NrcImgPhotomModel
+from .nrcwfss_apcorr import NrcWfssApcorrModel as NrcWfssApcorrModel
+from .nrcwfss_photom import NrcWfssPhotomModel as NrcWfssPhotomModel
+from .nrm import NRMModel as NRMModel
+from .nrs_flat import NRSFlatModel as NRSFlatModel
+from .nrsfs_apcorr import NrsFsApcorrModel as NrsFsApcorrModel
+from .nrsfs_photom import NrsFsPhotomModel as NrsFsPhotomModel
+from .nrsmos_apcorr import NrsMosApcorrModel as NrsMosApcorrModel
+from .nrsmos_photom import NrsMosPhotomModel as NrsMosPhotomModel
+from .ote import OTEModel as OTEModel
+from .outlierifuoutput import OutlierIFUOutputMeta as OutlierIFUOutputMeta
+from .outlierifuoutput import OutlierIFUOutputModel as OutlierIFUOutputModel
+from .pathloss import PathlossApertureModel as PathlossApertureModel
+from .pathloss import PathlossModel as PathlossModel
+from .persat import PersistenceSatModel as PersistenceSatModel
+from .photom import PhotomModel as PhotomModel
+from .pictureframe import PictureFrameModel as PictureFrameModel
+from .pixelarea import PixelAreaInstrument as PixelAreaInstrument
+from .pixelarea import PixelAreaMeta as PixelAreaMeta
+from .pixelarea import PixelAreaModel as PixelAreaModel
+from .psfmask import PsfMaskInstrument as PsfMaskInstrument
+from .psfmask import PsfMaskMeta as PsfMaskMeta
+from .psfmask import PsfMaskModel as PsfMaskModel
+from .quad import QuadModel as QuadModel
+from .ramp import RampModel as RampModel
+from .rampfitoutput import RampFitOutputModel as RampFitOutputModel
+from .readnoise import ReadnoiseMeta as ReadnoiseMeta
+from .readnoise import ReadnoiseModel as ReadnoiseModel
+from .referencecube import ReferenceCubeModel as ReferenceCubeModel
+from .referencefile_required import CameraInstrument as CameraInstrument
+from .referencefile_required import CameraMeta as CameraMeta
+from .referencefile_required import CollimatorMeta as CollimatorMeta
+from .referencefile_required import CubeFlatMeta as CubeFlatMeta
+from .referencefile_required import DarkExposure as DarkExposure
+from .referencefile_required import DarkInstrument as DarkInstrument
+from .referencefile_required import DarkMeta as DarkMeta
+from .referencefile_required import DarkMIRISubarray as DarkMIRISubarray
+from .referencefile_required import DarkSubarray as DarkSubarray
+from .referencefile_required import DrizParsMeta as DrizParsMeta
+from .referencefile_required import FgsImgPhotomMeta as FgsImgPhotomMeta
+from .referencefile_required import FilterMeta as FilterMeta
+from .referencefile_required import FilteroffsetInstrument as FilteroffsetInstrument
+from .referencefile_required import FilteroffsetMeta as FilteroffsetMeta
+from .referencefile_required import FlatExposure as FlatExposure
+from .referencefile_required import FOREMeta as FOREMeta
+from .referencefile_required import FringeInstrument as FringeInstrument
+from .referencefile_required import FringeMeta as FringeMeta
+from .referencefile_required import GainExposure as GainExposure
+from .referencefile_required import GainInstrument as GainInstrument
+from .referencefile_required import IFUFOREMeta as IFUFOREMeta
+from .referencefile_required import IRS2Exposure as IRS2Exposure
+from .referencefile_required import IRS2Meta as IRS2Meta
+from .referencefile_required import MaskInstrument as MaskInstrument
+from .referencefile_required import MirImgApcorrInstrument as MirImgApcorrInstrument
+from .referencefile_required import MirImgApcorrMeta as MirImgApcorrMeta
+from .referencefile_required import MirImgPhotomMeta as MirImgPhotomMeta
+from .referencefile_required import MirMrsPhotomMeta as MirMrsPhotomMeta
+from .referencefile_required import MirMrsPhotomPhotometry as MirMrsPhotomPhotometry
+from .referencefile_required import NirspecFlatExposure as NirspecFlatExposure
+from .referencefile_required import NirspecIFUCubeParsInstrument as NirspecIFUCubeParsInstrument
+from .referencefile_required import NirspecIFUCubeParsMeta as NirspecIFUCubeParsMeta
+from .referencefile_required import NirspecSlitAreaMeta as NirspecSlitAreaMeta
+from .referencefile_required import NRSFlatExposure as NRSFlatExposure
+from .referencefile_required import NRSFlatInstrument as NRSFlatInstrument
+from .referencefile_required import NRSFlatMeta as NRSFlatMeta
+from .referencefile_required import PathlossMeta as PathlossMeta
+from .referencefile_required import PixelAreaPhotometry as PixelAreaPhotometry
+from .referencefile_required import ReadnoiseExposure as ReadnoiseExposure
+from .referencefile_required import ReferenceFileMeta as ReferenceFileMeta
+from .referencefile_required import ReferenceFileModel as ReferenceFileModel
+from .referencefile_required import SossBkgInstrument as SossBkgInstrument
+from .referencefile_required import SossBkgMeta as SossBkgMeta
+from .referencefile_required import SpecProfileMeta as SpecProfileMeta
+from .referencefile_required import SpecProfileSingleMeta as SpecProfileSingleMeta
+from .referencefile_required import SpecTraceMeta as SpecTraceMeta
+from .referencefile_required import SuperBiasInstrument as SuperBiasInstrument
+from .referenceimage import ReferenceImageModel as ReferenceImageModel
+from .referencequad import ReferenceQuadModel as ReferenceQuadModel
+from .regions import RegionsInstrument as RegionsInstrument
+from .regions import RegionsMeta as RegionsMeta
+from .regions import RegionsModel as RegionsModel
+from .reset import ResetExposure as ResetExposure
+from .reset import ResetMeta as ResetMeta
+from .reset import ResetModel as ResetModel
+from .resolution import ResolutionModel as ResolutionModel
+from .rscd import RSCDModel as RSCDModel
+from .saturation import SaturationMeta as SaturationMeta
+from .saturation import SaturationModel as SaturationModel
+from .segmap import SegmentationMapMeta as SegmentationMapMeta
+from .segmap import SegmentationMapModel as SegmentationMapModel
+from .slit import SlitModel as SlitModel
+from .slitdatamodel import SlitDataModel as SlitDataModel
+from .sossbkg import SossBkgModel as SossBkgModel
+from .sossextractmodel import SossExtractModel as SossExtractModel
+from .sosswavegrid import SossWaveGridModel as SossWaveGridModel
+from .spec import SpecModel as SpecModel
+from .speckernel import SpecKernelMeta as SpecKernelMeta
+from .speckernel import SpecKernelModel as SpecKernelModel
+from .specprofile import SpecProfileModel as SpecProfileModel
+from .specprofilesingle import SpecProfileSingleModel as SpecProfileSingleModel
+from .specpsf import SpecPsfAperturesItem as SpecPsfAperturesItem
+from .specpsf import SpecPsfInstrument as SpecPsfInstrument
+from .specpsf import SpecPsfMeta as SpecPsfMeta
+from .specpsf import SpecPsfModel as SpecPsfModel
+from .spectrace import SpecTraceModel as SpecTraceModel
+from .spectracesingle import SpecTraceSingleModel as SpecTraceSingleModel
+from .specwcs_miri_lrs import MiriLRSSpecwcsMeta as MiriLRSSpecwcsMeta
+from .specwcs_miri_lrs import MiriLRSSpecwcsModel as MiriLRSSpecwcsModel
+from .straylight import StrayLightModel as StrayLightModel
+from .superbias import SuperBiasMeta as SuperBiasMeta
+from .superbias import SuperBiasModel as SuperBiasModel
+from .superstripe_ramp import SuperstripeRampModel as SuperstripeRampModel
+from .throughput import ThroughputModel as ThroughputModel
+from .trapdensity import TrapDensityModel as TrapDensityModel
+from .trappars import TrapParsModel as TrapParsModel
+from .trapsfilled import TrapsFilledMeta as TrapsFilledMeta
+from .trapsfilled import TrapsFilledModel as TrapsFilledModel
+from .tso_multispec import TSOMultiSpecModel as TSOMultiSpecModel
+from .tso_spec import TSOSpecModel as TSOSpecModel
+from .tsophot import TsoPhotMeta as TsoPhotMeta
+from .tsophot import TsoPhotModel as TsoPhotModel
+from .tsophot import TsoPhotRadiiItem as TsoPhotRadiiItem
+from .tsophot import TsoPhotVisit as TsoPhotVisit
+from .wavemap import WaveMapModel as WaveMapModel
+from .wavemapsingle import WaveMapSingleModel as WaveMapSingleModel
+from .wfss_combinedspec import WFSSCombinedSpecModel as WFSSCombinedSpecModel
+from .wfss_multicombinedspec import WFSSMultiCombinedSpecModel as WFSSMultiCombinedSpecModel
+from .wfss_multispec import WFSSMultiSpecModel as WFSSMultiSpecModel
+from .wfss_spec import WFSSSpecModel as WFSSSpecModel
+from .wfssbkg import WfssBkgModel as WfssBkgModel

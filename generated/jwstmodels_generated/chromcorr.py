@@ -22,6 +22,8 @@ class ChromCorrInstrument(MaskInstrument):
         default=None,
         title="Filter elements the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Filter elements the reference file applies to, each followed by |
 
@@ -31,7 +33,9 @@ class ChromCorrInstrument(MaskInstrument):
 class ChromCorrMeta(FOREMeta):
     """Metadata of ``ChromCorrModel``: the fields of ``FOREMeta`` and those declared here."""
 
-    instrument: ChromCorrInstrument = Field(default_factory=ChromCorrInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: ChromCorrInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ChromCorrInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;

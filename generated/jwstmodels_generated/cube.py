@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, DataModel, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, TableField
 
 from .meta_image import ImageMeta
 
@@ -17,21 +17,21 @@ class CubeModel(DataModel[ImageMeta]):
     schema_name = "cube.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", ndim=3, default=0.0, title="Science pixel values, one plane per slice"
     )
     """Science pixel values, one plane per slice
 
     FITS HDU: SCI; float32, 3-D"""
 
-    dq = ArrayField(
+    dq = CreatedArrayField(
         np.uint32, hdu="DQ", ndim=3, default=0, title="Per-pixel data quality flags for each plane"
     )
     """Per-pixel data quality flags for each plane
 
     FITS HDU: DQ; uint32, 3-D"""
 
-    err = ArrayField(
+    err = CreatedArrayField(
         np.float32, hdu="ERR", ndim=3, default=0.0, title="Per-pixel total uncertainty for each plane"
     )
     """Per-pixel total uncertainty for each plane

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, TableField
 
 from .referencefile_required import CubeFlatMeta, ReferenceFileModel
 
@@ -17,7 +17,7 @@ class CubeFlatModel(ReferenceFileModel):
     schema_name = "cubeflat.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", ndim=3, default=0.0, title="Flat-field values, one plane per wavelength"
     )
     """Flat-field values, one plane per wavelength

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, TableField
 
 from .referencefile_required import DarkMeta, ReferenceFileModel
 
@@ -17,12 +17,12 @@ class DarkModel(ReferenceFileModel):
     schema_name = "dark.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="Dark signal in each group")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="Dark signal in each group")
     """Dark signal in each group
 
     FITS HDU: SCI; float32, 3-D"""
 
-    dq = ArrayField(
+    dq = CreatedArrayField(
         np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags that apply to every group"
     )
     """Data quality flags that apply to every group

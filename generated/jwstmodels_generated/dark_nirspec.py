@@ -6,7 +6,7 @@ use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, TableField
 
 from .referencefile_required import DarkMeta, ReferenceFileModel, SuperBiasInstrument
 
@@ -14,7 +14,9 @@ from .referencefile_required import DarkMeta, ReferenceFileModel, SuperBiasInstr
 class DarkNirspecMeta(DarkMeta):
     """Metadata of ``DarkNirspecModel``: the fields of ``DarkMeta`` and those declared here."""
 
-    instrument: SuperBiasInstrument = Field(default_factory=SuperBiasInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: SuperBiasInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=SuperBiasInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``DarkInstrument`` field to this model's class. (Reads are exactly typed;
@@ -29,12 +31,14 @@ class DarkNirspecModel(ReferenceFileModel):
     schema_name = "dark_nirspec.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="Dark counts per frame and pixel")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=3, default=0.0, title="Dark counts per frame and pixel"
+    )
     """Dark counts per frame and pixel
 
     FITS HDU: SCI; float32, 3-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Per-pixel data quality flags")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Per-pixel data quality flags")
     """Per-pixel data quality flags
 
     FITS HDU: DQ; uint32, 2-D"""

@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, MetaNode, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, MetaNode, TableField
 
 from .referencefile_required import DarkMIRISubarray, ReferenceFileMeta, ReferenceFileModel
 
@@ -94,6 +94,8 @@ class DarkMIRIExposure(MetaNode):
         default=None,
         title="Exposure type (observing mode) of the data",
         json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Exposure type (observing mode) of the data
 
@@ -158,6 +160,8 @@ class DarkMIRIExposure(MetaNode):
         default=None,
         title="Detector readout pattern",
         json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector readout pattern
 
@@ -167,6 +171,8 @@ class DarkMIRIExposure(MetaNode):
         default=None,
         title="Readout patterns the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_READPA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Readout patterns the reference file applies to, each followed by |
 
@@ -176,6 +182,8 @@ class DarkMIRIExposure(MetaNode):
         default=None,
         title="Frames averaged into each group",
         json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Frames averaged into each group
 
@@ -185,6 +193,8 @@ class DarkMIRIExposure(MetaNode):
         default=None,
         title="Groups in each integration",
         json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Groups in each integration
 
@@ -194,6 +204,8 @@ class DarkMIRIExposure(MetaNode):
         default=None,
         title="Frames skipped between consecutive groups",
         json_schema_extra={"fits_keyword": "GROUPGAP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Frames skipped between consecutive groups
 
@@ -203,6 +215,8 @@ class DarkMIRIExposure(MetaNode):
         default=None,
         title="[DN/s] Mean dark current of the detector",
         json_schema_extra={"fits_keyword": "AVDRKCUR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[DN/s] Mean dark current of the detector
 
@@ -212,10 +226,10 @@ class DarkMIRIExposure(MetaNode):
 class DarkMIRIMeta(ReferenceFileMeta):
     """Metadata of ``DarkMIRIModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
 
-    exposure: DarkMIRIExposure = Field(default_factory=DarkMIRIExposure)
+    exposure: DarkMIRIExposure = Field(default_factory=DarkMIRIExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
-    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray)
+    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray, init=True, kw_only=True)
     """Detector region that was read out"""
 
 
@@ -227,14 +241,14 @@ class DarkMIRIModel(ReferenceFileModel):
     schema_name = "darkMIRI.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", ndim=4, default=0.0, title="MIRI dark signal in each group of each integration"
     )
     """MIRI dark signal in each group of each integration
 
     FITS HDU: SCI; float32, 4-D"""
 
-    dq = ArrayField(
+    dq = CreatedArrayField(
         np.uint32, hdu="DQ", ndim=4, default=0, title="Data quality flags of each group of each integration"
     )
     """Data quality flags of each group of each integration

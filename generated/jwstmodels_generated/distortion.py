@@ -43,6 +43,8 @@ class DistortionInstrument(FilteroffsetInstrument):
         default=None,
         title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
         json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
 
@@ -87,6 +89,8 @@ class DistortionInstrument(FilteroffsetInstrument):
         default=None,
         title="Pupil wheel element in the beam",
         json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pupil wheel element in the beam
 
@@ -96,6 +100,8 @@ class DistortionInstrument(FilteroffsetInstrument):
         default=None,
         title="Pupil elements the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_PUPIL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pupil elements the reference file applies to, each followed by |
 
@@ -105,20 +111,26 @@ class DistortionInstrument(FilteroffsetInstrument):
 class DistortionMeta(FilteroffsetMeta):
     """Metadata of ``DistortionModel``: the fields of ``FilteroffsetMeta`` and those declared here."""
 
-    instrument: DistortionInstrument = Field(default_factory=DistortionInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: DistortionInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=DistortionInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``FilteroffsetInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``FilteroffsetInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure)  # pyright: ignore[reportIncompatibleVariableOverride]
+    exposure: NirspecFlatExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NirspecFlatExposure, init=True, kw_only=True
+    )
     """Exposure and readout settings
 
     Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
     assigning a plain ``NRSFlatExposure`` is refused when validated, hence the pyright ignore.)"""
 
-    output_units: str | None = Field(default=None, title="Units of the transform's outputs")
+    output_units: str | None = Field(
+        default=None, title="Units of the transform's outputs", init=True, kw_only=True
+    )
     """Units of the transform's outputs"""
 
 

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, DataModel, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, TableField
 
 from .meta_image import ImageMeta
 
@@ -17,7 +17,9 @@ class DrizProductModel(DataModel[ImageMeta]):
     schema_name = "drizproduct.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="Resampled science pixel values")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=2, default=0.0, title="Resampled science pixel values"
+    )
     """Resampled science pixel values
 
     FITS HDU: SCI; float32, 2-D"""

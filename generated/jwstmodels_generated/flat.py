@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .meta import CommonInstrument
 from .referencefile_required import DarkMIRISubarray, FlatExposure, ReferenceFileMeta, ReferenceFileModel
@@ -79,6 +79,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="Filter wheel element in the beam",
         json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Filter wheel element in the beam
 
@@ -88,6 +90,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="Filter elements the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Filter elements the reference file applies to, each followed by |
 
@@ -132,6 +136,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="Pupil wheel element in the beam",
         json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pupil wheel element in the beam
 
@@ -141,6 +147,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="Pupil elements the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_PUPIL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pupil elements the reference file applies to, each followed by |
 
@@ -152,6 +160,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
@@ -161,6 +171,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="Channels the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_CHANNE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Channels the reference file applies to, each followed by |
 
@@ -186,6 +198,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
         json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
 
@@ -195,6 +209,8 @@ class FlatInstrument(CommonInstrument):
         default=None,
         title="MRS bands the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_BAND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """MRS bands the reference file applies to, each followed by |
 
@@ -204,17 +220,19 @@ class FlatInstrument(CommonInstrument):
 class FlatMeta(ReferenceFileMeta):
     """Metadata of ``FlatModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
 
-    instrument: FlatInstrument = Field(default_factory=FlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: FlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=FlatInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray)
+    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray, init=True, kw_only=True)
     """Detector region that was read out"""
 
-    exposure: FlatExposure = Field(default_factory=FlatExposure)
+    exposure: FlatExposure = Field(default_factory=FlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 
@@ -226,17 +244,19 @@ class FlatModel(ReferenceFileModel):
     schema_name = "flat.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="Relative response of each pixel")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=2, default=0.0, title="Relative response of each pixel"
+    )
     """Relative response of each pixel
 
     FITS HDU: SCI; float32, 2-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Per-pixel data quality flags")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Per-pixel data quality flags")
     """Per-pixel data quality flags
 
     FITS HDU: DQ; uint32, 2-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Per-pixel total uncertainty")
+    err = CreatedArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Per-pixel total uncertainty")
     """Per-pixel total uncertainty
 
     FITS HDU: ERR; float32, 2-D"""

@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import CubeFlatMeta, GainExposure, GainInstrument, ReferenceFileModel
 
@@ -13,20 +13,24 @@ from .referencefile_required import CubeFlatMeta, GainExposure, GainInstrument, 
 class GainMeta(CubeFlatMeta):
     """Metadata of ``GainModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: GainInstrument = Field(default_factory=GainInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: GainInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=GainInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: GainExposure = Field(default_factory=GainExposure)
+    exposure: GainExposure = Field(default_factory=GainExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
     bunit_data: str | None = Field(
         default=None,
         title="Physical unit of the science array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the science array values
 
@@ -36,6 +40,8 @@ class GainMeta(CubeFlatMeta):
         default=None,
         title="Physical unit of the error array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the error array values
 
@@ -50,7 +56,9 @@ class GainModel(ReferenceFileModel):
     schema_name = "gain.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="[electrons/DN] Gain of each pixel")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=2, default=0.0, title="[electrons/DN] Gain of each pixel"
+    )
     """[electrons/DN] Gain of each pixel
 
     FITS HDU: SCI; float32, 2-D"""

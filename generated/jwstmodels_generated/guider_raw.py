@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, DataModel, TableField
+from jwstmodels.base import Column, CreatedArrayField, DataModel, TableField
 
 from .meta_guider_raw import GuiderRawMeta
 
@@ -17,17 +17,21 @@ class GuiderRawModel(DataModel[GuiderRawMeta]):
     schema_name = "guider_raw.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=4, default=0.0, title="Pixel values of the guider frames")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=4, default=0.0, title="Pixel values of the guider frames"
+    )
     """Pixel values of the guider frames
 
     FITS HDU: SCI; float32, 4-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", max_ndim=4, default=0.0, title="Uncertainty of each pixel value")
+    err = CreatedArrayField(
+        np.float32, hdu="ERR", max_ndim=4, default=0.0, title="Uncertainty of each pixel value"
+    )
     """Uncertainty of each pixel value
 
     FITS HDU: ERR; float32, at most 4-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of each pixel")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of each pixel")
     """Data quality flags of each pixel
 
     FITS HDU: DQ; uint32, 2-D"""

@@ -7,7 +7,15 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, DataModel, MetaNode, ScalarField, TableField
+from jwstmodels.base import (
+    ArrayField,
+    Column,
+    CreatedArrayField,
+    DataModel,
+    MetaNode,
+    ScalarField,
+    TableField,
+)
 
 from .meta_image import ImageMeta
 
@@ -19,6 +27,8 @@ class Ifu(MetaNode):
         default=None,
         title="Name of the extension that holds the flux",
         json_schema_extra={"fits_keyword": "FLUXEXT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the extension that holds the flux
 
@@ -28,6 +38,8 @@ class Ifu(MetaNode):
         default=None,
         title="Name of the extension that holds the uncertainties",
         json_schema_extra={"fits_keyword": "ERREXT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the extension that holds the uncertainties
 
@@ -37,6 +49,8 @@ class Ifu(MetaNode):
         default=None,
         title="Kind of uncertainty stored (ERR, IERR, VAR or IVAR)",
         json_schema_extra={"fits_keyword": "ERRTYPE", "fits_hdu": "ERR"},
+        init=True,
+        kw_only=True,
     )
     """Kind of uncertainty stored (ERR, IERR, VAR or IVAR)
 
@@ -46,6 +60,8 @@ class Ifu(MetaNode):
         default=None,
         title="Name of the extension that holds the data quality flags",
         json_schema_extra={"fits_keyword": "MASKEXT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the extension that holds the data quality flags
 
@@ -55,6 +71,8 @@ class Ifu(MetaNode):
         default=None,
         title="[arcsec] Spatial size of the region of interest",
         json_schema_extra={"fits_keyword": "ROIS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] Spatial size of the region of interest
 
@@ -64,6 +82,8 @@ class Ifu(MetaNode):
         default=None,
         title="[um] Spectral size of the region of interest",
         json_schema_extra={"fits_keyword": "ROIW", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[um] Spectral size of the region of interest
 
@@ -73,6 +93,8 @@ class Ifu(MetaNode):
         default=None,
         title="Weighting of the detector pixels (MSM, MIRIPSF, AREA, ...)",
         json_schema_extra={"fits_keyword": "WTYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Weighting of the detector pixels (MSM, MIRIPSF, AREA, ...)
 
@@ -82,6 +104,8 @@ class Ifu(MetaNode):
         default=None,
         title="Exponent of the modified Shepard method weighting",
         json_schema_extra={"fits_keyword": "WPOWER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Exponent of the modified Shepard method weighting
 
@@ -91,7 +115,7 @@ class Ifu(MetaNode):
 class IFUCubeMeta(ImageMeta):
     """Metadata of ``IFUCubeModel``: the fields of ``ImageMeta`` and those declared here."""
 
-    ifu: Ifu = Field(default_factory=Ifu)
+    ifu: Ifu = Field(default_factory=Ifu, init=True, kw_only=True)
     """Settings used to build the IFU cube"""
 
 
@@ -103,17 +127,17 @@ class IFUCubeModel(DataModel[IFUCubeMeta]):
     schema_name = "ifucube.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="Science pixel values")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="Science pixel values")
     """Science pixel values
 
     FITS HDU: SCI; float32, 3-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=3, default=0, title="Per-pixel data quality flags")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=3, default=0, title="Per-pixel data quality flags")
     """Per-pixel data quality flags
 
     FITS HDU: DQ; uint32, 3-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=3, default=0.0, title="Per-pixel total uncertainty")
+    err = CreatedArrayField(np.float32, hdu="ERR", ndim=3, default=0.0, title="Per-pixel total uncertainty")
     """Per-pixel total uncertainty
 
     FITS HDU: ERR; float32, 3-D"""

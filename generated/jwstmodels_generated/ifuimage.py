@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, DataModel
+from jwstmodels.base import ArrayField, CreatedArrayField, DataModel
 
 from .meta_image import ImageMeta
 
@@ -17,19 +17,21 @@ class IFUImageModel(DataModel[ImageMeta]):
     schema_name = "ifuimage.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", ndim=2, default=0.0, title="Calibrated pixel values of the detector image"
     )
     """Calibrated pixel values of the detector image
 
     FITS HDU: SCI; float32, 2-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of each pixel")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of each pixel")
     """Data quality flags of each pixel
 
     FITS HDU: DQ; uint32, 2-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Total uncertainty of each pixel")
+    err = CreatedArrayField(
+        np.float32, hdu="ERR", ndim=2, default=0.0, title="Total uncertainty of each pixel"
+    )
     """Total uncertainty of each pixel
 
     FITS HDU: ERR; float32, 2-D"""

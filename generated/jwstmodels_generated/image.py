@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, DataModel
+from jwstmodels.base import ArrayField, CreatedArrayField, DataModel
 
 from .meta_image import ImageMeta
 
@@ -17,7 +17,7 @@ class ImageModel(DataModel[ImageMeta]):
     schema_name = "image.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="Science pixel values")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="Science pixel values")
     """Science pixel values
 
     FITS HDU: SCI; float32, 2-D"""

@@ -3,7 +3,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import ReferenceFileMeta, ReferenceFileModel
 
@@ -16,7 +16,7 @@ class IPCModel(ReferenceFileModel):
     schema_name = "ipc.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", ndim=2, default=1.0, title="Deconvolution kernel of the interpixel capacitance"
     )
     """Deconvolution kernel of the interpixel capacitance

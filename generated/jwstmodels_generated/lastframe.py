@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import ReferenceFileMeta, ReferenceFileModel
 
@@ -17,19 +17,21 @@ class LastFrameModel(ReferenceFileModel):
     schema_name = "lastframe.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", ndim=2, default=0.0, title="Correction subtracted from the last frame"
     )
     """Correction subtracted from the last frame
 
     FITS HDU: SCI; float32, 2-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the correction")
+    dq = CreatedArrayField(
+        np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the correction"
+    )
     """Data quality flags of the correction
 
     FITS HDU: DQ; uint32, 2-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Uncertainty of the correction")
+    err = CreatedArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Uncertainty of the correction")
     """Uncertainty of the correction
 
     FITS HDU: ERR; float32, 2-D"""

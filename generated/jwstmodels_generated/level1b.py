@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, DataModel, ScalarField, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, ScalarField, TableField
 
 from .meta_image import ImageMeta
 
@@ -55,7 +55,7 @@ class Level1bModel(DataModel[ImageMeta]):
 
     FITS HDU: MOVING_TARGET_POSITION; table of 28 columns"""
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.uint16, hdu="SCI", ndim=4, default=0.0, title="Raw counts of every group of every integration"
     )
     """Raw counts of every group of every integration

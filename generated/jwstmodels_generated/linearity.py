@@ -6,7 +6,7 @@ use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, TableField
 
 from .referencefile_required import CubeFlatMeta, GainExposure, GainInstrument, ReferenceFileModel
 
@@ -14,14 +14,16 @@ from .referencefile_required import CubeFlatMeta, GainExposure, GainInstrument, 
 class LinearityMeta(CubeFlatMeta):
     """Metadata of ``LinearityModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: GainInstrument = Field(default_factory=GainInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: GainInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=GainInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: GainExposure = Field(default_factory=GainExposure)
+    exposure: GainExposure = Field(default_factory=GainExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 
@@ -33,7 +35,7 @@ class LinearityModel(ReferenceFileModel):
     schema_name = "linearity.schema.yaml"
     primary_array_name = "coeffs"
 
-    coeffs = ArrayField(
+    coeffs = CreatedArrayField(
         np.float32,
         hdu="COEFFS",
         ndim=3,
@@ -54,7 +56,9 @@ class LinearityModel(ReferenceFileModel):
 
     FITS HDU: INV_COEFFS; float32, 3-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the correction")
+    dq = CreatedArrayField(
+        np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the correction"
+    )
     """Data quality flags of the correction
 
     FITS HDU: DQ; uint32, 2-D"""

@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import CubeFlatMeta, FlatExposure, MaskInstrument, ReferenceFileModel
 
@@ -17,6 +17,8 @@ class MaskExposure(FlatExposure):
         default=None,
         title="Groups in each integration",
         json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Groups in each integration
 
@@ -26,14 +28,16 @@ class MaskExposure(FlatExposure):
 class MaskMeta(CubeFlatMeta):
     """Metadata of ``MaskModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MaskInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: MaskExposure = Field(default_factory=MaskExposure)
+    exposure: MaskExposure = Field(default_factory=MaskExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 
@@ -45,7 +49,7 @@ class MaskModel(ReferenceFileModel):
     schema_name = "mask.schema.yaml"
     primary_array_name = "dq"
 
-    dq = ArrayField(
+    dq = CreatedArrayField(
         np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of each pixel (the bad pixel mask)"
     )
     """Data quality flags of each pixel (the bad pixel mask)

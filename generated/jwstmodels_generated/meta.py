@@ -69,6 +69,8 @@ class CommonInstrument(MetaNode):
         default=None,
         title="Science instrument that took the data",
         json_schema_extra={"fits_keyword": "INSTRUME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Science instrument that took the data
 
@@ -103,6 +105,8 @@ class CommonInstrument(MetaNode):
         default=None,
         title="Detector (sensor chip assembly) that took the data",
         json_schema_extra={"fits_keyword": "DETECTOR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector (sensor chip assembly) that took the data
 
@@ -112,16 +116,18 @@ class CommonInstrument(MetaNode):
 class HistorySoftware(MetaNode):
     """The program that did it"""
 
-    name: str = Field(title="Name of the program or library")
+    name: str = Field(title="Name of the program or library", init=True, kw_only=True)
     """Name of the program or library"""
 
-    author: str | None = Field(default=None, title="Person or institution that wrote the program")
+    author: str | None = Field(
+        default=None, title="Person or institution that wrote the program", init=True, kw_only=True
+    )
     """Person or institution that wrote the program"""
 
-    homepage: str | None = Field(default=None, title="Web address of the program")
+    homepage: str | None = Field(default=None, title="Web address of the program", init=True, kw_only=True)
     """Web address of the program"""
 
-    version: str = Field(title="Version of the program")
+    version: str = Field(title="Version of the program", init=True, kw_only=True)
     """Version of the program"""
 
 
@@ -133,13 +139,15 @@ class HistoryEntry(ListItem):
 
     item_path: ClassVar[str] = "meta.history[]"
 
-    description: str = Field(title="What was done to the file")
+    description: str = Field(title="What was done to the file", init=True, kw_only=True)
     """What was done to the file"""
 
-    time: datetime.datetime | None = Field(default=None, title="When it was done, in UTC")
+    time: datetime.datetime | None = Field(
+        default=None, title="When it was done, in UTC", init=True, kw_only=True
+    )
     """When it was done, in UTC"""
 
-    software: HistorySoftware | None = Field(default=None)
+    software: HistorySoftware | None = Field(default=None, init=True, kw_only=True)
     """The program that did it"""
 
 
@@ -153,6 +161,8 @@ class CommonMeta(MetaNode):
         default=None,
         title="UTC date and time at which the file was written",
         json_schema_extra={"fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC date and time at which the file was written
 
@@ -162,6 +172,8 @@ class CommonMeta(MetaNode):
         default=None,
         title="Institution that produced the file",
         json_schema_extra={"fits_keyword": "ORIGIN", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Institution that produced the file
 
@@ -171,6 +183,8 @@ class CommonMeta(MetaNode):
         default=None,
         title="Time scale of the time-valued keywords",
         json_schema_extra={"fits_keyword": "TIMESYS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Time scale of the time-valued keywords
 
@@ -180,6 +194,8 @@ class CommonMeta(MetaNode):
         default=None,
         title="Unit of time values that carry no explicit unit",
         json_schema_extra={"fits_keyword": "TIMEUNIT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Unit of time values that carry no explicit unit
 
@@ -189,6 +205,8 @@ class CommonMeta(MetaNode):
         default=None,
         title="File name as written",
         json_schema_extra={"fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name as written
 
@@ -198,6 +216,8 @@ class CommonMeta(MetaNode):
         default=None,
         title="Name of the data model class the file was saved from",
         json_schema_extra={"fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the data model class the file was saved from
 
@@ -207,18 +227,22 @@ class CommonMeta(MetaNode):
         default=None,
         title="Telescope that took the data",
         json_schema_extra={"fits_keyword": "TELESCOP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Telescope that took the data
 
     FITS keyword: TELESCOP (PRIMARY)"""
 
-    instrument: CommonInstrument = Field(default_factory=CommonInstrument)
+    instrument: CommonInstrument = Field(default_factory=CommonInstrument, init=True, kw_only=True)
     """Science instrument setup"""
 
     history: HistoryList[HistoryEntry] = Field(
         default_factory=HistoryList[HistoryEntry],
         exclude_if=no_items,
         title="Processing record of the file, oldest step first",
+        init=True,
+        kw_only=True,
     )
     """Processing record of the file, oldest step first
 
@@ -237,6 +261,8 @@ class Asn(MetaNode):
         default=None,
         title="Association pool the exposure was grouped from",
         json_schema_extra={"fits_keyword": "ASNPOOL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Association pool the exposure was grouped from
 
@@ -246,13 +272,18 @@ class Asn(MetaNode):
         default=None,
         title="Association table that listed the exposure",
         json_schema_extra={"fits_keyword": "ASNTABLE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Association table that listed the exposure
 
     FITS keyword: ASNTABLE (PRIMARY)"""
 
     exptype: str | None = Field(
-        default=None, title="Role of the exposure within its association (science, background, ...)"
+        default=None,
+        title="Role of the exposure within its association (science, background, ...)",
+        init=True,
+        kw_only=True,
     )
     """Role of the exposure within its association (science, background, ...)"""
 
@@ -264,6 +295,8 @@ class Program(MetaNode):
         default=None,
         title="Title of the proposal",
         json_schema_extra={"fits_keyword": "TITLE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Title of the proposal
 
@@ -273,6 +306,8 @@ class Program(MetaNode):
         default=None,
         title="Name of the principal investigator",
         json_schema_extra={"fits_keyword": "PI_NAME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the principal investigator
 
@@ -282,6 +317,8 @@ class Program(MetaNode):
         default=None,
         title="Proposal category (GO, GTO, DD, ...)",
         json_schema_extra={"fits_keyword": "CATEGORY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Proposal category (GO, GTO, DD, ...)
 
@@ -291,6 +328,8 @@ class Program(MetaNode):
         default=None,
         title="Proposal sub-category",
         json_schema_extra={"fits_keyword": "SUBCAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Proposal sub-category
 
@@ -300,6 +339,8 @@ class Program(MetaNode):
         default=None,
         title="Science category assigned by the time allocation committee",
         json_schema_extra={"fits_keyword": "SCICAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Science category assigned by the time allocation committee
 
@@ -309,6 +350,8 @@ class Program(MetaNode):
         default=None,
         title="Identifier of the earlier program this one continues",
         json_schema_extra={"fits_keyword": "CONT_ID", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Identifier of the earlier program this one continues
 
@@ -322,6 +365,8 @@ class Observation(MetaNode):
         default=None,
         title="[yyyy-mm-dd] UTC date when the exposure began",
         json_schema_extra={"fits_keyword": "DATE-OBS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[yyyy-mm-dd] UTC date when the exposure began
 
@@ -331,6 +376,8 @@ class Observation(MetaNode):
         default=None,
         title="[hh:mm:ss.sss] UTC time when the exposure began",
         json_schema_extra={"fits_keyword": "TIME-OBS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[hh:mm:ss.sss] UTC time when the exposure began
 
@@ -340,6 +387,8 @@ class Observation(MetaNode):
         default=None,
         title="UTC date and time when the exposure began (ISO 8601)",
         json_schema_extra={"fits_keyword": "DATE-BEG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC date and time when the exposure began (ISO 8601)
 
@@ -349,6 +398,8 @@ class Observation(MetaNode):
         default=None,
         title="UTC date and time when the exposure ended (ISO 8601)",
         json_schema_extra={"fits_keyword": "DATE-END", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC date and time when the exposure ended (ISO 8601)
 
@@ -358,6 +409,8 @@ class Observation(MetaNode):
         default=None,
         title="Machine-readable identifier of the observation",
         json_schema_extra={"fits_keyword": "OBS_ID", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Machine-readable identifier of the observation
 
@@ -367,6 +420,8 @@ class Observation(MetaNode):
         default=None,
         title="Visit identifier built from program, observation and visit numbers",
         json_schema_extra={"fits_keyword": "VISIT_ID", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Visit identifier built from program, observation and visit numbers
 
@@ -376,6 +431,8 @@ class Observation(MetaNode):
         default=None,
         title="Proposal (program) identifier",
         json_schema_extra={"fits_keyword": "PROGRAM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Proposal (program) identifier
 
@@ -385,6 +442,8 @@ class Observation(MetaNode):
         default=None,
         title="Observation number within the program",
         json_schema_extra={"fits_keyword": "OBSERVTN", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Observation number within the program
 
@@ -394,6 +453,8 @@ class Observation(MetaNode):
         default=None,
         title="Visit number within the observation",
         json_schema_extra={"fits_keyword": "VISIT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Visit number within the observation
 
@@ -403,6 +464,8 @@ class Observation(MetaNode):
         default=None,
         title="Visit group within the observation",
         json_schema_extra={"fits_keyword": "VISITGRP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Visit group within the observation
 
@@ -412,6 +475,8 @@ class Observation(MetaNode):
         default=None,
         title="Identifier of the parallel sequence",
         json_schema_extra={"fits_keyword": "SEQ_ID", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Identifier of the parallel sequence
 
@@ -421,6 +486,8 @@ class Observation(MetaNode):
         default=None,
         title="Identifier of the activity within the visit",
         json_schema_extra={"fits_keyword": "ACT_ID", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Identifier of the activity within the visit
 
@@ -430,6 +497,8 @@ class Observation(MetaNode):
         default=None,
         title="Number of the exposure request",
         json_schema_extra={"fits_keyword": "EXPOSURE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Number of the exposure request
 
@@ -439,6 +508,8 @@ class Observation(MetaNode):
         default=None,
         title="Whether the exposure observes a background target",
         json_schema_extra={"fits_keyword": "BKGDTARG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the exposure observes a background target
 
@@ -448,6 +519,8 @@ class Observation(MetaNode):
         default=None,
         title="APT observation template used",
         json_schema_extra={"fits_keyword": "TEMPLATE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """APT observation template used
 
@@ -457,6 +530,8 @@ class Observation(MetaNode):
         default=None,
         title="Label the proposer gave the observation",
         json_schema_extra={"fits_keyword": "OBSLABEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Label the proposer gave the observation
 
@@ -466,6 +541,8 @@ class Observation(MetaNode):
         default=None,
         title="APT folder that holds the observation",
         json_schema_extra={"fits_keyword": "OBSFOLDR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """APT folder that holds the observation
 
@@ -479,6 +556,8 @@ class Visit(MetaNode):
         default=None,
         title="Quality flag of the engineering data used",
         json_schema_extra={"fits_keyword": "ENG_QUAL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Quality flag of the engineering data used
 
@@ -505,6 +584,8 @@ class Visit(MetaNode):
         default=None,
         title="How the pointing was derived from engineering telemetry",
         json_schema_extra={"fits_keyword": "ENGQLPTG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """How the pointing was derived from engineering telemetry
 
@@ -531,6 +612,8 @@ class Visit(MetaNode):
         default=None,
         title="Kind of visit (prime, parallel, calibration, ...)",
         json_schema_extra={"fits_keyword": "VISITYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Kind of visit (prime, parallel, calibration, ...)
 
@@ -540,6 +623,8 @@ class Visit(MetaNode):
         default=None,
         title="UTC time at which the visit began",
         json_schema_extra={"fits_keyword": "VSTSTART", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC time at which the visit began
 
@@ -549,6 +634,8 @@ class Visit(MetaNode):
         default=None,
         title="Execution status of the visit",
         json_schema_extra={"fits_keyword": "VISITSTA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Execution status of the visit
 
@@ -558,6 +645,8 @@ class Visit(MetaNode):
         default=None,
         title="Number of exposures planned in the visit",
         json_schema_extra={"fits_keyword": "NEXPOSUR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Number of exposures planned in the visit
 
@@ -567,6 +656,8 @@ class Visit(MetaNode):
         default=None,
         title="Whether any exposure of the visit looks at an internal source",
         json_schema_extra={"fits_keyword": "INTARGET", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether any exposure of the visit looks at an internal source
 
@@ -576,6 +667,8 @@ class Visit(MetaNode):
         default=None,
         title="Whether the visit was scheduled as a target of opportunity",
         json_schema_extra={"fits_keyword": "TARGOOPP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the visit was scheduled as a target of opportunity
 
@@ -585,6 +678,8 @@ class Visit(MetaNode):
         default=None,
         title="Whether the visit is a time-series observation",
         json_schema_extra={"fits_keyword": "TSOVISIT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the visit is a time-series observation
 
@@ -594,6 +689,8 @@ class Visit(MetaNode):
         default=None,
         title="Whether the visit used exposure-only commanding, without instrument setup",
         json_schema_extra={"fits_keyword": "EXP_ONLY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the visit used exposure-only commanding, without instrument setup
 
@@ -603,6 +700,8 @@ class Visit(MetaNode):
         default=None,
         title="Whether the guider worked in a crowded field",
         json_schema_extra={"fits_keyword": "CROWDFLD", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the guider worked in a crowded field
 
@@ -616,6 +715,8 @@ class Target(MetaNode):
         default=None,
         title="Target name given in the proposal",
         json_schema_extra={"fits_keyword": "TARGPROP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Target name given in the proposal
 
@@ -625,6 +726,8 @@ class Target(MetaNode):
         default=None,
         title="Target name from a standard catalog",
         json_schema_extra={"fits_keyword": "TARGNAME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Target name from a standard catalog
 
@@ -634,6 +737,8 @@ class Target(MetaNode):
         default=None,
         title="Kind of target: fixed, moving or generic",
         json_schema_extra={"fits_keyword": "TARGTYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Kind of target: fixed, moving or generic
 
@@ -643,6 +748,8 @@ class Target(MetaNode):
         default=None,
         title="Target category chosen in APT",
         json_schema_extra={"fits_keyword": "TARGCAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Target category chosen in APT
 
@@ -652,6 +759,8 @@ class Target(MetaNode):
         default=None,
         title="Target description entered in APT",
         json_schema_extra={"fits_keyword": "TARGDESC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Target description entered in APT
 
@@ -661,6 +770,8 @@ class Target(MetaNode):
         default=None,
         title="[deg] Right ascension of the target at the exposure midpoint",
         json_schema_extra={"fits_keyword": "TARG_RA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Right ascension of the target at the exposure midpoint
 
@@ -670,6 +781,8 @@ class Target(MetaNode):
         default=None,
         title="[deg] Declination of the target at the exposure midpoint",
         json_schema_extra={"fits_keyword": "TARG_DEC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Declination of the target at the exposure midpoint
 
@@ -679,6 +792,8 @@ class Target(MetaNode):
         default=None,
         title="[arcsec] Uncertainty of the target right ascension",
         json_schema_extra={"fits_keyword": "TARGURA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] Uncertainty of the target right ascension
 
@@ -688,6 +803,8 @@ class Target(MetaNode):
         default=None,
         title="[arcsec] Uncertainty of the target declination",
         json_schema_extra={"fits_keyword": "TARGUDEC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] Uncertainty of the target declination
 
@@ -697,6 +814,8 @@ class Target(MetaNode):
         default=None,
         title="[arcsec/yr] Proper motion of the target in right ascension",
         json_schema_extra={"fits_keyword": "MU_RA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec/yr] Proper motion of the target in right ascension
 
@@ -706,6 +825,8 @@ class Target(MetaNode):
         default=None,
         title="[arcsec/yr] Proper motion of the target in declination",
         json_schema_extra={"fits_keyword": "MU_DEC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec/yr] Proper motion of the target in declination
 
@@ -715,6 +836,8 @@ class Target(MetaNode):
         default=None,
         title="Epoch (UT) at which the proper motion applies",
         json_schema_extra={"fits_keyword": "MU_EPOCH", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Epoch (UT) at which the proper motion applies
 
@@ -724,6 +847,8 @@ class Target(MetaNode):
         default=None,
         title="[deg] Target right ascension given in the proposal",
         json_schema_extra={"fits_keyword": "PROP_RA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Target right ascension given in the proposal
 
@@ -733,6 +858,8 @@ class Target(MetaNode):
         default=None,
         title="[deg] Target declination given in the proposal",
         json_schema_extra={"fits_keyword": "PROP_DEC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Target declination given in the proposal
 
@@ -742,6 +869,8 @@ class Target(MetaNode):
         default=None,
         title="Source extent declared in APT",
         json_schema_extra={"fits_keyword": "SRCTYAPT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Source extent declared in APT
 
@@ -751,6 +880,8 @@ class Target(MetaNode):
         default=None,
         title="Source extent assumed by the calibration",
         json_schema_extra={"fits_keyword": "SRCTYPE", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Source extent assumed by the calibration
 
@@ -764,6 +895,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="NIRCam module (A, B, or both)",
         json_schema_extra={"fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """NIRCam module (A, B, or both)
 
@@ -775,6 +908,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
@@ -843,6 +978,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Filter wheel element in the beam",
         json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Filter wheel element in the beam
 
@@ -852,6 +989,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Filter wheel offset from its commanded position (measured minus commanded)",
         json_schema_extra={"fits_keyword": "FWPOSOFF", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Filter wheel offset from its commanded position (measured minus commanded)
 
@@ -862,6 +1001,8 @@ class Instrument(CommonInstrument):
             default=None,
             title="Whether the filter wheel sat within its calibration tolerance",
             json_schema_extra={"fits_keyword": "FWPOSTOL", "fits_hdu": "PRIMARY"},
+            init=True,
+            kw_only=True,
         )
     )
     """Whether the filter wheel sat within its calibration tolerance
@@ -907,6 +1048,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Pupil wheel element in the beam",
         json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pupil wheel element in the beam
 
@@ -916,6 +1059,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Whether the pupil imaging lens was in the beam",
         json_schema_extra={"fits_keyword": "PILIN", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the pupil imaging lens was in the beam
 
@@ -925,6 +1070,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Pupil wheel offset from its commanded position (measured minus commanded)",
         json_schema_extra={"fits_keyword": "PWPOSOFF", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pupil wheel offset from its commanded position (measured minus commanded)
 
@@ -935,6 +1082,8 @@ class Instrument(CommonInstrument):
             default=None,
             title="Whether the pupil wheel sat within its calibration tolerance",
             json_schema_extra={"fits_keyword": "PWPOSTOL", "fits_hdu": "PRIMARY"},
+            init=True,
+            kw_only=True,
         )
     )
     """Whether the pupil wheel sat within its calibration tolerance
@@ -961,6 +1110,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="NIRSpec grating wheel element in the beam",
         json_schema_extra={"fits_keyword": "GRATING", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """NIRSpec grating wheel element in the beam
 
@@ -986,6 +1137,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="MIRI MRS wavelength band (grating setting)",
         json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """MIRI MRS wavelength band (grating setting)
 
@@ -995,6 +1148,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="NIRSpec fixed slit used",
         json_schema_extra={"fits_keyword": "FXD_SLIT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """NIRSpec fixed slit used
 
@@ -1004,6 +1159,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Position of the focus mechanism",
         json_schema_extra={"fits_keyword": "FOCUSPOS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Position of the focus mechanism
 
@@ -1013,6 +1170,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Identifier of the pre-image in the PPS database",
         json_schema_extra={"fits_keyword": "PREIMAGE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Identifier of the pre-image in the PPS database
 
@@ -1022,6 +1181,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="MIRI focal plane electronics side in use",
         json_schema_extra={"fits_keyword": "FPE_SIDE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """MIRI focal plane electronics side in use
 
@@ -1031,6 +1192,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="MIRI instrument control electronics side in use",
         json_schema_extra={"fits_keyword": "ICE_SIDE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """MIRI instrument control electronics side in use
 
@@ -1040,6 +1203,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Position of the contamination control cover",
         json_schema_extra={"fits_keyword": "CCCSTATE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Position of the contamination control cover
 
@@ -1070,6 +1235,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Coronagraphic mask in the beam",
         json_schema_extra={"fits_keyword": "CORONMSK", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Coronagraphic mask in the beam
 
@@ -1079,6 +1246,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Configuration state of the NIRSpec micro-shutter assembly",
         json_schema_extra={"fits_keyword": "MSASTATE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Configuration state of the NIRSpec micro-shutter assembly
 
@@ -1088,6 +1257,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Name of the MSA shutter metadata file",
         json_schema_extra={"fits_keyword": "MSAMETFL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the MSA shutter metadata file
 
@@ -1097,6 +1268,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Identifier of the entry used in the MSA metadata file",
         json_schema_extra={"fits_keyword": "MSAMETID", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Identifier of the entry used in the MSA metadata file
 
@@ -1106,6 +1279,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Identifier of the MSA shutter configuration",
         json_schema_extra={"fits_keyword": "MSACONID", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Identifier of the MSA shutter configuration
 
@@ -1115,6 +1290,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Internal calibration lamp in use",
         json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Internal calibration lamp in use
 
@@ -1127,6 +1304,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Observing mode the calibration lamp was used for",
         json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Observing mode the calibration lamp was used for
 
@@ -1136,6 +1315,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Grating wheel tilt measured along the instrument model Y axis",
         json_schema_extra={"fits_keyword": "GWA_XTIL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Grating wheel tilt measured along the instrument model Y axis
 
@@ -1145,6 +1326,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Grating wheel tilt measured along the instrument model X axis",
         json_schema_extra={"fits_keyword": "GWA_YTIL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Grating wheel tilt measured along the instrument model X axis
 
@@ -1154,6 +1337,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Calibrated X reading of the grating wheel position (tilt) sensor",
         json_schema_extra={"fits_keyword": "GWA_XP_V", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Calibrated X reading of the grating wheel position (tilt) sensor
 
@@ -1163,6 +1348,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Calibrated Y reading of the grating wheel position (tilt) sensor",
         json_schema_extra={"fits_keyword": "GWA_YP_V", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Calibrated Y reading of the grating wheel position (tilt) sensor
 
@@ -1172,6 +1359,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Calibrated X reading of the grating wheel sensor, averaged by the REC",
         json_schema_extra={"fits_keyword": "GWA_PXAV", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Calibrated X reading of the grating wheel sensor, averaged by the REC
 
@@ -1181,6 +1370,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Calibrated Y reading of the grating wheel sensor, averaged by the REC",
         json_schema_extra={"fits_keyword": "GWA_PYAV", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Calibrated Y reading of the grating wheel sensor, averaged by the REC
 
@@ -1190,6 +1381,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="[K] Calibrated temperature of the grating wheel tilt sensor (average)",
         json_schema_extra={"fits_keyword": "GWA_TILT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[K] Calibrated temperature of the grating wheel tilt sensor (average)
 
@@ -1199,6 +1392,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Position of the NIRISS filter wheel",
         json_schema_extra={"fits_keyword": "FWCPOS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Position of the NIRISS filter wheel
 
@@ -1208,6 +1403,8 @@ class Instrument(CommonInstrument):
         default=None,
         title="Position of the NIRISS pupil wheel",
         json_schema_extra={"fits_keyword": "PWCPOS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Position of the NIRISS pupil wheel
 
@@ -1221,6 +1418,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Position of linear actuator 1, in steps",
         json_schema_extra={"fits_keyword": "FAM_LA1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Position of linear actuator 1, in steps
 
@@ -1230,6 +1429,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Requested starting steps of focus actuator 1",
         json_schema_extra={"fits_keyword": "FASTEP1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Requested starting steps of focus actuator 1
 
@@ -1239,6 +1440,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Requested starting units of focus actuator 1",
         json_schema_extra={"fits_keyword": "FAUNIT1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Requested starting units of focus actuator 1
 
@@ -1248,6 +1451,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Requested starting phase of focus actuator 1",
         json_schema_extra={"fits_keyword": "FAPHASE1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Requested starting phase of focus actuator 1
 
@@ -1257,6 +1462,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Requested position value of focus actuator 1",
         json_schema_extra={"fits_keyword": "FA1VALUE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Requested position value of focus actuator 1
 
@@ -1266,6 +1473,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Position of linear actuator 2, in steps",
         json_schema_extra={"fits_keyword": "FAM_LA2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Position of linear actuator 2, in steps
 
@@ -1275,6 +1484,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Requested starting steps of focus actuator 2",
         json_schema_extra={"fits_keyword": "FASTEP2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Requested starting steps of focus actuator 2
 
@@ -1284,6 +1495,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Requested starting units of focus actuator 2",
         json_schema_extra={"fits_keyword": "FAUNIT2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Requested starting units of focus actuator 2
 
@@ -1293,6 +1506,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Requested starting phase of focus actuator 2",
         json_schema_extra={"fits_keyword": "FAPHASE2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Requested starting phase of focus actuator 2
 
@@ -1302,6 +1517,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Requested position value of focus actuator 2",
         json_schema_extra={"fits_keyword": "FA2VALUE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Requested position value of focus actuator 2
 
@@ -1311,6 +1528,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Position of linear actuator 3, in steps",
         json_schema_extra={"fits_keyword": "FAM_LA3", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Position of linear actuator 3, in steps
 
@@ -1320,6 +1539,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Requested starting steps of focus actuator 3",
         json_schema_extra={"fits_keyword": "FASTEP3", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Requested starting steps of focus actuator 3
 
@@ -1329,6 +1550,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Requested starting units of focus actuator 3",
         json_schema_extra={"fits_keyword": "FAUNIT3", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Requested starting units of focus actuator 3
 
@@ -1338,6 +1561,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Requested starting phase of focus actuator 3",
         json_schema_extra={"fits_keyword": "FAPHASE3", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Requested starting phase of focus actuator 3
 
@@ -1347,6 +1572,8 @@ class NircamFocus(MetaNode):
         default=None,
         title="Requested position value of focus actuator 3",
         json_schema_extra={"fits_keyword": "FA3VALUE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Requested position value of focus actuator 3
 
@@ -1360,6 +1587,8 @@ class NirspecWfsc(MetaNode):
         default=None,
         title="Hall-sensor position of the refocus mechanism",
         json_schema_extra={"fits_keyword": "RMA_POS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Hall-sensor position of the refocus mechanism
 
@@ -1369,6 +1598,8 @@ class NirspecWfsc(MetaNode):
         default=None,
         title="Relative position of the refocus mechanism",
         json_schema_extra={"fits_keyword": "FCSRLPOS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Relative position of the refocus mechanism
 
@@ -1382,6 +1613,8 @@ class Exposure(MetaNode):
         default=None,
         title="Running number of the exposure within the visit",
         json_schema_extra={"fits_keyword": "EXPCOUNT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Running number of the exposure within the visit
 
@@ -1391,6 +1624,8 @@ class Exposure(MetaNode):
         default=None,
         title="Whether the exposure was prime or parallel",
         json_schema_extra={"fits_keyword": "EXPRIPAR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the exposure was prime or parallel
 
@@ -1475,6 +1710,8 @@ class Exposure(MetaNode):
         default=None,
         title="Exposure type (observing mode) of the data",
         json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Exposure type (observing mode) of the data
 
@@ -1484,6 +1721,8 @@ class Exposure(MetaNode):
         default=None,
         title="[d] Start of the exposure, MJD",
         json_schema_extra={"fits_keyword": "EXPSTART", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] Start of the exposure, MJD
 
@@ -1493,6 +1732,8 @@ class Exposure(MetaNode):
         default=None,
         title="[d] Start of the exposure, MJD (WCS time keyword)",
         json_schema_extra={"fits_keyword": "MJD-BEG", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[d] Start of the exposure, MJD (WCS time keyword)
 
@@ -1502,6 +1743,8 @@ class Exposure(MetaNode):
         default=None,
         title="[d] Midpoint of the exposure, MJD",
         json_schema_extra={"fits_keyword": "EXPMID", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] Midpoint of the exposure, MJD
 
@@ -1511,6 +1754,8 @@ class Exposure(MetaNode):
         default=None,
         title="[d] Midpoint of the exposure, MJD (WCS time keyword)",
         json_schema_extra={"fits_keyword": "MJD-AVG", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[d] Midpoint of the exposure, MJD (WCS time keyword)
 
@@ -1520,6 +1765,8 @@ class Exposure(MetaNode):
         default=None,
         title="[d] End of the exposure, MJD",
         json_schema_extra={"fits_keyword": "EXPEND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] End of the exposure, MJD
 
@@ -1529,6 +1776,8 @@ class Exposure(MetaNode):
         default=None,
         title="[d] End of the exposure, MJD (WCS time keyword)",
         json_schema_extra={"fits_keyword": "MJD-END", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[d] End of the exposure, MJD (WCS time keyword)
 
@@ -1538,6 +1787,8 @@ class Exposure(MetaNode):
         default=None,
         title="[d] Start of the exposure in TDB, MJD",
         json_schema_extra={"fits_keyword": "TDB-BEG", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[d] Start of the exposure in TDB, MJD
 
@@ -1547,6 +1798,8 @@ class Exposure(MetaNode):
         default=None,
         title="[d] Midpoint of the exposure in TDB, MJD",
         json_schema_extra={"fits_keyword": "TDB-MID", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[d] Midpoint of the exposure in TDB, MJD
 
@@ -1556,6 +1809,8 @@ class Exposure(MetaNode):
         default=None,
         title="[d] End of the exposure in TDB, MJD",
         json_schema_extra={"fits_keyword": "TDB-END", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[d] End of the exposure in TDB, MJD
 
@@ -1565,6 +1820,8 @@ class Exposure(MetaNode):
         default=None,
         title="UTC start of the exposure taken from engineering telemetry",
         json_schema_extra={"fits_keyword": "EXPSTENG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC start of the exposure taken from engineering telemetry
 
@@ -1574,6 +1831,8 @@ class Exposure(MetaNode):
         default=None,
         title="Observatory status file that covers the exposure",
         json_schema_extra={"fits_keyword": "OSF_FILE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Observatory status file that covers the exposure
 
@@ -1638,6 +1897,8 @@ class Exposure(MetaNode):
         default=None,
         title="Detector readout pattern",
         json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector readout pattern
 
@@ -1647,6 +1908,8 @@ class Exposure(MetaNode):
         default=None,
         title="Whether the hybrid full-frame (IRS2 target acquisition) readout was used",
         json_schema_extra={"fits_keyword": "HYBRIDFF", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the hybrid full-frame (IRS2 target acquisition) readout was used
 
@@ -1656,6 +1919,8 @@ class Exposure(MetaNode):
         default=None,
         title="Number of this segment of a split exposure",
         json_schema_extra={"fits_keyword": "EXSEGNUM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Number of this segment of a split exposure
 
@@ -1665,6 +1930,8 @@ class Exposure(MetaNode):
         default=None,
         title="Number of segments the exposure was split into",
         json_schema_extra={"fits_keyword": "EXSEGTOT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Number of segments the exposure was split into
 
@@ -1674,6 +1941,8 @@ class Exposure(MetaNode):
         default=None,
         title="Number of detector amplifier outputs read",
         json_schema_extra={"fits_keyword": "NOUTPUTS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Number of detector amplifier outputs read
 
@@ -1683,6 +1952,8 @@ class Exposure(MetaNode):
         default=None,
         title="Integrations in the exposure",
         json_schema_extra={"fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Integrations in the exposure
 
@@ -1692,6 +1963,8 @@ class Exposure(MetaNode):
         default=None,
         title="First integration held in this segment",
         json_schema_extra={"fits_keyword": "INTSTART", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """First integration held in this segment
 
@@ -1701,6 +1974,8 @@ class Exposure(MetaNode):
         default=None,
         title="Last integration held in this segment",
         json_schema_extra={"fits_keyword": "INTEND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Last integration held in this segment
 
@@ -1710,6 +1985,8 @@ class Exposure(MetaNode):
         default=None,
         title="Groups in each integration",
         json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Groups in each integration
 
@@ -1719,6 +1996,8 @@ class Exposure(MetaNode):
         default=None,
         title="Frames averaged into each group",
         json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Frames averaged into each group
 
@@ -1728,6 +2007,8 @@ class Exposure(MetaNode):
         default=None,
         title="Groups per integration as set in the MIRI flight software",
         json_schema_extra={"fits_keyword": "MIRNGRPS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Groups per integration as set in the MIRI flight software
 
@@ -1737,6 +2018,8 @@ class Exposure(MetaNode):
         default=None,
         title="Frames per group as set in the MIRI flight software",
         json_schema_extra={"fits_keyword": "MIRNFRMS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Frames per group as set in the MIRI flight software
 
@@ -1746,6 +2029,8 @@ class Exposure(MetaNode):
         default=None,
         title="Detector operating mode",
         json_schema_extra={"fits_keyword": "DETMODE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector operating mode
 
@@ -1755,6 +2040,8 @@ class Exposure(MetaNode):
         default=None,
         title="Test pattern selected",
         json_schema_extra={"fits_keyword": "CMD_TSEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Test pattern selected
 
@@ -1764,6 +2051,8 @@ class Exposure(MetaNode):
         default=None,
         title="Divisor used when frames were averaged into groups",
         json_schema_extra={"fits_keyword": "FRMDIVSR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Divisor used when frames were averaged into groups
 
@@ -1773,6 +2062,8 @@ class Exposure(MetaNode):
         default=None,
         title="Frames skipped between consecutive groups",
         json_schema_extra={"fits_keyword": "GROUPGAP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Frames skipped between consecutive groups
 
@@ -1782,6 +2073,8 @@ class Exposure(MetaNode):
         default=None,
         title="Frames dropped before the first integration",
         json_schema_extra={"fits_keyword": "DRPFRMS1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Frames dropped before the first integration
 
@@ -1791,6 +2084,8 @@ class Exposure(MetaNode):
         default=None,
         title="Frames dropped between integrations",
         json_schema_extra={"fits_keyword": "DRPFRMS3", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Frames dropped between integrations
 
@@ -1800,6 +2095,8 @@ class Exposure(MetaNode):
         default=None,
         title="Analog-to-digital samples taken per pixel",
         json_schema_extra={"fits_keyword": "NSAMPLES", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Analog-to-digital samples taken per pixel
 
@@ -1809,6 +2106,8 @@ class Exposure(MetaNode):
         default=None,
         title="[us] Interval between successive samples",
         json_schema_extra={"fits_keyword": "TSAMPLE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[us] Interval between successive samples
 
@@ -1818,6 +2117,8 @@ class Exposure(MetaNode):
         default=None,
         title="[s] Interval between successive frames",
         json_schema_extra={"fits_keyword": "TFRAME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[s] Interval between successive frames
 
@@ -1827,6 +2128,8 @@ class Exposure(MetaNode):
         default=None,
         title="[s] Interval between successive groups",
         json_schema_extra={"fits_keyword": "TGROUP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[s] Interval between successive groups
 
@@ -1836,6 +2139,8 @@ class Exposure(MetaNode):
         default=None,
         title="[s] Effective duration of one integration",
         json_schema_extra={"fits_keyword": "EFFINTTM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[s] Effective duration of one integration
 
@@ -1845,6 +2150,8 @@ class Exposure(MetaNode):
         default=None,
         title="[s] Effective exposure duration",
         json_schema_extra={"fits_keyword": "EFFEXPTM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[s] Effective exposure duration
 
@@ -1854,6 +2161,8 @@ class Exposure(MetaNode):
         default=None,
         title="[s] Effective exposure duration (WCS time keyword)",
         json_schema_extra={"fits_keyword": "XPOSURE", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[s] Effective exposure duration (WCS time keyword)
 
@@ -1863,6 +2172,8 @@ class Exposure(MetaNode):
         default=None,
         title="[s] Time over which the flux was measured",
         json_schema_extra={"fits_keyword": "TMEASURE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[s] Time over which the flux was measured
 
@@ -1872,6 +2183,8 @@ class Exposure(MetaNode):
         default=None,
         title="[s] Total wall-clock duration of the exposure",
         json_schema_extra={"fits_keyword": "DURATION", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[s] Total wall-clock duration of the exposure
 
@@ -1881,6 +2194,8 @@ class Exposure(MetaNode):
         default=None,
         title="[s] Time elapsed from the start to the end of the exposure",
         json_schema_extra={"fits_keyword": "TELAPSE", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[s] Time elapsed from the start to the end of the exposure
 
@@ -1890,6 +2205,8 @@ class Exposure(MetaNode):
         default=None,
         title="Reset frames read at the start of the exposure",
         json_schema_extra={"fits_keyword": "NRSTSTRT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Reset frames read at the start of the exposure
 
@@ -1899,6 +2216,8 @@ class Exposure(MetaNode):
         default=None,
         title="Reset frames read between integrations",
         json_schema_extra={"fits_keyword": "NRESETS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Reset frames read between integrations
 
@@ -1908,6 +2227,8 @@ class Exposure(MetaNode):
         default=None,
         title="Whether the zero frame was sent down separately",
         json_schema_extra={"fits_keyword": "ZEROFRAM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the zero frame was sent down separately
 
@@ -1917,6 +2238,8 @@ class Exposure(MetaNode):
         default=None,
         title="Whether the science telemetry reported a problem",
         json_schema_extra={"fits_keyword": "DATAPROB", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the science telemetry reported a problem
 
@@ -1926,6 +2249,8 @@ class Exposure(MetaNode):
         default=None,
         title="Number of the sensor chip assembly",
         json_schema_extra={"fits_keyword": "SCA_NUM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Number of the sensor chip assembly
 
@@ -1935,6 +2260,8 @@ class Exposure(MetaNode):
         default=None,
         title="Post-processing mode of the focal plane array processor (FPAP)",
         json_schema_extra={"fits_keyword": "DATAMODE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Post-processing mode of the focal plane array processor (FPAP)
 
@@ -1944,6 +2271,8 @@ class Exposure(MetaNode):
         default=None,
         title="Normal pixels read between reference pixels in IRS2 mode",
         json_schema_extra={"fits_keyword": "NRS_NORM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Normal pixels read between reference pixels in IRS2 mode
 
@@ -1953,6 +2282,8 @@ class Exposure(MetaNode):
         default=None,
         title="Reference pixels interleaved in IRS2 mode",
         json_schema_extra={"fits_keyword": "NRS_REF", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Reference pixels interleaved in IRS2 mode
 
@@ -1962,6 +2293,8 @@ class Exposure(MetaNode):
         default=None,
         title="[ms/s] Rate at which the spacecraft clock time is adjusted",
         json_schema_extra={"fits_keyword": "SCTARATE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[ms/s] Rate at which the spacecraft clock time is adjusted
 
@@ -1971,6 +2304,8 @@ class Exposure(MetaNode):
         default=None,
         title="Factor by which the gain was scaled",
         json_schema_extra={"fits_keyword": "GAINFACT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Factor by which the gain was scaled
 
@@ -1980,6 +2315,8 @@ class Exposure(MetaNode):
         default=None,
         title="Whether the exposure is a NIRSpec MSA imprint (leakcal) exposure",
         json_schema_extra={"fits_keyword": "IS_IMPRT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the exposure is a NIRSpec MSA imprint (leakcal) exposure
 
@@ -1989,6 +2326,8 @@ class Exposure(MetaNode):
         default=None,
         title="Whether the exposure serves as a PSF reference",
         json_schema_extra={"fits_keyword": "IS_PSF", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the exposure serves as a PSF reference
 
@@ -1998,6 +2337,8 @@ class Exposure(MetaNode):
         default=None,
         title="Whether the PSF reference is taken from the science data itself",
         json_schema_extra={"fits_keyword": "SELFREF", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the PSF reference is taken from the science data itself
 
@@ -2007,6 +2348,8 @@ class Exposure(MetaNode):
         default=None,
         title="Primary cosmic ray hits per thousand pixels per second",
         json_schema_extra={"fits_keyword": "PRIMECRS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Primary cosmic ray hits per thousand pixels per second
 
@@ -2016,13 +2359,15 @@ class Exposure(MetaNode):
         default=None,
         title="Snowballs and showers per million pixels per second",
         json_schema_extra={"fits_keyword": "EXTNCRS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Snowballs and showers per million pixels per second
 
     FITS keyword: EXTNCRS (PRIMARY)"""
 
     read_times: list[list[float]] | None = Field(
-        default=None, title="Times of the reads that make up each group"
+        default=None, title="Times of the reads that make up each group", init=True, kw_only=True
     )
     """Times of the reads that make up each group
 
@@ -2193,6 +2538,8 @@ class Subarray(MetaNode):
         default=None,
         title="Name of the subarray readout",
         json_schema_extra={"fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the subarray readout
 
@@ -2202,6 +2549,8 @@ class Subarray(MetaNode):
         default=None,
         title="Subarray of the MIRI MRS short-wavelength detector",
         json_schema_extra={"fits_keyword": "SUB_SHRT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Subarray of the MIRI MRS short-wavelength detector
 
@@ -2211,6 +2560,8 @@ class Subarray(MetaNode):
         default=None,
         title="Subarray of the MIRI MRS long-wavelength detector",
         json_schema_extra={"fits_keyword": "SUB_LONG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Subarray of the MIRI MRS long-wavelength detector
 
@@ -2220,6 +2571,8 @@ class Subarray(MetaNode):
         default=None,
         title="First column of the subarray along axis 1 (1-based)",
         json_schema_extra={"fits_keyword": "SUBSTRT1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """First column of the subarray along axis 1 (1-based)
 
@@ -2229,6 +2582,8 @@ class Subarray(MetaNode):
         default=None,
         title="First row of the subarray along axis 2 (1-based)",
         json_schema_extra={"fits_keyword": "SUBSTRT2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """First row of the subarray along axis 2 (1-based)
 
@@ -2238,6 +2593,8 @@ class Subarray(MetaNode):
         default=None,
         title="Subarray width in pixels along axis 1",
         json_schema_extra={"fits_keyword": "SUBSIZE1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Subarray width in pixels along axis 1
 
@@ -2247,6 +2604,8 @@ class Subarray(MetaNode):
         default=None,
         title="Subarray height in pixels along axis 2",
         json_schema_extra={"fits_keyword": "SUBSIZE2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Subarray height in pixels along axis 2
 
@@ -2256,6 +2615,8 @@ class Subarray(MetaNode):
         default=None,
         title="Detector axis and direction of the fast readout",
         json_schema_extra={"fits_keyword": "FASTAXIS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector axis and direction of the fast readout
 
@@ -2265,6 +2626,8 @@ class Subarray(MetaNode):
         default=None,
         title="Detector axis and direction of the slow readout",
         json_schema_extra={"fits_keyword": "SLOWAXIS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector axis and direction of the slow readout
 
@@ -2274,6 +2637,8 @@ class Subarray(MetaNode):
         default=None,
         title="First column of the subarray in the detector frame",
         json_schema_extra={"fits_keyword": "DETXCOR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """First column of the subarray in the detector frame
 
@@ -2283,6 +2648,8 @@ class Subarray(MetaNode):
         default=None,
         title="First row of the subarray in the detector frame",
         json_schema_extra={"fits_keyword": "DETYCOR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """First row of the subarray in the detector frame
 
@@ -2292,6 +2659,8 @@ class Subarray(MetaNode):
         default=None,
         title="Subarray width in pixels along the detector x axis",
         json_schema_extra={"fits_keyword": "DETXSIZ", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Subarray width in pixels along the detector x axis
 
@@ -2301,6 +2670,8 @@ class Subarray(MetaNode):
         default=None,
         title="Subarray height in pixels along the detector y axis",
         json_schema_extra={"fits_keyword": "DETYSIZ", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Subarray height in pixels along the detector y axis
 
@@ -2310,6 +2681,8 @@ class Subarray(MetaNode):
         default=None,
         title="Rows of the first substripe, read from SUBSTRT1 on (multistripe readout)",
         json_schema_extra={"fits_keyword": "MSTR_RD1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Rows of the first substripe, read from SUBSTRT1 on (multistripe readout)
 
@@ -2319,6 +2692,8 @@ class Subarray(MetaNode):
         default=None,
         title="Rows skipped after the first substripe (multistripe readout)",
         json_schema_extra={"fits_keyword": "MSTR_SK1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Rows skipped after the first substripe (multistripe readout)
 
@@ -2328,6 +2703,8 @@ class Subarray(MetaNode):
         default=None,
         title="Rows read in each later substripe (multistripe readout)",
         json_schema_extra={"fits_keyword": "MSTR_RD2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Rows read in each later substripe (multistripe readout)
 
@@ -2337,6 +2714,8 @@ class Subarray(MetaNode):
         default=None,
         title="Rows skipped between later substripes (multistripe readout)",
         json_schema_extra={"fits_keyword": "MSTR_SK2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Rows skipped between later substripes (multistripe readout)
 
@@ -2346,6 +2725,8 @@ class Subarray(MetaNode):
         default=None,
         title="Whether later substripes are read again at the first position",
         json_schema_extra={"fits_keyword": "MSTR_RPT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether later substripes are read again at the first position
 
@@ -2355,6 +2736,8 @@ class Subarray(MetaNode):
         default=None,
         title="Whether first-substripe rows are interleaved between later substripes",
         json_schema_extra={"fits_keyword": "MSTR_ILV", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether first-substripe rows are interleaved between later substripes
 
@@ -2364,6 +2747,8 @@ class Subarray(MetaNode):
         default=None,
         title="Rows the superstripe advances between integrations",
         json_schema_extra={"fits_keyword": "SSTR_STP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Rows the superstripe advances between integrations
 
@@ -2373,6 +2758,8 @@ class Subarray(MetaNode):
         default=None,
         title="Superstripe positions in one super-integration",
         json_schema_extra={"fits_keyword": "SSTR_NST", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Superstripe positions in one super-integration
 
@@ -2549,6 +2936,8 @@ class Dither(MetaNode):
         default=None,
         title="Primary dither pattern",
         json_schema_extra={"fits_keyword": "PATTTYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Primary dither pattern
 
@@ -2558,6 +2947,8 @@ class Dither(MetaNode):
         default=None,
         title="Number of primary dither points and their packing",
         json_schema_extra={"fits_keyword": "PRIDTYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Number of primary dither points and their packing
 
@@ -2567,6 +2958,8 @@ class Dither(MetaNode):
         default=None,
         title="Points in the primary dither pattern",
         json_schema_extra={"fits_keyword": "PRIDTPTS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Points in the primary dither pattern
 
@@ -2576,6 +2969,8 @@ class Dither(MetaNode):
         default=None,
         title="Position of this exposure within the dither pattern",
         json_schema_extra={"fits_keyword": "PATT_NUM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Position of this exposure within the dither pattern
 
@@ -2585,6 +2980,8 @@ class Dither(MetaNode):
         default=None,
         title="Pattern position the dither started at",
         json_schema_extra={"fits_keyword": "PATTSTRT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pattern position the dither started at
 
@@ -2594,6 +2991,8 @@ class Dither(MetaNode):
         default=None,
         title="Points in the whole dither pattern",
         json_schema_extra={"fits_keyword": "NUMDTHPT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Points in the whole dither pattern
 
@@ -2603,6 +3002,8 @@ class Dither(MetaNode):
         default=None,
         title="Points in the cycling dither pattern",
         json_schema_extra={"fits_keyword": "PATTNPTS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Points in the cycling dither pattern
 
@@ -2612,6 +3013,8 @@ class Dither(MetaNode):
         default=None,
         title="Points in the direct-image dither pattern",
         json_schema_extra={"fits_keyword": "NRIMDTPT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Points in the direct-image dither pattern
 
@@ -2631,6 +3034,8 @@ class Dither(MetaNode):
         default=None,
         title="Nod pattern",
         json_schema_extra={"fits_keyword": "NOD_TYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Nod pattern
 
@@ -2640,6 +3045,8 @@ class Dither(MetaNode):
         default=None,
         title="Size of the primary dither pattern",
         json_schema_extra={"fits_keyword": "PATTSIZE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Size of the primary dither pattern
 
@@ -2649,6 +3056,8 @@ class Dither(MetaNode):
         default=None,
         title="Small-grid dither pattern",
         json_schema_extra={"fits_keyword": "SMGRDPAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Small-grid dither pattern
 
@@ -2658,6 +3067,8 @@ class Dither(MetaNode):
         default=None,
         title="Points in the subpixel dither pattern",
         json_schema_extra={"fits_keyword": "SUBPXPTS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Points in the subpixel dither pattern
 
@@ -2667,6 +3078,8 @@ class Dither(MetaNode):
         default=None,
         title="Subpixel dither pattern",
         json_schema_extra={"fits_keyword": "SUBPXPAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Subpixel dither pattern
 
@@ -2676,6 +3089,8 @@ class Dither(MetaNode):
         default=None,
         title="Position of this exposure among the spectral steps",
         json_schema_extra={"fits_keyword": "SPEC_NUM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Position of this exposure among the spectral steps
 
@@ -2685,6 +3100,8 @@ class Dither(MetaNode):
         default=None,
         title="Steps along the spectral direction",
         json_schema_extra={"fits_keyword": "SPECNSTP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Steps along the spectral direction
 
@@ -2694,6 +3111,8 @@ class Dither(MetaNode):
         default=None,
         title="Step size along the spectral direction",
         json_schema_extra={"fits_keyword": "SPECSTEP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Step size along the spectral direction
 
@@ -2703,6 +3122,8 @@ class Dither(MetaNode):
         default=None,
         title="[arcsec] Offset along the spectral direction from the pattern start",
         json_schema_extra={"fits_keyword": "SPCOFFST", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] Offset along the spectral direction from the pattern start
 
@@ -2712,6 +3133,8 @@ class Dither(MetaNode):
         default=None,
         title="Position of this exposure among the spatial steps",
         json_schema_extra={"fits_keyword": "SPAT_NUM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Position of this exposure among the spatial steps
 
@@ -2721,6 +3144,8 @@ class Dither(MetaNode):
         default=None,
         title="Steps along the spatial direction",
         json_schema_extra={"fits_keyword": "SPATNSTP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Steps along the spatial direction
 
@@ -2730,6 +3155,8 @@ class Dither(MetaNode):
         default=None,
         title="Step size along the spatial direction",
         json_schema_extra={"fits_keyword": "SPATSTEP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Step size along the spatial direction
 
@@ -2739,6 +3166,8 @@ class Dither(MetaNode):
         default=None,
         title="[arcsec] Offset along the spatial direction from the pattern start",
         json_schema_extra={"fits_keyword": "SPTOFFST", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] Offset along the spatial direction from the pattern start
 
@@ -2748,6 +3177,8 @@ class Dither(MetaNode):
         default=None,
         title="[arcsec] Dither offset along x in the instrument ideal frame",
         json_schema_extra={"fits_keyword": "XOFFSET", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] Dither offset along x in the instrument ideal frame
 
@@ -2757,6 +3188,8 @@ class Dither(MetaNode):
         default=None,
         title="[arcsec] Dither offset along y in the instrument ideal frame",
         json_schema_extra={"fits_keyword": "YOFFSET", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] Dither offset along y in the instrument ideal frame
 
@@ -2766,6 +3199,8 @@ class Dither(MetaNode):
         default=None,
         title="First 4-point set taken from the dither set list",
         json_schema_extra={"fits_keyword": "DSETSTRT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """First 4-point set taken from the dither set list
 
@@ -2775,6 +3210,8 @@ class Dither(MetaNode):
         default=None,
         title="Number of 4-point sets taken from the dither set list",
         json_schema_extra={"fits_keyword": "NUMDSETS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Number of 4-point sets taken from the dither set list
 
@@ -2784,6 +3221,8 @@ class Dither(MetaNode):
         default=None,
         title="Sense of the dither offsets",
         json_schema_extra={"fits_keyword": "DITHDIRC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Sense of the dither offsets
 
@@ -2793,6 +3232,8 @@ class Dither(MetaNode):
         default=None,
         title="Source extent the dither pattern is optimized for",
         json_schema_extra={"fits_keyword": "DITHOPFR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Source extent the dither pattern is optimized for
 
@@ -2802,6 +3243,8 @@ class Dither(MetaNode):
         default=None,
         title="Points used from a sparse cycling pattern",
         json_schema_extra={"fits_keyword": "DITHPNTS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Points used from a sparse cycling pattern
 
@@ -2813,6 +3256,8 @@ class Dither(MetaNode):
         default=None,
         title="MRS channel (or the imager) the dither is optimized for",
         json_schema_extra={"fits_keyword": "MRSPRCHN", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """MRS channel (or the imager) the dither is optimized for
 
@@ -2822,6 +3267,8 @@ class Dither(MetaNode):
         default=None,
         title="Right ascension of the dithered pointing",
         json_schema_extra={"fits_keyword": "DITH_RA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Right ascension of the dithered pointing
 
@@ -2831,6 +3278,8 @@ class Dither(MetaNode):
         default=None,
         title="Declination of the dithered pointing",
         json_schema_extra={"fits_keyword": "DITH_DEC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Declination of the dithered pointing
 
@@ -2844,6 +3293,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="Reference frame of the ephemeris (EME2000)",
         json_schema_extra={"fits_keyword": "REFFRAME", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Reference frame of the ephemeris (EME2000)
 
@@ -2853,6 +3304,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="Kind of ephemeris: definitive or predicted",
         json_schema_extra={"fits_keyword": "EPH_TYPE", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Kind of ephemeris: definitive or predicted
 
@@ -2862,6 +3315,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[d] Epoch of the position and velocity vectors, MJD",
         json_schema_extra={"fits_keyword": "EPH_TIME", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[d] Epoch of the position and velocity vectors, MJD
 
@@ -2871,6 +3326,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[km] Barycentric X position of JWST at MJD-AVG",
         json_schema_extra={"fits_keyword": "JWST_X", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[km] Barycentric X position of JWST at MJD-AVG
 
@@ -2880,6 +3337,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[km] Barycentric Y position of JWST at MJD-AVG",
         json_schema_extra={"fits_keyword": "JWST_Y", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[km] Barycentric Y position of JWST at MJD-AVG
 
@@ -2889,6 +3348,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[km] Barycentric Z position of JWST at MJD-AVG",
         json_schema_extra={"fits_keyword": "JWST_Z", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[km] Barycentric Z position of JWST at MJD-AVG
 
@@ -2898,6 +3359,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[m] Geocentric X position of JWST at MJD-AVG",
         json_schema_extra={"fits_keyword": "OBSGEO-X", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[m] Geocentric X position of JWST at MJD-AVG
 
@@ -2907,6 +3370,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[m] Geocentric Y position of JWST at MJD-AVG",
         json_schema_extra={"fits_keyword": "OBSGEO-Y", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[m] Geocentric Y position of JWST at MJD-AVG
 
@@ -2916,6 +3381,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[m] Geocentric Z position of JWST at MJD-AVG",
         json_schema_extra={"fits_keyword": "OBSGEO-Z", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[m] Geocentric Z position of JWST at MJD-AVG
 
@@ -2925,6 +3392,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[km/s] Barycentric X velocity of JWST at MJD-AVG",
         json_schema_extra={"fits_keyword": "JWST_DX", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[km/s] Barycentric X velocity of JWST at MJD-AVG
 
@@ -2934,6 +3403,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[km/s] Barycentric Y velocity of JWST at MJD-AVG",
         json_schema_extra={"fits_keyword": "JWST_DY", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[km/s] Barycentric Y velocity of JWST at MJD-AVG
 
@@ -2943,6 +3414,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[km/s] Barycentric Z velocity of JWST at MJD-AVG",
         json_schema_extra={"fits_keyword": "JWST_DZ", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[km/s] Barycentric Z velocity of JWST at MJD-AVG
 
@@ -2952,6 +3425,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[m/s] Geocentric X velocity of JWST at MJD-AVG",
         json_schema_extra={"fits_keyword": "OBSGEODX", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[m/s] Geocentric X velocity of JWST at MJD-AVG
 
@@ -2961,6 +3436,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[m/s] Geocentric Y velocity of JWST at MJD-AVG",
         json_schema_extra={"fits_keyword": "OBSGEODY", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[m/s] Geocentric Y velocity of JWST at MJD-AVG
 
@@ -2970,6 +3447,8 @@ class Ephemeris(MetaNode):
         default=None,
         title="[m/s] Geocentric Z velocity of JWST at MJD-AVG",
         json_schema_extra={"fits_keyword": "OBSGEODZ", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[m/s] Geocentric Z velocity of JWST at MJD-AVG
 
@@ -2983,6 +3462,8 @@ class Aperture(MetaNode):
         default=None,
         title="SIAF name of the science aperture used",
         json_schema_extra={"fits_keyword": "APERNAME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """SIAF name of the science aperture used
 
@@ -2992,6 +3473,8 @@ class Aperture(MetaNode):
         default=None,
         title="Aperture name as supplied by the planning system (PPS)",
         json_schema_extra={"fits_keyword": "PPS_APER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Aperture name as supplied by the planning system (PPS)
 
@@ -3005,6 +3488,8 @@ class VelocityAberration(MetaNode):
         default=None,
         title="[deg] Right ascension of the reference point after velocity aberration",
         json_schema_extra={"fits_keyword": "VA_RA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Right ascension of the reference point after velocity aberration
 
@@ -3014,6 +3499,8 @@ class VelocityAberration(MetaNode):
         default=None,
         title="[deg] Declination of the reference point after velocity aberration",
         json_schema_extra={"fits_keyword": "VA_DEC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Declination of the reference point after velocity aberration
 
@@ -3027,6 +3514,8 @@ class Time(MetaNode):
         default=None,
         title="[s] Barycentric time correction at the exposure start",
         json_schema_extra={"fits_keyword": "BARTDELT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[s] Barycentric time correction at the exposure start
 
@@ -3036,6 +3525,8 @@ class Time(MetaNode):
         default=None,
         title="[d] Exposure start in barycentric time, MJD",
         json_schema_extra={"fits_keyword": "BSTRTIME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] Exposure start in barycentric time, MJD
 
@@ -3045,6 +3536,8 @@ class Time(MetaNode):
         default=None,
         title="[d] Exposure end in barycentric time, MJD",
         json_schema_extra={"fits_keyword": "BENDTIME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] Exposure end in barycentric time, MJD
 
@@ -3054,6 +3547,8 @@ class Time(MetaNode):
         default=None,
         title="[d] Exposure midpoint in barycentric time, MJD",
         json_schema_extra={"fits_keyword": "BMIDTIME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] Exposure midpoint in barycentric time, MJD
 
@@ -3063,6 +3558,8 @@ class Time(MetaNode):
         default=None,
         title="[s] Heliocentric time correction at the exposure start",
         json_schema_extra={"fits_keyword": "HELIDELT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[s] Heliocentric time correction at the exposure start
 
@@ -3072,6 +3569,8 @@ class Time(MetaNode):
         default=None,
         title="[d] Exposure start in heliocentric time, MJD",
         json_schema_extra={"fits_keyword": "HSTRTIME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] Exposure start in heliocentric time, MJD
 
@@ -3081,6 +3580,8 @@ class Time(MetaNode):
         default=None,
         title="[d] Exposure end in heliocentric time, MJD",
         json_schema_extra={"fits_keyword": "HENDTIME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] Exposure end in heliocentric time, MJD
 
@@ -3090,6 +3591,8 @@ class Time(MetaNode):
         default=None,
         title="[d] Exposure midpoint in heliocentric time, MJD",
         json_schema_extra={"fits_keyword": "HMIDTIME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] Exposure midpoint in heliocentric time, MJD
 
@@ -3103,6 +3606,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Rank of the guide star among the selected candidates",
         json_schema_extra={"fits_keyword": "GS_ORDER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Rank of the guide star among the selected candidates
 
@@ -3112,6 +3617,8 @@ class Guidestar(MetaNode):
         default=None,
         title="UTC time at which guide star activity began",
         json_schema_extra={"fits_keyword": "GSSTRTTM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC time at which guide star activity began
 
@@ -3121,6 +3628,8 @@ class Guidestar(MetaNode):
         default=None,
         title="UTC time at which guide star activity finished",
         json_schema_extra={"fits_keyword": "GSENDTIM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC time at which guide star activity finished
 
@@ -3130,6 +3639,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Identifier of the guide star",
         json_schema_extra={"fits_keyword": "GDSTARID", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Identifier of the guide star
 
@@ -3139,6 +3650,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Right ascension of the guide star",
         json_schema_extra={"fits_keyword": "GS_RA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Right ascension of the guide star
 
@@ -3148,6 +3661,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Declination of the guide star",
         json_schema_extra={"fits_keyword": "GS_DEC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Declination of the guide star
 
@@ -3157,6 +3672,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Uncertainty of the guide star right ascension",
         json_schema_extra={"fits_keyword": "GS_URA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Uncertainty of the guide star right ascension
 
@@ -3166,6 +3683,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Uncertainty of the guide star declination",
         json_schema_extra={"fits_keyword": "GS_UDEC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Uncertainty of the guide star declination
 
@@ -3175,6 +3694,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Guide star magnitude in the FGS band",
         json_schema_extra={"fits_keyword": "GS_MAG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Guide star magnitude in the FGS band
 
@@ -3184,6 +3705,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Uncertainty of the guide star magnitude",
         json_schema_extra={"fits_keyword": "GS_UMAG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Uncertainty of the guide star magnitude
 
@@ -3193,6 +3716,8 @@ class Guidestar(MetaNode):
         default=None,
         title="V3 position angle at the guide star for the science exposure",
         json_schema_extra={"fits_keyword": "GS_V3_PA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V3 position angle at the guide star for the science exposure
 
@@ -3202,6 +3727,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Mode of the pointing control system",
         json_schema_extra={"fits_keyword": "PCS_MODE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Mode of the pointing control system
 
@@ -3211,6 +3738,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Observatory UTC time at which the visit ended",
         json_schema_extra={"fits_keyword": "VISITEND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Observatory UTC time at which the visit ended
 
@@ -3220,6 +3749,8 @@ class Guidestar(MetaNode):
         default=None,
         title="UTC time at which the guider function began",
         json_schema_extra={"fits_keyword": "GF_START", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC time at which the guider function began
 
@@ -3229,6 +3760,8 @@ class Guidestar(MetaNode):
         default=None,
         title="UTC time at which the guider function ended",
         json_schema_extra={"fits_keyword": "GF_END", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC time at which the guider function ended
 
@@ -3238,6 +3771,8 @@ class Guidestar(MetaNode):
         default=None,
         title="FGS aperture used to acquire the guide star",
         json_schema_extra={"fits_keyword": "FGS_APER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """FGS aperture used to acquire the guide star
 
@@ -3247,6 +3782,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Guide star x position in the FGS ideal frame",
         json_schema_extra={"fits_keyword": "GSIDL_X", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Guide star x position in the FGS ideal frame
 
@@ -3256,6 +3793,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Guide star y position in the FGS ideal frame",
         json_schema_extra={"fits_keyword": "GSIDL_Y", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Guide star y position in the FGS ideal frame
 
@@ -3265,6 +3804,8 @@ class Guidestar(MetaNode):
         default=None,
         title="[arcsec] V2 coordinate of the FGS aperture reference point",
         json_schema_extra={"fits_keyword": "V2_REF", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] V2 coordinate of the FGS aperture reference point
 
@@ -3274,6 +3815,8 @@ class Guidestar(MetaNode):
         default=None,
         title="[arcsec] V3 coordinate of the FGS aperture reference point",
         json_schema_extra={"fits_keyword": "V3_REF", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] V3 coordinate of the FGS aperture reference point
 
@@ -3283,6 +3826,8 @@ class Guidestar(MetaNode):
         default=None,
         title="[deg] V3 roll angle at the FGS reference point, north through east",
         json_schema_extra={"fits_keyword": "ROLL_REF", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[deg] V3 roll angle at the FGS reference point, north through east
 
@@ -3292,6 +3837,8 @@ class Guidestar(MetaNode):
         default=None,
         title="[deg] Angle from the V3 axis to the FGS ideal y axis",
         json_schema_extra={"fits_keyword": "V3I_YANG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Angle from the V3 axis to the FGS ideal y axis
 
@@ -3301,6 +3848,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Handedness of the FGS ideal frame relative to V2/V3",
         json_schema_extra={"fits_keyword": "VPARITY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Handedness of the FGS ideal frame relative to V2/V3
 
@@ -3310,6 +3859,8 @@ class Guidestar(MetaNode):
         default=None,
         title="[d] Start of the guider data in this file, MJD",
         json_schema_extra={"fits_keyword": "DATASTRT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] Start of the guider data in this file, MJD
 
@@ -3319,6 +3870,8 @@ class Guidestar(MetaNode):
         default=None,
         title="[d] End of the guider data in this file, MJD",
         json_schema_extra={"fits_keyword": "DATAEND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] End of the guider data in this file, MJD
 
@@ -3328,6 +3881,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Execution status of the guide star acquisition",
         json_schema_extra={"fits_keyword": "GSACSTAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Execution status of the guide star acquisition
 
@@ -3337,6 +3892,8 @@ class Guidestar(MetaNode):
         default=None,
         title="[arcsec] Guide star x centroid in the FGS ideal frame",
         json_schema_extra={"fits_keyword": "GSCENTX", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] Guide star x centroid in the FGS ideal frame
 
@@ -3346,6 +3903,8 @@ class Guidestar(MetaNode):
         default=None,
         title="[arcsec] Guide star y centroid in the FGS ideal frame",
         json_schema_extra={"fits_keyword": "GSCENTY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] Guide star y centroid in the FGS ideal frame
 
@@ -3355,6 +3914,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Epoch of the guide star coordinates",
         json_schema_extra={"fits_keyword": "GS_EPOCH", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Epoch of the guide star coordinates
 
@@ -3364,6 +3925,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Proper motion of the guide star in ICRS right ascension",
         json_schema_extra={"fits_keyword": "GS_MURA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Proper motion of the guide star in ICRS right ascension
 
@@ -3373,6 +3936,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Proper motion of the guide star in ICRS declination",
         json_schema_extra={"fits_keyword": "GS_MUDEC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Proper motion of the guide star in ICRS declination
 
@@ -3382,6 +3947,8 @@ class Guidestar(MetaNode):
         default=None,
         title="Annual parallax of the guide star",
         json_schema_extra={"fits_keyword": "GS_PARA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Annual parallax of the guide star
 
@@ -3395,6 +3962,8 @@ class RefFileCrds(MetaNode):
         default=None,
         title="Version of the CRDS software that selected the reference files",
         json_schema_extra={"fits_keyword": "CRDS_VER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Version of the CRDS software that selected the reference files
 
@@ -3404,6 +3973,8 @@ class RefFileCrds(MetaNode):
         default=None,
         title="CRDS context (.pmap) the reference files were selected from",
         json_schema_extra={"fits_keyword": "CRDS_CTX", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """CRDS context (.pmap) the reference files were selected from
 
@@ -3417,6 +3988,8 @@ class RefFileArea(MetaNode):
         default=None,
         title="File name of the pixel area map reference file",
         json_schema_extra={"fits_keyword": "R_AREA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the pixel area map reference file
 
@@ -3430,6 +4003,8 @@ class RefFileBkg(MetaNode):
         default=None,
         title="File name of the background reference file",
         json_schema_extra={"fits_keyword": "R_BKG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the background reference file
 
@@ -3443,6 +4018,8 @@ class RefFileBadshutter(MetaNode):
         default=None,
         title="File name of the NIRSpec MSA shutter operability reference file",
         json_schema_extra={"fits_keyword": "R_MSAOPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec MSA shutter operability reference file
 
@@ -3456,6 +4033,8 @@ class RefFileBarshadow(MetaNode):
         default=None,
         title="File name of the NIRSpec bar shadow reference file",
         json_schema_extra={"fits_keyword": "R_BARSHA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec bar shadow reference file
 
@@ -3469,6 +4048,8 @@ class RefFileCamera(MetaNode):
         default=None,
         title="File name of the NIRSpec camera model reference file",
         json_schema_extra={"fits_keyword": "R_CAMERA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec camera model reference file
 
@@ -3482,6 +4063,8 @@ class RefFileChromcorr(MetaNode):
         default=None,
         title="File name of the NIRSpec chromaticity correction reference file",
         json_schema_extra={"fits_keyword": "R_CHRCOR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec chromaticity correction reference file
 
@@ -3495,6 +4078,8 @@ class RefFileCollimator(MetaNode):
         default=None,
         title="File name of the NIRSpec collimator model reference file",
         json_schema_extra={"fits_keyword": "R_COLLIM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec collimator model reference file
 
@@ -3508,6 +4093,8 @@ class RefFileSirskernel(MetaNode):
         default=None,
         title="File name of the SIRS reference pixel kernel reference file",
         json_schema_extra={"fits_keyword": "R_SIRSKL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the SIRS reference pixel kernel reference file
 
@@ -3521,6 +4108,8 @@ class RefFileCubepar(MetaNode):
         default=None,
         title="File name of the IFU cube building parameters reference file",
         json_schema_extra={"fits_keyword": "R_CUBPAR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the IFU cube building parameters reference file
 
@@ -3534,6 +4123,8 @@ class RefFileDark(MetaNode):
         default=None,
         title="File name of the dark current reference file",
         json_schema_extra={"fits_keyword": "R_DARK", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the dark current reference file
 
@@ -3547,6 +4138,8 @@ class RefFileDisperser(MetaNode):
         default=None,
         title="File name of the disperser model reference file",
         json_schema_extra={"fits_keyword": "R_DISPER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the disperser model reference file
 
@@ -3560,6 +4153,8 @@ class RefFileDistortion(MetaNode):
         default=None,
         title="File name of the geometric distortion reference file",
         json_schema_extra={"fits_keyword": "R_DISTOR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the geometric distortion reference file
 
@@ -3573,6 +4168,8 @@ class RefFileEmicorr(MetaNode):
         default=None,
         title="File name of the MIRI EMI correction reference file",
         json_schema_extra={"fits_keyword": "R_MIREMI", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the MIRI EMI correction reference file
 
@@ -3586,6 +4183,8 @@ class RefFileExtract1d(MetaNode):
         default=None,
         title="File name of the 1-D extraction parameters reference file",
         json_schema_extra={"fits_keyword": "R_EXTR1D", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the 1-D extraction parameters reference file
 
@@ -3599,6 +4198,8 @@ class RefFileFilteroffset(MetaNode):
         default=None,
         title="File name of the filter offset reference file",
         json_schema_extra={"fits_keyword": "R_FILOFF", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the filter offset reference file
 
@@ -3612,6 +4213,8 @@ class RefFileFlat(MetaNode):
         default=None,
         title="File name of the flat field reference file",
         json_schema_extra={"fits_keyword": "R_FLAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the flat field reference file
 
@@ -3625,6 +4228,8 @@ class RefFileDflat(MetaNode):
         default=None,
         title="File name of the NIRSpec detector flat reference file",
         json_schema_extra={"fits_keyword": "R_DFLAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec detector flat reference file
 
@@ -3638,6 +4243,8 @@ class RefFileFflat(MetaNode):
         default=None,
         title="File name of the NIRSpec fore-optics flat reference file",
         json_schema_extra={"fits_keyword": "R_FFLAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec fore-optics flat reference file
 
@@ -3651,6 +4258,8 @@ class RefFileSflat(MetaNode):
         default=None,
         title="File name of the NIRSpec spectrograph flat reference file",
         json_schema_extra={"fits_keyword": "R_SFLAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec spectrograph flat reference file
 
@@ -3664,6 +4273,8 @@ class RefFileFore(MetaNode):
         default=None,
         title="File name of the NIRSpec fore-optics model reference file",
         json_schema_extra={"fits_keyword": "R_FORE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec fore-optics model reference file
 
@@ -3677,6 +4288,8 @@ class RefFileFpa(MetaNode):
         default=None,
         title="File name of the NIRSpec focal plane assembly model reference file",
         json_schema_extra={"fits_keyword": "R_FPA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec focal plane assembly model reference file
 
@@ -3690,6 +4303,8 @@ class RefFileFringe(MetaNode):
         default=None,
         title="File name of the fringe reference file",
         json_schema_extra={"fits_keyword": "R_FRINGE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the fringe reference file
 
@@ -3703,6 +4318,8 @@ class RefFileFringefreq(MetaNode):
         default=None,
         title="File name of the MIRI MRS fringe frequency reference file",
         json_schema_extra={"fits_keyword": "R_FRIFRQ", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the MIRI MRS fringe frequency reference file
 
@@ -3716,6 +4333,8 @@ class RefFileGain(MetaNode):
         default=None,
         title="File name of the gain reference file",
         json_schema_extra={"fits_keyword": "R_GAIN", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the gain reference file
 
@@ -3729,6 +4348,8 @@ class RefFileIfufore(MetaNode):
         default=None,
         title="File name of the NIRSpec IFU fore-optics model reference file",
         json_schema_extra={"fits_keyword": "R_IFUFOR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec IFU fore-optics model reference file
 
@@ -3742,6 +4363,8 @@ class RefFileIfupost(MetaNode):
         default=None,
         title="File name of the NIRSpec IFU post-optics model reference file",
         json_schema_extra={"fits_keyword": "R_IFUPOS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec IFU post-optics model reference file
 
@@ -3755,6 +4378,8 @@ class RefFileIfuslicer(MetaNode):
         default=None,
         title="File name of the NIRSpec IFU slicer model reference file",
         json_schema_extra={"fits_keyword": "R_IFUSLI", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec IFU slicer model reference file
 
@@ -3768,6 +4393,8 @@ class RefFileIpc(MetaNode):
         default=None,
         title="File name of the interpixel capacitance kernel reference file",
         json_schema_extra={"fits_keyword": "R_IPC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the interpixel capacitance kernel reference file
 
@@ -3781,6 +4408,8 @@ class RefFileLastframe(MetaNode):
         default=None,
         title="File name of the last frame correction reference file",
         json_schema_extra={"fits_keyword": "R_LASTFR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the last frame correction reference file
 
@@ -3794,6 +4423,8 @@ class RefFileLinearity(MetaNode):
         default=None,
         title="File name of the linearity reference file",
         json_schema_extra={"fits_keyword": "R_LINEAR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the linearity reference file
 
@@ -3807,6 +4438,8 @@ class RefFileMask(MetaNode):
         default=None,
         title="File name of the bad pixel mask reference file",
         json_schema_extra={"fits_keyword": "R_MASK", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the bad pixel mask reference file
 
@@ -3820,6 +4453,8 @@ class RefFileMsa(MetaNode):
         default=None,
         title="File name of the NIRSpec MSA model reference file",
         json_schema_extra={"fits_keyword": "R_MSA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec MSA model reference file
 
@@ -3833,6 +4468,8 @@ class RefFileMrsxartcorr(MetaNode):
         default=None,
         title="File name of the MIRI MRS cross-artifact correction reference file",
         json_schema_extra={"fits_keyword": "R_MRSXAR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the MIRI MRS cross-artifact correction reference file
 
@@ -3846,6 +4483,8 @@ class RefFileMrsptcorr(MetaNode):
         default=None,
         title="File name of the MIRI MRS point source correction reference file",
         json_schema_extra={"fits_keyword": "R_MRSPT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the MIRI MRS point source correction reference file
 
@@ -3859,6 +4498,8 @@ class RefFileNrm(MetaNode):
         default=None,
         title="File name of the NIRISS non-redundant mask reference file",
         json_schema_extra={"fits_keyword": "R_NRM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRISS non-redundant mask reference file
 
@@ -3872,6 +4513,8 @@ class RefFileOte(MetaNode):
         default=None,
         title="File name of the NIRSpec telescope (OTE) model reference file",
         json_schema_extra={"fits_keyword": "R_OTE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec telescope (OTE) model reference file
 
@@ -3885,6 +4528,8 @@ class RefFilePastasoss(MetaNode):
         default=None,
         title="File name of the NIRISS SOSS trace position (PASTASOSS) reference file",
         json_schema_extra={"fits_keyword": "R_PSTSOS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRISS SOSS trace position (PASTASOSS) reference file
 
@@ -3898,6 +4543,8 @@ class RefFilePathloss(MetaNode):
         default=None,
         title="File name of the path loss reference file",
         json_schema_extra={"fits_keyword": "R_PTHLOS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the path loss reference file
 
@@ -3911,6 +4558,8 @@ class RefFilePersat(MetaNode):
         default=None,
         title="File name of the persistence saturation reference file",
         json_schema_extra={"fits_keyword": "R_PERSAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the persistence saturation reference file
 
@@ -3924,6 +4573,8 @@ class RefFilePhotom(MetaNode):
         default=None,
         title="File name of the photometric calibration reference file",
         json_schema_extra={"fits_keyword": "R_PHOTOM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the photometric calibration reference file
 
@@ -3937,6 +4588,8 @@ class RefFilePsfmask(MetaNode):
         default=None,
         title="File name of the coronagraphic PSF mask reference file",
         json_schema_extra={"fits_keyword": "R_PSFMAS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the coronagraphic PSF mask reference file
 
@@ -3950,6 +4603,8 @@ class RefFileReadnoise(MetaNode):
         default=None,
         title="File name of the read noise reference file",
         json_schema_extra={"fits_keyword": "R_READNO", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the read noise reference file
 
@@ -3963,6 +4618,8 @@ class RefFileRefpix(MetaNode):
         default=None,
         title="File name of the reference pixel correction reference file",
         json_schema_extra={"fits_keyword": "R_REFPIX", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the reference pixel correction reference file
 
@@ -3976,6 +4633,8 @@ class RefFileRegions(MetaNode):
         default=None,
         title="File name of the MIRI MRS regions reference file",
         json_schema_extra={"fits_keyword": "R_REGION", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the MIRI MRS regions reference file
 
@@ -3989,6 +4648,8 @@ class RefFileResample(MetaNode):
         default=None,
         title="File name of the resampling parameters reference file",
         json_schema_extra={"fits_keyword": "R_RESAMP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the resampling parameters reference file
 
@@ -4002,6 +4663,8 @@ class RefFileResolution(MetaNode):
         default=None,
         title="File name of the MIRI MRS spectral resolution reference file",
         json_schema_extra={"fits_keyword": "R_RESOL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the MIRI MRS spectral resolution reference file
 
@@ -4015,6 +4678,8 @@ class RefFileReset(MetaNode):
         default=None,
         title="File name of the reset anomaly reference file",
         json_schema_extra={"fits_keyword": "R_RESET", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the reset anomaly reference file
 
@@ -4028,6 +4693,8 @@ class RefFileRscd(MetaNode):
         default=None,
         title="File name of the MIRI RSCD correction reference file",
         json_schema_extra={"fits_keyword": "R_RSCD", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the MIRI RSCD correction reference file
 
@@ -4041,6 +4708,8 @@ class RefFileSaturation(MetaNode):
         default=None,
         title="File name of the saturation reference file",
         json_schema_extra={"fits_keyword": "R_SATURA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the saturation reference file
 
@@ -4054,6 +4723,8 @@ class RefFileSpeckernel(MetaNode):
         default=None,
         title="File name of the spectral convolution kernel reference file",
         json_schema_extra={"fits_keyword": "R_SPKERN", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the spectral convolution kernel reference file
 
@@ -4067,6 +4738,8 @@ class RefFileSpecprofile(MetaNode):
         default=None,
         title="File name of the spectral profile reference file",
         json_schema_extra={"fits_keyword": "R_SPPROF", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the spectral profile reference file
 
@@ -4080,6 +4753,8 @@ class RefFileSpectrace(MetaNode):
         default=None,
         title="File name of the spectral trace reference file",
         json_schema_extra={"fits_keyword": "R_SPTRAC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the spectral trace reference file
 
@@ -4093,6 +4768,8 @@ class RefFileSpecwcs(MetaNode):
         default=None,
         title="File name of the spectral WCS (dispersion and distortion) reference file",
         json_schema_extra={"fits_keyword": "R_SPCWCS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the spectral WCS (dispersion and distortion) reference file
 
@@ -4106,6 +4783,8 @@ class RefFileStraylight(MetaNode):
         default=None,
         title="File name of the MIRI MRS stray light reference file",
         json_schema_extra={"fits_keyword": "R_STRAY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the MIRI MRS stray light reference file
 
@@ -4119,6 +4798,8 @@ class RefFileSuperbias(MetaNode):
         default=None,
         title="File name of the superbias reference file",
         json_schema_extra={"fits_keyword": "R_SUPERB", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the superbias reference file
 
@@ -4132,6 +4813,8 @@ class RefFileThroughput(MetaNode):
         default=None,
         title="File name of the filter throughput reference file",
         json_schema_extra={"fits_keyword": "R_THRPUT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the filter throughput reference file
 
@@ -4145,6 +4828,8 @@ class RefFileTrapdensity(MetaNode):
         default=None,
         title="File name of the trap density reference file",
         json_schema_extra={"fits_keyword": "R_TRPDEN", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the trap density reference file
 
@@ -4158,6 +4843,8 @@ class RefFileTrappars(MetaNode):
         default=None,
         title="File name of the trap parameters reference file",
         json_schema_extra={"fits_keyword": "R_TRPPAR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the trap parameters reference file
 
@@ -4171,6 +4858,8 @@ class RefFileTsoPhotometry(MetaNode):
         default=None,
         title="File name of the TSO imaging photometry parameters reference file",
         json_schema_extra={"fits_keyword": "R_TSPHOT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the TSO imaging photometry parameters reference file
 
@@ -4184,6 +4873,8 @@ class RefFileV2v3(MetaNode):
         default=None,
         title="File name of the V2/V3 transform model reference file",
         json_schema_extra={"fits_keyword": "R_V2V3", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the V2/V3 transform model reference file
 
@@ -4197,6 +4888,8 @@ class RefFileWavecorr(MetaNode):
         default=None,
         title="File name of the NIRSpec wavelength zero-point correction reference file",
         json_schema_extra={"fits_keyword": "R_WAVCOR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the NIRSpec wavelength zero-point correction reference file
 
@@ -4210,6 +4903,8 @@ class RefFileWavelengthrange(MetaNode):
         default=None,
         title="File name of the wavelength range reference file",
         json_schema_extra={"fits_keyword": "R_WAVRAN", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the wavelength range reference file
 
@@ -4223,6 +4918,8 @@ class RefFileWavemap(MetaNode):
         default=None,
         title="File name of the wavelength map reference file",
         json_schema_extra={"fits_keyword": "R_WAVMAP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """File name of the wavelength map reference file
 
@@ -4232,196 +4929,200 @@ class RefFileWavemap(MetaNode):
 class RefFile(MetaNode):
     """Calibration reference files used"""
 
-    crds: RefFileCrds = Field(default_factory=RefFileCrds)
+    crds: RefFileCrds = Field(default_factory=RefFileCrds, init=True, kw_only=True)
     """Reference file selection (CRDS)"""
 
-    area: RefFileArea = Field(default_factory=RefFileArea)
+    area: RefFileArea = Field(default_factory=RefFileArea, init=True, kw_only=True)
     """Pixel area map reference file"""
 
-    bkg: RefFileBkg = Field(default_factory=RefFileBkg)
+    bkg: RefFileBkg = Field(default_factory=RefFileBkg, init=True, kw_only=True)
     """Background reference file"""
 
-    badshutter: RefFileBadshutter = Field(default_factory=RefFileBadshutter)
+    badshutter: RefFileBadshutter = Field(default_factory=RefFileBadshutter, init=True, kw_only=True)
     """NIRSpec MSA shutter operability reference file"""
 
-    barshadow: RefFileBarshadow = Field(default_factory=RefFileBarshadow)
+    barshadow: RefFileBarshadow = Field(default_factory=RefFileBarshadow, init=True, kw_only=True)
     """NIRSpec bar shadow reference file"""
 
-    camera: RefFileCamera = Field(default_factory=RefFileCamera)
+    camera: RefFileCamera = Field(default_factory=RefFileCamera, init=True, kw_only=True)
     """NIRSpec camera model reference file"""
 
-    chromcorr: RefFileChromcorr = Field(default_factory=RefFileChromcorr)
+    chromcorr: RefFileChromcorr = Field(default_factory=RefFileChromcorr, init=True, kw_only=True)
     """NIRSpec chromaticity correction reference file"""
 
-    collimator: RefFileCollimator = Field(default_factory=RefFileCollimator)
+    collimator: RefFileCollimator = Field(default_factory=RefFileCollimator, init=True, kw_only=True)
     """NIRSpec collimator model reference file"""
 
-    sirskernel: RefFileSirskernel = Field(default_factory=RefFileSirskernel)
+    sirskernel: RefFileSirskernel = Field(default_factory=RefFileSirskernel, init=True, kw_only=True)
     """SIRS reference pixel kernel reference file"""
 
-    cubepar: RefFileCubepar = Field(default_factory=RefFileCubepar)
+    cubepar: RefFileCubepar = Field(default_factory=RefFileCubepar, init=True, kw_only=True)
     """IFU cube building parameters reference file"""
 
-    dark: RefFileDark = Field(default_factory=RefFileDark)
+    dark: RefFileDark = Field(default_factory=RefFileDark, init=True, kw_only=True)
     """Dark current reference file"""
 
-    disperser: RefFileDisperser = Field(default_factory=RefFileDisperser)
+    disperser: RefFileDisperser = Field(default_factory=RefFileDisperser, init=True, kw_only=True)
     """Disperser model reference file"""
 
-    distortion: RefFileDistortion = Field(default_factory=RefFileDistortion)
+    distortion: RefFileDistortion = Field(default_factory=RefFileDistortion, init=True, kw_only=True)
     """Geometric distortion reference file"""
 
-    emicorr: RefFileEmicorr = Field(default_factory=RefFileEmicorr)
+    emicorr: RefFileEmicorr = Field(default_factory=RefFileEmicorr, init=True, kw_only=True)
     """MIRI EMI correction reference file"""
 
-    extract1d: RefFileExtract1d = Field(default_factory=RefFileExtract1d)
+    extract1d: RefFileExtract1d = Field(default_factory=RefFileExtract1d, init=True, kw_only=True)
     """1-D extraction parameters reference file"""
 
-    filteroffset: RefFileFilteroffset = Field(default_factory=RefFileFilteroffset)
+    filteroffset: RefFileFilteroffset = Field(default_factory=RefFileFilteroffset, init=True, kw_only=True)
     """Filter offset reference file"""
 
-    flat: RefFileFlat = Field(default_factory=RefFileFlat)
+    flat: RefFileFlat = Field(default_factory=RefFileFlat, init=True, kw_only=True)
     """Flat field reference file"""
 
-    dflat: RefFileDflat = Field(default_factory=RefFileDflat)
+    dflat: RefFileDflat = Field(default_factory=RefFileDflat, init=True, kw_only=True)
     """NIRSpec detector flat reference file"""
 
-    fflat: RefFileFflat = Field(default_factory=RefFileFflat)
+    fflat: RefFileFflat = Field(default_factory=RefFileFflat, init=True, kw_only=True)
     """NIRSpec fore-optics flat reference file"""
 
-    sflat: RefFileSflat = Field(default_factory=RefFileSflat)
+    sflat: RefFileSflat = Field(default_factory=RefFileSflat, init=True, kw_only=True)
     """NIRSpec spectrograph flat reference file"""
 
-    fore: RefFileFore = Field(default_factory=RefFileFore)
+    fore: RefFileFore = Field(default_factory=RefFileFore, init=True, kw_only=True)
     """NIRSpec fore-optics model reference file"""
 
-    fpa: RefFileFpa = Field(default_factory=RefFileFpa)
+    fpa: RefFileFpa = Field(default_factory=RefFileFpa, init=True, kw_only=True)
     """NIRSpec focal plane assembly model reference file"""
 
-    fringe: RefFileFringe = Field(default_factory=RefFileFringe)
+    fringe: RefFileFringe = Field(default_factory=RefFileFringe, init=True, kw_only=True)
     """Fringe reference file"""
 
-    fringefreq: RefFileFringefreq = Field(default_factory=RefFileFringefreq)
+    fringefreq: RefFileFringefreq = Field(default_factory=RefFileFringefreq, init=True, kw_only=True)
     """MIRI MRS fringe frequency reference file"""
 
-    gain: RefFileGain = Field(default_factory=RefFileGain)
+    gain: RefFileGain = Field(default_factory=RefFileGain, init=True, kw_only=True)
     """Gain reference file"""
 
-    ifufore: RefFileIfufore = Field(default_factory=RefFileIfufore)
+    ifufore: RefFileIfufore = Field(default_factory=RefFileIfufore, init=True, kw_only=True)
     """NIRSpec IFU fore-optics model reference file"""
 
-    ifupost: RefFileIfupost = Field(default_factory=RefFileIfupost)
+    ifupost: RefFileIfupost = Field(default_factory=RefFileIfupost, init=True, kw_only=True)
     """NIRSpec IFU post-optics model reference file"""
 
-    ifuslicer: RefFileIfuslicer = Field(default_factory=RefFileIfuslicer)
+    ifuslicer: RefFileIfuslicer = Field(default_factory=RefFileIfuslicer, init=True, kw_only=True)
     """NIRSpec IFU slicer model reference file"""
 
-    ipc: RefFileIpc = Field(default_factory=RefFileIpc)
+    ipc: RefFileIpc = Field(default_factory=RefFileIpc, init=True, kw_only=True)
     """Interpixel capacitance kernel reference file"""
 
-    lastframe: RefFileLastframe = Field(default_factory=RefFileLastframe)
+    lastframe: RefFileLastframe = Field(default_factory=RefFileLastframe, init=True, kw_only=True)
     """Last frame correction reference file"""
 
-    linearity: RefFileLinearity = Field(default_factory=RefFileLinearity)
+    linearity: RefFileLinearity = Field(default_factory=RefFileLinearity, init=True, kw_only=True)
     """Linearity reference file"""
 
-    mask: RefFileMask = Field(default_factory=RefFileMask)
+    mask: RefFileMask = Field(default_factory=RefFileMask, init=True, kw_only=True)
     """Bad pixel mask reference file"""
 
-    msa: RefFileMsa = Field(default_factory=RefFileMsa)
+    msa: RefFileMsa = Field(default_factory=RefFileMsa, init=True, kw_only=True)
     """NIRSpec MSA model reference file"""
 
-    mrsxartcorr: RefFileMrsxartcorr = Field(default_factory=RefFileMrsxartcorr)
+    mrsxartcorr: RefFileMrsxartcorr = Field(default_factory=RefFileMrsxartcorr, init=True, kw_only=True)
     """MIRI MRS cross-artifact correction reference file"""
 
-    mrsptcorr: RefFileMrsptcorr = Field(default_factory=RefFileMrsptcorr)
+    mrsptcorr: RefFileMrsptcorr = Field(default_factory=RefFileMrsptcorr, init=True, kw_only=True)
     """MIRI MRS point source correction reference file"""
 
-    nrm: RefFileNrm = Field(default_factory=RefFileNrm)
+    nrm: RefFileNrm = Field(default_factory=RefFileNrm, init=True, kw_only=True)
     """NIRISS non-redundant mask reference file"""
 
-    ote: RefFileOte = Field(default_factory=RefFileOte)
+    ote: RefFileOte = Field(default_factory=RefFileOte, init=True, kw_only=True)
     """NIRSpec telescope (OTE) model reference file"""
 
-    pastasoss: RefFilePastasoss = Field(default_factory=RefFilePastasoss)
+    pastasoss: RefFilePastasoss = Field(default_factory=RefFilePastasoss, init=True, kw_only=True)
     """NIRISS SOSS trace position (PASTASOSS) reference file"""
 
-    pathloss: RefFilePathloss = Field(default_factory=RefFilePathloss)
+    pathloss: RefFilePathloss = Field(default_factory=RefFilePathloss, init=True, kw_only=True)
     """Path loss reference file"""
 
-    persat: RefFilePersat = Field(default_factory=RefFilePersat)
+    persat: RefFilePersat = Field(default_factory=RefFilePersat, init=True, kw_only=True)
     """Persistence saturation reference file"""
 
-    photom: RefFilePhotom = Field(default_factory=RefFilePhotom)
+    photom: RefFilePhotom = Field(default_factory=RefFilePhotom, init=True, kw_only=True)
     """Photometric calibration reference file"""
 
-    psfmask: RefFilePsfmask = Field(default_factory=RefFilePsfmask)
+    psfmask: RefFilePsfmask = Field(default_factory=RefFilePsfmask, init=True, kw_only=True)
     """Coronagraphic PSF mask reference file"""
 
-    readnoise: RefFileReadnoise = Field(default_factory=RefFileReadnoise)
+    readnoise: RefFileReadnoise = Field(default_factory=RefFileReadnoise, init=True, kw_only=True)
     """Read noise reference file"""
 
-    refpix: RefFileRefpix = Field(default_factory=RefFileRefpix)
+    refpix: RefFileRefpix = Field(default_factory=RefFileRefpix, init=True, kw_only=True)
     """Reference pixel correction reference file"""
 
-    regions: RefFileRegions = Field(default_factory=RefFileRegions)
+    regions: RefFileRegions = Field(default_factory=RefFileRegions, init=True, kw_only=True)
     """MIRI MRS regions reference file"""
 
-    resample: RefFileResample = Field(default_factory=RefFileResample)
+    resample: RefFileResample = Field(default_factory=RefFileResample, init=True, kw_only=True)
     """Resampling parameters reference file"""
 
-    resolution: RefFileResolution = Field(default_factory=RefFileResolution)
+    resolution: RefFileResolution = Field(default_factory=RefFileResolution, init=True, kw_only=True)
     """MIRI MRS spectral resolution reference file"""
 
-    reset: RefFileReset = Field(default_factory=RefFileReset)
+    reset: RefFileReset = Field(default_factory=RefFileReset, init=True, kw_only=True)
     """Reset anomaly reference file"""
 
-    rscd: RefFileRscd = Field(default_factory=RefFileRscd)
+    rscd: RefFileRscd = Field(default_factory=RefFileRscd, init=True, kw_only=True)
     """MIRI RSCD correction reference file"""
 
-    saturation: RefFileSaturation = Field(default_factory=RefFileSaturation)
+    saturation: RefFileSaturation = Field(default_factory=RefFileSaturation, init=True, kw_only=True)
     """Saturation reference file"""
 
-    speckernel: RefFileSpeckernel = Field(default_factory=RefFileSpeckernel)
+    speckernel: RefFileSpeckernel = Field(default_factory=RefFileSpeckernel, init=True, kw_only=True)
     """Spectral convolution kernel reference file"""
 
-    specprofile: RefFileSpecprofile = Field(default_factory=RefFileSpecprofile)
+    specprofile: RefFileSpecprofile = Field(default_factory=RefFileSpecprofile, init=True, kw_only=True)
     """Spectral profile reference file"""
 
-    spectrace: RefFileSpectrace = Field(default_factory=RefFileSpectrace)
+    spectrace: RefFileSpectrace = Field(default_factory=RefFileSpectrace, init=True, kw_only=True)
     """Spectral trace reference file"""
 
-    specwcs: RefFileSpecwcs = Field(default_factory=RefFileSpecwcs)
+    specwcs: RefFileSpecwcs = Field(default_factory=RefFileSpecwcs, init=True, kw_only=True)
     """Spectral WCS (dispersion and distortion) reference file"""
 
-    straylight: RefFileStraylight = Field(default_factory=RefFileStraylight)
+    straylight: RefFileStraylight = Field(default_factory=RefFileStraylight, init=True, kw_only=True)
     """MIRI MRS stray light reference file"""
 
-    superbias: RefFileSuperbias = Field(default_factory=RefFileSuperbias)
+    superbias: RefFileSuperbias = Field(default_factory=RefFileSuperbias, init=True, kw_only=True)
     """Superbias reference file"""
 
-    throughput: RefFileThroughput = Field(default_factory=RefFileThroughput)
+    throughput: RefFileThroughput = Field(default_factory=RefFileThroughput, init=True, kw_only=True)
     """Filter throughput reference file"""
 
-    trapdensity: RefFileTrapdensity = Field(default_factory=RefFileTrapdensity)
+    trapdensity: RefFileTrapdensity = Field(default_factory=RefFileTrapdensity, init=True, kw_only=True)
     """Trap density reference file"""
 
-    trappars: RefFileTrappars = Field(default_factory=RefFileTrappars)
+    trappars: RefFileTrappars = Field(default_factory=RefFileTrappars, init=True, kw_only=True)
     """Trap parameters reference file"""
 
-    tso_photometry: RefFileTsoPhotometry = Field(default_factory=RefFileTsoPhotometry)
+    tso_photometry: RefFileTsoPhotometry = Field(
+        default_factory=RefFileTsoPhotometry, init=True, kw_only=True
+    )
     """TSO imaging photometry parameters reference file"""
 
-    v2v3: RefFileV2v3 = Field(default_factory=RefFileV2v3)
+    v2v3: RefFileV2v3 = Field(default_factory=RefFileV2v3, init=True, kw_only=True)
     """V2/V3 transform model reference file"""
 
-    wavecorr: RefFileWavecorr = Field(default_factory=RefFileWavecorr)
+    wavecorr: RefFileWavecorr = Field(default_factory=RefFileWavecorr, init=True, kw_only=True)
     """NIRSpec wavelength zero-point correction reference file"""
 
-    wavelengthrange: RefFileWavelengthrange = Field(default_factory=RefFileWavelengthrange)
+    wavelengthrange: RefFileWavelengthrange = Field(
+        default_factory=RefFileWavelengthrange, init=True, kw_only=True
+    )
     """Wavelength range reference file"""
 
-    wavemap: RefFileWavemap = Field(default_factory=RefFileWavemap)
+    wavemap: RefFileWavemap = Field(default_factory=RefFileWavemap, init=True, kw_only=True)
     """Wavelength map reference file"""
 
 
@@ -4432,6 +5133,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the adaptive trace model step",
         json_schema_extra={"fits_keyword": "S_TRCMOD", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the adaptive trace model step
 
@@ -4441,6 +5144,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the coronagraphic PSF alignment step",
         json_schema_extra={"fits_keyword": "S_PSFALI", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the coronagraphic PSF alignment step
 
@@ -4450,6 +5155,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the AMI fringe analysis step",
         json_schema_extra={"fits_keyword": "S_AMIANA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the AMI fringe analysis step
 
@@ -4459,6 +5166,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the AMI fringe normalization step",
         json_schema_extra={"fits_keyword": "S_AMINOR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the AMI fringe normalization step
 
@@ -4468,6 +5177,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the WCS assignment step",
         json_schema_extra={"fits_keyword": "S_WCS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the WCS assignment step
 
@@ -4477,6 +5188,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the moving-target WCS assignment step",
         json_schema_extra={"fits_keyword": "S_MTWCS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the moving-target WCS assignment step
 
@@ -4486,6 +5199,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the background subtraction step",
         json_schema_extra={"fits_keyword": "S_BKDSUB", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the background subtraction step
 
@@ -4495,6 +5210,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the bad pixel self-calibration step",
         json_schema_extra={"fits_keyword": "S_BPXSLF", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the bad pixel self-calibration step
 
@@ -4504,6 +5221,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the NIRSpec bar shadow correction step",
         json_schema_extra={"fits_keyword": "S_BARSHA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the NIRSpec bar shadow correction step
 
@@ -4513,6 +5232,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the charge migration flagging step",
         json_schema_extra={"fits_keyword": "S_CHGMIG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the charge migration flagging step
 
@@ -4522,6 +5243,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the flicker noise cleaning step",
         json_schema_extra={"fits_keyword": "S_CLNFNS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the flicker noise cleaning step
 
@@ -4531,6 +5254,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the 1-D spectrum combination step",
         json_schema_extra={"fits_keyword": "S_COMB1D", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the 1-D spectrum combination step
 
@@ -4540,6 +5265,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the IFU cube building step",
         json_schema_extra={"fits_keyword": "S_IFUCUB", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the IFU cube building step
 
@@ -4549,6 +5276,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the dark subtraction step",
         json_schema_extra={"fits_keyword": "S_DARK", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the dark subtraction step
 
@@ -4558,6 +5287,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the data quality initialization step",
         json_schema_extra={"fits_keyword": "S_DQINIT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the data quality initialization step
 
@@ -4567,6 +5298,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the MIRI EMI correction step",
         json_schema_extra={"fits_keyword": "S_MIREMI", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the MIRI EMI correction step
 
@@ -4576,6 +5309,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the telescope emission correction step",
         json_schema_extra={"fits_keyword": "S_TELEMI", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the telescope emission correction step
 
@@ -4585,6 +5320,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the error array initialization step",
         json_schema_extra={"fits_keyword": "S_ERRINI", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the error array initialization step
 
@@ -4594,6 +5331,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the 1-D spectral extraction step",
         json_schema_extra={"fits_keyword": "S_EXTR1D", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the 1-D spectral extraction step
 
@@ -4603,6 +5342,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the 2-D spectral extraction step",
         json_schema_extra={"fits_keyword": "S_EXTR2D", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the 2-D spectral extraction step
 
@@ -4612,6 +5353,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the MIRI first frame correction step",
         json_schema_extra={"fits_keyword": "S_FRSTFR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the MIRI first frame correction step
 
@@ -4621,6 +5364,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the flat fielding step",
         json_schema_extra={"fits_keyword": "S_FLAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the flat fielding step
 
@@ -4630,6 +5375,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the fringe correction step",
         json_schema_extra={"fits_keyword": "S_FRINGE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the fringe correction step
 
@@ -4639,6 +5386,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the gain scaling step",
         json_schema_extra={"fits_keyword": "S_GANSCL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the gain scaling step
 
@@ -4648,6 +5397,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the group scaling step",
         json_schema_extra={"fits_keyword": "S_GRPSCL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the group scaling step
 
@@ -4657,6 +5408,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the guider CDS computation step",
         json_schema_extra={"fits_keyword": "S_GUICDS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the guider CDS computation step
 
@@ -4666,6 +5419,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the NIRSpec MSA imprint subtraction step",
         json_schema_extra={"fits_keyword": "S_IMPRNT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the NIRSpec MSA imprint subtraction step
 
@@ -4675,6 +5430,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the interpixel capacitance correction step",
         json_schema_extra={"fits_keyword": "S_IPC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the interpixel capacitance correction step
 
@@ -4684,6 +5441,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the jump detection step",
         json_schema_extra={"fits_keyword": "S_JUMP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the jump detection step
 
@@ -4693,6 +5452,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the coronagraphic PSF subtraction (KLIP) step",
         json_schema_extra={"fits_keyword": "S_KLIP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the coronagraphic PSF subtraction (KLIP) step
 
@@ -4702,6 +5463,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the MIRI last frame correction step",
         json_schema_extra={"fits_keyword": "S_LASTFR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the MIRI last frame correction step
 
@@ -4711,6 +5474,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the linearity correction step",
         json_schema_extra={"fits_keyword": "S_LINEAR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the linearity correction step
 
@@ -4720,6 +5485,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the master background subtraction step",
         json_schema_extra={"fits_keyword": "S_MSBSUB", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the master background subtraction step
 
@@ -4729,6 +5496,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the NIRSpec MSA failed-open shutter flagging step",
         json_schema_extra={"fits_keyword": "S_MSAFLG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the NIRSpec MSA failed-open shutter flagging step
 
@@ -4738,6 +5507,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the outlier detection step",
         json_schema_extra={"fits_keyword": "S_OUTLIR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the outlier detection step
 
@@ -4747,6 +5518,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the path loss correction step",
         json_schema_extra={"fits_keyword": "S_PTHLOS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the path loss correction step
 
@@ -4756,6 +5529,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the persistence correction step",
         json_schema_extra={"fits_keyword": "S_PERSIS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the persistence correction step
 
@@ -4765,6 +5540,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the photometric calibration step",
         json_schema_extra={"fits_keyword": "S_PHOTOM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the photometric calibration step
 
@@ -4774,6 +5551,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the picture frame correction step",
         json_schema_extra={"fits_keyword": "S_PCTFRM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the picture frame correction step
 
@@ -4783,6 +5562,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the bad pixel replacement step",
         json_schema_extra={"fits_keyword": "S_PXREPL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the bad pixel replacement step
 
@@ -4792,6 +5573,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the ramp fitting step",
         json_schema_extra={"fits_keyword": "S_RAMP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the ramp fitting step
 
@@ -4801,6 +5584,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the reference pixel correction step",
         json_schema_extra={"fits_keyword": "S_REFPIX", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the reference pixel correction step
 
@@ -4810,6 +5595,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the resampling step",
         json_schema_extra={"fits_keyword": "S_RESAMP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the resampling step
 
@@ -4819,6 +5606,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the residual fringe correction step",
         json_schema_extra={"fits_keyword": "S_RESFRI", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the residual fringe correction step
 
@@ -4828,6 +5617,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the MIRI reset anomaly correction step",
         json_schema_extra={"fits_keyword": "S_RESET", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the MIRI reset anomaly correction step
 
@@ -4837,6 +5628,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the MIRI RSCD correction step",
         json_schema_extra={"fits_keyword": "S_RSCD", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the MIRI RSCD correction step
 
@@ -4846,6 +5639,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the saturation flagging step",
         json_schema_extra={"fits_keyword": "S_SATURA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the saturation flagging step
 
@@ -4855,6 +5650,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the sky background matching step",
         json_schema_extra={"fits_keyword": "S_SKYMAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the sky background matching step
 
@@ -4864,6 +5661,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the source catalog step",
         json_schema_extra={"fits_keyword": "S_SRCCAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the source catalog step
 
@@ -4873,6 +5672,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the MIRI MRS spectral leak correction step",
         json_schema_extra={"fits_keyword": "S_SPLEAK", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the MIRI MRS spectral leak correction step
 
@@ -4882,6 +5683,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the source type determination step",
         json_schema_extra={"fits_keyword": "S_SRCTYP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the source type determination step
 
@@ -4891,6 +5694,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the coronagraphic PSF stacking step",
         json_schema_extra={"fits_keyword": "S_PSFSTK", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the coronagraphic PSF stacking step
 
@@ -4900,6 +5705,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the stray light correction step",
         json_schema_extra={"fits_keyword": "S_STRAY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the stray light correction step
 
@@ -4909,6 +5716,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the superbias subtraction step",
         json_schema_extra={"fits_keyword": "S_SUPERB", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the superbias subtraction step
 
@@ -4918,6 +5727,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the target acquisition centroiding step",
         json_schema_extra={"fits_keyword": "S_TACNTR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the target acquisition centroiding step
 
@@ -4927,6 +5738,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the TSO imaging photometry step",
         json_schema_extra={"fits_keyword": "S_TSPHOT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the TSO imaging photometry step
 
@@ -4936,6 +5749,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the source-based image alignment (tweakreg) step",
         json_schema_extra={"fits_keyword": "S_TWKREG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the source-based image alignment (tweakreg) step
 
@@ -4945,6 +5760,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the NIRSpec wavelength zero-point correction step",
         json_schema_extra={"fits_keyword": "S_WAVCOR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the NIRSpec wavelength zero-point correction step
 
@@ -4954,6 +5771,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the wavefront sensing image combination step",
         json_schema_extra={"fits_keyword": "S_WFSCOM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the wavefront sensing image combination step
 
@@ -4963,6 +5782,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the WFSS contamination correction step",
         json_schema_extra={"fits_keyword": "S_CONTAM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the WFSS contamination correction step
 
@@ -4972,6 +5793,8 @@ class CalStep(MetaNode):
         default=None,
         title="Outcome of the TSO white-light curve step",
         json_schema_extra={"fits_keyword": "S_WHTLIT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Outcome of the TSO white-light curve step
 
@@ -4985,6 +5808,8 @@ class Resample(MetaNode):
         default=None,
         title="Number of groups or pointings combined into the resampled product",
         json_schema_extra={"fits_keyword": "NDRIZ", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Number of groups or pointings combined into the resampled product
 
@@ -4994,6 +5819,8 @@ class Resample(MetaNode):
         default=None,
         title="Weighting applied to the input images when resampling",
         json_schema_extra={"fits_keyword": "RESWHT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Weighting applied to the input images when resampling
 
@@ -5003,6 +5830,8 @@ class Resample(MetaNode):
         default=None,
         title="Drizzle pixel shrink factor (pixfrac)",
         json_schema_extra={"fits_keyword": "PIXFRAC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Drizzle pixel shrink factor (pixfrac)
 
@@ -5012,6 +5841,8 @@ class Resample(MetaNode):
         default=None,
         title="Output pixel scale divided by the native detector pixel scale",
         json_schema_extra={"fits_keyword": "PXSCLRT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Output pixel scale divided by the native detector pixel scale
 
@@ -5025,6 +5856,8 @@ class Rscd(MetaNode):
         default=None,
         title="Groups skipped in the first integration",
         json_schema_extra={"fits_keyword": "INT1SKIP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Groups skipped in the first integration
 
@@ -5034,6 +5867,8 @@ class Rscd(MetaNode):
         default=None,
         title="Groups skipped in the second and later integrations",
         json_schema_extra={"fits_keyword": "INT2SKIP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Groups skipped in the second and later integrations
 
@@ -5043,6 +5878,8 @@ class Rscd(MetaNode):
         default=None,
         title="Pixels whose first group is kept, first integration",
         json_schema_extra={"fits_keyword": "INT1UGP1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pixels whose first group is kept, first integration
 
@@ -5052,6 +5889,8 @@ class Rscd(MetaNode):
         default=None,
         title="Pixels whose first group is kept, later integrations",
         json_schema_extra={"fits_keyword": "INT2UGP1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pixels whose first group is kept, later integrations
 
@@ -5061,6 +5900,8 @@ class Rscd(MetaNode):
         default=None,
         title="Groups backed off near saturation, first integration",
         json_schema_extra={"fits_keyword": "INT1BORS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Groups backed off near saturation, first integration
 
@@ -5070,6 +5911,8 @@ class Rscd(MetaNode):
         default=None,
         title="Groups backed off near saturation, later integrations",
         json_schema_extra={"fits_keyword": "INT2BORS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Groups backed off near saturation, later integrations
 
@@ -5083,6 +5926,8 @@ class SossExtract1d(MetaNode):
         default=None,
         title="Aperture width used for the extraction",
         json_schema_extra={"fits_keyword": "SOSSWDTH", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Aperture width used for the extraction
 
@@ -5092,6 +5937,8 @@ class SossExtract1d(MetaNode):
         default=None,
         title="Tikhonov regularization factor used for the extraction",
         json_schema_extra={"fits_keyword": "TIKFACTR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Tikhonov regularization factor used for the extraction
 
@@ -5101,6 +5948,8 @@ class SossExtract1d(MetaNode):
         default=None,
         title="Trace shift along x applied for the extraction",
         json_schema_extra={"fits_keyword": "SOSSDLTX", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Trace shift along x applied for the extraction
 
@@ -5110,6 +5959,8 @@ class SossExtract1d(MetaNode):
         default=None,
         title="Trace shift along y applied for the extraction",
         json_schema_extra={"fits_keyword": "SOSSDLTY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Trace shift along y applied for the extraction
 
@@ -5119,6 +5970,8 @@ class SossExtract1d(MetaNode):
         default=None,
         title="Trace rotation angle applied for the extraction",
         json_schema_extra={"fits_keyword": "SOSSROTN", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Trace rotation angle applied for the extraction
 
@@ -5128,6 +5981,8 @@ class SossExtract1d(MetaNode):
         default=None,
         title="Oversampling factor used for the extraction",
         json_schema_extra={"fits_keyword": "OVERSAMP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Oversampling factor used for the extraction
 
@@ -5137,6 +5992,8 @@ class SossExtract1d(MetaNode):
         default=None,
         title="Flux threshold used for the extraction",
         json_schema_extra={"fits_keyword": "THRESHLD", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Flux threshold used for the extraction
 
@@ -5149,23 +6006,29 @@ class PolynomialInfo(ListItem):
     item_path: ClassVar[str] = "meta.background.polynomial_info[]"
 
     degree: list[float] | None = Field(
-        default=None, title="Highest power of the polynomial along each coordinate"
+        default=None, title="Highest power of the polynomial along each coordinate", init=True, kw_only=True
     )
     """Highest power of the polynomial along each coordinate
 
     A ``list[float]``; no FITS keyword."""
 
-    refpoint: list[float] | None = Field(default=None, title="Coordinates the polynomial is centred on")
+    refpoint: list[float] | None = Field(
+        default=None, title="Coordinates the polynomial is centred on", init=True, kw_only=True
+    )
     """Coordinates the polynomial is centred on
 
     A ``list[float]``; no FITS keyword."""
 
-    coefficients: list[float] | None = Field(default=None, title="Fitted coefficients of the polynomial")
+    coefficients: list[float] | None = Field(
+        default=None, title="Fitted coefficients of the polynomial", init=True, kw_only=True
+    )
     """Fitted coefficients of the polynomial
 
     A ``list[float]``; no FITS keyword."""
 
-    channel: str | None = Field(default=None, title="Which channel the fit belongs to")
+    channel: str | None = Field(
+        default=None, title="Which channel the fit belongs to", init=True, kw_only=True
+    )
     """Which channel the fit belongs to"""
 
 
@@ -5176,6 +6039,8 @@ class Background(MetaNode):
         default=None,
         title="Method used to compute the background",
         json_schema_extra={"fits_keyword": "BKGMETH", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Method used to compute the background
 
@@ -5185,6 +6050,8 @@ class Background(MetaNode):
         default=None,
         title="Constant background level that was computed",
         json_schema_extra={"fits_keyword": "BKGLEVEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Constant background level that was computed
 
@@ -5194,6 +6061,8 @@ class Background(MetaNode):
         default=None,
         title="Whether the background was subtracted from the data",
         json_schema_extra={"fits_keyword": "BKGSUB", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the background was subtracted from the data
 
@@ -5203,6 +6072,8 @@ class Background(MetaNode):
         default=None,
         title="Master background file that was used",
         json_schema_extra={"fits_keyword": "MASTERBG", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Master background file that was used
 
@@ -5212,6 +6083,8 @@ class Background(MetaNode):
         default=None,
         title="Factor the background was scaled by",
         json_schema_extra={"fits_keyword": "BKGD_SCL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Factor the background was scaled by
 
@@ -5221,6 +6094,8 @@ class Background(MetaNode):
         default_factory=list[PolynomialInfo],
         exclude_if=no_items,
         title="Background polynomials that were fitted, one per channel",
+        init=True,
+        kw_only=True,
     )
     """Background polynomials that were fitted, one per channel
 
@@ -5234,6 +6109,8 @@ class Meta(CommonMeta):
         default=None,
         title="Version of the data processing (DP) software that built the file",
         json_schema_extra={"fits_keyword": "SDP_VER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Version of the data processing (DP) software that built the file
 
@@ -5243,6 +6120,8 @@ class Meta(CommonMeta):
         default=None,
         title="Version of the S&OC Project Reference Database (PRD) in use",
         json_schema_extra={"fits_keyword": "PRD_VER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Version of the S&OC Project Reference Database (PRD) in use
 
@@ -5252,6 +6131,8 @@ class Meta(CommonMeta):
         default=None,
         title="Version of the Observatory Scheduling Software (OSS) in use",
         json_schema_extra={"fits_keyword": "OSS_VER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Version of the Observatory Scheduling Software (OSS) in use
 
@@ -5261,6 +6142,8 @@ class Meta(CommonMeta):
         default=None,
         title="Version of the Guide Star Catalog (GSC) in use",
         json_schema_extra={"fits_keyword": "GSC_VER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Version of the Guide Star Catalog (GSC) in use
 
@@ -5270,6 +6153,8 @@ class Meta(CommonMeta):
         default=None,
         title="Version of the calibration pipeline that processed the data",
         json_schema_extra={"fits_keyword": "CAL_VER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Version of the calibration pipeline that processed the data
 
@@ -5279,6 +6164,8 @@ class Meta(CommonMeta):
         default=None,
         title="Source-control revision of the calibration pipeline",
         json_schema_extra={"fits_keyword": "CAL_VCS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Source-control revision of the calibration pipeline
 
@@ -5288,6 +6175,8 @@ class Meta(CommonMeta):
         default=None,
         title="Whether the high-gain antenna moved while the data were taken",
         json_schema_extra={"fits_keyword": "HGA_MOVE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the high-gain antenna moved while the data were taken
 
@@ -5297,6 +6186,8 @@ class Meta(CommonMeta):
         default=None,
         title="UTC time at which the high-gain antenna motion began",
         json_schema_extra={"fits_keyword": "HGA_STRT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC time at which the high-gain antenna motion began
 
@@ -5306,6 +6197,8 @@ class Meta(CommonMeta):
         default=None,
         title="UTC time at which the high-gain antenna motion ended",
         json_schema_extra={"fits_keyword": "HGA_STOP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC time at which the high-gain antenna motion ended
 
@@ -5315,6 +6208,8 @@ class Meta(CommonMeta):
         default=None,
         title="[d] End of the preceding wavefront-sensing exposure, MJD",
         json_schema_extra={"fits_keyword": "PWFSEET", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] End of the preceding wavefront-sensing exposure, MJD
 
@@ -5324,6 +6219,8 @@ class Meta(CommonMeta):
         default=None,
         title="[d] Start of the following wavefront-sensing exposure, MJD",
         json_schema_extra={"fits_keyword": "NWFSEST", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[d] Start of the following wavefront-sensing exposure, MJD
 
@@ -5333,73 +6230,81 @@ class Meta(CommonMeta):
         default=None,
         title="Whether the data were compressed on board",
         json_schema_extra={"fits_keyword": "COMPRESS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Whether the data were compressed on board
 
     FITS keyword: COMPRESS (PRIMARY)"""
 
-    asn: Asn = Field(default_factory=Asn)
+    asn: Asn = Field(default_factory=Asn, init=True, kw_only=True)
     """Association the exposure belongs to"""
 
-    program: Program = Field(default_factory=Program)
+    program: Program = Field(default_factory=Program, init=True, kw_only=True)
     """Proposal (program) details"""
 
-    observation: Observation = Field(default_factory=Observation)
+    observation: Observation = Field(default_factory=Observation, init=True, kw_only=True)
     """Identifiers of the observation and exposure"""
 
-    visit: Visit = Field(default_factory=Visit)
+    visit: Visit = Field(default_factory=Visit, init=True, kw_only=True)
     """Visit scheduling and status"""
 
-    target: Target = Field(default_factory=Target)
+    target: Target = Field(default_factory=Target, init=True, kw_only=True)
     """Observed target"""
 
-    instrument: Instrument = Field(default_factory=Instrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: Instrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=Instrument, init=True, kw_only=True
+    )
     """Science instrument setup
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    nircam_focus: NircamFocus = Field(default_factory=NircamFocus)
+    nircam_focus: NircamFocus = Field(default_factory=NircamFocus, init=True, kw_only=True)
     """NIRCam focus adjust mechanism settings"""
 
-    nirspec_wfsc: NirspecWfsc = Field(default_factory=NirspecWfsc)
+    nirspec_wfsc: NirspecWfsc = Field(default_factory=NirspecWfsc, init=True, kw_only=True)
     """NIRSpec wavefront sensing and control engineering values"""
 
-    exposure: Exposure = Field(default_factory=Exposure)
+    exposure: Exposure = Field(default_factory=Exposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
-    subarray: Subarray = Field(default_factory=Subarray)
+    subarray: Subarray = Field(default_factory=Subarray, init=True, kw_only=True)
     """Detector region that was read out"""
 
-    dither: Dither = Field(default_factory=Dither)
+    dither: Dither = Field(default_factory=Dither, init=True, kw_only=True)
     """Dither and nod pattern"""
 
-    ephemeris: Ephemeris = Field(default_factory=Ephemeris)
+    ephemeris: Ephemeris = Field(default_factory=Ephemeris, init=True, kw_only=True)
     """Position and velocity of the observatory"""
 
-    aperture: Aperture = Field(default_factory=Aperture)
+    aperture: Aperture = Field(default_factory=Aperture, init=True, kw_only=True)
     """Science aperture"""
 
-    velocity_aberration: VelocityAberration = Field(default_factory=VelocityAberration)
+    velocity_aberration: VelocityAberration = Field(
+        default_factory=VelocityAberration, init=True, kw_only=True
+    )
     """Velocity aberration correction"""
 
-    time: Time = Field(default_factory=Time)
+    time: Time = Field(default_factory=Time, init=True, kw_only=True)
     """Barycentric and heliocentric time corrections"""
 
-    guidestar: Guidestar = Field(default_factory=Guidestar)
+    guidestar: Guidestar = Field(default_factory=Guidestar, init=True, kw_only=True)
     """Guide star and fine guidance"""
 
-    ref_file: RefFile = Field(default_factory=RefFile)
+    ref_file: RefFile = Field(default_factory=RefFile, init=True, kw_only=True)
     """Calibration reference files used"""
 
-    cal_step: CalStep = Field(default_factory=CalStep)
+    cal_step: CalStep = Field(default_factory=CalStep, init=True, kw_only=True)
     """Outcome of each calibration step"""
 
     tweakreg_catalog: str | None = Field(
         default=None,
         title="Name of the source catalog used for image alignment",
         json_schema_extra={"fits_keyword": "TCATFILE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the source catalog used for image alignment
 
@@ -5409,6 +6314,8 @@ class Meta(CommonMeta):
         default=None,
         title="Name of the source catalog file",
         json_schema_extra={"fits_keyword": "SCATFILE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the source catalog file
 
@@ -5418,6 +6325,8 @@ class Meta(CommonMeta):
         default=None,
         title="Name of the segmentation map file",
         json_schema_extra={"fits_keyword": "SEGMFILE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the segmentation map file
 
@@ -5427,27 +6336,31 @@ class Meta(CommonMeta):
         default=None,
         title="Name of the direct image used for WFSS extraction",
         json_schema_extra={"fits_keyword": "DIRIMAGE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the direct image used for WFSS extraction
 
     FITS keyword: DIRIMAGE (PRIMARY)"""
 
-    resample: Resample = Field(default_factory=Resample)
+    resample: Resample = Field(default_factory=Resample, init=True, kw_only=True)
     """Resampling (drizzle) settings"""
 
-    rscd: Rscd = Field(default_factory=Rscd)
+    rscd: Rscd = Field(default_factory=Rscd, init=True, kw_only=True)
     """MIRI RSCD correction settings"""
 
-    soss_extract1d: SossExtract1d = Field(default_factory=SossExtract1d)
+    soss_extract1d: SossExtract1d = Field(default_factory=SossExtract1d, init=True, kw_only=True)
     """NIRISS SOSS 1-D extraction settings"""
 
-    background: Background = Field(default_factory=Background)
+    background: Background = Field(default_factory=Background, init=True, kw_only=True)
     """Background estimate and subtraction"""
 
     wcs: GWCS | None = Field(
         default=None,
         title="World coordinate system of the data (a gwcs object)",
         json_schema_extra={"tag": "tag:stsci.edu:gwcs/wcs-*"},
+        init=True,
+        kw_only=True,
     )
     """World coordinate system of the data (a gwcs object)
 

@@ -12,13 +12,17 @@ class GuiderRawMeta(Meta):
     """Metadata of ``GuiderRawModel``, ``GuiderCalModel``: the fields of ``Meta`` and those declared
     here."""
 
-    aperture: ImageAperture = Field(default_factory=ImageAperture)  # pyright: ignore[reportIncompatibleVariableOverride]
+    aperture: ImageAperture = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ImageAperture, init=True, kw_only=True
+    )
     """Science aperture
 
     Narrows the inherited ``Aperture`` field to this model's class. (Reads are exactly typed;
     assigning a plain ``Aperture`` is refused when validated, hence the pyright ignore.)"""
 
-    velocity_aberration: ImageVelocityAberration = Field(default_factory=ImageVelocityAberration)  # pyright: ignore[reportIncompatibleVariableOverride]
+    velocity_aberration: ImageVelocityAberration = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ImageVelocityAberration, init=True, kw_only=True
+    )
     """Velocity aberration correction
 
     Narrows the inherited ``VelocityAberration`` field to this model's class. (Reads are exactly
@@ -29,6 +33,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="FGS detector that did the guiding",
         json_schema_extra={"fits_keyword": "DETECTID", "fits_hdu": "FGS CENTROID PACKET"},
+        init=True,
+        kw_only=True,
     )
     """FGS detector that did the guiding
 
@@ -38,6 +44,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Guiding mode of the data (track or fine guide)",
         json_schema_extra={"fits_keyword": "GUIDESTA", "fits_hdu": "FGS CENTROID PACKET"},
+        init=True,
+        kw_only=True,
     )
     """Guiding mode of the data (track or fine guide)
 
@@ -47,6 +55,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Number of reference stars in the flight table",
         json_schema_extra={"fits_keyword": "NUMREFST", "fits_hdu": "FLIGHT REFERENCE STARS"},
+        init=True,
+        kw_only=True,
     )
     """Number of reference stars in the flight table
 
@@ -56,6 +66,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Field point used for the differential distortion compensation",
         json_schema_extra={"fits_keyword": "DDCFLDPT", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Field point used for the differential distortion compensation
 
@@ -65,6 +77,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="UTC time of the first row of the pointing table",
         json_schema_extra={"fits_keyword": "POINTTIM", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """UTC time of the first row of the pointing table
 
@@ -74,6 +88,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Right ascension of the distortion compensation field point [deg]",
         json_schema_extra={"fits_keyword": "RA_DDC", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Right ascension of the distortion compensation field point [deg]
 
@@ -83,6 +99,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Declination of the distortion compensation field point [deg]",
         json_schema_extra={"fits_keyword": "DEC_DDC", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Declination of the distortion compensation field point [deg]
 
@@ -92,6 +110,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Position angle of the guiding aperture [deg]",
         json_schema_extra={"fits_keyword": "PA_APER", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Position angle of the guiding aperture [deg]
 
@@ -101,6 +121,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Right ascension of the telescope V1 axis [deg]",
         json_schema_extra={"fits_keyword": "RA_V1", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Right ascension of the telescope V1 axis [deg]
 
@@ -110,6 +132,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Declination of the telescope V1 axis [deg]",
         json_schema_extra={"fits_keyword": "DEC_V1", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Declination of the telescope V1 axis [deg]
 
@@ -119,6 +143,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Position angle of the V3 axis at V1 [deg]",
         json_schema_extra={"fits_keyword": "PA_V3", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Position angle of the V3 axis at V1 [deg]
 
@@ -128,6 +154,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Right ascension of the spacecraft J1 axis [deg]",
         json_schema_extra={"fits_keyword": "RA_J1", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Right ascension of the spacecraft J1 axis [deg]
 
@@ -137,6 +165,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Declination of the spacecraft J1 axis [deg]",
         json_schema_extra={"fits_keyword": "DEC_J1", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Declination of the spacecraft J1 axis [deg]
 
@@ -146,6 +176,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Position angle of the J3 axis at J1 [deg]",
         json_schema_extra={"fits_keyword": "PA_J3", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Position angle of the J3 axis at J1 [deg]
 
@@ -155,6 +187,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Mean pointing jitter over the data",
         json_schema_extra={"fits_keyword": "JITTRAVG", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Mean pointing jitter over the data
 
@@ -164,6 +198,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Largest pointing jitter over the data",
         json_schema_extra={"fits_keyword": "JITTRMAX", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Largest pointing jitter over the data
 
@@ -173,6 +209,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Smallest pointing jitter over the data",
         json_schema_extra={"fits_keyword": "JITTRMIN", "fits_hdu": "POINTING"},
+        init=True,
+        kw_only=True,
     )
     """Smallest pointing jitter over the data
 
@@ -182,6 +220,8 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Physical unit of the science array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the science array values
 
@@ -191,16 +231,18 @@ class GuiderRawMeta(Meta):
         default=None,
         title="Physical unit of the error array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the error array values
 
     FITS keyword: BUNIT (ERR)"""
 
-    coordinates: Coordinates = Field(default_factory=Coordinates)
+    coordinates: Coordinates = Field(default_factory=Coordinates, init=True, kw_only=True)
     """Celestial coordinate system"""
 
-    pointing: Pointing = Field(default_factory=Pointing)
+    pointing: Pointing = Field(default_factory=Pointing, init=True, kw_only=True)
     """Telescope pointing"""
 
-    wcsinfo: Wcsinfo = Field(default_factory=Wcsinfo)
+    wcsinfo: Wcsinfo = Field(default_factory=Wcsinfo, init=True, kw_only=True)
     """FITS world coordinate system of the science array"""

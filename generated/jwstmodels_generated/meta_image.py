@@ -23,6 +23,8 @@ class ImageAperture(Aperture):
         default=None,
         title="[deg] Position angle of the aperture",
         json_schema_extra={"fits_keyword": "PA_APER", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Position angle of the aperture
 
@@ -36,6 +38,8 @@ class ImageVelocityAberration(VelocityAberration):
         default=None,
         title="Plate scale change caused by velocity aberration",
         json_schema_extra={"fits_keyword": "VA_SCALE", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Plate scale change caused by velocity aberration
 
@@ -49,6 +53,8 @@ class Photometry(MetaNode):
         default=None,
         title="[MJy/sr] Surface brightness that gives one count per second",
         json_schema_extra={"fits_keyword": "PHOTMJSR", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[MJy/sr] Surface brightness that gives one count per second
 
@@ -58,6 +64,8 @@ class Photometry(MetaNode):
         default=None,
         title="[uJy/arcsec^2] Surface brightness that gives one count per second",
         json_schema_extra={"fits_keyword": "PHOTUJA2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[uJy/arcsec^2] Surface brightness that gives one count per second
 
@@ -67,6 +75,8 @@ class Photometry(MetaNode):
         default=None,
         title="[sr] Nominal solid angle of one pixel",
         json_schema_extra={"fits_keyword": "PIXAR_SR", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[sr] Nominal solid angle of one pixel
 
@@ -76,6 +86,8 @@ class Photometry(MetaNode):
         default=None,
         title="[arcsec^2] Nominal solid angle of one pixel",
         json_schema_extra={"fits_keyword": "PIXAR_A2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec^2] Nominal solid angle of one pixel
 
@@ -89,6 +101,8 @@ class Coordinates(MetaNode):
         default=None,
         title="Celestial reference frame of the coordinates",
         json_schema_extra={"fits_keyword": "RADESYS", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Celestial reference frame of the coordinates
 
@@ -102,6 +116,8 @@ class Pointing(MetaNode):
         default=None,
         title="[deg] Right ascension of the telescope V1 axis",
         json_schema_extra={"fits_keyword": "RA_V1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Right ascension of the telescope V1 axis
 
@@ -111,6 +127,8 @@ class Pointing(MetaNode):
         default=None,
         title="[deg] Declination of the telescope V1 axis",
         json_schema_extra={"fits_keyword": "DEC_V1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Declination of the telescope V1 axis
 
@@ -120,6 +138,8 @@ class Pointing(MetaNode):
         default=None,
         title="[deg] Position angle of the telescope V3 axis",
         json_schema_extra={"fits_keyword": "PA_V3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Position angle of the telescope V3 axis
 
@@ -133,6 +153,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Number of world coordinate axes",
         json_schema_extra={"fits_keyword": "WCSAXES", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Number of world coordinate axes
 
@@ -142,6 +164,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Reference pixel position along axis 1 (1-based)",
         json_schema_extra={"fits_keyword": "CRPIX1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Reference pixel position along axis 1 (1-based)
 
@@ -151,6 +175,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Reference pixel position along axis 2 (1-based)",
         json_schema_extra={"fits_keyword": "CRPIX2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Reference pixel position along axis 2 (1-based)
 
@@ -160,6 +186,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Reference pixel position along axis 3 (1-based)",
         json_schema_extra={"fits_keyword": "CRPIX3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Reference pixel position along axis 3 (1-based)
 
@@ -169,6 +197,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="World coordinate of the reference pixel along axis 1",
         json_schema_extra={"fits_keyword": "CRVAL1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """World coordinate of the reference pixel along axis 1
 
@@ -178,6 +208,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="World coordinate of the reference pixel along axis 2",
         json_schema_extra={"fits_keyword": "CRVAL2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """World coordinate of the reference pixel along axis 2
 
@@ -187,6 +219,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="World coordinate of the reference pixel along axis 3",
         json_schema_extra={"fits_keyword": "CRVAL3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """World coordinate of the reference pixel along axis 3
 
@@ -196,6 +230,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Coordinate type (and projection) of axis 1",
         json_schema_extra={"fits_keyword": "CTYPE1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Coordinate type (and projection) of axis 1
 
@@ -205,6 +241,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Coordinate type (and projection) of axis 2",
         json_schema_extra={"fits_keyword": "CTYPE2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Coordinate type (and projection) of axis 2
 
@@ -214,6 +252,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Coordinate type (and projection) of axis 3",
         json_schema_extra={"fits_keyword": "CTYPE3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Coordinate type (and projection) of axis 3
 
@@ -223,6 +263,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Unit of the world coordinate along axis 1",
         json_schema_extra={"fits_keyword": "CUNIT1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Unit of the world coordinate along axis 1
 
@@ -232,6 +274,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Unit of the world coordinate along axis 2",
         json_schema_extra={"fits_keyword": "CUNIT2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Unit of the world coordinate along axis 2
 
@@ -241,6 +285,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Unit of the world coordinate along axis 3",
         json_schema_extra={"fits_keyword": "CUNIT3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Unit of the world coordinate along axis 3
 
@@ -250,6 +296,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="World coordinate step per pixel along axis 1 at the reference pixel",
         json_schema_extra={"fits_keyword": "CDELT1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """World coordinate step per pixel along axis 1 at the reference pixel
 
@@ -259,6 +307,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="World coordinate step per pixel along axis 2 at the reference pixel",
         json_schema_extra={"fits_keyword": "CDELT2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """World coordinate step per pixel along axis 2 at the reference pixel
 
@@ -268,6 +318,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="World coordinate step per pixel along axis 3 at the reference pixel",
         json_schema_extra={"fits_keyword": "CDELT3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """World coordinate step per pixel along axis 3 at the reference pixel
 
@@ -277,6 +329,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (1, 1) of the PC rotation and skew matrix",
         json_schema_extra={"fits_keyword": "PC1_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (1, 1) of the PC rotation and skew matrix
 
@@ -286,6 +340,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (1, 2) of the PC rotation and skew matrix",
         json_schema_extra={"fits_keyword": "PC1_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (1, 2) of the PC rotation and skew matrix
 
@@ -295,6 +351,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (1, 3) of the PC rotation and skew matrix",
         json_schema_extra={"fits_keyword": "PC1_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (1, 3) of the PC rotation and skew matrix
 
@@ -304,6 +362,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (2, 1) of the PC rotation and skew matrix",
         json_schema_extra={"fits_keyword": "PC2_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (2, 1) of the PC rotation and skew matrix
 
@@ -313,6 +373,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (2, 2) of the PC rotation and skew matrix",
         json_schema_extra={"fits_keyword": "PC2_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (2, 2) of the PC rotation and skew matrix
 
@@ -322,6 +384,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (2, 3) of the PC rotation and skew matrix",
         json_schema_extra={"fits_keyword": "PC2_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (2, 3) of the PC rotation and skew matrix
 
@@ -331,6 +395,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (3, 1) of the PC rotation and skew matrix",
         json_schema_extra={"fits_keyword": "PC3_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (3, 1) of the PC rotation and skew matrix
 
@@ -340,6 +406,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (3, 2) of the PC rotation and skew matrix",
         json_schema_extra={"fits_keyword": "PC3_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (3, 2) of the PC rotation and skew matrix
 
@@ -349,6 +417,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (3, 3) of the PC rotation and skew matrix",
         json_schema_extra={"fits_keyword": "PC3_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (3, 3) of the PC rotation and skew matrix
 
@@ -358,6 +428,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (1, 1) of the CD scale and rotation matrix",
         json_schema_extra={"fits_keyword": "CD1_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (1, 1) of the CD scale and rotation matrix
 
@@ -367,6 +439,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (1, 2) of the CD scale and rotation matrix",
         json_schema_extra={"fits_keyword": "CD1_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (1, 2) of the CD scale and rotation matrix
 
@@ -376,6 +450,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (2, 1) of the CD scale and rotation matrix",
         json_schema_extra={"fits_keyword": "CD2_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (2, 1) of the CD scale and rotation matrix
 
@@ -385,6 +461,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Element (2, 2) of the CD scale and rotation matrix",
         json_schema_extra={"fits_keyword": "CD2_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Element (2, 2) of the CD scale and rotation matrix
 
@@ -394,6 +472,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Extension holding the coordinate lookup table of axis 3 (-TAB)",
         json_schema_extra={"fits_keyword": "PS3_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Extension holding the coordinate lookup table of axis 3 (-TAB)
 
@@ -403,6 +483,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Column holding the coordinate lookup table of axis 3 (-TAB)",
         json_schema_extra={"fits_keyword": "PS3_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Column holding the coordinate lookup table of axis 3 (-TAB)
 
@@ -412,6 +494,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Footprint of the data on the sky (STC-S region)",
         json_schema_extra={"fits_keyword": "S_REGION", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Footprint of the data on the sky (STC-S region)
 
@@ -421,6 +505,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Short end of the nominal wavelength range",
         json_schema_extra={"fits_keyword": "WAVSTART", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Short end of the nominal wavelength range
 
@@ -430,6 +516,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Long end of the nominal wavelength range",
         json_schema_extra={"fits_keyword": "WAVEND", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Long end of the nominal wavelength range
 
@@ -439,6 +527,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Pixel axis along which the light is dispersed",
         json_schema_extra={"fits_keyword": "DISPAXIS", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Pixel axis along which the light is dispersed
 
@@ -448,6 +538,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Spectral order of the data",
         json_schema_extra={"fits_keyword": "SPORDER", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Spectral order of the data
 
@@ -457,6 +549,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="[arcsec] V2 coordinate of the aperture reference point",
         json_schema_extra={"fits_keyword": "V2_REF", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] V2 coordinate of the aperture reference point
 
@@ -466,6 +560,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="[arcsec] V3 coordinate of the aperture reference point",
         json_schema_extra={"fits_keyword": "V3_REF", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec] V3 coordinate of the aperture reference point
 
@@ -475,6 +571,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Handedness of the ideal frame relative to V2/V3",
         json_schema_extra={"fits_keyword": "VPARITY", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Handedness of the ideal frame relative to V2/V3
 
@@ -484,6 +582,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="[deg] Angle from the V3 axis to the ideal y axis",
         json_schema_extra={"fits_keyword": "V3I_YANG", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Angle from the V3 axis to the ideal y axis
 
@@ -493,6 +593,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="[deg] Right ascension at the aperture reference point",
         json_schema_extra={"fits_keyword": "RA_REF", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Right ascension at the aperture reference point
 
@@ -502,6 +604,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="[deg] Declination at the aperture reference point",
         json_schema_extra={"fits_keyword": "DEC_REF", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Declination at the aperture reference point
 
@@ -511,6 +615,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="[deg] V3 roll angle at the reference point, north through east",
         json_schema_extra={"fits_keyword": "ROLL_REF", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[deg] V3 roll angle at the reference point, north through east
 
@@ -520,6 +626,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="[m/s] Radial velocity correction to the solar system barycentre",
         json_schema_extra={"fits_keyword": "VELOSYS", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[m/s] Radial velocity correction to the solar system barycentre
 
@@ -529,6 +637,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Reference frame of the spectral coordinate",
         json_schema_extra={"fits_keyword": "SPECSYS", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Reference frame of the spectral coordinate
 
@@ -538,6 +648,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="x of the aperture reference point in the science frame",
         json_schema_extra={"fits_keyword": "XREF_SCI", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """x of the aperture reference point in the science frame
 
@@ -547,6 +659,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="y of the aperture reference point in the science frame",
         json_schema_extra={"fits_keyword": "YREF_SCI", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """y of the aperture reference point in the science frame
 
@@ -556,6 +670,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="[deg] Right ascension of the moving target at the exposure midpoint",
         json_schema_extra={"fits_keyword": "MT_RA", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Right ascension of the moving target at the exposure midpoint
 
@@ -565,6 +681,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="[deg] Declination of the moving target at the exposure midpoint",
         json_schema_extra={"fits_keyword": "MT_DEC", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Declination of the moving target at the exposure midpoint
 
@@ -574,6 +692,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="[deg] Mean right ascension of the moving target over the exposures",
         json_schema_extra={"fits_keyword": "MT_AVRA", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Mean right ascension of the moving target over the exposures
 
@@ -583,6 +703,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="[deg] Mean declination of the moving target over the exposures",
         json_schema_extra={"fits_keyword": "MT_AVDEC", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """[deg] Mean declination of the moving target over the exposures
 
@@ -592,6 +714,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Polynomial order of the SIP forward correction along x",
         json_schema_extra={"fits_keyword": "A_ORDER", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Polynomial order of the SIP forward correction along x
 
@@ -601,6 +725,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Polynomial order of the SIP forward correction along y",
         json_schema_extra={"fits_keyword": "B_ORDER", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Polynomial order of the SIP forward correction along y
 
@@ -610,6 +736,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Polynomial order of the SIP inverse correction along x",
         json_schema_extra={"fits_keyword": "AP_ORDER", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Polynomial order of the SIP inverse correction along x
 
@@ -619,6 +747,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="Polynomial order of the SIP inverse correction along y",
         json_schema_extra={"fits_keyword": "BP_ORDER", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Polynomial order of the SIP inverse correction along y
 
@@ -628,6 +758,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^0 v^2 term",
         json_schema_extra={"fits_keyword": "A_0_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^0 v^2 term
 
@@ -637,6 +769,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^0 v^3 term",
         json_schema_extra={"fits_keyword": "A_0_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^0 v^3 term
 
@@ -646,6 +780,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^0 v^4 term",
         json_schema_extra={"fits_keyword": "A_0_4", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^0 v^4 term
 
@@ -655,6 +791,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^0 v^5 term",
         json_schema_extra={"fits_keyword": "A_0_5", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^0 v^5 term
 
@@ -664,6 +802,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^0 v^6 term",
         json_schema_extra={"fits_keyword": "A_0_6", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^0 v^6 term
 
@@ -673,6 +813,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^1 v^1 term",
         json_schema_extra={"fits_keyword": "A_1_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^1 v^1 term
 
@@ -682,6 +824,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^1 v^2 term",
         json_schema_extra={"fits_keyword": "A_1_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^1 v^2 term
 
@@ -691,6 +835,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^1 v^3 term",
         json_schema_extra={"fits_keyword": "A_1_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^1 v^3 term
 
@@ -700,6 +846,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^1 v^4 term",
         json_schema_extra={"fits_keyword": "A_1_4", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^1 v^4 term
 
@@ -709,6 +857,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^1 v^5 term",
         json_schema_extra={"fits_keyword": "A_1_5", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^1 v^5 term
 
@@ -718,6 +868,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^2 v^0 term",
         json_schema_extra={"fits_keyword": "A_2_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^2 v^0 term
 
@@ -727,6 +879,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^2 v^1 term",
         json_schema_extra={"fits_keyword": "A_2_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^2 v^1 term
 
@@ -736,6 +890,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^2 v^2 term",
         json_schema_extra={"fits_keyword": "A_2_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^2 v^2 term
 
@@ -745,6 +901,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^2 v^3 term",
         json_schema_extra={"fits_keyword": "A_2_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^2 v^3 term
 
@@ -754,6 +912,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^2 v^4 term",
         json_schema_extra={"fits_keyword": "A_2_4", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^2 v^4 term
 
@@ -763,6 +923,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^3 v^0 term",
         json_schema_extra={"fits_keyword": "A_3_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^3 v^0 term
 
@@ -772,6 +934,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^3 v^1 term",
         json_schema_extra={"fits_keyword": "A_3_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^3 v^1 term
 
@@ -781,6 +945,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^3 v^2 term",
         json_schema_extra={"fits_keyword": "A_3_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^3 v^2 term
 
@@ -790,6 +956,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^3 v^3 term",
         json_schema_extra={"fits_keyword": "A_3_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^3 v^3 term
 
@@ -799,6 +967,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^4 v^0 term",
         json_schema_extra={"fits_keyword": "A_4_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^4 v^0 term
 
@@ -808,6 +978,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^4 v^1 term",
         json_schema_extra={"fits_keyword": "A_4_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^4 v^1 term
 
@@ -817,6 +989,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^4 v^2 term",
         json_schema_extra={"fits_keyword": "A_4_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^4 v^2 term
 
@@ -826,6 +1000,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^5 v^0 term",
         json_schema_extra={"fits_keyword": "A_5_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^5 v^0 term
 
@@ -835,6 +1011,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^5 v^1 term",
         json_schema_extra={"fits_keyword": "A_5_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^5 v^1 term
 
@@ -844,6 +1022,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward x coefficient of the u^6 v^0 term",
         json_schema_extra={"fits_keyword": "A_6_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward x coefficient of the u^6 v^0 term
 
@@ -853,6 +1033,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^0 v^2 term",
         json_schema_extra={"fits_keyword": "B_0_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^0 v^2 term
 
@@ -862,6 +1044,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^0 v^3 term",
         json_schema_extra={"fits_keyword": "B_0_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^0 v^3 term
 
@@ -871,6 +1055,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^0 v^4 term",
         json_schema_extra={"fits_keyword": "B_0_4", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^0 v^4 term
 
@@ -880,6 +1066,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^0 v^5 term",
         json_schema_extra={"fits_keyword": "B_0_5", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^0 v^5 term
 
@@ -889,6 +1077,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^0 v^6 term",
         json_schema_extra={"fits_keyword": "B_0_6", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^0 v^6 term
 
@@ -898,6 +1088,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^1 v^1 term",
         json_schema_extra={"fits_keyword": "B_1_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^1 v^1 term
 
@@ -907,6 +1099,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^1 v^2 term",
         json_schema_extra={"fits_keyword": "B_1_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^1 v^2 term
 
@@ -916,6 +1110,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^1 v^3 term",
         json_schema_extra={"fits_keyword": "B_1_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^1 v^3 term
 
@@ -925,6 +1121,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^1 v^4 term",
         json_schema_extra={"fits_keyword": "B_1_4", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^1 v^4 term
 
@@ -934,6 +1132,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^1 v^5 term",
         json_schema_extra={"fits_keyword": "B_1_5", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^1 v^5 term
 
@@ -943,6 +1143,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^2 v^0 term",
         json_schema_extra={"fits_keyword": "B_2_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^2 v^0 term
 
@@ -952,6 +1154,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^2 v^1 term",
         json_schema_extra={"fits_keyword": "B_2_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^2 v^1 term
 
@@ -961,6 +1165,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^2 v^2 term",
         json_schema_extra={"fits_keyword": "B_2_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^2 v^2 term
 
@@ -970,6 +1176,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^2 v^3 term",
         json_schema_extra={"fits_keyword": "B_2_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^2 v^3 term
 
@@ -979,6 +1187,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^2 v^4 term",
         json_schema_extra={"fits_keyword": "B_2_4", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^2 v^4 term
 
@@ -988,6 +1198,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^3 v^0 term",
         json_schema_extra={"fits_keyword": "B_3_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^3 v^0 term
 
@@ -997,6 +1209,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^3 v^1 term",
         json_schema_extra={"fits_keyword": "B_3_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^3 v^1 term
 
@@ -1006,6 +1220,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^3 v^2 term",
         json_schema_extra={"fits_keyword": "B_3_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^3 v^2 term
 
@@ -1015,6 +1231,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^3 v^3 term",
         json_schema_extra={"fits_keyword": "B_3_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^3 v^3 term
 
@@ -1024,6 +1242,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^4 v^0 term",
         json_schema_extra={"fits_keyword": "B_4_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^4 v^0 term
 
@@ -1033,6 +1253,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^4 v^1 term",
         json_schema_extra={"fits_keyword": "B_4_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^4 v^1 term
 
@@ -1042,6 +1264,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^4 v^2 term",
         json_schema_extra={"fits_keyword": "B_4_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^4 v^2 term
 
@@ -1051,6 +1275,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^5 v^0 term",
         json_schema_extra={"fits_keyword": "B_5_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^5 v^0 term
 
@@ -1060,6 +1286,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^5 v^1 term",
         json_schema_extra={"fits_keyword": "B_5_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^5 v^1 term
 
@@ -1069,6 +1297,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP forward y coefficient of the u^6 v^0 term",
         json_schema_extra={"fits_keyword": "B_6_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP forward y coefficient of the u^6 v^0 term
 
@@ -1078,6 +1308,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^0 v^2 term",
         json_schema_extra={"fits_keyword": "AP_0_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^0 v^2 term
 
@@ -1087,6 +1319,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^0 v^3 term",
         json_schema_extra={"fits_keyword": "AP_0_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^0 v^3 term
 
@@ -1096,6 +1330,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^0 v^4 term",
         json_schema_extra={"fits_keyword": "AP_0_4", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^0 v^4 term
 
@@ -1105,6 +1341,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^0 v^5 term",
         json_schema_extra={"fits_keyword": "AP_0_5", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^0 v^5 term
 
@@ -1114,6 +1352,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^0 v^6 term",
         json_schema_extra={"fits_keyword": "AP_0_6", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^0 v^6 term
 
@@ -1123,6 +1363,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^1 v^1 term",
         json_schema_extra={"fits_keyword": "AP_1_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^1 v^1 term
 
@@ -1132,6 +1374,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^1 v^2 term",
         json_schema_extra={"fits_keyword": "AP_1_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^1 v^2 term
 
@@ -1141,6 +1385,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^1 v^3 term",
         json_schema_extra={"fits_keyword": "AP_1_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^1 v^3 term
 
@@ -1150,6 +1396,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^1 v^4 term",
         json_schema_extra={"fits_keyword": "AP_1_4", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^1 v^4 term
 
@@ -1159,6 +1407,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^1 v^5 term",
         json_schema_extra={"fits_keyword": "AP_1_5", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^1 v^5 term
 
@@ -1168,6 +1418,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^2 v^0 term",
         json_schema_extra={"fits_keyword": "AP_2_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^2 v^0 term
 
@@ -1177,6 +1429,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^2 v^1 term",
         json_schema_extra={"fits_keyword": "AP_2_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^2 v^1 term
 
@@ -1186,6 +1440,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^2 v^2 term",
         json_schema_extra={"fits_keyword": "AP_2_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^2 v^2 term
 
@@ -1195,6 +1451,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^2 v^3 term",
         json_schema_extra={"fits_keyword": "AP_2_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^2 v^3 term
 
@@ -1204,6 +1462,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^2 v^4 term",
         json_schema_extra={"fits_keyword": "AP_2_4", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^2 v^4 term
 
@@ -1213,6 +1473,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^3 v^0 term",
         json_schema_extra={"fits_keyword": "AP_3_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^3 v^0 term
 
@@ -1222,6 +1484,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^3 v^1 term",
         json_schema_extra={"fits_keyword": "AP_3_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^3 v^1 term
 
@@ -1231,6 +1495,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^3 v^2 term",
         json_schema_extra={"fits_keyword": "AP_3_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^3 v^2 term
 
@@ -1240,6 +1506,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^3 v^3 term",
         json_schema_extra={"fits_keyword": "AP_3_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^3 v^3 term
 
@@ -1249,6 +1517,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^4 v^0 term",
         json_schema_extra={"fits_keyword": "AP_4_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^4 v^0 term
 
@@ -1258,6 +1528,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^4 v^1 term",
         json_schema_extra={"fits_keyword": "AP_4_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^4 v^1 term
 
@@ -1267,6 +1539,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^4 v^2 term",
         json_schema_extra={"fits_keyword": "AP_4_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^4 v^2 term
 
@@ -1276,6 +1550,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^5 v^0 term",
         json_schema_extra={"fits_keyword": "AP_5_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^5 v^0 term
 
@@ -1285,6 +1561,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^5 v^1 term",
         json_schema_extra={"fits_keyword": "AP_5_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^5 v^1 term
 
@@ -1294,6 +1572,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse x coefficient of the u^6 v^0 term",
         json_schema_extra={"fits_keyword": "AP_6_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse x coefficient of the u^6 v^0 term
 
@@ -1303,6 +1583,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^0 v^2 term",
         json_schema_extra={"fits_keyword": "BP_0_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^0 v^2 term
 
@@ -1312,6 +1594,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^0 v^3 term",
         json_schema_extra={"fits_keyword": "BP_0_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^0 v^3 term
 
@@ -1321,6 +1605,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^0 v^4 term",
         json_schema_extra={"fits_keyword": "BP_0_4", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^0 v^4 term
 
@@ -1330,6 +1616,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^0 v^5 term",
         json_schema_extra={"fits_keyword": "BP_0_5", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^0 v^5 term
 
@@ -1339,6 +1627,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^0 v^6 term",
         json_schema_extra={"fits_keyword": "BP_0_6", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^0 v^6 term
 
@@ -1348,6 +1638,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^1 v^1 term",
         json_schema_extra={"fits_keyword": "BP_1_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^1 v^1 term
 
@@ -1357,6 +1649,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^1 v^2 term",
         json_schema_extra={"fits_keyword": "BP_1_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^1 v^2 term
 
@@ -1366,6 +1660,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^1 v^3 term",
         json_schema_extra={"fits_keyword": "BP_1_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^1 v^3 term
 
@@ -1375,6 +1671,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^1 v^4 term",
         json_schema_extra={"fits_keyword": "BP_1_4", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^1 v^4 term
 
@@ -1384,6 +1682,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^1 v^5 term",
         json_schema_extra={"fits_keyword": "BP_1_5", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^1 v^5 term
 
@@ -1393,6 +1693,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^2 v^0 term",
         json_schema_extra={"fits_keyword": "BP_2_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^2 v^0 term
 
@@ -1402,6 +1704,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^2 v^1 term",
         json_schema_extra={"fits_keyword": "BP_2_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^2 v^1 term
 
@@ -1411,6 +1715,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^2 v^2 term",
         json_schema_extra={"fits_keyword": "BP_2_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^2 v^2 term
 
@@ -1420,6 +1726,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^2 v^3 term",
         json_schema_extra={"fits_keyword": "BP_2_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^2 v^3 term
 
@@ -1429,6 +1737,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^2 v^4 term",
         json_schema_extra={"fits_keyword": "BP_2_4", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^2 v^4 term
 
@@ -1438,6 +1748,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^3 v^0 term",
         json_schema_extra={"fits_keyword": "BP_3_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^3 v^0 term
 
@@ -1447,6 +1759,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^3 v^1 term",
         json_schema_extra={"fits_keyword": "BP_3_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^3 v^1 term
 
@@ -1456,6 +1770,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^3 v^2 term",
         json_schema_extra={"fits_keyword": "BP_3_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^3 v^2 term
 
@@ -1465,6 +1781,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^3 v^3 term",
         json_schema_extra={"fits_keyword": "BP_3_3", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^3 v^3 term
 
@@ -1474,6 +1792,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^4 v^0 term",
         json_schema_extra={"fits_keyword": "BP_4_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^4 v^0 term
 
@@ -1483,6 +1803,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^4 v^1 term",
         json_schema_extra={"fits_keyword": "BP_4_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^4 v^1 term
 
@@ -1492,6 +1814,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^4 v^2 term",
         json_schema_extra={"fits_keyword": "BP_4_2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^4 v^2 term
 
@@ -1501,6 +1825,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^5 v^0 term",
         json_schema_extra={"fits_keyword": "BP_5_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^5 v^0 term
 
@@ -1510,6 +1836,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^5 v^1 term",
         json_schema_extra={"fits_keyword": "BP_5_1", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^5 v^1 term
 
@@ -1519,6 +1847,8 @@ class Wcsinfo(MetaNode):
         default=None,
         title="SIP inverse y coefficient of the u^6 v^0 term",
         json_schema_extra={"fits_keyword": "BP_6_0", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """SIP inverse y coefficient of the u^6 v^0 term
 
@@ -1530,13 +1860,17 @@ class ImageMeta(Meta):
     ``SlitModel``, ``DrizProductModel``, ``Level1bModel``, ``IFUImageModel``, ``SlitDataModel``,
     ``SuperstripeRampModel``: the fields of ``Meta`` and those declared here."""
 
-    aperture: ImageAperture = Field(default_factory=ImageAperture)  # pyright: ignore[reportIncompatibleVariableOverride]
+    aperture: ImageAperture = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ImageAperture, init=True, kw_only=True
+    )
     """Science aperture
 
     Narrows the inherited ``Aperture`` field to this model's class. (Reads are exactly typed;
     assigning a plain ``Aperture`` is refused when validated, hence the pyright ignore.)"""
 
-    velocity_aberration: ImageVelocityAberration = Field(default_factory=ImageVelocityAberration)  # pyright: ignore[reportIncompatibleVariableOverride]
+    velocity_aberration: ImageVelocityAberration = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ImageVelocityAberration, init=True, kw_only=True
+    )
     """Velocity aberration correction
 
     Narrows the inherited ``VelocityAberration`` field to this model's class. (Reads are exactly
@@ -1547,6 +1881,8 @@ class ImageMeta(Meta):
         default=None,
         title="Physical unit of the science array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the science array values
 
@@ -1556,19 +1892,21 @@ class ImageMeta(Meta):
         default=None,
         title="Physical unit of the error array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the error array values
 
     FITS keyword: BUNIT (ERR)"""
 
-    photometry: Photometry = Field(default_factory=Photometry)
+    photometry: Photometry = Field(default_factory=Photometry, init=True, kw_only=True)
     """Flux calibration factors"""
 
-    coordinates: Coordinates = Field(default_factory=Coordinates)
+    coordinates: Coordinates = Field(default_factory=Coordinates, init=True, kw_only=True)
     """Celestial coordinate system"""
 
-    pointing: Pointing = Field(default_factory=Pointing)
+    pointing: Pointing = Field(default_factory=Pointing, init=True, kw_only=True)
     """Telescope pointing"""
 
-    wcsinfo: Wcsinfo = Field(default_factory=Wcsinfo)
+    wcsinfo: Wcsinfo = Field(default_factory=Wcsinfo, init=True, kw_only=True)
     """FITS world coordinate system of the science array"""

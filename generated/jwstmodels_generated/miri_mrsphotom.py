@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, TableField
 
 from .referencefile_required import MirMrsPhotomMeta, ReferenceFileModel
 
@@ -17,7 +17,7 @@ class MiriMrsPhotomModel(ReferenceFileModel):
     schema_name = "miri_mrsphotom.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32,
         hdu="SCI",
         ndim=2,

@@ -14,7 +14,9 @@ class MiriResolutionMeta(ReferenceFileMeta):
     """Metadata of ``MiriResolutionModel``: the fields of ``ReferenceFileMeta`` and those declared
     here."""
 
-    instrument: MirImgApcorrInstrument = Field(default_factory=MirImgApcorrInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MirImgApcorrInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MirImgApcorrInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

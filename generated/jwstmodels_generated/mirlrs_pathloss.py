@@ -74,6 +74,8 @@ class MirLrsPathlossExposure(NirspecFlatExposure):
         default=None,
         title="Detector readout pattern",
         json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector readout pattern
 
@@ -87,6 +89,8 @@ class MirLrsPathlossWcsinfo(MetaNode):
         default=None,
         title="Number of world coordinate axes",
         json_schema_extra={"fits_keyword": "WCSAXES", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Number of world coordinate axes
 
@@ -96,6 +100,8 @@ class MirLrsPathlossWcsinfo(MetaNode):
         default=None,
         title="Reference pixel along the wavelength axis",
         json_schema_extra={"fits_keyword": "CRPIX1", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Reference pixel along the wavelength axis
 
@@ -105,6 +111,8 @@ class MirLrsPathlossWcsinfo(MetaNode):
         default=None,
         title="Reference pixel along the slit axis",
         json_schema_extra={"fits_keyword": "CRPIX2", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Reference pixel along the slit axis
 
@@ -114,6 +122,8 @@ class MirLrsPathlossWcsinfo(MetaNode):
         default=None,
         title="Wavelength at the reference pixel",
         json_schema_extra={"fits_keyword": "CRVAL1", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Wavelength at the reference pixel
 
@@ -123,6 +133,8 @@ class MirLrsPathlossWcsinfo(MetaNode):
         default=None,
         title="Slit position at the reference pixel",
         json_schema_extra={"fits_keyword": "CRVAL2", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Slit position at the reference pixel
 
@@ -132,6 +144,8 @@ class MirLrsPathlossWcsinfo(MetaNode):
         default=None,
         title="Wavelength step per pixel",
         json_schema_extra={"fits_keyword": "CDELT1", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Wavelength step per pixel
 
@@ -141,6 +155,8 @@ class MirLrsPathlossWcsinfo(MetaNode):
         default=None,
         title="Slit position step per pixel",
         json_schema_extra={"fits_keyword": "CDELT2", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Slit position step per pixel
 
@@ -150,6 +166,8 @@ class MirLrsPathlossWcsinfo(MetaNode):
         default=None,
         title="Type of the wavelength axis",
         json_schema_extra={"fits_keyword": "CTYPE1", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Type of the wavelength axis
 
@@ -159,6 +177,8 @@ class MirLrsPathlossWcsinfo(MetaNode):
         default=None,
         title="Type of the slit position axis",
         json_schema_extra={"fits_keyword": "CTYPE2", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Type of the slit position axis
 
@@ -168,6 +188,8 @@ class MirLrsPathlossWcsinfo(MetaNode):
         default=None,
         title="Units of the wavelength axis",
         json_schema_extra={"fits_keyword": "CUNIT1", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Units of the wavelength axis
 
@@ -177,6 +199,8 @@ class MirLrsPathlossWcsinfo(MetaNode):
         default=None,
         title="Units of the slit position axis",
         json_schema_extra={"fits_keyword": "CUNIT2", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Units of the slit position axis
 
@@ -190,6 +214,8 @@ class PathlossTable(MetaNode):
         default=None,
         title="Units of the first world axis",
         json_schema_extra={"fits_keyword": "TUNIT1", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Units of the first world axis
 
@@ -199,6 +225,8 @@ class PathlossTable(MetaNode):
         default=None,
         title="Units of the second world axis",
         json_schema_extra={"fits_keyword": "TUNIT2", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Units of the second world axis
 
@@ -208,6 +236,8 @@ class PathlossTable(MetaNode):
         default=None,
         title="Units of the third world axis",
         json_schema_extra={"fits_keyword": "TUNIT3", "fits_hdu": "PATHLOSS"},
+        init=True,
+        kw_only=True,
     )
     """Units of the third world axis
 
@@ -217,20 +247,22 @@ class PathlossTable(MetaNode):
 class MirLrsPathlossMeta(CubeFlatMeta):
     """Metadata of ``MirLrsPathlossModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: GainInstrument = Field(default_factory=GainInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: GainInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=GainInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: MirLrsPathlossExposure = Field(default_factory=MirLrsPathlossExposure)
+    exposure: MirLrsPathlossExposure = Field(default_factory=MirLrsPathlossExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
-    wcsinfo: MirLrsPathlossWcsinfo = Field(default_factory=MirLrsPathlossWcsinfo)
+    wcsinfo: MirLrsPathlossWcsinfo = Field(default_factory=MirLrsPathlossWcsinfo, init=True, kw_only=True)
     """World coordinate system of the path loss grid"""
 
-    pathloss_table: PathlossTable = Field(default_factory=PathlossTable)
+    pathloss_table: PathlossTable = Field(default_factory=PathlossTable, init=True, kw_only=True)
     """Slit throughput against wavelength and source position"""
 
 

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, TableField
 
 from .referencefile_required import MirMrsPhotomMeta, ReferenceFileModel
 
@@ -17,7 +17,7 @@ class MirMrsPhotomModel(ReferenceFileModel):
     schema_name = "mirmrs_photom.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32,
         hdu="SCI",
         ndim=2,
@@ -35,7 +35,7 @@ class MirMrsPhotomModel(ReferenceFileModel):
 
     FITS HDU: ERR; float32, 2-D"""
 
-    dq = ArrayField(
+    dq = CreatedArrayField(
         np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the conversion factors"
     )
     """Data quality flags of the conversion factors

@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import CubeFlatMeta, NirspecFlatExposure, NRSFlatInstrument, ReferenceFileModel
 
@@ -23,6 +23,8 @@ class NirspecFlatInstrument(NRSFlatInstrument):
         default=None,
         title="Operating mode of the calibration lamp",
         json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Operating mode of the calibration lamp
 
@@ -55,6 +57,8 @@ class NirspecFlatInstrument(NRSFlatInstrument):
         default=None,
         title="Calibration lamp that was lit",
         json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Calibration lamp that was lit
 
@@ -64,14 +68,16 @@ class NirspecFlatInstrument(NRSFlatInstrument):
 class NirspecFlatMeta(CubeFlatMeta):
     """Metadata of ``NirspecFlatModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: NirspecFlatInstrument = Field(default_factory=NirspecFlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: NirspecFlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NirspecFlatInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure)
+    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 
@@ -83,19 +89,23 @@ class NirspecFlatModel(ReferenceFileModel):
     schema_name = "nirspec_flat.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", max_ndim=3, default=0.0, title="Flat-field values, one plane per wavelength"
     )
     """Flat-field values, one plane per wavelength
 
     FITS HDU: SCI; float32, at most 3-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", max_ndim=3, default=0, title="Data quality flags of the flat field")
+    dq = CreatedArrayField(
+        np.uint32, hdu="DQ", max_ndim=3, default=0, title="Data quality flags of the flat field"
+    )
     """Data quality flags of the flat field
 
     FITS HDU: DQ; uint32, at most 3-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", max_ndim=3, default=0.0, title="Uncertainty of the flat field")
+    err = CreatedArrayField(
+        np.float32, hdu="ERR", max_ndim=3, default=0.0, title="Uncertainty of the flat field"
+    )
     """Uncertainty of the flat field
 
     FITS HDU: ERR; float32, at most 3-D"""

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, DataModel, ListField, MetaNode, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, ListField, MetaNode, TableField
 
 from .referencefile_required import CubeFlatMeta, ReferenceFileModel
 
@@ -17,7 +17,7 @@ class NirspecFlatQuadrantModel(DataModel[MetaNode]):
     schema_name = "nirspec_flat_quadrant.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32,
         hdu="SCI",
         max_ndim=3,

@@ -18,6 +18,8 @@ class OutlierIFUOutputMeta(Meta):
         default=None,
         title="Width of the outlier detection kernel [pixels]",
         json_schema_extra={"fits_keyword": "KERNXSZ", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Width of the outlier detection kernel [pixels]
 
@@ -27,6 +29,8 @@ class OutlierIFUOutputMeta(Meta):
         default=None,
         title="Height of the outlier detection kernel [pixels]",
         json_schema_extra={"fits_keyword": "KERNYSZ", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Height of the outlier detection kernel [pixels]
 
@@ -36,6 +40,8 @@ class OutlierIFUOutputMeta(Meta):
         default=None,
         title="Percentile above which a pixel is flagged as an outlier",
         json_schema_extra={"fits_keyword": "THRSPRC", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Percentile above which a pixel is flagged as an outlier
 

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import CubeFlatMeta, ReferenceFileModel
 
@@ -17,14 +17,14 @@ class PersistenceSatModel(ReferenceFileModel):
     schema_name = "persat.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", ndim=2, default=90000.0, title="Persistence saturation level per pixel"
     )
     """Persistence saturation level per pixel
 
     FITS HDU: SCI; float32, 2-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Per-pixel data quality flags")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Per-pixel data quality flags")
     """Per-pixel data quality flags
 
     FITS HDU: DQ; uint32, 2-D"""

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import ReferenceFileMeta, ReferenceFileModel
 
@@ -17,7 +17,9 @@ class PictureFrameModel(ReferenceFileModel):
     schema_name = "pictureframe.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="Picture-frame pattern to subtract")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=2, default=0.0, title="Picture-frame pattern to subtract"
+    )
     """Picture-frame pattern to subtract
 
     FITS HDU: SCI; float32, 2-D"""

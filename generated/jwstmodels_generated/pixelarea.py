@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import NRSFlatInstrument, NRSFlatMeta, PixelAreaPhotometry, ReferenceFileModel
 
@@ -55,6 +55,8 @@ class PixelAreaInstrument(NRSFlatInstrument):
         default=None,
         title="Pupil wheel element in the beam",
         json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pupil wheel element in the beam
 
@@ -64,14 +66,16 @@ class PixelAreaInstrument(NRSFlatInstrument):
 class PixelAreaMeta(NRSFlatMeta):
     """Metadata of ``PixelAreaModel``: the fields of ``NRSFlatMeta`` and those declared here."""
 
-    instrument: PixelAreaInstrument = Field(default_factory=PixelAreaInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: PixelAreaInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=PixelAreaInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``NRSFlatInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``NRSFlatInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    photometry: PixelAreaPhotometry = Field(default_factory=PixelAreaPhotometry)
+    photometry: PixelAreaPhotometry = Field(default_factory=PixelAreaPhotometry, init=True, kw_only=True)
     """Flux calibration factors"""
 
 
@@ -83,7 +87,7 @@ class PixelAreaModel(ReferenceFileModel):
     schema_name = "pixelarea.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32,
         hdu="SCI",
         ndim=2,

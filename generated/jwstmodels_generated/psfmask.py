@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import CubeFlatMeta, MaskInstrument, NRSFlatExposure, ReferenceFileModel
 
@@ -40,6 +40,8 @@ class PsfMaskInstrument(MaskInstrument):
         default=None,
         title="Coronagraphic mask in the beam",
         json_schema_extra={"fits_keyword": "CORONMSK", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Coronagraphic mask in the beam
 
@@ -49,14 +51,16 @@ class PsfMaskInstrument(MaskInstrument):
 class PsfMaskMeta(CubeFlatMeta):
     """Metadata of ``PsfMaskModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    instrument: PsfMaskInstrument = Field(default_factory=PsfMaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: PsfMaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=PsfMaskInstrument, init=True, kw_only=True
+    )
     """Instrument and detector the reference file applies to
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
+    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 
@@ -68,7 +72,7 @@ class PsfMaskModel(ReferenceFileModel):
     schema_name = "psfmask.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=1.0, title="Coronagraphic PSF mask image")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=2, default=1.0, title="Coronagraphic PSF mask image")
     """Coronagraphic PSF mask image
 
     FITS HDU: SCI; float32, 2-D"""

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, DataModel
+from jwstmodels.base import CreatedArrayField, DataModel
 
 from .meta_image import ImageMeta
 
@@ -17,17 +17,17 @@ class QuadModel(DataModel[ImageMeta]):
     schema_name = "quad.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=4, default=0.0, title="Science pixel values")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=4, default=0.0, title="Science pixel values")
     """Science pixel values
 
     FITS HDU: SCI; float32, 4-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=4, default=0, title="Per-pixel data quality flags")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=4, default=0, title="Per-pixel data quality flags")
     """Per-pixel data quality flags
 
     FITS HDU: DQ; uint32, 4-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=4, default=0.0, title="Per-pixel total uncertainty")
+    err = CreatedArrayField(np.float32, hdu="ERR", ndim=4, default=0.0, title="Per-pixel total uncertainty")
     """Per-pixel total uncertainty
 
     FITS HDU: ERR; float32, 4-D"""

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, DataModel, ScalarField, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, ScalarField, TableField
 
 from .meta_image import ImageMeta
 
@@ -17,14 +17,14 @@ class RampModel(DataModel[ImageMeta]):
     schema_name = "ramp.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", ndim=4, default=0.0, title="Pixel values of every group of every integration"
     )
     """Pixel values of every group of every integration
 
     FITS HDU: SCI; float32, 4-D"""
 
-    pixeldq = ArrayField(
+    pixeldq = CreatedArrayField(
         np.uint32,
         hdu="PIXELDQ",
         ndim=2,
@@ -35,7 +35,7 @@ class RampModel(DataModel[ImageMeta]):
 
     FITS HDU: PIXELDQ; uint32, 2-D"""
 
-    groupdq = ArrayField(
+    groupdq = CreatedArrayField(
         np.uint8, hdu="GROUPDQ", ndim=4, default=0, title="Data quality flags of each pixel in each group"
     )
     """Data quality flags of each pixel in each group

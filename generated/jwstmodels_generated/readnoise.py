@@ -6,7 +6,7 @@ use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import CubeFlatMeta, ReadnoiseExposure, ReferenceFileModel
 
@@ -14,13 +14,15 @@ from .referencefile_required import CubeFlatMeta, ReadnoiseExposure, ReferenceFi
 class ReadnoiseMeta(CubeFlatMeta):
     """Metadata of ``ReadnoiseModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    exposure: ReadnoiseExposure = Field(default_factory=ReadnoiseExposure)
+    exposure: ReadnoiseExposure = Field(default_factory=ReadnoiseExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
     bunit_data: str | None = Field(
         default=None,
         title="Physical unit of the science array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the science array values
 
@@ -30,6 +32,8 @@ class ReadnoiseMeta(CubeFlatMeta):
         default=None,
         title="Physical unit of the error array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the error array values
 
@@ -44,7 +48,9 @@ class ReadnoiseModel(ReferenceFileModel):
     schema_name = "readnoise.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="[DN] Read noise of each pixel")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=2, default=0.0, title="[DN] Read noise of each pixel"
+    )
     """[DN] Read noise of each pixel
 
     FITS HDU: SCI; float32, 2-D"""

@@ -22,6 +22,8 @@ class ReferenceFileMeta(CommonMeta):
         default=None,
         title="Kind of data the file holds",
         json_schema_extra={"fits_keyword": "FILETYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Kind of data the file holds
 
@@ -31,6 +33,8 @@ class ReferenceFileMeta(CommonMeta):
         default=None,
         title="Reference file type (the CRDS type name)",
         json_schema_extra={"fits_keyword": "REFTYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Reference file type (the CRDS type name)
 
@@ -40,6 +44,8 @@ class ReferenceFileMeta(CommonMeta):
         default=None,
         title="Provenance of the reference data (GROUND, INFLIGHT with dates, DUMMY, ...)",
         json_schema_extra={"fits_keyword": "PEDIGREE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Provenance of the reference data (GROUND, INFLIGHT with dates, DUMMY, ...)
 
@@ -49,6 +55,8 @@ class ReferenceFileMeta(CommonMeta):
         default=None,
         title="Short summary of what the reference file contains",
         json_schema_extra={"fits_keyword": "DESCRIP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Short summary of what the reference file contains
 
@@ -58,6 +66,8 @@ class ReferenceFileMeta(CommonMeta):
         default=None,
         title="Person or team who made the reference file",
         json_schema_extra={"fits_keyword": "AUTHOR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Person or team who made the reference file
 
@@ -67,6 +77,8 @@ class ReferenceFileMeta(CommonMeta):
         default=None,
         title="Date and time from which on the reference file applies",
         json_schema_extra={"fits_keyword": "USEAFTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Date and time from which on the reference file applies
 
@@ -96,6 +108,8 @@ class DarkInstrument(CommonInstrument):
         default=None,
         title="Grating wheel element in the beam",
         json_schema_extra={"fits_keyword": "GRATING", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Grating wheel element in the beam
 
@@ -184,6 +198,8 @@ class DarkExposure(MetaNode):
         default=None,
         title="Exposure type (observing mode) of the data",
         json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Exposure type (observing mode) of the data
 
@@ -248,6 +264,8 @@ class DarkExposure(MetaNode):
         default=None,
         title="Detector readout pattern",
         json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector readout pattern
 
@@ -257,6 +275,8 @@ class DarkExposure(MetaNode):
         default=None,
         title="Readout patterns the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_READPA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Readout patterns the reference file applies to, each followed by |
 
@@ -266,6 +286,8 @@ class DarkExposure(MetaNode):
         default=None,
         title="Detector amplifier outputs used by the readout",
         json_schema_extra={"fits_keyword": "NOUTPUTS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector amplifier outputs used by the readout
 
@@ -275,6 +297,8 @@ class DarkExposure(MetaNode):
         default=None,
         title="Frames averaged into each group",
         json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Frames averaged into each group
 
@@ -284,6 +308,8 @@ class DarkExposure(MetaNode):
         default=None,
         title="Groups in each integration",
         json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Groups in each integration
 
@@ -293,6 +319,8 @@ class DarkExposure(MetaNode):
         default=None,
         title="Frames skipped between consecutive groups",
         json_schema_extra={"fits_keyword": "GROUPGAP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Frames skipped between consecutive groups
 
@@ -302,6 +330,8 @@ class DarkExposure(MetaNode):
         default=None,
         title="Factor by which the detector gain was scaled",
         json_schema_extra={"fits_keyword": "GAINFACT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Factor by which the detector gain was scaled
 
@@ -311,6 +341,8 @@ class DarkExposure(MetaNode):
         default=None,
         title="[DN/s] Mean dark current of the detector",
         json_schema_extra={"fits_keyword": "AVDRKCUR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[DN/s] Mean dark current of the detector
 
@@ -324,6 +356,8 @@ class DarkSubarray(MetaNode):
         default=None,
         title="Subarrays the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_SUBARR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Subarrays the reference file applies to, each followed by |
 
@@ -490,6 +524,8 @@ class DarkSubarray(MetaNode):
         default=None,
         title="Name of the subarray readout",
         json_schema_extra={"fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the subarray readout
 
@@ -499,6 +535,8 @@ class DarkSubarray(MetaNode):
         default=None,
         title="First column of the subarray along axis 1 (1-based)",
         json_schema_extra={"fits_keyword": "SUBSTRT1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """First column of the subarray along axis 1 (1-based)
 
@@ -508,6 +546,8 @@ class DarkSubarray(MetaNode):
         default=None,
         title="First row of the subarray along axis 2 (1-based)",
         json_schema_extra={"fits_keyword": "SUBSTRT2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """First row of the subarray along axis 2 (1-based)
 
@@ -517,6 +557,8 @@ class DarkSubarray(MetaNode):
         default=None,
         title="Subarray width in pixels along axis 1",
         json_schema_extra={"fits_keyword": "SUBSIZE1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Subarray width in pixels along axis 1
 
@@ -526,6 +568,8 @@ class DarkSubarray(MetaNode):
         default=None,
         title="Subarray height in pixels along axis 2",
         json_schema_extra={"fits_keyword": "SUBSIZE2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Subarray height in pixels along axis 2
 
@@ -535,6 +579,8 @@ class DarkSubarray(MetaNode):
         default=None,
         title="Detector axis and direction of the fast readout",
         json_schema_extra={"fits_keyword": "FASTAXIS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector axis and direction of the fast readout
 
@@ -544,6 +590,8 @@ class DarkSubarray(MetaNode):
         default=None,
         title="Detector axis and direction of the slow readout",
         json_schema_extra={"fits_keyword": "SLOWAXIS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector axis and direction of the slow readout
 
@@ -553,17 +601,19 @@ class DarkSubarray(MetaNode):
 class DarkMeta(ReferenceFileMeta):
     """Metadata of ``DarkModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
 
-    instrument: DarkInstrument = Field(default_factory=DarkInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: DarkInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=DarkInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: DarkExposure = Field(default_factory=DarkExposure)
+    exposure: DarkExposure = Field(default_factory=DarkExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
-    subarray: DarkSubarray = Field(default_factory=DarkSubarray)
+    subarray: DarkSubarray = Field(default_factory=DarkSubarray, init=True, kw_only=True)
     """Detector region that was read out"""
 
 
@@ -731,6 +781,8 @@ class DarkMIRISubarray(MetaNode):
         default=None,
         title="Name of the subarray readout",
         json_schema_extra={"fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the subarray readout
 
@@ -740,6 +792,8 @@ class DarkMIRISubarray(MetaNode):
         default=None,
         title="First column of the subarray along axis 1 (1-based)",
         json_schema_extra={"fits_keyword": "SUBSTRT1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """First column of the subarray along axis 1 (1-based)
 
@@ -749,6 +803,8 @@ class DarkMIRISubarray(MetaNode):
         default=None,
         title="First row of the subarray along axis 2 (1-based)",
         json_schema_extra={"fits_keyword": "SUBSTRT2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """First row of the subarray along axis 2 (1-based)
 
@@ -758,6 +814,8 @@ class DarkMIRISubarray(MetaNode):
         default=None,
         title="Subarray width in pixels along axis 1",
         json_schema_extra={"fits_keyword": "SUBSIZE1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Subarray width in pixels along axis 1
 
@@ -767,6 +825,8 @@ class DarkMIRISubarray(MetaNode):
         default=None,
         title="Subarray height in pixels along axis 2",
         json_schema_extra={"fits_keyword": "SUBSIZE2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Subarray height in pixels along axis 2
 
@@ -776,6 +836,8 @@ class DarkMIRISubarray(MetaNode):
         default=None,
         title="Detector axis and direction of the fast readout",
         json_schema_extra={"fits_keyword": "FASTAXIS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector axis and direction of the fast readout
 
@@ -785,6 +847,8 @@ class DarkMIRISubarray(MetaNode):
         default=None,
         title="Detector axis and direction of the slow readout",
         json_schema_extra={"fits_keyword": "SLOWAXIS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector axis and direction of the slow readout
 
@@ -873,6 +937,8 @@ class FlatExposure(MetaNode):
         default=None,
         title="Exposure type (observing mode) of the data",
         json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Exposure type (observing mode) of the data
 
@@ -937,6 +1003,8 @@ class FlatExposure(MetaNode):
         default=None,
         title="Detector readout pattern",
         json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector readout pattern
 
@@ -946,6 +1014,8 @@ class FlatExposure(MetaNode):
         default=None,
         title="Readout patterns the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_READPA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Readout patterns the reference file applies to, each followed by |
 
@@ -956,7 +1026,7 @@ class CubeFlatMeta(ReferenceFileMeta):
     """Metadata of ``CubeFlatModel``, ``NirspecQuadFlatModel``, ``TrapDensityModel``,
     ``PersistenceSatModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
 
-    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray)
+    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray, init=True, kw_only=True)
     """Detector region that was read out"""
 
 
@@ -1026,6 +1096,8 @@ class NRSFlatInstrument(DarkInstrument):
         default=None,
         title="Filter wheel element in the beam",
         json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Filter wheel element in the beam
 
@@ -1114,6 +1186,8 @@ class NRSFlatExposure(MetaNode):
         default=None,
         title="Exposure type (observing mode) of the data",
         json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Exposure type (observing mode) of the data
 
@@ -1124,14 +1198,16 @@ class NRSFlatMeta(ReferenceFileMeta):
     """Metadata of ``NRSFlatModel``, ``NirspecIfuAreaModel``, ``NirspecMosAreaModel``: the fields of
     ``ReferenceFileMeta`` and those declared here."""
 
-    instrument: NRSFlatInstrument = Field(default_factory=NRSFlatInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: NRSFlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NRSFlatInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
+    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 
@@ -1142,6 +1218,8 @@ class NirspecFlatExposure(NRSFlatExposure):
         default=None,
         title="Exposure types the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_EXP_TY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Exposure types the reference file applies to, each followed by |
 
@@ -1171,6 +1249,8 @@ class FringeInstrument(CommonInstrument):
         default=None,
         title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
         json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
 
@@ -1181,7 +1261,9 @@ class FringeMeta(ReferenceFileMeta):
     """Metadata of ``FringeModel``, ``StrayLightModel``: the fields of ``ReferenceFileMeta`` and those
     declared here."""
 
-    instrument: FringeInstrument = Field(default_factory=FringeInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: FringeInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=FringeInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1255,6 +1337,8 @@ class GainInstrument(FringeInstrument):
         default=None,
         title="Filter wheel element in the beam",
         json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Filter wheel element in the beam
 
@@ -1268,6 +1352,8 @@ class GainExposure(MetaNode):
         default=None,
         title="Factor by which the detector gain was scaled",
         json_schema_extra={"fits_keyword": "GAINFACT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Factor by which the detector gain was scaled
 
@@ -1336,6 +1422,8 @@ class IRS2Exposure(MetaNode):
         default=None,
         title="Detector readout pattern",
         json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector readout pattern
 
@@ -1345,6 +1433,8 @@ class IRS2Exposure(MetaNode):
         default=None,
         title="Readout patterns the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_READPA", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Readout patterns the reference file applies to, each followed by |
 
@@ -1354,7 +1444,7 @@ class IRS2Exposure(MetaNode):
 class IRS2Meta(ReferenceFileMeta):
     """Metadata of ``IRS2Model``: the fields of ``ReferenceFileMeta`` and those declared here."""
 
-    exposure: IRS2Exposure = Field(default_factory=IRS2Exposure)
+    exposure: IRS2Exposure = Field(default_factory=IRS2Exposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 
@@ -1424,6 +1514,8 @@ class MaskInstrument(CommonInstrument):
         default=None,
         title="Filter wheel element in the beam",
         json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Filter wheel element in the beam
 
@@ -1436,7 +1528,7 @@ class PathlossMeta(ReferenceFileMeta):
     ``NrsMosApcorrModel``, ``MirMrsPtCorrModel``, ``MirMrsXArtCorrModel``: the fields of
     ``ReferenceFileMeta`` and those declared here."""
 
-    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure)
+    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 
@@ -1447,6 +1539,8 @@ class PixelAreaPhotometry(MetaNode):
         default=None,
         title="[sr] Nominal solid angle of one pixel",
         json_schema_extra={"fits_keyword": "PIXAR_SR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[sr] Nominal solid angle of one pixel
 
@@ -1456,6 +1550,8 @@ class PixelAreaPhotometry(MetaNode):
         default=None,
         title="[arcsec^2] Nominal solid angle of one pixel",
         json_schema_extra={"fits_keyword": "PIXAR_A2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[arcsec^2] Nominal solid angle of one pixel
 
@@ -1469,6 +1565,8 @@ class ReadnoiseExposure(IRS2Exposure):
         default=None,
         title="Factor by which the detector gain was scaled",
         json_schema_extra={"fits_keyword": "GAINFACT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Factor by which the detector gain was scaled
 
@@ -1478,6 +1576,8 @@ class ReadnoiseExposure(IRS2Exposure):
         default=None,
         title="Detector amplifier outputs used by the readout",
         json_schema_extra={"fits_keyword": "NOUTPUTS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detector amplifier outputs used by the readout
 
@@ -1491,6 +1591,8 @@ class SuperBiasInstrument(DarkInstrument):
         default=None,
         title="Grating elements the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_GRATIN", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Grating elements the reference file applies to, each followed by |
 
@@ -1502,7 +1604,7 @@ class DrizParsMeta(ReferenceFileMeta):
     ``MiriIFUCubeParsModel``, ``NRMModel``: the fields of ``ReferenceFileMeta`` and those declared
     here."""
 
-    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
+    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 
@@ -1510,7 +1612,9 @@ class FilterMeta(ReferenceFileMeta):
     """Metadata of ``FilterModel``, ``ThroughputModel``: the fields of ``ReferenceFileMeta`` and those
     declared here."""
 
-    instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MaskInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1525,7 +1629,7 @@ class FgsImgPhotomMeta(PathlossMeta):
     ``NirspecFSPhotomModel``, ``NisSossPhotomModel``, ``NisWfssPhotomModel``,
     ``NrcWfssPhotomModel``: the fields of ``PathlossMeta`` and those declared here."""
 
-    photometry: PixelAreaPhotometry = Field(default_factory=PixelAreaPhotometry)
+    photometry: PixelAreaPhotometry = Field(default_factory=PixelAreaPhotometry, init=True, kw_only=True)
     """Flux calibration factors"""
 
 
@@ -1533,7 +1637,9 @@ class MirImgPhotomMeta(FgsImgPhotomMeta):
     """Metadata of ``MirImgPhotomModel``, ``MirLrsPhotomModel``, ``MirWfssPhotomModel``: the fields of
     ``FgsImgPhotomMeta`` and those declared here."""
 
-    instrument: FringeInstrument = Field(default_factory=FringeInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: FringeInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=FringeInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1548,6 +1654,8 @@ class MirMrsPhotomPhotometry(PixelAreaPhotometry):
         default=None,
         title="[MJy/sr] Surface brightness that gives one count per second",
         json_schema_extra={"fits_keyword": "PHOTMJSR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """[MJy/sr] Surface brightness that gives one count per second
 
@@ -1558,7 +1666,9 @@ class MirMrsPhotomMeta(MirImgPhotomMeta):
     """Metadata of ``MirMrsPhotomModel``, ``MiriMrsPhotomModel``: the fields of ``MirImgPhotomMeta``
     and those declared here."""
 
-    photometry: MirMrsPhotomPhotometry = Field(default_factory=MirMrsPhotomPhotometry)  # pyright: ignore[reportIncompatibleVariableOverride]
+    photometry: MirMrsPhotomPhotometry = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MirMrsPhotomPhotometry, init=True, kw_only=True
+    )
     """Flux calibration factors
 
     Narrows the inherited ``PixelAreaPhotometry`` field to this model's class. (Reads are exactly
@@ -1575,6 +1685,8 @@ class MirImgApcorrInstrument(CommonInstrument):
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
@@ -1585,7 +1697,9 @@ class MirImgApcorrMeta(PathlossMeta):
     """Metadata of ``MirImgApcorrModel``, ``MirLrsApcorrModel``: the fields of ``PathlossMeta`` and
     those declared here."""
 
-    instrument: MirImgApcorrInstrument = Field(default_factory=MirImgApcorrInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MirImgApcorrInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MirImgApcorrInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1596,7 +1710,9 @@ class MirImgApcorrMeta(PathlossMeta):
 class NirspecSlitAreaMeta(NRSFlatMeta):
     """Metadata of ``NirspecSlitAreaModel``: the fields of ``NRSFlatMeta`` and those declared here."""
 
-    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure)  # pyright: ignore[reportIncompatibleVariableOverride]
+    exposure: NirspecFlatExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NirspecFlatExposure, init=True, kw_only=True
+    )
     """Exposure and readout settings
 
     Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
@@ -1613,6 +1729,8 @@ class NirspecIFUCubeParsInstrument(CommonInstrument):
         default=None,
         title="Operating mode of the calibration lamp",
         json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Operating mode of the calibration lamp
 
@@ -1622,7 +1740,9 @@ class NirspecIFUCubeParsInstrument(CommonInstrument):
 class NirspecIFUCubeParsMeta(DrizParsMeta):
     """Metadata of ``NirspecIFUCubeParsModel``: the fields of ``DrizParsMeta`` and those declared here."""
 
-    instrument: NirspecIFUCubeParsInstrument = Field(default_factory=NirspecIFUCubeParsInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: NirspecIFUCubeParsInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NirspecIFUCubeParsInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1672,6 +1792,8 @@ class SossBkgInstrument(MaskInstrument):
         default=None,
         title="Pupil wheel element in the beam",
         json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Pupil wheel element in the beam
 
@@ -1682,20 +1804,24 @@ class SossBkgMeta(CubeFlatMeta):
     """Metadata of ``SossBkgModel``, ``WfssBkgModel``: the fields of ``CubeFlatMeta`` and those
     declared here."""
 
-    instrument: SossBkgInstrument = Field(default_factory=SossBkgInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: SossBkgInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=SossBkgInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
+    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
     bunit_data: str | None = Field(
         default=None,
         title="Physical unit of the science array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the science array values
 
@@ -1705,6 +1831,8 @@ class SossBkgMeta(CubeFlatMeta):
         default=None,
         title="Physical unit of the error array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the error array values
 
@@ -1714,14 +1842,16 @@ class SossBkgMeta(CubeFlatMeta):
 class SpecProfileMeta(DrizParsMeta):
     """Metadata of ``SpecProfileModel``: the fields of ``DrizParsMeta`` and those declared here."""
 
-    instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MaskInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    subarray: DarkSubarray = Field(default_factory=DarkSubarray)
+    subarray: DarkSubarray = Field(default_factory=DarkSubarray, init=True, kw_only=True)
     """Detector region that was read out"""
 
 
@@ -1729,7 +1859,7 @@ class SpecProfileSingleMeta(CubeFlatMeta):
     """Metadata of ``SpecProfileSingleModel``, ``SpecTraceSingleModel``, ``WaveMapSingleModel``: the
     fields of ``CubeFlatMeta`` and those declared here."""
 
-    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure)
+    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 
@@ -1737,7 +1867,9 @@ class SpecTraceMeta(SpecProfileSingleMeta):
     """Metadata of ``SpecTraceModel``, ``WaveMapModel``: the fields of ``SpecProfileSingleMeta`` and
     those declared here."""
 
-    instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MaskInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1752,6 +1884,8 @@ class FilteroffsetInstrument(MaskInstrument):
         default=None,
         title="Filter elements the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Filter elements the reference file applies to, each followed by |
 
@@ -1763,6 +1897,8 @@ class FilteroffsetInstrument(MaskInstrument):
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
@@ -1772,6 +1908,8 @@ class FilteroffsetInstrument(MaskInstrument):
         default=None,
         title="NIRCam module",
         json_schema_extra={"fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """NIRCam module
 
@@ -1781,13 +1919,17 @@ class FilteroffsetInstrument(MaskInstrument):
 class FilteroffsetMeta(SpecProfileMeta):
     """Metadata of ``FilteroffsetModel``: the fields of ``SpecProfileMeta`` and those declared here."""
 
-    instrument: FilteroffsetInstrument = Field(default_factory=FilteroffsetInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: FilteroffsetInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=FilteroffsetInstrument, init=True, kw_only=True
+    )
     """Instrument and detector the reference file applies to
 
     Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;
     assigning a plain ``MaskInstrument`` is refused when validated, hence the pyright ignore.)"""
 
-    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    input_units: str | None = Field(
+        default=None, title="Units of the transform's inputs", init=True, kw_only=True
+    )
     """Units of the transform's inputs"""
 
 
@@ -1798,6 +1940,8 @@ class CameraInstrument(CommonInstrument):
         default=None,
         title="Detectors the reference file applies to (pipe-separated)",
         json_schema_extra={"fits_keyword": "P_DETECT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Detectors the reference file applies to (pipe-separated)
 
@@ -1808,17 +1952,23 @@ class CameraMeta(PathlossMeta):
     """Metadata of ``CameraModel``, ``FPAModel``: the fields of ``PathlossMeta`` and those declared
     here."""
 
-    instrument: CameraInstrument = Field(default_factory=CameraInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: CameraInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=CameraInstrument, init=True, kw_only=True
+    )
     """Instrument and detector the reference file applies to
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    output_units: str | None = Field(default=None, title="Units of the transform's outputs")
+    output_units: str | None = Field(
+        default=None, title="Units of the transform's outputs", init=True, kw_only=True
+    )
     """Units of the transform's outputs"""
 
-    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    input_units: str | None = Field(
+        default=None, title="Units of the transform's inputs", init=True, kw_only=True
+    )
     """Units of the transform's inputs"""
 
 
@@ -1826,17 +1976,23 @@ class CollimatorMeta(PathlossMeta):
     """Metadata of ``CollimatorModel``, ``OTEModel``: the fields of ``PathlossMeta`` and those declared
     here."""
 
-    output_units: str | None = Field(default=None, title="Units of the transform's outputs")
+    output_units: str | None = Field(
+        default=None, title="Units of the transform's outputs", init=True, kw_only=True
+    )
     """Units of the transform's outputs"""
 
-    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    input_units: str | None = Field(
+        default=None, title="Units of the transform's inputs", init=True, kw_only=True
+    )
     """Units of the transform's inputs"""
 
 
 class FOREMeta(CollimatorMeta):
     """Metadata of ``FOREModel``: the fields of ``CollimatorMeta`` and those declared here."""
 
-    instrument: MaskInstrument = Field(default_factory=MaskInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MaskInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
@@ -1848,10 +2004,14 @@ class IFUFOREMeta(NirspecIFUCubeParsMeta):
     """Metadata of ``IFUFOREModel``, ``IFUSlicerModel``: the fields of ``NirspecIFUCubeParsMeta`` and
     those declared here."""
 
-    output_units: str | None = Field(default=None, title="Units of the transform's outputs")
+    output_units: str | None = Field(
+        default=None, title="Units of the transform's outputs", init=True, kw_only=True
+    )
     """Units of the transform's outputs"""
 
-    input_units: str | None = Field(default=None, title="Units of the transform's inputs")
+    input_units: str | None = Field(
+        default=None, title="Units of the transform's inputs", init=True, kw_only=True
+    )
     """Units of the transform's inputs"""
 
 

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import ReferenceFileMeta, ReferenceFileModel
 
@@ -17,17 +17,21 @@ class ReferenceImageModel(ReferenceFileModel):
     schema_name = "referenceimage.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="Reference values of each pixel")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=2, default=0.0, title="Reference values of each pixel"
+    )
     """Reference values of each pixel
 
     FITS HDU: SCI; float32, 2-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Per-pixel data quality flags")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Per-pixel data quality flags")
     """Per-pixel data quality flags
 
     FITS HDU: DQ; uint32, 2-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Uncertainty of the reference values")
+    err = CreatedArrayField(
+        np.float32, hdu="ERR", ndim=2, default=0.0, title="Uncertainty of the reference values"
+    )
     """Uncertainty of the reference values
 
     FITS HDU: ERR; float32, 2-D"""

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import ReferenceFileMeta, ReferenceFileModel
 
@@ -17,17 +17,21 @@ class ReferenceQuadModel(ReferenceFileModel):
     schema_name = "referencequad.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=4, default=0.0, title="Reference values, four-dimensional")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=4, default=0.0, title="Reference values, four-dimensional"
+    )
     """Reference values, four-dimensional
 
     FITS HDU: SCI; float32, 4-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=4, default=0, title="Per-pixel data quality flags")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=4, default=0, title="Per-pixel data quality flags")
     """Per-pixel data quality flags
 
     FITS HDU: DQ; uint32, 4-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=4, default=0.0, title="Uncertainty of the reference values")
+    err = CreatedArrayField(
+        np.float32, hdu="ERR", ndim=4, default=0.0, title="Uncertainty of the reference values"
+    )
     """Uncertainty of the reference values
 
     FITS HDU: ERR; float32, 4-D"""

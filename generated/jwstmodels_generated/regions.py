@@ -21,6 +21,8 @@ class RegionsInstrument(FringeInstrument):
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
@@ -30,7 +32,9 @@ class RegionsInstrument(FringeInstrument):
 class RegionsMeta(SpecProfileSingleMeta):
     """Metadata of ``RegionsModel``: the fields of ``SpecProfileSingleMeta`` and those declared here."""
 
-    instrument: RegionsInstrument = Field(default_factory=RegionsInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: RegionsInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=RegionsInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly

@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import CubeFlatMeta, IRS2Exposure, ReferenceFileModel
 
@@ -17,6 +17,8 @@ class ResetExposure(IRS2Exposure):
         default=None,
         title="Groups in each integration",
         json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Groups in each integration
 
@@ -26,6 +28,8 @@ class ResetExposure(IRS2Exposure):
         default=None,
         title="Integrations in the exposure",
         json_schema_extra={"fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Integrations in the exposure
 
@@ -35,7 +39,7 @@ class ResetExposure(IRS2Exposure):
 class ResetMeta(CubeFlatMeta):
     """Metadata of ``ResetModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    exposure: ResetExposure = Field(default_factory=ResetExposure)
+    exposure: ResetExposure = Field(default_factory=ResetExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 
@@ -47,7 +51,7 @@ class ResetModel(ReferenceFileModel):
     schema_name = "reset.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32,
         hdu="SCI",
         ndim=4,
@@ -58,12 +62,14 @@ class ResetModel(ReferenceFileModel):
 
     FITS HDU: SCI; float32, 4-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the correction")
+    dq = CreatedArrayField(
+        np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the correction"
+    )
     """Data quality flags of the correction
 
     FITS HDU: DQ; uint32, 2-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=4, default=0.0, title="Uncertainty of the correction")
+    err = CreatedArrayField(np.float32, hdu="ERR", ndim=4, default=0.0, title="Uncertainty of the correction")
     """Uncertainty of the correction
 
     FITS HDU: ERR; float32, 4-D"""

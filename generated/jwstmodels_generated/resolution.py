@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import ReferenceFileMeta, ReferenceFileModel
 
@@ -17,7 +17,9 @@ class ResolutionModel(ReferenceFileModel):
     schema_name = "resolution.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", max_ndim=4, default=1.0, title="Spectral resolving power values")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", max_ndim=4, default=1.0, title="Spectral resolving power values"
+    )
     """Spectral resolving power values
 
     FITS HDU: SCI; float32, at most 4-D"""

@@ -6,7 +6,7 @@ use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import CubeFlatMeta, GainExposure, ReferenceFileModel
 
@@ -14,7 +14,7 @@ from .referencefile_required import CubeFlatMeta, GainExposure, ReferenceFileMod
 class SaturationMeta(CubeFlatMeta):
     """Metadata of ``SaturationModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
-    exposure: GainExposure = Field(default_factory=GainExposure)
+    exposure: GainExposure = Field(default_factory=GainExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
 
@@ -26,14 +26,16 @@ class SaturationModel(ReferenceFileModel):
     schema_name = "saturation.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", ndim=2, default=100000.0, title="[DN] Saturation threshold of each pixel"
     )
     """[DN] Saturation threshold of each pixel
 
     FITS HDU: SCI; float32, 2-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the thresholds")
+    dq = CreatedArrayField(
+        np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the thresholds"
+    )
     """Data quality flags of the thresholds
 
     FITS HDU: DQ; uint32, 2-D"""

@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel
+from jwstmodels.base import CreatedArrayField, DataModel
 
 from .meta import Meta
 from .meta_image import Coordinates, ImageAperture, ImageVelocityAberration, Photometry, Pointing, Wcsinfo
@@ -14,29 +14,33 @@ from .meta_image import Coordinates, ImageAperture, ImageVelocityAberration, Pho
 class SegmentationMapMeta(Meta):
     """Metadata of ``SegmentationMapModel``: the fields of ``Meta`` and those declared here."""
 
-    aperture: ImageAperture = Field(default_factory=ImageAperture)  # pyright: ignore[reportIncompatibleVariableOverride]
+    aperture: ImageAperture = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ImageAperture, init=True, kw_only=True
+    )
     """Science aperture
 
     Narrows the inherited ``Aperture`` field to this model's class. (Reads are exactly typed;
     assigning a plain ``Aperture`` is refused when validated, hence the pyright ignore.)"""
 
-    velocity_aberration: ImageVelocityAberration = Field(default_factory=ImageVelocityAberration)  # pyright: ignore[reportIncompatibleVariableOverride]
+    velocity_aberration: ImageVelocityAberration = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ImageVelocityAberration, init=True, kw_only=True
+    )
     """Velocity aberration correction
 
     Narrows the inherited ``VelocityAberration`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``VelocityAberration`` is refused when validated, hence the pyright
     ignore.)"""
 
-    photometry: Photometry = Field(default_factory=Photometry)
+    photometry: Photometry = Field(default_factory=Photometry, init=True, kw_only=True)
     """Flux calibration factors"""
 
-    coordinates: Coordinates = Field(default_factory=Coordinates)
+    coordinates: Coordinates = Field(default_factory=Coordinates, init=True, kw_only=True)
     """Celestial coordinate system"""
 
-    pointing: Pointing = Field(default_factory=Pointing)
+    pointing: Pointing = Field(default_factory=Pointing, init=True, kw_only=True)
     """Telescope pointing"""
 
-    wcsinfo: Wcsinfo = Field(default_factory=Wcsinfo)
+    wcsinfo: Wcsinfo = Field(default_factory=Wcsinfo, init=True, kw_only=True)
     """FITS world coordinate system of the science array"""
 
 
@@ -48,7 +52,7 @@ class SegmentationMapModel(DataModel[SegmentationMapMeta]):
     schema_name = "segmap.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.uint32,
         hdu="SCI",
         ndim=2,

@@ -6,7 +6,7 @@ from typing import Literal
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, DataModel, ScalarField
+from jwstmodels.base import ArrayField, CreatedArrayField, DataModel, ScalarField
 
 from .meta_image import ImageMeta
 
@@ -19,7 +19,7 @@ class SlitDataModel(DataModel[ImageMeta]):
     schema_name = "slitdatamodel.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", max_ndim=3, default=0.0, title="Science pixel values of the slit cutout"
     )
     """Science pixel values of the slit cutout

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import ArrayField, CreatedArrayField
 
 from .referencefile_required import ReferenceFileModel, SossBkgMeta
 
@@ -17,12 +17,12 @@ class SossBkgModel(ReferenceFileModel):
     schema_name = "sossbkg.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="Background template image")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="Background template image")
     """Background template image
 
     FITS HDU: SCI; float32, 3-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=3, default=0, title="Per-pixel data quality flags")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=3, default=0, title="Per-pixel data quality flags")
     """Per-pixel data quality flags
 
     FITS HDU: DQ; uint32, 3-D"""

@@ -18,6 +18,8 @@ class SpecKernelMeta(DrizParsMeta):
         default=None,
         title="Number of wavelengths of the kernels",
         json_schema_extra={"fits_keyword": "NWAVE", "fits_hdu": "WAVELENGTHS"},
+        init=True,
+        kw_only=True,
     )
     """Number of wavelengths of the kernels
 
@@ -27,6 +29,8 @@ class SpecKernelMeta(DrizParsMeta):
         default=None,
         title="Shortest wavelength of the kernels",
         json_schema_extra={"fits_keyword": "WAVEMIN", "fits_hdu": "WAVELENGTHS"},
+        init=True,
+        kw_only=True,
     )
     """Shortest wavelength of the kernels
 
@@ -36,6 +40,8 @@ class SpecKernelMeta(DrizParsMeta):
         default=None,
         title="Longest wavelength of the kernels",
         json_schema_extra={"fits_keyword": "WAVEMAX", "fits_hdu": "WAVELENGTHS"},
+        init=True,
+        kw_only=True,
     )
     """Longest wavelength of the kernels
 
@@ -45,6 +51,8 @@ class SpecKernelMeta(DrizParsMeta):
         default=None,
         title="Oversampling of the kernels along the dispersion",
         json_schema_extra={"fits_keyword": "SPECOS", "fits_hdu": "KERNELS"},
+        init=True,
+        kw_only=True,
     )
     """Oversampling of the kernels along the dispersion
 
@@ -54,6 +62,8 @@ class SpecKernelMeta(DrizParsMeta):
         default=None,
         title="Half width of a kernel, in oversampled pixels",
         json_schema_extra={"fits_keyword": "HALFWIDT", "fits_hdu": "KERNELS"},
+        init=True,
+        kw_only=True,
     )
     """Half width of a kernel, in oversampled pixels
 
@@ -63,6 +73,8 @@ class SpecKernelMeta(DrizParsMeta):
         default=None,
         title="Index of the kernel's central pixel",
         json_schema_extra={"fits_keyword": "INDCENTR", "fits_hdu": "KERNELS"},
+        init=True,
+        kw_only=True,
     )
     """Index of the kernel's central pixel
 

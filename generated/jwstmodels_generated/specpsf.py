@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel, ListField, MetaNode, ScalarField
+from jwstmodels.base import ArrayField, CreatedArrayField, DataModel, ListField, MetaNode, ScalarField
 
 from .referencefile_required import NirspecSlitAreaMeta, NRSFlatInstrument, ReferenceFileModel
 
@@ -35,6 +35,8 @@ class SpecPsfInstrument(NRSFlatInstrument):
         default=None,
         title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
         json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
 
@@ -44,6 +46,8 @@ class SpecPsfInstrument(NRSFlatInstrument):
         default=None,
         title="MRS bands the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_BAND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """MRS bands the reference file applies to, each followed by |
 
@@ -55,6 +59,8 @@ class SpecPsfInstrument(NRSFlatInstrument):
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
@@ -64,6 +70,8 @@ class SpecPsfInstrument(NRSFlatInstrument):
         default=None,
         title="Channels the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_CHANNE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Channels the reference file applies to, each followed by |
 
@@ -73,6 +81,8 @@ class SpecPsfInstrument(NRSFlatInstrument):
         default=None,
         title="Filter elements the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Filter elements the reference file applies to, each followed by |
 
@@ -82,6 +92,8 @@ class SpecPsfInstrument(NRSFlatInstrument):
         default=None,
         title="Grating elements the reference file applies to, each followed by |",
         json_schema_extra={"fits_keyword": "P_GRATIN", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Grating elements the reference file applies to, each followed by |
 
@@ -91,7 +103,9 @@ class SpecPsfInstrument(NRSFlatInstrument):
 class SpecPsfMeta(NirspecSlitAreaMeta):
     """Metadata of ``SpecPsfModel``: the fields of ``NirspecSlitAreaMeta`` and those declared here."""
 
-    instrument: SpecPsfInstrument = Field(default_factory=SpecPsfInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: SpecPsfInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=SpecPsfInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``NRSFlatInstrument`` field to this model's class. (Reads are exactly
@@ -127,7 +141,7 @@ class SpecPsfAperturesItem(DataModel[MetaNode]):
 
     FITS keyword: CENTROW (PSF)"""
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float64, hdu="PSF", ndim=2, default=0.0, title="PSF image against position and wavelength"
     )
     """PSF image against position and wavelength

@@ -13,7 +13,9 @@ from .referencefile_required import NirspecFlatExposure, ReferenceFileModel, Spe
 class MiriLRSSpecwcsMeta(SpecTraceMeta):
     """Metadata of ``MiriLRSSpecwcsModel``: the fields of ``SpecTraceMeta`` and those declared here."""
 
-    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure)  # pyright: ignore[reportIncompatibleVariableOverride]
+    exposure: NirspecFlatExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NirspecFlatExposure, init=True, kw_only=True
+    )
     """Exposure and readout settings
 
     Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
@@ -23,6 +25,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="Reference column of the slit",
         json_schema_extra={"fits_keyword": "IMX", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Reference column of the slit
 
@@ -32,6 +36,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="Reference row of the slit",
         json_schema_extra={"fits_keyword": "IMY", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Reference row of the slit
 
@@ -41,6 +47,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="Reference column in slitless mode",
         json_schema_extra={"fits_keyword": "IMXSLTL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Reference column in slitless mode
 
@@ -50,6 +58,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="Reference row in slitless mode",
         json_schema_extra={"fits_keyword": "IMYSLTL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Reference row in slitless mode
 
@@ -59,6 +69,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V2 of the slit's first corner",
         json_schema_extra={"fits_keyword": "V2VERT1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V2 of the slit's first corner
 
@@ -68,6 +80,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V2 of the slit's second corner",
         json_schema_extra={"fits_keyword": "V2VERT2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V2 of the slit's second corner
 
@@ -77,6 +91,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V2 of the slit's third corner",
         json_schema_extra={"fits_keyword": "V2VERT3", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V2 of the slit's third corner
 
@@ -86,6 +102,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V2 of the slit's fourth corner",
         json_schema_extra={"fits_keyword": "V2VERT4", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V2 of the slit's fourth corner
 
@@ -95,6 +113,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V3 of the slit's first corner",
         json_schema_extra={"fits_keyword": "V3VERT1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V3 of the slit's first corner
 
@@ -104,6 +124,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V3 of the slit's second corner",
         json_schema_extra={"fits_keyword": "V3VERT2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V3 of the slit's second corner
 
@@ -113,6 +135,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V3 of the slit's third corner",
         json_schema_extra={"fits_keyword": "V3VERT3", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V3 of the slit's third corner
 
@@ -122,6 +146,8 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
         default=None,
         title="V3 of the slit's fourth corner",
         json_schema_extra={"fits_keyword": "V3VERT4", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """V3 of the slit's fourth corner
 

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import CreatedArrayField
 
 from .referencefile_required import FringeMeta, ReferenceFileModel
 
@@ -17,7 +17,7 @@ class StrayLightModel(ReferenceFileModel):
     schema_name = "straylight.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.uint8, hdu="MASK", ndim=2, default=0.0, title="Mask of the pixels between the MRS slices"
     )
     """Mask of the pixels between the MRS slices

@@ -6,7 +6,7 @@ use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import (
     DarkSubarray,
@@ -20,17 +20,21 @@ from .referencefile_required import (
 class SuperBiasMeta(IRS2Meta):
     """Metadata of ``SuperBiasModel``: the fields of ``IRS2Meta`` and those declared here."""
 
-    instrument: SuperBiasInstrument = Field(default_factory=SuperBiasInstrument)  # pyright: ignore[reportIncompatibleVariableOverride]
+    instrument: SuperBiasInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=SuperBiasInstrument, init=True, kw_only=True
+    )
     """Instrument configuration
 
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    subarray: DarkSubarray = Field(default_factory=DarkSubarray)
+    subarray: DarkSubarray = Field(default_factory=DarkSubarray, init=True, kw_only=True)
     """Detector region that was read out"""
 
-    exposure: ReadnoiseExposure = Field(default_factory=ReadnoiseExposure)  # pyright: ignore[reportIncompatibleVariableOverride]
+    exposure: ReadnoiseExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ReadnoiseExposure, init=True, kw_only=True
+    )
     """Exposure and readout settings
 
     Narrows the inherited ``IRS2Exposure`` field to this model's class. (Reads are exactly typed;
@@ -40,6 +44,8 @@ class SuperBiasMeta(IRS2Meta):
         default=None,
         title="Physical unit of the science array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the science array values
 
@@ -49,6 +55,8 @@ class SuperBiasMeta(IRS2Meta):
         default=None,
         title="Physical unit of the error array values",
         json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
+        init=True,
+        kw_only=True,
     )
     """Physical unit of the error array values
 
@@ -63,17 +71,21 @@ class SuperBiasModel(ReferenceFileModel):
     schema_name = "superbias.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="[DN] Bias level of each pixel")
+    data = CreatedArrayField(
+        np.float32, hdu="SCI", ndim=2, default=0.0, title="[DN] Bias level of each pixel"
+    )
     """[DN] Bias level of each pixel
 
     FITS HDU: SCI; float32, 2-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the bias level")
+    dq = CreatedArrayField(
+        np.uint32, hdu="DQ", ndim=2, default=0, title="Data quality flags of the bias level"
+    )
     """Data quality flags of the bias level
 
     FITS HDU: DQ; uint32, 2-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Uncertainty of the bias level")
+    err = CreatedArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Uncertainty of the bias level")
     """Uncertainty of the bias level
 
     FITS HDU: ERR; float32, 2-D"""

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, DataModel, ScalarField, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, ScalarField, TableField
 
 from .meta_image import ImageMeta
 
@@ -17,7 +17,7 @@ class SuperstripeRampModel(DataModel[ImageMeta]):
     schema_name = "superstripe_ramp.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32, hdu="SCI", ndim=4, default=0.0, title="Pixel values of every group of every integration"
     )
     """Pixel values of every group of every integration
@@ -35,7 +35,7 @@ class SuperstripeRampModel(DataModel[ImageMeta]):
 
     FITS HDU: PIXELDQ; uint32, 3-D"""
 
-    groupdq = ArrayField(
+    groupdq = CreatedArrayField(
         np.uint8, hdu="GROUPDQ", ndim=4, default=0, title="Data quality flags of each pixel in each group"
     )
     """Data quality flags of each pixel in each group

@@ -6,7 +6,7 @@ use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel
+from jwstmodels.base import CreatedArrayField, DataModel
 
 from .meta import Meta
 from .meta_image import Coordinates, ImageAperture, ImageVelocityAberration, Pointing, Wcsinfo
@@ -15,26 +15,30 @@ from .meta_image import Coordinates, ImageAperture, ImageVelocityAberration, Poi
 class TrapsFilledMeta(Meta):
     """Metadata of ``TrapsFilledModel``: the fields of ``Meta`` and those declared here."""
 
-    aperture: ImageAperture = Field(default_factory=ImageAperture)  # pyright: ignore[reportIncompatibleVariableOverride]
+    aperture: ImageAperture = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ImageAperture, init=True, kw_only=True
+    )
     """Science aperture
 
     Narrows the inherited ``Aperture`` field to this model's class. (Reads are exactly typed;
     assigning a plain ``Aperture`` is refused when validated, hence the pyright ignore.)"""
 
-    velocity_aberration: ImageVelocityAberration = Field(default_factory=ImageVelocityAberration)  # pyright: ignore[reportIncompatibleVariableOverride]
+    velocity_aberration: ImageVelocityAberration = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=ImageVelocityAberration, init=True, kw_only=True
+    )
     """Velocity aberration correction
 
     Narrows the inherited ``VelocityAberration`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``VelocityAberration`` is refused when validated, hence the pyright
     ignore.)"""
 
-    coordinates: Coordinates = Field(default_factory=Coordinates)
+    coordinates: Coordinates = Field(default_factory=Coordinates, init=True, kw_only=True)
     """Celestial coordinate system"""
 
-    pointing: Pointing = Field(default_factory=Pointing)
+    pointing: Pointing = Field(default_factory=Pointing, init=True, kw_only=True)
     """Telescope pointing"""
 
-    wcsinfo: Wcsinfo = Field(default_factory=Wcsinfo)
+    wcsinfo: Wcsinfo = Field(default_factory=Wcsinfo, init=True, kw_only=True)
     """FITS world coordinate system of the science array"""
 
 
@@ -46,7 +50,7 @@ class TrapsFilledModel(DataModel[TrapsFilledMeta]):
     schema_name = "trapsfilled.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(
+    data = CreatedArrayField(
         np.float32,
         hdu="SCI",
         ndim=3,

@@ -16,6 +16,8 @@ class TsoPhotVisit(MetaNode):
         default=None,
         title="True when the visit carries the time-series special requirement",
         json_schema_extra={"fits_keyword": "TSOVISIT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """True when the visit carries the time-series special requirement
 
@@ -25,7 +27,7 @@ class TsoPhotVisit(MetaNode):
 class TsoPhotMeta(DrizParsMeta):
     """Metadata of ``TsoPhotModel``: the fields of ``DrizParsMeta`` and those declared here."""
 
-    visit: TsoPhotVisit = Field(default_factory=TsoPhotVisit)
+    visit: TsoPhotVisit = Field(default_factory=TsoPhotVisit, init=True, kw_only=True)
     """Visit information"""
 
 

@@ -4,7 +4,7 @@
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import ReferenceFileModel, SossBkgMeta
 
@@ -17,17 +17,19 @@ class WfssBkgModel(ReferenceFileModel):
     schema_name = "wfssbkg.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="Normalized background image")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="Normalized background image")
     """Normalized background image
 
     FITS HDU: SCI; float32, 2-D"""
 
-    dq = ArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Per-pixel data quality flags")
+    dq = CreatedArrayField(np.uint32, hdu="DQ", ndim=2, default=0, title="Per-pixel data quality flags")
     """Per-pixel data quality flags
 
     FITS HDU: DQ; uint32, 2-D"""
 
-    err = ArrayField(np.float32, hdu="ERR", ndim=2, default=0.0, title="Uncertainty of the background image")
+    err = CreatedArrayField(
+        np.float32, hdu="ERR", ndim=2, default=0.0, title="Uncertainty of the background image"
+    )
     """Uncertainty of the background image
 
     FITS HDU: ERR; float32, 2-D"""

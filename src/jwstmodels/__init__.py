@@ -27,6 +27,7 @@ from jwstmodels._core.errors import (
 from jwstmodels._core.lists import ListField
 from jwstmodels._core.meta import MetaNode
 from jwstmodels._core.scalars import ScalarField
+from jwstmodels._core.tables import Table, TableColumn, TableColumns
 from jwstmodels._model.datamodel import DataModel
 from jwstmodels._model.extend import SchemaExtensionError
 from jwstmodels_generated.lookup import CLASS_MODULES as _CLASS_MODULES
@@ -50,6 +51,9 @@ __all__ = [
     "ModelTypeMismatchWarning",
     "ScalarField",
     "SchemaExtensionError",
+    "Table",
+    "TableColumn",
+    "TableColumns",
     "TableField",
     "UnknownFieldError",
     "ValidationError",

@@ -8,7 +8,11 @@ the runtime may move its internals without breaking generated code. The names be
 releases:
 
 - ``DataModel``: base class of every model class (``class ImageModel(DataModel[ImageMeta])``).
-- ``ArrayField``, ``TableField``, ``Column``: the array and table attributes of a model class.
+- ``ArrayField``, ``TableField``, ``Column``: the array and table attributes of a model class (absent ones
+  read as None).
+- ``Table``: what a ``TableField`` holds (a structured array with ``field``, ``columns[name].unit``).
+- ``CreatedArrayField``: an array the model holds from construction (its primary array, and ``dq``/``err``
+  of some classes), typed without None.
 - ``ListField``: a typed list of item models (``slits``, ``spec``).
 - ``ScalarField``: a scalar attribute outside ``meta`` (``SlitModel.name``).
 - ``MetaNode``: base class of the metadata classes (pydantic models with assignment checks).
@@ -25,18 +29,21 @@ releases:
 
 from typing import TYPE_CHECKING
 
-from jwstmodels._core.arrays import ArrayField, Column, TableField
+from jwstmodels._core.arrays import ArrayField, Column, CreatedArrayField, TableField
 from jwstmodels._core.lists import ListField
 from jwstmodels._core.meta import MetaNode
 from jwstmodels._core.meta_lists import HistoryList, ListItem, no_items
 from jwstmodels._core.objects import ObjectField
 from jwstmodels._core.scalars import ScalarField
+from jwstmodels._core.tables import Table
 from jwstmodels._core.value_lists import ValueListField
 from jwstmodels._model.datamodel import DataModel
 
 if TYPE_CHECKING:
     from astropy.modeling import Model as Transform
-    from gwcs import WCS as GWCS
+
+    # gwcs.wcs, not gwcs: the package's __init__ star-imports five modules a type checker would then read
+    from gwcs.wcs import WCS as GWCS
 else:
     from jwstmodels._core.lazy_objects import lazy_instance_type
 
@@ -46,6 +53,7 @@ __all__ = [
     "GWCS",
     "ArrayField",
     "Column",
+    "CreatedArrayField",
     "DataModel",
     "HistoryList",
     "ListField",
@@ -53,6 +61,7 @@ __all__ = [
     "MetaNode",
     "ObjectField",
     "ScalarField",
+    "Table",
     "TableField",
     "Transform",
     "ValueListField",

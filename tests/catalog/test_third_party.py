@@ -105,11 +105,12 @@ from numpy.typing import NDArray
 
 from typing import Literal
 
+from jwstmodels import Table
 from sdm_generated import FlatModel, IfucubeModel, ImageModel, MultislitModel, SlitdataModel, SpecModel
 
 image = ImageModel((2, 3))
 assert_type(image.data, NDArray[np.float32])
-assert_type(image.dq, NDArray[np.uint32])
+assert_type(image.dq, NDArray[np.uint32] | None)
 assert_type(image.meta.exposure.nints, int | None)
 flat = FlatModel()
 assert_type(flat.meta.instrument.p_filter, str | None)
@@ -122,7 +123,7 @@ assert_type(slit.name, str | None)
 assert_type(slit.source_type, Literal["EXTENDED", "POINT", "UNKNOWN"] | None)
 slit.xstart = 4
 assert_type(SpecModel().spectral_order, int | None)
-assert_type(IfucubeModel().wavetable, NDArray[np.void])
+assert_type(IfucubeModel().wavetable, Table | None)
 print(image.meta.exposure.nints)
 """
 

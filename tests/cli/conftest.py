@@ -100,6 +100,7 @@ def make_image(path: Path, *, nframes: int = 4, data: np.ndarray | None = None) 
     model.meta.exposure.nframes = nframes
     model.meta.exposure.ngroups = 5
     model.meta.observation.program_number = "01234"
+    model.dq = np.zeros(model.data.shape, dtype=np.uint32)
     model.dq[0, 0] = 1
     model.extra_fits = {"PRIMARY": [("OBSERVER", "Hubble", "who looked")]}
     return model.save(path)
@@ -108,7 +109,7 @@ def make_image(path: Path, *, nframes: int = 4, data: np.ndarray | None = None) 
 def make_ramp(path: Path) -> Path:
     """A RampModel file with a 3-row group table."""
     model = jwstmodels.RampModel((2, 3, 4, 5))
-    table = np.zeros(3, dtype=model.group.dtype)
+    table = np.zeros(3, dtype=jwstmodels.RampModel.group.dtype)
     table["integration_number"] = [1, 1, 2]
     table["group_end_time"] = [b"2024-01-01T00:00:00.000", b"2024-01-01T00:00:01.000", b"x"]
     table["bary_end_time"] = [1.5, 2.5, 3.5]

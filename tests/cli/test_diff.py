@@ -85,16 +85,16 @@ def test_tables_are_compared_by_column_and_missing_arrays_are_named(run: Run, tm
         table = np.array(model.group, copy=True)
         table["bary_end_time"][1] = 9.5
         model.group = table
-        model.pixeldq = np.ones((4, 5), np.uint32)
+        model.zeroframe = np.ones((2, 4, 5), np.float32)
         b = model.save(tmp_path / "b.asdf")
     result = run("diff", "--json", *STAMPED, a, b)
     assert result.code == 1
     by_name = {e["name"]: e for e in json.loads(result.stdout)["arrays"]}
     assert by_name["group.bary_end_time"]["differing"] == 1
     assert by_name["group.bary_end_time"]["max_abs_difference"] == 7.0
-    assert by_name["pixeldq"]["a"] == "(absent)"
-    assert by_name["pixeldq"]["b"] == {"shape": [4, 5], "dtype": "uint32"}
-    assert set(by_name) == {"group.bary_end_time", "pixeldq"}
+    assert by_name["zeroframe"]["a"] == "(absent)"
+    assert by_name["zeroframe"]["b"] == {"shape": [2, 4, 5], "dtype": "float32"}
+    assert set(by_name) == {"group.bary_end_time", "zeroframe"}
 
 
 def test_fits_cards_outside_the_schema_are_compared(run: Run, tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def test_info_lists_tables_with_rows_and_columns(run: Run, ramp_fits: Path) -> N
     assert "RampModel (FITS)" in result.stdout
     assert row(result.stdout, "group")[:3] == ["group", "GROUP", "3"]
     assert "integration_number (int32)" in result.stdout
-    assert "group_end_time (S26)" in result.stdout
+    assert "group_end_time (U26)" in result.stdout
 
 
 def test_info_json_is_data(run: Run, image_fits: Path, ramp_fits: Path) -> None:

@@ -76,9 +76,10 @@ def test_header_and_shapes(generated: Path) -> None:
     # the metadata classes: the shared ones in meta.py, those one model family uses in its module
     meta = "\n".join(p.read_text() for p in sorted(generated.glob("*.py")))
     assert "Field(None" not in meta
-    assert "exposure: Exposure = Field(default_factory=Exposure)" in meta
+    assert "exposure: Exposure = Field(default_factory=Exposure, init=True, kw_only=True)" in meta
     assert 'lamp_state: Literal["NONE", "ON", "OFF"] | None = Field(' in meta
-    asdf_only = 'asdf_only: str | None = Field(default=None, title="A value stored only in ASDF")'
+    asdf_only = 'asdf_only: str | None = Field(default=None, title="A value stored only in ASDF", '
+    asdf_only += "init=True, kw_only=True)"
     assert asdf_only + '\n    """A value stored only in ASDF"""' in meta
     assert '"""Number of frames per group\n\n    FITS keyword: NFRAMES (PRIMARY)"""' in meta
     assert "class FixImageMeta(Meta):" in meta

@@ -72,7 +72,8 @@ def test_a_checked_extension_subclasses_and_declares_only_what_differs(tmp_path:
         pkg: Any = importlib.import_module("inherit_generated")
         assert issubclass(pkg.BModel, pkg.AModel) and isinstance(pkg.BModel().meta, pkg.BMeta)
         assert pkg.BModel._fields["data"] is pkg.AModel._fields["data"]
-        assert pkg.BModel((2, 3)).err.shape == (2, 3)
+        assert pkg.BModel((2, 3)).err is None, "an array not created with the model is absent"
+        assert pkg.BModel((2, 3)).data.shape == (2, 3)
     finally:
         sys.path.remove(str(out.parent))
         for name in [m for m in sys.modules if m.startswith("inherit_generated")]:
@@ -171,3 +172,49 @@ def test_classes_some_models_share_live_beside_the_first_of_them(tmp_path: Path)
     assert "class AMeta(Meta):" in shared and "from .meta import Meta" in shared
     assert "from .meta_a import AMeta" in (out / "c.py").read_text()
     assert "AMeta" not in (out / "meta.py").read_text()
+
+
+def test_created_arrays_are_declared_typed_and_inherited(tmp_path: Path) -> None:
+    """``created_arrays``: CreatedArrayFields, made with the primary array; a base model's list is
+    inherited."""
+    arrays = {**BASE, "dq": ("DQ", "uint32", 2), "err": ("ERR", "float32", 2)}
+    folder = _folder(
+        tmp_path,
+        {"a.schema.yaml": _schema(arrays), "b.schema.yaml": _schema(arrays, EXTRA)},
+        "AModel: {schema: a.schema.yaml, created_arrays: [dq]}\n"
+        "BModel: {schema: b.schema.yaml, base: AModel}\n",
+    )
+    out = tmp_path / "out" / "created_generated"
+    generate(folder, out)
+    a = (out / "a.py").read_text()
+    assert "data = CreatedArrayField(" in a and "dq = CreatedArrayField(" in a and "err = ArrayField(" in a
+    sys.path.insert(0, str(out.parent))
+    try:
+        pkg: Any = importlib.import_module("created_generated")
+        for cls in (pkg.AModel, pkg.BModel):
+            model = cls((2, 3))
+            assert model.array_names() == ["data", "dq"] and model.dq.shape == (2, 3)
+            assert model.err is None
+            assert cls().array_names() == [], "no primary array: nothing is created"
+    finally:
+        sys.path.remove(str(out.parent))
+        for name in [m for m in sys.modules if m.startswith("created_generated")]:
+            del sys.modules[name]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("{schema: a.schema.yaml, created_arrays: [nope]}", "'nope' is not an array of AModel"),
+        ("{schema: a.schema.yaml, created_arrays: dq}", "created_arrays must be a list of names"),
+        ("{schema: a.schema.yaml, primary_array: '', created_arrays: [dq]}", "has no primary array"),
+    ],
+)
+def test_created_arrays_must_name_arrays_of_a_model_with_a_primary_array(
+    tmp_path: Path, entry: str, message: str
+) -> None:
+    folder = _folder(
+        tmp_path, {"a.schema.yaml": _schema({**BASE, "dq": ("DQ", "uint32", 2)})}, f"AModel: {entry}\n"
+    )
+    with pytest.raises(SchemaError, match=message):
+        build_plan(folder)

@@ -133,13 +133,13 @@ def test_reopened_slits_save_the_same_file(tmp_path: Path) -> None:
 def test_spectra_round_trip_through_fits(tmp_path: Path) -> None:
     multi = MultiSpecModel()
     multi.meta.exposure.start_time_mjd = 60001.25  # a header-only SCI HDU: the spectra use EXTRACT1D
-    times = np.zeros(2, dtype=multi.int_times.dtype)
+    times = np.zeros(2, dtype=MultiSpecModel.int_times.dtype)
     times["integration_number"] = [1, 2]
     multi.int_times = times
     scalars: list[dict[str, object]] = []
     for index, rows in enumerate((4, 9)):
         spec = SpecModel()
-        table = np.zeros(rows, dtype=spec.spec_table.dtype)
+        table = np.zeros(rows, dtype=SpecModel.spec_table.dtype)
         table["WAVELENGTH"] = np.linspace(1.0, 2.0, rows) + index
         table["DQ"] = index
         spec.spec_table = table

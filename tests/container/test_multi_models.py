@@ -42,7 +42,7 @@ def test_items_round_trip_through_asdf(tmp_path: Path) -> None:
 def test_spectra_round_trip_through_asdf(tmp_path: Path) -> None:
     multi = MultiSpecModel()
     spec = SpecModel()
-    rows = np.zeros(4, dtype=spec.spec_table.dtype)
+    rows = np.zeros(4, dtype=SpecModel.spec_table.dtype)
     rows[rows.dtype.names[0]] = np.arange(4)
     spec.spec_table = rows
     multi.spec.append(spec)

@@ -52,7 +52,7 @@ def item_values(item_name: str, index: int) -> dict[str, object]:
 def item_arrays(item_name: str, index: int) -> dict[str, Any]:
     rng = np.random.default_rng(index)
     if item_name == "SpecModel":
-        table = np.zeros(4 + index, dtype=jwstmodels.SpecModel().spec_table.dtype)
+        table = np.zeros(4 + index, dtype=jwstmodels.SpecModel.spec_table.dtype)
         for column in table.dtype.names or ():
             table[column] = rng.integers(0, 100, size=len(table))
         return {"spec_table": table}

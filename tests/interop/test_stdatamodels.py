@@ -63,7 +63,7 @@ def test_our_files_open_in_the_reference(cls: type[DataModel[MetaNode]], suffix:
     data = np.random.default_rng(1).normal(size=shape).astype(np.float32)
     setattr(ours, "data", data)
     if isinstance(ours, RampModel):
-        table = np.zeros(2, dtype=ours.group.dtype)
+        table = np.zeros(2, dtype=RampModel.group.dtype)
         table["group_number"] = [1, 2]
         ours.group = table
     out = ours.save(tmp_path / f"ours{suffix}")

@@ -100,7 +100,7 @@ def test_table_units_are_written(tmp_path: Path) -> None:
         )
 
     model = SpectrumModel()
-    rows = np.zeros(4, dtype=model.table.dtype)
+    rows = np.zeros(4, dtype=SpectrumModel.table.dtype)
     rows["wavelength"] = np.linspace(1, 2, 4)
     model.table = rows
     path = model.save(tmp_path / "spec.fits")

@@ -127,7 +127,7 @@ def reference_spec_files(folder: Path) -> tuple[Path, Path]:
     def make() -> tuple[Path, Path]:
         ref = st.MultiSpecModel()
         item = st.SpecModel()
-        item.spec_table = np.zeros(3, dtype=jwstmodels.SpecModel().spec_table.dtype)
+        item.spec_table = np.zeros(3, dtype=jwstmodels.SpecModel.spec_table.dtype)
         ref.spec.append(item)
         fits_path, asdf_path = folder / "x_x1d.fits", folder / "x_spec.asdf"
         ref.save(fits_path)

@@ -26,10 +26,11 @@ def filled(cls: type[DataModel[MetaNode]]) -> tuple[DataModel[MetaNode], dict[st
     rng = np.random.default_rng(42)
     for name, field in type(model)._fields.items():
         if isinstance(field, jwstmodels.ArrayField):
-            array = getattr(model, name)
+            array = model.get_default(name)  # every array, sized after the primary one
+            assert isinstance(array, np.ndarray)
             setattr(model, name, rng.integers(0, 200, size=array.shape).astype(array.dtype))
     if isinstance(model, RampModel):
-        table = np.zeros(3, dtype=model.group.dtype)
+        table = np.zeros(3, dtype=RampModel.group.dtype)
         table["integration_number"] = [1, 1, 2]
         table["group_end_time"] = [b"2024-01-01T00:00:00.000", b"2024-01-01T00:00:01.000", b"x"]
         table["bary_end_time"] = [1.5, 2.5, 3.5]
@@ -84,10 +85,11 @@ def test_fits_layout_follows_jwst_conventions(tmp_path: Path) -> None:
         assert isinstance(hdul["GROUP"], fits.BinTableHDU)
 
 
-def test_untouched_lazy_arrays_are_not_written(tmp_path: Path) -> None:
+def test_absent_arrays_are_not_written(tmp_path: Path) -> None:
     m = ImageModel((3, 3))
-    _ = m.err  # created on access, never changed
-    m.dq[0, 0] = 4  # created on access, then changed in place
+    assert m.err is None  # reading an absent array makes nothing
+    m.dq = np.zeros((3, 3), dtype=np.uint32)
+    m.dq[0, 0] = 4  # set, then changed in place
     path = m.save(tmp_path / "i.fits")
     with fits.open(path) as hdul:
         names = {hdu.name for hdu in hdul}

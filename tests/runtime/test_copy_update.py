@@ -18,10 +18,12 @@ def test_copy_is_independent_in_every_part() -> None:
     m = ImageModel((2, 2), schema=EXTRA)
     m.meta.exposure.nframes = 1
     m["meta.note"] = "first"
+    m.dq = np.zeros((2, 2), dtype=np.uint32)
     m.dq[0, 0] = 4
     m.extra_fits["SCI"] = [("MYKEY", 1, "")]
     c = m.copy()
     c.data[0, 0] = 9
+    assert c.dq is not None and m.dq is not None
     c.dq[1, 1] = 8
     c.meta.exposure.nframes = 2
     c["meta.note"] = "second"

@@ -97,6 +97,7 @@ def test_unknown_attributes_suggest_the_closest_name() -> None:
 
 def test_get_item_as_json_value_gives_json_data() -> None:
     m = sample()
+    m.dq = np.zeros((2, 3), dtype=np.uint32)
     m.dq[0, 1] = 3
     assert m.get_item_as_json_value("meta.exposure.nframes") == 4
     assert m.get_item_as_json_value("meta.observation.date") == "2024-03-01"
@@ -111,7 +112,8 @@ def test_get_item_as_json_value_gives_json_data() -> None:
 
 def test_tables_become_lists_of_rows() -> None:
     r = RampModel()
-    table = np.zeros(2, dtype=r.group.dtype)
+    assert r.group is None
+    table = np.zeros(2, dtype=RampModel.group.dtype)
     table["integration_number"] = [1, 2]
     table["group_end_time"] = [b"2024-01-01T00:00:00", b"later"]
     table["bary_end_time"] = [1.5, np.float64(2.5)]

@@ -50,6 +50,22 @@ def test_a_backend_never_names_a_model(graph: grimp.ImportGraph, backend: str) -
     assert not imported & above, f"{backend} imports {sorted(imported & above)}"
 
 
+def test_nothing_below_datamodel_names_it(graph: grimp.ImportGraph) -> None:
+    """Not even for annotations: the core's descriptors name the protocols of ``_core.owners``, the model
+    operations ``DataModel`` delegates to name ``_model.parts.ModelParts``."""
+    below = sorted(
+        module
+        for module in graph.modules
+        if module.startswith(("jwstmodels._core.", "jwstmodels._io.", "jwstmodels._model."))
+        and module != "jwstmodels._model.datamodel"
+    )
+    assert "jwstmodels._core.scalars" in below and "jwstmodels._model.extend" in below
+    naming = [
+        m for m in below if graph.direct_import_exists(importer=m, imported="jwstmodels._model.datamodel")
+    ]
+    assert naming == []
+
+
 def test_the_graph_sees_imports_inside_functions(graph: grimp.ImportGraph) -> None:
     """The contracts would see an upward import hidden in a function body: DataModel imports its writers
     there, and the graph has them."""

@@ -9,12 +9,16 @@ import jwstmodels
 from jwstmodels import CubeModel, ImageModel, QuadModel, RampModel, UnknownFieldError, ValidationError
 
 
-def test_shape_sizes_primary_array_and_lazy_arrays_follow() -> None:
+def test_shape_sizes_primary_array_and_other_arrays_are_absent() -> None:
     m = ImageModel((4, 5))
     assert m.data.shape == (4, 5)
     assert m.data.dtype == np.float32
-    assert m.dq.shape == (4, 5) and m.dq.dtype == np.uint32 and not m.dq.any()
-    assert m.err.dtype == np.float32
+    assert m.dq is None and m.err is None  # as the reference's ImageModel: absent until set
+    dq = m.get_default("dq")  # what the reference would make on request: zeros of the primary shape
+    assert isinstance(dq, np.ndarray) and dq.shape == (4, 5) and dq.dtype == np.uint32 and not dq.any()
+    c = CubeModel((2, 4, 5))  # the reference's CubeModel creates dq and err with its data
+    assert c.dq.shape == (2, 4, 5) and c.dq.dtype == np.uint32 and not c.dq.any()
+    assert c.err.dtype == np.float32
 
 
 def test_ramp_arrays_take_trailing_axes_of_primary_shape() -> None:
@@ -22,14 +26,14 @@ def test_ramp_arrays_take_trailing_axes_of_primary_shape() -> None:
     assert r.data.shape == (2, 3, 4, 5)
     assert r.pixeldq.shape == (4, 5) and r.pixeldq.dtype == np.uint32
     assert r.groupdq.shape == (2, 3, 4, 5) and r.groupdq.dtype == np.uint8
-    assert r.group.dtype.names is not None and "group_end_time" in r.group.dtype.names
-    assert len(r.group) == 0
+    assert r.group is None  # a table nobody set is absent
+    assert RampModel.group.dtype.names is not None and "group_end_time" in RampModel.group.dtype.names
 
 
 def test_access_on_empty_model_creates_nothing() -> None:
     m = ImageModel()
-    assert hasattr(m, "dq")
-    assert m.dq.size == 0
+    assert m.dq is None
+    assert not hasattr(m, "data")  # the primary array is typed NDArray: absent, it raises AttributeError
     assert m.array_names() == []
     assert m.shape is None
 

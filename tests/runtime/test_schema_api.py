@@ -11,6 +11,7 @@ import pytest
 from astropy.io import fits
 
 import jwstmodels
+import jwstmodels_generated
 import jwstmodels_generated.catalog as catalog
 from jwstmodels import (
     ArrayField,
@@ -24,7 +25,7 @@ from jwstmodels import (
 
 
 def model_classes() -> list[type[DataModel[MetaNode]]]:
-    found = [getattr(catalog, name) for name in catalog.__all__]
+    found = [getattr(catalog, name) for name in jwstmodels_generated.__all__]
     return [cls for cls in found if isinstance(cls, type) and issubclass(cls, DataModel)]
 
 
@@ -82,7 +83,7 @@ def test_every_class_names_a_primary_array_that_a_shape_sizes() -> None:
         shape = tuple(range(2, 2 + ndim))
         m = cls(shape)
         assert getattr(m, name).shape == shape, cls.__name__
-        assert m.shape == shape and m.array_names() == [name], cls.__name__
+        assert m.shape == shape and m.array_names() == [name, *cls._created_arrays], cls.__name__
 
 
 class MaskLike(DataModel[jwstmodels.Meta]):
@@ -104,7 +105,9 @@ def test_the_primary_array_can_be_other_than_data() -> None:
     m = MaskLike((3, 4))
     assert m.get_primary_array_name() == "dq"
     assert m.dq.shape == (3, 4) and m.dq.dtype == np.uint32
-    assert m.data.shape == (3, 4), "other arrays follow the primary array's shape"
+    assert m.data is None, "other arrays are absent"
+    data = m.get_default("data")
+    assert isinstance(data, np.ndarray) and data.shape == (3, 4), "made on request, sized after dq"
     assert MaskLike(np.ones((2, 2), np.uint8)).dq.dtype == np.uint32
 
 
@@ -252,7 +255,9 @@ def test_add_schema_entry_places_one_entry() -> None:
     m["meta.observation.my_flag"] = True
     assert m["meta.observation.my_flag"] is True
     m.add_schema_entry("my_weights", {"datatype": "float64", "ndim": 2, "fits_hdu": "MYWHT"})
-    assert m["my_weights"].shape == (2, 2), "an added array follows the primary array's shape"
+    assert m["my_weights"] is None, "an added array is absent until set"
+    weights = m.get_default("my_weights")
+    assert isinstance(weights, np.ndarray) and weights.shape == (2, 2), "its default: the primary shape"
     m.add_schema_entry(
         "my_table",
         {"datatype": [{"name": "x", "datatype": "int16"}, {"name": "label", "datatype": ["ascii", 8]}]},

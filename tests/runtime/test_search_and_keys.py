@@ -134,7 +134,7 @@ def test_flat_keys_match_the_reference_for_a_file_it_wrote(kind: str, tmp_path: 
                 item = st.SpecModel()
                 item.spectral_order = index + 1
                 item.meta.instrument.name = "NIRSPEC"
-                item.spec_table = np.zeros(3 + index, dtype=jwstmodels.SpecModel().spec_table.dtype)
+                item.spec_table = np.zeros(3 + index, dtype=jwstmodels.SpecModel.spec_table.dtype)
                 ref.spec.append(item)
         ref.save(path)
     expected = reference_flat(path)

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import jwstmodels_generated
 import jwstmodels_generated.catalog as catalog
 from jwstmodels import DataModel, ImageModel, MetaNode, ValidationError, ValidationErrors
 
@@ -18,7 +19,7 @@ class ReferenceLike(ImageModel):
 
 
 def classes_with_required_keywords() -> list[type[DataModel[MetaNode]]]:
-    generated = [getattr(catalog, name) for name in catalog.__all__]
+    generated = [getattr(catalog, name) for name in jwstmodels_generated.__all__]
     found = [c for c in generated if isinstance(c, type) and issubclass(c, DataModel) and c.required_meta]
     return [ReferenceLike, *found]
 

@@ -360,7 +360,9 @@ def test_manifest() -> None:
     for name, entry in models.items():
         assert re.fullmatch(r"[A-Z][A-Za-z0-9_]*Model", name), name
         assert isinstance(entry, dict)
-        assert set(entry) <= {"schema", "title", "primary_array", "aliases", "base"}, name
+        assert set(entry) <= {"schema", "title", "primary_array", "aliases", "base", "created_arrays"}, name
+        created = entry.get("created_arrays", [])
+        assert isinstance(created, list) and all(isinstance(n, str) for n in created), name
         assert entry.get("base", models and next(iter(models))) in models, f"{name}: unknown base"
         assert (SCHEMA_DIR / entry["schema"]).is_file(), f"{name}: {entry['schema']} does not exist"
         assert isinstance(entry.get("title"), str) and entry["title"].strip(), f"{name}: no title"

@@ -16,13 +16,14 @@ import datetime
 import sys
 import tempfile
 from pathlib import Path
-from typing import Literal, Optional, assert_type
+from typing import Any, Literal, Optional, assert_type
 
 import numpy as np
 from numpy.typing import NDArray
 
 import jwstmodels
 from jwstmodels import (
+    CubeModel,
     DistortionModel,
     HistoryEntry,
     HistorySoftware,
@@ -32,6 +33,8 @@ from jwstmodels import (
     RampModel,
     SlitModel,
     SpecModel,
+    Table,
+    TableColumn,
     TSOMultiSpecModel,
     TSOSpecModel,
 )
@@ -74,13 +77,27 @@ def narrowing(m: ImageModel) -> None:
 
 
 def image_arrays(m: ImageModel) -> None:
-    """Arrays are typed by the schema's ``datatype``."""
+    """Arrays are typed by the schema's ``datatype``; those a model may lack (ImageModel's ``dq`` and ``err``)
+    with ``| None``, the primary array without."""
     assert_type(m.data, NDArray[np.float32])
-    assert_type(m.dq, NDArray[np.uint32])
-    assert_type(m.err, NDArray[np.float32])
+    assert_type(m.dq, NDArray[np.uint32] | None)
+    assert_type(m.err, NDArray[np.float32] | None)
     m.data = np.ones((3, 4), dtype=np.float32)
     m.dq = np.zeros((3, 4), dtype=np.uint32)
     m.data[0, 0] = 1.5
+    if m.err is not None:
+        m.err[0, 0] = 0.5
+    m.err = None  # removes it
+
+
+def cube_arrays(c: CubeModel) -> None:
+    """CubeModel creates ``dq`` and ``err`` with its data, as the reference's does: typed without ``None``."""
+    assert_type(c.data, NDArray[np.float32])
+    assert_type(c.dq, NDArray[np.uint32])
+    assert_type(c.err, NDArray[np.float32])
+    assert_type(c.var_poisson, NDArray[np.float32] | None)
+    assert_type(c.int_times, Table | None)
+    c.dq[0, 0, 0] = 1
 
 
 def ramp_arrays(r: RampModel) -> None:
@@ -90,7 +107,30 @@ def ramp_arrays(r: RampModel) -> None:
     assert_type(r.data, NDArray[np.float32])
     assert_type(r.pixeldq, NDArray[np.uint32])
     assert_type(r.groupdq, NDArray[np.uint8])
-    assert_type(r.group, NDArray[np.void])
+    assert_type(r.zeroframe, NDArray[np.float32] | None)
+    assert_type(r.group, Table | None)
+
+
+def spectrum_table(s: SpecModel) -> None:
+    """Tables as the pipeline uses them: a column by name in any case, its unit, str cells."""
+    s.spec_table = np.zeros(3, dtype=SpecModel.spec_table.dtype)
+    table = s.spec_table
+    assert table is not None  # set just above; statically a table may be absent
+    assert_type(table, Table)
+    wavelength = table.field("wavelength")
+    assert_type(wavelength, NDArray[Any])
+    column = table.columns["WAVELENGTH"]
+    assert_type(column, TableColumn)
+    assert_type(column.unit, str | None)
+    column.unit = "um"
+    assert_type(table.names, list[str])
+    assert table.columns["wavelength"].unit == "um" and wavelength.shape == (3,)
+
+
+def table_mistakes(s: SpecModel, t: Table) -> None:
+    """Never called: a table the model may lack, or a unit that is not text."""
+    s.spec_table.field("flux")  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess]
+    t.columns["flux"].unit = 3  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def life_cycle(path: Path) -> None:
@@ -137,6 +177,12 @@ def mistakes(m: ImageModel) -> None:
     m.dat  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     m.meta.exposure.nframs = 3  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
     m.dat = np.zeros((2, 2))  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def array_mistakes(m: ImageModel, r: RampModel) -> None:
+    """Never called: an array the model may lack is used without asking whether it is there."""
+    m.dq[0, 0] = 1  # type: ignore[index]  # pyright: ignore[reportOptionalSubscript]
+    print(r.zeroframe.shape)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess]
 
 
 # -- scalars outside meta (SlitModel.name, SpecModel.source_id) -------------------------------------------
@@ -247,10 +293,10 @@ def world_coordinates(m: ImageModel, slit: SlitModel) -> None:
 def raw_ramps(u: Level1bModel) -> None:
     """A raw ``_uncal`` file: unsigned 16-bit ramps, one zero frame per integration."""
     assert_type(u.data, NDArray[np.uint16])
-    assert_type(u.zeroframe, NDArray[np.uint16])
-    assert_type(u.moving_target, NDArray[np.void])
+    assert_type(u.zeroframe, NDArray[np.uint16] | None)
+    assert_type(u.moving_target, Table | None)
     assert_type(u.meta.exposure.ngroups, int | None)
-    assert u.data.shape == (2, 3, 5, 6) and u.zeroframe.shape == (2, 5, 6)
+    assert u.data.shape == (2, 3, 5, 6) and u.zeroframe is None  # not made with the model, as the reference
 
 
 def tso_spectra(x1dints: TSOMultiSpecModel) -> None:
@@ -261,10 +307,10 @@ def tso_spectra(x1dints: TSOMultiSpecModel) -> None:
     x1dints.spec.append(item)
     first = x1dints.spec[0]
     assert_type(first, TSOSpecModel)
-    assert_type(first.spec_table, NDArray[np.void])
+    assert_type(first.spec_table, Table | None)
     assert_type(first.spectral_order, int | None)
     assert_type(first.meta.exposure.nints, int | None)
-    assert_type(x1dints.int_times, NDArray[np.void])
+    assert_type(x1dints.int_times, Table | None)
     assert x1dints.spec[0].spectral_order == 1
 
 
@@ -281,6 +327,9 @@ def main() -> int:
     slit_scalars(SlitModel())
     transforms(DistortionModel())
     raw_ramps(Level1bModel((2, 3, 5, 6)))
+    image_arrays(ImageModel((3, 4)))
+    cube_arrays(CubeModel((2, 3, 4)))
+    spectrum_table(SpecModel())
     tso_spectra(TSOMultiSpecModel())
     return 0
 

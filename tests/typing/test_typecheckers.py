@@ -38,6 +38,10 @@ FIXES = {
     "m.meta.exposure.read_times = [0.0, 10.7]  #": "m.meta.exposure.read_times = [[0.0, 10.7]]  #",
     "x1dints.spec.append(ImageModel())  #": "x1dints.spec.append(TSOSpecModel())  #",
     'u.meta.exposure.ngroups = "ten"  #': "u.meta.exposure.ngroups = 10  #",
+    "m.dq[0, 0] = 1  #": "m.data[0, 0] = 1  #",
+    "print(r.zeroframe.shape)  #": "print(r.groupdq.shape)  #",
+    's.spec_table.field("flux")  #': 's.spec_table.field("flux") if s.spec_table is not None else None  #',
+    't.columns["flux"].unit = 3  #': 't.columns["flux"].unit = "Jy"  #',
 }
 """For each expected mistake in check_usage.py: its text and the corrected text (the markers stay)."""
 

@@ -4,10 +4,17 @@ Generated model classes declare their arrays as class attributes::
 
     data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0)
 
-so that ``model.data`` is typed ``NDArray[np.float32]``. The descriptor keeps the values in the model's
-:class:`ArrayStore`, loads arrays from an open file only when they are touched, creates missing arrays lazily
-(shaped after the primary array, filled with the schema default, in the schema dtype) and casts or refuses
-assigned values by the schema's dtype and dimensionality.
+so that ``model.dq`` is typed ``NDArray[np.uint32] | None``. The descriptor keeps the values in the model's
+:class:`ArrayStore`, loads arrays from an open file only when they are touched, and casts or refuses assigned
+values by the schema's dtype and dimensionality. An array the model does not hold reads as ``None``: nothing
+is made on first use (as in the reference implementation, where pipeline code asks ``is None``). Setting
+``None`` or ``del model.x`` removes an array.
+
+The arrays a model creates when it is constructed (its primary array from a shape, and for some classes
+``dq``, ``err``, ``pixeldq``, ``groupdq`` sized after it, as the reference's models do) are declared with
+:class:`CreatedArrayField`, typed ``NDArray[...]`` without ``None``: reading one the model does not hold (an
+empty model, or one whose array was removed) raises AttributeError instead of giving ``None``, so the static
+type is exact.
 """
 
 # pyright: reportPrivateUsage=false
@@ -24,6 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from jwstmodels._core.errors import FileChangedError, FileFormatError, ValidationError, explain_library_error
+from jwstmodels._core.tables import Table, memory_dtype
 
 DT = TypeVar("DT", bound=np.generic)
 
@@ -42,16 +50,21 @@ class ArrayStore:
     values: dict[str, NDArray[Any]] = field(default_factory=dict[str, NDArray[Any]])
     loaders: dict[str, Loader] = field(default_factory=dict[str, Loader])
     """Arrays present in an open file and not read yet."""
-    defaulted: set[str] = field(default_factory=set[str])
-    """Arrays created lazily from their schema default rather than given or read."""
     shapes: dict[str, tuple[int, ...]] = field(default_factory=dict[str, tuple[int, ...]])
     """Shapes of the arrays in ``loaders``, known from the file's headers without reading data."""
     locks: dict[str, threading.Lock] = field(default_factory=dict[str, threading.Lock], repr=False)
     """One lock per array name, made on first use (``lock``); never copied or pickled."""
 
     def is_present(self, name: str) -> bool:
-        """True when the array was given or read (not merely creatable from its default)."""
-        return (name in self.values and name not in self.defaulted) or name in self.loaders
+        """True when the model holds the array: given, created with the model, or in its file."""
+        return name in self.values or name in self.loaders
+
+    def remove(self, name: str) -> None:
+        """Forget array ``name`` (set to None or deleted): it is not held, read or written any more."""
+        with self.lock(name):
+            self.values.pop(name, None)
+            self.loaders.pop(name, None)
+            self.shapes.pop(name, None)
 
     def lock(self, name: str) -> threading.Lock:
         """The lock that guards reading, creating and replacing array ``name``."""
@@ -62,9 +75,8 @@ class ArrayStore:
 
     def copy(self) -> ArrayStore:
         return ArrayStore(
-            values={name: np.array(value, copy=True) for name, value in self.values.items()},
+            values={name: value.copy() for name, value in self.values.items()},  # a Table stays one
             loaders=dict(self.loaders),
-            defaulted=set(self.defaulted),
             shapes=dict(self.shapes),
         )
 
@@ -72,14 +84,12 @@ class ArrayStore:
         return {
             "values": self.values,
             "loaders": self.loaders,
-            "defaulted": self.defaulted,
             "shapes": self.shapes,
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.values = state["values"]
         self.loaders = state["loaders"]
-        self.defaulted = state["defaulted"]
         self.shapes = state["shapes"]
         self.locks = {}
 
@@ -118,7 +128,8 @@ class _Field:
         error.args = (f"{where}: {error}",)
         return error
 
-    def _load(self, obj: ArrayOwner) -> NDArray[Any]:
+    def _load(self, obj: ArrayOwner) -> NDArray[Any] | None:
+        """The array: held, or read from the file now; None when the model does not hold it."""
         store = obj._arrays
         value = store.values.get(self.name)
         if value is not None:
@@ -133,11 +144,7 @@ class _Field:
                 store.values[self.name] = value
                 del store.loaders[self.name]  # only now: a thread that checks after this finds the value
                 return value
-            created, keep = self.make_default(obj._primary_shape())
-            if keep:
-                store.defaulted.add(self.name)
-                store.values[self.name] = created
-            return created
+            return None
 
     def _read(self, obj: ArrayOwner, loader: Loader) -> NDArray[Any]:
         """The array ``loader`` reads from a file, coerced; errors name the model, the array, the file and
@@ -170,11 +177,21 @@ class _Field:
 
     def _store(self, obj: ArrayOwner, value: object) -> None:
         store = obj._arrays
+        if value is None:
+            store.remove(self.name)
+            return
         coerced = self.coerce(value)
         with store.lock(self.name):
             store.values[self.name] = coerced
             store.loaders.pop(self.name, None)
-            store.defaulted.discard(self.name)
+            store.shapes.pop(self.name, None)
+
+    def __delete__(self, obj: ArrayOwner) -> None:
+        """``del model.dq``: the model no longer holds the array (AttributeError when it did not)."""
+        store = obj._arrays
+        if not store.is_present(self.name):
+            raise AttributeError(f"{type(obj).__name__}.{self.name}: the model holds no such array to delete")
+        store.remove(self.name)
 
     def coerce(self, value: object) -> NDArray[Any]:
         raise NotImplementedError
@@ -214,13 +231,14 @@ class ArrayField(_Field, Generic[DT]):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[DT]: ...
-    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[DT]:
+    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[DT] | None: ...
+    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[DT] | None:
         if obj is None:
             return self
         return self._load(obj)
 
-    def __set__(self, obj: ArrayOwner, value: ArrayLike) -> None:
+    def __set__(self, obj: ArrayOwner, value: ArrayLike | None) -> None:
+        """Set the array (cast safely to the schema dtype, ndim checked); ``None`` removes it."""
         self._store(obj, value)
 
     def describe(self) -> str:
@@ -236,8 +254,8 @@ class ArrayField(_Field, Generic[DT]):
         return f"{dims} {self.dtype.name} array"
 
     def shape_for(self, primary_shape: tuple[int, ...]) -> tuple[int, ...]:
-        """Shape of a lazily created array: the primary array's, or its last ``ndim`` axes, or the axes
-        ``primary_axes`` names (a ramp's ``zeroframe``: integrations, rows, columns)."""
+        """Shape of an array made from its default: the primary array's, or its last ``ndim`` axes, or the
+        axes ``primary_axes`` names (a ramp's ``zeroframe``: integrations, rows, columns)."""
         if self.primary_axes is not None and len(primary_shape) > max(self.primary_axes):
             return tuple(primary_shape[axis] for axis in self.primary_axes)
         if self.ndim is not None and self.ndim < len(primary_shape):
@@ -245,6 +263,9 @@ class ArrayField(_Field, Generic[DT]):
         return primary_shape
 
     def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[DT], bool]:
+        """A new array filled with the schema default, shaped after the primary array (``shape_for``), and
+        True; without a primary shape an empty array and False. Used where the reference makes one: a model
+        built from a shape, the arrays some classes create with their primary array, ``get_default``."""
         if primary_shape is None:
             return np.zeros((0,) * (self.ndim or 1), dtype=self.dtype), False
         shape = self.shape_for(primary_shape)
@@ -271,6 +292,29 @@ class ArrayField(_Field, Generic[DT]):
         if _castable(array, self.dtype):
             return array.astype(self.dtype)
         raise self._error(self.describe() + " (or a dtype that casts to it safely)", _ArrayText(array))
+
+
+class CreatedArrayField(ArrayField[DT]):
+    """An array the model creates when it is constructed: the primary array (sized by a shape, or given), and
+    the arrays some classes create beside it (``CubeModel.dq``/``err``, ``RampModel.pixeldq``/``groupdq``),
+    as the reference's classes do. Typed ``NDArray[...]``: a model that does not hold it (built empty, or the
+    array removed with ``None``/``del``) raises AttributeError on reading it rather than giving ``None``.
+    """
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[DT]: ...
+    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[DT]:
+        if obj is None:
+            return self
+        value = self._load(obj)
+        if value is None:
+            raise AttributeError(
+                f"{type(obj).__name__}.{self.name}: the model holds no {self.name} array (it was built "
+                f"without one, or it was removed); set it first, or ask hasattr(model, {self.name!r})"
+            )
+        return value
 
 
 def _castable(array: NDArray[Any], dtype: np.dtype[Any]) -> bool:
@@ -325,7 +369,8 @@ class Column:
 
 
 class TableField(_Field):
-    """A table stored as a binary-table HDU (FITS) or a structured ndarray (ASDF)."""
+    """A table stored as a binary-table HDU (FITS) or a structured ndarray (ASDF); a model holds it as a
+    :class:`~jwstmodels._core.tables.Table` (``field``, ``columns[name].unit``, str cells)."""
 
     def __init__(self, *, hdu: str, columns: Sequence[Column], title: str = "") -> None:
         self.hdu = hdu
@@ -350,22 +395,65 @@ class TableField(_Field):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[np.void]: ...
-    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[np.void]:
+    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> Table | None: ...
+    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | Table | None:
         if obj is None:
             return self
-        return self._load(obj)
+        return cast(Table | None, self._load(obj))  # coerce made every held table a Table
 
-    def __set__(self, obj: ArrayOwner, value: ArrayLike) -> None:
+    def __set__(self, obj: ArrayOwner, value: ArrayLike | None) -> None:
+        """Set the table (columns checked, cast to the schema's dtypes); ``None`` removes it."""
         self._store(obj, value)
 
     def describe(self) -> str:
         return "table with columns " + ", ".join(c.describe() for c in self.columns)
 
     def make_default(self, primary_shape: tuple[int, ...] | None) -> tuple[NDArray[np.void], bool]:
-        return np.zeros((0,), dtype=self.dtype), False
+        return self._as_table(np.zeros((0,), dtype=self.dtype), {}), False
 
-    def coerce(self, value: object) -> NDArray[np.void]:
+    def schema_units(self) -> dict[str, str | None]:
+        return {column.name: column.unit for column in self.columns}
+
+    def _as_table(self, array: NDArray[np.void], given: Mapping[str, str | None]) -> Table:
+        """``array`` (in the file dtype) as the Table a model holds: str cells for ascii columns; units the
+        given ones (a file's, a Table's), else the schema's."""
+        units = self.schema_units()
+        for column in self.columns:
+            for name, unit in given.items():
+                if name.lower() == column.name.lower() and unit:
+                    units[column.name] = unit
+        dtype = memory_dtype(array.dtype)
+        if dtype == array.dtype:
+            return Table.of(array, units)
+        out = np.empty(array.shape, dtype=dtype)
+        for name in cast(tuple[str, ...], array.dtype.names):
+            out[name] = array[name]  # numpy decodes ascii bytes to str
+        return Table.of(out, units)
+
+    def file_table(self, table: NDArray[Any]) -> Table:
+        """The table a save writes: ``table`` in the schema's dtype (str cells encoded as ascii), with its
+        units."""
+        dtype = self._dtype_of(table, {n.lower(): n for n in cast(tuple[str, ...], table.dtype.names)})
+        if table.dtype == dtype:
+            out = np.asarray(table)
+        else:
+            out = np.empty(table.shape, dtype=dtype)
+            for name in cast(tuple[str, ...], dtype.names):
+                source: NDArray[Any] = np.asarray(table[name])
+                if source.dtype.kind == "U" and dtype[name].base.kind == "S":
+                    source = np.char.encode(source, "ascii")
+                out[name] = source
+        units = table.units if isinstance(table, Table) else self.schema_units()
+        return Table.of(out, units)
+
+    def coerce(self, value: object) -> Table:
+        """``value`` (a structured array, a FITS_rec, a Table) as the Table the model holds: columns
+        matched by name in any case, cast to the schema's dtypes, ascii text as str; ValidationError when
+        a column is missing, unknown or of another kind."""
+        return self._as_table(self._file_array(value), _units_of(value))
+
+    def _file_array(self, value: object) -> NDArray[np.void]:
+        """``value`` in the schema's (file) dtype."""
         array: NDArray[Any] = np.asarray(value)
         names = array.dtype.names
         if names is None or array.ndim != 1:
@@ -388,8 +476,13 @@ class TableField(_Field):
             # Index the given object, not its ndarray view: a FITS_rec applies TZERO/TSCAL per column.
             source: NDArray[Any] = np.asarray(cast(Any, value)[by_lower[column.name.lower()]])
             target_dtype = dtype[column.name].base
-            if source.dtype.kind == "U" and target_dtype.kind == "S":  # astropy decodes ascii columns to str
-                source = np.char.encode(source, "ascii")
+            if source.dtype.kind == "U" and target_dtype.kind == "S":  # str cells (ours, astropy's): ascii
+                try:
+                    source = np.char.encode(source, "ascii")
+                except UnicodeEncodeError:
+                    raise self._error(
+                        self.describe(), f"column {column.name!r} with non-ascii text"
+                    ) from None
             if not (
                 np.can_cast(source.dtype, target_dtype, "same_kind") or source.dtype.kind == target_dtype.kind
             ):
@@ -413,6 +506,19 @@ class TableField(_Field):
                 raise self._error(self.describe(), f"column {column.name!r} with {cell}")
             cells[column.name] = shape
         return self.dtype_for(cells)
+
+
+def _units_of(value: object) -> dict[str, str | None]:
+    """The column units a table given or read carries: a Table's, or an astropy FITS_rec's (``TUNITn``)."""
+    if isinstance(value, Table):
+        return value.units
+    columns: object = getattr(value, "columns", None)
+    names: object = getattr(columns, "names", None)
+    units: object = getattr(columns, "units", None)
+    if isinstance(names, list) and isinstance(units, list):
+        pairs = zip(cast(list[object], names), cast(list[object], units), strict=False)
+        return {str(name): str(unit) for name, unit in pairs if isinstance(unit, str) and unit}
+    return {}
 
 
 DataField = _Field

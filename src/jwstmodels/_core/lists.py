@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 from jwstmodels._core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from jwstmodels._core.meta import MetaNode
-    from jwstmodels._model.datamodel import DataModel
+    from jwstmodels._core.owners import ListOwner
 
-ItemT = TypeVar("ItemT", bound="DataModel[Any]")
+ItemT = TypeVar("ItemT", bound="ListOwner")
+"""The item class: a model (``SlitModel``); the bound is a protocol ``DataModel`` (a layer above) meets."""
 
 
 class ListField(Generic[ItemT]):
@@ -37,14 +37,14 @@ class ListField(Generic[ItemT]):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: DataModel[MetaNode], objtype: type | None = None) -> list[ItemT]: ...
-    def __get__(self, obj: DataModel[MetaNode] | None, objtype: type | None = None) -> Self | list[ItemT]:
+    def __get__(self, obj: ListOwner, objtype: type | None = None) -> list[ItemT]: ...
+    def __get__(self, obj: ListOwner | None, objtype: type | None = None) -> Self | list[ItemT]:
         if obj is None:
             return self
         lists: dict[str, list[Any]] = obj._lists
         return lists.setdefault(self.name, [])
 
-    def __set__(self, obj: DataModel[MetaNode], value: Iterable[ItemT]) -> None:
+    def __set__(self, obj: ListOwner, value: Iterable[ItemT]) -> None:
         items = list(value)
         for index, item in enumerate(items):
             if not isinstance(item, self.item_class):

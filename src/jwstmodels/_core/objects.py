@@ -30,11 +30,10 @@ from typing import TYPE_CHECKING, Any, Generic, Optional, Self, TypeVar, cast, o
 import numpy as np
 
 from jwstmodels._core.errors import FileFormatError
-from jwstmodels._core.scalars import ScalarField
+from jwstmodels._core.scalars import ScalarField, ScalarModel
 
 if TYPE_CHECKING:
-    from jwstmodels._core.meta import MetaNode
-    from jwstmodels._model.datamodel import DataModel
+    from jwstmodels._core.owners import ScalarOwner
 
 O = TypeVar("O")  # noqa: E741 - the held object's type
 
@@ -70,13 +69,13 @@ class ObjectField(ScalarField[Any], Generic[O]):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: DataModel[MetaNode], objtype: type | None = None) -> O | None: ...
-    def __get__(self, obj: DataModel[MetaNode] | None, objtype: type | None = None) -> Self | O | None:
+    def __get__(self, obj: ScalarOwner, objtype: type | None = None) -> O | None: ...
+    def __get__(self, obj: ScalarOwner | None, objtype: type | None = None) -> Self | O | None:
         if obj is None:
             return self
         return cast("O | None", obj._scalars.get(self.name))
 
-    def __set__(self, obj: DataModel[MetaNode], value: O | None) -> None:
+    def __set__(self, obj: ScalarOwner, value: O | None) -> None:
         checked = self.check(value, type(obj).__name__)
         if checked is None:
             obj._scalars.pop(self.name, None)
@@ -119,12 +118,12 @@ def _describe(value: object) -> object:
     return f"<{type(value).__module__}.{type(value).__qualname__}>"
 
 
-def object_fields(cls: type[DataModel[MetaNode]]) -> dict[str, ObjectField[Any]]:
+def object_fields(cls: type[ScalarModel]) -> dict[str, ObjectField[Any]]:
     """The object fields of a model class, by attribute name."""
     return {name: f for name, f in cls._scalar_fields.items() if isinstance(f, ObjectField)}
 
 
-def refuse_fits(model: DataModel[MetaNode], path: object) -> None:
+def refuse_fits(model: ScalarModel, path: object) -> None:
     """Raise FileFormatError when ``model`` holds objects: FITS files cannot hold them (their arrays would
     need ASDF blocks), and the reference writes such models (WCS reference files) as ASDF only."""
     held = [name for name in object_fields(type(model)) if model._scalars.get(name) is not None]

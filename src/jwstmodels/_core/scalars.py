@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, Self, TypeVar, cast, overload
 
 import numpy as np
 
@@ -34,8 +34,7 @@ from jwstmodels._core.errors import ValidationError
 from jwstmodels._core.meta import REFUSED, assigned
 
 if TYPE_CHECKING:
-    from jwstmodels._core.meta import MetaNode
-    from jwstmodels._model.datamodel import DataModel
+    from jwstmodels._core.owners import ScalarOwner
 
 Value = str | int | float | bool
 """What a scalar field holds (besides None)."""
@@ -102,13 +101,13 @@ class ScalarField(Generic[T]):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: DataModel[MetaNode], objtype: type | None = None) -> T | None: ...
-    def __get__(self, obj: DataModel[MetaNode] | None, objtype: type | None = None) -> Self | T | None:
+    def __get__(self, obj: ScalarOwner, objtype: type | None = None) -> T | None: ...
+    def __get__(self, obj: ScalarOwner | None, objtype: type | None = None) -> Self | T | None:
         if obj is None:
             return self
         return cast("T | None", obj._scalars.get(self.name))
 
-    def __set__(self, obj: DataModel[MetaNode], value: T | None) -> None:
+    def __set__(self, obj: ScalarOwner, value: T | None) -> None:
         checked = self.check_assigned(value, type(obj).__name__)
         if checked is None:
             obj._scalars.pop(self.name, None)
@@ -183,7 +182,15 @@ def _convert(kind: type[Value], value: object) -> Value | None:
 # -- per class ----------------------------------------------------------------------------------------
 
 
-def scalar_fields(cls: type[DataModel[MetaNode]]) -> dict[str, ScalarField[Any]]:
+class ScalarModel(Protocol):
+    """A model as the scalar helpers below see it: its scalar fields (a class table) and their values.
+    ``DataModel`` provides both (a protocol here keeps the core below the model layer)."""
+
+    _scalars: dict[str, object]
+    _scalar_fields: ClassVar[dict[str, ScalarField[Any]]]
+
+
+def scalar_fields(cls: type[ScalarModel]) -> dict[str, ScalarField[Any]]:
     """The scalar fields of a model class, by attribute name, in declaration order."""
     return cls._scalar_fields
 
@@ -197,7 +204,7 @@ def scalar_fields(cls: type[DataModel[MetaNode]]) -> dict[str, ScalarField[Any]]
 # -- DataModel API helpers ------------------------------------------------------------------------------
 
 
-def scalar_errors(model: DataModel[MetaNode]) -> list[ValidationError]:
+def scalar_errors(model: ScalarModel) -> list[ValidationError]:
     """A ValidationError for each scalar field holding a value that does not fit (``validate()``)."""
     errors: list[ValidationError] = []
     for name, value in model._scalars.items():
@@ -212,7 +219,7 @@ def scalar_errors(model: DataModel[MetaNode]) -> list[ValidationError]:
 
 
 def checked_values(
-    model: DataModel[MetaNode], pairs: Iterable[tuple[str, object]], hdus: set[str] | None = None
+    model: ScalarModel, pairs: Iterable[tuple[str, object]], hdus: set[str] | None = None
 ) -> tuple[list[tuple[str, Value | None]], list[ValidationError]]:
     """The ``(name, value)`` pairs for scalar fields of ``model``, each checked, for ``update``.
 

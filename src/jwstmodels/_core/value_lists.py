@@ -26,8 +26,7 @@ from pydantic import ValidationError as PydanticError
 from jwstmodels._core.scalars import ScalarField, Value
 
 if TYPE_CHECKING:
-    from jwstmodels._core.meta import MetaNode
-    from jwstmodels._model.datamodel import DataModel
+    from jwstmodels._core.owners import ScalarOwner
 
 L = TypeVar("L", bound=list[Any])
 
@@ -60,13 +59,13 @@ class ValueListField(ScalarField[Any], Generic[L]):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: DataModel[MetaNode], objtype: type | None = None) -> L | None: ...
-    def __get__(self, obj: DataModel[MetaNode] | None, objtype: type | None = None) -> Self | L | None:
+    def __get__(self, obj: ScalarOwner, objtype: type | None = None) -> L | None: ...
+    def __get__(self, obj: ScalarOwner | None, objtype: type | None = None) -> Self | L | None:
         if obj is None:
             return self
         return cast("L | None", obj._scalars.get(self.name))  # pyright: ignore[reportPrivateUsage]  # the field's own state
 
-    def __set__(self, obj: DataModel[MetaNode], value: L | None) -> None:
+    def __set__(self, obj: ScalarOwner, value: L | None) -> None:
         super().__set__(obj, value)
 
     @property

@@ -242,7 +242,7 @@ def build_tree(content: FileContent) -> dict[str, Any]:
     """The whole ASDF tree of a model's content: metadata, arrays and tables, extra_fits."""
     tree = metadata_tree(content)
     for name, _, value in content.arrays:
-        tree[name] = value
+        tree[name] = np.asarray(value)  # a plain ndarray: asdf writes no ndarray subclass (a Table)
     for name in content.layout.items:
         items = content.items.get(name)
         if items:

@@ -23,6 +23,7 @@ from jwstmodels._core.errors import FileFormatError, InvalidValueWarning, file_e
 from jwstmodels._core.header_carried import card_can_hold, card_is_exact
 from jwstmodels._core.loading import Location, put_path
 from jwstmodels._core.meta import KeywordLeaf, MetaNode, keyword_leaves
+from jwstmodels._core.tables import Table
 from jwstmodels._io.sources import FitsSource
 
 # Cards astropy writes itself from the data; never kept in extra_fits.
@@ -187,10 +188,12 @@ def card_value(value: object) -> str | int | float | bool | None:
 def table_hdu(field: TableField, data: Any) -> fits.BinTableHDU:
     if data.dtype.itemsize == 0 and len(data):  # only empty cells: FITS cannot store rows of no bytes
         raise field.file_error(f"HDU {field.hdu}", f"{len(data)} rows whose cells are all empty")
-    hdu = fits.BinTableHDU(data=data, name=field.hdu)
-    for index, column in enumerate(field.columns, start=1):
-        if column.unit:
-            hdu.header[f"TUNIT{index}"] = column.unit
+    units = data.units if isinstance(data, Table) else {c.name: c.unit for c in field.columns}
+    hdu = fits.BinTableHDU(data=np.asarray(data), name=field.hdu)
+    for index, name in enumerate(cast(tuple[str, ...], data.dtype.names), start=1):
+        unit = units.get(name)
+        if unit:
+            hdu.header[f"TUNIT{index}"] = unit
     return hdu
 
 

@@ -16,7 +16,7 @@ threads reading different arrays spend their time outside the lock. The per-arra
 read happen once live in ``_arrays.ArrayStore``.
 """
 
-# pyright: reportPrivateUsage=false, reportUnknownMemberType=false, reportUnknownVariableType=false
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false
 # pyright: reportUnknownArgumentType=false
 # (a typed boundary around astropy's HDU objects and asdf's lazy ndarrays, which ship no annotations; it
 # also looks at their private "is the file closed" state, which neither library exposes publicly)
@@ -294,14 +294,17 @@ than that is damaged. bzip2 has no such small bound (a run of one byte compresse
 
 def plain_table(data: Any) -> NDArray[Any]:
     """A table read from FITS (astropy's FITS_rec, whose columns are scaled and converted when indexed) as a
-    plain structured array holding the values a user sees."""
+    Table holding the values a user sees, with the file's column units."""
+    from jwstmodels._core.tables import Table
+
     names: tuple[str, ...] = data.dtype.names
     columns = {name: np.asarray(data[name]) for name in names}
     dtype = np.dtype([(name, column.dtype, column.shape[1:]) for name, column in columns.items()])
     out = np.empty(len(data), dtype=dtype)
     for name, column in columns.items():
         out[name] = column
-    return out
+    units: list[object] = list(getattr(getattr(data, "columns", None), "units", None) or [])
+    return Table.of(out, {n: u for n, u in zip(names, units, strict=False) if isinstance(u, str) and u})
 
 
 def file_source(loader: object) -> FitsSource | AsdfSource | None:

@@ -16,16 +16,14 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from jwstmodels._core.meta import MetaNode
-
 if TYPE_CHECKING:
-    from jwstmodels._model.datamodel import DataModel
+    from jwstmodels._model.parts import ModelParts
 
 CrdsValue = str | int | float | complex | bool
 """The value types ``get_crds_parameters`` keeps (those CRDS can match on)."""
 
 
-def instance(model: DataModel[MetaNode]) -> dict[str, Any]:
+def instance(model: ModelParts) -> dict[str, Any]:
     """The model's tree as nested dicts, as an ASDF file would hold it: ``{"meta": {...}, "data": array}``.
 
     A new tree each call, built from the model: changing it does not change the model (the reference's
@@ -44,7 +42,7 @@ def instance(model: DataModel[MetaNode]) -> dict[str, Any]:
     return tree
 
 
-def model_hasattr(model: DataModel[MetaNode], name: str) -> bool:
+def model_hasattr(model: ModelParts, name: str) -> bool:
     """True when ``name`` is a top-level entry of the model's tree (``"meta"``, ``"data"``, ``"slits"``).
 
     As the reference's: the name is looked up in the tree's top level, so a dotted name
@@ -62,7 +60,7 @@ def model_hasattr(model: DataModel[MetaNode], name: str) -> bool:
     return name in model._extra_tree
 
 
-def get_dtype(model: DataModel[MetaNode], name: str) -> np.dtype[Any]:
+def get_dtype(model: ModelParts, name: str) -> np.dtype[Any]:
     """The numpy dtype of the array or table ``name``.
 
     AttributeError for a name the model does not declare; ValueError for one that holds no array (``meta``,
@@ -76,7 +74,7 @@ def get_dtype(model: DataModel[MetaNode], name: str) -> np.dtype[Any]:
     raise AttributeError(f'{type(model).__name__} has no attribute "{name}"')
 
 
-def get_default(model: DataModel[MetaNode], name: str) -> object:
+def get_default(model: ModelParts, name: str) -> object:
     """The value the schema gives ``name`` when it is not set, without setting it.
 
     An array: a new array of the model's shape filled with the schema default (0-sized, ``(0, 0)`` for a 2-D
@@ -96,14 +94,14 @@ def get_default(model: DataModel[MetaNode], name: str) -> object:
     raise AttributeError(f'{type(model).__name__} has no attribute "{name}"')
 
 
-def getarray_noinit(model: DataModel[MetaNode], name: str) -> object:
+def getarray_noinit(model: ModelParts, name: str) -> object:
     """The value of ``name`` when the model holds it; AttributeError otherwise (nothing is created)."""
     if model_hasattr(model, name):
         return getattr(model, name)
     raise AttributeError(f'{model!r} has no attribute "{name}"')
 
 
-def get_crds_parameters(model: DataModel[MetaNode]) -> dict[str, CrdsValue]:
+def get_crds_parameters(model: ModelParts) -> dict[str, CrdsValue]:
     """Every set metadata value CRDS can select reference files by, under its dotted key
     (``{"meta.instrument.name": "NIRCAM", ...}``): the set values that are str, int, float, complex or bool.
     """
@@ -151,14 +149,14 @@ class CalLogs:
         return {name: list(lines) for name, lines in self._logs.items()}
 
 
-def get_cal_logs(model: DataModel[MetaNode]) -> CalLogs:
+def get_cal_logs(model: ModelParts) -> CalLogs:
     logs: object = model._extra_tree.get("cal_logs")
     if not isinstance(logs, dict):
         raise AttributeError(f"{type(model).__name__}: no cal_logs (no pipeline step has logged to it)")
     return CalLogs(cast(dict[str, list[str]], logs))
 
 
-def set_cal_logs(model: DataModel[MetaNode], logs: CalLogs | Mapping[str, Iterable[str]]) -> None:
+def set_cal_logs(model: ModelParts, logs: CalLogs | Mapping[str, Iterable[str]]) -> None:
     source = logs.to_dict() if isinstance(logs, CalLogs) else logs
     copied = {str(name): [str(line) for line in lines] for name, lines in source.items()}
     model._extra_tree["cal_logs"] = copied

@@ -21,7 +21,7 @@ import numpy as np
 import pydantic
 from numpy.typing import ArrayLike, NDArray
 
-from jwstmodels._core.arrays import ArrayField, ArrayStore, DataField
+from jwstmodels._core.arrays import ArrayField, ArrayStore, CreatedArrayField, DataField, TableField
 from jwstmodels._core.content import Card, FileContent, ModelLayout
 from jwstmodels._core.errors import (
     FileFormatError,
@@ -106,6 +106,9 @@ class DataModel(Generic[MetaT]):
     _list_fields: ClassVar[dict[str, ListField[Any]]] = {}
     _scalar_fields: ClassVar[dict[str, ScalarField[Any]]] = {}
     """Scalars at the top level, outside ``meta`` (``SlitModel.name``); values in ``_scalars``."""
+    _created_arrays: ClassVar[tuple[str, ...]] = ()
+    """Arrays besides the primary one that a model of this class holds from construction whenever it holds a
+    primary array (``CreatedArrayField``s: ``CubeModel``'s ``dq`` and ``err``), as the reference's do."""
     meta: MetaT
     """The metadata tree (``model.meta.exposure.nframes``, ...): typed per model class."""
     _layout_made: ClassVar[ModelLayout | None] = None
@@ -144,6 +147,10 @@ class DataModel(Generic[MetaT]):
         cls._fields = found
         cls._list_fields = lists
         cls._scalar_fields = scalars
+        primary = cls.primary_array_name
+        cls._created_arrays = tuple(
+            name for name, value in found.items() if isinstance(value, CreatedArrayField) and name != primary
+        )
         slots: set[str] = set()
         for klass in cls.__mro__[: cls.__mro__.index(DataModel)]:
             declared: object = klass.__dict__.get("__slots__", ())
@@ -202,6 +209,22 @@ class DataModel(Generic[MetaT]):
             if name not in self._fields:
                 raise self._unknown(name)
             setattr(self, name, value)
+        self._create_arrays()
+
+    def _create_arrays(self) -> None:
+        """As the reference's classes do after reading ``init``: a model holding its primary array also holds
+        the arrays its class creates beside it (``_created_arrays``), the ones it lacks made from their schema
+        default and sized after the primary array. Any other array stays absent (reads as None)."""
+        if not self._created_arrays:
+            return
+        shape = self._primary_shape()
+        if shape is None:
+            return
+        for name in self._created_arrays:
+            if not self._store.is_present(name):
+                field = self._fields[name]
+                if isinstance(field, ArrayField):
+                    setattr(self, name, field.make_default(shape)[0])
 
     # -- initialising --------------------------------------------------------------------------------
 
@@ -466,8 +489,11 @@ class DataModel(Generic[MetaT]):
         )
 
     def _dq_def(self) -> NDArray[np.void]:
-        """The ``dq_def`` table, for models that number their own DQ bits (see ``_dq_bits``)."""
+        """The ``dq_def`` table, for models that number their own DQ bits (see ``_dq_bits``); an empty one
+        when the model holds none."""
         table: object = getattr(self, _DQ_DEF)  # a field of the generated classes that have one
+        if table is None:
+            return np.zeros((0,), dtype=self._fields[_DQ_DEF].dtype)
         return cast("NDArray[np.void]", table)
 
     def _check_fits_items(self, path: str | os.PathLike[str]) -> None:
@@ -503,14 +529,15 @@ class DataModel(Generic[MetaT]):
         return self._store
 
     def _primary_shape(self) -> tuple[int, ...] | None:
+        """The primary array's shape (from the file's headers when it is not read yet); None without one."""
         name = self.get_primary_array_name()
         value = self._store.values.get(name)
-        if value is not None and name not in self._store.defaulted:
+        if value is not None:
             return value.shape
-        return self._store.shapes.get(name, self._shape)
+        return self._store.shapes.get(name)
 
     def get_primary_array_name(self) -> str:
-        """Name of the array whose shape sizes the arrays created lazily and that a shape tuple creates.
+        """Name of the array that a shape tuple creates and whose shape sizes the arrays made from defaults.
 
         ``data`` unless the schema's manifest names another (``dq`` for MaskModel); empty for models without
         one (tables only).
@@ -537,6 +564,11 @@ class DataModel(Generic[MetaT]):
         def __getattr__(self, name: str) -> object:
             if name.startswith("_") or name in DataModel.__slots__ or name in self._subclass_slots:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            if name in self._fields:  # a CreatedArrayField the model does not hold (see _core.arrays)
+                raise AttributeError(
+                    f"{type(self).__name__}.{name}: the model holds no {name} array (it was built without "
+                    f"one, or it was removed); set it first, or ask hasattr(model, {name!r})"
+                )
             # its message (the closest name) is made when shown
             raise _UnknownAttribute(type(self), name, type(self)._attribute_choices)
 
@@ -598,15 +630,15 @@ class DataModel(Generic[MetaT]):
         return [name for name in self._fields if name in self._store.values or name in self._store.loaders]
 
     def _arrays_to_save(self) -> Iterator[tuple[str, DataField, NDArray[Any]]]:
-        """(name, field, array) of every array and table a save writes: given, read or changed in place.
-
-        An array created lazily from its default and never changed is left out; reopening recreates it.
-        """
+        """(name, field, array) of every array and table a save writes: those the model holds (given, read,
+        or created with the model); an absent one (never set, set to None, deleted) is not written. Tables
+        are given in the file's dtype (ascii text), as a Table carrying their units."""
         for name in self.array_names():
             field = self._fields[name]
-            value = np.asarray(getattr(self, name))
-            if name in self._store.defaulted and not np.any(value != field.default):
+            if isinstance(field, TableField):
+                yield name, field, field.file_table(getattr(self, name))
                 continue
+            value = np.asarray(getattr(self, name))
             yield name, field, file_bits(self._store, self._fields, self._dq_def, name, value)
 
     # -- life cycle ---------------------------------------------------------------------------------

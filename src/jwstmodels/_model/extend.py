@@ -32,7 +32,7 @@ from jwstmodels._core.loading import build_meta, force_value, warn_invalid
 from jwstmodels._core.meta import MetaNode, scalar_leaves
 
 if TYPE_CHECKING:
-    from jwstmodels._model.datamodel import DataModel
+    from jwstmodels._model.parts import ModelParts
 
 _SCALARS: dict[str, type] = {"string": str, "integer": int, "number": float, "boolean": bool}
 _KEYWORD = re.compile(r"^[A-Z0-9_-]{1,8}$")
@@ -66,7 +66,7 @@ class _Plan:
     keywords: set[tuple[str, str]] | None = None
 
 
-def extend(model: DataModel[MetaNode], new_schema: Mapping[str, object]) -> None:
+def extend(model: ModelParts, new_schema: Mapping[str, object]) -> None:
     """Add the entries of ``new_schema`` (a schema of the whole model tree) to ``model``."""
     name = type(model).__name__
     if not isinstance(cast(object, new_schema), Mapping):
@@ -319,7 +319,7 @@ def _column(column: object, key: str, model_name: str) -> Column:
 # -- applying a plan ---------------------------------------------------------------------------------
 
 
-def _apply(model: DataModel[MetaNode], plan: _Plan) -> None:
+def _apply(model: ModelParts, plan: _Plan) -> None:
     old_class = type(model.meta)
     if plan.meta_class is not None:
 
@@ -334,7 +334,7 @@ def _apply(model: DataModel[MetaNode], plan: _Plan) -> None:
             keep_invalid=True,
         )
         meta.attach(type(model).__name__)
-        model.meta = meta
+        setattr(model, "meta", meta)  # the protocol's meta is read-only: each model class narrows its type
     if plan.meta_class is not None or plan.arrays:
         # A subclass of the model's class, used by this instance only, so that the class describes the
         # instance: ``type(model)(...)``, ``copy()`` and ``jwstmodels.open(model)`` keep the added entries.
@@ -356,7 +356,7 @@ def _apply(model: DataModel[MetaNode], plan: _Plan) -> None:
             _adopt_value(model, leaf.names, leaf.path, leaf.keyword, leaf.hdu)
 
 
-def _adopt_array(model: DataModel[MetaNode], name: str, field: _Field) -> None:
+def _adopt_array(model: ModelParts, name: str, field: _Field) -> None:
     """Take the new array's data from where a file left it (the unknown ASDF tree, or an unnamed HDU)."""
     from jwstmodels._io.fits_cards import STRUCTURAL
 
@@ -394,9 +394,7 @@ def _hdu_loader(hdu: Any) -> Any:
     return load
 
 
-def _adopt_value(
-    model: DataModel[MetaNode], names: tuple[str, ...], path: str, keyword: str | None, hdu: str
-) -> None:
+def _adopt_value(model: ModelParts, names: tuple[str, ...], path: str, keyword: str | None, hdu: str) -> None:
     """Move a value a file held for a new metadata entry into it (reading policy for values that misfit)."""
     source = model.filename or "<model>"
     value: object
@@ -435,7 +433,7 @@ def _adopt_value(
             put_back()
 
 
-def _has_card(model: DataModel[MetaNode], hdu: str, keyword: str) -> bool:
+def _has_card(model: ModelParts, hdu: str, keyword: str) -> bool:
     return any(card[0].upper() == keyword for card in model.extra_fits.get(hdu, ()))
 
 

@@ -35,12 +35,12 @@ from jwstmodels._core.meta import MetaNode
 from jwstmodels._io.sources import file_source, plain_table
 
 if TYPE_CHECKING:
-    from jwstmodels._model.datamodel import DataModel
+    from jwstmodels._model.parts import ModelParts
 
 _VERSION = 1
 
 
-def model_state(model: DataModel[MetaNode]) -> dict[str, Any]:
+def model_state(model: ModelParts) -> dict[str, Any]:
     """The picklable state of ``model`` (see the module docstring)."""
     cls = type(model)
     named = getattr(sys.modules.get(cls.__module__), cls.__qualname__, None)
@@ -54,18 +54,9 @@ def model_state(model: DataModel[MetaNode]) -> dict[str, Any]:
         source = file_source(loader)
         if source is None or not source.reopenable():
             getattr(model, name)  # read now: it cannot be found again elsewhere
-    values = dict(store.values)
-    defaulted = set(store.defaulted)
-    for name in store.defaulted:  # created from the default and never changed: the far side recreates it
-        field = model._fields.get(name)
-        value = values.get(name)
-        if field is not None and value is not None and not np.any(value != field.default):
-            del values[name]
-            defaulted.discard(name)
     with_refs = ArrayStore(
-        values={name: _plain_array(value) for name, value in values.items()},
+        values={name: _plain_array(value) for name, value in store.values.items()},
         loaders=dict(store.loaders),
-        defaulted=defaulted,
         shapes=dict(store.shapes),
     )
     state: dict[str, Any] = {
@@ -88,7 +79,7 @@ def model_state(model: DataModel[MetaNode]) -> dict[str, Any]:
     return state
 
 
-def restore_state(model: DataModel[MetaNode], state: Mapping[str, Any]) -> None:
+def restore_state(model: ModelParts, state: Mapping[str, Any]) -> None:
     """Fill a model made by ``object.__new__`` from ``model_state``'s output."""
     if state.get("version") != _VERSION:
         raise TypeError(f"{type(model).__name__}: pickled by another version of jwstmodels (unknown format)")

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple, overload
 from jwstmodels._core.meta import scalar_leaves
 
 if TYPE_CHECKING:
+    from jwstmodels._core.arrays import DataField
     from jwstmodels._core.meta import MetaNode
-    from jwstmodels._model.datamodel import DataModel
+    from jwstmodels._model.parts import ModelParts
 
 
 class SchemaMatch(NamedTuple):
@@ -29,10 +30,10 @@ class SchemaMatch(NamedTuple):
     hdu: str | None
 
 
-def schema_entries(model: DataModel[MetaNode] | type[DataModel[MetaNode]]) -> list[SchemaMatch]:
+def schema_entries(model: ModelParts | type[ModelParts]) -> list[SchemaMatch]:
     """Every metadata scalar, top-level scalar (``name``), array, table and list of a model class (or of a
     model, extensions included)."""
-    meta_class: type[MetaNode] = model.meta_class if isinstance(model, type) else type(model.meta)
+    meta_class: type[MetaNode] = model._layout().meta_class if isinstance(model, type) else type(model.meta)
     fields: dict[str, Any] = model._fields
     entries = [
         SchemaMatch(leaf.path, leaf.title, leaf.keyword, leaf.hdu if leaf.keyword else None)
@@ -47,9 +48,18 @@ def schema_entries(model: DataModel[MetaNode] | type[DataModel[MetaNode]]) -> li
     return entries
 
 
-def search_schema(
-    model: DataModel[MetaNode] | type[DataModel[MetaNode]], substring: str
-) -> list[SchemaMatch]:
+def data_fields(model: ModelParts | type[ModelParts]) -> dict[str, DataField]:
+    """The array and table fields of a model class (or of a model, extensions included), by attribute name,
+    in declaration order (for the command line, which does not read a model's internals)."""
+    return dict(model._fields)
+
+
+def list_names(model: ModelParts | type[ModelParts]) -> list[str]:
+    """The list fields of a model class (or of a model), in declaration order: ``["slits"]``."""
+    return list(model._list_fields)
+
+
+def search_schema(model: ModelParts | type[ModelParts], substring: str) -> list[SchemaMatch]:
     """Entries matching ``substring`` (case-insensitive, see ``matches``): entries that hold the whole text
     come first, then those that hold each of its words somewhere."""
     return ranked(schema_entries(model), substring)
@@ -103,17 +113,15 @@ class SchemaSearch:
     instance (entries added with ``extend_schema`` included)."""
 
     @overload
-    def __get__(
-        self, obj: None, objtype: type[DataModel[MetaNode]]
-    ) -> Callable[[str], list[SchemaMatch]]: ...
+    def __get__(self, obj: None, objtype: type[ModelParts]) -> Callable[[str], list[SchemaMatch]]: ...
     @overload
     def __get__(
-        self, obj: DataModel[MetaNode], objtype: type[DataModel[MetaNode]] | None = None
+        self, obj: ModelParts, objtype: type[ModelParts] | None = None
     ) -> Callable[[str], list[SchemaMatch]]: ...
     def __get__(
-        self, obj: DataModel[MetaNode] | None, objtype: type[DataModel[MetaNode]] | None = None
+        self, obj: ModelParts | None, objtype: type[ModelParts] | None = None
     ) -> Callable[[str], list[SchemaMatch]]:
-        target: DataModel[MetaNode] | type[DataModel[MetaNode]] | None = obj if obj is not None else objtype
+        target: ModelParts | type[ModelParts] | None = obj if obj is not None else objtype
         if target is None:
             raise TypeError("search_schema: needs a model class or a model")
         bound = target
@@ -127,7 +135,7 @@ class SchemaSearch:
         return search
 
 
-def find_fits_keyword(model: DataModel[MetaNode] | type[DataModel[MetaNode]], keyword: str) -> list[str]:
+def find_fits_keyword(model: ModelParts | type[ModelParts], keyword: str) -> list[str]:
     """Dotted paths (``meta.observation.date``; ``name`` for a top-level scalar) of the fields stored as FITS
     ``keyword``, any case."""
     wanted = keyword.strip().upper()

@@ -16,7 +16,8 @@ from jwstmodels._core.meta import MetaNode, ScalarLeaf, scalar_leaves
 from jwstmodels._core.scalars import checked_values
 
 if TYPE_CHECKING:
-    from jwstmodels._model.datamodel import Card, DataModel
+    from jwstmodels._core.content import Card
+    from jwstmodels._model.parts import ModelParts
 
 STAMPED = frozenset({"meta.date", "meta.model_type", "meta.history"})
 """Paths ``update`` never copies: they describe the file and the class (``save`` stamps the date and type),
@@ -33,8 +34,8 @@ def hdu_set(only: str | Iterable[str] | None) -> set[str] | None:
 
 
 def update(
-    model: DataModel[MetaNode],
-    source: DataModel[MetaNode] | Mapping[str, object],
+    model: ModelParts,
+    source: ModelParts | Mapping[str, object],
     only: str | Iterable[str] | None = None,
     extra_fits: bool = False,
     *,
@@ -49,13 +50,14 @@ def update(
     hdus = hdu_set(only)
     targets = {leaf.path: leaf for leaf in scalar_leaves(type(model.meta))}
     if from_model:
-        other = cast("DataModel[MetaNode]", source)
+        other = cast("ModelParts", source)
         pairs = _from_model(other, targets)
         cards = other.extra_fits
         top = [(name, value) for name, value in other._scalars.items() if name in model._scalar_fields]
     else:
-        pairs, cards = _from_mapping(model, cast(Mapping[str, object], source), targets)
-        top = [(name, value) for name, value in source.items() if name in model._scalar_fields]
+        mapping = cast(Mapping[str, object], source)
+        pairs, cards = _from_mapping(model, mapping, targets)
+        top = [(name, value) for name, value in mapping.items() if name in model._scalar_fields]
     # From a model, as the reference: only values with a FITS keyword (in the named HDUs, or any); values kept
     # in the ASDF tree alone (``meta.asn.exptype``, ...) describe the source file's own place. From a dict:
     # every value given (in the named HDUs when ``only`` names some).
@@ -83,10 +85,10 @@ def update(
             model._extra_tree["cal_logs"] = logs
 
 
-def _logs_of(source: DataModel[MetaNode] | Mapping[str, object], from_model: bool) -> dict[str, object]:
+def _logs_of(source: ModelParts | Mapping[str, object], from_model: bool) -> dict[str, object]:
     """A copy of the pipeline step logs (``cal_logs``) ``source`` holds, by step name (empty when none)."""
     if from_model:
-        found: object = cast("DataModel[MetaNode]", source)._extra_tree.get("cal_logs")
+        found: object = cast("ModelParts", source)._extra_tree.get("cal_logs")
     elif isinstance(source, Mapping):
         found = source.get("cal_logs")
     else:
@@ -123,9 +125,7 @@ def assign_all(meta: MetaNode, assignments: list[tuple[tuple[str, ...], object]]
         raise ValidationErrors(errors)
 
 
-def _from_model(
-    other: DataModel[MetaNode], targets: Mapping[str, ScalarLeaf]
-) -> list[tuple[ScalarLeaf, object]]:
+def _from_model(other: ModelParts, targets: Mapping[str, ScalarLeaf]) -> list[tuple[ScalarLeaf, object]]:
     """Every set scalar of ``other`` that this model's schema also has (others are not this class's)."""
     pairs: list[tuple[ScalarLeaf, object]] = []
     for leaf in scalar_leaves(type(other.meta)):
@@ -143,7 +143,7 @@ def _from_model(
 
 
 def _from_mapping(
-    model: DataModel[MetaNode], source: Mapping[str, object], targets: Mapping[str, ScalarLeaf]
+    model: ModelParts, source: Mapping[str, object], targets: Mapping[str, ScalarLeaf]
 ) -> tuple[list[tuple[ScalarLeaf, object]], dict[str, list[Card]]]:
     """Leaves of a nested (or dotted-key) dict; an unknown key raises before anything changes."""
     if not isinstance(cast(object, source), Mapping):
@@ -187,7 +187,7 @@ def _flatten(tree: Mapping[str, object], prefix: str, out: dict[str, object]) ->
             out[dotted] = value
 
 
-def _unknown(model: DataModel[MetaNode], path: str, targets: Mapping[str, ScalarLeaf]) -> UnknownFieldError:
+def _unknown(model: ModelParts, path: str, targets: Mapping[str, ScalarLeaf]) -> UnknownFieldError:
     import difflib
 
     close = difflib.get_close_matches(path, list(targets), n=1)
@@ -202,7 +202,7 @@ def _card(card: object) -> Card:
     return (str(keyword), value, str(comment))
 
 
-def _merge_cards(model: DataModel[MetaNode], source: Mapping[str, list[Card]], hdus: set[str] | None) -> None:
+def _merge_cards(model: ModelParts, source: Mapping[str, list[Card]], hdus: set[str] | None) -> None:
     """Copy extra_fits cards: a keyword already present is replaced, COMMENT/HISTORY lines are added once."""
     for hdu, cards in source.items():
         if hdus is not None and hdu.upper() not in hdus:

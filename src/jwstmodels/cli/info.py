@@ -1,8 +1,5 @@
 """``jwstmodels info FILE...``: model class, arrays, tables and the main metadata of FITS and ASDF files."""
 
-# pyright: reportPrivateUsage=false
-# (reads the field declarations of model classes: ``_fields``, ``_list_fields``)
-
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
@@ -71,13 +68,14 @@ def dtype_text(dtype: np.dtype[Any]) -> str:
 def summarise(name: str, model: DataModel[MetaNode]) -> dict[str, Any]:
     """What ``info`` shows about one opened file, as JSON-ready data."""
     from jwstmodels import TableField
-    from jwstmodels._model.schema_search import search_schema
+    from jwstmodels._model.schema_search import data_fields, list_names, search_schema
 
     cls = type(model)
+    fields = data_fields(model)
     arrays: list[dict[str, Any]] = []
     tables: list[dict[str, Any]] = []
     for field_name in model.array_names():
-        field = cls._fields[field_name]
+        field = fields[field_name]
         value = getattr(model, field_name)
         if isinstance(field, TableField):
             names = value.dtype.names or ()
@@ -102,7 +100,7 @@ def summarise(name: str, model: DataModel[MetaNode]) -> dict[str, Any]:
             )
     lists = [
         {"name": list_name, "items": len(getattr(model, list_name))}
-        for list_name in cls._list_fields
+        for list_name in list_names(model)
         if len(getattr(model, list_name))
     ]
     keywords = {entry.path: entry.keyword for entry in search_schema(model, "")}  # extensions included

@@ -4,9 +4,6 @@ Exit status 0 when every file is valid, 1 when any is invalid, 2 when any could 
 one line naming the file, the dotted path, the FITS keyword and HDU, what was expected and what was found.
 """
 
-# pyright: reportPrivateUsage=false
-# (reads the list-field declarations of model classes: ``_list_fields``)
-
 from __future__ import annotations
 
 import warnings
@@ -31,6 +28,7 @@ def problems_of(name: str, model: DataModel[MetaNode], prefix: str = "") -> list
     validated too, their paths prefixed (``slits[0].data``).
     """
     from jwstmodels import ValidationError, ValidationErrors
+    from jwstmodels._model.schema_search import list_names
 
     errors: list[ValidationError] = []
     for array_name in model.array_names():
@@ -46,7 +44,7 @@ def problems_of(name: str, model: DataModel[MetaNode], prefix: str = "") -> list
     except ValidationError as exc:
         errors.append(exc)
     records = [_record(name, type(model).__name__, error, prefix) for error in errors]
-    for list_name in type(model)._list_fields:
+    for list_name in list_names(model):
         for index, item in enumerate(getattr(model, list_name)):
             records += problems_of(name, item, f"{prefix}{list_name}[{index}].")
     return records

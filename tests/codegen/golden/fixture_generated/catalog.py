@@ -2,34 +2,25 @@
 # schemas/fiximage.schema.yaml, schemas/fixmultislit.schema.yaml, schemas/fixramp.schema.yaml,
 # schemas/fixslit.schema.yaml, schemas/models.yaml. Do not edit: change the schema and run `make generate`.
 """Every generated class, imported at once (for tools that walk them all). The package itself is lazy: it
-loads a class's module only when the class is first used."""
+loads a class's module only when the class is first used; type checkers read its classes from here."""
 
-from .fixcube import FixCubeExposure, FixCubeMeta, FixCubeModel
-from .fiximage import FixImageMeta, FixImageModel, Photometry
-from .fixmultislit import FixMultiSlitModel, FixMultiSlitSpectraItem, FixMultiSlitSpectraItemMeta
-from .fixramp import FixRampExposure, FixRampMeta, FixRampModel
-from .fixslit import FixSlitModel
-from .meta import Exposure, Instrument, Meta, Observation, RefFile, RefFileCrds, RefFileFlat
-
-__all__ = [
-    "Exposure",
-    "FixCubeExposure",
-    "FixCubeMeta",
-    "FixCubeModel",
-    "FixImageMeta",
-    "FixImageModel",
-    "FixMultiSlitModel",
-    "FixMultiSlitSpectraItem",
-    "FixMultiSlitSpectraItemMeta",
-    "FixRampExposure",
-    "FixRampMeta",
-    "FixRampModel",
-    "FixSlitModel",
-    "Instrument",
-    "Meta",
-    "Observation",
-    "Photometry",
-    "RefFile",
-    "RefFileCrds",
-    "RefFileFlat",
-]
+from .fixcube import FixCubeExposure as FixCubeExposure
+from .fixcube import FixCubeMeta as FixCubeMeta
+from .fixcube import FixCubeModel as FixCubeModel
+from .fiximage import FixImageMeta as FixImageMeta
+from .fiximage import FixImageModel as FixImageModel
+from .fiximage import Photometry as Photometry
+from .fixmultislit import FixMultiSlitModel as FixMultiSlitModel
+from .fixmultislit import FixMultiSlitSpectraItem as FixMultiSlitSpectraItem
+from .fixmultislit import FixMultiSlitSpectraItemMeta as FixMultiSlitSpectraItemMeta
+from .fixramp import FixRampExposure as FixRampExposure
+from .fixramp import FixRampMeta as FixRampMeta
+from .fixramp import FixRampModel as FixRampModel
+from .fixslit import FixSlitModel as FixSlitModel
+from .meta import Exposure as Exposure
+from .meta import Instrument as Instrument
+from .meta import Meta as Meta
+from .meta import Observation as Observation
+from .meta import RefFile as RefFile
+from .meta import RefFileCrds as RefFileCrds
+from .meta import RefFileFlat as RefFileFlat

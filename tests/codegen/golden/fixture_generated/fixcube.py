@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel, MetaNode
+from jwstmodels.base import CreatedArrayField, DataModel, MetaNode
 
 from .meta import Instrument, Observation, RefFile
 
@@ -19,6 +19,8 @@ class FixCubeExposure(MetaNode):
         default=None,
         title="Type of data in the exposure",
         json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Type of data in the exposure
 
@@ -28,6 +30,8 @@ class FixCubeExposure(MetaNode):
         default=None,
         title="Number of frames per group",
         json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Number of frames per group
 
@@ -37,6 +41,8 @@ class FixCubeExposure(MetaNode):
         default=None,
         title='Exposure time "effective" [s]',
         json_schema_extra={"fits_keyword": "EFFEXPTM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Exposure time "effective" [s]
 
@@ -49,6 +55,8 @@ class FixCubeExposure(MetaNode):
         default=None,
         title="Internal lamp state",
         json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Internal lamp state
 
@@ -58,6 +66,8 @@ class FixCubeExposure(MetaNode):
         default=None,
         title="Zero frame was downlinked separately",
         json_schema_extra={"fits_keyword": "ZEROFRAM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Zero frame was downlinked separately
 
@@ -67,6 +77,8 @@ class FixCubeExposure(MetaNode):
         default=None,
         title="Readout pattern, kept in the primary header by this model",
         json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Readout pattern, kept in the primary header by this model
 
@@ -80,6 +92,8 @@ class FixCubeMeta(MetaNode):
         default=None,
         title="UTC date file created",
         json_schema_extra={"fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC date file created
 
@@ -89,6 +103,8 @@ class FixCubeMeta(MetaNode):
         default=None,
         title="Type of data model",
         json_schema_extra={"fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Type of data model
 
@@ -98,6 +114,8 @@ class FixCubeMeta(MetaNode):
         default=None,
         title="Telescope used to acquire the data",
         json_schema_extra={"fits_keyword": "TELESCOP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Telescope used to acquire the data
 
@@ -107,6 +125,8 @@ class FixCubeMeta(MetaNode):
         default=None,
         title="Name of the file",
         json_schema_extra={"fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the file
 
@@ -116,24 +136,26 @@ class FixCubeMeta(MetaNode):
         default=None,
         title="High Gain Antenna moved during data collection",
         json_schema_extra={"fits_keyword": "HGA_MOVE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """High Gain Antenna moved during data collection
 
     FITS keyword: HGA_MOVE (PRIMARY)"""
 
-    instrument: Instrument = Field(default_factory=Instrument)
+    instrument: Instrument = Field(default_factory=Instrument, init=True, kw_only=True)
     """Instrument configuration information"""
 
-    exposure: FixCubeExposure = Field(default_factory=FixCubeExposure)
+    exposure: FixCubeExposure = Field(default_factory=FixCubeExposure, init=True, kw_only=True)
     """Exposure parameters"""
 
-    observation: Observation = Field(default_factory=Observation)
+    observation: Observation = Field(default_factory=Observation, init=True, kw_only=True)
     """Observation identifiers"""
 
-    ref_file: RefFile = Field(default_factory=RefFile)
+    ref_file: RefFile = Field(default_factory=RefFile, init=True, kw_only=True)
     """Reference file information"""
 
-    asdf_only: str | None = Field(default=None, title="A value stored only in ASDF")
+    asdf_only: str | None = Field(default=None, title="A value stored only in ASDF", init=True, kw_only=True)
     """A value stored only in ASDF"""
 
 
@@ -145,7 +167,7 @@ class FixCubeModel(DataModel[FixCubeMeta]):
     schema_name = "fixcube.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="The science cube")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=3, default=0.0, title="The science cube")
     """The science cube
 
     FITS HDU: SCI; float32, 3-D"""

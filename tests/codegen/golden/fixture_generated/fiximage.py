@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel, MetaNode
+from jwstmodels.base import ArrayField, CreatedArrayField, DataModel, MetaNode
 
 from .meta import Meta
 
@@ -17,6 +17,8 @@ class Photometry(MetaNode):
         default=None,
         title="Flux density (MJy/steradian) producing 1 cps",
         json_schema_extra={"fits_keyword": "PHOTMJSR", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Flux density (MJy/steradian) producing 1 cps
 
@@ -26,6 +28,8 @@ class Photometry(MetaNode):
         default=None,
         title="Nominal pixel area in steradians",
         json_schema_extra={"fits_keyword": "PIXAR_SR", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Nominal pixel area in steradians
 
@@ -35,7 +39,7 @@ class Photometry(MetaNode):
 class FixImageMeta(Meta):
     """Metadata of ``FixImageModel``: the fields of ``Meta`` and those declared here."""
 
-    photometry: Photometry = Field(default_factory=Photometry)
+    photometry: Photometry = Field(default_factory=Photometry, init=True, kw_only=True)
     """Photometry information"""
 
 
@@ -48,7 +52,7 @@ class FixImageModel(DataModel[FixImageMeta]):
     primary_array_name = "data"
     required_meta = ("meta.telescope", "meta.instrument.name")
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="The science data")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="The science data")
     """The science data
 
     FITS HDU: SCI; float32, 2-D"""

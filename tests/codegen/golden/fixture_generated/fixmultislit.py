@@ -19,6 +19,8 @@ class FixMultiSlitSpectraItemMeta(MetaNode):
         default=None,
         title="Name of the slit",
         json_schema_extra={"fits_keyword": "SLTNAME", "fits_hdu": "FLUX"},
+        init=True,
+        kw_only=True,
     )
     """Name of the slit
 

@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, DataModel, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, TableField
 
 from .meta import Exposure, Meta
 
@@ -17,6 +17,8 @@ class FixRampExposure(Exposure):
         default=None,
         title="Time between frames [s]",
         json_schema_extra={"fits_keyword": "TFRAME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Time between frames [s]
 
@@ -26,7 +28,9 @@ class FixRampExposure(Exposure):
 class FixRampMeta(Meta):
     """Metadata of ``FixRampModel``: the fields of ``Meta`` and those declared here."""
 
-    exposure: FixRampExposure = Field(default_factory=FixRampExposure)  # pyright: ignore[reportIncompatibleVariableOverride]
+    exposure: FixRampExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=FixRampExposure, init=True, kw_only=True
+    )
     """Exposure parameters
 
     Narrows the inherited ``Exposure`` field to this model's class. (Reads are exactly typed;
@@ -41,7 +45,7 @@ class FixRampModel(DataModel[FixRampMeta]):
     schema_name = "fixramp.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=4, default=0.0, title="The science data")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=4, default=0.0, title="The science data")
     """The science data
 
     FITS HDU: SCI; float32, 4-D"""

@@ -6,7 +6,7 @@ from typing import Literal
 
 import numpy as np
 
-from jwstmodels.base import ArrayField, Column, DataModel, ScalarField, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, ScalarField, TableField
 
 from .meta import Meta
 
@@ -19,7 +19,7 @@ class FixSlitModel(DataModel[Meta]):
     schema_name = "fixslit.schema.yaml"
     primary_array_name = "data"
 
-    data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="The science data")
+    data = CreatedArrayField(np.float32, hdu="SCI", ndim=2, default=0.0, title="The science data")
     """The science data
 
     FITS HDU: SCI; float32, 2-D"""

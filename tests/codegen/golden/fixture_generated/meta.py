@@ -20,6 +20,8 @@ class Instrument(MetaNode):
         default=None,
         title="Instrument used to acquire the data",
         json_schema_extra={"fits_keyword": "INSTRUME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Instrument used to acquire the data
 
@@ -29,6 +31,8 @@ class Instrument(MetaNode):
         default=None,
         title="Name of detector used to acquire the data",
         json_schema_extra={"fits_keyword": "DETECTOR", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of detector used to acquire the data
 
@@ -38,6 +42,8 @@ class Instrument(MetaNode):
         default=None,
         title="Instrument channel",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Instrument channel
 
@@ -51,6 +57,8 @@ class Exposure(MetaNode):
         default=None,
         title="Type of data in the exposure",
         json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Type of data in the exposure
 
@@ -60,6 +68,8 @@ class Exposure(MetaNode):
         default=None,
         title="Number of frames per group",
         json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Number of frames per group
 
@@ -69,6 +79,8 @@ class Exposure(MetaNode):
         default=None,
         title='Exposure time "effective" [s]',
         json_schema_extra={"fits_keyword": "EFFEXPTM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Exposure time "effective" [s]
 
@@ -81,6 +93,8 @@ class Exposure(MetaNode):
         default=None,
         title="Internal lamp state",
         json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Internal lamp state
 
@@ -90,6 +104,8 @@ class Exposure(MetaNode):
         default=None,
         title="Zero frame was downlinked separately",
         json_schema_extra={"fits_keyword": "ZEROFRAM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Zero frame was downlinked separately
 
@@ -99,6 +115,8 @@ class Exposure(MetaNode):
         default=None,
         title="Readout pattern",
         json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
     )
     """Readout pattern
 
@@ -112,13 +130,19 @@ class Observation(MetaNode):
         default=None,
         title="Program number",
         json_schema_extra={"fits_keyword": "PROGRAM", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Program number
 
     FITS keyword: PROGRAM (PRIMARY)"""
 
     visit_number: str | None = Field(
-        default=None, title="Visit number", json_schema_extra={"fits_keyword": "VISIT", "fits_hdu": "PRIMARY"}
+        default=None,
+        title="Visit number",
+        json_schema_extra={"fits_keyword": "VISIT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Visit number
 
@@ -132,6 +156,8 @@ class RefFileCrds(MetaNode):
         default=None,
         title="Version of CRDS file selection software used",
         json_schema_extra={"fits_keyword": "CRDS_VER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Version of CRDS file selection software used
 
@@ -141,6 +167,8 @@ class RefFileCrds(MetaNode):
         default=None,
         title="CRDS context (.pmap) used to select ref files",
         json_schema_extra={"fits_keyword": "CRDS_CTX", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """CRDS context (.pmap) used to select ref files
 
@@ -154,6 +182,8 @@ class RefFileFlat(MetaNode):
         default=None,
         title="Flat reference file name",
         json_schema_extra={"fits_keyword": "R_FLAT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Flat reference file name
 
@@ -163,10 +193,10 @@ class RefFileFlat(MetaNode):
 class RefFile(MetaNode):
     """Reference file information"""
 
-    crds: RefFileCrds = Field(default_factory=RefFileCrds)
+    crds: RefFileCrds = Field(default_factory=RefFileCrds, init=True, kw_only=True)
     """CRDS parameters"""
 
-    flat: RefFileFlat = Field(default_factory=RefFileFlat)
+    flat: RefFileFlat = Field(default_factory=RefFileFlat, init=True, kw_only=True)
     """Flat reference file information"""
 
 
@@ -177,6 +207,8 @@ class Meta(MetaNode):
         default=None,
         title="UTC date file created",
         json_schema_extra={"fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """UTC date file created
 
@@ -186,6 +218,8 @@ class Meta(MetaNode):
         default=None,
         title="Type of data model",
         json_schema_extra={"fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Type of data model
 
@@ -195,6 +229,8 @@ class Meta(MetaNode):
         default=None,
         title="Telescope used to acquire the data",
         json_schema_extra={"fits_keyword": "TELESCOP", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Telescope used to acquire the data
 
@@ -204,6 +240,8 @@ class Meta(MetaNode):
         default=None,
         title="Name of the file",
         json_schema_extra={"fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """Name of the file
 
@@ -213,22 +251,24 @@ class Meta(MetaNode):
         default=None,
         title="High Gain Antenna moved during data collection",
         json_schema_extra={"fits_keyword": "HGA_MOVE", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
     )
     """High Gain Antenna moved during data collection
 
     FITS keyword: HGA_MOVE (PRIMARY)"""
 
-    instrument: Instrument = Field(default_factory=Instrument)
+    instrument: Instrument = Field(default_factory=Instrument, init=True, kw_only=True)
     """Instrument configuration information"""
 
-    exposure: Exposure = Field(default_factory=Exposure)
+    exposure: Exposure = Field(default_factory=Exposure, init=True, kw_only=True)
     """Exposure parameters"""
 
-    observation: Observation = Field(default_factory=Observation)
+    observation: Observation = Field(default_factory=Observation, init=True, kw_only=True)
     """Observation identifiers"""
 
-    ref_file: RefFile = Field(default_factory=RefFile)
+    ref_file: RefFile = Field(default_factory=RefFile, init=True, kw_only=True)
     """Reference file information"""
 
-    asdf_only: str | None = Field(default=None, title="A value stored only in ASDF")
+    asdf_only: str | None = Field(default=None, title="A value stored only in ASDF", init=True, kw_only=True)
     """A value stored only in ASDF"""

@@ -1,0 +1,64 @@
+"""What keeps a type checker's work proportional to the classes a script uses (issue 13; measured by
+``benchmarks.catalog_scaling``, row 9-pyright).
+
+Pyright synthesises a pydantic model's ``__init__`` when a script first touches the class. For a field
+``x: T = Field(...)`` that does not pass ``init`` and ``kw_only`` it resolves ``Field``'s overloads with the
+whole call to learn them, evaluating every argument -- and ``default_factory=Exposure`` makes it synthesise
+``Exposure`` in turn, and so the whole metadata tree. With both given as literals it reads them from the
+call's text. The generator writes them into every metadata field (``codegen.render.FIELD_FLAGS``); these
+tests fail when a generated field lacks them.
+"""
+
+import ast
+from pathlib import Path
+
+import jwstmodels_generated
+
+PACKAGE = Path(jwstmodels_generated.__file__).parent
+
+
+def _field_calls(tree: ast.Module) -> list[ast.Call]:
+    calls: list[ast.Call] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if (
+                    isinstance(statement, ast.AnnAssign)
+                    and isinstance(statement.value, ast.Call)
+                    and isinstance(statement.value.func, ast.Name)
+                    and statement.value.func.id == "Field"
+                ):
+                    calls.append(statement.value)
+    return calls
+
+
+def _flags(call: ast.Call) -> dict[str, object]:
+    return {
+        keyword.arg: keyword.value.value
+        for keyword in call.keywords
+        if keyword.arg in ("init", "kw_only") and isinstance(keyword.value, ast.Constant)
+    }
+
+
+def test_every_generated_field_names_init_and_kw_only() -> None:
+    missing: list[str] = []
+    counted = 0
+    for path in sorted(PACKAGE.glob("*.py")):
+        for call in _field_calls(ast.parse(path.read_text())):
+            counted += 1
+            if _flags(call) != {"init": True, "kw_only": True}:
+                missing.append(f"{path.name}:{call.lineno}")
+    assert counted > 500, f"only {counted} metadata fields found in {PACKAGE}: did the layout change?"
+    assert not missing, f"metadata fields without init=True, kw_only=True: {missing[:10]}"
+
+
+def test_the_check_sees_a_field_without_flags() -> None:
+    """Negative control: the walk finds a field written the plain way and reports it."""
+    tree = ast.parse(
+        "class A(MetaNode):\n"
+        "    x: int | None = Field(default=None, init=True, kw_only=True)\n"
+        "    y: int | None = Field(default=None)\n"
+    )
+    calls = _field_calls(tree)
+    assert [call.lineno for call in calls] == [2, 3]
+    assert [_flags(call) for call in calls] == [{"init": True, "kw_only": True}, {}]
