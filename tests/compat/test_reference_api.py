@@ -277,3 +277,40 @@ def test_every_model_is_a_jwst_data_model() -> None:
     assert isinstance(ref.ImageModel(), ref.JwstDataModel) and isinstance(ref.FlatModel(), ref.JwstDataModel)
     assert isinstance(ImageModel(), jwstmodels.JwstDataModel)
     assert isinstance(jwstmodels.FlatModel(), jwstmodels.JwstDataModel)
+
+
+REQUIRED_OF_REFERENCE_FILES = {
+    "meta.reftype": "PHOTOM",
+    "meta.author": "test",
+    "meta.pedigree": "DUMMY",
+    "meta.useafter": "2022-01-01T00:00:00",
+    "meta.description": "test",
+    "meta.telescope": "JWST",
+    "meta.instrument.name": "NIRCAM",
+}
+
+
+def test_a_table_row_misses_a_column_as_the_reference(tmp_path: Path) -> None:
+    """jwst's photom reads ``row["wavelength"]`` and takes a KeyError to mean an imaging table; a row of our
+    tables raises KeyError for a missing column as the reference's FITS_rec rows do, and is a live view."""
+    ref = _reference()
+    for module in (jwstmodels, ref):
+        photom = module.NrcImgPhotomModel()
+        table = np.zeros(2, dtype=photom.get_dtype("phot_table"))
+        table["filter"], table["photmjsr"] = "F200W", 0.25
+        photom.phot_table = table
+        for key, value in REQUIRED_OF_REFERENCE_FILES.items():
+            photom[key] = value
+        photom.save(tmp_path / f"{module.__name__}.fits")
+    with (
+        jwstmodels.open(tmp_path / "jwstmodels.fits") as mine,
+        ref.open(tmp_path / f"{ref.__name__}.fits") as theirs,
+    ):
+        rows = (mine.phot_table[0], theirs.phot_table[0])
+        for row in rows:
+            with pytest.raises(KeyError):
+                row["wavelength"]
+        assert [row["filter"] for row in rows] == ["F200W", "F200W"]
+        assert float(rows[0]["PHOTMJSR"]) == float(rows[1]["photmjsr"]) == 0.25
+        rows[0]["photmjsr"] = 0.5
+        assert float(mine.phot_table["photmjsr"][0]) == 0.5
