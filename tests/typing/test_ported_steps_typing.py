@@ -1,9 +1,11 @@
 """Ported pipeline functions type-check under pyright basic without data-model false positives (issue 16).
 
 ``ported_steps.py`` holds functions of jwst 3.0 with their bodies unchanged and their docstring types
-as annotations (jwstmodels classes and families). pyright in basic mode must report nothing on it; the
-negative control puts three data-model mistakes into a copy (a misspelt array, a misspelt metadata field, a
-value of the wrong type) and requires pyright basic to report exactly those lines, so the check is live.
+as annotations (jwstmodels classes and families). pyright in basic mode may report only the lines listed in
+``OPTIONAL_ARRAYS``: an array the model may not hold (None, as in the reference) that jwst's code uses
+without a check pyright can follow; no unknown attribute, dtype, value type or return type. The negative
+control puts three data-model mistakes into a copy (a misspelt array, a misspelt metadata field, a value of
+the wrong type) and requires pyright basic to report exactly those lines, so the check is live.
 """
 
 import json
@@ -70,7 +72,18 @@ def _diagnostics(result: subprocess.CompletedProcess[str]) -> list[tuple[int, st
     ]
 
 
-OPTIONAL_ARRAYS: dict[str, str] = {}
+_ERR = "ImageModel.err: the reference makes none with the model; gain_scale assumes a rate product has one"
+_CHECKED = "checked as (x is not None and np.size(x)) > 0, which pyright cannot narrow through"
+_ZEROFRAME = "zeroframe: held only when the exposure has one; jwst tests meta.exposure.zero_frame instead"
+
+OPTIONAL_ARRAYS: dict[str, str] = {
+    "output_model.err *= gain_factor": _ERR,
+    "output_model.var_poisson *= gain_factor**2": _CHECKED,
+    "output_model.var_rnoise *= gain_factor**2": _CHECKED,
+    "output.zeroframe -= bias_data[:, 0, :, :]": _ZEROFRAME,
+    "output.zeroframe -= bias_data": _ZEROFRAME,
+    "output.zeroframe[wh_zero] = 0.0  # Zero values indicate unusable data": _ZEROFRAME,
+}
 """Source line of ported_steps.py -> why pyright basic reports it. Only arrays a model may not hold (the
 reference leaves them None too) may be reported, where jwst's code uses them without a None check: true
 reports of an assumption the code makes, not false positives. Anything else (an unknown attribute, a wrong
@@ -114,7 +127,11 @@ def test_data_model_mistakes_are_reported_in_basic_mode(tmp_path: Path) -> None:
     copy = tmp_path / "ported" / SCRIPT.name
     copy.parent.mkdir()
     copy.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    found = _diagnostics(_pyright_basic(copy, tmp_path))
+    found = [
+        (number, rule, message)
+        for number, rule, message in _diagnostics(_pyright_basic(copy, tmp_path))
+        if lines[number - 1].strip() not in OPTIONAL_ARRAYS
+    ]
     assert {number for number, _, _ in found} == wrong, found
     assert all(rule in ("reportAttributeAccessIssue", "reportAssignmentType") for _, rule, _ in found), found
     assert re.search(r"groupdqs", " ".join(message for _, _, message in found)), found
