@@ -10,6 +10,11 @@ A name jwstmodels does not provide (a model class not in its catalogue yet, the 
 such as ``dqflags`` or ``schema``) still resolves to the reference's, which must be installed
 (``pip install 'jwstmodels[pipeline]'`` brings it with the pipeline). ``provided()`` lists the names that
 resolve here; ``uninstall()`` restores the reference.
+
+While it is on, metadata nodes also take attributes their schema does not declare, as the reference's do
+(jwst's ModelLibrary sets ``model.meta.group_id``): the value is kept in the model's preserved tree and saved
+where the reference saves it (the ASDF tree; the ASDF extension of FITS files). Off, such an attribute is an
+UnknownFieldError, as everywhere else in jwstmodels.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import importlib
 import sys
 import types
 from typing import Any
+
+from jwstmodels._core.node_instance import keep_undeclared_attributes
 
 __all__ = ["install", "installed", "provided", "uninstall"]
 
@@ -94,6 +101,7 @@ def install() -> None:
     stand_in = _Redirected(reference, ours)
     sys.modules[_TARGET] = stand_in
     setattr(package, "datamodels", stand_in)
+    keep_undeclared_attributes(True)
 
 
 def uninstall() -> None:
@@ -105,3 +113,4 @@ def uninstall() -> None:
         sys.modules[name] = module
     setattr(package, "datamodels", _saved[_TARGET])
     _saved.clear()
+    keep_undeclared_attributes(False)

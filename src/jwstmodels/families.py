@@ -9,7 +9,8 @@ that hold its arrays with the same dtypes and dimensionality, so a helper typed 
 
     def apply_gain(model: ImageLike, gain: float) -> None:
         model.data *= gain
-        model.err *= gain
+        if model.err is not None:  # ImageModel's err may be absent (None), as in the reference
+            model.err *= gain
 
     apply_gain(ImageModel((64, 64)), 2.0)  # FlatModel too; a SpecModel is refused by pyright and mypy
 

@@ -164,7 +164,88 @@ def test_ramp_model_defaults_shaped_as_the_reference() -> None:
     mine = RampModel((2, 3, 4, 5))
     theirs = ref.RampModel((2, 3, 4, 5))
     for name in ("pixeldq", "groupdq"):
-        assert mine.get_default(name).shape == theirs.get_default(name).shape  # type: ignore[union-attr]
+        assert mine.get_default(name).shape == theirs.get_default(name).shape
+
+
+UNDECLARED_NDIM = {"ImageModel.dq", "CubeModel.err"}
+"""Arrays whose dimensionality the reference's schema leaves open."""
+
+
+@pytest.mark.parametrize(
+    ("model", "name"),
+    [
+        ("RampModel", "pixeldq"),
+        ("RampModel", "groupdq"),
+        ("RampModel", "zeroframe"),
+        ("RampModel", "data"),
+        ("ImageModel", "data"),
+        ("ImageModel", "dq"),
+        ("GuiderRawModel", "dq"),
+        ("CubeModel", "err"),
+    ],
+)
+def test_defaults_without_a_shape_as_the_reference(model: str, name: str) -> None:
+    """A model made without a shape: the default is a 0-sized array of the field's dimensionality (jwst's
+    dq_init compares its shape), not None. Where the reference's schema gives the array no dimensionality
+    (ImageModel.dq, CubeModel.err) its default is 1-D; ours keeps the declared one."""
+    mine = getattr(jwstmodels, model)().get_default(name)
+    theirs = getattr(_reference(), model)().get_default(name)
+    assert isinstance(mine, np.ndarray) and isinstance(theirs, np.ndarray)
+    assert mine.dtype == theirs.dtype and mine.size == theirs.size == 0
+    assert mine.shape == theirs.shape or (theirs.shape == (0,) and f"{model}.{name}" in UNDECLARED_NDIM)
+
+
+def test_update_from_a_model_copies_keyword_values_as_the_reference() -> None:
+    """jwst's resample builds the i2d with ``output.update(input)``: from a model, the reference copies the
+    values that have a FITS keyword only (``meta.asn.pool_name``: ASNPOOL), not those kept in the ASDF tree
+    alone (``meta.asn.exptype``); from a dict, every value given."""
+    ref = _reference()
+    results = []
+    for module in (jwstmodels, ref):
+        source = module.ImageModel((2, 2))
+        source.meta.asn.pool_name = "pool"
+        source.meta.asn.exptype = "science"
+        source.meta.exposure.nframes = 4
+        from_model, from_dict = module.ImageModel((2, 2)), module.ImageModel((2, 2))
+        from_model.update(source)
+        from_dict.update({"meta": {"asn": {"pool_name": "pool", "exptype": "science"}}})
+        results.append(
+            (
+                from_model.meta.asn.pool_name,
+                from_model.meta.asn.exptype,
+                from_model.meta.exposure.nframes,
+                from_dict.meta.asn.pool_name,
+                from_dict.meta.asn.exptype,
+            )
+        )
+    assert results[0] == results[1] == ("pool", None, 4, "pool", "science")
+
+
+def test_update_merges_cal_logs_as_the_reference() -> None:
+    """resample's i2d carries the step logs of the exposure it was made from: ``update`` merges the source's
+    ``cal_logs`` (unless ``cal_logs=False``), from a model or a dict."""
+    ref = _reference()
+    results = []
+    for module in (jwstmodels, ref):
+        source = module.ImageModel((2, 2))
+        source.cal_logs = {"calwebb_detector1": ["one", "two"]}
+        merged = module.ImageModel()
+        merged.cal_logs = {"calwebb_image2": ["three"]}
+        merged.update(source)
+        fresh, skipped = module.ImageModel(), module.ImageModel()
+        fresh.update({"cal_logs": {"resample": ["four"]}, "meta": {"exposure": {"nframes": 2}}})
+        skipped.update(source, cal_logs=False)
+        results.append(
+            (
+                sorted(merged.cal_logs.instance if module is ref else merged.cal_logs.to_dict()),
+                list(merged.cal_logs.calwebb_detector1),
+                list(fresh.cal_logs.resample),
+                fresh.meta.exposure.nframes,
+                hasattr(skipped, "cal_logs") and bool(skipped.instance.get("cal_logs")),
+            )
+        )
+    assert results[0] == results[1]
+    assert results[0] == (["calwebb_detector1", "calwebb_image2"], ["one", "two"], ["four"], 2, False)
 
 
 def test_save_takes_dir_path_and_a_path_function(tmp_path: Path) -> None:
@@ -196,3 +277,40 @@ def test_every_model_is_a_jwst_data_model() -> None:
     assert isinstance(ref.ImageModel(), ref.JwstDataModel) and isinstance(ref.FlatModel(), ref.JwstDataModel)
     assert isinstance(ImageModel(), jwstmodels.JwstDataModel)
     assert isinstance(jwstmodels.FlatModel(), jwstmodels.JwstDataModel)
+
+
+REQUIRED_OF_REFERENCE_FILES = {
+    "meta.reftype": "PHOTOM",
+    "meta.author": "test",
+    "meta.pedigree": "DUMMY",
+    "meta.useafter": "2022-01-01T00:00:00",
+    "meta.description": "test",
+    "meta.telescope": "JWST",
+    "meta.instrument.name": "NIRCAM",
+}
+
+
+def test_a_table_row_misses_a_column_as_the_reference(tmp_path: Path) -> None:
+    """jwst's photom reads ``row["wavelength"]`` and takes a KeyError to mean an imaging table; a row of our
+    tables raises KeyError for a missing column as the reference's FITS_rec rows do, and is a live view."""
+    ref = _reference()
+    for module in (jwstmodels, ref):
+        photom = module.NrcImgPhotomModel()
+        table = np.zeros(2, dtype=photom.get_dtype("phot_table"))
+        table["filter"], table["photmjsr"] = "F200W", 0.25
+        photom.phot_table = table
+        for key, value in REQUIRED_OF_REFERENCE_FILES.items():
+            photom[key] = value
+        photom.save(tmp_path / f"{module.__name__}.fits")
+    with (
+        jwstmodels.open(tmp_path / "jwstmodels.fits") as mine,
+        ref.open(tmp_path / f"{ref.__name__}.fits") as theirs,
+    ):
+        rows = (mine.phot_table[0], theirs.phot_table[0])
+        for row in rows:
+            with pytest.raises(KeyError):
+                row["wavelength"]
+        assert [row["filter"] for row in rows] == ["F200W", "F200W"]
+        assert float(rows[0]["PHOTMJSR"]) == float(rows[1]["photmjsr"]) == 0.25
+        rows[0]["photmjsr"] = 0.5
+        assert float(mine.phot_table["photmjsr"][0]) == 0.5

@@ -85,6 +85,46 @@ def test_names_not_here_fall_back_to_the_reference() -> None:
     ]
 
 
+def test_undeclared_metadata_attributes_are_kept_while_the_switch_is_on() -> None:
+    """As the reference's: jwst's ModelLibrary sets ``model.meta.group_id``, which no schema declares; the
+    value is kept in the preserved tree and saved where the reference saves it. Off, it is an error again."""
+    out = _run(
+        """
+        import tempfile, warnings
+        from pathlib import Path
+        import jwstmodels, jwstmodels.compat
+        from jwstmodels import UnknownFieldError
+        jwstmodels.compat.install()
+        from stdatamodels.jwst import datamodels
+        model = datamodels.ImageModel((2, 2))
+        assert getattr(model.meta, "group_id", None) is None
+        setattr(model.meta, "group_id", "jw01234001001_01101_00001")
+        model.meta.wcsinfo.latpole = -69.5
+        print(model.meta.group_id, model.meta.instance["group_id"], model.meta.wcsinfo.latpole)
+        folder = Path(tempfile.mkdtemp())
+        model.save(folder / "x_cal.fits")
+        jwstmodels.compat.uninstall()
+        try:
+            model.meta.tweak_id = 1
+        except UnknownFieldError:
+            print("refused")
+        from stdatamodels.jwst import datamodels as reference
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with reference.open(folder / "x_cal.fits") as saved:
+                print(saved.meta.group_id, saved.meta.wcsinfo.latpole)
+        """
+    )
+    assert out.split() == [
+        "jw01234001001_01101_00001",
+        "jw01234001001_01101_00001",
+        "-69.5",
+        "refused",
+        "jw01234001001_01101_00001",
+        "-69.5",
+    ]
+
+
 @pytest.mark.pipeline
 def test_the_pipeline_package_sees_jwstmodels() -> None:
     out = _run(

@@ -158,7 +158,7 @@ def _set_declared(model: Any, values: dict[str, object]) -> None:
 
 
 def write_inputs(folder: Path) -> None:
-    """The exposure, its reference files and the CRDS stub, all (but distortion: see there) by jwstmodels."""
+    """The exposure, its reference files and the CRDS stub, all written by jwstmodels."""
     import jwstmodels as jm
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -331,39 +331,31 @@ def _write_exposure(jm: Any, folder: Path, rng: np.random.Generator) -> None:
 
 
 def _write_distortion(path: Path) -> None:
-    """The NIRCam distortion (pixels -> V2/V3 arcsec): a shift, a scale and the aperture's reference point.
-
-    Written with the reference implementation: jwstmodels has no DistortionModel yet (issue 14 adds it).
-    """
-    import warnings
-
+    """The NIRCam distortion (pixels -> V2/V3 arcsec): a shift, a scale and the aperture's reference point."""
     from astropy.modeling import models
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        from stdatamodels.jwst.datamodels import DistortionModel
+    import jwstmodels as jm
 
     scale = 0.031
     transform = (models.Shift(-31.5) & models.Shift(-31.5)) | (
         (models.Scale(scale) | models.Shift(120.0)) & (models.Scale(scale) | models.Shift(-527.0))
     )
-    model = DistortionModel()
+    model = jm.DistortionModel()
     model.model = transform
-    model.meta.instrument.name = "NIRCAM"
-    model.meta.instrument.detector = "NRCA1"
-    model.meta.instrument.module = "A"
-    model.meta.instrument.channel = "SHORT"
-    model.meta.instrument.pupil = "CLEAR"
-    model.meta.instrument.p_pupil = "CLEAR|"
-    model.meta.telescope = "JWST"
-    model.meta.exposure.type = "NRC_IMAGE"
-    model.meta.reftype = "DISTORTION"
-    model.meta.author = REF_META["meta.author"]
-    model.meta.pedigree = "DUMMY"
-    model.meta.useafter = "2022-01-01T00:00:00"
-    model.meta.description = "Distortion for the pipeline test (written with stdatamodels)"
-    model.meta.input_units = "pixel"
-    model.meta.output_units = "arcsec"
+    _set_declared(model, REF_META)
+    _set(
+        model,
+        {
+            "meta.instrument.module": "A",
+            "meta.instrument.channel": "SHORT",
+            "meta.instrument.pupil": "CLEAR",
+            "meta.instrument.p_pupil": "CLEAR|",
+            "meta.exposure.type": "NRC_IMAGE",
+            "meta.reftype": "DISTORTION",
+            "meta.input_units": "pixel",
+            "meta.output_units": "arcsec",
+        },
+    )
     model.save(path)
 
 

@@ -9,10 +9,12 @@ being created.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import types
 import typing
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Union, cast, get_args, get_origin
 
 import numpy as np
@@ -21,6 +23,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from jwstmodels._core.errors import UnknownFieldError, ValidationError, describe_location
 from jwstmodels._core.node import NodeBase, set_parent
+from jwstmodels._core.node_instance import NodeInstance, flat_items, undeclared_attributes_kept
 from jwstmodels._core.node_plans import assignable_fields, dump_node
 
 
@@ -64,6 +67,14 @@ class MetaNode(NodeBase):
                     self.__dict__[name] = value
                     self.__pydantic_fields_set__.add(name)
                     return
+            if (
+                field is None
+                and undeclared_attributes_kept()
+                and name[0] != "_"
+                and name not in type(self).__pydantic_fields__
+                and self._keep_undeclared(name, value)
+            ):
+                return
             try:
                 BaseModel.__setattr__(self, name, value)
             except PydanticValidationError:
@@ -85,6 +96,15 @@ class MetaNode(NodeBase):
             got=value,
         )
 
+    def _keep_undeclared(self, name: str, value: object) -> bool:
+        """Keep an undeclared attribute in the model's preserved tree (the drop-in switch is on); False for
+        a node outside a model."""
+        try:
+            NodeInstance(self)[name] = value
+        except KeyError:
+            return False
+        return True
+
     def _unknown(self, name: str) -> UnknownFieldError:
         return unknown_field(self, name)
 
@@ -99,6 +119,18 @@ class MetaNode(NodeBase):
             return value.has_values()
         return value is not None
 
+    @property
+    def instance(self) -> NodeInstance:
+        """This node's values as a live dict, as the reference's ``node.instance``: declared fields read and
+        written through the node (validated), undeclared keys kept in the model's preserved tree
+        (``jwstmodels._core.node_instance``)."""
+        return NodeInstance(self)
+
+    def items(self) -> Iterator[tuple[str, object]]:
+        """Every set value below this node as ``(dotted key, value)``, groups flattened, as the reference's
+        ``node.items()`` (``("exposure.nframes", 4)``); values the schema does not declare included."""
+        return flat_items(NodeInstance(self))
+
     def has_values(self) -> bool:
         """True when any value in this node (or a group below it) is set."""
         return bool(self.model_dump(exclude_none=True, warnings=False))
@@ -108,6 +140,9 @@ class MetaNode(NodeBase):
         def __getattr__(self, name: str) -> Any:
             if name.startswith("_"):
                 return super().__getattr__(name)
+            if undeclared_attributes_kept():
+                with contextlib.suppress(KeyError):
+                    return NodeInstance(self)[name]
             raise self._unknown(name)
 
         # Hidden from type checkers, which keep pydantic's signature. Until the class's serializer exists, the

@@ -42,7 +42,7 @@ class NodeBase(BaseModel):
     # Where the node sits, for error messages. Plain slots, not pydantic private attributes: a model holds
     # about ninety nodes, and private attributes would cost several microseconds each to set up. ``_parent``
     # is a weak reference (see ``set_parent``).
-    __slots__ = ("__weakref__", "_name", "_owner", "_parent")
+    __slots__ = ("__weakref__", "_name", "_owner", "_parent", "_tree_extras")
 
     _node_fields: ClassVar[tuple[str, ...]] = ()
     """Names of the fields that hold nested nodes (computed when the class is created)."""

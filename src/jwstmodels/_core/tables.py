@@ -104,7 +104,10 @@ class Table(np.ndarray[tuple[Any, ...], np.dtype[np.void]]):
         def __getitem__(self, key):
             if isinstance(key, str):
                 return self.view(np.ndarray)[_find(self.column_names, key)]
-            return super().__getitem__(key)
+            item = super().__getitem__(key)
+            if type(item) is np.void:  # one row: a TableRow (a missing column is a KeyError, as FITS_rec's)
+                return self.view(np.ndarray).view(np.dtype((TableRow, self.dtype)))[key]
+            return item
 
         def __setitem__(self, key, value):
             if isinstance(key, str):
@@ -124,6 +127,25 @@ class Table(np.ndarray[tuple[Any, ...], np.dtype[np.void]]):
         else:  # a plain ndarray's state
             restore(state)
             self._units = {}
+
+
+class TableRow(np.record):  # pyright: ignore[reportIncompatibleVariableOverride]  # numpy's stubs pin record.__module__ to "numpy"
+    """One row of a Table (``table[3]``): a numpy record whose columns are found by name in any case or by
+    position, and whose missing column raises KeyError, as a row of astropy's FITS_rec does (jwst's photom
+    tells imaging from spectroscopic tables by ``row["wavelength"]`` raising KeyError). A view: setting a
+    cell changes the table."""
+
+    if not TYPE_CHECKING:
+
+        def __getitem__(self, key):
+            if isinstance(key, str):
+                key = _find(tuple(self.dtype.names or ()), key)
+            return super().__getitem__(key)
+
+        def __setitem__(self, key, value):
+            if isinstance(key, str):
+                key = _find(tuple(self.dtype.names or ()), key)
+            super().__setitem__(key, value)
 
 
 class TableColumn:

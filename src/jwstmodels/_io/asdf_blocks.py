@@ -26,6 +26,7 @@ import os
 import re
 import threading
 import warnings
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -108,13 +109,35 @@ class Document:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", AsdfConversionWarning)
                     for part in path:
-                        node = node[part]
+                        node = _child(node, part, self._file)
             except Exception as exc:
                 shown = ".".join(str(p) for p in path)
                 raise FileFormatError(
                     f"{self.where}: {shown} cannot be converted ({type(exc).__name__}: {exc})"
                 ) from None
             return cast(object, node)
+
+
+_ASDF_ROOT_TAG = "tag:stsci.edu:asdf/core/asdf-"
+
+
+def _child(node: Any, part: str | int, file: Any) -> Any:
+    """``node[part]`` of asdf's lazy tree, converting only the nodes on the way to it.
+
+    The reference writes each list item (``slits[0]``) as an ASDF root of its own (``!core/asdf-1.1.0``);
+    asdf < 6 converts such a node whole when it is reached, arrays included, and the item's arrays refer to
+    FITS HDUs (``source: fits:SCI,1``) that a document read alone cannot resolve. The item is walked as a
+    lazy mapping instead, so only the value asked for (its ``meta.wcs``) is converted.
+    """
+    from asdf.lazy_nodes import AsdfDictNode
+    from asdf.tagged import TaggedDict, get_tag
+
+    backing: object = getattr(node, "tagged", None)
+    if isinstance(backing, list | dict):
+        raw: object = cast(Any, backing)[part]
+        if isinstance(raw, TaggedDict) and str(get_tag(raw)).startswith(_ASDF_ROOT_TAG):
+            return AsdfDictNode(dict(raw), weakref.ref(file))
+    return node[part]
 
 
 def refers_to_blocks(node: object) -> bool:

@@ -77,15 +77,13 @@ def get_dtype(model: ModelParts, name: str) -> np.dtype[Any]:
 def get_default(model: ModelParts, name: str) -> object:
     """The value the schema gives ``name`` when it is not set, without setting it.
 
-    An array: a new array of the model's shape filled with the schema default (None when the model has no
-    shape); a table: an empty table; ``meta`` or a list field: an empty dict or list; a scalar: None.
-    AttributeError for a name the model does not declare.
+    An array: a new array of the model's shape filled with the schema default (0-sized, ``(0, 0)`` for a 2-D
+    array, when the model has no shape, as the reference's); a table: an empty table; ``meta`` or a list
+    field: an empty dict or list; a scalar: None. AttributeError for a name the model does not declare.
     """
     field = model._fields.get(name)
     if field is not None:
-        created, sized = field.make_default(model._primary_shape())
-        if not sized and created.dtype.names is None:
-            return None
+        created, _ = field.make_default(model._primary_shape())
         return created
     if name == "meta":
         return {}

@@ -12,9 +12,10 @@ import datetime
 import difflib
 import os
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar, cast, overload
 
 import numpy as np
 import pydantic
@@ -35,6 +36,7 @@ from jwstmodels._core.lists import ListField
 from jwstmodels._core.loading import build_meta
 from jwstmodels._core.meta import MetaNode, describe_annotation, scalar_leaves, unknown_field
 from jwstmodels._core.meta_lists import error_in_list
+from jwstmodels._core.node_instance import bind_tree_extras
 from jwstmodels._core.node_plans import new_node, tree_is_valid
 from jwstmodels._core.scalars import ScalarField, scalar_errors
 from jwstmodels._io.asdf_extensions import extension_tuple, extensions_in_effect
@@ -467,6 +469,10 @@ class DataModel(Generic[MetaT]):
                 items.append(item)
             self._lists[name] = items
 
+    def _tree_extras(self) -> dict[str, Any]:
+        """The preserved tree (``node.instance`` keeps undeclared metadata keys in it)."""
+        return self._extra_tree
+
     def _file_content(self) -> FileContent:
         """What a writer writes for this model; it shares this model's values (writers only read them)."""
         return FileContent(
@@ -665,7 +671,7 @@ class DataModel(Generic[MetaT]):
         for name in list(self._store.loaders):
             getattr(self, name)
         new = type(self)()
-        new.meta = self.meta.model_copy(deep=True)
+        _set_meta(new, self.meta.model_copy(deep=True))
         new.meta.attach(type(self).__name__)
         new._store = self._store.copy()
         new._shape = self._shape
@@ -694,6 +700,7 @@ class DataModel(Generic[MetaT]):
         from jwstmodels._model.pickling import restore_state
 
         restore_state(self, state)
+        _set_meta(self, self.meta)  # binds the restored tree to this model (node.instance)
 
     # -- class-method constructors ------------------------------------------------------------------
 
@@ -1034,6 +1041,7 @@ class DataModel(Generic[MetaT]):
         d: DataModel[MetaNode] | Mapping[str, object],
         only: str | Iterable[str] | None = None,
         extra_fits: bool = False,
+        cal_logs: bool = True,
     ) -> None:
         """Copy metadata values (and scalars outside ``meta``, such as ``name``) from another model or a
         nested (or dotted-key) dict into this model.
@@ -1044,11 +1052,12 @@ class DataModel(Generic[MetaT]):
         ``meta.model_type`` (``save`` stamps them). ``only`` (an HDU name or several) restricts the copy to
         fields whose FITS keyword lives in those HDUs. ``extra_fits=True`` also copies the source's
         ``extra_fits`` cards of those HDUs. All or nothing: when values do not fit, ValidationErrors lists
-        each one and this model is unchanged.
+        each one and this model is unchanged. ``cal_logs=True`` (as the reference) also merges the source's
+        pipeline step logs (``cal_logs``) into this model's, once the values are copied.
         """
         from jwstmodels._model.update import update
 
-        update(self, d, only, extra_fits, from_model=isinstance(d, DataModel))
+        update(self, d, only, extra_fits, from_model=isinstance(d, DataModel), cal_logs=cal_logs)
 
     def add_history_entry(
         self, description: str, software: HistorySoftware | Mapping[str, str] | None = None
@@ -1121,8 +1130,17 @@ class DataModel(Generic[MetaT]):
 
         return get_dtype(self, name)
 
+    # "meta" is the one name whose default is no array: a literal special case before the general str one,
+    # as typeshed writes them (the overlap is the point, so its report is switched off on this line).
+    @overload
+    def get_default(self, name: Literal["meta"]) -> dict[str, object]: ...  # pyright: ignore[reportOverlappingOverload]
+    @overload
+    def get_default(self, name: str) -> NDArray[Any]: ...
     def get_default(self, name: str) -> object:
-        """The value ``name`` has when unset, without setting it (an array of the model's shape, ...)."""
+        """The value ``name`` has when unset, without setting it: for an array, a new array of the model's
+        shape filled with the schema's default (0-sized without a shape); for a table, an empty table;
+        ``{}`` for ``meta``. Typed as an array for every name but ``meta``: the pipeline asks it of arrays
+        and tables; a list field gives ``[]`` and a value outside meta ``None``, as the reference."""
         from jwstmodels._model.compat_api import get_default
 
         return get_default(self, name)
@@ -1204,6 +1222,9 @@ def _set_meta(model: DataModel[MetaNode], node: MetaNode) -> None:
     attributes from assignments in methods (jedi) take the type of ``meta`` from the model class's own
     declaration (``meta: ImageMeta``) instead of the type variable's bound."""
     model.meta = node
+    # node.instance keeps undeclared keys in the model's preserved tree; the node holds the model weakly
+    extras = weakref.WeakMethod(model._tree_extras)  # pyright: ignore[reportPrivateUsage]  # the model's own helper
+    bind_tree_extras(node, extras)
 
 
 def _meta_value(meta: MetaNode, names: tuple[str, ...]) -> object:

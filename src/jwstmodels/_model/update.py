@@ -40,9 +40,13 @@ def update(
     extra_fits: bool = False,
     *,
     from_model: bool,
+    cal_logs: bool = True,
 ) -> None:
     """Copy metadata values from ``source`` into ``model``; see ``DataModel.update``. ``from_model``: the
     source is a model (the caller knows the model class; this module sits below it)."""
+    logs = _logs_of(source, from_model)
+    if not from_model and isinstance(source, Mapping) and "cal_logs" in source:
+        source = {k: v for k, v in source.items() if k != "cal_logs"}
     hdus = hdu_set(only)
     targets = {leaf.path: leaf for leaf in scalar_leaves(type(model.meta))}
     if from_model:
@@ -54,10 +58,15 @@ def update(
         mapping = cast(Mapping[str, object], source)
         pairs, cards = _from_mapping(model, mapping, targets)
         top = [(name, value) for name, value in mapping.items() if name in model._scalar_fields]
+    # From a model, as the reference: only values with a FITS keyword (in the named HDUs, or any); values kept
+    # in the ASDF tree alone (``meta.asn.exptype``, ...) describe the source file's own place. From a dict:
+    # every value given (in the named HDUs when ``only`` names some).
     chosen = [
         (leaf, value)
         for leaf, value in pairs
-        if leaf.path not in STAMPED and (hdus is None or (leaf.keyword is not None and leaf.hdu in hdus))
+        if leaf.path not in STAMPED
+        and (hdus is None or (leaf.keyword is not None and leaf.hdu in hdus))
+        and (not from_model or leaf.keyword is not None)
     ]
     assignments = [(leaf.names, value) for leaf, value in chosen]
     scalars, errors = checked_values(model, top, hdus)  # top-level scalars (``name``): checked first
@@ -68,6 +77,25 @@ def update(
         setattr(model, name, value)
     if extra_fits:
         _merge_cards(model, cards, hdus)
+    if cal_logs and logs:
+        kept: object = model._extra_tree.get("cal_logs")
+        if isinstance(kept, dict):
+            cast(dict[str, object], kept).update(logs)
+        else:
+            model._extra_tree["cal_logs"] = logs
+
+
+def _logs_of(source: ModelParts | Mapping[str, object], from_model: bool) -> dict[str, object]:
+    """A copy of the pipeline step logs (``cal_logs``) ``source`` holds, by step name (empty when none)."""
+    if from_model:
+        found: object = cast("ModelParts", source)._extra_tree.get("cal_logs")
+    elif isinstance(source, Mapping):
+        found = source.get("cal_logs")
+    else:
+        return {}  # not a dict: the copy refuses it with its own error
+    if isinstance(found, Mapping):
+        return copy.deepcopy(dict(cast(Mapping[str, object], found)))
+    return {}
 
 
 def _assign(meta: MetaNode, assignments: list[tuple[tuple[str, ...], object]]) -> list[ValidationError]:
