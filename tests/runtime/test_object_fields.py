@@ -12,7 +12,8 @@ import pytest
 from astropy.modeling import Model, models
 
 from jwstmodels import FileFormatError, ReferenceFileModel, ValidationError
-from jwstmodels._core.objects import ObjectField, object_fields, python_class
+from jwstmodels._core.lazy_objects import import_class
+from jwstmodels._core.objects import ObjectField, object_fields
 
 
 class TransformFile(ReferenceFileModel):
@@ -35,7 +36,7 @@ def test_declared_and_typed() -> None:
     assert (fields["model"].keyword, fields["model"].hdu, fields["model"].many) == (None, None, False)
     assert fields["model"].annotation == Optional[Model]  # noqa: UP045 - Model overloads |
     assert fields["per_slice"].annotation == Optional[list[Model]]  # noqa: UP045
-    assert python_class("astropy.modeling:Model") is Model
+    assert import_class("astropy.modeling:Model") is Model
     assert TransformFile().model is None
 
 

@@ -181,25 +181,31 @@ def lazy_meta_names() -> frozenset[str]:
     return frozenset({"wcs"})
 
 
-def loaded(node: object) -> object:
-    """``node`` with every pending value converted (containers holding one are copied): what a user sees of
-    a dumped tree (``to_flat_dict``)."""
+def map_pending(node: object, convert: Callable[[Pending], object]) -> object:
+    """``node`` with ``convert(value)`` in place of every pending value; the containers on the way to one are
+    copied (a tagged mapping or list keeps its type and tag), the others returned as they are."""
     if isinstance(node, Pending):
-        return node.load()
+        return convert(node)
     if isinstance(node, dict):
         mapping = cast(dict[Any, Any], node)
-        changed = {key: loaded(value) for key, value in mapping.items()}
+        changed = {key: map_pending(value, convert) for key, value in mapping.items()}
         if all(changed[key] is mapping[key] for key in mapping):
             return mapping
-        copied = copy.copy(mapping)  # a tagged mapping keeps its tag
+        copied = copy.copy(mapping)
         copied.update(changed)
         return copied
     if isinstance(node, list):
         items = cast(list[Any], node)
-        converted = [loaded(item) for item in items]
+        converted = [map_pending(item, convert) for item in items]
         if all(a is b for a, b in zip(converted, items, strict=True)):
             return items
         copied_list = copy.copy(items)
         copied_list[:] = converted
         return copied_list
     return node
+
+
+def loaded(node: object) -> object:
+    """``node`` with every pending value converted (containers holding one are copied): what a user sees of
+    a dumped tree (``to_flat_dict``), and what a writer that cannot keep a node as read is given."""
+    return map_pending(node, Pending.load)

@@ -24,8 +24,6 @@ unchanged; reading a file whose node is not such an object warns and keeps the n
 from __future__ import annotations
 
 import copy
-import functools
-import importlib
 from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
@@ -44,24 +42,13 @@ from typing import (
 import numpy as np
 
 from jwstmodels._core.errors import FileFormatError, ValidationError
+from jwstmodels._core.lazy_objects import import_class
 from jwstmodels._core.scalars import ScalarField, ScalarModel
 
 if TYPE_CHECKING:
     from jwstmodels._core.owners import ScalarOwner
 
 O = TypeVar("O")  # noqa: E741 - the held object's type
-
-
-@functools.cache
-def python_class(spec: str) -> type:
-    """The class named ``module:qualname`` (``astropy.modeling:Model``), imported on first use."""
-    module_name, _, qualname = spec.partition(":")
-    target: object = importlib.import_module(module_name)
-    for part in qualname.split("."):
-        target = getattr(target, part)
-    if not isinstance(target, type):
-        raise TypeError(f"ObjectField: {spec!r} names no class")
-    return target
 
 
 class ObjectField(ScalarField[Any], Generic[O]):
@@ -114,7 +101,7 @@ class ObjectField(ScalarField[Any], Generic[O]):
     @property
     def annotation(self) -> Any:
         """``Model | None`` or ``list[Model] | None``."""
-        held: Any = python_class(self.cls)
+        held: Any = import_class(self.cls)
         # Optional and Union, not ``|``: astropy's Model class overloads ``|`` (it composes transforms)
         if not self.many:
             return Optional[held]  # noqa: UP045
@@ -140,7 +127,7 @@ class ObjectField(ScalarField[Any], Generic[O]):
         if value is None:
             return None
         shown = _describe(value)  # before narrowing: what the error shows
-        held = python_class(self.cls)
+        held = import_class(self.cls)
         if self.many:
             members = _nested(value, held, self.depth, self.ragged)
             if members is not None:

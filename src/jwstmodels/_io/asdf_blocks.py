@@ -10,7 +10,7 @@ extension again (``extension_payload``):
 - when every pending node is written back unchanged (from one document), the YAML is dumped as before and the
   document's blocks follow it, byte for byte, so the indices still hold;
 - otherwise (a WCS was read or assigned, a node came from an ASDF file) asdf itself writes the document:
-  pending nodes are converted first and their arrays get blocks of their own (``resolve``).
+  pending nodes are converted first and their arrays get blocks of their own (``lazy_objects.loaded``).
 
 asdf is imported only on the second path and when a node is converted (its first use in a process costs
 seconds of plugin discovery).
@@ -30,7 +30,7 @@ import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from jwstmodels._core.lazy_objects import Pending, lazy_fields
+from jwstmodels._core.lazy_objects import Pending, lazy_fields, map_pending
 
 if TYPE_CHECKING:
     from jwstmodels._core.content import ModelLayout
@@ -261,33 +261,6 @@ def _getter(mapping: Mapping[str, Any], key: str, path: Path, filename: str | No
     return load
 
 
-def resolve(node: object) -> object:
-    """``node`` with every pending value converted (a copy of the containers that hold one)."""
-    if isinstance(node, Pending):
-        return node.load()
-    if isinstance(node, dict):
-        mapping = cast(dict[Any, Any], node)
-        changed = {key: resolve(value) for key, value in mapping.items()}
-        if all(changed[key] is mapping[key] for key in mapping):
-            return node
-        if type(node) is dict:
-            return changed
-        copied = node.copy()  # a TaggedDict keeps its tag
-        copied.update(changed)
-        return copied
-    if isinstance(node, list):
-        items = cast(list[Any], node)
-        converted = [resolve(item) for item in items]
-        if all(a is b for a, b in zip(converted, items, strict=True)):
-            return node
-        if type(node) is list:
-            return converted
-        copied_list = node.copy()
-        copied_list[:] = converted
-        return copied_list
-    return node
-
-
 def as_read(node: object) -> tuple[object, Document | None] | None:
     """``node`` with every pending value replaced by the node as read, and the one document they come from;
     None when a pending value cannot be written back as read (converted already, from an ASDF file, or from
@@ -295,39 +268,17 @@ def as_read(node: object) -> tuple[object, Document | None] | None:
     documents: set[int] = set()
     found: list[Document] = []
 
-    def walk(value: object) -> object:
-        if isinstance(value, Pending):
-            source = value.source
-            if not isinstance(source, Document) or value.raw is None:
-                raise _NotAsRead
-            if id(source) not in documents:
-                documents.add(id(source))
-                found.append(source)
-            return value.raw
-        if isinstance(value, dict):
-            mapping = cast(dict[Any, Any], value)
-            changed = {key: walk(item) for key, item in mapping.items()}
-            if all(changed[key] is mapping[key] for key in mapping):
-                return value
-            if type(value) is dict:
-                return changed
-            copied = value.copy()
-            copied.update(changed)
-            return copied
-        if isinstance(value, list):
-            items = cast(list[Any], value)
-            walked = [walk(item) for item in items]
-            if all(a is b for a, b in zip(walked, items, strict=True)):
-                return value
-            if type(value) is list:
-                return walked
-            copied_list = value.copy()
-            copied_list[:] = walked
-            return copied_list
-        return value
+    def as_written(value: Pending) -> object:
+        source = value.source
+        if not isinstance(source, Document) or value.raw is None:
+            raise _NotAsRead
+        if id(source) not in documents:
+            documents.add(id(source))
+            found.append(source)
+        return value.raw
 
     try:
-        out = walk(node)
+        out = map_pending(node, as_written)
     except _NotAsRead:
         return None
     if len(found) > 1:

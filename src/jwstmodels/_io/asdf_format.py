@@ -257,9 +257,9 @@ def build_tree(content: FileContent) -> dict[str, Any]:
 def write_asdf(content: FileContent, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
     import asdf
 
-    from jwstmodels._io.asdf_blocks import resolve
+    from jwstmodels._core.lazy_objects import loaded
 
-    af = asdf.AsdfFile(cast(dict[str, Any], resolve(build_tree(content))))  # pending nodes converted
+    af = asdf.AsdfFile(cast(dict[str, Any], loaded(build_tree(content))))  # pending nodes converted
     try:
         return atomic_write(path, lambda handle: af.write_to(cast(Any, handle), *args, **kwargs))
     finally:

@@ -25,7 +25,8 @@ from typing import Any, cast
 import numpy as np
 from astropy.io import fits
 
-from jwstmodels._io.asdf_blocks import LAZY_TAGS, Document, RawYaml, as_read, resolve
+from jwstmodels._core.lazy_objects import loaded
+from jwstmodels._io.asdf_blocks import LAZY_TAGS, Document, RawYaml, as_read
 
 EXTENSION_NAME = "ASDF"
 COLUMN_NAME = "ASDF_METADATA"
@@ -294,7 +295,7 @@ def extension_payload(tree: Mapping[str, Any]) -> bytes:
             pass
         else:
             return text + (document.blocks if document is not None else b"")
-    return _asdf_document(cast(dict[str, Any], resolve(dict(tree))))
+    return _asdf_document(cast(dict[str, Any], loaded(dict(tree))))
 
 
 def _asdf_document(tree: dict[str, Any]) -> bytes:
