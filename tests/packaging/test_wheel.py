@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.widget_schema import WIDGET_SCHEMA
+
 REPO = Path(__file__).absolute().parents[2]
 BIN = Path(sys.executable).parent
 PACKAGES = ("jwstmodels", "jwstmodels_generated")
@@ -166,38 +168,6 @@ def test_installed_wheel_is_typed(installed: Installed) -> None:
 
 # -- the generator in the wheel: `pip install 'jwstmodels[codegen]'` gives a working `jwstmodels generate`
 
-WIDGET_SCHEMA = textwrap.dedent(
-    """\
-    %YAML 1.1
-    ---
-    $schema: http://stsci.edu/schemas/asdf/asdf-schema-1.1.0
-    id: http://example.org/schemas/widget.schema
-    title: A widget camera frame
-    type: object
-    properties:
-      meta:
-        type: object
-        properties:
-          model_type:
-            title: Type of data model
-            type: string
-            fits_keyword: DATAMODL
-          widget:
-            title: Widget settings
-            type: object
-            properties:
-              speed:
-                title: Rotation speed of the widget
-                type: number
-                fits_keyword: WSPEED
-      data:
-        title: Widget pixels
-        fits_hdu: SCI
-        default: 0.0
-        ndim: 2
-        datatype: float32
-    """
-)
 
 GENERATED_CHECK = textwrap.dedent(
     """
