@@ -93,6 +93,10 @@ class _LazyField:
         if obj is None:
             return self
         values = cast(dict[str, object], obj.__dict__)
+        if (
+            self.name not in values
+        ):  # waiting for the file (``_io.fits_lazy``): the node's __getattr__ reads it
+            return cast(Callable[[object, str], object], type(obj).__getattr__)(obj, self.name)
         value = values.get(self.name)
         if isinstance(value, Pending):
             converted = value.load()

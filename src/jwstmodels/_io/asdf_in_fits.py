@@ -19,7 +19,7 @@ import collections
 import functools
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 import numpy as np
@@ -42,12 +42,30 @@ def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
 
 def read_document(hdu: Any, filename: str) -> tuple[dict[str, Any], Document]:
     """(the tree of an ``ASDF`` extension HDU with tags kept, the document's bytes and blocks)."""
+    return read_document_bytes(lambda: _payload(hdu), filename)
+
+
+def extension_bytes(hdu: Any, filename: str) -> bytes:
+    """The raw bytes of an ``ASDF`` extension HDU (not parsed), kept by a model whose file closes before the
+    extension is needed; FileFormatError naming the file when they cannot be read."""
+    from jwstmodels._core.errors import FileFormatError
+
+    try:
+        return _payload(hdu)
+    except Exception as exc:
+        raise FileFormatError(
+            f"{filename}: the ASDF extension cannot be read ({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def read_document_bytes(payload: Callable[[], bytes], filename: str) -> tuple[dict[str, Any], Document]:
+    """``read_document`` from the extension's bytes (``payload`` gives them)."""
     from jwstmodels._core.errors import FileFormatError
     from jwstmodels._io.yaml_limits import SMALL_DOCUMENT, check_document, check_size, check_tree
 
     where = f"{filename}: the ASDF extension"
     try:
-        raw = _payload(hdu)
+        raw = payload()
         check_size(len(raw), where)
         try:
             tree = _load_untagged(raw, where)

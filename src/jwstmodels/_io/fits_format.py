@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import warnings
@@ -24,30 +23,26 @@ from jwstmodels._core.errors import (
     explain_library_error,
     library_error_types,
 )
-from jwstmodels._core.header_carried import drop_carried, restore_inexact, take_keyword_values
-from jwstmodels._core.loading import Location
+from jwstmodels._core.header_carried import drop_carried
 from jwstmodels._core.meta import MetaNode, keyword_leaves
-from jwstmodels._core.policy import apply_header, apply_tree, read_meta
+from jwstmodels._io.asdf_in_fits import extension_bytes
 from jwstmodels._io.atomic import atomic_write
 from jwstmodels._io.fits_cards import (
     STRUCTURAL,
     append_card,
     attach_hdu,
-    keyword_table,
-    read_cards,
     scalar_cards,
     set_card,
     table_hdu,
     value_at,
 )
 from jwstmodels._io.fits_items import item_hdus, read_items
-from jwstmodels._io.history import read_fits_lists, write_history_cards
+from jwstmodels._io.fits_lazy import open_lazily, parse_extension, read_tree_and_headers, reads_lazily
+from jwstmodels._io.history import write_history_cards
 from jwstmodels._io.sources import bind_fits
 
 # astropy warns, rather than fails, on a damaged file; these words in a warning mean the file cannot be used.
 _FATAL_WORDS = ("truncated", "corrupted")
-# Keys asdf puts at the root of every tree, and the reference's hash of the FITS headers.
-_ASDF_BOOKKEEPING = {"asdf_library", "history", "_fits_hash"}
 
 
 def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HDUList:
@@ -144,45 +139,13 @@ def read_fits(
     """
     content = FileContent(layout, filename, pass_invalid)
     hdus, extension, extra_hdus = _split_hdus(hdul, layout)
-    meta_class = layout.meta_class
-    tree: dict[str, Any] = {}
     stored: dict[str, Any] | None = None
-    if extension is not None:
-        from jwstmodels._io.asdf_blocks import mark_lazy, pending_in
-        from jwstmodels._io.asdf_in_fits import read_document
-
-        stored, document = read_document(extension, filename)
-        # meta.wcs and what refers to the document's blocks: converted when first touched, else kept as read
-        mark_lazy(stored, layout, pending_in(document), document.has_blocks)
-        tree = _as_dict(stored.pop("meta", {}))
-        scalars = apply_tree(content, stored, f"{filename}: ASDF extension", headers_own_keywords=True)
-        for key, value in stored.items():
-            if key in scalars:
-                continue
-            if key not in _ASDF_BOOKKEEPING and key not in layout.fields and key not in layout.items:
-                content.extra_tree[key] = value
-    # One pass over the cards: a card the schema names fills its field (headers are authoritative, so a
-    # keyword missing from the header is missing from the tree too, but for what _header_carried restores);
-    # any other card goes to extra_fits.
-    inexact = take_keyword_values(tree, _keyword_names(meta_class))
-    by_keyword = keyword_table(meta_class)
-    where: dict[Location, tuple[str, Any]] = {}
-    for name, hdu in hdus.items():
-        scalar_keywords = apply_header(content, name, hdu.header, f"{filename}: HDU {name}")
-        read_cards(
-            content, name, hdu, by_keyword.get(name, {}), tree, where, skip=scalar_keywords, filename=filename
-        )
-
-    restore_inexact(tree, inexact, where)
-    lists = read_meta(
-        content,
-        tree,
-        tree_place=f"{filename}: ASDF extension, ",
-        cards=where,
-        hdu_place=lambda hdu: f"{filename}: HDU {hdu}",
-    )
-    content.model_type_place = f"{filename}: DATAMODL"
-    read_fits_lists(content, lists, stored, filename)
+    if extension is not None and reads_lazily(layout):
+        open_lazily(content, hdul, hdus, extension, filename)  # the extension is parsed when first needed
+    else:
+        if extension is not None:
+            stored = parse_extension(lambda: extension_bytes(extension, filename), layout, filename)
+        read_tree_and_headers(content, hdus, stored, filename)
 
     content.extra_hdus = extra_hdus
 
@@ -220,15 +183,6 @@ def _asdf_extension_name() -> str:
     from jwstmodels._io.asdf_in_fits import EXTENSION_NAME
 
     return EXTENSION_NAME
-
-
-def _as_dict(value: object) -> dict[str, Any]:
-    return dict(cast(dict[str, Any], value)) if isinstance(value, dict) else {}
-
-
-@functools.cache
-def _keyword_names(meta_class: type[MetaNode]) -> frozenset[tuple[str, ...]]:
-    return frozenset(leaf.names for leaf in keyword_leaves(meta_class))
 
 
 # -- writing -----------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from jwstmodels._core.lists import ListField
 from jwstmodels._core.loading import build_meta
 from jwstmodels._core.meta import MetaNode, describe_annotation, scalar_leaves, unknown_field
 from jwstmodels._core.meta_lists import error_in_list
+from jwstmodels._core.node import complete
 from jwstmodels._core.node_instance import bind_tree_extras
 from jwstmodels._core.node_plans import new_node, tree_is_valid
 from jwstmodels._core.scalars import ScalarField, scalar_errors
@@ -475,6 +476,7 @@ class DataModel(Generic[MetaT]):
 
     def _file_content(self) -> FileContent:
         """What a writer writes for this model; it shares this model's values (writers only read them)."""
+        complete(self.meta)  # fields waiting for the file's ASDF extension are read first (_io.fits_lazy)
         return FileContent(
             self._layout(),
             self.filename,
@@ -694,6 +696,7 @@ class DataModel(Generic[MetaT]):
         touched, if the file is unchanged), everything else by value (see ``jwstmodels._model.pickling``)."""
         from jwstmodels._model.pickling import model_state
 
+        complete(self.meta)
         return model_state(self)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -844,6 +847,7 @@ class DataModel(Generic[MetaT]):
     write = save
 
     def _prepare_save(self, path: str | os.PathLike[str]) -> None:
+        complete(self.meta)
         stamps = {name: self.meta.__dict__.get(name) for name in ("date", "filename", "model_type")}
         self.on_save(path)
         if self._pass_invalid:
@@ -1057,6 +1061,9 @@ class DataModel(Generic[MetaT]):
         """
         from jwstmodels._model.update import update
 
+        complete(self.meta)
+        if isinstance(d, DataModel):
+            complete(cast("DataModel[MetaNode]", d).meta)
         update(self, d, only, extra_fits, from_model=isinstance(d, DataModel), cal_logs=cal_logs)
 
     def add_history_entry(
@@ -1076,6 +1083,7 @@ class DataModel(Generic[MetaT]):
         # built as users build one, so that a misfit raises ValidationError naming the entry's field
         build = cast("type[HistoryEntry]", leaf.item_class)
         entry = build(description=description, time=now, software=cast("HistorySoftware | None", software))
+        complete(self.meta)
         cast("list[HistoryEntry]", vars(self.meta)["history"]).append(entry)
         return entry
 
@@ -1113,6 +1121,7 @@ class DataModel(Generic[MetaT]):
         effect (setting values in it does not change the model). Arrays are the model's own."""
         from jwstmodels._model.compat_api import instance
 
+        complete(self.meta)
         return instance(self)
 
     def hasattr(self, name: str) -> bool:
@@ -1121,6 +1130,7 @@ class DataModel(Generic[MetaT]):
         """
         from jwstmodels._model.compat_api import model_hasattr
 
+        complete(self.meta)
         return model_hasattr(self, name)
 
     def get_dtype(self, name: str) -> np.dtype[Any]:
@@ -1271,6 +1281,7 @@ def _flatten(tree: Mapping[str, object], prefix: str, out: dict[str, object]) ->
 
 def validate_meta_tree(meta: MetaNode, model_name: str) -> list[ValidationError]:
     """Validate every value of a metadata tree at once (values kept with ``pass_invalid_values`` included)."""
+    complete(meta)
     if tree_is_valid(meta):  # every value fits: pydantic's whole-tree validator is not needed (nor built)
         return []
     cls = type(meta)
