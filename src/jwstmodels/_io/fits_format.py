@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
@@ -162,9 +163,7 @@ def read_fits(
 
 def _split_hdus(hdul: fits.HDUList, layout: ModelLayout) -> tuple[dict[str, Any], Any, list[Any]]:
     """(HDUs the schema names, by name; the ASDF extension or None; every other HDU, in file order)."""
-    named = {field.hdu for field in layout.fields.values()}
-    named |= {leaf.hdu for leaf in keyword_leaves(layout.meta_class)}
-    named |= set(scalar_hdus(layout))
+    named = _named_hdus(layout)
     hdus: dict[str, Any] = {"PRIMARY": hdul[0]}
     extension: Any = None
     extra: list[Any] = []
@@ -177,6 +176,14 @@ def _split_hdus(hdul: fits.HDUList, layout: ModelLayout) -> tuple[dict[str, Any]
         else:
             extra.append(hdu)
     return hdus, extension, extra
+
+
+@functools.cache
+def _named_hdus(layout: ModelLayout) -> frozenset[str]:
+    """The HDUs a model of ``layout`` reads by name: those of its arrays, keywords and scalars."""
+    named = {field.hdu for field in layout.fields.values()}
+    named |= {leaf.hdu for leaf in keyword_leaves(layout.meta_class)}
+    return frozenset(named | set(scalar_hdus(layout)))
 
 
 def _asdf_extension_name() -> str:

@@ -139,10 +139,10 @@ def read_tree_and_headers(
         )
     if shortened_cards is not None:
         for place, (_, card) in where.items():
-            if shortened(card, card.value) is not None:
+            if shortened(card, _value_at(tree, place)) is not None:
                 shortened_cards.add(place)
-                _drop_path(tree, place)
         for place in shortened_cards:
+            _drop_path(tree, place)
             del where[place]
     restore_inexact(tree, inexact, where)
     lists = read_meta(
@@ -170,13 +170,16 @@ def open_lazily(content: FileContent, hdul: Any, hdus: dict[str, Any], extension
         exact.setdefault(place[:-1], set()).add(place[-1])
     places = resolver.places
     nodes: dict[Location, NodeBase] = {}
-    for path, leaves in _node_leaves(type(root)):
+    mark = object.__setattr__
+    for path, groups in _node_paths(type(root)):
         node = nodes[path] = root if not path else nodes[path[:-1]].__dict__[path[-1]]
         values = node.__dict__
-        carried = exact.get(path)
-        for name in leaves.difference(carried) if carried else leaves:
-            values.pop(name, None)
-        set_pending(node, resolver)
+        kept = {name: values[name] for name in groups}  # every value but the nested nodes waits, ...
+        for name in exact.get(path, ()):  # ... but those of the cards read
+            kept[name] = values[name]
+        values.clear()
+        values.update(kept)  # in field order again once completed (``_fill``)
+        mark(node, "_pending", resolver)
         places[id(node)] = path
     _keep_bytes_at_close(hdul, resolver)
 
@@ -330,14 +333,13 @@ def _merge_tree(mine: dict[str, Any], read: dict[str, Any]) -> None:
 
 
 @functools.cache
-def _node_leaves(meta_class: type[MetaNode]) -> tuple[tuple[Location, frozenset[str]], ...]:
-    """Every node of a ``meta_class`` tree (its path below ``meta``, parents first) with the names of its
-    fields that are not nodes."""
-    found: list[tuple[Location, frozenset[str]]] = []
+def _node_paths(meta_class: type[MetaNode]) -> tuple[tuple[Location, tuple[str, ...]], ...]:
+    """Every node of a ``meta_class`` tree: its path below ``meta`` (parents first) and the names of its
+    fields that hold nested nodes."""
+    found: list[tuple[Location, tuple[str, ...]]] = []
 
     def walk(cls: type[NodeBase], path: Location) -> None:
-        nodes = set(cls._node_fields)
-        found.append((path, frozenset(name for name in cls.__pydantic_fields__ if name not in nodes)))
+        found.append((path, cls._node_fields))
         for name in cls._node_fields:
             annotation = cls.__pydantic_fields__[name].annotation
             walk(cast(type[NodeBase], annotation), (*path, name))
@@ -353,6 +355,13 @@ def _keyword_names(meta_class: type[MetaNode]) -> frozenset[Location]:
 
 def _as_dict(value: object) -> dict[str, Any]:
     return dict(cast(dict[str, Any], value)) if isinstance(value, dict) else {}
+
+
+def _value_at(tree: dict[str, Any], place: Location) -> object:
+    node: object = tree
+    for name in place:
+        node = cast(dict[str, Any], node).get(name) if isinstance(node, dict) else None
+    return node
 
 
 def _drop_path(tree: dict[str, Any], place: Location) -> None:

@@ -191,10 +191,11 @@ def _check_exact(card: Any, value: object) -> None:
 def shortened(card: Any, value: object) -> str | None:
     """Why ``card`` (whose value is ``value``) may hold a shortened form of the value the ``ASDF`` extension
     keeps, or None when the card says the value exactly (the rules of the module docstring)."""
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is bool:
         return None
-    if isinstance(value, int | np.integer):
-        return "an integer of 19 digits or more" if abs(int(value)) >= 10**18 else None
+    if kind is int or isinstance(value, int | np.integer):
+        return "an integer of 19 digits or more" if abs(int(value)) >= 10**18 else None  # pyright: ignore[reportArgumentType]  # an integer, checked above
     image = str(getattr(card, "_image", None) or card.image)
     text = image[10:] if image[8:10] == "= " else ""
     if isinstance(value, float | np.floating):
