@@ -59,8 +59,8 @@ _MODE: ContextVar[Literal["eager", "lazy"] | None] = ContextVar("jwstmodels_fits
 
 @contextlib.contextmanager
 def read_mode(mode: Literal["eager", "lazy"]) -> Iterator[None]:
-    """FITS files opened inside read their ``ASDF`` extension at open (``eager``) or when first needed
-    (``lazy``, even where warnings are errors); outside, the choice is the module docstring's."""
+    """FITS files opened inside read their ``ASDF`` extension at open (``eager``) or, where the model allows
+    it, when first needed (``lazy``, even where warnings are errors); outside, the module docstring's rule."""
     token = _MODE.set(mode)
     try:
         yield
@@ -70,10 +70,10 @@ def read_mode(mode: Literal["eager", "lazy"]) -> Iterator[None]:
 
 def reads_lazily(layout: ModelLayout) -> bool:
     """Whether a FITS file with an ``ASDF`` extension is opened for a model of ``layout`` from its headers."""
+    if layout.items or layout.scalar_fields:
+        return False
     mode = _MODE.get()
-    if mode is not None:
-        return mode == "lazy"
-    return not layout.items and not layout.scalar_fields and not _warnings_are_errors()
+    return mode == "lazy" if mode is not None else not _warnings_are_errors()
 
 
 def _warnings_are_errors() -> bool:
@@ -311,15 +311,14 @@ def _fill(node: NodeBase, source: NodeBase) -> None:
             if isinstance(below, NodeBase):
                 _fill(child, below)
     fields = type(node).__pydantic_fields__
-    if len(values) < len(fields):
-        given = source.__pydantic_fields_set__
-        fields_set = node.__pydantic_fields_set__
-        ordered = [(name, values[name] if name in values else taken[name]) for name in fields]
-        for name in fields:
-            if name not in values and name in given:
-                fields_set.add(name)
-        values.clear()
-        values.update(ordered)
+    given = source.__pydantic_fields_set__
+    fields_set = node.__pydantic_fields_set__
+    ordered = [(name, values[name] if name in values else taken[name]) for name in fields]
+    for name in fields:
+        if name not in values and name in given:
+            fields_set.add(name)
+    values.clear()
+    values.update(ordered)  # in field order, as an eager read leaves it
     set_pending(node, None)
 
 
