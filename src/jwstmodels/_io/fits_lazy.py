@@ -35,7 +35,7 @@ import functools
 import threading
 import warnings
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextvars import ContextVar
 from typing import Any, Literal, cast
 
@@ -58,7 +58,7 @@ _MODE: ContextVar[Literal["eager", "lazy"] | None] = ContextVar("jwstmodels_fits
 
 
 @contextlib.contextmanager
-def read_mode(mode: Literal["eager", "lazy"]) -> Iterator[None]:
+def read_mode(mode: Literal["eager", "lazy"]) -> Generator[None]:
     """FITS files opened inside read their ``ASDF`` extension at open (``eager``) or, where the model allows
     it, when first needed (``lazy``, even where warnings are errors); outside, the module docstring's rule."""
     token = _MODE.set(mode)
@@ -172,8 +172,8 @@ def open_lazily(content: FileContent, hdul: Any, hdus: dict[str, Any], extension
     nodes: dict[Location, NodeBase] = {}
     mark = object.__setattr__
     for path, groups in _node_paths(type(root)):
-        node = nodes[path] = root if not path else nodes[path[:-1]].__dict__[path[-1]]
-        values = node.__dict__
+        node = nodes[path] = root if not path else vars(nodes[path[:-1]])[path[-1]]
+        values: dict[str, Any] = vars(node)
         kept = {name: values[name] for name in groups}  # every value but the nested nodes waits, ...
         for name in exact.get(path, ()):  # ... but those of the cards read
             kept[name] = values[name]
@@ -302,9 +302,9 @@ class Resolver:
 def _fill(node: NodeBase, source: NodeBase) -> None:
     """Put into ``node`` (and the nodes below it) the values of ``source`` (the same place of the eager
     read) for the fields absent from it, in field order, and forget its resolver."""
-    values = node.__dict__
-    taken = source.__dict__
-    for name in node._node_fields:
+    values: dict[str, Any] = vars(node)
+    taken: dict[str, Any] = vars(source)
+    for name in _group_names(type(node)):
         child = values.get(name)
         if isinstance(child, NodeBase) and getattr(child, "_pending", None) is not None:
             below = taken.get(name)
@@ -338,13 +338,25 @@ def _node_paths(meta_class: type[MetaNode]) -> tuple[tuple[Location, tuple[str, 
     found: list[tuple[Location, tuple[str, ...]]] = []
 
     def walk(cls: type[NodeBase], path: Location) -> None:
-        found.append((path, cls._node_fields))
-        for name in cls._node_fields:
+        groups = _group_names(cls)
+        found.append((path, groups))
+        for name in groups:
             annotation = cls.__pydantic_fields__[name].annotation
             walk(cast(type[NodeBase], annotation), (*path, name))
 
     walk(meta_class, ())
     return tuple(found)
+
+
+@functools.cache
+def _group_names(cls: type[NodeBase]) -> tuple[str, ...]:
+    """The fields of ``cls`` that hold nested nodes (always present, never waiting)."""
+    fields = cls.__pydantic_fields__.items()
+    return tuple(
+        name
+        for name, info in fields
+        if isinstance(info.annotation, type) and issubclass(info.annotation, NodeBase)
+    )
 
 
 @functools.cache
@@ -359,13 +371,13 @@ def _as_dict(value: object) -> dict[str, Any]:
 def _value_at(tree: dict[str, Any], place: Location) -> object:
     node: object = tree
     for name in place:
-        node = cast(dict[str, Any], node).get(name) if isinstance(node, dict) else None
+        node = node.get(name) if isinstance(node, dict) else None
     return node
 
 
 def _drop_path(tree: dict[str, Any], place: Location) -> None:
     node: object = tree
     for name in place[:-1]:
-        node = cast(dict[str, Any], node).get(name) if isinstance(node, dict) else None
+        node = node.get(name) if isinstance(node, dict) else None
     if isinstance(node, dict):
         cast(dict[str, Any], node).pop(place[-1], None)

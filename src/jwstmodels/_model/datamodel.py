@@ -1063,7 +1063,7 @@ class DataModel(Generic[MetaT]):
 
         complete(self.meta)
         if isinstance(d, DataModel):
-            complete(cast("DataModel[MetaNode]", d).meta)
+            complete(d.meta)
         update(self, d, only, extra_fits, from_model=isinstance(d, DataModel), cal_logs=cal_logs)
 
     def add_history_entry(
