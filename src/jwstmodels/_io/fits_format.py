@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import warnings
@@ -30,6 +31,7 @@ from jwstmodels._io.asdf_in_fits import extension_bytes
 from jwstmodels._io.atomic import atomic_write
 from jwstmodels._io.fits_cards import (
     STRUCTURAL,
+    HeaderValues,
     append_card,
     attach_hdu,
     scalar_cards,
@@ -152,9 +154,12 @@ def read_fits(
 
     for attr, field in layout.fields.items():
         hdu = hdus.get(field.hdu)
-        if hdu is None or hdu.header.get("NAXIS", 0) == 0:  # no data (a header for keywords only)
+        if hdu is None:
             continue
-        attach_hdu(content, attr, field, hdu, f"{filename}: HDU {field.hdu}")
+        header = HeaderValues(hdu.header)
+        if header.get("NAXIS", 0) == 0:  # no data (a header for keywords only)
+            continue
+        attach_hdu(content, attr, field, hdu, f"{filename}: HDU {field.hdu}", header)
     if layout.items:  # multi-models: one set of HDUs per item (EXTVER)
         read_items(content, hdul, stored, filename)
     bind_fits(content, hdul, filename)
@@ -167,7 +172,7 @@ def _split_hdus(hdul: fits.HDUList, layout: ModelLayout) -> tuple[dict[str, Any]
     hdus: dict[str, Any] = {"PRIMARY": hdul[0]}
     extension: Any = None
     extra: list[Any] = []
-    for hdu in cast(list[Any], hdul[1:]):
+    for hdu in itertools.islice(cast(list[Any], hdul), 1, None):  # (a slice of an HDUList is a new one)
         name = str(hdu.name).upper()
         if name == _asdf_extension_name() and extension is None:
             extension = hdu

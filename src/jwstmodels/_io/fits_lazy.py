@@ -169,16 +169,21 @@ def open_lazily(content: FileContent, hdul: Any, hdus: dict[str, Any], extension
     for place in where:
         exact.setdefault(place[:-1], set()).add(place[-1])
     places = resolver.places
-    nodes: dict[Location, NodeBase] = {}
+    nodes: list[NodeBase] = []
     mark = object.__setattr__
-    for path, groups in _node_paths(type(root)):
-        node = nodes[path] = root if not path else vars(nodes[path[:-1]])[path[-1]]
+    for parent, name, path, groups in _node_paths(type(root)):
+        node = root if parent < 0 else vars(nodes[parent])[name]
+        nodes.append(node)
         values: dict[str, Any] = vars(node)
-        kept = {name: values[name] for name in groups}  # every value but the nested nodes waits, ...
-        for name in exact.get(path, ()):  # ... but those of the cards read
-            kept[name] = values[name]
-        values.clear()
-        values.update(kept)  # in field order again once completed (``_fill``)
+        carried = exact.get(path)
+        if groups or carried:  # every value but the nested nodes and the cards read waits
+            kept = {name: values[name] for name in groups}
+            if carried:
+                kept.update((name, values[name]) for name in carried)
+            values.clear()
+            values.update(kept)  # in field order again once completed (``_fill``)
+        else:
+            values.clear()
         mark(node, "_pending", resolver)
         places[id(node)] = path
     _keep_bytes_at_close(hdul, resolver)
@@ -332,19 +337,20 @@ def _merge_tree(mine: dict[str, Any], read: dict[str, Any]) -> None:
 
 
 @functools.cache
-def _node_paths(meta_class: type[MetaNode]) -> tuple[tuple[Location, tuple[str, ...]], ...]:
-    """Every node of a ``meta_class`` tree: its path below ``meta`` (parents first) and the names of its
-    fields that hold nested nodes."""
-    found: list[tuple[Location, tuple[str, ...]]] = []
+def _node_paths(meta_class: type[MetaNode]) -> tuple[tuple[int, str, Location, tuple[str, ...]], ...]:
+    """Every node of a ``meta_class`` tree, parents first: (its parent's position in this tuple, or -1 for
+    the root; its name there; its path below ``meta``; the names of its fields that hold nested nodes)."""
+    found: list[tuple[int, str, Location, tuple[str, ...]]] = []
 
-    def walk(cls: type[NodeBase], path: Location) -> None:
+    def walk(cls: type[NodeBase], parent: int, name: str, path: Location) -> None:
         groups = _group_names(cls)
-        found.append((path, groups))
-        for name in groups:
-            annotation = cls.__pydantic_fields__[name].annotation
-            walk(cast(type[NodeBase], annotation), (*path, name))
+        here = len(found)
+        found.append((parent, name, path, groups))
+        for child in groups:
+            annotation = cls.__pydantic_fields__[child].annotation
+            walk(cast(type[NodeBase], annotation), here, child, (*path, child))
 
-    walk(meta_class, ())
+    walk(meta_class, -1, "meta", ())
     return tuple(found)
 
 
