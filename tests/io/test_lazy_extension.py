@@ -238,3 +238,23 @@ def test_a_card_that_may_be_shortened_waits_for_the_extension(tmp_path: Path, la
         assert "ra" not in vars(again.meta.target)
         assert "nframes" in vars(again.meta.exposure)
         assert again.meta.target.ra == 1 / 3 * 1e-5
+
+
+def test_an_extension_table_of_another_layout_is_read_after_close(tmp_path: Path, lazily: None) -> None:
+    """Kept at close as the file holds it, the extension's data is read as a table when it is not the usual
+    single column of one row."""
+    path = _image(tmp_path / "image.fits")
+    with fits.open(path) as hdul:
+        payload = bytes(hdul["ASDF"].data["ASDF_METADATA"][0])
+        hdus = [hdu.copy() for hdu in hdul if hdu.name != "ASDF"]
+    columns = [
+        fits.Column(
+            name="ASDF_METADATA", format=f"{len(payload)}B", array=np.frombuffer(payload, np.uint8)[None]
+        ),
+        fits.Column(name="EXTRA", format="J", array=np.array([7])),
+    ]
+    fits.HDUList([*hdus, fits.BinTableHDU.from_columns(columns, name="ASDF")]).writeto(path, overwrite=True)
+    model = jwstmodels.open(path)
+    model.close()
+    assert model.meta.asn.exptype == "science"
+    assert model.meta.history[0].description == "made for the test"

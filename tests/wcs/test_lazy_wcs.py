@@ -1,5 +1,5 @@
-"""``meta.wcs`` of a FITS file opened from its headers (``_io.fits_lazy``): the extension is parsed when the WCS
-is first touched, whether or not an earlier file installed the converting attribute on the class."""
+"""``meta.wcs`` of a FITS file opened from its headers (``_io.fits_lazy``): the extension is parsed when
+the WCS is first touched, whether or not an earlier file installed the converting attribute on the class."""
 
 from __future__ import annotations
 

@@ -237,25 +237,58 @@ def _payload(hdu: Any) -> bytes:
     """The document's bytes. In the usual layout (one row, one column of N bytes) they are read straight from
     the file: astropy would first build a whole table around them, which costs more than the rest of a
     metadata-only read."""
-    header = hdu.header
     info = hdu.fileinfo() if "data" not in vars(hdu) else None  # data already loaded: it may have changed
-    size = header.get("NAXIS1")
-    # A first column of N bytes in rows of N bytes is the only column; the document is the first row.
-    if (
-        info is not None
-        and header.get("NAXIS2", 0) >= 1
-        and str(header.get("TFORM1", "")).strip() == f"{size}B"
-    ):
-        handle = info["file"]
-        position = handle.tell()
-        try:
-            handle.seek(info["datLoc"])
-            data = handle.read(size)
-        finally:
-            handle.seek(position)
+    size = _one_row_size(hdu.header) if info is not None else None
+    if info is not None and size is not None:
+        data = _read_at(info["file"], int(info["datLoc"]), size)
         if isinstance(data, bytes) and len(data) == size:
             return data
     return bytes(np.asarray(hdu.data[COLUMN_NAME][0] if COLUMN_NAME in hdu.columns.names else hdu.data[0][0]))
+
+
+def _one_row_size(header: Any) -> int | None:
+    """N, when the table holds the document in the usual layout: a first column of N bytes in rows of N
+    bytes is the only column; the document is the first row."""
+    size = header.get("NAXIS1")
+    if header.get("NAXIS2", 0) >= 1 and str(header.get("TFORM1", "")).strip() == f"{size}B":
+        return int(size)
+    return None
+
+
+def _read_at(handle: Any, offset: int, size: int) -> object:
+    position = handle.tell()
+    try:
+        handle.seek(offset)
+        return handle.read(size)
+    finally:
+        handle.seek(position)
+
+
+def extension_data(hdu: Any, filename: str) -> bytes | None:
+    """The raw bytes of an ``ASDF`` extension HDU's data part as the file holds them (no header value is
+    looked up: kept when the file closes, cheaply); None when the HDU is not read from a file."""
+    from jwstmodels._core.errors import FileFormatError
+
+    try:
+        info = hdu.fileinfo() if "data" not in vars(hdu) else None
+        if info is None:
+            return None
+        data = _read_at(info["file"], int(info["datLoc"]), int(info["datSpan"]))
+    except Exception as exc:
+        raise FileFormatError(
+            f"{filename}: the ASDF extension cannot be read ({type(exc).__name__}: {exc})"
+        ) from None
+    return data if isinstance(data, bytes) else None
+
+
+def payload_of_data(hdu: Any, data: bytes) -> bytes:
+    """The document's bytes from ``extension_data``'s bytes of ``hdu`` (its header says the layout)."""
+    size = _one_row_size(hdu.header)
+    if size is not None and size <= len(data):
+        return data[:size]
+    header = str(hdu.header.tostring()).encode("ascii")
+    table = fits.BinTableHDU.fromstring(header + data)  # another layout: astropy reads it
+    return _payload(table)
 
 
 def drop_fits_arrays(tree: Any, *, strict: bool = False) -> Any:

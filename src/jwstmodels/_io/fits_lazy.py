@@ -40,13 +40,18 @@ from contextvars import ContextVar
 from typing import Any, Literal, cast
 
 from jwstmodels._core.content import FileContent, ModelLayout
-from jwstmodels._core.errors import InvalidValueWarning
+from jwstmodels._core.errors import FileFormatError, InvalidValueWarning
 from jwstmodels._core.header_carried import restore_inexact, take_keyword_values
 from jwstmodels._core.loading import Location
 from jwstmodels._core.meta import MetaNode, keyword_leaves
 from jwstmodels._core.node import NodeBase, set_pending
 from jwstmodels._core.policy import apply_header, apply_tree, read_meta
-from jwstmodels._io.asdf_in_fits import extension_bytes, read_document_bytes
+from jwstmodels._io.asdf_in_fits import (
+    extension_bytes,
+    extension_data,
+    payload_of_data,
+    read_document_bytes,
+)
 from jwstmodels._io.fits_cards import keyword_table, read_cards
 from jwstmodels._io.header_scan import shortened
 from jwstmodels._io.history import read_fits_lists
@@ -233,15 +238,21 @@ class Resolver:
         self.root: weakref.ref[MetaNode] | None = None
 
     def keep_bytes(self) -> None:
-        """The file closes: keep the extension's bytes for later (a damaged one fails when needed)."""
+        """The file closes: keep the extension's data as the file holds it, for later (read, not parsed, no
+        header value looked up; a damaged one fails when needed)."""
         with self._lock:
             if self._raw is None and self._scratch is None:
                 with contextlib.suppress(OSError):  # FileFormatError: read again (and raised) when needed
-                    self._raw = extension_bytes(self._extension, self._filename)
+                    self._raw = extension_data(self._extension, self._filename)
 
     def _payload(self) -> bytes:
         if self._raw is not None:
-            return self._raw
+            try:
+                return payload_of_data(self._extension, self._raw)
+            except Exception as exc:
+                raise FileFormatError(
+                    f"{self._filename}: the ASDF extension cannot be read ({type(exc).__name__}: {exc})"
+                ) from None
         return extension_bytes(self._extension, self._filename)
 
     def complete(self, node: NodeBase) -> None:
