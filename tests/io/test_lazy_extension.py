@@ -7,6 +7,8 @@ from __future__ import annotations
 import copy
 import gc
 import pickle
+import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,14 +34,16 @@ def lazily() -> Iterator[None]:
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files whose ASDF extension is parsed, in order."""
+    from jwstmodels._io import asdf_in_fits
+
     seen: list[str] = []
-    real = fits_lazy.read_document_bytes
+    real = asdf_in_fits.read_document_bytes
 
     def spy(payload: Any, filename: str) -> Any:
         seen.append(filename)
         return real(payload, filename)
 
-    monkeypatch.setattr(fits_lazy, "read_document_bytes", spy)
+    monkeypatch.setattr(asdf_in_fits, "read_document_bytes", spy)  # looked up there when the file is read
     return seen
 
 
@@ -258,3 +262,17 @@ def test_an_extension_table_of_another_layout_is_read_after_close(tmp_path: Path
     model.close()
     assert model.meta.asn.exptype == "science"
     assert model.meta.history[0].description == "made for the test"
+
+
+def test_the_open_does_not_import_the_extension_reader(tmp_path: Path, lazily: None) -> None:
+    from jwstmodels._io import asdf_in_fits
+
+    assert fits_lazy.EXTENSION_NAME == asdf_in_fits.EXTENSION_NAME
+    path = _image(tmp_path / "image.fits")
+    code = (
+        "import sys, jwstmodels\n"
+        f"m = jwstmodels.open({str(path)!r}); names = [m.meta.instrument.name]; m.close()\n"
+        "assert 'jwstmodels._io.asdf_in_fits' not in sys.modules and 'yaml' not in sys.modules\n"
+        "assert m.meta.asn.exptype == 'science'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

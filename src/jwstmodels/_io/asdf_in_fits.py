@@ -264,25 +264,9 @@ def _read_at(handle: Any, offset: int, size: int) -> object:
         handle.seek(position)
 
 
-def extension_data(hdu: Any, filename: str) -> bytes | None:
-    """The raw bytes of an ``ASDF`` extension HDU's data part as the file holds them (no header value is
-    looked up: kept when the file closes, cheaply); None when the HDU is not read from a file."""
-    from jwstmodels._core.errors import FileFormatError
-
-    try:
-        info = hdu.fileinfo() if "data" not in vars(hdu) else None
-        if info is None:
-            return None
-        data = _read_at(info["file"], int(info["datLoc"]), int(info["datSpan"]))
-    except Exception as exc:
-        raise FileFormatError(
-            f"{filename}: the ASDF extension cannot be read ({type(exc).__name__}: {exc})"
-        ) from None
-    return data if isinstance(data, bytes) else None
-
-
 def payload_of_data(hdu: Any, data: bytes) -> bytes:
-    """The document's bytes from ``extension_data``'s bytes of ``hdu`` (its header says the layout)."""
+    """The document's bytes from the bytes of ``hdu``'s data part as the file holds them (its header says
+    the layout)."""
     size = _one_row_size(hdu.header)
     if size is not None and size <= len(data):
         return data[:size]

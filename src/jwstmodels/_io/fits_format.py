@@ -27,7 +27,6 @@ from jwstmodels._core.errors import (
 )
 from jwstmodels._core.header_carried import drop_carried
 from jwstmodels._core.meta import MetaNode, keyword_leaves
-from jwstmodels._io.asdf_in_fits import extension_bytes
 from jwstmodels._io.atomic import atomic_write
 from jwstmodels._io.fits_cards import (
     STRUCTURAL,
@@ -40,7 +39,13 @@ from jwstmodels._io.fits_cards import (
     value_at,
 )
 from jwstmodels._io.fits_items import item_hdus, read_items
-from jwstmodels._io.fits_lazy import open_lazily, parse_extension, read_tree_and_headers, reads_lazily
+from jwstmodels._io.fits_lazy import (
+    EXTENSION_NAME,
+    open_lazily,
+    parse_extension,
+    read_tree_and_headers,
+    reads_lazily,
+)
 from jwstmodels._io.history import write_history_cards
 from jwstmodels._io.sources import bind_fits
 
@@ -147,6 +152,8 @@ def read_fits(
         open_lazily(content, hdul, hdus, extension, filename)  # the extension is parsed when first needed
     else:
         if extension is not None:
+            from jwstmodels._io.asdf_in_fits import extension_bytes
+
             stored = parse_extension(lambda: extension_bytes(extension, filename), layout, filename)
         read_tree_and_headers(content, hdus, stored, filename)
 
@@ -192,9 +199,7 @@ def _named_hdus(layout: ModelLayout) -> frozenset[str]:
 
 
 def _asdf_extension_name() -> str:
-    from jwstmodels._io.asdf_in_fits import EXTENSION_NAME
-
-    return EXTENSION_NAME
+    return EXTENSION_NAME  # (not asdf_in_fits', imported when the extension is first read)
 
 
 # -- writing -----------------------------------------------------------------------------------------

@@ -46,16 +46,12 @@ from jwstmodels._core.loading import Location
 from jwstmodels._core.meta import MetaNode, keyword_leaves
 from jwstmodels._core.node import NodeBase, set_pending
 from jwstmodels._core.policy import apply_header, apply_tree, read_meta
-from jwstmodels._io.asdf_in_fits import (
-    extension_bytes,
-    extension_data,
-    payload_of_data,
-    read_document_bytes,
-)
 from jwstmodels._io.fits_cards import keyword_table, read_cards
 from jwstmodels._io.header_scan import shortened
 from jwstmodels._io.history import read_fits_lists
 
+EXTENSION_NAME = "ASDF"
+"""The extension's EXTNAME (``asdf_in_fits.EXTENSION_NAME``, which this module does not import at open)."""
 # Keys asdf puts at the root of every tree, and the reference's hash of the FITS headers.
 _ASDF_BOOKKEEPING = {"asdf_library", "history", "_fits_hash"}
 
@@ -99,6 +95,7 @@ def parse_extension(payload: Callable[[], bytes], layout: ModelLayout, filename:
     """The ``ASDF`` extension's tree (tags kept); ``meta.wcs`` and what refers to the document's blocks are
     converted when first touched, else kept as read."""
     from jwstmodels._io.asdf_blocks import mark_lazy, pending_in
+    from jwstmodels._io.asdf_in_fits import read_document_bytes
 
     stored, document = read_document_bytes(payload, filename)
     mark_lazy(stored, layout, pending_in(document), document.has_blocks)
@@ -246,6 +243,8 @@ class Resolver:
                     self._raw = extension_data(self._extension, self._filename)
 
     def _payload(self) -> bytes:
+        from jwstmodels._io.asdf_in_fits import extension_bytes, payload_of_data
+
         if self._raw is not None:
             try:
                 return payload_of_data(self._extension, self._raw)
@@ -348,6 +347,27 @@ def _merge_tree(mine: dict[str, Any], read: dict[str, Any]) -> None:
 
 
 @functools.cache
+def extension_data(hdu: Any, filename: str) -> bytes | None:
+    """The raw bytes of an ``ASDF`` extension HDU's data part as the file holds them (not parsed, and no
+    header value looked up: kept when the file closes, cheaply); None when the HDU is not read from a file."""
+    try:
+        info = hdu.fileinfo() if "data" not in vars(hdu) else None
+        if info is None:
+            return None
+        handle = info["file"]
+        position = handle.tell()
+        try:
+            handle.seek(int(info["datLoc"]))
+            data = handle.read(int(info["datSpan"]))
+        finally:
+            handle.seek(position)
+    except Exception as exc:
+        raise FileFormatError(
+            f"{filename}: the ASDF extension cannot be read ({type(exc).__name__}: {exc})"
+        ) from None
+    return data if isinstance(data, bytes) else None
+
+
 def _node_paths(meta_class: type[MetaNode]) -> tuple[tuple[int, str, Location, tuple[str, ...]], ...]:
     """Every node of a ``meta_class`` tree, parents first: (its parent's position in this tuple, or -1 for
     the root; its name there; its path below ``meta``; the names of its fields that hold nested nodes)."""
