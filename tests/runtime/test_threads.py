@@ -24,7 +24,7 @@ def _arrays(model: DataModel[MetaNode]) -> list[tuple[str, Callable[[], object]]
     readers: list[tuple[str, Callable[[], object]]] = [
         (name, lambda name=name: model[name]) for name in model.array_names()
     ]
-    for list_name, items in model._lists.items():
+    for list_name, items in model.__jwst_state__.lists.items():
         for index, item in enumerate(items):
             readers += [(f"{list_name}[{index}].{label}", read) for label, read in _arrays(item)]
     return readers
