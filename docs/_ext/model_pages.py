@@ -12,9 +12,6 @@ pages quickly). Run as a script, the module checks a built site in headless Chro
 ``python docs/_ext/model_pages.py check-browser docs/_build/html``.
 """
 
-# pyright: reportPrivateUsage=false
-# (reads the field declarations of the generated classes: ``_fields``, ``_scalar_fields``, ``_list_fields``)
-
 from __future__ import annotations
 
 import hashlib

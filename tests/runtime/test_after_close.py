@@ -1,8 +1,6 @@
 """Arrays not read before close(): read from the file when it is unchanged, else FileChangedError naming the
 model, the array and the file (issue 17); errors on a first read name the file and its format (issue 18)."""
 
-# pyright: reportPrivateUsage=false
-
 from __future__ import annotations
 
 import io

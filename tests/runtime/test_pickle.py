@@ -1,7 +1,5 @@
 """Models pickle: unread arrays travel as references to their file, everything else by value (issue 17)."""
 
-# pyright: reportPrivateUsage=false
-
 from __future__ import annotations
 
 import io

@@ -1,7 +1,5 @@
 """Threads reading one lazily opened model get the file's data, never a default or another's (issue 18)."""
 
-# pyright: reportPrivateUsage=false
-
 from __future__ import annotations
 
 import threading

@@ -2,8 +2,6 @@
 entries), and a plain summary of a model for comparing two of them; used by the pickling, thread and
 distributed tests (the summary is also computed in spawned processes, so it lives in an importable module)."""
 
-# pyright: reportPrivateUsage=false
-
 from __future__ import annotations
 
 import pickle
