@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 if TYPE_CHECKING:
+    from jwstmodels._core.state import ModelState
     from jwstmodels._model.parts import ModelParts
 
 CrdsValue = str | int | float | complex | bool
@@ -160,14 +161,16 @@ class CalLogs:
         return {name: list(lines) for name, lines in self._logs.items()}
 
 
-def get_cal_logs(model: ModelParts) -> CalLogs:
-    logs: object = model.__jwst_state__.extra_tree.get("cal_logs")
+def get_cal_logs(state: ModelState, model_name: str) -> CalLogs:
+    """The logs a model (of class ``model_name``) keeps in its preserved tree."""
+    logs: object = state.extra_tree.get("cal_logs")
     if not isinstance(logs, dict):
-        raise AttributeError(f"{type(model).__name__}: no cal_logs (no pipeline step has logged to it)")
+        raise AttributeError(f"{model_name}: no cal_logs (no pipeline step has logged to it)")
     return CalLogs(cast(dict[str, list[str]], logs))
 
 
-def set_cal_logs(model: ModelParts, logs: CalLogs | Mapping[str, Iterable[str]]) -> None:
+def set_cal_logs(state: ModelState, logs: CalLogs | Mapping[str, Iterable[str]]) -> None:
+    """Replace the logs a model keeps in its preserved tree (each line as text)."""
     source = logs.to_dict() if isinstance(logs, CalLogs) else logs
     copied = {str(name): [str(line) for line in lines] for name, lines in source.items()}
-    model.__jwst_state__.extra_tree["cal_logs"] = copied
+    state.extra_tree["cal_logs"] = copied

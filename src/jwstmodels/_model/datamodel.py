@@ -163,8 +163,9 @@ class DataModel(Generic[MetaT]):
 
     def _create_arrays(self) -> None:
         """As the reference's classes do after reading ``init``: a model holding its primary array also holds
-        the arrays its class creates beside it (``_created_arrays``), the ones it lacks made from their schema
-        default and sized after the primary array. Any other array stays absent (reads as None)."""
+        the arrays its class creates beside it (``__jwst_layout__.created_arrays``), the ones it lacks made
+        from their schema default and sized after the primary array. Any other array stays absent (reads
+        None)."""
         if not self.__jwst_layout__.created_arrays:
             return
         shape = self._primary_shape()
@@ -1144,13 +1145,13 @@ class DataModel(Generic[MetaT]):
         them); AttributeError until a step has logged (so ``hasattr(model, "cal_logs")`` asks that)."""
         from jwstmodels._model.compat_api import get_cal_logs
 
-        return get_cal_logs(self)
+        return get_cal_logs(self.__jwst_state__, type(self).__name__)
 
     @cal_logs.setter
     def cal_logs(self, logs: CalLogs | Mapping[str, Iterable[str]]) -> None:
         from jwstmodels._model.compat_api import set_cal_logs
 
-        set_cal_logs(self, logs)
+        set_cal_logs(self.__jwst_state__, logs)
 
     def get_crds_parameters(self) -> dict[str, str | int | float | complex | bool]:
         """The set metadata values CRDS selects reference files by, as ``{"meta.instrument.name": ...}``."""
