@@ -20,6 +20,7 @@ from jwstmodels import (
 )
 from jwstmodels._core.scalars import ScalarField
 from jwstmodels._io.fits_cards import scalar_cards
+from jwstmodels._model.saving import file_content
 
 
 def test_declared_as_typed_descriptors() -> None:
@@ -168,7 +169,7 @@ def test_scalar_cards_per_hdu() -> None:
     spec.name = "S200A1"
     spec.spectral_order = 2
     spec.source_type = "POINT"
-    content = spec._file_content()  # what the FITS writer is given
+    content = file_content(spec)  # what the FITS writer is given
     cards = scalar_cards(content, "EXTRACT1D")
     assert [(k, v) for k, v, _ in cards] == [("SLTNAME", "S200A1"), ("SRCTYPE", "POINT"), ("SPORDER", 2)]
     assert all(comment for _, _, comment in cards)

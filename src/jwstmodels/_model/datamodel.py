@@ -10,6 +10,7 @@ import contextlib
 import copy
 import datetime
 import difflib
+import functools
 import os
 import warnings
 import weakref
@@ -21,7 +22,7 @@ import numpy as np
 import pydantic
 from numpy.typing import ArrayLike, NDArray
 
-from jwstmodels._core.arrays import ArrayField, CreatedArrayField, DataField, TableField
+from jwstmodels._core.arrays import ArrayField, CreatedArrayField, DataField
 from jwstmodels._core.content import Card, FileContent, ModelLayout
 from jwstmodels._core.errors import (
     FileFormatError,
@@ -51,7 +52,8 @@ from jwstmodels._io.sniff import (
     reads_metadata,
     sniff,
 )
-from jwstmodels._model.dq_bits import file_bits, standard_bits_after_read
+from jwstmodels._model import saving
+from jwstmodels._model.dq_bits import standard_bits_after_read
 from jwstmodels._model.schema_search import SchemaSearch
 
 if TYPE_CHECKING:
@@ -62,8 +64,6 @@ if TYPE_CHECKING:
 
 MetaT = TypeVar("MetaT", bound=MetaNode, covariant=True)
 
-
-_DQ_DEF = "dq_def"
 
 CatalogueLookup = Callable[[str], "type[DataModel[MetaNode]] | None"]
 """The catalogue's model class for a ``DATAMODL`` value (aliases included), None for one it does not have."""
@@ -76,8 +76,6 @@ def use_catalogue(lookup: CatalogueLookup) -> None:
     imported (``jwstmodels`` imports it), so that this module never imports upward."""
     _catalogue[:] = [lookup]
 
-
-_FITS_SUFFIXES = (".fits", ".fit", ".fts", ".fits.gz", ".fit.gz")
 
 _SETTABLE_PROPERTIES = frozenset({"cal_logs"})
 """Properties with a setter that ``__setattr__`` lets through."""
@@ -224,7 +222,8 @@ class DataModel(Generic[MetaT]):
     def _after_read(self) -> None:
         """A model read from a file (and each of its items) holds the standard DQ bits (see ``_dq_bits``)."""
         if self.__jwst_state__.store.loaders:
-            standard_bits_after_read(self.__jwst_state__.store, self.__jwst_layout__.fields, self._dq_def)
+            dq_def = functools.partial(saving.dq_def, self)
+            standard_bits_after_read(self.__jwst_state__.store, self.__jwst_layout__.fields, dq_def)
         for items in self.__jwst_state__.lists.values():
             for item in items:
                 item._after_read()
@@ -412,56 +411,6 @@ class DataModel(Generic[MetaT]):
                 items.append(item)
             self.__jwst_state__.lists[name] = items
 
-    def _file_content(self) -> FileContent:
-        """What a writer writes for this model; it shares this model's values (writers only read them)."""
-        return FileContent(
-            self.__jwst_layout__,
-            self.filename,
-            self.__jwst_state__.pass_invalid,
-            self.meta,
-            scalars=self.__jwst_state__.scalars,
-            arrays=list(self._arrays_to_save()),
-            extra_fits=self.extra_fits,
-            extra_tree=self.__jwst_state__.extra_tree,
-            extra_hdus=self.__jwst_state__.extra_hdus,
-            items={
-                name: [item._file_content() for item in items]
-                for name, items in self.__jwst_state__.lists.items()
-                if name in self.__jwst_layout__.list_fields
-            },
-        )
-
-    def _dq_def(self) -> NDArray[np.void]:
-        """The ``dq_def`` table, for models that number their own DQ bits (see ``_dq_bits``); an empty one
-        when the model holds none."""
-        table: object = getattr(self, _DQ_DEF)  # a field of the generated classes that have one
-        if table is None:
-            return np.zeros((0,), dtype=self.__jwst_layout__.fields[_DQ_DEF].dtype)
-        return cast("NDArray[np.void]", table)
-
-    def _check_fits_items(self, path: str | os.PathLike[str]) -> None:
-        """Refuse, before anything is stamped or written, items the FITS layout cannot hold: items that would
-        share a data HDU with this model's own arrays, or with the items of another list. (``validate()``
-        checks the items themselves before any save.)"""
-        filled = [name for name in self.__jwst_layout__.list_fields if self.__jwst_state__.lists.get(name)]
-        name = type(self).__name__
-        if len(filled) > 1:
-            lists = " and ".join(f"{name}.{list_name}" for list_name in filled)
-            raise ValueError(
-                f"{os.fspath(path)}: {lists} both hold items; FITS tells items apart by EXTVER only"
-            )
-        own_hdus = {
-            field.hdu.upper() for field in self.__jwst_layout__.fields.values()
-        }  # EXTNAMEs (a schema may say ps)
-        for list_name in filled:
-            first = self.__jwst_state__.lists[list_name][0]
-            for attr, field in first.__jwst_layout__.fields.items():
-                if field.hdu.upper() in own_hdus and first.__jwst_state__.store.is_present(attr):
-                    raise ValueError(
-                        f"{os.fspath(path)}: {name} and its {list_name}[0].{attr} would both be HDU "
-                        f"{field.hdu.upper()},1"
-                    )
-
     # -- attributes ---------------------------------------------------------------------------------
 
     @property
@@ -590,22 +539,6 @@ class DataModel(Generic[MetaT]):
             for name in self.__jwst_layout__.fields
             if name in self.__jwst_state__.store.values or name in self.__jwst_state__.store.loaders
         ]
-
-    def _arrays_to_save(self) -> Iterator[tuple[str, DataField, NDArray[Any]]]:
-        """(name, field, array) of every array and table a save writes: those the model holds (given, read,
-        or created with the model); an absent one (never set, set to None, deleted) is not written. Tables
-        are given in the file's dtype (ascii text), as a Table carrying their units."""
-        for name in self.array_names():
-            field = self.__jwst_layout__.fields[name]
-            if isinstance(field, TableField):
-                yield name, field, field.file_table(getattr(self, name))
-                continue
-            value = np.asarray(getattr(self, name))
-            yield (
-                name,
-                field,
-                file_bits(self.__jwst_state__.store, self.__jwst_layout__.fields, self._dq_def, name, value),
-            )
 
     # -- life cycle ---------------------------------------------------------------------------------
 
@@ -777,16 +710,8 @@ class DataModel(Generic[MetaT]):
             setattr(self.meta, "date", now.isoformat(timespec="milliseconds"))
         if path is not None and "filename" in fields:
             setattr(self.meta, "filename", Path(path).name)
-        if "model_type" in fields and not self._names_unknown_type():
+        if "model_type" in fields and not saving.keeps_unknown_type(self):
             setattr(self.meta, "model_type", type(self).__name__)
-
-    def _names_unknown_type(self) -> bool:
-        """True when ``meta.model_type`` is still the type no class has that the file read named (its DATAMODL
-        is of a newer or another package): saving keeps it, so the file keeps its identity. A value set in
-        memory is stamped over with the class, as the reference does."""
-        current: object = self.meta.__dict__.get("model_type")
-        kept = self.__jwst_state__.unknown_type  # unpickled models have none
-        return kept is not None and current == kept
 
     def save(
         self, path: str | os.PathLike[str] | Callable[[str | None], str], *args: Any, **kwargs: Any
@@ -798,62 +723,17 @@ class DataModel(Generic[MetaT]):
         when writing succeeded. As the reference's: ``path`` may be a function of ``meta.filename`` giving the
         path, and ``dir_path=`` replaces the path's folder.
         """
-        path = _output_path(self, path, kwargs.pop("dir_path", None))
-        name = os.fspath(path).lower()
-        if name.endswith(".asdf"):
-            return self.to_asdf(path, *args, **kwargs)
-        if name.endswith(_FITS_SUFFIXES):
-            return self.to_fits(path, *args, **kwargs)
-        raise ValueError(f"{os.fspath(path)}: cannot tell the format from the suffix; use .fits or .asdf")
+        return saving.save(self, path, *args, **kwargs)
 
     write = save
 
-    def _prepare_save(self, path: str | os.PathLike[str]) -> None:
-        stamps = {name: self.meta.__dict__.get(name) for name in ("date", "filename", "model_type")}
-        self.on_save(path)
-        if self.__jwst_state__.pass_invalid:
-            return
-        try:
-            self.validate()
-        except ValidationError:
-            for name, value in stamps.items():  # a refused save leaves the model as it was
-                if name in vars(self.meta):
-                    vars(self.meta)[name] = value
-            raise
-
     def to_fits(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
         """Write FITS; extra arguments go to ``astropy.io.fits.HDUList.writeto``."""
-        from jwstmodels._io.fits_format import write_fits
-
-        self._check_fits_items(path)  # multi-model items, before on_save: a refused save changes nothing
-        self._prepare_save(path)
-        held = self._held_objects()  # transforms and other objects: ASDF only
-        if held:
-            raise FileFormatError(
-                f"{path}: {type(self).__name__} holds {', '.join(held)} (astropy objects), which a FITS file "
-                "cannot hold; save it as .asdf"
-            )
-        return write_fits(self._file_content(), path, *args, **kwargs)
+        return saving.to_fits(self, path, *args, **kwargs)
 
     def to_asdf(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
         """Write ASDF; extra arguments go to ``asdf.AsdfFile.write_to``."""
-        from jwstmodels._io.asdf_format import write_asdf
-
-        self._prepare_save(path)
-        with self._asdf_extensions():
-            return write_asdf(self._file_content(), path, *args, **kwargs)
-
-    def _held_objects(self, prefix: str = "") -> list[str]:
-        """Places of the objects this model holds (``_core.objects.held_objects``), its list items' included
-        (``apertures[0].zero_point_offset``): the reference writes such models as ASDF only."""
-        from jwstmodels._core.objects import held_objects
-
-        layout, state = self.__jwst_layout__, self.__jwst_state__
-        held = [prefix + name for name in held_objects(layout.scalar_fields, state.scalars)]
-        for name, items in state.lists.items():
-            for index, item in enumerate(items):
-                held += cast("DataModel[MetaNode]", item)._held_objects(f"{prefix}{name}[{index}].")
-        return held
+        return saving.to_asdf(self, path, *args, **kwargs)
 
     def _asdf_extensions(self) -> contextlib.AbstractContextManager[None]:
         """asdf configured with this model's ``extensions`` (without any, asdf is not even imported)."""
@@ -1078,7 +958,7 @@ class DataModel(Generic[MetaT]):
         """
         from jwstmodels._model.wcs import get_fits_wcs
 
-        return get_fits_wcs(self._file_content(), hdu_name, hdu_ver, key)
+        return get_fits_wcs(saving.file_content(self), hdu_name, hdu_ver, key)
 
     def set_fits_wcs(self, wcs: WCS, hdu_name: str = "SCI") -> None:
         """Store the FITS WCS of ``wcs`` (its alternate key included) as the header cards of HDU ``hdu_name``.
@@ -1334,18 +1214,3 @@ def _error_at(
         expected=describe_annotation(info.annotation) if info is not None else "no such field",
         got=got,
     )
-
-
-def _output_path(
-    model: DataModel[MetaNode],
-    path: str | os.PathLike[str] | Callable[[str | None], str],
-    dir_path: str | os.PathLike[str] | None,
-) -> str | os.PathLike[str]:
-    """The path ``save`` writes: ``path`` itself, or ``path(meta.filename)`` when it is a function; in
-    ``dir_path`` when that is given."""
-    if callable(path):
-        filename: object = vars(model.meta).get("filename")
-        path = path(filename if isinstance(filename, str) else None)
-    if dir_path:
-        return Path(dir_path) / Path(path).name
-    return path
