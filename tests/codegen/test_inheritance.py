@@ -71,7 +71,7 @@ def test_a_checked_extension_subclasses_and_declares_only_what_differs(tmp_path:
     try:
         pkg: Any = importlib.import_module("inherit_generated")
         assert issubclass(pkg.BModel, pkg.AModel) and isinstance(pkg.BModel().meta, pkg.BMeta)
-        assert pkg.BModel._fields["data"] is pkg.AModel._fields["data"]
+        assert pkg.BModel.__jwst_layout__.fields["data"] is pkg.AModel.__jwst_layout__.fields["data"]
         assert pkg.BModel((2, 3)).err is None, "an array not created with the model is absent"
         assert pkg.BModel((2, 3)).data.shape == (2, 3)
     finally:

@@ -60,12 +60,12 @@ def _read(path: Path, name: str, mode: Any) -> tuple[dict[str, object], Any, Any
         waiting = getattr(model.meta, "_pending", None) is not None
         with fits.open(path) as hdul:
             extension = "ASDF" in hdul
-        layout = type(model)._layout()  # pyright: ignore[reportPrivateUsage]
+        layout = type(model).__jwst_layout__
         assert waiting == (mode == "lazy" and extension and reads_lazily(layout))
         with model:
             flat = model.to_flat_dict()
             extra_fits = {hdu: list(cards) for hdu, cards in model.extra_fits.items()}
-            extra_tree = model._extra_tree  # pyright: ignore[reportPrivateUsage]  # what a save writes back
+            extra_tree = model.__jwst_state__.extra_tree  # what a save writes back
     given = Counter(
         (w.category, str(w.message)) for w in caught if not issubclass(w.category, ResourceWarning)
     )
