@@ -84,6 +84,7 @@ def test_keyword_fields_read_without_parsing_the_extension(
         assert parses == [str(path)]
 
 
+@pytest.mark.read_rule
 def test_the_extension_is_read_at_open_where_warnings_are_errors(tmp_path: Path, parses: list[str]) -> None:
     path = _image(tmp_path / "image.fits")
     with warnings.catch_warnings():
