@@ -141,12 +141,12 @@ def node_plan(cls: type[MetaNode]) -> NodePlan | None:
         child = annotation if isinstance(annotation, type) and issubclass(annotation, MetaNode) else None
         scalar = None if child is not None or info.metadata else _scalar_kinds(info.annotation)
         types_, literals, nullable = scalar or (frozenset[type](), {}, False)
-        if child is None and not info.metadata and not nullable:
-            nullable = _allows_none(info.annotation)
-        lazy = lazy_class_of(info.annotation) is not None
-        fields[name] = FieldPlan(
-            name, index, child, types_, literals, nullable, info, lazy, _empty_default(info)
-        )
+        lazy, empty = False, None
+        if scalar is None and child is None:  # a list, a lazily read object, ...: known facts, no validator
+            nullable = not info.metadata and _allows_none(info.annotation)
+            lazy = lazy_class_of(info.annotation) is not None
+            empty = _empty_default(info)
+        fields[name] = FieldPlan(name, index, child, types_, literals, nullable, info, lazy, empty)
         template[name] = None  # the place of the field; its default below
         if nullable and not info.exclude and info.exclude_if is None:
             plain_none.add(name)
@@ -211,12 +211,12 @@ def _empty_default(info: FieldInfo) -> type | None:
     """The class of the empty list a field's ``default_factory`` makes (``list[PolynomialInfo]``,
     ``HistoryList[HistoryEntry]``); None for any other default."""
     factory = info.default_factory
-    if factory is None or info.default_factory_takes_validated_data or info.metadata:
+    if factory is None or info.metadata:
         return None  # a constrained list (a minimum length) is checked by pydantic
     origin: object = get_origin(factory) or factory
-    if isinstance(origin, type) and issubclass(origin, list):
-        return cast(type[list[object]], origin)
-    return None
+    if not isinstance(origin, type) or not issubclass(origin, list):
+        return None
+    return None if info.default_factory_takes_validated_data else cast(type[list[object]], origin)
 
 
 @functools.cache
