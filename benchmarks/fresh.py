@@ -1,13 +1,13 @@
 """`make bench-fresh`: rows 1, 2 and 3 of `make bench` alone (the fresh-process save and open), in a minute.
 
-    python -m benchmarks.fresh [--repeats N] [--reference] [--fixtures DIR]
+    python -m benchmarks.fresh [--repeats N] [--reference] [--fixtures DIR] [--quick]
 
 The figures are measured exactly as `benchmarks.run` measures them (the same `Run.fresh` processes, tasks,
 files written by the reference and paired ratios), without the ramp case, the catalogue rows and the
 in-process workers. The reference side (seconds per process) is left out unless ``--reference`` is given: the
 rows' targets compare jwstmodels with the floor. ``--fixtures DIR`` keeps the reference's files in DIR between
 runs (written when DIR is empty); every run first runs each side's tasks once untimed, so that bytecode caches
-are written.
+are written. ``--quick``: tiny sizes and one repeat, a smoke run whose numbers mean nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from benchmarks.cases import ROW_BY_ID
 from benchmarks.processes import interpreter_start, run_together
 from benchmarks.report import summarise
 from benchmarks.run import Run, add, log
-from benchmarks.workload import FULL, SIDES, Sizes
+from benchmarks.workload import FULL, QUICK, SIDES, Sizes
 
 ROWS = ("1-import", "2-save-total", "2-save-after-import", "3-open-total", "3-io-import", "3-first-open")
 
@@ -78,10 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=11, help="fresh processes per side and row (11)")
     parser.add_argument("--reference", action="store_true", help="measure stdatamodels too")
     parser.add_argument("--fixtures", type=Path, help="keep the reference's files here between runs")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one repeat: a smoke run")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    sizes = replace(FULL, repeats=args.repeats)
+    sizes = replace(QUICK, repeats=1) if args.quick else replace(FULL, repeats=args.repeats)
     sides = SIDES if args.reference else tuple(side for side in SIDES if side != "stdatamodels")
     with tempfile.TemporaryDirectory(prefix="jwstmodels-bench-fresh-") as tmp:
         folder = args.fixtures or Path(tmp)
