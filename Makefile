@@ -9,6 +9,7 @@ GEN    := generated/jwstmodels_generated
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo generate check-generated lint format typecheck pytest test bench bench-smoke clean docs
+.PHONY: bench-fresh
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-16s %s\n", $$1, $$2}'
@@ -51,6 +52,9 @@ test: check-generated lint typecheck pytest ## Everything CI runs
 
 bench: $(STAMP) ## Benchmarks beside stdatamodels and the I/O floor: table + .bench/results.json (< 5 min)
 	$(BIN)/python -m benchmarks.run
+
+bench-fresh: $(STAMP) ## Rows 1-3 of make bench alone (fresh-process import, create+save, open+sum; ~1 min)
+	$(BIN)/python -m benchmarks.fresh
 
 bench-smoke: $(STAMP) ## The benchmarks at tiny sizes, one repeat: checks the harness, measures nothing
 	$(BIN)/python -m benchmarks.run --quick --out .bench/smoke.json

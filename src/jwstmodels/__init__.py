@@ -4,16 +4,11 @@
 class (``ImageModel``, ``RampModel``, ...) can also be built directly. See the README for a tour.
 """
 
+import importlib
 from typing import TYPE_CHECKING
 
 import jwstmodels_generated as _generated
-from jwstmodels._api.container import AssociationError, ContainerSaveError, ModelContainer
-from jwstmodels._api.mapping import MapError
-from jwstmodels._api.mapping import map as map  # not in __all__: a star import must not shadow the builtin
-from jwstmodels._api.metadata import read_metadata
 from jwstmodels._api.opening import open_model as open
-from jwstmodels._api.scan import scan
-from jwstmodels._api.search import search_everywhere as search_schema
 from jwstmodels._core.arrays import ArrayField, Column, TableField
 from jwstmodels._core.errors import (
     FileChangedError,
@@ -30,7 +25,6 @@ from jwstmodels._core.meta import MetaNode
 from jwstmodels._core.scalars import ScalarField
 from jwstmodels._core.tables import Table, TableColumn, TableColumns
 from jwstmodels._model.datamodel import DataModel
-from jwstmodels._model.extend import SchemaExtensionError
 from jwstmodels_generated.lookup import CLASS_MODULES as _CLASS_MODULES
 
 from . import dqflags
@@ -73,16 +67,45 @@ if TYPE_CHECKING:
     # Type checkers see every generated class (the generated package imports each explicitly for them); at run
     # time a class's module is imported on first access, by __getattr__ below, so that `import jwstmodels`
     # builds no model class.
+    from jwstmodels._api.container import AssociationError, ContainerSaveError, ModelContainer
+    from jwstmodels._api.mapping import MapError
+    from jwstmodels._api.mapping import (
+        map as map,  # not in __all__: a star import must not shadow the builtin
+    )
+    from jwstmodels._api.metadata import read_metadata
+    from jwstmodels._api.scan import scan
+    from jwstmodels._api.search import search_everywhere as search_schema
+    from jwstmodels._model.extend import SchemaExtensionError
     from jwstmodels_generated import *  # noqa: F403
+
+_LAZY_NAMES = {
+    "AssociationError": ("jwstmodels._api.container", "AssociationError"),
+    "ContainerSaveError": ("jwstmodels._api.container", "ContainerSaveError"),
+    "ModelContainer": ("jwstmodels._api.container", "ModelContainer"),
+    "MapError": ("jwstmodels._api.mapping", "MapError"),
+    "map": ("jwstmodels._api.mapping", "map"),
+    "read_metadata": ("jwstmodels._api.metadata", "read_metadata"),
+    "scan": ("jwstmodels._api.scan", "scan"),
+    "search_schema": ("jwstmodels._api.search", "search_everywhere"),
+    "SchemaExtensionError": ("jwstmodels._model.extend", "SchemaExtensionError"),
+}
+"""Names whose modules are imported on first access, as the generated classes are: opening or saving a model
+needs none of them, and a fresh process pays for each module it imports."""
 
 
 def __getattr__(name: str) -> object:
-    """A generated class (``jwstmodels.ImageModel``), its module imported on first access (PEP 562)."""
+    """A generated class (``jwstmodels.ImageModel``) or a name of ``_LAZY_NAMES``, its module imported on
+    first access (PEP 562)."""
+    value: object
     if name in _CLASS_MODULES:
-        value: object = getattr(_generated, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(_generated, name)
+    elif name in _LAZY_NAMES:
+        module, attribute = _LAZY_NAMES[name]
+        value = getattr(importlib.import_module(module), attribute)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:

@@ -7,11 +7,13 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from benchmarks.cases import ROWS, TARGETS
+from benchmarks.fresh import ROWS as FRESH_ROWS
 from benchmarks.processes import ROOT
 
 pytest.importorskip("stdatamodels", reason="stdatamodels is a benchmark dependency (dev extra)")
@@ -118,3 +120,22 @@ def test_cases_9_ran_on_a_doubled_catalogue(quick_run: tuple[dict[str, Any], str
     catalog = quick_run[0]["meta"]["catalog"]
     assert catalog["models"]["doubled"] == 2 * catalog["models"]["normal"] > 0
     assert set(catalog["generated_modules_after_import"]) == {"jwstmodels", "doubled"}
+
+
+def test_the_fresh_rows_runner_prints_its_rows(tmp_path: Path) -> None:
+    """``make bench-fresh`` (rows 1-3 alone) in its quick mode: every row gets a figure for jwstmodels and the
+    floor, and the save and open rows a ratio."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.fresh", "--quick", "--fixtures", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()[2:]}
+    assert set(lines) == set(FRESH_ROWS)
+    for row in ("2-save-total", "3-open-total"):
+        jwstmodels_ms, _, floor_ms, _, ratio = lines[row]
+        assert float(jwstmodels_ms) > 0 and float(floor_ms) > 0
+        assert float(ratio.rstrip("x")) > 0

@@ -206,3 +206,44 @@ def test_ordinary_work_builds_no_class_validator(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "[]"
+
+
+_NO_ADAPTER_SESSION = """
+import sys
+import pydantic.plugin._loader as plugins
+import jwstmodels
+from jwstmodels._core.node_plans import _adapter_for
+
+model = jwstmodels.ImageModel((4, 4))
+model.meta.exposure.nframes = 3
+model.save(sys.argv[1])
+with jwstmodels.open(sys.argv[2]) as read:  # a file with a gwcs WCS, not converted
+    assert read.meta.exposure.nframes == 3
+    read.save(sys.argv[3])
+print(_adapter_for.cache_info().currsize, plugins._plugins is None)
+"""
+
+
+def test_save_and_open_build_no_type_adapter(tmp_path: Path) -> None:
+    """Defaults (an empty history, None in a list field), checked values and a file's WCS node not converted
+    yet are known to fit without a pydantic validator: a fresh save, an open and a save of what was opened
+    build none, so pydantic never looks for its plugins (an entry-point scan of every installed package,
+    ~10 ms of a fresh process)."""
+    from tests.support.populate import sample_wcs
+
+    with_wcs = tmp_path / "wcs.fits"
+    model = jwstmodels.ImageModel((4, 4))
+    model.meta.exposure.nframes = 3
+    model.meta.wcs = cast(Any, sample_wcs(1))
+    model.save(with_wcs)
+    paths = [str(tmp_path / "a.fits"), str(with_wcs), str(tmp_path / "b.fits")]
+    done = subprocess.run(
+        [sys.executable, "-c", _NO_ADAPTER_SESSION, *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == ["0", "True"]
+    with jwstmodels.ImageModel(tmp_path / "b.fits") as again:  # the node written back as read
+        assert again.meta.wcs is not None

@@ -81,6 +81,30 @@ def test_every_name_is_listed_and_reachable() -> None:
         _ = jwstmodels_generated.NoSuchModel  # type: ignore[attr-defined]
 
 
+def test_the_runtime_names_load_on_first_use() -> None:
+    """Containers, scan, map, read_metadata, the schema search and schema extension are imported when first
+    used (a fresh save or open needs none of them), and are the objects of their modules."""
+    from jwstmodels._api import container, mapping, metadata, scan, search
+    from jwstmodels._model import extend
+
+    code = "import jwstmodels, json, sys\nprint(json.dumps([m for m in sys.modules if 'jwstmodels.' in m]))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(done.stdout))
+    lazy = {container, mapping, metadata, scan, search, extend}
+    assert not {module.__name__ for module in lazy} & loaded
+    assert jwstmodels.ModelContainer is container.ModelContainer
+    assert jwstmodels.AssociationError is container.AssociationError
+    assert jwstmodels.ContainerSaveError is container.ContainerSaveError
+    assert jwstmodels.map is mapping.map
+    assert jwstmodels.MapError is mapping.MapError
+    assert jwstmodels.read_metadata is metadata.read_metadata
+    assert jwstmodels.scan is scan.scan
+    assert jwstmodels.search_schema is search.search_everywhere
+    assert jwstmodels.SchemaExtensionError is extend.SchemaExtensionError
+    assert "map" not in jwstmodels.__all__  # a star import must not shadow the builtin
+    assert {"ModelContainer", "scan", "read_metadata", "search_schema"} <= set(jwstmodels.__all__)
+
+
 ALLOWED = {"datetime", "typing", "numpy", "pydantic", "jwstmodels.base", "importlib"}
 """What generated modules may import besides their siblings (``importlib``: the package's lazy loading)."""
 

@@ -35,7 +35,7 @@ class MetaNode(NodeBase):
     @classmethod
     def fits_location(cls, name: str) -> tuple[str | None, str | None]:
         """The (FITS keyword, HDU) of field ``name``, from the schema's ``fits_keyword``/``fits_hdu``."""
-        info = cls.model_fields.get(name)
+        info = cls.__pydantic_fields__.get(name)  # model_fields, without its property (asked once per field)
         extra = info.json_schema_extra if info is not None else None
         if not isinstance(extra, dict):
             return None, None
@@ -305,7 +305,7 @@ def scalar_leaves(meta_class: type[MetaNode]) -> tuple[ScalarLeaf, ...]:
     found: list[ScalarLeaf] = []
 
     def walk(cls: type[MetaNode], names: tuple[str, ...]) -> None:
-        for name, info in cls.model_fields.items():
+        for name, info in cls.__pydantic_fields__.items():
             annotation = info.annotation
             if isinstance(annotation, type) and issubclass(annotation, MetaNode):
                 walk(annotation, (*names, name))

@@ -18,6 +18,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     ClassVar,
+    Literal,
     NamedTuple,
     Self,
     SupportsIndex,
@@ -189,11 +190,23 @@ class ListLeaf(NamedTuple):
 def _list_type(annotation: Any) -> Any:
     """``list[X]`` from ``list[X]`` or ``list[X] | None`` (or ``HistoryList[X]``); None when the annotation
     holds no list."""
+    kind: type = type(cast(object, annotation))
+    members: tuple[object, ...] = getattr(annotation, "__args__", ()) if kind in _UNIONS else ()
+    if kind in _NO_LIST or (members and all(type(arg) in _NO_LIST for arg in members)):
+        return None  # most fields (``str | None``, ``Literal[...] | None``): told without get_origin
     if is_list_type(annotation):
         return annotation
     if get_origin(annotation) in (Union, types.UnionType):
         return next((arg for arg in get_args(annotation) if is_list_type(arg)), None)
     return None
+
+
+_NO_LIST = frozenset({type, type(None), type(Literal[0])})
+"""Kinds of annotation that hold no list, told by their type alone: a class (``list`` alone is no list type
+here, see `is_list_type`), None, a ``Literal``."""
+_UNIONS = frozenset({types.UnionType, type(Literal[0] | None)})
+"""The two kinds of union (``str | None``, ``Literal[...] | None``): one holds no list when none of its
+members does."""
 
 
 def is_list_type(annotation: Any) -> bool:

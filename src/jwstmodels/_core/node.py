@@ -140,3 +140,9 @@ class NodeBase(BaseModel):
         while (parent := node.__jwst_parent__()) is not None:
             node = parent
         return getattr(node, "_owner", None)
+
+
+# pydantic evaluates the annotations of every base again for each subclass it builds (a model's first use
+# builds about a hundred), and this module's annotations are strings (``from __future__ import annotations``):
+# each evaluation compiles one. The base's one class-level annotation is kept evaluated instead.
+NodeBase.__annotations__["_node_fields"] = ClassVar[tuple[str, ...]]

@@ -23,6 +23,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 
+from jwstmodels._core.lazy_objects import Pending, lazy_class_of
 from jwstmodels._core.node import (
     NodeBase as MetaNode,  # the nodes built here are MetaNodes; their base suffices
 )
@@ -56,7 +57,14 @@ class FieldPlan(NamedTuple):
     literals: dict[type, frozenset[object]]
     """Allowed values of a ``Literal[...]`` annotation, by type."""
     nullable: bool
+    """None fits (``X | None``, no constraints)."""
     info: FieldInfo
+    lazy: bool = False
+    """A field of a lazily read object (``meta.wcs``, `_core.lazy_objects`): a file's :class:`Pending` node
+    fits as it is (the stand-in's check keeps it unchanged)."""
+    empty: type | None = None
+    """The list class of the field's default (an empty list made by its ``default_factory``): an empty list
+    of exactly that class is the default, and fits."""
 
     def dumped(self, value: object) -> bool:
         """False when a dump leaves this field out (``exclude=True``, or ``exclude_if`` says so)."""
@@ -68,8 +76,14 @@ class FieldPlan(NamedTuple):
         kind = type(value)
         if kind in self.types or (value is None and self.nullable):
             return True
+        if self.lazy and kind is Pending:
+            return True
         allowed = self.literals.get(kind)
         return allowed is not None and value in allowed
+
+    def is_default_empty(self, value: object) -> bool:
+        """True when ``value`` is an empty list of the class of the field's default (valid, as that is)."""
+        return self.empty is not None and type(value) is self.empty and not cast(list[object], value)
 
     def validate(self, value: object) -> object:
         """Validate ``value`` by this field's annotation (pydantic's rules); PydanticValidationError if it
@@ -127,7 +141,12 @@ def node_plan(cls: type[MetaNode]) -> NodePlan | None:
         child = annotation if isinstance(annotation, type) and issubclass(annotation, MetaNode) else None
         scalar = None if child is not None or info.metadata else _scalar_kinds(info.annotation)
         types_, literals, nullable = scalar or (frozenset[type](), {}, False)
-        fields[name] = FieldPlan(name, index, child, types_, literals, nullable, info)
+        lazy, empty = False, None
+        if scalar is None and child is None:  # a list, a lazily read object, ...: known facts, no validator
+            nullable = not info.metadata and _allows_none(info.annotation)
+            lazy = lazy_class_of(info.annotation) is not None
+            empty = _empty_default(info)
+        fields[name] = FieldPlan(name, index, child, types_, literals, nullable, info, lazy, empty)
         template[name] = None  # the place of the field; its default below
         if nullable and not info.exclude and info.exclude_if is None:
             plain_none.add(name)
@@ -181,6 +200,23 @@ def _scalar_kinds(annotation: Any) -> tuple[frozenset[type], dict[type, frozense
         else:
             return None
     return frozenset(kinds), {kind: frozenset(values) for kind, values in literals.items()}, nullable
+
+
+def _allows_none(annotation: Any) -> bool:
+    """``X | None`` (any ``X``): None fits and is kept as None."""
+    return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
+
+
+def _empty_default(info: FieldInfo) -> type | None:
+    """The class of the empty list a field's ``default_factory`` makes (``list[PolynomialInfo]``,
+    ``HistoryList[HistoryEntry]``); None for any other default."""
+    factory = info.default_factory
+    if factory is None or info.metadata:
+        return None  # a constrained list (a minimum length) is checked by pydantic
+    origin: object = get_origin(factory) or factory
+    if not isinstance(origin, type) or not issubclass(origin, list):
+        return None
+    return None if info.default_factory_takes_validated_data else cast(type[list[object]], origin)
 
 
 @functools.cache
@@ -341,7 +377,7 @@ def tree_is_valid(node: MetaNode) -> bool:
         if field.child is not None:
             if type(value) is not field.child or not tree_is_valid(cast(MetaNode, value)):
                 return False
-        elif not field.accepts(value):
+        elif not field.accepts(value) and not field.is_default_empty(value):
             adapter = _adapter(field.info)
             try:
                 adapter.validate_python(adapter.dump_python(value, warnings=False))
