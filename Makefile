@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 GEN    := generated/jwstmodels_generated
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo generate check-generated lint format typecheck pytest test bench bench-smoke clean docs
+.PHONY: help install demo generate check-generated lint format typecheck pytest test test-lazy bench bench-smoke clean docs
 .PHONY: bench-fresh
 
 help: ## List the targets
@@ -49,6 +49,9 @@ pytest: $(STAMP) ## The pytest suite alone
 	$(BIN)/python -m pytest -q
 
 test: check-generated lint typecheck pytest ## Everything CI runs
+
+test-lazy: $(STAMP) ## The I/O suites again with every FITS open lazy, as in a user's session (pytest's -W error makes opens eager) (6-12 min)
+	$(BIN)/python -m pytest -q --fits-read-mode=lazy tests/io tests/interop tests/wcs tests/hostile tests/cli tests/container tests/compat
 
 bench: $(STAMP) ## Benchmarks beside stdatamodels and the I/O floor: table + .bench/results.json (< 5 min)
 	$(BIN)/python -m benchmarks.run
