@@ -10,12 +10,7 @@ from pydantic import Field
 
 from jwstmodels.base import NodeField, ObjectField, ScalarField, TreeObject
 
-from .referencefile_required import (
-    NirspecFlatExposure,
-    NirspecIFUCubeParsInstrument,
-    NirspecIFUCubeParsMeta,
-    ReferenceFileModel,
-)
+from .referencefile_required import NirspecIFUCubeParsInstrument, PathlossMeta, ReferenceFileModel
 
 
 class Extract1dIFUInstrument(NirspecIFUCubeParsInstrument):
@@ -56,26 +51,17 @@ class Extract1dIFUInstrument(NirspecIFUCubeParsInstrument):
     FITS keyword: LAMP (PRIMARY)"""
 
 
-class Extract1dIFUMeta(NirspecIFUCubeParsMeta):
-    """Metadata of ``Extract1dIFUModel``: the fields of ``NirspecIFUCubeParsMeta`` and those declared
-    here."""
+class Extract1dIFUMeta(PathlossMeta):
+    """Metadata of ``Extract1dIFUModel``: the fields of ``PathlossMeta`` and those declared here."""
 
     instrument: Extract1dIFUInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=Extract1dIFUInstrument, init=True, kw_only=True
     )
     """Instrument configuration
 
-    Narrows the inherited ``NirspecIFUCubeParsInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``NirspecIFUCubeParsInstrument`` is refused when validated,
-    hence the pyright ignore.)"""
-
-    exposure: NirspecFlatExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=NirspecFlatExposure, init=True, kw_only=True
-    )
-    """Exposure and readout settings
-
-    Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
-    assigning a plain ``NRSFlatExposure`` is refused when validated, hence the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class Extract1dIFUData(TreeObject):

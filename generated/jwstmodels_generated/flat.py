@@ -9,82 +9,11 @@ from pydantic import Field
 
 from jwstmodels.base import Column, CreatedArrayField, TableField
 
-from .meta import CommonInstrument
-from .referencefile_required import DarkMIRISubarray, FlatExposure, ReferenceFileMeta, ReferenceFileModel
+from .referencefile_required import CubeFlatMeta, FlatExposure, GainInstrument, ReferenceFileModel
 
 
-class FlatInstrument(CommonInstrument):
+class FlatInstrument(GainInstrument):
     """Instrument configuration"""
-
-    filter: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "F070LP",
-            "F070W",
-            "F090W",
-            "F1000W",
-            "F100LP",
-            "F1065C",
-            "F110W",
-            "F1130W",
-            "F1140C",
-            "F115W",
-            "F1280W",
-            "F140M",
-            "F140X",
-            "F1500W",
-            "F150W",
-            "F150W2",
-            "F1550C",
-            "F170LP",
-            "F1800W",
-            "F182M",
-            "F187N",
-            "F200W",
-            "F2100W",
-            "F210M",
-            "F212N",
-            "F2300C",
-            "F250M",
-            "F2550W",
-            "F2550WR",
-            "F277W",
-            "F290LP",
-            "F300M",
-            "F322W2",
-            "F335M",
-            "F356W",
-            "F360M",
-            "F380M",
-            "F410M",
-            "F430M",
-            "F444W",
-            "F460M",
-            "F480M",
-            "F560W",
-            "F770W",
-            "FLENS",
-            "FND",
-            "GR150C",
-            "GR150R",
-            "OPAQUE",
-            "P750L",
-            "WLP4",
-            "N/A",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Filter wheel element in the beam",
-        json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Filter wheel element in the beam
-
-    FITS keyword: FILTER (PRIMARY)"""
 
     p_filter: str | None = Field(
         default=None,
@@ -178,33 +107,6 @@ class FlatInstrument(CommonInstrument):
 
     FITS keyword: P_CHANNE (PRIMARY)"""
 
-    band: (
-        Literal[
-            "SHORT",
-            "MEDIUM",
-            "LONG",
-            "SHORT-MEDIUM",
-            "SHORT-LONG",
-            "MEDIUM-SHORT",
-            "MEDIUM-LONG",
-            "LONG-SHORT",
-            "LONG-MEDIUM",
-            "N/A",
-            "ANY",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
-        json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
-
-    FITS keyword: BAND (PRIMARY)"""
-
     p_band: str | None = Field(
         default=None,
         title="MRS bands the reference file applies to, each followed by |",
@@ -217,8 +119,8 @@ class FlatInstrument(CommonInstrument):
     FITS keyword: P_BAND (PRIMARY)"""
 
 
-class FlatMeta(ReferenceFileMeta):
-    """Metadata of ``FlatModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
+class FlatMeta(CubeFlatMeta):
+    """Metadata of ``FlatModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
     instrument: FlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=FlatInstrument, init=True, kw_only=True
@@ -228,9 +130,6 @@ class FlatMeta(ReferenceFileMeta):
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
-
-    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray, init=True, kw_only=True)
-    """Detector region that was read out"""
 
     exposure: FlatExposure = Field(default_factory=FlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""

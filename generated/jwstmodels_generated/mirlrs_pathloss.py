@@ -9,7 +9,12 @@ from pydantic import Field
 
 from jwstmodels.base import Column, MetaNode, TableField
 
-from .referencefile_required import CubeFlatMeta, GainInstrument, NirspecFlatExposure, ReferenceFileModel
+from .referencefile_required import (
+    GainInstrument,
+    NirspecFlatExposure,
+    ReferenceFileModel,
+    SpecProfileSingleMeta,
+)
 
 
 class MirLrsPathlossExposure(NirspecFlatExposure):
@@ -244,8 +249,9 @@ class PathlossTable(MetaNode):
     FITS keyword: TUNIT3 (PATHLOSS)"""
 
 
-class MirLrsPathlossMeta(CubeFlatMeta):
-    """Metadata of ``MirLrsPathlossModel``: the fields of ``CubeFlatMeta`` and those declared here."""
+class MirLrsPathlossMeta(SpecProfileSingleMeta):
+    """Metadata of ``MirLrsPathlossModel``: the fields of ``SpecProfileSingleMeta`` and those declared
+    here."""
 
     instrument: GainInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=GainInstrument, init=True, kw_only=True
@@ -256,8 +262,13 @@ class MirLrsPathlossMeta(CubeFlatMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: MirLrsPathlossExposure = Field(default_factory=MirLrsPathlossExposure, init=True, kw_only=True)
-    """Exposure and readout settings"""
+    exposure: MirLrsPathlossExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MirLrsPathlossExposure, init=True, kw_only=True
+    )
+    """Exposure and readout settings
+
+    Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
+    assigning a plain ``NRSFlatExposure`` is refused when validated, hence the pyright ignore.)"""
 
     wcsinfo: MirLrsPathlossWcsinfo = Field(default_factory=MirLrsPathlossWcsinfo, init=True, kw_only=True)
     """World coordinate system of the path loss grid"""

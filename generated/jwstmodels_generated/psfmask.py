@@ -9,7 +9,7 @@ from pydantic import Field
 
 from jwstmodels.base import CreatedArrayField
 
-from .referencefile_required import CubeFlatMeta, MaskInstrument, NRSFlatExposure, ReferenceFileModel
+from .referencefile_required import MaskInstrument, ReferenceFileModel, SpecTraceMeta
 
 
 class PsfMaskInstrument(MaskInstrument):
@@ -48,20 +48,16 @@ class PsfMaskInstrument(MaskInstrument):
     FITS keyword: CORONMSK (PRIMARY)"""
 
 
-class PsfMaskMeta(CubeFlatMeta):
-    """Metadata of ``PsfMaskModel``: the fields of ``CubeFlatMeta`` and those declared here."""
+class PsfMaskMeta(SpecTraceMeta):
+    """Metadata of ``PsfMaskModel``: the fields of ``SpecTraceMeta`` and those declared here."""
 
     instrument: PsfMaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=PsfMaskInstrument, init=True, kw_only=True
     )
     """Instrument and detector the reference file applies to
 
-    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
-    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
-    ignore.)"""
-
-    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
-    """Exposure and readout settings"""
+    Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;
+    assigning a plain ``MaskInstrument`` is refused when validated, hence the pyright ignore.)"""
 
 
 class PsfMaskModel(ReferenceFileModel):

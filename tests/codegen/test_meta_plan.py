@@ -126,6 +126,45 @@ def test_root_extends_the_largest_planned_root(tmp_path: Path) -> None:
     assert [m.meta_class for m in plan.models] == ["AMeta", "BMeta", "AMeta"]
 
 
+def test_a_class_planned_before_a_smaller_one_it_extends_subclasses_it(tmp_path: Path) -> None:
+    # the larger object comes first in the manifest: it still extends the smaller one, in both the nested
+    # object and the root, rather than repeating its members
+    x = "x: {type: string, fits_keyword: XKEY, title: X}"
+    y = "y: {type: string, fits_keyword: YKEY, title: Y}"
+    plan = _plan(
+        tmp_path,
+        {"a.schema.yaml": _meta("exposure", x + "\n" + y), "b.schema.yaml": _meta("exposure", y)},
+        "AModel: {schema: a.schema.yaml}\nBModel: {schema: b.schema.yaml}\n",
+    )
+    classes = _classes(plan)
+    # names still follow the manifest order: the first class at a path takes the plain name
+    assert classes["AExposure"] == ("BExposure", ["x"])
+    assert classes["BExposure"] == ("Exposure", ["y"])
+    assert classes["AMeta"] == ("BMeta", ["exposure"])
+    assert classes["BMeta"] == ("Meta", ["exposure"])
+    narrowed = {c.name: [(f.name, f.narrows) for f in c.fields] for c in plan.meta_classes}
+    assert narrowed["AMeta"] == [("exposure", "BExposure")]
+    names = [c.name for c in plan.meta_classes]  # bases are defined before their subclasses
+    assert names.index("BExposure") < names.index("AExposure") and names.index("BMeta") < names.index("AMeta")
+    assert [m.meta_class for m in plan.models] == ["AMeta", "BMeta"]
+
+
+def test_a_core_class_extends_no_model_class(tmp_path: Path) -> None:
+    # the core's exposure has every member of a model's smaller one, but ``meta`` imports no model module
+    plan = _plan(
+        tmp_path,
+        {
+            "a.schema.yaml": "type: object\nproperties:\n  meta:\n    type: object\n    properties:\n"
+            "      exposure: {type: object, properties: {}}\n"
+            "      telescope: {type: string, fits_keyword: TELESCOP, title: Telescope}\n"
+        },
+        "AModel: {schema: a.schema.yaml}\n",
+    )
+    classes = _classes(plan)
+    assert classes["AExposure"] == ("MetaNode", [])
+    assert classes["Exposure"] == ("MetaNode", ["nints"])
+
+
 def test_keyword_conflict_at_one_path_fails(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match=r"meta\.exposure\.nints is \(NINTS, PRIMARY, integer\) in core"):
         _plan(
