@@ -72,6 +72,24 @@ class ModelPlan:
     """The base model's ``required_meta`` (this model declares its own only when they differ)."""
     nodes: list[NodeClassPlan] = field(default_factory=list[NodeClassPlan])
     """The classes of the model's objects outside meta (``codegen.tree_nodes``), nested ones first."""
+    group: str | None = None
+    """The scalar group (:class:`ScalarGroupPlan`) this model takes its leading scalar fields from."""
+    grouped: tuple[str, ...] = ()
+    """The fields the group declares for this model (not declared again)."""
+
+
+@dataclass
+class ScalarGroupPlan:
+    """Scalar fields (outside ``meta``) that several models, none extending another, declare alike: one
+    plain class declaring them, which each of those models lists before its base (a mixin). The reference's
+    classes have no such base, so ``isinstance`` between the models stays as it is; only identical leading
+    runs are grouped, so the fields keep their order (the order of the header keywords they are written as).
+    """
+
+    name: str
+    module: str
+    fields: list[FieldPlan]
+    users: list[str]
 
 
 @dataclass
@@ -102,6 +120,7 @@ class Plan:
     """Metadata class -> the module defining it: ``meta`` (shared) or the one model module that needs it."""
     common_meta: str | None = None
     """The class every model's metadata extends (``CommonMeta``), if the package has one."""
+    scalar_groups: list[ScalarGroupPlan] = field(default_factory=list[ScalarGroupPlan])
 
 
 @dataclass
@@ -409,6 +428,7 @@ class Planner:
                 model_classes[type_name] = (model.module, model.class_name)
         meta_names = {c.name for c in meta.classes}
         meta_modules = _place_meta(meta.classes, ordered)
+        scalar_groups = _scalar_groups(ordered, set(self.entries) | meta_names)
         clash = sorted(meta_names & set(self.entries))
         if clash:
             raise BuildError(f"class name collision: {clash[0]!r} is both a metadata class and a model")
@@ -432,6 +452,7 @@ class Planner:
             has_manifest=self.manifest is not None,
             reports=reports,
             meta_modules=meta_modules,
+            scalar_groups=scalar_groups,
             common_meta=meta.common_root,
         )
 
@@ -668,6 +689,100 @@ SHARED_PREFIX = "meta_"
 
 def _is_shared(module: str) -> bool:
     return module == "meta" or module.startswith(SHARED_PREFIX)
+
+
+GROUP_PREFIX = "scalars_"
+"""Modules of scalar groups that models of several modules share (``scalars_spec``)."""
+GROUPED_KINDS = ("scalar", "values")
+"""The field kinds a scalar group holds: plain scalars and lists of values, whose errors name the model of
+the instance (not the class that declares the field)."""
+SCALAR_KINDS = ("scalar", "values", "object", "node")
+"""The kinds the runtime keeps in one ordered table of scalar fields (``DataModel._scalar_fields``)."""
+MIN_GROUPED = 4
+"""The fewest fields worth a group."""
+
+
+def _scalar_groups(models: list[ModelPlan], taken: set[str]) -> list[ScalarGroupPlan]:
+    """Find the scalar groups: for each model in order, the other models whose own leading scalar fields
+    (in the runtime's order of scalar fields, up to the first tagged object or tree object) start with the
+    same fields, choosing the run length that declares the most fields once; the group is named after the
+    first model (``SpecScalars``) and lives in its module when all users share it, else in ``scalars_<first
+    module>``. Fields a base model declares stay out (the subclass inherits them in their place)."""
+    by_name = {m.class_name: m for m in models}
+
+    def ancestors_fields(model: ModelPlan) -> set[str]:
+        names: set[str] = set()
+        base = by_name.get(model.base) if model.base is not None else None
+        while base is not None:
+            names |= {f.name for f in base.fields}
+            base = by_name.get(base.base) if base.base is not None else None
+        return names
+
+    def leading(model: ModelPlan) -> list[FieldPlan]:
+        inherited = ancestors_fields(model)
+        run: list[FieldPlan] = []
+        for f in model.fields:
+            if f.kind not in SCALAR_KINDS or f.name in model.inherited:
+                continue
+            if f.kind not in GROUPED_KINDS or f.name in inherited:
+                break
+            run.append(f)
+        return run
+
+    runs = {m.class_name: leading(m) for m in models}
+    groups: list[ScalarGroupPlan] = []
+    grouped: set[str] = set()
+    for model in models:
+        mine = runs[model.class_name]
+        if model.class_name in grouped or len(mine) < MIN_GROUPED:
+            continue
+        shared: dict[str, int] = {}
+        for other in models:
+            if other is model or other.class_name in grouped:
+                continue
+            if _extends_model(other, model, by_name) or _extends_model(model, other, by_name):
+                continue
+            length = _common_prefix(mine, runs[other.class_name])
+            if length >= MIN_GROUPED:
+                shared[other.class_name] = length
+        if not shared:
+            continue
+        # the run length that declares the most fields once (the longest among equals)
+        length = max(set(shared.values()), key=lambda n: (n * sum(1 for v in shared.values() if v >= n), n))
+        users = [model.class_name, *(name for name, n in shared.items() if n >= length)]
+        modules = {by_name[u].module for u in users}
+        name = model_stem(model.class_name) + "Scalars"
+        if name in taken:
+            raise BuildError(f"class name collision: scalar group {name!r} is also a model or metadata class")
+        taken.add(name)
+        module = model.module if len(modules) == 1 else GROUP_PREFIX + model.module
+        if module != model.module and module in {m.module for m in models}:
+            raise BuildError(f"module name collision: {module!r} is a model module and a scalar group module")
+        fields = mine[:length]
+        groups.append(ScalarGroupPlan(name, module, fields, users))
+        for user in users:
+            grouped.add(user)
+            by_name[user].group = name
+            by_name[user].grouped = tuple(f.name for f in fields)
+    return groups
+
+
+def _common_prefix(a: list[FieldPlan], b: list[FieldPlan]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _extends_model(model: ModelPlan, base: ModelPlan, by_name: dict[str, ModelPlan]) -> bool:
+    step = by_name.get(model.base) if model.base is not None else None
+    while step is not None:
+        if step is base:
+            return True
+        step = by_name.get(step.base) if step.base is not None else None
+    return False
 
 
 def _order_models(models: list[ModelPlan]) -> list[ModelPlan]:

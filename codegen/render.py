@@ -15,7 +15,7 @@ import jinja2
 
 from . import ir
 from .meta_plan import LIST_ITEM_BASE, MetaField
-from .plan import SHARED_PREFIX, FieldPlan, MetaClassPlan, ModelPlan, Plan
+from .plan import SHARED_PREFIX, FieldPlan, MetaClassPlan, ModelPlan, Plan, ScalarGroupPlan
 from .tree_nodes import node_class_texts, node_field_member, node_member_decls
 
 HEADER_TAIL = "Do not edit: change the schema and run `make generate`."
@@ -457,11 +457,13 @@ def meta_annotation(model: ModelPlan) -> str:
 def model_class_text(model: ModelPlan) -> ClassText:
     title = model.title or f"A data model from ``{model.schema_file}``."
     own_required = model.base is None or model.required_meta != model.base_required
+    bases = model.base if model.base is not None else f"DataModel[{model.meta_class}]"
+    skipped = {*model.inherited, *model.grouped}
     return ClassText(
         name=model.class_name,
-        bases=model.base if model.base is not None else f"DataModel[{model.meta_class}]",
+        bases=bases if model.group is None else f"{model.group}, {bases}",
         doc=docstring(title),
-        members=tuple(model_member(f) for f in model.fields if f.name not in model.inherited),
+        members=tuple(model_member(f) for f in model.fields if f.name not in skipped),
         class_vars=(
             meta_annotation(model),
             f"meta_class = {model.meta_class}",
@@ -476,14 +478,35 @@ def model_class_text(model: ModelPlan) -> ClassText:
     )
 
 
+def scalar_group_text(group: ScalarGroupPlan) -> ClassText:
+    users = ", ".join(f"``{u}``" for u in group.users)
+    doc = (
+        f"The scalar fields {users} declare alike, declared once: each of them lists this class before its "
+        "base. A plain class (the models do not extend each other), so ``isinstance`` between them is as "
+        "the reference's; errors name the instance's model."
+    )
+    return ClassText(
+        name=group.name,
+        bases="",
+        doc=docstring(doc),
+        members=tuple(model_member(f) for f in group.fields),
+        class_vars=("__slots__ = ()",),
+    )
+
+
 def _module_imports(
-    plan: Plan, module: str, meta_classes: list[ClassText], models: list[ModelPlan]
+    plan: Plan,
+    module: str,
+    meta_classes: list[ClassText],
+    models: list[ModelPlan],
+    groups: list[ScalarGroupPlan] | None = None,
 ) -> list[str]:
     """The imports of one generated module: standard library, numpy, pydantic, the runtime's base module and
     sibling modules (for the classes defined elsewhere)."""
     lines, base_names = meta_imports(meta_classes)
     checking_block = ""
-    own = [f for m in models for f in m.fields if f.name not in m.inherited]
+    own = [f for m in models for f in m.fields if f.name not in {*m.inherited, *m.grouped}]
+    own += [f for g in groups or [] for f in g.fields]
     kinds = {"created" if f.kind == "array" and f.created else f.kind for f in own}
     node_classes = [c for m in models for c in m.nodes]
     node_decls = node_member_decls(node_classes)
@@ -530,21 +553,22 @@ def _module_imports(
         base_names.append("NodeField")
     if "scalar" in kinds:
         base_names.append("ScalarField")
-        scalars = [model_member(f).decl for m in models for f in m.fields if f.kind == "scalar"]
+        scalars = [model_member(f).decl for f in own if f.kind == "scalar"]
         scalars += [d for d in node_decls if _decl_kind(d) == "scalar"]
         if any("Literal[" in decl for decl in scalars):
             lines.append("from typing import Literal")
-    defined = {c.name for c in meta_classes} | {m.class_name for m in models}
+    defined = {c.name for c in meta_classes} | {m.class_name for m in models} | {g.name for g in groups or []}
     used: list[str] = []
     for cls in meta_classes:
         used.append(cls.bases)
         used += [name for m in cls.members for name in _names_in(m.decl)]
     for model in models:
-        used += [model.meta_class, *([model.base] if model.base else [])]
+        used += [model.meta_class, *(name for name in (model.base, model.group) if name is not None)]
         used += [f.class_name for f in model.fields if f.kind == "list" and f.class_name is not None]
     if "MetaNode" in used and "MetaNode" not in base_names:
         base_names.append("MetaNode")
     model_modules = {m.class_name: m.module for m in plan.models}
+    model_modules |= {g.name: g.module for g in plan.scalar_groups}
     others: dict[str, list[str]] = {}
     for name in dict.fromkeys(used):
         if name in defined:
@@ -605,10 +629,14 @@ def render(plan: Plan) -> dict[str, str]:
         runtime_imports=[f"from {BASE_MODULE} import {', '.join(base_names)}"] if base_names else [],
         classes=shared,
     )
+    groups_of: dict[str, list[ScalarGroupPlan]] = {}
+    for group in plan.scalar_groups:
+        groups_of.setdefault(group.module, []).append(group)
     for module, models in plan.modules.items():
         sources = list(dict.fromkeys(m.schema_file for m in models if not m.is_item))
         sources = sources or list(dict.fromkeys(m.schema_file for m in models))
         own_meta = meta_of.get(module, [])
+        own_groups = groups_of.get(module, [])
         files[f"{module}.py"] = env.get_template("model.py.jinja2").render(
             header=header(plan, sources),
             doc=docstring(
@@ -616,9 +644,10 @@ def render(plan: Plan) -> dict[str, str]:
                 + (", with the metadata classes only they use." if own_meta else "."),
                 "",
             ),
-            imports=_module_imports(plan, module, own_meta, models),
+            imports=_module_imports(plan, module, own_meta, models, own_groups),
             classes=[
                 *own_meta,
+                *(scalar_group_text(g) for g in own_groups),
                 *(text for m in models for text in node_class_texts(m.nodes)),
                 *(model_class_text(m) for m in models),
             ],
@@ -633,6 +662,19 @@ def render(plan: Plan) -> dict[str, str]:
             doc=docstring(f"Metadata classes that ``{first}`` shares with other model modules.", ""),
             imports=_module_imports(plan, module, own_meta, []),
             classes=own_meta,
+        )
+    for module in sorted(set(groups_of) - set(plan.modules)):  # shared by models of several modules
+        groups = groups_of[module]
+        users = {u for g in groups for u in g.users}
+        sources = sorted({m.schema_file for m in plan.models if m.class_name in users})
+        files[f"{module}.py"] = env.get_template("model.py.jinja2").render(
+            header=header(plan, sources),
+            doc=docstring(
+                f"Scalar fields that models of several modules share, ``{groups[0].users[0]}`` first.",
+                "",
+            ),
+            imports=_module_imports(plan, module, [], [], groups),
+            classes=[scalar_group_text(g) for g in groups],
         )
     model_classes = [
         (py_literal(name), py_tuple([py_literal(module), py_literal(cls)]))
