@@ -75,6 +75,8 @@ class MetaField:
     optional: bool = False
     """A nested object that may be absent (``X | None``): objects inside list items, which either have it
     or not (``software`` of a history entry)."""
+    enum_alias: str | None = None
+    """For a scalar whose values several fields list alike: the shared ``Literal`` alias it is typed by."""
 
 
 @dataclass
@@ -118,6 +120,15 @@ def scalar_facts(node: ir.Scalar) -> tuple[object, ...]:
     a format that changes the type)."""
     enum = None if node.enum is None else tuple(sorted((type(v).__name__, repr(v)) for v in node.enum))
     return (node.type, enum, node.fits_keyword, node.fits_hdu, node.format)
+
+
+def literal_values(node: ir.Scalar) -> tuple[object, ...] | None:
+    """The values a scalar's ``Literal[...]`` type lists (None: typed by its JSON type): a string or integer
+    enumeration; floats and date-times are typed by their kind."""
+    if node.format == "date-time" or node.enum is None or node.type == "number":
+        return None
+    values = tuple(v for v in node.enum if not isinstance(v, float))
+    return values or None
 
 
 def leaf_facts(node: LeafNode) -> tuple[str | None, str, str, str]:

@@ -24,7 +24,7 @@ from typing import Any, Literal, cast
 from . import ir
 from .errors import BuildError, Report, SchemaError
 from .load import SCHEMA_SUFFIX, SchemaSet
-from .meta_plan import MetaClassPlan, MetaTree, leaf_facts, plan_meta, scalar_facts
+from .meta_plan import MetaClassPlan, MetaTree, leaf_facts, literal_values, plan_meta, scalar_facts
 from .names import RESERVED_MODEL, camel, model_stem, module_name, usable
 from .normalize import Normalizer
 from .tree_nodes import NodeClassPlan, NodePlanner
@@ -79,6 +79,21 @@ class ModelPlan:
 
 
 @dataclass
+class EnumAliasPlan:
+    """A ``Literal[...]`` type that several metadata fields list alike (the same values, in whatever order),
+    written once in the shared ``meta`` module (every model module imports it), in the first field's order,
+    and named after that field's class and name (``SubarrayName``); the fields are typed
+    ``SubarrayName | None``."""
+
+    name: str
+    values: tuple[object, ...]
+    users: list[str]
+    """``Class.field`` of every field typed by it."""
+    sources: list[str]
+    """The schema files of those fields."""
+
+
+@dataclass
 class ScalarGroupPlan:
     """Scalar fields (outside ``meta``) that several models, none extending another, declare alike: one
     plain class declaring them, which each of those models lists before its base (a mixin). The reference's
@@ -121,6 +136,7 @@ class Plan:
     common_meta: str | None = None
     """The class every model's metadata extends (``CommonMeta``), if the package has one."""
     scalar_groups: list[ScalarGroupPlan] = field(default_factory=list[ScalarGroupPlan])
+    enum_aliases: list[EnumAliasPlan] = field(default_factory=list[EnumAliasPlan])
 
 
 @dataclass
@@ -429,6 +445,8 @@ class Planner:
         meta_names = {c.name for c in meta.classes}
         meta_modules = _place_meta(meta.classes, ordered)
         scalar_groups = _scalar_groups(ordered, set(self.entries) | meta_names)
+        taken = set(self.entries) | meta_names | {g.name for g in scalar_groups}
+        enum_aliases = _enum_aliases(meta.classes, taken)
         clash = sorted(meta_names & set(self.entries))
         if clash:
             raise BuildError(f"class name collision: {clash[0]!r} is both a metadata class and a model")
@@ -453,6 +471,7 @@ class Planner:
             reports=reports,
             meta_modules=meta_modules,
             scalar_groups=scalar_groups,
+            enum_aliases=enum_aliases,
             common_meta=meta.common_root,
         )
 
@@ -689,6 +708,43 @@ SHARED_PREFIX = "meta_"
 
 def _is_shared(module: str) -> bool:
     return module == "meta" or module.startswith(SHARED_PREFIX)
+
+
+MIN_ALIASED = 6
+"""The fewest values for which several fields listing them alike share one alias (shorter lists stay inline,
+on one line)."""
+
+
+def _enum_aliases(classes: list[MetaClassPlan], taken: set[str]) -> list[EnumAliasPlan]:
+    """Give the metadata scalars that list the same ``Literal`` values (at least `MIN_ALIASED`) one shared
+    alias, and record it on each field (``MetaField.enum_alias``)."""
+    users: dict[tuple[tuple[str, str], ...], list[tuple[MetaClassPlan, int]]] = {}
+    values_of: dict[tuple[tuple[str, str], ...], tuple[object, ...]] = {}
+    for cls in classes:
+        for index, f in enumerate(cls.fields):
+            if f.kind != "scalar" or not isinstance(f.node, ir.Scalar):
+                continue
+            values = literal_values(f.node)
+            if values is None or len(values) < MIN_ALIASED:
+                continue
+            key = tuple(sorted((type(v).__name__, repr(v)) for v in values))  # the order is no fact
+            users.setdefault(key, []).append((cls, index))
+            values_of.setdefault(key, values)  # listed in the first field's order
+    aliases: list[EnumAliasPlan] = []
+    for key, fields in users.items():
+        if len(fields) < 2:
+            continue
+        first, index = fields[0]
+        name = first.name + camel(first.fields[index].name)
+        if name in taken:
+            raise BuildError(f"class name collision: {name!r} is the enum alias of {first.name} and a class")
+        taken.add(name)
+        named = [f"{c.name}.{c.fields[i].name}" for c, i in fields]
+        sources = sorted({source for c, _ in fields for source in c.sources})
+        aliases.append(EnumAliasPlan(name, values_of[key], named, sources))
+        for cls, i in fields:
+            cls.fields[i] = dataclasses.replace(cls.fields[i], enum_alias=name)
+    return aliases
 
 
 GROUP_PREFIX = "scalars_"

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from . import ir
-from .meta_plan import LIST_ITEM_BASE, MetaField
+from .meta_plan import LIST_ITEM_BASE, MetaField, literal_values
 from .plan import SHARED_PREFIX, FieldPlan, MetaClassPlan, ModelPlan, Plan, ScalarGroupPlan
 from .tree_nodes import node_class_texts, node_field_member, node_member_decls
 
@@ -134,15 +134,15 @@ def _paragraphs(*parts: str) -> str:
 # -- meta classes ---------------------------------------------------------------------------------------
 
 
-def scalar_annotation(node: ir.Scalar) -> str:
+def scalar_annotation(node: ir.Scalar, alias: str | None = None) -> str:
     if node.format == "date-time":
         return "datetime.datetime | None"
-    base = _PY_TYPES[node.type]
-    if node.enum is not None and node.type != "number":
-        values = [v for v in node.enum if not isinstance(v, float)]
-        if values:
-            return f"Literal[{', '.join(py_literal(v) for v in values)}] | None"
-    return f"{base} | None"
+    if alias is not None:
+        return f"{alias} | None"
+    values = literal_values(node)
+    if values is not None:
+        return f"Literal[{', '.join(py_literal(v) for v in values)}] | None"
+    return f"{_PY_TYPES[node.type]} | None"
 
 
 def field_call(*args: str) -> str:
@@ -189,9 +189,9 @@ def meta_member(f: MetaField, required: bool = False) -> Member:
         )
         location = f"FITS keyword: {node.fits_keyword} ({node.fits_hdu})"
     title = f"title={py_literal(node.title)}" if node.title else ""
-    decl = f"{f.name}: {scalar_annotation(node)} = {field_call('default=None', title, extra)}"
+    decl = f"{f.name}: {scalar_annotation(node, f.enum_alias)} = {field_call('default=None', title, extra)}"
     if required:
-        decl = f"{f.name}: {value_annotation(node)} = {field_call(title, extra)}"
+        decl = f"{f.name}: {value_annotation(node, f.enum_alias)} = {field_call(title, extra)}"
     doc = _paragraphs(node.title, node.description, location)
     return Member(decl, docstring(doc) if doc else "")
 
@@ -221,9 +221,9 @@ def takes_text(node: ir.ListNode) -> bool:
     return isinstance(props.get("description"), ir.Scalar) and "time" in props
 
 
-def value_annotation(node: ir.Scalar) -> str:
+def value_annotation(node: ir.Scalar, alias: str | None = None) -> str:
     """The type of one value of a scalar, without ``None``: ``float``, ``Literal['A', 'B']``."""
-    return scalar_annotation(node).removesuffix(" | None")
+    return scalar_annotation(node, alias).removesuffix(" | None")
 
 
 def list_member(f: MetaField) -> Member:
@@ -569,6 +569,7 @@ def _module_imports(
         base_names.append("MetaNode")
     model_modules = {m.class_name: m.module for m in plan.models}
     model_modules |= {g.name: g.module for g in plan.scalar_groups}
+    model_modules |= {a.name: "meta" for a in plan.enum_aliases}
     others: dict[str, list[str]] = {}
     for name in dict.fromkeys(used):
         if name in defined:
@@ -618,15 +619,30 @@ def render(plan: Plan) -> dict[str, str]:
     shared = meta_of.get("meta", [])
     imports, base_names = meta_imports(shared)
     shared_names = {c.name for c in plan.meta_classes if plan.meta_modules.get(c.name, "meta") == "meta"}
+    runtime_imports = [f"from {BASE_MODULE} import {', '.join(base_names)}"] if base_names else []
+    aliases = [
+        {
+            "name": a.name,
+            "listed": ", ".join(py_literal(v) for v in a.values),
+            "doc": docstring("Values of " + ", ".join(f"``{u}``" for u in a.users) + ".", ""),
+        }
+        for a in plan.enum_aliases
+    ]
+    if aliases and not any("from typing import" in line and "Literal" in line for line in imports):
+        imports.append("from typing import Literal")
     files["meta.py"] = env.get_template("meta.py.jinja2").render(
         header=header(
             plan,
-            sorted({s for c in plan.meta_classes if c.name in shared_names for s in c.sources})
+            sorted(
+                {s for c in plan.meta_classes if c.name in shared_names for s in c.sources}
+                | {s for a in plan.enum_aliases for s in a.sources}
+            )
             or plan.meta_sources
             or plan.all_sources,
         ),
         imports=imports,
-        runtime_imports=[f"from {BASE_MODULE} import {', '.join(base_names)}"] if base_names else [],
+        runtime_imports=runtime_imports,
+        aliases=aliases,
         classes=shared,
     )
     groups_of: dict[str, list[ScalarGroupPlan]] = {}

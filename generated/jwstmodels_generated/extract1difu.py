@@ -3,43 +3,21 @@
 """Data model classes generated from ``extract1difu.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from pydantic import Field
 
 from jwstmodels.base import NodeField, ObjectField, ScalarField, TreeObject
 
+from .meta import NirspecFlatInstrumentLampState
 from .referencefile_required import NirspecIFUCubeParsInstrument, PathlossMeta, ReferenceFileModel
 
 
 class Extract1dIFUInstrument(NirspecIFUCubeParsInstrument):
     """Instrument configuration"""
 
-    lamp_state: (
-        Literal[
-            "BOTH",
-            "FLAT1",
-            "FLAT2",
-            "FLAT3",
-            "FLAT4",
-            "FLAT5",
-            "G1LAMP1",
-            "G2LAMP1",
-            "IFU",
-            "IMG",
-            "LINE1",
-            "LINE2",
-            "LINE3",
-            "LINE4",
-            "NONE",
-            "OFF",
-            "REF",
-            "TEST",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    lamp_state: NirspecFlatInstrumentLampState | None = Field(
         default=None,
         title="Calibration lamp that was lit",
         json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},

@@ -2,13 +2,12 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``flat.schema.yaml``, with the metadata classes only they use."""
 
-from typing import Literal
-
 import numpy as np
 from pydantic import Field
 
 from jwstmodels.base import Column, CreatedArrayField, TableField
 
+from .meta import InstrumentChannel, InstrumentPupil
 from .referencefile_required import CubeFlatMeta, FlatExposure, GainInstrument, ReferenceFileModel
 
 
@@ -26,42 +25,7 @@ class FlatInstrument(GainInstrument):
 
     FITS keyword: P_FILTER (PRIMARY)"""
 
-    pupil: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "CLEARP",
-            "F090W",
-            "F115W",
-            "F140M",
-            "F150W",
-            "F158M",
-            "F162M",
-            "F164N",
-            "F200W",
-            "F323N",
-            "F405N",
-            "F466N",
-            "F470N",
-            "FLAT",
-            "GDHS0",
-            "GDHS60",
-            "GR700XD",
-            "GRISMC",
-            "GRISMR",
-            "GRISMV2",
-            "GRISMV3",
-            "MASKBAR",
-            "MASKIPR",
-            "MASKRND",
-            "NRM",
-            "PINHOLES",
-            "WLM8",
-            "WLP8",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    pupil: InstrumentPupil | None = Field(
         default=None,
         title="Pupil wheel element in the beam",
         json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
@@ -83,9 +47,7 @@ class FlatInstrument(GainInstrument):
 
     FITS keyword: P_PUPIL (PRIMARY)"""
 
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
+    channel: InstrumentChannel | None = Field(
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},

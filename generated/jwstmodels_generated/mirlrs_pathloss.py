@@ -3,12 +3,11 @@
 """Data model classes generated from ``mirlrs_pathloss.schema.yaml``, with the metadata classes only
 they use."""
 
-from typing import Literal
-
 from pydantic import Field
 
 from jwstmodels.base import Column, MetaNode, TableField
 
+from .meta import ExposureReadpatt
 from .referencefile_required import (
     GainInstrument,
     NirspecFlatExposure,
@@ -20,62 +19,7 @@ from .referencefile_required import (
 class MirLrsPathlossExposure(NirspecFlatExposure):
     """Exposure and readout settings"""
 
-    readpatt: (
-        Literal[
-            "ACQ1",
-            "ACQ2",
-            "BRIGHT1",
-            "BRIGHT2",
-            "DEEP2",
-            "DEEP8",
-            "DHS3",
-            "DHS4",
-            "DHS5",
-            "DHS6",
-            "DHS7",
-            "FAST",
-            "FASTGRPAVG",
-            "FASTGRPAVG8",
-            "FASTGRPAVG16",
-            "FASTGRPAVG32",
-            "FASTGRPAVG64",
-            "FASTR1",
-            "FASTR100",
-            "FGS",
-            "FGS60",
-            "FGS8370",
-            "FGS840",
-            "FGSRAPID",
-            "FINEGUIDE",
-            "ID",
-            "MEDIUM2",
-            "MEDIUM8",
-            "MEDIUMDEEP2",
-            "MEDIUMDEEP8",
-            "NIS",
-            "NISRAPID",
-            "NRS",
-            "NRSIRS2",
-            "NRSN16R4",
-            "NRSN32R8",
-            "NRSN8R2",
-            "NRSRAPID",
-            "NRSIRS2RAPID",
-            "NRSRAPIDD1",
-            "NRSRAPIDD2",
-            "NRSRAPIDD6",
-            "NRSSLOW",
-            "RAPID",
-            "SHALLOW2",
-            "SHALLOW4",
-            "SLOW",
-            "SLOWR1",
-            "TRACK",
-            "ANY",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    readpatt: ExposureReadpatt | None = Field(
         default=None,
         title="Detector readout pattern",
         json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},

@@ -9,7 +9,20 @@ from pydantic import Field
 
 from jwstmodels.base import DataModel, MetaNode
 
-from .meta import CommonInstrument, CommonMeta
+from .meta import (
+    CommonInstrument,
+    CommonMeta,
+    ExposureReadpatt,
+    ExposureType,
+    InstrumentBand,
+    InstrumentChannel,
+    InstrumentFilter,
+    InstrumentGrating,
+    InstrumentLampMode,
+    InstrumentPupil,
+    NirspecFlatInstrumentLampState,
+    SubarrayName,
+)
 
 
 class ReferenceFileMeta(CommonMeta):
@@ -88,164 +101,7 @@ class ReferenceFileMeta(CommonMeta):
 class DarkMIRISubarray(MetaNode):
     """Detector region that was read out"""
 
-    name: (
-        Literal[
-            "8X8",
-            "32X32",
-            "128X128",
-            "2048X64",
-            "SUB128CNTR",
-            "SUB128DIAG",
-            "SUB128LL",
-            "SUB32CNTR",
-            "SUB32DIAG",
-            "SUB32LL",
-            "SUB8CNTR",
-            "SUB8DIAG",
-            "SUB8LL",
-            "SUBIDSTRIPCENTER",
-            "SUBIDSTRIPLL",
-            "SUBTUNE32CENTERG1",
-            "SUBTUNE32CENTERG2",
-            "SUBTUNE32LLG1",
-            "SUBTUNE32LLG2",
-            "BRIGHTSKY",
-            "MASK1065",
-            "MASK1140",
-            "MASK1550",
-            "MASKLYOT",
-            "SLITLESSPRISM",
-            "SUB128",
-            "SUB256",
-            "SUB64",
-            "SUBPRISM",
-            "SUB128_IP",
-            "SUB64_IP",
-            "SLITLESSPRISM_IP",
-            "SLITLESSPRISM_IPS",
-            "SUBSLIT",
-            "SUBPRISM_IP",
-            "SUBPRISM_IPS",
-            "FULLP",
-            "FULL_SUPSTP008",
-            "FULL_SUPSTP024",
-            "FULL_SUPSTP120",
-            "FULL_SUPSTP510",
-            "FULL_SUPSTP008P",
-            "FULL_SUPSTP024P",
-            "FULL_SUPSTP120P",
-            "FULL_SUPSTP510P",
-            "MASK210R",
-            "MASK335R",
-            "MASK430R",
-            "MASKLWB",
-            "MASKSWB",
-            "SUB41STRIPE1_DHS",
-            "SUB82STRIPE2_DHS",
-            "SUB164STRIPE4_DHS",
-            "SUB260STRIPE4_DHS",
-            "SUB160STRIPE4_DHS",
-            "SUB256STRIPE4_DHS",
-            "SUB40STRIPE1_DHS",
-            "SUB80STRIPE2_DHS",
-            "SUB160",
-            "SUB160P",
-            "SUB320",
-            "SUB320A335R",
-            "SUB320A430R",
-            "SUB320B335R",
-            "SUB320B430R",
-            "SUB320BLWB",
-            "SUB32TATS",
-            "SUB32TATSGRISM",
-            "SUB32TA_DHS",
-            "SUB400P",
-            "SUB400X256ALWB",
-            "SUB640",
-            "SUB640A210R",
-            "SUB640ASWB",
-            "SUB640B210R",
-            "SUB640BSWB",
-            "SUB64FP1A",
-            "SUB64FP1B",
-            "SUB64P",
-            "SUB64FP6A",
-            "SUB64P_SUPSTP002",
-            "SUB64P_SUPSTP008",
-            "SUB64P_SUPSTP032",
-            "SUB8FP1A",
-            "SUB8FP1B",
-            "SUB8FP6A",
-            "SUB96DHSPILA",
-            "SUB96DHSPILB",
-            "SUBFSA210R",
-            "SUBFSA335R",
-            "SUBFSA430R",
-            "SUBFSALWB",
-            "SUBFSASWB",
-            "SUBGRISM128",
-            "SUBGRISM256",
-            "SUBGRISM64",
-            "SUBNDA210R",
-            "SUBNDA335R",
-            "SUBNDA430R",
-            "SUBNDALWBL",
-            "SUBNDALWBS",
-            "SUBNDASWBL",
-            "SUBNDASWBS",
-            "SUBNDB210R",
-            "SUBNDB335R",
-            "SUBNDB430R",
-            "SUBNDBLWBL",
-            "SUBNDBLWBS",
-            "SUBNDBSWBL",
-            "SUBNDBSWBS",
-            "MASKA210R",
-            "MASKA430R",
-            "MASKBLWB",
-            "MASKBSWB",
-            "SUB320ALWB",
-            "SUB80",
-            "SUBAMPCAL",
-            "SUBSTRIP96",
-            "SUBSTRIP256",
-            "SUB17STRIPE_SOSS",
-            "SUB60STRIPE_SOSS",
-            "SUB204STRIPE_SOSS",
-            "SUB680STRIPE_SOSS",
-            "SUBTAAMI",
-            "SUBTASOSS",
-            "WFSS64C",
-            "WFSS64R",
-            "WFSS128C",
-            "WFSS128R",
-            "SUBSTRIP80",
-            "ALLSLITS",
-            "SUBS200A1",
-            "SUBS200A2",
-            "SUBS200B1",
-            "SUBS400A1",
-            "SUB1024A",
-            "SUB1024B",
-            "SUB512",
-            "SUB32",
-            "SUB512S",
-            "SUB2048",
-            "SUB256M2_PRISM",
-            "SUB128M4_PRISM",
-            "SUB64M8_PRISM",
-            "SUB32M16_PRISM",
-            "FULL_IRS2",
-            "S200A1",
-            "S200A2",
-            "S200B1",
-            "S400A1",
-            "FULL",
-            "GENERIC",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    name: SubarrayName | None = Field(
         default=None,
         title="Name of the subarray readout",
         json_schema_extra={"fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
@@ -334,62 +190,7 @@ class CubeFlatMeta(ReferenceFileMeta):
 class IRS2Exposure(MetaNode):
     """Exposure and readout settings"""
 
-    readpatt: (
-        Literal[
-            "ACQ1",
-            "ACQ2",
-            "BRIGHT1",
-            "BRIGHT2",
-            "DEEP2",
-            "DEEP8",
-            "DHS3",
-            "DHS4",
-            "DHS5",
-            "DHS6",
-            "DHS7",
-            "FAST",
-            "FASTGRPAVG",
-            "FASTGRPAVG8",
-            "FASTGRPAVG16",
-            "FASTGRPAVG32",
-            "FASTGRPAVG64",
-            "FASTR1",
-            "FASTR100",
-            "FGS",
-            "FGS60",
-            "FGS8370",
-            "FGS840",
-            "FGSRAPID",
-            "FINEGUIDE",
-            "ID",
-            "MEDIUM2",
-            "MEDIUM8",
-            "MEDIUMDEEP2",
-            "MEDIUMDEEP8",
-            "NIS",
-            "NISRAPID",
-            "NRS",
-            "NRSIRS2",
-            "NRSN16R4",
-            "NRSN32R8",
-            "NRSN8R2",
-            "NRSRAPID",
-            "NRSIRS2RAPID",
-            "NRSRAPIDD1",
-            "NRSRAPIDD2",
-            "NRSRAPIDD6",
-            "NRSSLOW",
-            "RAPID",
-            "SHALLOW2",
-            "SHALLOW4",
-            "SLOW",
-            "SLOWR1",
-            "TRACK",
-            "ANY",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    readpatt: ExposureReadpatt | None = Field(
         default=None,
         title="Detector readout pattern",
         json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
@@ -415,82 +216,7 @@ class IRS2Exposure(MetaNode):
 class FlatExposure(IRS2Exposure):
     """Exposure and readout settings"""
 
-    type: (
-        Literal[
-            "FGS_DARK",
-            "FGS_FOCUS",
-            "FGS_IMAGE",
-            "FGS_INTFLAT",
-            "FGS_SKYFLAT",
-            "FGS_ACQ1",
-            "FGS_ACQ2",
-            "FGS_FINEGUIDE",
-            "FGS_ID-IMAGE",
-            "FGS_ID-STACK",
-            "FGS_TRACK",
-            "MIR_4QPM",
-            "MIR_CORONCAL",
-            "MIR_DARKALL",
-            "MIR_DARKIMG",
-            "MIR_DARKMRS",
-            "MIR_FLATIMAGE",
-            "MIR_FLATIMAGE-EXT",
-            "MIR_FLATMRS",
-            "MIR_FLATMRS-EXT",
-            "MIR_IMAGE",
-            "MIR_LRS-FIXEDSLIT",
-            "MIR_LRS-SLITLESS",
-            "MIR_LYOT",
-            "MIR_MRS",
-            "MIR_TACONFIRM",
-            "MIR_TACQ",
-            "MIR_WFSS",
-            "NIS_AMI",
-            "NIS_DARK",
-            "NIS_EXTCAL",
-            "NIS_FOCUS",
-            "NIS_IMAGE",
-            "NIS_LAMP",
-            "NIS_SOSS",
-            "NIS_TACQ",
-            "NIS_TACONFIRM",
-            "NIS_WFSS",
-            "NRC_CORON",
-            "NRC_DARK",
-            "NRC_FLAT",
-            "NRC_FOCUS",
-            "NRC_GRISM",
-            "NRC_IMAGE",
-            "NRC_WFSS",
-            "NRC_LED",
-            "NRC_WFSC",
-            "NRC_TACONFIRM",
-            "NRC_TACQ",
-            "NRC_TSGRISM",
-            "NRC_TSIMAGE",
-            "NRS_AUTOFLAT",
-            "NRS_AUTOWAVE",
-            "NRS_BRIGHTOBJ",
-            "NRS_CONFIRM",
-            "NRS_DARK",
-            "NRS_FIXEDSLIT",
-            "NRS_FOCUS",
-            "NRS_IFU",
-            "NRS_IMAGE",
-            "NRS_LAMP",
-            "NRS_MIMF",
-            "NRS_MSASPEC",
-            "NRS_MSATA",
-            "NRS_TACONFIRM",
-            "NRS_TACQ",
-            "NRS_TASLIT",
-            "NRS_VERIFY",
-            "NRS_WATA",
-            "N/A",
-            "ANY",
-        ]
-        | None
-    ) = Field(
+    type: ExposureType | None = Field(
         default=None,
         title="Exposure type (observing mode) of the data",
         json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
@@ -564,23 +290,7 @@ class DarkMIRIMeta(CubeFlatMeta):
 class DarkInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    grating: (
-        Literal[
-            "G140M",
-            "G235M",
-            "G395M",
-            "G140H",
-            "G235H",
-            "G395H",
-            "PRISM",
-            "MIRROR",
-            "N/A",
-            "ANY",
-            "UNKNOWN",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
+    grating: InstrumentGrating | None = Field(
         default=None,
         title="Grating wheel element in the beam",
         json_schema_extra={"fits_keyword": "GRATING", "fits_hdu": "PRIMARY"},
@@ -667,23 +377,7 @@ class DarkMeta(DarkMIRIMeta):
 class FringeInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    band: (
-        Literal[
-            "SHORT",
-            "MEDIUM",
-            "LONG",
-            "SHORT-MEDIUM",
-            "SHORT-LONG",
-            "MEDIUM-SHORT",
-            "MEDIUM-LONG",
-            "LONG-SHORT",
-            "LONG-MEDIUM",
-            "N/A",
-            "ANY",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
+    band: InstrumentBand | None = Field(
         default=None,
         title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
         json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
@@ -698,66 +392,7 @@ class FringeInstrument(CommonInstrument):
 class GainInstrument(FringeInstrument):
     """Instrument configuration"""
 
-    filter: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "F070LP",
-            "F070W",
-            "F090W",
-            "F1000W",
-            "F100LP",
-            "F1065C",
-            "F110W",
-            "F1130W",
-            "F1140C",
-            "F115W",
-            "F1280W",
-            "F140M",
-            "F140X",
-            "F1500W",
-            "F150W",
-            "F150W2",
-            "F1550C",
-            "F170LP",
-            "F1800W",
-            "F182M",
-            "F187N",
-            "F200W",
-            "F2100W",
-            "F210M",
-            "F212N",
-            "F2300C",
-            "F250M",
-            "F2550W",
-            "F2550WR",
-            "F277W",
-            "F290LP",
-            "F300M",
-            "F322W2",
-            "F335M",
-            "F356W",
-            "F360M",
-            "F380M",
-            "F410M",
-            "F430M",
-            "F444W",
-            "F460M",
-            "F480M",
-            "F560W",
-            "F770W",
-            "FLENS",
-            "FND",
-            "GR150C",
-            "GR150R",
-            "OPAQUE",
-            "P750L",
-            "WLP4",
-            "N/A",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
+    filter: InstrumentFilter | None = Field(
         default=None,
         title="Filter wheel element in the beam",
         json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
@@ -772,82 +407,7 @@ class GainInstrument(FringeInstrument):
 class NRSFlatExposure(MetaNode):
     """Exposure and readout settings"""
 
-    type: (
-        Literal[
-            "FGS_DARK",
-            "FGS_FOCUS",
-            "FGS_IMAGE",
-            "FGS_INTFLAT",
-            "FGS_SKYFLAT",
-            "FGS_ACQ1",
-            "FGS_ACQ2",
-            "FGS_FINEGUIDE",
-            "FGS_ID-IMAGE",
-            "FGS_ID-STACK",
-            "FGS_TRACK",
-            "MIR_4QPM",
-            "MIR_CORONCAL",
-            "MIR_DARKALL",
-            "MIR_DARKIMG",
-            "MIR_DARKMRS",
-            "MIR_FLATIMAGE",
-            "MIR_FLATIMAGE-EXT",
-            "MIR_FLATMRS",
-            "MIR_FLATMRS-EXT",
-            "MIR_IMAGE",
-            "MIR_LRS-FIXEDSLIT",
-            "MIR_LRS-SLITLESS",
-            "MIR_LYOT",
-            "MIR_MRS",
-            "MIR_TACONFIRM",
-            "MIR_TACQ",
-            "MIR_WFSS",
-            "NIS_AMI",
-            "NIS_DARK",
-            "NIS_EXTCAL",
-            "NIS_FOCUS",
-            "NIS_IMAGE",
-            "NIS_LAMP",
-            "NIS_SOSS",
-            "NIS_TACQ",
-            "NIS_TACONFIRM",
-            "NIS_WFSS",
-            "NRC_CORON",
-            "NRC_DARK",
-            "NRC_FLAT",
-            "NRC_FOCUS",
-            "NRC_GRISM",
-            "NRC_IMAGE",
-            "NRC_WFSS",
-            "NRC_LED",
-            "NRC_WFSC",
-            "NRC_TACONFIRM",
-            "NRC_TACQ",
-            "NRC_TSGRISM",
-            "NRC_TSIMAGE",
-            "NRS_AUTOFLAT",
-            "NRS_AUTOWAVE",
-            "NRS_BRIGHTOBJ",
-            "NRS_CONFIRM",
-            "NRS_DARK",
-            "NRS_FIXEDSLIT",
-            "NRS_FOCUS",
-            "NRS_IFU",
-            "NRS_IMAGE",
-            "NRS_LAMP",
-            "NRS_MIMF",
-            "NRS_MSASPEC",
-            "NRS_MSATA",
-            "NRS_TACONFIRM",
-            "NRS_TACQ",
-            "NRS_TASLIT",
-            "NRS_VERIFY",
-            "NRS_WATA",
-            "N/A",
-            "ANY",
-        ]
-        | None
-    ) = Field(
+    type: ExposureType | None = Field(
         default=None,
         title="Exposure type (observing mode) of the data",
         json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
@@ -871,66 +431,7 @@ class DrizParsMeta(ReferenceFileMeta):
 class NRSFlatInstrument(DarkInstrument):
     """Instrument configuration"""
 
-    filter: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "F070LP",
-            "F070W",
-            "F090W",
-            "F1000W",
-            "F100LP",
-            "F1065C",
-            "F110W",
-            "F1130W",
-            "F1140C",
-            "F115W",
-            "F1280W",
-            "F140M",
-            "F140X",
-            "F1500W",
-            "F150W",
-            "F150W2",
-            "F1550C",
-            "F170LP",
-            "F1800W",
-            "F182M",
-            "F187N",
-            "F200W",
-            "F2100W",
-            "F210M",
-            "F212N",
-            "F2300C",
-            "F250M",
-            "F2550W",
-            "F2550WR",
-            "F277W",
-            "F290LP",
-            "F300M",
-            "F322W2",
-            "F335M",
-            "F356W",
-            "F360M",
-            "F380M",
-            "F410M",
-            "F430M",
-            "F444W",
-            "F460M",
-            "F480M",
-            "F560W",
-            "F770W",
-            "FLENS",
-            "FND",
-            "GR150C",
-            "GR150R",
-            "OPAQUE",
-            "P750L",
-            "WLP4",
-            "N/A",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
+    filter: InstrumentFilter | None = Field(
         default=None,
         title="Filter wheel element in the beam",
         json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
@@ -967,10 +468,7 @@ class SpecProfileSingleMeta(CubeFlatMeta):
 class NirspecFlatInstrument(NRSFlatInstrument):
     """Instrument configuration"""
 
-    lamp_mode: (
-        Literal["BRIGHTOBJ", "FIXEDSLIT", "GRATING-ONLY", "IFU", "IMAGE", "MSASPEC", "NONE", "ANY", "N/A"]
-        | None
-    ) = Field(
+    lamp_mode: InstrumentLampMode | None = Field(
         default=None,
         title="Operating mode of the calibration lamp",
         json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
@@ -981,30 +479,7 @@ class NirspecFlatInstrument(NRSFlatInstrument):
 
     FITS keyword: OPMODE (PRIMARY)"""
 
-    lamp_state: (
-        Literal[
-            "BOTH",
-            "FLAT1",
-            "FLAT2",
-            "FLAT3",
-            "FLAT4",
-            "FLAT5",
-            "G1LAMP1",
-            "G2LAMP1",
-            "IFU",
-            "IMG",
-            "LINE1",
-            "LINE2",
-            "LINE3",
-            "LINE4",
-            "NONE",
-            "OFF",
-            "REF",
-            "TEST",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    lamp_state: NirspecFlatInstrumentLampState | None = Field(
         default=None,
         title="Calibration lamp that was lit",
         json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
@@ -1083,66 +558,7 @@ class LinearityMeta(SaturationMeta):
 class MaskInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    filter: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "F070LP",
-            "F070W",
-            "F090W",
-            "F1000W",
-            "F100LP",
-            "F1065C",
-            "F110W",
-            "F1130W",
-            "F1140C",
-            "F115W",
-            "F1280W",
-            "F140M",
-            "F140X",
-            "F1500W",
-            "F150W",
-            "F150W2",
-            "F1550C",
-            "F170LP",
-            "F1800W",
-            "F182M",
-            "F187N",
-            "F200W",
-            "F2100W",
-            "F210M",
-            "F212N",
-            "F2300C",
-            "F250M",
-            "F2550W",
-            "F2550WR",
-            "F277W",
-            "F290LP",
-            "F300M",
-            "F322W2",
-            "F335M",
-            "F356W",
-            "F360M",
-            "F380M",
-            "F410M",
-            "F430M",
-            "F444W",
-            "F460M",
-            "F480M",
-            "F560W",
-            "F770W",
-            "FLENS",
-            "FND",
-            "GR150C",
-            "GR150R",
-            "OPAQUE",
-            "P750L",
-            "WLP4",
-            "N/A",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
+    filter: InstrumentFilter | None = Field(
         default=None,
         title="Filter wheel element in the beam",
         json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
@@ -1336,9 +752,7 @@ class MirMrsPhotomMeta(MirImgPhotomMeta):
 class MirImgApcorrInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
+    channel: InstrumentChannel | None = Field(
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
@@ -1406,10 +820,7 @@ class SpecTraceMeta(SpecProfileSingleMeta):
 class NirspecIFUCubeParsInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    lamp_mode: (
-        Literal["BRIGHTOBJ", "FIXEDSLIT", "GRATING-ONLY", "IFU", "IMAGE", "MSASPEC", "NONE", "ANY", "N/A"]
-        | None
-    ) = Field(
+    lamp_mode: InstrumentLampMode | None = Field(
         default=None,
         title="Operating mode of the calibration lamp",
         json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
@@ -1437,42 +848,7 @@ class NirspecIFUCubeParsMeta(DrizParsMeta):
 class SossBkgInstrument(MaskInstrument):
     """Instrument configuration"""
 
-    pupil: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "CLEARP",
-            "F090W",
-            "F115W",
-            "F140M",
-            "F150W",
-            "F158M",
-            "F162M",
-            "F164N",
-            "F200W",
-            "F323N",
-            "F405N",
-            "F466N",
-            "F470N",
-            "FLAT",
-            "GDHS0",
-            "GDHS60",
-            "GR700XD",
-            "GRISMC",
-            "GRISMR",
-            "GRISMV2",
-            "GRISMV3",
-            "MASKBAR",
-            "MASKIPR",
-            "MASKRND",
-            "NRM",
-            "PINHOLES",
-            "WLM8",
-            "WLP8",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    pupil: InstrumentPupil | None = Field(
         default=None,
         title="Pupil wheel element in the beam",
         json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
@@ -1535,9 +911,7 @@ class SpecProfileMeta(SpecTraceMeta):
 class MiriWFSSSpecwcsInstrument(MaskInstrument):
     """Instrument configuration"""
 
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
+    channel: InstrumentChannel | None = Field(
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
@@ -1590,23 +964,7 @@ class NIRCAMGrismMeta(DrizParsMeta):
 class SpecwcsInstrument(NIRCAMGrismInstrument):
     """Instrument configuration"""
 
-    band: (
-        Literal[
-            "SHORT",
-            "MEDIUM",
-            "LONG",
-            "SHORT-MEDIUM",
-            "SHORT-LONG",
-            "MEDIUM-SHORT",
-            "MEDIUM-LONG",
-            "LONG-SHORT",
-            "LONG-MEDIUM",
-            "N/A",
-            "ANY",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
+    band: InstrumentBand | None = Field(
         default=None,
         title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
         json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
@@ -1617,9 +975,7 @@ class SpecwcsInstrument(NIRCAMGrismInstrument):
 
     FITS keyword: BAND (PRIMARY)"""
 
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
+    channel: InstrumentChannel | None = Field(
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
@@ -1709,9 +1065,7 @@ class IFUPostMeta(NirspecIFUCubeParsMeta):
 class DistortionMRSInstrument(FringeInstrument):
     """Instrument configuration"""
 
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
+    channel: InstrumentChannel | None = Field(
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
