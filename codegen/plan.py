@@ -447,6 +447,12 @@ class Planner:
         scalar_groups = _scalar_groups(ordered, set(self.entries) | meta_names)
         taken = set(self.entries) | meta_names | {g.name for g in scalar_groups}
         enum_aliases = _enum_aliases(meta.classes, taken)
+        # the tree-object classes are exported beside the others: one name, one class
+        taken |= {a.name for a in enum_aliases}
+        node_names = [c.name for m in ordered for c in m.nodes]
+        clash = sorted({n for n in node_names if n in taken or node_names.count(n) > 1})
+        if clash:
+            raise BuildError(f"class name collision: tree-object class {clash[0]!r} is named twice")
         clash = sorted(meta_names & set(self.entries))
         if clash:
             raise BuildError(f"class name collision: {clash[0]!r} is both a metadata class and a model")

@@ -701,6 +701,8 @@ def render(plan: Plan) -> dict[str, str]:
         exports[cls.name] = plan.meta_modules.get(cls.name, "meta")
     for model in plan.models:
         exports[model.class_name] = model.module
+        for node in model.nodes:  # tree-object classes, for annotations (``DisperserGwaTilt``)
+            exports[node.name] = model.module
     names = sorted(exports)
     files["lookup.py"] = env.get_template("lookup.py.jinja2").render(
         header=header(plan, plan.all_sources),

@@ -267,9 +267,23 @@ def list_mistakes(m: ImageModel) -> None:
 # -- end of the lists inside meta --------------------------------------------------------------------------
 
 
+def tilt_unit(tilt: jwstmodels.DisperserGwaTilt) -> str | None:
+    """A user's function annotated with a tree-object class (exported like the metadata classes)."""
+    return tilt.unit
+
+
+def tree_object_mistakes(d: DisperserModel) -> None:
+    """Never called: an annotation with a tree-object class refuses another object."""
+    tilt_unit(d.meta)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
 def tree_objects(d: DisperserModel, w: WavelengthrangeModel) -> None:
     """An object outside meta (``gwa_tiltx``) has typed members, checked as a model's own fields; a list may
     hold values of several kinds (a wavelength range: order, filter name, wavelengths)."""
+    assert_type(d.gwa_tiltx, jwstmodels.DisperserGwaTilt)  # the generated classes are exported
+    tilt: jwstmodels.TreeObject = d.gwa_tilty  # every tree object extends TreeObject
+    assert isinstance(tilt, jwstmodels.DisperserGwaTilt)
+    assert_type(tilt_unit(d.gwa_tiltx), str | None)
     assert_type(d.gwa_tiltx.zeroreadings, list[float] | None)
     assert_type(d.gwa_tiltx.unit, str | None)
     d.gwa_tiltx.temperatures = [35.0, 40.0]
