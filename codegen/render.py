@@ -513,7 +513,7 @@ def _module_imports(
     if node_classes:  # the members of objects outside meta use the kinds of top-level fields
         base_names.append("TreeObject")
         kinds |= {_decl_kind(d) for d in node_decls}
-    if kinds & {"array", "created"}:
+    if kinds & {"array", "created", "treearray"}:
         lines.append("import numpy as np")
     base_names += [
         name
@@ -549,6 +549,8 @@ def _module_imports(
             checking_block = f"if TYPE_CHECKING:\n    from {BASE_MODULE} import {', '.join(checking)}"
     if "values" in kinds:
         base_names.append("ValueListField")
+    if "treearray" in kinds:
+        base_names.append("TreeArrayField")
     if "node" in kinds:
         base_names.append("NodeField")
     if "scalar" in kinds:
@@ -590,6 +592,7 @@ def _module_imports(
 def _decl_kind(decl: str) -> str:
     """The field kind of a member declaration (``x = ScalarField(...)`` -> ``scalar``)."""
     for call, kind in (
+        ("TreeArrayField(", "treearray"),
         ("ObjectField(", "object"),
         ("ValueListField", "values"),
         ("NodeField(", "node"),
