@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import keyword
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
@@ -72,6 +73,8 @@ class ModelPlan:
     """The base model's ``required_meta`` (this model declares its own only when they differ)."""
     nodes: list[NodeClassPlan] = field(default_factory=list[NodeClassPlan])
     """The classes of the model's objects outside meta (``codegen.tree_nodes``), nested ones first."""
+    save_hooks: tuple[str, ...] = ()
+    """``models.yaml``'s ``on_save``: runtime functions run before saving or validating."""
     group: str | None = None
     """The scalar group (:class:`ScalarGroupPlan`) this model takes its leading scalar fields from."""
     grouped: tuple[str, ...] = ()
@@ -152,6 +155,9 @@ class _ModelSpec:
     created_arrays: tuple[str, ...] | None = None
     """The manifest's ``created_arrays``: arrays the model creates beside its primary array when it has one;
     None when it does not say (then the base model's, or none)."""
+    on_save: tuple[str, ...] = ()
+    """The manifest's ``on_save``: runtime functions (``module:name``) run with the model before it is saved
+    or validated (``DataModel.save_hooks``)."""
 
 
 @dataclass
@@ -166,7 +172,9 @@ class _Entry:
     """List property -> item model class."""
 
 
-_MANIFEST_KEYS = frozenset({"schema", "primary_array", "aliases", "title", "base", "created_arrays"})
+_MANIFEST_KEYS = frozenset(
+    {"schema", "primary_array", "aliases", "title", "base", "created_arrays", "on_save"}
+)
 
 
 class Planner:
@@ -233,6 +241,14 @@ class Planner:
         ):
             message = "created_arrays must be a list of names"
             raise SchemaError("models.yaml", f"{where}/created_arrays", message)
+        hooks: Any = entry.get("on_save") or []
+        hooks = [hooks] if isinstance(hooks, str) else hooks
+        named = r"[A-Za-z_][\w.]*:[A-Za-z_]\w*"
+        if not isinstance(hooks, list) or not all(
+            isinstance(h, str) and re.fullmatch(named, h) for h in cast(list[Any], hooks)
+        ):
+            message = "on_save must name runtime functions as 'module:function'"
+            raise SchemaError("models.yaml", f"{where}/on_save", message)
         return _ModelSpec(
             class_name=class_name,
             schema_file=schema,
@@ -241,6 +257,7 @@ class Planner:
             title=str(title) if title is not None else None,
             base=base,
             created_arrays=tuple(cast(list[str], created)) if created is not None else None,
+            on_save=tuple(cast(list[str], hooks)),
         )
 
     def _roots(self, specs: list[_ModelSpec]) -> list[tuple[_ModelSpec, ir.ObjectNode]]:
@@ -309,6 +326,7 @@ class Planner:
             fields=[],
             required_meta=_required(meta, "meta") if isinstance(meta, ir.ObjectNode) else (),
             is_item=entry.is_item,
+            save_hooks=spec.on_save,
         )
         nodes = NodePlanner(spec.class_name, spec.schema_file)
         planned: dict[str, NodeClassPlan] = {}

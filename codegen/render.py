@@ -474,6 +474,11 @@ def model_class_text(model: ModelPlan) -> ClassText:
                 if own_required and (model.required_meta or model.base is not None)
                 else []
             ),
+            *(
+                [f"save_hooks = {py_tuple([py_literal(h) for h in model.save_hooks])}"]
+                if model.save_hooks
+                else []
+            ),
         ),
     )
 

@@ -10,6 +10,7 @@ import contextlib
 import copy
 import datetime
 import difflib
+import importlib
 import os
 import warnings
 import weakref
@@ -100,6 +101,9 @@ class DataModel(Generic[MetaT]):
     meta_class: ClassVar[type[MetaNode]]
     schema_name: ClassVar[str] = ""
     primary_array_name: ClassVar[str] = "data"
+    save_hooks: ClassVar[tuple[str, ...]] = ()
+    """Functions (``module:name``) run with the model before it is saved or validated, as ``models.yaml``'s
+    ``on_save`` declares them (``AmiOIModel``: the OIFITS keywords, ``_model.oifits``)."""
     required_meta: ClassVar[tuple[str, ...]] = ()
     """Dotted metadata paths that must be set for ``validate()`` to pass (reference-file bookkeeping)."""
     _fields: ClassVar[dict[str, DataField]] = {}
@@ -750,8 +754,10 @@ class DataModel(Generic[MetaT]):
         Checks every metadata value and top-level scalar (values kept in place by ``pass_invalid_values``
         included), every array and table against its dtype and dimensionality, that each path of
         ``required_meta`` (the keywords a reference file must carry) is set, and every item of a multi-model
-        (errors name the item: ``slits[2].name``).
+        (errors name the item: ``slits[2].name``). The class's ``save_hooks`` run first, as the reference's
+        ``AmiOIModel`` maps its OIFITS keywords before validating.
         """
+        self._run_save_hooks()
         errors = self._validation_errors()
         if errors:
             raise ValidationErrors(errors)
@@ -814,6 +820,12 @@ class DataModel(Generic[MetaT]):
             setattr(self.meta, "filename", Path(path).name)
         if "model_type" in fields and not self._names_unknown_type():
             setattr(self.meta, "model_type", type(self).__name__)
+        self._run_save_hooks()
+
+    def _run_save_hooks(self) -> None:
+        for spec in type(self).save_hooks:
+            module, _, name = spec.partition(":")
+            getattr(importlib.import_module(module), name)(self)
 
     def _names_unknown_type(self) -> bool:
         """True when ``meta.model_type`` is still the type no class has that the file read named (its DATAMODL
