@@ -157,7 +157,7 @@ class _ModelSpec:
     None when it does not say (then the base model's, or none)."""
     on_save: tuple[str, ...] = ()
     """The manifest's ``on_save``: runtime functions (``module:name``) run with the model before it is saved
-    or validated (``DataModel.save_hooks``)."""
+    or validated (``DataModel._save_hooks``)."""
 
 
 @dataclass

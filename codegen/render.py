@@ -475,7 +475,7 @@ def model_class_text(model: ModelPlan) -> ClassText:
                 else []
             ),
             *(
-                [f"save_hooks = {py_tuple([py_literal(h) for h in model.save_hooks])}"]
+                [f"_save_hooks = {py_tuple([py_literal(h) for h in model.save_hooks])}"]
                 if model.save_hooks
                 else []
             ),

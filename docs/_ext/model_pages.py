@@ -12,9 +12,6 @@ pages quickly). Run as a script, the module checks a built site in headless Chro
 ``python docs/_ext/model_pages.py check-browser docs/_build/html``.
 """
 
-# pyright: reportPrivateUsage=false
-# (reads the field declarations of the generated classes: ``_fields``, ``_scalar_fields``, ``_list_fields``)
-
 from __future__ import annotations
 
 import hashlib
@@ -78,7 +75,7 @@ def array_rows(cls: type[Any]) -> list[list[str]]:
     from jwstmodels import TableField
 
     rows: list[list[str]] = []
-    for name, field in cls._fields.items():
+    for name, field in cls.__jwst_layout__.fields.items():
         if isinstance(field, TableField):
             continue
         if field.ndim is not None:
@@ -96,14 +93,17 @@ def table_rows(cls: type[Any]) -> list[list[str]]:
 
     return [
         [name, field.hdu, ", ".join(column.describe() for column in field.columns), field.title]
-        for name, field in cls._fields.items()
+        for name, field in cls.__jwst_layout__.fields.items()
         if isinstance(field, TableField)
     ]
 
 
 def list_rows(cls: type[Any]) -> list[tuple[str, str, str]]:
     """(list name, item class name, title) of each list field (``slits``: items are models themselves)."""
-    return [(name, field.item_class.__name__, field.title) for name, field in cls._list_fields.items()]
+    return [
+        (name, field.item_class.__name__, field.title)
+        for name, field in cls.__jwst_layout__.list_fields.items()
+    ]
 
 
 def metadata_rows(cls: type[Any]) -> list[list[str]]:
@@ -111,7 +111,7 @@ def metadata_rows(cls: type[Any]) -> list[list[str]]:
     from jwstmodels._core.meta import describe_annotation, scalar_leaves
 
     rows: list[list[str]] = []
-    for name, field in cls._scalar_fields.items():
+    for name, field in cls.__jwst_layout__.scalar_fields.items():
         kind = field.kind.__name__
         if field.enum is not None:
             kind = f"{kind}, one of " + ", ".join(repr(v) for v in field.enum)

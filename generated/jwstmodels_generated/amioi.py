@@ -430,7 +430,7 @@ class AmiOIModel(DataModel[AmiOIMeta]):
         "meta.target.proposer_name",
         "meta.telescope",
     )
-    save_hooks = ("jwstmodels._model.oifits:map_oifits_keywords",)
+    _save_hooks = ("jwstmodels._model.oifits:map_oifits_keywords",)
 
     array = TableField(
         hdu="OI_ARRAY",

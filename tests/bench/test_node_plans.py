@@ -70,7 +70,7 @@ def test_a_default_node_is_what_pydantic_builds(cls: type[MetaNode]) -> None:
     assert built.model_fields_set == expected.model_fields_set == set()
     for name in cls._node_fields:
         child = getattr(built, name)
-        assert child._parent_node() is built
+        assert child.__jwst_parent__() is built
         assert child.dotted_path == f"meta.{name}"
 
 

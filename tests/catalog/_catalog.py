@@ -108,7 +108,7 @@ def sample_shape(field: ArrayField[Any]) -> tuple[int, ...]:
 
 
 def primary_shape(cls: type[Model]) -> tuple[int, ...] | None:
-    field = cls._fields.get(cls.primary_array_name)  # pyright: ignore[reportPrivateUsage]
+    field = cls.__jwst_layout__.fields.get(cls.primary_array_name)
     return sample_shape(field) if isinstance(field, ArrayField) else None
 
 
@@ -132,12 +132,12 @@ def filled(cls: type[Model]) -> tuple[Model, dict[str, object], dict[str, NDArra
     shape = primary_shape(cls)
     model = cls(shape) if shape is not None else cls()
     values = {path: value for path, value in populate(model.meta).items() if path not in STAMPED}
-    for index, (name, scalar) in enumerate(cls._scalar_fields.items()):  # pyright: ignore[reportPrivateUsage]
+    for index, (name, scalar) in enumerate(cls.__jwst_layout__.scalar_fields.items()):
         values[name] = sample_value(scalar.annotation, index)  # scalars outside meta (``name``)
         setattr(model, name, values[name])
     rng = np.random.default_rng(sum(map(ord, cls.__name__)))
     arrays: dict[str, NDArray[Any]] = {}
-    for name, field in cls._fields.items():  # pyright: ignore[reportPrivateUsage]
+    for name, field in cls.__jwst_layout__.fields.items():
         if isinstance(field, TableField):
             arrays[name] = sample_table(field, rng)
         elif isinstance(field, ArrayField):
@@ -155,4 +155,4 @@ def filled(cls: type[Model]) -> tuple[Model, dict[str, object], dict[str, NDArra
 
 
 def list_fields(cls: type[Model]) -> dict[str, ListField[Any]]:
-    return dict(cls._list_fields)  # pyright: ignore[reportPrivateUsage]
+    return dict(cls.__jwst_layout__.list_fields)

@@ -166,7 +166,7 @@ def test_array_facts() -> None:
         ("MIRIRampModel", "refout"): ("REFOUT", "float32", 4, None),
     }
     for (name, attribute), (hdu, dtype, ndim, max_ndim) in facts.items():
-        field = model_class(name)._fields[attribute]  # inherited ones included
+        field = model_class(name).__jwst_layout__.fields[attribute]  # inherited ones included
         assert isinstance(field, ArrayField)
         assert (field.hdu, field.dtype.name, field.ndim, field.max_ndim) == (hdu, dtype, ndim, max_ndim)
     # lazily created arrays take the schema default

@@ -157,8 +157,11 @@ def test_a_schema_extension_subclasses_its_base() -> None:
     assert jwstmodels.MIRIRampModel.__bases__ == (jwstmodels.RampModel,)
     ramp, miri = jwstmodels.RampModel, jwstmodels.MIRIRampModel
     # inherited fields are the base's descriptors; the extension declares only what differs
-    assert set(ramp._fields) <= set(miri._fields)  # pyright: ignore[reportPrivateUsage]
-    assert "groupdq" not in vars(miri) and miri._fields["groupdq"] is ramp._fields["groupdq"]  # pyright: ignore[reportPrivateUsage]
+    assert set(ramp.__jwst_layout__.fields) <= set(miri.__jwst_layout__.fields)
+    assert (
+        "groupdq" not in vars(miri)
+        and miri.__jwst_layout__.fields["groupdq"] is ramp.__jwst_layout__.fields["groupdq"]
+    )
     model = miri((1, 2, 3, 4))
     assert model.groupdq.shape == (1, 2, 3, 4) and model.schema_name == "miri_ramp.schema.yaml"
     assert isinstance(model, ramp)

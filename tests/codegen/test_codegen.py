@@ -425,12 +425,20 @@ def test_runtime_behaviour(package: types.ModuleType) -> None:
 
     # scalars outside meta: typed descriptors, collected per class, validated on assignment
     slit = pkg.FixSlitModel()
-    assert list(pkg.FixSlitModel._scalar_fields) == ["name", "source_type", "source_id", "is_extended"]
-    assert pkg.FixSlitModel._scalar_fields["source_id"].default == 0 and slit.source_id is None
+    assert list(pkg.FixSlitModel.__jwst_layout__.scalar_fields) == [
+        "name",
+        "source_type",
+        "source_id",
+        "is_extended",
+    ]
+    assert pkg.FixSlitModel.__jwst_layout__.scalar_fields["source_id"].default == 0 and slit.source_id is None
     slit.source_type = "POINT"
     with pytest.raises(errors.ValidationError, match=r"FixSlitModel: source_type \(FITS SRCTYPE in SCI\)"):
         slit.source_type = "DIFFUSE"
-    assert slit.source_type == "POINT" and pkg.FixSlitModel._scalar_fields["is_extended"].keyword is None
+    assert (
+        slit.source_type == "POINT"
+        and pkg.FixSlitModel.__jwst_layout__.scalar_fields["is_extended"].keyword is None
+    )
     assert vars(pkg.FixSlitModel)["trace"].columns[1].shape == (None,)
     assert pkg.FixCubeModel.required_meta == ()
 

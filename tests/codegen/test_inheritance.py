@@ -72,7 +72,7 @@ def test_a_checked_extension_subclasses_and_declares_only_what_differs(tmp_path:
     try:
         pkg: Any = importlib.import_module("inherit_generated")
         assert issubclass(pkg.BModel, pkg.AModel) and isinstance(pkg.BModel().meta, pkg.BMeta)
-        assert pkg.BModel._fields["data"] is pkg.AModel._fields["data"]
+        assert pkg.BModel.__jwst_layout__.fields["data"] is pkg.AModel.__jwst_layout__.fields["data"]
         assert pkg.BModel((2, 3)).err is None, "an array not created with the model is absent"
         assert pkg.BModel((2, 3)).data.shape == (2, 3)
     finally:
@@ -262,8 +262,11 @@ def test_models_declaring_the_same_leading_scalars_share_a_scalar_group(tmp_path
     sys.path.insert(0, str(out.parent))
     try:
         pkg: Any = importlib.import_module("group_generated")
-        assert list(pkg.BModel._scalar_fields) == [*shared, "own_b"]  # the order the header keywords take
-        assert list(pkg.EModel._scalar_fields) == [*shared, "own_a"]
+        assert list(pkg.BModel.__jwst_layout__.scalar_fields) == [
+            *shared,
+            "own_b",
+        ]  # the order the header keywords take
+        assert list(pkg.EModel.__jwst_layout__.scalar_fields) == [*shared, "own_a"]
         assert not issubclass(pkg.BModel, pkg.AModel) and not issubclass(pkg.AModel, pkg.BModel)
         model = pkg.BModel()
         model.s1 = 3

@@ -53,9 +53,7 @@ def test_the_saved_file_carries_the_oifits_keywords_the_reference_writes(tmp_pat
 
     rng = np.random.default_rng(3)
     fields: dict[str, TableField] = {
-        n: f
-        for n, f in AmiOIModel._fields.items()
-        if isinstance(f, TableField)  # pyright: ignore[reportPrivateUsage]
+        n: f for n, f in AmiOIModel.__jwst_layout__.fields.items() if isinstance(f, TableField)
     }
     tables = {name: sample_table(field, rng) for name, field in fields.items()}
     ours = AmiOIModel()

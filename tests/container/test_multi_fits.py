@@ -30,7 +30,7 @@ SHAPES = [(3, 5), (4, 7), (6, 2)]
 def scalars_of(model: Any, salt: int) -> dict[str, object]:
     """Set every scalar field outside ``meta`` (``name``, ``source_id``, ...) to a distinct valid value."""
     values: dict[str, object] = {}
-    for offset, (name, field) in enumerate(type(model)._scalar_fields.items()):
+    for offset, (name, field) in enumerate(type(model).__jwst_layout__.scalar_fields.items()):
         if field.enum is not None:
             value: object = field.enum[(salt + offset) % len(field.enum)]
         else:
@@ -99,10 +99,10 @@ def test_slits_round_trip_through_fits(tmp_path: Path) -> None:
         assert again.meta.instrument.name == "NIRSPEC"
         assert again.meta.exposure.start_time_mjd == 60000.5
         assert again.meta.target.source_type == "EXTENDED"
-        assert not again.extra_fits and not again._extra_hdus
+        assert not again.extra_fits and not again.__jwst_state__.extra_hdus
         assert len(again.slits) == 3
         for index, slit in enumerate(again.slits):
-            assert "data" in slit._store.loaders and slit.shape == SHAPES[index]  # not read yet
+            assert "data" in slit.__jwst_state__.store.loaders and slit.shape == SHAPES[index]  # not read yet
             for dotted, value in metas[index].items():
                 assert same_value(get_path(slit, dotted), value), (index, dotted)
             for name, value in scalars[index].items():
@@ -113,7 +113,7 @@ def test_slits_round_trip_through_fits(tmp_path: Path) -> None:
             np.testing.assert_array_equal(slit.wavelength, original.wavelength)
             assert slit.dq.dtype == np.uint32
             assert ("err" in slit.array_names()) == (index != 1)
-            assert not slit.extra_fits and not slit._extra_tree
+            assert not slit.extra_fits and not slit.__jwst_state__.extra_tree
 
 
 def test_reopened_slits_save_the_same_file(tmp_path: Path) -> None:
@@ -174,7 +174,7 @@ def test_spectra_round_trip_through_fits(tmp_path: Path) -> None:
             assert spec.meta.exposure.nframes == 7 + index
             assert spec.meta.exposure.end_time_mjd == 60002.0 + index
             assert {name: getattr(spec, name) for name in scalars[index]} == scalars[index]
-            assert not spec.extra_fits and not spec._extra_tree
+            assert not spec.extra_fits and not spec.__jwst_state__.extra_tree
 
 
 def test_exposures_keep_their_own_exposure_metadata(tmp_path: Path) -> None:

@@ -68,7 +68,7 @@ def test_image_model_page_lists_every_metadata_field(site: Path) -> None:
     assert pages.metadata_row(html, no_keyword.path)[1:3] == ["", ""]
     (arrays,) = pages.tables_of(html, "jwstmodels-arrays")
     assert arrays[1][:4] == ["data", "SCI", "float32", "2"]
-    assert [row[0] for row in arrays[1:]] == list(ImageModel._fields)
+    assert [row[0] for row in arrays[1:]] == list(ImageModel.__jwst_layout__.fields)
 
 
 def test_tables_and_lists_of_models(site: Path) -> None:
@@ -77,13 +77,15 @@ def test_tables_and_lists_of_models(site: Path) -> None:
     group = next(row for row in tables if row[0] == "group")
     assert group[1] == "GROUP" and "integration_number int" in group[2]
     assert [row[0] for row in tables[1:]] == [
-        name for name, field in RampModel._fields.items() if type(field).__name__ == "TableField"
+        name
+        for name, field in RampModel.__jwst_layout__.fields.items()
+        if type(field).__name__ == "TableField"
     ]
     multi = (site / "models" / "MultiSlitModel.html").read_text(encoding="utf-8")
     (lists,) = pages.tables_of(multi, "jwstmodels-lists")
     assert lists[1][:2] == ["slits", "SlitModel"]
     assert 'href="SlitModel.html"' in multi  # the item class has a page of its own
-    assert list(MultiSlitModel._list_fields) == ["slits"]
+    assert list(MultiSlitModel.__jwst_layout__.list_fields) == ["slits"]
 
 
 def test_index_links_every_built_model_and_the_guide(site: Path) -> None:

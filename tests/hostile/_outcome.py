@@ -63,7 +63,7 @@ def _touch(model: Any) -> None:
     for name in model.array_names():
         value = getattr(model, name)
         np.asarray(value).tobytes()
-    for name in type(model)._list_fields:
+    for name in type(model).__jwst_layout__.list_fields:
         for item in getattr(model, name):
             _touch(item)
 

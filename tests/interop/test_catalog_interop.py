@@ -70,7 +70,7 @@ def shared_models() -> list[str]:
 
 def known_gap(name: str, suffix: str, direction: str) -> str | None:
     """Why a combination is expected to fail today (kept strict: a fix makes the test fail until removed)."""
-    fields = our_class(name)._fields
+    fields = our_class(name).__jwst_layout__.fields
     if suffix == ".asdf" and "dq_def" in fields and "dq" in fields:
         # A bug of the reference: in an ASDF file the dq_def NAME column comes back as bytes, and its
         # dynamic_mask compares bytes to its str flag names, so it drops every dq bit when it saves or reads
@@ -122,7 +122,7 @@ def our_class(name: str) -> type[DataModel[MetaNode]]:
 
 
 def primary_shape(cls: type[DataModel[MetaNode]]) -> tuple[int, ...] | None:
-    field = cls._fields.get(cls.primary_array_name)
+    field = cls.__jwst_layout__.fields.get(cls.primary_array_name)
     if not isinstance(field, ArrayField):
         return None
     ndim = field.ndim or field.max_ndim or 2
@@ -137,7 +137,7 @@ def fill_values(cls: type[DataModel[MetaNode]]) -> dict[str, object]:
         for index, leaf in enumerate(scalar_leaves(cls.meta_class))
         if leaf.keyword is not None and leaf.path not in STAMPED
     }
-    for index, (name, field) in enumerate(cls._scalar_fields.items()):
+    for index, (name, field) in enumerate(cls.__jwst_layout__.scalar_fields.items()):
         if isinstance(field, NodeField):  # an object outside meta: each of its members, by dotted path
             values.update(node_values(cast("NodeField[Any]", field), name, 100 * (index + 1)))
         else:
@@ -250,7 +250,7 @@ def reference_values(name: str) -> dict[str, object]:
     paths = _reference_facts().facts(rf.reference_models()[name])
     # top-level attributes (item scalars, transforms and other tagged objects, objects outside meta) are the
     # class's own: the facts of the reference's untyped objects are not expressed (not in ``paths``)
-    own = our_class(name)._scalar_fields
+    own = our_class(name).__jwst_layout__.scalar_fields
     return {
         path: value
         for path, value in fill_values(our_class(name)).items()
@@ -277,10 +277,15 @@ def sample_table(field: TableField, rng: np.random.Generator) -> Any:
 def array_values(cls: type[DataModel[MetaNode]], shape: tuple[int, ...] | None) -> dict[str, Any]:
     rng = np.random.default_rng(7)
     values: dict[str, Any] = {}
-    for name, field in cls._fields.items():
-        if name == "dq_def" and isinstance(field, TableField) and "dq" in cls._fields:
+    for name, field in cls.__jwst_layout__.fields.items():
+        if name == "dq_def" and isinstance(field, TableField) and "dq" in cls.__jwst_layout__.fields:
             values[name] = dq_definitions(field.dtype)
-        elif name == "dq" and "dq_def" in cls._fields and isinstance(field, ArrayField) and shape is not None:
+        elif (
+            name == "dq"
+            and "dq_def" in cls.__jwst_layout__.fields
+            and isinstance(field, ArrayField)
+            and shape is not None
+        ):
             values[name] = standard_dq(rng, field.shape_for(shape), field.dtype)
         elif isinstance(field, TableField):
             values[name] = sample_table(field, rng)
@@ -306,16 +311,16 @@ def item_values(name: str) -> list[dict[str, Any]]:
     filled: list[dict[str, Any]] = []
     facts = _reference_facts().facts(rf.reference_models()[name])
     reference_paths = set(facts)
-    for list_name, field in cls._list_fields.items():
+    for list_name, field in cls.__jwst_layout__.list_fields.items():
         item_cls: type[DataModel[MetaNode]] = field.item_class
         shape = primary_shape(item_cls)
         for index in range(ITEMS):
             values: dict[str, Any] = {}
-            for number, (attribute, scalar) in enumerate(item_cls._scalar_fields.items()):
+            for number, (attribute, scalar) in enumerate(item_cls.__jwst_layout__.scalar_fields.items()):
                 values[attribute] = sample_value(scalar.annotation, number + 10 * index)
             values.update(array_values(item_cls, shape))
             if shape is None:  # no primary array: each array of its own dimensionality
-                for attribute, array in item_cls._fields.items():
+                for attribute, array in item_cls.__jwst_layout__.fields.items():
                     if isinstance(array, ArrayField):
                         size = (2, 3, 5, 6)[4 - (array.ndim or array.max_ndim or 2) :]
                         values[attribute] = np.arange(np.prod(size), dtype=array.dtype).reshape(size) + index
@@ -348,7 +353,7 @@ def add_items(model: Any, filled: list[dict[str, Any]], *, reference: bool) -> N
     for values in filled:
         list_name, _, _ = _split_item_key(next(iter(values)))
         items = getattr(model, list_name)
-        item = items.item() if reference else type(model)._list_fields[list_name].item_class()
+        item = items.item() if reference else type(model).__jwst_layout__.list_fields[list_name].item_class()
         for key, value in values.items():
             if reference and isinstance(value, np.ndarray) and value.dtype.names:
                 # a copy: the reference's save shifts a uint32 column of an item table by 2**31 in the
@@ -510,7 +515,7 @@ def test_our_file_opens_in_the_reference(name: str, suffix: str, tmp_path: Path)
     reason="reference bug: saving shifts a uint32 column of an item table by 2**31 in the caller's array",
 )
 def test_reference_bug_uint32_item_column_shifted_in_place(tmp_path: Path) -> None:
-    table = np.zeros(3, dtype=our_class("SpecModel")._fields["spec_table"].dtype_for({}))
+    table = np.zeros(3, dtype=our_class("SpecModel").__jwst_layout__.fields["spec_table"].dtype_for({}))
     table["DQ"] = [99, 80, 79]
     model = st.MultiSpecModel()
     for _ in range(2):  # one table given to two items: the second is written from the shifted values

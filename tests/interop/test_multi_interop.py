@@ -44,7 +44,7 @@ def item_values(item_name: str, index: int) -> dict[str, object]:
         for n, leaf in enumerate(scalar_leaves(cls.meta_class))
         if leaf.path not in STAMPED and not is_list(leaf.annotation)
     }
-    for n, (name, field) in enumerate(cls._scalar_fields.items()):
+    for n, (name, field) in enumerate(cls.__jwst_layout__.scalar_fields.items()):
         values[name] = sample_value(field.annotation, salt + 500 + n)
     return values
 
@@ -128,8 +128,12 @@ def test_reference_items_open_here(name: str, tmp_path: Path) -> None:
         assert ours.meta.instrument.name == "NIRSPEC" and ours.meta.exposure.start_time_mjd == 60000.5
         items = getattr(ours, list_name)
         check_items(items, expected)
-        assert not any(item.extra_fits or item._extra_tree for item in items)  # every value has its field
-        assert not ours.extra_fits and not ours._extra_hdus  # the items' cards and HDUs are the items'
+        assert not any(
+            item.extra_fits or item.__jwst_state__.extra_tree for item in items
+        )  # every value has its field
+        assert (
+            not ours.extra_fits and not ours.__jwst_state__.extra_hdus
+        )  # the items' cards and HDUs are the items'
         resaved = ours.save(tmp_path / "resaved.fits")
     with our_class(name)(resaved) as again:  # and what we write back reads the same
         check_items(getattr(again, list_name), expected)

@@ -169,10 +169,12 @@ def test_arrays_are_not_read_until_touched(tmp_path: Path) -> None:
     with jwstmodels.open(path) as model:
         field = type(model).data
         assert isinstance(field, ArrayField)
-        assert "data" in model._store.loaders and "data" not in model._store.values
+        assert (
+            "data" in model.__jwst_state__.store.loaders and "data" not in model.__jwst_state__.store.values
+        )
         assert model.shape == (16, 16)
         _ = model.data
-        assert "data" in model._store.values
+        assert "data" in model.__jwst_state__.store.values
 
 
 def test_a_gzip_compressed_file_reads_its_asdf_extension(tmp_path: Path) -> None:

@@ -129,7 +129,7 @@ def test_a_tree_value_that_does_not_fit_warns_and_is_kept(tmp_path: Path) -> Non
 def test_apply_header_fills_one_hdu() -> None:
     """The per-HDU hook a multi-model reader calls for each item's headers."""
     header = fits.Header([("SLTNAME", "S200A2"), ("SOURCEID", 3), ("OTHER", 1)])
-    content = FileContent(SlitModel._layout(), "x.fits")  # what the FITS reader fills for an item
+    content = FileContent(SlitModel.__jwst_layout__, "x.fits")  # what the FITS reader fills for an item
     assert apply_header(content, "SCI", header, "x.fits: HDU SCI,2") == {"SLTNAME", "SOURCEID"}
     assert content.scalars == {"name": "S200A2", "source_id": 3}
     assert apply_header(content, "DQ", header, "x.fits: HDU DQ,2") == set()

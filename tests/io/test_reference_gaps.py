@@ -64,7 +64,7 @@ def test_pathloss_apertures_read_from_a_reference_file(tmp_path: Path) -> None:
             np.testing.assert_array_equal(aperture.pointsource_err, np.full((2, 3, 4), 0.5))
             np.testing.assert_array_equal(aperture.uniform_data, np.arange(4) + index)
             assert aperture.uniform_err.shape == (4,)
-        assert not ours._extra_hdus  # pyright: ignore[reportPrivateUsage]  # every HDU was an aperture's
+        assert not ours.__jwst_state__.extra_hdus  # every HDU was an aperture's
 
 
 def test_pathloss_written_here_has_each_hdu_once_and_opens_in_the_reference(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ def filled(cls: type[DataModel[MetaNode]]) -> tuple[DataModel[MetaNode], dict[st
     model = cls(SHAPES[cls])
     values = populate(model.meta)
     rng = np.random.default_rng(42)
-    for name, field in type(model)._fields.items():
+    for name, field in type(model).__jwst_layout__.fields.items():
         if isinstance(field, jwstmodels.ArrayField):
             array = model.get_default(name)  # every array, sized after the primary one
             assert isinstance(array, np.ndarray)
@@ -127,9 +127,9 @@ def test_saving_over_the_file_the_model_was_opened_from(tmp_path: Path) -> None:
 def test_open_reads_headers_and_defers_array_data(tmp_path: Path) -> None:
     path = RampModel((2, 3, 4, 5)).save(tmp_path / "r.fits")
     with jwstmodels.open(path) as m:
-        assert m._store.loaders  # arrays not read yet
+        assert m.__jwst_state__.store.loaders  # arrays not read yet
         assert m.shape == (2, 3, 4, 5)
-        assert "data" in m._store.loaders
+        assert "data" in m.__jwst_state__.store.loaders
         assert isinstance(m, RampModel)
         assert m.data.shape == (2, 3, 4, 5)
-        assert "data" not in m._store.loaders
+        assert "data" not in m.__jwst_state__.store.loaders

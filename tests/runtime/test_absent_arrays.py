@@ -38,7 +38,7 @@ def _shared_with_primary_array() -> list[str]:
         if not hasattr(st, name):
             continue
         cls = _ours(name)
-        if isinstance(cls._fields.get(cls.primary_array_name), ArrayField):
+        if isinstance(cls.__jwst_layout__.fields.get(cls.primary_array_name), ArrayField):
             names.append(name)
     return names
 
@@ -52,7 +52,7 @@ the reference's linearity schema gives ``dq`` no ndim, so it sizes it after the 
 
 
 def _primary_shape(cls: Model) -> tuple[int, ...]:
-    field = cls._fields[cls.primary_array_name]
+    field = cls.__jwst_layout__.fields[cls.primary_array_name]
     assert isinstance(field, ArrayField)
     ndim = field.ndim or (field.ndims[0] if field.ndims else None) or field.max_ndim or 2
     return SHAPES[ndim]
@@ -78,7 +78,7 @@ def _our_arrays(model: DataModel[MetaNode]) -> dict[str, tuple[int, ...]]:
 def test_the_comparison_covers_the_catalogue() -> None:
     """Not vacuous: the shared classes with a primary array, and among them those that create more."""
     assert len(SHARED) >= 40
-    created = [name for name in SHARED if _ours(name)._created_arrays]
+    created = [name for name in SHARED if _ours(name).__jwst_layout__.created_arrays]
     assert {"CubeModel", "RampModel", "FlatModel", "MaskModel", "DarkModel"} <= set(SHARED)
     assert len(created) >= 25
 
@@ -90,7 +90,7 @@ def test_arrays_made_with_a_shape_are_the_references(name: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = getattr(st, name)(shape)
-        expected = _reference_arrays(theirs, list(cls._fields))
+        expected = _reference_arrays(theirs, list(cls.__jwst_layout__.fields))
         theirs.close()
     for (model_name, array), (reference_shape, our_shape) in SHAPE_DIFFERENCES.items():
         if model_name == name:
@@ -99,9 +99,9 @@ def test_arrays_made_with_a_shape_are_the_references(name: str) -> None:
     model = cls(shape)
     assert _our_arrays(model) == expected
     # the static kind follows: arrays held from construction are CreatedArrayFields, typed without None
-    created = {n for n, f in cls._fields.items() if isinstance(f, CreatedArrayField)}
+    created = {n for n, f in cls.__jwst_layout__.fields.items() if isinstance(f, CreatedArrayField)}
     assert created == set(expected)
-    for other in set(cls._fields) - set(expected):
+    for other in set(cls.__jwst_layout__.fields) - set(expected):
         assert getattr(model, other) is None, f"{name}.{other} is not held: None, as the reference's"
 
 
@@ -119,7 +119,7 @@ def test_arrays_made_when_a_file_lacks_them_are_the_references(name: str, tmp_pa
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with getattr(st, name)(str(path)) as theirs:
-            expected = _reference_arrays(theirs, list(cls._fields))
+            expected = _reference_arrays(theirs, list(cls.__jwst_layout__.fields))
     with cls(path) as model:
         assert _our_arrays(model) == expected
         assert len(expected) > 1

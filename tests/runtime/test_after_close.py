@@ -1,8 +1,6 @@
 """Arrays not read before close(): read from the file when it is unchanged, else FileChangedError naming the
 model, the array and the file (issue 17); errors on a first read name the file and its format (issue 18)."""
 
-# pyright: reportPrivateUsage=false
-
 from __future__ import annotations
 
 import io
@@ -23,10 +21,10 @@ def test_unread_array_is_read_after_close_when_the_file_is_unchanged(suffix: str
     with jwstmodels.open(path) as model:
         assert isinstance(model, jwstmodels.ImageModel)
         data = np.array(model.data)  # read while open
-    assert "dq" in model._store.loaders
+    assert "dq" in model.__jwst_state__.store.loaders
     np.testing.assert_array_equal(model.dq, image_model().dq)  # read after close
     np.testing.assert_array_equal(model.data, data)
-    assert model._close_hooks == []  # nothing left open by the re-read
+    assert model.__jwst_state__.close_hooks == []  # nothing left open by the re-read
 
 
 @pytest.mark.parametrize("suffix", [".fits", ".asdf"])
@@ -112,13 +110,13 @@ def test_first_read_error_of_a_damaged_fits_array_names_the_file_and_hdu(tmp_pat
     path = write_image(tmp_path, ".fits")
     with jwstmodels.open(path) as model:
         assert isinstance(model, jwstmodels.ImageModel)
-        source = model._store.loaders["err"]
+        source = model.__jwst_state__.store.loaders["err"]
         setattr(source, "hdu", _ShortHDU())  # the FITS source of the open file
         with pytest.raises(
             FileFormatError, match=rf"^{path}: HDU ERR: ImageModel\.err cannot be read: .*\(TypeError\)"
         ):
             _ = model.err
-        assert "err" in model._store.loaders  # not replaced by a default
+        assert "err" in model.__jwst_state__.store.loaders  # not replaced by a default
 
 
 def test_gzip_compressed_fits_after_close_and_pickled(tmp_path: Path) -> None:

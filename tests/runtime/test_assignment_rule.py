@@ -34,7 +34,9 @@ def meta_paths(kind: type) -> list[str]:
 
 
 def slit_fields(kind: type) -> list[str]:
-    return [n for n, f in SlitModel._scalar_fields.items() if f.kind is kind and f.enum is None]  # pyright: ignore[reportPrivateUsage]
+    return [
+        n for n, f in SlitModel.__jwst_layout__.scalar_fields.items() if f.kind is kind and f.enum is None
+    ]
 
 
 FIELDS: dict[type, list[tuple[type[DataModel[MetaNode]], str]]] = {

@@ -210,13 +210,18 @@ def test_extensions_are_used_to_read_and_write_asdf(tmp_path: Path) -> None:
         asdf.AsdfFile(tree).write_to(path)
 
     with ImageModel(path, extensions=[extension]) as m:
-        thing = m._extra_tree["thing"]
+        thing = m.__jwst_state__.extra_tree["thing"]
         assert isinstance(thing, Thing) and thing.value == 7
         out = m.save(tmp_path / "again.asdf")  # writing the object needs the extension too
     with jwstmodels.open(out, extensions=extension) as back:
-        assert isinstance(back._extra_tree["thing"], Thing) and back._extra_tree["thing"].value == 7
+        assert (
+            isinstance(back.__jwst_state__.extra_tree["thing"], Thing)
+            and back.__jwst_state__.extra_tree["thing"].value == 7
+        )
     with ImageModel.from_asdf(out, extensions=[extension]) as back:
-        assert back._extra_tree["thing"].value == 7
+        assert back.__jwst_state__.extra_tree["thing"].value == 7
 
     with pytest.warns(Warning, match=r"thing-1\.0\.0"), ImageModel(out) as raw:
-        assert not isinstance(raw._extra_tree["thing"], Thing), "without the extension the tag is not known"
+        assert not isinstance(raw.__jwst_state__.extra_tree["thing"], Thing), (
+            "without the extension the tag is not known"
+        )

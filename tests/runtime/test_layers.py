@@ -82,7 +82,7 @@ def test_fits_content_round_trip_without_a_model(tmp_path: Path) -> None:
     model.meta.exposure.nframes = 3
     path = model.save(tmp_path / "image.fits")
     with fits.open(path) as hdul:
-        content = read_fits(hdul, ImageModel._layout(), str(path))
+        content = read_fits(hdul, ImageModel.__jwst_layout__, str(path))
         assert isinstance(content, FileContent) and content.meta is not None
         assert cast(ImageMeta, content.meta).exposure.nframes == 3
         assert content.shapes["data"] == (3, 4) and set(content.loaders) == {"data"}
@@ -101,11 +101,11 @@ def test_one_policy_for_a_header_card_and_a_tree_value(tmp_path: Path) -> None:
         hdul[0].header["NFRAMES"] = "many"
     with fits.open(path) as hdul, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        content = read_fits(hdul, ImageModel._layout(), "bad.fits")
+        content = read_fits(hdul, ImageModel.__jwst_layout__, "bad.fits")
     assert [str(w.message).split(":")[0] for w in caught if w.category is InvalidValueWarning] == ["bad.fits"]
     assert ("NFRAMES", "many") in [(k, v) for k, v, _ in content.extra_fits["PRIMARY"]]
     with fits.open(path) as hdul, pytest.warns(InvalidValueWarning, match="keyword NFRAMES"):
-        kept = read_fits(hdul, ImageModel._layout(), "bad.fits", pass_invalid=True)
+        kept = read_fits(hdul, ImageModel.__jwst_layout__, "bad.fits", pass_invalid=True)
     assert vars(cast(ImageMeta, kept.meta).exposure)["nframes"] == "many"
     assert "PRIMARY" not in kept.extra_fits or all(k != "NFRAMES" for k, _, _ in kept.extra_fits["PRIMARY"])
 
@@ -115,7 +115,7 @@ def test_one_policy_for_a_header_card_and_a_tree_value(tmp_path: Path) -> None:
         asdf.open(tree_path) as af,
         pytest.warns(InvalidValueWarning, match=r"^bad.asdf: meta.exposure.nframes"),
     ):
-        from_tree = read_asdf(af, ImageModel._layout(), "bad.asdf")
+        from_tree = read_asdf(af, ImageModel.__jwst_layout__, "bad.asdf")
         assert from_tree.extra_tree["meta"] == {"exposure": {"nframes": "many"}}
         assert from_tree.extra_fits == {}
 
@@ -125,8 +125,8 @@ def test_items_are_contents_of_the_item_layout(tmp_path: Path) -> None:
     multi.slits.append(SlitModel(data=np.ones((2, 3), np.float32)))
     multi.slits[0].name = "S1"
     path = multi.save(tmp_path / "multi.fits")
-    layout = MultiSlitModel._layout()
-    assert layout.items["slits"] is SlitModel._layout()
+    layout = MultiSlitModel.__jwst_layout__
+    assert layout.items["slits"] is SlitModel.__jwst_layout__
     with fits.open(path) as hdul:
         content = read_fits(hdul, layout, str(path))
         (item,) = content.items["slits"]

@@ -31,7 +31,7 @@ def bookkept(model: ReferenceFileModel) -> None:
 
 
 def test_declared_and_typed() -> None:
-    fields = object_fields(TransformFile)
+    fields = object_fields(TransformFile.__jwst_layout__.scalar_fields)
     assert list(fields) == ["model", "per_slice"]
     assert (fields["model"].keyword, fields["model"].hdu, fields["model"].many) == (None, None, False)
     assert fields["model"].annotation == Optional[Model]  # noqa: UP045 - Model overloads |

@@ -1,7 +1,5 @@
 """Models pickle: unread arrays travel as references to their file, everything else by value (issue 17)."""
 
-# pyright: reportPrivateUsage=false
-
 from __future__ import annotations
 
 import io
@@ -54,7 +52,7 @@ def test_opened_model_round_trips_through_a_spawned_process(
         expected = summary(expected_model)
     with jwstmodels.open(path) as model:
         if kind in ("image", "multislit"):
-            first = model._lists["slits"][0] if kind == "multislit" else model
+            first = model.__jwst_state__.lists["slits"][0] if kind == "multislit" else model
             np.asarray(first.data)  # one array read before pickling: travels by value
         not_read = unread(model)
         blob = pickle.dumps(model)

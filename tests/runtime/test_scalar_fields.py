@@ -20,17 +20,18 @@ from jwstmodels import (
 )
 from jwstmodels._core.scalars import ScalarField
 from jwstmodels._io.fits_cards import scalar_cards
+from jwstmodels._model.saving import file_content
 
 
 def test_declared_as_typed_descriptors() -> None:
     field = SlitModel.name  # the descriptor itself (declared by the model or a scalar group it lists)
-    assert isinstance(field, ScalarField) and SlitModel._scalar_fields["name"] is field  # pyright: ignore[reportPrivateUsage]
+    assert isinstance(field, ScalarField) and SlitModel.__jwst_layout__.scalar_fields["name"] is field
     assert (field.keyword, field.hdu, field.kind) == ("SLTNAME", "SCI", str)
-    fields: dict[str, ScalarField[Any]] = SlitModel._scalar_fields  # pyright: ignore[reportPrivateUsage]
+    fields: dict[str, ScalarField[Any]] = SlitModel.__jwst_layout__.scalar_fields
     assert list(fields)[:5] == ["name", "xstart", "xsize", "ystart", "ysize"]
     assert fields["source_type"].enum == ("EXTENDED", "POINT", "UNKNOWN")
     assert fields["is_extended"].keyword is None and fields["is_extended"].hdu is None  # ASDF only
-    spec: dict[str, ScalarField[Any]] = SpecModel._scalar_fields  # pyright: ignore[reportPrivateUsage]
+    spec: dict[str, ScalarField[Any]] = SpecModel.__jwst_layout__.scalar_fields
     assert spec["spectral_order"].hdu == "EXTRACT1D" and spec["spectral_order"].default == 1
     # the items of the multi-models are the same classes, so they carry the same fields
     assert MultiSlitModel().slits == [] and isinstance(SlitModel.name, ScalarField)
@@ -145,7 +146,7 @@ def test_update_copies_scalars_all_or_nothing() -> None:
 
 def test_validate_reports_a_kept_invalid_value() -> None:
     slit = SlitModel()
-    slit._scalars["xstart"] = "three"  # pyright: ignore[reportPrivateUsage]  # as pass_invalid_values keeps it
+    slit.__jwst_state__.scalars["xstart"] = "three"  # as pass_invalid_values keeps it
     with pytest.raises(ValidationErrors, match=r"SlitModel: xstart \(FITS SLTSTRT1 in SCI\): expected int"):
         slit.validate()
 
@@ -168,7 +169,7 @@ def test_scalar_cards_per_hdu() -> None:
     spec.name = "S200A1"
     spec.spectral_order = 2
     spec.source_type = "POINT"
-    content = spec._file_content()  # what the FITS writer is given
+    content = file_content(spec)  # what the FITS writer is given
     cards = scalar_cards(content, "EXTRACT1D")
     assert [(k, v) for k, v, _ in cards] == [("SLTNAME", "S200A1"), ("SRCTYPE", "POINT"), ("SPORDER", 2)]
     assert all(comment for _, _, comment in cards)

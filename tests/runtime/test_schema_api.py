@@ -73,8 +73,10 @@ def test_every_class_names_a_primary_array_that_a_shape_sizes() -> None:
     assert ImageModel in classes
     for cls in classes:
         name = cls().get_primary_array_name()
-        assert name == "" or name in cls._fields or name in cls._list_fields, cls.__name__
-        field = cls._fields.get(name)
+        assert name == "" or name in cls.__jwst_layout__.fields or name in cls.__jwst_layout__.list_fields, (
+            cls.__name__
+        )
+        field = cls.__jwst_layout__.fields.get(name)
         if not isinstance(field, ArrayField):  # none, a table or a list of models: a shape cannot size it
             with pytest.raises(TypeError, match=rf"{cls.__name__}: a shape tuple sizes the primary array"):
                 cls((2, 2))
@@ -83,7 +85,9 @@ def test_every_class_names_a_primary_array_that_a_shape_sizes() -> None:
         shape = tuple(range(2, 2 + ndim))
         m = cls(shape)
         assert getattr(m, name).shape == shape, cls.__name__
-        assert m.shape == shape and m.array_names() == [name, *cls._created_arrays], cls.__name__
+        assert m.shape == shape and m.array_names() == [name, *cls.__jwst_layout__.created_arrays], (
+            cls.__name__
+        )
 
 
 class MaskLike(DataModel[jwstmodels.Meta]):

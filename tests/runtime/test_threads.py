@@ -1,7 +1,5 @@
 """Threads reading one lazily opened model get the file's data, never a default or another's (issue 18)."""
 
-# pyright: reportPrivateUsage=false
-
 from __future__ import annotations
 
 import threading
@@ -24,7 +22,7 @@ def _arrays(model: DataModel[MetaNode]) -> list[tuple[str, Callable[[], object]]
     readers: list[tuple[str, Callable[[], object]]] = [
         (name, lambda name=name: model[name]) for name in model.array_names()
     ]
-    for list_name, items in model._lists.items():
+    for list_name, items in model.__jwst_state__.lists.items():
         for index, item in enumerate(items):
             readers += [(f"{list_name}[{index}].{label}", read) for label, read in _arrays(item)]
     return readers

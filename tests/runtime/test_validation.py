@@ -62,7 +62,9 @@ def test_saving_a_model_without_its_required_keywords_writes_nothing(tmp_path: P
 def test_validate_reports_metadata_and_arrays_together() -> None:
     m = ImageModel((2, 2))
     vars(m.meta.exposure)["ngroups"] = "x"
-    m._store.values["dq"] = np.full((2, 2), 0.5)  # what a broken file or foreign code could leave behind
+    m.__jwst_state__.store.values["dq"] = np.full(
+        (2, 2), 0.5
+    )  # what a broken file or foreign code could leave behind
     with pytest.raises(ValidationErrors) as info:
         m.validate()
     found = {(e.path, e.keyword, e.hdu) for e in info.value.errors}

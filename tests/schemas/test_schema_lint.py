@@ -532,7 +532,7 @@ def test_generated_model_scalars_agree(schema_file: str, model: str) -> None:
 
     cls = generated_class(model.split(".")[0])
     if "." in model:
-        cls = cls._list_fields[model.split(".")[1]].item_class
+        cls = cls.__jwst_layout__.list_fields[model.split(".")[1]].item_class
     generated = {leaf.path: leaf for leaf in model_scalars(cls)}
     ours = collect(model_schema(schema_file))
     assert ours and set(ours) <= set(generated)
@@ -540,7 +540,7 @@ def test_generated_model_scalars_agree(schema_file: str, model: str) -> None:
         keyword = leaf.get("fits_keyword")
         expected = (keyword, leaf.get("fits_hdu", "PRIMARY"), leaf["type"])
         assert (generated[path].keyword, generated[path].hdu, generated[path].type) == expected, path
-        field = cls._scalar_fields[path]
+        field = cls.__jwst_layout__.scalar_fields[path]
         assert (field.keyword, field.hdu) == ((keyword, expected[1]) if keyword else (None, None)), path
 
 

@@ -137,5 +137,5 @@ def model_scalars(model: type[DataModel[MetaNode]]) -> tuple[Leaf, ...]:
     """The scalars of ``model`` outside ``meta`` (``SlitModel.name``), each with its field name as path."""
     return tuple(
         Leaf(name, field.keyword, field.hdu or "PRIMARY", _JSON_TYPES[field.kind], field.title)
-        for name, field in model._scalar_fields.items()  # pyright: ignore[reportPrivateUsage]
+        for name, field in model.__jwst_layout__.scalar_fields.items()
     )

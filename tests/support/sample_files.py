@@ -2,8 +2,6 @@
 entries), and a plain summary of a model for comparing two of them; used by the pickling, thread and
 distributed tests (the summary is also computed in spawned processes, so it lives in an importable module)."""
 
-# pyright: reportPrivateUsage=false
-
 from __future__ import annotations
 
 import pickle
@@ -96,12 +94,12 @@ def summary(model: DataModel[MetaNode]) -> dict[str, Any]:
         "history": [entry.model_dump() for entry in model.meta.history],
         "arrays": {name: np.array(getattr(model, name)) for name in model.array_names()},
         "extra_fits": {hdu: list(cards) for hdu, cards in model.extra_fits.items()},
-        "extra_hdus": [(str(hdu.name), np.array(hdu.data)) for hdu in model._extra_hdus],
-        "extra_tree": _plain(model._extra_tree),
+        "extra_hdus": [(str(hdu.name), np.array(hdu.data)) for hdu in model.__jwst_state__.extra_hdus],
+        "extra_tree": _plain(model.__jwst_state__.extra_tree),
         "filename": model.filename,
     }
-    for name in model._list_fields:
-        out[name] = [summary(item) for item in model._lists.get(name, [])]
+    for name in model.__jwst_layout__.list_fields:
+        out[name] = [summary(item) for item in model.__jwst_state__.lists.get(name, [])]
     return out
 
 
@@ -137,8 +135,8 @@ def assert_same(ours: Any, theirs: Any, where: str = "") -> None:
 
 def unread(model: DataModel[MetaNode]) -> list[str]:
     """Arrays of ``model`` and its items not read yet (``slits[1].data``)."""
-    names = sorted(model._store.loaders)
-    for list_name, items in model._lists.items():
+    names = sorted(model.__jwst_state__.store.loaders)
+    for list_name, items in model.__jwst_state__.lists.items():
         for index, item in enumerate(items):
             names += [f"{list_name}[{index}].{name}" for name in unread(item)]
     return names

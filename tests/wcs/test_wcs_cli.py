@@ -47,7 +47,7 @@ def test_diff_reports_a_different_array_kept_from_blocks(
     run: Run, reference_files: dict[str, Path], tmp_path: Path
 ) -> None:
     with jwstmodels.open(reference_files[".asdf"]) as ours:
-        ours._extra_tree["unknown_calibration"]["curve"] = np.linspace(1.0, 2.5, 300)  # pyright: ignore[reportPrivateUsage]
+        ours.__jwst_state__.extra_tree["unknown_calibration"]["curve"] = np.linspace(1.0, 2.5, 300)
         changed = ours.save(tmp_path / "changed.fits")
     result = run("diff", "-i", "meta.filename", "-i", "meta.date", reference_files[".fits"], changed)
     assert result.code == 1, result.stdout

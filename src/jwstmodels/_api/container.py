@@ -297,6 +297,12 @@ class ModelContainer:
         for member in self._members:
             yield self._open(member)
 
+    def __jwst_members__(self) -> list[tuple[Path | None, DataModel[CommonMeta] | None]]:
+        """``(path, model)`` of each member, in order: the file it is opened from (None for a model given in
+        memory) and the model it holds (None until opened). For ``jwstmodels.map`` (a framework dunder: not
+        user API)."""
+        return [(member.path, member.model) for member in self._members]
+
     def _open(self, member: _Member) -> DataModel[CommonMeta]:
         if member.model is not None:
             return member.model

@@ -1,9 +1,6 @@
 """``jwstmodels.map``: a function over the models of a container, an association or a list of paths, each
 model opened where the function runs (on Dask workers when a client is given)."""
 
-# pyright: reportPrivateUsage=false
-# (reads the members of a ModelContainer: a path to open, or a model it holds)
-
 from __future__ import annotations
 
 import functools
@@ -101,10 +98,10 @@ def _members(source: ModelContainer | PathLike | Iterable[PathLike]) -> list[_Me
         source = ModelContainer(source)  # an association file
     if isinstance(source, ModelContainer):
         members: list[_Member] = []
-        for index, member in enumerate(source._members):
-            path = os.fspath(member.path) if member.path is not None else None
-            label = path if path is not None else f"<{type(member.model).__name__}>"
-            members.append(_Member(index, label, path if member.model is None else None, member.model))
+        for index, (where, model) in enumerate(source.__jwst_members__()):
+            path = os.fspath(where) if where is not None else None
+            label = path if path is not None else f"<{type(model).__name__}>"
+            members.append(_Member(index, label, path if model is None else None, model))
         return members
     paths = [os.fspath(path) for path in source]
     return [_Member(index, path, path, None) for index, path in enumerate(paths)]

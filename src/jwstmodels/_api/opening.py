@@ -124,7 +124,7 @@ def _open_model(
         except BaseException:
             hdul.close()
             raise
-        model._close_hooks.append(hdul.close)  # pyright: ignore[reportPrivateUsage]  # model owns the file
+        model.__jwst_state__.close_hooks.append(hdul.close)  # the model owns the file: close() closes it
     else:
         af = _open_asdf_with(extensions, init, name)
         try:
@@ -133,7 +133,7 @@ def _open_model(
         except BaseException:
             af.close()
             raise
-        model._close_hooks.append(af.close)  # pyright: ignore[reportPrivateUsage]  # model owns the file
+        model.__jwst_state__.close_hooks.append(af.close)  # the model owns the file: close() closes it
     model.filename = name
     return model
 

@@ -125,7 +125,7 @@ def _header_row(name: str, fields: tuple[str, ...]) -> _Row | None:
         cls = model_class(model_type) if model_type is not None else None
         if cls is None:
             return None
-        layout = cls._layout()  # pyright: ignore[reportPrivateUsage]  # what a backend reads by
+        layout = cls.__jwst_layout__  # what a backend reads by
         plans = plan_fields(layout, tuple(_dotted(field) for field in fields))
         found = header_values(hdul, layout, plans, name)
     except (NeedsModel, Exception):  # NeedsModel: the headers cannot say; anything else: the model reports it

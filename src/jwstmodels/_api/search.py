@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from jwstmodels._api.opening import model_class
 from jwstmodels._core.meta import scalar_leaves
-from jwstmodels._core.scalars import scalar_fields
 from jwstmodels._model.schema_search import SchemaMatch, ranked, search_schema
 
 if TYPE_CHECKING:
@@ -43,6 +42,6 @@ def search_everywhere(
         for leaf in scalar_leaves(cls.meta_class):
             hdu = leaf.hdu if leaf.keyword else None
             entries.setdefault(leaf.path, SchemaMatch(leaf.path, leaf.title, leaf.keyword, hdu))
-        for name, field in scalar_fields(cls).items():
+        for name, field in cls.__jwst_layout__.scalar_fields.items():
             entries.setdefault(name, SchemaMatch(name, field.title, field.keyword, field.hdu))
     return ranked(entries.values(), query)

@@ -5,10 +5,10 @@ Generated model classes declare their arrays as class attributes::
     data = ArrayField(np.float32, hdu="SCI", ndim=2, default=0.0)
 
 so that ``model.dq`` is typed ``NDArray[np.uint32] | None``. The descriptor keeps the values in the model's
-:class:`ArrayStore`, loads arrays from an open file only when they are touched, and casts or refuses assigned
-values by the schema's dtype and dimensionality. An array the model does not hold reads as ``None``: nothing
-is made on first use (as in the reference implementation, where pipeline code asks ``is None``). Setting
-``None`` or ``del model.x`` removes an array.
+``ArrayStore`` (``_core.state``), loads arrays from an open file only when they are touched, and casts or
+refuses assigned values by the schema's dtype and dimensionality. An array the model does not hold reads as
+``None``: nothing is made on first use (as in the reference implementation, where pipeline code asks ``is
+None``). Setting ``None`` or ``del model.x`` removes an array.
 
 The arrays a model creates when it is constructed (its primary array from a shape, and for some classes
 ``dq``, ``err``, ``pixeldq``, ``groupdq`` sized after it, as the reference's models do) are declared with
@@ -17,90 +17,23 @@ empty model, or one whose array was removed) raises AttributeError instead of gi
 type is exact.
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it works on the internal state of models and metadata nodes)
-
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, Self, TypeVar, cast, overload
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from jwstmodels._core.errors import FileChangedError, FileFormatError, ValidationError, explain_library_error
+from jwstmodels._core.state import Loader
 from jwstmodels._core.tables import Table, memory_dtype
 
+if TYPE_CHECKING:
+    from jwstmodels._core.owners import ModelOwner
+
 DT = TypeVar("DT", bound=np.generic)
-
-Loader = Callable[[], NDArray[Any]]
-
-
-@dataclass(slots=True)
-class ArrayStore:
-    """Array values of one model instance.
-
-    Thread-safe reading: an array in ``loaders`` is read once, under a lock of its own (``lock``), and stays
-    in ``loaders`` until its value is in ``values``, so a thread never finds neither and never creates a
-    default in place of the file's data. Different arrays are read under different locks.
-    """
-
-    values: dict[str, NDArray[Any]] = field(default_factory=dict[str, NDArray[Any]])
-    loaders: dict[str, Loader] = field(default_factory=dict[str, Loader])
-    """Arrays present in an open file and not read yet."""
-    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict[str, tuple[int, ...]])
-    """Shapes of the arrays in ``loaders``, known from the file's headers without reading data."""
-    locks: dict[str, threading.Lock] = field(default_factory=dict[str, threading.Lock], repr=False)
-    """One lock per array name, made on first use (``lock``); never copied or pickled."""
-
-    def is_present(self, name: str) -> bool:
-        """True when the model holds the array: given, created with the model, or in its file."""
-        return name in self.values or name in self.loaders
-
-    def remove(self, name: str) -> None:
-        """Forget array ``name`` (set to None or deleted): it is not held, read or written any more."""
-        with self.lock(name):
-            self.values.pop(name, None)
-            self.loaders.pop(name, None)
-            self.shapes.pop(name, None)
-
-    def lock(self, name: str) -> threading.Lock:
-        """The lock that guards reading, creating and replacing array ``name``."""
-        found = self.locks.get(name)
-        if found is None:
-            found = self.locks.setdefault(name, threading.Lock())  # atomic: one lock wins
-        return found
-
-    def copy(self) -> ArrayStore:
-        return ArrayStore(
-            values={name: value.copy() for name, value in self.values.items()},  # a Table stays one
-            loaders=dict(self.loaders),
-            shapes=dict(self.shapes),
-        )
-
-    def __getstate__(self) -> dict[str, object]:
-        return {
-            "values": self.values,
-            "loaders": self.loaders,
-            "shapes": self.shapes,
-        }
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.values = state["values"]
-        self.loaders = state["loaders"]
-        self.shapes = state["shapes"]
-        self.locks = {}
-
-
-class ArrayOwner(Protocol):
-    """What a descriptor needs from the model that holds it."""
-
-    @property
-    def _arrays(self) -> ArrayStore: ...
-
-    def _primary_shape(self) -> tuple[int, ...] | None: ...
 
 
 class _Field:
@@ -128,9 +61,9 @@ class _Field:
         error.args = (f"{where}: {error}",)
         return error
 
-    def _load(self, obj: ArrayOwner) -> NDArray[Any] | None:
+    def _load(self, obj: ModelOwner) -> NDArray[Any] | None:
         """The array: held, or read from the file now; None when the model does not hold it."""
-        store = obj._arrays
+        store = obj.__jwst_state__.store
         value = store.values.get(self.name)
         if value is not None:
             return value
@@ -146,7 +79,7 @@ class _Field:
                 return value
             return None
 
-    def _read(self, obj: ArrayOwner, loader: Loader) -> NDArray[Any]:
+    def _read(self, obj: ModelOwner, loader: Loader) -> NDArray[Any]:
         """The array ``loader`` reads from a file, coerced; errors name the model, the array, the file and
         the HDU (FITS) or node (ASDF) it comes from."""
         model = type(obj).__name__
@@ -175,8 +108,8 @@ class _Field:
             error.args = (f"{where}: {error}",)
             raise error from None
 
-    def _store(self, obj: ArrayOwner, value: object) -> None:
-        store = obj._arrays
+    def _store(self, obj: ModelOwner, value: object) -> None:
+        store = obj.__jwst_state__.store
         if value is None:
             store.remove(self.name)
             return
@@ -186,9 +119,9 @@ class _Field:
             store.loaders.pop(self.name, None)
             store.shapes.pop(self.name, None)
 
-    def __delete__(self, obj: ArrayOwner) -> None:
+    def __delete__(self, obj: ModelOwner) -> None:
         """``del model.dq``: the model no longer holds the array (AttributeError when it did not)."""
-        store = obj._arrays
+        store = obj.__jwst_state__.store
         if not store.is_present(self.name):
             raise AttributeError(f"{type(obj).__name__}.{self.name}: the model holds no such array to delete")
         store.remove(self.name)
@@ -231,13 +164,13 @@ class ArrayField(_Field, Generic[DT]):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[DT] | None: ...
-    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[DT] | None:
+    def __get__(self, obj: ModelOwner, objtype: type | None = None) -> NDArray[DT] | None: ...
+    def __get__(self, obj: ModelOwner | None, objtype: type | None = None) -> Self | NDArray[DT] | None:
         if obj is None:
             return self
         return self._load(obj)
 
-    def __set__(self, obj: ArrayOwner, value: ArrayLike | None) -> None:
+    def __set__(self, obj: ModelOwner, value: ArrayLike | None) -> None:
         """Set the array (cast safely to the schema dtype, ndim checked); ``None`` removes it."""
         self._store(obj, value)
 
@@ -304,8 +237,8 @@ class CreatedArrayField(ArrayField[DT]):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> NDArray[DT]: ...
-    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | NDArray[DT]:
+    def __get__(self, obj: ModelOwner, objtype: type | None = None) -> NDArray[DT]: ...
+    def __get__(self, obj: ModelOwner | None, objtype: type | None = None) -> Self | NDArray[DT]:
         if obj is None:
             return self
         value = self._load(obj)
@@ -395,13 +328,13 @@ class TableField(_Field):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: ArrayOwner, objtype: type | None = None) -> Table | None: ...
-    def __get__(self, obj: ArrayOwner | None, objtype: type | None = None) -> Self | Table | None:
+    def __get__(self, obj: ModelOwner, objtype: type | None = None) -> Table | None: ...
+    def __get__(self, obj: ModelOwner | None, objtype: type | None = None) -> Self | Table | None:
         if obj is None:
             return self
         return cast(Table | None, self._load(obj))  # coerce made every held table a Table
 
-    def __set__(self, obj: ArrayOwner, value: ArrayLike | None) -> None:
+    def __set__(self, obj: ModelOwner, value: ArrayLike | None) -> None:
         """Set the table (columns checked, cast to the schema's dtypes); ``None`` removes it."""
         self._store(obj, value)
 

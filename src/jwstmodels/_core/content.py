@@ -30,6 +30,7 @@ from typing import Any
 from numpy.typing import NDArray
 
 from jwstmodels._core.arrays import DataField
+from jwstmodels._core.lists import ListField
 from jwstmodels._core.meta import MetaNode
 from jwstmodels._core.scalars import ScalarField
 
@@ -42,7 +43,9 @@ Loader = Callable[[], Any]
 
 @dataclass(frozen=True, slots=True, eq=False)  # compared (and cached) by identity: one per model class
 class ModelLayout:
-    """The per-class description of a model that backends read and write by."""
+    """The per-class description of a model that backends read and write by, and the model layer's class
+    tables. A model class holds its own as ``__jwst_layout__`` (made when the class is created; a framework
+    dunder, as pydantic's ``__pydantic_fields__``: public to type checkers, never a schema field)."""
 
     name: str
     """The model class's name, for messages."""
@@ -53,6 +56,14 @@ class ModelLayout:
     """Scalars outside ``meta`` by attribute name (``SlitModel.name``)."""
     items: Mapping[str, ModelLayout]
     """The layout of the items of each list field (``slits`` -> SlitModel's)."""
+    list_fields: Mapping[str, ListField[Any]] = field(default_factory=dict[str, ListField[Any]])
+    """List fields by attribute name (``slits``), each knowing its item class."""
+    created_arrays: tuple[str, ...] = ()
+    """Arrays besides the primary one that a model of the class holds from construction whenever it holds a
+    primary array (``CreatedArrayField``s: ``CubeModel``'s ``dq`` and ``err``), as the reference's do."""
+    subclass_slots: frozenset[str] = frozenset()
+    """Attributes that subclasses of ``DataModel`` declare in ``__slots__``: the only extra attributes a
+    model accepts."""
 
 
 @dataclass(slots=True, eq=False)

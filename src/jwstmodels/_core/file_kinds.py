@@ -7,15 +7,12 @@ fit: a warning naming file, place and value, and the value kept aside to be writ
 with ``pass_invalid_values``).
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it uses the metadata assembly plans and the unvalidated setter of _loading)
-
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
-from jwstmodels._core.loading import Location, OnInvalid, _expected, force_value
+from jwstmodels._core.loading import Location, OnInvalid, expected_at, force_value
 from jwstmodels._core.node_plans import FieldPlan, node_plan
 
 if TYPE_CHECKING:
@@ -31,7 +28,7 @@ def take_other_kinds(
     taken: list[tuple[Location, object]] = []
     result = _take(meta_class, tree, (), taken)
     for loc, value in taken:
-        on_invalid(loc, value, _expected(meta_class, loc))
+        on_invalid(loc, value, expected_at(meta_class, loc))
     return result, taken
 
 

@@ -4,9 +4,6 @@ Generated classes declare ``slits = ListField(SlitModel, title=...)``. The list 
 assigning a new list checks that every item is a model of the declared class.
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it works on the internal state of models)
-
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -15,9 +12,9 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 from jwstmodels._core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from jwstmodels._core.owners import ListOwner
+    from jwstmodels._core.owners import ModelOwner
 
-ItemT = TypeVar("ItemT", bound="ListOwner")
+ItemT = TypeVar("ItemT", bound="ModelOwner")
 """The item class: a model (``SlitModel``); the bound is a protocol ``DataModel`` (a layer above) meets."""
 
 
@@ -37,14 +34,14 @@ class ListField(Generic[ItemT]):
     @overload
     def __get__(self, obj: None, objtype: type | None = None) -> Self: ...
     @overload
-    def __get__(self, obj: ListOwner, objtype: type | None = None) -> list[ItemT]: ...
-    def __get__(self, obj: ListOwner | None, objtype: type | None = None) -> Self | list[ItemT]:
+    def __get__(self, obj: ModelOwner, objtype: type | None = None) -> list[ItemT]: ...
+    def __get__(self, obj: ModelOwner | None, objtype: type | None = None) -> Self | list[ItemT]:
         if obj is None:
             return self
-        lists: dict[str, list[Any]] = obj._lists
+        lists: dict[str, list[Any]] = obj.__jwst_state__.lists
         return lists.setdefault(self.name, [])
 
-    def __set__(self, obj: ListOwner, value: Iterable[ItemT]) -> None:
+    def __set__(self, obj: ModelOwner, value: Iterable[ItemT]) -> None:
         items = list(value)
         for index, item in enumerate(items):
             if not isinstance(item, self.item_class):
@@ -56,4 +53,4 @@ class ListField(Generic[ItemT]):
                     expected=f"a {self.item_class.__name__}",
                     got=f"<{type(item).__name__}>",
                 )
-        obj._lists[self.name] = items
+        obj.__jwst_state__.lists[self.name] = items

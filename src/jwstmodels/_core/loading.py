@@ -50,7 +50,7 @@ def build_meta(
         if problem.unknown:
             on_unknown(problem.loc, value)
             continue
-        on_invalid(problem.loc, value, _expected(meta_class, problem.loc))
+        on_invalid(problem.loc, value, expected_at(meta_class, problem.loc))
         if keep_invalid:
             kept.append((problem.loc, value))
     for loc, value in kept:
@@ -147,7 +147,8 @@ def warn_invalid(where: str, value: object, expected: str) -> None:
     )
 
 
-def _expected(meta_class: type[MetaNode], loc: Location) -> str:
+def expected_at(meta_class: type[MetaNode], loc: Location) -> str:
+    """What the field at ``loc`` below ``meta_class`` accepts, in words (for warnings and errors)."""
     node = meta_class
     for part in loc[:-1]:
         info = node.model_fields.get(part)

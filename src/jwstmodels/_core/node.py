@@ -93,11 +93,12 @@ class NodeBase(BaseModel):
         node: NodeBase | None = self
         while node is not None:
             names.append(getattr(node, "_name", "meta"))
-            node = node._parent_node()
+            node = node.__jwst_parent__()
         return ".".join(reversed(names))
 
-    def _parent_node(self) -> NodeBase | None:
-        """The node this one is a field of; None for a root, or when that node no longer exists."""
+    def __jwst_parent__(self) -> NodeBase | None:
+        """The node this one is a field of; None for a root, or when that node no longer exists. (A framework
+        dunder, as pydantic's: the tree walks of the core use it, and it cannot collide with a field.)"""
         ref: weakref.ref[NodeBase] | None = getattr(self, "_parent", None)
         return ref() if ref is not None else None
 
@@ -105,6 +106,6 @@ class NodeBase(BaseModel):
     def owner_name(self) -> str | None:
         """Class name of the model this node belongs to, when it belongs to one."""
         node = self
-        while (parent := node._parent_node()) is not None:
+        while (parent := node.__jwst_parent__()) is not None:
             node = parent
         return getattr(node, "_owner", None)

@@ -56,7 +56,7 @@ def bind_tree_extras(root: NodeBase, getter: weakref.WeakMethod[TreeExtras]) -> 
 def _root_and_path(node: NodeBase) -> tuple[NodeBase, tuple[str, ...]]:
     names: list[str] = []
     current = node
-    while (parent := current._parent_node()) is not None:  # pyright: ignore[reportPrivateUsage]  # same layer's tree walk
+    while (parent := current.__jwst_parent__()) is not None:
         names.append(str(getattr(current, "_name", "")))
         current = parent
     return current, ("meta", *reversed(names))

@@ -18,9 +18,6 @@ unchanged; reading a file whose node is not such an object warns and keeps the n
 :mod:`jwstmodels._core.scalars`).
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it works on the internal state of models, as _scalars does)
-
 from __future__ import annotations
 
 import copy
@@ -31,7 +28,6 @@ from typing import (
     ClassVar,
     Generic,
     Optional,
-    Protocol,
     Self,
     TypeVar,
     Union,
@@ -41,9 +37,10 @@ from typing import (
 
 import numpy as np
 
-from jwstmodels._core.errors import FileFormatError, ValidationError
+from jwstmodels._core.errors import ValidationError
 from jwstmodels._core.lazy_objects import import_class
-from jwstmodels._core.scalars import ScalarField, ScalarModel
+from jwstmodels._core.scalars import ScalarField
+from jwstmodels._core.state import ScalarValues
 
 if TYPE_CHECKING:
     from jwstmodels._core.owners import ScalarOwner
@@ -89,14 +86,14 @@ class ObjectField(ScalarField[Any], Generic[O]):
     def __get__(self, obj: ScalarOwner | None, objtype: type | None = None) -> Self | O | None:
         if obj is None:
             return self
-        return cast("O | None", obj._scalars.get(self.name))
+        return cast("O | None", obj.__jwst_state__.scalars.get(self.name))
 
     def __set__(self, obj: ScalarOwner, value: O | None) -> None:
         checked = self.check(value, type(obj).__name__)
         if checked is None:
-            obj._scalars.pop(self.name, None)
+            obj.__jwst_state__.scalars.pop(self.name, None)
         else:
-            obj._scalars[self.name] = checked
+            obj.__jwst_state__.scalars[self.name] = checked
 
     @property
     def annotation(self) -> Any:
@@ -162,41 +159,21 @@ def _describe(value: object) -> object:
     return f"<{type(value).__module__}.{type(value).__qualname__}>"
 
 
-def object_fields(cls: type[ScalarModel]) -> dict[str, ObjectField[Any]]:
-    """The object fields of a model class, by attribute name."""
-    return {name: f for name, f in cls._scalar_fields.items() if isinstance(f, ObjectField)}
+def object_fields(fields: Mapping[str, ScalarField[Any]]) -> dict[str, ObjectField[Any]]:
+    """The object fields among a model class's scalar fields (``__jwst_layout__.scalar_fields``), by name."""
+    return {name: f for name, f in fields.items() if isinstance(f, ObjectField)}
 
 
-class HoldingModel(ScalarModel, Protocol):
-    """A model as ``refuse_fits`` sees it: its scalars (objects among them) and its lists of item models."""
-
-    _lists: dict[str, list[Any]]
-
-
-def _held_objects(model: HoldingModel, prefix: str = "") -> list[str]:
-    """Places of the objects ``model`` holds: its object fields, objects outside meta holding some, and those
-    of its list items (``apertures[0].zero_point_offset``)."""
-    held = [prefix + name for name in object_fields(type(model)) if model._scalars.get(name) is not None]
+def held_objects(fields: Mapping[str, ScalarField[Any]], values: Mapping[str, object]) -> list[str]:
+    """Names of the objects a model holds at its top level (its scalar ``fields``, set to ``values``): its
+    object fields, and objects outside meta holding some. A FITS file cannot hold them (their arrays would
+    need ASDF blocks), and the reference writes such models (WCS reference files) as ASDF only; the model
+    layer asks this of a model and its list items before a FITS save."""
+    held = [name for name in object_fields(fields) if values.get(name) is not None]
     held += [
-        prefix + name
-        for name, value in model._scalars.items()
-        if isinstance(value, TreeObject) and value.holds_objects()
+        name for name, value in values.items() if isinstance(value, TreeObject) and value.holds_objects()
     ]
-    for name, items in model._lists.items():
-        for index, item in enumerate(items):
-            held += _held_objects(item, f"{prefix}{name}[{index}].")
     return held
-
-
-def refuse_fits(model: HoldingModel, path: object) -> None:
-    """Raise FileFormatError when ``model`` holds objects: FITS files cannot hold them (their arrays would
-    need ASDF blocks), and the reference writes such models (WCS reference files) as ASDF only."""
-    held = _held_objects(model)
-    if held:
-        raise FileFormatError(
-            f"{path}: {type(model).__name__} holds {', '.join(held)} (astropy objects), which a FITS file "
-            "cannot hold; save it as .asdf"
-        )
 
 
 # -- objects outside meta ----------------------------------------------------------------------------------
@@ -213,7 +190,9 @@ class TreeObject:
     written back.
     """
 
-    __slots__ = ("_extra", "_model", "_place", "_scalars")
+    __slots__ = ("__jwst_state__", "_extra", "_model", "_place")
+    __jwst_state__: ScalarValues
+    """The members' values (``_core.state``; the scalar descriptors keep them there, as a model's)."""
     _scalar_fields: ClassVar[dict[str, ScalarField[Any]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -226,7 +205,7 @@ class TreeObject:
         cls._scalar_fields = found
 
     def __init__(self, **values: object) -> None:
-        self._scalars: dict[str, object] = {}
+        self.__jwst_state__ = ScalarValues()
         self._extra: dict[str, object] = {}
         self._model = ""
         self._place = ""
@@ -236,7 +215,7 @@ class TreeObject:
     def attach(self, model: str, place: str) -> None:
         """Record where the object sits (model class, dotted place), and so its nested objects."""
         self._model, self._place = model, place
-        for name, value in self._scalars.items():
+        for name, value in self.__jwst_state__.scalars.items():
             if isinstance(value, TreeObject):
                 value.attach(model, f"{place}.{name}")
 
@@ -280,13 +259,13 @@ class TreeObject:
     def is_empty(self) -> bool:
         """True when nothing is set (an object created on first access and left unset is not saved)."""
         return not self._extra and all(
-            isinstance(v, TreeObject) and v.is_empty() for v in self._scalars.values()
+            isinstance(v, TreeObject) and v.is_empty() for v in self.__jwst_state__.scalars.values()
         )
 
     def holds_objects(self) -> bool:
         """True when a member (here or in a nested object) holds a tagged object: a FITS file cannot."""
         for name, field in self._scalar_fields.items():
-            value = self._scalars.get(name)
+            value = self.__jwst_state__.scalars.get(name)
             if isinstance(value, TreeObject) and value.holds_objects():
                 return True
             if isinstance(field, ObjectField) and value is not None:
@@ -297,7 +276,7 @@ class TreeObject:
         """The object as an ASDF tree node: set members (nested objects as mappings), then extra keys."""
         tree: dict[str, object] = {}
         for name in self._scalar_fields:
-            value = tree_value(self._scalars.get(name))
+            value = tree_value(self.__jwst_state__.scalars.get(name))
             if value is not None:
                 tree[name] = value
         for key, value in self._extra.items():
@@ -316,7 +295,7 @@ class TreeObject:
                 continue
             checked = field.check(value, model)
             if checked is not None:
-                made._scalars[key] = checked
+                made.__jwst_state__.scalars[key] = checked
         return made
 
     def __eq__(self, other: object) -> bool:
@@ -332,12 +311,12 @@ class TreeObject:
 
     def __deepcopy__(self, memo: dict[int, object]) -> Self:
         new = type(self)()
-        new._scalars = copy.deepcopy(self._scalars, memo)
+        new.__jwst_state__.scalars = copy.deepcopy(self.__jwst_state__.scalars, memo)
         new._extra = copy.deepcopy(self._extra, memo)
         return new
 
     def __repr__(self) -> str:
-        members = ", ".join(f"{k}={v!r}" for k, v in self._scalars.items())
+        members = ", ".join(f"{k}={v!r}" for k, v in self.__jwst_state__.scalars.items())
         return f"{type(self).__name__}({members})"
 
 
@@ -369,17 +348,17 @@ class NodeField(ScalarField[Any], Generic[N]):
     def __get__(self, obj: ScalarOwner | None, objtype: type | None = None) -> Self | N:
         if obj is None:
             return self
-        found = obj._scalars.get(self.name)
+        found = obj.__jwst_state__.scalars.get(self.name)
         if found is None:
             found = self.cls()
-            obj._scalars[self.name] = found
+            obj.__jwst_state__.scalars[self.name] = found
         if isinstance(found, TreeObject) and not found.place:
             self._attach(obj, found)
         return cast(N, found)  # not of the class only when kept in place with pass_invalid_values
 
     def __set__(self, obj: ScalarOwner, value: N | Mapping[str, object] | None) -> None:
         if value is None:
-            obj._scalars.pop(self.name, None)
+            obj.__jwst_state__.scalars.pop(self.name, None)
             return
         model, place = self._where(obj)
         if isinstance(value, self.cls):
@@ -390,7 +369,7 @@ class NodeField(ScalarField[Any], Generic[N]):
             except ValidationError as exc:  # the member's (or the field's) path from this field's holder
                 relative = exc.path.removeprefix(self.name).lstrip(".")
                 raise _at(exc, model, f"{place}.{relative}" if relative else place) from None
-        obj._scalars[self.name] = checked
+        obj.__jwst_state__.scalars[self.name] = checked
         self._attach(obj, checked)
 
     def _where(self, obj: ScalarOwner) -> tuple[str, str]:

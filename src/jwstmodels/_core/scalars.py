@@ -6,10 +6,11 @@ Generated model classes declare them as class attributes::
     source_type = ScalarField[Literal["EXTENDED", "POINT"]](str, enum=("EXTENDED", "POINT"), keyword=...)
 
 so that ``slit.name`` is typed ``str | None`` and ``slit.source_type`` a ``Literal[...] | None``. Values live
-in the model instance (``model._scalars``, by field name); an unset field reads None. Assignment follows the
-validation policy: a value of the wrong kind raises :class:`~jwstmodels.ValidationError` naming the model,
-the field and its FITS keyword, and leaves the field unchanged. No value crosses kinds (``assigned``): an
-int is accepted for a float field, but a bool is not an int, a str never a number, a number never a str.
+in the model instance (``model.__jwst_state__.scalars``, by field name); an unset field reads None. Assignment
+follows the validation policy: a value of the wrong kind raises :class:`~jwstmodels.ValidationError` naming
+the model, the field and its FITS keyword, and leaves the field unchanged. No value crosses kinds
+(``assigned``): an int is accepted for a float field, but a bool is not an int, a str never a number, a number
+never a str.
 
 The functions below are what the file readers and writers use; they work per HDU so that a writer laying out
 several items (one set of HDUs per item, ``EXTVER``) can call them for each item:
@@ -19,14 +20,11 @@ several items (one set of HDUs per item, ``EXTVER``) can call them for each item
 - :func:`scalar_tree` / :func:`apply_tree` -- the same for the top-level keys of an ASDF tree.
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it works on the internal state of models)
-
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, Self, TypeVar, cast, overload
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar, cast, overload
 
 import numpy as np
 
@@ -106,14 +104,15 @@ class ScalarField(Generic[T]):
     def __get__(self, obj: ScalarOwner | None, objtype: type | None = None) -> Self | T | None:
         if obj is None:
             return self
-        return cast("T | None", obj._scalars.get(self.name))
+        return cast("T | None", obj.__jwst_state__.scalars.get(self.name))
 
     def __set__(self, obj: ScalarOwner, value: T | None) -> None:
         checked = self.check_assigned(value, type(obj).__name__)
+        scalars = obj.__jwst_state__.scalars
         if checked is None:
-            obj._scalars.pop(self.name, None)
+            scalars.pop(self.name, None)
         else:
-            obj._scalars[self.name] = checked
+            scalars[self.name] = checked
 
     # -- validation ---------------------------------------------------------------------------------
 
@@ -180,22 +179,6 @@ def _convert(kind: type[Value], value: object) -> Value | None:
     return None
 
 
-# -- per class ----------------------------------------------------------------------------------------
-
-
-class ScalarModel(Protocol):
-    """A model as the scalar helpers below see it: its scalar fields (a class table) and their values.
-    ``DataModel`` provides both (a protocol here keeps the core below the model layer)."""
-
-    _scalars: dict[str, object]
-    _scalar_fields: ClassVar[dict[str, ScalarField[Any]]]
-
-
-def scalar_fields(cls: type[ScalarModel]) -> dict[str, ScalarField[Any]]:
-    """The scalar fields of a model class, by attribute name, in declaration order."""
-    return cls._scalar_fields
-
-
 # -- FITS headers ---------------------------------------------------------------------------------------
 
 
@@ -205,24 +188,31 @@ def scalar_fields(cls: type[ScalarModel]) -> dict[str, ScalarField[Any]]:
 # -- DataModel API helpers ------------------------------------------------------------------------------
 
 
-def scalar_errors(model: ScalarModel) -> list[ValidationError]:
-    """A ValidationError for each scalar field holding a value that does not fit (``validate()``)."""
+def scalar_errors(
+    fields: Mapping[str, ScalarField[Any]], values: Mapping[str, object], model: str
+) -> list[ValidationError]:
+    """A ValidationError for each of ``fields`` whose value in ``values`` does not fit (``validate()`` of a
+    model of class ``model``)."""
     errors: list[ValidationError] = []
-    for name, value in model._scalars.items():
-        field = model._scalar_fields.get(name)
+    for name, value in values.items():
+        field = fields.get(name)
         if field is None:
             continue
         try:
-            field.check(value, type(model).__name__)
+            field.check(value, model)
         except ValidationError as exc:
             errors.append(exc)
     return errors
 
 
 def checked_values(
-    model: ScalarModel, pairs: Iterable[tuple[str, object]], hdus: set[str] | None = None
+    fields: Mapping[str, ScalarField[Any]],
+    pairs: Iterable[tuple[str, object]],
+    hdus: set[str] | None,
+    model: str,
 ) -> tuple[list[tuple[str, Value | None]], list[ValidationError]]:
-    """The ``(name, value)`` pairs for scalar fields of ``model``, each checked, for ``update``.
+    """The ``(name, value)`` pairs for ``fields`` (of a model of class ``model``), each checked, for
+    ``update``.
 
     ``hdus`` (upper-case names) keeps only fields stored in those HDUs. Returns the values that fit and a
     ValidationError for each that does not; nothing is assigned.
@@ -230,11 +220,11 @@ def checked_values(
     good: list[tuple[str, Value | None]] = []
     errors: list[ValidationError] = []
     for name, value in pairs:
-        field = model._scalar_fields[name]
+        field = fields[name]
         if hdus is not None and (field.hdu is None or field.hdu.upper() not in hdus):
             continue
         try:
-            good.append((name, field.check_assigned(value, type(model).__name__)))
+            good.append((name, field.check_assigned(value, model)))
         except ValidationError as exc:
             errors.append(exc)
     return good, errors

@@ -87,7 +87,7 @@ class Table(np.ndarray[tuple[Any, ...], np.dtype[np.void]]):
     @property
     def columns(self) -> TableColumns:
         """The columns by name (any case) or position: ``table.columns["wavelength"].unit``."""
-        return TableColumns(self)
+        return TableColumns(self, self._units)
 
     @property
     def units(self) -> dict[str, str | None]:
@@ -151,10 +151,11 @@ class TableRow(np.record):  # pyright: ignore[reportIncompatibleVariableOverride
 class TableColumn:
     """One column of a :class:`Table`: its name, dtype, unit (settable) and values (``array``)."""
 
-    __slots__ = ("_name", "_table")
+    __slots__ = ("_name", "_table", "_units")
 
-    def __init__(self, table: Table, name: str) -> None:
+    def __init__(self, table: Table, units: dict[str, str | None], name: str) -> None:
         self._table = table
+        self._units = units  # the table's own units, handed over by the table (``Table.columns``)
         self._name = name
 
     @property
@@ -164,13 +165,13 @@ class TableColumn:
     @property
     def unit(self) -> str | None:
         """The column's unit (``"um"``, ``"Jy"``); None when it has none."""
-        return self._table._units.get(self._name)  # pyright: ignore[reportPrivateUsage]  (its own table)
+        return self._units.get(self._name)
 
     @unit.setter
     def unit(self, unit: str | None) -> None:
         if unit is not None and not isinstance(cast(object, unit), str):
             raise TypeError(f"column {self._name!r}: a unit is text (or None), not {type(unit).__name__}")
-        self._table._units[self._name] = unit  # pyright: ignore[reportPrivateUsage]
+        self._units[self._name] = unit
 
     @property
     def dtype(self) -> np.dtype[Any]:
@@ -189,13 +190,14 @@ class TableColumn:
 class TableColumns:
     """The columns of a :class:`Table`, by name (any case) or position, in order when iterated."""
 
-    __slots__ = ("_table",)
+    __slots__ = ("_table", "_units")
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, units: dict[str, str | None]) -> None:
         self._table = table
+        self._units = units  # the table's own units, handed over by the table (``Table.columns``)
 
     def __getitem__(self, key: str | int) -> TableColumn:
-        return TableColumn(self._table, _find(self._table.column_names, key))
+        return TableColumn(self._table, self._units, _find(self._table.column_names, key))
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
@@ -207,7 +209,7 @@ class TableColumns:
         return True
 
     def __iter__(self) -> Iterator[TableColumn]:
-        return (TableColumn(self._table, name) for name in self._table.column_names)
+        return (TableColumn(self._table, self._units, name) for name in self._table.column_names)
 
     def __len__(self) -> int:
         return len(self._table.column_names)
@@ -220,7 +222,7 @@ class TableColumns:
     @property
     def units(self) -> list[str | None]:
         """The columns' units, in order (as astropy's ``ColDefs.units``)."""
-        return [self._table._units.get(name) for name in self._table.column_names]  # pyright: ignore[reportPrivateUsage]
+        return [self._units.get(name) for name in self._table.column_names]
 
     def __repr__(self) -> str:
         return f"TableColumns({', '.join(repr(c) for c in self)})"

@@ -70,7 +70,7 @@ class ValueListField(ScalarField[Any], Generic[L]):
     def __get__(self, obj: ScalarOwner | None, objtype: type | None = None) -> Self | L | None:
         if obj is None:
             return self
-        return cast("L | None", obj._scalars.get(self.name))  # pyright: ignore[reportPrivateUsage]  # the field's own state
+        return cast("L | None", obj.__jwst_state__.scalars.get(self.name))
 
     def __set__(self, obj: ScalarOwner, value: L | None) -> None:
         super().__set__(obj, value)

@@ -5,9 +5,6 @@
 tests in ``tests/compat`` check them side by side with it).
 """
 
-# pyright: reportPrivateUsage=false
-# (model-layer module: it works on the internal state of models, as datamodel does)
-
 from __future__ import annotations
 
 import copy
@@ -17,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 if TYPE_CHECKING:
+    from jwstmodels._core.state import ModelState
     from jwstmodels._model.parts import ModelParts
 
 CrdsValue = str | int | float | complex | bool
@@ -30,13 +28,24 @@ def instance(model: ModelParts) -> dict[str, Any]:
     ``instance`` is its live tree; code that writes to it must set attributes here instead). Metadata
     values are copies; arrays are the model's own arrays (only those it holds: none is created).
     """
+    from jwstmodels._core.content import FileContent
     from jwstmodels._io.asdf_format import metadata_tree
 
-    tree = copy.deepcopy(metadata_tree(model._file_content()))
+    layout, state = model.__jwst_layout__, model.__jwst_state__
+    content = FileContent(
+        layout,
+        model.filename,
+        state.pass_invalid,
+        model.meta,
+        scalars=state.scalars,
+        extra_fits=model.extra_fits,
+        extra_tree=state.extra_tree,
+    )  # the metadata part of what a save writes (arrays are added below, as the model holds them)
+    tree = copy.deepcopy(metadata_tree(content))
     for name in model.array_names():
         tree[name] = getattr(model, name)
-    for name in model._list_fields:
-        items = model._lists.get(name)
+    for name in layout.list_fields:
+        items = state.lists.get(name)
         if items:
             tree[name] = [instance(item) for item in items]
     return tree
@@ -49,15 +58,16 @@ def model_hasattr(model: ModelParts, name: str) -> bool:
     (``"meta.exposure"``) is always False there; ask the node instead (``model.meta.hasattr("exposure")``).
     An array counts when the model holds it (given, read, or created and kept), not when it could be made.
     """
+    layout, state = model.__jwst_layout__, model.__jwst_state__
     if name == "meta":
         return model.meta.has_values()
-    if name in model._fields:
+    if name in layout.fields:
         return name in model.array_names()
-    if name in model._list_fields:
-        return bool(model._lists.get(name))
-    if name in model._scalar_fields:
-        return model._scalars.get(name) is not None
-    return name in model._extra_tree
+    if name in layout.list_fields:
+        return bool(state.lists.get(name))
+    if name in layout.scalar_fields:
+        return state.scalars.get(name) is not None
+    return name in state.extra_tree
 
 
 def get_dtype(model: ModelParts, name: str) -> np.dtype[Any]:
@@ -66,10 +76,11 @@ def get_dtype(model: ModelParts, name: str) -> np.dtype[Any]:
     AttributeError for a name the model does not declare; ValueError for one that holds no array (``meta``,
     list fields, scalars), as the reference (whose schema gives those no datatype).
     """
-    field = model._fields.get(name)
+    layout = model.__jwst_layout__
+    field = layout.fields.get(name)
     if field is not None:
         return field.dtype
-    if name == "meta" or name in model._list_fields or name in model._scalar_fields:
+    if name == "meta" or name in layout.list_fields or name in layout.scalar_fields:
         raise ValueError(f'{type(model).__name__}: attribute "{name}" is not an array and has no dtype')
     raise AttributeError(f'{type(model).__name__} has no attribute "{name}"')
 
@@ -81,15 +92,16 @@ def get_default(model: ModelParts, name: str) -> object:
     array, when the model has no shape, as the reference's); a table: an empty table; ``meta`` or a list
     field: an empty dict or list; a scalar: None. AttributeError for a name the model does not declare.
     """
-    field = model._fields.get(name)
+    layout = model.__jwst_layout__
+    field = layout.fields.get(name)
     if field is not None:
-        created, _ = field.make_default(model._primary_shape())
+        created, _ = field.make_default(model.shape)
         return created
     if name == "meta":
         return {}
-    if name in model._list_fields:
+    if name in layout.list_fields:
         return []
-    if name in model._scalar_fields:
+    if name in layout.scalar_fields:
         return None
     raise AttributeError(f'{type(model).__name__} has no attribute "{name}"')
 
@@ -149,14 +161,16 @@ class CalLogs:
         return {name: list(lines) for name, lines in self._logs.items()}
 
 
-def get_cal_logs(model: ModelParts) -> CalLogs:
-    logs: object = model._extra_tree.get("cal_logs")
+def get_cal_logs(state: ModelState, model_name: str) -> CalLogs:
+    """The logs a model (of class ``model_name``) keeps in its preserved tree."""
+    logs: object = state.extra_tree.get("cal_logs")
     if not isinstance(logs, dict):
-        raise AttributeError(f"{type(model).__name__}: no cal_logs (no pipeline step has logged to it)")
+        raise AttributeError(f"{model_name}: no cal_logs (no pipeline step has logged to it)")
     return CalLogs(cast(dict[str, list[str]], logs))
 
 
-def set_cal_logs(model: ModelParts, logs: CalLogs | Mapping[str, Iterable[str]]) -> None:
+def set_cal_logs(state: ModelState, logs: CalLogs | Mapping[str, Iterable[str]]) -> None:
+    """Replace the logs a model keeps in its preserved tree (each line as text)."""
     source = logs.to_dict() if isinstance(logs, CalLogs) else logs
     copied = {str(name): [str(line) for line in lines] for name, lines in source.items()}
-    model._extra_tree["cal_logs"] = copied
+    state.extra_tree["cal_logs"] = copied

@@ -10,6 +10,7 @@ import contextlib
 import copy
 import datetime
 import difflib
+import functools
 import importlib
 import os
 import warnings
@@ -22,7 +23,7 @@ import numpy as np
 import pydantic
 from numpy.typing import ArrayLike, NDArray
 
-from jwstmodels._core.arrays import ArrayField, ArrayStore, CreatedArrayField, DataField, TableField
+from jwstmodels._core.arrays import ArrayField, CreatedArrayField, DataField
 from jwstmodels._core.content import Card, FileContent, ModelLayout
 from jwstmodels._core.errors import (
     FileFormatError,
@@ -40,6 +41,7 @@ from jwstmodels._core.meta_lists import error_in_list
 from jwstmodels._core.node_instance import bind_tree_extras
 from jwstmodels._core.node_plans import new_node, tree_is_valid
 from jwstmodels._core.scalars import ScalarField, scalar_errors
+from jwstmodels._core.state import ModelState
 from jwstmodels._io.asdf_extensions import extension_tuple, extensions_in_effect
 from jwstmodels._io.sniff import (
     detect_format,
@@ -51,7 +53,8 @@ from jwstmodels._io.sniff import (
     reads_metadata,
     sniff,
 )
-from jwstmodels._model.dq_bits import file_bits, standard_bits_after_read
+from jwstmodels._model import saving
+from jwstmodels._model.dq_bits import standard_bits_after_read
 from jwstmodels._model.schema_search import SchemaSearch
 
 if TYPE_CHECKING:
@@ -62,8 +65,6 @@ if TYPE_CHECKING:
 
 MetaT = TypeVar("MetaT", bound=MetaNode, covariant=True)
 
-
-_DQ_DEF = "dq_def"
 
 CatalogueLookup = Callable[[str], "type[DataModel[MetaNode]] | None"]
 """The catalogue's model class for a ``DATAMODL`` value (aliases included), None for one it does not have."""
@@ -76,8 +77,6 @@ def use_catalogue(lookup: CatalogueLookup) -> None:
     imported (``jwstmodels`` imports it), so that this module never imports upward."""
     _catalogue[:] = [lookup]
 
-
-_FITS_SUFFIXES = (".fits", ".fit", ".fts", ".fits.gz", ".fit.gz")
 
 _SETTABLE_PROPERTIES = frozenset({"cal_logs"})
 """Properties with a setter that ``__setattr__`` lets through."""
@@ -101,67 +100,27 @@ class DataModel(Generic[MetaT]):
     meta_class: ClassVar[type[MetaNode]]
     schema_name: ClassVar[str] = ""
     primary_array_name: ClassVar[str] = "data"
-    save_hooks: ClassVar[tuple[str, ...]] = ()
+    _save_hooks: ClassVar[tuple[str, ...]] = ()
     """Functions (``module:name``) run with the model before it is saved or validated, as ``models.yaml``'s
-    ``on_save`` declares them (``AmiOIModel``: the OIFITS keywords, ``_model.oifits``)."""
+    ``on_save`` declares them (``AmiOIModel``: the OIFITS keywords, ``_model.oifits``); private, as a
+    generated class's own business."""
     required_meta: ClassVar[tuple[str, ...]] = ()
     """Dotted metadata paths that must be set for ``validate()`` to pass (reference-file bookkeeping)."""
-    _fields: ClassVar[dict[str, DataField]] = {}
-    _list_fields: ClassVar[dict[str, ListField[Any]]] = {}
-    _scalar_fields: ClassVar[dict[str, ScalarField[Any]]] = {}
-    """Scalars at the top level, outside ``meta`` (``SlitModel.name``); values in ``_scalars``."""
-    _created_arrays: ClassVar[tuple[str, ...]] = ()
-    """Arrays besides the primary one that a model of this class holds from construction whenever it holds a
-    primary array (``CreatedArrayField``s: ``CubeModel``'s ``dq`` and ``err``), as the reference's do."""
     meta: MetaT
     """The metadata tree (``model.meta.exposure.nframes``, ...): typed per model class."""
-    _layout_made: ClassVar[ModelLayout | None] = None
-    """This class's ``_layout()``, once made (read from the class's own namespace: subclasses make theirs)."""
-    _subclass_slots: ClassVar[frozenset[str]] = frozenset()
-    """Attributes that subclasses declare in ``__slots__``: the only extra attributes a model accepts."""
+    __jwst_layout__: ClassVar[ModelLayout]
+    """This class's description (``_core.content.ModelLayout``): its arrays, tables, scalars and lists, what
+    the backends read and write by; made when the class is created. A framework dunder, as pydantic's
+    ``__pydantic_fields__``: public to type checkers, never a schema field, not user API."""
+    __jwst_state__: ModelState
+    """This model's state besides ``meta``, ``extra_fits`` and ``filename`` (``_core.state.ModelState``): what
+    the field descriptors and the model layer's helpers share."""
 
-    __slots__ = (
-        "_close_hooks",
-        "_extensions",
-        "_extra_hdus",
-        "_extra_tree",
-        "_lists",
-        "_pass_invalid",
-        "_scalars",
-        "_shape",
-        "_store",
-        "_unknown_type",
-        "extra_fits",
-        "filename",
-        "meta",
-    )
+    __slots__ = ("__jwst_state__", "extra_fits", "filename", "meta")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        found: dict[str, DataField] = {}
-        lists: dict[str, ListField[Any]] = {}
-        scalars: dict[str, ScalarField[Any]] = {}
-        for klass in reversed(cls.__mro__):
-            for name, value in vars(klass).items():
-                if isinstance(value, DataField):
-                    found[name] = value
-                elif isinstance(value, ListField):
-                    lists[name] = cast(ListField[Any], value)
-                elif isinstance(value, ScalarField):
-                    scalars[name] = cast(ScalarField[Any], value)
-        cls._fields = found
-        cls._list_fields = lists
-        cls._scalar_fields = scalars
-        primary = cls.primary_array_name
-        cls._created_arrays = tuple(
-            name for name, value in found.items() if isinstance(value, CreatedArrayField) and name != primary
-        )
-        slots: set[str] = set()
-        for klass in cls.__mro__[: cls.__mro__.index(DataModel)]:
-            declared: object = klass.__dict__.get("__slots__", ())
-            if declared:
-                slots.update([declared] if isinstance(declared, str) else cast(tuple[str, ...], declared))
-        cls._subclass_slots = frozenset(slots)
+        cls.__jwst_layout__ = _make_layout(cls)
 
     def __init__(
         self,
@@ -172,29 +131,16 @@ class DataModel(Generic[MetaT]):
         pass_invalid_values: bool = False,
         **arrays: ArrayLike,
     ) -> None:
-        if schema is not None or not reads_metadata(init):  # a reader builds the tree itself, once
-            _set_meta(self, new_node(self.meta_class))
-            self.meta.attach(type(self).__name__)
-        self._store = ArrayStore()
-        self._shape: tuple[int, ...] | None = None
-        self._pass_invalid = pass_invalid_values
-        self._unknown_type: str | None = None
-        """The model type a file read named that no class has (kept by saves; UnknownModelTypeWarning)."""
-        self._close_hooks: list[Any] = []
+        self.__jwst_state__ = ModelState(
+            pass_invalid=pass_invalid_values, extensions=extension_tuple(extensions)
+        )
         self.extra_fits: dict[str, list[Card]] = {}
         """FITS header cards the schema does not name, by HDU name; written back on save."""
         self.filename: str | None = None
         """The file this model was read from, if any."""
-        self._extra_tree: dict[str, Any] = {}
-        """Parts of an ASDF tree the schema does not describe, written back on save."""
-        self._extra_hdus: list[Any] = []
-        """FITS HDUs the schema does not describe (astropy HDU objects), written back on FITS save."""
-        self._lists: dict[str, list[Any]] = {}
-        """Values of the list fields (``slits``, ``spec``, ...)."""
-        self._scalars: dict[str, object] = {}
-        """Values of the set scalar fields outside ``meta`` (``name``, ``source_id``, ...), by field name."""
-        self._extensions: tuple[object, ...] = extension_tuple(extensions)
-        """asdf extensions used when this model reads or writes ASDF."""
+        if schema is not None or not reads_metadata(init):  # a reader builds the tree itself, once
+            _set_meta(self, new_node(self.meta_class))
+            self.meta.attach(type(self).__name__)
 
         if schema is not None:
             if not isinstance(cast(object, schema), Mapping):
@@ -213,23 +159,24 @@ class DataModel(Generic[MetaT]):
                 self.close()
                 raise
         for name, value in arrays.items():
-            if name not in self._fields:
+            if name not in self.__jwst_layout__.fields:
                 raise self._unknown(name)
             setattr(self, name, value)
         self._create_arrays()
 
     def _create_arrays(self) -> None:
         """As the reference's classes do after reading ``init``: a model holding its primary array also holds
-        the arrays its class creates beside it (``_created_arrays``), the ones it lacks made from their schema
-        default and sized after the primary array. Any other array stays absent (reads as None)."""
-        if not self._created_arrays:
+        the arrays its class creates beside it (``__jwst_layout__.created_arrays``), the ones it lacks made
+        from their schema default and sized after the primary array. Any other array stays absent (reads
+        None)."""
+        if not self.__jwst_layout__.created_arrays:
             return
         shape = self._primary_shape()
         if shape is None:
             return
-        for name in self._created_arrays:
-            if not self._store.is_present(name):
-                field = self._fields[name]
+        for name in self.__jwst_layout__.created_arrays:
+            if not self.__jwst_state__.store.is_present(name):
+                field = self.__jwst_layout__.fields[name]
                 if isinstance(field, ArrayField):
                     setattr(self, name, field.make_default(shape)[0])
 
@@ -254,7 +201,9 @@ class DataModel(Generic[MetaT]):
             source: object = hdul.filename()
             name = source if isinstance(source, str) else "<HDUList>"
             with file_errors(name, "read the FITS file"):
-                content = read_fits(hdul, self._layout(), name, pass_invalid=self._pass_invalid)
+                content = read_fits(
+                    hdul, self.__jwst_layout__, name, pass_invalid=self.__jwst_state__.pass_invalid
+                )
             self._adopt(content)
             self.filename = name
         elif is_asdf_file(init):
@@ -262,7 +211,9 @@ class DataModel(Generic[MetaT]):
 
             label = str(getattr(init, "uri", None) or "<AsdfFile>")
             with file_errors(label, "read the ASDF file"):
-                content = read_asdf(init, self._layout(), label, pass_invalid=self._pass_invalid)
+                content = read_asdf(
+                    init, self.__jwst_layout__, label, pass_invalid=self.__jwst_state__.pass_invalid
+                )
             self._adopt(content)
         elif is_path(init) or is_file(init):
             self._init_from_file(init)
@@ -275,15 +226,16 @@ class DataModel(Generic[MetaT]):
 
     def _after_read(self) -> None:
         """A model read from a file (and each of its items) holds the standard DQ bits (see ``_dq_bits``)."""
-        if self._store.loaders:
-            standard_bits_after_read(self._store, self._fields, self._dq_def)
-        for items in self._lists.values():
+        if self.__jwst_state__.store.loaders:
+            dq_def = functools.partial(saving.dq_def, self)
+            standard_bits_after_read(self.__jwst_state__.store, self.__jwst_layout__.fields, dq_def)
+        for items in self.__jwst_state__.lists.values():
             for item in items:
                 item._after_read()
 
     def _init_shape(self, shape: tuple[int, ...]) -> None:
         name = self.get_primary_array_name()
-        field = self._fields.get(name)
+        field = self.__jwst_layout__.fields.get(name)
         if not all(isinstance(cast(object, n), int | np.integer) and n >= 0 for n in shape):
             raise TypeError(
                 f"{type(self).__name__}: a shape must be a tuple of non-negative integers, got {shape!r}"
@@ -292,8 +244,8 @@ class DataModel(Generic[MetaT]):
             what = f"its primary entry {name!r} is a table or list" if name else "it has no primary array"
             raise TypeError(f"{type(self).__name__}: a shape tuple sizes the primary array, and {what}")
         field.check_ndim(len(shape), f"shape {shape}")
-        self._shape = tuple(int(n) for n in shape)
-        setattr(self, name, field.make_default(self._shape)[0])
+        self.__jwst_state__.shape = tuple(int(n) for n in shape)
+        setattr(self, name, field.make_default(self.__jwst_state__.shape)[0])
 
     def _init_from_tree(self, tree: Mapping[str, object]) -> None:
         model_name = type(self).__name__
@@ -337,13 +289,13 @@ class DataModel(Generic[MetaT]):
         meta.attach(type(self).__name__)
         _set_meta(self, meta)
         for name in other.array_names():
-            if name in self._fields:
+            if name in self.__jwst_layout__.fields:
                 setattr(self, name, getattr(other, name))
-        for name, value in other._scalars.items():
-            field = self._scalar_fields.get(name)
+        for name, value in other.__jwst_state__.scalars.items():
+            field = self.__jwst_layout__.scalar_fields.get(name)
             try:
                 if field is not None:
-                    self._scalars[name] = field.check(value)
+                    self.__jwst_state__.scalars[name] = field.check(value)
             except ValidationError:
                 pass  # a value this class's field cannot hold is dropped, like other metadata
         self.extra_fits = {hdu: list(cards) for hdu, cards in other.extra_fits.items()}
@@ -353,11 +305,13 @@ class DataModel(Generic[MetaT]):
     def _carry_items(self, other: DataModel[MetaNode]) -> None:
         """Items carry over (copied, converted to this class's item class where it differs); a multi-model
         made from one single model (``MultiSlitModel(slit)``) holds a copy of it as its first item."""
-        for name, field in self._list_fields.items():
-            if name in other._list_fields:
-                field.__set__(self, [self._as_item(field, item) for item in other._lists.get(name, [])])
-        lists = list(self._list_fields.values())
-        if len(lists) == 1 and not other._list_fields:
+        for name, field in self.__jwst_layout__.list_fields.items():
+            if name in other.__jwst_layout__.list_fields:
+                field.__set__(
+                    self, [self._as_item(field, item) for item in other.__jwst_state__.lists.get(name, [])]
+                )
+        lists = list(self.__jwst_layout__.list_fields.values())
+        if len(lists) == 1 and not other.__jwst_layout__.list_fields:
             lists[0].__set__(self, [self._as_item(lists[0], other)])
 
     @staticmethod
@@ -375,10 +329,12 @@ class DataModel(Generic[MetaT]):
             from jwstmodels._io.fits_format import open_hdulist, read_fits
 
             hdul = open_hdulist(init, name)
-            self._close_hooks.append(hdul.close)
+            self.__jwst_state__.close_hooks.append(hdul.close)
             try:
                 with file_errors(name, "read the FITS file"):
-                    content = read_fits(hdul, self._layout(), name, pass_invalid=self._pass_invalid)
+                    content = read_fits(
+                        hdul, self.__jwst_layout__, name, pass_invalid=self.__jwst_state__.pass_invalid
+                    )
                 self._adopt(content)
             except BaseException:
                 self.close()
@@ -387,10 +343,12 @@ class DataModel(Generic[MetaT]):
             from jwstmodels._io.asdf_format import open_asdf, read_asdf
 
             af = open_asdf(init, name)
-            self._close_hooks.append(af.close)
+            self.__jwst_state__.close_hooks.append(af.close)
             try:
                 with file_errors(name, "read the ASDF file"):
-                    content = read_asdf(af, self._layout(), name, pass_invalid=self._pass_invalid)
+                    content = read_asdf(
+                        af, self.__jwst_layout__, name, pass_invalid=self.__jwst_state__.pass_invalid
+                    )
                 self._adopt(content)
             except BaseException:
                 self.close()
@@ -404,7 +362,7 @@ class DataModel(Generic[MetaT]):
             return
         if _catalogue[0](str(model_type)) is not None:
             return
-        self._unknown_type = str(model_type)
+        self.__jwst_state__.unknown_type = str(model_type)
         warnings.warn(
             f"{place} {model_type!r} names no model class; read as {type(self).__name__}",
             UnknownModelTypeWarning,
@@ -420,7 +378,7 @@ class DataModel(Generic[MetaT]):
         cls = _catalogue[0](declared)
         if cls is None or isinstance(self, cls):
             return
-        if any(issubclass(cls, field.item_class) for field in self._list_fields.values()):
+        if any(issubclass(cls, field.item_class) for field in self.__jwst_layout__.list_fields.values()):
             return  # one item's file (a SlitModel's into a MultiSlitModel): read as its one item
         source = self.filename or _describe_source(init)
         mine = type(self).__name__
@@ -433,97 +391,30 @@ class DataModel(Generic[MetaT]):
 
     # -- the interface to the I/O backends (see _content) ----------------------------------------------
 
-    @classmethod
-    def _layout(cls) -> ModelLayout:
-        """The description of this class that the backends read and write by (made once per class)."""
-        layout = cls.__dict__.get("_layout_made")
-        if not isinstance(layout, ModelLayout):
-            layout = ModelLayout(
-                name=cls.__name__,
-                meta_class=cls.meta_class,
-                fields=cls._fields,
-                scalar_fields=cls._scalar_fields,
-                items={name: field.item_class._layout() for name, field in cls._list_fields.items()},
-            )
-            cls._layout_made = layout
-        return layout
-
     def _adopt(self, content: FileContent) -> None:
         """Take what a reader found in a file (a new model's state; items become models of their class)."""
         if content.meta is not None:
             _set_meta(self, content.meta)
             if content.model_type_place is not None:
                 self._warn_unknown_type(content.model_type_place)
-        self._scalars = content.scalars
-        self._store.loaders.update(content.loaders)
-        self._store.shapes.update(content.shapes)
+        self.__jwst_state__.scalars = content.scalars
+        self.__jwst_state__.store.loaders.update(content.loaders)
+        self.__jwst_state__.store.shapes.update(content.shapes)
         self.extra_fits = content.extra_fits
-        self._extra_tree = content.extra_tree
-        self._extra_hdus = content.extra_hdus
-        self._close_hooks += content.close_hooks
+        self.__jwst_state__.extra_tree = content.extra_tree
+        self.__jwst_state__.extra_hdus = content.extra_hdus
+        self.__jwst_state__.close_hooks += content.close_hooks
         for name, contents in content.items.items():
-            item_class = self._list_fields[name].item_class
+            item_class = self.__jwst_layout__.list_fields[name].item_class
             items: list[DataModel[MetaNode]] = []
             for found in contents:
                 item = item_class()
-                item._pass_invalid = found.pass_invalid
+                item.__jwst_state__.pass_invalid = found.pass_invalid
                 if found.filename is not None:
                     item.filename = found.filename
                 item._adopt(found)
                 items.append(item)
-            self._lists[name] = items
-
-    def _tree_extras(self) -> dict[str, Any]:
-        """The preserved tree (``node.instance`` keeps undeclared metadata keys in it)."""
-        return self._extra_tree
-
-    def _file_content(self) -> FileContent:
-        """What a writer writes for this model; it shares this model's values (writers only read them)."""
-        return FileContent(
-            self._layout(),
-            self.filename,
-            self._pass_invalid,
-            self.meta,
-            scalars=self._scalars,
-            arrays=list(self._arrays_to_save()),
-            extra_fits=self.extra_fits,
-            extra_tree=self._extra_tree,
-            extra_hdus=self._extra_hdus,
-            items={
-                name: [item._file_content() for item in items]
-                for name, items in self._lists.items()
-                if name in self._list_fields
-            },
-        )
-
-    def _dq_def(self) -> NDArray[np.void]:
-        """The ``dq_def`` table, for models that number their own DQ bits (see ``_dq_bits``); an empty one
-        when the model holds none."""
-        table: object = getattr(self, _DQ_DEF)  # a field of the generated classes that have one
-        if table is None:
-            return np.zeros((0,), dtype=self._fields[_DQ_DEF].dtype)
-        return cast("NDArray[np.void]", table)
-
-    def _check_fits_items(self, path: str | os.PathLike[str]) -> None:
-        """Refuse, before anything is stamped or written, items the FITS layout cannot hold: items that would
-        share a data HDU with this model's own arrays, or with the items of another list. (``validate()``
-        checks the items themselves before any save.)"""
-        filled = [name for name in self._list_fields if self._lists.get(name)]
-        name = type(self).__name__
-        if len(filled) > 1:
-            lists = " and ".join(f"{name}.{list_name}" for list_name in filled)
-            raise ValueError(
-                f"{os.fspath(path)}: {lists} both hold items; FITS tells items apart by EXTVER only"
-            )
-        own_hdus = {field.hdu.upper() for field in self._fields.values()}  # EXTNAMEs (a schema may say ps)
-        for list_name in filled:
-            first = self._lists[list_name][0]
-            for attr, field in first._fields.items():
-                if field.hdu.upper() in own_hdus and first._store.is_present(attr):
-                    raise ValueError(
-                        f"{os.fspath(path)}: {name} and its {list_name}[0].{attr} would both be HDU "
-                        f"{field.hdu.upper()},1"
-                    )
+            self.__jwst_state__.lists[name] = items
 
     # -- attributes ---------------------------------------------------------------------------------
 
@@ -532,17 +423,13 @@ class DataModel(Generic[MetaT]):
         """Shape of the primary array, or None when the model has none."""
         return self._primary_shape()
 
-    @property
-    def _arrays(self) -> ArrayStore:
-        return self._store
-
     def _primary_shape(self) -> tuple[int, ...] | None:
         """The primary array's shape (from the file's headers when it is not read yet); None without one."""
         name = self.get_primary_array_name()
-        value = self._store.values.get(name)
+        value = self.__jwst_state__.store.values.get(name)
         if value is not None:
             return value.shape
-        return self._store.shapes.get(name)
+        return self.__jwst_state__.store.shapes.get(name)
 
     def get_primary_array_name(self) -> str:
         """Name of the array that a shape tuple creates and whose shape sizes the arrays made from defaults.
@@ -555,12 +442,13 @@ class DataModel(Generic[MetaT]):
     if not TYPE_CHECKING:
         # Hidden from type checkers so that assigning to a misspelt attribute stays a static error.
         def __setattr__(self, name: str, value: object) -> None:
+            layout = self.__jwst_layout__
             if (
                 name in DataModel.__slots__
-                or name in self._fields
-                or name in self._list_fields
-                or name in self._scalar_fields
-                or name in self._subclass_slots
+                or name in layout.fields
+                or name in layout.list_fields
+                or name in layout.scalar_fields
+                or name in layout.subclass_slots
                 or name in _SETTABLE_PROPERTIES
             ):
                 object.__setattr__(self, name, value)
@@ -570,9 +458,15 @@ class DataModel(Generic[MetaT]):
         # Hidden from type checkers so that reading a misspelt attribute stays a static error; at run time it
         # names the closest attribute (``m.dat`` -> did you mean 'data'?).
         def __getattr__(self, name: str) -> object:
-            if name.startswith("_") or name in DataModel.__slots__ or name in self._subclass_slots:
+            if (
+                name.startswith("_")
+                or name in DataModel.__slots__
+                or name in self.__jwst_layout__.subclass_slots
+            ):
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            if name in self._fields:  # a CreatedArrayField the model does not hold (see _core.arrays)
+            if (
+                name in self.__jwst_layout__.fields
+            ):  # a CreatedArrayField the model does not hold (see _core.arrays)
                 raise AttributeError(
                     f"{type(self).__name__}.{name}: the model holds no {name} array (it was built without "
                     f"one, or it was removed); set it first, or ask hasattr(model, {name!r})"
@@ -583,10 +477,16 @@ class DataModel(Generic[MetaT]):
     @classmethod
     def _attribute_choices(cls) -> list[str]:
         """The names an unknown attribute may be a misspelling of (methods and properties aside)."""
-        return ["meta", *cls._fields, *cls._scalar_fields, *cls._list_fields]
+        layout = cls.__jwst_layout__
+        return ["meta", *layout.fields, *layout.scalar_fields, *layout.list_fields]
 
     def _unknown(self, name: str) -> UnknownFieldError:
-        choices = ["meta", *self._fields, *self._scalar_fields, *self._list_fields]
+        choices = [
+            "meta",
+            *self.__jwst_layout__.fields,
+            *self.__jwst_layout__.scalar_fields,
+            *self.__jwst_layout__.list_fields,
+        ]
         close = difflib.get_close_matches(name, choices, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         return UnknownFieldError(f"{type(self).__name__} has no attribute {name!r}{hint}")
@@ -596,7 +496,11 @@ class DataModel(Generic[MetaT]):
         if not hint:
             return UnknownFieldError(f"{type(self).__name__}: {key!r} is not in the schema")
         choices = [leaf.path for leaf in scalar_leaves(type(self.meta))]
-        choices += [*self._fields, *self._scalar_fields, *self._list_fields]
+        choices += [
+            *self.__jwst_layout__.fields,
+            *self.__jwst_layout__.scalar_fields,
+            *self.__jwst_layout__.list_fields,
+        ]
         close = difflib.get_close_matches(key, choices, n=1, cutoff=0.75)
         if not close and "." in key:  # the closest name at each part that is wrong
             fixed = self._closest_by_parts(key)
@@ -635,19 +539,11 @@ class DataModel(Generic[MetaT]):
 
     def array_names(self) -> list[str]:
         """Names of the arrays and tables that hold data (given, read, or created and then kept)."""
-        return [name for name in self._fields if name in self._store.values or name in self._store.loaders]
-
-    def _arrays_to_save(self) -> Iterator[tuple[str, DataField, NDArray[Any]]]:
-        """(name, field, array) of every array and table a save writes: those the model holds (given, read,
-        or created with the model); an absent one (never set, set to None, deleted) is not written. Tables
-        are given in the file's dtype (ascii text), as a Table carrying their units."""
-        for name in self.array_names():
-            field = self._fields[name]
-            if isinstance(field, TableField):
-                yield name, field, field.file_table(getattr(self, name))
-                continue
-            value = np.asarray(getattr(self, name))
-            yield name, field, file_bits(self._store, self._fields, self._dq_def, name, value)
+        return [
+            name
+            for name in self.__jwst_layout__.fields
+            if name in self.__jwst_state__.store.values or name in self.__jwst_state__.store.loaders
+        ]
 
     # -- life cycle ---------------------------------------------------------------------------------
 
@@ -659,7 +555,7 @@ class DataModel(Generic[MetaT]):
         read it. Otherwise (changed, replaced, removed, or never a file on disk) touching it raises
         ``jwstmodels.FileChangedError`` naming the model, the array and the file.
         """
-        hooks, self._close_hooks = self._close_hooks, []
+        hooks, self.__jwst_state__.close_hooks = self.__jwst_state__.close_hooks, []
         for hook in hooks:
             hook()
 
@@ -672,21 +568,22 @@ class DataModel(Generic[MetaT]):
     def copy(self, memo: dict[int, object] | None = None) -> Self:
         """A deep copy: metadata, arrays, tables, list items and kept file content are independent of this
         model's (schema extensions included). ``memo`` is the ``copy.deepcopy`` memo, for compatibility."""
-        for name in list(self._store.loaders):
+        for name in list(self.__jwst_state__.store.loaders):
             getattr(self, name)
         new = type(self)()
         _set_meta(new, self.meta.model_copy(deep=True))
         new.meta.attach(type(self).__name__)
-        new._store = self._store.copy()
-        new._shape = self._shape
-        new._pass_invalid = self._pass_invalid
-        new._extensions = self._extensions
+        mine, theirs = self.__jwst_state__, new.__jwst_state__
+        theirs.store = mine.store.copy()
+        theirs.shape = mine.shape
+        theirs.pass_invalid = mine.pass_invalid
+        theirs.extensions = mine.extensions
         new.extra_fits = {hdu: list(cards) for hdu, cards in self.extra_fits.items()}
-        new._extra_tree = copy.deepcopy(self._extra_tree, memo)
-        new._extra_hdus = [hdu.copy() for hdu in self._extra_hdus]
-        new._lists = {name: [item.copy() for item in items] for name, items in self._lists.items()}
-        new._scalars = dict(self._scalars)
-        new._unknown_type = getattr(self, "_unknown_type", None)
+        theirs.extra_tree = copy.deepcopy(mine.extra_tree, memo)
+        theirs.extra_hdus = [hdu.copy() for hdu in mine.extra_hdus]
+        theirs.lists = {name: [item.copy() for item in items] for name, items in mine.lists.items()}
+        theirs.scalars = dict(mine.scalars)
+        theirs.unknown_type = mine.unknown_type
         new.filename = self.filename
         return new
 
@@ -754,7 +651,7 @@ class DataModel(Generic[MetaT]):
         Checks every metadata value and top-level scalar (values kept in place by ``pass_invalid_values``
         included), every array and table against its dtype and dimensionality, that each path of
         ``required_meta`` (the keywords a reference file must carry) is set, and every item of a multi-model
-        (errors name the item: ``slits[2].name``). The class's ``save_hooks`` run first, as the reference's
+        (errors name the item: ``slits[2].name``). The class's ``_save_hooks`` run first, as the reference's
         ``AmiOIModel`` maps its OIFITS keywords before validating.
         """
         self._run_save_hooks()
@@ -762,22 +659,30 @@ class DataModel(Generic[MetaT]):
         if errors:
             raise ValidationErrors(errors)
 
+    def _run_save_hooks(self) -> None:
+        """Run the class's ``_save_hooks`` (``models.yaml``'s ``on_save``) on this model."""
+        for spec in type(self)._save_hooks:
+            module, _, name = spec.partition(":")
+            getattr(importlib.import_module(module), name)(self)
+
     def _validation_errors(self, *, item: bool = False) -> list[ValidationError]:
         """Every problem :meth:`validate` reports. A list item (``item``) need not carry the bookkeeping
         keywords of ``required_meta``: a reference file's items (``SpecProfileModel.profile``) share the
         file's, as in the reference implementation."""
         errors = validate_meta_tree(self.meta, type(self).__name__)
         errors += [] if item else self._missing_required()
-        errors += scalar_errors(self)
-        for name, field in self._fields.items():
-            value = self._store.values.get(name)
+        errors += scalar_errors(
+            self.__jwst_layout__.scalar_fields, self.__jwst_state__.scalars, type(self).__name__
+        )
+        for name, field in self.__jwst_layout__.fields.items():
+            value = self.__jwst_state__.store.values.get(name)
             if value is None:
                 continue
             try:
                 field.coerce(value)
             except ValidationError as exc:
                 errors.append(exc)
-        for list_name, items in self._lists.items():  # each item is a model of its own
+        for list_name, items in self.__jwst_state__.lists.items():  # each item is a model of its own
             for index, member in enumerate(items):
                 place = f"{list_name}[{index}]"
                 errors += [e.within(type(self).__name__, place) for e in member._validation_errors(item=True)]
@@ -818,22 +723,9 @@ class DataModel(Generic[MetaT]):
             setattr(self.meta, "date", now.isoformat(timespec="milliseconds"))
         if path is not None and "filename" in fields:
             setattr(self.meta, "filename", Path(path).name)
-        if "model_type" in fields and not self._names_unknown_type():
+        if "model_type" in fields and not saving.keeps_unknown_type(self):
             setattr(self.meta, "model_type", type(self).__name__)
         self._run_save_hooks()
-
-    def _run_save_hooks(self) -> None:
-        for spec in type(self).save_hooks:
-            module, _, name = spec.partition(":")
-            getattr(importlib.import_module(module), name)(self)
-
-    def _names_unknown_type(self) -> bool:
-        """True when ``meta.model_type`` is still the type no class has that the file read named (its DATAMODL
-        is of a newer or another package): saving keeps it, so the file keeps its identity. A value set in
-        memory is stamped over with the class, as the reference does."""
-        current: object = self.meta.__dict__.get("model_type")
-        kept: str | None = getattr(self, "_unknown_type", None)  # unpickled models have none
-        return kept is not None and current == kept
 
     def save(
         self, path: str | os.PathLike[str] | Callable[[str | None], str], *args: Any, **kwargs: Any
@@ -845,51 +737,21 @@ class DataModel(Generic[MetaT]):
         when writing succeeded. As the reference's: ``path`` may be a function of ``meta.filename`` giving the
         path, and ``dir_path=`` replaces the path's folder.
         """
-        path = _output_path(self, path, kwargs.pop("dir_path", None))
-        name = os.fspath(path).lower()
-        if name.endswith(".asdf"):
-            return self.to_asdf(path, *args, **kwargs)
-        if name.endswith(_FITS_SUFFIXES):
-            return self.to_fits(path, *args, **kwargs)
-        raise ValueError(f"{os.fspath(path)}: cannot tell the format from the suffix; use .fits or .asdf")
+        return saving.save(self, path, *args, **kwargs)
 
     write = save
 
-    def _prepare_save(self, path: str | os.PathLike[str]) -> None:
-        stamps = {name: self.meta.__dict__.get(name) for name in ("date", "filename", "model_type")}
-        self.on_save(path)
-        if self._pass_invalid:
-            return
-        try:
-            self.validate()
-        except ValidationError:
-            for name, value in stamps.items():  # a refused save leaves the model as it was
-                if name in vars(self.meta):
-                    vars(self.meta)[name] = value
-            raise
-
     def to_fits(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
         """Write FITS; extra arguments go to ``astropy.io.fits.HDUList.writeto``."""
-        from jwstmodels._io.fits_format import write_fits
-
-        self._check_fits_items(path)  # multi-model items, before on_save: a refused save changes nothing
-        self._prepare_save(path)
-        from jwstmodels._core.objects import refuse_fits
-
-        refuse_fits(self, path)  # transforms and other objects: ASDF only
-        return write_fits(self._file_content(), path, *args, **kwargs)
+        return saving.to_fits(self, path, *args, **kwargs)
 
     def to_asdf(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
         """Write ASDF; extra arguments go to ``asdf.AsdfFile.write_to``."""
-        from jwstmodels._io.asdf_format import write_asdf
-
-        self._prepare_save(path)
-        with self._asdf_extensions():
-            return write_asdf(self._file_content(), path, *args, **kwargs)
+        return saving.to_asdf(self, path, *args, **kwargs)
 
     def _asdf_extensions(self) -> contextlib.AbstractContextManager[None]:
         """asdf configured with this model's ``extensions`` (without any, asdf is not even imported)."""
-        return extensions_in_effect(self._extensions)
+        return extensions_in_effect(self.__jwst_state__.extensions)
 
     # -- flat views ---------------------------------------------------------------------------------
 
@@ -902,11 +764,14 @@ class DataModel(Generic[MetaT]):
         flat: dict[str, object] = {}
         # a WCS not read yet is converted: users see the object (model_dump leaves it as the file holds it)
         _flatten(cast(dict[str, object], loaded(self.meta.model_dump(exclude_none=True))), "meta", flat)
-        flat.update(self._scalars)
+        flat.update(self.__jwst_state__.scalars)
         if include_arrays:
             for name in self.array_names():
                 flat[name] = getattr(self, name)
-        for list_name, items in self._lists.items():  # keys as the reference names them: slits.0.name
+        for (
+            list_name,
+            items,
+        ) in self.__jwst_state__.lists.items():  # keys as the reference names them: slits.0.name
             for index, item in enumerate(items):
                 prefix = f"{list_name}.{index}."
                 flat.update((prefix + key, value) for key, value in item.to_flat_dict(include_arrays).items())
@@ -941,11 +806,16 @@ class DataModel(Generic[MetaT]):
             raise KeyError(f"{type(self).__name__}: keys are dotted names such as 'meta.exposure.nframes'")
         parts = key.split(".")
         if len(parts) == 1:
-            if key in self._fields or key in self._list_fields or key in self._scalar_fields or key == "meta":
+            if (
+                key in self.__jwst_layout__.fields
+                or key in self.__jwst_layout__.list_fields
+                or key in self.__jwst_layout__.scalar_fields
+                or key == "meta"
+            ):
                 return self, key
             raise self._unknown_key(key, hint)
-        if parts[0] in self._list_fields:
-            items = self._lists.get(parts[0], [])
+        if parts[0] in self.__jwst_layout__.list_fields:
+            items = self.__jwst_state__.lists.get(parts[0], [])
             index = int(parts[1]) if parts[1].isdigit() else None
             if index is None or index >= len(items) or len(parts) == 2:
                 raise KeyError(
@@ -996,7 +866,7 @@ class DataModel(Generic[MetaT]):
             return False
         if isinstance(holder, DataModel):  # arrays are not read to answer
             model = cast("DataModel[MetaNode]", holder)
-            if name in model._fields:
+            if name in model.__jwst_layout__.fields:
                 return name in model.array_names()
         return key in self.to_flat_dict(include_arrays=False)
 
@@ -1102,7 +972,7 @@ class DataModel(Generic[MetaT]):
         """
         from jwstmodels._model.wcs import get_fits_wcs
 
-        return get_fits_wcs(self._file_content(), hdu_name, hdu_ver, key)
+        return get_fits_wcs(saving.file_content(self), hdu_name, hdu_ver, key)
 
     def set_fits_wcs(self, wcs: WCS, hdu_name: str = "SCI") -> None:
         """Store the FITS WCS of ``wcs`` (its alternate key included) as the header cards of HDU ``hdu_name``.
@@ -1169,13 +1039,13 @@ class DataModel(Generic[MetaT]):
         them); AttributeError until a step has logged (so ``hasattr(model, "cal_logs")`` asks that)."""
         from jwstmodels._model.compat_api import get_cal_logs
 
-        return get_cal_logs(self)
+        return get_cal_logs(self.__jwst_state__, type(self).__name__)
 
     @cal_logs.setter
     def cal_logs(self, logs: CalLogs | Mapping[str, Iterable[str]]) -> None:
         from jwstmodels._model.compat_api import set_cal_logs
 
-        set_cal_logs(self, logs)
+        set_cal_logs(self.__jwst_state__, logs)
 
     def get_crds_parameters(self) -> dict[str, str | int | float | complex | bool]:
         """The set metadata values CRDS selects reference files by, as ``{"meta.instrument.name": ...}``."""
@@ -1225,6 +1095,48 @@ def _describe_source(init: object) -> str:
     return str(getattr(init, "name", None) or f"<{type(init).__name__}>")
 
 
+def _make_layout(cls: type[DataModel[MetaNode]]) -> ModelLayout:
+    """The description of a model class (its ``__jwst_layout__``): its fields found along its MRO, the arrays
+    it creates with its primary array, the attributes its subclasses declare in ``__slots__``, and the
+    layouts of its list items (classes made before it)."""
+    found: dict[str, DataField] = {}
+    lists: dict[str, ListField[Any]] = {}
+    scalars: dict[str, ScalarField[Any]] = {}
+    for klass in reversed(cls.__mro__):
+        for name, value in vars(klass).items():
+            if isinstance(value, DataField):
+                found[name] = value
+            elif isinstance(value, ListField):
+                lists[name] = cast(ListField[Any], value)
+            elif isinstance(value, ScalarField):
+                scalars[name] = cast(ScalarField[Any], value)
+    primary = cls.primary_array_name
+    slots: set[str] = set()
+    for klass in cls.__mro__[: cls.__mro__.index(DataModel)]:
+        declared: object = klass.__dict__.get("__slots__", ())
+        if declared:
+            slots.update([declared] if isinstance(declared, str) else cast(tuple[str, ...], declared))
+    item_layouts: dict[str, ModelLayout] = {
+        name: cast("type[DataModel[MetaNode]]", field.item_class).__jwst_layout__
+        for name, field in lists.items()
+    }
+    return ModelLayout(
+        name=cls.__name__,
+        meta_class=getattr(cls, "meta_class", MetaNode),
+        fields=found,
+        scalar_fields=scalars,
+        items=item_layouts,
+        list_fields=lists,
+        created_arrays=tuple(
+            name for name, value in found.items() if isinstance(value, CreatedArrayField) and name != primary
+        ),
+        subclass_slots=frozenset(slots),
+    )
+
+
+DataModel.__jwst_layout__ = _make_layout(DataModel)  # the base's own (no fields): subclasses make theirs
+
+
 def _ignore(*_: object) -> None:
     """Conversion between model classes drops what the target class cannot hold."""
 
@@ -1234,9 +1146,8 @@ def _set_meta(model: DataModel[MetaNode], node: MetaNode) -> None:
     attributes from assignments in methods (jedi) take the type of ``meta`` from the model class's own
     declaration (``meta: ImageMeta``) instead of the type variable's bound."""
     model.meta = node
-    # node.instance keeps undeclared keys in the model's preserved tree; the node holds the model weakly
-    extras = weakref.WeakMethod(model._tree_extras)  # pyright: ignore[reportPrivateUsage]  # the model's own helper
-    bind_tree_extras(node, extras)
+    # node.instance keeps undeclared keys in the model's preserved tree; the node holds the state weakly
+    bind_tree_extras(node, weakref.WeakMethod(model.__jwst_state__.tree_extras))
 
 
 def _meta_value(meta: MetaNode, names: tuple[str, ...]) -> object:
@@ -1317,18 +1228,3 @@ def _error_at(
         expected=describe_annotation(info.annotation) if info is not None else "no such field",
         got=got,
     )
-
-
-def _output_path(
-    model: DataModel[MetaNode],
-    path: str | os.PathLike[str] | Callable[[str | None], str],
-    dir_path: str | os.PathLike[str] | None,
-) -> str | os.PathLike[str]:
-    """The path ``save`` writes: ``path`` itself, or ``path(meta.filename)`` when it is a function; in
-    ``dir_path`` when that is given."""
-    if callable(path):
-        filename: object = vars(model.meta).get("filename")
-        path = path(filename if isinstance(filename, str) else None)
-    if dir_path:
-        return Path(dir_path) / Path(path).name
-    return path

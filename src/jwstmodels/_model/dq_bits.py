@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from jwstmodels.dqflags import HasDQDefinitions, dynamic_mask
 
 if TYPE_CHECKING:
-    from jwstmodels._core.arrays import ArrayStore
+    from jwstmodels._core.state import ArrayStore
 
 DQDef = Callable[[], NDArray[np.void]]
 """Gives a model's ``dq_def`` table (read from the file on first use)."""

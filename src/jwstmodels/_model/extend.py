@@ -11,9 +11,6 @@ moved into them, by the reading policy: a value that does not fit warns and stay
 Static types cannot know these entries: reach them with ``model["meta.x.y"]``, ``getattr`` or ``setattr``.
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it works on the internal state of models and metadata nodes)
-
 from __future__ import annotations
 
 import re
@@ -26,7 +23,7 @@ import pydantic
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from jwstmodels._core.arrays import ArrayField, Column, TableField, _Field
+from jwstmodels._core.arrays import ArrayField, Column, DataField, TableField
 from jwstmodels._core.errors import ValidationError, describe_location
 from jwstmodels._core.loading import build_meta, force_value, warn_invalid
 from jwstmodels._core.meta import MetaNode, scalar_leaves
@@ -62,7 +59,7 @@ class _Plan:
 
     model_name: str
     meta_class: type[MetaNode] | None = None
-    arrays: dict[str, _Field] | None = None
+    arrays: dict[str, DataField] | None = None
     keywords: set[tuple[str, str]] | None = None
 
 
@@ -74,13 +71,14 @@ def extend(model: ModelParts, new_schema: Mapping[str, object]) -> None:
             f"{name}: a schema extension is a schema tree (a mapping), not {type(new_schema).__name__}"
         )
     plan = _Plan(name, keywords={(leaf.hdu, leaf.keyword) for leaf in _keyed(type(model.meta))})
-    arrays: dict[str, _Field] = {}
-    taken_hdus = {field.hdu for field in model._fields.values()}
+    arrays: dict[str, DataField] = {}
+    layout = model.__jwst_layout__
+    taken_hdus = {field.hdu for field in layout.fields.values()}
     for key, sub in _properties(new_schema, "", name).items():
         if key == "meta":
             plan.meta_class = _extend_node(type(model.meta), sub, "meta", plan)
         elif "datatype" in sub:
-            if key in model._fields or key in model._list_fields or hasattr(type(model), key):
+            if key in layout.fields or key in layout.list_fields or hasattr(type(model), key):
                 raise SchemaExtensionError(f"{name}: {key} is already defined; extensions add new entries")
             _check_identifier(key, key, name)
             field = _array_field(key, sub, name)
@@ -273,7 +271,7 @@ def _fits_place(
     return keyword, hdu
 
 
-def _array_field(key: str, schema: Mapping[str, object], model_name: str) -> _Field:
+def _array_field(key: str, schema: Mapping[str, object], model_name: str) -> DataField:
     datatype = schema.get("datatype")
     hdu = str(schema.get("fits_hdu") or key).upper()
     title = _text(schema, "title") or ""
@@ -356,22 +354,23 @@ def _apply(model: ModelParts, plan: _Plan) -> None:
             _adopt_value(model, leaf.names, leaf.path, leaf.keyword, leaf.hdu)
 
 
-def _adopt_array(model: ModelParts, name: str, field: _Field) -> None:
+def _adopt_array(model: ModelParts, name: str, field: DataField) -> None:
     """Take the new array's data from where a file left it (the unknown ASDF tree, or an unnamed HDU)."""
     from jwstmodels._io.fits_cards import STRUCTURAL
 
-    store = model._store
-    if name in model._extra_tree:
-        value = model._extra_tree.pop(name)
+    state = model.__jwst_state__
+    store = state.store
+    if name in state.extra_tree:
+        value = state.extra_tree.pop(name)
         store.loaders[name] = lambda: np.asarray(value)
         shape = getattr(value, "shape", None)
         if shape is not None:
             store.shapes[name] = tuple(int(n) for n in shape)
         return
-    for index, hdu in enumerate(model._extra_hdus):
+    for index, hdu in enumerate(state.extra_hdus):
         if str(getattr(hdu, "name", "")).upper() != field.hdu:
             continue
-        del model._extra_hdus[index]
+        del state.extra_hdus[index]
         header = hdu.header
         store.loaders[name] = _hdu_loader(hdu)
         if isinstance(field, ArrayField):
@@ -398,7 +397,8 @@ def _adopt_value(model: ModelParts, names: tuple[str, ...], path: str, keyword: 
     """Move a value a file held for a new metadata entry into it (reading policy for values that misfit)."""
     source = model.filename or "<model>"
     value: object
-    found, value = _pop_tree(model._extra_tree, ("meta", *names))
+    state = model.__jwst_state__
+    found, value = _pop_tree(state.extra_tree, ("meta", *names))
     if keyword is not None and _has_card(model, hdu, keyword):  # headers win over the ASDF extension's copy
         cards = model.extra_fits[hdu]
         taken = [card for card in cards if card[0].upper() == keyword]
@@ -417,7 +417,7 @@ def _adopt_value(model: ModelParts, names: tuple[str, ...], path: str, keyword: 
         kept = value
 
         def put_back() -> None:
-            _put_tree(model._extra_tree, ("meta", *names), kept)
+            _put_tree(state.extra_tree, ("meta", *names), kept)
 
         where = f"{source}: {path}"
     node: Any = model.meta
@@ -427,7 +427,7 @@ def _adopt_value(model: ModelParts, names: tuple[str, ...], path: str, keyword: 
         setattr(node, names[-1], value)
     except ValidationError as error:
         warn_invalid(where, value, error.expected)
-        if model._pass_invalid:
+        if state.pass_invalid:
             force_value(model.meta, names, value)
         else:
             put_back()

@@ -1,11 +1,17 @@
 """``ModelParts``: a model as the operations ``DataModel`` delegates to see it.
 
-Schema extension, ``update``, the schema search, pickling and the reference's API (``_model.extend``,
-``update``, ``schema_search``, ``pickling``, ``compat_api``) work on a model's class tables and state. They
-name this protocol instead of ``DataModel``, which imports them: the model layer's lower modules stay below
-``datamodel``, annotations included (import-linter checks the imports under ``TYPE_CHECKING`` too).
-``DataModel`` is the one class providing it (pyright checks that it does wherever ``DataModel`` hands
-itself to these functions).
+Saving, schema extension, ``update``, the schema search, pickling and the reference's API (``_model.saving``,
+``extend``, ``update``, ``schema_search``, ``pickling``, ``compat_api``) work on a model's class description
+and state. They name this protocol instead of ``DataModel``, which imports them: the model layer's lower
+modules stay below ``datamodel``, annotations included (import-linter checks the imports under
+``TYPE_CHECKING`` too). ``DataModel`` is the one class providing it (pyright checks that it does wherever
+``DataModel`` hands itself to these functions).
+
+The protocol has no private members: the class's description is ``__jwst_layout__`` (a
+``_core.content.ModelLayout``: fields, list fields, scalar fields, created arrays, subclass slots) and the
+model's state ``__jwst_state__`` (a ``_core.state.ModelState``: array store, scalars, lists, kept-aside
+content, options), framework dunders as pydantic's ``__pydantic_fields__``; the rest is the model's public
+API. A helper that needs the state alone takes the state.
 """
 
 from __future__ import annotations
@@ -13,29 +19,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
-    from jwstmodels._core.arrays import ArrayStore, DataField
-    from jwstmodels._core.content import Card, FileContent, ModelLayout
-    from jwstmodels._core.lists import ListField
+    import os
+    from pathlib import Path
+
+    from jwstmodels._core.content import Card, ModelLayout
     from jwstmodels._core.meta import MetaNode
-    from jwstmodels._core.scalars import ScalarField
+    from jwstmodels._core.state import ModelState
 
 
 class ModelParts(Protocol):
-    """The class tables and per-model state of a data model (``DataModel`` declares each)."""
+    """The class description, per-model state and public API of a data model (``DataModel`` has each)."""
 
-    _fields: ClassVar[dict[str, DataField]]
-    _list_fields: ClassVar[dict[str, ListField[Any]]]
-    _scalar_fields: ClassVar[dict[str, ScalarField[Any]]]
-    _subclass_slots: ClassVar[frozenset[str]]
+    __jwst_layout__: ClassVar[ModelLayout]
 
-    _store: ArrayStore
-    _shape: tuple[int, ...] | None
-    _pass_invalid: bool
-    _extensions: tuple[object, ...]
-    _extra_tree: dict[str, Any]
-    _extra_hdus: list[Any]
-    _lists: dict[str, list[Any]]
-    _scalars: dict[str, object]
+    @property
+    def __jwst_state__(self) -> ModelState: ...
+
     extra_fits: dict[str, list[Card]]
     filename: str | None
 
@@ -44,13 +43,17 @@ class ModelParts(Protocol):
         """The metadata tree (read-only here: each model class narrows its type)."""
         ...
 
+    @property
+    def shape(self) -> tuple[int, ...] | None: ...
+
     def array_names(self) -> list[str]: ...
 
     def to_flat_dict(self, include_arrays: bool = True) -> dict[str, object]: ...
 
-    @classmethod
-    def _layout(cls) -> ModelLayout: ...
+    def validate(self) -> None: ...
 
-    def _file_content(self) -> FileContent: ...
+    def on_save(self, path: str | os.PathLike[str] | None = None) -> None: ...
 
-    def _primary_shape(self) -> tuple[int, ...] | None: ...
+    def to_fits(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path: ...
+
+    def to_asdf(self, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path: ...

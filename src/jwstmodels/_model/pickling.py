@@ -15,10 +15,8 @@ Models whose class was extended at run time (``extend_schema``, ``schema=``) hav
 another process cannot import; they refuse to pickle with a TypeError that says so.
 """
 
-# pyright: reportPrivateUsage=false, reportUnknownMemberType=false, reportUnknownVariableType=false
-# pyright: reportUnknownArgumentType=false
-# (runtime module: it works on the internal state of models; astropy HDUs and asdf's lazy arrays, which
-# ship no annotations, are turned into plain values here)
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false
+# (astropy HDUs and asdf's lazy arrays, which ship no annotations, are turned into plain values here)
 
 from __future__ import annotations
 
@@ -30,8 +28,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from jwstmodels._core.arrays import ArrayStore
 from jwstmodels._core.meta import MetaNode
+from jwstmodels._core.state import ArrayStore, ModelState
 from jwstmodels._io.sources import file_source, plain_table
 
 if TYPE_CHECKING:
@@ -49,7 +47,8 @@ def model_state(model: ModelParts) -> dict[str, Any]:
             f"{cls.__name__}: a model whose schema was extended at run time (extend_schema, schema=) cannot "
             "be pickled (its class exists in this process only); save it to a file and open that instead"
         )
-    store = model._store
+    state = model.__jwst_state__
+    store = state.store
     for name, loader in list(store.loaders.items()):
         source = file_source(loader)
         if source is None or not source.reopenable():
@@ -59,24 +58,26 @@ def model_state(model: ModelParts) -> dict[str, Any]:
         loaders=dict(store.loaders),
         shapes=dict(store.shapes),
     )
-    state: dict[str, Any] = {
+    pickled: dict[str, Any] = {
         "version": _VERSION,
         "meta": model.meta,
         "store": with_refs,
-        "shape": model._shape,
-        "pass_invalid": model._pass_invalid,
-        "extensions": model._extensions,
+        "shape": state.shape,
+        "pass_invalid": state.pass_invalid,
+        "extensions": state.extensions,
         "extra_fits": model.extra_fits,
         "filename": model.filename,
-        "extra_tree": _materialised(model._extra_tree),
-        "extra_hdus": _hdus_as_bytes(model._extra_hdus),
-        "lists": model._lists,
-        "scalars": model._scalars,
+        "extra_tree": _materialised(state.extra_tree),
+        "extra_hdus": _hdus_as_bytes(state.extra_hdus),
+        "lists": state.lists,
+        "scalars": state.scalars,
     }
-    slots = {name: getattr(model, name) for name in model._subclass_slots if hasattr(model, name)}
+    slots = {
+        name: getattr(model, name) for name in cls.__jwst_layout__.subclass_slots if hasattr(model, name)
+    }
     if slots:
-        state["slots"] = slots
-    return state
+        pickled["slots"] = slots
+    return pickled
 
 
 def restore_state(model: ModelParts, state: Mapping[str, Any]) -> None:
@@ -87,25 +88,26 @@ def restore_state(model: ModelParts, state: Mapping[str, Any]) -> None:
     setter(model, "meta", state["meta"])
     _rebind(model.meta)  # where each node sits lives in slots that pydantic does not pickle
     model.meta.attach(type(model).__name__)
-    setter(model, "_store", state["store"])
-    setter(model, "_shape", state["shape"])
-    setter(model, "_pass_invalid", state["pass_invalid"])
-    setter(model, "_close_hooks", [])
+    restored = ModelState(
+        scalars=state["scalars"],
+        store=state["store"],
+        lists=state["lists"],
+        shape=state["shape"],
+        pass_invalid=state["pass_invalid"],
+        extensions=state["extensions"],
+        extra_tree=state["extra_tree"],
+        extra_hdus=_hdus_from_bytes(state["extra_hdus"]),
+    )  # no close hooks: the far side owns no open file
+    setter(model, "__jwst_state__", restored)
     setter(model, "extra_fits", state["extra_fits"])
     setter(model, "filename", state["filename"])
-    setter(model, "_extra_tree", state["extra_tree"])
-    setter(model, "_extra_hdus", _hdus_from_bytes(state["extra_hdus"]))
-    setter(model, "_lists", state["lists"])
-    setter(model, "_scalars", state["scalars"])
-    setter(model, "_extensions", state["extensions"])
     for name, value in cast(dict[str, Any], state.get("slots", {})).items():
         setter(model, name, value)
 
 
 def _rebind(node: MetaNode) -> None:
     node.bind_children()
-    for name in node._node_fields:
-        child: object = node.__dict__.get(name)
+    for child in node.__dict__.values():
         if isinstance(child, MetaNode):
             _rebind(child)
 

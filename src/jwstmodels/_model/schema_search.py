@@ -4,13 +4,10 @@ Answers come from the generated class declarations (field titles, FITS keywords,
 of its run-time extension (``extend_schema``), never from YAML.
 """
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it reads the field tables of model classes)
-
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from jwstmodels._core.meta import scalar_leaves
@@ -33,30 +30,31 @@ class SchemaMatch(NamedTuple):
 def schema_entries(model: ModelParts | type[ModelParts]) -> list[SchemaMatch]:
     """Every metadata scalar, top-level scalar (``name``), array, table and list of a model class (or of a
     model, extensions included)."""
-    meta_class: type[MetaNode] = model._layout().meta_class if isinstance(model, type) else type(model.meta)
-    fields: dict[str, Any] = model._fields
+    layout = model.__jwst_layout__
+    meta_class: type[MetaNode] = layout.meta_class if isinstance(model, type) else type(model.meta)
+    fields: Mapping[str, Any] = layout.fields
     entries = [
         SchemaMatch(leaf.path, leaf.title, leaf.keyword, leaf.hdu if leaf.keyword else None)
         for leaf in scalar_leaves(meta_class)
     ]
     entries += [
         SchemaMatch(name, field.title, field.keyword, field.hdu)
-        for name, field in model._scalar_fields.items()
+        for name, field in layout.scalar_fields.items()
     ]
     entries += [SchemaMatch(name, field.title, None, field.hdu) for name, field in fields.items()]
-    entries += [SchemaMatch(name, field.title, None, None) for name, field in model._list_fields.items()]
+    entries += [SchemaMatch(name, field.title, None, None) for name, field in layout.list_fields.items()]
     return entries
 
 
 def data_fields(model: ModelParts | type[ModelParts]) -> dict[str, DataField]:
     """The array and table fields of a model class (or of a model, extensions included), by attribute name,
     in declaration order (for the command line, which does not read a model's internals)."""
-    return dict(model._fields)
+    return dict(model.__jwst_layout__.fields)
 
 
 def list_names(model: ModelParts | type[ModelParts]) -> list[str]:
     """The list fields of a model class (or of a model), in declaration order: ``["slits"]``."""
-    return list(model._list_fields)
+    return list(model.__jwst_layout__.list_fields)
 
 
 def search_schema(model: ModelParts | type[ModelParts], substring: str) -> list[SchemaMatch]:

@@ -1,8 +1,5 @@
 """``DataModel.update``: copy metadata from another model or a nested dict, all or nothing."""
 
-# pyright: reportPrivateUsage=false
-# (runtime module: it works on the internal state of models and metadata nodes)
-
 from __future__ import annotations
 
 import copy
@@ -48,16 +45,17 @@ def update(
     if not from_model and isinstance(source, Mapping) and "cal_logs" in source:
         source = {k: v for k, v in source.items() if k != "cal_logs"}
     hdus = hdu_set(only)
+    scalar_fields = model.__jwst_layout__.scalar_fields
     targets = {leaf.path: leaf for leaf in scalar_leaves(type(model.meta))}
     if from_model:
         other = cast("ModelParts", source)
         pairs = _from_model(other, targets)
         cards = other.extra_fits
-        top = [(name, value) for name, value in other._scalars.items() if name in model._scalar_fields]
+        top = [(name, value) for name, value in other.__jwst_state__.scalars.items() if name in scalar_fields]
     else:
         mapping = cast(Mapping[str, object], source)
         pairs, cards = _from_mapping(model, mapping, targets)
-        top = [(name, value) for name, value in mapping.items() if name in model._scalar_fields]
+        top = [(name, value) for name, value in mapping.items() if name in scalar_fields]
     # From a model, as the reference: only values with a FITS keyword (in the named HDUs, or any); values kept
     # in the ASDF tree alone (``meta.asn.exptype``, ...) describe the source file's own place. From a dict:
     # every value given (in the named HDUs when ``only`` names some).
@@ -69,7 +67,9 @@ def update(
         and (not from_model or leaf.keyword is not None)
     ]
     assignments = [(leaf.names, value) for leaf, value in chosen]
-    scalars, errors = checked_values(model, top, hdus)  # top-level scalars (``name``): checked first
+    scalars, errors = checked_values(
+        scalar_fields, top, hdus, type(model).__name__
+    )  # top-level scalars (``name``): checked first
     if errors:
         raise ValidationErrors(_assign(model.meta.model_copy(deep=True), assignments) + errors)
     assign_all(model.meta, assignments)
@@ -78,17 +78,18 @@ def update(
     if extra_fits:
         _merge_cards(model, cards, hdus)
     if cal_logs and logs:
-        kept: object = model._extra_tree.get("cal_logs")
+        extra_tree = model.__jwst_state__.extra_tree
+        kept: object = extra_tree.get("cal_logs")
         if isinstance(kept, dict):
             cast(dict[str, object], kept).update(logs)
         else:
-            model._extra_tree["cal_logs"] = logs
+            extra_tree["cal_logs"] = logs
 
 
 def _logs_of(source: ModelParts | Mapping[str, object], from_model: bool) -> dict[str, object]:
     """A copy of the pipeline step logs (``cal_logs``) ``source`` holds, by step name (empty when none)."""
     if from_model:
-        found: object = cast("ModelParts", source)._extra_tree.get("cal_logs")
+        found: object = cast("ModelParts", source).__jwst_state__.extra_tree.get("cal_logs")
     elif isinstance(source, Mapping):
         found = source.get("cal_logs")
     else:
@@ -154,17 +155,18 @@ def _from_mapping(
     cards: dict[str, list[Card]] = {}
     flat: dict[str, object] = {}
     _flatten(source, "", flat)
+    layout = model.__jwst_layout__
     for path, value in flat.items():
         if path.startswith("extra_fits."):
             hdu = path.removeprefix("extra_fits.")
             cards[hdu.upper()] = [_card(c) for c in cast(Iterable[Any], value)]
             continue
-        if path in model._fields or path in model._list_fields:
+        if path in layout.fields or path in layout.list_fields:
             continue  # arrays, tables and lists are not metadata: update leaves them alone
         if isinstance(value, np.ndarray) and not path.startswith("meta."):
             continue  # an array outside the metadata (another model's array, say): left alone too
         # an array given for a metadata field is checked like any value: refused, and nothing applied
-        if path in model._scalar_fields:
+        if path in layout.scalar_fields:
             continue  # a top-level scalar (``name``): taken by the caller
         leaf = targets.get(path)
         if leaf is None:

@@ -7,9 +7,6 @@ under ``extra_tree.``. Exit status 0 when identical, 1 when different (as ``diff
 cannot be read.
 """
 
-# pyright: reportPrivateUsage=false
-# (reads the list-field declarations of model classes: ``_list_fields``)
-
 from __future__ import annotations
 
 import fnmatch
@@ -36,7 +33,7 @@ def flat_metadata(model: DataModel[MetaNode]) -> dict[str, object]:
     flat = model.to_flat_dict(include_arrays=False)
     for key in [key for key in flat if key.split(".", 2)[1:2] and key.split(".", 2)[1].isdigit()]:
         del flat[key]  # list items' values (slits.0.name): items are compared one by one
-    extra = loaded(model._extra_tree)  # kept ASDF content: nodes read from blocks are converted
+    extra = loaded(model.__jwst_state__.extra_tree)  # kept ASDF content: nodes read from blocks are converted
     if isinstance(extra, dict):
         _flatten_extra(cast(dict[str, object], extra), "extra_tree", flat)
     for hdu, cards in model.extra_fits.items():
@@ -288,7 +285,7 @@ def _compare_into(
 
 def list_names(model: DataModel[MetaNode]) -> list[str]:
     """The list fields of a model (``slits``, ``spec``, ...)."""
-    return list(type(model)._list_fields)
+    return list(type(model).__jwst_layout__.list_fields)
 
 
 def list_items(model: DataModel[MetaNode], name: str) -> list[DataModel[MetaNode]]:
