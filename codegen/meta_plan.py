@@ -6,14 +6,16 @@ The rules, all mechanical:
 - **One class per distinct object.** Two objects at the same dotted path with the same members (the same
   scalar facts: JSON type, enum, FITS keyword and HDU; nested objects of the same class) share one class,
   whichever schema or title they come from; the first definition's titles are kept.
-- **Extensions subclass.** An object that has every member of a class already planned at its path (and
-  more) extends it and declares only what it adds (``ImageMeta(Meta)``); the largest such class is chosen
-  (among equals the most derived, then the first). A nested object may itself be an extension of the base's
-  nested class: the subclass then narrows that field to its own class (``instrument: FlatInstrument`` over
-  ``ReferenceFileInstrument``), which pyright strict reports as an incompatible override of a mutable
-  field. The generated line carries a ``pyright: ignore`` and its docstring says why that is sound here:
-  reads are exactly typed, and writing a base-class node through a base-typed reference is refused by the
-  run-time validation. Anything else gets a class of its own (base ``MetaNode``).
+- **Extensions subclass.** An object that has every member of another class at its path (and more)
+  extends it and declares only what it adds (``ImageMeta(Meta)``); the largest such class is chosen (among
+  equals the most derived, then the first). Bases are chosen once every object at the path is known, so the
+  order of the models does not matter (a class of the core or common tree extends only such classes). A
+  nested object may itself be an extension of the base's nested class: the subclass then narrows that field
+  to its own class (``instrument: FlatInstrument`` over ``ReferenceFileInstrument``), which pyright strict
+  reports as an incompatible override of a mutable field. The generated line carries a ``pyright: ignore``
+  and its docstring says why that is sound here: reads are exactly typed, and writing a base-class node
+  through a base-typed reference is refused by the run-time validation. Anything else gets a class of its
+  own (base ``MetaNode``).
 - **Names come from paths.** The first class at a path takes the path's name without the leading ``meta``
   (``meta.ref_file.flat`` -> ``RefFileFlat``; the core schema's root is ``Meta``); later classes at the same
   path are prefixed with the stem of the first model that uses them (``FlatInstrument``, ``ImageMeta``).
@@ -73,6 +75,8 @@ class MetaField:
     optional: bool = False
     """A nested object that may be absent (``X | None``): objects inside list items, which either have it
     or not (``software`` of a history entry)."""
+    enum_alias: str | None = None
+    """For a scalar whose values several fields list alike: the shared ``Literal`` alias it is typed by."""
 
 
 @dataclass
@@ -116,6 +120,15 @@ def scalar_facts(node: ir.Scalar) -> tuple[object, ...]:
     a format that changes the type)."""
     enum = None if node.enum is None else tuple(sorted((type(v).__name__, repr(v)) for v in node.enum))
     return (node.type, enum, node.fits_keyword, node.fits_hdu, node.format)
+
+
+def literal_values(node: ir.Scalar) -> tuple[object, ...] | None:
+    """The values a scalar's ``Literal[...]`` type lists (None: typed by its JSON type): a string or integer
+    enumeration; floats and date-times are typed by their kind."""
+    if node.format == "date-time" or node.enum is None or node.type == "number":
+        return None
+    values = tuple(v for v in node.enum if not isinstance(v, float))
+    return values or None
 
 
 def leaf_facts(node: LeafNode) -> tuple[str | None, str, str, str]:
@@ -259,13 +272,6 @@ class MetaPlanner:
             cls = cls.base
         return False
 
-    @staticmethod
-    def _depth(planned: _Class) -> int:
-        depth = 0
-        while planned.base is not None:
-            planned, depth = planned.base, depth + 1
-        return depth
-
     def _extends(self, members: dict[str, _Member], base: _Class) -> bool:
         """``members`` has every member of ``base``: equal scalars, and objects of its class or a subclass."""
         for name, inherited in base.members.items():
@@ -292,20 +298,12 @@ class MetaPlanner:
             self._use(self.classes[known], tree)
             return
         at = self.at.setdefault(path, [])
-        bases = [self.classes[i] for i in at if self._extends(members, self.classes[i])]
-        # the largest; among equals the most derived, then the first
-        base = max(bases, key=lambda c: (len(c.members), self._depth(c)), default=None)
-        declared = [
-            name
-            for name, member in members.items()
-            if base is None or name not in base.members or base.members[name].key != member.key
-        ]
         cls = _Class(
             index=len(self.classes),
             path=path,
             members=members,
-            base=base,
-            declared=declared,
+            base=None,
+            declared=list(members),
             title=node.title,
             description=node.description,
             stem=tree.stem,
@@ -321,6 +319,44 @@ class MetaPlanner:
         at.append(cls.index)
         self.class_of[key] = cls.index
         self.by_signature[(path, _signature(members))] = cls.index
+
+    def _choose_bases(self, path: tuple[str, ...]) -> None:
+        """Give every class at ``path`` its base, once all of them are known: the largest class there that it
+        extends (among equals the most derived, then the first), whichever model came first. Planning in
+        model order alone would give a class defined before a smaller one it extends a full copy of it.
+        A class of the core or common tree extends only such classes (``meta`` imports no model module)."""
+        classes = [self.classes[i] for i in self.at.get(path, [])]
+        chosen: dict[int, _Class | None] = {}
+
+        def shared(cls: _Class) -> bool:
+            return bool(cls.trees & {"core", "common"})
+
+        def depth(cls: _Class) -> int:
+            base, steps = base_of(cls), 0
+            while base is not None:
+                base, steps = base_of(base), steps + 1
+            return steps
+
+        def base_of(cls: _Class) -> _Class | None:
+            if cls.index not in chosen:
+                candidates = [
+                    other
+                    for other in classes
+                    if other is not cls
+                    and (shared(other) or not shared(cls))
+                    and self._extends(cls.members, other)
+                ]
+                best = max((len(c.members), depth(c), -c.index) for c in candidates) if candidates else None
+                chosen[cls.index] = None if best is None else self.classes[-best[2]]
+            return chosen[cls.index]
+
+        for cls in classes:
+            base = cls.base = base_of(cls)
+            cls.declared = [
+                name
+                for name, member in cls.members.items()
+                if base is None or name not in base.members or base.members[name].key != member.key
+            ]
 
     @staticmethod
     def _use(planned: _Class, tree: MetaTree) -> None:
@@ -377,6 +413,7 @@ class MetaPlanner:
         for path in sorted(order, key=len, reverse=True):  # children first: parents compare child classes
             for node, tree in found[path]:
                 self._place(path, node, tree)
+            self._choose_bases(path)
         self._name_classes(order)
         root_of = {t.model: self.classes[self.class_of[(("meta",), t.node)]].name for t in models}
         common_root = None

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import dataclasses
 import keyword
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, cast
 
 from . import ir
 from .errors import BuildError, Report, SchemaError
 from .load import SCHEMA_SUFFIX, SchemaSet
-from .meta_plan import MetaClassPlan, MetaTree, leaf_facts, plan_meta, scalar_facts
+from .meta_plan import MetaClassPlan, MetaTree, leaf_facts, literal_values, plan_meta, scalar_facts
 from .names import RESERVED_MODEL, camel, model_stem, module_name, usable
 from .normalize import Normalizer
 from .tree_nodes import NodeClassPlan, NodePlanner
@@ -72,6 +73,41 @@ class ModelPlan:
     """The base model's ``required_meta`` (this model declares its own only when they differ)."""
     nodes: list[NodeClassPlan] = field(default_factory=list[NodeClassPlan])
     """The classes of the model's objects outside meta (``codegen.tree_nodes``), nested ones first."""
+    save_hooks: tuple[str, ...] = ()
+    """``models.yaml``'s ``on_save``: runtime functions run before saving or validating."""
+    group: str | None = None
+    """The scalar group (:class:`ScalarGroupPlan`) this model takes its leading scalar fields from."""
+    grouped: tuple[str, ...] = ()
+    """The fields the group declares for this model (not declared again)."""
+
+
+@dataclass
+class EnumAliasPlan:
+    """A ``Literal[...]`` type that several metadata fields list alike (the same values, in whatever order),
+    written once in the shared ``meta`` module (every model module imports it), in the first field's order,
+    and named after that field's class and name (``SubarrayName``); the fields are typed
+    ``SubarrayName | None``."""
+
+    name: str
+    values: tuple[object, ...]
+    users: list[str]
+    """``Class.field`` of every field typed by it."""
+    sources: list[str]
+    """The schema files of those fields."""
+
+
+@dataclass
+class ScalarGroupPlan:
+    """Scalar fields (outside ``meta``) that several models, none extending another, declare alike: one
+    plain class declaring them, which each of those models lists before its base (a mixin). The reference's
+    classes have no such base, so ``isinstance`` between the models stays as it is; only identical leading
+    runs are grouped, so the fields keep their order (the order of the header keywords they are written as).
+    """
+
+    name: str
+    module: str
+    fields: list[FieldPlan]
+    users: list[str]
 
 
 @dataclass
@@ -102,6 +138,8 @@ class Plan:
     """Metadata class -> the module defining it: ``meta`` (shared) or the one model module that needs it."""
     common_meta: str | None = None
     """The class every model's metadata extends (``CommonMeta``), if the package has one."""
+    scalar_groups: list[ScalarGroupPlan] = field(default_factory=list[ScalarGroupPlan])
+    enum_aliases: list[EnumAliasPlan] = field(default_factory=list[EnumAliasPlan])
 
 
 @dataclass
@@ -117,6 +155,9 @@ class _ModelSpec:
     created_arrays: tuple[str, ...] | None = None
     """The manifest's ``created_arrays``: arrays the model creates beside its primary array when it has one;
     None when it does not say (then the base model's, or none)."""
+    on_save: tuple[str, ...] = ()
+    """The manifest's ``on_save``: runtime functions (``module:name``) run with the model before it is saved
+    or validated (``DataModel._save_hooks``)."""
 
 
 @dataclass
@@ -131,7 +172,9 @@ class _Entry:
     """List property -> item model class."""
 
 
-_MANIFEST_KEYS = frozenset({"schema", "primary_array", "aliases", "title", "base", "created_arrays"})
+_MANIFEST_KEYS = frozenset(
+    {"schema", "primary_array", "aliases", "title", "base", "created_arrays", "on_save"}
+)
 
 
 class Planner:
@@ -198,6 +241,14 @@ class Planner:
         ):
             message = "created_arrays must be a list of names"
             raise SchemaError("models.yaml", f"{where}/created_arrays", message)
+        hooks: Any = entry.get("on_save") or []
+        hooks = [hooks] if isinstance(hooks, str) else hooks
+        named = r"[A-Za-z_][\w.]*:[A-Za-z_]\w*"
+        if not isinstance(hooks, list) or not all(
+            isinstance(h, str) and re.fullmatch(named, h) for h in cast(list[Any], hooks)
+        ):
+            message = "on_save must name runtime functions as 'module:function'"
+            raise SchemaError("models.yaml", f"{where}/on_save", message)
         return _ModelSpec(
             class_name=class_name,
             schema_file=schema,
@@ -206,6 +257,7 @@ class Planner:
             title=str(title) if title is not None else None,
             base=base,
             created_arrays=tuple(cast(list[str], created)) if created is not None else None,
+            on_save=tuple(cast(list[str], hooks)),
         )
 
     def _roots(self, specs: list[_ModelSpec]) -> list[tuple[_ModelSpec, ir.ObjectNode]]:
@@ -274,6 +326,7 @@ class Planner:
             fields=[],
             required_meta=_required(meta, "meta") if isinstance(meta, ir.ObjectNode) else (),
             is_item=entry.is_item,
+            save_hooks=spec.on_save,
         )
         nodes = NodePlanner(spec.class_name, spec.schema_file)
         planned: dict[str, NodeClassPlan] = {}
@@ -409,6 +462,15 @@ class Planner:
                 model_classes[type_name] = (model.module, model.class_name)
         meta_names = {c.name for c in meta.classes}
         meta_modules = _place_meta(meta.classes, ordered)
+        scalar_groups = _scalar_groups(ordered, set(self.entries) | meta_names)
+        taken = set(self.entries) | meta_names | {g.name for g in scalar_groups}
+        enum_aliases = _enum_aliases(meta.classes, taken)
+        # the tree-object classes are exported beside the others: one name, one class
+        taken |= {a.name for a in enum_aliases}
+        node_names = [c.name for m in ordered for c in m.nodes]
+        clash = sorted({n for n in node_names if n in taken or node_names.count(n) > 1})
+        if clash:
+            raise BuildError(f"class name collision: tree-object class {clash[0]!r} is named twice")
         clash = sorted(meta_names & set(self.entries))
         if clash:
             raise BuildError(f"class name collision: {clash[0]!r} is both a metadata class and a model")
@@ -432,6 +494,8 @@ class Planner:
             has_manifest=self.manifest is not None,
             reports=reports,
             meta_modules=meta_modules,
+            scalar_groups=scalar_groups,
+            enum_aliases=enum_aliases,
             common_meta=meta.common_root,
         )
 
@@ -668,6 +732,137 @@ SHARED_PREFIX = "meta_"
 
 def _is_shared(module: str) -> bool:
     return module == "meta" or module.startswith(SHARED_PREFIX)
+
+
+MIN_ALIASED = 6
+"""The fewest values for which several fields listing them alike share one alias (shorter lists stay inline,
+on one line)."""
+
+
+def _enum_aliases(classes: list[MetaClassPlan], taken: set[str]) -> list[EnumAliasPlan]:
+    """Give the metadata scalars that list the same ``Literal`` values (at least `MIN_ALIASED`) one shared
+    alias, and record it on each field (``MetaField.enum_alias``)."""
+    users: dict[tuple[tuple[str, str], ...], list[tuple[MetaClassPlan, int]]] = {}
+    values_of: dict[tuple[tuple[str, str], ...], tuple[object, ...]] = {}
+    for cls in classes:
+        for index, f in enumerate(cls.fields):
+            if f.kind != "scalar" or not isinstance(f.node, ir.Scalar):
+                continue
+            values = literal_values(f.node)
+            if values is None or len(values) < MIN_ALIASED:
+                continue
+            key = tuple(sorted((type(v).__name__, repr(v)) for v in values))  # the order is no fact
+            users.setdefault(key, []).append((cls, index))
+            values_of.setdefault(key, values)  # listed in the first field's order
+    aliases: list[EnumAliasPlan] = []
+    for key, fields in users.items():
+        if len(fields) < 2:
+            continue
+        first, index = fields[0]
+        name = first.name + camel(first.fields[index].name)
+        if name in taken:
+            raise BuildError(f"class name collision: {name!r} is the enum alias of {first.name} and a class")
+        taken.add(name)
+        named = [f"{c.name}.{c.fields[i].name}" for c, i in fields]
+        sources = sorted({source for c, _ in fields for source in c.sources})
+        aliases.append(EnumAliasPlan(name, values_of[key], named, sources))
+        for cls, i in fields:
+            cls.fields[i] = dataclasses.replace(cls.fields[i], enum_alias=name)
+    return aliases
+
+
+GROUP_PREFIX = "scalars_"
+"""Modules of scalar groups that models of several modules share (``scalars_spec``)."""
+GROUPED_KINDS = ("scalar", "values")
+"""The field kinds a scalar group holds: plain scalars and lists of values, whose errors name the model of
+the instance (not the class that declares the field)."""
+SCALAR_KINDS = ("scalar", "values", "object", "node")
+"""The kinds the runtime keeps in one ordered table of scalar fields (``DataModel._scalar_fields``)."""
+MIN_GROUPED = 4
+"""The fewest fields worth a group."""
+
+
+def _scalar_groups(models: list[ModelPlan], taken: set[str]) -> list[ScalarGroupPlan]:
+    """Find the scalar groups: for each model in order, the other models whose own leading scalar fields
+    (in the runtime's order of scalar fields, up to the first tagged object or tree object) start with the
+    same fields, choosing the run length that declares the most fields once; the group is named after the
+    first model (``SpecScalars``) and lives in its module when all users share it, else in ``scalars_<first
+    module>``. Fields a base model declares stay out (the subclass inherits them in their place)."""
+    by_name = {m.class_name: m for m in models}
+
+    def ancestors_fields(model: ModelPlan) -> set[str]:
+        names: set[str] = set()
+        base = by_name.get(model.base) if model.base is not None else None
+        while base is not None:
+            names |= {f.name for f in base.fields}
+            base = by_name.get(base.base) if base.base is not None else None
+        return names
+
+    def leading(model: ModelPlan) -> list[FieldPlan]:
+        inherited = ancestors_fields(model)
+        run: list[FieldPlan] = []
+        for f in model.fields:
+            if f.kind not in SCALAR_KINDS or f.name in model.inherited:
+                continue
+            if f.kind not in GROUPED_KINDS or f.name in inherited:
+                break
+            run.append(f)
+        return run
+
+    runs = {m.class_name: leading(m) for m in models}
+    groups: list[ScalarGroupPlan] = []
+    grouped: set[str] = set()
+    for model in models:
+        mine = runs[model.class_name]
+        if model.class_name in grouped or len(mine) < MIN_GROUPED:
+            continue
+        shared: dict[str, int] = {}
+        for other in models:
+            if other is model or other.class_name in grouped:
+                continue
+            if _extends_model(other, model, by_name) or _extends_model(model, other, by_name):
+                continue
+            length = _common_prefix(mine, runs[other.class_name])
+            if length >= MIN_GROUPED:
+                shared[other.class_name] = length
+        if not shared:
+            continue
+        # the run length that declares the most fields once (the longest among equals)
+        length = max(set(shared.values()), key=lambda n: (n * sum(1 for v in shared.values() if v >= n), n))
+        users = [model.class_name, *(name for name, n in shared.items() if n >= length)]
+        modules = {by_name[u].module for u in users}
+        name = model_stem(model.class_name) + "Scalars"
+        if name in taken:
+            raise BuildError(f"class name collision: scalar group {name!r} is also a model or metadata class")
+        taken.add(name)
+        module = model.module if len(modules) == 1 else GROUP_PREFIX + model.module
+        if module != model.module and module in {m.module for m in models}:
+            raise BuildError(f"module name collision: {module!r} is a model module and a scalar group module")
+        fields = mine[:length]
+        groups.append(ScalarGroupPlan(name, module, fields, users))
+        for user in users:
+            grouped.add(user)
+            by_name[user].group = name
+            by_name[user].grouped = tuple(f.name for f in fields)
+    return groups
+
+
+def _common_prefix(a: list[FieldPlan], b: list[FieldPlan]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _extends_model(model: ModelPlan, base: ModelPlan, by_name: dict[str, ModelPlan]) -> bool:
+    step = by_name.get(model.base) if model.base is not None else None
+    while step is not None:
+        if step is base:
+            return True
+        step = by_name.get(step.base) if step.base is not None else None
+    return False
 
 
 def _order_models(models: list[ModelPlan]) -> list[ModelPlan]:

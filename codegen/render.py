@@ -14,8 +14,8 @@ from pathlib import Path
 import jinja2
 
 from . import ir
-from .meta_plan import LIST_ITEM_BASE, MetaField
-from .plan import SHARED_PREFIX, FieldPlan, MetaClassPlan, ModelPlan, Plan
+from .meta_plan import LIST_ITEM_BASE, MetaField, literal_values
+from .plan import SHARED_PREFIX, FieldPlan, MetaClassPlan, ModelPlan, Plan, ScalarGroupPlan
 from .tree_nodes import node_class_texts, node_field_member, node_member_decls
 
 HEADER_TAIL = "Do not edit: change the schema and run `make generate`."
@@ -134,15 +134,15 @@ def _paragraphs(*parts: str) -> str:
 # -- meta classes ---------------------------------------------------------------------------------------
 
 
-def scalar_annotation(node: ir.Scalar) -> str:
+def scalar_annotation(node: ir.Scalar, alias: str | None = None) -> str:
     if node.format == "date-time":
         return "datetime.datetime | None"
-    base = _PY_TYPES[node.type]
-    if node.enum is not None and node.type != "number":
-        values = [v for v in node.enum if not isinstance(v, float)]
-        if values:
-            return f"Literal[{', '.join(py_literal(v) for v in values)}] | None"
-    return f"{base} | None"
+    if alias is not None:
+        return f"{alias} | None"
+    values = literal_values(node)
+    if values is not None:
+        return f"Literal[{', '.join(py_literal(v) for v in values)}] | None"
+    return f"{_PY_TYPES[node.type]} | None"
 
 
 def field_call(*args: str) -> str:
@@ -189,9 +189,9 @@ def meta_member(f: MetaField, required: bool = False) -> Member:
         )
         location = f"FITS keyword: {node.fits_keyword} ({node.fits_hdu})"
     title = f"title={py_literal(node.title)}" if node.title else ""
-    decl = f"{f.name}: {scalar_annotation(node)} = {field_call('default=None', title, extra)}"
+    decl = f"{f.name}: {scalar_annotation(node, f.enum_alias)} = {field_call('default=None', title, extra)}"
     if required:
-        decl = f"{f.name}: {value_annotation(node)} = {field_call(title, extra)}"
+        decl = f"{f.name}: {value_annotation(node, f.enum_alias)} = {field_call(title, extra)}"
     doc = _paragraphs(node.title, node.description, location)
     return Member(decl, docstring(doc) if doc else "")
 
@@ -221,9 +221,9 @@ def takes_text(node: ir.ListNode) -> bool:
     return isinstance(props.get("description"), ir.Scalar) and "time" in props
 
 
-def value_annotation(node: ir.Scalar) -> str:
+def value_annotation(node: ir.Scalar, alias: str | None = None) -> str:
     """The type of one value of a scalar, without ``None``: ``float``, ``Literal['A', 'B']``."""
-    return scalar_annotation(node).removesuffix(" | None")
+    return scalar_annotation(node, alias).removesuffix(" | None")
 
 
 def list_member(f: MetaField) -> Member:
@@ -457,11 +457,13 @@ def meta_annotation(model: ModelPlan) -> str:
 def model_class_text(model: ModelPlan) -> ClassText:
     title = model.title or f"A data model from ``{model.schema_file}``."
     own_required = model.base is None or model.required_meta != model.base_required
+    bases = model.base if model.base is not None else f"DataModel[{model.meta_class}]"
+    skipped = {*model.inherited, *model.grouped}
     return ClassText(
         name=model.class_name,
-        bases=model.base if model.base is not None else f"DataModel[{model.meta_class}]",
+        bases=bases if model.group is None else f"{model.group}, {bases}",
         doc=docstring(title),
-        members=tuple(model_member(f) for f in model.fields if f.name not in model.inherited),
+        members=tuple(model_member(f) for f in model.fields if f.name not in skipped),
         class_vars=(
             meta_annotation(model),
             f"meta_class = {model.meta_class}",
@@ -472,25 +474,51 @@ def model_class_text(model: ModelPlan) -> ClassText:
                 if own_required and (model.required_meta or model.base is not None)
                 else []
             ),
+            *(
+                [f"_save_hooks = {py_tuple([py_literal(h) for h in model.save_hooks])}"]
+                if model.save_hooks
+                else []
+            ),
         ),
     )
 
 
+def scalar_group_text(group: ScalarGroupPlan) -> ClassText:
+    users = ", ".join(f"``{u}``" for u in group.users)
+    doc = (
+        f"The scalar fields {users} declare alike, declared once: each of them lists this class before its "
+        "base. A plain class (the models do not extend each other), so ``isinstance`` between them is as "
+        "the reference's; errors name the instance's model."
+    )
+    return ClassText(
+        name=group.name,
+        bases="",
+        doc=docstring(doc),
+        members=tuple(model_member(f) for f in group.fields),
+        class_vars=("__slots__ = ()",),
+    )
+
+
 def _module_imports(
-    plan: Plan, module: str, meta_classes: list[ClassText], models: list[ModelPlan]
+    plan: Plan,
+    module: str,
+    meta_classes: list[ClassText],
+    models: list[ModelPlan],
+    groups: list[ScalarGroupPlan] | None = None,
 ) -> list[str]:
     """The imports of one generated module: standard library, numpy, pydantic, the runtime's base module and
     sibling modules (for the classes defined elsewhere)."""
     lines, base_names = meta_imports(meta_classes)
     checking_block = ""
-    own = [f for m in models for f in m.fields if f.name not in m.inherited]
+    own = [f for m in models for f in m.fields if f.name not in {*m.inherited, *m.grouped}]
+    own += [f for g in groups or [] for f in g.fields]
     kinds = {"created" if f.kind == "array" and f.created else f.kind for f in own}
     node_classes = [c for m in models for c in m.nodes]
     node_decls = node_member_decls(node_classes)
     if node_classes:  # the members of objects outside meta use the kinds of top-level fields
         base_names.append("TreeObject")
         kinds |= {_decl_kind(d) for d in node_decls}
-    if kinds & {"array", "created"}:
+    if kinds & {"array", "created", "treearray"}:
         lines.append("import numpy as np")
     base_names += [
         name
@@ -526,25 +554,29 @@ def _module_imports(
             checking_block = f"if TYPE_CHECKING:\n    from {BASE_MODULE} import {', '.join(checking)}"
     if "values" in kinds:
         base_names.append("ValueListField")
+    if "treearray" in kinds:
+        base_names.append("TreeArrayField")
     if "node" in kinds:
         base_names.append("NodeField")
     if "scalar" in kinds:
         base_names.append("ScalarField")
-        scalars = [model_member(f).decl for m in models for f in m.fields if f.kind == "scalar"]
+        scalars = [model_member(f).decl for f in own if f.kind == "scalar"]
         scalars += [d for d in node_decls if _decl_kind(d) == "scalar"]
         if any("Literal[" in decl for decl in scalars):
             lines.append("from typing import Literal")
-    defined = {c.name for c in meta_classes} | {m.class_name for m in models}
+    defined = {c.name for c in meta_classes} | {m.class_name for m in models} | {g.name for g in groups or []}
     used: list[str] = []
     for cls in meta_classes:
         used.append(cls.bases)
         used += [name for m in cls.members for name in _names_in(m.decl)]
     for model in models:
-        used += [model.meta_class, *([model.base] if model.base else [])]
+        used += [model.meta_class, *(name for name in (model.base, model.group) if name is not None)]
         used += [f.class_name for f in model.fields if f.kind == "list" and f.class_name is not None]
     if "MetaNode" in used and "MetaNode" not in base_names:
         base_names.append("MetaNode")
     model_modules = {m.class_name: m.module for m in plan.models}
+    model_modules |= {g.name: g.module for g in plan.scalar_groups}
+    model_modules |= {a.name: "meta" for a in plan.enum_aliases}
     others: dict[str, list[str]] = {}
     for name in dict.fromkeys(used):
         if name in defined:
@@ -565,6 +597,7 @@ def _module_imports(
 def _decl_kind(decl: str) -> str:
     """The field kind of a member declaration (``x = ScalarField(...)`` -> ``scalar``)."""
     for call, kind in (
+        ("TreeArrayField(", "treearray"),
         ("ObjectField(", "object"),
         ("ValueListField", "values"),
         ("NodeField(", "node"),
@@ -594,21 +627,40 @@ def render(plan: Plan) -> dict[str, str]:
     shared = meta_of.get("meta", [])
     imports, base_names = meta_imports(shared)
     shared_names = {c.name for c in plan.meta_classes if plan.meta_modules.get(c.name, "meta") == "meta"}
+    runtime_imports = [f"from {BASE_MODULE} import {', '.join(base_names)}"] if base_names else []
+    aliases = [
+        {
+            "name": a.name,
+            "listed": ", ".join(py_literal(v) for v in a.values),
+            "doc": docstring("Values of " + ", ".join(f"``{u}``" for u in a.users) + ".", ""),
+        }
+        for a in plan.enum_aliases
+    ]
+    if aliases and not any("from typing import" in line and "Literal" in line for line in imports):
+        imports.append("from typing import Literal")
     files["meta.py"] = env.get_template("meta.py.jinja2").render(
         header=header(
             plan,
-            sorted({s for c in plan.meta_classes if c.name in shared_names for s in c.sources})
+            sorted(
+                {s for c in plan.meta_classes if c.name in shared_names for s in c.sources}
+                | {s for a in plan.enum_aliases for s in a.sources}
+            )
             or plan.meta_sources
             or plan.all_sources,
         ),
         imports=imports,
-        runtime_imports=[f"from {BASE_MODULE} import {', '.join(base_names)}"] if base_names else [],
+        runtime_imports=runtime_imports,
+        aliases=aliases,
         classes=shared,
     )
+    groups_of: dict[str, list[ScalarGroupPlan]] = {}
+    for group in plan.scalar_groups:
+        groups_of.setdefault(group.module, []).append(group)
     for module, models in plan.modules.items():
         sources = list(dict.fromkeys(m.schema_file for m in models if not m.is_item))
         sources = sources or list(dict.fromkeys(m.schema_file for m in models))
         own_meta = meta_of.get(module, [])
+        own_groups = groups_of.get(module, [])
         files[f"{module}.py"] = env.get_template("model.py.jinja2").render(
             header=header(plan, sources),
             doc=docstring(
@@ -616,9 +668,10 @@ def render(plan: Plan) -> dict[str, str]:
                 + (", with the metadata classes only they use." if own_meta else "."),
                 "",
             ),
-            imports=_module_imports(plan, module, own_meta, models),
+            imports=_module_imports(plan, module, own_meta, models, own_groups),
             classes=[
                 *own_meta,
+                *(scalar_group_text(g) for g in own_groups),
                 *(text for m in models for text in node_class_texts(m.nodes)),
                 *(model_class_text(m) for m in models),
             ],
@@ -634,6 +687,19 @@ def render(plan: Plan) -> dict[str, str]:
             imports=_module_imports(plan, module, own_meta, []),
             classes=own_meta,
         )
+    for module in sorted(set(groups_of) - set(plan.modules)):  # shared by models of several modules
+        groups = groups_of[module]
+        users = {u for g in groups for u in g.users}
+        sources = sorted({m.schema_file for m in plan.models if m.class_name in users})
+        files[f"{module}.py"] = env.get_template("model.py.jinja2").render(
+            header=header(plan, sources),
+            doc=docstring(
+                f"Scalar fields that models of several modules share, ``{groups[0].users[0]}`` first.",
+                "",
+            ),
+            imports=_module_imports(plan, module, [], [], groups),
+            classes=[scalar_group_text(g) for g in groups],
+        )
     model_classes = [
         (py_literal(name), py_tuple([py_literal(module), py_literal(cls)]))
         for name, (module, cls) in plan.model_classes.items()
@@ -643,6 +709,8 @@ def render(plan: Plan) -> dict[str, str]:
         exports[cls.name] = plan.meta_modules.get(cls.name, "meta")
     for model in plan.models:
         exports[model.class_name] = model.module
+        for node in model.nodes:  # tree-object classes, for annotations (``DisperserGwaTilt``)
+            exports[node.name] = model.module
     names = sorted(exports)
     files["lookup.py"] = env.get_template("lookup.py.jinja2").render(
         header=header(plan, plan.all_sources),

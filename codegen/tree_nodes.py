@@ -133,6 +133,21 @@ def node_field_member(name: str, node: ir.ObjectNode, class_name: str) -> Member
     return Member(f"{name} = NodeField({class_name}{title})", docstring(doc))
 
 
+def tree_array_member(name: str, node: ir.Array) -> Member:
+    """An array member: ``TreeArrayField(np.float32, ndim=1, title=...)``, typed ``NDArray[np.float32]``
+    and checked on assignment (``jwstmodels._core.tree_arrays``)."""
+    from .render import Member, _dims, _paragraphs, docstring, py_literal
+
+    args = [ir.NUMPY_TYPES[node.datatype]]
+    if node.ndim is not None:
+        args.append(f"ndim={node.ndim}")
+    if node.title:
+        args.append(f"title={py_literal(node.title)}")
+    where = f"ASDF tag {NDARRAY_TAG}: {node.datatype}, {_dims(node)}; ASDF files only."
+    doc = _paragraphs(node.title, node.description, where)
+    return Member(f"{name} = TreeArrayField({', '.join(args)})", docstring(doc))
+
+
 def _member(name: str, node: Member_, nested: dict[str, NodeClassPlan]) -> Member:
     from .render import object_field_member, scalar_field_member, value_list_member
 
@@ -144,8 +159,7 @@ def _member(name: str, node: Member_, nested: dict[str, NodeClassPlan]) -> Membe
     if isinstance(node, ir.ValueList):
         return value_list_member(name, node)
     if isinstance(node, ir.Array):
-        tagged = ir.TaggedObject(NDARRAY_TAG, title=node.title, description=node.description)
-        return object_field_member(name, tagged)
+        return tree_array_member(name, node)
     return object_field_member(name, node)
 
 

@@ -6,8 +6,7 @@ from pydantic import Field
 
 from jwstmodels.base import Column, DataModel, MetaNode, TableField
 
-from .meta import Meta
-from .meta_image import Coordinates, ImageAperture, ImageVelocityAberration, Pointing, Wcsinfo
+from .meta_image import TrapsFilledMeta
 
 
 class OifitsDerivedArray(MetaNode):
@@ -406,37 +405,11 @@ class Ami(MetaNode):
     FITS keyword: CALIB (PRIMARY)"""
 
 
-class AmiOIMeta(Meta):
-    """Metadata of ``AmiOIModel``: the fields of ``Meta`` and those declared here."""
-
-    aperture: ImageAperture = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=ImageAperture, init=True, kw_only=True
-    )
-    """Science aperture
-
-    Narrows the inherited ``Aperture`` field to this model's class. (Reads are exactly typed;
-    assigning a plain ``Aperture`` is refused when validated, hence the pyright ignore.)"""
-
-    velocity_aberration: ImageVelocityAberration = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=ImageVelocityAberration, init=True, kw_only=True
-    )
-    """Velocity aberration correction
-
-    Narrows the inherited ``VelocityAberration`` field to this model's class. (Reads are exactly
-    typed; assigning a plain ``VelocityAberration`` is refused when validated, hence the pyright
-    ignore.)"""
+class AmiOIMeta(TrapsFilledMeta):
+    """Metadata of ``AmiOIModel``: the fields of ``TrapsFilledMeta`` and those declared here."""
 
     oifits: Oifits = Field(default_factory=Oifits, init=True, kw_only=True)
     """OIFITS bookkeeping values"""
-
-    coordinates: Coordinates = Field(default_factory=Coordinates, init=True, kw_only=True)
-    """Celestial coordinate system"""
-
-    pointing: Pointing = Field(default_factory=Pointing, init=True, kw_only=True)
-    """Telescope pointing"""
-
-    wcsinfo: Wcsinfo = Field(default_factory=Wcsinfo, init=True, kw_only=True)
-    """FITS world coordinate system of the science array"""
 
     ami: Ami = Field(default_factory=Ami, init=True, kw_only=True)
     """AMI processing values"""
@@ -457,6 +430,7 @@ class AmiOIModel(DataModel[AmiOIMeta]):
         "meta.target.proposer_name",
         "meta.telescope",
     )
+    _save_hooks = ("jwstmodels._model.oifits:map_oifits_keywords",)
 
     array = TableField(
         hdu="OI_ARRAY",

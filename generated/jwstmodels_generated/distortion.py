@@ -3,98 +3,37 @@
 """Data model classes generated from ``distortion.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from jwstmodels.base import ObjectField
 
 from .referencefile_required import (
-    FilteroffsetInstrument,
-    FilteroffsetMeta,
+    DarkSubarray,
     NirspecFlatExposure,
     ReferenceFileModel,
+    SpecwcsInstrument,
+    SpecwcsMeta,
 )
 
 if TYPE_CHECKING:
     from jwstmodels.base import Transform
 
 
-class DistortionInstrument(FilteroffsetInstrument):
+class DistortionInstrument(SpecwcsInstrument):
     """Instrument configuration"""
 
-    band: (
-        Literal[
-            "SHORT",
-            "MEDIUM",
-            "LONG",
-            "SHORT-MEDIUM",
-            "SHORT-LONG",
-            "MEDIUM-SHORT",
-            "MEDIUM-LONG",
-            "LONG-SHORT",
-            "LONG-MEDIUM",
-            "N/A",
-            "ANY",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
+    p_filter: str | None = Field(
         default=None,
-        title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
-        json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
+        title="Filter elements the reference file applies to, each followed by |",
+        json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
         init=True,
         kw_only=True,
     )
-    """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
+    """Filter elements the reference file applies to, each followed by |
 
-    FITS keyword: BAND (PRIMARY)"""
-
-    pupil: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "CLEARP",
-            "F090W",
-            "F115W",
-            "F140M",
-            "F150W",
-            "F158M",
-            "F162M",
-            "F164N",
-            "F200W",
-            "F323N",
-            "F405N",
-            "F466N",
-            "F470N",
-            "FLAT",
-            "GDHS0",
-            "GDHS60",
-            "GR700XD",
-            "GRISMC",
-            "GRISMR",
-            "GRISMV2",
-            "GRISMV3",
-            "MASKBAR",
-            "MASKIPR",
-            "MASKRND",
-            "NRM",
-            "PINHOLES",
-            "WLM8",
-            "WLP8",
-            "N/A",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Pupil wheel element in the beam",
-        json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Pupil wheel element in the beam
-
-    FITS keyword: PUPIL (PRIMARY)"""
+    FITS keyword: P_FILTER (PRIMARY)"""
 
     p_pupil: str | None = Field(
         default=None,
@@ -108,16 +47,16 @@ class DistortionInstrument(FilteroffsetInstrument):
     FITS keyword: P_PUPIL (PRIMARY)"""
 
 
-class DistortionMeta(FilteroffsetMeta):
-    """Metadata of ``DistortionModel``: the fields of ``FilteroffsetMeta`` and those declared here."""
+class DistortionMeta(SpecwcsMeta):
+    """Metadata of ``DistortionModel``: the fields of ``SpecwcsMeta`` and those declared here."""
 
     instrument: DistortionInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=DistortionInstrument, init=True, kw_only=True
     )
     """Instrument configuration
 
-    Narrows the inherited ``FilteroffsetInstrument`` field to this model's class. (Reads are exactly
-    typed; assigning a plain ``FilteroffsetInstrument`` is refused when validated, hence the pyright
+    Narrows the inherited ``SpecwcsInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``SpecwcsInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
     exposure: NirspecFlatExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
@@ -128,10 +67,14 @@ class DistortionMeta(FilteroffsetMeta):
     Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
     assigning a plain ``NRSFlatExposure`` is refused when validated, hence the pyright ignore.)"""
 
-    output_units: str | None = Field(
-        default=None, title="Units of the transform's outputs", init=True, kw_only=True
+    subarray: DarkSubarray = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=DarkSubarray, init=True, kw_only=True
     )
-    """Units of the transform's outputs"""
+    """Detector region that was read out
+
+    Narrows the inherited ``DarkMIRISubarray`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``DarkMIRISubarray`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class DistortionModel(ReferenceFileModel):

@@ -3,48 +3,19 @@
 """Data model classes generated from ``extract1difu.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import Any, Literal
-
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import NodeField, ObjectField, ScalarField, TreeObject
+from jwstmodels.base import NodeField, ScalarField, TreeArrayField, TreeObject
 
-from .referencefile_required import (
-    NirspecFlatExposure,
-    NirspecIFUCubeParsInstrument,
-    NirspecIFUCubeParsMeta,
-    ReferenceFileModel,
-)
+from .meta import NirspecFlatInstrumentLampState
+from .referencefile_required import NirspecIFUCubeParsInstrument, PathlossMeta, ReferenceFileModel
 
 
 class Extract1dIFUInstrument(NirspecIFUCubeParsInstrument):
     """Instrument configuration"""
 
-    lamp_state: (
-        Literal[
-            "BOTH",
-            "FLAT1",
-            "FLAT2",
-            "FLAT3",
-            "FLAT4",
-            "FLAT5",
-            "G1LAMP1",
-            "G2LAMP1",
-            "IFU",
-            "IMG",
-            "LINE1",
-            "LINE2",
-            "LINE3",
-            "LINE4",
-            "NONE",
-            "OFF",
-            "REF",
-            "TEST",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    lamp_state: NirspecFlatInstrumentLampState | None = Field(
         default=None,
         title="Calibration lamp that was lit",
         json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
@@ -56,26 +27,17 @@ class Extract1dIFUInstrument(NirspecIFUCubeParsInstrument):
     FITS keyword: LAMP (PRIMARY)"""
 
 
-class Extract1dIFUMeta(NirspecIFUCubeParsMeta):
-    """Metadata of ``Extract1dIFUModel``: the fields of ``NirspecIFUCubeParsMeta`` and those declared
-    here."""
+class Extract1dIFUMeta(PathlossMeta):
+    """Metadata of ``Extract1dIFUModel``: the fields of ``PathlossMeta`` and those declared here."""
 
     instrument: Extract1dIFUInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=Extract1dIFUInstrument, init=True, kw_only=True
     )
     """Instrument configuration
 
-    Narrows the inherited ``NirspecIFUCubeParsInstrument`` field to this model's class. (Reads are
-    exactly typed; assigning a plain ``NirspecIFUCubeParsInstrument`` is refused when validated,
-    hence the pyright ignore.)"""
-
-    exposure: NirspecFlatExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=NirspecFlatExposure, init=True, kw_only=True
-    )
-    """Exposure and readout settings
-
-    Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
-    assigning a plain ``NRSFlatExposure`` is refused when validated, hence the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class Extract1dIFUData(TreeObject):
@@ -83,77 +45,55 @@ class Extract1dIFUData(TreeObject):
 
     Held at ``data`` of its model."""
 
-    wavelength: "ObjectField[np.ndarray[Any, Any]]" = ObjectField(
-        "numpy:ndarray",
-        tag="tag:stsci.edu:asdf/core/ndarray-1.*",
-        title="Wavelengths at which the sizes are given",
-    )
+    wavelength = TreeArrayField(np.float32, title="Wavelengths at which the sizes are given")
     """Wavelengths at which the sizes are given
 
-    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: ``numpy:ndarray``; ASDF files only."""
+    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: float32, n-D; ASDF files only."""
 
     wavelength_units = ScalarField(str, title="Unit of the wavelengths")
     """Unit of the wavelengths
 
     No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
 
-    radius: "ObjectField[np.ndarray[Any, Any]]" = ObjectField(
-        "numpy:ndarray", tag="tag:stsci.edu:asdf/core/ndarray-1.*", title="Radius of the extraction aperture"
-    )
+    radius = TreeArrayField(np.float32, title="Radius of the extraction aperture")
     """Radius of the extraction aperture
 
-    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: ``numpy:ndarray``; ASDF files only."""
+    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: float32, n-D; ASDF files only."""
 
     radius_units = ScalarField(str, title="Unit of the aperture radius")
     """Unit of the aperture radius
 
     No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
 
-    inner_bkg: "ObjectField[np.ndarray[Any, Any]]" = ObjectField(
-        "numpy:ndarray",
-        tag="tag:stsci.edu:asdf/core/ndarray-1.*",
-        title="Inner radius of the background annulus",
-    )
+    inner_bkg = TreeArrayField(np.float32, title="Inner radius of the background annulus")
     """Inner radius of the background annulus
 
-    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: ``numpy:ndarray``; ASDF files only."""
+    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: float32, n-D; ASDF files only."""
 
     inner_bkg_units = ScalarField(str, title="Unit of the annulus inner radius")
     """Unit of the annulus inner radius
 
     No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
 
-    outer_bkg: "ObjectField[np.ndarray[Any, Any]]" = ObjectField(
-        "numpy:ndarray",
-        tag="tag:stsci.edu:asdf/core/ndarray-1.*",
-        title="Outer radius of the background annulus",
-    )
+    outer_bkg = TreeArrayField(np.float32, title="Outer radius of the background annulus")
     """Outer radius of the background annulus
 
-    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: ``numpy:ndarray``; ASDF files only."""
+    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: float32, n-D; ASDF files only."""
 
     outer_bkg_units = ScalarField(str, title="Unit of the annulus outer radius")
     """Unit of the annulus outer radius
 
     No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
 
-    axis_ratio: "ObjectField[np.ndarray[Any, Any]]" = ObjectField(
-        "numpy:ndarray",
-        tag="tag:stsci.edu:asdf/core/ndarray-1.*",
-        title="Ratio of the aperture's minor to major axis",
-    )
+    axis_ratio = TreeArrayField(np.float32, title="Ratio of the aperture's minor to major axis")
     """Ratio of the aperture's minor to major axis
 
-    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: ``numpy:ndarray``; ASDF files only."""
+    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: float32, n-D; ASDF files only."""
 
-    axis_pa: "ObjectField[np.ndarray[Any, Any]]" = ObjectField(
-        "numpy:ndarray",
-        tag="tag:stsci.edu:asdf/core/ndarray-1.*",
-        title="Position angle of the aperture's major axis",
-    )
+    axis_pa = TreeArrayField(np.float32, title="Position angle of the aperture's major axis")
     """Position angle of the aperture's major axis
 
-    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: ``numpy:ndarray``; ASDF files only."""
+    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: float32, n-D; ASDF files only."""
 
     axis_pa_units = ScalarField(str, title="Unit of the position angle")
     """Unit of the position angle

@@ -2,89 +2,17 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``flat.schema.yaml``, with the metadata classes only they use."""
 
-from typing import Literal
-
 import numpy as np
 from pydantic import Field
 
 from jwstmodels.base import Column, CreatedArrayField, TableField
 
-from .meta import CommonInstrument
-from .referencefile_required import DarkMIRISubarray, FlatExposure, ReferenceFileMeta, ReferenceFileModel
+from .meta import InstrumentChannel, InstrumentPupil
+from .referencefile_required import CubeFlatMeta, FlatExposure, GainInstrument, ReferenceFileModel
 
 
-class FlatInstrument(CommonInstrument):
+class FlatInstrument(GainInstrument):
     """Instrument configuration"""
-
-    filter: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "F070LP",
-            "F070W",
-            "F090W",
-            "F1000W",
-            "F100LP",
-            "F1065C",
-            "F110W",
-            "F1130W",
-            "F1140C",
-            "F115W",
-            "F1280W",
-            "F140M",
-            "F140X",
-            "F1500W",
-            "F150W",
-            "F150W2",
-            "F1550C",
-            "F170LP",
-            "F1800W",
-            "F182M",
-            "F187N",
-            "F200W",
-            "F2100W",
-            "F210M",
-            "F212N",
-            "F2300C",
-            "F250M",
-            "F2550W",
-            "F2550WR",
-            "F277W",
-            "F290LP",
-            "F300M",
-            "F322W2",
-            "F335M",
-            "F356W",
-            "F360M",
-            "F380M",
-            "F410M",
-            "F430M",
-            "F444W",
-            "F460M",
-            "F480M",
-            "F560W",
-            "F770W",
-            "FLENS",
-            "FND",
-            "GR150C",
-            "GR150R",
-            "OPAQUE",
-            "P750L",
-            "WLP4",
-            "N/A",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Filter wheel element in the beam",
-        json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Filter wheel element in the beam
-
-    FITS keyword: FILTER (PRIMARY)"""
 
     p_filter: str | None = Field(
         default=None,
@@ -97,42 +25,7 @@ class FlatInstrument(CommonInstrument):
 
     FITS keyword: P_FILTER (PRIMARY)"""
 
-    pupil: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "CLEARP",
-            "F090W",
-            "F115W",
-            "F140M",
-            "F150W",
-            "F158M",
-            "F162M",
-            "F164N",
-            "F200W",
-            "F323N",
-            "F405N",
-            "F466N",
-            "F470N",
-            "FLAT",
-            "GDHS0",
-            "GDHS60",
-            "GR700XD",
-            "GRISMC",
-            "GRISMR",
-            "GRISMV2",
-            "GRISMV3",
-            "MASKBAR",
-            "MASKIPR",
-            "MASKRND",
-            "NRM",
-            "PINHOLES",
-            "WLM8",
-            "WLP8",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    pupil: InstrumentPupil | None = Field(
         default=None,
         title="Pupil wheel element in the beam",
         json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
@@ -154,9 +47,7 @@ class FlatInstrument(CommonInstrument):
 
     FITS keyword: P_PUPIL (PRIMARY)"""
 
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
+    channel: InstrumentChannel | None = Field(
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
@@ -178,33 +69,6 @@ class FlatInstrument(CommonInstrument):
 
     FITS keyword: P_CHANNE (PRIMARY)"""
 
-    band: (
-        Literal[
-            "SHORT",
-            "MEDIUM",
-            "LONG",
-            "SHORT-MEDIUM",
-            "SHORT-LONG",
-            "MEDIUM-SHORT",
-            "MEDIUM-LONG",
-            "LONG-SHORT",
-            "LONG-MEDIUM",
-            "N/A",
-            "ANY",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
-        json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
-
-    FITS keyword: BAND (PRIMARY)"""
-
     p_band: str | None = Field(
         default=None,
         title="MRS bands the reference file applies to, each followed by |",
@@ -217,8 +81,8 @@ class FlatInstrument(CommonInstrument):
     FITS keyword: P_BAND (PRIMARY)"""
 
 
-class FlatMeta(ReferenceFileMeta):
-    """Metadata of ``FlatModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
+class FlatMeta(CubeFlatMeta):
+    """Metadata of ``FlatModel``: the fields of ``CubeFlatMeta`` and those declared here."""
 
     instrument: FlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=FlatInstrument, init=True, kw_only=True
@@ -228,9 +92,6 @@ class FlatMeta(ReferenceFileMeta):
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
-
-    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray, init=True, kw_only=True)
-    """Detector region that was read out"""
 
     exposure: FlatExposure = Field(default_factory=FlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""

@@ -7,23 +7,11 @@ from pydantic import Field
 
 from jwstmodels.base import CreatedArrayField
 
-from .referencefile_required import CubeFlatMeta, GainExposure, GainInstrument, ReferenceFileModel
+from .referencefile_required import LinearityMeta, ReferenceFileModel
 
 
-class GainMeta(CubeFlatMeta):
-    """Metadata of ``GainModel``: the fields of ``CubeFlatMeta`` and those declared here."""
-
-    instrument: GainInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=GainInstrument, init=True, kw_only=True
-    )
-    """Instrument configuration
-
-    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
-    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
-    ignore.)"""
-
-    exposure: GainExposure = Field(default_factory=GainExposure, init=True, kw_only=True)
-    """Exposure and readout settings"""
+class GainMeta(LinearityMeta):
+    """Metadata of ``GainModel``: the fields of ``LinearityMeta`` and those declared here."""
 
     bunit_data: str | None = Field(
         default=None,

@@ -7,22 +7,7 @@ from pydantic import Field
 
 from jwstmodels.base import Column, CreatedArrayField, TableField
 
-from .referencefile_required import CubeFlatMeta, FlatExposure, MaskInstrument, ReferenceFileModel
-
-
-class MaskExposure(FlatExposure):
-    """Exposure and readout settings"""
-
-    ngroups: int | None = Field(
-        default=None,
-        title="Groups in each integration",
-        json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Groups in each integration
-
-    FITS keyword: NGROUPS (PRIMARY)"""
+from .referencefile_required import CubeFlatMeta, MaskExposure, MaskInstrument, ReferenceFileModel
 
 
 class MaskMeta(CubeFlatMeta):

@@ -4,30 +4,12 @@
 
 from pydantic import Field
 
-from .meta import Meta
-from .meta_image import Coordinates, ImageAperture, ImageVelocityAberration, Pointing, Wcsinfo
+from .meta_image import TrapsFilledMeta
 
 
-class GuiderRawMeta(Meta):
-    """Metadata of ``GuiderRawModel``, ``GuiderCalModel``: the fields of ``Meta`` and those declared
-    here."""
-
-    aperture: ImageAperture = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=ImageAperture, init=True, kw_only=True
-    )
-    """Science aperture
-
-    Narrows the inherited ``Aperture`` field to this model's class. (Reads are exactly typed;
-    assigning a plain ``Aperture`` is refused when validated, hence the pyright ignore.)"""
-
-    velocity_aberration: ImageVelocityAberration = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=ImageVelocityAberration, init=True, kw_only=True
-    )
-    """Velocity aberration correction
-
-    Narrows the inherited ``VelocityAberration`` field to this model's class. (Reads are exactly
-    typed; assigning a plain ``VelocityAberration`` is refused when validated, hence the pyright
-    ignore.)"""
+class GuiderRawMeta(TrapsFilledMeta):
+    """Metadata of ``GuiderRawModel``, ``GuiderCalModel``: the fields of ``TrapsFilledMeta`` and those
+    declared here."""
 
     detector_id: str | None = Field(
         default=None,
@@ -237,12 +219,3 @@ class GuiderRawMeta(Meta):
     """Physical unit of the error array values
 
     FITS keyword: BUNIT (ERR)"""
-
-    coordinates: Coordinates = Field(default_factory=Coordinates, init=True, kw_only=True)
-    """Celestial coordinate system"""
-
-    pointing: Pointing = Field(default_factory=Pointing, init=True, kw_only=True)
-    """Telescope pointing"""
-
-    wcsinfo: Wcsinfo = Field(default_factory=Wcsinfo, init=True, kw_only=True)
-    """FITS world coordinate system of the science array"""

@@ -46,54 +46,6 @@ class ImageVelocityAberration(VelocityAberration):
     FITS keyword: VA_SCALE (SCI)"""
 
 
-class Photometry(MetaNode):
-    """Flux calibration factors"""
-
-    conversion_megajanskys: float | None = Field(
-        default=None,
-        title="[MJy/sr] Surface brightness that gives one count per second",
-        json_schema_extra={"fits_keyword": "PHOTMJSR", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
-    """[MJy/sr] Surface brightness that gives one count per second
-
-    FITS keyword: PHOTMJSR (SCI)"""
-
-    conversion_microjanskys: float | None = Field(
-        default=None,
-        title="[uJy/arcsec^2] Surface brightness that gives one count per second",
-        json_schema_extra={"fits_keyword": "PHOTUJA2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
-    """[uJy/arcsec^2] Surface brightness that gives one count per second
-
-    FITS keyword: PHOTUJA2 (SCI)"""
-
-    pixelarea_steradians: float | None = Field(
-        default=None,
-        title="[sr] Nominal solid angle of one pixel",
-        json_schema_extra={"fits_keyword": "PIXAR_SR", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
-    """[sr] Nominal solid angle of one pixel
-
-    FITS keyword: PIXAR_SR (SCI)"""
-
-    pixelarea_arcsecsq: float | None = Field(
-        default=None,
-        title="[arcsec^2] Nominal solid angle of one pixel",
-        json_schema_extra={"fits_keyword": "PIXAR_A2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
-    """[arcsec^2] Nominal solid angle of one pixel
-
-    FITS keyword: PIXAR_A2 (SCI)"""
-
-
 class Coordinates(MetaNode):
     """Celestial coordinate system"""
 
@@ -1855,10 +1807,8 @@ class Wcsinfo(MetaNode):
     FITS keyword: BP_6_0 (SCI)"""
 
 
-class ImageMeta(Meta):
-    """Metadata of ``ImageModel``, ``CubeModel``, ``QuadModel``, ``RampModel``, ``MIRIRampModel``,
-    ``SlitModel``, ``DrizProductModel``, ``Level1bModel``, ``IFUImageModel``, ``SlitDataModel``,
-    ``SuperstripeRampModel``: the fields of ``Meta`` and those declared here."""
+class TrapsFilledMeta(Meta):
+    """Metadata of ``TrapsFilledModel``: the fields of ``Meta`` and those declared here."""
 
     aperture: ImageAperture = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=ImageAperture, init=True, kw_only=True
@@ -1876,6 +1826,76 @@ class ImageMeta(Meta):
     Narrows the inherited ``VelocityAberration`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``VelocityAberration`` is refused when validated, hence the pyright
     ignore.)"""
+
+    coordinates: Coordinates = Field(default_factory=Coordinates, init=True, kw_only=True)
+    """Celestial coordinate system"""
+
+    pointing: Pointing = Field(default_factory=Pointing, init=True, kw_only=True)
+    """Telescope pointing"""
+
+    wcsinfo: Wcsinfo = Field(default_factory=Wcsinfo, init=True, kw_only=True)
+    """FITS world coordinate system of the science array"""
+
+
+class Photometry(MetaNode):
+    """Flux calibration factors"""
+
+    conversion_megajanskys: float | None = Field(
+        default=None,
+        title="[MJy/sr] Surface brightness that gives one count per second",
+        json_schema_extra={"fits_keyword": "PHOTMJSR", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
+    )
+    """[MJy/sr] Surface brightness that gives one count per second
+
+    FITS keyword: PHOTMJSR (SCI)"""
+
+    conversion_microjanskys: float | None = Field(
+        default=None,
+        title="[uJy/arcsec^2] Surface brightness that gives one count per second",
+        json_schema_extra={"fits_keyword": "PHOTUJA2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
+    )
+    """[uJy/arcsec^2] Surface brightness that gives one count per second
+
+    FITS keyword: PHOTUJA2 (SCI)"""
+
+    pixelarea_steradians: float | None = Field(
+        default=None,
+        title="[sr] Nominal solid angle of one pixel",
+        json_schema_extra={"fits_keyword": "PIXAR_SR", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
+    )
+    """[sr] Nominal solid angle of one pixel
+
+    FITS keyword: PIXAR_SR (SCI)"""
+
+    pixelarea_arcsecsq: float | None = Field(
+        default=None,
+        title="[arcsec^2] Nominal solid angle of one pixel",
+        json_schema_extra={"fits_keyword": "PIXAR_A2", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
+    )
+    """[arcsec^2] Nominal solid angle of one pixel
+
+    FITS keyword: PIXAR_A2 (SCI)"""
+
+
+class SegmentationMapMeta(TrapsFilledMeta):
+    """Metadata of ``SegmentationMapModel``: the fields of ``TrapsFilledMeta`` and those declared here."""
+
+    photometry: Photometry = Field(default_factory=Photometry, init=True, kw_only=True)
+    """Flux calibration factors"""
+
+
+class ImageMeta(SegmentationMapMeta):
+    """Metadata of ``ImageModel``, ``CubeModel``, ``QuadModel``, ``RampModel``, ``MIRIRampModel``,
+    ``SlitModel``, ``DrizProductModel``, ``Level1bModel``, ``IFUImageModel``, ``SlitDataModel``,
+    ``SuperstripeRampModel``: the fields of ``SegmentationMapMeta`` and those declared here."""
 
     bunit_data: str | None = Field(
         default=None,
@@ -1898,15 +1918,3 @@ class ImageMeta(Meta):
     """Physical unit of the error array values
 
     FITS keyword: BUNIT (ERR)"""
-
-    photometry: Photometry = Field(default_factory=Photometry, init=True, kw_only=True)
-    """Flux calibration factors"""
-
-    coordinates: Coordinates = Field(default_factory=Coordinates, init=True, kw_only=True)
-    """Celestial coordinate system"""
-
-    pointing: Pointing = Field(default_factory=Pointing, init=True, kw_only=True)
-    """Telescope pointing"""
-
-    wcsinfo: Wcsinfo = Field(default_factory=Wcsinfo, init=True, kw_only=True)
-    """FITS world coordinate system of the science array"""

@@ -3,74 +3,23 @@
 """Data model classes generated from ``mirlrs_pathloss.schema.yaml``, with the metadata classes only
 they use."""
 
-from typing import Literal
-
 from pydantic import Field
 
 from jwstmodels.base import Column, MetaNode, TableField
 
-from .referencefile_required import CubeFlatMeta, GainInstrument, NirspecFlatExposure, ReferenceFileModel
+from .meta import ExposureReadpatt
+from .referencefile_required import (
+    GainInstrument,
+    NirspecFlatExposure,
+    ReferenceFileModel,
+    SpecProfileSingleMeta,
+)
 
 
 class MirLrsPathlossExposure(NirspecFlatExposure):
     """Exposure and readout settings"""
 
-    readpatt: (
-        Literal[
-            "ACQ1",
-            "ACQ2",
-            "BRIGHT1",
-            "BRIGHT2",
-            "DEEP2",
-            "DEEP8",
-            "DHS3",
-            "DHS4",
-            "DHS5",
-            "DHS6",
-            "DHS7",
-            "FAST",
-            "FASTGRPAVG",
-            "FASTGRPAVG8",
-            "FASTGRPAVG16",
-            "FASTGRPAVG32",
-            "FASTGRPAVG64",
-            "FASTR1",
-            "FASTR100",
-            "FGS",
-            "FGS60",
-            "FGS8370",
-            "FGS840",
-            "FGSRAPID",
-            "FINEGUIDE",
-            "ID",
-            "MEDIUM2",
-            "MEDIUM8",
-            "MEDIUMDEEP2",
-            "MEDIUMDEEP8",
-            "NIS",
-            "NISRAPID",
-            "NRS",
-            "NRSIRS2",
-            "NRSN16R4",
-            "NRSN32R8",
-            "NRSN8R2",
-            "NRSRAPID",
-            "NRSIRS2RAPID",
-            "NRSRAPIDD1",
-            "NRSRAPIDD2",
-            "NRSRAPIDD6",
-            "NRSSLOW",
-            "RAPID",
-            "SHALLOW2",
-            "SHALLOW4",
-            "SLOW",
-            "SLOWR1",
-            "TRACK",
-            "ANY",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    readpatt: ExposureReadpatt | None = Field(
         default=None,
         title="Detector readout pattern",
         json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
@@ -244,8 +193,9 @@ class PathlossTable(MetaNode):
     FITS keyword: TUNIT3 (PATHLOSS)"""
 
 
-class MirLrsPathlossMeta(CubeFlatMeta):
-    """Metadata of ``MirLrsPathlossModel``: the fields of ``CubeFlatMeta`` and those declared here."""
+class MirLrsPathlossMeta(SpecProfileSingleMeta):
+    """Metadata of ``MirLrsPathlossModel``: the fields of ``SpecProfileSingleMeta`` and those declared
+    here."""
 
     instrument: GainInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=GainInstrument, init=True, kw_only=True
@@ -256,8 +206,13 @@ class MirLrsPathlossMeta(CubeFlatMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: MirLrsPathlossExposure = Field(default_factory=MirLrsPathlossExposure, init=True, kw_only=True)
-    """Exposure and readout settings"""
+    exposure: MirLrsPathlossExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MirLrsPathlossExposure, init=True, kw_only=True
+    )
+    """Exposure and readout settings
+
+    Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
+    assigning a plain ``NRSFlatExposure`` is refused when validated, hence the pyright ignore.)"""
 
     wcsinfo: MirLrsPathlossWcsinfo = Field(default_factory=MirLrsPathlossWcsinfo, init=True, kw_only=True)
     """World coordinate system of the path loss grid"""

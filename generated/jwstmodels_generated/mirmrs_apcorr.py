@@ -2,11 +2,9 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``mirmrs_apcorr.schema.yaml``."""
 
-from typing import Any
-
 import numpy as np
 
-from jwstmodels.base import NodeField, ObjectField, ScalarField, TreeObject
+from jwstmodels.base import NodeField, ScalarField, TreeArrayField, TreeObject
 
 from .referencefile_required import MirImgApcorrMeta, ReferenceFileModel
 
@@ -26,49 +24,35 @@ class MirMrsApcorrApcorrTable(TreeObject):
 
     No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
 
-    wavelength: "ObjectField[np.ndarray[Any, Any]]" = ObjectField(
-        "numpy:ndarray",
-        tag="tag:stsci.edu:asdf/core/ndarray-1.*",
-        title="Wavelengths at which corrections are given",
-    )
+    wavelength = TreeArrayField(np.float32, title="Wavelengths at which corrections are given")
     """Wavelengths at which corrections are given
 
-    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: ``numpy:ndarray``; ASDF files only."""
+    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: float32, n-D; ASDF files only."""
 
     wavelength_units = ScalarField(str, title="Unit of the wavelengths")
     """Unit of the wavelengths
 
     No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
 
-    radius: "ObjectField[np.ndarray[Any, Any]]" = ObjectField(
-        "numpy:ndarray", tag="tag:stsci.edu:asdf/core/ndarray-1.*", title="Extraction radii, per wavelength"
-    )
+    radius = TreeArrayField(np.float32, title="Extraction radii, per wavelength")
     """Extraction radii, per wavelength
 
-    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: ``numpy:ndarray``; ASDF files only."""
+    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: float32, n-D; ASDF files only."""
 
     radius_units = ScalarField(str, title="Unit of the radii")
     """Unit of the radii
 
     No FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
 
-    apcorr: "ObjectField[np.ndarray[Any, Any]]" = ObjectField(
-        "numpy:ndarray",
-        tag="tag:stsci.edu:asdf/core/ndarray-1.*",
-        title="Aperture correction factors, per wavelength and radius",
-    )
+    apcorr = TreeArrayField(np.float32, title="Aperture correction factors, per wavelength and radius")
     """Aperture correction factors, per wavelength and radius
 
-    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: ``numpy:ndarray``; ASDF files only."""
+    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: float32, n-D; ASDF files only."""
 
-    apcorr_err: "ObjectField[np.ndarray[Any, Any]]" = ObjectField(
-        "numpy:ndarray",
-        tag="tag:stsci.edu:asdf/core/ndarray-1.*",
-        title="Uncertainties of the correction factors",
-    )
+    apcorr_err = TreeArrayField(np.float32, title="Uncertainties of the correction factors")
     """Uncertainties of the correction factors
 
-    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: ``numpy:ndarray``; ASDF files only."""
+    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: float32, n-D; ASDF files only."""
 
 
 class MirMrsApcorrModel(ReferenceFileModel):

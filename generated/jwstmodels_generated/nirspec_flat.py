@@ -9,15 +9,16 @@ from pydantic import Field
 from jwstmodels.base import Column, CreatedArrayField, TableField
 
 from .referencefile_required import (
-    CubeFlatMeta,
     NirspecFlatExposure,
     NirspecFlatInstrument,
     ReferenceFileModel,
+    SpecProfileSingleMeta,
 )
 
 
-class NirspecFlatMeta(CubeFlatMeta):
-    """Metadata of ``NirspecFlatModel``: the fields of ``CubeFlatMeta`` and those declared here."""
+class NirspecFlatMeta(SpecProfileSingleMeta):
+    """Metadata of ``NirspecFlatModel``: the fields of ``SpecProfileSingleMeta`` and those declared
+    here."""
 
     instrument: NirspecFlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=NirspecFlatInstrument, init=True, kw_only=True
@@ -28,8 +29,13 @@ class NirspecFlatMeta(CubeFlatMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure, init=True, kw_only=True)
-    """Exposure and readout settings"""
+    exposure: NirspecFlatExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NirspecFlatExposure, init=True, kw_only=True
+    )
+    """Exposure and readout settings
+
+    Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
+    assigning a plain ``NRSFlatExposure`` is refused when validated, hence the pyright ignore.)"""
 
 
 class NirspecFlatModel(ReferenceFileModel):

@@ -3,55 +3,19 @@
 """Data model classes generated from ``pixelarea.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import Literal
-
 import numpy as np
 from pydantic import Field
 
 from jwstmodels.base import CreatedArrayField
 
+from .meta import InstrumentPupil
 from .referencefile_required import NRSFlatInstrument, NRSFlatMeta, PixelAreaPhotometry, ReferenceFileModel
 
 
 class PixelAreaInstrument(NRSFlatInstrument):
     """Instrument configuration"""
 
-    pupil: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "CLEARP",
-            "F090W",
-            "F115W",
-            "F140M",
-            "F150W",
-            "F158M",
-            "F162M",
-            "F164N",
-            "F200W",
-            "F323N",
-            "F405N",
-            "F466N",
-            "F470N",
-            "FLAT",
-            "GDHS0",
-            "GDHS60",
-            "GR700XD",
-            "GRISMC",
-            "GRISMR",
-            "GRISMV2",
-            "GRISMV3",
-            "MASKBAR",
-            "MASKIPR",
-            "MASKRND",
-            "NRM",
-            "PINHOLES",
-            "WLM8",
-            "WLP8",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    pupil: InstrumentPupil | None = Field(
         default=None,
         title="Pupil wheel element in the beam",
         json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},

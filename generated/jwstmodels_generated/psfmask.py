@@ -2,41 +2,19 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``psfmask.schema.yaml``, with the metadata classes only they use."""
 
-from typing import Literal
-
 import numpy as np
 from pydantic import Field
 
 from jwstmodels.base import CreatedArrayField
 
-from .referencefile_required import CubeFlatMeta, MaskInstrument, NRSFlatExposure, ReferenceFileModel
+from .meta import InstrumentCoronagraph
+from .referencefile_required import MaskInstrument, ReferenceFileModel, SpecTraceMeta
 
 
 class PsfMaskInstrument(MaskInstrument):
     """Instrument and detector the reference file applies to"""
 
-    coronagraph: (
-        Literal[
-            "4QPM",
-            "4QPM_1065",
-            "4QPM_1140",
-            "4QPM_1550",
-            "LYOT",
-            "LYOT_2300",
-            "MASKA210R",
-            "MASKA335R",
-            "MASKA430R",
-            "MASKALWB",
-            "MASKASWB",
-            "NONE",
-            "MASK210R",
-            "MASK335R",
-            "MASK430R",
-            "MASKLWB",
-            "MASKSWB",
-        ]
-        | None
-    ) = Field(
+    coronagraph: InstrumentCoronagraph | None = Field(
         default=None,
         title="Coronagraphic mask in the beam",
         json_schema_extra={"fits_keyword": "CORONMSK", "fits_hdu": "PRIMARY"},
@@ -48,20 +26,16 @@ class PsfMaskInstrument(MaskInstrument):
     FITS keyword: CORONMSK (PRIMARY)"""
 
 
-class PsfMaskMeta(CubeFlatMeta):
-    """Metadata of ``PsfMaskModel``: the fields of ``CubeFlatMeta`` and those declared here."""
+class PsfMaskMeta(SpecTraceMeta):
+    """Metadata of ``PsfMaskModel``: the fields of ``SpecTraceMeta`` and those declared here."""
 
     instrument: PsfMaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=PsfMaskInstrument, init=True, kw_only=True
     )
     """Instrument and detector the reference file applies to
 
-    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
-    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
-    ignore.)"""
-
-    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
-    """Exposure and readout settings"""
+    Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;
+    assigning a plain ``MaskInstrument`` is refused when validated, hence the pyright ignore.)"""
 
 
 class PsfMaskModel(ReferenceFileModel):

@@ -9,7 +9,20 @@ from pydantic import Field
 
 from jwstmodels.base import DataModel, MetaNode
 
-from .meta import CommonInstrument, CommonMeta
+from .meta import (
+    CommonInstrument,
+    CommonMeta,
+    ExposureReadpatt,
+    ExposureType,
+    InstrumentBand,
+    InstrumentChannel,
+    InstrumentFilter,
+    InstrumentGrating,
+    InstrumentLampMode,
+    InstrumentPupil,
+    NirspecFlatInstrumentLampState,
+    SubarrayName,
+)
 
 
 class ReferenceFileMeta(CommonMeta):
@@ -85,182 +98,99 @@ class ReferenceFileMeta(CommonMeta):
     FITS keyword: USEAFTER (PRIMARY)"""
 
 
-class DarkInstrument(CommonInstrument):
-    """Instrument configuration"""
+class DarkMIRISubarray(MetaNode):
+    """Detector region that was read out"""
 
-    grating: (
-        Literal[
-            "G140M",
-            "G235M",
-            "G395M",
-            "G140H",
-            "G235H",
-            "G395H",
-            "PRISM",
-            "MIRROR",
-            "N/A",
-            "ANY",
-            "UNKNOWN",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
+    name: SubarrayName | None = Field(
         default=None,
-        title="Grating wheel element in the beam",
-        json_schema_extra={"fits_keyword": "GRATING", "fits_hdu": "PRIMARY"},
+        title="Name of the subarray readout",
+        json_schema_extra={"fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
         init=True,
         kw_only=True,
     )
-    """Grating wheel element in the beam
+    """Name of the subarray readout
 
-    FITS keyword: GRATING (PRIMARY)"""
+    FITS keyword: SUBARRAY (PRIMARY)"""
+
+    xstart: int | None = Field(
+        default=None,
+        title="First column of the subarray along axis 1 (1-based)",
+        json_schema_extra={"fits_keyword": "SUBSTRT1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """First column of the subarray along axis 1 (1-based)
+
+    FITS keyword: SUBSTRT1 (PRIMARY)"""
+
+    ystart: int | None = Field(
+        default=None,
+        title="First row of the subarray along axis 2 (1-based)",
+        json_schema_extra={"fits_keyword": "SUBSTRT2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """First row of the subarray along axis 2 (1-based)
+
+    FITS keyword: SUBSTRT2 (PRIMARY)"""
+
+    xsize: int | None = Field(
+        default=None,
+        title="Subarray width in pixels along axis 1",
+        json_schema_extra={"fits_keyword": "SUBSIZE1", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Subarray width in pixels along axis 1
+
+    FITS keyword: SUBSIZE1 (PRIMARY)"""
+
+    ysize: int | None = Field(
+        default=None,
+        title="Subarray height in pixels along axis 2",
+        json_schema_extra={"fits_keyword": "SUBSIZE2", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Subarray height in pixels along axis 2
+
+    FITS keyword: SUBSIZE2 (PRIMARY)"""
+
+    fastaxis: int | None = Field(
+        default=None,
+        title="Detector axis and direction of the fast readout",
+        json_schema_extra={"fits_keyword": "FASTAXIS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Detector axis and direction of the fast readout
+
+    FITS keyword: FASTAXIS (PRIMARY)"""
+
+    slowaxis: int | None = Field(
+        default=None,
+        title="Detector axis and direction of the slow readout",
+        json_schema_extra={"fits_keyword": "SLOWAXIS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Detector axis and direction of the slow readout
+
+    FITS keyword: SLOWAXIS (PRIMARY)"""
 
 
-class DarkExposure(MetaNode):
+class CubeFlatMeta(ReferenceFileMeta):
+    """Metadata of ``CubeFlatModel``, ``NirspecQuadFlatModel``, ``TrapDensityModel``,
+    ``PersistenceSatModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
+
+    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray, init=True, kw_only=True)
+    """Detector region that was read out"""
+
+
+class IRS2Exposure(MetaNode):
     """Exposure and readout settings"""
 
-    type: (
-        Literal[
-            "FGS_DARK",
-            "FGS_FOCUS",
-            "FGS_IMAGE",
-            "FGS_INTFLAT",
-            "FGS_SKYFLAT",
-            "FGS_ACQ1",
-            "FGS_ACQ2",
-            "FGS_FINEGUIDE",
-            "FGS_ID-IMAGE",
-            "FGS_ID-STACK",
-            "FGS_TRACK",
-            "MIR_4QPM",
-            "MIR_CORONCAL",
-            "MIR_DARKALL",
-            "MIR_DARKIMG",
-            "MIR_DARKMRS",
-            "MIR_FLATIMAGE",
-            "MIR_FLATIMAGE-EXT",
-            "MIR_FLATMRS",
-            "MIR_FLATMRS-EXT",
-            "MIR_IMAGE",
-            "MIR_LRS-FIXEDSLIT",
-            "MIR_LRS-SLITLESS",
-            "MIR_LYOT",
-            "MIR_MRS",
-            "MIR_TACONFIRM",
-            "MIR_TACQ",
-            "MIR_WFSS",
-            "NIS_AMI",
-            "NIS_DARK",
-            "NIS_EXTCAL",
-            "NIS_FOCUS",
-            "NIS_IMAGE",
-            "NIS_LAMP",
-            "NIS_SOSS",
-            "NIS_TACQ",
-            "NIS_TACONFIRM",
-            "NIS_WFSS",
-            "NRC_CORON",
-            "NRC_DARK",
-            "NRC_FLAT",
-            "NRC_FOCUS",
-            "NRC_GRISM",
-            "NRC_IMAGE",
-            "NRC_WFSS",
-            "NRC_LED",
-            "NRC_WFSC",
-            "NRC_TACONFIRM",
-            "NRC_TACQ",
-            "NRC_TSGRISM",
-            "NRC_TSIMAGE",
-            "NRS_AUTOFLAT",
-            "NRS_AUTOWAVE",
-            "NRS_BRIGHTOBJ",
-            "NRS_CONFIRM",
-            "NRS_DARK",
-            "NRS_FIXEDSLIT",
-            "NRS_FOCUS",
-            "NRS_IFU",
-            "NRS_IMAGE",
-            "NRS_LAMP",
-            "NRS_MIMF",
-            "NRS_MSASPEC",
-            "NRS_MSATA",
-            "NRS_TACONFIRM",
-            "NRS_TACQ",
-            "NRS_TASLIT",
-            "NRS_VERIFY",
-            "NRS_WATA",
-            "N/A",
-            "ANY",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Exposure type (observing mode) of the data",
-        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Exposure type (observing mode) of the data
-
-    FITS keyword: EXP_TYPE (PRIMARY)"""
-
-    readpatt: (
-        Literal[
-            "ACQ1",
-            "ACQ2",
-            "BRIGHT1",
-            "BRIGHT2",
-            "DEEP2",
-            "DEEP8",
-            "DHS3",
-            "DHS4",
-            "DHS5",
-            "DHS6",
-            "DHS7",
-            "FAST",
-            "FASTGRPAVG",
-            "FASTGRPAVG8",
-            "FASTGRPAVG16",
-            "FASTGRPAVG32",
-            "FASTGRPAVG64",
-            "FASTR1",
-            "FASTR100",
-            "FGS",
-            "FGS60",
-            "FGS8370",
-            "FGS840",
-            "FGSRAPID",
-            "FINEGUIDE",
-            "ID",
-            "MEDIUM2",
-            "MEDIUM8",
-            "MEDIUMDEEP2",
-            "MEDIUMDEEP8",
-            "NIS",
-            "NISRAPID",
-            "NRS",
-            "NRSIRS2",
-            "NRSN16R4",
-            "NRSN32R8",
-            "NRSN8R2",
-            "NRSRAPID",
-            "NRSIRS2RAPID",
-            "NRSRAPIDD1",
-            "NRSRAPIDD2",
-            "NRSRAPIDD6",
-            "NRSSLOW",
-            "RAPID",
-            "SHALLOW2",
-            "SHALLOW4",
-            "SLOW",
-            "SLOWR1",
-            "TRACK",
-            "ANY",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    readpatt: ExposureReadpatt | None = Field(
         default=None,
         title="Detector readout pattern",
         json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
@@ -282,27 +212,24 @@ class DarkExposure(MetaNode):
 
     FITS keyword: P_READPA (PRIMARY)"""
 
-    noutputs: Literal[1, 4, 5] | None = Field(
+
+class FlatExposure(IRS2Exposure):
+    """Exposure and readout settings"""
+
+    type: ExposureType | None = Field(
         default=None,
-        title="Detector amplifier outputs used by the readout",
-        json_schema_extra={"fits_keyword": "NOUTPUTS", "fits_hdu": "PRIMARY"},
+        title="Exposure type (observing mode) of the data",
+        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
         init=True,
         kw_only=True,
     )
-    """Detector amplifier outputs used by the readout
+    """Exposure type (observing mode) of the data
 
-    FITS keyword: NOUTPUTS (PRIMARY)"""
+    FITS keyword: EXP_TYPE (PRIMARY)"""
 
-    nframes: int | None = Field(
-        default=None,
-        title="Frames averaged into each group",
-        json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Frames averaged into each group
 
-    FITS keyword: NFRAMES (PRIMARY)"""
+class MaskExposure(FlatExposure):
+    """Exposure and readout settings"""
 
     ngroups: int | None = Field(
         default=None,
@@ -315,6 +242,21 @@ class DarkExposure(MetaNode):
 
     FITS keyword: NGROUPS (PRIMARY)"""
 
+
+class DarkMIRIExposure(MaskExposure):
+    """Exposure and readout settings"""
+
+    nframes: int | None = Field(
+        default=None,
+        title="Frames averaged into each group",
+        json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Frames averaged into each group
+
+    FITS keyword: NFRAMES (PRIMARY)"""
+
     groupgap: int | None = Field(
         default=None,
         title="Frames skipped between consecutive groups",
@@ -325,17 +267,6 @@ class DarkExposure(MetaNode):
     """Frames skipped between consecutive groups
 
     FITS keyword: GROUPGAP (PRIMARY)"""
-
-    gain_factor: float | None = Field(
-        default=None,
-        title="Factor by which the detector gain was scaled",
-        json_schema_extra={"fits_keyword": "GAINFACT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Factor by which the detector gain was scaled
-
-    FITS keyword: GAINFACT (PRIMARY)"""
 
     average_dark_current: float | None = Field(
         default=None,
@@ -349,7 +280,55 @@ class DarkExposure(MetaNode):
     FITS keyword: AVDRKCUR (PRIMARY)"""
 
 
-class DarkSubarray(MetaNode):
+class DarkMIRIMeta(CubeFlatMeta):
+    """Metadata of ``DarkMIRIModel``: the fields of ``CubeFlatMeta`` and those declared here."""
+
+    exposure: DarkMIRIExposure = Field(default_factory=DarkMIRIExposure, init=True, kw_only=True)
+    """Exposure and readout settings"""
+
+
+class DarkInstrument(CommonInstrument):
+    """Instrument configuration"""
+
+    grating: InstrumentGrating | None = Field(
+        default=None,
+        title="Grating wheel element in the beam",
+        json_schema_extra={"fits_keyword": "GRATING", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Grating wheel element in the beam
+
+    FITS keyword: GRATING (PRIMARY)"""
+
+
+class DarkExposure(DarkMIRIExposure):
+    """Exposure and readout settings"""
+
+    noutputs: Literal[1, 4, 5] | None = Field(
+        default=None,
+        title="Detector amplifier outputs used by the readout",
+        json_schema_extra={"fits_keyword": "NOUTPUTS", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Detector amplifier outputs used by the readout
+
+    FITS keyword: NOUTPUTS (PRIMARY)"""
+
+    gain_factor: float | None = Field(
+        default=None,
+        title="Factor by which the detector gain was scaled",
+        json_schema_extra={"fits_keyword": "GAINFACT", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Factor by which the detector gain was scaled
+
+    FITS keyword: GAINFACT (PRIMARY)"""
+
+
+class DarkSubarray(DarkMIRISubarray):
     """Detector region that was read out"""
 
     p_subarray: str | None = Field(
@@ -363,243 +342,9 @@ class DarkSubarray(MetaNode):
 
     FITS keyword: P_SUBARR (PRIMARY)"""
 
-    name: (
-        Literal[
-            "8X8",
-            "32X32",
-            "128X128",
-            "2048X64",
-            "SUB128CNTR",
-            "SUB128DIAG",
-            "SUB128LL",
-            "SUB32CNTR",
-            "SUB32DIAG",
-            "SUB32LL",
-            "SUB8CNTR",
-            "SUB8DIAG",
-            "SUB8LL",
-            "SUBIDSTRIPCENTER",
-            "SUBIDSTRIPLL",
-            "SUBTUNE32CENTERG1",
-            "SUBTUNE32CENTERG2",
-            "SUBTUNE32LLG1",
-            "SUBTUNE32LLG2",
-            "BRIGHTSKY",
-            "MASK1065",
-            "MASK1140",
-            "MASK1550",
-            "MASKLYOT",
-            "SLITLESSPRISM",
-            "SUB128",
-            "SUB256",
-            "SUB64",
-            "SUBPRISM",
-            "SUB128_IP",
-            "SUB64_IP",
-            "SLITLESSPRISM_IP",
-            "SLITLESSPRISM_IPS",
-            "SUBSLIT",
-            "SUBPRISM_IP",
-            "SUBPRISM_IPS",
-            "FULLP",
-            "FULL_SUPSTP008",
-            "FULL_SUPSTP024",
-            "FULL_SUPSTP120",
-            "FULL_SUPSTP510",
-            "FULL_SUPSTP008P",
-            "FULL_SUPSTP024P",
-            "FULL_SUPSTP120P",
-            "FULL_SUPSTP510P",
-            "MASK210R",
-            "MASK335R",
-            "MASK430R",
-            "MASKLWB",
-            "MASKSWB",
-            "SUB41STRIPE1_DHS",
-            "SUB82STRIPE2_DHS",
-            "SUB164STRIPE4_DHS",
-            "SUB260STRIPE4_DHS",
-            "SUB160STRIPE4_DHS",
-            "SUB256STRIPE4_DHS",
-            "SUB40STRIPE1_DHS",
-            "SUB80STRIPE2_DHS",
-            "SUB160",
-            "SUB160P",
-            "SUB320",
-            "SUB320A335R",
-            "SUB320A430R",
-            "SUB320B335R",
-            "SUB320B430R",
-            "SUB320BLWB",
-            "SUB32TATS",
-            "SUB32TATSGRISM",
-            "SUB32TA_DHS",
-            "SUB400P",
-            "SUB400X256ALWB",
-            "SUB640",
-            "SUB640A210R",
-            "SUB640ASWB",
-            "SUB640B210R",
-            "SUB640BSWB",
-            "SUB64FP1A",
-            "SUB64FP1B",
-            "SUB64P",
-            "SUB64FP6A",
-            "SUB64P_SUPSTP002",
-            "SUB64P_SUPSTP008",
-            "SUB64P_SUPSTP032",
-            "SUB8FP1A",
-            "SUB8FP1B",
-            "SUB8FP6A",
-            "SUB96DHSPILA",
-            "SUB96DHSPILB",
-            "SUBFSA210R",
-            "SUBFSA335R",
-            "SUBFSA430R",
-            "SUBFSALWB",
-            "SUBFSASWB",
-            "SUBGRISM128",
-            "SUBGRISM256",
-            "SUBGRISM64",
-            "SUBNDA210R",
-            "SUBNDA335R",
-            "SUBNDA430R",
-            "SUBNDALWBL",
-            "SUBNDALWBS",
-            "SUBNDASWBL",
-            "SUBNDASWBS",
-            "SUBNDB210R",
-            "SUBNDB335R",
-            "SUBNDB430R",
-            "SUBNDBLWBL",
-            "SUBNDBLWBS",
-            "SUBNDBSWBL",
-            "SUBNDBSWBS",
-            "MASKA210R",
-            "MASKA430R",
-            "MASKBLWB",
-            "MASKBSWB",
-            "SUB320ALWB",
-            "SUB80",
-            "SUBAMPCAL",
-            "SUBSTRIP96",
-            "SUBSTRIP256",
-            "SUB17STRIPE_SOSS",
-            "SUB60STRIPE_SOSS",
-            "SUB204STRIPE_SOSS",
-            "SUB680STRIPE_SOSS",
-            "SUBTAAMI",
-            "SUBTASOSS",
-            "WFSS64C",
-            "WFSS64R",
-            "WFSS128C",
-            "WFSS128R",
-            "SUBSTRIP80",
-            "ALLSLITS",
-            "SUBS200A1",
-            "SUBS200A2",
-            "SUBS200B1",
-            "SUBS400A1",
-            "SUB1024A",
-            "SUB1024B",
-            "SUB512",
-            "SUB32",
-            "SUB512S",
-            "SUB2048",
-            "SUB256M2_PRISM",
-            "SUB128M4_PRISM",
-            "SUB64M8_PRISM",
-            "SUB32M16_PRISM",
-            "FULL_IRS2",
-            "S200A1",
-            "S200A2",
-            "S200B1",
-            "S400A1",
-            "FULL",
-            "GENERIC",
-            "N/A",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Name of the subarray readout",
-        json_schema_extra={"fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Name of the subarray readout
 
-    FITS keyword: SUBARRAY (PRIMARY)"""
-
-    xstart: int | None = Field(
-        default=None,
-        title="First column of the subarray along axis 1 (1-based)",
-        json_schema_extra={"fits_keyword": "SUBSTRT1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """First column of the subarray along axis 1 (1-based)
-
-    FITS keyword: SUBSTRT1 (PRIMARY)"""
-
-    ystart: int | None = Field(
-        default=None,
-        title="First row of the subarray along axis 2 (1-based)",
-        json_schema_extra={"fits_keyword": "SUBSTRT2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """First row of the subarray along axis 2 (1-based)
-
-    FITS keyword: SUBSTRT2 (PRIMARY)"""
-
-    xsize: int | None = Field(
-        default=None,
-        title="Subarray width in pixels along axis 1",
-        json_schema_extra={"fits_keyword": "SUBSIZE1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Subarray width in pixels along axis 1
-
-    FITS keyword: SUBSIZE1 (PRIMARY)"""
-
-    ysize: int | None = Field(
-        default=None,
-        title="Subarray height in pixels along axis 2",
-        json_schema_extra={"fits_keyword": "SUBSIZE2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Subarray height in pixels along axis 2
-
-    FITS keyword: SUBSIZE2 (PRIMARY)"""
-
-    fastaxis: int | None = Field(
-        default=None,
-        title="Detector axis and direction of the fast readout",
-        json_schema_extra={"fits_keyword": "FASTAXIS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Detector axis and direction of the fast readout
-
-    FITS keyword: FASTAXIS (PRIMARY)"""
-
-    slowaxis: int | None = Field(
-        default=None,
-        title="Detector axis and direction of the slow readout",
-        json_schema_extra={"fits_keyword": "SLOWAXIS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Detector axis and direction of the slow readout
-
-    FITS keyword: SLOWAXIS (PRIMARY)"""
-
-
-class DarkMeta(ReferenceFileMeta):
-    """Metadata of ``DarkModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
+class DarkMeta(DarkMIRIMeta):
+    """Metadata of ``DarkModel``: the fields of ``DarkMIRIMeta`` and those declared here."""
 
     instrument: DarkInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=DarkInstrument, init=True, kw_only=True
@@ -610,489 +355,44 @@ class DarkMeta(ReferenceFileMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    exposure: DarkExposure = Field(default_factory=DarkExposure, init=True, kw_only=True)
-    """Exposure and readout settings"""
-
-    subarray: DarkSubarray = Field(default_factory=DarkSubarray, init=True, kw_only=True)
-    """Detector region that was read out"""
-
-
-class DarkMIRISubarray(MetaNode):
-    """Detector region that was read out"""
-
-    name: (
-        Literal[
-            "8X8",
-            "32X32",
-            "128X128",
-            "2048X64",
-            "SUB128CNTR",
-            "SUB128DIAG",
-            "SUB128LL",
-            "SUB32CNTR",
-            "SUB32DIAG",
-            "SUB32LL",
-            "SUB8CNTR",
-            "SUB8DIAG",
-            "SUB8LL",
-            "SUBIDSTRIPCENTER",
-            "SUBIDSTRIPLL",
-            "SUBTUNE32CENTERG1",
-            "SUBTUNE32CENTERG2",
-            "SUBTUNE32LLG1",
-            "SUBTUNE32LLG2",
-            "BRIGHTSKY",
-            "MASK1065",
-            "MASK1140",
-            "MASK1550",
-            "MASKLYOT",
-            "SLITLESSPRISM",
-            "SUB128",
-            "SUB256",
-            "SUB64",
-            "SUBPRISM",
-            "SUB128_IP",
-            "SUB64_IP",
-            "SLITLESSPRISM_IP",
-            "SLITLESSPRISM_IPS",
-            "SUBSLIT",
-            "SUBPRISM_IP",
-            "SUBPRISM_IPS",
-            "FULLP",
-            "FULL_SUPSTP008",
-            "FULL_SUPSTP024",
-            "FULL_SUPSTP120",
-            "FULL_SUPSTP510",
-            "FULL_SUPSTP008P",
-            "FULL_SUPSTP024P",
-            "FULL_SUPSTP120P",
-            "FULL_SUPSTP510P",
-            "MASK210R",
-            "MASK335R",
-            "MASK430R",
-            "MASKLWB",
-            "MASKSWB",
-            "SUB41STRIPE1_DHS",
-            "SUB82STRIPE2_DHS",
-            "SUB164STRIPE4_DHS",
-            "SUB260STRIPE4_DHS",
-            "SUB160STRIPE4_DHS",
-            "SUB256STRIPE4_DHS",
-            "SUB40STRIPE1_DHS",
-            "SUB80STRIPE2_DHS",
-            "SUB160",
-            "SUB160P",
-            "SUB320",
-            "SUB320A335R",
-            "SUB320A430R",
-            "SUB320B335R",
-            "SUB320B430R",
-            "SUB320BLWB",
-            "SUB32TATS",
-            "SUB32TATSGRISM",
-            "SUB32TA_DHS",
-            "SUB400P",
-            "SUB400X256ALWB",
-            "SUB640",
-            "SUB640A210R",
-            "SUB640ASWB",
-            "SUB640B210R",
-            "SUB640BSWB",
-            "SUB64FP1A",
-            "SUB64FP1B",
-            "SUB64P",
-            "SUB64FP6A",
-            "SUB64P_SUPSTP002",
-            "SUB64P_SUPSTP008",
-            "SUB64P_SUPSTP032",
-            "SUB8FP1A",
-            "SUB8FP1B",
-            "SUB8FP6A",
-            "SUB96DHSPILA",
-            "SUB96DHSPILB",
-            "SUBFSA210R",
-            "SUBFSA335R",
-            "SUBFSA430R",
-            "SUBFSALWB",
-            "SUBFSASWB",
-            "SUBGRISM128",
-            "SUBGRISM256",
-            "SUBGRISM64",
-            "SUBNDA210R",
-            "SUBNDA335R",
-            "SUBNDA430R",
-            "SUBNDALWBL",
-            "SUBNDALWBS",
-            "SUBNDASWBL",
-            "SUBNDASWBS",
-            "SUBNDB210R",
-            "SUBNDB335R",
-            "SUBNDB430R",
-            "SUBNDBLWBL",
-            "SUBNDBLWBS",
-            "SUBNDBSWBL",
-            "SUBNDBSWBS",
-            "MASKA210R",
-            "MASKA430R",
-            "MASKBLWB",
-            "MASKBSWB",
-            "SUB320ALWB",
-            "SUB80",
-            "SUBAMPCAL",
-            "SUBSTRIP96",
-            "SUBSTRIP256",
-            "SUB17STRIPE_SOSS",
-            "SUB60STRIPE_SOSS",
-            "SUB204STRIPE_SOSS",
-            "SUB680STRIPE_SOSS",
-            "SUBTAAMI",
-            "SUBTASOSS",
-            "WFSS64C",
-            "WFSS64R",
-            "WFSS128C",
-            "WFSS128R",
-            "SUBSTRIP80",
-            "ALLSLITS",
-            "SUBS200A1",
-            "SUBS200A2",
-            "SUBS200B1",
-            "SUBS400A1",
-            "SUB1024A",
-            "SUB1024B",
-            "SUB512",
-            "SUB32",
-            "SUB512S",
-            "SUB2048",
-            "SUB256M2_PRISM",
-            "SUB128M4_PRISM",
-            "SUB64M8_PRISM",
-            "SUB32M16_PRISM",
-            "FULL_IRS2",
-            "S200A1",
-            "S200A2",
-            "S200B1",
-            "S400A1",
-            "FULL",
-            "GENERIC",
-            "N/A",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Name of the subarray readout",
-        json_schema_extra={"fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
+    exposure: DarkExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=DarkExposure, init=True, kw_only=True
     )
-    """Name of the subarray readout
+    """Exposure and readout settings
 
-    FITS keyword: SUBARRAY (PRIMARY)"""
+    Narrows the inherited ``DarkMIRIExposure`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``DarkMIRIExposure`` is refused when validated, hence the pyright
+    ignore.)"""
 
-    xstart: int | None = Field(
-        default=None,
-        title="First column of the subarray along axis 1 (1-based)",
-        json_schema_extra={"fits_keyword": "SUBSTRT1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
+    subarray: DarkSubarray = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=DarkSubarray, init=True, kw_only=True
     )
-    """First column of the subarray along axis 1 (1-based)
+    """Detector region that was read out
 
-    FITS keyword: SUBSTRT1 (PRIMARY)"""
-
-    ystart: int | None = Field(
-        default=None,
-        title="First row of the subarray along axis 2 (1-based)",
-        json_schema_extra={"fits_keyword": "SUBSTRT2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """First row of the subarray along axis 2 (1-based)
-
-    FITS keyword: SUBSTRT2 (PRIMARY)"""
-
-    xsize: int | None = Field(
-        default=None,
-        title="Subarray width in pixels along axis 1",
-        json_schema_extra={"fits_keyword": "SUBSIZE1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Subarray width in pixels along axis 1
-
-    FITS keyword: SUBSIZE1 (PRIMARY)"""
-
-    ysize: int | None = Field(
-        default=None,
-        title="Subarray height in pixels along axis 2",
-        json_schema_extra={"fits_keyword": "SUBSIZE2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Subarray height in pixels along axis 2
-
-    FITS keyword: SUBSIZE2 (PRIMARY)"""
-
-    fastaxis: int | None = Field(
-        default=None,
-        title="Detector axis and direction of the fast readout",
-        json_schema_extra={"fits_keyword": "FASTAXIS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Detector axis and direction of the fast readout
-
-    FITS keyword: FASTAXIS (PRIMARY)"""
-
-    slowaxis: int | None = Field(
-        default=None,
-        title="Detector axis and direction of the slow readout",
-        json_schema_extra={"fits_keyword": "SLOWAXIS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Detector axis and direction of the slow readout
-
-    FITS keyword: SLOWAXIS (PRIMARY)"""
+    Narrows the inherited ``DarkMIRISubarray`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``DarkMIRISubarray`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
-class FlatExposure(MetaNode):
-    """Exposure and readout settings"""
-
-    type: (
-        Literal[
-            "FGS_DARK",
-            "FGS_FOCUS",
-            "FGS_IMAGE",
-            "FGS_INTFLAT",
-            "FGS_SKYFLAT",
-            "FGS_ACQ1",
-            "FGS_ACQ2",
-            "FGS_FINEGUIDE",
-            "FGS_ID-IMAGE",
-            "FGS_ID-STACK",
-            "FGS_TRACK",
-            "MIR_4QPM",
-            "MIR_CORONCAL",
-            "MIR_DARKALL",
-            "MIR_DARKIMG",
-            "MIR_DARKMRS",
-            "MIR_FLATIMAGE",
-            "MIR_FLATIMAGE-EXT",
-            "MIR_FLATMRS",
-            "MIR_FLATMRS-EXT",
-            "MIR_IMAGE",
-            "MIR_LRS-FIXEDSLIT",
-            "MIR_LRS-SLITLESS",
-            "MIR_LYOT",
-            "MIR_MRS",
-            "MIR_TACONFIRM",
-            "MIR_TACQ",
-            "MIR_WFSS",
-            "NIS_AMI",
-            "NIS_DARK",
-            "NIS_EXTCAL",
-            "NIS_FOCUS",
-            "NIS_IMAGE",
-            "NIS_LAMP",
-            "NIS_SOSS",
-            "NIS_TACQ",
-            "NIS_TACONFIRM",
-            "NIS_WFSS",
-            "NRC_CORON",
-            "NRC_DARK",
-            "NRC_FLAT",
-            "NRC_FOCUS",
-            "NRC_GRISM",
-            "NRC_IMAGE",
-            "NRC_WFSS",
-            "NRC_LED",
-            "NRC_WFSC",
-            "NRC_TACONFIRM",
-            "NRC_TACQ",
-            "NRC_TSGRISM",
-            "NRC_TSIMAGE",
-            "NRS_AUTOFLAT",
-            "NRS_AUTOWAVE",
-            "NRS_BRIGHTOBJ",
-            "NRS_CONFIRM",
-            "NRS_DARK",
-            "NRS_FIXEDSLIT",
-            "NRS_FOCUS",
-            "NRS_IFU",
-            "NRS_IMAGE",
-            "NRS_LAMP",
-            "NRS_MIMF",
-            "NRS_MSASPEC",
-            "NRS_MSATA",
-            "NRS_TACONFIRM",
-            "NRS_TACQ",
-            "NRS_TASLIT",
-            "NRS_VERIFY",
-            "NRS_WATA",
-            "N/A",
-            "ANY",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Exposure type (observing mode) of the data",
-        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Exposure type (observing mode) of the data
-
-    FITS keyword: EXP_TYPE (PRIMARY)"""
-
-    readpatt: (
-        Literal[
-            "ACQ1",
-            "ACQ2",
-            "BRIGHT1",
-            "BRIGHT2",
-            "DEEP2",
-            "DEEP8",
-            "DHS3",
-            "DHS4",
-            "DHS5",
-            "DHS6",
-            "DHS7",
-            "FAST",
-            "FASTGRPAVG",
-            "FASTGRPAVG8",
-            "FASTGRPAVG16",
-            "FASTGRPAVG32",
-            "FASTGRPAVG64",
-            "FASTR1",
-            "FASTR100",
-            "FGS",
-            "FGS60",
-            "FGS8370",
-            "FGS840",
-            "FGSRAPID",
-            "FINEGUIDE",
-            "ID",
-            "MEDIUM2",
-            "MEDIUM8",
-            "MEDIUMDEEP2",
-            "MEDIUMDEEP8",
-            "NIS",
-            "NISRAPID",
-            "NRS",
-            "NRSIRS2",
-            "NRSN16R4",
-            "NRSN32R8",
-            "NRSN8R2",
-            "NRSRAPID",
-            "NRSIRS2RAPID",
-            "NRSRAPIDD1",
-            "NRSRAPIDD2",
-            "NRSRAPIDD6",
-            "NRSSLOW",
-            "RAPID",
-            "SHALLOW2",
-            "SHALLOW4",
-            "SLOW",
-            "SLOWR1",
-            "TRACK",
-            "ANY",
-            "N/A",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Detector readout pattern",
-        json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Detector readout pattern
-
-    FITS keyword: READPATT (PRIMARY)"""
-
-    p_readpatt: str | None = Field(
-        default=None,
-        title="Readout patterns the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_READPA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Readout patterns the reference file applies to, each followed by |
-
-    FITS keyword: P_READPA (PRIMARY)"""
-
-
-class CubeFlatMeta(ReferenceFileMeta):
-    """Metadata of ``CubeFlatModel``, ``NirspecQuadFlatModel``, ``TrapDensityModel``,
-    ``PersistenceSatModel``: the fields of ``ReferenceFileMeta`` and those declared here."""
-
-    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray, init=True, kw_only=True)
-    """Detector region that was read out"""
-
-
-class NRSFlatInstrument(DarkInstrument):
+class FringeInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    filter: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "F070LP",
-            "F070W",
-            "F090W",
-            "F1000W",
-            "F100LP",
-            "F1065C",
-            "F110W",
-            "F1130W",
-            "F1140C",
-            "F115W",
-            "F1280W",
-            "F140M",
-            "F140X",
-            "F1500W",
-            "F150W",
-            "F150W2",
-            "F1550C",
-            "F170LP",
-            "F1800W",
-            "F182M",
-            "F187N",
-            "F200W",
-            "F2100W",
-            "F210M",
-            "F212N",
-            "F2300C",
-            "F250M",
-            "F2550W",
-            "F2550WR",
-            "F277W",
-            "F290LP",
-            "F300M",
-            "F322W2",
-            "F335M",
-            "F356W",
-            "F360M",
-            "F380M",
-            "F410M",
-            "F430M",
-            "F444W",
-            "F460M",
-            "F480M",
-            "F560W",
-            "F770W",
-            "FLENS",
-            "FND",
-            "GR150C",
-            "GR150R",
-            "OPAQUE",
-            "P750L",
-            "WLP4",
-            "N/A",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
+    band: InstrumentBand | None = Field(
+        default=None,
+        title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
+        json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
+
+    FITS keyword: BAND (PRIMARY)"""
+
+
+class GainInstrument(FringeInstrument):
+    """Instrument configuration"""
+
+    filter: InstrumentFilter | None = Field(
         default=None,
         title="Filter wheel element in the beam",
         json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
@@ -1107,82 +407,7 @@ class NRSFlatInstrument(DarkInstrument):
 class NRSFlatExposure(MetaNode):
     """Exposure and readout settings"""
 
-    type: (
-        Literal[
-            "FGS_DARK",
-            "FGS_FOCUS",
-            "FGS_IMAGE",
-            "FGS_INTFLAT",
-            "FGS_SKYFLAT",
-            "FGS_ACQ1",
-            "FGS_ACQ2",
-            "FGS_FINEGUIDE",
-            "FGS_ID-IMAGE",
-            "FGS_ID-STACK",
-            "FGS_TRACK",
-            "MIR_4QPM",
-            "MIR_CORONCAL",
-            "MIR_DARKALL",
-            "MIR_DARKIMG",
-            "MIR_DARKMRS",
-            "MIR_FLATIMAGE",
-            "MIR_FLATIMAGE-EXT",
-            "MIR_FLATMRS",
-            "MIR_FLATMRS-EXT",
-            "MIR_IMAGE",
-            "MIR_LRS-FIXEDSLIT",
-            "MIR_LRS-SLITLESS",
-            "MIR_LYOT",
-            "MIR_MRS",
-            "MIR_TACONFIRM",
-            "MIR_TACQ",
-            "MIR_WFSS",
-            "NIS_AMI",
-            "NIS_DARK",
-            "NIS_EXTCAL",
-            "NIS_FOCUS",
-            "NIS_IMAGE",
-            "NIS_LAMP",
-            "NIS_SOSS",
-            "NIS_TACQ",
-            "NIS_TACONFIRM",
-            "NIS_WFSS",
-            "NRC_CORON",
-            "NRC_DARK",
-            "NRC_FLAT",
-            "NRC_FOCUS",
-            "NRC_GRISM",
-            "NRC_IMAGE",
-            "NRC_WFSS",
-            "NRC_LED",
-            "NRC_WFSC",
-            "NRC_TACONFIRM",
-            "NRC_TACQ",
-            "NRC_TSGRISM",
-            "NRC_TSIMAGE",
-            "NRS_AUTOFLAT",
-            "NRS_AUTOWAVE",
-            "NRS_BRIGHTOBJ",
-            "NRS_CONFIRM",
-            "NRS_DARK",
-            "NRS_FIXEDSLIT",
-            "NRS_FOCUS",
-            "NRS_IFU",
-            "NRS_IMAGE",
-            "NRS_LAMP",
-            "NRS_MIMF",
-            "NRS_MSASPEC",
-            "NRS_MSATA",
-            "NRS_TACONFIRM",
-            "NRS_TACQ",
-            "NRS_TASLIT",
-            "NRS_VERIFY",
-            "NRS_WATA",
-            "N/A",
-            "ANY",
-        ]
-        | None
-    ) = Field(
+    type: ExposureType | None = Field(
         default=None,
         title="Exposure type (observing mode) of the data",
         json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
@@ -1194,9 +419,33 @@ class NRSFlatExposure(MetaNode):
     FITS keyword: EXP_TYPE (PRIMARY)"""
 
 
-class NRSFlatMeta(ReferenceFileMeta):
+class DrizParsMeta(ReferenceFileMeta):
+    """Metadata of ``DrizParsModel``, ``NircamDrizParsModel``, ``MiriImgDrizParsModel``,
+    ``MiriIFUCubeParsModel``, ``NRMModel``, ``WaveCorrModel``: the fields of ``ReferenceFileMeta``
+    and those declared here."""
+
+    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
+    """Exposure and readout settings"""
+
+
+class NRSFlatInstrument(DarkInstrument):
+    """Instrument configuration"""
+
+    filter: InstrumentFilter | None = Field(
+        default=None,
+        title="Filter wheel element in the beam",
+        json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Filter wheel element in the beam
+
+    FITS keyword: FILTER (PRIMARY)"""
+
+
+class NRSFlatMeta(DrizParsMeta):
     """Metadata of ``NRSFlatModel``, ``NirspecIfuAreaModel``, ``NirspecMosAreaModel``: the fields of
-    ``ReferenceFileMeta`` and those declared here."""
+    ``DrizParsMeta`` and those declared here."""
 
     instrument: NRSFlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=NRSFlatInstrument, init=True, kw_only=True
@@ -1207,6 +456,11 @@ class NRSFlatMeta(ReferenceFileMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
+
+class SpecProfileSingleMeta(CubeFlatMeta):
+    """Metadata of ``SpecProfileSingleModel``, ``SpecTraceSingleModel``, ``WaveMapSingleModel``: the
+    fields of ``CubeFlatMeta`` and those declared here."""
+
     exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
@@ -1214,10 +468,7 @@ class NRSFlatMeta(ReferenceFileMeta):
 class NirspecFlatInstrument(NRSFlatInstrument):
     """Instrument configuration"""
 
-    lamp_mode: (
-        Literal["BRIGHTOBJ", "FIXEDSLIT", "GRATING-ONLY", "IFU", "IMAGE", "MSASPEC", "NONE", "ANY", "N/A"]
-        | None
-    ) = Field(
+    lamp_mode: InstrumentLampMode | None = Field(
         default=None,
         title="Operating mode of the calibration lamp",
         json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
@@ -1228,30 +479,7 @@ class NirspecFlatInstrument(NRSFlatInstrument):
 
     FITS keyword: OPMODE (PRIMARY)"""
 
-    lamp_state: (
-        Literal[
-            "BOTH",
-            "FLAT1",
-            "FLAT2",
-            "FLAT3",
-            "FLAT4",
-            "FLAT5",
-            "G1LAMP1",
-            "G2LAMP1",
-            "IFU",
-            "IMG",
-            "LINE1",
-            "LINE2",
-            "LINE3",
-            "LINE4",
-            "NONE",
-            "OFF",
-            "REF",
-            "TEST",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    lamp_state: NirspecFlatInstrumentLampState | None = Field(
         default=None,
         title="Calibration lamp that was lit",
         json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
@@ -1278,37 +506,6 @@ class NirspecFlatExposure(NRSFlatExposure):
     FITS keyword: P_EXP_TY (PRIMARY)"""
 
 
-class FringeInstrument(CommonInstrument):
-    """Instrument configuration"""
-
-    band: (
-        Literal[
-            "SHORT",
-            "MEDIUM",
-            "LONG",
-            "SHORT-MEDIUM",
-            "SHORT-LONG",
-            "MEDIUM-SHORT",
-            "MEDIUM-LONG",
-            "LONG-SHORT",
-            "LONG-MEDIUM",
-            "N/A",
-            "ANY",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
-        json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
-
-    FITS keyword: BAND (PRIMARY)"""
-
-
 class FringeMeta(ReferenceFileMeta):
     """Metadata of ``FringeModel``, ``StrayLightModel``: the fields of ``ReferenceFileMeta`` and those
     declared here."""
@@ -1321,80 +518,6 @@ class FringeMeta(ReferenceFileMeta):
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
-
-
-class GainInstrument(FringeInstrument):
-    """Instrument configuration"""
-
-    filter: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "F070LP",
-            "F070W",
-            "F090W",
-            "F1000W",
-            "F100LP",
-            "F1065C",
-            "F110W",
-            "F1130W",
-            "F1140C",
-            "F115W",
-            "F1280W",
-            "F140M",
-            "F140X",
-            "F1500W",
-            "F150W",
-            "F150W2",
-            "F1550C",
-            "F170LP",
-            "F1800W",
-            "F182M",
-            "F187N",
-            "F200W",
-            "F2100W",
-            "F210M",
-            "F212N",
-            "F2300C",
-            "F250M",
-            "F2550W",
-            "F2550WR",
-            "F277W",
-            "F290LP",
-            "F300M",
-            "F322W2",
-            "F335M",
-            "F356W",
-            "F360M",
-            "F380M",
-            "F410M",
-            "F430M",
-            "F444W",
-            "F460M",
-            "F480M",
-            "F560W",
-            "F770W",
-            "FLENS",
-            "FND",
-            "GR150C",
-            "GR150R",
-            "OPAQUE",
-            "P750L",
-            "WLP4",
-            "N/A",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Filter wheel element in the beam",
-        json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Filter wheel element in the beam
-
-    FITS keyword: FILTER (PRIMARY)"""
 
 
 class GainExposure(MetaNode):
@@ -1412,157 +535,30 @@ class GainExposure(MetaNode):
     FITS keyword: GAINFACT (PRIMARY)"""
 
 
-class IRS2Exposure(MetaNode):
+class SaturationMeta(CubeFlatMeta):
+    """Metadata of ``SaturationModel``: the fields of ``CubeFlatMeta`` and those declared here."""
+
+    exposure: GainExposure = Field(default_factory=GainExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
-    readpatt: (
-        Literal[
-            "ACQ1",
-            "ACQ2",
-            "BRIGHT1",
-            "BRIGHT2",
-            "DEEP2",
-            "DEEP8",
-            "DHS3",
-            "DHS4",
-            "DHS5",
-            "DHS6",
-            "DHS7",
-            "FAST",
-            "FASTGRPAVG",
-            "FASTGRPAVG8",
-            "FASTGRPAVG16",
-            "FASTGRPAVG32",
-            "FASTGRPAVG64",
-            "FASTR1",
-            "FASTR100",
-            "FGS",
-            "FGS60",
-            "FGS8370",
-            "FGS840",
-            "FGSRAPID",
-            "FINEGUIDE",
-            "ID",
-            "MEDIUM2",
-            "MEDIUM8",
-            "MEDIUMDEEP2",
-            "MEDIUMDEEP8",
-            "NIS",
-            "NISRAPID",
-            "NRS",
-            "NRSIRS2",
-            "NRSN16R4",
-            "NRSN32R8",
-            "NRSN8R2",
-            "NRSRAPID",
-            "NRSIRS2RAPID",
-            "NRSRAPIDD1",
-            "NRSRAPIDD2",
-            "NRSRAPIDD6",
-            "NRSSLOW",
-            "RAPID",
-            "SHALLOW2",
-            "SHALLOW4",
-            "SLOW",
-            "SLOWR1",
-            "TRACK",
-            "ANY",
-            "N/A",
-        ]
-        | None
-    ) = Field(
-        default=None,
-        title="Detector readout pattern",
-        json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
+
+class LinearityMeta(SaturationMeta):
+    """Metadata of ``LinearityModel``: the fields of ``SaturationMeta`` and those declared here."""
+
+    instrument: GainInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=GainInstrument, init=True, kw_only=True
     )
-    """Detector readout pattern
+    """Instrument configuration
 
-    FITS keyword: READPATT (PRIMARY)"""
-
-    p_readpatt: str | None = Field(
-        default=None,
-        title="Readout patterns the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_READPA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Readout patterns the reference file applies to, each followed by |
-
-    FITS keyword: P_READPA (PRIMARY)"""
-
-
-class IRS2Meta(ReferenceFileMeta):
-    """Metadata of ``IRS2Model``: the fields of ``ReferenceFileMeta`` and those declared here."""
-
-    exposure: IRS2Exposure = Field(default_factory=IRS2Exposure, init=True, kw_only=True)
-    """Exposure and readout settings"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class MaskInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    filter: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "F070LP",
-            "F070W",
-            "F090W",
-            "F1000W",
-            "F100LP",
-            "F1065C",
-            "F110W",
-            "F1130W",
-            "F1140C",
-            "F115W",
-            "F1280W",
-            "F140M",
-            "F140X",
-            "F1500W",
-            "F150W",
-            "F150W2",
-            "F1550C",
-            "F170LP",
-            "F1800W",
-            "F182M",
-            "F187N",
-            "F200W",
-            "F2100W",
-            "F210M",
-            "F212N",
-            "F2300C",
-            "F250M",
-            "F2550W",
-            "F2550WR",
-            "F277W",
-            "F290LP",
-            "F300M",
-            "F322W2",
-            "F335M",
-            "F356W",
-            "F360M",
-            "F380M",
-            "F410M",
-            "F430M",
-            "F444W",
-            "F460M",
-            "F480M",
-            "F560W",
-            "F770W",
-            "FLENS",
-            "FND",
-            "GR150C",
-            "GR150R",
-            "OPAQUE",
-            "P750L",
-            "WLP4",
-            "N/A",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
+    filter: InstrumentFilter | None = Field(
         default=None,
         title="Filter wheel element in the beam",
         json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
@@ -1574,14 +570,19 @@ class MaskInstrument(CommonInstrument):
     FITS keyword: FILTER (PRIMARY)"""
 
 
-class PathlossMeta(ReferenceFileMeta):
+class PathlossMeta(DrizParsMeta):
     """Metadata of ``PathlossModel``, ``FgsImgApcorrModel``, ``NisImgApcorrModel``,
     ``NisWfssApcorrModel``, ``NrcImgApcorrModel``, ``NrcWfssApcorrModel``, ``NrsFsApcorrModel``,
     ``NrsMosApcorrModel``, ``MirMrsPtCorrModel``, ``MirMrsXArtCorrModel``: the fields of
-    ``ReferenceFileMeta`` and those declared here."""
+    ``DrizParsMeta`` and those declared here."""
 
-    exposure: NirspecFlatExposure = Field(default_factory=NirspecFlatExposure, init=True, kw_only=True)
-    """Exposure and readout settings"""
+    exposure: NirspecFlatExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NirspecFlatExposure, init=True, kw_only=True
+    )
+    """Exposure and readout settings
+
+    Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
+    assigning a plain ``NRSFlatExposure`` is refused when validated, hence the pyright ignore.)"""
 
 
 class PixelAreaPhotometry(MetaNode):
@@ -1636,6 +637,35 @@ class ReadnoiseExposure(IRS2Exposure):
     FITS keyword: NOUTPUTS (PRIMARY)"""
 
 
+class ReadnoiseMeta(CubeFlatMeta):
+    """Metadata of ``ReadnoiseModel``: the fields of ``CubeFlatMeta`` and those declared here."""
+
+    exposure: ReadnoiseExposure = Field(default_factory=ReadnoiseExposure, init=True, kw_only=True)
+    """Exposure and readout settings"""
+
+    bunit_data: str | None = Field(
+        default=None,
+        title="Physical unit of the science array values",
+        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
+        init=True,
+        kw_only=True,
+    )
+    """Physical unit of the science array values
+
+    FITS keyword: BUNIT (SCI)"""
+
+    bunit_err: str | None = Field(
+        default=None,
+        title="Physical unit of the error array values",
+        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
+        init=True,
+        kw_only=True,
+    )
+    """Physical unit of the error array values
+
+    FITS keyword: BUNIT (ERR)"""
+
+
 class SuperBiasInstrument(DarkInstrument):
     """Instrument configuration"""
 
@@ -1649,15 +679,6 @@ class SuperBiasInstrument(DarkInstrument):
     """Grating elements the reference file applies to, each followed by |
 
     FITS keyword: P_GRATIN (PRIMARY)"""
-
-
-class DrizParsMeta(ReferenceFileMeta):
-    """Metadata of ``DrizParsModel``, ``NircamDrizParsModel``, ``MiriImgDrizParsModel``,
-    ``MiriIFUCubeParsModel``, ``NRMModel``, ``WaveCorrModel``: the fields of ``ReferenceFileMeta``
-    and those declared here."""
-
-    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
-    """Exposure and readout settings"""
 
 
 class FilterMeta(ReferenceFileMeta):
@@ -1731,9 +752,7 @@ class MirMrsPhotomMeta(MirImgPhotomMeta):
 class MirImgApcorrInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
+    channel: InstrumentChannel | None = Field(
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
@@ -1759,25 +778,49 @@ class MirImgApcorrMeta(PathlossMeta):
     ignore.)"""
 
 
-class NirspecSlitAreaMeta(NRSFlatMeta):
-    """Metadata of ``NirspecSlitAreaModel``: the fields of ``NRSFlatMeta`` and those declared here."""
+class BarshadowMeta(PathlossMeta):
+    """Metadata of ``BarshadowModel``: the fields of ``PathlossMeta`` and those declared here."""
 
-    exposure: NirspecFlatExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=NirspecFlatExposure, init=True, kw_only=True
+    instrument: DarkInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=DarkInstrument, init=True, kw_only=True
     )
-    """Exposure and readout settings
+    """Instrument configuration
 
-    Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
-    assigning a plain ``NRSFlatExposure`` is refused when validated, hence the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+
+class NirspecSlitAreaMeta(BarshadowMeta):
+    """Metadata of ``NirspecSlitAreaModel``: the fields of ``BarshadowMeta`` and those declared here."""
+
+    instrument: NRSFlatInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NRSFlatInstrument, init=True, kw_only=True
+    )
+    """Instrument configuration
+
+    Narrows the inherited ``DarkInstrument`` field to this model's class. (Reads are exactly typed;
+    assigning a plain ``DarkInstrument`` is refused when validated, hence the pyright ignore.)"""
+
+
+class SpecTraceMeta(SpecProfileSingleMeta):
+    """Metadata of ``SpecTraceModel``, ``WaveMapModel``: the fields of ``SpecProfileSingleMeta`` and
+    those declared here."""
+
+    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=MaskInstrument, init=True, kw_only=True
+    )
+    """Instrument configuration
+
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class NirspecIFUCubeParsInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    lamp_mode: (
-        Literal["BRIGHTOBJ", "FIXEDSLIT", "GRATING-ONLY", "IFU", "IMAGE", "MSASPEC", "NONE", "ANY", "N/A"]
-        | None
-    ) = Field(
+    lamp_mode: InstrumentLampMode | None = Field(
         default=None,
         title="Operating mode of the calibration lamp",
         json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
@@ -1805,42 +848,7 @@ class NirspecIFUCubeParsMeta(DrizParsMeta):
 class SossBkgInstrument(MaskInstrument):
     """Instrument configuration"""
 
-    pupil: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "CLEARP",
-            "F090W",
-            "F115W",
-            "F140M",
-            "F150W",
-            "F158M",
-            "F162M",
-            "F164N",
-            "F200W",
-            "F323N",
-            "F405N",
-            "F466N",
-            "F470N",
-            "FLAT",
-            "GDHS0",
-            "GDHS60",
-            "GR700XD",
-            "GRISMC",
-            "GRISMR",
-            "GRISMV2",
-            "GRISMV3",
-            "MASKBAR",
-            "MASKIPR",
-            "MASKRND",
-            "NRM",
-            "PINHOLES",
-            "WLM8",
-            "WLP8",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    pupil: InstrumentPupil | None = Field(
         default=None,
         title="Pupil wheel element in the beam",
         json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
@@ -1852,8 +860,8 @@ class SossBkgInstrument(MaskInstrument):
     FITS keyword: PUPIL (PRIMARY)"""
 
 
-class SossBkgMeta(CubeFlatMeta):
-    """Metadata of ``SossBkgModel``, ``WfssBkgModel``: the fields of ``CubeFlatMeta`` and those
+class SossBkgMeta(SpecTraceMeta):
+    """Metadata of ``SossBkgModel``, ``WfssBkgModel``: the fields of ``SpecTraceMeta`` and those
     declared here."""
 
     instrument: SossBkgInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
@@ -1861,12 +869,8 @@ class SossBkgMeta(CubeFlatMeta):
     )
     """Instrument configuration
 
-    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
-    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
-    ignore.)"""
-
-    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
-    """Exposure and readout settings"""
+    Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;
+    assigning a plain ``MaskInstrument`` is refused when validated, hence the pyright ignore.)"""
 
     bunit_data: str | None = Field(
         default=None,
@@ -1891,61 +895,23 @@ class SossBkgMeta(CubeFlatMeta):
     FITS keyword: BUNIT (ERR)"""
 
 
-class SpecProfileMeta(DrizParsMeta):
-    """Metadata of ``SpecProfileModel``: the fields of ``DrizParsMeta`` and those declared here."""
+class SpecProfileMeta(SpecTraceMeta):
+    """Metadata of ``SpecProfileModel``: the fields of ``SpecTraceMeta`` and those declared here."""
 
-    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=MaskInstrument, init=True, kw_only=True
+    subarray: DarkSubarray = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=DarkSubarray, init=True, kw_only=True
     )
-    """Instrument configuration
+    """Detector region that was read out
 
-    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
-    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
-    ignore.)"""
-
-    subarray: DarkSubarray = Field(default_factory=DarkSubarray, init=True, kw_only=True)
-    """Detector region that was read out"""
-
-
-class SpecProfileSingleMeta(CubeFlatMeta):
-    """Metadata of ``SpecProfileSingleModel``, ``SpecTraceSingleModel``, ``WaveMapSingleModel``: the
-    fields of ``CubeFlatMeta`` and those declared here."""
-
-    exposure: NRSFlatExposure = Field(default_factory=NRSFlatExposure, init=True, kw_only=True)
-    """Exposure and readout settings"""
-
-
-class SpecTraceMeta(SpecProfileSingleMeta):
-    """Metadata of ``SpecTraceModel``, ``WaveMapModel``: the fields of ``SpecProfileSingleMeta`` and
-    those declared here."""
-
-    instrument: MaskInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=MaskInstrument, init=True, kw_only=True
-    )
-    """Instrument configuration
-
-    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
-    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    Narrows the inherited ``DarkMIRISubarray`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``DarkMIRISubarray`` is refused when validated, hence the pyright
     ignore.)"""
 
 
-class FilteroffsetInstrument(MaskInstrument):
-    """Instrument and detector the reference file applies to"""
+class MiriWFSSSpecwcsInstrument(MaskInstrument):
+    """Instrument configuration"""
 
-    p_filter: str | None = Field(
-        default=None,
-        title="Filter elements the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Filter elements the reference file applies to, each followed by |
-
-    FITS keyword: P_FILTER (PRIMARY)"""
-
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
+    channel: InstrumentChannel | None = Field(
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
@@ -1955,6 +921,10 @@ class FilteroffsetInstrument(MaskInstrument):
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
     FITS keyword: CHANNEL (PRIMARY)"""
+
+
+class NIRCAMGrismInstrument(SossBkgInstrument):
+    """Instrument configuration"""
 
     module: Literal["A", "B", "MULTIPLE"] | None = Field(
         default=None,
@@ -1968,16 +938,79 @@ class FilteroffsetInstrument(MaskInstrument):
     FITS keyword: MODULE (PRIMARY)"""
 
 
-class FilteroffsetMeta(SpecProfileMeta):
-    """Metadata of ``FilteroffsetModel``: the fields of ``SpecProfileMeta`` and those declared here."""
+class NIRCAMGrismMeta(DrizParsMeta):
+    """Metadata of ``NIRCAMGrismModel``: the fields of ``DrizParsMeta`` and those declared here."""
 
-    instrument: FilteroffsetInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=FilteroffsetInstrument, init=True, kw_only=True
+    instrument: NIRCAMGrismInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=NIRCAMGrismInstrument, init=True, kw_only=True
     )
-    """Instrument and detector the reference file applies to
+    """Instrument configuration
 
-    Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;
-    assigning a plain ``MaskInstrument`` is refused when validated, hence the pyright ignore.)"""
+    Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+    input_units: str | None = Field(
+        default=None, title="Units of the wavelengths given to the models", init=True, kw_only=True
+    )
+    """Units of the wavelengths given to the models"""
+
+    output_units: str | None = Field(
+        default=None, title="Units of the wavelengths the models give", init=True, kw_only=True
+    )
+    """Units of the wavelengths the models give"""
+
+
+class SpecwcsInstrument(NIRCAMGrismInstrument):
+    """Instrument configuration"""
+
+    band: InstrumentBand | None = Field(
+        default=None,
+        title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
+        json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
+
+    FITS keyword: BAND (PRIMARY)"""
+
+    channel: InstrumentChannel | None = Field(
+        default=None,
+        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+        init=True,
+        kw_only=True,
+    )
+    """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
+
+    FITS keyword: CHANNEL (PRIMARY)"""
+
+
+class SpecwcsMeta(NIRCAMGrismMeta):
+    """Metadata of ``SpecwcsModel``: the fields of ``NIRCAMGrismMeta`` and those declared here."""
+
+    instrument: SpecwcsInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=SpecwcsInstrument, init=True, kw_only=True
+    )
+    """Instrument configuration
+
+    Narrows the inherited ``NIRCAMGrismInstrument`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``NIRCAMGrismInstrument`` is refused when validated, hence the pyright
+    ignore.)"""
+
+    subarray: DarkMIRISubarray = Field(default_factory=DarkMIRISubarray, init=True, kw_only=True)
+    """Detector region that was read out"""
+
+
+class CollimatorMeta(PathlossMeta):
+    """Metadata of ``CollimatorModel``, ``OTEModel``: the fields of ``PathlossMeta`` and those declared
+    here."""
+
+    output_units: str | None = Field(
+        default=None, title="Units of the transform's outputs", init=True, kw_only=True
+    )
+    """Units of the transform's outputs"""
 
     input_units: str | None = Field(
         default=None, title="Units of the transform's inputs", init=True, kw_only=True
@@ -2000,8 +1033,8 @@ class CameraInstrument(CommonInstrument):
     FITS keyword: P_DETECT (PRIMARY)"""
 
 
-class CameraMeta(PathlossMeta):
-    """Metadata of ``CameraModel``, ``MSAModel``, ``FPAModel``: the fields of ``PathlossMeta`` and
+class CameraMeta(CollimatorMeta):
+    """Metadata of ``CameraModel``, ``MSAModel``, ``FPAModel``: the fields of ``CollimatorMeta`` and
     those declared here."""
 
     instrument: CameraInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
@@ -2012,31 +1045,6 @@ class CameraMeta(PathlossMeta):
     Narrows the inherited ``CommonInstrument`` field to this model's class. (Reads are exactly
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
-
-    output_units: str | None = Field(
-        default=None, title="Units of the transform's outputs", init=True, kw_only=True
-    )
-    """Units of the transform's outputs"""
-
-    input_units: str | None = Field(
-        default=None, title="Units of the transform's inputs", init=True, kw_only=True
-    )
-    """Units of the transform's inputs"""
-
-
-class CollimatorMeta(PathlossMeta):
-    """Metadata of ``CollimatorModel``, ``OTEModel``: the fields of ``PathlossMeta`` and those declared
-    here."""
-
-    output_units: str | None = Field(
-        default=None, title="Units of the transform's outputs", init=True, kw_only=True
-    )
-    """Units of the transform's outputs"""
-
-    input_units: str | None = Field(
-        default=None, title="Units of the transform's inputs", init=True, kw_only=True
-    )
-    """Units of the transform's inputs"""
 
 
 class IFUPostMeta(NirspecIFUCubeParsMeta):
@@ -2057,9 +1065,7 @@ class IFUPostMeta(NirspecIFUCubeParsMeta):
 class DistortionMRSInstrument(FringeInstrument):
     """Instrument configuration"""
 
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
+    channel: InstrumentChannel | None = Field(
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},

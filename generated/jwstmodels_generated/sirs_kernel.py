@@ -2,11 +2,9 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``sirs_kernel.schema.yaml``."""
 
-from typing import Any
-
 import numpy as np
 
-from jwstmodels.base import NodeField, ObjectField, TreeObject
+from jwstmodels.base import NodeField, TreeArrayField, TreeObject
 
 from .referencefile_required import ReferenceFileMeta, ReferenceFileModel
 
@@ -18,23 +16,19 @@ class SIRSKernelNrca(TreeObject):
     ``nrcb3``, ``nrcb4``, ``nrcblong``, ``nrs1``, ``nrs2``, ``mirimage``, ``mirifulong``,
     ``mirifushort``, ``nis`` of its model."""
 
-    gamma: "ObjectField[np.ndarray[Any, Any]]" = ObjectField(
-        "numpy:ndarray",
-        tag="tag:stsci.edu:asdf/core/ndarray-1.*",
-        title="Kernel applied to the reference pixels of the left and right columns",
+    gamma = TreeArrayField(
+        np.float64, title="Kernel applied to the reference pixels of the left and right columns"
     )
     """Kernel applied to the reference pixels of the left and right columns
 
-    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: ``numpy:ndarray``; ASDF files only."""
+    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: float64, n-D; ASDF files only."""
 
-    zeta: "ObjectField[np.ndarray[Any, Any]]" = ObjectField(
-        "numpy:ndarray",
-        tag="tag:stsci.edu:asdf/core/ndarray-1.*",
-        title="Kernel applied to the reference pixels of the top and bottom rows",
+    zeta = TreeArrayField(
+        np.float64, title="Kernel applied to the reference pixels of the top and bottom rows"
     )
     """Kernel applied to the reference pixels of the top and bottom rows
 
-    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: ``numpy:ndarray``; ASDF files only."""
+    ASDF tag tag:stsci.edu:asdf/core/ndarray-1.*: float64, n-D; ASDF files only."""
 
 
 class SIRSKernelModel(ReferenceFileModel):

@@ -2,36 +2,19 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``specpsf.schema.yaml``, with the metadata classes only they use."""
 
-from typing import Literal
-
 import numpy as np
 from pydantic import Field
 
 from jwstmodels.base import ArrayField, CreatedArrayField, DataModel, ListField, MetaNode, ScalarField
 
+from .meta import InstrumentBand, InstrumentChannel
 from .referencefile_required import NirspecSlitAreaMeta, NRSFlatInstrument, ReferenceFileModel
 
 
 class SpecPsfInstrument(NRSFlatInstrument):
     """Instrument configuration"""
 
-    band: (
-        Literal[
-            "SHORT",
-            "MEDIUM",
-            "LONG",
-            "SHORT-MEDIUM",
-            "SHORT-LONG",
-            "MEDIUM-SHORT",
-            "MEDIUM-LONG",
-            "LONG-SHORT",
-            "LONG-MEDIUM",
-            "N/A",
-            "ANY",
-            "MULTIPLE",
-        ]
-        | None
-    ) = Field(
+    band: InstrumentBand | None = Field(
         default=None,
         title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
         json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
@@ -53,9 +36,7 @@ class SpecPsfInstrument(NRSFlatInstrument):
 
     FITS keyword: P_BAND (PRIMARY)"""
 
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
+    channel: InstrumentChannel | None = Field(
         default=None,
         title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
         json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},

@@ -3,33 +3,16 @@
 """Data model classes generated from ``specwcs_miri_wfss.schema.yaml``, with the metadata classes only
 they use."""
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from jwstmodels.base import ObjectField, ValueListField
 
-from .referencefile_required import MaskInstrument, ReferenceFileModel, SpecTraceMeta
+from .referencefile_required import MiriWFSSSpecwcsInstrument, ReferenceFileModel, SpecTraceMeta
 
 if TYPE_CHECKING:
     from jwstmodels.base import Transform
-
-
-class MiriWFSSSpecwcsInstrument(MaskInstrument):
-    """Instrument configuration"""
-
-    channel: (
-        Literal["LONG", "SHORT", "1234", "123", "234", "12", "34", "1", "2", "3", "4", "ANY", "N/A"] | None
-    ) = Field(
-        default=None,
-        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
-        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
-    """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
-
-    FITS keyword: CHANNEL (PRIMARY)"""
 
 
 class MiriWFSSSpecwcsMeta(SpecTraceMeta):

@@ -3,13 +3,13 @@
 """Data model classes generated from ``specwcs_niriss_grism.schema.yaml``, with the metadata classes
 only they use."""
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from jwstmodels.base import ObjectField, ScalarField, ValueListField
 
-from .meta import CommonInstrument
+from .meta import CommonInstrument, InstrumentPupil
 from .referencefile_required import DrizParsMeta, ReferenceFileModel
 
 if TYPE_CHECKING:
@@ -19,42 +19,7 @@ if TYPE_CHECKING:
 class NIRISSGrismInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    pupil: (
-        Literal[
-            "ANY",
-            "CLEAR",
-            "CLEARP",
-            "F090W",
-            "F115W",
-            "F140M",
-            "F150W",
-            "F158M",
-            "F162M",
-            "F164N",
-            "F200W",
-            "F323N",
-            "F405N",
-            "F466N",
-            "F470N",
-            "FLAT",
-            "GDHS0",
-            "GDHS60",
-            "GR700XD",
-            "GRISMC",
-            "GRISMR",
-            "GRISMV2",
-            "GRISMV3",
-            "MASKBAR",
-            "MASKIPR",
-            "MASKRND",
-            "NRM",
-            "PINHOLES",
-            "WLM8",
-            "WLP8",
-            "N/A",
-        ]
-        | None
-    ) = Field(
+    pupil: InstrumentPupil | None = Field(
         default=None,
         title="Pupil wheel element in the beam",
         json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},

@@ -8,17 +8,11 @@ from pydantic import Field
 
 from jwstmodels.base import Column, CreatedArrayField, TableField
 
-from .referencefile_required import (
-    DarkSubarray,
-    IRS2Meta,
-    ReadnoiseExposure,
-    ReferenceFileModel,
-    SuperBiasInstrument,
-)
+from .referencefile_required import DarkSubarray, ReadnoiseMeta, ReferenceFileModel, SuperBiasInstrument
 
 
-class SuperBiasMeta(IRS2Meta):
-    """Metadata of ``SuperBiasModel``: the fields of ``IRS2Meta`` and those declared here."""
+class SuperBiasMeta(ReadnoiseMeta):
+    """Metadata of ``SuperBiasModel``: the fields of ``ReadnoiseMeta`` and those declared here."""
 
     instrument: SuperBiasInstrument = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
         default_factory=SuperBiasInstrument, init=True, kw_only=True
@@ -29,38 +23,14 @@ class SuperBiasMeta(IRS2Meta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    subarray: DarkSubarray = Field(default_factory=DarkSubarray, init=True, kw_only=True)
-    """Detector region that was read out"""
-
-    exposure: ReadnoiseExposure = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
-        default_factory=ReadnoiseExposure, init=True, kw_only=True
+    subarray: DarkSubarray = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default_factory=DarkSubarray, init=True, kw_only=True
     )
-    """Exposure and readout settings
+    """Detector region that was read out
 
-    Narrows the inherited ``IRS2Exposure`` field to this model's class. (Reads are exactly typed;
-    assigning a plain ``IRS2Exposure`` is refused when validated, hence the pyright ignore.)"""
-
-    bunit_data: str | None = Field(
-        default=None,
-        title="Physical unit of the science array values",
-        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
-    """Physical unit of the science array values
-
-    FITS keyword: BUNIT (SCI)"""
-
-    bunit_err: str | None = Field(
-        default=None,
-        title="Physical unit of the error array values",
-        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
-        init=True,
-        kw_only=True,
-    )
-    """Physical unit of the error array values
-
-    FITS keyword: BUNIT (ERR)"""
+    Narrows the inherited ``DarkMIRISubarray`` field to this model's class. (Reads are exactly
+    typed; assigning a plain ``DarkMIRISubarray`` is refused when validated, hence the pyright
+    ignore.)"""
 
 
 class SuperBiasModel(ReferenceFileModel):

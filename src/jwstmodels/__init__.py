@@ -116,3 +116,7 @@ JwstDataModel = DataModel
 """The reference's name for the base of its JWST models (science and reference files alike): every model
 here is a JWST model, so it is ``DataModel``."""
 __all__ += ["JwstDataModel"]
+
+from jwstmodels._core.objects import TreeObject  # noqa: E402  (the base of the generated tree-object classes)
+
+__all__ += ["TreeObject"]

@@ -26,6 +26,7 @@ releases:
 - ``ValueListField``: a list of values outside ``meta`` (``WavelengthrangeModel.order``), in the ASDF tree.
 - ``TreeObject``, ``NodeField``: an object outside ``meta`` with typed members (``DisperserModel.gwa_tiltx``):
   the generated class of the object, and the model attribute holding it (ASDF tree).
+- ``TreeArrayField``: an array member of such an object, typed and checked by its schema dtype.
 - ``GWCS``: the type of ``meta.wcs``: ``gwcs.WCS`` for type checkers; at run time a stand-in whose check
   imports gwcs only when a value is assigned (a file's WCS is converted when ``meta.wcs`` is first read).
 """
@@ -39,6 +40,7 @@ from jwstmodels._core.meta_lists import HistoryList, ListItem, no_items
 from jwstmodels._core.objects import NodeField, ObjectField, TreeObject
 from jwstmodels._core.scalars import ScalarField
 from jwstmodels._core.tables import Table
+from jwstmodels._core.tree_arrays import TreeArrayField
 from jwstmodels._core.value_lists import ValueListField
 from jwstmodels._model.datamodel import DataModel
 
@@ -70,6 +72,7 @@ __all__ = [
     "Table",
     "TableField",
     "Transform",
+    "TreeArrayField",
     "TreeObject",
     "ValueListField",
     "no_items",

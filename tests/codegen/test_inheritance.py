@@ -11,6 +11,7 @@ import pytest
 
 from codegen.build import build_plan, generate
 from codegen.errors import SchemaError
+from jwstmodels import ValidationError
 
 CORE = """
 type: object
@@ -218,3 +219,61 @@ def test_created_arrays_must_name_arrays_of_a_model_with_a_primary_array(
     )
     with pytest.raises(SchemaError, match=message):
         build_plan(folder)
+
+
+def _scalars_schema(names: list[str], first: str = "") -> str:
+    """A model with ``data`` and top-level scalars ``names`` (keywords in SCI), ``first`` before them."""
+    lines = ["allOf:", "- $ref: core.schema", "- type: object", "  properties:"]
+    lines.append("    data: " + ARRAY.format(hdu="SCI", dtype="float32", ndim=2))
+    for name in [first] if first else []:
+        lines.append(f"    {name}: {{type: string, fits_keyword: {name.upper()}, fits_hdu: SCI, title: Own}}")
+    for name in names:
+        lines.append(f"    {name}: {{type: integer, fits_keyword: {name.upper()}, fits_hdu: SCI, title: S}}")
+    return "\n".join(lines) + "\n"
+
+
+def test_models_declaring_the_same_leading_scalars_share_a_scalar_group(tmp_path: Path) -> None:
+    """Models that do not extend each other but start with the same scalar fields take them from one plain
+    class (a mixin): declared once, in the same order, ``isinstance`` between the models unchanged."""
+    shared = ["s1", "s2", "s3", "s4", "s5"]
+    folder = _folder(
+        tmp_path,
+        {
+            "a.schema.yaml": _scalars_schema([*shared, "own_a"]),
+            "b.schema.yaml": _scalars_schema([*shared, "own_b"]),
+            "c.schema.yaml": _scalars_schema(shared[:3]),  # too few alike: no group
+            "d.schema.yaml": _scalars_schema(shared, first="lead"),  # another field first: not a prefix
+        },
+        "AModel: {schema: a.schema.yaml}\nBModel: {schema: b.schema.yaml}\nCModel: {schema: c.schema.yaml}\n"
+        "DModel: {schema: d.schema.yaml}\nEModel: {schema: a.schema.yaml, base: AModel}\n",
+    )
+    plan = build_plan(folder)
+    groups = [(g.name, g.module, [f.name for f in g.fields], g.users) for g in plan.scalar_groups]
+    # EModel extends AModel: it inherits the group through AModel and is no user of its own
+    assert groups == [("AScalars", "scalars_a", shared, ["AModel", "BModel"])]
+    out = tmp_path / "out" / "group_generated"
+    generate(folder, out)
+    group = (out / "scalars_a.py").read_text()
+    assert "class AScalars:" in group and "__slots__ = ()" in group and "s5 = ScalarField(" in group
+    b = (out / "b.py").read_text()
+    assert "class BModel(AScalars, DataModel[Meta]):" in b and "from .scalars_a import AScalars" in b
+    assert "s1 = ScalarField" not in b and "own_b = ScalarField" in b
+    assert "s1 = ScalarField" in (out / "d.py").read_text()
+    sys.path.insert(0, str(out.parent))
+    try:
+        pkg: Any = importlib.import_module("group_generated")
+        assert list(pkg.BModel.__jwst_layout__.scalar_fields) == [
+            *shared,
+            "own_b",
+        ]  # the order the header keywords take
+        assert list(pkg.EModel.__jwst_layout__.scalar_fields) == [*shared, "own_a"]
+        assert not issubclass(pkg.BModel, pkg.AModel) and not issubclass(pkg.AModel, pkg.BModel)
+        model = pkg.BModel()
+        model.s1 = 3
+        assert model.s1 == 3
+        with pytest.raises(ValidationError, match=r"BModel.*s2"):  # errors name the instance's model
+            model.s2 = "three"
+    finally:
+        sys.path.remove(str(out.parent))
+        for name in [m for m in sys.modules if m.startswith("group_generated")]:
+            del sys.modules[name]

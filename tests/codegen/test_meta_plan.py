@@ -126,6 +126,45 @@ def test_root_extends_the_largest_planned_root(tmp_path: Path) -> None:
     assert [m.meta_class for m in plan.models] == ["AMeta", "BMeta", "AMeta"]
 
 
+def test_a_class_planned_before_a_smaller_one_it_extends_subclasses_it(tmp_path: Path) -> None:
+    # the larger object comes first in the manifest: it still extends the smaller one, in both the nested
+    # object and the root, rather than repeating its members
+    x = "x: {type: string, fits_keyword: XKEY, title: X}"
+    y = "y: {type: string, fits_keyword: YKEY, title: Y}"
+    plan = _plan(
+        tmp_path,
+        {"a.schema.yaml": _meta("exposure", x + "\n" + y), "b.schema.yaml": _meta("exposure", y)},
+        "AModel: {schema: a.schema.yaml}\nBModel: {schema: b.schema.yaml}\n",
+    )
+    classes = _classes(plan)
+    # names still follow the manifest order: the first class at a path takes the plain name
+    assert classes["AExposure"] == ("BExposure", ["x"])
+    assert classes["BExposure"] == ("Exposure", ["y"])
+    assert classes["AMeta"] == ("BMeta", ["exposure"])
+    assert classes["BMeta"] == ("Meta", ["exposure"])
+    narrowed = {c.name: [(f.name, f.narrows) for f in c.fields] for c in plan.meta_classes}
+    assert narrowed["AMeta"] == [("exposure", "BExposure")]
+    names = [c.name for c in plan.meta_classes]  # bases are defined before their subclasses
+    assert names.index("BExposure") < names.index("AExposure") and names.index("BMeta") < names.index("AMeta")
+    assert [m.meta_class for m in plan.models] == ["AMeta", "BMeta"]
+
+
+def test_a_core_class_extends_no_model_class(tmp_path: Path) -> None:
+    # the core's exposure has every member of a model's smaller one, but ``meta`` imports no model module
+    plan = _plan(
+        tmp_path,
+        {
+            "a.schema.yaml": "type: object\nproperties:\n  meta:\n    type: object\n    properties:\n"
+            "      exposure: {type: object, properties: {}}\n"
+            "      telescope: {type: string, fits_keyword: TELESCOP, title: Telescope}\n"
+        },
+        "AModel: {schema: a.schema.yaml}\n",
+    )
+    classes = _classes(plan)
+    assert classes["AExposure"] == ("MetaNode", [])
+    assert classes["Exposure"] == ("MetaNode", ["nints"])
+
+
 def test_keyword_conflict_at_one_path_fails(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match=r"meta\.exposure\.nints is \(NINTS, PRIMARY, integer\) in core"):
         _plan(
@@ -205,3 +244,59 @@ allOf:
         r.file == "a.schema.yaml" and "column 'wavelength' has ndim 1 but a shape of 2 axes" in r.message
         for r in plan.reports
     )
+
+
+def test_fields_listing_the_same_values_share_one_literal_alias(tmp_path: Path) -> None:
+    """Six or more enum values that several metadata fields list (in any order) are one ``Literal`` alias in
+    ``meta``, in the first field's order; shorter lists and lists of one field stay inline."""
+    six = ["A", "B", "C", "D", "E", "F"]
+    band = "band: {{type: string, fits_keyword: {}, title: Band, enum: {}}}"
+    short = "mode: {type: string, fits_keyword: MODE, title: Mode, enum: [X, Y]}"
+    plan = _plan(
+        tmp_path,
+        {
+            "a.schema.yaml": _meta("instrument", band.format("BAND", six) + "\n" + short),
+            "b.schema.yaml": _meta("exposure", band.format("EBAND", six[::-1])),  # another path and order
+        },
+        "AModel: {schema: a.schema.yaml}\nBModel: {schema: b.schema.yaml}\n",
+    )
+    assert [(x.name, x.values, x.users) for x in plan.enum_aliases] == [
+        ("InstrumentBand", tuple(six), ["Instrument.band", "BExposure.band"])
+    ]
+    fields = {(c.name, f.name): f for c in plan.meta_classes for f in c.fields}
+    assert fields[("BExposure", "band")].enum_alias == "InstrumentBand"
+    assert fields[("Instrument", "mode")].enum_alias is None
+
+
+def test_literal_aliases_are_written_once_and_validate(tmp_path: Path) -> None:
+    import importlib
+    import sys
+
+    from codegen.build import generate
+    from jwstmodels import ValidationError
+
+    six = ["A", "B", "C", "D", "E", "F"]
+    band = "band: {{type: string, fits_keyword: {}, enum: {}}}"
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    (folder / "core.schema.yaml").write_text(CORE)
+    (folder / "a.schema.yaml").write_text(_meta("exposure", band.format("B", six)))
+    (folder / "b.schema.yaml").write_text(_meta("instrument", band.format("B2", six[::-1])))
+    (folder / "models.yaml").write_text("AModel: {schema: a.schema.yaml}\nBModel: {schema: b.schema.yaml}\n")
+    out = tmp_path / "out" / "alias_generated"
+    generate(folder, out)
+    meta = (out / "meta.py").read_text()
+    assert 'AExposureBand = Literal["A", "B", "C", "D", "E", "F"]' in meta
+    written = "".join(p.read_text() for p in sorted(out.glob("*.py")))
+    assert written.count("Literal[") == 1 and written.count("band: AExposureBand | None") == 2
+    sys.path.insert(0, str(out.parent))
+    try:
+        pkg = importlib.import_module("alias_generated")
+        model = pkg.BModel()
+        model.meta.instrument.band = "C"
+        with pytest.raises(ValidationError, match="band"):
+            model.meta.instrument.band = "Z"
+    finally:
+        sys.path.remove(str(out.parent))
+        for name in [m for m in sys.modules if m.startswith("alias_generated")]:
+            del sys.modules[name]

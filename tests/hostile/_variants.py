@@ -13,6 +13,7 @@ import io
 import random
 import re
 import warnings
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,6 +226,31 @@ def flip(seed: int, region: tuple[float, float] = (0.0, 1.0)) -> Mutate:
         at = rng.randrange(int(len(raw) * region[0]), int(len(raw) * region[1]))
         data[at] ^= 1 << rng.randrange(8)
         return bytes(data)
+
+    return mutate
+
+
+def flip_compressed(seed: int, region: tuple[float, float]) -> Mutate:
+    """A bit flip in a gzip stream that changes what the stream holds. Deflate has bits a decoder never uses
+    (about 0.7% of the flips in the region of our base decode to the very same bytes, checksum included: no
+    reader can see them), and the base changes from one session to the next (the reference stamps ``DATE``
+    when it saves), so a seed would land on such a bit now and then: a "loud" case with no damage at all.
+    The next position the seed draws is taken until the flip changes the decoded bytes or breaks the
+    stream."""
+
+    def mutate(raw: bytes) -> bytes:
+        rng = random.Random(seed)
+        whole = gzip.decompress(raw)
+        while True:
+            data = bytearray(raw)
+            at = rng.randrange(int(len(raw) * region[0]), int(len(raw) * region[1]))
+            data[at] ^= 1 << rng.randrange(8)
+            try:
+                if gzip.decompress(bytes(data)) == whole:
+                    continue  # a bit the decoder does not use: no damage
+            except (OSError, EOFError, zlib.error):
+                pass
+            return bytes(data)
 
     return mutate
 
@@ -525,7 +551,7 @@ def variants() -> list[Variant]:
         for fraction in (0.001, 0.01, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99)
     ]
     out += [Variant("gz", "truncate-trailer", truncate(1.0, 4), "loud")]
-    out += [Variant("gz", f"flip-{seed}", flip(seed, (0.01, 0.99)), "loud") for seed in range(10)]
+    out += [Variant("gz", f"flip-{seed}", flip_compressed(seed, (0.01, 0.99)), "loud") for seed in range(10)]
     out += [
         Variant("gz", "trailing-garbage", lambda raw: raw + b"\x00garbage" * 3, "any"),
         Variant("gz", "two-members", lambda raw: raw + raw, "any"),

@@ -22,7 +22,7 @@ from codegen import reference_facts as rf
 from jwstmodels import ArrayField, DataModel, MetaNode, TableField
 from jwstmodels._api.opening import model_class
 from jwstmodels._core.meta import scalar_leaves
-from jwstmodels.base import NodeField
+from jwstmodels.base import NodeField, TreeArrayField
 from jwstmodels_generated.lookup import MODEL_CLASSES
 from tests.catalog._catalog import EXPLICIT
 from tests.support.dq_bits import dq_definitions, standard_dq
@@ -163,6 +163,9 @@ def node_values(field: NodeField[Any], prefix: str, salt: int) -> dict[str, obje
     for index, (name, member) in enumerate(field.cls._scalar_fields.items()):
         if isinstance(member, NodeField):
             values.update(node_values(cast("NodeField[Any]", member), f"{prefix}.{name}", salt + 10 * index))
+        elif isinstance(member, TreeArrayField):  # an array member: of its schema's dtype
+            array = np.arange(salt + index, salt + index + 12).reshape(3, 4)
+            values[f"{prefix}.{name}"] = array.astype(cast("TreeArrayField[Any]", member).dtype)
         else:
             values[f"{prefix}.{name}"] = sample_value(member.annotation, salt + index)
     return values

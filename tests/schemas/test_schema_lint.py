@@ -376,7 +376,11 @@ def test_manifest() -> None:
     for name, entry in models.items():
         assert re.fullmatch(r"[A-Z][A-Za-z0-9_]*Model", name), name
         assert isinstance(entry, dict)
-        assert set(entry) <= {"schema", "title", "primary_array", "aliases", "base", "created_arrays"}, name
+        keys = {"schema", "title", "primary_array", "aliases", "base", "created_arrays", "on_save"}
+        assert set(entry) <= keys, name
+        hooks = entry.get("on_save", [])  # runtime functions in src/ ('module:function')
+        hooks = [hooks] if isinstance(hooks, str) else hooks
+        assert all(h.startswith("jwstmodels.") and ":" in h for h in hooks), name
         created = entry.get("created_arrays", [])
         assert isinstance(created, list) and all(isinstance(n, str) for n in created), name
         assert entry.get("base", models and next(iter(models))) in models, f"{name}: unknown base"

@@ -26,6 +26,7 @@ from jwstmodels import (
     CubeModel,
     DisperserModel,
     DistortionModel,
+    Extract1dIFUModel,
     HistoryEntry,
     HistorySoftware,
     ImageModel,
@@ -267,10 +268,26 @@ def list_mistakes(m: ImageModel) -> None:
 # -- end of the lists inside meta --------------------------------------------------------------------------
 
 
-def tree_objects(d: DisperserModel, w: WavelengthrangeModel) -> None:
+def tilt_unit(tilt: jwstmodels.DisperserGwaTilt) -> str | None:
+    """A user's function annotated with a tree-object class (exported like the metadata classes)."""
+    return tilt.unit
+
+
+def tree_object_mistakes(d: DisperserModel) -> None:
+    """Never called: an annotation with a tree-object class refuses another object."""
+    tilt_unit(d.meta)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+def tree_objects(d: DisperserModel, w: WavelengthrangeModel, e: Extract1dIFUModel) -> None:
     """An object outside meta (``gwa_tiltx``) has typed members, checked as a model's own fields; a list may
     hold values of several kinds (a wavelength range: order, filter name, wavelengths)."""
+    assert_type(d.gwa_tiltx, jwstmodels.DisperserGwaTilt)  # the generated classes are exported
+    tilt: jwstmodels.TreeObject = d.gwa_tilty  # every tree object extends TreeObject
+    assert isinstance(tilt, jwstmodels.DisperserGwaTilt)
+    assert_type(tilt_unit(d.gwa_tiltx), str | None)
     assert_type(d.gwa_tiltx.zeroreadings, list[float] | None)
+    assert_type(e.data.wavelength, NDArray[np.float32] | None)  # an array member: its schema dtype
+    e.data.wavelength = np.zeros(3, np.float32)
     assert_type(d.gwa_tiltx.unit, str | None)
     d.gwa_tiltx.temperatures = [35.0, 40.0]
     assert_type(w.wavelengthrange, list[list[float | str]] | None)
@@ -338,7 +355,7 @@ def main() -> int:
     metadata_lists(ImageModel())
     slit_scalars(SlitModel())
     transforms(DistortionModel())
-    tree_objects(DisperserModel(), WavelengthrangeModel())
+    tree_objects(DisperserModel(), WavelengthrangeModel(), Extract1dIFUModel())
     raw_ramps(Level1bModel((2, 3, 5, 6)))
     image_arrays(ImageModel((3, 4)))
     cube_arrays(CubeModel((2, 3, 4)))

@@ -42,6 +42,7 @@ FIXES = {
     "print(r.zeroframe.shape)  #": "print(r.groupdq.shape)  #",
     's.spec_table.field("flux")  #': 's.spec_table.field("flux") if s.spec_table is not None else None  #',
     't.columns["flux"].unit = 3  #': 't.columns["flux"].unit = "Jy"  #',
+    "tilt_unit(d.meta)  #": "tilt_unit(d.gwa_tiltx)  #",
 }
 """For each expected mistake in check_usage.py: its text and the corrected text (the markers stay)."""
 

@@ -11,6 +11,7 @@ import copy
 import datetime
 import difflib
 import functools
+import importlib
 import os
 import warnings
 import weakref
@@ -100,6 +101,10 @@ class DataModel(Generic[MetaT]):
     meta_class: ClassVar[type[MetaNode]]
     schema_name: ClassVar[str] = ""
     primary_array_name: ClassVar[str] = "data"
+    _save_hooks: ClassVar[tuple[str, ...]] = ()
+    """Functions (``module:name``) run with the model before it is saved or validated, as ``models.yaml``'s
+    ``on_save`` declares them (``AmiOIModel``: the OIFITS keywords, ``_model.oifits``); private, as a
+    generated class's own business."""
     required_meta: ClassVar[tuple[str, ...]] = ()
     """Dotted metadata paths that must be set for ``validate()`` to pass (reference-file bookkeeping)."""
     meta: MetaT
@@ -648,11 +653,19 @@ class DataModel(Generic[MetaT]):
         Checks every metadata value and top-level scalar (values kept in place by ``pass_invalid_values``
         included), every array and table against its dtype and dimensionality, that each path of
         ``required_meta`` (the keywords a reference file must carry) is set, and every item of a multi-model
-        (errors name the item: ``slits[2].name``).
+        (errors name the item: ``slits[2].name``). The class's ``_save_hooks`` run first, as the reference's
+        ``AmiOIModel`` maps its OIFITS keywords before validating.
         """
+        self._run_save_hooks()
         errors = self._validation_errors()
         if errors:
             raise ValidationErrors(errors)
+
+    def _run_save_hooks(self) -> None:
+        """Run the class's ``_save_hooks`` (``models.yaml``'s ``on_save``) on this model."""
+        for spec in type(self)._save_hooks:
+            module, _, name = spec.partition(":")
+            getattr(importlib.import_module(module), name)(self)
 
     def _validation_errors(self, *, item: bool = False) -> list[ValidationError]:
         """Every problem :meth:`validate` reports. A list item (``item``) need not carry the bookkeeping
@@ -714,6 +727,7 @@ class DataModel(Generic[MetaT]):
             setattr(self.meta, "filename", Path(path).name)
         if "model_type" in fields and not saving.keeps_unknown_type(self):
             setattr(self.meta, "model_type", type(self).__name__)
+        self._run_save_hooks()
 
     def save(
         self, path: str | os.PathLike[str] | Callable[[str | None], str], *args: Any, **kwargs: Any
