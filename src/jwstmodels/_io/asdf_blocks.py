@@ -60,6 +60,63 @@ class RawYaml:
         return self  # never changed in place
 
 
+class TaggedMapping(dict[str, Any]):
+    """A mapping YAML writes with a tag (an ASDF history entry, its software), made, read and written without
+    asdf: the ``ASDF`` extension of a FITS file holds such entries in every pipeline product, and asdf's
+    import and loader cost more than the rest of a metadata read. What asdf itself writes is given asdf's
+    ``TaggedDict`` in its place (``asdf_tagged``)."""
+
+    __slots__ = ("tag",)
+
+    def __init__(self, data: Mapping[str, Any], tag: str) -> None:
+        super().__init__(data)
+        self.tag = tag
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a mapping of the same items and tag (asdf's ``TaggedDict`` included)."""
+        if not isinstance(other, Mapping):
+            return False
+        mine = isinstance(other, TaggedMapping)
+        tag = getattr(other, "tag", None) if mine else getattr(other, "_tag", None)
+        return tag == self.tag and dict(self) == dict(cast(Mapping[str, Any], other))
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __repr__(self) -> str:
+        return f"TaggedMapping({dict(self)!r}, {self.tag!r})"
+
+    def __copy__(self) -> TaggedMapping:
+        return TaggedMapping(self, self.tag)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> TaggedMapping:
+        import copy
+
+        return TaggedMapping(copy.deepcopy(dict(self), memo), self.tag)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (TaggedMapping, (dict(self), self.tag))
+
+
+def asdf_tagged(node: object) -> object:
+    """``node`` with asdf's ``TaggedDict`` in place of every TaggedMapping (for asdf's writer, which knows
+    its own tagged types only); the containers on the way to one are copied, the others returned as they
+    are."""
+    if isinstance(node, TaggedMapping):
+        from asdf.tagged import TaggedDict
+
+        return TaggedDict({key: asdf_tagged(value) for key, value in node.items()}, node.tag)
+    if type(node) is dict:
+        mapping = cast(dict[str, Any], node)
+        changed = {key: asdf_tagged(value) for key, value in mapping.items()}
+        return mapping if all(changed[key] is mapping[key] for key in mapping) else changed
+    if type(node) is list:
+        items = cast(list[Any], node)
+        converted = [asdf_tagged(item) for item in items]
+        return items if all(a is b for a, b in zip(converted, items, strict=True)) else converted
+    return node
+
+
 LAZY_TAGS = ("tag:stsci.edu:gwcs/wcs-",)
 """Tags of the metadata values a reader keeps as YAML nodes (``meta.wcs``, in the tree and in its items)."""
 

@@ -258,8 +258,10 @@ def write_asdf(content: FileContent, path: str | os.PathLike[str], *args: Any, *
     import asdf
 
     from jwstmodels._core.lazy_objects import loaded
+    from jwstmodels._io.asdf_blocks import asdf_tagged
 
-    af = asdf.AsdfFile(cast(dict[str, Any], loaded(build_tree(content))))  # pending nodes converted
+    # pending nodes converted; history entries as asdf's tagged dicts
+    af = asdf.AsdfFile(cast(dict[str, Any], asdf_tagged(loaded(build_tree(content)))))
     try:
         return atomic_write(path, lambda handle: af.write_to(cast(Any, handle), *args, **kwargs))
     finally:
