@@ -273,19 +273,35 @@ def pending_in(document: Document) -> Callable[[object, Path], Pending]:
     return make
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Types of the untagged YAML scalars: kept as asdf's lazy tree holds them (it converts none of them)."""
+_LEFT_OUT: dict[Path, str] = {(): "asdf_library", ("history",): "extensions"}
+"""What asdf writes about itself (rewritten on every save, read by no reader here): its tagged nodes are not
+converted."""
+
+
 def plain_tree(
     node: object, lazy_meta: frozenset[str] = frozenset(), path: Path = (), filename: str | None = None
 ) -> object:
     """An asdf tree read with ``lazy_tree`` as plain dicts and lists (converting what it holds) but for the
-    lazily read metadata fields (``lazy_meta`` names, in any ``meta`` mapping): pending values."""
+    lazily read metadata fields (``lazy_meta`` names, in any ``meta`` mapping): pending values; and without
+    ``asdf_library`` and ``history.extensions`` (``_LEFT_OUT``)."""
     from asdf.lazy_nodes import AsdfDictNode, AsdfListNode
 
     if isinstance(node, AsdfDictNode | dict) and not hasattr(node, "_tag"):
         mapping = cast(Mapping[str, Any], node)
+        # the values as read: a scalar needs no conversion (asdf's item access costs more than the rest here)
+        held = cast(Mapping[str, Any], node.data) if isinstance(node, AsdfDictNode) else mapping
+        left_out = _LEFT_OUT.get(path)
+        in_meta = bool(path) and path[-1] == "meta"
         out: dict[str, Any] = {}
-        for key in list(mapping.keys()):
-            if path and path[-1] == "meta" and key in lazy_meta:
+        for key, value in held.items():
+            if key == left_out:
+                continue
+            if in_meta and key in lazy_meta:
                 out[key] = Pending(None, None, _getter(mapping, key, (*path, key), filename))
+            elif type(value) in _SCALARS:
+                out[key] = value
             else:
                 out[key] = plain_tree(mapping[key], lazy_meta, (*path, key), filename)
         return out
