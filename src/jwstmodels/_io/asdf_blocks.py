@@ -287,7 +287,10 @@ def plain_tree(
     lazily read metadata fields (``lazy_meta`` names, in any ``meta`` mapping): pending values; and without
     ``asdf_library`` and ``history.extensions`` (``_LEFT_OUT``)."""
     from asdf.lazy_nodes import AsdfDictNode, AsdfListNode
+    from asdf.tags.core import AsdfObject
 
+    if isinstance(node, AsdfObject) and isinstance(inner := getattr(node, "data", None), AsdfDictNode):
+        node = inner  # the root, around the lazy mapping whose values as read are below
     if isinstance(node, AsdfDictNode | dict) and not hasattr(node, "_tag"):
         mapping = cast(Mapping[str, Any], node)
         # the values as read: a scalar needs no conversion (asdf's item access costs more than the rest here)
