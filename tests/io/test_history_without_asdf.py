@@ -176,3 +176,14 @@ def test_asdf_gets_its_own_tagged_dicts(tmp_path: Path) -> None:
     assert b"!core/history_entry-1.0.0" in text and b"!core/software-1.0.0" in text
     with asdf.open(path) as af:
         assert af.tree["history"]["entries"][0]["description"] == "saved"
+
+
+def test_entries_written_by_asdf_keep_their_tags() -> None:
+    """A tree holding an object only asdf writes (an ndarray in the metadata): asdf writes the document, the
+    history entries given to it as its own tagged dicts."""
+    entry = TaggedMapping({"description": "d", "software": TaggedMapping(SOFTWARE, SOFTWARE_TAG)}, ENTRY_TAG)
+    payload = asdf_in_fits.extension_payload(
+        {"history": {"entries": [entry]}, "meta": {"curve": np.arange(3.0)}}
+    )
+    assert b"curve: !core/ndarray-" in payload
+    assert b"!core/history_entry-1.0.0" in payload and b"!core/software-1.0.0" in payload
