@@ -128,7 +128,11 @@ def check(path: Path, out_dir: Path, expect: str = "any") -> Outcome:
         return None
 
     def read_metadata() -> object:
-        return jwstmodels.read_metadata(path)
+        meta = jwstmodels.read_metadata(path)
+        # the file is closed: what its headers cannot give (the ASDF extension, read when first needed,
+        # so a damaged one fails here) is read now
+        meta.model_dump()
+        return meta
 
     def cli(command: str) -> Callable[[], object]:
         def run() -> object:

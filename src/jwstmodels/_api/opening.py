@@ -63,8 +63,9 @@ def open_model(
     """``jwstmodels.open``: read ``init`` into the model class its DATAMODL / model_type names.
 
     ``strict_validation`` is accepted for code written for the reference implementation, where it turns
-    validation warnings into errors; it changes nothing here (assignments and saves always refuse a value
-    that does not fit, and reading a file warns and keeps such a value aside).
+    validation warnings into errors; here it only has a FITS file's ``ASDF`` extension read at open rather
+    than when first needed, so that every warning about the file is given by the open (assignments and
+    saves always refuse a value that does not fit, and reading a file warns and keeps such a value aside).
 
     Falls back on the data's dimensionality (2-D ImageModel, 3-D CubeModel, 4-D RampModel when GROUPDQ is
     present, else QuadModel). A file is opened once; the model owns it until ``close()``. ``schema``,
@@ -75,7 +76,17 @@ def open_model(
     or narrow with ``isinstance``.
     """
     # every class a file or a model type names extends the common metadata root (the generator plans it)
-    opened = _open_model(init, schema=schema, extensions=extensions, pass_invalid_values=pass_invalid_values)
+    if strict_validation:  # nothing is postponed: a FITS file's ASDF extension is read at open
+        from jwstmodels._io.fits_lazy import read_mode
+
+        with read_mode("eager"):
+            opened = _open_model(
+                init, schema=schema, extensions=extensions, pass_invalid_values=pass_invalid_values
+            )
+    else:
+        opened = _open_model(
+            init, schema=schema, extensions=extensions, pass_invalid_values=pass_invalid_values
+        )
     return cast("DataModel[CommonMeta]", opened)
 
 

@@ -93,6 +93,9 @@ class _LazyField:
         if obj is None:
             return self
         values = cast(dict[str, object], obj.__dict__)
+        if self.name not in values:  # waiting for the file (``_io.fits_lazy``): the node reads it, then here
+            completed = getattr(obj, "_completed")  # noqa: B009  # MetaNode's, which this module cannot import
+            return cast(Callable[[str], object], completed)(self.name)
         value = values.get(self.name)
         if isinstance(value, Pending):
             converted = value.load()

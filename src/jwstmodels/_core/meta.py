@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from jwstmodels._core.errors import UnknownFieldError, ValidationError, describe_location
-from jwstmodels._core.node import NodeBase, set_parent
+from jwstmodels._core.node import NodeBase, complete, set_parent
 from jwstmodels._core.node_instance import NodeInstance, flat_items, undeclared_attributes_kept
 from jwstmodels._core.node_plans import assignable_fields, dump_node
 
@@ -75,6 +75,7 @@ class MetaNode(NodeBase):
                 and self._keep_undeclared(name, value)
             ):
                 return
+            complete(self)  # pydantic's assignment copies the node's values: none may be waiting
             try:
                 BaseModel.__setattr__(self, name, value)
             except PydanticValidationError:
@@ -114,6 +115,7 @@ class MetaNode(NodeBase):
         As the reference's ``node.hasattr``: False for a name the node does not declare and for a dotted
         name. (Python's ``hasattr(node, name)`` instead says whether the schema declares ``name``.)
         """
+        complete(self)
         value: object = self.__dict__.get(name)
         if isinstance(value, MetaNode):
             return value.has_values()
@@ -124,11 +126,13 @@ class MetaNode(NodeBase):
         """This node's values as a live dict, as the reference's ``node.instance``: declared fields read and
         written through the node (validated), undeclared keys kept in the model's preserved tree
         (``jwstmodels._core.node_instance``)."""
+        complete(self)
         return NodeInstance(self)
 
     def items(self) -> Iterator[tuple[str, object]]:
         """Every set value below this node as ``(dotted key, value)``, groups flattened, as the reference's
         ``node.items()`` (``("exposure.nframes", 4)``); values the schema does not declare included."""
+        complete(self)
         return flat_items(NodeInstance(self))
 
     def has_values(self) -> bool:
@@ -140,6 +144,8 @@ class MetaNode(NodeBase):
         def __getattr__(self, name: str) -> Any:
             if name.startswith("_"):
                 return super().__getattr__(name)
+            if name in type(self).__pydantic_fields__:  # a field waiting for the file (``_io.fits_lazy``)
+                return self._completed(name)
             if undeclared_attributes_kept():
                 with contextlib.suppress(KeyError):
                     return NodeInstance(self)[name]
@@ -151,11 +157,48 @@ class MetaNode(NodeBase):
         def model_dump(
             self, *, mode: str = "python", exclude_none: bool = False, warnings: Any = True, **rest: Any
         ):
+            complete(self)
             if mode == "python" and not rest and not type(self).__pydantic_complete__:
                 dumped = dump_node(self, exclude_none, warnings)
                 if dumped is not None:
                     return dumped
             return super().model_dump(mode=mode, exclude_none=exclude_none, warnings=warnings, **rest)
+
+        # Every other way pydantic reads the whole node: the fields waiting for the file are filled first.
+        def model_dump_json(self, **kwargs: Any) -> str:
+            complete(self)
+            return super().model_dump_json(**kwargs)
+
+        def model_copy(self, *, update: Any = None, deep: bool = False):
+            complete(self)
+            return super().model_copy(update=update, deep=deep)
+
+        def __eq__(self, other: object) -> bool:
+            complete(self)
+            if isinstance(other, NodeBase):
+                complete(other)
+            return super().__eq__(other)
+
+        def __iter__(self):
+            complete(self)
+            return super().__iter__()
+
+        def __repr_args__(self):
+            complete(self)
+            return super().__repr_args__()
+
+        def __getstate__(self) -> dict[Any, Any]:
+            complete(self)
+            return super().__getstate__()
+
+    def _completed(self, name: str) -> object:
+        """Field ``name``, absent from this node's ``__dict__``: its value waits for the file, which is read
+        now (``_io.fits_lazy``). Absent without a file to wait for is a bug, not a None."""
+        complete(self)
+        if name not in self.__dict__:
+            where = describe_location(self.owner_name, f"{self.dotted_path}.{name}")
+            raise RuntimeError(f"{where}: the field holds no value and none is waiting to be read")
+        return getattr(self, name)  # through the class's attribute where it has one (``meta.wcs``)
 
 
 def unknown_field(node: MetaNode, name: str) -> UnknownFieldError:

@@ -7,7 +7,7 @@ adds the validation policy on top. Keeping the base here lets both import it, in
 from __future__ import annotations
 
 import weakref
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,6 +22,35 @@ def set_parent(child: NodeBase, parent: NodeBase, name: str) -> None:
     """
     object.__setattr__(child, "_parent", weakref.ref(parent))
     object.__setattr__(child, "_name", name)
+
+
+class Completer(Protocol):
+    """Fills the fields of a tree read from a file that the file's headers could not give (``_io.fits_lazy``):
+    they are absent from their node's ``__dict__`` until then."""
+
+    def complete(self, node: NodeBase) -> None:
+        """Fill every absent field of the tree ``node`` belongs to (of ``node``'s subtree at least), and
+        forget ``node`` (its ``_pending`` slot is cleared)."""
+        ...
+
+
+def complete(node: NodeBase) -> None:
+    """Fill ``node``'s subtree when fields of it wait for the file (a FITS file's ``ASDF`` extension, read
+    when first needed): what every operation that walks a whole tree calls first. Cheap when none wait."""
+    try:
+        completer: Completer = object.__getattribute__(node, "_pending")
+    except AttributeError:
+        return
+    completer.complete(node)
+
+
+def set_pending(node: NodeBase, completer: Completer | None) -> None:
+    """Mark ``node`` as holding (or having below it) fields that ``completer`` fills; None: nothing waits."""
+    if completer is None:
+        if hasattr(node, "_pending"):
+            object.__delattr__(node, "_pending")
+    else:
+        object.__setattr__(node, "_pending", completer)
 
 
 class NodeBase(BaseModel):
@@ -42,7 +71,7 @@ class NodeBase(BaseModel):
     # Where the node sits, for error messages. Plain slots, not pydantic private attributes: a model holds
     # about ninety nodes, and private attributes would cost several microseconds each to set up. ``_parent``
     # is a weak reference (see ``set_parent``).
-    __slots__ = ("__weakref__", "_name", "_owner", "_parent", "_tree_extras")
+    __slots__ = ("__weakref__", "_name", "_owner", "_parent", "_pending", "_tree_extras")
 
     _node_fields: ClassVar[tuple[str, ...]] = ()
     """Names of the fields that hold nested nodes (computed when the class is created)."""
@@ -71,9 +100,11 @@ class NodeBase(BaseModel):
             set_parent(self.__dict__[name], self, name)
 
     def __copy__(self) -> Self:
+        complete(self)
         return self._with_location(super().__copy__())
 
     def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        complete(self)
         return self._with_location(super().__deepcopy__(memo))
 
     def _with_location(self, copied: Self) -> Self:

@@ -19,7 +19,7 @@ import collections
 import functools
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 import numpy as np
@@ -44,12 +44,30 @@ def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
 
 def read_document(hdu: Any, filename: str) -> tuple[dict[str, Any], Document]:
     """(the tree of an ``ASDF`` extension HDU with tags kept, the document's bytes and blocks)."""
+    return read_document_bytes(lambda: _payload(hdu), filename)
+
+
+def extension_bytes(hdu: Any, filename: str) -> bytes:
+    """The raw bytes of an ``ASDF`` extension HDU (not parsed), kept by a model whose file closes before the
+    extension is needed; FileFormatError naming the file when they cannot be read."""
+    from jwstmodels._core.errors import FileFormatError
+
+    try:
+        return _payload(hdu)
+    except Exception as exc:
+        raise FileFormatError(
+            f"{filename}: the ASDF extension cannot be read ({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def read_document_bytes(payload: Callable[[], bytes], filename: str) -> tuple[dict[str, Any], Document]:
+    """``read_document`` from the extension's bytes (``payload`` gives them)."""
     from jwstmodels._core.errors import FileFormatError
     from jwstmodels._io.yaml_limits import SMALL_DOCUMENT, check_document, check_size, check_tree
 
     where = f"{filename}: the ASDF extension"
     try:
-        raw = _payload(hdu)
+        raw = payload()
         check_size(len(raw), where)
         try:
             tree = _load_untagged(raw, where)
@@ -223,25 +241,42 @@ def _payload(hdu: Any) -> bytes:
     """The document's bytes. In the usual layout (one row, one column of N bytes) they are read straight from
     the file: astropy would first build a whole table around them, which costs more than the rest of a
     metadata-only read."""
-    header = hdu.header
     info = hdu.fileinfo() if "data" not in vars(hdu) else None  # data already loaded: it may have changed
-    size = header.get("NAXIS1")
-    # A first column of N bytes in rows of N bytes is the only column; the document is the first row.
-    if (
-        info is not None
-        and header.get("NAXIS2", 0) >= 1
-        and str(header.get("TFORM1", "")).strip() == f"{size}B"
-    ):
-        handle = info["file"]
-        position = handle.tell()
-        try:
-            handle.seek(info["datLoc"])
-            data = handle.read(size)
-        finally:
-            handle.seek(position)
+    size = _one_row_size(hdu.header) if info is not None else None
+    if info is not None and size is not None:
+        data = _read_at(info["file"], int(info["datLoc"]), size)
         if isinstance(data, bytes) and len(data) == size:
             return data
     return bytes(np.asarray(hdu.data[COLUMN_NAME][0] if COLUMN_NAME in hdu.columns.names else hdu.data[0][0]))
+
+
+def _one_row_size(header: Any) -> int | None:
+    """N, when the table holds the document in the usual layout: a first column of N bytes in rows of N
+    bytes is the only column; the document is the first row."""
+    size = header.get("NAXIS1")
+    if header.get("NAXIS2", 0) >= 1 and str(header.get("TFORM1", "")).strip() == f"{size}B":
+        return int(size)
+    return None
+
+
+def _read_at(handle: Any, offset: int, size: int) -> object:
+    position = handle.tell()
+    try:
+        handle.seek(offset)
+        return handle.read(size)
+    finally:
+        handle.seek(position)
+
+
+def payload_of_data(hdu: Any, data: bytes) -> bytes:
+    """The document's bytes from the bytes of ``hdu``'s data part as the file holds them (its header says
+    the layout)."""
+    size = _one_row_size(hdu.header)
+    if size is not None and size <= len(data):
+        return data[:size]
+    header = str(hdu.header.tostring()).encode("ascii")
+    table = fits.BinTableHDU.fromstring(header + data)  # another layout: astropy reads it
+    return _payload(table)
 
 
 def drop_fits_arrays(tree: Any, *, strict: bool = False) -> Any:

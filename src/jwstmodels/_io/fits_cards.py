@@ -33,23 +33,51 @@ STRUCTURAL = re.compile(
 )
 
 
-def attach_hdu(content: FileContent, attr: str, field: DataField, hdu: Any, where: str) -> None:
+class HeaderValues:
+    """The values of an HDU's header cards, each looked up once (astropy's lookup of a card value costs
+    microseconds: the checks below ask for BITPIX and NAXIS more than once)."""
+
+    __slots__ = ("_header", "_seen")
+
+    def __init__(self, header: Any) -> None:
+        self._header = header
+        self._seen: dict[str, object] = {}
+
+    def get(self, keyword: str, default: object = None) -> Any:
+        if keyword not in self._seen:
+            self._seen[keyword] = self._header.get(keyword, _MISSING)
+        value = self._seen[keyword]
+        return default if value is _MISSING else value
+
+
+_MISSING = object()
+
+
+def attach_hdu(
+    content: FileContent,
+    attr: str,
+    field: DataField,
+    hdu: Any,
+    where: str,
+    header: HeaderValues | None = None,
+) -> None:
     """Make ``hdu`` the source of array or table ``attr``, read when first touched; refused from the header
-    alone when the field cannot hold it (``where`` names file and HDU)."""
+    alone when the field cannot hold it (``where`` names file and HDU; ``header``: its values, when the
+    caller has looked some up)."""
     place = f"{where} (field {attr})"
+    values = header or HeaderValues(hdu.header)
     with file_errors(place, "read the header"):
-        _check_hdu(field, hdu, where)
-        shape = _image_shape(hdu, place) if isinstance(field, ArrayField) else None
+        _check_hdu(field, hdu, where, values)
+        shape = _image_shape(hdu, place, values) if isinstance(field, ArrayField) else None
     content.loaders[attr] = FitsSource(hdu, where)
     if shape is not None:
         content.shapes[attr] = shape
 
 
-def _image_shape(hdu: Any, where: str) -> tuple[int, ...]:
+def _image_shape(hdu: Any, where: str, header: HeaderValues) -> tuple[int, ...]:
     """The shape of an image HDU's data from its header, refusing what astropy would fail on (or allocate
     without bound) when the data is first read: a BITPIX that is no FITS type, missing or negative NAXISn,
     data running past the end of the file."""
-    header = hdu.header
     bitpix = header.get("BITPIX")
     if bitpix not in _BITPIX or isinstance(bitpix, bool):
         raise FileFormatError(f"{where}: keyword BITPIX = {bitpix!r} is not a FITS data type")
@@ -136,9 +164,8 @@ _BITPIX = {8: "uint8", 16: "int16", 32: "int32", 64: "int64", -32: "float32", -6
 _UNSIGNED = {16: ("uint16", 2**15), 32: ("uint32", 2**31), 64: ("uint64", 2**63)}
 
 
-def _check_hdu(field: DataField, hdu: Any, where: str) -> None:
+def _check_hdu(field: DataField, hdu: Any, where: str, header: HeaderValues) -> None:
     """Refuse, from the header alone, an HDU whose kind, dimensionality or dtype the field cannot hold."""
-    header = hdu.header
     if not isinstance(field, ArrayField):
         if isinstance(field, TableField) and not isinstance(hdu, fits.BinTableHDU):
             raise field.file_error(where, f"a {type(hdu).__name__}")
@@ -157,7 +184,7 @@ def _check_hdu(field: DataField, hdu: Any, where: str) -> None:
         raise field.file_error(where, f"a {naxis}-D {dtype.name} array")
 
 
-def _stored_dtype(header: Any) -> np.dtype[Any]:
+def _stored_dtype(header: HeaderValues) -> np.dtype[Any]:
     """The dtype astropy will give an image HDU's data, from BITPIX, BZERO and BSCALE."""
     bitpix = int(header.get("BITPIX", -32))
     bzero, bscale = header.get("BZERO", 0), header.get("BSCALE", 1)

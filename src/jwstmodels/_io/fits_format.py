@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import warnings
@@ -24,30 +25,32 @@ from jwstmodels._core.errors import (
     explain_library_error,
     library_error_types,
 )
-from jwstmodels._core.header_carried import drop_carried, restore_inexact, take_keyword_values
-from jwstmodels._core.loading import Location
+from jwstmodels._core.header_carried import drop_carried
 from jwstmodels._core.meta import MetaNode, keyword_leaves
-from jwstmodels._core.policy import apply_header, apply_tree, read_meta
 from jwstmodels._io.atomic import atomic_write
 from jwstmodels._io.fits_cards import (
     STRUCTURAL,
+    HeaderValues,
     append_card,
     attach_hdu,
-    keyword_table,
-    read_cards,
     scalar_cards,
     set_card,
     table_hdu,
     value_at,
 )
 from jwstmodels._io.fits_items import item_hdus, read_items
-from jwstmodels._io.history import read_fits_lists, write_history_cards
+from jwstmodels._io.fits_lazy import (
+    EXTENSION_NAME,
+    open_lazily,
+    parse_extension,
+    read_tree_and_headers,
+    reads_lazily,
+)
+from jwstmodels._io.history import write_history_cards
 from jwstmodels._io.sources import bind_fits
 
 # astropy warns, rather than fails, on a damaged file; these words in a warning mean the file cannot be used.
 _FATAL_WORDS = ("truncated", "corrupted")
-# Keys asdf puts at the root of every tree, and the reference's hash of the FITS headers.
-_ASDF_BOOKKEEPING = {"asdf_library", "history", "_fits_hash"}
 
 
 def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HDUList:
@@ -144,53 +147,26 @@ def read_fits(
     """
     content = FileContent(layout, filename, pass_invalid)
     hdus, extension, extra_hdus = _split_hdus(hdul, layout)
-    meta_class = layout.meta_class
-    tree: dict[str, Any] = {}
     stored: dict[str, Any] | None = None
-    if extension is not None:
-        from jwstmodels._io.asdf_blocks import mark_lazy, pending_in
-        from jwstmodels._io.asdf_in_fits import read_document
+    if extension is not None and reads_lazily(layout):
+        open_lazily(content, hdul, hdus, extension, filename)  # the extension is parsed when first needed
+    else:
+        if extension is not None:
+            from jwstmodels._io.asdf_in_fits import extension_bytes
 
-        stored, document = read_document(extension, filename)
-        # meta.wcs and what refers to the document's blocks: converted when first touched, else kept as read
-        mark_lazy(stored, layout, pending_in(document), document.has_blocks)
-        tree = _as_dict(stored.pop("meta", {}))
-        scalars = apply_tree(content, stored, f"{filename}: ASDF extension", headers_own_keywords=True)
-        for key, value in stored.items():
-            if key in scalars:
-                continue
-            if key not in _ASDF_BOOKKEEPING and key not in layout.fields and key not in layout.items:
-                content.extra_tree[key] = value
-    # One pass over the cards: a card the schema names fills its field (headers are authoritative, so a
-    # keyword missing from the header is missing from the tree too, but for what _header_carried restores);
-    # any other card goes to extra_fits.
-    inexact = take_keyword_values(tree, _keyword_names(meta_class))
-    by_keyword = keyword_table(meta_class)
-    where: dict[Location, tuple[str, Any]] = {}
-    for name, hdu in hdus.items():
-        scalar_keywords = apply_header(content, name, hdu.header, f"{filename}: HDU {name}")
-        read_cards(
-            content, name, hdu, by_keyword.get(name, {}), tree, where, skip=scalar_keywords, filename=filename
-        )
-
-    restore_inexact(tree, inexact, where)
-    lists = read_meta(
-        content,
-        tree,
-        tree_place=f"{filename}: ASDF extension, ",
-        cards=where,
-        hdu_place=lambda hdu: f"{filename}: HDU {hdu}",
-    )
-    content.model_type_place = f"{filename}: DATAMODL"
-    read_fits_lists(content, lists, stored, filename)
+            stored = parse_extension(lambda: extension_bytes(extension, filename), layout, filename)
+        read_tree_and_headers(content, hdus, stored, filename)
 
     content.extra_hdus = extra_hdus
 
     for attr, field in layout.fields.items():
         hdu = hdus.get(field.hdu)
-        if hdu is None or hdu.header.get("NAXIS", 0) == 0:  # no data (a header for keywords only)
+        if hdu is None:
             continue
-        attach_hdu(content, attr, field, hdu, f"{filename}: HDU {field.hdu}")
+        header = HeaderValues(hdu.header)
+        if header.get("NAXIS", 0) == 0:  # no data (a header for keywords only)
+            continue
+        attach_hdu(content, attr, field, hdu, f"{filename}: HDU {field.hdu}", header)
     if layout.items:  # multi-models: one set of HDUs per item (EXTVER)
         read_items(content, hdul, stored, filename)
     bind_fits(content, hdul, filename)
@@ -199,13 +175,11 @@ def read_fits(
 
 def _split_hdus(hdul: fits.HDUList, layout: ModelLayout) -> tuple[dict[str, Any], Any, list[Any]]:
     """(HDUs the schema names, by name; the ASDF extension or None; every other HDU, in file order)."""
-    named = {field.hdu for field in layout.fields.values()}
-    named |= {leaf.hdu for leaf in keyword_leaves(layout.meta_class)}
-    named |= set(scalar_hdus(layout))
+    named = _named_hdus(layout)
     hdus: dict[str, Any] = {"PRIMARY": hdul[0]}
     extension: Any = None
     extra: list[Any] = []
-    for hdu in cast(list[Any], hdul[1:]):
+    for hdu in itertools.islice(cast(list[Any], hdul), 1, None):  # (a slice of an HDUList is a new one)
         name = str(hdu.name).upper()
         if name == _asdf_extension_name() and extension is None:
             extension = hdu
@@ -216,19 +190,16 @@ def _split_hdus(hdul: fits.HDUList, layout: ModelLayout) -> tuple[dict[str, Any]
     return hdus, extension, extra
 
 
-def _asdf_extension_name() -> str:
-    from jwstmodels._io.asdf_in_fits import EXTENSION_NAME
-
-    return EXTENSION_NAME
-
-
-def _as_dict(value: object) -> dict[str, Any]:
-    return dict(cast(dict[str, Any], value)) if isinstance(value, dict) else {}
-
-
 @functools.cache
-def _keyword_names(meta_class: type[MetaNode]) -> frozenset[tuple[str, ...]]:
-    return frozenset(leaf.names for leaf in keyword_leaves(meta_class))
+def _named_hdus(layout: ModelLayout) -> frozenset[str]:
+    """The HDUs a model of ``layout`` reads by name: those of its arrays, keywords and scalars."""
+    named = {field.hdu for field in layout.fields.values()}
+    named |= {leaf.hdu for leaf in keyword_leaves(layout.meta_class)}
+    return frozenset(named | set(scalar_hdus(layout)))
+
+
+def _asdf_extension_name() -> str:
+    return EXTENSION_NAME  # (not asdf_in_fits', imported when the extension is first read)
 
 
 # -- writing -----------------------------------------------------------------------------------------

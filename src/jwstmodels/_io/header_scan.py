@@ -183,28 +183,33 @@ def _named_hdus(hdul: Any, names: set[str]) -> dict[str, Any]:
 
 def _check_exact(card: Any, value: object) -> None:
     """NeedsModel when ``card`` may hold a shortened form of the value the ``ASDF`` extension keeps."""
-    if isinstance(value, bool):
-        return
-    if isinstance(value, int | np.integer):
-        if abs(int(value)) >= 10**18:
-            raise NeedsModel(f"keyword {card.keyword}: an integer of 19 digits or more")
-        return
+    reason = shortened(card, value)
+    if reason is not None:
+        raise NeedsModel(f"keyword {card.keyword}: {reason}")
+
+
+def shortened(card: Any, value: object) -> str | None:
+    """Why ``card`` (whose value is ``value``) may hold a shortened form of the value the ``ASDF`` extension
+    keeps, or None when the card says the value exactly (the rules of the module docstring)."""
+    kind = type(value)
+    if kind is bool:
+        return None
+    if kind is int or isinstance(value, int | np.integer):
+        return "an integer of 19 digits or more" if abs(int(value)) >= 10**18 else None  # pyright: ignore[reportArgumentType]  # an integer, checked above
     image = str(getattr(card, "_image", None) or card.image)
     text = image[10:] if image[8:10] == "= " else ""
     if isinstance(value, float | np.floating):
         number = text.split("/", 1)[0].strip()
-        if len(number) >= _FLOAT_COLUMNS:
-            raise NeedsModel(f"keyword {card.keyword}: a float in all of FITS's 20 columns")
-        return
+        return "a float in all of FITS's 20 columns" if len(number) >= _FLOAT_COLUMNS else None
     if isinstance(value, str):
         if len(value) + value.count("'") > _LONGEST_ONE_CARD_STRING:
-            raise NeedsModel(f"keyword {card.keyword}: a string longer than one card")
+            return "a string longer than one card"
         quoted = _STRING_VALUE.match(text)
         raw = quoted.group(1).replace("''", "'") if quoted else value
         if len(raw) > _PADDED_STRING and raw.endswith(" "):
-            raise NeedsModel(f"keyword {card.keyword}: a string ending in blanks")
-        return
-    raise NeedsModel(f"keyword {card.keyword}: a {type(value).__name__} value")
+            return "a string ending in blanks"
+        return None
+    return f"a {type(value).__name__} value"
 
 
 def _check_extension(hdul: Any, missing: list[FieldPlan], filename: str) -> None:

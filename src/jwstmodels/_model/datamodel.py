@@ -37,6 +37,7 @@ from jwstmodels._core.lists import ListField
 from jwstmodels._core.loading import build_meta
 from jwstmodels._core.meta import MetaNode, describe_annotation, scalar_leaves, unknown_field
 from jwstmodels._core.meta_lists import error_in_list
+from jwstmodels._core.node import complete
 from jwstmodels._core.node_instance import bind_tree_extras
 from jwstmodels._core.node_plans import new_node, tree_is_valid
 from jwstmodels._core.scalars import ScalarField, scalar_errors
@@ -590,6 +591,7 @@ class DataModel(Generic[MetaT]):
         touched, if the file is unchanged), everything else by value (see ``jwstmodels._model.pickling``)."""
         from jwstmodels._model.pickling import model_state
 
+        complete(self.meta)
         return model_state(self)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -925,6 +927,9 @@ class DataModel(Generic[MetaT]):
         """
         from jwstmodels._model.update import update
 
+        complete(self.meta)
+        if isinstance(d, DataModel):
+            complete(d.meta)
         update(self, d, only, extra_fits, from_model=isinstance(d, DataModel), cal_logs=cal_logs)
 
     def add_history_entry(
@@ -944,6 +949,7 @@ class DataModel(Generic[MetaT]):
         # built as users build one, so that a misfit raises ValidationError naming the entry's field
         build = cast("type[HistoryEntry]", leaf.item_class)
         entry = build(description=description, time=now, software=cast("HistorySoftware | None", software))
+        complete(self.meta)
         cast("list[HistoryEntry]", vars(self.meta)["history"]).append(entry)
         return entry
 
@@ -981,6 +987,7 @@ class DataModel(Generic[MetaT]):
         effect (setting values in it does not change the model). Arrays are the model's own."""
         from jwstmodels._model.compat_api import instance
 
+        complete(self.meta)
         return instance(self)
 
     def hasattr(self, name: str) -> bool:
@@ -989,6 +996,7 @@ class DataModel(Generic[MetaT]):
         """
         from jwstmodels._model.compat_api import model_hasattr
 
+        complete(self.meta)
         return model_hasattr(self, name)
 
     def get_dtype(self, name: str) -> np.dtype[Any]:
@@ -1180,6 +1188,7 @@ def _flatten(tree: Mapping[str, object], prefix: str, out: dict[str, object]) ->
 
 def validate_meta_tree(meta: MetaNode, model_name: str) -> list[ValidationError]:
     """Validate every value of a metadata tree at once (values kept with ``pass_invalid_values`` included)."""
+    complete(meta)
     if tree_is_valid(meta):  # every value fits: pydantic's whole-tree validator is not needed (nor built)
         return []
     cls = type(meta)

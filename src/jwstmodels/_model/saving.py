@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from jwstmodels._core.arrays import DataField, TableField
 from jwstmodels._core.content import FileContent
 from jwstmodels._core.errors import FileFormatError, ValidationError
+from jwstmodels._core.node import complete
 from jwstmodels._core.objects import held_objects
 from jwstmodels._io.asdf_extensions import extensions_in_effect
 from jwstmodels._model.dq_bits import file_bits
@@ -90,6 +91,7 @@ def output_path(
 def prepare_save(model: ModelParts, path: str | os.PathLike[str]) -> None:
     """Stamp the model (``on_save``) and validate it; a model that does not validate gets its stamps back."""
     meta = model.meta
+    complete(meta)  # fields waiting for the file's ASDF extension are read first (_io.fits_lazy)
     stamps = {name: meta.__dict__.get(name) for name in ("date", "filename", "model_type")}
     model.on_save(path)
     if model.__jwst_state__.pass_invalid:
@@ -114,6 +116,7 @@ def keeps_unknown_type(model: ModelParts) -> bool:
 
 def file_content(model: ModelParts) -> FileContent:
     """What a writer writes for ``model``; it shares the model's values (writers only read them)."""
+    complete(model.meta)  # fields waiting for the file's ASDF extension are read first (_io.fits_lazy)
     layout, state = model.__jwst_layout__, model.__jwst_state__
     return FileContent(
         layout,
