@@ -60,6 +60,63 @@ class RawYaml:
         return self  # never changed in place
 
 
+class TaggedMapping(dict[str, Any]):
+    """A mapping YAML writes with a tag (an ASDF history entry, its software), made, read and written without
+    asdf: the ``ASDF`` extension of a FITS file holds such entries in every pipeline product, and asdf's
+    import and loader cost more than the rest of a metadata read. What asdf itself writes is given asdf's
+    ``TaggedDict`` in its place (``asdf_tagged``)."""
+
+    __slots__ = ("tag",)
+
+    def __init__(self, data: Mapping[str, Any], tag: str) -> None:
+        super().__init__(data)
+        self.tag = tag
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a mapping of the same items and tag (asdf's ``TaggedDict`` included)."""
+        if not isinstance(other, Mapping):
+            return False
+        mine = isinstance(other, TaggedMapping)
+        tag = getattr(other, "tag", None) if mine else getattr(other, "_tag", None)
+        return tag == self.tag and dict(self) == dict(cast(Mapping[str, Any], other))
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __repr__(self) -> str:
+        return f"TaggedMapping({dict(self)!r}, {self.tag!r})"
+
+    def __copy__(self) -> TaggedMapping:
+        return TaggedMapping(self, self.tag)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> TaggedMapping:
+        import copy
+
+        return TaggedMapping(copy.deepcopy(dict(self), memo), self.tag)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (TaggedMapping, (dict(self), self.tag))
+
+
+def asdf_tagged(node: object) -> object:
+    """``node`` with asdf's ``TaggedDict`` in place of every TaggedMapping (for asdf's writer, which knows
+    its own tagged types only); the containers on the way to one are copied, the others returned as they
+    are."""
+    if isinstance(node, TaggedMapping):
+        from asdf.tagged import TaggedDict
+
+        return TaggedDict({key: asdf_tagged(value) for key, value in node.items()}, node.tag)
+    if type(node) is dict:
+        mapping = cast(dict[str, Any], node)
+        changed = {key: asdf_tagged(value) for key, value in mapping.items()}
+        return mapping if all(changed[key] is mapping[key] for key in mapping) else changed
+    if type(node) is list:
+        items = cast(list[Any], node)
+        converted = [asdf_tagged(item) for item in items]
+        return items if all(a is b for a, b in zip(converted, items, strict=True)) else converted
+    return node
+
+
 LAZY_TAGS = ("tag:stsci.edu:gwcs/wcs-",)
 """Tags of the metadata values a reader keeps as YAML nodes (``meta.wcs``, in the tree and in its items)."""
 
@@ -216,19 +273,38 @@ def pending_in(document: Document) -> Callable[[object, Path], Pending]:
     return make
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+"""Types of the untagged YAML scalars: kept as asdf's lazy tree holds them (it converts none of them)."""
+_LEFT_OUT: dict[Path, str] = {(): "asdf_library", ("history",): "extensions"}
+"""What asdf writes about itself (rewritten on every save, read by no reader here): its tagged nodes are not
+converted."""
+
+
 def plain_tree(
     node: object, lazy_meta: frozenset[str] = frozenset(), path: Path = (), filename: str | None = None
 ) -> object:
     """An asdf tree read with ``lazy_tree`` as plain dicts and lists (converting what it holds) but for the
-    lazily read metadata fields (``lazy_meta`` names, in any ``meta`` mapping): pending values."""
+    lazily read metadata fields (``lazy_meta`` names, in any ``meta`` mapping): pending values; and without
+    ``asdf_library`` and ``history.extensions`` (``_LEFT_OUT``)."""
     from asdf.lazy_nodes import AsdfDictNode, AsdfListNode
+    from asdf.tags.core import AsdfObject
 
+    if isinstance(node, AsdfObject) and isinstance(inner := getattr(node, "data", None), AsdfDictNode):
+        node = inner  # the root, around the lazy mapping whose values as read are below
     if isinstance(node, AsdfDictNode | dict) and not hasattr(node, "_tag"):
         mapping = cast(Mapping[str, Any], node)
+        # the values as read: a scalar needs no conversion (asdf's item access costs more than the rest here)
+        held = cast(Mapping[str, Any], node.data) if isinstance(node, AsdfDictNode) else mapping
+        left_out = _LEFT_OUT.get(path)
+        in_meta = bool(path) and path[-1] == "meta"
         out: dict[str, Any] = {}
-        for key in list(mapping.keys()):
-            if path and path[-1] == "meta" and key in lazy_meta:
+        for key, value in held.items():
+            if key == left_out:
+                continue
+            if in_meta and key in lazy_meta:
                 out[key] = Pending(None, None, _getter(mapping, key, (*path, key), filename))
+            elif type(value) in _SCALARS:
+                out[key] = value
             else:
                 out[key] = plain_tree(mapping[key], lazy_meta, (*path, key), filename)
         return out

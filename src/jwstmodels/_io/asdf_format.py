@@ -76,17 +76,57 @@ def open_asdf(source: str | os.PathLike[str] | Any, filename: str) -> Any:
 def _open_lazily(source: object) -> Any:
     """``asdf.open`` with ``lazy_tree`` (tagged nodes converted when first touched: meta.wcs when the model
     reads it); a root that is no mapping, which asdf's lazy tree cannot hold, is opened the usual way (and
-    refused by the caller)."""
+    refused by the caller). asdf's check of the extensions a file names is made once per set of names
+    (``_check_extensions``)."""
     import asdf
 
     tell, seek = getattr(source, "tell", None), getattr(source, "seek", None)
     start = tell() if callable(tell) else None
     try:
-        return asdf.open(cast(Any, source), lazy_load=True, memmap=False, lazy_tree=True)
+        af = asdf.open(
+            cast(Any, source), lazy_load=True, memmap=False, lazy_tree=True, ignore_missing_extensions=True
+        )
     except TypeError:
         if callable(seek) and start is not None:
             seek(start)
         return asdf.open(cast(Any, source), lazy_load=True, memmap=False)
+    try:
+        _check_extensions(af)
+    except BaseException:
+        af.close()
+        raise
+    return af
+
+
+_CHECKED: dict[tuple[str, str, int], object] = {}
+"""The extension lists (as read, with the file's ASDF standard and the installed extensions' list object)
+asdf's check passed without a warning; the value keeps that list alive, so that its id stays its own."""
+
+
+def _check_extensions(af: Any) -> None:
+    """What ``asdf.open`` checks of the extensions a file was written with (a warning for one not installed,
+    or from a newer package), made once for each list of them: the check converts every entry and compares
+    package versions, a tenth of an open, and its answer depends only on the list and the installed
+    extensions."""
+    import asdf
+
+    root = getattr(af.tree, "data", None)
+    held = getattr(root, "tagged", None)
+    history = held.get("history") if isinstance(held, dict) else None
+    entries = cast(dict[str, object], history).get("extensions") if isinstance(history, dict) else None
+    if entries is None:
+        return
+    installed = asdf.get_config().extensions
+    key = (repr(entries), str(af.version_string), id(installed))
+    if _CHECKED.get(key) is installed:
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        af._check_extensions(af.tree)  # asdf's own check (skipped by ignore_missing_extensions)
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if not caught and len(_CHECKED) < 64:
+        _CHECKED[key] = installed
 
 
 def _path_of(source: object) -> str | None:
@@ -258,8 +298,10 @@ def write_asdf(content: FileContent, path: str | os.PathLike[str], *args: Any, *
     import asdf
 
     from jwstmodels._core.lazy_objects import loaded
+    from jwstmodels._io.asdf_blocks import asdf_tagged
 
-    af = asdf.AsdfFile(cast(dict[str, Any], loaded(build_tree(content))))  # pending nodes converted
+    # pending nodes converted; history entries as asdf's tagged dicts
+    af = asdf.AsdfFile(cast(dict[str, Any], asdf_tagged(loaded(build_tree(content)))))
     try:
         return atomic_write(path, lambda handle: af.write_to(cast(Any, handle), *args, **kwargs))
     finally:

@@ -26,13 +26,15 @@ import numpy as np
 from astropy.io import fits
 
 from jwstmodels._core.lazy_objects import loaded
-from jwstmodels._io.asdf_blocks import LAZY_TAGS, Document, RawYaml, as_read
+from jwstmodels._io.asdf_blocks import LAZY_TAGS, Document, RawYaml, TaggedMapping, as_read, asdf_tagged
 
 EXTENSION_NAME = "ASDF"
 COLUMN_NAME = "ASDF_METADATA"
 _ROOT_TAG = "tag:stsci.edu:asdf/core/asdf-1.1.0"
 _ROOT_TAG_PREFIX = "tag:stsci.edu:asdf/core/asdf-"
 _NDARRAY_TAG_PREFIX = "tag:stsci.edu:asdf/core/ndarray-"
+_PLAIN_TAG_PREFIXES = ("tag:stsci.edu:asdf/core/history_entry-", "tag:stsci.edu:asdf/core/software-")
+"""Tagged mappings of plain values the untagged loader reads as TaggedMapping (history entries)."""
 
 
 def read_tree(hdu: Any, filename: str) -> dict[str, Any]:
@@ -216,6 +218,8 @@ def _untagged_loader() -> Any:
         def construct_undefined(self, node: Any) -> Any:
             if isinstance(node, yaml.MappingNode) and str(node.tag).startswith(_ROOT_TAG_PREFIX):
                 return self.construct_yaml_map(node)
+            if isinstance(node, yaml.MappingNode) and str(node.tag).startswith(_PLAIN_TAG_PREFIXES):
+                return TaggedMapping(cast(dict[str, Any], self.construct_mapping(node, deep=True)), node.tag)
             if isinstance(node, yaml.MappingNode) and str(node.tag).startswith(_NDARRAY_TAG_PREFIX):
                 array = _FitsArray(cast(dict[str, Any], self.construct_mapping(node, deep=True)))
                 source = array.get("source")
@@ -330,7 +334,7 @@ def extension_payload(tree: Mapping[str, Any]) -> bytes:
             pass
         else:
             return text + (document.blocks if document is not None else b"")
-    return _asdf_document(cast(dict[str, Any], loaded(dict(tree))))
+    return _asdf_document(cast(dict[str, Any], asdf_tagged(loaded(dict(tree)))))
 
 
 def _asdf_document(tree: dict[str, Any]) -> bytes:
@@ -387,6 +391,7 @@ def _plain_dumper() -> Any:
 
     Dumper.add_representer(_Root, represent_root)
     Dumper.add_representer(RawYaml, _represent_raw)
+    Dumper.add_representer(TaggedMapping, _represent_tagged)
     Dumper.add_multi_representer(np.floating, _represent_float)
     Dumper.add_multi_representer(np.integer, _represent_int)
     Dumper.add_multi_representer(collections.OrderedDict, refuse)  # an omap in asdf's dumper
@@ -413,11 +418,16 @@ def _dumper() -> Any:
         pass
 
     Dumper.add_representer(RawYaml, _represent_raw)
+    Dumper.add_representer(TaggedMapping, _represent_tagged)
     return Dumper
 
 
 def _represent_raw(dumper: Any, data: RawYaml) -> Any:
     return data.node
+
+
+def _represent_tagged(dumper: Any, data: TaggedMapping) -> Any:
+    return dumper.represent_mapping(data.tag, data)
 
 
 def _yaml_document(tree: Mapping[str, Any]) -> bytes:

@@ -26,6 +26,7 @@ from pydantic import ValidationError as PydanticValidationError
 from jwstmodels._core.content import FileContent
 from jwstmodels._core.meta_lists import Found, HistoryList, ListItem, ListLeaf, is_list_type
 from jwstmodels._core.policy import put_list, put_lists
+from jwstmodels._io.asdf_blocks import TaggedMapping
 
 if TYPE_CHECKING:
     from astropy.io import fits
@@ -106,17 +107,15 @@ def history_to_root(content: FileContent, tree: dict[str, Any]) -> None:
 
 
 def _tagged(entry: object) -> object:
-    import asdf.tagged
-
+    """An entry as the ASDF standard writes it: tagged ``history_entry``, its software tagged ``software``
+    (TaggedMapping: a save to FITS writes them without importing asdf)."""
     if not isinstance(entry, dict):
         return entry  # a value kept as read (pass_invalid_values): written as it is
     tagged = dict(cast(dict[str, object], entry))
     software = tagged.get("software")
     if isinstance(software, dict):
-        tagged["software"] = cast(
-            object, asdf.tagged.TaggedDict(cast(dict[str, object], software), SOFTWARE_TAG)
-        )
-    return cast(object, asdf.tagged.TaggedDict(tagged, ENTRY_TAG))
+        tagged["software"] = TaggedMapping(cast(dict[str, object], software), SOFTWARE_TAG)
+    return TaggedMapping(tagged, ENTRY_TAG)
 
 
 # -- FITS ---------------------------------------------------------------------------------------------

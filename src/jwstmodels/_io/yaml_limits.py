@@ -184,7 +184,26 @@ def check_asdf_stream(read: Callable[[int], bytes], where: str) -> None:
     if start < 0 or end < 0:
         return  # no tree (a file of blocks only) or not ASDF at all: asdf reports it
     check_size(end - start, where)
-    check_document(raw[start + 1 : end + len(_END_MARKER)], where)
+    document = raw[start + 1 : end + len(_END_MARKER)]
+    if not within_limits(document):
+        check_document(document, where)
+
+
+_COLLECTION_INDICATORS = b"[{-:?"
+
+
+def within_limits(raw: bytes) -> bool:
+    """True when the bytes alone show that the YAML document ``raw`` passes ``check_document`` (no parse:
+    a few byte counts), for the small trees model files hold; False says nothing.
+
+    Without ``&`` there is no anchor, so no alias and no shared node. Every collection then owns one indicator
+    of its own (``[`` or ``{`` opens a flow one, ``-`` starts a block sequence's first entry, the first key of
+    a mapping is followed by ``:`` or led by ``?``): the nesting is no deeper than the count of those bytes.
+    A node is at least one byte, or an empty scalar that an indicator or ``,`` brings about (at most one
+    each): at most twice as many nodes as bytes."""
+    if b"&" in raw or 2 * len(raw) > MAX_NODES:
+        return False
+    return sum(raw.count(bytes([c])) for c in _COLLECTION_INDICATORS) <= MAX_DEPTH
 
 
 def check_document(raw: bytes, where: str) -> None:
