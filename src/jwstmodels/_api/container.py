@@ -392,7 +392,7 @@ class ModelContainer:
         written: list[Path] = []
         for index, member in enumerate(self._members):
             model = self._open(member)
-            stored: object = model.meta.__dict__.get("filename")
+            stored: object = model.meta.filename  # read through the node: a lazily opened value may wait
             fallback = member.path.name if member.path else None
             name = stored if isinstance(stored, str) and stored else fallback
             if not name:
