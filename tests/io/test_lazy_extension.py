@@ -21,7 +21,6 @@ from astropy.io import fits
 
 import jwstmodels
 from jwstmodels import FileFormatError, ImageModel, InvalidValueWarning
-from jwstmodels._io import fits_lazy
 from jwstmodels._io.fits_lazy import read_mode
 
 
@@ -266,9 +265,6 @@ def test_an_extension_table_of_another_layout_is_read_after_close(tmp_path: Path
 
 
 def test_the_open_does_not_import_the_extension_reader(tmp_path: Path, lazily: None) -> None:
-    from jwstmodels._io import asdf_in_fits
-
-    assert fits_lazy.EXTENSION_NAME == asdf_in_fits.EXTENSION_NAME
     path = _image(tmp_path / "image.fits")
     code = (
         "import sys, jwstmodels\n"

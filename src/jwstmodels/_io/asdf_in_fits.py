@@ -27,8 +27,8 @@ from astropy.io import fits
 
 from jwstmodels._core.lazy_objects import loaded
 from jwstmodels._io.asdf_blocks import LAZY_TAGS, Document, RawYaml, TaggedMapping, as_read, asdf_tagged
+from jwstmodels._io.header_scan import EXTENSION_NAME
 
-EXTENSION_NAME = "ASDF"
 COLUMN_NAME = "ASDF_METADATA"
 _ROOT_TAG = "tag:stsci.edu:asdf/core/asdf-1.1.0"
 _ROOT_TAG_PREFIX = "tag:stsci.edu:asdf/core/asdf-"

@@ -40,12 +40,12 @@ from jwstmodels._io.fits_cards import (
 )
 from jwstmodels._io.fits_items import item_hdus, read_items
 from jwstmodels._io.fits_lazy import (
-    EXTENSION_NAME,
     open_lazily,
     parse_extension,
     read_tree_and_headers,
     reads_lazily,
 )
+from jwstmodels._io.header_scan import EXTENSION_NAME
 from jwstmodels._io.history import write_history_cards
 from jwstmodels._io.sources import bind_fits
 
@@ -139,12 +139,9 @@ def _run_on_headers(hdul: fits.HDUList) -> list[str]:
 def read_fits(
     hdul: fits.HDUList, layout: ModelLayout, filename: str, *, pass_invalid: bool = False
 ) -> FileContent:
-    """What ``hdul`` holds for a model of ``layout``: metadata now, arrays when first touched.
-
-    Headers are authoritative for every field that has a FITS keyword; the ``ASDF`` extension, when the file
-    has one, supplies the rest (fields without a keyword) and whatever our schema does not describe, which is
-    kept to be written back.
-    """
+    """What ``hdul`` holds for a model of ``layout``: metadata now (``fits_lazy.read_tree_and_headers``, or
+    from the headers alone with the ``ASDF`` extension read when first needed: ``fits_lazy.open_lazily``),
+    arrays when first touched."""
     content = FileContent(layout, filename, pass_invalid)
     hdus, extension, extra_hdus = _split_hdus(hdul, layout)
     stored: dict[str, Any] | None = None
@@ -181,7 +178,7 @@ def _split_hdus(hdul: fits.HDUList, layout: ModelLayout) -> tuple[dict[str, Any]
     extra: list[Any] = []
     for hdu in itertools.islice(cast(list[Any], hdul), 1, None):  # (a slice of an HDUList is a new one)
         name = str(hdu.name).upper()
-        if name == _asdf_extension_name() and extension is None:
+        if name == EXTENSION_NAME and extension is None:
             extension = hdu
         elif name in named and name not in hdus:
             hdus[name] = hdu
@@ -196,10 +193,6 @@ def _named_hdus(layout: ModelLayout) -> frozenset[str]:
     named = {field.hdu for field in layout.fields.values()}
     named |= {leaf.hdu for leaf in keyword_leaves(layout.meta_class)}
     return frozenset(named | set(scalar_hdus(layout)))
-
-
-def _asdf_extension_name() -> str:
-    return EXTENSION_NAME  # (not asdf_in_fits', imported when the extension is first read)
 
 
 # -- writing -----------------------------------------------------------------------------------------

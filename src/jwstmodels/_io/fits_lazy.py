@@ -50,8 +50,6 @@ from jwstmodels._io.fits_cards import keyword_table, read_cards
 from jwstmodels._io.header_scan import shortened
 from jwstmodels._io.history import read_fits_lists
 
-EXTENSION_NAME = "ASDF"
-"""The extension's EXTNAME (``asdf_in_fits.EXTENSION_NAME``, which this module does not import at open)."""
 # Keys asdf puts at the root of every tree, and the reference's hash of the FITS headers.
 _ASDF_BOOKKEEPING = {"asdf_library", "history", "_fits_hash"}
 

@@ -47,7 +47,9 @@ from jwstmodels._io.yaml_limits import (
     yaml_node_children,
 )
 
-_EXTENSION = "ASDF"
+EXTENSION_NAME = "ASDF"
+"""The EXTNAME of the table holding a JWST FITS file's ASDF document (defined in the lowest module reading it,
+so that a header read needs neither the extension reader nor yaml)."""
 _FLOAT_COLUMNS = 20
 """astropy writes a float in at most 20 columns, cutting digits from a longer one."""
 _PADDED_STRING = 8
@@ -174,7 +176,7 @@ def _named_hdus(hdul: Any, names: set[str]) -> dict[str, Any]:
         return found
     for hdu in hdul[1:]:
         name = str(hdu.name).upper()
-        if name == _EXTENSION:
+        if name == EXTENSION_NAME:
             continue
         if name in names and name not in found:
             found[name] = hdu
@@ -216,7 +218,7 @@ def _check_extension(hdul: Any, missing: list[FieldPlan], filename: str) -> None
     """NeedsModel when a field whose card is missing has a value in the ``ASDF`` extension (one no card can
     hold is kept there alone; the model's open decides what to make of it). The extension's YAML is composed
     (libyaml, no objects built, tags left alone) and looked up along the field's path."""
-    extension = next((hdu for hdu in hdul[1:] if str(hdu.name).upper() == _EXTENSION), None)
+    extension = next((hdu for hdu in hdul[1:] if str(hdu.name).upper() == EXTENSION_NAME), None)
     if extension is None:
         return
     where = f"{filename}: the ASDF extension"
