@@ -27,7 +27,6 @@ from jwstmodels._core.tables import Table, TableColumn, TableColumns
 from jwstmodels._model.datamodel import DataModel
 from jwstmodels_generated.lookup import CLASS_MODULES as _CLASS_MODULES
 
-from . import dqflags
 from ._version import __version__ as __version__
 
 __all__ = [
@@ -78,6 +77,8 @@ if TYPE_CHECKING:
     from jwstmodels._model.extend import SchemaExtensionError
     from jwstmodels_generated import *  # noqa: F403
 
+    from . import dqflags
+
 _LAZY_NAMES = {
     "AssociationError": ("jwstmodels._api.container", "AssociationError"),
     "ContainerSaveError": ("jwstmodels._api.container", "ContainerSaveError"),
@@ -91,17 +92,22 @@ _LAZY_NAMES = {
 }
 """Names whose modules are imported on first access, as the generated classes are: opening or saving a model
 needs none of them, and a fresh process pays for each module it imports."""
+_LAZY_MODULES = {"dqflags": "jwstmodels.dqflags"}
+"""Submodules imported on first access (``jwstmodels.dqflags``): only a model whose file numbers its own DQ
+bits reads them."""
 
 
 def __getattr__(name: str) -> object:
-    """A generated class (``jwstmodels.ImageModel``) or a name of ``_LAZY_NAMES``, its module imported on
-    first access (PEP 562)."""
+    """A generated class (``jwstmodels.ImageModel``), a name of ``_LAZY_NAMES`` or a module of
+    ``_LAZY_MODULES``, its module imported on first access (PEP 562)."""
     value: object
     if name in _CLASS_MODULES:
         value = getattr(_generated, name)
     elif name in _LAZY_NAMES:
         module, attribute = _LAZY_NAMES[name]
         value = getattr(importlib.import_module(module), attribute)
+    elif name in _LAZY_MODULES:
+        value = importlib.import_module(_LAZY_MODULES[name])
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value

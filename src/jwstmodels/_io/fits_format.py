@@ -27,7 +27,6 @@ from jwstmodels._core.errors import (
 )
 from jwstmodels._core.header_carried import drop_carried
 from jwstmodels._core.meta import MetaNode, keyword_leaves
-from jwstmodels._io.atomic import atomic_write
 from jwstmodels._io.fits_cards import (
     STRUCTURAL,
     HeaderValues,
@@ -38,7 +37,6 @@ from jwstmodels._io.fits_cards import (
     table_hdu,
     value_at,
 )
-from jwstmodels._io.fits_items import item_hdus, read_items
 from jwstmodels._io.fits_lazy import (
     open_lazily,
     parse_extension,
@@ -165,6 +163,8 @@ def read_fits(
             continue
         attach_hdu(content, attr, field, hdu, f"{filename}: HDU {field.hdu}", header)
     if layout.items:  # multi-models: one set of HDUs per item (EXTVER)
+        from jwstmodels._io.fits_items import read_items  # imported by multi-models only
+
         read_items(content, hdul, stored, filename)
     bind_fits(content, hdul, filename)
     return content
@@ -244,6 +244,8 @@ def build_hdulist(content: FileContent) -> fits.HDUList:
     drop_carried(tree, carried)
     items: list[Any] = []
     if content.items:  # multi-models: one set of HDUs per item (EXTVER), a subtree per item in the tree
+        from jwstmodels._io.fits_items import item_hdus  # imported by multi-models only
+
         items = item_hdus(content, hdus, tree)
     return fits.HDUList([*hdus.values(), *items, *content.extra_hdus, build_hdu(tree)])
 
@@ -262,5 +264,7 @@ def _keyword_hdus_first(meta: MetaNode, arrays: dict[str, Any]) -> list[str]:
 
 
 def write_fits(content: FileContent, path: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Path:
+    from jwstmodels._io.atomic import atomic_write  # saving only: an open does not import it
+
     hdul = build_hdulist(content)
     return atomic_write(path, lambda handle: hdul.writeto(handle, *args, **kwargs))

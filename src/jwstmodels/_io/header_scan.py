@@ -39,13 +39,6 @@ from jwstmodels._core.content import FileContent, ModelLayout
 from jwstmodels._core.loading import Location, put_path
 from jwstmodels._core.meta import MetaNode, keyword_leaves, scalar_leaves
 from jwstmodels._core.policy import apply_header, read_meta
-from jwstmodels._io.yaml_limits import (
-    SMALL_DOCUMENT,
-    check_document,
-    check_size,
-    check_tree,
-    yaml_node_children,
-)
 
 EXTENSION_NAME = "ASDF"
 """The EXTNAME of the table holding a JWST FITS file's ASDF document (defined in the lowest module reading it,
@@ -224,6 +217,14 @@ def _check_extension(hdul: Any, missing: list[FieldPlan], filename: str) -> None
     where = f"{filename}: the ASDF extension"
     try:
         import yaml
+
+        from jwstmodels._io.yaml_limits import (  # a scan's: an open does not import yaml_limits
+            SMALL_DOCUMENT,
+            check_document,
+            check_size,
+            check_tree,
+            yaml_node_children,
+        )
 
         data = extension.data
         payload = bytes(np.asarray(data[0][0]).tobytes()) if data is not None and len(data) else b""

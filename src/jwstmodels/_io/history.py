@@ -26,7 +26,6 @@ from pydantic import ValidationError as PydanticValidationError
 from jwstmodels._core.content import FileContent
 from jwstmodels._core.meta_lists import Found, HistoryList, ListItem, ListLeaf, is_list_type
 from jwstmodels._core.policy import put_list, put_lists
-from jwstmodels._io.asdf_blocks import TaggedMapping
 
 if TYPE_CHECKING:
     from astropy.io import fits
@@ -109,6 +108,8 @@ def history_to_root(content: FileContent, tree: dict[str, Any]) -> None:
 def _tagged(entry: object) -> object:
     """An entry as the ASDF standard writes it: tagged ``history_entry``, its software tagged ``software``
     (TaggedMapping: a save to FITS writes them without importing asdf)."""
+    from jwstmodels._io.asdf_blocks import TaggedMapping  # a save's: an open does not import asdf_blocks
+
     if not isinstance(entry, dict):
         return entry  # a value kept as read (pass_invalid_values): written as it is
     tagged = dict(cast(dict[str, object], entry))

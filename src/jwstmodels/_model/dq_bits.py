@@ -21,10 +21,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from jwstmodels.dqflags import HasDQDefinitions, dynamic_mask
-
 if TYPE_CHECKING:
     from jwstmodels._core.state import ArrayStore
+    from jwstmodels.dqflags import HasDQDefinitions
 
 DQDef = Callable[[], NDArray[np.void]]
 """Gives a model's ``dq_def`` table (read from the file on first use)."""
@@ -85,6 +84,8 @@ class StandardBits:
         table = self.dq_def()
         if table.size == 0:
             return self.raw()
+        from jwstmodels.dqflags import dynamic_mask  # models whose file numbers its own bits only
+
         bits: HasDQDefinitions = _Bits(self.raw(), table)
         return dynamic_mask(bits)
 
@@ -95,5 +96,7 @@ def file_bits(
     """The array a save writes for ``name``: ``dq`` in the file's own bits when ``dq_def`` defines them."""
     if name != "dq" or not _defines_bits(store, fields, dq_def):
         return value
+    from jwstmodels.dqflags import dynamic_mask  # models whose file numbers its own bits only
+
     bits: HasDQDefinitions = _Bits(value, dq_def())
     return dynamic_mask(bits, inverse=True).astype(value.dtype, copy=False)
