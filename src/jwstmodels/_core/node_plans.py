@@ -91,15 +91,47 @@ class FieldPlan(NamedTuple):
         return _adapter(self.info).validate_python(value)
 
 
-class NodePlan(NamedTuple):
-    fields: dict[str, FieldPlan]
-    template: dict[str, object]
-    """Every field in order, holding its default when that is immutable (a node's ``__dict__`` keeps the
-    order of the fields, as pydantic's does); copied into each new node."""
-    fresh: tuple[tuple[str, Callable[[], object]], ...]
-    """Fields whose default is made anew for each node (nested nodes, lists)."""
-    plain_none: frozenset[str]
-    """Fields where None is a valid value that dumps as None (``X | None``, no exclusion rule)."""
+class NodePlan:
+    """How to assemble nodes of one class without pydantic validation (``node_plan``).
+
+    ``template`` and ``fresh`` make default nodes, which every tree holds for most of its ninety classes; the
+    per-field facts (``fields``, ``plain_none``) are worked out when first asked for, which a fresh open does
+    for the few classes the file gives values of."""
+
+    __slots__ = ("_cls", "_fields", "fresh", "nodes", "template")
+
+    def __init__(
+        self,
+        cls: type[MetaNode],
+        template: dict[str, object],
+        fresh: tuple[tuple[str, Callable[[], object]], ...],
+        nodes: dict[str, type[MetaNode]],
+    ) -> None:
+        self._cls = cls
+        self.template = template
+        """Every field in order, holding its default when that is immutable (a node's ``__dict__`` keeps the
+        order of the fields, as pydantic's does); copied into each new node."""
+        self.fresh = fresh
+        """Fields whose default is made anew for each node (nested nodes, lists)."""
+        self.nodes = nodes
+        """The fields of ``fresh`` whose default is a nested node, and its class."""
+        self._fields: tuple[dict[str, FieldPlan], frozenset[str]] | None = None
+
+    @property
+    def fields(self) -> dict[str, FieldPlan]:
+        """Each field's plan, by name, in field order."""
+        return self._field_plans()[0]
+
+    @property
+    def plain_none(self) -> frozenset[str]:
+        """Fields where None is a valid value that dumps as None (``X | None``, no exclusion rule)."""
+        return self._field_plans()[1]
+
+    def _field_plans(self) -> tuple[dict[str, FieldPlan], frozenset[str]]:
+        found = self._fields
+        if found is None:  # two threads may both work it out: the same facts, either kept
+            found = self._fields = _field_plans(self._cls)
+        return found
 
 
 @functools.cache
@@ -125,11 +157,10 @@ def node_plan(cls: type[MetaNode]) -> NodePlan | None:
         )
     ):
         return None
-    fields: dict[str, FieldPlan] = {}
     template: dict[str, object] = {}
     fresh: list[tuple[str, Callable[[], object]]] = []
-    plain_none: set[str] = set()
-    for index, (name, info) in enumerate(cls.model_fields.items()):
+    nodes: dict[str, type[MetaNode]] = {}
+    for name, info in cls.model_fields.items():
         if (
             info.alias is not None
             or info.validation_alias is not None
@@ -137,22 +168,11 @@ def node_plan(cls: type[MetaNode]) -> NodePlan | None:
             or info.validate_default
         ):
             return None
-        annotation: object = info.annotation
-        child = annotation if isinstance(annotation, type) and issubclass(annotation, MetaNode) else None
-        scalar = None if child is not None or info.metadata else _scalar_kinds(info.annotation)
-        types_, literals, nullable = scalar or (frozenset[type](), {}, False)
-        lazy, empty = False, None
-        if scalar is None and child is None:  # a list, a lazily read object, ...: known facts, no validator
-            nullable = not info.metadata and _allows_none(info.annotation)
-            lazy = lazy_class_of(info.annotation) is not None
-            empty = _empty_default(info)
-        fields[name] = FieldPlan(name, index, child, types_, literals, nullable, info, lazy, empty)
         template[name] = None  # the place of the field; its default below
-        if nullable and not info.exclude and info.exclude_if is None:
-            plain_none.add(name)
         factory = info.default_factory
         if isinstance(factory, type) and issubclass(factory, MetaNode):
             fresh.append((name, functools.partial(new_node, factory)))
+            nodes[name] = factory
         elif factory is not None:
             if info.default_factory_takes_validated_data:
                 return None
@@ -163,10 +183,30 @@ def node_plan(cls: type[MetaNode]) -> NodePlan | None:
             template[name] = default
         else:
             fresh.append((name, functools.partial(info.get_default, call_default_factory=True)))
-    return NodePlan(fields, template, tuple(fresh), frozenset(plain_none))
+    return NodePlan(cls, template, tuple(fresh), nodes)
 
 
-@functools.cache
+def _field_plans(cls: type[MetaNode]) -> tuple[dict[str, FieldPlan], frozenset[str]]:
+    """The plan of each field of ``cls`` (a class ``node_plan`` has a plan for), and the fields where None
+    dumps as None."""
+    fields: dict[str, FieldPlan] = {}
+    plain_none: set[str] = set()
+    for index, (name, info) in enumerate(cls.model_fields.items()):
+        annotation: object = info.annotation
+        child = annotation if isinstance(annotation, type) and issubclass(annotation, MetaNode) else None
+        scalar = None if child is not None or info.metadata else _scalar_kinds(info.annotation)
+        types_, literals, nullable = scalar or (frozenset[type](), {}, False)
+        lazy, empty = False, None
+        if scalar is None and child is None:  # a list, a lazily read object, ...: known facts, no validator
+            nullable = not info.metadata and _allows_none(info.annotation)
+            lazy = lazy_class_of(info.annotation) is not None
+            empty = _empty_default(info)
+        fields[name] = FieldPlan(name, index, child, types_, literals, nullable, info, lazy, empty)
+        if nullable and not info.exclude and info.exclude_if is None:
+            plain_none.add(name)
+    return fields, frozenset(plain_none)
+
+
 @functools.cache
 def assignable_fields(cls: type[MetaNode]) -> dict[str, FieldPlan]:
     """The fields of ``cls`` whose assignment may skip the class validator when ``FieldPlan.accepts`` the
@@ -321,8 +361,7 @@ def _maker(cls: type[MetaNode]) -> Callable[[], MetaNode]:
 
 
 def _child_factory(plan: NodePlan, name: str) -> type[MetaNode] | None:
-    factory = plan.fields[name].info.default_factory
-    return factory if isinstance(factory, type) and issubclass(factory, MetaNode) else None
+    return plan.nodes.get(name)
 
 
 def dump_node(node: MetaNode, exclude_none: bool, warnings: Any) -> dict[str, Any] | None:
