@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from numpy.typing import NDArray
@@ -41,11 +40,29 @@ Loader = Callable[[], Any]
 """Reads an array or table from the open file when first called."""
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # compared (and cached) by identity: one per model class
+# ModelLayout and FileContent are plain classes with ``__slots__`` rather than dataclasses: every fresh
+# process that imports jwstmodels builds them, and a dataclass costs some 0.4 ms to build (its methods are
+# generated and compiled). Both compare by identity.
+
+
 class ModelLayout:
     """The per-class description of a model that backends read and write by, and the model layer's class
     tables. A model class holds its own as ``__jwst_layout__`` (made when the class is created; a framework
-    dunder, as pydantic's ``__pydantic_fields__``: public to type checkers, never a schema field)."""
+    dunder, as pydantic's ``__pydantic_fields__``: public to type checkers, never a schema field).
+
+    Read-only once made (an assignment raises ``AttributeError``); compared and cached by identity (one per
+    model class)."""
+
+    __slots__ = (
+        "created_arrays",
+        "fields",
+        "items",
+        "list_fields",
+        "meta_class",
+        "name",
+        "scalar_fields",
+        "subclass_slots",
+    )
 
     name: str
     """The model class's name, for messages."""
@@ -56,42 +73,106 @@ class ModelLayout:
     """Scalars outside ``meta`` by attribute name (``SlitModel.name``)."""
     items: Mapping[str, ModelLayout]
     """The layout of the items of each list field (``slits`` -> SlitModel's)."""
-    list_fields: Mapping[str, ListField[Any]] = field(default_factory=dict[str, ListField[Any]])
+    list_fields: Mapping[str, ListField[Any]]
     """List fields by attribute name (``slits``), each knowing its item class."""
-    created_arrays: tuple[str, ...] = ()
+    created_arrays: tuple[str, ...]
     """Arrays besides the primary one that a model of the class holds from construction whenever it holds a
     primary array (``CreatedArrayField``s: ``CubeModel``'s ``dq`` and ``err``), as the reference's do."""
-    subclass_slots: frozenset[str] = frozenset()
+    subclass_slots: frozenset[str]
     """Attributes that subclasses of ``DataModel`` declare in ``__slots__``: the only extra attributes a
     model accepts."""
 
+    def __init__(
+        self,
+        name: str,
+        meta_class: type[MetaNode],
+        fields: Mapping[str, DataField],
+        scalar_fields: Mapping[str, ScalarField[Any]],
+        items: Mapping[str, ModelLayout],
+        list_fields: Mapping[str, ListField[Any]] | None = None,
+        created_arrays: tuple[str, ...] = (),
+        subclass_slots: frozenset[str] = frozenset(),
+    ) -> None:
+        setter = object.__setattr__  # past the read-only __setattr__ below
+        setter(self, "name", name)
+        setter(self, "meta_class", meta_class)
+        setter(self, "fields", fields)
+        setter(self, "scalar_fields", scalar_fields)
+        setter(self, "items", items)
+        setter(self, "list_fields", dict[str, ListField[Any]]() if list_fields is None else list_fields)
+        setter(self, "created_arrays", created_arrays)
+        setter(self, "subclass_slots", subclass_slots)
 
-@dataclass(slots=True, eq=False)
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"ModelLayout is read-only: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"ModelLayout is read-only: cannot delete {name!r}")
+
+    def __repr__(self) -> str:
+        return f"<ModelLayout of {self.name}>"
+
+
 class FileContent:
     """What a file holds for one model (a reader's result), or what a model writes (a writer's input)."""
 
-    layout: ModelLayout
-    filename: str | None = None
-    """The file read (None for a model to write that was not read)."""
-    pass_invalid: bool = False
-    """Values that do not fit stay in place (``pass_invalid_values``) instead of being kept aside."""
-    meta: MetaNode | None = None
-    scalars: dict[str, object] = field(default_factory=dict[str, object])
-    loaders: dict[str, Loader] = field(default_factory=dict[str, Loader])
-    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict[str, tuple[int, ...]])
-    arrays: list[tuple[str, DataField, NDArray[Any]]] = field(
-        default_factory=list[tuple[str, DataField, NDArray[Any]]]
+    __slots__ = (
+        "arrays",
+        "close_hooks",
+        "extra_fits",
+        "extra_hdus",
+        "extra_tree",
+        "filename",
+        "items",
+        "layout",
+        "loaders",
+        "meta",
+        "model_type_place",
+        "pass_invalid",
+        "scalars",
+        "shapes",
     )
-    extra_fits: dict[str, list[Card]] = field(default_factory=dict[str, list[Card]])
-    extra_tree: dict[str, Any] = field(default_factory=dict[str, Any])
-    extra_hdus: list[Any] = field(default_factory=list[Any])
-    """HDUs the schema does not describe (astropy HDU objects), in file order."""
-    items: dict[str, list[FileContent]] = field(default_factory=dict[str, list["FileContent"]])
-    model_type_place: str | None = None
-    """Where the file names its model type (``DATAMODL``, ``meta.model_type``), for the warning DataModel
-    gives when no class has that type; None when the reader does not ask for it (FITS items)."""
-    close_hooks: list[Callable[[], None]] = field(default_factory=list[Callable[[], None]])
-    """Called when the model that adopts this content closes (marking its file closed, ``_sources``)."""
+
+    def __init__(
+        self,
+        layout: ModelLayout,
+        filename: str | None = None,
+        pass_invalid: bool = False,
+        meta: MetaNode | None = None,
+        scalars: dict[str, object] | None = None,
+        loaders: dict[str, Loader] | None = None,
+        shapes: dict[str, tuple[int, ...]] | None = None,
+        arrays: list[tuple[str, DataField, NDArray[Any]]] | None = None,
+        extra_fits: dict[str, list[Card]] | None = None,
+        extra_tree: dict[str, Any] | None = None,
+        extra_hdus: list[Any] | None = None,
+        items: dict[str, list[FileContent]] | None = None,
+        model_type_place: str | None = None,
+        close_hooks: list[Callable[[], None]] | None = None,
+    ) -> None:
+        self.layout = layout
+        self.filename = filename
+        """The file read (None for a model to write that was not read)."""
+        self.pass_invalid = pass_invalid
+        """Values that do not fit stay in place (``pass_invalid``) instead of being kept aside."""
+        self.meta = meta
+        self.scalars: dict[str, object] = {} if scalars is None else scalars
+        self.loaders: dict[str, Loader] = {} if loaders is None else loaders
+        self.shapes: dict[str, tuple[int, ...]] = {} if shapes is None else shapes
+        self.arrays: list[tuple[str, DataField, NDArray[Any]]] = [] if arrays is None else arrays
+        self.extra_fits: dict[str, list[Card]] = {} if extra_fits is None else extra_fits
+        self.extra_tree: dict[str, Any] = {} if extra_tree is None else extra_tree
+        self.extra_hdus: list[Any] = [] if extra_hdus is None else extra_hdus
+        """HDUs the schema does not describe (astropy HDU objects), in file order."""
+        self.items: dict[str, list[FileContent]] = {} if items is None else items
+        self.model_type_place = model_type_place
+        """Where the file names its model type (``DATAMODL``, ``meta.model_type``), for the warning DataModel
+        gives when no class has that type; None when the reader does not ask for it (FITS items)."""
+        self.close_hooks: list[Callable[[], None]] = [] if close_hooks is None else close_hooks
+        """Called when the model that adopts this content closes (marking its file closed, ``_sources``)."""
+
+    def __repr__(self) -> str:
+        return f"<FileContent of {self.layout.name} from {self.filename!r}>"
 
     @property
     def meta_tree(self) -> MetaNode:

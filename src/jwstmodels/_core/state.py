@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from numpy.typing import NDArray
@@ -24,8 +23,11 @@ from numpy.typing import NDArray
 Loader = Callable[[], NDArray[Any]]
 """Reads an array or table from the open file when first called."""
 
+# The classes here are plain classes with ``__slots__`` rather than dataclasses: every fresh process that
+# imports jwstmodels builds them, and a dataclass costs some 0.3 ms to build (its methods are generated and
+# compiled), about a tenth of what the runtime's own modules cost to import. They compare by identity.
 
-@dataclass(slots=True)
+
 class ArrayStore:
     """Array values of one model instance.
 
@@ -34,13 +36,24 @@ class ArrayStore:
     default in place of the file's data. Different arrays are read under different locks.
     """
 
-    values: dict[str, NDArray[Any]] = field(default_factory=dict[str, NDArray[Any]])
-    loaders: dict[str, Loader] = field(default_factory=dict[str, Loader])
-    """Arrays present in an open file and not read yet."""
-    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict[str, tuple[int, ...]])
-    """Shapes of the arrays in ``loaders``, known from the file's headers without reading data."""
-    locks: dict[str, threading.Lock] = field(default_factory=dict[str, threading.Lock], repr=False)
-    """One lock per array name, made on first use (``lock``); never copied or pickled."""
+    __slots__ = ("loaders", "locks", "shapes", "values")
+
+    def __init__(
+        self,
+        values: dict[str, NDArray[Any]] | None = None,
+        loaders: dict[str, Loader] | None = None,
+        shapes: dict[str, tuple[int, ...]] | None = None,
+    ) -> None:
+        self.values: dict[str, NDArray[Any]] = {} if values is None else values
+        self.loaders: dict[str, Loader] = {} if loaders is None else loaders
+        """Arrays present in an open file and not read yet."""
+        self.shapes: dict[str, tuple[int, ...]] = {} if shapes is None else shapes
+        """Shapes of the arrays in ``loaders``, known from the file's headers without reading data."""
+        self.locks: dict[str, threading.Lock] = {}
+        """One lock per array name, made on first use (``lock``); never copied or pickled."""
+
+    def __repr__(self) -> str:
+        return f"ArrayStore(values={sorted(self.values)}, loaders={sorted(self.loaders)})"
 
     def is_present(self, name: str) -> bool:
         """True when the model holds the array: given, created with the model, or in its file."""
@@ -81,38 +94,66 @@ class ArrayStore:
         self.locks = {}
 
 
-@dataclass(slots=True, eq=False)
 class ScalarValues:
     """The values of an owner's scalar fields (``ScalarField``, ``ObjectField``, ``ValueListField``,
     ``NodeField``), by field name: a set field has an entry, an unset one none."""
 
-    scalars: dict[str, object] = field(default_factory=dict[str, object])
+    __slots__ = ("scalars",)
+
+    def __init__(self, scalars: dict[str, object] | None = None) -> None:
+        self.scalars: dict[str, object] = {} if scalars is None else scalars
 
 
-@dataclass(slots=True, eq=False, weakref_slot=True)
 class ModelState(ScalarValues):
     """Everything one model holds besides its metadata tree, ``extra_fits`` and ``filename`` (which are public
     attributes of the model): values of its fields outside ``meta``, what its file held that the schema does
     not describe, and its options. Compared by identity: one per model."""
 
-    store: ArrayStore = field(default_factory=ArrayStore)
-    """Arrays and tables: values held, and loaders of those in the file not read yet."""
-    lists: dict[str, list[Any]] = field(default_factory=dict[str, list[Any]])
-    """Values of the list fields (``slits``, ``spec``, ...): lists of item models, by field name."""
-    shape: tuple[int, ...] | None = None
-    """The shape tuple the model was built from, if it was."""
-    pass_invalid: bool = False
-    """``pass_invalid_values``: values read that do not fit stay in place, and saves write them."""
-    extensions: tuple[object, ...] = ()
-    """asdf extensions used when the model reads or writes ASDF."""
-    extra_tree: dict[str, Any] = field(default_factory=dict[str, Any])
-    """Parts of an ASDF tree the schema does not describe (and ``cal_logs``), written back on save."""
-    extra_hdus: list[Any] = field(default_factory=list[Any])
-    """FITS HDUs the schema does not describe (astropy HDU objects), written back on FITS save."""
-    close_hooks: list[Callable[[], object]] = field(default_factory=list[Callable[[], object]])
-    """Called by ``close()``: closing the file the model was read from, marking its sources closed."""
-    unknown_type: str | None = None
-    """The model type a file read named that no class has (kept by saves; UnknownModelTypeWarning)."""
+    __slots__ = (
+        "__weakref__",
+        "close_hooks",
+        "extensions",
+        "extra_hdus",
+        "extra_tree",
+        "lists",
+        "pass_invalid",
+        "shape",
+        "store",
+        "unknown_type",
+    )
+
+    def __init__(
+        self,
+        scalars: dict[str, object] | None = None,
+        store: ArrayStore | None = None,
+        lists: dict[str, list[Any]] | None = None,
+        shape: tuple[int, ...] | None = None,
+        pass_invalid: bool = False,
+        extensions: tuple[object, ...] = (),
+        extra_tree: dict[str, Any] | None = None,
+        extra_hdus: list[Any] | None = None,
+        close_hooks: list[Callable[[], object]] | None = None,
+        unknown_type: str | None = None,
+    ) -> None:
+        super().__init__(scalars)
+        self.store: ArrayStore = ArrayStore() if store is None else store
+        """Arrays and tables: values held, and loaders of those in the file not read yet."""
+        self.lists: dict[str, list[Any]] = {} if lists is None else lists
+        """Values of the list fields (``slits``, ``spec``, ...): lists of item models, by field name."""
+        self.shape = shape
+        """The shape tuple the model was built from, if it was."""
+        self.pass_invalid = pass_invalid
+        """``pass_invalid_values``: values read that do not fit stay in place, and saves write them."""
+        self.extensions = extensions
+        """asdf extensions used when the model reads or writes ASDF."""
+        self.extra_tree: dict[str, Any] = {} if extra_tree is None else extra_tree
+        """Parts of an ASDF tree the schema does not describe (and ``cal_logs``), written back on save."""
+        self.extra_hdus: list[Any] = [] if extra_hdus is None else extra_hdus
+        """FITS HDUs the schema does not describe (astropy HDU objects), written back on FITS save."""
+        self.close_hooks: list[Callable[[], object]] = [] if close_hooks is None else close_hooks
+        """Called by ``close()``: closing the file the model was read from, marking its sources closed."""
+        self.unknown_type = unknown_type
+        """The model type a file read named that no class has (kept by saves; UnknownModelTypeWarning)."""
 
     def tree_extras(self) -> dict[str, Any]:
         """The preserved tree: metadata nodes keep undeclared keys (``node.instance``) in it. The model's root
