@@ -107,8 +107,9 @@ def test_dqflags_is_still_a_submodule_of_the_package() -> None:
 
 def test_opening_a_fits_image_imports_no_writer_item_reader_or_asdf(tmp_path: Path) -> None:
     """Multi-model items (``fits_items``), saving (``atomic``, ``asdf_blocks``), the header scan's extension
-    check (``yaml_limits``), DQ bit translation (``dqflags``), the ASDF extension's reader and asdf, gwcs and
-    yaml themselves: none of them is needed to open an image and read keyword fields and its data."""
+    check (``yaml_limits``), DQ bit translation (``dqflags``), schema search, the ASDF extension's reader and
+    asdf, gwcs and yaml themselves: none of them is needed to open an image and read keyword fields and its
+    data."""
     loaded = set(_fresh("open", _image_with_wcs(tmp_path / "wcs.fits"))["modules"])
     assert not loaded & {
         "jwstmodels._io.fits_items",
@@ -118,6 +119,7 @@ def test_opening_a_fits_image_imports_no_writer_item_reader_or_asdf(tmp_path: Pa
         "jwstmodels._io.asdf_in_fits",
         "jwstmodels._io.asdf_format",
         "jwstmodels.dqflags",
+        "jwstmodels._model.schema_search",
     }
     assert not {module.split(".")[0] for module in loaded} & set(_THIRD_PARTY)
 

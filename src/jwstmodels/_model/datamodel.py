@@ -56,12 +56,13 @@ from jwstmodels._io.sniff import (
 )
 from jwstmodels._model import saving
 from jwstmodels._model.dq_bits import standard_bits_after_read
-from jwstmodels._model.schema_search import SchemaSearch
 
 if TYPE_CHECKING:
     from astropy.wcs import WCS
 
     from jwstmodels._model.compat_api import CalLogs
+    from jwstmodels._model.parts import ModelParts
+    from jwstmodels._model.schema_search import SchemaMatch
     from jwstmodels_generated.meta import HistoryEntry, HistorySoftware
 
 MetaT = TypeVar("MetaT", bound=MetaNode, covariant=True)
@@ -81,6 +82,35 @@ def use_catalogue(lookup: CatalogueLookup) -> None:
 
 _SETTABLE_PROPERTIES = frozenset({"cal_logs"})
 """Properties with a setter that ``__setattr__`` lets through."""
+
+
+class _SchemaSearch:
+    """``Model.search_schema(query)`` on the class (its own schema) and ``model.search_schema(query)`` on an
+    instance (entries added with ``extend_schema`` included)."""
+
+    @overload
+    def __get__(self, obj: None, objtype: type[ModelParts]) -> Callable[[str], list[SchemaMatch]]: ...
+    @overload
+    def __get__(
+        self, obj: ModelParts, objtype: type[ModelParts] | None = None
+    ) -> Callable[[str], list[SchemaMatch]]: ...
+    def __get__(
+        self, obj: ModelParts | None, objtype: type[ModelParts] | None = None
+    ) -> Callable[[str], list[SchemaMatch]]:
+        target: ModelParts | type[ModelParts] | None = obj if obj is not None else objtype
+        if target is None:
+            raise TypeError("search_schema: needs a model class or a model")
+        bound = target
+
+        def search(substring: str) -> list[SchemaMatch]:
+            """Schema entries (metadata, arrays, tables, lists) whose dotted path, title, FITS keyword or HDU
+            holds ``substring``, or each of its words, case-insensitively; each a ``(path, title, keyword,
+            hdu)`` named tuple. Entries holding the whole text come first."""
+            from jwstmodels._model.schema_search import search_schema  # imported on first search
+
+            return search_schema(bound, substring)
+
+        return search
 
 
 class DataModel(Generic[MetaT]):
@@ -882,7 +912,7 @@ class DataModel(Generic[MetaT]):
 
     # -- schema -------------------------------------------------------------------------------------
 
-    search_schema = SchemaSearch()
+    search_schema = _SchemaSearch()
     """``Model.search_schema("frames")`` or ``model.search_schema("exposure time")``: schema entries
     (metadata, arrays, tables, lists) whose dotted path, title, FITS keyword or HDU holds the text, or each
     of its words (blanks, ``_`` and ``.`` separate words), case-insensitively; each a ``(path, title,

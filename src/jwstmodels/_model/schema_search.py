@@ -7,8 +7,8 @@ of its run-time extension (``extend_schema``), never from YAML.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, overload
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jwstmodels._core.meta import scalar_leaves
 
@@ -104,33 +104,6 @@ def matches(entry: SchemaMatch, query: str) -> bool:
 
 def _texts(entry: SchemaMatch) -> tuple[str, ...]:
     return tuple((text or "").lower() for text in (entry.path, entry.title, entry.keyword, entry.hdu))
-
-
-class SchemaSearch:
-    """``Model.search_schema(query)`` on the class (its own schema) and ``model.search_schema(query)`` on an
-    instance (entries added with ``extend_schema`` included)."""
-
-    @overload
-    def __get__(self, obj: None, objtype: type[ModelParts]) -> Callable[[str], list[SchemaMatch]]: ...
-    @overload
-    def __get__(
-        self, obj: ModelParts, objtype: type[ModelParts] | None = None
-    ) -> Callable[[str], list[SchemaMatch]]: ...
-    def __get__(
-        self, obj: ModelParts | None, objtype: type[ModelParts] | None = None
-    ) -> Callable[[str], list[SchemaMatch]]:
-        target: ModelParts | type[ModelParts] | None = obj if obj is not None else objtype
-        if target is None:
-            raise TypeError("search_schema: needs a model class or a model")
-        bound = target
-
-        def search(substring: str) -> list[SchemaMatch]:
-            """Schema entries (metadata, arrays, tables, lists) whose dotted path, title, FITS keyword or HDU
-            holds ``substring``, or each of its words, case-insensitively; each a ``(path, title, keyword,
-            hdu)`` named tuple. Entries holding the whole text come first."""
-            return search_schema(bound, substring)
-
-        return search
 
 
 def find_fits_keyword(model: ModelParts | type[ModelParts], keyword: str) -> list[str]:
