@@ -344,7 +344,6 @@ def _merge_tree(mine: dict[str, Any], read: dict[str, Any]) -> None:
             _merge_tree(cast(dict[str, Any], current), cast(dict[str, Any], value))
 
 
-@functools.cache
 def extension_data(hdu: Any, filename: str) -> bytes | None:
     """The raw bytes of an ``ASDF`` extension HDU's data part as the file holds them (not parsed, and no
     header value looked up: kept when the file closes, cheaply); None when the HDU is not read from a file."""
