@@ -136,7 +136,11 @@ def sparse_node(cls: type[MetaNode]) -> MetaNode:
 def _child_classes(cls: type[MetaNode]) -> tuple[tuple[str, type[MetaNode]], ...]:
     plan = node_plan(cls)
     fields = plan.fields if plan is not None else {}
-    return tuple((name, field.child) for name, field in fields.items() if field.child is not None)
+    return tuple(
+        (name, cast(type[MetaNode], field.child))  # the children of a MetaNode are MetaNodes
+        for name, field in fields.items()
+        if field.child is not None
+    )
 
 
 def _children_of(cls: type[MetaNode]) -> tuple[str, ...]:
@@ -155,7 +159,7 @@ def default_value(cls: type[MetaNode], name: str) -> object:
 def _default(plan: NodePlan, name: str) -> object:
     child = plan.fields[name].child
     if child is not None:
-        return sparse_node(child)
+        return sparse_node(cast(type[MetaNode], child))
     if name in plan.template:
         return plan.template[name]
     return dict(plan.fresh)[name]()
