@@ -24,6 +24,7 @@ from jwstmodels._core.header_carried import card_can_hold, card_is_exact
 from jwstmodels._core.loading import Location, put_path
 from jwstmodels._core.meta import KeywordLeaf, MetaNode, keyword_leaves
 from jwstmodels._core.tables import Table
+from jwstmodels._io.card_values import read_value, strips_blanks
 from jwstmodels._io.sources import FitsSource
 
 # Cards astropy writes itself from the data; never kept in extra_fits.
@@ -129,16 +130,17 @@ def read_cards(
     ``tree``, and ``where`` records the HDU and card it came from; with ``keep_unknown``, any other card goes
     to ``content.extra_fits``, except cards astropy writes from the data and keywords in ``skip`` (read
     elsewhere)."""
+    strip = strips_blanks()
     for card in hdu.header.cards:
         keyword = card.keyword
         leaf = known.get(keyword)
         if leaf is None:
             if keep_unknown and keyword and keyword not in skip and not STRUCTURAL.match(keyword):
                 content.extra_fits.setdefault(hdu_name, []).append(
-                    (keyword, card_value(card.value), card.comment)
+                    (keyword, card_value(read_value(card, strip)), card.comment)
                 )
             continue
-        value = card.value
+        value = read_value(card, strip)
         if not isinstance(value, fits.card.Undefined):
             first = where.get(leaf.names)
             if first is not None and first[0] == hdu_name:
