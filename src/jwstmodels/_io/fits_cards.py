@@ -46,12 +46,27 @@ class HeaderValues:
 
     def get(self, keyword: str, default: object = None) -> Any:
         if keyword not in self._seen:
-            self._seen[keyword] = self._header.get(keyword, _MISSING)
+            self._seen[keyword] = header_value(self._header, keyword, _MISSING)
         value = self._seen[keyword]
         return default if value is _MISSING else value
 
 
 _MISSING = object()
+
+
+def header_value(header: Any, keyword: str, default: object = None) -> Any:
+    """``header.get(keyword, default)`` for a keyword that is not commentary, read by ``card_values``."""
+    try:
+        card = header.cards[keyword]
+    except KeyError:
+        return default
+    return read_value(card, strips_blanks())
+
+
+def name_of(hdu: Any) -> str:
+    """``hdu.name`` (its EXTNAME, or astropy's default name for its kind), read by ``card_values``."""
+    name = header_value(hdu.header, "EXTNAME", _MISSING)
+    return str(hdu.name) if name is _MISSING else str(name)
 
 
 def attach_hdu(
