@@ -107,6 +107,8 @@ def test_blanks_are_kept_when_astropy_keeps_them() -> None:
     with fits.conf.set_temp("strip_header_whitespace", False):
         assert read_value(fits.Card.fromstring(image), strips_blanks()) == fits.Card.fromstring(image).value
         assert read_value(fits.Card.fromstring(image), strips_blanks()) == "padded    "
+        assert read_value(fits.Card.fromstring(image)) == "padded    "  # the setting looked up for a string
+    assert read_value(fits.Card.fromstring(image)) == "padded"
 
 
 @pytest.mark.parametrize("text", ["'NIRCAM'", "T", "-12", "1.0E+05", "'O''Hara' / a comment"])

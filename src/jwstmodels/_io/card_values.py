@@ -38,9 +38,9 @@ def strips_blanks() -> bool:
     return bool(fits.conf.strip_header_whitespace)
 
 
-def read_value(card: Any, strip: bool) -> object:
+def read_value(card: Any, strip: bool | None = None) -> object:
     """``card.value``, read from the card's image when it is a plain fixed-format card astropy has not parsed
-    yet (``strip``: :func:`strips_blanks`, looked up once per header)."""
+    yet (``strip``: :func:`strips_blanks`, looked up once per header; None: looked up for a string)."""
     image = getattr(card, "_image", None)
     if (
         type(image) is not str
@@ -59,7 +59,7 @@ def read_value(card: Any, strip: bool) -> object:
     text = match.group("strg")
     if text is not None:
         value = _DOUBLE_QUOTES.sub("'", text)
-        return value.rstrip() if strip else value
+        return value.rstrip() if (strips_blanks() if strip is None else strip) else value
     flag = match.group("bool")
     if flag is not None:
         return flag == "T"

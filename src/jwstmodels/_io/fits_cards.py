@@ -60,7 +60,7 @@ def header_value(header: Any, keyword: str, default: object = None) -> Any:
         card = header.cards[keyword]
     except KeyError:
         return default
-    return read_value(card, strips_blanks())
+    return read_value(card)
 
 
 def name_of(hdu: Any) -> str:
