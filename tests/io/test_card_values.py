@@ -84,7 +84,7 @@ def test_a_card_astropy_writes_reads_as_astropy_reads_it(value: object, comment:
     ],
 )
 def test_a_fixed_format_card_reads_as_astropy_reads_it(text: str) -> None:
-    for keyword in ("KEYWORD", "DP1"):
+    for keyword in ("KEYWORD", "DP1", "COMMENT", "HISTORY", "CONTINUE", ""):
         image = f"{keyword:<8}= {text}".ljust(80)
         try:
             theirs = fits.Card.fromstring(image).value

@@ -21,6 +21,8 @@ from typing import Any
 from astropy.io import fits
 
 _CARD = 80
+_COMMENTARY = frozenset({"", "COMMENT", "HISTORY", "END", "CONTINUE"})
+"""Keywords whose card astropy reads as text after column 8, whatever follows."""
 _VALUE = re.compile(
     # astropy's string pattern (a quote closes the string where a blank, a slash or the end follows it)
     r" *(?:'(?P<strg>(?:[ -~]+?|''|) *?)'(?=$|/| )"
@@ -50,7 +52,8 @@ def read_value(card: Any, strip: bool | None = None) -> object:
         or getattr(card, "_modified", True)
         or getattr(card, "_hierarch", True)
         or "= " in image[:8]
-        or "." in card.keyword  # a record-valued card (``DP1.AXIS.1``)
+        or "." in (keyword := card.keyword)  # a record-valued card (``DP1.AXIS.1``)
+        or keyword in _COMMENTARY
     ):
         return card.value
     match = _VALUE.match(image[10:].strip())
