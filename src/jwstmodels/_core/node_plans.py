@@ -118,7 +118,7 @@ class NodePlan:
     per-field facts (``fields``, ``plain_none``) are worked out when first asked for, which a fresh open does
     for the few classes the file gives values of."""
 
-    __slots__ = ("_cls", "_fields", "fresh", "nodes", "template")
+    __slots__ = ("_cls", "_fields", "children", "fresh", "nodes", "template")
 
     def __init__(
         self,
@@ -126,6 +126,7 @@ class NodePlan:
         template: dict[str, object],
         fresh: tuple[tuple[str, Callable[[], object]], ...],
         nodes: dict[str, type[MetaNode]],
+        children: tuple[tuple[str, type[MetaNode]], ...],
     ) -> None:
         self._cls = cls
         self.template = template
@@ -135,6 +136,10 @@ class NodePlan:
         """Fields whose default is made anew for each node (nested nodes, lists)."""
         self.nodes = nodes
         """The fields of ``fresh`` whose default is a nested node, and its class."""
+        self.children = children
+        """The fields annotated with a node class (``FieldPlan.child``), and that class, in field order:
+        what a tree needs to know of the classes it holds no values of (``fields`` works out every field's
+        facts)."""
         self._fields: tuple[dict[str, FieldPlan], frozenset[str]] | None = None
 
     @property
@@ -180,6 +185,7 @@ def node_plan(cls: type[MetaNode]) -> NodePlan | None:
     template: dict[str, object] = {}
     fresh: list[tuple[str, Callable[[], object]]] = []
     nodes: dict[str, type[MetaNode]] = {}
+    children: list[tuple[str, type[MetaNode]]] = []
     for name, info in cls.model_fields.items():
         if (
             info.alias is not None
@@ -189,6 +195,9 @@ def node_plan(cls: type[MetaNode]) -> NodePlan | None:
         ):
             return None
         template[name] = None  # the place of the field; its default below
+        annotation: object = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, MetaNode):
+            children.append((name, annotation))
         factory = info.default_factory
         if isinstance(factory, type) and issubclass(factory, MetaNode):
             fresh.append((name, functools.partial(new_node, factory)))
@@ -203,7 +212,7 @@ def node_plan(cls: type[MetaNode]) -> NodePlan | None:
             template[name] = default
         else:
             fresh.append((name, functools.partial(info.get_default, call_default_factory=True)))
-    return NodePlan(cls, template, tuple(fresh), nodes)
+    return NodePlan(cls, template, tuple(fresh), nodes, tuple(children))
 
 
 def _field_plans(cls: type[MetaNode]) -> tuple[dict[str, FieldPlan], frozenset[str]]:
@@ -317,7 +326,7 @@ def assemble(cls: type[NodeT], values: dict[str, object], given: set[str]) -> No
 def _children_of(cls: type[MetaNode]) -> tuple[str, ...]:
     """Names of the fields of ``cls`` that hold nested nodes."""
     plan = node_plan(cls)
-    return tuple(name for name, field in plan.fields.items() if field.child is not None) if plan else ()
+    return tuple(name for name, _ in plan.children) if plan else ()
 
 
 def defaults(plan: NodePlan) -> dict[str, object]:
