@@ -17,9 +17,9 @@ import functools
 import types
 import weakref
 from collections.abc import Callable
-from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union, cast, get_args, get_origin
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 
@@ -27,6 +27,9 @@ from jwstmodels._core.lazy_objects import Pending, lazy_class_of
 from jwstmodels._core.node import (
     NodeBase as MetaNode,  # the nodes built here are MetaNodes; their base suffices
 )
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
 NodeT = TypeVar("NodeT", bound=MetaNode)
 
@@ -290,6 +293,8 @@ def _empty_default(info: FieldInfo) -> type | None:
 
 @functools.cache
 def _adapter_for(annotation: Any) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter  # pydantic.type_adapter: a fresh open or save builds no adapter
+
     return TypeAdapter(annotation)
 
 
@@ -298,6 +303,8 @@ def _adapter(info: FieldInfo) -> TypeAdapter[Any]:
     try:
         return _adapter_for(annotation)
     except TypeError:  # unhashable constraint metadata: not cached
+        from pydantic import TypeAdapter
+
         return TypeAdapter(annotation)
 
 

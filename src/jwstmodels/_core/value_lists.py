@@ -20,12 +20,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, Union, cast, overload
 
 import numpy as np
-from pydantic import ConfigDict, TypeAdapter
 from pydantic import ValidationError as PydanticError
 
 from jwstmodels._core.scalars import ScalarField, Value
 
 if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
     from jwstmodels._core.owners import ScalarOwner
 
 L = TypeVar("L", bound=list[Any])
@@ -61,6 +62,8 @@ class ValueListField(ScalarField[Any], Generic[L]):
         self.default = None
         self.name = ""
         self.owner_name = ""
+        from pydantic import ConfigDict, TypeAdapter  # a class with a value list is built: not before
+
         self._strict: TypeAdapter[Any] = TypeAdapter(self.annotation, config=ConfigDict(strict=True))
 
     @overload
