@@ -3,11 +3,11 @@
 """Data model classes generated from ``distortion_mrs.schema.yaml``, with the metadata classes only
 they use."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import Field
 
-from jwstmodels.base import NodeField, ObjectField, TreeObject, ValueListField
+from jwstmodels.base import FieldTable, NodeField, ObjectField, TreeObject, ValueListField
 
 from .referencefile_required import DistortionMRSInstrument, DrizParsMeta, ReferenceFileModel
 
@@ -27,15 +27,16 @@ class DistortionMRSMeta(DrizParsMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    input_units: str | None = Field(
-        default=None, title="Units of the transform's inputs", init=True, kw_only=True
-    )
+    input_units: str | None = None
     """Units of the transform's inputs"""
 
-    output_units: str | None = Field(
-        default=None, title="Units of the transform's outputs", init=True, kw_only=True
-    )
+    output_units: str | None = None
     """Units of the transform's outputs"""
+
+    __jwst_fields__: ClassVar[FieldTable] = {
+        "input_units": {"title": "Units of the transform's inputs"},
+        "output_units": {"title": "Units of the transform's outputs"},
+    }
 
 
 class DistortionMRSBzero(TreeObject):

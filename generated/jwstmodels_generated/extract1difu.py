@@ -3,10 +3,12 @@
 """Data model classes generated from ``extract1difu.schema.yaml``, with the metadata classes only they
 use."""
 
+from typing import ClassVar
+
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import NodeField, ScalarField, TreeArrayField, TreeObject
+from jwstmodels.base import FieldTable, NodeField, ScalarField, TreeArrayField, TreeObject
 
 from .meta import NirspecFlatInstrumentLampState
 from .referencefile_required import NirspecIFUCubeParsInstrument, PathlossMeta, ReferenceFileModel
@@ -15,16 +17,18 @@ from .referencefile_required import NirspecIFUCubeParsInstrument, PathlossMeta, 
 class Extract1dIFUInstrument(NirspecIFUCubeParsInstrument):
     """Instrument configuration"""
 
-    lamp_state: NirspecFlatInstrumentLampState | None = Field(
-        default=None,
-        title="Calibration lamp that was lit",
-        json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    lamp_state: NirspecFlatInstrumentLampState | None = None
     """Calibration lamp that was lit
 
     FITS keyword: LAMP (PRIMARY)"""
+
+    __jwst_fields__: ClassVar[FieldTable] = {
+        "lamp_state": {
+            "title": "Calibration lamp that was lit",
+            "fits_keyword": "LAMP",
+            "fits_hdu": "PRIMARY",
+        }
+    }
 
 
 class Extract1dIFUMeta(PathlossMeta):

@@ -3,10 +3,11 @@
 """Data model classes generated from ``outlierifuoutput.schema.yaml``, with the metadata classes only
 they use."""
 
-import numpy as np
-from pydantic import Field
+from typing import ClassVar
 
-from jwstmodels.base import ArrayField, DataModel
+import numpy as np
+
+from jwstmodels.base import ArrayField, DataModel, FieldTable
 
 from .meta import Meta
 
@@ -14,38 +15,38 @@ from .meta import Meta
 class OutlierIFUOutputMeta(Meta):
     """Metadata of ``OutlierIFUOutputModel``: the fields of ``Meta`` and those declared here."""
 
-    kernel_xsize: int | None = Field(
-        default=None,
-        title="Width of the outlier detection kernel [pixels]",
-        json_schema_extra={"fits_keyword": "KERNXSZ", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    kernel_xsize: int | None = None
     """Width of the outlier detection kernel [pixels]
 
     FITS keyword: KERNXSZ (PRIMARY)"""
 
-    kernel_ysize: int | None = Field(
-        default=None,
-        title="Height of the outlier detection kernel [pixels]",
-        json_schema_extra={"fits_keyword": "KERNYSZ", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    kernel_ysize: int | None = None
     """Height of the outlier detection kernel [pixels]
 
     FITS keyword: KERNYSZ (PRIMARY)"""
 
-    threshold_percent: float | None = Field(
-        default=None,
-        title="Percentile above which a pixel is flagged as an outlier",
-        json_schema_extra={"fits_keyword": "THRSPRC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    threshold_percent: float | None = None
     """Percentile above which a pixel is flagged as an outlier
 
     FITS keyword: THRSPRC (PRIMARY)"""
+
+    __jwst_fields__: ClassVar[FieldTable] = {
+        "kernel_xsize": {
+            "title": "Width of the outlier detection kernel [pixels]",
+            "fits_keyword": "KERNXSZ",
+            "fits_hdu": "PRIMARY",
+        },
+        "kernel_ysize": {
+            "title": "Height of the outlier detection kernel [pixels]",
+            "fits_keyword": "KERNYSZ",
+            "fits_hdu": "PRIMARY",
+        },
+        "threshold_percent": {
+            "title": "Percentile above which a pixel is flagged as an outlier",
+            "fits_keyword": "THRSPRC",
+            "fits_hdu": "PRIMARY",
+        },
+    }
 
 
 class OutlierIFUOutputModel(DataModel[OutlierIFUOutputMeta]):

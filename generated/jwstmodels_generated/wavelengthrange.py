@@ -4,9 +4,11 @@
 """Data model classes generated from ``wavelengthrange.schema.yaml``, with the metadata classes only
 they use."""
 
+from typing import ClassVar
+
 from pydantic import Field
 
-from jwstmodels.base import ValueListField
+from jwstmodels.base import FieldTable, ValueListField
 
 from .referencefile_required import DistortionMRSInstrument, DrizParsMeta, ReferenceFileModel
 
@@ -23,10 +25,12 @@ class WavelengthrangeMeta(DrizParsMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    wavelength_units: str | None = Field(
-        default=None, title="Units of the wavelengths in this file", init=True, kw_only=True
-    )
+    wavelength_units: str | None = None
     """Units of the wavelengths in this file"""
+
+    __jwst_fields__: ClassVar[FieldTable] = {
+        "wavelength_units": {"title": "Units of the wavelengths in this file"}
+    }
 
 
 class WavelengthrangeModel(ReferenceFileModel):

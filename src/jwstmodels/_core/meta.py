@@ -14,8 +14,21 @@ import difflib
 import functools
 import types
 import typing
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Union, cast, get_args, get_origin
+from collections.abc import Iterator, Mapping
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Final,
+    Literal,
+    NamedTuple,
+    TypeAlias,
+    TypedDict,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+)
 
 import numpy as np
 from pydantic import BaseModel
@@ -26,22 +39,70 @@ from jwstmodels._core.node import NodeBase, complete, set_parent
 from jwstmodels._core.node_instance import NodeInstance, flat_items, undeclared_attributes_kept
 from jwstmodels._core.node_plans import assignable_fields, dump_node
 
+if TYPE_CHECKING:
+    from pydantic import GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
+
+
+class FieldFacts(TypedDict, total=False):
+    """What the schema says of one metadata field besides its type: its title, FITS place and ASDF tag.
+
+    The keys are the schema dialect's; ``model_json_schema()`` shows them on the field's property.
+    """
+
+    title: str
+    fits_keyword: str
+    fits_hdu: str
+    """The HDU of ``fits_keyword``; the generator always writes it beside a keyword."""
+    tag: str
+    """The ASDF tag of a tagged object (``meta.wcs``)."""
+
+
+FieldTable: TypeAlias = Mapping[str, FieldFacts]
+"""A metadata class's ``__jwst_fields__``: field name -> its facts."""
+
 
 class MetaNode(NodeBase):
     """A node of the metadata tree; generated classes subclass it."""
 
     __slots__ = ()
 
+    if TYPE_CHECKING:
+        # Declared for type checkers only: under ``from __future__ import annotations`` the annotation is a
+        # string, which pydantic would evaluate anew for every subclass (tens of microseconds each).
+        __jwst_fields__: ClassVar[FieldTable]
+        """The schema's facts of the fields this class declares (a subclass: the fields it adds), by field
+        name; fields without title, keyword or tag are left out. One table per class instead of a pydantic
+        ``Field(title=..., json_schema_extra=...)`` per field: with plain defaults a class is much cheaper to
+        create (``field_facts`` merges the tables of a class and its bases). A framework dunder, as
+        ``__jwst_layout__``: never a schema field."""
+    __jwst_fields__ = types.MappingProxyType({})
+
     @classmethod
     def fits_location(cls, name: str) -> tuple[str | None, str | None]:
-        """The (FITS keyword, HDU) of field ``name``, from the schema's ``fits_keyword``/``fits_hdu``."""
-        info = cls.__pydantic_fields__.get(name)  # model_fields, without its property (asked once per field)
-        extra = info.json_schema_extra if info is not None else None
-        if not isinstance(extra, dict):
+        """The (FITS keyword, HDU) of field ``name``, from the schema's ``fits_keyword``/``fits_hdu``;
+        ``(None, None)`` for a field without a keyword."""
+        facts = field_facts(cls).get(name)
+        keyword = facts.get("fits_keyword") if facts is not None else None
+        if facts is None or keyword is None:
             return None, None
-        keyword: object = cast(dict[str, object], extra).get("fits_keyword")
-        hdu: object = cast(dict[str, object], extra).get("fits_hdu", "PRIMARY")
-        return (keyword if isinstance(keyword, str) else None, hdu if isinstance(hdu, str) else None)
+        return keyword, facts.get("fits_hdu", "PRIMARY")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler, /
+    ) -> JsonSchemaValue:
+        """pydantic's JSON schema with each field's facts (``__jwst_fields__``) on its property: its title
+        and, where the schema gives them, ``fits_keyword``/``fits_hdu`` and ``tag``."""
+        json_schema = handler(core_schema)
+        properties: object = handler.resolve_ref_schema(json_schema).get("properties")
+        if isinstance(properties, dict):
+            for name, facts in field_facts(cls).items():
+                prop: object = cast(dict[str, object], properties).get(name)
+                if isinstance(prop, dict):
+                    cast(dict[str, object], prop).update(facts)
+        return json_schema
 
     # -- the validation policy ----------------------------------------------------------------------
 
@@ -201,6 +262,18 @@ class MetaNode(NodeBase):
         return getattr(self, name)  # through the class's attribute where it has one (``meta.wcs``)
 
 
+@functools.cache
+def field_facts(cls: type[MetaNode]) -> Mapping[str, FieldFacts]:
+    """The facts of every field of ``cls`` (``__jwst_fields__`` of the class and its bases merged; a
+    subclass's entry wins), by field name."""
+    merged: dict[str, FieldFacts] = {}
+    for klass in reversed(cls.__mro__):
+        table: object = vars(klass).get("__jwst_fields__")
+        if isinstance(table, Mapping):
+            merged.update(cast(Mapping[str, FieldFacts], table))
+    return types.MappingProxyType(merged)
+
+
 def unknown_field(node: MetaNode, name: str) -> UnknownFieldError:
     """The error for ``name``, not a field of ``node`` (naming the node's place, with a close match)."""
     where = describe_location(node.owner_name, node.dotted_path)
@@ -299,12 +372,13 @@ class KeywordLeaf(NamedTuple):
 def scalar_leaves(meta_class: type[MetaNode]) -> tuple[ScalarLeaf, ...]:
     """Every scalar field of ``meta_class`` (recursively), in schema order.
 
-    Derived once per class from the generated field declarations (title, ``json_schema_extra``), not from
-    YAML.
+    Derived once per class from the generated field declarations and their facts (``__jwst_fields__``),
+    not from YAML.
     """
     found: list[ScalarLeaf] = []
 
     def walk(cls: type[MetaNode], names: tuple[str, ...]) -> None:
+        facts = field_facts(cls)
         for name, info in cls.__pydantic_fields__.items():
             annotation = info.annotation
             if isinstance(annotation, type) and issubclass(annotation, MetaNode):
@@ -312,9 +386,8 @@ def scalar_leaves(meta_class: type[MetaNode]) -> tuple[ScalarLeaf, ...]:
                 continue
             keyword, hdu = cls.fits_location(name)
             path = ".".join(("meta", *names, name))
-            found.append(
-                ScalarLeaf((*names, name), path, keyword, hdu or "PRIMARY", info.title or "", annotation)
-            )
+            title = facts.get(name, {}).get("title", "")
+            found.append(ScalarLeaf((*names, name), path, keyword, hdu or "PRIMARY", title, annotation))
 
     walk(meta_class, ())
     return tuple(found)

@@ -3,10 +3,11 @@
 """Data model classes generated from ``fixmultislit.schema.yaml``, with the metadata classes only they
 use."""
 
-import numpy as np
-from pydantic import Field
+from typing import ClassVar
 
-from jwstmodels.base import ArrayField, DataModel, ListField, MetaNode
+import numpy as np
+
+from jwstmodels.base import ArrayField, DataModel, FieldTable, ListField, MetaNode
 
 from .fixslit import FixSlitModel
 from .meta import Meta
@@ -15,16 +16,14 @@ from .meta import Meta
 class FixMultiSlitSpectraItemMeta(MetaNode):
     """Metadata of ``FixMultiSlitSpectraItem``"""
 
-    slit_name: str | None = Field(
-        default=None,
-        title="Name of the slit",
-        json_schema_extra={"fits_keyword": "SLTNAME", "fits_hdu": "FLUX"},
-        init=True,
-        kw_only=True,
-    )
+    slit_name: str | None = None
     """Name of the slit
 
     FITS keyword: SLTNAME (FLUX)"""
+
+    __jwst_fields__: ClassVar[FieldTable] = {
+        "slit_name": {"title": "Name of the slit", "fits_keyword": "SLTNAME", "fits_hdu": "FLUX"}
+    }
 
 
 class FixMultiSlitSpectraItem(DataModel[FixMultiSlitSpectraItemMeta]):
