@@ -2,9 +2,9 @@
 
 No module of the runtime reads or writes a model's private attributes: a model's state is one object under a
 framework dunder (``__jwst_state__``), its class's tables are its ``ModelLayout`` (``__jwst_layout__``), and a
-metadata node's tree walk is ``__jwst_parent__()`` and its class's field facts ``__jwst_fields__``. So no module needs pyright's ``reportPrivateUsage`` off
-(pyright --strict on src/ has it on: ``make typecheck``), and the user-facing names of models and nodes are
-what they were.
+metadata node's tree walk is ``__jwst_parent__()`` (its class's field facts: ``__jwst_fields__``). So no
+module needs pyright's ``reportPrivateUsage`` off (pyright --strict on src/ has it on: ``make typecheck``),
+and the user-facing names of models and nodes are what they were.
 """
 
 from __future__ import annotations

@@ -378,16 +378,17 @@ def scalar_leaves(meta_class: type[MetaNode]) -> tuple[ScalarLeaf, ...]:
     found: list[ScalarLeaf] = []
 
     def walk(cls: type[MetaNode], names: tuple[str, ...]) -> None:
-        facts = field_facts(cls)
+        table = field_facts(cls)
         for name, info in cls.__pydantic_fields__.items():
             annotation = info.annotation
             if isinstance(annotation, type) and issubclass(annotation, MetaNode):
                 walk(annotation, (*names, name))
                 continue
-            keyword, hdu = cls.fits_location(name)
+            facts: FieldFacts = table.get(name) or {}
+            keyword = facts.get("fits_keyword")
+            hdu = facts.get("fits_hdu", "PRIMARY") if keyword is not None else "PRIMARY"
             path = ".".join(("meta", *names, name))
-            title = facts.get(name, {}).get("title", "")
-            found.append(ScalarLeaf((*names, name), path, keyword, hdu or "PRIMARY", title, annotation))
+            found.append(ScalarLeaf((*names, name), path, keyword, hdu, facts.get("title", ""), annotation))
 
     walk(meta_class, ())
     return tuple(found)
