@@ -219,23 +219,24 @@ def field_facts(f: MetaField) -> dict[str, str]:
 
 FACTS_TABLE = "__jwst_fields__"
 """The class variable holding a metadata class's field facts (``jwstmodels._core.meta.MetaNode``)."""
-FIELD_TABLE = "FieldTable"
-"""Its type (``jwstmodels._core.meta.FieldTable``). Annotated ``ClassVar``: a dict in a class body reads as
-a mutable default otherwise (ruff RUF012); pydantic takes a class variable for what it is."""
+FIELD_TABLE = "field_table"
+"""``jwstmodels._core.meta.field_table``, which makes the table (read-only; a call, not an annotated dict
+literal: pydantic would evaluate the annotation for the class and each subclass)."""
 
 
 def facts_table(fields: tuple[MetaField, ...]) -> tuple[str, ...]:
-    """``__jwst_fields__ = {"nframes": {"title": ..., "fits_keyword": "NFRAMES", ...}, ...}``: the facts of
-    the fields a class declares, in field order; nothing when none has any."""
+    """``__jwst_fields__ = field_table(nframes={"title": ..., "fits_keyword": "NFRAMES", ...}, ...)``: the
+    facts of the fields a class declares, in field order; nothing when none has any. (Field names are
+    identifiers, never keywords: they are class attributes.)"""
     entries: list[str] = []
     for f in fields:
         facts = field_facts(f)
         if facts:
             inner = ", ".join(f"{py_literal(key)}: {py_literal(value)}" for key, value in facts.items())
-            entries.append(f"{py_literal(f.name)}: {{{inner}}}")
+            entries.append(f"{f.name}={{{inner}}}")
     if not entries:
         return ()
-    return (f"{FACTS_TABLE}: ClassVar[{FIELD_TABLE}] = {{{', '.join(entries)}}}",)
+    return (f"{FACTS_TABLE} = {FIELD_TABLE}({', '.join(entries)})",)
 
 
 def tagged_meta_member(f: MetaField) -> Member:
@@ -323,7 +324,7 @@ def meta_imports(classes: list[ClassText]) -> tuple[list[str], list[str]]:
         imports.append("from pydantic import Field")
     names = ["MetaNode"] if any(c.bases == "MetaNode" for c in classes) else []
     names += [LIST_ITEM_BASE] if any(c.bases == LIST_ITEM_BASE for c in classes) else []
-    names += [FIELD_TABLE] if any(f"ClassVar[{FIELD_TABLE}]" in d for d in decls) else []
+    names += [FIELD_TABLE] if any(f"= {FIELD_TABLE}(" in d for d in decls) else []
     names += [NO_ITEMS] if any(f"exclude_if={NO_ITEMS}" in d for d in decls) else []
     names += [HISTORY_LIST] if any(f"{HISTORY_LIST}[" in d for d in decls) else []
     names += sorted({a for _, _, a in ir.TAGGED_META_CLASSES if any(f": {a} | None" in d for d in decls)})

@@ -2,11 +2,9 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``amioi.schema.yaml``, with the metadata classes only they use."""
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from jwstmodels.base import Column, DataModel, FieldTable, MetaNode, TableField
+from jwstmodels.base import Column, DataModel, MetaNode, TableField, field_table
 
 from .meta_image import TrapsFilledMeta
 
@@ -39,33 +37,33 @@ class OifitsDerivedArray(MetaNode):
 
     FITS keyword: ARRAYZ (OI_ARRAY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "frame": {
+    __jwst_fields__ = field_table(
+        frame={
             "title": "Coordinate frame of the station positions",
             "fits_keyword": "FRAME",
             "fits_hdu": "OI_ARRAY",
         },
-        "revn": {
+        revn={
             "title": "Revision number of the array table layout",
             "fits_keyword": "OI_REVN",
             "fits_hdu": "OI_ARRAY",
         },
-        "x": {
+        x={
             "title": "Array centre, X coordinate (metres, geocentric)",
             "fits_keyword": "ARRAYX",
             "fits_hdu": "OI_ARRAY",
         },
-        "y": {
+        y={
             "title": "Array centre, Y coordinate (metres, geocentric)",
             "fits_keyword": "ARRAYY",
             "fits_hdu": "OI_ARRAY",
         },
-        "z": {
+        z={
             "title": "Array centre, Z coordinate (metres, geocentric)",
             "fits_keyword": "ARRAYZ",
             "fits_hdu": "OI_ARRAY",
         },
-    }
+    )
 
 
 class OifitsDerivedT3(MetaNode):
@@ -91,28 +89,28 @@ class OifitsDerivedT3(MetaNode):
 
     FITS keyword: OI_REVN (OI_T3)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "array_name": {
+    __jwst_fields__ = field_table(
+        array_name={
             "title": "Array description these data refer to",
             "fits_keyword": "ARRNAME",
             "fits_hdu": "OI_T3",
         },
-        "date_obs": {
+        date_obs={
             "title": "Start date of the observation these data cover",
             "fits_keyword": "DATE-OBS",
             "fits_hdu": "OI_T3",
         },
-        "instrument_name": {
+        instrument_name={
             "title": "Instrument setup (wavelength table) these data refer to",
             "fits_keyword": "INSNAME",
             "fits_hdu": "OI_T3",
         },
-        "revn": {
+        revn={
             "title": "Revision number of this table's layout",
             "fits_keyword": "OI_REVN",
             "fits_hdu": "OI_T3",
         },
-    }
+    )
 
 
 class OifitsDerivedTarget(MetaNode):
@@ -123,13 +121,13 @@ class OifitsDerivedTarget(MetaNode):
 
     FITS keyword: OI_REVN (OI_TARGET)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "revn": {
+    __jwst_fields__ = field_table(
+        revn={
             "title": "Revision number of this table's layout",
             "fits_keyword": "OI_REVN",
             "fits_hdu": "OI_TARGET",
         }
-    }
+    )
 
 
 class OifitsDerivedVis(MetaNode):
@@ -155,28 +153,28 @@ class OifitsDerivedVis(MetaNode):
 
     FITS keyword: OI_REVN (OI_VIS)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "array_name": {
+    __jwst_fields__ = field_table(
+        array_name={
             "title": "Array description these data refer to",
             "fits_keyword": "ARRNAME",
             "fits_hdu": "OI_VIS",
         },
-        "date_obs": {
+        date_obs={
             "title": "Start date of the observation these data cover",
             "fits_keyword": "DATE-OBS",
             "fits_hdu": "OI_VIS",
         },
-        "instrument_name": {
+        instrument_name={
             "title": "Instrument setup (wavelength table) these data refer to",
             "fits_keyword": "INSNAME",
             "fits_hdu": "OI_VIS",
         },
-        "revn": {
+        revn={
             "title": "Revision number of this table's layout",
             "fits_keyword": "OI_REVN",
             "fits_hdu": "OI_VIS",
         },
-    }
+    )
 
 
 class OifitsDerivedVis2(MetaNode):
@@ -202,28 +200,28 @@ class OifitsDerivedVis2(MetaNode):
 
     FITS keyword: OI_REVN (OI_VIS2)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "array_name": {
+    __jwst_fields__ = field_table(
+        array_name={
             "title": "Array description these data refer to",
             "fits_keyword": "ARRNAME",
             "fits_hdu": "OI_VIS2",
         },
-        "date_obs": {
+        date_obs={
             "title": "Start date of the observation these data cover",
             "fits_keyword": "DATE-OBS",
             "fits_hdu": "OI_VIS2",
         },
-        "instrument_name": {
+        instrument_name={
             "title": "Instrument setup (wavelength table) these data refer to",
             "fits_keyword": "INSNAME",
             "fits_hdu": "OI_VIS2",
         },
-        "revn": {
+        revn={
             "title": "Revision number of this table's layout",
             "fits_keyword": "OI_REVN",
             "fits_hdu": "OI_VIS2",
         },
-    }
+    )
 
 
 class OifitsDerivedQ4(MetaNode):
@@ -249,28 +247,28 @@ class OifitsDerivedQ4(MetaNode):
 
     FITS keyword: OI_REVN (OI_Q4)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "array_name": {
+    __jwst_fields__ = field_table(
+        array_name={
             "title": "Array description these data refer to",
             "fits_keyword": "ARRNAME",
             "fits_hdu": "OI_Q4",
         },
-        "date_obs": {
+        date_obs={
             "title": "Start date of the observation these data cover",
             "fits_keyword": "DATE-OBS",
             "fits_hdu": "OI_Q4",
         },
-        "instrument_name": {
+        instrument_name={
             "title": "Instrument setup (wavelength table) these data refer to",
             "fits_keyword": "INSNAME",
             "fits_hdu": "OI_Q4",
         },
-        "revn": {
+        revn={
             "title": "Revision number of this table's layout",
             "fits_keyword": "OI_REVN",
             "fits_hdu": "OI_Q4",
         },
-    }
+    )
 
 
 class OifitsDerivedWavelength(MetaNode):
@@ -286,18 +284,18 @@ class OifitsDerivedWavelength(MetaNode):
 
     FITS keyword: OI_REVN (OI_WAVELENGTH)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "instrument_name": {
+    __jwst_fields__ = field_table(
+        instrument_name={
             "title": "Instrument setup (wavelength table) these data refer to",
             "fits_keyword": "INSNAME",
             "fits_hdu": "OI_WAVELENGTH",
         },
-        "revn": {
+        revn={
             "title": "Revision number of this table's layout",
             "fits_keyword": "OI_REVN",
             "fits_hdu": "OI_WAVELENGTH",
         },
-    }
+    )
 
 
 class OifitsDerived(MetaNode):
@@ -341,11 +339,11 @@ class OifitsDerived(MetaNode):
     )
     """Header values of the wavelength table"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "content": {"title": "Kind of OIFITS product held", "fits_keyword": "CONTENT", "fits_hdu": "PRIMARY"},
-        "object": {"title": "Name of the observed object", "fits_keyword": "OBJECT", "fits_hdu": "PRIMARY"},
-        "observer": {"title": "Who made the observation", "fits_keyword": "OBSERVER", "fits_hdu": "PRIMARY"},
-    }
+    __jwst_fields__ = field_table(
+        content={"title": "Kind of OIFITS product held", "fits_keyword": "CONTENT", "fits_hdu": "PRIMARY"},
+        object={"title": "Name of the observed object", "fits_keyword": "OBJECT", "fits_hdu": "PRIMARY"},
+        observer={"title": "Who made the observation", "fits_keyword": "OBSERVER", "fits_hdu": "PRIMARY"},
+    )
 
 
 class Oifits(MetaNode):
@@ -364,18 +362,18 @@ class Oifits(MetaNode):
     derived: OifitsDerived = Field(default_factory=OifitsDerived, init=True, kw_only=True)
     """Values of the OIFITS tables' headers"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "array_name": {
+    __jwst_fields__ = field_table(
+        array_name={
             "title": "Name of the interferometer array description",
             "fits_keyword": "ARRNAME",
             "fits_hdu": "OI_ARRAY",
         },
-        "instrument_mode": {
+        instrument_mode={
             "title": "Observing mode of the instrument for the OIFITS tables",
             "fits_keyword": "INSMODE",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class Ami(MetaNode):
@@ -386,13 +384,13 @@ class Ami(MetaNode):
 
     FITS keyword: CALIB (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "calibrator_object_id": {
+    __jwst_fields__ = field_table(
+        calibrator_object_id={
             "title": "Identifier of the calibrator star used",
             "fits_keyword": "CALIB",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class AmiOIMeta(TrapsFilledMeta):

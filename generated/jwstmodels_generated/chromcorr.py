@@ -3,11 +3,11 @@
 """Data model classes generated from ``chromcorr.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from jwstmodels.base import FieldTable, ObjectField
+from jwstmodels.base import ObjectField, field_table
 
 from .referencefile_required import FOREMeta, MaskInstrument, ReferenceFileModel
 
@@ -23,13 +23,13 @@ class ChromCorrInstrument(MaskInstrument):
 
     FITS keyword: P_FILTER (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "p_filter": {
+    __jwst_fields__ = field_table(
+        p_filter={
             "title": "Filter elements the reference file applies to, each followed by |",
             "fits_keyword": "P_FILTER",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class ChromCorrMeta(FOREMeta):

@@ -3,11 +3,11 @@
 """Data model classes generated from ``disperser.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from jwstmodels.base import FieldTable, NodeField, ObjectField, ScalarField, TreeObject, ValueListField
+from jwstmodels.base import NodeField, ObjectField, ScalarField, TreeObject, ValueListField, field_table
 
 from .referencefile_required import DrizParsMeta, ReferenceFileModel, SuperBiasInstrument
 
@@ -30,9 +30,7 @@ class DisperserMeta(DrizParsMeta):
     wavelength_units: str | None = None
     """Units of wavelengths in this file"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "wavelength_units": {"title": "Units of wavelengths in this file"}
-    }
+    __jwst_fields__ = field_table(wavelength_units={"title": "Units of wavelengths in this file"})
 
 
 class DisperserGwaTilt(TreeObject):

@@ -3,11 +3,11 @@
 """Data model classes generated from ``distortion.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from jwstmodels.base import FieldTable, ObjectField
+from jwstmodels.base import ObjectField, field_table
 
 from .referencefile_required import (
     DarkSubarray,
@@ -34,18 +34,18 @@ class DistortionInstrument(SpecwcsInstrument):
 
     FITS keyword: P_PUPIL (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "p_filter": {
+    __jwst_fields__ = field_table(
+        p_filter={
             "title": "Filter elements the reference file applies to, each followed by |",
             "fits_keyword": "P_FILTER",
             "fits_hdu": "PRIMARY",
         },
-        "p_pupil": {
+        p_pupil={
             "title": "Pupil elements the reference file applies to, each followed by |",
             "fits_keyword": "P_PUPIL",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class DistortionMeta(SpecwcsMeta):

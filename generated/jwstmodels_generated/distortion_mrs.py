@@ -3,11 +3,11 @@
 """Data model classes generated from ``distortion_mrs.schema.yaml``, with the metadata classes only
 they use."""
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from jwstmodels.base import FieldTable, NodeField, ObjectField, TreeObject, ValueListField
+from jwstmodels.base import NodeField, ObjectField, TreeObject, ValueListField, field_table
 
 from .referencefile_required import DistortionMRSInstrument, DrizParsMeta, ReferenceFileModel
 
@@ -33,10 +33,10 @@ class DistortionMRSMeta(DrizParsMeta):
     output_units: str | None = None
     """Units of the transform's outputs"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "input_units": {"title": "Units of the transform's inputs"},
-        "output_units": {"title": "Units of the transform's outputs"},
-    }
+    __jwst_fields__ = field_table(
+        input_units={"title": "Units of the transform's inputs"},
+        output_units={"title": "Units of the transform's outputs"},
+    )
 
 
 class DistortionMRSBzero(TreeObject):

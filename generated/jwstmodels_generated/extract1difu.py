@@ -3,12 +3,10 @@
 """Data model classes generated from ``extract1difu.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import ClassVar
-
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import FieldTable, NodeField, ScalarField, TreeArrayField, TreeObject
+from jwstmodels.base import NodeField, ScalarField, TreeArrayField, TreeObject, field_table
 
 from .meta import NirspecFlatInstrumentLampState
 from .referencefile_required import NirspecIFUCubeParsInstrument, PathlossMeta, ReferenceFileModel
@@ -22,13 +20,9 @@ class Extract1dIFUInstrument(NirspecIFUCubeParsInstrument):
 
     FITS keyword: LAMP (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "lamp_state": {
-            "title": "Calibration lamp that was lit",
-            "fits_keyword": "LAMP",
-            "fits_hdu": "PRIMARY",
-        }
-    }
+    __jwst_fields__ = field_table(
+        lamp_state={"title": "Calibration lamp that was lit", "fits_keyword": "LAMP", "fits_hdu": "PRIMARY"}
+    )
 
 
 class Extract1dIFUMeta(PathlossMeta):

@@ -3,11 +3,11 @@
 """Data model classes generated from ``filteroffset.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from jwstmodels.base import DataModel, FieldTable, ListField, MetaNode, ScalarField
+from jwstmodels.base import DataModel, ListField, MetaNode, ScalarField, field_table
 
 from .referencefile_required import MiriWFSSSpecwcsInstrument, ReferenceFileModel, SpecProfileMeta
 
@@ -25,14 +25,14 @@ class FilteroffsetInstrument(MiriWFSSSpecwcsInstrument):
 
     FITS keyword: MODULE (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "p_filter": {
+    __jwst_fields__ = field_table(
+        p_filter={
             "title": "Filter elements the reference file applies to, each followed by |",
             "fits_keyword": "P_FILTER",
             "fits_hdu": "PRIMARY",
         },
-        "module": {"title": "NIRCam module", "fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
-    }
+        module={"title": "NIRCam module", "fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
+    )
 
 
 class FilteroffsetMeta(SpecProfileMeta):
@@ -49,7 +49,7 @@ class FilteroffsetMeta(SpecProfileMeta):
     input_units: str | None = None
     """Units of the transform's inputs"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {"input_units": {"title": "Units of the transform's inputs"}}
+    __jwst_fields__ = field_table(input_units={"title": "Units of the transform's inputs"})
 
 
 class FilteroffsetFiltersItem(DataModel[MetaNode]):

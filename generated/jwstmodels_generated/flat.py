@@ -2,12 +2,10 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``flat.schema.yaml``, with the metadata classes only they use."""
 
-from typing import ClassVar
-
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import Column, CreatedArrayField, FieldTable, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField, field_table
 
 from .meta import InstrumentChannel, InstrumentPupil
 from .referencefile_required import CubeFlatMeta, FlatExposure, GainInstrument, ReferenceFileModel
@@ -46,34 +44,34 @@ class FlatInstrument(GainInstrument):
 
     FITS keyword: P_BAND (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "p_filter": {
+    __jwst_fields__ = field_table(
+        p_filter={
             "title": "Filter elements the reference file applies to, each followed by |",
             "fits_keyword": "P_FILTER",
             "fits_hdu": "PRIMARY",
         },
-        "pupil": {"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
-        "p_pupil": {
+        pupil={"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
+        p_pupil={
             "title": "Pupil elements the reference file applies to, each followed by |",
             "fits_keyword": "P_PUPIL",
             "fits_hdu": "PRIMARY",
         },
-        "channel": {
+        channel={
             "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
             "fits_keyword": "CHANNEL",
             "fits_hdu": "PRIMARY",
         },
-        "p_channel": {
+        p_channel={
             "title": "Channels the reference file applies to, each followed by |",
             "fits_keyword": "P_CHANNE",
             "fits_hdu": "PRIMARY",
         },
-        "p_band": {
+        p_band={
             "title": "MRS bands the reference file applies to, each followed by |",
             "fits_keyword": "P_BAND",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class FlatMeta(CubeFlatMeta):

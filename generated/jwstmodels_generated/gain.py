@@ -2,11 +2,9 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``gain.schema.yaml``, with the metadata classes only they use."""
 
-from typing import ClassVar
-
 import numpy as np
 
-from jwstmodels.base import CreatedArrayField, FieldTable
+from jwstmodels.base import CreatedArrayField, field_table
 
 from .referencefile_required import LinearityMeta, ReferenceFileModel
 
@@ -24,18 +22,18 @@ class GainMeta(LinearityMeta):
 
     FITS keyword: BUNIT (ERR)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "bunit_data": {
+    __jwst_fields__ = field_table(
+        bunit_data={
             "title": "Physical unit of the science array values",
             "fits_keyword": "BUNIT",
             "fits_hdu": "SCI",
         },
-        "bunit_err": {
+        bunit_err={
             "title": "Physical unit of the error array values",
             "fits_keyword": "BUNIT",
             "fits_hdu": "ERR",
         },
-    }
+    )
 
 
 class GainModel(ReferenceFileModel):

@@ -2,7 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``ifucube.schema.yaml``, with the metadata classes only they use."""
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 import numpy as np
 from pydantic import Field
@@ -12,10 +12,10 @@ from jwstmodels.base import (
     Column,
     CreatedArrayField,
     DataModel,
-    FieldTable,
     MetaNode,
     ScalarField,
     TableField,
+    field_table,
 )
 
 from .meta_image import ImageMeta
@@ -64,48 +64,48 @@ class Ifu(MetaNode):
 
     FITS keyword: WPOWER (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "flux_extension": {
+    __jwst_fields__ = field_table(
+        flux_extension={
             "title": "Name of the extension that holds the flux",
             "fits_keyword": "FLUXEXT",
             "fits_hdu": "PRIMARY",
         },
-        "error_extension": {
+        error_extension={
             "title": "Name of the extension that holds the uncertainties",
             "fits_keyword": "ERREXT",
             "fits_hdu": "PRIMARY",
         },
-        "error_type": {
+        error_type={
             "title": "Kind of uncertainty stored (ERR, IERR, VAR or IVAR)",
             "fits_keyword": "ERRTYPE",
             "fits_hdu": "ERR",
         },
-        "dq_extension": {
+        dq_extension={
             "title": "Name of the extension that holds the data quality flags",
             "fits_keyword": "MASKEXT",
             "fits_hdu": "PRIMARY",
         },
-        "roi_spatial": {
+        roi_spatial={
             "title": "[arcsec] Spatial size of the region of interest",
             "fits_keyword": "ROIS",
             "fits_hdu": "PRIMARY",
         },
-        "roi_wave": {
+        roi_wave={
             "title": "[um] Spectral size of the region of interest",
             "fits_keyword": "ROIW",
             "fits_hdu": "PRIMARY",
         },
-        "weighting": {
+        weighting={
             "title": "Weighting of the detector pixels (MSM, MIRIPSF, AREA, ...)",
             "fits_keyword": "WTYPE",
             "fits_hdu": "PRIMARY",
         },
-        "weight_power": {
+        weight_power={
             "title": "Exponent of the modified Shepard method weighting",
             "fits_keyword": "WPOWER",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class IFUCubeMeta(ImageMeta):

@@ -67,7 +67,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from jwstmodels.base import GWCS, FieldTable, HistoryList, ListItem, MetaNode, no_items
+from jwstmodels.base import GWCS, HistoryList, ListItem, MetaNode, field_table, no_items
 
 InstrumentChannel = Literal[
     "1", "2", "3", "4", "12", "34", "123", "234", "1234", "LONG", "SHORT", "ANY", "N/A"
@@ -581,18 +581,18 @@ class CommonInstrument(MetaNode):
 
     FITS keyword: DETECTOR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "Science instrument that took the data",
             "fits_keyword": "INSTRUME",
             "fits_hdu": "PRIMARY",
         },
-        "detector": {
+        detector={
             "title": "Detector (sensor chip assembly) that took the data",
             "fits_keyword": "DETECTOR",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class HistorySoftware(MetaNode):
@@ -610,12 +610,12 @@ class HistorySoftware(MetaNode):
     version: str
     """Version of the program"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {"title": "Name of the program or library"},
-        "author": {"title": "Person or institution that wrote the program"},
-        "homepage": {"title": "Web address of the program"},
-        "version": {"title": "Version of the program"},
-    }
+    __jwst_fields__ = field_table(
+        name={"title": "Name of the program or library"},
+        author={"title": "Person or institution that wrote the program"},
+        homepage={"title": "Web address of the program"},
+        version={"title": "Version of the program"},
+    )
 
 
 class HistoryEntry(ListItem):
@@ -635,10 +635,9 @@ class HistoryEntry(ListItem):
     software: HistorySoftware | None = None
     """The program that did it"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "description": {"title": "What was done to the file"},
-        "time": {"title": "When it was done, in UTC"},
-    }
+    __jwst_fields__ = field_table(
+        description={"title": "What was done to the file"}, time={"title": "When it was done, in UTC"}
+    )
 
 
 class CommonMeta(MetaNode):
@@ -697,40 +696,40 @@ class CommonMeta(MetaNode):
     A list of ``HistoryEntry`` (empty when unset). Text is an entry too: ``append("flat-fielded")``
     adds one stamped with the UTC time."""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "date": {
+    __jwst_fields__ = field_table(
+        date={
             "title": "UTC date and time at which the file was written",
             "fits_keyword": "DATE",
             "fits_hdu": "PRIMARY",
         },
-        "origin": {
+        origin={
             "title": "Institution that produced the file",
             "fits_keyword": "ORIGIN",
             "fits_hdu": "PRIMARY",
         },
-        "time_sys": {
+        time_sys={
             "title": "Time scale of the time-valued keywords",
             "fits_keyword": "TIMESYS",
             "fits_hdu": "PRIMARY",
         },
-        "time_unit": {
+        time_unit={
             "title": "Unit of time values that carry no explicit unit",
             "fits_keyword": "TIMEUNIT",
             "fits_hdu": "PRIMARY",
         },
-        "filename": {"title": "File name as written", "fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
-        "model_type": {
+        filename={"title": "File name as written", "fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
+        model_type={
             "title": "Name of the data model class the file was saved from",
             "fits_keyword": "DATAMODL",
             "fits_hdu": "PRIMARY",
         },
-        "telescope": {
+        telescope={
             "title": "Telescope that took the data",
             "fits_keyword": "TELESCOP",
             "fits_hdu": "PRIMARY",
         },
-        "history": {"title": "Processing record of the file, oldest step first"},
-    }
+        history={"title": "Processing record of the file, oldest step first"},
+    )
 
 
 class Asn(MetaNode):
@@ -749,19 +748,19 @@ class Asn(MetaNode):
     exptype: str | None = None
     """Role of the exposure within its association (science, background, ...)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "pool_name": {
+    __jwst_fields__ = field_table(
+        pool_name={
             "title": "Association pool the exposure was grouped from",
             "fits_keyword": "ASNPOOL",
             "fits_hdu": "PRIMARY",
         },
-        "table_name": {
+        table_name={
             "title": "Association table that listed the exposure",
             "fits_keyword": "ASNTABLE",
             "fits_hdu": "PRIMARY",
         },
-        "exptype": {"title": "Role of the exposure within its association (science, background, ...)"},
-    }
+        exptype={"title": "Role of the exposure within its association (science, background, ...)"},
+    )
 
 
 class Program(MetaNode):
@@ -797,30 +796,30 @@ class Program(MetaNode):
 
     FITS keyword: CONT_ID (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "title": {"title": "Title of the proposal", "fits_keyword": "TITLE", "fits_hdu": "PRIMARY"},
-        "pi_name": {
+    __jwst_fields__ = field_table(
+        title={"title": "Title of the proposal", "fits_keyword": "TITLE", "fits_hdu": "PRIMARY"},
+        pi_name={
             "title": "Name of the principal investigator",
             "fits_keyword": "PI_NAME",
             "fits_hdu": "PRIMARY",
         },
-        "category": {
+        category={
             "title": "Proposal category (GO, GTO, DD, ...)",
             "fits_keyword": "CATEGORY",
             "fits_hdu": "PRIMARY",
         },
-        "sub_category": {"title": "Proposal sub-category", "fits_keyword": "SUBCAT", "fits_hdu": "PRIMARY"},
-        "science_category": {
+        sub_category={"title": "Proposal sub-category", "fits_keyword": "SUBCAT", "fits_hdu": "PRIMARY"},
+        science_category={
             "title": "Science category assigned by the time allocation committee",
             "fits_keyword": "SCICAT",
             "fits_hdu": "PRIMARY",
         },
-        "continuation_id": {
+        continuation_id={
             "title": "Identifier of the earlier program this one continues",
             "fits_keyword": "CONT_ID",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class Observation(MetaNode):
@@ -911,93 +910,93 @@ class Observation(MetaNode):
 
     FITS keyword: OBSFOLDR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "date": {
+    __jwst_fields__ = field_table(
+        date={
             "title": "[yyyy-mm-dd] UTC date when the exposure began",
             "fits_keyword": "DATE-OBS",
             "fits_hdu": "PRIMARY",
         },
-        "time": {
+        time={
             "title": "[hh:mm:ss.sss] UTC time when the exposure began",
             "fits_keyword": "TIME-OBS",
             "fits_hdu": "PRIMARY",
         },
-        "date_beg": {
+        date_beg={
             "title": "UTC date and time when the exposure began (ISO 8601)",
             "fits_keyword": "DATE-BEG",
             "fits_hdu": "PRIMARY",
         },
-        "date_end": {
+        date_end={
             "title": "UTC date and time when the exposure ended (ISO 8601)",
             "fits_keyword": "DATE-END",
             "fits_hdu": "PRIMARY",
         },
-        "obs_id": {
+        obs_id={
             "title": "Machine-readable identifier of the observation",
             "fits_keyword": "OBS_ID",
             "fits_hdu": "PRIMARY",
         },
-        "visit_id": {
+        visit_id={
             "title": "Visit identifier built from program, observation and visit numbers",
             "fits_keyword": "VISIT_ID",
             "fits_hdu": "PRIMARY",
         },
-        "program_number": {
+        program_number={
             "title": "Proposal (program) identifier",
             "fits_keyword": "PROGRAM",
             "fits_hdu": "PRIMARY",
         },
-        "observation_number": {
+        observation_number={
             "title": "Observation number within the program",
             "fits_keyword": "OBSERVTN",
             "fits_hdu": "PRIMARY",
         },
-        "visit_number": {
+        visit_number={
             "title": "Visit number within the observation",
             "fits_keyword": "VISIT",
             "fits_hdu": "PRIMARY",
         },
-        "visit_group": {
+        visit_group={
             "title": "Visit group within the observation",
             "fits_keyword": "VISITGRP",
             "fits_hdu": "PRIMARY",
         },
-        "sequence_id": {
+        sequence_id={
             "title": "Identifier of the parallel sequence",
             "fits_keyword": "SEQ_ID",
             "fits_hdu": "PRIMARY",
         },
-        "activity_id": {
+        activity_id={
             "title": "Identifier of the activity within the visit",
             "fits_keyword": "ACT_ID",
             "fits_hdu": "PRIMARY",
         },
-        "exposure_number": {
+        exposure_number={
             "title": "Number of the exposure request",
             "fits_keyword": "EXPOSURE",
             "fits_hdu": "PRIMARY",
         },
-        "bkgdtarg": {
+        bkgdtarg={
             "title": "Whether the exposure observes a background target",
             "fits_keyword": "BKGDTARG",
             "fits_hdu": "PRIMARY",
         },
-        "template": {
+        template={
             "title": "APT observation template used",
             "fits_keyword": "TEMPLATE",
             "fits_hdu": "PRIMARY",
         },
-        "observation_label": {
+        observation_label={
             "title": "Label the proposer gave the observation",
             "fits_keyword": "OBSLABEL",
             "fits_hdu": "PRIMARY",
         },
-        "observation_folder": {
+        observation_folder={
             "title": "APT folder that holds the observation",
             "fits_keyword": "OBSFOLDR",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class Visit(MetaNode):
@@ -1092,63 +1091,59 @@ class Visit(MetaNode):
 
     FITS keyword: CROWDFLD (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "engineering_quality": {
+    __jwst_fields__ = field_table(
+        engineering_quality={
             "title": "Quality flag of the engineering data used",
             "fits_keyword": "ENG_QUAL",
             "fits_hdu": "PRIMARY",
         },
-        "engdb_pointing_quality": {
+        engdb_pointing_quality={
             "title": "How the pointing was derived from engineering telemetry",
             "fits_keyword": "ENGQLPTG",
             "fits_hdu": "PRIMARY",
         },
-        "type": {
+        type={
             "title": "Kind of visit (prime, parallel, calibration, ...)",
             "fits_keyword": "VISITYPE",
             "fits_hdu": "PRIMARY",
         },
-        "start_time": {
+        start_time={
             "title": "UTC time at which the visit began",
             "fits_keyword": "VSTSTART",
             "fits_hdu": "PRIMARY",
         },
-        "status": {
-            "title": "Execution status of the visit",
-            "fits_keyword": "VISITSTA",
-            "fits_hdu": "PRIMARY",
-        },
-        "total_exposures": {
+        status={"title": "Execution status of the visit", "fits_keyword": "VISITSTA", "fits_hdu": "PRIMARY"},
+        total_exposures={
             "title": "Number of exposures planned in the visit",
             "fits_keyword": "NEXPOSUR",
             "fits_hdu": "PRIMARY",
         },
-        "internal_target": {
+        internal_target={
             "title": "Whether any exposure of the visit looks at an internal source",
             "fits_keyword": "INTARGET",
             "fits_hdu": "PRIMARY",
         },
-        "too_visit": {
+        too_visit={
             "title": "Whether the visit was scheduled as a target of opportunity",
             "fits_keyword": "TARGOOPP",
             "fits_hdu": "PRIMARY",
         },
-        "tsovisit": {
+        tsovisit={
             "title": "Whether the visit is a time-series observation",
             "fits_keyword": "TSOVISIT",
             "fits_hdu": "PRIMARY",
         },
-        "exp_only": {
+        exp_only={
             "title": "Whether the visit used exposure-only commanding, without instrument setup",
             "fits_keyword": "EXP_ONLY",
             "fits_hdu": "PRIMARY",
         },
-        "crowded_field": {
+        crowded_field={
             "title": "Whether the guider worked in a crowded field",
             "fits_keyword": "CROWDFLD",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class Target(MetaNode):
@@ -1234,88 +1229,84 @@ class Target(MetaNode):
 
     FITS keyword: SRCTYPE (SCI)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "proposer_name": {
+    __jwst_fields__ = field_table(
+        proposer_name={
             "title": "Target name given in the proposal",
             "fits_keyword": "TARGPROP",
             "fits_hdu": "PRIMARY",
         },
-        "catalog_name": {
+        catalog_name={
             "title": "Target name from a standard catalog",
             "fits_keyword": "TARGNAME",
             "fits_hdu": "PRIMARY",
         },
-        "type": {
+        type={
             "title": "Kind of target: fixed, moving or generic",
             "fits_keyword": "TARGTYPE",
             "fits_hdu": "PRIMARY",
         },
-        "category": {
-            "title": "Target category chosen in APT",
-            "fits_keyword": "TARGCAT",
-            "fits_hdu": "PRIMARY",
-        },
-        "description": {
+        category={"title": "Target category chosen in APT", "fits_keyword": "TARGCAT", "fits_hdu": "PRIMARY"},
+        description={
             "title": "Target description entered in APT",
             "fits_keyword": "TARGDESC",
             "fits_hdu": "PRIMARY",
         },
-        "ra": {
+        ra={
             "title": "[deg] Right ascension of the target at the exposure midpoint",
             "fits_keyword": "TARG_RA",
             "fits_hdu": "PRIMARY",
         },
-        "dec": {
+        dec={
             "title": "[deg] Declination of the target at the exposure midpoint",
             "fits_keyword": "TARG_DEC",
             "fits_hdu": "PRIMARY",
         },
-        "ra_uncertainty": {
+        ra_uncertainty={
             "title": "[arcsec] Uncertainty of the target right ascension",
             "fits_keyword": "TARGURA",
             "fits_hdu": "PRIMARY",
         },
-        "dec_uncertainty": {
+        dec_uncertainty={
             "title": "[arcsec] Uncertainty of the target declination",
             "fits_keyword": "TARGUDEC",
             "fits_hdu": "PRIMARY",
         },
-        "proper_motion_ra": {
+        proper_motion_ra={
             "title": "[arcsec/yr] Proper motion of the target in right ascension",
             "fits_keyword": "MU_RA",
             "fits_hdu": "PRIMARY",
         },
-        "proper_motion_dec": {
+        proper_motion_dec={
             "title": "[arcsec/yr] Proper motion of the target in declination",
             "fits_keyword": "MU_DEC",
             "fits_hdu": "PRIMARY",
         },
-        "proper_motion_epoch": {
+        proper_motion_epoch={
             "title": "Epoch (UT) at which the proper motion applies",
             "fits_keyword": "MU_EPOCH",
             "fits_hdu": "PRIMARY",
         },
-        "proposer_ra": {
+        proposer_ra={
             "title": "[deg] Target right ascension given in the proposal",
             "fits_keyword": "PROP_RA",
             "fits_hdu": "PRIMARY",
         },
-        "proposer_dec": {
+        proposer_dec={
             "title": "[deg] Target declination given in the proposal",
             "fits_keyword": "PROP_DEC",
             "fits_hdu": "PRIMARY",
         },
-        "source_type_apt": {
+        source_type_apt={
             "title": "Source extent declared in APT",
             "fits_keyword": "SRCTYAPT",
             "fits_hdu": "PRIMARY",
         },
-        "source_type": {
+        source_type={
             "title": "Source extent assumed by the calibration",
             "fits_keyword": "SRCTYPE",
             "fits_hdu": "SCI",
         },
-    }
+    )
 
 
 class Instrument(CommonInstrument):
@@ -1490,161 +1481,157 @@ class Instrument(CommonInstrument):
 
     FITS keyword: PWCPOS (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "module": {"title": "NIRCam module (A, B, or both)", "fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
-        "channel": {
+    __jwst_fields__ = field_table(
+        module={"title": "NIRCam module (A, B, or both)", "fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
+        channel={
             "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
             "fits_keyword": "CHANNEL",
             "fits_hdu": "PRIMARY",
         },
-        "filter": {
-            "title": "Filter wheel element in the beam",
-            "fits_keyword": "FILTER",
-            "fits_hdu": "PRIMARY",
-        },
-        "filter_wheel_offset": {
+        filter={"title": "Filter wheel element in the beam", "fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
+        filter_wheel_offset={
             "title": "Filter wheel offset from its commanded position (measured minus commanded)",
             "fits_keyword": "FWPOSOFF",
             "fits_hdu": "PRIMARY",
         },
-        "filter_wheel_tolerance": {
+        filter_wheel_tolerance={
             "title": "Whether the filter wheel sat within its calibration tolerance",
             "fits_keyword": "FWPOSTOL",
             "fits_hdu": "PRIMARY",
         },
-        "pupil": {"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
-        "pupil_imaging_lens": {
+        pupil={"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
+        pupil_imaging_lens={
             "title": "Whether the pupil imaging lens was in the beam",
             "fits_keyword": "PILIN",
             "fits_hdu": "PRIMARY",
         },
-        "pupil_wheel_offset": {
+        pupil_wheel_offset={
             "title": "Pupil wheel offset from its commanded position (measured minus commanded)",
             "fits_keyword": "PWPOSOFF",
             "fits_hdu": "PRIMARY",
         },
-        "pupil_wheel_tolerance": {
+        pupil_wheel_tolerance={
             "title": "Whether the pupil wheel sat within its calibration tolerance",
             "fits_keyword": "PWPOSTOL",
             "fits_hdu": "PRIMARY",
         },
-        "grating": {
+        grating={
             "title": "NIRSpec grating wheel element in the beam",
             "fits_keyword": "GRATING",
             "fits_hdu": "PRIMARY",
         },
-        "band": {
+        band={
             "title": "MIRI MRS wavelength band (grating setting)",
             "fits_keyword": "BAND",
             "fits_hdu": "PRIMARY",
         },
-        "fixed_slit": {"title": "NIRSpec fixed slit used", "fits_keyword": "FXD_SLIT", "fits_hdu": "PRIMARY"},
-        "focus_position": {
+        fixed_slit={"title": "NIRSpec fixed slit used", "fits_keyword": "FXD_SLIT", "fits_hdu": "PRIMARY"},
+        focus_position={
             "title": "Position of the focus mechanism",
             "fits_keyword": "FOCUSPOS",
             "fits_hdu": "PRIMARY",
         },
-        "pre_image_id": {
+        pre_image_id={
             "title": "Identifier of the pre-image in the PPS database",
             "fits_keyword": "PREIMAGE",
             "fits_hdu": "PRIMARY",
         },
-        "miri_fpe_side": {
+        miri_fpe_side={
             "title": "MIRI focal plane electronics side in use",
             "fits_keyword": "FPE_SIDE",
             "fits_hdu": "PRIMARY",
         },
-        "miri_ice_side": {
+        miri_ice_side={
             "title": "MIRI instrument control electronics side in use",
             "fits_keyword": "ICE_SIDE",
             "fits_hdu": "PRIMARY",
         },
-        "ccc_state": {
+        ccc_state={
             "title": "Position of the contamination control cover",
             "fits_keyword": "CCCSTATE",
             "fits_hdu": "PRIMARY",
         },
-        "coronagraph": {
+        coronagraph={
             "title": "Coronagraphic mask in the beam",
             "fits_keyword": "CORONMSK",
             "fits_hdu": "PRIMARY",
         },
-        "msa_state": {
+        msa_state={
             "title": "Configuration state of the NIRSpec micro-shutter assembly",
             "fits_keyword": "MSASTATE",
             "fits_hdu": "PRIMARY",
         },
-        "msa_metadata_file": {
+        msa_metadata_file={
             "title": "Name of the MSA shutter metadata file",
             "fits_keyword": "MSAMETFL",
             "fits_hdu": "PRIMARY",
         },
-        "msa_metadata_id": {
+        msa_metadata_id={
             "title": "Identifier of the entry used in the MSA metadata file",
             "fits_keyword": "MSAMETID",
             "fits_hdu": "PRIMARY",
         },
-        "msa_configuration_id": {
+        msa_configuration_id={
             "title": "Identifier of the MSA shutter configuration",
             "fits_keyword": "MSACONID",
             "fits_hdu": "PRIMARY",
         },
-        "lamp_state": {
+        lamp_state={
             "title": "Internal calibration lamp in use",
             "fits_keyword": "LAMP",
             "fits_hdu": "PRIMARY",
         },
-        "lamp_mode": {
+        lamp_mode={
             "title": "Observing mode the calibration lamp was used for",
             "fits_keyword": "OPMODE",
             "fits_hdu": "PRIMARY",
         },
-        "gwa_xtilt": {
+        gwa_xtilt={
             "title": "Grating wheel tilt measured along the instrument model Y axis",
             "fits_keyword": "GWA_XTIL",
             "fits_hdu": "PRIMARY",
         },
-        "gwa_ytilt": {
+        gwa_ytilt={
             "title": "Grating wheel tilt measured along the instrument model X axis",
             "fits_keyword": "GWA_YTIL",
             "fits_hdu": "PRIMARY",
         },
-        "gwa_xp_v": {
+        gwa_xp_v={
             "title": "Calibrated X reading of the grating wheel position (tilt) sensor",
             "fits_keyword": "GWA_XP_V",
             "fits_hdu": "PRIMARY",
         },
-        "gwa_yp_v": {
+        gwa_yp_v={
             "title": "Calibrated Y reading of the grating wheel position (tilt) sensor",
             "fits_keyword": "GWA_YP_V",
             "fits_hdu": "PRIMARY",
         },
-        "gwa_pxav": {
+        gwa_pxav={
             "title": "Calibrated X reading of the grating wheel sensor, averaged by the REC",
             "fits_keyword": "GWA_PXAV",
             "fits_hdu": "PRIMARY",
         },
-        "gwa_pyav": {
+        gwa_pyav={
             "title": "Calibrated Y reading of the grating wheel sensor, averaged by the REC",
             "fits_keyword": "GWA_PYAV",
             "fits_hdu": "PRIMARY",
         },
-        "gwa_tilt": {
+        gwa_tilt={
             "title": "[K] Calibrated temperature of the grating wheel tilt sensor (average)",
             "fits_keyword": "GWA_TILT",
             "fits_hdu": "PRIMARY",
         },
-        "filter_position": {
+        filter_position={
             "title": "Position of the NIRISS filter wheel",
             "fits_keyword": "FWCPOS",
             "fits_hdu": "PRIMARY",
         },
-        "pupil_position": {
+        pupil_position={
             "title": "Position of the NIRISS pupil wheel",
             "fits_keyword": "PWCPOS",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class NircamFocus(MetaNode):
@@ -1725,83 +1712,83 @@ class NircamFocus(MetaNode):
 
     FITS keyword: FA3VALUE (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "fam_la1": {
+    __jwst_fields__ = field_table(
+        fam_la1={
             "title": "Position of linear actuator 1, in steps",
             "fits_keyword": "FAM_LA1",
             "fits_hdu": "PRIMARY",
         },
-        "fastep1": {
+        fastep1={
             "title": "Requested starting steps of focus actuator 1",
             "fits_keyword": "FASTEP1",
             "fits_hdu": "PRIMARY",
         },
-        "faunit1": {
+        faunit1={
             "title": "Requested starting units of focus actuator 1",
             "fits_keyword": "FAUNIT1",
             "fits_hdu": "PRIMARY",
         },
-        "faphase1": {
+        faphase1={
             "title": "Requested starting phase of focus actuator 1",
             "fits_keyword": "FAPHASE1",
             "fits_hdu": "PRIMARY",
         },
-        "fa1value": {
+        fa1value={
             "title": "Requested position value of focus actuator 1",
             "fits_keyword": "FA1VALUE",
             "fits_hdu": "PRIMARY",
         },
-        "fam_la2": {
+        fam_la2={
             "title": "Position of linear actuator 2, in steps",
             "fits_keyword": "FAM_LA2",
             "fits_hdu": "PRIMARY",
         },
-        "fastep2": {
+        fastep2={
             "title": "Requested starting steps of focus actuator 2",
             "fits_keyword": "FASTEP2",
             "fits_hdu": "PRIMARY",
         },
-        "faunit2": {
+        faunit2={
             "title": "Requested starting units of focus actuator 2",
             "fits_keyword": "FAUNIT2",
             "fits_hdu": "PRIMARY",
         },
-        "faphase2": {
+        faphase2={
             "title": "Requested starting phase of focus actuator 2",
             "fits_keyword": "FAPHASE2",
             "fits_hdu": "PRIMARY",
         },
-        "fa2value": {
+        fa2value={
             "title": "Requested position value of focus actuator 2",
             "fits_keyword": "FA2VALUE",
             "fits_hdu": "PRIMARY",
         },
-        "fam_la3": {
+        fam_la3={
             "title": "Position of linear actuator 3, in steps",
             "fits_keyword": "FAM_LA3",
             "fits_hdu": "PRIMARY",
         },
-        "fastep3": {
+        fastep3={
             "title": "Requested starting steps of focus actuator 3",
             "fits_keyword": "FASTEP3",
             "fits_hdu": "PRIMARY",
         },
-        "faunit3": {
+        faunit3={
             "title": "Requested starting units of focus actuator 3",
             "fits_keyword": "FAUNIT3",
             "fits_hdu": "PRIMARY",
         },
-        "faphase3": {
+        faphase3={
             "title": "Requested starting phase of focus actuator 3",
             "fits_keyword": "FAPHASE3",
             "fits_hdu": "PRIMARY",
         },
-        "fa3value": {
+        fa3value={
             "title": "Requested position value of focus actuator 3",
             "fits_keyword": "FA3VALUE",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class NirspecWfsc(MetaNode):
@@ -1817,18 +1804,18 @@ class NirspecWfsc(MetaNode):
 
     FITS keyword: FCSRLPOS (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "rma_pos": {
+    __jwst_fields__ = field_table(
+        rma_pos={
             "title": "Hall-sensor position of the refocus mechanism",
             "fits_keyword": "RMA_POS",
             "fits_hdu": "PRIMARY",
         },
-        "rma_step": {
+        rma_step={
             "title": "Relative position of the refocus mechanism",
             "fits_keyword": "FCSRLPOS",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class Exposure(MetaNode):
@@ -2124,274 +2111,270 @@ class Exposure(MetaNode):
 
     A ``list[list[float]]``; no FITS keyword."""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "count": {
+    __jwst_fields__ = field_table(
+        count={
             "title": "Running number of the exposure within the visit",
             "fits_keyword": "EXPCOUNT",
             "fits_hdu": "PRIMARY",
         },
-        "prime_parallel": {
+        prime_parallel={
             "title": "Whether the exposure was prime or parallel",
             "fits_keyword": "EXPRIPAR",
             "fits_hdu": "PRIMARY",
         },
-        "type": {
+        type={
             "title": "Exposure type (observing mode) of the data",
             "fits_keyword": "EXP_TYPE",
             "fits_hdu": "PRIMARY",
         },
-        "start_time": {
+        start_time={
             "title": "[d] Start of the exposure, MJD",
             "fits_keyword": "EXPSTART",
             "fits_hdu": "PRIMARY",
         },
-        "start_time_mjd": {
+        start_time_mjd={
             "title": "[d] Start of the exposure, MJD (WCS time keyword)",
             "fits_keyword": "MJD-BEG",
             "fits_hdu": "SCI",
         },
-        "mid_time": {
+        mid_time={
             "title": "[d] Midpoint of the exposure, MJD",
             "fits_keyword": "EXPMID",
             "fits_hdu": "PRIMARY",
         },
-        "mid_time_mjd": {
+        mid_time_mjd={
             "title": "[d] Midpoint of the exposure, MJD (WCS time keyword)",
             "fits_keyword": "MJD-AVG",
             "fits_hdu": "SCI",
         },
-        "end_time": {
-            "title": "[d] End of the exposure, MJD",
-            "fits_keyword": "EXPEND",
-            "fits_hdu": "PRIMARY",
-        },
-        "end_time_mjd": {
+        end_time={"title": "[d] End of the exposure, MJD", "fits_keyword": "EXPEND", "fits_hdu": "PRIMARY"},
+        end_time_mjd={
             "title": "[d] End of the exposure, MJD (WCS time keyword)",
             "fits_keyword": "MJD-END",
             "fits_hdu": "SCI",
         },
-        "start_time_tdb": {
+        start_time_tdb={
             "title": "[d] Start of the exposure in TDB, MJD",
             "fits_keyword": "TDB-BEG",
             "fits_hdu": "SCI",
         },
-        "mid_time_tdb": {
+        mid_time_tdb={
             "title": "[d] Midpoint of the exposure in TDB, MJD",
             "fits_keyword": "TDB-MID",
             "fits_hdu": "SCI",
         },
-        "end_time_tdb": {
+        end_time_tdb={
             "title": "[d] End of the exposure in TDB, MJD",
             "fits_keyword": "TDB-END",
             "fits_hdu": "SCI",
         },
-        "start_time_eng": {
+        start_time_eng={
             "title": "UTC start of the exposure taken from engineering telemetry",
             "fits_keyword": "EXPSTENG",
             "fits_hdu": "PRIMARY",
         },
-        "osf_file": {
+        osf_file={
             "title": "Observatory status file that covers the exposure",
             "fits_keyword": "OSF_FILE",
             "fits_hdu": "PRIMARY",
         },
-        "readpatt": {"title": "Detector readout pattern", "fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
-        "hybrid_full_frame": {
+        readpatt={"title": "Detector readout pattern", "fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
+        hybrid_full_frame={
             "title": "Whether the hybrid full-frame (IRS2 target acquisition) readout was used",
             "fits_keyword": "HYBRIDFF",
             "fits_hdu": "PRIMARY",
         },
-        "segment_number": {
+        segment_number={
             "title": "Number of this segment of a split exposure",
             "fits_keyword": "EXSEGNUM",
             "fits_hdu": "PRIMARY",
         },
-        "segment_total": {
+        segment_total={
             "title": "Number of segments the exposure was split into",
             "fits_keyword": "EXSEGTOT",
             "fits_hdu": "PRIMARY",
         },
-        "noutputs": {
+        noutputs={
             "title": "Number of detector amplifier outputs read",
             "fits_keyword": "NOUTPUTS",
             "fits_hdu": "PRIMARY",
         },
-        "nints": {"title": "Integrations in the exposure", "fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
-        "integration_start": {
+        nints={"title": "Integrations in the exposure", "fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
+        integration_start={
             "title": "First integration held in this segment",
             "fits_keyword": "INTSTART",
             "fits_hdu": "PRIMARY",
         },
-        "integration_end": {
+        integration_end={
             "title": "Last integration held in this segment",
             "fits_keyword": "INTEND",
             "fits_hdu": "PRIMARY",
         },
-        "ngroups": {"title": "Groups in each integration", "fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
-        "nframes": {
+        ngroups={"title": "Groups in each integration", "fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+        nframes={
             "title": "Frames averaged into each group",
             "fits_keyword": "NFRAMES",
             "fits_hdu": "PRIMARY",
         },
-        "miri_fsw_ngroups": {
+        miri_fsw_ngroups={
             "title": "Groups per integration as set in the MIRI flight software",
             "fits_keyword": "MIRNGRPS",
             "fits_hdu": "PRIMARY",
         },
-        "miri_fsw_nframes": {
+        miri_fsw_nframes={
             "title": "Frames per group as set in the MIRI flight software",
             "fits_keyword": "MIRNFRMS",
             "fits_hdu": "PRIMARY",
         },
-        "detmode": {"title": "Detector operating mode", "fits_keyword": "DETMODE", "fits_hdu": "PRIMARY"},
-        "cmd_tsel": {"title": "Test pattern selected", "fits_keyword": "CMD_TSEL", "fits_hdu": "PRIMARY"},
-        "frame_divisor": {
+        detmode={"title": "Detector operating mode", "fits_keyword": "DETMODE", "fits_hdu": "PRIMARY"},
+        cmd_tsel={"title": "Test pattern selected", "fits_keyword": "CMD_TSEL", "fits_hdu": "PRIMARY"},
+        frame_divisor={
             "title": "Divisor used when frames were averaged into groups",
             "fits_keyword": "FRMDIVSR",
             "fits_hdu": "PRIMARY",
         },
-        "groupgap": {
+        groupgap={
             "title": "Frames skipped between consecutive groups",
             "fits_keyword": "GROUPGAP",
             "fits_hdu": "PRIMARY",
         },
-        "drop_frames1": {
+        drop_frames1={
             "title": "Frames dropped before the first integration",
             "fits_keyword": "DRPFRMS1",
             "fits_hdu": "PRIMARY",
         },
-        "drop_frames3": {
+        drop_frames3={
             "title": "Frames dropped between integrations",
             "fits_keyword": "DRPFRMS3",
             "fits_hdu": "PRIMARY",
         },
-        "nsamples": {
+        nsamples={
             "title": "Analog-to-digital samples taken per pixel",
             "fits_keyword": "NSAMPLES",
             "fits_hdu": "PRIMARY",
         },
-        "sample_time": {
+        sample_time={
             "title": "[us] Interval between successive samples",
             "fits_keyword": "TSAMPLE",
             "fits_hdu": "PRIMARY",
         },
-        "frame_time": {
+        frame_time={
             "title": "[s] Interval between successive frames",
             "fits_keyword": "TFRAME",
             "fits_hdu": "PRIMARY",
         },
-        "group_time": {
+        group_time={
             "title": "[s] Interval between successive groups",
             "fits_keyword": "TGROUP",
             "fits_hdu": "PRIMARY",
         },
-        "integration_time": {
+        integration_time={
             "title": "[s] Effective duration of one integration",
             "fits_keyword": "EFFINTTM",
             "fits_hdu": "PRIMARY",
         },
-        "exposure_time": {
+        exposure_time={
             "title": "[s] Effective exposure duration",
             "fits_keyword": "EFFEXPTM",
             "fits_hdu": "PRIMARY",
         },
-        "effective_exposure_time": {
+        effective_exposure_time={
             "title": "[s] Effective exposure duration (WCS time keyword)",
             "fits_keyword": "XPOSURE",
             "fits_hdu": "SCI",
         },
-        "measurement_time": {
+        measurement_time={
             "title": "[s] Time over which the flux was measured",
             "fits_keyword": "TMEASURE",
             "fits_hdu": "PRIMARY",
         },
-        "duration": {
+        duration={
             "title": "[s] Total wall-clock duration of the exposure",
             "fits_keyword": "DURATION",
             "fits_hdu": "PRIMARY",
         },
-        "elapsed_exposure_time": {
+        elapsed_exposure_time={
             "title": "[s] Time elapsed from the start to the end of the exposure",
             "fits_keyword": "TELAPSE",
             "fits_hdu": "SCI",
         },
-        "nresets_at_start": {
+        nresets_at_start={
             "title": "Reset frames read at the start of the exposure",
             "fits_keyword": "NRSTSTRT",
             "fits_hdu": "PRIMARY",
         },
-        "nresets_between_ints": {
+        nresets_between_ints={
             "title": "Reset frames read between integrations",
             "fits_keyword": "NRESETS",
             "fits_hdu": "PRIMARY",
         },
-        "zero_frame": {
+        zero_frame={
             "title": "Whether the zero frame was sent down separately",
             "fits_keyword": "ZEROFRAM",
             "fits_hdu": "PRIMARY",
         },
-        "data_problem": {
+        data_problem={
             "title": "Whether the science telemetry reported a problem",
             "fits_keyword": "DATAPROB",
             "fits_hdu": "PRIMARY",
         },
-        "sca_num": {
+        sca_num={
             "title": "Number of the sensor chip assembly",
             "fits_keyword": "SCA_NUM",
             "fits_hdu": "PRIMARY",
         },
-        "datamode": {
+        datamode={
             "title": "Post-processing mode of the focal plane array processor (FPAP)",
             "fits_keyword": "DATAMODE",
             "fits_hdu": "PRIMARY",
         },
-        "nrs_normal": {
+        nrs_normal={
             "title": "Normal pixels read between reference pixels in IRS2 mode",
             "fits_keyword": "NRS_NORM",
             "fits_hdu": "PRIMARY",
         },
-        "nrs_reference": {
+        nrs_reference={
             "title": "Reference pixels interleaved in IRS2 mode",
             "fits_keyword": "NRS_REF",
             "fits_hdu": "PRIMARY",
         },
-        "clock_adjust_rate": {
+        clock_adjust_rate={
             "title": "[ms/s] Rate at which the spacecraft clock time is adjusted",
             "fits_keyword": "SCTARATE",
             "fits_hdu": "PRIMARY",
         },
-        "gain_factor": {
+        gain_factor={
             "title": "Factor by which the gain was scaled",
             "fits_keyword": "GAINFACT",
             "fits_hdu": "PRIMARY",
         },
-        "imprint": {
+        imprint={
             "title": "Whether the exposure is a NIRSpec MSA imprint (leakcal) exposure",
             "fits_keyword": "IS_IMPRT",
             "fits_hdu": "PRIMARY",
         },
-        "psf_reference": {
+        psf_reference={
             "title": "Whether the exposure serves as a PSF reference",
             "fits_keyword": "IS_PSF",
             "fits_hdu": "PRIMARY",
         },
-        "self_reference_survey": {
+        self_reference_survey={
             "title": "Whether the PSF reference is taken from the science data itself",
             "fits_keyword": "SELFREF",
             "fits_hdu": "PRIMARY",
         },
-        "primary_cosmic_rays": {
+        primary_cosmic_rays={
             "title": "Primary cosmic ray hits per thousand pixels per second",
             "fits_keyword": "PRIMECRS",
             "fits_hdu": "PRIMARY",
         },
-        "extended_emission_events": {
+        extended_emission_events={
             "title": "Snowballs and showers per million pixels per second",
             "fits_keyword": "EXTNCRS",
             "fits_hdu": "PRIMARY",
         },
-        "read_times": {"title": "Times of the reads that make up each group"},
-    }
+        read_times={"title": "Times of the reads that make up each group"},
+    )
 
 
 class Subarray(MetaNode):
@@ -2502,109 +2485,109 @@ class Subarray(MetaNode):
 
     FITS keyword: SSTR_NST (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {"title": "Name of the subarray readout", "fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
-        "subarray_short": {
+    __jwst_fields__ = field_table(
+        name={"title": "Name of the subarray readout", "fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
+        subarray_short={
             "title": "Subarray of the MIRI MRS short-wavelength detector",
             "fits_keyword": "SUB_SHRT",
             "fits_hdu": "PRIMARY",
         },
-        "subarray_long": {
+        subarray_long={
             "title": "Subarray of the MIRI MRS long-wavelength detector",
             "fits_keyword": "SUB_LONG",
             "fits_hdu": "PRIMARY",
         },
-        "xstart": {
+        xstart={
             "title": "First column of the subarray along axis 1 (1-based)",
             "fits_keyword": "SUBSTRT1",
             "fits_hdu": "PRIMARY",
         },
-        "ystart": {
+        ystart={
             "title": "First row of the subarray along axis 2 (1-based)",
             "fits_keyword": "SUBSTRT2",
             "fits_hdu": "PRIMARY",
         },
-        "xsize": {
+        xsize={
             "title": "Subarray width in pixels along axis 1",
             "fits_keyword": "SUBSIZE1",
             "fits_hdu": "PRIMARY",
         },
-        "ysize": {
+        ysize={
             "title": "Subarray height in pixels along axis 2",
             "fits_keyword": "SUBSIZE2",
             "fits_hdu": "PRIMARY",
         },
-        "fastaxis": {
+        fastaxis={
             "title": "Detector axis and direction of the fast readout",
             "fits_keyword": "FASTAXIS",
             "fits_hdu": "PRIMARY",
         },
-        "slowaxis": {
+        slowaxis={
             "title": "Detector axis and direction of the slow readout",
             "fits_keyword": "SLOWAXIS",
             "fits_hdu": "PRIMARY",
         },
-        "detxcor": {
+        detxcor={
             "title": "First column of the subarray in the detector frame",
             "fits_keyword": "DETXCOR",
             "fits_hdu": "PRIMARY",
         },
-        "detycor": {
+        detycor={
             "title": "First row of the subarray in the detector frame",
             "fits_keyword": "DETYCOR",
             "fits_hdu": "PRIMARY",
         },
-        "detxsiz": {
+        detxsiz={
             "title": "Subarray width in pixels along the detector x axis",
             "fits_keyword": "DETXSIZ",
             "fits_hdu": "PRIMARY",
         },
-        "detysiz": {
+        detysiz={
             "title": "Subarray height in pixels along the detector y axis",
             "fits_keyword": "DETYSIZ",
             "fits_hdu": "PRIMARY",
         },
-        "multistripe_reads1": {
+        multistripe_reads1={
             "title": "Rows of the first substripe, read from SUBSTRT1 on (multistripe readout)",
             "fits_keyword": "MSTR_RD1",
             "fits_hdu": "PRIMARY",
         },
-        "multistripe_skips1": {
+        multistripe_skips1={
             "title": "Rows skipped after the first substripe (multistripe readout)",
             "fits_keyword": "MSTR_SK1",
             "fits_hdu": "PRIMARY",
         },
-        "multistripe_reads2": {
+        multistripe_reads2={
             "title": "Rows read in each later substripe (multistripe readout)",
             "fits_keyword": "MSTR_RD2",
             "fits_hdu": "PRIMARY",
         },
-        "multistripe_skips2": {
+        multistripe_skips2={
             "title": "Rows skipped between later substripes (multistripe readout)",
             "fits_keyword": "MSTR_SK2",
             "fits_hdu": "PRIMARY",
         },
-        "repeat_stripe": {
+        repeat_stripe={
             "title": "Whether later substripes are read again at the first position",
             "fits_keyword": "MSTR_RPT",
             "fits_hdu": "PRIMARY",
         },
-        "interleave_reads1": {
+        interleave_reads1={
             "title": "Whether first-substripe rows are interleaved between later substripes",
             "fits_keyword": "MSTR_ILV",
             "fits_hdu": "PRIMARY",
         },
-        "superstripe_step": {
+        superstripe_step={
             "title": "Rows the superstripe advances between integrations",
             "fits_keyword": "SSTR_STP",
             "fits_hdu": "PRIMARY",
         },
-        "num_superstripe": {
+        num_superstripe={
             "title": "Superstripe positions in one super-integration",
             "fits_keyword": "SSTR_NST",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class Dither(MetaNode):
@@ -2940,159 +2923,151 @@ class Dither(MetaNode):
 
     FITS keyword: DITH_DEC (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "primary_type": {
-            "title": "Primary dither pattern",
-            "fits_keyword": "PATTTYPE",
-            "fits_hdu": "PRIMARY",
-        },
-        "primary_dither_type": {
+    __jwst_fields__ = field_table(
+        primary_type={"title": "Primary dither pattern", "fits_keyword": "PATTTYPE", "fits_hdu": "PRIMARY"},
+        primary_dither_type={
             "title": "Number of primary dither points and their packing",
             "fits_keyword": "PRIDTYPE",
             "fits_hdu": "PRIMARY",
         },
-        "primary_points": {
+        primary_points={
             "title": "Points in the primary dither pattern",
             "fits_keyword": "PRIDTPTS",
             "fits_hdu": "PRIMARY",
         },
-        "position_number": {
+        position_number={
             "title": "Position of this exposure within the dither pattern",
             "fits_keyword": "PATT_NUM",
             "fits_hdu": "PRIMARY",
         },
-        "pattern_start": {
+        pattern_start={
             "title": "Pattern position the dither started at",
             "fits_keyword": "PATTSTRT",
             "fits_hdu": "PRIMARY",
         },
-        "total_points": {
+        total_points={
             "title": "Points in the whole dither pattern",
             "fits_keyword": "NUMDTHPT",
             "fits_hdu": "PRIMARY",
         },
-        "total_cycling_points": {
+        total_cycling_points={
             "title": "Points in the cycling dither pattern",
             "fits_keyword": "PATTNPTS",
             "fits_hdu": "PRIMARY",
         },
-        "dither_points": {
+        dither_points={
             "title": "Points in the direct-image dither pattern",
             "fits_keyword": "NRIMDTPT",
             "fits_hdu": "PRIMARY",
         },
-        "nod_type": {"title": "Nod pattern", "fits_keyword": "NOD_TYPE", "fits_hdu": "PRIMARY"},
-        "pattern_size": {
+        nod_type={"title": "Nod pattern", "fits_keyword": "NOD_TYPE", "fits_hdu": "PRIMARY"},
+        pattern_size={
             "title": "Size of the primary dither pattern",
             "fits_keyword": "PATTSIZE",
             "fits_hdu": "PRIMARY",
         },
-        "small_grid_pattern": {
+        small_grid_pattern={
             "title": "Small-grid dither pattern",
             "fits_keyword": "SMGRDPAT",
             "fits_hdu": "PRIMARY",
         },
-        "subpixel_total_points": {
+        subpixel_total_points={
             "title": "Points in the subpixel dither pattern",
             "fits_keyword": "SUBPXPTS",
             "fits_hdu": "PRIMARY",
         },
-        "subpixel_pattern": {
+        subpixel_pattern={
             "title": "Subpixel dither pattern",
             "fits_keyword": "SUBPXPAT",
             "fits_hdu": "PRIMARY",
         },
-        "spectral_position_number": {
+        spectral_position_number={
             "title": "Position of this exposure among the spectral steps",
             "fits_keyword": "SPEC_NUM",
             "fits_hdu": "PRIMARY",
         },
-        "spectral_total_points": {
+        spectral_total_points={
             "title": "Steps along the spectral direction",
             "fits_keyword": "SPECNSTP",
             "fits_hdu": "PRIMARY",
         },
-        "spectral_step_size": {
+        spectral_step_size={
             "title": "Step size along the spectral direction",
             "fits_keyword": "SPECSTEP",
             "fits_hdu": "PRIMARY",
         },
-        "spectral_offset": {
+        spectral_offset={
             "title": "[arcsec] Offset along the spectral direction from the pattern start",
             "fits_keyword": "SPCOFFST",
             "fits_hdu": "PRIMARY",
         },
-        "spatial_position_number": {
+        spatial_position_number={
             "title": "Position of this exposure among the spatial steps",
             "fits_keyword": "SPAT_NUM",
             "fits_hdu": "PRIMARY",
         },
-        "spatial_total_points": {
+        spatial_total_points={
             "title": "Steps along the spatial direction",
             "fits_keyword": "SPATNSTP",
             "fits_hdu": "PRIMARY",
         },
-        "spatial_step_size": {
+        spatial_step_size={
             "title": "Step size along the spatial direction",
             "fits_keyword": "SPATSTEP",
             "fits_hdu": "PRIMARY",
         },
-        "spatial_offset": {
+        spatial_offset={
             "title": "[arcsec] Offset along the spatial direction from the pattern start",
             "fits_keyword": "SPTOFFST",
             "fits_hdu": "PRIMARY",
         },
-        "x_offset": {
+        x_offset={
             "title": "[arcsec] Dither offset along x in the instrument ideal frame",
             "fits_keyword": "XOFFSET",
             "fits_hdu": "PRIMARY",
         },
-        "y_offset": {
+        y_offset={
             "title": "[arcsec] Dither offset along y in the instrument ideal frame",
             "fits_keyword": "YOFFSET",
             "fits_hdu": "PRIMARY",
         },
-        "starting_set": {
+        starting_set={
             "title": "First 4-point set taken from the dither set list",
             "fits_keyword": "DSETSTRT",
             "fits_hdu": "PRIMARY",
         },
-        "number_of_sets": {
+        number_of_sets={
             "title": "Number of 4-point sets taken from the dither set list",
             "fits_keyword": "NUMDSETS",
             "fits_hdu": "PRIMARY",
         },
-        "direction": {
-            "title": "Sense of the dither offsets",
-            "fits_keyword": "DITHDIRC",
-            "fits_hdu": "PRIMARY",
-        },
-        "optimized_for": {
+        direction={"title": "Sense of the dither offsets", "fits_keyword": "DITHDIRC", "fits_hdu": "PRIMARY"},
+        optimized_for={
             "title": "Source extent the dither pattern is optimized for",
             "fits_keyword": "DITHOPFR",
             "fits_hdu": "PRIMARY",
         },
-        "sparse_points": {
+        sparse_points={
             "title": "Points used from a sparse cycling pattern",
             "fits_keyword": "DITHPNTS",
             "fits_hdu": "PRIMARY",
         },
-        "primary_channel": {
+        primary_channel={
             "title": "MRS channel (or the imager) the dither is optimized for",
             "fits_keyword": "MRSPRCHN",
             "fits_hdu": "PRIMARY",
         },
-        "dithered_ra": {
+        dithered_ra={
             "title": "Right ascension of the dithered pointing",
             "fits_keyword": "DITH_RA",
             "fits_hdu": "PRIMARY",
         },
-        "dithered_dec": {
+        dithered_dec={
             "title": "Declination of the dithered pointing",
             "fits_keyword": "DITH_DEC",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class Ephemeris(MetaNode):
@@ -3173,83 +3148,83 @@ class Ephemeris(MetaNode):
 
     FITS keyword: OBSGEODZ (SCI)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "reference_frame": {
+    __jwst_fields__ = field_table(
+        reference_frame={
             "title": "Reference frame of the ephemeris (EME2000)",
             "fits_keyword": "REFFRAME",
             "fits_hdu": "SCI",
         },
-        "type": {
+        type={
             "title": "Kind of ephemeris: definitive or predicted",
             "fits_keyword": "EPH_TYPE",
             "fits_hdu": "SCI",
         },
-        "time": {
+        time={
             "title": "[d] Epoch of the position and velocity vectors, MJD",
             "fits_keyword": "EPH_TIME",
             "fits_hdu": "SCI",
         },
-        "spatial_x_bary": {
+        spatial_x_bary={
             "title": "[km] Barycentric X position of JWST at MJD-AVG",
             "fits_keyword": "JWST_X",
             "fits_hdu": "SCI",
         },
-        "spatial_y_bary": {
+        spatial_y_bary={
             "title": "[km] Barycentric Y position of JWST at MJD-AVG",
             "fits_keyword": "JWST_Y",
             "fits_hdu": "SCI",
         },
-        "spatial_z_bary": {
+        spatial_z_bary={
             "title": "[km] Barycentric Z position of JWST at MJD-AVG",
             "fits_keyword": "JWST_Z",
             "fits_hdu": "SCI",
         },
-        "spatial_x_geo": {
+        spatial_x_geo={
             "title": "[m] Geocentric X position of JWST at MJD-AVG",
             "fits_keyword": "OBSGEO-X",
             "fits_hdu": "SCI",
         },
-        "spatial_y_geo": {
+        spatial_y_geo={
             "title": "[m] Geocentric Y position of JWST at MJD-AVG",
             "fits_keyword": "OBSGEO-Y",
             "fits_hdu": "SCI",
         },
-        "spatial_z_geo": {
+        spatial_z_geo={
             "title": "[m] Geocentric Z position of JWST at MJD-AVG",
             "fits_keyword": "OBSGEO-Z",
             "fits_hdu": "SCI",
         },
-        "velocity_x_bary": {
+        velocity_x_bary={
             "title": "[km/s] Barycentric X velocity of JWST at MJD-AVG",
             "fits_keyword": "JWST_DX",
             "fits_hdu": "SCI",
         },
-        "velocity_y_bary": {
+        velocity_y_bary={
             "title": "[km/s] Barycentric Y velocity of JWST at MJD-AVG",
             "fits_keyword": "JWST_DY",
             "fits_hdu": "SCI",
         },
-        "velocity_z_bary": {
+        velocity_z_bary={
             "title": "[km/s] Barycentric Z velocity of JWST at MJD-AVG",
             "fits_keyword": "JWST_DZ",
             "fits_hdu": "SCI",
         },
-        "velocity_x_geo": {
+        velocity_x_geo={
             "title": "[m/s] Geocentric X velocity of JWST at MJD-AVG",
             "fits_keyword": "OBSGEODX",
             "fits_hdu": "SCI",
         },
-        "velocity_y_geo": {
+        velocity_y_geo={
             "title": "[m/s] Geocentric Y velocity of JWST at MJD-AVG",
             "fits_keyword": "OBSGEODY",
             "fits_hdu": "SCI",
         },
-        "velocity_z_geo": {
+        velocity_z_geo={
             "title": "[m/s] Geocentric Z velocity of JWST at MJD-AVG",
             "fits_keyword": "OBSGEODZ",
             "fits_hdu": "SCI",
         },
-    }
+    )
 
 
 class Aperture(MetaNode):
@@ -3265,18 +3240,18 @@ class Aperture(MetaNode):
 
     FITS keyword: PPS_APER (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "SIAF name of the science aperture used",
             "fits_keyword": "APERNAME",
             "fits_hdu": "PRIMARY",
         },
-        "pps_name": {
+        pps_name={
             "title": "Aperture name as supplied by the planning system (PPS)",
             "fits_keyword": "PPS_APER",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class VelocityAberration(MetaNode):
@@ -3292,18 +3267,18 @@ class VelocityAberration(MetaNode):
 
     FITS keyword: VA_DEC (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "va_ra_ref": {
+    __jwst_fields__ = field_table(
+        va_ra_ref={
             "title": "[deg] Right ascension of the reference point after velocity aberration",
             "fits_keyword": "VA_RA",
             "fits_hdu": "PRIMARY",
         },
-        "va_dec_ref": {
+        va_dec_ref={
             "title": "[deg] Declination of the reference point after velocity aberration",
             "fits_keyword": "VA_DEC",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class Time(MetaNode):
@@ -3349,48 +3324,48 @@ class Time(MetaNode):
 
     FITS keyword: HMIDTIME (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "barycentric_correction": {
+    __jwst_fields__ = field_table(
+        barycentric_correction={
             "title": "[s] Barycentric time correction at the exposure start",
             "fits_keyword": "BARTDELT",
             "fits_hdu": "PRIMARY",
         },
-        "barycentric_expstart": {
+        barycentric_expstart={
             "title": "[d] Exposure start in barycentric time, MJD",
             "fits_keyword": "BSTRTIME",
             "fits_hdu": "PRIMARY",
         },
-        "barycentric_expend": {
+        barycentric_expend={
             "title": "[d] Exposure end in barycentric time, MJD",
             "fits_keyword": "BENDTIME",
             "fits_hdu": "PRIMARY",
         },
-        "barycentric_expmid": {
+        barycentric_expmid={
             "title": "[d] Exposure midpoint in barycentric time, MJD",
             "fits_keyword": "BMIDTIME",
             "fits_hdu": "PRIMARY",
         },
-        "heliocentric_correction": {
+        heliocentric_correction={
             "title": "[s] Heliocentric time correction at the exposure start",
             "fits_keyword": "HELIDELT",
             "fits_hdu": "PRIMARY",
         },
-        "heliocentric_expstart": {
+        heliocentric_expstart={
             "title": "[d] Exposure start in heliocentric time, MJD",
             "fits_keyword": "HSTRTIME",
             "fits_hdu": "PRIMARY",
         },
-        "heliocentric_expend": {
+        heliocentric_expend={
             "title": "[d] Exposure end in heliocentric time, MJD",
             "fits_keyword": "HENDTIME",
             "fits_hdu": "PRIMARY",
         },
-        "heliocentric_expmid": {
+        heliocentric_expmid={
             "title": "[d] Exposure midpoint in heliocentric time, MJD",
             "fits_keyword": "HMIDTIME",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class Guidestar(MetaNode):
@@ -3556,160 +3531,156 @@ class Guidestar(MetaNode):
 
     FITS keyword: GS_PARA (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "gs_order": {
+    __jwst_fields__ = field_table(
+        gs_order={
             "title": "Rank of the guide star among the selected candidates",
             "fits_keyword": "GS_ORDER",
             "fits_hdu": "PRIMARY",
         },
-        "gs_start_time": {
+        gs_start_time={
             "title": "UTC time at which guide star activity began",
             "fits_keyword": "GSSTRTTM",
             "fits_hdu": "PRIMARY",
         },
-        "gs_stop_time": {
+        gs_stop_time={
             "title": "UTC time at which guide star activity finished",
             "fits_keyword": "GSENDTIM",
             "fits_hdu": "PRIMARY",
         },
-        "gs_id": {"title": "Identifier of the guide star", "fits_keyword": "GDSTARID", "fits_hdu": "PRIMARY"},
-        "gs_ra": {
-            "title": "Right ascension of the guide star",
-            "fits_keyword": "GS_RA",
-            "fits_hdu": "PRIMARY",
-        },
-        "gs_dec": {"title": "Declination of the guide star", "fits_keyword": "GS_DEC", "fits_hdu": "PRIMARY"},
-        "gs_ura": {
+        gs_id={"title": "Identifier of the guide star", "fits_keyword": "GDSTARID", "fits_hdu": "PRIMARY"},
+        gs_ra={"title": "Right ascension of the guide star", "fits_keyword": "GS_RA", "fits_hdu": "PRIMARY"},
+        gs_dec={"title": "Declination of the guide star", "fits_keyword": "GS_DEC", "fits_hdu": "PRIMARY"},
+        gs_ura={
             "title": "Uncertainty of the guide star right ascension",
             "fits_keyword": "GS_URA",
             "fits_hdu": "PRIMARY",
         },
-        "gs_udec": {
+        gs_udec={
             "title": "Uncertainty of the guide star declination",
             "fits_keyword": "GS_UDEC",
             "fits_hdu": "PRIMARY",
         },
-        "gs_mag": {
+        gs_mag={
             "title": "Guide star magnitude in the FGS band",
             "fits_keyword": "GS_MAG",
             "fits_hdu": "PRIMARY",
         },
-        "gs_umag": {
+        gs_umag={
             "title": "Uncertainty of the guide star magnitude",
             "fits_keyword": "GS_UMAG",
             "fits_hdu": "PRIMARY",
         },
-        "gs_v3_pa_science": {
+        gs_v3_pa_science={
             "title": "V3 position angle at the guide star for the science exposure",
             "fits_keyword": "GS_V3_PA",
             "fits_hdu": "PRIMARY",
         },
-        "gs_pcs_mode": {
+        gs_pcs_mode={
             "title": "Mode of the pointing control system",
             "fits_keyword": "PCS_MODE",
             "fits_hdu": "PRIMARY",
         },
-        "visit_end_time": {
+        visit_end_time={
             "title": "Observatory UTC time at which the visit ended",
             "fits_keyword": "VISITEND",
             "fits_hdu": "PRIMARY",
         },
-        "gs_function_start_time": {
+        gs_function_start_time={
             "title": "UTC time at which the guider function began",
             "fits_keyword": "GF_START",
             "fits_hdu": "PRIMARY",
         },
-        "gs_function_end_time": {
+        gs_function_end_time={
             "title": "UTC time at which the guider function ended",
             "fits_keyword": "GF_END",
             "fits_hdu": "PRIMARY",
         },
-        "fgs_aperture": {
+        fgs_aperture={
             "title": "FGS aperture used to acquire the guide star",
             "fits_keyword": "FGS_APER",
             "fits_hdu": "PRIMARY",
         },
-        "gs_ideal_x": {
+        gs_ideal_x={
             "title": "Guide star x position in the FGS ideal frame",
             "fits_keyword": "GSIDL_X",
             "fits_hdu": "PRIMARY",
         },
-        "gs_ideal_y": {
+        gs_ideal_y={
             "title": "Guide star y position in the FGS ideal frame",
             "fits_keyword": "GSIDL_Y",
             "fits_hdu": "PRIMARY",
         },
-        "fgs_v2_ref": {
+        fgs_v2_ref={
             "title": "[arcsec] V2 coordinate of the FGS aperture reference point",
             "fits_keyword": "V2_REF",
             "fits_hdu": "PRIMARY",
         },
-        "fgs_v3_ref": {
+        fgs_v3_ref={
             "title": "[arcsec] V3 coordinate of the FGS aperture reference point",
             "fits_keyword": "V3_REF",
             "fits_hdu": "PRIMARY",
         },
-        "fgs_roll_ref": {
+        fgs_roll_ref={
             "title": "[deg] V3 roll angle at the FGS reference point, north through east",
             "fits_keyword": "ROLL_REF",
             "fits_hdu": "PRIMARY",
         },
-        "fgs_v3yangle": {
+        fgs_v3yangle={
             "title": "[deg] Angle from the V3 axis to the FGS ideal y axis",
             "fits_keyword": "V3I_YANG",
             "fits_hdu": "PRIMARY",
         },
-        "fgs_vparity": {
+        fgs_vparity={
             "title": "Handedness of the FGS ideal frame relative to V2/V3",
             "fits_keyword": "VPARITY",
             "fits_hdu": "PRIMARY",
         },
-        "data_start": {
+        data_start={
             "title": "[d] Start of the guider data in this file, MJD",
             "fits_keyword": "DATASTRT",
             "fits_hdu": "PRIMARY",
         },
-        "data_end": {
+        data_end={
             "title": "[d] End of the guider data in this file, MJD",
             "fits_keyword": "DATAEND",
             "fits_hdu": "PRIMARY",
         },
-        "gs_acq_exec_stat": {
+        gs_acq_exec_stat={
             "title": "Execution status of the guide star acquisition",
             "fits_keyword": "GSACSTAT",
             "fits_hdu": "PRIMARY",
         },
-        "gs_ctd_x": {
+        gs_ctd_x={
             "title": "[arcsec] Guide star x centroid in the FGS ideal frame",
             "fits_keyword": "GSCENTX",
             "fits_hdu": "PRIMARY",
         },
-        "gs_ctd_y": {
+        gs_ctd_y={
             "title": "[arcsec] Guide star y centroid in the FGS ideal frame",
             "fits_keyword": "GSCENTY",
             "fits_hdu": "PRIMARY",
         },
-        "gs_epoch": {
+        gs_epoch={
             "title": "Epoch of the guide star coordinates",
             "fits_keyword": "GS_EPOCH",
             "fits_hdu": "PRIMARY",
         },
-        "gs_mura": {
+        gs_mura={
             "title": "Proper motion of the guide star in ICRS right ascension",
             "fits_keyword": "GS_MURA",
             "fits_hdu": "PRIMARY",
         },
-        "gs_mudec": {
+        gs_mudec={
             "title": "Proper motion of the guide star in ICRS declination",
             "fits_keyword": "GS_MUDEC",
             "fits_hdu": "PRIMARY",
         },
-        "gs_para": {
+        gs_para={
             "title": "Annual parallax of the guide star",
             "fits_keyword": "GS_PARA",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class RefFileCrds(MetaNode):
@@ -3725,18 +3696,18 @@ class RefFileCrds(MetaNode):
 
     FITS keyword: CRDS_CTX (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "sw_version": {
+    __jwst_fields__ = field_table(
+        sw_version={
             "title": "Version of the CRDS software that selected the reference files",
             "fits_keyword": "CRDS_VER",
             "fits_hdu": "PRIMARY",
         },
-        "context_used": {
+        context_used={
             "title": "CRDS context (.pmap) the reference files were selected from",
             "fits_keyword": "CRDS_CTX",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class RefFileArea(MetaNode):
@@ -3747,13 +3718,13 @@ class RefFileArea(MetaNode):
 
     FITS keyword: R_AREA (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the pixel area map reference file",
             "fits_keyword": "R_AREA",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileBkg(MetaNode):
@@ -3764,13 +3735,13 @@ class RefFileBkg(MetaNode):
 
     FITS keyword: R_BKG (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the background reference file",
             "fits_keyword": "R_BKG",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileBadshutter(MetaNode):
@@ -3781,13 +3752,13 @@ class RefFileBadshutter(MetaNode):
 
     FITS keyword: R_MSAOPE (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec MSA shutter operability reference file",
             "fits_keyword": "R_MSAOPE",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileBarshadow(MetaNode):
@@ -3798,13 +3769,13 @@ class RefFileBarshadow(MetaNode):
 
     FITS keyword: R_BARSHA (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec bar shadow reference file",
             "fits_keyword": "R_BARSHA",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileCamera(MetaNode):
@@ -3815,13 +3786,13 @@ class RefFileCamera(MetaNode):
 
     FITS keyword: R_CAMERA (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec camera model reference file",
             "fits_keyword": "R_CAMERA",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileChromcorr(MetaNode):
@@ -3832,13 +3803,13 @@ class RefFileChromcorr(MetaNode):
 
     FITS keyword: R_CHRCOR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec chromaticity correction reference file",
             "fits_keyword": "R_CHRCOR",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileCollimator(MetaNode):
@@ -3849,13 +3820,13 @@ class RefFileCollimator(MetaNode):
 
     FITS keyword: R_COLLIM (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec collimator model reference file",
             "fits_keyword": "R_COLLIM",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileSirskernel(MetaNode):
@@ -3866,13 +3837,13 @@ class RefFileSirskernel(MetaNode):
 
     FITS keyword: R_SIRSKL (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the SIRS reference pixel kernel reference file",
             "fits_keyword": "R_SIRSKL",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileCubepar(MetaNode):
@@ -3883,13 +3854,13 @@ class RefFileCubepar(MetaNode):
 
     FITS keyword: R_CUBPAR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the IFU cube building parameters reference file",
             "fits_keyword": "R_CUBPAR",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileDark(MetaNode):
@@ -3900,13 +3871,13 @@ class RefFileDark(MetaNode):
 
     FITS keyword: R_DARK (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the dark current reference file",
             "fits_keyword": "R_DARK",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileDisperser(MetaNode):
@@ -3917,13 +3888,13 @@ class RefFileDisperser(MetaNode):
 
     FITS keyword: R_DISPER (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the disperser model reference file",
             "fits_keyword": "R_DISPER",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileDistortion(MetaNode):
@@ -3934,13 +3905,13 @@ class RefFileDistortion(MetaNode):
 
     FITS keyword: R_DISTOR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the geometric distortion reference file",
             "fits_keyword": "R_DISTOR",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileEmicorr(MetaNode):
@@ -3951,13 +3922,13 @@ class RefFileEmicorr(MetaNode):
 
     FITS keyword: R_MIREMI (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the MIRI EMI correction reference file",
             "fits_keyword": "R_MIREMI",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileExtract1d(MetaNode):
@@ -3968,13 +3939,13 @@ class RefFileExtract1d(MetaNode):
 
     FITS keyword: R_EXTR1D (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the 1-D extraction parameters reference file",
             "fits_keyword": "R_EXTR1D",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileFilteroffset(MetaNode):
@@ -3985,13 +3956,13 @@ class RefFileFilteroffset(MetaNode):
 
     FITS keyword: R_FILOFF (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the filter offset reference file",
             "fits_keyword": "R_FILOFF",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileFlat(MetaNode):
@@ -4002,13 +3973,13 @@ class RefFileFlat(MetaNode):
 
     FITS keyword: R_FLAT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the flat field reference file",
             "fits_keyword": "R_FLAT",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileDflat(MetaNode):
@@ -4019,13 +3990,13 @@ class RefFileDflat(MetaNode):
 
     FITS keyword: R_DFLAT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec detector flat reference file",
             "fits_keyword": "R_DFLAT",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileFflat(MetaNode):
@@ -4036,13 +4007,13 @@ class RefFileFflat(MetaNode):
 
     FITS keyword: R_FFLAT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec fore-optics flat reference file",
             "fits_keyword": "R_FFLAT",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileSflat(MetaNode):
@@ -4053,13 +4024,13 @@ class RefFileSflat(MetaNode):
 
     FITS keyword: R_SFLAT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec spectrograph flat reference file",
             "fits_keyword": "R_SFLAT",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileFore(MetaNode):
@@ -4070,13 +4041,13 @@ class RefFileFore(MetaNode):
 
     FITS keyword: R_FORE (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec fore-optics model reference file",
             "fits_keyword": "R_FORE",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileFpa(MetaNode):
@@ -4087,13 +4058,13 @@ class RefFileFpa(MetaNode):
 
     FITS keyword: R_FPA (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec focal plane assembly model reference file",
             "fits_keyword": "R_FPA",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileFringe(MetaNode):
@@ -4104,13 +4075,13 @@ class RefFileFringe(MetaNode):
 
     FITS keyword: R_FRINGE (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the fringe reference file",
             "fits_keyword": "R_FRINGE",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileFringefreq(MetaNode):
@@ -4121,13 +4092,13 @@ class RefFileFringefreq(MetaNode):
 
     FITS keyword: R_FRIFRQ (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the MIRI MRS fringe frequency reference file",
             "fits_keyword": "R_FRIFRQ",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileGain(MetaNode):
@@ -4138,13 +4109,13 @@ class RefFileGain(MetaNode):
 
     FITS keyword: R_GAIN (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the gain reference file",
             "fits_keyword": "R_GAIN",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileIfufore(MetaNode):
@@ -4155,13 +4126,13 @@ class RefFileIfufore(MetaNode):
 
     FITS keyword: R_IFUFOR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec IFU fore-optics model reference file",
             "fits_keyword": "R_IFUFOR",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileIfupost(MetaNode):
@@ -4172,13 +4143,13 @@ class RefFileIfupost(MetaNode):
 
     FITS keyword: R_IFUPOS (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec IFU post-optics model reference file",
             "fits_keyword": "R_IFUPOS",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileIfuslicer(MetaNode):
@@ -4189,13 +4160,13 @@ class RefFileIfuslicer(MetaNode):
 
     FITS keyword: R_IFUSLI (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec IFU slicer model reference file",
             "fits_keyword": "R_IFUSLI",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileIpc(MetaNode):
@@ -4206,13 +4177,13 @@ class RefFileIpc(MetaNode):
 
     FITS keyword: R_IPC (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the interpixel capacitance kernel reference file",
             "fits_keyword": "R_IPC",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileLastframe(MetaNode):
@@ -4223,13 +4194,13 @@ class RefFileLastframe(MetaNode):
 
     FITS keyword: R_LASTFR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the last frame correction reference file",
             "fits_keyword": "R_LASTFR",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileLinearity(MetaNode):
@@ -4240,13 +4211,13 @@ class RefFileLinearity(MetaNode):
 
     FITS keyword: R_LINEAR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the linearity reference file",
             "fits_keyword": "R_LINEAR",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileMask(MetaNode):
@@ -4257,13 +4228,13 @@ class RefFileMask(MetaNode):
 
     FITS keyword: R_MASK (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the bad pixel mask reference file",
             "fits_keyword": "R_MASK",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileMsa(MetaNode):
@@ -4274,13 +4245,13 @@ class RefFileMsa(MetaNode):
 
     FITS keyword: R_MSA (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec MSA model reference file",
             "fits_keyword": "R_MSA",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileMrsxartcorr(MetaNode):
@@ -4291,13 +4262,13 @@ class RefFileMrsxartcorr(MetaNode):
 
     FITS keyword: R_MRSXAR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the MIRI MRS cross-artifact correction reference file",
             "fits_keyword": "R_MRSXAR",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileMrsptcorr(MetaNode):
@@ -4308,13 +4279,13 @@ class RefFileMrsptcorr(MetaNode):
 
     FITS keyword: R_MRSPT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the MIRI MRS point source correction reference file",
             "fits_keyword": "R_MRSPT",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileNrm(MetaNode):
@@ -4325,13 +4296,13 @@ class RefFileNrm(MetaNode):
 
     FITS keyword: R_NRM (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRISS non-redundant mask reference file",
             "fits_keyword": "R_NRM",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileOte(MetaNode):
@@ -4342,13 +4313,13 @@ class RefFileOte(MetaNode):
 
     FITS keyword: R_OTE (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec telescope (OTE) model reference file",
             "fits_keyword": "R_OTE",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFilePastasoss(MetaNode):
@@ -4359,13 +4330,13 @@ class RefFilePastasoss(MetaNode):
 
     FITS keyword: R_PSTSOS (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRISS SOSS trace position (PASTASOSS) reference file",
             "fits_keyword": "R_PSTSOS",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFilePathloss(MetaNode):
@@ -4376,13 +4347,13 @@ class RefFilePathloss(MetaNode):
 
     FITS keyword: R_PTHLOS (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the path loss reference file",
             "fits_keyword": "R_PTHLOS",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFilePersat(MetaNode):
@@ -4393,13 +4364,13 @@ class RefFilePersat(MetaNode):
 
     FITS keyword: R_PERSAT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the persistence saturation reference file",
             "fits_keyword": "R_PERSAT",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFilePhotom(MetaNode):
@@ -4410,13 +4381,13 @@ class RefFilePhotom(MetaNode):
 
     FITS keyword: R_PHOTOM (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the photometric calibration reference file",
             "fits_keyword": "R_PHOTOM",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFilePsfmask(MetaNode):
@@ -4427,13 +4398,13 @@ class RefFilePsfmask(MetaNode):
 
     FITS keyword: R_PSFMAS (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the coronagraphic PSF mask reference file",
             "fits_keyword": "R_PSFMAS",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileReadnoise(MetaNode):
@@ -4444,13 +4415,13 @@ class RefFileReadnoise(MetaNode):
 
     FITS keyword: R_READNO (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the read noise reference file",
             "fits_keyword": "R_READNO",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileRefpix(MetaNode):
@@ -4461,13 +4432,13 @@ class RefFileRefpix(MetaNode):
 
     FITS keyword: R_REFPIX (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the reference pixel correction reference file",
             "fits_keyword": "R_REFPIX",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileRegions(MetaNode):
@@ -4478,13 +4449,13 @@ class RefFileRegions(MetaNode):
 
     FITS keyword: R_REGION (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the MIRI MRS regions reference file",
             "fits_keyword": "R_REGION",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileResample(MetaNode):
@@ -4495,13 +4466,13 @@ class RefFileResample(MetaNode):
 
     FITS keyword: R_RESAMP (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the resampling parameters reference file",
             "fits_keyword": "R_RESAMP",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileResolution(MetaNode):
@@ -4512,13 +4483,13 @@ class RefFileResolution(MetaNode):
 
     FITS keyword: R_RESOL (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the MIRI MRS spectral resolution reference file",
             "fits_keyword": "R_RESOL",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileReset(MetaNode):
@@ -4529,13 +4500,13 @@ class RefFileReset(MetaNode):
 
     FITS keyword: R_RESET (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the reset anomaly reference file",
             "fits_keyword": "R_RESET",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileRscd(MetaNode):
@@ -4546,13 +4517,13 @@ class RefFileRscd(MetaNode):
 
     FITS keyword: R_RSCD (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the MIRI RSCD correction reference file",
             "fits_keyword": "R_RSCD",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileSaturation(MetaNode):
@@ -4563,13 +4534,13 @@ class RefFileSaturation(MetaNode):
 
     FITS keyword: R_SATURA (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the saturation reference file",
             "fits_keyword": "R_SATURA",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileSpeckernel(MetaNode):
@@ -4580,13 +4551,13 @@ class RefFileSpeckernel(MetaNode):
 
     FITS keyword: R_SPKERN (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the spectral convolution kernel reference file",
             "fits_keyword": "R_SPKERN",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileSpecprofile(MetaNode):
@@ -4597,13 +4568,13 @@ class RefFileSpecprofile(MetaNode):
 
     FITS keyword: R_SPPROF (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the spectral profile reference file",
             "fits_keyword": "R_SPPROF",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileSpectrace(MetaNode):
@@ -4614,13 +4585,13 @@ class RefFileSpectrace(MetaNode):
 
     FITS keyword: R_SPTRAC (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the spectral trace reference file",
             "fits_keyword": "R_SPTRAC",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileSpecwcs(MetaNode):
@@ -4631,13 +4602,13 @@ class RefFileSpecwcs(MetaNode):
 
     FITS keyword: R_SPCWCS (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the spectral WCS (dispersion and distortion) reference file",
             "fits_keyword": "R_SPCWCS",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileStraylight(MetaNode):
@@ -4648,13 +4619,13 @@ class RefFileStraylight(MetaNode):
 
     FITS keyword: R_STRAY (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the MIRI MRS stray light reference file",
             "fits_keyword": "R_STRAY",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileSuperbias(MetaNode):
@@ -4665,13 +4636,13 @@ class RefFileSuperbias(MetaNode):
 
     FITS keyword: R_SUPERB (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the superbias reference file",
             "fits_keyword": "R_SUPERB",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileThroughput(MetaNode):
@@ -4682,13 +4653,13 @@ class RefFileThroughput(MetaNode):
 
     FITS keyword: R_THRPUT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the filter throughput reference file",
             "fits_keyword": "R_THRPUT",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileTrapdensity(MetaNode):
@@ -4699,13 +4670,13 @@ class RefFileTrapdensity(MetaNode):
 
     FITS keyword: R_TRPDEN (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the trap density reference file",
             "fits_keyword": "R_TRPDEN",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileTrappars(MetaNode):
@@ -4716,13 +4687,13 @@ class RefFileTrappars(MetaNode):
 
     FITS keyword: R_TRPPAR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the trap parameters reference file",
             "fits_keyword": "R_TRPPAR",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileTsoPhotometry(MetaNode):
@@ -4733,13 +4704,13 @@ class RefFileTsoPhotometry(MetaNode):
 
     FITS keyword: R_TSPHOT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the TSO imaging photometry parameters reference file",
             "fits_keyword": "R_TSPHOT",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileV2v3(MetaNode):
@@ -4750,13 +4721,13 @@ class RefFileV2v3(MetaNode):
 
     FITS keyword: R_V2V3 (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the V2/V3 transform model reference file",
             "fits_keyword": "R_V2V3",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileWavecorr(MetaNode):
@@ -4767,13 +4738,13 @@ class RefFileWavecorr(MetaNode):
 
     FITS keyword: R_WAVCOR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the NIRSpec wavelength zero-point correction reference file",
             "fits_keyword": "R_WAVCOR",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileWavelengthrange(MetaNode):
@@ -4784,13 +4755,13 @@ class RefFileWavelengthrange(MetaNode):
 
     FITS keyword: R_WAVRAN (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the wavelength range reference file",
             "fits_keyword": "R_WAVRAN",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFileWavemap(MetaNode):
@@ -4801,13 +4772,13 @@ class RefFileWavemap(MetaNode):
 
     FITS keyword: R_WAVMAP (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "File name of the wavelength map reference file",
             "fits_keyword": "R_WAVMAP",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class RefFile(MetaNode):
@@ -5318,313 +5289,309 @@ class CalStep(MetaNode):
 
     FITS keyword: S_WHTLIT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "adaptive_trace_model": {
+    __jwst_fields__ = field_table(
+        adaptive_trace_model={
             "title": "Outcome of the adaptive trace model step",
             "fits_keyword": "S_TRCMOD",
             "fits_hdu": "PRIMARY",
         },
-        "align_psfs": {
+        align_psfs={
             "title": "Outcome of the coronagraphic PSF alignment step",
             "fits_keyword": "S_PSFALI",
             "fits_hdu": "PRIMARY",
         },
-        "ami_analyze": {
+        ami_analyze={
             "title": "Outcome of the AMI fringe analysis step",
             "fits_keyword": "S_AMIANA",
             "fits_hdu": "PRIMARY",
         },
-        "ami_normalize": {
+        ami_normalize={
             "title": "Outcome of the AMI fringe normalization step",
             "fits_keyword": "S_AMINOR",
             "fits_hdu": "PRIMARY",
         },
-        "assign_wcs": {
+        assign_wcs={
             "title": "Outcome of the WCS assignment step",
             "fits_keyword": "S_WCS",
             "fits_hdu": "PRIMARY",
         },
-        "assign_mtwcs": {
+        assign_mtwcs={
             "title": "Outcome of the moving-target WCS assignment step",
             "fits_keyword": "S_MTWCS",
             "fits_hdu": "PRIMARY",
         },
-        "bkg_subtract": {
+        bkg_subtract={
             "title": "Outcome of the background subtraction step",
             "fits_keyword": "S_BKDSUB",
             "fits_hdu": "PRIMARY",
         },
-        "badpix_selfcal": {
+        badpix_selfcal={
             "title": "Outcome of the bad pixel self-calibration step",
             "fits_keyword": "S_BPXSLF",
             "fits_hdu": "PRIMARY",
         },
-        "barshadow": {
+        barshadow={
             "title": "Outcome of the NIRSpec bar shadow correction step",
             "fits_keyword": "S_BARSHA",
             "fits_hdu": "PRIMARY",
         },
-        "charge_migration": {
+        charge_migration={
             "title": "Outcome of the charge migration flagging step",
             "fits_keyword": "S_CHGMIG",
             "fits_hdu": "PRIMARY",
         },
-        "clean_flicker_noise": {
+        clean_flicker_noise={
             "title": "Outcome of the flicker noise cleaning step",
             "fits_keyword": "S_CLNFNS",
             "fits_hdu": "PRIMARY",
         },
-        "combine_1d": {
+        combine_1d={
             "title": "Outcome of the 1-D spectrum combination step",
             "fits_keyword": "S_COMB1D",
             "fits_hdu": "PRIMARY",
         },
-        "cube_build": {
+        cube_build={
             "title": "Outcome of the IFU cube building step",
             "fits_keyword": "S_IFUCUB",
             "fits_hdu": "PRIMARY",
         },
-        "dark_sub": {
+        dark_sub={
             "title": "Outcome of the dark subtraction step",
             "fits_keyword": "S_DARK",
             "fits_hdu": "PRIMARY",
         },
-        "dq_init": {
+        dq_init={
             "title": "Outcome of the data quality initialization step",
             "fits_keyword": "S_DQINIT",
             "fits_hdu": "PRIMARY",
         },
-        "emicorr": {
+        emicorr={
             "title": "Outcome of the MIRI EMI correction step",
             "fits_keyword": "S_MIREMI",
             "fits_hdu": "PRIMARY",
         },
-        "emission": {
+        emission={
             "title": "Outcome of the telescope emission correction step",
             "fits_keyword": "S_TELEMI",
             "fits_hdu": "PRIMARY",
         },
-        "err_init": {
+        err_init={
             "title": "Outcome of the error array initialization step",
             "fits_keyword": "S_ERRINI",
             "fits_hdu": "PRIMARY",
         },
-        "extract_1d": {
+        extract_1d={
             "title": "Outcome of the 1-D spectral extraction step",
             "fits_keyword": "S_EXTR1D",
             "fits_hdu": "PRIMARY",
         },
-        "extract_2d": {
+        extract_2d={
             "title": "Outcome of the 2-D spectral extraction step",
             "fits_keyword": "S_EXTR2D",
             "fits_hdu": "PRIMARY",
         },
-        "firstframe": {
+        firstframe={
             "title": "Outcome of the MIRI first frame correction step",
             "fits_keyword": "S_FRSTFR",
             "fits_hdu": "PRIMARY",
         },
-        "flat_field": {
+        flat_field={
             "title": "Outcome of the flat fielding step",
             "fits_keyword": "S_FLAT",
             "fits_hdu": "PRIMARY",
         },
-        "fringe": {
+        fringe={
             "title": "Outcome of the fringe correction step",
             "fits_keyword": "S_FRINGE",
             "fits_hdu": "PRIMARY",
         },
-        "gain_scale": {
+        gain_scale={
             "title": "Outcome of the gain scaling step",
             "fits_keyword": "S_GANSCL",
             "fits_hdu": "PRIMARY",
         },
-        "group_scale": {
+        group_scale={
             "title": "Outcome of the group scaling step",
             "fits_keyword": "S_GRPSCL",
             "fits_hdu": "PRIMARY",
         },
-        "guider_cds": {
+        guider_cds={
             "title": "Outcome of the guider CDS computation step",
             "fits_keyword": "S_GUICDS",
             "fits_hdu": "PRIMARY",
         },
-        "imprint": {
+        imprint={
             "title": "Outcome of the NIRSpec MSA imprint subtraction step",
             "fits_keyword": "S_IMPRNT",
             "fits_hdu": "PRIMARY",
         },
-        "ipc": {
+        ipc={
             "title": "Outcome of the interpixel capacitance correction step",
             "fits_keyword": "S_IPC",
             "fits_hdu": "PRIMARY",
         },
-        "jump": {
-            "title": "Outcome of the jump detection step",
-            "fits_keyword": "S_JUMP",
-            "fits_hdu": "PRIMARY",
-        },
-        "klip": {
+        jump={"title": "Outcome of the jump detection step", "fits_keyword": "S_JUMP", "fits_hdu": "PRIMARY"},
+        klip={
             "title": "Outcome of the coronagraphic PSF subtraction (KLIP) step",
             "fits_keyword": "S_KLIP",
             "fits_hdu": "PRIMARY",
         },
-        "lastframe": {
+        lastframe={
             "title": "Outcome of the MIRI last frame correction step",
             "fits_keyword": "S_LASTFR",
             "fits_hdu": "PRIMARY",
         },
-        "linearity": {
+        linearity={
             "title": "Outcome of the linearity correction step",
             "fits_keyword": "S_LINEAR",
             "fits_hdu": "PRIMARY",
         },
-        "master_background": {
+        master_background={
             "title": "Outcome of the master background subtraction step",
             "fits_keyword": "S_MSBSUB",
             "fits_hdu": "PRIMARY",
         },
-        "msa_flagging": {
+        msa_flagging={
             "title": "Outcome of the NIRSpec MSA failed-open shutter flagging step",
             "fits_keyword": "S_MSAFLG",
             "fits_hdu": "PRIMARY",
         },
-        "outlier_detection": {
+        outlier_detection={
             "title": "Outcome of the outlier detection step",
             "fits_keyword": "S_OUTLIR",
             "fits_hdu": "PRIMARY",
         },
-        "pathloss": {
+        pathloss={
             "title": "Outcome of the path loss correction step",
             "fits_keyword": "S_PTHLOS",
             "fits_hdu": "PRIMARY",
         },
-        "persistence": {
+        persistence={
             "title": "Outcome of the persistence correction step",
             "fits_keyword": "S_PERSIS",
             "fits_hdu": "PRIMARY",
         },
-        "photom": {
+        photom={
             "title": "Outcome of the photometric calibration step",
             "fits_keyword": "S_PHOTOM",
             "fits_hdu": "PRIMARY",
         },
-        "picture_frame": {
+        picture_frame={
             "title": "Outcome of the picture frame correction step",
             "fits_keyword": "S_PCTFRM",
             "fits_hdu": "PRIMARY",
         },
-        "pixel_replace": {
+        pixel_replace={
             "title": "Outcome of the bad pixel replacement step",
             "fits_keyword": "S_PXREPL",
             "fits_hdu": "PRIMARY",
         },
-        "ramp_fit": {
+        ramp_fit={
             "title": "Outcome of the ramp fitting step",
             "fits_keyword": "S_RAMP",
             "fits_hdu": "PRIMARY",
         },
-        "refpix": {
+        refpix={
             "title": "Outcome of the reference pixel correction step",
             "fits_keyword": "S_REFPIX",
             "fits_hdu": "PRIMARY",
         },
-        "resample": {
+        resample={
             "title": "Outcome of the resampling step",
             "fits_keyword": "S_RESAMP",
             "fits_hdu": "PRIMARY",
         },
-        "residual_fringe": {
+        residual_fringe={
             "title": "Outcome of the residual fringe correction step",
             "fits_keyword": "S_RESFRI",
             "fits_hdu": "PRIMARY",
         },
-        "reset": {
+        reset={
             "title": "Outcome of the MIRI reset anomaly correction step",
             "fits_keyword": "S_RESET",
             "fits_hdu": "PRIMARY",
         },
-        "rscd": {
+        rscd={
             "title": "Outcome of the MIRI RSCD correction step",
             "fits_keyword": "S_RSCD",
             "fits_hdu": "PRIMARY",
         },
-        "saturation": {
+        saturation={
             "title": "Outcome of the saturation flagging step",
             "fits_keyword": "S_SATURA",
             "fits_hdu": "PRIMARY",
         },
-        "skymatch": {
+        skymatch={
             "title": "Outcome of the sky background matching step",
             "fits_keyword": "S_SKYMAT",
             "fits_hdu": "PRIMARY",
         },
-        "source_catalog": {
+        source_catalog={
             "title": "Outcome of the source catalog step",
             "fits_keyword": "S_SRCCAT",
             "fits_hdu": "PRIMARY",
         },
-        "spectral_leak": {
+        spectral_leak={
             "title": "Outcome of the MIRI MRS spectral leak correction step",
             "fits_keyword": "S_SPLEAK",
             "fits_hdu": "PRIMARY",
         },
-        "srctype": {
+        srctype={
             "title": "Outcome of the source type determination step",
             "fits_keyword": "S_SRCTYP",
             "fits_hdu": "PRIMARY",
         },
-        "stack_psfs": {
+        stack_psfs={
             "title": "Outcome of the coronagraphic PSF stacking step",
             "fits_keyword": "S_PSFSTK",
             "fits_hdu": "PRIMARY",
         },
-        "straylight": {
+        straylight={
             "title": "Outcome of the stray light correction step",
             "fits_keyword": "S_STRAY",
             "fits_hdu": "PRIMARY",
         },
-        "superbias": {
+        superbias={
             "title": "Outcome of the superbias subtraction step",
             "fits_keyword": "S_SUPERB",
             "fits_hdu": "PRIMARY",
         },
-        "targ_centroid": {
+        targ_centroid={
             "title": "Outcome of the target acquisition centroiding step",
             "fits_keyword": "S_TACNTR",
             "fits_hdu": "PRIMARY",
         },
-        "tso_photometry": {
+        tso_photometry={
             "title": "Outcome of the TSO imaging photometry step",
             "fits_keyword": "S_TSPHOT",
             "fits_hdu": "PRIMARY",
         },
-        "tweakreg": {
+        tweakreg={
             "title": "Outcome of the source-based image alignment (tweakreg) step",
             "fits_keyword": "S_TWKREG",
             "fits_hdu": "PRIMARY",
         },
-        "wavecorr": {
+        wavecorr={
             "title": "Outcome of the NIRSpec wavelength zero-point correction step",
             "fits_keyword": "S_WAVCOR",
             "fits_hdu": "PRIMARY",
         },
-        "wfs_combine": {
+        wfs_combine={
             "title": "Outcome of the wavefront sensing image combination step",
             "fits_keyword": "S_WFSCOM",
             "fits_hdu": "PRIMARY",
         },
-        "wfss_contam": {
+        wfss_contam={
             "title": "Outcome of the WFSS contamination correction step",
             "fits_keyword": "S_CONTAM",
             "fits_hdu": "PRIMARY",
         },
-        "white_light": {
+        white_light={
             "title": "Outcome of the TSO white-light curve step",
             "fits_keyword": "S_WHTLIT",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class Resample(MetaNode):
@@ -5650,28 +5617,28 @@ class Resample(MetaNode):
 
     FITS keyword: PXSCLRT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "pointings": {
+    __jwst_fields__ = field_table(
+        pointings={
             "title": "Number of groups or pointings combined into the resampled product",
             "fits_keyword": "NDRIZ",
             "fits_hdu": "PRIMARY",
         },
-        "weight_type": {
+        weight_type={
             "title": "Weighting applied to the input images when resampling",
             "fits_keyword": "RESWHT",
             "fits_hdu": "PRIMARY",
         },
-        "pixfrac": {
+        pixfrac={
             "title": "Drizzle pixel shrink factor (pixfrac)",
             "fits_keyword": "PIXFRAC",
             "fits_hdu": "PRIMARY",
         },
-        "pixel_scale_ratio": {
+        pixel_scale_ratio={
             "title": "Output pixel scale divided by the native detector pixel scale",
             "fits_keyword": "PXSCLRT",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class Rscd(MetaNode):
@@ -5707,38 +5674,38 @@ class Rscd(MetaNode):
 
     FITS keyword: INT2BORS (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "ngroups_skip_int1": {
+    __jwst_fields__ = field_table(
+        ngroups_skip_int1={
             "title": "Groups skipped in the first integration",
             "fits_keyword": "INT1SKIP",
             "fits_hdu": "PRIMARY",
         },
-        "ngroups_skip_int2p": {
+        ngroups_skip_int2p={
             "title": "Groups skipped in the second and later integrations",
             "fits_keyword": "INT2SKIP",
             "fits_hdu": "PRIMARY",
         },
-        "keep_bright_firstgroup_int1": {
+        keep_bright_firstgroup_int1={
             "title": "Pixels whose first group is kept, first integration",
             "fits_keyword": "INT1UGP1",
             "fits_hdu": "PRIMARY",
         },
-        "keep_bright_firstgroup_int2p": {
+        keep_bright_firstgroup_int2p={
             "title": "Pixels whose first group is kept, later integrations",
             "fits_keyword": "INT2UGP1",
             "fits_hdu": "PRIMARY",
         },
-        "keep_groups_saturation_int1": {
+        keep_groups_saturation_int1={
             "title": "Groups backed off near saturation, first integration",
             "fits_keyword": "INT1BORS",
             "fits_hdu": "PRIMARY",
         },
-        "keep_groups_saturation_int2p": {
+        keep_groups_saturation_int2p={
             "title": "Groups backed off near saturation, later integrations",
             "fits_keyword": "INT2BORS",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class SossExtract1d(MetaNode):
@@ -5779,43 +5746,43 @@ class SossExtract1d(MetaNode):
 
     FITS keyword: THRESHLD (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "width": {
+    __jwst_fields__ = field_table(
+        width={
             "title": "Aperture width used for the extraction",
             "fits_keyword": "SOSSWDTH",
             "fits_hdu": "PRIMARY",
         },
-        "tikhonov_factor": {
+        tikhonov_factor={
             "title": "Tikhonov regularization factor used for the extraction",
             "fits_keyword": "TIKFACTR",
             "fits_hdu": "PRIMARY",
         },
-        "delta_x": {
+        delta_x={
             "title": "Trace shift along x applied for the extraction",
             "fits_keyword": "SOSSDLTX",
             "fits_hdu": "PRIMARY",
         },
-        "delta_y": {
+        delta_y={
             "title": "Trace shift along y applied for the extraction",
             "fits_keyword": "SOSSDLTY",
             "fits_hdu": "PRIMARY",
         },
-        "theta": {
+        theta={
             "title": "Trace rotation angle applied for the extraction",
             "fits_keyword": "SOSSROTN",
             "fits_hdu": "PRIMARY",
         },
-        "oversampling": {
+        oversampling={
             "title": "Oversampling factor used for the extraction",
             "fits_keyword": "OVERSAMP",
             "fits_hdu": "PRIMARY",
         },
-        "threshold": {
+        threshold={
             "title": "Flux threshold used for the extraction",
             "fits_keyword": "THRESHLD",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class PolynomialInfo(ListItem):
@@ -5841,12 +5808,12 @@ class PolynomialInfo(ListItem):
     channel: str | None = None
     """Which channel the fit belongs to"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "degree": {"title": "Highest power of the polynomial along each coordinate"},
-        "refpoint": {"title": "Coordinates the polynomial is centred on"},
-        "coefficients": {"title": "Fitted coefficients of the polynomial"},
-        "channel": {"title": "Which channel the fit belongs to"},
-    }
+    __jwst_fields__ = field_table(
+        degree={"title": "Highest power of the polynomial along each coordinate"},
+        refpoint={"title": "Coordinates the polynomial is centred on"},
+        coefficients={"title": "Fitted coefficients of the polynomial"},
+        channel={"title": "Which channel the fit belongs to"},
+    )
 
 
 class Background(MetaNode):
@@ -5884,34 +5851,34 @@ class Background(MetaNode):
 
     A list of ``PolynomialInfo`` (empty when unset)."""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "method": {
+    __jwst_fields__ = field_table(
+        method={
             "title": "Method used to compute the background",
             "fits_keyword": "BKGMETH",
             "fits_hdu": "PRIMARY",
         },
-        "level": {
+        level={
             "title": "Constant background level that was computed",
             "fits_keyword": "BKGLEVEL",
             "fits_hdu": "PRIMARY",
         },
-        "subtracted": {
+        subtracted={
             "title": "Whether the background was subtracted from the data",
             "fits_keyword": "BKGSUB",
             "fits_hdu": "PRIMARY",
         },
-        "master_background_file": {
+        master_background_file={
             "title": "Master background file that was used",
             "fits_keyword": "MASTERBG",
             "fits_hdu": "PRIMARY",
         },
-        "scaling_factor": {
+        scaling_factor={
             "title": "Factor the background was scaled by",
             "fits_keyword": "BKGD_SCL",
             "fits_hdu": "PRIMARY",
         },
-        "polynomial_info": {"title": "Background polynomials that were fitted, one per channel"},
-    }
+        polynomial_info={"title": "Background polynomials that were fitted, one per channel"},
+    )
 
 
 class Meta(CommonMeta):
@@ -6080,89 +6047,89 @@ class Meta(CommonMeta):
     ASDF tag tag:stsci.edu:gwcs/wcs-*: a ``gwcs.wcs.WCS`` object, read from the file when first
     touched; no FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "data_processing_software_version": {
+    __jwst_fields__ = field_table(
+        data_processing_software_version={
             "title": "Version of the data processing (DP) software that built the file",
             "fits_keyword": "SDP_VER",
             "fits_hdu": "PRIMARY",
         },
-        "prd_software_version": {
+        prd_software_version={
             "title": "Version of the S&OC Project Reference Database (PRD) in use",
             "fits_keyword": "PRD_VER",
             "fits_hdu": "PRIMARY",
         },
-        "oss_software_version": {
+        oss_software_version={
             "title": "Version of the Observatory Scheduling Software (OSS) in use",
             "fits_keyword": "OSS_VER",
             "fits_hdu": "PRIMARY",
         },
-        "guide_star_catalog_version": {
+        guide_star_catalog_version={
             "title": "Version of the Guide Star Catalog (GSC) in use",
             "fits_keyword": "GSC_VER",
             "fits_hdu": "PRIMARY",
         },
-        "calibration_software_version": {
+        calibration_software_version={
             "title": "Version of the calibration pipeline that processed the data",
             "fits_keyword": "CAL_VER",
             "fits_hdu": "PRIMARY",
         },
-        "calibration_software_revision": {
+        calibration_software_revision={
             "title": "Source-control revision of the calibration pipeline",
             "fits_keyword": "CAL_VCS",
             "fits_hdu": "PRIMARY",
         },
-        "hga_move": {
+        hga_move={
             "title": "Whether the high-gain antenna moved while the data were taken",
             "fits_keyword": "HGA_MOVE",
             "fits_hdu": "PRIMARY",
         },
-        "hga_start_time": {
+        hga_start_time={
             "title": "UTC time at which the high-gain antenna motion began",
             "fits_keyword": "HGA_STRT",
             "fits_hdu": "PRIMARY",
         },
-        "hga_stop_time": {
+        hga_stop_time={
             "title": "UTC time at which the high-gain antenna motion ended",
             "fits_keyword": "HGA_STOP",
             "fits_hdu": "PRIMARY",
         },
-        "pwfseet": {
+        pwfseet={
             "title": "[d] End of the preceding wavefront-sensing exposure, MJD",
             "fits_keyword": "PWFSEET",
             "fits_hdu": "PRIMARY",
         },
-        "nwfsest": {
+        nwfsest={
             "title": "[d] Start of the following wavefront-sensing exposure, MJD",
             "fits_keyword": "NWFSEST",
             "fits_hdu": "PRIMARY",
         },
-        "compress": {
+        compress={
             "title": "Whether the data were compressed on board",
             "fits_keyword": "COMPRESS",
             "fits_hdu": "PRIMARY",
         },
-        "tweakreg_catalog": {
+        tweakreg_catalog={
             "title": "Name of the source catalog used for image alignment",
             "fits_keyword": "TCATFILE",
             "fits_hdu": "PRIMARY",
         },
-        "source_catalog": {
+        source_catalog={
             "title": "Name of the source catalog file",
             "fits_keyword": "SCATFILE",
             "fits_hdu": "PRIMARY",
         },
-        "segmentation_map": {
+        segmentation_map={
             "title": "Name of the segmentation map file",
             "fits_keyword": "SEGMFILE",
             "fits_hdu": "PRIMARY",
         },
-        "direct_image": {
+        direct_image={
             "title": "Name of the direct image used for WFSS extraction",
             "fits_keyword": "DIRIMAGE",
             "fits_hdu": "PRIMARY",
         },
-        "wcs": {
+        wcs={
             "title": "World coordinate system of the data (a gwcs object)",
             "tag": "tag:stsci.edu:gwcs/wcs-*",
         },
-    }
+    )

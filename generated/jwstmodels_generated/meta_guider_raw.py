@@ -2,9 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Metadata classes that ``guider_raw`` shares with other model modules."""
 
-from typing import ClassVar
-
-from jwstmodels.base import FieldTable
+from jwstmodels.base import field_table
 
 from .meta_image import TrapsFilledMeta
 
@@ -108,100 +106,100 @@ class GuiderRawMeta(TrapsFilledMeta):
 
     FITS keyword: BUNIT (ERR)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "detector_id": {
+    __jwst_fields__ = field_table(
+        detector_id={
             "title": "FGS detector that did the guiding",
             "fits_keyword": "DETECTID",
             "fits_hdu": "FGS CENTROID PACKET",
         },
-        "guide_star_state": {
+        guide_star_state={
             "title": "Guiding mode of the data (track or fine guide)",
             "fits_keyword": "GUIDESTA",
             "fits_hdu": "FGS CENTROID PACKET",
         },
-        "numrefst": {
+        numrefst={
             "title": "Number of reference stars in the flight table",
             "fits_keyword": "NUMREFST",
             "fits_hdu": "FLIGHT REFERENCE STARS",
         },
-        "ddc_field_point": {
+        ddc_field_point={
             "title": "Field point used for the differential distortion compensation",
             "fits_keyword": "DDCFLDPT",
             "fits_hdu": "POINTING",
         },
-        "pointing_time": {
+        pointing_time={
             "title": "UTC time of the first row of the pointing table",
             "fits_keyword": "POINTTIM",
             "fits_hdu": "POINTING",
         },
-        "ra_ddc": {
+        ra_ddc={
             "title": "Right ascension of the distortion compensation field point [deg]",
             "fits_keyword": "RA_DDC",
             "fits_hdu": "POINTING",
         },
-        "dec_ddc": {
+        dec_ddc={
             "title": "Declination of the distortion compensation field point [deg]",
             "fits_keyword": "DEC_DDC",
             "fits_hdu": "POINTING",
         },
-        "position_angle": {
+        position_angle={
             "title": "Position angle of the guiding aperture [deg]",
             "fits_keyword": "PA_APER",
             "fits_hdu": "POINTING",
         },
-        "ra_v1": {
+        ra_v1={
             "title": "Right ascension of the telescope V1 axis [deg]",
             "fits_keyword": "RA_V1",
             "fits_hdu": "POINTING",
         },
-        "dec_v1": {
+        dec_v1={
             "title": "Declination of the telescope V1 axis [deg]",
             "fits_keyword": "DEC_V1",
             "fits_hdu": "POINTING",
         },
-        "pa_v3": {
+        pa_v3={
             "title": "Position angle of the V3 axis at V1 [deg]",
             "fits_keyword": "PA_V3",
             "fits_hdu": "POINTING",
         },
-        "ra_j1": {
+        ra_j1={
             "title": "Right ascension of the spacecraft J1 axis [deg]",
             "fits_keyword": "RA_J1",
             "fits_hdu": "POINTING",
         },
-        "dec_j1": {
+        dec_j1={
             "title": "Declination of the spacecraft J1 axis [deg]",
             "fits_keyword": "DEC_J1",
             "fits_hdu": "POINTING",
         },
-        "pa_j3": {
+        pa_j3={
             "title": "Position angle of the J3 axis at J1 [deg]",
             "fits_keyword": "PA_J3",
             "fits_hdu": "POINTING",
         },
-        "jitter_average": {
+        jitter_average={
             "title": "Mean pointing jitter over the data",
             "fits_keyword": "JITTRAVG",
             "fits_hdu": "POINTING",
         },
-        "jitter_max": {
+        jitter_max={
             "title": "Largest pointing jitter over the data",
             "fits_keyword": "JITTRMAX",
             "fits_hdu": "POINTING",
         },
-        "jitter_min": {
+        jitter_min={
             "title": "Smallest pointing jitter over the data",
             "fits_keyword": "JITTRMIN",
             "fits_hdu": "POINTING",
         },
-        "bunit_data": {
+        bunit_data={
             "title": "Physical unit of the science array values",
             "fits_keyword": "BUNIT",
             "fits_hdu": "SCI",
         },
-        "bunit_err": {
+        bunit_err={
             "title": "Physical unit of the error array values",
             "fits_keyword": "BUNIT",
             "fits_hdu": "ERR",
         },
-    }
+    )

@@ -7,11 +7,11 @@
 # Do not edit: change the schema and run `make generate`.
 """Metadata classes that ``image`` shares with other model modules."""
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from jwstmodels.base import FieldTable, MetaNode
+from jwstmodels.base import MetaNode, field_table
 
 from .meta import Aperture, Meta, VelocityAberration
 
@@ -24,13 +24,13 @@ class ImageAperture(Aperture):
 
     FITS keyword: PA_APER (SCI)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "position_angle": {
+    __jwst_fields__ = field_table(
+        position_angle={
             "title": "[deg] Position angle of the aperture",
             "fits_keyword": "PA_APER",
             "fits_hdu": "SCI",
         }
-    }
+    )
 
 
 class ImageVelocityAberration(VelocityAberration):
@@ -41,13 +41,13 @@ class ImageVelocityAberration(VelocityAberration):
 
     FITS keyword: VA_SCALE (SCI)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "scale_factor": {
+    __jwst_fields__ = field_table(
+        scale_factor={
             "title": "Plate scale change caused by velocity aberration",
             "fits_keyword": "VA_SCALE",
             "fits_hdu": "SCI",
         }
-    }
+    )
 
 
 class Coordinates(MetaNode):
@@ -58,13 +58,13 @@ class Coordinates(MetaNode):
 
     FITS keyword: RADESYS (SCI)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "reference_frame": {
+    __jwst_fields__ = field_table(
+        reference_frame={
             "title": "Celestial reference frame of the coordinates",
             "fits_keyword": "RADESYS",
             "fits_hdu": "SCI",
         }
-    }
+    )
 
 
 class Pointing(MetaNode):
@@ -85,23 +85,23 @@ class Pointing(MetaNode):
 
     FITS keyword: PA_V3 (SCI)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "ra_v1": {
+    __jwst_fields__ = field_table(
+        ra_v1={
             "title": "[deg] Right ascension of the telescope V1 axis",
             "fits_keyword": "RA_V1",
             "fits_hdu": "SCI",
         },
-        "dec_v1": {
+        dec_v1={
             "title": "[deg] Declination of the telescope V1 axis",
             "fits_keyword": "DEC_V1",
             "fits_hdu": "SCI",
         },
-        "pa_v3": {
+        pa_v3={
             "title": "[deg] Position angle of the telescope V3 axis",
             "fits_keyword": "PA_V3",
             "fits_hdu": "SCI",
         },
-    }
+    )
 
 
 class Wcsinfo(MetaNode):
@@ -882,779 +882,775 @@ class Wcsinfo(MetaNode):
 
     FITS keyword: BP_6_0 (SCI)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "wcsaxes": {"title": "Number of world coordinate axes", "fits_keyword": "WCSAXES", "fits_hdu": "SCI"},
-        "crpix1": {
+    __jwst_fields__ = field_table(
+        wcsaxes={"title": "Number of world coordinate axes", "fits_keyword": "WCSAXES", "fits_hdu": "SCI"},
+        crpix1={
             "title": "Reference pixel position along axis 1 (1-based)",
             "fits_keyword": "CRPIX1",
             "fits_hdu": "SCI",
         },
-        "crpix2": {
+        crpix2={
             "title": "Reference pixel position along axis 2 (1-based)",
             "fits_keyword": "CRPIX2",
             "fits_hdu": "SCI",
         },
-        "crpix3": {
+        crpix3={
             "title": "Reference pixel position along axis 3 (1-based)",
             "fits_keyword": "CRPIX3",
             "fits_hdu": "SCI",
         },
-        "crval1": {
+        crval1={
             "title": "World coordinate of the reference pixel along axis 1",
             "fits_keyword": "CRVAL1",
             "fits_hdu": "SCI",
         },
-        "crval2": {
+        crval2={
             "title": "World coordinate of the reference pixel along axis 2",
             "fits_keyword": "CRVAL2",
             "fits_hdu": "SCI",
         },
-        "crval3": {
+        crval3={
             "title": "World coordinate of the reference pixel along axis 3",
             "fits_keyword": "CRVAL3",
             "fits_hdu": "SCI",
         },
-        "ctype1": {
+        ctype1={
             "title": "Coordinate type (and projection) of axis 1",
             "fits_keyword": "CTYPE1",
             "fits_hdu": "SCI",
         },
-        "ctype2": {
+        ctype2={
             "title": "Coordinate type (and projection) of axis 2",
             "fits_keyword": "CTYPE2",
             "fits_hdu": "SCI",
         },
-        "ctype3": {
+        ctype3={
             "title": "Coordinate type (and projection) of axis 3",
             "fits_keyword": "CTYPE3",
             "fits_hdu": "SCI",
         },
-        "cunit1": {
+        cunit1={
             "title": "Unit of the world coordinate along axis 1",
             "fits_keyword": "CUNIT1",
             "fits_hdu": "SCI",
         },
-        "cunit2": {
+        cunit2={
             "title": "Unit of the world coordinate along axis 2",
             "fits_keyword": "CUNIT2",
             "fits_hdu": "SCI",
         },
-        "cunit3": {
+        cunit3={
             "title": "Unit of the world coordinate along axis 3",
             "fits_keyword": "CUNIT3",
             "fits_hdu": "SCI",
         },
-        "cdelt1": {
+        cdelt1={
             "title": "World coordinate step per pixel along axis 1 at the reference pixel",
             "fits_keyword": "CDELT1",
             "fits_hdu": "SCI",
         },
-        "cdelt2": {
+        cdelt2={
             "title": "World coordinate step per pixel along axis 2 at the reference pixel",
             "fits_keyword": "CDELT2",
             "fits_hdu": "SCI",
         },
-        "cdelt3": {
+        cdelt3={
             "title": "World coordinate step per pixel along axis 3 at the reference pixel",
             "fits_keyword": "CDELT3",
             "fits_hdu": "SCI",
         },
-        "pc1_1": {
+        pc1_1={
             "title": "Element (1, 1) of the PC rotation and skew matrix",
             "fits_keyword": "PC1_1",
             "fits_hdu": "SCI",
         },
-        "pc1_2": {
+        pc1_2={
             "title": "Element (1, 2) of the PC rotation and skew matrix",
             "fits_keyword": "PC1_2",
             "fits_hdu": "SCI",
         },
-        "pc1_3": {
+        pc1_3={
             "title": "Element (1, 3) of the PC rotation and skew matrix",
             "fits_keyword": "PC1_3",
             "fits_hdu": "SCI",
         },
-        "pc2_1": {
+        pc2_1={
             "title": "Element (2, 1) of the PC rotation and skew matrix",
             "fits_keyword": "PC2_1",
             "fits_hdu": "SCI",
         },
-        "pc2_2": {
+        pc2_2={
             "title": "Element (2, 2) of the PC rotation and skew matrix",
             "fits_keyword": "PC2_2",
             "fits_hdu": "SCI",
         },
-        "pc2_3": {
+        pc2_3={
             "title": "Element (2, 3) of the PC rotation and skew matrix",
             "fits_keyword": "PC2_3",
             "fits_hdu": "SCI",
         },
-        "pc3_1": {
+        pc3_1={
             "title": "Element (3, 1) of the PC rotation and skew matrix",
             "fits_keyword": "PC3_1",
             "fits_hdu": "SCI",
         },
-        "pc3_2": {
+        pc3_2={
             "title": "Element (3, 2) of the PC rotation and skew matrix",
             "fits_keyword": "PC3_2",
             "fits_hdu": "SCI",
         },
-        "pc3_3": {
+        pc3_3={
             "title": "Element (3, 3) of the PC rotation and skew matrix",
             "fits_keyword": "PC3_3",
             "fits_hdu": "SCI",
         },
-        "cd1_1": {
+        cd1_1={
             "title": "Element (1, 1) of the CD scale and rotation matrix",
             "fits_keyword": "CD1_1",
             "fits_hdu": "SCI",
         },
-        "cd1_2": {
+        cd1_2={
             "title": "Element (1, 2) of the CD scale and rotation matrix",
             "fits_keyword": "CD1_2",
             "fits_hdu": "SCI",
         },
-        "cd2_1": {
+        cd2_1={
             "title": "Element (2, 1) of the CD scale and rotation matrix",
             "fits_keyword": "CD2_1",
             "fits_hdu": "SCI",
         },
-        "cd2_2": {
+        cd2_2={
             "title": "Element (2, 2) of the CD scale and rotation matrix",
             "fits_keyword": "CD2_2",
             "fits_hdu": "SCI",
         },
-        "ps3_0": {
+        ps3_0={
             "title": "Extension holding the coordinate lookup table of axis 3 (-TAB)",
             "fits_keyword": "PS3_0",
             "fits_hdu": "SCI",
         },
-        "ps3_1": {
+        ps3_1={
             "title": "Column holding the coordinate lookup table of axis 3 (-TAB)",
             "fits_keyword": "PS3_1",
             "fits_hdu": "SCI",
         },
-        "s_region": {
+        s_region={
             "title": "Footprint of the data on the sky (STC-S region)",
             "fits_keyword": "S_REGION",
             "fits_hdu": "SCI",
         },
-        "waverange_start": {
+        waverange_start={
             "title": "Short end of the nominal wavelength range",
             "fits_keyword": "WAVSTART",
             "fits_hdu": "SCI",
         },
-        "waverange_end": {
+        waverange_end={
             "title": "Long end of the nominal wavelength range",
             "fits_keyword": "WAVEND",
             "fits_hdu": "SCI",
         },
-        "dispersion_direction": {
+        dispersion_direction={
             "title": "Pixel axis along which the light is dispersed",
             "fits_keyword": "DISPAXIS",
             "fits_hdu": "SCI",
         },
-        "spectral_order": {
-            "title": "Spectral order of the data",
-            "fits_keyword": "SPORDER",
-            "fits_hdu": "SCI",
-        },
-        "v2_ref": {
+        spectral_order={"title": "Spectral order of the data", "fits_keyword": "SPORDER", "fits_hdu": "SCI"},
+        v2_ref={
             "title": "[arcsec] V2 coordinate of the aperture reference point",
             "fits_keyword": "V2_REF",
             "fits_hdu": "SCI",
         },
-        "v3_ref": {
+        v3_ref={
             "title": "[arcsec] V3 coordinate of the aperture reference point",
             "fits_keyword": "V3_REF",
             "fits_hdu": "SCI",
         },
-        "vparity": {
+        vparity={
             "title": "Handedness of the ideal frame relative to V2/V3",
             "fits_keyword": "VPARITY",
             "fits_hdu": "SCI",
         },
-        "v3yangle": {
+        v3yangle={
             "title": "[deg] Angle from the V3 axis to the ideal y axis",
             "fits_keyword": "V3I_YANG",
             "fits_hdu": "SCI",
         },
-        "ra_ref": {
+        ra_ref={
             "title": "[deg] Right ascension at the aperture reference point",
             "fits_keyword": "RA_REF",
             "fits_hdu": "SCI",
         },
-        "dec_ref": {
+        dec_ref={
             "title": "[deg] Declination at the aperture reference point",
             "fits_keyword": "DEC_REF",
             "fits_hdu": "SCI",
         },
-        "roll_ref": {
+        roll_ref={
             "title": "[deg] V3 roll angle at the reference point, north through east",
             "fits_keyword": "ROLL_REF",
             "fits_hdu": "SCI",
         },
-        "velosys": {
+        velosys={
             "title": "[m/s] Radial velocity correction to the solar system barycentre",
             "fits_keyword": "VELOSYS",
             "fits_hdu": "SCI",
         },
-        "specsys": {
+        specsys={
             "title": "Reference frame of the spectral coordinate",
             "fits_keyword": "SPECSYS",
             "fits_hdu": "SCI",
         },
-        "siaf_xref_sci": {
+        siaf_xref_sci={
             "title": "x of the aperture reference point in the science frame",
             "fits_keyword": "XREF_SCI",
             "fits_hdu": "SCI",
         },
-        "siaf_yref_sci": {
+        siaf_yref_sci={
             "title": "y of the aperture reference point in the science frame",
             "fits_keyword": "YREF_SCI",
             "fits_hdu": "SCI",
         },
-        "mt_ra": {
+        mt_ra={
             "title": "[deg] Right ascension of the moving target at the exposure midpoint",
             "fits_keyword": "MT_RA",
             "fits_hdu": "SCI",
         },
-        "mt_dec": {
+        mt_dec={
             "title": "[deg] Declination of the moving target at the exposure midpoint",
             "fits_keyword": "MT_DEC",
             "fits_hdu": "SCI",
         },
-        "mt_avra": {
+        mt_avra={
             "title": "[deg] Mean right ascension of the moving target over the exposures",
             "fits_keyword": "MT_AVRA",
             "fits_hdu": "SCI",
         },
-        "mt_avdec": {
+        mt_avdec={
             "title": "[deg] Mean declination of the moving target over the exposures",
             "fits_keyword": "MT_AVDEC",
             "fits_hdu": "SCI",
         },
-        "a_order": {
+        a_order={
             "title": "Polynomial order of the SIP forward correction along x",
             "fits_keyword": "A_ORDER",
             "fits_hdu": "SCI",
         },
-        "b_order": {
+        b_order={
             "title": "Polynomial order of the SIP forward correction along y",
             "fits_keyword": "B_ORDER",
             "fits_hdu": "SCI",
         },
-        "ap_order": {
+        ap_order={
             "title": "Polynomial order of the SIP inverse correction along x",
             "fits_keyword": "AP_ORDER",
             "fits_hdu": "SCI",
         },
-        "bp_order": {
+        bp_order={
             "title": "Polynomial order of the SIP inverse correction along y",
             "fits_keyword": "BP_ORDER",
             "fits_hdu": "SCI",
         },
-        "a_0_2": {
+        a_0_2={
             "title": "SIP forward x coefficient of the u^0 v^2 term",
             "fits_keyword": "A_0_2",
             "fits_hdu": "SCI",
         },
-        "a_0_3": {
+        a_0_3={
             "title": "SIP forward x coefficient of the u^0 v^3 term",
             "fits_keyword": "A_0_3",
             "fits_hdu": "SCI",
         },
-        "a_0_4": {
+        a_0_4={
             "title": "SIP forward x coefficient of the u^0 v^4 term",
             "fits_keyword": "A_0_4",
             "fits_hdu": "SCI",
         },
-        "a_0_5": {
+        a_0_5={
             "title": "SIP forward x coefficient of the u^0 v^5 term",
             "fits_keyword": "A_0_5",
             "fits_hdu": "SCI",
         },
-        "a_0_6": {
+        a_0_6={
             "title": "SIP forward x coefficient of the u^0 v^6 term",
             "fits_keyword": "A_0_6",
             "fits_hdu": "SCI",
         },
-        "a_1_1": {
+        a_1_1={
             "title": "SIP forward x coefficient of the u^1 v^1 term",
             "fits_keyword": "A_1_1",
             "fits_hdu": "SCI",
         },
-        "a_1_2": {
+        a_1_2={
             "title": "SIP forward x coefficient of the u^1 v^2 term",
             "fits_keyword": "A_1_2",
             "fits_hdu": "SCI",
         },
-        "a_1_3": {
+        a_1_3={
             "title": "SIP forward x coefficient of the u^1 v^3 term",
             "fits_keyword": "A_1_3",
             "fits_hdu": "SCI",
         },
-        "a_1_4": {
+        a_1_4={
             "title": "SIP forward x coefficient of the u^1 v^4 term",
             "fits_keyword": "A_1_4",
             "fits_hdu": "SCI",
         },
-        "a_1_5": {
+        a_1_5={
             "title": "SIP forward x coefficient of the u^1 v^5 term",
             "fits_keyword": "A_1_5",
             "fits_hdu": "SCI",
         },
-        "a_2_0": {
+        a_2_0={
             "title": "SIP forward x coefficient of the u^2 v^0 term",
             "fits_keyword": "A_2_0",
             "fits_hdu": "SCI",
         },
-        "a_2_1": {
+        a_2_1={
             "title": "SIP forward x coefficient of the u^2 v^1 term",
             "fits_keyword": "A_2_1",
             "fits_hdu": "SCI",
         },
-        "a_2_2": {
+        a_2_2={
             "title": "SIP forward x coefficient of the u^2 v^2 term",
             "fits_keyword": "A_2_2",
             "fits_hdu": "SCI",
         },
-        "a_2_3": {
+        a_2_3={
             "title": "SIP forward x coefficient of the u^2 v^3 term",
             "fits_keyword": "A_2_3",
             "fits_hdu": "SCI",
         },
-        "a_2_4": {
+        a_2_4={
             "title": "SIP forward x coefficient of the u^2 v^4 term",
             "fits_keyword": "A_2_4",
             "fits_hdu": "SCI",
         },
-        "a_3_0": {
+        a_3_0={
             "title": "SIP forward x coefficient of the u^3 v^0 term",
             "fits_keyword": "A_3_0",
             "fits_hdu": "SCI",
         },
-        "a_3_1": {
+        a_3_1={
             "title": "SIP forward x coefficient of the u^3 v^1 term",
             "fits_keyword": "A_3_1",
             "fits_hdu": "SCI",
         },
-        "a_3_2": {
+        a_3_2={
             "title": "SIP forward x coefficient of the u^3 v^2 term",
             "fits_keyword": "A_3_2",
             "fits_hdu": "SCI",
         },
-        "a_3_3": {
+        a_3_3={
             "title": "SIP forward x coefficient of the u^3 v^3 term",
             "fits_keyword": "A_3_3",
             "fits_hdu": "SCI",
         },
-        "a_4_0": {
+        a_4_0={
             "title": "SIP forward x coefficient of the u^4 v^0 term",
             "fits_keyword": "A_4_0",
             "fits_hdu": "SCI",
         },
-        "a_4_1": {
+        a_4_1={
             "title": "SIP forward x coefficient of the u^4 v^1 term",
             "fits_keyword": "A_4_1",
             "fits_hdu": "SCI",
         },
-        "a_4_2": {
+        a_4_2={
             "title": "SIP forward x coefficient of the u^4 v^2 term",
             "fits_keyword": "A_4_2",
             "fits_hdu": "SCI",
         },
-        "a_5_0": {
+        a_5_0={
             "title": "SIP forward x coefficient of the u^5 v^0 term",
             "fits_keyword": "A_5_0",
             "fits_hdu": "SCI",
         },
-        "a_5_1": {
+        a_5_1={
             "title": "SIP forward x coefficient of the u^5 v^1 term",
             "fits_keyword": "A_5_1",
             "fits_hdu": "SCI",
         },
-        "a_6_0": {
+        a_6_0={
             "title": "SIP forward x coefficient of the u^6 v^0 term",
             "fits_keyword": "A_6_0",
             "fits_hdu": "SCI",
         },
-        "b_0_2": {
+        b_0_2={
             "title": "SIP forward y coefficient of the u^0 v^2 term",
             "fits_keyword": "B_0_2",
             "fits_hdu": "SCI",
         },
-        "b_0_3": {
+        b_0_3={
             "title": "SIP forward y coefficient of the u^0 v^3 term",
             "fits_keyword": "B_0_3",
             "fits_hdu": "SCI",
         },
-        "b_0_4": {
+        b_0_4={
             "title": "SIP forward y coefficient of the u^0 v^4 term",
             "fits_keyword": "B_0_4",
             "fits_hdu": "SCI",
         },
-        "b_0_5": {
+        b_0_5={
             "title": "SIP forward y coefficient of the u^0 v^5 term",
             "fits_keyword": "B_0_5",
             "fits_hdu": "SCI",
         },
-        "b_0_6": {
+        b_0_6={
             "title": "SIP forward y coefficient of the u^0 v^6 term",
             "fits_keyword": "B_0_6",
             "fits_hdu": "SCI",
         },
-        "b_1_1": {
+        b_1_1={
             "title": "SIP forward y coefficient of the u^1 v^1 term",
             "fits_keyword": "B_1_1",
             "fits_hdu": "SCI",
         },
-        "b_1_2": {
+        b_1_2={
             "title": "SIP forward y coefficient of the u^1 v^2 term",
             "fits_keyword": "B_1_2",
             "fits_hdu": "SCI",
         },
-        "b_1_3": {
+        b_1_3={
             "title": "SIP forward y coefficient of the u^1 v^3 term",
             "fits_keyword": "B_1_3",
             "fits_hdu": "SCI",
         },
-        "b_1_4": {
+        b_1_4={
             "title": "SIP forward y coefficient of the u^1 v^4 term",
             "fits_keyword": "B_1_4",
             "fits_hdu": "SCI",
         },
-        "b_1_5": {
+        b_1_5={
             "title": "SIP forward y coefficient of the u^1 v^5 term",
             "fits_keyword": "B_1_5",
             "fits_hdu": "SCI",
         },
-        "b_2_0": {
+        b_2_0={
             "title": "SIP forward y coefficient of the u^2 v^0 term",
             "fits_keyword": "B_2_0",
             "fits_hdu": "SCI",
         },
-        "b_2_1": {
+        b_2_1={
             "title": "SIP forward y coefficient of the u^2 v^1 term",
             "fits_keyword": "B_2_1",
             "fits_hdu": "SCI",
         },
-        "b_2_2": {
+        b_2_2={
             "title": "SIP forward y coefficient of the u^2 v^2 term",
             "fits_keyword": "B_2_2",
             "fits_hdu": "SCI",
         },
-        "b_2_3": {
+        b_2_3={
             "title": "SIP forward y coefficient of the u^2 v^3 term",
             "fits_keyword": "B_2_3",
             "fits_hdu": "SCI",
         },
-        "b_2_4": {
+        b_2_4={
             "title": "SIP forward y coefficient of the u^2 v^4 term",
             "fits_keyword": "B_2_4",
             "fits_hdu": "SCI",
         },
-        "b_3_0": {
+        b_3_0={
             "title": "SIP forward y coefficient of the u^3 v^0 term",
             "fits_keyword": "B_3_0",
             "fits_hdu": "SCI",
         },
-        "b_3_1": {
+        b_3_1={
             "title": "SIP forward y coefficient of the u^3 v^1 term",
             "fits_keyword": "B_3_1",
             "fits_hdu": "SCI",
         },
-        "b_3_2": {
+        b_3_2={
             "title": "SIP forward y coefficient of the u^3 v^2 term",
             "fits_keyword": "B_3_2",
             "fits_hdu": "SCI",
         },
-        "b_3_3": {
+        b_3_3={
             "title": "SIP forward y coefficient of the u^3 v^3 term",
             "fits_keyword": "B_3_3",
             "fits_hdu": "SCI",
         },
-        "b_4_0": {
+        b_4_0={
             "title": "SIP forward y coefficient of the u^4 v^0 term",
             "fits_keyword": "B_4_0",
             "fits_hdu": "SCI",
         },
-        "b_4_1": {
+        b_4_1={
             "title": "SIP forward y coefficient of the u^4 v^1 term",
             "fits_keyword": "B_4_1",
             "fits_hdu": "SCI",
         },
-        "b_4_2": {
+        b_4_2={
             "title": "SIP forward y coefficient of the u^4 v^2 term",
             "fits_keyword": "B_4_2",
             "fits_hdu": "SCI",
         },
-        "b_5_0": {
+        b_5_0={
             "title": "SIP forward y coefficient of the u^5 v^0 term",
             "fits_keyword": "B_5_0",
             "fits_hdu": "SCI",
         },
-        "b_5_1": {
+        b_5_1={
             "title": "SIP forward y coefficient of the u^5 v^1 term",
             "fits_keyword": "B_5_1",
             "fits_hdu": "SCI",
         },
-        "b_6_0": {
+        b_6_0={
             "title": "SIP forward y coefficient of the u^6 v^0 term",
             "fits_keyword": "B_6_0",
             "fits_hdu": "SCI",
         },
-        "ap_0_2": {
+        ap_0_2={
             "title": "SIP inverse x coefficient of the u^0 v^2 term",
             "fits_keyword": "AP_0_2",
             "fits_hdu": "SCI",
         },
-        "ap_0_3": {
+        ap_0_3={
             "title": "SIP inverse x coefficient of the u^0 v^3 term",
             "fits_keyword": "AP_0_3",
             "fits_hdu": "SCI",
         },
-        "ap_0_4": {
+        ap_0_4={
             "title": "SIP inverse x coefficient of the u^0 v^4 term",
             "fits_keyword": "AP_0_4",
             "fits_hdu": "SCI",
         },
-        "ap_0_5": {
+        ap_0_5={
             "title": "SIP inverse x coefficient of the u^0 v^5 term",
             "fits_keyword": "AP_0_5",
             "fits_hdu": "SCI",
         },
-        "ap_0_6": {
+        ap_0_6={
             "title": "SIP inverse x coefficient of the u^0 v^6 term",
             "fits_keyword": "AP_0_6",
             "fits_hdu": "SCI",
         },
-        "ap_1_1": {
+        ap_1_1={
             "title": "SIP inverse x coefficient of the u^1 v^1 term",
             "fits_keyword": "AP_1_1",
             "fits_hdu": "SCI",
         },
-        "ap_1_2": {
+        ap_1_2={
             "title": "SIP inverse x coefficient of the u^1 v^2 term",
             "fits_keyword": "AP_1_2",
             "fits_hdu": "SCI",
         },
-        "ap_1_3": {
+        ap_1_3={
             "title": "SIP inverse x coefficient of the u^1 v^3 term",
             "fits_keyword": "AP_1_3",
             "fits_hdu": "SCI",
         },
-        "ap_1_4": {
+        ap_1_4={
             "title": "SIP inverse x coefficient of the u^1 v^4 term",
             "fits_keyword": "AP_1_4",
             "fits_hdu": "SCI",
         },
-        "ap_1_5": {
+        ap_1_5={
             "title": "SIP inverse x coefficient of the u^1 v^5 term",
             "fits_keyword": "AP_1_5",
             "fits_hdu": "SCI",
         },
-        "ap_2_0": {
+        ap_2_0={
             "title": "SIP inverse x coefficient of the u^2 v^0 term",
             "fits_keyword": "AP_2_0",
             "fits_hdu": "SCI",
         },
-        "ap_2_1": {
+        ap_2_1={
             "title": "SIP inverse x coefficient of the u^2 v^1 term",
             "fits_keyword": "AP_2_1",
             "fits_hdu": "SCI",
         },
-        "ap_2_2": {
+        ap_2_2={
             "title": "SIP inverse x coefficient of the u^2 v^2 term",
             "fits_keyword": "AP_2_2",
             "fits_hdu": "SCI",
         },
-        "ap_2_3": {
+        ap_2_3={
             "title": "SIP inverse x coefficient of the u^2 v^3 term",
             "fits_keyword": "AP_2_3",
             "fits_hdu": "SCI",
         },
-        "ap_2_4": {
+        ap_2_4={
             "title": "SIP inverse x coefficient of the u^2 v^4 term",
             "fits_keyword": "AP_2_4",
             "fits_hdu": "SCI",
         },
-        "ap_3_0": {
+        ap_3_0={
             "title": "SIP inverse x coefficient of the u^3 v^0 term",
             "fits_keyword": "AP_3_0",
             "fits_hdu": "SCI",
         },
-        "ap_3_1": {
+        ap_3_1={
             "title": "SIP inverse x coefficient of the u^3 v^1 term",
             "fits_keyword": "AP_3_1",
             "fits_hdu": "SCI",
         },
-        "ap_3_2": {
+        ap_3_2={
             "title": "SIP inverse x coefficient of the u^3 v^2 term",
             "fits_keyword": "AP_3_2",
             "fits_hdu": "SCI",
         },
-        "ap_3_3": {
+        ap_3_3={
             "title": "SIP inverse x coefficient of the u^3 v^3 term",
             "fits_keyword": "AP_3_3",
             "fits_hdu": "SCI",
         },
-        "ap_4_0": {
+        ap_4_0={
             "title": "SIP inverse x coefficient of the u^4 v^0 term",
             "fits_keyword": "AP_4_0",
             "fits_hdu": "SCI",
         },
-        "ap_4_1": {
+        ap_4_1={
             "title": "SIP inverse x coefficient of the u^4 v^1 term",
             "fits_keyword": "AP_4_1",
             "fits_hdu": "SCI",
         },
-        "ap_4_2": {
+        ap_4_2={
             "title": "SIP inverse x coefficient of the u^4 v^2 term",
             "fits_keyword": "AP_4_2",
             "fits_hdu": "SCI",
         },
-        "ap_5_0": {
+        ap_5_0={
             "title": "SIP inverse x coefficient of the u^5 v^0 term",
             "fits_keyword": "AP_5_0",
             "fits_hdu": "SCI",
         },
-        "ap_5_1": {
+        ap_5_1={
             "title": "SIP inverse x coefficient of the u^5 v^1 term",
             "fits_keyword": "AP_5_1",
             "fits_hdu": "SCI",
         },
-        "ap_6_0": {
+        ap_6_0={
             "title": "SIP inverse x coefficient of the u^6 v^0 term",
             "fits_keyword": "AP_6_0",
             "fits_hdu": "SCI",
         },
-        "bp_0_2": {
+        bp_0_2={
             "title": "SIP inverse y coefficient of the u^0 v^2 term",
             "fits_keyword": "BP_0_2",
             "fits_hdu": "SCI",
         },
-        "bp_0_3": {
+        bp_0_3={
             "title": "SIP inverse y coefficient of the u^0 v^3 term",
             "fits_keyword": "BP_0_3",
             "fits_hdu": "SCI",
         },
-        "bp_0_4": {
+        bp_0_4={
             "title": "SIP inverse y coefficient of the u^0 v^4 term",
             "fits_keyword": "BP_0_4",
             "fits_hdu": "SCI",
         },
-        "bp_0_5": {
+        bp_0_5={
             "title": "SIP inverse y coefficient of the u^0 v^5 term",
             "fits_keyword": "BP_0_5",
             "fits_hdu": "SCI",
         },
-        "bp_0_6": {
+        bp_0_6={
             "title": "SIP inverse y coefficient of the u^0 v^6 term",
             "fits_keyword": "BP_0_6",
             "fits_hdu": "SCI",
         },
-        "bp_1_1": {
+        bp_1_1={
             "title": "SIP inverse y coefficient of the u^1 v^1 term",
             "fits_keyword": "BP_1_1",
             "fits_hdu": "SCI",
         },
-        "bp_1_2": {
+        bp_1_2={
             "title": "SIP inverse y coefficient of the u^1 v^2 term",
             "fits_keyword": "BP_1_2",
             "fits_hdu": "SCI",
         },
-        "bp_1_3": {
+        bp_1_3={
             "title": "SIP inverse y coefficient of the u^1 v^3 term",
             "fits_keyword": "BP_1_3",
             "fits_hdu": "SCI",
         },
-        "bp_1_4": {
+        bp_1_4={
             "title": "SIP inverse y coefficient of the u^1 v^4 term",
             "fits_keyword": "BP_1_4",
             "fits_hdu": "SCI",
         },
-        "bp_1_5": {
+        bp_1_5={
             "title": "SIP inverse y coefficient of the u^1 v^5 term",
             "fits_keyword": "BP_1_5",
             "fits_hdu": "SCI",
         },
-        "bp_2_0": {
+        bp_2_0={
             "title": "SIP inverse y coefficient of the u^2 v^0 term",
             "fits_keyword": "BP_2_0",
             "fits_hdu": "SCI",
         },
-        "bp_2_1": {
+        bp_2_1={
             "title": "SIP inverse y coefficient of the u^2 v^1 term",
             "fits_keyword": "BP_2_1",
             "fits_hdu": "SCI",
         },
-        "bp_2_2": {
+        bp_2_2={
             "title": "SIP inverse y coefficient of the u^2 v^2 term",
             "fits_keyword": "BP_2_2",
             "fits_hdu": "SCI",
         },
-        "bp_2_3": {
+        bp_2_3={
             "title": "SIP inverse y coefficient of the u^2 v^3 term",
             "fits_keyword": "BP_2_3",
             "fits_hdu": "SCI",
         },
-        "bp_2_4": {
+        bp_2_4={
             "title": "SIP inverse y coefficient of the u^2 v^4 term",
             "fits_keyword": "BP_2_4",
             "fits_hdu": "SCI",
         },
-        "bp_3_0": {
+        bp_3_0={
             "title": "SIP inverse y coefficient of the u^3 v^0 term",
             "fits_keyword": "BP_3_0",
             "fits_hdu": "SCI",
         },
-        "bp_3_1": {
+        bp_3_1={
             "title": "SIP inverse y coefficient of the u^3 v^1 term",
             "fits_keyword": "BP_3_1",
             "fits_hdu": "SCI",
         },
-        "bp_3_2": {
+        bp_3_2={
             "title": "SIP inverse y coefficient of the u^3 v^2 term",
             "fits_keyword": "BP_3_2",
             "fits_hdu": "SCI",
         },
-        "bp_3_3": {
+        bp_3_3={
             "title": "SIP inverse y coefficient of the u^3 v^3 term",
             "fits_keyword": "BP_3_3",
             "fits_hdu": "SCI",
         },
-        "bp_4_0": {
+        bp_4_0={
             "title": "SIP inverse y coefficient of the u^4 v^0 term",
             "fits_keyword": "BP_4_0",
             "fits_hdu": "SCI",
         },
-        "bp_4_1": {
+        bp_4_1={
             "title": "SIP inverse y coefficient of the u^4 v^1 term",
             "fits_keyword": "BP_4_1",
             "fits_hdu": "SCI",
         },
-        "bp_4_2": {
+        bp_4_2={
             "title": "SIP inverse y coefficient of the u^4 v^2 term",
             "fits_keyword": "BP_4_2",
             "fits_hdu": "SCI",
         },
-        "bp_5_0": {
+        bp_5_0={
             "title": "SIP inverse y coefficient of the u^5 v^0 term",
             "fits_keyword": "BP_5_0",
             "fits_hdu": "SCI",
         },
-        "bp_5_1": {
+        bp_5_1={
             "title": "SIP inverse y coefficient of the u^5 v^1 term",
             "fits_keyword": "BP_5_1",
             "fits_hdu": "SCI",
         },
-        "bp_6_0": {
+        bp_6_0={
             "title": "SIP inverse y coefficient of the u^6 v^0 term",
             "fits_keyword": "BP_6_0",
             "fits_hdu": "SCI",
         },
-    }
+    )
 
 
 class TrapsFilledMeta(Meta):
@@ -1710,28 +1706,28 @@ class Photometry(MetaNode):
 
     FITS keyword: PIXAR_A2 (SCI)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "conversion_megajanskys": {
+    __jwst_fields__ = field_table(
+        conversion_megajanskys={
             "title": "[MJy/sr] Surface brightness that gives one count per second",
             "fits_keyword": "PHOTMJSR",
             "fits_hdu": "SCI",
         },
-        "conversion_microjanskys": {
+        conversion_microjanskys={
             "title": "[uJy/arcsec^2] Surface brightness that gives one count per second",
             "fits_keyword": "PHOTUJA2",
             "fits_hdu": "SCI",
         },
-        "pixelarea_steradians": {
+        pixelarea_steradians={
             "title": "[sr] Nominal solid angle of one pixel",
             "fits_keyword": "PIXAR_SR",
             "fits_hdu": "SCI",
         },
-        "pixelarea_arcsecsq": {
+        pixelarea_arcsecsq={
             "title": "[arcsec^2] Nominal solid angle of one pixel",
             "fits_keyword": "PIXAR_A2",
             "fits_hdu": "SCI",
         },
-    }
+    )
 
 
 class SegmentationMapMeta(TrapsFilledMeta):
@@ -1756,15 +1752,15 @@ class ImageMeta(SegmentationMapMeta):
 
     FITS keyword: BUNIT (ERR)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "bunit_data": {
+    __jwst_fields__ = field_table(
+        bunit_data={
             "title": "Physical unit of the science array values",
             "fits_keyword": "BUNIT",
             "fits_hdu": "SCI",
         },
-        "bunit_err": {
+        bunit_err={
             "title": "Physical unit of the error array values",
             "fits_keyword": "BUNIT",
             "fits_hdu": "ERR",
         },
-    }
+    )

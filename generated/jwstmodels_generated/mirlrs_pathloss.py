@@ -3,11 +3,9 @@
 """Data model classes generated from ``mirlrs_pathloss.schema.yaml``, with the metadata classes only
 they use."""
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from jwstmodels.base import Column, FieldTable, MetaNode, TableField
+from jwstmodels.base import Column, MetaNode, TableField, field_table
 
 from .meta import ExposureReadpatt
 from .referencefile_required import (
@@ -26,9 +24,9 @@ class MirLrsPathlossExposure(NirspecFlatExposure):
 
     FITS keyword: READPATT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "readpatt": {"title": "Detector readout pattern", "fits_keyword": "READPATT", "fits_hdu": "PRIMARY"}
-    }
+    __jwst_fields__ = field_table(
+        readpatt={"title": "Detector readout pattern", "fits_keyword": "READPATT", "fits_hdu": "PRIMARY"}
+    )
 
 
 class MirLrsPathlossWcsinfo(MetaNode):
@@ -89,47 +87,39 @@ class MirLrsPathlossWcsinfo(MetaNode):
 
     FITS keyword: CUNIT2 (PATHLOSS)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "wcsaxes": {
+    __jwst_fields__ = field_table(
+        wcsaxes={
             "title": "Number of world coordinate axes",
             "fits_keyword": "WCSAXES",
             "fits_hdu": "PATHLOSS",
         },
-        "crpix1": {
+        crpix1={
             "title": "Reference pixel along the wavelength axis",
             "fits_keyword": "CRPIX1",
             "fits_hdu": "PATHLOSS",
         },
-        "crpix2": {
+        crpix2={
             "title": "Reference pixel along the slit axis",
             "fits_keyword": "CRPIX2",
             "fits_hdu": "PATHLOSS",
         },
-        "crval1": {
+        crval1={
             "title": "Wavelength at the reference pixel",
             "fits_keyword": "CRVAL1",
             "fits_hdu": "PATHLOSS",
         },
-        "crval2": {
+        crval2={
             "title": "Slit position at the reference pixel",
             "fits_keyword": "CRVAL2",
             "fits_hdu": "PATHLOSS",
         },
-        "cdelt1": {"title": "Wavelength step per pixel", "fits_keyword": "CDELT1", "fits_hdu": "PATHLOSS"},
-        "cdelt2": {"title": "Slit position step per pixel", "fits_keyword": "CDELT2", "fits_hdu": "PATHLOSS"},
-        "ctype1": {"title": "Type of the wavelength axis", "fits_keyword": "CTYPE1", "fits_hdu": "PATHLOSS"},
-        "ctype2": {
-            "title": "Type of the slit position axis",
-            "fits_keyword": "CTYPE2",
-            "fits_hdu": "PATHLOSS",
-        },
-        "cunit1": {"title": "Units of the wavelength axis", "fits_keyword": "CUNIT1", "fits_hdu": "PATHLOSS"},
-        "cunit2": {
-            "title": "Units of the slit position axis",
-            "fits_keyword": "CUNIT2",
-            "fits_hdu": "PATHLOSS",
-        },
-    }
+        cdelt1={"title": "Wavelength step per pixel", "fits_keyword": "CDELT1", "fits_hdu": "PATHLOSS"},
+        cdelt2={"title": "Slit position step per pixel", "fits_keyword": "CDELT2", "fits_hdu": "PATHLOSS"},
+        ctype1={"title": "Type of the wavelength axis", "fits_keyword": "CTYPE1", "fits_hdu": "PATHLOSS"},
+        ctype2={"title": "Type of the slit position axis", "fits_keyword": "CTYPE2", "fits_hdu": "PATHLOSS"},
+        cunit1={"title": "Units of the wavelength axis", "fits_keyword": "CUNIT1", "fits_hdu": "PATHLOSS"},
+        cunit2={"title": "Units of the slit position axis", "fits_keyword": "CUNIT2", "fits_hdu": "PATHLOSS"},
+    )
 
 
 class PathlossTable(MetaNode):
@@ -150,23 +140,11 @@ class PathlossTable(MetaNode):
 
     FITS keyword: TUNIT3 (PATHLOSS)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "tunit1": {
-            "title": "Units of the first world axis",
-            "fits_keyword": "TUNIT1",
-            "fits_hdu": "PATHLOSS",
-        },
-        "tunit2": {
-            "title": "Units of the second world axis",
-            "fits_keyword": "TUNIT2",
-            "fits_hdu": "PATHLOSS",
-        },
-        "tunit3": {
-            "title": "Units of the third world axis",
-            "fits_keyword": "TUNIT3",
-            "fits_hdu": "PATHLOSS",
-        },
-    }
+    __jwst_fields__ = field_table(
+        tunit1={"title": "Units of the first world axis", "fits_keyword": "TUNIT1", "fits_hdu": "PATHLOSS"},
+        tunit2={"title": "Units of the second world axis", "fits_keyword": "TUNIT2", "fits_hdu": "PATHLOSS"},
+        tunit3={"title": "Units of the third world axis", "fits_keyword": "TUNIT3", "fits_hdu": "PATHLOSS"},
+    )
 
 
 class MirLrsPathlossMeta(SpecProfileSingleMeta):

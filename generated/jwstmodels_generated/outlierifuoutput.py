@@ -3,11 +3,9 @@
 """Data model classes generated from ``outlierifuoutput.schema.yaml``, with the metadata classes only
 they use."""
 
-from typing import ClassVar
-
 import numpy as np
 
-from jwstmodels.base import ArrayField, DataModel, FieldTable
+from jwstmodels.base import ArrayField, DataModel, field_table
 
 from .meta import Meta
 
@@ -30,23 +28,23 @@ class OutlierIFUOutputMeta(Meta):
 
     FITS keyword: THRSPRC (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "kernel_xsize": {
+    __jwst_fields__ = field_table(
+        kernel_xsize={
             "title": "Width of the outlier detection kernel [pixels]",
             "fits_keyword": "KERNXSZ",
             "fits_hdu": "PRIMARY",
         },
-        "kernel_ysize": {
+        kernel_ysize={
             "title": "Height of the outlier detection kernel [pixels]",
             "fits_keyword": "KERNYSZ",
             "fits_hdu": "PRIMARY",
         },
-        "threshold_percent": {
+        threshold_percent={
             "title": "Percentile above which a pixel is flagged as an outlier",
             "fits_keyword": "THRSPRC",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class OutlierIFUOutputModel(DataModel[OutlierIFUOutputMeta]):

@@ -3,12 +3,10 @@
 """Data model classes generated from ``pastasossmodel.schema.yaml``, with the metadata classes only
 they use."""
 
-from typing import ClassVar
-
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel, FieldTable, ListField, MetaNode, ScalarField
+from jwstmodels.base import ArrayField, DataModel, ListField, MetaNode, ScalarField, field_table
 
 from .referencefile_required import DrizParsMeta, MaskInstrument, ReferenceFileModel
 
@@ -56,19 +54,19 @@ class PastasossMeta(DrizParsMeta):
     wavemap_wlmin: float | None = None
     """Shortest wavelength of the wavelength map (microns)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "order2_separation_cutoff": {
+    __jwst_fields__ = field_table(
+        order2_separation_cutoff={
             "title": "Bounds of where the second order is separated from the first (pixels)"
         },
-        "pwcpos_bounds": {"title": "Pupil wheel positions between which the models hold (degrees)"},
-        "pwcpos_cmd": {"title": "Commanded pupil wheel position the models are built for (degrees)"},
-        "soss_xdim": {"title": "Width of the SOSS detector frame (pixels)"},
-        "soss_ydim": {"title": "Height of the SOSS detector frame (pixels)"},
-        "subarray_ymin": {"title": "First detector row of the subarray"},
-        "wavemap_nwl": {"title": "Number of wavelengths of the wavelength map"},
-        "wavemap_wlmax": {"title": "Longest wavelength of the wavelength map (microns)"},
-        "wavemap_wlmin": {"title": "Shortest wavelength of the wavelength map (microns)"},
-    }
+        pwcpos_bounds={"title": "Pupil wheel positions between which the models hold (degrees)"},
+        pwcpos_cmd={"title": "Commanded pupil wheel position the models are built for (degrees)"},
+        soss_xdim={"title": "Width of the SOSS detector frame (pixels)"},
+        soss_ydim={"title": "Height of the SOSS detector frame (pixels)"},
+        subarray_ymin={"title": "First detector row of the subarray"},
+        wavemap_nwl={"title": "Number of wavelengths of the wavelength map"},
+        wavemap_wlmax={"title": "Longest wavelength of the wavelength map (microns)"},
+        wavemap_wlmin={"title": "Shortest wavelength of the wavelength map (microns)"},
+    )
 
 
 class PastasossTracesItem(DataModel[MetaNode]):

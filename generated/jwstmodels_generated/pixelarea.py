@@ -3,12 +3,10 @@
 """Data model classes generated from ``pixelarea.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import ClassVar
-
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import CreatedArrayField, FieldTable
+from jwstmodels.base import CreatedArrayField, field_table
 
 from .meta import InstrumentPupil
 from .referencefile_required import NRSFlatInstrument, NRSFlatMeta, PixelAreaPhotometry, ReferenceFileModel
@@ -22,9 +20,9 @@ class PixelAreaInstrument(NRSFlatInstrument):
 
     FITS keyword: PUPIL (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "pupil": {"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"}
-    }
+    __jwst_fields__ = field_table(
+        pupil={"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"}
+    )
 
 
 class PixelAreaMeta(NRSFlatMeta):

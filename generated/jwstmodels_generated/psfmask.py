@@ -2,12 +2,10 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``psfmask.schema.yaml``, with the metadata classes only they use."""
 
-from typing import ClassVar
-
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import CreatedArrayField, FieldTable
+from jwstmodels.base import CreatedArrayField, field_table
 
 from .meta import InstrumentCoronagraph
 from .referencefile_required import MaskInstrument, ReferenceFileModel, SpecTraceMeta
@@ -21,13 +19,13 @@ class PsfMaskInstrument(MaskInstrument):
 
     FITS keyword: CORONMSK (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "coronagraph": {
+    __jwst_fields__ = field_table(
+        coronagraph={
             "title": "Coronagraphic mask in the beam",
             "fits_keyword": "CORONMSK",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class PsfMaskMeta(SpecTraceMeta):

@@ -3,11 +3,11 @@
 """Data model classes generated from ``referencefile_required.schema.yaml``, with the metadata classes
 only they use."""
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from jwstmodels.base import DataModel, FieldTable, MetaNode
+from jwstmodels.base import DataModel, MetaNode, field_table
 
 from .meta import (
     CommonInstrument,
@@ -61,38 +61,34 @@ class ReferenceFileMeta(CommonMeta):
 
     FITS keyword: USEAFTER (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "filetype": {
-            "title": "Kind of data the file holds",
-            "fits_keyword": "FILETYPE",
-            "fits_hdu": "PRIMARY",
-        },
-        "reftype": {
+    __jwst_fields__ = field_table(
+        filetype={"title": "Kind of data the file holds", "fits_keyword": "FILETYPE", "fits_hdu": "PRIMARY"},
+        reftype={
             "title": "Reference file type (the CRDS type name)",
             "fits_keyword": "REFTYPE",
             "fits_hdu": "PRIMARY",
         },
-        "pedigree": {
+        pedigree={
             "title": "Provenance of the reference data (GROUND, INFLIGHT with dates, DUMMY, ...)",
             "fits_keyword": "PEDIGREE",
             "fits_hdu": "PRIMARY",
         },
-        "description": {
+        description={
             "title": "Short summary of what the reference file contains",
             "fits_keyword": "DESCRIP",
             "fits_hdu": "PRIMARY",
         },
-        "author": {
+        author={
             "title": "Person or team who made the reference file",
             "fits_keyword": "AUTHOR",
             "fits_hdu": "PRIMARY",
         },
-        "useafter": {
+        useafter={
             "title": "Date and time from which on the reference file applies",
             "fits_keyword": "USEAFTER",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class DarkMIRISubarray(MetaNode):
@@ -133,39 +129,39 @@ class DarkMIRISubarray(MetaNode):
 
     FITS keyword: SLOWAXIS (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {"title": "Name of the subarray readout", "fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
-        "xstart": {
+    __jwst_fields__ = field_table(
+        name={"title": "Name of the subarray readout", "fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
+        xstart={
             "title": "First column of the subarray along axis 1 (1-based)",
             "fits_keyword": "SUBSTRT1",
             "fits_hdu": "PRIMARY",
         },
-        "ystart": {
+        ystart={
             "title": "First row of the subarray along axis 2 (1-based)",
             "fits_keyword": "SUBSTRT2",
             "fits_hdu": "PRIMARY",
         },
-        "xsize": {
+        xsize={
             "title": "Subarray width in pixels along axis 1",
             "fits_keyword": "SUBSIZE1",
             "fits_hdu": "PRIMARY",
         },
-        "ysize": {
+        ysize={
             "title": "Subarray height in pixels along axis 2",
             "fits_keyword": "SUBSIZE2",
             "fits_hdu": "PRIMARY",
         },
-        "fastaxis": {
+        fastaxis={
             "title": "Detector axis and direction of the fast readout",
             "fits_keyword": "FASTAXIS",
             "fits_hdu": "PRIMARY",
         },
-        "slowaxis": {
+        slowaxis={
             "title": "Detector axis and direction of the slow readout",
             "fits_keyword": "SLOWAXIS",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class CubeFlatMeta(ReferenceFileMeta):
@@ -189,14 +185,14 @@ class IRS2Exposure(MetaNode):
 
     FITS keyword: P_READPA (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "readpatt": {"title": "Detector readout pattern", "fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
-        "p_readpatt": {
+    __jwst_fields__ = field_table(
+        readpatt={"title": "Detector readout pattern", "fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
+        p_readpatt={
             "title": "Readout patterns the reference file applies to, each followed by |",
             "fits_keyword": "P_READPA",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class FlatExposure(IRS2Exposure):
@@ -207,13 +203,13 @@ class FlatExposure(IRS2Exposure):
 
     FITS keyword: EXP_TYPE (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "type": {
+    __jwst_fields__ = field_table(
+        type={
             "title": "Exposure type (observing mode) of the data",
             "fits_keyword": "EXP_TYPE",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class MaskExposure(FlatExposure):
@@ -224,9 +220,9 @@ class MaskExposure(FlatExposure):
 
     FITS keyword: NGROUPS (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "ngroups": {"title": "Groups in each integration", "fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"}
-    }
+    __jwst_fields__ = field_table(
+        ngroups={"title": "Groups in each integration", "fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"}
+    )
 
 
 class DarkMIRIExposure(MaskExposure):
@@ -247,23 +243,23 @@ class DarkMIRIExposure(MaskExposure):
 
     FITS keyword: AVDRKCUR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "nframes": {
+    __jwst_fields__ = field_table(
+        nframes={
             "title": "Frames averaged into each group",
             "fits_keyword": "NFRAMES",
             "fits_hdu": "PRIMARY",
         },
-        "groupgap": {
+        groupgap={
             "title": "Frames skipped between consecutive groups",
             "fits_keyword": "GROUPGAP",
             "fits_hdu": "PRIMARY",
         },
-        "average_dark_current": {
+        average_dark_current={
             "title": "[DN/s] Mean dark current of the detector",
             "fits_keyword": "AVDRKCUR",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class DarkMIRIMeta(CubeFlatMeta):
@@ -281,13 +277,13 @@ class DarkInstrument(CommonInstrument):
 
     FITS keyword: GRATING (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "grating": {
+    __jwst_fields__ = field_table(
+        grating={
             "title": "Grating wheel element in the beam",
             "fits_keyword": "GRATING",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class DarkExposure(DarkMIRIExposure):
@@ -303,18 +299,18 @@ class DarkExposure(DarkMIRIExposure):
 
     FITS keyword: GAINFACT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "noutputs": {
+    __jwst_fields__ = field_table(
+        noutputs={
             "title": "Detector amplifier outputs used by the readout",
             "fits_keyword": "NOUTPUTS",
             "fits_hdu": "PRIMARY",
         },
-        "gain_factor": {
+        gain_factor={
             "title": "Factor by which the detector gain was scaled",
             "fits_keyword": "GAINFACT",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class DarkSubarray(DarkMIRISubarray):
@@ -325,13 +321,13 @@ class DarkSubarray(DarkMIRISubarray):
 
     FITS keyword: P_SUBARR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "p_subarray": {
+    __jwst_fields__ = field_table(
+        p_subarray={
             "title": "Subarrays the reference file applies to, each followed by |",
             "fits_keyword": "P_SUBARR",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class DarkMeta(DarkMIRIMeta):
@@ -373,13 +369,13 @@ class FringeInstrument(CommonInstrument):
 
     FITS keyword: BAND (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "band": {
+    __jwst_fields__ = field_table(
+        band={
             "title": "MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
             "fits_keyword": "BAND",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class GainInstrument(FringeInstrument):
@@ -390,13 +386,9 @@ class GainInstrument(FringeInstrument):
 
     FITS keyword: FILTER (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "filter": {
-            "title": "Filter wheel element in the beam",
-            "fits_keyword": "FILTER",
-            "fits_hdu": "PRIMARY",
-        }
-    }
+    __jwst_fields__ = field_table(
+        filter={"title": "Filter wheel element in the beam", "fits_keyword": "FILTER", "fits_hdu": "PRIMARY"}
+    )
 
 
 class NRSFlatExposure(MetaNode):
@@ -407,13 +399,13 @@ class NRSFlatExposure(MetaNode):
 
     FITS keyword: EXP_TYPE (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "type": {
+    __jwst_fields__ = field_table(
+        type={
             "title": "Exposure type (observing mode) of the data",
             "fits_keyword": "EXP_TYPE",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class DrizParsMeta(ReferenceFileMeta):
@@ -433,13 +425,9 @@ class NRSFlatInstrument(DarkInstrument):
 
     FITS keyword: FILTER (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "filter": {
-            "title": "Filter wheel element in the beam",
-            "fits_keyword": "FILTER",
-            "fits_hdu": "PRIMARY",
-        }
-    }
+    __jwst_fields__ = field_table(
+        filter={"title": "Filter wheel element in the beam", "fits_keyword": "FILTER", "fits_hdu": "PRIMARY"}
+    )
 
 
 class NRSFlatMeta(DrizParsMeta):
@@ -477,18 +465,14 @@ class NirspecFlatInstrument(NRSFlatInstrument):
 
     FITS keyword: LAMP (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "lamp_mode": {
+    __jwst_fields__ = field_table(
+        lamp_mode={
             "title": "Operating mode of the calibration lamp",
             "fits_keyword": "OPMODE",
             "fits_hdu": "PRIMARY",
         },
-        "lamp_state": {
-            "title": "Calibration lamp that was lit",
-            "fits_keyword": "LAMP",
-            "fits_hdu": "PRIMARY",
-        },
-    }
+        lamp_state={"title": "Calibration lamp that was lit", "fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+    )
 
 
 class NirspecFlatExposure(NRSFlatExposure):
@@ -499,13 +483,13 @@ class NirspecFlatExposure(NRSFlatExposure):
 
     FITS keyword: P_EXP_TY (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "p_exptype": {
+    __jwst_fields__ = field_table(
+        p_exptype={
             "title": "Exposure types the reference file applies to, each followed by |",
             "fits_keyword": "P_EXP_TY",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class FringeMeta(ReferenceFileMeta):
@@ -530,13 +514,13 @@ class GainExposure(MetaNode):
 
     FITS keyword: GAINFACT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "gain_factor": {
+    __jwst_fields__ = field_table(
+        gain_factor={
             "title": "Factor by which the detector gain was scaled",
             "fits_keyword": "GAINFACT",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class SaturationMeta(CubeFlatMeta):
@@ -567,13 +551,9 @@ class MaskInstrument(CommonInstrument):
 
     FITS keyword: FILTER (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "filter": {
-            "title": "Filter wheel element in the beam",
-            "fits_keyword": "FILTER",
-            "fits_hdu": "PRIMARY",
-        }
-    }
+    __jwst_fields__ = field_table(
+        filter={"title": "Filter wheel element in the beam", "fits_keyword": "FILTER", "fits_hdu": "PRIMARY"}
+    )
 
 
 class PathlossMeta(DrizParsMeta):
@@ -604,18 +584,18 @@ class PixelAreaPhotometry(MetaNode):
 
     FITS keyword: PIXAR_A2 (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "pixelarea_steradians": {
+    __jwst_fields__ = field_table(
+        pixelarea_steradians={
             "title": "[sr] Nominal solid angle of one pixel",
             "fits_keyword": "PIXAR_SR",
             "fits_hdu": "PRIMARY",
         },
-        "pixelarea_arcsecsq": {
+        pixelarea_arcsecsq={
             "title": "[arcsec^2] Nominal solid angle of one pixel",
             "fits_keyword": "PIXAR_A2",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class ReadnoiseExposure(IRS2Exposure):
@@ -631,18 +611,18 @@ class ReadnoiseExposure(IRS2Exposure):
 
     FITS keyword: NOUTPUTS (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "gain_factor": {
+    __jwst_fields__ = field_table(
+        gain_factor={
             "title": "Factor by which the detector gain was scaled",
             "fits_keyword": "GAINFACT",
             "fits_hdu": "PRIMARY",
         },
-        "noutputs": {
+        noutputs={
             "title": "Detector amplifier outputs used by the readout",
             "fits_keyword": "NOUTPUTS",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class ReadnoiseMeta(CubeFlatMeta):
@@ -661,18 +641,18 @@ class ReadnoiseMeta(CubeFlatMeta):
 
     FITS keyword: BUNIT (ERR)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "bunit_data": {
+    __jwst_fields__ = field_table(
+        bunit_data={
             "title": "Physical unit of the science array values",
             "fits_keyword": "BUNIT",
             "fits_hdu": "SCI",
         },
-        "bunit_err": {
+        bunit_err={
             "title": "Physical unit of the error array values",
             "fits_keyword": "BUNIT",
             "fits_hdu": "ERR",
         },
-    }
+    )
 
 
 class SuperBiasInstrument(DarkInstrument):
@@ -683,13 +663,13 @@ class SuperBiasInstrument(DarkInstrument):
 
     FITS keyword: P_GRATIN (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "p_grating": {
+    __jwst_fields__ = field_table(
+        p_grating={
             "title": "Grating elements the reference file applies to, each followed by |",
             "fits_keyword": "P_GRATIN",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class FilterMeta(ReferenceFileMeta):
@@ -739,13 +719,13 @@ class MirMrsPhotomPhotometry(PixelAreaPhotometry):
 
     FITS keyword: PHOTMJSR (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "conversion_megajanskys": {
+    __jwst_fields__ = field_table(
+        conversion_megajanskys={
             "title": "[MJy/sr] Surface brightness that gives one count per second",
             "fits_keyword": "PHOTMJSR",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class MirMrsPhotomMeta(MirImgPhotomMeta):
@@ -770,13 +750,13 @@ class MirImgApcorrInstrument(CommonInstrument):
 
     FITS keyword: CHANNEL (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "channel": {
+    __jwst_fields__ = field_table(
+        channel={
             "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
             "fits_keyword": "CHANNEL",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class MirImgApcorrMeta(PathlossMeta):
@@ -840,13 +820,13 @@ class NirspecIFUCubeParsInstrument(CommonInstrument):
 
     FITS keyword: OPMODE (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "lamp_mode": {
+    __jwst_fields__ = field_table(
+        lamp_mode={
             "title": "Operating mode of the calibration lamp",
             "fits_keyword": "OPMODE",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class NirspecIFUCubeParsMeta(DrizParsMeta):
@@ -870,9 +850,9 @@ class SossBkgInstrument(MaskInstrument):
 
     FITS keyword: PUPIL (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "pupil": {"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"}
-    }
+    __jwst_fields__ = field_table(
+        pupil={"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"}
+    )
 
 
 class SossBkgMeta(SpecTraceMeta):
@@ -897,18 +877,18 @@ class SossBkgMeta(SpecTraceMeta):
 
     FITS keyword: BUNIT (ERR)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "bunit_data": {
+    __jwst_fields__ = field_table(
+        bunit_data={
             "title": "Physical unit of the science array values",
             "fits_keyword": "BUNIT",
             "fits_hdu": "SCI",
         },
-        "bunit_err": {
+        bunit_err={
             "title": "Physical unit of the error array values",
             "fits_keyword": "BUNIT",
             "fits_hdu": "ERR",
         },
-    }
+    )
 
 
 class SpecProfileMeta(SpecTraceMeta):
@@ -932,13 +912,13 @@ class MiriWFSSSpecwcsInstrument(MaskInstrument):
 
     FITS keyword: CHANNEL (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "channel": {
+    __jwst_fields__ = field_table(
+        channel={
             "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
             "fits_keyword": "CHANNEL",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class NIRCAMGrismInstrument(SossBkgInstrument):
@@ -949,9 +929,9 @@ class NIRCAMGrismInstrument(SossBkgInstrument):
 
     FITS keyword: MODULE (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "module": {"title": "NIRCam module", "fits_keyword": "MODULE", "fits_hdu": "PRIMARY"}
-    }
+    __jwst_fields__ = field_table(
+        module={"title": "NIRCam module", "fits_keyword": "MODULE", "fits_hdu": "PRIMARY"}
+    )
 
 
 class NIRCAMGrismMeta(DrizParsMeta):
@@ -972,10 +952,10 @@ class NIRCAMGrismMeta(DrizParsMeta):
     output_units: str | None = None
     """Units of the wavelengths the models give"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "input_units": {"title": "Units of the wavelengths given to the models"},
-        "output_units": {"title": "Units of the wavelengths the models give"},
-    }
+    __jwst_fields__ = field_table(
+        input_units={"title": "Units of the wavelengths given to the models"},
+        output_units={"title": "Units of the wavelengths the models give"},
+    )
 
 
 class SpecwcsInstrument(NIRCAMGrismInstrument):
@@ -991,18 +971,18 @@ class SpecwcsInstrument(NIRCAMGrismInstrument):
 
     FITS keyword: CHANNEL (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "band": {
+    __jwst_fields__ = field_table(
+        band={
             "title": "MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
             "fits_keyword": "BAND",
             "fits_hdu": "PRIMARY",
         },
-        "channel": {
+        channel={
             "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
             "fits_keyword": "CHANNEL",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class SpecwcsMeta(NIRCAMGrismMeta):
@@ -1031,10 +1011,10 @@ class CollimatorMeta(PathlossMeta):
     input_units: str | None = None
     """Units of the transform's inputs"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "output_units": {"title": "Units of the transform's outputs"},
-        "input_units": {"title": "Units of the transform's inputs"},
-    }
+    __jwst_fields__ = field_table(
+        output_units={"title": "Units of the transform's outputs"},
+        input_units={"title": "Units of the transform's inputs"},
+    )
 
 
 class CameraInstrument(CommonInstrument):
@@ -1045,13 +1025,13 @@ class CameraInstrument(CommonInstrument):
 
     FITS keyword: P_DETECT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "p_detector": {
+    __jwst_fields__ = field_table(
+        p_detector={
             "title": "Detectors the reference file applies to (pipe-separated)",
             "fits_keyword": "P_DETECT",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class CameraMeta(CollimatorMeta):
@@ -1078,10 +1058,10 @@ class IFUPostMeta(NirspecIFUCubeParsMeta):
     input_units: str | None = None
     """Units of the transform's inputs"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "output_units": {"title": "Units of the transform's outputs"},
-        "input_units": {"title": "Units of the transform's inputs"},
-    }
+    __jwst_fields__ = field_table(
+        output_units={"title": "Units of the transform's outputs"},
+        input_units={"title": "Units of the transform's inputs"},
+    )
 
 
 class DistortionMRSInstrument(FringeInstrument):
@@ -1092,13 +1072,13 @@ class DistortionMRSInstrument(FringeInstrument):
 
     FITS keyword: CHANNEL (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "channel": {
+    __jwst_fields__ = field_table(
+        channel={
             "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
             "fits_keyword": "CHANNEL",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class FOREMeta(CollimatorMeta):

@@ -2,12 +2,10 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``reset.schema.yaml``, with the metadata classes only they use."""
 
-from typing import ClassVar
-
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import Column, CreatedArrayField, FieldTable, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField, field_table
 
 from .referencefile_required import CubeFlatMeta, IRS2Exposure, ReferenceFileModel
 
@@ -25,10 +23,10 @@ class ResetExposure(IRS2Exposure):
 
     FITS keyword: NINTS (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "ngroups": {"title": "Groups in each integration", "fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
-        "nints": {"title": "Integrations in the exposure", "fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
-    }
+    __jwst_fields__ = field_table(
+        ngroups={"title": "Groups in each integration", "fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+        nints={"title": "Integrations in the exposure", "fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
+    )
 
 
 class ResetMeta(CubeFlatMeta):

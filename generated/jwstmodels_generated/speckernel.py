@@ -3,11 +3,9 @@
 """Data model classes generated from ``speckernel.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import ClassVar
-
 import numpy as np
 
-from jwstmodels.base import ArrayField, FieldTable
+from jwstmodels.base import ArrayField, field_table
 
 from .referencefile_required import DrizParsMeta, ReferenceFileModel
 
@@ -45,38 +43,38 @@ class SpecKernelMeta(DrizParsMeta):
 
     FITS keyword: INDCENTR (KERNELS)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "nwave": {
+    __jwst_fields__ = field_table(
+        nwave={
             "title": "Number of wavelengths of the kernels",
             "fits_keyword": "NWAVE",
             "fits_hdu": "WAVELENGTHS",
         },
-        "wavemin": {
+        wavemin={
             "title": "Shortest wavelength of the kernels",
             "fits_keyword": "WAVEMIN",
             "fits_hdu": "WAVELENGTHS",
         },
-        "wavemax": {
+        wavemax={
             "title": "Longest wavelength of the kernels",
             "fits_keyword": "WAVEMAX",
             "fits_hdu": "WAVELENGTHS",
         },
-        "spectral_oversampling": {
+        spectral_oversampling={
             "title": "Oversampling of the kernels along the dispersion",
             "fits_keyword": "SPECOS",
             "fits_hdu": "KERNELS",
         },
-        "halfwidth": {
+        halfwidth={
             "title": "Half width of a kernel, in oversampled pixels",
             "fits_keyword": "HALFWIDT",
             "fits_hdu": "KERNELS",
         },
-        "centroid_index": {
+        centroid_index={
             "title": "Index of the kernel's central pixel",
             "fits_keyword": "INDCENTR",
             "fits_hdu": "KERNELS",
         },
-    }
+    )
 
 
 class SpecKernelModel(ReferenceFileModel):

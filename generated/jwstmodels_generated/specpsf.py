@@ -2,8 +2,6 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``specpsf.schema.yaml``, with the metadata classes only they use."""
 
-from typing import ClassVar
-
 import numpy as np
 from pydantic import Field
 
@@ -11,10 +9,10 @@ from jwstmodels.base import (
     ArrayField,
     CreatedArrayField,
     DataModel,
-    FieldTable,
     ListField,
     MetaNode,
     ScalarField,
+    field_table,
 )
 
 from .meta import InstrumentBand, InstrumentChannel
@@ -54,38 +52,38 @@ class SpecPsfInstrument(NRSFlatInstrument):
 
     FITS keyword: P_GRATIN (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "band": {
+    __jwst_fields__ = field_table(
+        band={
             "title": "MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
             "fits_keyword": "BAND",
             "fits_hdu": "PRIMARY",
         },
-        "p_band": {
+        p_band={
             "title": "MRS bands the reference file applies to, each followed by |",
             "fits_keyword": "P_BAND",
             "fits_hdu": "PRIMARY",
         },
-        "channel": {
+        channel={
             "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
             "fits_keyword": "CHANNEL",
             "fits_hdu": "PRIMARY",
         },
-        "p_channel": {
+        p_channel={
             "title": "Channels the reference file applies to, each followed by |",
             "fits_keyword": "P_CHANNE",
             "fits_hdu": "PRIMARY",
         },
-        "p_filter": {
+        p_filter={
             "title": "Filter elements the reference file applies to, each followed by |",
             "fits_keyword": "P_FILTER",
             "fits_hdu": "PRIMARY",
         },
-        "p_grating": {
+        p_grating={
             "title": "Grating elements the reference file applies to, each followed by |",
             "fits_keyword": "P_GRATIN",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class SpecPsfMeta(NirspecSlitAreaMeta):

@@ -3,11 +3,9 @@
 """Data model classes generated from ``specwcs_miri_lrs.schema.yaml``, with the metadata classes only
 they use."""
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from jwstmodels.base import Column, FieldTable, TableField
+from jwstmodels.base import Column, TableField, field_table
 
 from .referencefile_required import NirspecFlatExposure, ReferenceFileModel, SpecTraceMeta
 
@@ -83,60 +81,44 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
 
     FITS keyword: V3VERT4 (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "x_ref": {"title": "Reference column of the slit", "fits_keyword": "IMX", "fits_hdu": "PRIMARY"},
-        "y_ref": {"title": "Reference row of the slit", "fits_keyword": "IMY", "fits_hdu": "PRIMARY"},
-        "x_ref_slitless": {
+    __jwst_fields__ = field_table(
+        x_ref={"title": "Reference column of the slit", "fits_keyword": "IMX", "fits_hdu": "PRIMARY"},
+        y_ref={"title": "Reference row of the slit", "fits_keyword": "IMY", "fits_hdu": "PRIMARY"},
+        x_ref_slitless={
             "title": "Reference column in slitless mode",
             "fits_keyword": "IMXSLTL",
             "fits_hdu": "PRIMARY",
         },
-        "y_ref_slitless": {
+        y_ref_slitless={
             "title": "Reference row in slitless mode",
             "fits_keyword": "IMYSLTL",
             "fits_hdu": "PRIMARY",
         },
-        "v2_vert1": {
-            "title": "V2 of the slit's first corner",
-            "fits_keyword": "V2VERT1",
-            "fits_hdu": "PRIMARY",
-        },
-        "v2_vert2": {
+        v2_vert1={"title": "V2 of the slit's first corner", "fits_keyword": "V2VERT1", "fits_hdu": "PRIMARY"},
+        v2_vert2={
             "title": "V2 of the slit's second corner",
             "fits_keyword": "V2VERT2",
             "fits_hdu": "PRIMARY",
         },
-        "v2_vert3": {
-            "title": "V2 of the slit's third corner",
-            "fits_keyword": "V2VERT3",
-            "fits_hdu": "PRIMARY",
-        },
-        "v2_vert4": {
+        v2_vert3={"title": "V2 of the slit's third corner", "fits_keyword": "V2VERT3", "fits_hdu": "PRIMARY"},
+        v2_vert4={
             "title": "V2 of the slit's fourth corner",
             "fits_keyword": "V2VERT4",
             "fits_hdu": "PRIMARY",
         },
-        "v3_vert1": {
-            "title": "V3 of the slit's first corner",
-            "fits_keyword": "V3VERT1",
-            "fits_hdu": "PRIMARY",
-        },
-        "v3_vert2": {
+        v3_vert1={"title": "V3 of the slit's first corner", "fits_keyword": "V3VERT1", "fits_hdu": "PRIMARY"},
+        v3_vert2={
             "title": "V3 of the slit's second corner",
             "fits_keyword": "V3VERT2",
             "fits_hdu": "PRIMARY",
         },
-        "v3_vert3": {
-            "title": "V3 of the slit's third corner",
-            "fits_keyword": "V3VERT3",
-            "fits_hdu": "PRIMARY",
-        },
-        "v3_vert4": {
+        v3_vert3={"title": "V3 of the slit's third corner", "fits_keyword": "V3VERT3", "fits_hdu": "PRIMARY"},
+        v3_vert4={
             "title": "V3 of the slit's fourth corner",
             "fits_keyword": "V3VERT4",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class MiriLRSSpecwcsModel(ReferenceFileModel):

@@ -3,11 +3,11 @@
 """Data model classes generated from ``specwcs_miri_wfss.schema.yaml``, with the metadata classes only
 they use."""
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from jwstmodels.base import FieldTable, ObjectField, ValueListField
+from jwstmodels.base import ObjectField, ValueListField, field_table
 
 from .referencefile_required import MiriWFSSSpecwcsInstrument, ReferenceFileModel, SpecTraceMeta
 
@@ -32,10 +32,10 @@ class MiriWFSSSpecwcsMeta(SpecTraceMeta):
     output_units: str | None = None
     """Units of the wavelengths the models give"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "input_units": {"title": "Units of the wavelengths given to the models"},
-        "output_units": {"title": "Units of the wavelengths the models give"},
-    }
+    __jwst_fields__ = field_table(
+        input_units={"title": "Units of the wavelengths given to the models"},
+        output_units={"title": "Units of the wavelengths the models give"},
+    )
 
 
 class MiriWFSSSpecwcsModel(ReferenceFileModel):

@@ -3,11 +3,11 @@
 """Data model classes generated from ``specwcs_niriss_grism.schema.yaml``, with the metadata classes
 only they use."""
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from jwstmodels.base import FieldTable, ObjectField, ScalarField, ValueListField
+from jwstmodels.base import ObjectField, ScalarField, ValueListField, field_table
 
 from .meta import CommonInstrument, InstrumentPupil
 from .referencefile_required import DrizParsMeta, ReferenceFileModel
@@ -24,9 +24,9 @@ class NIRISSGrismInstrument(CommonInstrument):
 
     FITS keyword: PUPIL (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "pupil": {"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"}
-    }
+    __jwst_fields__ = field_table(
+        pupil={"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"}
+    )
 
 
 class NIRISSGrismMeta(DrizParsMeta):
@@ -47,10 +47,10 @@ class NIRISSGrismMeta(DrizParsMeta):
     output_units: str | None = None
     """Units of the wavelengths the models give"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "input_units": {"title": "Units of the wavelengths given to the models"},
-        "output_units": {"title": "Units of the wavelengths the models give"},
-    }
+    __jwst_fields__ = field_table(
+        input_units={"title": "Units of the wavelengths given to the models"},
+        output_units={"title": "Units of the wavelengths the models give"},
+    )
 
 
 class NIRISSGrismModel(ReferenceFileModel):

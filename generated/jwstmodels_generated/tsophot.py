@@ -2,11 +2,9 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``tsophot.schema.yaml``, with the metadata classes only they use."""
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from jwstmodels.base import DataModel, FieldTable, ListField, MetaNode, ScalarField
+from jwstmodels.base import DataModel, ListField, MetaNode, ScalarField, field_table
 
 from .referencefile_required import DrizParsMeta, ReferenceFileModel
 
@@ -19,13 +17,13 @@ class TsoPhotVisit(MetaNode):
 
     FITS keyword: TSOVISIT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "tsovisit": {
+    __jwst_fields__ = field_table(
+        tsovisit={
             "title": "True when the visit carries the time-series special requirement",
             "fits_keyword": "TSOVISIT",
             "fits_hdu": "PRIMARY",
         }
-    }
+    )
 
 
 class TsoPhotMeta(DrizParsMeta):

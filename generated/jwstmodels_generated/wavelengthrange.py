@@ -4,11 +4,9 @@
 """Data model classes generated from ``wavelengthrange.schema.yaml``, with the metadata classes only
 they use."""
 
-from typing import ClassVar
-
 from pydantic import Field
 
-from jwstmodels.base import FieldTable, ValueListField
+from jwstmodels.base import ValueListField, field_table
 
 from .referencefile_required import DistortionMRSInstrument, DrizParsMeta, ReferenceFileModel
 
@@ -28,9 +26,7 @@ class WavelengthrangeMeta(DrizParsMeta):
     wavelength_units: str | None = None
     """Units of the wavelengths in this file"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "wavelength_units": {"title": "Units of the wavelengths in this file"}
-    }
+    __jwst_fields__ = field_table(wavelength_units={"title": "Units of the wavelengths in this file"})
 
 
 class WavelengthrangeModel(ReferenceFileModel):

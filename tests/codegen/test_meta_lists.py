@@ -131,11 +131,11 @@ def test_rendered_fields(tmp_path: Path) -> None:
     out = tmp_path / "out" / "lists_generated"
     generate(folder, out, strict=False)
     text = (out / "meta.py").read_text()
-    assert "from jwstmodels.base import FieldTable, ListItem, MetaNode, no_items" in text
+    assert "from jwstmodels.base import ListItem, MetaNode, field_table, no_items" in text
     assert "import datetime" in text and "from typing import ClassVar, Literal" in text
     assert 'item_path: ClassVar[str] = "meta.log[]"' in text
     assert "read_times: list[list[float]] | None = None\n" in text
-    assert '"read_times": {"title": "Read times per group"},' in text  # the facts in the class's table
+    assert 'read_times={"title": "Read times per group"},' in text  # the facts in the class's table
     assert "frame_names: list[Literal['A', 'B']] | None" in text.replace('"', "'")
     assert "log: list[LogEntry] = Field(" in text and "exclude_if=no_items" in text
     assert 'text: str\n    """Text"""' in text  # required in the items: no None default

@@ -63,6 +63,15 @@ FieldTable: TypeAlias = Mapping[str, FieldFacts]
 """A metadata class's ``__jwst_fields__``: field name -> its facts."""
 
 
+def field_table(**facts: FieldFacts) -> FieldTable:
+    """A metadata class's ``__jwst_fields__`` (read-only): ``__jwst_fields__ = field_table(nframes={"title":
+    ..., "fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"}, ...)``, the fields in declaration order.
+
+    A call rather than an annotated dict literal: pydantic evaluates a class variable's annotation whenever
+    it creates the class or a subclass, which costs more than the call."""
+    return types.MappingProxyType(facts)
+
+
 class MetaNode(NodeBase):
     """A node of the metadata tree; generated classes subclass it."""
 

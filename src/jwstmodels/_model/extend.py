@@ -27,7 +27,7 @@ from pydantic.fields import FieldInfo
 from jwstmodels._core.arrays import ArrayField, Column, DataField, TableField
 from jwstmodels._core.errors import ValidationError, describe_location
 from jwstmodels._core.loading import build_meta, force_value, warn_invalid
-from jwstmodels._core.meta import FieldFacts, MetaNode, scalar_leaves
+from jwstmodels._core.meta import FieldFacts, MetaNode, field_table, scalar_leaves
 
 if TYPE_CHECKING:
     from jwstmodels._model.parts import ModelParts
@@ -182,7 +182,7 @@ def _extend_node(
         __base__=cls,
         __doc__=cls.__doc__,
         __module__=cls.__module__,
-        __namespace__={"__jwst_fields__": facts},
+        __namespace__={"__jwst_fields__": field_table(**facts)},
         **fields,
     )
 

@@ -2,12 +2,12 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``fixcube.schema.yaml``, with the metadata classes only they use."""
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import CreatedArrayField, DataModel, FieldTable, MetaNode
+from jwstmodels.base import CreatedArrayField, DataModel, MetaNode, field_table
 
 from .meta import Instrument, Observation, RefFile
 
@@ -48,26 +48,26 @@ class FixCubeExposure(MetaNode):
 
     FITS keyword: READPATT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "type": {"title": "Type of data in the exposure", "fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-        "nframes": {"title": "Number of frames per group", "fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
-        "exposure_time": {
+    __jwst_fields__ = field_table(
+        type={"title": "Type of data in the exposure", "fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+        nframes={"title": "Number of frames per group", "fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+        exposure_time={
             "title": 'Exposure time "effective" [s]',
             "fits_keyword": "EFFEXPTM",
             "fits_hdu": "PRIMARY",
         },
-        "lamp_state": {"title": "Internal lamp state", "fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
-        "zero_frame": {
+        lamp_state={"title": "Internal lamp state", "fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+        zero_frame={
             "title": "Zero frame was downlinked separately",
             "fits_keyword": "ZEROFRAM",
             "fits_hdu": "PRIMARY",
         },
-        "readpatt": {
+        readpatt={
             "title": "Readout pattern, kept in the primary header by this model",
             "fits_keyword": "READPATT",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class FixCubeMeta(MetaNode):
@@ -113,22 +113,22 @@ class FixCubeMeta(MetaNode):
     asdf_only: str | None = None
     """A value stored only in ASDF"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "date": {"title": "UTC date file created", "fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
-        "model_type": {"title": "Type of data model", "fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
-        "telescope": {
+    __jwst_fields__ = field_table(
+        date={"title": "UTC date file created", "fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
+        model_type={"title": "Type of data model", "fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
+        telescope={
             "title": "Telescope used to acquire the data",
             "fits_keyword": "TELESCOP",
             "fits_hdu": "PRIMARY",
         },
-        "filename": {"title": "Name of the file", "fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
-        "hga_move": {
+        filename={"title": "Name of the file", "fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
+        hga_move={
             "title": "High Gain Antenna moved during data collection",
             "fits_keyword": "HGA_MOVE",
             "fits_hdu": "PRIMARY",
         },
-        "asdf_only": {"title": "A value stored only in ASDF"},
-    }
+        asdf_only={"title": "A value stored only in ASDF"},
+    )
 
 
 class FixCubeModel(DataModel[FixCubeMeta]):

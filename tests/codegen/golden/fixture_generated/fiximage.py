@@ -2,12 +2,10 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``fiximage.schema.yaml``, with the metadata classes only they use."""
 
-from typing import ClassVar
-
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, CreatedArrayField, DataModel, FieldTable, MetaNode
+from jwstmodels.base import ArrayField, CreatedArrayField, DataModel, MetaNode, field_table
 
 from .meta import Meta
 
@@ -25,18 +23,18 @@ class Photometry(MetaNode):
 
     FITS keyword: PIXAR_SR (SCI)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "conversion_megajanskys": {
+    __jwst_fields__ = field_table(
+        conversion_megajanskys={
             "title": "Flux density (MJy/steradian) producing 1 cps",
             "fits_keyword": "PHOTMJSR",
             "fits_hdu": "SCI",
         },
-        "pixelarea_steradians": {
+        pixelarea_steradians={
             "title": "Nominal pixel area in steradians",
             "fits_keyword": "PIXAR_SR",
             "fits_hdu": "SCI",
         },
-    }
+    )
 
 
 class FixImageMeta(Meta):

@@ -3,11 +3,9 @@
 """Data model classes generated from ``fixmultislit.schema.yaml``, with the metadata classes only they
 use."""
 
-from typing import ClassVar
-
 import numpy as np
 
-from jwstmodels.base import ArrayField, DataModel, FieldTable, ListField, MetaNode
+from jwstmodels.base import ArrayField, DataModel, ListField, MetaNode, field_table
 
 from .fixslit import FixSlitModel
 from .meta import Meta
@@ -21,9 +19,9 @@ class FixMultiSlitSpectraItemMeta(MetaNode):
 
     FITS keyword: SLTNAME (FLUX)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "slit_name": {"title": "Name of the slit", "fits_keyword": "SLTNAME", "fits_hdu": "FLUX"}
-    }
+    __jwst_fields__ = field_table(
+        slit_name={"title": "Name of the slit", "fits_keyword": "SLTNAME", "fits_hdu": "FLUX"}
+    )
 
 
 class FixMultiSlitSpectraItem(DataModel[FixMultiSlitSpectraItemMeta]):

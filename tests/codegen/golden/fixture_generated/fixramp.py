@@ -2,12 +2,10 @@
 # Do not edit: change the schema and run `make generate`.
 """Data model classes generated from ``fixramp.schema.yaml``, with the metadata classes only they use."""
 
-from typing import ClassVar
-
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, FieldTable, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, TableField, field_table
 
 from .meta import Exposure, Meta
 
@@ -20,9 +18,9 @@ class FixRampExposure(Exposure):
 
     FITS keyword: TFRAME (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "frame_time": {"title": "Time between frames [s]", "fits_keyword": "TFRAME", "fits_hdu": "PRIMARY"}
-    }
+    __jwst_fields__ = field_table(
+        frame_time={"title": "Time between frames [s]", "fits_keyword": "TFRAME", "fits_hdu": "PRIMARY"}
+    )
 
 
 class FixRampMeta(Meta):

@@ -7,11 +7,11 @@ and the ``Literal`` types that several metadata fields list alike, written once.
 A metadata class that only one model module (or family) needs lives in that module instead.
 """
 
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from jwstmodels.base import FieldTable, MetaNode
+from jwstmodels.base import MetaNode, field_table
 
 
 class Instrument(MetaNode):
@@ -32,19 +32,19 @@ class Instrument(MetaNode):
 
     FITS keyword: CHANNEL (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {
+    __jwst_fields__ = field_table(
+        name={
             "title": "Instrument used to acquire the data",
             "fits_keyword": "INSTRUME",
             "fits_hdu": "PRIMARY",
         },
-        "detector": {
+        detector={
             "title": "Name of detector used to acquire the data",
             "fits_keyword": "DETECTOR",
             "fits_hdu": "PRIMARY",
         },
-        "channel": {"title": "Instrument channel", "fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
-    }
+        channel={"title": "Instrument channel", "fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+    )
 
 
 class Exposure(MetaNode):
@@ -83,22 +83,22 @@ class Exposure(MetaNode):
 
     FITS keyword: READPATT (SCI)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "type": {"title": "Type of data in the exposure", "fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-        "nframes": {"title": "Number of frames per group", "fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
-        "exposure_time": {
+    __jwst_fields__ = field_table(
+        type={"title": "Type of data in the exposure", "fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+        nframes={"title": "Number of frames per group", "fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+        exposure_time={
             "title": 'Exposure time "effective" [s]',
             "fits_keyword": "EFFEXPTM",
             "fits_hdu": "PRIMARY",
         },
-        "lamp_state": {"title": "Internal lamp state", "fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
-        "zero_frame": {
+        lamp_state={"title": "Internal lamp state", "fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+        zero_frame={
             "title": "Zero frame was downlinked separately",
             "fits_keyword": "ZEROFRAM",
             "fits_hdu": "PRIMARY",
         },
-        "readpatt": {"title": "Readout pattern", "fits_keyword": "READPATT", "fits_hdu": "SCI"},
-    }
+        readpatt={"title": "Readout pattern", "fits_keyword": "READPATT", "fits_hdu": "SCI"},
+    )
 
 
 class Observation(MetaNode):
@@ -114,10 +114,10 @@ class Observation(MetaNode):
 
     FITS keyword: VISIT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "program_number": {"title": "Program number", "fits_keyword": "PROGRAM", "fits_hdu": "PRIMARY"},
-        "visit_number": {"title": "Visit number", "fits_keyword": "VISIT", "fits_hdu": "PRIMARY"},
-    }
+    __jwst_fields__ = field_table(
+        program_number={"title": "Program number", "fits_keyword": "PROGRAM", "fits_hdu": "PRIMARY"},
+        visit_number={"title": "Visit number", "fits_keyword": "VISIT", "fits_hdu": "PRIMARY"},
+    )
 
 
 class RefFileCrds(MetaNode):
@@ -133,18 +133,18 @@ class RefFileCrds(MetaNode):
 
     FITS keyword: CRDS_CTX (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "sw_version": {
+    __jwst_fields__ = field_table(
+        sw_version={
             "title": "Version of CRDS file selection software used",
             "fits_keyword": "CRDS_VER",
             "fits_hdu": "PRIMARY",
         },
-        "context_used": {
+        context_used={
             "title": "CRDS context (.pmap) used to select ref files",
             "fits_keyword": "CRDS_CTX",
             "fits_hdu": "PRIMARY",
         },
-    }
+    )
 
 
 class RefFileFlat(MetaNode):
@@ -155,9 +155,9 @@ class RefFileFlat(MetaNode):
 
     FITS keyword: R_FLAT (PRIMARY)"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "name": {"title": "Flat reference file name", "fits_keyword": "R_FLAT", "fits_hdu": "PRIMARY"}
-    }
+    __jwst_fields__ = field_table(
+        name={"title": "Flat reference file name", "fits_keyword": "R_FLAT", "fits_hdu": "PRIMARY"}
+    )
 
 
 class RefFile(MetaNode):
@@ -213,19 +213,19 @@ class Meta(MetaNode):
     asdf_only: str | None = None
     """A value stored only in ASDF"""
 
-    __jwst_fields__: ClassVar[FieldTable] = {
-        "date": {"title": "UTC date file created", "fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
-        "model_type": {"title": "Type of data model", "fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
-        "telescope": {
+    __jwst_fields__ = field_table(
+        date={"title": "UTC date file created", "fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
+        model_type={"title": "Type of data model", "fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
+        telescope={
             "title": "Telescope used to acquire the data",
             "fits_keyword": "TELESCOP",
             "fits_hdu": "PRIMARY",
         },
-        "filename": {"title": "Name of the file", "fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
-        "hga_move": {
+        filename={"title": "Name of the file", "fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
+        hga_move={
             "title": "High Gain Antenna moved during data collection",
             "fits_keyword": "HGA_MOVE",
             "fits_hdu": "PRIMARY",
         },
-        "asdf_only": {"title": "A value stored only in ASDF"},
-    }
+        asdf_only={"title": "A value stored only in ASDF"},
+    )
