@@ -275,11 +275,16 @@ class MetaNode(NodeBase):
 def field_facts(cls: type[MetaNode]) -> Mapping[str, FieldFacts]:
     """The facts of every field of ``cls`` (``__jwst_fields__`` of the class and its bases merged; a
     subclass's entry wins), by field name."""
+    tables = [
+        cast(FieldTable, table)
+        for klass in reversed(cls.__mro__)
+        if isinstance(table := vars(klass).get("__jwst_fields__"), Mapping)
+    ]
+    if len(tables) == 1:  # most classes: only their own table (or MetaNode's empty one)
+        return tables[0]
     merged: dict[str, FieldFacts] = {}
-    for klass in reversed(cls.__mro__):
-        table: object = vars(klass).get("__jwst_fields__")
-        if isinstance(table, Mapping):
-            merged.update(cast(Mapping[str, FieldFacts], table))
+    for table in tables:
+        merged.update(table)
     return types.MappingProxyType(merged)
 
 
@@ -386,18 +391,21 @@ def scalar_leaves(meta_class: type[MetaNode]) -> tuple[ScalarLeaf, ...]:
     """
     found: list[ScalarLeaf] = []
 
+    no_facts: FieldFacts = {}
+
     def walk(cls: type[MetaNode], names: tuple[str, ...]) -> None:
         table = field_facts(cls)
+        prefix = ".".join(("meta", *names, ""))
         for name, info in cls.__pydantic_fields__.items():
             annotation = info.annotation
             if isinstance(annotation, type) and issubclass(annotation, MetaNode):
                 walk(annotation, (*names, name))
                 continue
-            facts: FieldFacts = table.get(name) or {}
+            facts = table.get(name, no_facts)
             keyword = facts.get("fits_keyword")
             hdu = facts.get("fits_hdu", "PRIMARY") if keyword is not None else "PRIMARY"
-            path = ".".join(("meta", *names, name))
-            found.append(ScalarLeaf((*names, name), path, keyword, hdu, facts.get("title", ""), annotation))
+            leaf = ScalarLeaf((*names, name), prefix + name, keyword, hdu, facts.get("title", ""), annotation)
+            found.append(leaf)
 
     walk(meta_class, ())
     return tuple(found)
