@@ -278,9 +278,9 @@ def field_facts(cls: type[MetaNode]) -> Mapping[str, FieldFacts]:
     tables = [
         cast(FieldTable, table)
         for klass in reversed(cls.__mro__)
-        if isinstance(table := vars(klass).get("__jwst_fields__"), Mapping)
+        if isinstance(table := vars(klass).get("__jwst_fields__"), Mapping) and table
     ]
-    if len(tables) == 1:  # most classes: only their own table (or MetaNode's empty one)
+    if len(tables) == 1:  # most classes: their own table alone
         return tables[0]
     merged: dict[str, FieldFacts] = {}
     for table in tables:
