@@ -10,7 +10,7 @@ import pickle
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import pytest
 from astropy.io import fits
 
 import jwstmodels
-from jwstmodels import FileFormatError, ImageModel, InvalidValueWarning
+from jwstmodels import DataModel, FileFormatError, ImageModel, InvalidValueWarning
 from jwstmodels._io.fits_lazy import read_mode
 
 
@@ -135,18 +135,37 @@ def test_edits_before_the_extension_is_read_survive_it(tmp_path: Path, lazily: N
         assert getattr(model.meta, "_pending", None) is None
 
 
+@pytest.mark.parametrize("opener", [jwstmodels.open, ImageModel], ids=["open", "class"])
 def test_fields_wait_after_close_and_in_read_metadata(
-    tmp_path: Path, lazily: None, parses: list[str]
+    tmp_path: Path, lazily: None, parses: list[str], opener: Callable[[Path], DataModel[Any]]
 ) -> None:
     path = _image(tmp_path / "image.fits")
-    model = jwstmodels.open(path)
-    model.close()
+    with opener(path) as model:  # ``ImageModel(path)`` and ``open`` close the file alike
+        assert model.meta.instrument.name == "NIRCAM"
     assert parses == []
     assert model.meta.asn.exptype == "science"
     meta = jwstmodels.read_metadata(path)
     assert meta.instrument.name == "NIRCAM"
     assert meta.history[0].description == "made for the test"
     assert parses == [str(path)] * 2
+
+
+def test_models_read_and_dropped_leave_no_hdu_behind(tmp_path: Path, lazily: None) -> None:
+    """A process that opens thousands of files keeps nothing of a file once its model is gone (the
+    extension's kept bytes and HDUs go with the model)."""
+    path = _image(tmp_path / "image.fits")
+
+    def extensions() -> int:
+        gc.collect()
+        return sum(isinstance(item, fits.BinTableHDU) for item in gc.get_objects())
+
+    before = extensions()
+    for _ in range(3):
+        with jwstmodels.open(path) as model:
+            assert model.meta.instrument.name == "NIRCAM"
+        assert model.meta.asn.exptype == "science"  # read from the bytes kept at close
+        del model
+    assert extensions() == before
 
 
 def test_a_node_kept_after_its_model_is_gone_still_reads(tmp_path: Path, lazily: None) -> None:

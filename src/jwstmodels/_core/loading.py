@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, cast
@@ -17,7 +18,7 @@ import pydantic
 
 from jwstmodels._core.errors import InvalidValueWarning
 from jwstmodels._core.meta import MetaNode, describe_annotation
-from jwstmodels._core.node_plans import assemble, fresh_makers, node_plan
+from jwstmodels._core.node_plans import NodePlan, assemble, fresh_makers, new_node, node_plan
 
 Location = tuple[str, ...]
 
@@ -32,8 +33,13 @@ def build_meta(
     on_invalid: OnInvalid,
     on_unknown: Callable[[Location, object], None],
     keep_invalid: bool = False,
+    sparse: bool = False,
 ) -> MetaNode:
     """Validate ``tree`` into ``meta_class``, taking out what does not fit and reporting it.
+
+    ``sparse``: a node holds only its nested nodes and the values ``tree`` gives (a field whose value did not
+    fit holds its default), as a tree whose other fields wait to be filled does (``_io.fits_lazy``); else
+    every field absent from ``tree`` holds its default.
 
     Values are checked field by field: one that pydantic would keep as it is (a ``str`` for ``str | None``,
     one of the values of a ``Literal``) goes straight in, any other is validated by its field's annotation,
@@ -42,7 +48,7 @@ def build_meta(
     of their level), after the whole tree has been read.
     """
     found: list[_Problem] = []
-    meta = _build(meta_class, tree, (), (), found)
+    meta = _build(meta_class, tree, (), (), found, sparse)
     found.sort(key=lambda problem: problem.order)
     kept: list[tuple[Location, object]] = []
     for problem in found:
@@ -71,12 +77,13 @@ def _build(
     loc: Location,
     order: tuple[int, ...],
     found: list[_Problem],
+    sparse: bool = False,
 ) -> MetaNode:
     plan = node_plan(cls)
     if plan is None:
         return _build_validated(cls, tree, loc, order, found)
     fields = plan.fields
-    values = plan.template.copy()
+    values = {} if sparse else plan.template.copy()
     given: set[str] = set()
     for position, (name, value) in enumerate(tree.items()):
         field = fields.get(name)
@@ -86,7 +93,12 @@ def _build(
         if field.child is not None and isinstance(value, Mapping):
             child = cast(type[MetaNode], field.child)  # the children of a MetaNode are MetaNodes
             values[name] = _build(
-                child, cast(Mapping[str, object], value), (*loc, name), (*order, field.position), found
+                child,
+                cast(Mapping[str, object], value),
+                (*loc, name),
+                (*order, field.position),
+                found,
+                sparse,
             )
         elif field.accepts(value):
             values[name] = value
@@ -95,12 +107,62 @@ def _build(
                 values[name] = field.validate(value)
             except pydantic.ValidationError:
                 found.append(_Problem((*order, field.position), False, (*loc, name), value))
+                if sparse:
+                    values[name] = _default(plan, name)
                 continue
         given.add(name)
+    if sparse:
+        for name in _children_of(cls):
+            if name not in values:
+                values[name] = sparse_node(cast(type[MetaNode], fields[name].child))
+        return assemble(cls, values, given)
     for name, make in fresh_makers(cls):
         if name not in given:
             values[name] = make()
     return assemble(cls, values, given)
+
+
+def sparse_node(cls: type[MetaNode]) -> MetaNode:
+    """A node of ``cls`` holding only its nested nodes (each sparse too); every other field is absent."""
+    if node_plan(cls) is None:
+        return new_node(cls)
+    values: dict[str, object] = {}
+    for name, child in _child_classes(cls):
+        values[name] = sparse_node(child)
+    return assemble(cls, values, set())
+
+
+@functools.cache
+def _child_classes(cls: type[MetaNode]) -> tuple[tuple[str, type[MetaNode]], ...]:
+    plan = node_plan(cls)
+    fields = plan.fields if plan is not None else {}
+    return tuple(
+        (name, cast(type[MetaNode], field.child))  # the children of a MetaNode are MetaNodes
+        for name, field in fields.items()
+        if field.child is not None
+    )
+
+
+def _children_of(cls: type[MetaNode]) -> tuple[str, ...]:
+    return tuple(name for name, _ in _child_classes(cls))
+
+
+def default_value(cls: type[MetaNode], name: str) -> object:
+    """The default of ``cls``'s field ``name``, made anew where it is mutable (a nested node sparse: see
+    ``build_meta``)."""
+    plan = node_plan(cls)
+    if plan is None:
+        return cls.model_fields[name].get_default(call_default_factory=True)
+    return _default(plan, name)
+
+
+def _default(plan: NodePlan, name: str) -> object:
+    child = plan.fields[name].child
+    if child is not None:
+        return sparse_node(cast(type[MetaNode], child))
+    if name in plan.template:
+        return plan.template[name]
+    return dict(plan.fresh)[name]()
 
 
 def _build_validated(

@@ -39,13 +39,15 @@ def read_meta(
     tree_place: str,
     cards: Mapping[Location, tuple[str, Any]] | None = None,
     hdu_place: Callable[[str], str] | None = None,
+    sparse: bool = False,
 ) -> Found:
     """Validate a file's metadata ``tree`` into ``content.meta``; return the values of its list fields, taken
     out to be read whole (``put_lists``, ``_history``).
 
     ``cards`` maps the places whose values came from header cards to (HDU name, card); ``hdu_place`` names
     such an HDU in messages (``x.fits: HDU SCI``). Other values came from a tree: ``tree_place`` prefixes
-    their dotted path in messages (``x.fits: ASDF extension, `` or ``x.asdf: ``).
+    their dotted path in messages (``x.fits: ASDF extension, `` or ``x.asdf: ``). ``sparse``: the nodes hold
+    only what ``tree`` gives (``loading.build_meta``).
     """
     layout = content.layout
     origins = cards or {}
@@ -76,6 +78,7 @@ def read_meta(
         on_invalid=on_invalid,
         on_unknown=on_unknown,
         keep_invalid=content.pass_invalid,
+        sparse=sparse,
     )
     meta.attach(layout.name)
     if content.pass_invalid:

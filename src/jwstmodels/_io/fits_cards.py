@@ -24,6 +24,7 @@ from jwstmodels._core.header_carried import card_can_hold, card_is_exact
 from jwstmodels._core.loading import Location, put_path
 from jwstmodels._core.meta import KeywordLeaf, MetaNode, keyword_leaves
 from jwstmodels._core.tables import Table
+from jwstmodels._io.card_values import read_value, strips_blanks
 from jwstmodels._io.sources import FitsSource
 
 # Cards astropy writes itself from the data; never kept in extra_fits.
@@ -45,12 +46,27 @@ class HeaderValues:
 
     def get(self, keyword: str, default: object = None) -> Any:
         if keyword not in self._seen:
-            self._seen[keyword] = self._header.get(keyword, _MISSING)
+            self._seen[keyword] = header_value(self._header, keyword, _MISSING)
         value = self._seen[keyword]
         return default if value is _MISSING else value
 
 
 _MISSING = object()
+
+
+def header_value(header: Any, keyword: str, default: object = None) -> Any:
+    """``header.get(keyword, default)`` for a keyword that is not commentary, read by ``card_values``."""
+    try:
+        card = header.cards[keyword]
+    except KeyError:
+        return default
+    return read_value(card)
+
+
+def name_of(hdu: Any) -> str:
+    """``hdu.name`` (its EXTNAME, or astropy's default name for its kind), read by ``card_values``."""
+    name = header_value(hdu.header, "EXTNAME", _MISSING)
+    return str(hdu.name) if name is _MISSING else str(name)
 
 
 def attach_hdu(
@@ -129,16 +145,17 @@ def read_cards(
     ``tree``, and ``where`` records the HDU and card it came from; with ``keep_unknown``, any other card goes
     to ``content.extra_fits``, except cards astropy writes from the data and keywords in ``skip`` (read
     elsewhere)."""
+    strip = strips_blanks()
     for card in hdu.header.cards:
         keyword = card.keyword
         leaf = known.get(keyword)
         if leaf is None:
             if keep_unknown and keyword and keyword not in skip and not STRUCTURAL.match(keyword):
                 content.extra_fits.setdefault(hdu_name, []).append(
-                    (keyword, card_value(card.value), card.comment)
+                    (keyword, card_value(read_value(card, strip)), card.comment)
                 )
             continue
-        value = card.value
+        value = read_value(card, strip)
         if not isinstance(value, fits.card.Undefined):
             first = where.get(leaf.names)
             if first is not None and first[0] == hdu_name:

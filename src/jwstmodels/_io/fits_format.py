@@ -33,6 +33,7 @@ from jwstmodels._io.fits_cards import (
     HeaderValues,
     append_card,
     attach_hdu,
+    name_of,
     scalar_cards,
     set_card,
     table_hdu,
@@ -177,7 +178,7 @@ def _split_hdus(hdul: fits.HDUList, layout: ModelLayout) -> tuple[dict[str, Any]
     extension: Any = None
     extra: list[Any] = []
     for hdu in itertools.islice(cast(list[Any], hdul), 1, None):  # (a slice of an HDUList is a new one)
-        name = str(hdu.name).upper()
+        name = name_of(hdu).upper()
         if name == EXTENSION_NAME and extension is None:
             extension = hdu
         elif name in named and name not in hdus:

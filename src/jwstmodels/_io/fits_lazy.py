@@ -42,7 +42,7 @@ from typing import Any, Literal, cast
 from jwstmodels._core.content import FileContent, ModelLayout
 from jwstmodels._core.errors import FileFormatError, InvalidValueWarning
 from jwstmodels._core.header_carried import restore_inexact, take_keyword_values
-from jwstmodels._core.loading import Location
+from jwstmodels._core.loading import Location, default_value
 from jwstmodels._core.meta import MetaNode, keyword_leaves
 from jwstmodels._core.node import NodeBase, set_pending
 from jwstmodels._core.policy import apply_header, apply_tree, read_meta
@@ -151,6 +151,7 @@ def read_tree_and_headers(
         tree_place=f"{filename}: ASDF extension, ",
         cards=where,
         hdu_place=lambda hdu: f"{filename}: HDU {hdu}",
+        sparse=shortened_cards is not None,  # headers alone: the other fields wait (``open_lazily``)
     )
     content.model_type_place = f"{filename}: DATAMODL"
     read_fits_lists(content, lists, stored, filename)
@@ -174,16 +175,17 @@ def open_lazily(content: FileContent, hdul: Any, hdus: dict[str, Any], extension
     for parent, name, path, groups in _node_paths(type(root)):
         node = root if parent < 0 else vars(nodes[parent])[name]
         nodes.append(node)
-        values: dict[str, Any] = vars(node)
+        values: dict[str, Any] = vars(node)  # built sparse: its nested nodes and the cards read
         carried = exact.get(path)
-        if groups or carried:  # every value but the nested nodes and the cards read waits
+        if carried or len(values) != len(groups):  # every other value (the history of cards, ...) waits
             kept = {name: values[name] for name in groups}
             if carried:
-                kept.update((name, values[name]) for name in carried)
+                cls = type(node)
+                kept.update(
+                    (name, values[name] if name in values else default_value(cls, name)) for name in carried
+                )
             values.clear()
             values.update(kept)  # in field order again once completed (``_fill``)
-        else:
-            values.clear()
         mark(node, "_pending", resolver)
         places[id(node)] = path
     _keep_bytes_at_close(hdul, resolver)
@@ -284,6 +286,8 @@ class Resolver:
         with warnings.catch_warnings(record=True) as eager:
             warnings.simplefilter("always")
             read_tree_and_headers(scratch, self._hdus, stored, filename)
+        if not eager:  # nothing to compare with what the open gave
+            return scratch, []
         with warnings.catch_warnings(record=True) as given:
             warnings.simplefilter("always")
             read_tree_and_headers(
@@ -344,7 +348,6 @@ def _merge_tree(mine: dict[str, Any], read: dict[str, Any]) -> None:
             _merge_tree(cast(dict[str, Any], current), cast(dict[str, Any], value))
 
 
-@functools.cache
 def extension_data(hdu: Any, filename: str) -> bytes | None:
     """The raw bytes of an ``ASDF`` extension HDU's data part as the file holds them (not parsed, and no
     header value looked up: kept when the file closes, cheaply); None when the HDU is not read from a file."""
@@ -366,6 +369,7 @@ def extension_data(hdu: Any, filename: str) -> bytes | None:
     return data if isinstance(data, bytes) else None
 
 
+@functools.cache
 def _node_paths(meta_class: type[MetaNode]) -> tuple[tuple[int, str, Location, tuple[str, ...]], ...]:
     """Every node of a ``meta_class`` tree, parents first: (its parent's position in this tuple, or -1 for
     the root; its name there; its path below ``meta``; the names of its fields that hold nested nodes)."""

@@ -330,7 +330,8 @@ class DataModel(Generic[MetaT]):
             from jwstmodels._io.fits_format import open_hdulist, read_fits
 
             hdul = open_hdulist(init, name)
-            self.__jwst_state__.close_hooks.append(hdul.close)
+            # looked up at close: a lazy read wraps it to keep the extension's bytes (``fits_lazy``)
+            self.__jwst_state__.close_hooks.append(lambda: hdul.close())
             try:
                 with file_errors(name, "read the FITS file"):
                     content = read_fits(
