@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import Field
 
 from jwstmodels import ImageModel, ValidationError
-from jwstmodels._core.meta import MetaNode, field_facts, scalar_leaves
+from jwstmodels._core.meta import MetaNode, field_facts, field_table, scalar_leaves
 from jwstmodels_generated.lookup import CLASS_MODULES
 from jwstmodels_generated.meta import Exposure, Meta
 
@@ -129,3 +130,33 @@ def test_extended_fields_register_their_facts() -> None:
     prop = exposure.model_json_schema()["properties"]["my_counter"]
     assert (prop["title"], prop["fits_keyword"], prop["fits_hdu"]) == ("My counter", "MYCOUNT", "PRIMARY")
     assert field_facts(type(model.meta))["my_group"] == {"title": "My group"}
+
+
+class HandWritten(MetaNode):
+    """A metadata class declared the pydantic way, as classes generated before the tables were."""
+
+    speed: float | None = Field(
+        default=None, title="Widget speed", json_schema_extra={"fits_keyword": "WSPEED", "fits_hdu": "SCI"}
+    )
+    mode: str | None = Field(default=None, json_schema_extra={"fits_keyword": "WMODE"})
+    note: str | None = None
+
+
+class HandWrittenMore(HandWritten):
+    turns: int | None = None
+
+    __jwst_fields__ = field_table(turns={"title": "Turns", "fits_keyword": "WTURNS", "fits_hdu": "PRIMARY"})
+
+
+def test_facts_declared_on_pydantic_fields_are_kept() -> None:
+    """A keyword given in ``json_schema_extra`` is not lost: field_facts reads it when no table names it."""
+    assert HandWritten.fits_location("speed") == ("WSPEED", "SCI")
+    assert HandWritten.fits_location("mode") == ("WMODE", "PRIMARY")
+    assert HandWritten.fits_location("note") == (None, None)
+    assert HandWrittenMore.fits_location("speed") == ("WSPEED", "SCI")  # inherited, beside a table
+    assert HandWrittenMore.fits_location("turns") == ("WTURNS", "PRIMARY")
+    leaves = {leaf.path: leaf for leaf in scalar_leaves(HandWrittenMore)}
+    assert (leaves["meta.speed"].keyword, leaves["meta.speed"].title) == ("WSPEED", "Widget speed")
+    assert leaves["meta.turns"].title == "Turns" and leaves["meta.note"].keyword is None
+    properties = HandWrittenMore.model_json_schema()["properties"]
+    assert (properties["speed"]["fits_keyword"], properties["turns"]["fits_keyword"]) == ("WSPEED", "WTURNS")

@@ -274,18 +274,47 @@ class MetaNode(NodeBase):
 @functools.cache
 def field_facts(cls: type[MetaNode]) -> Mapping[str, FieldFacts]:
     """The facts of every field of ``cls`` (``__jwst_fields__`` of the class and its bases merged; a
-    subclass's entry wins), by field name."""
+    subclass's entry wins), by field name.
+
+    A field declared the pydantic way, ``Field(title=..., json_schema_extra={"fits_keyword": ...,
+    "fits_hdu": ...})`` (a class written by hand, or generated before the tables existed), has its facts
+    taken from there when no table names it, so that its keyword is not lost."""
     tables = [
         cast(FieldTable, table)
         for klass in reversed(cls.__mro__)
         if isinstance(table := vars(klass).get("__jwst_fields__"), Mapping) and table
     ]
-    if len(tables) == 1:  # most classes: their own table alone
+    declared = _declared_facts(cls)
+    if len(tables) == 1 and declared.keys() <= tables[0].keys():  # most classes: their own table alone
         return tables[0]
-    merged: dict[str, FieldFacts] = {}
+    merged: dict[str, FieldFacts] = declared
     for table in tables:
         merged.update(table)
     return types.MappingProxyType(merged)
+
+
+FIELD_FACT_EXTRAS: Final = ("fits_keyword", "fits_hdu", "tag")
+"""The keys of a pydantic field's ``json_schema_extra`` that are field facts."""
+
+
+def _declared_facts(cls: type[MetaNode]) -> dict[str, FieldFacts]:
+    """The facts that the pydantic fields of ``cls`` carry themselves (title, ``json_schema_extra``)."""
+    found: dict[str, FieldFacts] = {}
+    for name, info in cls.__pydantic_fields__.items():
+        extra = info.json_schema_extra
+        if info.title is None and not isinstance(extra, dict):
+            continue  # a generated field: a plain default, or Field(default_factory=...)
+        facts: FieldFacts = {"title": info.title} if info.title else {}
+        if isinstance(extra, dict):
+            keyword, hdu, tag = (cast(dict[str, object], extra).get(key) for key in FIELD_FACT_EXTRAS)
+            if isinstance(keyword, str):
+                facts["fits_keyword"] = keyword
+                facts["fits_hdu"] = hdu if isinstance(hdu, str) else "PRIMARY"
+            if isinstance(tag, str):
+                facts["tag"] = tag
+        if facts:
+            found[name] = facts
+    return found
 
 
 def unknown_field(node: MetaNode, name: str) -> UnknownFieldError:
