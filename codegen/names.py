@@ -7,7 +7,8 @@ import re
 
 from .load import SCHEMA_SUFFIX
 
-#: Attribute names of pydantic BaseModel and of MetaNode that a metadata field must not shadow.
+#: Attribute names of pydantic BaseModel and of MetaNode that a metadata field must not shadow (and
+#: ``field_table``, which each class body calls after its fields: ``__jwst_fields__ = field_table(...)``).
 RESERVED_META = frozenset(
     {
         "copy", "dict", "json", "schema", "schema_json", "validate", "construct", "parse_obj", "parse_raw",
@@ -15,7 +16,7 @@ RESERVED_META = frozenset(
         "model_computed_fields", "model_extra", "model_fields_set", "model_construct", "model_copy",
         "model_dump", "model_dump_json", "model_json_schema", "model_parametrized_name", "model_post_init",
         "model_rebuild", "model_validate", "model_validate_json", "model_validate_strings", "dotted_path",
-        "owner_name", "fits_location",
+        "owner_name", "fits_location", "field_table",
     }
 )  # fmt: skip
 #: Attribute names of DataModel (the reference API) that an array, table or list must not shadow.

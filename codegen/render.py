@@ -49,6 +49,8 @@ class ClassText:
     doc: str
     members: tuple[Member, ...]
     class_vars: tuple[str, ...] = ()
+    tail: tuple[str, ...] = ()
+    """Class-level lines after the members (a metadata class's ``__jwst_fields__`` table)."""
 
 
 def _environment() -> jinja2.Environment:
@@ -146,29 +148,37 @@ def scalar_annotation(node: ir.Scalar, alias: str | None = None) -> str:
 
 
 def field_call(*args: str) -> str:
-    """``Field(default=None, title=..., init=True, kw_only=True)``: the pydantic field of a metadata class,
-    with `FIELD_FLAGS`."""
+    """``Field(default_factory=Exposure, init=True, kw_only=True)``: the pydantic field of a metadata class
+    that needs one (a nested object, a list of items), with `FIELD_FLAGS`."""
     return f"Field({', '.join([*(a for a in args if a), FIELD_FLAGS])})"
 
 
 def meta_member(f: MetaField, required: bool = False) -> Member:
-    """A metadata field; ``required`` (fields that list items must have) drops the ``None`` default."""
+    """A metadata field; ``required`` (fields that list items must have) drops the ``None`` default.
+
+    Scalars, tagged objects and lists of values are plain annotated defaults (``nframes: int | None =
+    None``): a pydantic ``Field(...)`` per field made each class about half as expensive again to create, and
+    the facts it carried (title, FITS keyword and HDU, tag) are in the class's ``__jwst_fields__`` table
+    instead (`field_facts`, `facts_table`). Nested objects and lists of items keep ``Field(default_factory=
+    ...)``: a plain default would be one instance shared (and copied) by every node."""
     if f.kind == "list":
         return list_member(f)
     if f.kind == "object":
         assert isinstance(f.node, ir.ObjectNode) and f.class_name is not None
         decl = f"{f.name}: {f.class_name} = {field_call(f'default_factory={f.class_name}')}"
         if f.optional:
-            decl = f"{f.name}: {f.class_name} | None = {field_call('default=None')}"
+            decl = f"{f.name}: {f.class_name} | None = None"
         doc = _paragraphs(f.node.title, f.node.description) or f"``{f.name}`` metadata"
         if f.narrows is not None:
             # Reads are exactly typed; writing a plain base-class node through a base-typed reference is
             # refused by the run-time validation, so the narrower mutable field is sound here.
             # The ignore goes after ``Field(``: pyright reports the override on the field's first line, and
             # ruff keeps a comment after an opening bracket there however long the call gets.
-            decl = decl.replace(
-                " = Field(", " = Field(  # pyright: ignore[reportIncompatibleVariableOverride]\n", 1
-            )
+            ignore = "# pyright: ignore[reportIncompatibleVariableOverride]"
+            if " = Field(" in decl:
+                decl = decl.replace(" = Field(", f" = Field(  {ignore}\n", 1)
+            else:
+                decl += f"  {ignore}"
             doc = _paragraphs(
                 doc,
                 f"Narrows the inherited ``{f.narrows}`` field to this model's class. (Reads are exactly"
@@ -180,33 +190,64 @@ def meta_member(f: MetaField, required: bool = False) -> Member:
         return tagged_meta_member(f)
     assert isinstance(f.node, ir.Scalar)
     node = f.node
-    extra = ""
     location = ""
     if node.fits_keyword is not None:
-        extra = (
-            f'json_schema_extra={{"fits_keyword": {py_literal(node.fits_keyword)}, '
-            f'"fits_hdu": {py_literal(node.fits_hdu)}}}'
-        )
         location = f"FITS keyword: {node.fits_keyword} ({node.fits_hdu})"
-    title = f"title={py_literal(node.title)}" if node.title else ""
-    decl = f"{f.name}: {scalar_annotation(node, f.enum_alias)} = {field_call('default=None', title, extra)}"
+    decl = f"{f.name}: {scalar_annotation(node, f.enum_alias)} = None"
     if required:
-        decl = f"{f.name}: {value_annotation(node, f.enum_alias)} = {field_call(title, extra)}"
+        decl = f"{f.name}: {value_annotation(node, f.enum_alias)}"
     doc = _paragraphs(node.title, node.description, location)
     return Member(decl, docstring(doc) if doc else "")
 
 
+def field_facts(f: MetaField) -> dict[str, str]:
+    """The schema's facts of one metadata field for its class's ``__jwst_fields__`` table, in the keys of
+    ``jwstmodels._core.meta.FieldFacts``: its title, FITS keyword and HDU, ASDF tag (those it has)."""
+    node = f.node
+    facts: dict[str, str] = {}
+    if f.kind == "object":
+        return facts  # a group: its title is its class's docstring
+    if isinstance(node, ir.Scalar | ir.TaggedObject | ir.ListNode | ir.ValueList) and node.title:
+        facts["title"] = node.title
+    if isinstance(node, ir.Scalar) and node.fits_keyword is not None:
+        facts["fits_keyword"] = node.fits_keyword
+        facts["fits_hdu"] = node.fits_hdu
+    if isinstance(node, ir.TaggedObject):
+        facts["tag"] = node.tag
+    return facts
+
+
+FACTS_TABLE = "__jwst_fields__"
+"""The class variable holding a metadata class's field facts (``jwstmodels._core.meta.MetaNode``)."""
+FIELD_TABLE = "field_table"
+"""``jwstmodels._core.meta.field_table``, which makes the table (read-only; a call, not an annotated dict
+literal: pydantic would evaluate the annotation for the class and each subclass)."""
+
+
+def facts_table(fields: tuple[MetaField, ...]) -> tuple[str, ...]:
+    """``__jwst_fields__ = field_table(nframes={"title": ..., "fits_keyword": "NFRAMES", ...}, ...)``: the
+    facts of the fields a class declares, in field order; nothing when none has any. (Field names are
+    identifiers, never keywords: they are class attributes.)"""
+    entries: list[str] = []
+    for f in fields:
+        facts = field_facts(f)
+        if facts:
+            inner = ", ".join(f"{py_literal(key)}: {py_literal(value)}" for key, value in facts.items())
+            entries.append(f"{f.name}={{{inner}}}")
+    if not entries:
+        return ()
+    return (f"{FACTS_TABLE} = {FIELD_TABLE}({', '.join(entries)})",)
+
+
 def tagged_meta_member(f: MetaField) -> Member:
-    """A tagged object inside meta (a gwcs WCS): ``wcs: GWCS | None = Field(default=None, ...)``, typed by
-    its class for type checkers; the value lives in the ASDF tree (in FITS files, the ASDF extension)."""
+    """A tagged object inside meta (a gwcs WCS): ``wcs: GWCS | None = None``, typed by its class for type
+    checkers; the value lives in the ASDF tree (in FITS files, the ASDF extension)."""
     node = f.node
     assert isinstance(node, ir.TaggedObject)
     found = ir.tagged_meta_class(node.tag)
     assert found is not None, node.tag
     python, annotation = found
-    title = f"title={py_literal(node.title)}" if node.title else ""
-    extra = f'json_schema_extra={{"tag": {py_literal(node.tag)}}}'
-    decl = f"{f.name}: {annotation} | None = {field_call('default=None', title, extra)}"
+    decl = f"{f.name}: {annotation} | None = None"
     location = (
         f"ASDF tag {node.tag}: a ``{python.replace(':', '.')}`` object, read from the file when first"
         " touched; no FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."
@@ -231,7 +272,6 @@ def list_member(f: MetaField) -> Member:
     (``list[list[float]] | None``)."""
     node = f.node
     assert isinstance(node, ir.ListNode | ir.ValueList)
-    title = f"title={py_literal(node.title)}" if node.title else ""
     if isinstance(node, ir.ListNode):
         assert f.class_name is not None
         annotation = f"list[{f.class_name}]"
@@ -240,12 +280,12 @@ def list_member(f: MetaField) -> Member:
             annotation = f"{HISTORY_LIST}[{f.class_name}]"
             kind += ' Text is an entry too: ``append("flat-fielded")`` adds one stamped with the UTC time.'
         # an empty list is the default, "unset": left out of dumps (and so of files), like None values
-        call = field_call(f"default_factory={annotation}", f"exclude_if={NO_ITEMS}", title)
+        call = field_call(f"default_factory={annotation}", f"exclude_if={NO_ITEMS}")
         decl = f"{f.name}: {annotation} = {call}"
         doc = _paragraphs(node.title, node.description, kind)
         return Member(decl, docstring(doc))
     annotation = "list[" * node.depth + value_annotation(node.item) + "]" * node.depth
-    decl = f"{f.name}: {annotation} | None = {field_call('default=None', title)}"
+    decl = f"{f.name}: {annotation} | None = None"
     doc = _paragraphs(node.title, node.description, f"A ``{annotation}``; no FITS keyword.")
     return Member(decl, docstring(doc))
 
@@ -261,6 +301,7 @@ def meta_class_text(cls: MetaClassPlan) -> ClassText:
         bases=cls.base,
         doc=docstring(title),
         members=(*item_path_member(cls), *(meta_member(f, f.name in cls.required) for f in cls.fields)),
+        tail=facts_table(cls.fields),
     )
 
 
@@ -274,7 +315,7 @@ def item_path_member(cls: MetaClassPlan) -> tuple[Member, ...]:
 def meta_imports(classes: list[ClassText]) -> tuple[list[str], list[str]]:
     """(standard-library and pydantic imports, names from the runtime's base module) the metadata classes
     use."""
-    decls = [m.decl for c in classes for m in c.members]
+    decls = [m.decl for c in classes for m in c.members] + [line for c in classes for line in c.tail]
     imports = ["import datetime"] if any("datetime.datetime" in d for d in decls) else []
     typing_names = [name for name in ("ClassVar", "Literal") if any(f"{name}[" in d for d in decls)]
     if typing_names:
@@ -283,6 +324,7 @@ def meta_imports(classes: list[ClassText]) -> tuple[list[str], list[str]]:
         imports.append("from pydantic import Field")
     names = ["MetaNode"] if any(c.bases == "MetaNode" for c in classes) else []
     names += [LIST_ITEM_BASE] if any(c.bases == LIST_ITEM_BASE for c in classes) else []
+    names += [FIELD_TABLE] if any(f"= {FIELD_TABLE}(" in d for d in decls) else []
     names += [NO_ITEMS] if any(f"exclude_if={NO_ITEMS}" in d for d in decls) else []
     names += [HISTORY_LIST] if any(f"{HISTORY_LIST}[" in d for d in decls) else []
     names += sorted({a for _, _, a in ir.TAGGED_META_CLASSES if any(f": {a} | None" in d for d in decls)})

@@ -4,7 +4,7 @@
 
 from pydantic import Field
 
-from jwstmodels.base import Column, DataModel, MetaNode, TableField
+from jwstmodels.base import Column, DataModel, MetaNode, TableField, field_table
 
 from .meta_image import TrapsFilledMeta
 
@@ -12,293 +12,290 @@ from .meta_image import TrapsFilledMeta
 class OifitsDerivedArray(MetaNode):
     """Header values of the array table"""
 
-    frame: str | None = Field(
-        default=None,
-        title="Coordinate frame of the station positions",
-        json_schema_extra={"fits_keyword": "FRAME", "fits_hdu": "OI_ARRAY"},
-        init=True,
-        kw_only=True,
-    )
+    frame: str | None = None
     """Coordinate frame of the station positions
 
     FITS keyword: FRAME (OI_ARRAY)"""
 
-    revn: int | None = Field(
-        default=None,
-        title="Revision number of the array table layout",
-        json_schema_extra={"fits_keyword": "OI_REVN", "fits_hdu": "OI_ARRAY"},
-        init=True,
-        kw_only=True,
-    )
+    revn: int | None = None
     """Revision number of the array table layout
 
     FITS keyword: OI_REVN (OI_ARRAY)"""
 
-    x: float | None = Field(
-        default=None,
-        title="Array centre, X coordinate (metres, geocentric)",
-        json_schema_extra={"fits_keyword": "ARRAYX", "fits_hdu": "OI_ARRAY"},
-        init=True,
-        kw_only=True,
-    )
+    x: float | None = None
     """Array centre, X coordinate (metres, geocentric)
 
     FITS keyword: ARRAYX (OI_ARRAY)"""
 
-    y: float | None = Field(
-        default=None,
-        title="Array centre, Y coordinate (metres, geocentric)",
-        json_schema_extra={"fits_keyword": "ARRAYY", "fits_hdu": "OI_ARRAY"},
-        init=True,
-        kw_only=True,
-    )
+    y: float | None = None
     """Array centre, Y coordinate (metres, geocentric)
 
     FITS keyword: ARRAYY (OI_ARRAY)"""
 
-    z: float | None = Field(
-        default=None,
-        title="Array centre, Z coordinate (metres, geocentric)",
-        json_schema_extra={"fits_keyword": "ARRAYZ", "fits_hdu": "OI_ARRAY"},
-        init=True,
-        kw_only=True,
-    )
+    z: float | None = None
     """Array centre, Z coordinate (metres, geocentric)
 
     FITS keyword: ARRAYZ (OI_ARRAY)"""
+
+    __jwst_fields__ = field_table(
+        frame={
+            "title": "Coordinate frame of the station positions",
+            "fits_keyword": "FRAME",
+            "fits_hdu": "OI_ARRAY",
+        },
+        revn={
+            "title": "Revision number of the array table layout",
+            "fits_keyword": "OI_REVN",
+            "fits_hdu": "OI_ARRAY",
+        },
+        x={
+            "title": "Array centre, X coordinate (metres, geocentric)",
+            "fits_keyword": "ARRAYX",
+            "fits_hdu": "OI_ARRAY",
+        },
+        y={
+            "title": "Array centre, Y coordinate (metres, geocentric)",
+            "fits_keyword": "ARRAYY",
+            "fits_hdu": "OI_ARRAY",
+        },
+        z={
+            "title": "Array centre, Z coordinate (metres, geocentric)",
+            "fits_keyword": "ARRAYZ",
+            "fits_hdu": "OI_ARRAY",
+        },
+    )
 
 
 class OifitsDerivedT3(MetaNode):
     """Header values of the closure-phase table"""
 
-    array_name: str | None = Field(
-        default=None,
-        title="Array description these data refer to",
-        json_schema_extra={"fits_keyword": "ARRNAME", "fits_hdu": "OI_T3"},
-        init=True,
-        kw_only=True,
-    )
+    array_name: str | None = None
     """Array description these data refer to
 
     FITS keyword: ARRNAME (OI_T3)"""
 
-    date_obs: str | None = Field(
-        default=None,
-        title="Start date of the observation these data cover",
-        json_schema_extra={"fits_keyword": "DATE-OBS", "fits_hdu": "OI_T3"},
-        init=True,
-        kw_only=True,
-    )
+    date_obs: str | None = None
     """Start date of the observation these data cover
 
     FITS keyword: DATE-OBS (OI_T3)"""
 
-    instrument_name: str | None = Field(
-        default=None,
-        title="Instrument setup (wavelength table) these data refer to",
-        json_schema_extra={"fits_keyword": "INSNAME", "fits_hdu": "OI_T3"},
-        init=True,
-        kw_only=True,
-    )
+    instrument_name: str | None = None
     """Instrument setup (wavelength table) these data refer to
 
     FITS keyword: INSNAME (OI_T3)"""
 
-    revn: int | None = Field(
-        default=None,
-        title="Revision number of this table's layout",
-        json_schema_extra={"fits_keyword": "OI_REVN", "fits_hdu": "OI_T3"},
-        init=True,
-        kw_only=True,
-    )
+    revn: int | None = None
     """Revision number of this table's layout
 
     FITS keyword: OI_REVN (OI_T3)"""
+
+    __jwst_fields__ = field_table(
+        array_name={
+            "title": "Array description these data refer to",
+            "fits_keyword": "ARRNAME",
+            "fits_hdu": "OI_T3",
+        },
+        date_obs={
+            "title": "Start date of the observation these data cover",
+            "fits_keyword": "DATE-OBS",
+            "fits_hdu": "OI_T3",
+        },
+        instrument_name={
+            "title": "Instrument setup (wavelength table) these data refer to",
+            "fits_keyword": "INSNAME",
+            "fits_hdu": "OI_T3",
+        },
+        revn={
+            "title": "Revision number of this table's layout",
+            "fits_keyword": "OI_REVN",
+            "fits_hdu": "OI_T3",
+        },
+    )
 
 
 class OifitsDerivedTarget(MetaNode):
     """Header values of the target table"""
 
-    revn: int | None = Field(
-        default=None,
-        title="Revision number of this table's layout",
-        json_schema_extra={"fits_keyword": "OI_REVN", "fits_hdu": "OI_TARGET"},
-        init=True,
-        kw_only=True,
-    )
+    revn: int | None = None
     """Revision number of this table's layout
 
     FITS keyword: OI_REVN (OI_TARGET)"""
+
+    __jwst_fields__ = field_table(
+        revn={
+            "title": "Revision number of this table's layout",
+            "fits_keyword": "OI_REVN",
+            "fits_hdu": "OI_TARGET",
+        }
+    )
 
 
 class OifitsDerivedVis(MetaNode):
     """Header values of the visibility table"""
 
-    array_name: str | None = Field(
-        default=None,
-        title="Array description these data refer to",
-        json_schema_extra={"fits_keyword": "ARRNAME", "fits_hdu": "OI_VIS"},
-        init=True,
-        kw_only=True,
-    )
+    array_name: str | None = None
     """Array description these data refer to
 
     FITS keyword: ARRNAME (OI_VIS)"""
 
-    date_obs: str | None = Field(
-        default=None,
-        title="Start date of the observation these data cover",
-        json_schema_extra={"fits_keyword": "DATE-OBS", "fits_hdu": "OI_VIS"},
-        init=True,
-        kw_only=True,
-    )
+    date_obs: str | None = None
     """Start date of the observation these data cover
 
     FITS keyword: DATE-OBS (OI_VIS)"""
 
-    instrument_name: str | None = Field(
-        default=None,
-        title="Instrument setup (wavelength table) these data refer to",
-        json_schema_extra={"fits_keyword": "INSNAME", "fits_hdu": "OI_VIS"},
-        init=True,
-        kw_only=True,
-    )
+    instrument_name: str | None = None
     """Instrument setup (wavelength table) these data refer to
 
     FITS keyword: INSNAME (OI_VIS)"""
 
-    revn: int | None = Field(
-        default=None,
-        title="Revision number of this table's layout",
-        json_schema_extra={"fits_keyword": "OI_REVN", "fits_hdu": "OI_VIS"},
-        init=True,
-        kw_only=True,
-    )
+    revn: int | None = None
     """Revision number of this table's layout
 
     FITS keyword: OI_REVN (OI_VIS)"""
+
+    __jwst_fields__ = field_table(
+        array_name={
+            "title": "Array description these data refer to",
+            "fits_keyword": "ARRNAME",
+            "fits_hdu": "OI_VIS",
+        },
+        date_obs={
+            "title": "Start date of the observation these data cover",
+            "fits_keyword": "DATE-OBS",
+            "fits_hdu": "OI_VIS",
+        },
+        instrument_name={
+            "title": "Instrument setup (wavelength table) these data refer to",
+            "fits_keyword": "INSNAME",
+            "fits_hdu": "OI_VIS",
+        },
+        revn={
+            "title": "Revision number of this table's layout",
+            "fits_keyword": "OI_REVN",
+            "fits_hdu": "OI_VIS",
+        },
+    )
 
 
 class OifitsDerivedVis2(MetaNode):
     """Header values of the squared-visibility table"""
 
-    array_name: str | None = Field(
-        default=None,
-        title="Array description these data refer to",
-        json_schema_extra={"fits_keyword": "ARRNAME", "fits_hdu": "OI_VIS2"},
-        init=True,
-        kw_only=True,
-    )
+    array_name: str | None = None
     """Array description these data refer to
 
     FITS keyword: ARRNAME (OI_VIS2)"""
 
-    date_obs: str | None = Field(
-        default=None,
-        title="Start date of the observation these data cover",
-        json_schema_extra={"fits_keyword": "DATE-OBS", "fits_hdu": "OI_VIS2"},
-        init=True,
-        kw_only=True,
-    )
+    date_obs: str | None = None
     """Start date of the observation these data cover
 
     FITS keyword: DATE-OBS (OI_VIS2)"""
 
-    instrument_name: str | None = Field(
-        default=None,
-        title="Instrument setup (wavelength table) these data refer to",
-        json_schema_extra={"fits_keyword": "INSNAME", "fits_hdu": "OI_VIS2"},
-        init=True,
-        kw_only=True,
-    )
+    instrument_name: str | None = None
     """Instrument setup (wavelength table) these data refer to
 
     FITS keyword: INSNAME (OI_VIS2)"""
 
-    revn: int | None = Field(
-        default=None,
-        title="Revision number of this table's layout",
-        json_schema_extra={"fits_keyword": "OI_REVN", "fits_hdu": "OI_VIS2"},
-        init=True,
-        kw_only=True,
-    )
+    revn: int | None = None
     """Revision number of this table's layout
 
     FITS keyword: OI_REVN (OI_VIS2)"""
+
+    __jwst_fields__ = field_table(
+        array_name={
+            "title": "Array description these data refer to",
+            "fits_keyword": "ARRNAME",
+            "fits_hdu": "OI_VIS2",
+        },
+        date_obs={
+            "title": "Start date of the observation these data cover",
+            "fits_keyword": "DATE-OBS",
+            "fits_hdu": "OI_VIS2",
+        },
+        instrument_name={
+            "title": "Instrument setup (wavelength table) these data refer to",
+            "fits_keyword": "INSNAME",
+            "fits_hdu": "OI_VIS2",
+        },
+        revn={
+            "title": "Revision number of this table's layout",
+            "fits_keyword": "OI_REVN",
+            "fits_hdu": "OI_VIS2",
+        },
+    )
 
 
 class OifitsDerivedQ4(MetaNode):
     """Header values of the quad table"""
 
-    array_name: str | None = Field(
-        default=None,
-        title="Array description these data refer to",
-        json_schema_extra={"fits_keyword": "ARRNAME", "fits_hdu": "OI_Q4"},
-        init=True,
-        kw_only=True,
-    )
+    array_name: str | None = None
     """Array description these data refer to
 
     FITS keyword: ARRNAME (OI_Q4)"""
 
-    date_obs: str | None = Field(
-        default=None,
-        title="Start date of the observation these data cover",
-        json_schema_extra={"fits_keyword": "DATE-OBS", "fits_hdu": "OI_Q4"},
-        init=True,
-        kw_only=True,
-    )
+    date_obs: str | None = None
     """Start date of the observation these data cover
 
     FITS keyword: DATE-OBS (OI_Q4)"""
 
-    instrument_name: str | None = Field(
-        default=None,
-        title="Instrument setup (wavelength table) these data refer to",
-        json_schema_extra={"fits_keyword": "INSNAME", "fits_hdu": "OI_Q4"},
-        init=True,
-        kw_only=True,
-    )
+    instrument_name: str | None = None
     """Instrument setup (wavelength table) these data refer to
 
     FITS keyword: INSNAME (OI_Q4)"""
 
-    revn: int | None = Field(
-        default=None,
-        title="Revision number of this table's layout",
-        json_schema_extra={"fits_keyword": "OI_REVN", "fits_hdu": "OI_Q4"},
-        init=True,
-        kw_only=True,
-    )
+    revn: int | None = None
     """Revision number of this table's layout
 
     FITS keyword: OI_REVN (OI_Q4)"""
+
+    __jwst_fields__ = field_table(
+        array_name={
+            "title": "Array description these data refer to",
+            "fits_keyword": "ARRNAME",
+            "fits_hdu": "OI_Q4",
+        },
+        date_obs={
+            "title": "Start date of the observation these data cover",
+            "fits_keyword": "DATE-OBS",
+            "fits_hdu": "OI_Q4",
+        },
+        instrument_name={
+            "title": "Instrument setup (wavelength table) these data refer to",
+            "fits_keyword": "INSNAME",
+            "fits_hdu": "OI_Q4",
+        },
+        revn={
+            "title": "Revision number of this table's layout",
+            "fits_keyword": "OI_REVN",
+            "fits_hdu": "OI_Q4",
+        },
+    )
 
 
 class OifitsDerivedWavelength(MetaNode):
     """Header values of the wavelength table"""
 
-    instrument_name: str | None = Field(
-        default=None,
-        title="Instrument setup (wavelength table) these data refer to",
-        json_schema_extra={"fits_keyword": "INSNAME", "fits_hdu": "OI_WAVELENGTH"},
-        init=True,
-        kw_only=True,
-    )
+    instrument_name: str | None = None
     """Instrument setup (wavelength table) these data refer to
 
     FITS keyword: INSNAME (OI_WAVELENGTH)"""
 
-    revn: int | None = Field(
-        default=None,
-        title="Revision number of this table's layout",
-        json_schema_extra={"fits_keyword": "OI_REVN", "fits_hdu": "OI_WAVELENGTH"},
-        init=True,
-        kw_only=True,
-    )
+    revn: int | None = None
     """Revision number of this table's layout
 
     FITS keyword: OI_REVN (OI_WAVELENGTH)"""
+
+    __jwst_fields__ = field_table(
+        instrument_name={
+            "title": "Instrument setup (wavelength table) these data refer to",
+            "fits_keyword": "INSNAME",
+            "fits_hdu": "OI_WAVELENGTH",
+        },
+        revn={
+            "title": "Revision number of this table's layout",
+            "fits_keyword": "OI_REVN",
+            "fits_hdu": "OI_WAVELENGTH",
+        },
+    )
 
 
 class OifitsDerived(MetaNode):
@@ -307,35 +304,17 @@ class OifitsDerived(MetaNode):
     array: OifitsDerivedArray = Field(default_factory=OifitsDerivedArray, init=True, kw_only=True)
     """Header values of the array table"""
 
-    content: str | None = Field(
-        default=None,
-        title="Kind of OIFITS product held",
-        json_schema_extra={"fits_keyword": "CONTENT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    content: str | None = None
     """Kind of OIFITS product held
 
     FITS keyword: CONTENT (PRIMARY)"""
 
-    object: str | None = Field(
-        default=None,
-        title="Name of the observed object",
-        json_schema_extra={"fits_keyword": "OBJECT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    object: str | None = None
     """Name of the observed object
 
     FITS keyword: OBJECT (PRIMARY)"""
 
-    observer: str | None = Field(
-        default=None,
-        title="Who made the observation",
-        json_schema_extra={"fits_keyword": "OBSERVER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    observer: str | None = None
     """Who made the observation
 
     FITS keyword: OBSERVER (PRIMARY)"""
@@ -360,28 +339,22 @@ class OifitsDerived(MetaNode):
     )
     """Header values of the wavelength table"""
 
+    __jwst_fields__ = field_table(
+        content={"title": "Kind of OIFITS product held", "fits_keyword": "CONTENT", "fits_hdu": "PRIMARY"},
+        object={"title": "Name of the observed object", "fits_keyword": "OBJECT", "fits_hdu": "PRIMARY"},
+        observer={"title": "Who made the observation", "fits_keyword": "OBSERVER", "fits_hdu": "PRIMARY"},
+    )
+
 
 class Oifits(MetaNode):
     """OIFITS bookkeeping values"""
 
-    array_name: str | None = Field(
-        default=None,
-        title="Name of the interferometer array description",
-        json_schema_extra={"fits_keyword": "ARRNAME", "fits_hdu": "OI_ARRAY"},
-        init=True,
-        kw_only=True,
-    )
+    array_name: str | None = None
     """Name of the interferometer array description
 
     FITS keyword: ARRNAME (OI_ARRAY)"""
 
-    instrument_mode: str | None = Field(
-        default=None,
-        title="Observing mode of the instrument for the OIFITS tables",
-        json_schema_extra={"fits_keyword": "INSMODE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    instrument_mode: str | None = None
     """Observing mode of the instrument for the OIFITS tables
 
     FITS keyword: INSMODE (PRIMARY)"""
@@ -389,20 +362,35 @@ class Oifits(MetaNode):
     derived: OifitsDerived = Field(default_factory=OifitsDerived, init=True, kw_only=True)
     """Values of the OIFITS tables' headers"""
 
+    __jwst_fields__ = field_table(
+        array_name={
+            "title": "Name of the interferometer array description",
+            "fits_keyword": "ARRNAME",
+            "fits_hdu": "OI_ARRAY",
+        },
+        instrument_mode={
+            "title": "Observing mode of the instrument for the OIFITS tables",
+            "fits_keyword": "INSMODE",
+            "fits_hdu": "PRIMARY",
+        },
+    )
+
 
 class Ami(MetaNode):
     """AMI processing values"""
 
-    calibrator_object_id: str | None = Field(
-        default=None,
-        title="Identifier of the calibrator star used",
-        json_schema_extra={"fits_keyword": "CALIB", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    calibrator_object_id: str | None = None
     """Identifier of the calibrator star used
 
     FITS keyword: CALIB (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        calibrator_object_id={
+            "title": "Identifier of the calibrator star used",
+            "fits_keyword": "CALIB",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class AmiOIMeta(TrapsFilledMeta):

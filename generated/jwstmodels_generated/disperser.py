@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from jwstmodels.base import NodeField, ObjectField, ScalarField, TreeObject, ValueListField
+from jwstmodels.base import NodeField, ObjectField, ScalarField, TreeObject, ValueListField, field_table
 
 from .referencefile_required import DrizParsMeta, ReferenceFileModel, SuperBiasInstrument
 
@@ -27,10 +27,10 @@ class DisperserMeta(DrizParsMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    wavelength_units: str | None = Field(
-        default=None, title="Units of wavelengths in this file", init=True, kw_only=True
-    )
+    wavelength_units: str | None = None
     """Units of wavelengths in this file"""
+
+    __jwst_fields__ = field_table(wavelength_units={"title": "Units of wavelengths in this file"})
 
 
 class DisperserGwaTilt(TreeObject):

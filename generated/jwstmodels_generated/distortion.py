@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from jwstmodels.base import ObjectField
+from jwstmodels.base import ObjectField, field_table
 
 from .referencefile_required import (
     DarkSubarray,
@@ -24,27 +24,28 @@ if TYPE_CHECKING:
 class DistortionInstrument(SpecwcsInstrument):
     """Instrument configuration"""
 
-    p_filter: str | None = Field(
-        default=None,
-        title="Filter elements the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_filter: str | None = None
     """Filter elements the reference file applies to, each followed by |
 
     FITS keyword: P_FILTER (PRIMARY)"""
 
-    p_pupil: str | None = Field(
-        default=None,
-        title="Pupil elements the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_PUPIL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_pupil: str | None = None
     """Pupil elements the reference file applies to, each followed by |
 
     FITS keyword: P_PUPIL (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        p_filter={
+            "title": "Filter elements the reference file applies to, each followed by |",
+            "fits_keyword": "P_FILTER",
+            "fits_hdu": "PRIMARY",
+        },
+        p_pupil={
+            "title": "Pupil elements the reference file applies to, each followed by |",
+            "fits_keyword": "P_PUPIL",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class DistortionMeta(SpecwcsMeta):

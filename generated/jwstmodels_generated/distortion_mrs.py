@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from jwstmodels.base import NodeField, ObjectField, TreeObject, ValueListField
+from jwstmodels.base import NodeField, ObjectField, TreeObject, ValueListField, field_table
 
 from .referencefile_required import DistortionMRSInstrument, DrizParsMeta, ReferenceFileModel
 
@@ -27,15 +27,16 @@ class DistortionMRSMeta(DrizParsMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    input_units: str | None = Field(
-        default=None, title="Units of the transform's inputs", init=True, kw_only=True
-    )
+    input_units: str | None = None
     """Units of the transform's inputs"""
 
-    output_units: str | None = Field(
-        default=None, title="Units of the transform's outputs", init=True, kw_only=True
-    )
+    output_units: str | None = None
     """Units of the transform's outputs"""
+
+    __jwst_fields__ = field_table(
+        input_units={"title": "Units of the transform's inputs"},
+        output_units={"title": "Units of the transform's outputs"},
+    )
 
 
 class DistortionMRSBzero(TreeObject):

@@ -6,7 +6,7 @@ use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import NodeField, ScalarField, TreeArrayField, TreeObject
+from jwstmodels.base import NodeField, ScalarField, TreeArrayField, TreeObject, field_table
 
 from .meta import NirspecFlatInstrumentLampState
 from .referencefile_required import NirspecIFUCubeParsInstrument, PathlossMeta, ReferenceFileModel
@@ -15,16 +15,14 @@ from .referencefile_required import NirspecIFUCubeParsInstrument, PathlossMeta, 
 class Extract1dIFUInstrument(NirspecIFUCubeParsInstrument):
     """Instrument configuration"""
 
-    lamp_state: NirspecFlatInstrumentLampState | None = Field(
-        default=None,
-        title="Calibration lamp that was lit",
-        json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    lamp_state: NirspecFlatInstrumentLampState | None = None
     """Calibration lamp that was lit
 
     FITS keyword: LAMP (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        lamp_state={"title": "Calibration lamp that was lit", "fits_keyword": "LAMP", "fits_hdu": "PRIMARY"}
+    )
 
 
 class Extract1dIFUMeta(PathlossMeta):

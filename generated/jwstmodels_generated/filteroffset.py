@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from jwstmodels.base import DataModel, ListField, MetaNode, ScalarField
+from jwstmodels.base import DataModel, ListField, MetaNode, ScalarField, field_table
 
 from .referencefile_required import MiriWFSSSpecwcsInstrument, ReferenceFileModel, SpecProfileMeta
 
@@ -15,27 +15,24 @@ from .referencefile_required import MiriWFSSSpecwcsInstrument, ReferenceFileMode
 class FilteroffsetInstrument(MiriWFSSSpecwcsInstrument):
     """Instrument and detector the reference file applies to"""
 
-    p_filter: str | None = Field(
-        default=None,
-        title="Filter elements the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_filter: str | None = None
     """Filter elements the reference file applies to, each followed by |
 
     FITS keyword: P_FILTER (PRIMARY)"""
 
-    module: Literal["A", "B", "MULTIPLE"] | None = Field(
-        default=None,
-        title="NIRCam module",
-        json_schema_extra={"fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    module: Literal["A", "B", "MULTIPLE"] | None = None
     """NIRCam module
 
     FITS keyword: MODULE (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        p_filter={
+            "title": "Filter elements the reference file applies to, each followed by |",
+            "fits_keyword": "P_FILTER",
+            "fits_hdu": "PRIMARY",
+        },
+        module={"title": "NIRCam module", "fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
+    )
 
 
 class FilteroffsetMeta(SpecProfileMeta):
@@ -49,10 +46,10 @@ class FilteroffsetMeta(SpecProfileMeta):
     Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;
     assigning a plain ``MaskInstrument`` is refused when validated, hence the pyright ignore.)"""
 
-    input_units: str | None = Field(
-        default=None, title="Units of the transform's inputs", init=True, kw_only=True
-    )
+    input_units: str | None = None
     """Units of the transform's inputs"""
+
+    __jwst_fields__ = field_table(input_units={"title": "Units of the transform's inputs"})
 
 
 class FilteroffsetFiltersItem(DataModel[MetaNode]):

@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import Column, CreatedArrayField, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField, field_table
 
 from .meta import InstrumentChannel, InstrumentPupil
 from .referencefile_required import CubeFlatMeta, FlatExposure, GainInstrument, ReferenceFileModel
@@ -14,71 +14,64 @@ from .referencefile_required import CubeFlatMeta, FlatExposure, GainInstrument, 
 class FlatInstrument(GainInstrument):
     """Instrument configuration"""
 
-    p_filter: str | None = Field(
-        default=None,
-        title="Filter elements the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_filter: str | None = None
     """Filter elements the reference file applies to, each followed by |
 
     FITS keyword: P_FILTER (PRIMARY)"""
 
-    pupil: InstrumentPupil | None = Field(
-        default=None,
-        title="Pupil wheel element in the beam",
-        json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pupil: InstrumentPupil | None = None
     """Pupil wheel element in the beam
 
     FITS keyword: PUPIL (PRIMARY)"""
 
-    p_pupil: str | None = Field(
-        default=None,
-        title="Pupil elements the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_PUPIL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_pupil: str | None = None
     """Pupil elements the reference file applies to, each followed by |
 
     FITS keyword: P_PUPIL (PRIMARY)"""
 
-    channel: InstrumentChannel | None = Field(
-        default=None,
-        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
-        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    channel: InstrumentChannel | None = None
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
     FITS keyword: CHANNEL (PRIMARY)"""
 
-    p_channel: str | None = Field(
-        default=None,
-        title="Channels the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_CHANNE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_channel: str | None = None
     """Channels the reference file applies to, each followed by |
 
     FITS keyword: P_CHANNE (PRIMARY)"""
 
-    p_band: str | None = Field(
-        default=None,
-        title="MRS bands the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_BAND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_band: str | None = None
     """MRS bands the reference file applies to, each followed by |
 
     FITS keyword: P_BAND (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        p_filter={
+            "title": "Filter elements the reference file applies to, each followed by |",
+            "fits_keyword": "P_FILTER",
+            "fits_hdu": "PRIMARY",
+        },
+        pupil={"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
+        p_pupil={
+            "title": "Pupil elements the reference file applies to, each followed by |",
+            "fits_keyword": "P_PUPIL",
+            "fits_hdu": "PRIMARY",
+        },
+        channel={
+            "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+            "fits_keyword": "CHANNEL",
+            "fits_hdu": "PRIMARY",
+        },
+        p_channel={
+            "title": "Channels the reference file applies to, each followed by |",
+            "fits_keyword": "P_CHANNE",
+            "fits_hdu": "PRIMARY",
+        },
+        p_band={
+            "title": "MRS bands the reference file applies to, each followed by |",
+            "fits_keyword": "P_BAND",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class FlatMeta(CubeFlatMeta):

@@ -3,9 +3,8 @@
 """Data model classes generated from ``gain.schema.yaml``, with the metadata classes only they use."""
 
 import numpy as np
-from pydantic import Field
 
-from jwstmodels.base import CreatedArrayField
+from jwstmodels.base import CreatedArrayField, field_table
 
 from .referencefile_required import LinearityMeta, ReferenceFileModel
 
@@ -13,27 +12,28 @@ from .referencefile_required import LinearityMeta, ReferenceFileModel
 class GainMeta(LinearityMeta):
     """Metadata of ``GainModel``: the fields of ``LinearityMeta`` and those declared here."""
 
-    bunit_data: str | None = Field(
-        default=None,
-        title="Physical unit of the science array values",
-        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bunit_data: str | None = None
     """Physical unit of the science array values
 
     FITS keyword: BUNIT (SCI)"""
 
-    bunit_err: str | None = Field(
-        default=None,
-        title="Physical unit of the error array values",
-        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
-        init=True,
-        kw_only=True,
-    )
+    bunit_err: str | None = None
     """Physical unit of the error array values
 
     FITS keyword: BUNIT (ERR)"""
+
+    __jwst_fields__ = field_table(
+        bunit_data={
+            "title": "Physical unit of the science array values",
+            "fits_keyword": "BUNIT",
+            "fits_hdu": "SCI",
+        },
+        bunit_err={
+            "title": "Physical unit of the error array values",
+            "fits_keyword": "BUNIT",
+            "fits_hdu": "ERR",
+        },
+    )
 
 
 class GainModel(ReferenceFileModel):

@@ -15,6 +15,7 @@ from jwstmodels.base import (
     MetaNode,
     ScalarField,
     TableField,
+    field_table,
 )
 
 from .meta_image import ImageMeta
@@ -23,93 +24,88 @@ from .meta_image import ImageMeta
 class Ifu(MetaNode):
     """Settings used to build the IFU cube"""
 
-    flux_extension: str | None = Field(
-        default=None,
-        title="Name of the extension that holds the flux",
-        json_schema_extra={"fits_keyword": "FLUXEXT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    flux_extension: str | None = None
     """Name of the extension that holds the flux
 
     FITS keyword: FLUXEXT (PRIMARY)"""
 
-    error_extension: str | None = Field(
-        default=None,
-        title="Name of the extension that holds the uncertainties",
-        json_schema_extra={"fits_keyword": "ERREXT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    error_extension: str | None = None
     """Name of the extension that holds the uncertainties
 
     FITS keyword: ERREXT (PRIMARY)"""
 
-    error_type: Literal["ERR", "IERR", "VAR", "IVAR"] | None = Field(
-        default=None,
-        title="Kind of uncertainty stored (ERR, IERR, VAR or IVAR)",
-        json_schema_extra={"fits_keyword": "ERRTYPE", "fits_hdu": "ERR"},
-        init=True,
-        kw_only=True,
-    )
+    error_type: Literal["ERR", "IERR", "VAR", "IVAR"] | None = None
     """Kind of uncertainty stored (ERR, IERR, VAR or IVAR)
 
     FITS keyword: ERRTYPE (ERR)"""
 
-    dq_extension: str | None = Field(
-        default=None,
-        title="Name of the extension that holds the data quality flags",
-        json_schema_extra={"fits_keyword": "MASKEXT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    dq_extension: str | None = None
     """Name of the extension that holds the data quality flags
 
     FITS keyword: MASKEXT (PRIMARY)"""
 
-    roi_spatial: float | None = Field(
-        default=None,
-        title="[arcsec] Spatial size of the region of interest",
-        json_schema_extra={"fits_keyword": "ROIS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    roi_spatial: float | None = None
     """[arcsec] Spatial size of the region of interest
 
     FITS keyword: ROIS (PRIMARY)"""
 
-    roi_wave: float | None = Field(
-        default=None,
-        title="[um] Spectral size of the region of interest",
-        json_schema_extra={"fits_keyword": "ROIW", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    roi_wave: float | None = None
     """[um] Spectral size of the region of interest
 
     FITS keyword: ROIW (PRIMARY)"""
 
-    weighting: str | None = Field(
-        default=None,
-        title="Weighting of the detector pixels (MSM, MIRIPSF, AREA, ...)",
-        json_schema_extra={"fits_keyword": "WTYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    weighting: str | None = None
     """Weighting of the detector pixels (MSM, MIRIPSF, AREA, ...)
 
     FITS keyword: WTYPE (PRIMARY)"""
 
-    weight_power: float | None = Field(
-        default=None,
-        title="Exponent of the modified Shepard method weighting",
-        json_schema_extra={"fits_keyword": "WPOWER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    weight_power: float | None = None
     """Exponent of the modified Shepard method weighting
 
     FITS keyword: WPOWER (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        flux_extension={
+            "title": "Name of the extension that holds the flux",
+            "fits_keyword": "FLUXEXT",
+            "fits_hdu": "PRIMARY",
+        },
+        error_extension={
+            "title": "Name of the extension that holds the uncertainties",
+            "fits_keyword": "ERREXT",
+            "fits_hdu": "PRIMARY",
+        },
+        error_type={
+            "title": "Kind of uncertainty stored (ERR, IERR, VAR or IVAR)",
+            "fits_keyword": "ERRTYPE",
+            "fits_hdu": "ERR",
+        },
+        dq_extension={
+            "title": "Name of the extension that holds the data quality flags",
+            "fits_keyword": "MASKEXT",
+            "fits_hdu": "PRIMARY",
+        },
+        roi_spatial={
+            "title": "[arcsec] Spatial size of the region of interest",
+            "fits_keyword": "ROIS",
+            "fits_hdu": "PRIMARY",
+        },
+        roi_wave={
+            "title": "[um] Spectral size of the region of interest",
+            "fits_keyword": "ROIW",
+            "fits_hdu": "PRIMARY",
+        },
+        weighting={
+            "title": "Weighting of the detector pixels (MSM, MIRIPSF, AREA, ...)",
+            "fits_keyword": "WTYPE",
+            "fits_hdu": "PRIMARY",
+        },
+        weight_power={
+            "title": "Exponent of the modified Shepard method weighting",
+            "fits_keyword": "WPOWER",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class IFUCubeMeta(ImageMeta):

@@ -67,7 +67,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from jwstmodels.base import GWCS, HistoryList, ListItem, MetaNode, no_items
+from jwstmodels.base import GWCS, HistoryList, ListItem, MetaNode, field_table, no_items
 
 InstrumentChannel = Literal[
     "1", "2", "3", "4", "12", "34", "123", "234", "1234", "LONG", "SHORT", "ANY", "N/A"
@@ -546,13 +546,7 @@ NirspecFlatInstrumentLampState = Literal[
 class CommonInstrument(MetaNode):
     """Science instrument setup"""
 
-    name: Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"] | None = Field(
-        default=None,
-        title="Science instrument that took the data",
-        json_schema_extra={"fits_keyword": "INSTRUME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: Literal["FGS", "MIRI", "NIRCAM", "NIRISS", "NIRSPEC", "TFI", "ANY", "N/A"] | None = None
     """Science instrument that took the data
 
     FITS keyword: INSTRUME (PRIMARY)"""
@@ -582,34 +576,46 @@ class CommonInstrument(MetaNode):
             "N/A",
         ]
         | None
-    ) = Field(
-        default=None,
-        title="Detector (sensor chip assembly) that took the data",
-        json_schema_extra={"fits_keyword": "DETECTOR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ) = None
     """Detector (sensor chip assembly) that took the data
 
     FITS keyword: DETECTOR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "Science instrument that took the data",
+            "fits_keyword": "INSTRUME",
+            "fits_hdu": "PRIMARY",
+        },
+        detector={
+            "title": "Detector (sensor chip assembly) that took the data",
+            "fits_keyword": "DETECTOR",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class HistorySoftware(MetaNode):
     """The program that did it"""
 
-    name: str = Field(title="Name of the program or library", init=True, kw_only=True)
+    name: str
     """Name of the program or library"""
 
-    author: str | None = Field(
-        default=None, title="Person or institution that wrote the program", init=True, kw_only=True
-    )
+    author: str | None = None
     """Person or institution that wrote the program"""
 
-    homepage: str | None = Field(default=None, title="Web address of the program", init=True, kw_only=True)
+    homepage: str | None = None
     """Web address of the program"""
 
-    version: str = Field(title="Version of the program", init=True, kw_only=True)
+    version: str
     """Version of the program"""
+
+    __jwst_fields__ = field_table(
+        name={"title": "Name of the program or library"},
+        author={"title": "Person or institution that wrote the program"},
+        homepage={"title": "Web address of the program"},
+        version={"title": "Version of the program"},
+    )
 
 
 class HistoryEntry(ListItem):
@@ -620,16 +626,18 @@ class HistoryEntry(ListItem):
 
     item_path: ClassVar[str] = "meta.history[]"
 
-    description: str = Field(title="What was done to the file", init=True, kw_only=True)
+    description: str
     """What was done to the file"""
 
-    time: datetime.datetime | None = Field(
-        default=None, title="When it was done, in UTC", init=True, kw_only=True
-    )
+    time: datetime.datetime | None = None
     """When it was done, in UTC"""
 
-    software: HistorySoftware | None = Field(default=None, init=True, kw_only=True)
+    software: HistorySoftware | None = None
     """The program that did it"""
+
+    __jwst_fields__ = field_table(
+        description={"title": "What was done to the file"}, time={"title": "When it was done, in UTC"}
+    )
 
 
 class CommonMeta(MetaNode):
@@ -638,79 +646,37 @@ class CommonMeta(MetaNode):
     What ``jwstmodels.open`` and ``read_metadata`` return is typed with this class, so these fields
     need no narrowing; the root of each model extends it."""
 
-    date: str | None = Field(
-        default=None,
-        title="UTC date and time at which the file was written",
-        json_schema_extra={"fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    date: str | None = None
     """UTC date and time at which the file was written
 
     FITS keyword: DATE (PRIMARY)"""
 
-    origin: str | None = Field(
-        default=None,
-        title="Institution that produced the file",
-        json_schema_extra={"fits_keyword": "ORIGIN", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    origin: str | None = None
     """Institution that produced the file
 
     FITS keyword: ORIGIN (PRIMARY)"""
 
-    time_sys: str | None = Field(
-        default=None,
-        title="Time scale of the time-valued keywords",
-        json_schema_extra={"fits_keyword": "TIMESYS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    time_sys: str | None = None
     """Time scale of the time-valued keywords
 
     FITS keyword: TIMESYS (PRIMARY)"""
 
-    time_unit: str | None = Field(
-        default=None,
-        title="Unit of time values that carry no explicit unit",
-        json_schema_extra={"fits_keyword": "TIMEUNIT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    time_unit: str | None = None
     """Unit of time values that carry no explicit unit
 
     FITS keyword: TIMEUNIT (PRIMARY)"""
 
-    filename: str | None = Field(
-        default=None,
-        title="File name as written",
-        json_schema_extra={"fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    filename: str | None = None
     """File name as written
 
     FITS keyword: FILENAME (PRIMARY)"""
 
-    model_type: str | None = Field(
-        default=None,
-        title="Name of the data model class the file was saved from",
-        json_schema_extra={"fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    model_type: str | None = None
     """Name of the data model class the file was saved from
 
     FITS keyword: DATAMODL (PRIMARY)"""
 
-    telescope: str | None = Field(
-        default=None,
-        title="Telescope that took the data",
-        json_schema_extra={"fits_keyword": "TELESCOP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    telescope: str | None = None
     """Telescope that took the data
 
     FITS keyword: TELESCOP (PRIMARY)"""
@@ -719,11 +685,7 @@ class CommonMeta(MetaNode):
     """Science instrument setup"""
 
     history: HistoryList[HistoryEntry] = Field(
-        default_factory=HistoryList[HistoryEntry],
-        exclude_if=no_items,
-        title="Processing record of the file, oldest step first",
-        init=True,
-        kw_only=True,
+        default_factory=HistoryList[HistoryEntry], exclude_if=no_items, init=True, kw_only=True
     )
     """Processing record of the file, oldest step first
 
@@ -734,312 +696,313 @@ class CommonMeta(MetaNode):
     A list of ``HistoryEntry`` (empty when unset). Text is an entry too: ``append("flat-fielded")``
     adds one stamped with the UTC time."""
 
+    __jwst_fields__ = field_table(
+        date={
+            "title": "UTC date and time at which the file was written",
+            "fits_keyword": "DATE",
+            "fits_hdu": "PRIMARY",
+        },
+        origin={
+            "title": "Institution that produced the file",
+            "fits_keyword": "ORIGIN",
+            "fits_hdu": "PRIMARY",
+        },
+        time_sys={
+            "title": "Time scale of the time-valued keywords",
+            "fits_keyword": "TIMESYS",
+            "fits_hdu": "PRIMARY",
+        },
+        time_unit={
+            "title": "Unit of time values that carry no explicit unit",
+            "fits_keyword": "TIMEUNIT",
+            "fits_hdu": "PRIMARY",
+        },
+        filename={"title": "File name as written", "fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
+        model_type={
+            "title": "Name of the data model class the file was saved from",
+            "fits_keyword": "DATAMODL",
+            "fits_hdu": "PRIMARY",
+        },
+        telescope={
+            "title": "Telescope that took the data",
+            "fits_keyword": "TELESCOP",
+            "fits_hdu": "PRIMARY",
+        },
+        history={"title": "Processing record of the file, oldest step first"},
+    )
+
 
 class Asn(MetaNode):
     """Association the exposure belongs to"""
 
-    pool_name: str | None = Field(
-        default=None,
-        title="Association pool the exposure was grouped from",
-        json_schema_extra={"fits_keyword": "ASNPOOL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pool_name: str | None = None
     """Association pool the exposure was grouped from
 
     FITS keyword: ASNPOOL (PRIMARY)"""
 
-    table_name: str | None = Field(
-        default=None,
-        title="Association table that listed the exposure",
-        json_schema_extra={"fits_keyword": "ASNTABLE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    table_name: str | None = None
     """Association table that listed the exposure
 
     FITS keyword: ASNTABLE (PRIMARY)"""
 
-    exptype: str | None = Field(
-        default=None,
-        title="Role of the exposure within its association (science, background, ...)",
-        init=True,
-        kw_only=True,
-    )
+    exptype: str | None = None
     """Role of the exposure within its association (science, background, ...)"""
+
+    __jwst_fields__ = field_table(
+        pool_name={
+            "title": "Association pool the exposure was grouped from",
+            "fits_keyword": "ASNPOOL",
+            "fits_hdu": "PRIMARY",
+        },
+        table_name={
+            "title": "Association table that listed the exposure",
+            "fits_keyword": "ASNTABLE",
+            "fits_hdu": "PRIMARY",
+        },
+        exptype={"title": "Role of the exposure within its association (science, background, ...)"},
+    )
 
 
 class Program(MetaNode):
     """Proposal (program) details"""
 
-    title: str | None = Field(
-        default=None,
-        title="Title of the proposal",
-        json_schema_extra={"fits_keyword": "TITLE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    title: str | None = None
     """Title of the proposal
 
     FITS keyword: TITLE (PRIMARY)"""
 
-    pi_name: str | None = Field(
-        default=None,
-        title="Name of the principal investigator",
-        json_schema_extra={"fits_keyword": "PI_NAME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pi_name: str | None = None
     """Name of the principal investigator
 
     FITS keyword: PI_NAME (PRIMARY)"""
 
-    category: str | None = Field(
-        default=None,
-        title="Proposal category (GO, GTO, DD, ...)",
-        json_schema_extra={"fits_keyword": "CATEGORY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    category: str | None = None
     """Proposal category (GO, GTO, DD, ...)
 
     FITS keyword: CATEGORY (PRIMARY)"""
 
-    sub_category: str | None = Field(
-        default=None,
-        title="Proposal sub-category",
-        json_schema_extra={"fits_keyword": "SUBCAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    sub_category: str | None = None
     """Proposal sub-category
 
     FITS keyword: SUBCAT (PRIMARY)"""
 
-    science_category: str | None = Field(
-        default=None,
-        title="Science category assigned by the time allocation committee",
-        json_schema_extra={"fits_keyword": "SCICAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    science_category: str | None = None
     """Science category assigned by the time allocation committee
 
     FITS keyword: SCICAT (PRIMARY)"""
 
-    continuation_id: int | None = Field(
-        default=None,
-        title="Identifier of the earlier program this one continues",
-        json_schema_extra={"fits_keyword": "CONT_ID", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    continuation_id: int | None = None
     """Identifier of the earlier program this one continues
 
     FITS keyword: CONT_ID (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        title={"title": "Title of the proposal", "fits_keyword": "TITLE", "fits_hdu": "PRIMARY"},
+        pi_name={
+            "title": "Name of the principal investigator",
+            "fits_keyword": "PI_NAME",
+            "fits_hdu": "PRIMARY",
+        },
+        category={
+            "title": "Proposal category (GO, GTO, DD, ...)",
+            "fits_keyword": "CATEGORY",
+            "fits_hdu": "PRIMARY",
+        },
+        sub_category={"title": "Proposal sub-category", "fits_keyword": "SUBCAT", "fits_hdu": "PRIMARY"},
+        science_category={
+            "title": "Science category assigned by the time allocation committee",
+            "fits_keyword": "SCICAT",
+            "fits_hdu": "PRIMARY",
+        },
+        continuation_id={
+            "title": "Identifier of the earlier program this one continues",
+            "fits_keyword": "CONT_ID",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class Observation(MetaNode):
     """Identifiers of the observation and exposure"""
 
-    date: str | None = Field(
-        default=None,
-        title="[yyyy-mm-dd] UTC date when the exposure began",
-        json_schema_extra={"fits_keyword": "DATE-OBS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    date: str | None = None
     """[yyyy-mm-dd] UTC date when the exposure began
 
     FITS keyword: DATE-OBS (PRIMARY)"""
 
-    time: str | None = Field(
-        default=None,
-        title="[hh:mm:ss.sss] UTC time when the exposure began",
-        json_schema_extra={"fits_keyword": "TIME-OBS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    time: str | None = None
     """[hh:mm:ss.sss] UTC time when the exposure began
 
     FITS keyword: TIME-OBS (PRIMARY)"""
 
-    date_beg: str | None = Field(
-        default=None,
-        title="UTC date and time when the exposure began (ISO 8601)",
-        json_schema_extra={"fits_keyword": "DATE-BEG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    date_beg: str | None = None
     """UTC date and time when the exposure began (ISO 8601)
 
     FITS keyword: DATE-BEG (PRIMARY)"""
 
-    date_end: str | None = Field(
-        default=None,
-        title="UTC date and time when the exposure ended (ISO 8601)",
-        json_schema_extra={"fits_keyword": "DATE-END", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    date_end: str | None = None
     """UTC date and time when the exposure ended (ISO 8601)
 
     FITS keyword: DATE-END (PRIMARY)"""
 
-    obs_id: str | None = Field(
-        default=None,
-        title="Machine-readable identifier of the observation",
-        json_schema_extra={"fits_keyword": "OBS_ID", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    obs_id: str | None = None
     """Machine-readable identifier of the observation
 
     FITS keyword: OBS_ID (PRIMARY)"""
 
-    visit_id: str | None = Field(
-        default=None,
-        title="Visit identifier built from program, observation and visit numbers",
-        json_schema_extra={"fits_keyword": "VISIT_ID", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    visit_id: str | None = None
     """Visit identifier built from program, observation and visit numbers
 
     FITS keyword: VISIT_ID (PRIMARY)"""
 
-    program_number: str | None = Field(
-        default=None,
-        title="Proposal (program) identifier",
-        json_schema_extra={"fits_keyword": "PROGRAM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    program_number: str | None = None
     """Proposal (program) identifier
 
     FITS keyword: PROGRAM (PRIMARY)"""
 
-    observation_number: str | None = Field(
-        default=None,
-        title="Observation number within the program",
-        json_schema_extra={"fits_keyword": "OBSERVTN", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    observation_number: str | None = None
     """Observation number within the program
 
     FITS keyword: OBSERVTN (PRIMARY)"""
 
-    visit_number: str | None = Field(
-        default=None,
-        title="Visit number within the observation",
-        json_schema_extra={"fits_keyword": "VISIT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    visit_number: str | None = None
     """Visit number within the observation
 
     FITS keyword: VISIT (PRIMARY)"""
 
-    visit_group: str | None = Field(
-        default=None,
-        title="Visit group within the observation",
-        json_schema_extra={"fits_keyword": "VISITGRP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    visit_group: str | None = None
     """Visit group within the observation
 
     FITS keyword: VISITGRP (PRIMARY)"""
 
-    sequence_id: str | None = Field(
-        default=None,
-        title="Identifier of the parallel sequence",
-        json_schema_extra={"fits_keyword": "SEQ_ID", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    sequence_id: str | None = None
     """Identifier of the parallel sequence
 
     FITS keyword: SEQ_ID (PRIMARY)"""
 
-    activity_id: str | None = Field(
-        default=None,
-        title="Identifier of the activity within the visit",
-        json_schema_extra={"fits_keyword": "ACT_ID", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    activity_id: str | None = None
     """Identifier of the activity within the visit
 
     FITS keyword: ACT_ID (PRIMARY)"""
 
-    exposure_number: str | None = Field(
-        default=None,
-        title="Number of the exposure request",
-        json_schema_extra={"fits_keyword": "EXPOSURE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    exposure_number: str | None = None
     """Number of the exposure request
 
     FITS keyword: EXPOSURE (PRIMARY)"""
 
-    bkgdtarg: bool | None = Field(
-        default=None,
-        title="Whether the exposure observes a background target",
-        json_schema_extra={"fits_keyword": "BKGDTARG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    bkgdtarg: bool | None = None
     """Whether the exposure observes a background target
 
     FITS keyword: BKGDTARG (PRIMARY)"""
 
-    template: str | None = Field(
-        default=None,
-        title="APT observation template used",
-        json_schema_extra={"fits_keyword": "TEMPLATE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    template: str | None = None
     """APT observation template used
 
     FITS keyword: TEMPLATE (PRIMARY)"""
 
-    observation_label: str | None = Field(
-        default=None,
-        title="Label the proposer gave the observation",
-        json_schema_extra={"fits_keyword": "OBSLABEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    observation_label: str | None = None
     """Label the proposer gave the observation
 
     FITS keyword: OBSLABEL (PRIMARY)"""
 
-    observation_folder: str | None = Field(
-        default=None,
-        title="APT folder that holds the observation",
-        json_schema_extra={"fits_keyword": "OBSFOLDR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    observation_folder: str | None = None
     """APT folder that holds the observation
 
     FITS keyword: OBSFOLDR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        date={
+            "title": "[yyyy-mm-dd] UTC date when the exposure began",
+            "fits_keyword": "DATE-OBS",
+            "fits_hdu": "PRIMARY",
+        },
+        time={
+            "title": "[hh:mm:ss.sss] UTC time when the exposure began",
+            "fits_keyword": "TIME-OBS",
+            "fits_hdu": "PRIMARY",
+        },
+        date_beg={
+            "title": "UTC date and time when the exposure began (ISO 8601)",
+            "fits_keyword": "DATE-BEG",
+            "fits_hdu": "PRIMARY",
+        },
+        date_end={
+            "title": "UTC date and time when the exposure ended (ISO 8601)",
+            "fits_keyword": "DATE-END",
+            "fits_hdu": "PRIMARY",
+        },
+        obs_id={
+            "title": "Machine-readable identifier of the observation",
+            "fits_keyword": "OBS_ID",
+            "fits_hdu": "PRIMARY",
+        },
+        visit_id={
+            "title": "Visit identifier built from program, observation and visit numbers",
+            "fits_keyword": "VISIT_ID",
+            "fits_hdu": "PRIMARY",
+        },
+        program_number={
+            "title": "Proposal (program) identifier",
+            "fits_keyword": "PROGRAM",
+            "fits_hdu": "PRIMARY",
+        },
+        observation_number={
+            "title": "Observation number within the program",
+            "fits_keyword": "OBSERVTN",
+            "fits_hdu": "PRIMARY",
+        },
+        visit_number={
+            "title": "Visit number within the observation",
+            "fits_keyword": "VISIT",
+            "fits_hdu": "PRIMARY",
+        },
+        visit_group={
+            "title": "Visit group within the observation",
+            "fits_keyword": "VISITGRP",
+            "fits_hdu": "PRIMARY",
+        },
+        sequence_id={
+            "title": "Identifier of the parallel sequence",
+            "fits_keyword": "SEQ_ID",
+            "fits_hdu": "PRIMARY",
+        },
+        activity_id={
+            "title": "Identifier of the activity within the visit",
+            "fits_keyword": "ACT_ID",
+            "fits_hdu": "PRIMARY",
+        },
+        exposure_number={
+            "title": "Number of the exposure request",
+            "fits_keyword": "EXPOSURE",
+            "fits_hdu": "PRIMARY",
+        },
+        bkgdtarg={
+            "title": "Whether the exposure observes a background target",
+            "fits_keyword": "BKGDTARG",
+            "fits_hdu": "PRIMARY",
+        },
+        template={
+            "title": "APT observation template used",
+            "fits_keyword": "TEMPLATE",
+            "fits_hdu": "PRIMARY",
+        },
+        observation_label={
+            "title": "Label the proposer gave the observation",
+            "fits_keyword": "OBSLABEL",
+            "fits_hdu": "PRIMARY",
+        },
+        observation_folder={
+            "title": "APT folder that holds the observation",
+            "fits_keyword": "OBSFOLDR",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class Visit(MetaNode):
     """Visit scheduling and status"""
 
-    engineering_quality: Literal["OK", "SUSPECT"] | None = Field(
-        default=None,
-        title="Quality flag of the engineering data used",
-        json_schema_extra={"fits_keyword": "ENG_QUAL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    engineering_quality: Literal["OK", "SUSPECT"] | None = None
     """Quality flag of the engineering data used
 
     FITS keyword: ENG_QUAL (PRIMARY)"""
@@ -1061,13 +1024,7 @@ class Visit(MetaNode):
             "PLANNED",
         ]
         | None
-    ) = Field(
-        default=None,
-        title="How the pointing was derived from engineering telemetry",
-        json_schema_extra={"fits_keyword": "ENGQLPTG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ) = None
     """How the pointing was derived from engineering telemetry
 
     FITS keyword: ENGQLPTG (PRIMARY)"""
@@ -1089,1723 +1046,1548 @@ class Visit(MetaNode):
             "GENERIC",
         ]
         | None
-    ) = Field(
-        default=None,
-        title="Kind of visit (prime, parallel, calibration, ...)",
-        json_schema_extra={"fits_keyword": "VISITYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ) = None
     """Kind of visit (prime, parallel, calibration, ...)
 
     FITS keyword: VISITYPE (PRIMARY)"""
 
-    start_time: str | None = Field(
-        default=None,
-        title="UTC time at which the visit began",
-        json_schema_extra={"fits_keyword": "VSTSTART", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    start_time: str | None = None
     """UTC time at which the visit began
 
     FITS keyword: VSTSTART (PRIMARY)"""
 
-    status: str | None = Field(
-        default=None,
-        title="Execution status of the visit",
-        json_schema_extra={"fits_keyword": "VISITSTA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    status: str | None = None
     """Execution status of the visit
 
     FITS keyword: VISITSTA (PRIMARY)"""
 
-    total_exposures: int | None = Field(
-        default=None,
-        title="Number of exposures planned in the visit",
-        json_schema_extra={"fits_keyword": "NEXPOSUR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    total_exposures: int | None = None
     """Number of exposures planned in the visit
 
     FITS keyword: NEXPOSUR (PRIMARY)"""
 
-    internal_target: bool | None = Field(
-        default=None,
-        title="Whether any exposure of the visit looks at an internal source",
-        json_schema_extra={"fits_keyword": "INTARGET", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    internal_target: bool | None = None
     """Whether any exposure of the visit looks at an internal source
 
     FITS keyword: INTARGET (PRIMARY)"""
 
-    too_visit: bool | None = Field(
-        default=None,
-        title="Whether the visit was scheduled as a target of opportunity",
-        json_schema_extra={"fits_keyword": "TARGOOPP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    too_visit: bool | None = None
     """Whether the visit was scheduled as a target of opportunity
 
     FITS keyword: TARGOOPP (PRIMARY)"""
 
-    tsovisit: bool | None = Field(
-        default=None,
-        title="Whether the visit is a time-series observation",
-        json_schema_extra={"fits_keyword": "TSOVISIT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    tsovisit: bool | None = None
     """Whether the visit is a time-series observation
 
     FITS keyword: TSOVISIT (PRIMARY)"""
 
-    exp_only: bool | None = Field(
-        default=None,
-        title="Whether the visit used exposure-only commanding, without instrument setup",
-        json_schema_extra={"fits_keyword": "EXP_ONLY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    exp_only: bool | None = None
     """Whether the visit used exposure-only commanding, without instrument setup
 
     FITS keyword: EXP_ONLY (PRIMARY)"""
 
-    crowded_field: bool | None = Field(
-        default=None,
-        title="Whether the guider worked in a crowded field",
-        json_schema_extra={"fits_keyword": "CROWDFLD", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    crowded_field: bool | None = None
     """Whether the guider worked in a crowded field
 
     FITS keyword: CROWDFLD (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        engineering_quality={
+            "title": "Quality flag of the engineering data used",
+            "fits_keyword": "ENG_QUAL",
+            "fits_hdu": "PRIMARY",
+        },
+        engdb_pointing_quality={
+            "title": "How the pointing was derived from engineering telemetry",
+            "fits_keyword": "ENGQLPTG",
+            "fits_hdu": "PRIMARY",
+        },
+        type={
+            "title": "Kind of visit (prime, parallel, calibration, ...)",
+            "fits_keyword": "VISITYPE",
+            "fits_hdu": "PRIMARY",
+        },
+        start_time={
+            "title": "UTC time at which the visit began",
+            "fits_keyword": "VSTSTART",
+            "fits_hdu": "PRIMARY",
+        },
+        status={"title": "Execution status of the visit", "fits_keyword": "VISITSTA", "fits_hdu": "PRIMARY"},
+        total_exposures={
+            "title": "Number of exposures planned in the visit",
+            "fits_keyword": "NEXPOSUR",
+            "fits_hdu": "PRIMARY",
+        },
+        internal_target={
+            "title": "Whether any exposure of the visit looks at an internal source",
+            "fits_keyword": "INTARGET",
+            "fits_hdu": "PRIMARY",
+        },
+        too_visit={
+            "title": "Whether the visit was scheduled as a target of opportunity",
+            "fits_keyword": "TARGOOPP",
+            "fits_hdu": "PRIMARY",
+        },
+        tsovisit={
+            "title": "Whether the visit is a time-series observation",
+            "fits_keyword": "TSOVISIT",
+            "fits_hdu": "PRIMARY",
+        },
+        exp_only={
+            "title": "Whether the visit used exposure-only commanding, without instrument setup",
+            "fits_keyword": "EXP_ONLY",
+            "fits_hdu": "PRIMARY",
+        },
+        crowded_field={
+            "title": "Whether the guider worked in a crowded field",
+            "fits_keyword": "CROWDFLD",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class Target(MetaNode):
     """Observed target"""
 
-    proposer_name: str | None = Field(
-        default=None,
-        title="Target name given in the proposal",
-        json_schema_extra={"fits_keyword": "TARGPROP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    proposer_name: str | None = None
     """Target name given in the proposal
 
     FITS keyword: TARGPROP (PRIMARY)"""
 
-    catalog_name: str | None = Field(
-        default=None,
-        title="Target name from a standard catalog",
-        json_schema_extra={"fits_keyword": "TARGNAME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    catalog_name: str | None = None
     """Target name from a standard catalog
 
     FITS keyword: TARGNAME (PRIMARY)"""
 
-    type: str | None = Field(
-        default=None,
-        title="Kind of target: fixed, moving or generic",
-        json_schema_extra={"fits_keyword": "TARGTYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    type: str | None = None
     """Kind of target: fixed, moving or generic
 
     FITS keyword: TARGTYPE (PRIMARY)"""
 
-    category: str | None = Field(
-        default=None,
-        title="Target category chosen in APT",
-        json_schema_extra={"fits_keyword": "TARGCAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    category: str | None = None
     """Target category chosen in APT
 
     FITS keyword: TARGCAT (PRIMARY)"""
 
-    description: str | None = Field(
-        default=None,
-        title="Target description entered in APT",
-        json_schema_extra={"fits_keyword": "TARGDESC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    description: str | None = None
     """Target description entered in APT
 
     FITS keyword: TARGDESC (PRIMARY)"""
 
-    ra: float | None = Field(
-        default=None,
-        title="[deg] Right ascension of the target at the exposure midpoint",
-        json_schema_extra={"fits_keyword": "TARG_RA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ra: float | None = None
     """[deg] Right ascension of the target at the exposure midpoint
 
     FITS keyword: TARG_RA (PRIMARY)"""
 
-    dec: float | None = Field(
-        default=None,
-        title="[deg] Declination of the target at the exposure midpoint",
-        json_schema_extra={"fits_keyword": "TARG_DEC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    dec: float | None = None
     """[deg] Declination of the target at the exposure midpoint
 
     FITS keyword: TARG_DEC (PRIMARY)"""
 
-    ra_uncertainty: float | None = Field(
-        default=None,
-        title="[arcsec] Uncertainty of the target right ascension",
-        json_schema_extra={"fits_keyword": "TARGURA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ra_uncertainty: float | None = None
     """[arcsec] Uncertainty of the target right ascension
 
     FITS keyword: TARGURA (PRIMARY)"""
 
-    dec_uncertainty: float | None = Field(
-        default=None,
-        title="[arcsec] Uncertainty of the target declination",
-        json_schema_extra={"fits_keyword": "TARGUDEC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    dec_uncertainty: float | None = None
     """[arcsec] Uncertainty of the target declination
 
     FITS keyword: TARGUDEC (PRIMARY)"""
 
-    proper_motion_ra: float | None = Field(
-        default=None,
-        title="[arcsec/yr] Proper motion of the target in right ascension",
-        json_schema_extra={"fits_keyword": "MU_RA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    proper_motion_ra: float | None = None
     """[arcsec/yr] Proper motion of the target in right ascension
 
     FITS keyword: MU_RA (PRIMARY)"""
 
-    proper_motion_dec: float | None = Field(
-        default=None,
-        title="[arcsec/yr] Proper motion of the target in declination",
-        json_schema_extra={"fits_keyword": "MU_DEC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    proper_motion_dec: float | None = None
     """[arcsec/yr] Proper motion of the target in declination
 
     FITS keyword: MU_DEC (PRIMARY)"""
 
-    proper_motion_epoch: str | None = Field(
-        default=None,
-        title="Epoch (UT) at which the proper motion applies",
-        json_schema_extra={"fits_keyword": "MU_EPOCH", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    proper_motion_epoch: str | None = None
     """Epoch (UT) at which the proper motion applies
 
     FITS keyword: MU_EPOCH (PRIMARY)"""
 
-    proposer_ra: float | None = Field(
-        default=None,
-        title="[deg] Target right ascension given in the proposal",
-        json_schema_extra={"fits_keyword": "PROP_RA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    proposer_ra: float | None = None
     """[deg] Target right ascension given in the proposal
 
     FITS keyword: PROP_RA (PRIMARY)"""
 
-    proposer_dec: float | None = Field(
-        default=None,
-        title="[deg] Target declination given in the proposal",
-        json_schema_extra={"fits_keyword": "PROP_DEC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    proposer_dec: float | None = None
     """[deg] Target declination given in the proposal
 
     FITS keyword: PROP_DEC (PRIMARY)"""
 
-    source_type_apt: Literal["EXTENDED", "POINT", "UNKNOWN"] | None = Field(
-        default=None,
-        title="Source extent declared in APT",
-        json_schema_extra={"fits_keyword": "SRCTYAPT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    source_type_apt: Literal["EXTENDED", "POINT", "UNKNOWN"] | None = None
     """Source extent declared in APT
 
     FITS keyword: SRCTYAPT (PRIMARY)"""
 
-    source_type: Literal["EXTENDED", "POINT", "UNKNOWN"] | None = Field(
-        default=None,
-        title="Source extent assumed by the calibration",
-        json_schema_extra={"fits_keyword": "SRCTYPE", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    source_type: Literal["EXTENDED", "POINT", "UNKNOWN"] | None = None
     """Source extent assumed by the calibration
 
     FITS keyword: SRCTYPE (SCI)"""
+
+    __jwst_fields__ = field_table(
+        proposer_name={
+            "title": "Target name given in the proposal",
+            "fits_keyword": "TARGPROP",
+            "fits_hdu": "PRIMARY",
+        },
+        catalog_name={
+            "title": "Target name from a standard catalog",
+            "fits_keyword": "TARGNAME",
+            "fits_hdu": "PRIMARY",
+        },
+        type={
+            "title": "Kind of target: fixed, moving or generic",
+            "fits_keyword": "TARGTYPE",
+            "fits_hdu": "PRIMARY",
+        },
+        category={"title": "Target category chosen in APT", "fits_keyword": "TARGCAT", "fits_hdu": "PRIMARY"},
+        description={
+            "title": "Target description entered in APT",
+            "fits_keyword": "TARGDESC",
+            "fits_hdu": "PRIMARY",
+        },
+        ra={
+            "title": "[deg] Right ascension of the target at the exposure midpoint",
+            "fits_keyword": "TARG_RA",
+            "fits_hdu": "PRIMARY",
+        },
+        dec={
+            "title": "[deg] Declination of the target at the exposure midpoint",
+            "fits_keyword": "TARG_DEC",
+            "fits_hdu": "PRIMARY",
+        },
+        ra_uncertainty={
+            "title": "[arcsec] Uncertainty of the target right ascension",
+            "fits_keyword": "TARGURA",
+            "fits_hdu": "PRIMARY",
+        },
+        dec_uncertainty={
+            "title": "[arcsec] Uncertainty of the target declination",
+            "fits_keyword": "TARGUDEC",
+            "fits_hdu": "PRIMARY",
+        },
+        proper_motion_ra={
+            "title": "[arcsec/yr] Proper motion of the target in right ascension",
+            "fits_keyword": "MU_RA",
+            "fits_hdu": "PRIMARY",
+        },
+        proper_motion_dec={
+            "title": "[arcsec/yr] Proper motion of the target in declination",
+            "fits_keyword": "MU_DEC",
+            "fits_hdu": "PRIMARY",
+        },
+        proper_motion_epoch={
+            "title": "Epoch (UT) at which the proper motion applies",
+            "fits_keyword": "MU_EPOCH",
+            "fits_hdu": "PRIMARY",
+        },
+        proposer_ra={
+            "title": "[deg] Target right ascension given in the proposal",
+            "fits_keyword": "PROP_RA",
+            "fits_hdu": "PRIMARY",
+        },
+        proposer_dec={
+            "title": "[deg] Target declination given in the proposal",
+            "fits_keyword": "PROP_DEC",
+            "fits_hdu": "PRIMARY",
+        },
+        source_type_apt={
+            "title": "Source extent declared in APT",
+            "fits_keyword": "SRCTYAPT",
+            "fits_hdu": "PRIMARY",
+        },
+        source_type={
+            "title": "Source extent assumed by the calibration",
+            "fits_keyword": "SRCTYPE",
+            "fits_hdu": "SCI",
+        },
+    )
 
 
 class Instrument(CommonInstrument):
     """Science instrument setup"""
 
-    module: Literal["A", "B", "MULTIPLE"] | None = Field(
-        default=None,
-        title="NIRCam module (A, B, or both)",
-        json_schema_extra={"fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    module: Literal["A", "B", "MULTIPLE"] | None = None
     """NIRCam module (A, B, or both)
 
     FITS keyword: MODULE (PRIMARY)"""
 
-    channel: InstrumentChannel | None = Field(
-        default=None,
-        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
-        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    channel: InstrumentChannel | None = None
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
     FITS keyword: CHANNEL (PRIMARY)"""
 
-    filter: InstrumentFilter | None = Field(
-        default=None,
-        title="Filter wheel element in the beam",
-        json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    filter: InstrumentFilter | None = None
     """Filter wheel element in the beam
 
     FITS keyword: FILTER (PRIMARY)"""
 
-    filter_wheel_offset: float | None = Field(
-        default=None,
-        title="Filter wheel offset from its commanded position (measured minus commanded)",
-        json_schema_extra={"fits_keyword": "FWPOSOFF", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    filter_wheel_offset: float | None = None
     """Filter wheel offset from its commanded position (measured minus commanded)
 
     FITS keyword: FWPOSOFF (PRIMARY)"""
 
     filter_wheel_tolerance: Literal["outside calibration tolerance", "within commanded tolerance"] | None = (
-        Field(
-            default=None,
-            title="Whether the filter wheel sat within its calibration tolerance",
-            json_schema_extra={"fits_keyword": "FWPOSTOL", "fits_hdu": "PRIMARY"},
-            init=True,
-            kw_only=True,
-        )
+        None
     )
     """Whether the filter wheel sat within its calibration tolerance
 
     FITS keyword: FWPOSTOL (PRIMARY)"""
 
-    pupil: InstrumentPupil | None = Field(
-        default=None,
-        title="Pupil wheel element in the beam",
-        json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pupil: InstrumentPupil | None = None
     """Pupil wheel element in the beam
 
     FITS keyword: PUPIL (PRIMARY)"""
 
-    pupil_imaging_lens: bool | None = Field(
-        default=None,
-        title="Whether the pupil imaging lens was in the beam",
-        json_schema_extra={"fits_keyword": "PILIN", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pupil_imaging_lens: bool | None = None
     """Whether the pupil imaging lens was in the beam
 
     FITS keyword: PILIN (PRIMARY)"""
 
-    pupil_wheel_offset: float | None = Field(
-        default=None,
-        title="Pupil wheel offset from its commanded position (measured minus commanded)",
-        json_schema_extra={"fits_keyword": "PWPOSOFF", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pupil_wheel_offset: float | None = None
     """Pupil wheel offset from its commanded position (measured minus commanded)
 
     FITS keyword: PWPOSOFF (PRIMARY)"""
 
     pupil_wheel_tolerance: Literal["outside calibration tolerance", "within commanded tolerance"] | None = (
-        Field(
-            default=None,
-            title="Whether the pupil wheel sat within its calibration tolerance",
-            json_schema_extra={"fits_keyword": "PWPOSTOL", "fits_hdu": "PRIMARY"},
-            init=True,
-            kw_only=True,
-        )
+        None
     )
     """Whether the pupil wheel sat within its calibration tolerance
 
     FITS keyword: PWPOSTOL (PRIMARY)"""
 
-    grating: InstrumentGrating | None = Field(
-        default=None,
-        title="NIRSpec grating wheel element in the beam",
-        json_schema_extra={"fits_keyword": "GRATING", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    grating: InstrumentGrating | None = None
     """NIRSpec grating wheel element in the beam
 
     FITS keyword: GRATING (PRIMARY)"""
 
-    band: InstrumentBand | None = Field(
-        default=None,
-        title="MIRI MRS wavelength band (grating setting)",
-        json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    band: InstrumentBand | None = None
     """MIRI MRS wavelength band (grating setting)
 
     FITS keyword: BAND (PRIMARY)"""
 
-    fixed_slit: Literal["S200A1", "S200A2", "S200B1", "S400A1", "S1600A1", "NONE"] | None = Field(
-        default=None,
-        title="NIRSpec fixed slit used",
-        json_schema_extra={"fits_keyword": "FXD_SLIT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fixed_slit: Literal["S200A1", "S200A2", "S200B1", "S400A1", "S1600A1", "NONE"] | None = None
     """NIRSpec fixed slit used
 
     FITS keyword: FXD_SLIT (PRIMARY)"""
 
-    focus_position: float | None = Field(
-        default=None,
-        title="Position of the focus mechanism",
-        json_schema_extra={"fits_keyword": "FOCUSPOS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    focus_position: float | None = None
     """Position of the focus mechanism
 
     FITS keyword: FOCUSPOS (PRIMARY)"""
 
-    pre_image_id: str | None = Field(
-        default=None,
-        title="Identifier of the pre-image in the PPS database",
-        json_schema_extra={"fits_keyword": "PREIMAGE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pre_image_id: str | None = None
     """Identifier of the pre-image in the PPS database
 
     FITS keyword: PREIMAGE (PRIMARY)"""
 
-    miri_fpe_side: Literal["A", "B", "BOTH", "NEITHER", "UNKNOWN"] | None = Field(
-        default=None,
-        title="MIRI focal plane electronics side in use",
-        json_schema_extra={"fits_keyword": "FPE_SIDE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    miri_fpe_side: Literal["A", "B", "BOTH", "NEITHER", "UNKNOWN"] | None = None
     """MIRI focal plane electronics side in use
 
     FITS keyword: FPE_SIDE (PRIMARY)"""
 
-    miri_ice_side: Literal["A", "B", "BOTH", "NEITHER", "UNKNOWN"] | None = Field(
-        default=None,
-        title="MIRI instrument control electronics side in use",
-        json_schema_extra={"fits_keyword": "ICE_SIDE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    miri_ice_side: Literal["A", "B", "BOTH", "NEITHER", "UNKNOWN"] | None = None
     """MIRI instrument control electronics side in use
 
     FITS keyword: ICE_SIDE (PRIMARY)"""
 
-    ccc_state: Literal["CLOSED", "LOCKED", "OPEN", "UNKNOWN"] | None = Field(
-        default=None,
-        title="Position of the contamination control cover",
-        json_schema_extra={"fits_keyword": "CCCSTATE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ccc_state: Literal["CLOSED", "LOCKED", "OPEN", "UNKNOWN"] | None = None
     """Position of the contamination control cover
 
     FITS keyword: CCCSTATE (PRIMARY)"""
 
-    coronagraph: InstrumentCoronagraph | None = Field(
-        default=None,
-        title="Coronagraphic mask in the beam",
-        json_schema_extra={"fits_keyword": "CORONMSK", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    coronagraph: InstrumentCoronagraph | None = None
     """Coronagraphic mask in the beam
 
     FITS keyword: CORONMSK (PRIMARY)"""
 
-    msa_state: str | None = Field(
-        default=None,
-        title="Configuration state of the NIRSpec micro-shutter assembly",
-        json_schema_extra={"fits_keyword": "MSASTATE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    msa_state: str | None = None
     """Configuration state of the NIRSpec micro-shutter assembly
 
     FITS keyword: MSASTATE (PRIMARY)"""
 
-    msa_metadata_file: str | None = Field(
-        default=None,
-        title="Name of the MSA shutter metadata file",
-        json_schema_extra={"fits_keyword": "MSAMETFL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    msa_metadata_file: str | None = None
     """Name of the MSA shutter metadata file
 
     FITS keyword: MSAMETFL (PRIMARY)"""
 
-    msa_metadata_id: int | None = Field(
-        default=None,
-        title="Identifier of the entry used in the MSA metadata file",
-        json_schema_extra={"fits_keyword": "MSAMETID", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    msa_metadata_id: int | None = None
     """Identifier of the entry used in the MSA metadata file
 
     FITS keyword: MSAMETID (PRIMARY)"""
 
-    msa_configuration_id: int | None = Field(
-        default=None,
-        title="Identifier of the MSA shutter configuration",
-        json_schema_extra={"fits_keyword": "MSACONID", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    msa_configuration_id: int | None = None
     """Identifier of the MSA shutter configuration
 
     FITS keyword: MSACONID (PRIMARY)"""
 
-    lamp_state: str | None = Field(
-        default=None,
-        title="Internal calibration lamp in use",
-        json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    lamp_state: str | None = None
     """Internal calibration lamp in use
 
     FITS keyword: LAMP (PRIMARY)"""
 
-    lamp_mode: InstrumentLampMode | None = Field(
-        default=None,
-        title="Observing mode the calibration lamp was used for",
-        json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    lamp_mode: InstrumentLampMode | None = None
     """Observing mode the calibration lamp was used for
 
     FITS keyword: OPMODE (PRIMARY)"""
 
-    gwa_xtilt: float | None = Field(
-        default=None,
-        title="Grating wheel tilt measured along the instrument model Y axis",
-        json_schema_extra={"fits_keyword": "GWA_XTIL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gwa_xtilt: float | None = None
     """Grating wheel tilt measured along the instrument model Y axis
 
     FITS keyword: GWA_XTIL (PRIMARY)"""
 
-    gwa_ytilt: float | None = Field(
-        default=None,
-        title="Grating wheel tilt measured along the instrument model X axis",
-        json_schema_extra={"fits_keyword": "GWA_YTIL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gwa_ytilt: float | None = None
     """Grating wheel tilt measured along the instrument model X axis
 
     FITS keyword: GWA_YTIL (PRIMARY)"""
 
-    gwa_xp_v: float | None = Field(
-        default=None,
-        title="Calibrated X reading of the grating wheel position (tilt) sensor",
-        json_schema_extra={"fits_keyword": "GWA_XP_V", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gwa_xp_v: float | None = None
     """Calibrated X reading of the grating wheel position (tilt) sensor
 
     FITS keyword: GWA_XP_V (PRIMARY)"""
 
-    gwa_yp_v: float | None = Field(
-        default=None,
-        title="Calibrated Y reading of the grating wheel position (tilt) sensor",
-        json_schema_extra={"fits_keyword": "GWA_YP_V", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gwa_yp_v: float | None = None
     """Calibrated Y reading of the grating wheel position (tilt) sensor
 
     FITS keyword: GWA_YP_V (PRIMARY)"""
 
-    gwa_pxav: float | None = Field(
-        default=None,
-        title="Calibrated X reading of the grating wheel sensor, averaged by the REC",
-        json_schema_extra={"fits_keyword": "GWA_PXAV", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gwa_pxav: float | None = None
     """Calibrated X reading of the grating wheel sensor, averaged by the REC
 
     FITS keyword: GWA_PXAV (PRIMARY)"""
 
-    gwa_pyav: float | None = Field(
-        default=None,
-        title="Calibrated Y reading of the grating wheel sensor, averaged by the REC",
-        json_schema_extra={"fits_keyword": "GWA_PYAV", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gwa_pyav: float | None = None
     """Calibrated Y reading of the grating wheel sensor, averaged by the REC
 
     FITS keyword: GWA_PYAV (PRIMARY)"""
 
-    gwa_tilt: float | None = Field(
-        default=None,
-        title="[K] Calibrated temperature of the grating wheel tilt sensor (average)",
-        json_schema_extra={"fits_keyword": "GWA_TILT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gwa_tilt: float | None = None
     """[K] Calibrated temperature of the grating wheel tilt sensor (average)
 
     FITS keyword: GWA_TILT (PRIMARY)"""
 
-    filter_position: float | None = Field(
-        default=None,
-        title="Position of the NIRISS filter wheel",
-        json_schema_extra={"fits_keyword": "FWCPOS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    filter_position: float | None = None
     """Position of the NIRISS filter wheel
 
     FITS keyword: FWCPOS (PRIMARY)"""
 
-    pupil_position: float | None = Field(
-        default=None,
-        title="Position of the NIRISS pupil wheel",
-        json_schema_extra={"fits_keyword": "PWCPOS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pupil_position: float | None = None
     """Position of the NIRISS pupil wheel
 
     FITS keyword: PWCPOS (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        module={"title": "NIRCam module (A, B, or both)", "fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
+        channel={
+            "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+            "fits_keyword": "CHANNEL",
+            "fits_hdu": "PRIMARY",
+        },
+        filter={"title": "Filter wheel element in the beam", "fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
+        filter_wheel_offset={
+            "title": "Filter wheel offset from its commanded position (measured minus commanded)",
+            "fits_keyword": "FWPOSOFF",
+            "fits_hdu": "PRIMARY",
+        },
+        filter_wheel_tolerance={
+            "title": "Whether the filter wheel sat within its calibration tolerance",
+            "fits_keyword": "FWPOSTOL",
+            "fits_hdu": "PRIMARY",
+        },
+        pupil={"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
+        pupil_imaging_lens={
+            "title": "Whether the pupil imaging lens was in the beam",
+            "fits_keyword": "PILIN",
+            "fits_hdu": "PRIMARY",
+        },
+        pupil_wheel_offset={
+            "title": "Pupil wheel offset from its commanded position (measured minus commanded)",
+            "fits_keyword": "PWPOSOFF",
+            "fits_hdu": "PRIMARY",
+        },
+        pupil_wheel_tolerance={
+            "title": "Whether the pupil wheel sat within its calibration tolerance",
+            "fits_keyword": "PWPOSTOL",
+            "fits_hdu": "PRIMARY",
+        },
+        grating={
+            "title": "NIRSpec grating wheel element in the beam",
+            "fits_keyword": "GRATING",
+            "fits_hdu": "PRIMARY",
+        },
+        band={
+            "title": "MIRI MRS wavelength band (grating setting)",
+            "fits_keyword": "BAND",
+            "fits_hdu": "PRIMARY",
+        },
+        fixed_slit={"title": "NIRSpec fixed slit used", "fits_keyword": "FXD_SLIT", "fits_hdu": "PRIMARY"},
+        focus_position={
+            "title": "Position of the focus mechanism",
+            "fits_keyword": "FOCUSPOS",
+            "fits_hdu": "PRIMARY",
+        },
+        pre_image_id={
+            "title": "Identifier of the pre-image in the PPS database",
+            "fits_keyword": "PREIMAGE",
+            "fits_hdu": "PRIMARY",
+        },
+        miri_fpe_side={
+            "title": "MIRI focal plane electronics side in use",
+            "fits_keyword": "FPE_SIDE",
+            "fits_hdu": "PRIMARY",
+        },
+        miri_ice_side={
+            "title": "MIRI instrument control electronics side in use",
+            "fits_keyword": "ICE_SIDE",
+            "fits_hdu": "PRIMARY",
+        },
+        ccc_state={
+            "title": "Position of the contamination control cover",
+            "fits_keyword": "CCCSTATE",
+            "fits_hdu": "PRIMARY",
+        },
+        coronagraph={
+            "title": "Coronagraphic mask in the beam",
+            "fits_keyword": "CORONMSK",
+            "fits_hdu": "PRIMARY",
+        },
+        msa_state={
+            "title": "Configuration state of the NIRSpec micro-shutter assembly",
+            "fits_keyword": "MSASTATE",
+            "fits_hdu": "PRIMARY",
+        },
+        msa_metadata_file={
+            "title": "Name of the MSA shutter metadata file",
+            "fits_keyword": "MSAMETFL",
+            "fits_hdu": "PRIMARY",
+        },
+        msa_metadata_id={
+            "title": "Identifier of the entry used in the MSA metadata file",
+            "fits_keyword": "MSAMETID",
+            "fits_hdu": "PRIMARY",
+        },
+        msa_configuration_id={
+            "title": "Identifier of the MSA shutter configuration",
+            "fits_keyword": "MSACONID",
+            "fits_hdu": "PRIMARY",
+        },
+        lamp_state={
+            "title": "Internal calibration lamp in use",
+            "fits_keyword": "LAMP",
+            "fits_hdu": "PRIMARY",
+        },
+        lamp_mode={
+            "title": "Observing mode the calibration lamp was used for",
+            "fits_keyword": "OPMODE",
+            "fits_hdu": "PRIMARY",
+        },
+        gwa_xtilt={
+            "title": "Grating wheel tilt measured along the instrument model Y axis",
+            "fits_keyword": "GWA_XTIL",
+            "fits_hdu": "PRIMARY",
+        },
+        gwa_ytilt={
+            "title": "Grating wheel tilt measured along the instrument model X axis",
+            "fits_keyword": "GWA_YTIL",
+            "fits_hdu": "PRIMARY",
+        },
+        gwa_xp_v={
+            "title": "Calibrated X reading of the grating wheel position (tilt) sensor",
+            "fits_keyword": "GWA_XP_V",
+            "fits_hdu": "PRIMARY",
+        },
+        gwa_yp_v={
+            "title": "Calibrated Y reading of the grating wheel position (tilt) sensor",
+            "fits_keyword": "GWA_YP_V",
+            "fits_hdu": "PRIMARY",
+        },
+        gwa_pxav={
+            "title": "Calibrated X reading of the grating wheel sensor, averaged by the REC",
+            "fits_keyword": "GWA_PXAV",
+            "fits_hdu": "PRIMARY",
+        },
+        gwa_pyav={
+            "title": "Calibrated Y reading of the grating wheel sensor, averaged by the REC",
+            "fits_keyword": "GWA_PYAV",
+            "fits_hdu": "PRIMARY",
+        },
+        gwa_tilt={
+            "title": "[K] Calibrated temperature of the grating wheel tilt sensor (average)",
+            "fits_keyword": "GWA_TILT",
+            "fits_hdu": "PRIMARY",
+        },
+        filter_position={
+            "title": "Position of the NIRISS filter wheel",
+            "fits_keyword": "FWCPOS",
+            "fits_hdu": "PRIMARY",
+        },
+        pupil_position={
+            "title": "Position of the NIRISS pupil wheel",
+            "fits_keyword": "PWCPOS",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class NircamFocus(MetaNode):
     """NIRCam focus adjust mechanism settings"""
 
-    fam_la1: int | None = Field(
-        default=None,
-        title="Position of linear actuator 1, in steps",
-        json_schema_extra={"fits_keyword": "FAM_LA1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fam_la1: int | None = None
     """Position of linear actuator 1, in steps
 
     FITS keyword: FAM_LA1 (PRIMARY)"""
 
-    fastep1: int | None = Field(
-        default=None,
-        title="Requested starting steps of focus actuator 1",
-        json_schema_extra={"fits_keyword": "FASTEP1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fastep1: int | None = None
     """Requested starting steps of focus actuator 1
 
     FITS keyword: FASTEP1 (PRIMARY)"""
 
-    faunit1: float | None = Field(
-        default=None,
-        title="Requested starting units of focus actuator 1",
-        json_schema_extra={"fits_keyword": "FAUNIT1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    faunit1: float | None = None
     """Requested starting units of focus actuator 1
 
     FITS keyword: FAUNIT1 (PRIMARY)"""
 
-    faphase1: str | None = Field(
-        default=None,
-        title="Requested starting phase of focus actuator 1",
-        json_schema_extra={"fits_keyword": "FAPHASE1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    faphase1: str | None = None
     """Requested starting phase of focus actuator 1
 
     FITS keyword: FAPHASE1 (PRIMARY)"""
 
-    fa1value: int | None = Field(
-        default=None,
-        title="Requested position value of focus actuator 1",
-        json_schema_extra={"fits_keyword": "FA1VALUE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fa1value: int | None = None
     """Requested position value of focus actuator 1
 
     FITS keyword: FA1VALUE (PRIMARY)"""
 
-    fam_la2: int | None = Field(
-        default=None,
-        title="Position of linear actuator 2, in steps",
-        json_schema_extra={"fits_keyword": "FAM_LA2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fam_la2: int | None = None
     """Position of linear actuator 2, in steps
 
     FITS keyword: FAM_LA2 (PRIMARY)"""
 
-    fastep2: int | None = Field(
-        default=None,
-        title="Requested starting steps of focus actuator 2",
-        json_schema_extra={"fits_keyword": "FASTEP2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fastep2: int | None = None
     """Requested starting steps of focus actuator 2
 
     FITS keyword: FASTEP2 (PRIMARY)"""
 
-    faunit2: float | None = Field(
-        default=None,
-        title="Requested starting units of focus actuator 2",
-        json_schema_extra={"fits_keyword": "FAUNIT2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    faunit2: float | None = None
     """Requested starting units of focus actuator 2
 
     FITS keyword: FAUNIT2 (PRIMARY)"""
 
-    faphase2: str | None = Field(
-        default=None,
-        title="Requested starting phase of focus actuator 2",
-        json_schema_extra={"fits_keyword": "FAPHASE2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    faphase2: str | None = None
     """Requested starting phase of focus actuator 2
 
     FITS keyword: FAPHASE2 (PRIMARY)"""
 
-    fa2value: int | None = Field(
-        default=None,
-        title="Requested position value of focus actuator 2",
-        json_schema_extra={"fits_keyword": "FA2VALUE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fa2value: int | None = None
     """Requested position value of focus actuator 2
 
     FITS keyword: FA2VALUE (PRIMARY)"""
 
-    fam_la3: int | None = Field(
-        default=None,
-        title="Position of linear actuator 3, in steps",
-        json_schema_extra={"fits_keyword": "FAM_LA3", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fam_la3: int | None = None
     """Position of linear actuator 3, in steps
 
     FITS keyword: FAM_LA3 (PRIMARY)"""
 
-    fastep3: int | None = Field(
-        default=None,
-        title="Requested starting steps of focus actuator 3",
-        json_schema_extra={"fits_keyword": "FASTEP3", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fastep3: int | None = None
     """Requested starting steps of focus actuator 3
 
     FITS keyword: FASTEP3 (PRIMARY)"""
 
-    faunit3: float | None = Field(
-        default=None,
-        title="Requested starting units of focus actuator 3",
-        json_schema_extra={"fits_keyword": "FAUNIT3", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    faunit3: float | None = None
     """Requested starting units of focus actuator 3
 
     FITS keyword: FAUNIT3 (PRIMARY)"""
 
-    faphase3: str | None = Field(
-        default=None,
-        title="Requested starting phase of focus actuator 3",
-        json_schema_extra={"fits_keyword": "FAPHASE3", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    faphase3: str | None = None
     """Requested starting phase of focus actuator 3
 
     FITS keyword: FAPHASE3 (PRIMARY)"""
 
-    fa3value: int | None = Field(
-        default=None,
-        title="Requested position value of focus actuator 3",
-        json_schema_extra={"fits_keyword": "FA3VALUE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fa3value: int | None = None
     """Requested position value of focus actuator 3
 
     FITS keyword: FA3VALUE (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        fam_la1={
+            "title": "Position of linear actuator 1, in steps",
+            "fits_keyword": "FAM_LA1",
+            "fits_hdu": "PRIMARY",
+        },
+        fastep1={
+            "title": "Requested starting steps of focus actuator 1",
+            "fits_keyword": "FASTEP1",
+            "fits_hdu": "PRIMARY",
+        },
+        faunit1={
+            "title": "Requested starting units of focus actuator 1",
+            "fits_keyword": "FAUNIT1",
+            "fits_hdu": "PRIMARY",
+        },
+        faphase1={
+            "title": "Requested starting phase of focus actuator 1",
+            "fits_keyword": "FAPHASE1",
+            "fits_hdu": "PRIMARY",
+        },
+        fa1value={
+            "title": "Requested position value of focus actuator 1",
+            "fits_keyword": "FA1VALUE",
+            "fits_hdu": "PRIMARY",
+        },
+        fam_la2={
+            "title": "Position of linear actuator 2, in steps",
+            "fits_keyword": "FAM_LA2",
+            "fits_hdu": "PRIMARY",
+        },
+        fastep2={
+            "title": "Requested starting steps of focus actuator 2",
+            "fits_keyword": "FASTEP2",
+            "fits_hdu": "PRIMARY",
+        },
+        faunit2={
+            "title": "Requested starting units of focus actuator 2",
+            "fits_keyword": "FAUNIT2",
+            "fits_hdu": "PRIMARY",
+        },
+        faphase2={
+            "title": "Requested starting phase of focus actuator 2",
+            "fits_keyword": "FAPHASE2",
+            "fits_hdu": "PRIMARY",
+        },
+        fa2value={
+            "title": "Requested position value of focus actuator 2",
+            "fits_keyword": "FA2VALUE",
+            "fits_hdu": "PRIMARY",
+        },
+        fam_la3={
+            "title": "Position of linear actuator 3, in steps",
+            "fits_keyword": "FAM_LA3",
+            "fits_hdu": "PRIMARY",
+        },
+        fastep3={
+            "title": "Requested starting steps of focus actuator 3",
+            "fits_keyword": "FASTEP3",
+            "fits_hdu": "PRIMARY",
+        },
+        faunit3={
+            "title": "Requested starting units of focus actuator 3",
+            "fits_keyword": "FAUNIT3",
+            "fits_hdu": "PRIMARY",
+        },
+        faphase3={
+            "title": "Requested starting phase of focus actuator 3",
+            "fits_keyword": "FAPHASE3",
+            "fits_hdu": "PRIMARY",
+        },
+        fa3value={
+            "title": "Requested position value of focus actuator 3",
+            "fits_keyword": "FA3VALUE",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class NirspecWfsc(MetaNode):
     """NIRSpec wavefront sensing and control engineering values"""
 
-    rma_pos: int | None = Field(
-        default=None,
-        title="Hall-sensor position of the refocus mechanism",
-        json_schema_extra={"fits_keyword": "RMA_POS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    rma_pos: int | None = None
     """Hall-sensor position of the refocus mechanism
 
     FITS keyword: RMA_POS (PRIMARY)"""
 
-    rma_step: int | None = Field(
-        default=None,
-        title="Relative position of the refocus mechanism",
-        json_schema_extra={"fits_keyword": "FCSRLPOS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    rma_step: int | None = None
     """Relative position of the refocus mechanism
 
     FITS keyword: FCSRLPOS (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        rma_pos={
+            "title": "Hall-sensor position of the refocus mechanism",
+            "fits_keyword": "RMA_POS",
+            "fits_hdu": "PRIMARY",
+        },
+        rma_step={
+            "title": "Relative position of the refocus mechanism",
+            "fits_keyword": "FCSRLPOS",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class Exposure(MetaNode):
     """Exposure and readout settings"""
 
-    count: int | None = Field(
-        default=None,
-        title="Running number of the exposure within the visit",
-        json_schema_extra={"fits_keyword": "EXPCOUNT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    count: int | None = None
     """Running number of the exposure within the visit
 
     FITS keyword: EXPCOUNT (PRIMARY)"""
 
-    prime_parallel: Literal["PARALLEL_COORDINATED", "PARALLEL_PURE", "PRIME"] | None = Field(
-        default=None,
-        title="Whether the exposure was prime or parallel",
-        json_schema_extra={"fits_keyword": "EXPRIPAR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    prime_parallel: Literal["PARALLEL_COORDINATED", "PARALLEL_PURE", "PRIME"] | None = None
     """Whether the exposure was prime or parallel
 
     FITS keyword: EXPRIPAR (PRIMARY)"""
 
-    type: ExposureType | None = Field(
-        default=None,
-        title="Exposure type (observing mode) of the data",
-        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    type: ExposureType | None = None
     """Exposure type (observing mode) of the data
 
     FITS keyword: EXP_TYPE (PRIMARY)"""
 
-    start_time: float | None = Field(
-        default=None,
-        title="[d] Start of the exposure, MJD",
-        json_schema_extra={"fits_keyword": "EXPSTART", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    start_time: float | None = None
     """[d] Start of the exposure, MJD
 
     FITS keyword: EXPSTART (PRIMARY)"""
 
-    start_time_mjd: float | None = Field(
-        default=None,
-        title="[d] Start of the exposure, MJD (WCS time keyword)",
-        json_schema_extra={"fits_keyword": "MJD-BEG", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    start_time_mjd: float | None = None
     """[d] Start of the exposure, MJD (WCS time keyword)
 
     FITS keyword: MJD-BEG (SCI)"""
 
-    mid_time: float | None = Field(
-        default=None,
-        title="[d] Midpoint of the exposure, MJD",
-        json_schema_extra={"fits_keyword": "EXPMID", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    mid_time: float | None = None
     """[d] Midpoint of the exposure, MJD
 
     FITS keyword: EXPMID (PRIMARY)"""
 
-    mid_time_mjd: float | None = Field(
-        default=None,
-        title="[d] Midpoint of the exposure, MJD (WCS time keyword)",
-        json_schema_extra={"fits_keyword": "MJD-AVG", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    mid_time_mjd: float | None = None
     """[d] Midpoint of the exposure, MJD (WCS time keyword)
 
     FITS keyword: MJD-AVG (SCI)"""
 
-    end_time: float | None = Field(
-        default=None,
-        title="[d] End of the exposure, MJD",
-        json_schema_extra={"fits_keyword": "EXPEND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    end_time: float | None = None
     """[d] End of the exposure, MJD
 
     FITS keyword: EXPEND (PRIMARY)"""
 
-    end_time_mjd: float | None = Field(
-        default=None,
-        title="[d] End of the exposure, MJD (WCS time keyword)",
-        json_schema_extra={"fits_keyword": "MJD-END", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    end_time_mjd: float | None = None
     """[d] End of the exposure, MJD (WCS time keyword)
 
     FITS keyword: MJD-END (SCI)"""
 
-    start_time_tdb: float | None = Field(
-        default=None,
-        title="[d] Start of the exposure in TDB, MJD",
-        json_schema_extra={"fits_keyword": "TDB-BEG", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    start_time_tdb: float | None = None
     """[d] Start of the exposure in TDB, MJD
 
     FITS keyword: TDB-BEG (SCI)"""
 
-    mid_time_tdb: float | None = Field(
-        default=None,
-        title="[d] Midpoint of the exposure in TDB, MJD",
-        json_schema_extra={"fits_keyword": "TDB-MID", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    mid_time_tdb: float | None = None
     """[d] Midpoint of the exposure in TDB, MJD
 
     FITS keyword: TDB-MID (SCI)"""
 
-    end_time_tdb: float | None = Field(
-        default=None,
-        title="[d] End of the exposure in TDB, MJD",
-        json_schema_extra={"fits_keyword": "TDB-END", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    end_time_tdb: float | None = None
     """[d] End of the exposure in TDB, MJD
 
     FITS keyword: TDB-END (SCI)"""
 
-    start_time_eng: str | None = Field(
-        default=None,
-        title="UTC start of the exposure taken from engineering telemetry",
-        json_schema_extra={"fits_keyword": "EXPSTENG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    start_time_eng: str | None = None
     """UTC start of the exposure taken from engineering telemetry
 
     FITS keyword: EXPSTENG (PRIMARY)"""
 
-    osf_file: str | None = Field(
-        default=None,
-        title="Observatory status file that covers the exposure",
-        json_schema_extra={"fits_keyword": "OSF_FILE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    osf_file: str | None = None
     """Observatory status file that covers the exposure
 
     FITS keyword: OSF_FILE (PRIMARY)"""
 
-    readpatt: ExposureReadpatt | None = Field(
-        default=None,
-        title="Detector readout pattern",
-        json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    readpatt: ExposureReadpatt | None = None
     """Detector readout pattern
 
     FITS keyword: READPATT (PRIMARY)"""
 
-    hybrid_full_frame: bool | None = Field(
-        default=None,
-        title="Whether the hybrid full-frame (IRS2 target acquisition) readout was used",
-        json_schema_extra={"fits_keyword": "HYBRIDFF", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    hybrid_full_frame: bool | None = None
     """Whether the hybrid full-frame (IRS2 target acquisition) readout was used
 
     FITS keyword: HYBRIDFF (PRIMARY)"""
 
-    segment_number: int | None = Field(
-        default=None,
-        title="Number of this segment of a split exposure",
-        json_schema_extra={"fits_keyword": "EXSEGNUM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    segment_number: int | None = None
     """Number of this segment of a split exposure
 
     FITS keyword: EXSEGNUM (PRIMARY)"""
 
-    segment_total: int | None = Field(
-        default=None,
-        title="Number of segments the exposure was split into",
-        json_schema_extra={"fits_keyword": "EXSEGTOT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    segment_total: int | None = None
     """Number of segments the exposure was split into
 
     FITS keyword: EXSEGTOT (PRIMARY)"""
 
-    noutputs: Literal[1, 4, 5] | None = Field(
-        default=None,
-        title="Number of detector amplifier outputs read",
-        json_schema_extra={"fits_keyword": "NOUTPUTS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    noutputs: Literal[1, 4, 5] | None = None
     """Number of detector amplifier outputs read
 
     FITS keyword: NOUTPUTS (PRIMARY)"""
 
-    nints: int | None = Field(
-        default=None,
-        title="Integrations in the exposure",
-        json_schema_extra={"fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    nints: int | None = None
     """Integrations in the exposure
 
     FITS keyword: NINTS (PRIMARY)"""
 
-    integration_start: int | None = Field(
-        default=None,
-        title="First integration held in this segment",
-        json_schema_extra={"fits_keyword": "INTSTART", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    integration_start: int | None = None
     """First integration held in this segment
 
     FITS keyword: INTSTART (PRIMARY)"""
 
-    integration_end: int | None = Field(
-        default=None,
-        title="Last integration held in this segment",
-        json_schema_extra={"fits_keyword": "INTEND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    integration_end: int | None = None
     """Last integration held in this segment
 
     FITS keyword: INTEND (PRIMARY)"""
 
-    ngroups: int | None = Field(
-        default=None,
-        title="Groups in each integration",
-        json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ngroups: int | None = None
     """Groups in each integration
 
     FITS keyword: NGROUPS (PRIMARY)"""
 
-    nframes: int | None = Field(
-        default=None,
-        title="Frames averaged into each group",
-        json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    nframes: int | None = None
     """Frames averaged into each group
 
     FITS keyword: NFRAMES (PRIMARY)"""
 
-    miri_fsw_ngroups: int | None = Field(
-        default=None,
-        title="Groups per integration as set in the MIRI flight software",
-        json_schema_extra={"fits_keyword": "MIRNGRPS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    miri_fsw_ngroups: int | None = None
     """Groups per integration as set in the MIRI flight software
 
     FITS keyword: MIRNGRPS (PRIMARY)"""
 
-    miri_fsw_nframes: int | None = Field(
-        default=None,
-        title="Frames per group as set in the MIRI flight software",
-        json_schema_extra={"fits_keyword": "MIRNFRMS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    miri_fsw_nframes: int | None = None
     """Frames per group as set in the MIRI flight software
 
     FITS keyword: MIRNFRMS (PRIMARY)"""
 
-    detmode: Literal["CLOCKING", "EXPOSURE", "FLUSH_MODE", "TEST_PATTERN"] | None = Field(
-        default=None,
-        title="Detector operating mode",
-        json_schema_extra={"fits_keyword": "DETMODE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    detmode: Literal["CLOCKING", "EXPOSURE", "FLUSH_MODE", "TEST_PATTERN"] | None = None
     """Detector operating mode
 
     FITS keyword: DETMODE (PRIMARY)"""
 
-    cmd_tsel: Literal["ALL", "COLUMNS", "FRAMES", "ROWS"] | None = Field(
-        default=None,
-        title="Test pattern selected",
-        json_schema_extra={"fits_keyword": "CMD_TSEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    cmd_tsel: Literal["ALL", "COLUMNS", "FRAMES", "ROWS"] | None = None
     """Test pattern selected
 
     FITS keyword: CMD_TSEL (PRIMARY)"""
 
-    frame_divisor: int | None = Field(
-        default=None,
-        title="Divisor used when frames were averaged into groups",
-        json_schema_extra={"fits_keyword": "FRMDIVSR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    frame_divisor: int | None = None
     """Divisor used when frames were averaged into groups
 
     FITS keyword: FRMDIVSR (PRIMARY)"""
 
-    groupgap: int | None = Field(
-        default=None,
-        title="Frames skipped between consecutive groups",
-        json_schema_extra={"fits_keyword": "GROUPGAP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    groupgap: int | None = None
     """Frames skipped between consecutive groups
 
     FITS keyword: GROUPGAP (PRIMARY)"""
 
-    drop_frames1: int | None = Field(
-        default=None,
-        title="Frames dropped before the first integration",
-        json_schema_extra={"fits_keyword": "DRPFRMS1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    drop_frames1: int | None = None
     """Frames dropped before the first integration
 
     FITS keyword: DRPFRMS1 (PRIMARY)"""
 
-    drop_frames3: int | None = Field(
-        default=None,
-        title="Frames dropped between integrations",
-        json_schema_extra={"fits_keyword": "DRPFRMS3", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    drop_frames3: int | None = None
     """Frames dropped between integrations
 
     FITS keyword: DRPFRMS3 (PRIMARY)"""
 
-    nsamples: int | None = Field(
-        default=None,
-        title="Analog-to-digital samples taken per pixel",
-        json_schema_extra={"fits_keyword": "NSAMPLES", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    nsamples: int | None = None
     """Analog-to-digital samples taken per pixel
 
     FITS keyword: NSAMPLES (PRIMARY)"""
 
-    sample_time: float | None = Field(
-        default=None,
-        title="[us] Interval between successive samples",
-        json_schema_extra={"fits_keyword": "TSAMPLE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    sample_time: float | None = None
     """[us] Interval between successive samples
 
     FITS keyword: TSAMPLE (PRIMARY)"""
 
-    frame_time: float | None = Field(
-        default=None,
-        title="[s] Interval between successive frames",
-        json_schema_extra={"fits_keyword": "TFRAME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    frame_time: float | None = None
     """[s] Interval between successive frames
 
     FITS keyword: TFRAME (PRIMARY)"""
 
-    group_time: float | None = Field(
-        default=None,
-        title="[s] Interval between successive groups",
-        json_schema_extra={"fits_keyword": "TGROUP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    group_time: float | None = None
     """[s] Interval between successive groups
 
     FITS keyword: TGROUP (PRIMARY)"""
 
-    integration_time: float | None = Field(
-        default=None,
-        title="[s] Effective duration of one integration",
-        json_schema_extra={"fits_keyword": "EFFINTTM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    integration_time: float | None = None
     """[s] Effective duration of one integration
 
     FITS keyword: EFFINTTM (PRIMARY)"""
 
-    exposure_time: float | None = Field(
-        default=None,
-        title="[s] Effective exposure duration",
-        json_schema_extra={"fits_keyword": "EFFEXPTM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    exposure_time: float | None = None
     """[s] Effective exposure duration
 
     FITS keyword: EFFEXPTM (PRIMARY)"""
 
-    effective_exposure_time: float | None = Field(
-        default=None,
-        title="[s] Effective exposure duration (WCS time keyword)",
-        json_schema_extra={"fits_keyword": "XPOSURE", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    effective_exposure_time: float | None = None
     """[s] Effective exposure duration (WCS time keyword)
 
     FITS keyword: XPOSURE (SCI)"""
 
-    measurement_time: float | None = Field(
-        default=None,
-        title="[s] Time over which the flux was measured",
-        json_schema_extra={"fits_keyword": "TMEASURE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    measurement_time: float | None = None
     """[s] Time over which the flux was measured
 
     FITS keyword: TMEASURE (PRIMARY)"""
 
-    duration: float | None = Field(
-        default=None,
-        title="[s] Total wall-clock duration of the exposure",
-        json_schema_extra={"fits_keyword": "DURATION", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    duration: float | None = None
     """[s] Total wall-clock duration of the exposure
 
     FITS keyword: DURATION (PRIMARY)"""
 
-    elapsed_exposure_time: float | None = Field(
-        default=None,
-        title="[s] Time elapsed from the start to the end of the exposure",
-        json_schema_extra={"fits_keyword": "TELAPSE", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    elapsed_exposure_time: float | None = None
     """[s] Time elapsed from the start to the end of the exposure
 
     FITS keyword: TELAPSE (SCI)"""
 
-    nresets_at_start: int | None = Field(
-        default=None,
-        title="Reset frames read at the start of the exposure",
-        json_schema_extra={"fits_keyword": "NRSTSTRT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    nresets_at_start: int | None = None
     """Reset frames read at the start of the exposure
 
     FITS keyword: NRSTSTRT (PRIMARY)"""
 
-    nresets_between_ints: int | None = Field(
-        default=None,
-        title="Reset frames read between integrations",
-        json_schema_extra={"fits_keyword": "NRESETS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    nresets_between_ints: int | None = None
     """Reset frames read between integrations
 
     FITS keyword: NRESETS (PRIMARY)"""
 
-    zero_frame: bool | None = Field(
-        default=None,
-        title="Whether the zero frame was sent down separately",
-        json_schema_extra={"fits_keyword": "ZEROFRAM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    zero_frame: bool | None = None
     """Whether the zero frame was sent down separately
 
     FITS keyword: ZEROFRAM (PRIMARY)"""
 
-    data_problem: bool | None = Field(
-        default=None,
-        title="Whether the science telemetry reported a problem",
-        json_schema_extra={"fits_keyword": "DATAPROB", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    data_problem: bool | None = None
     """Whether the science telemetry reported a problem
 
     FITS keyword: DATAPROB (PRIMARY)"""
 
-    sca_num: int | None = Field(
-        default=None,
-        title="Number of the sensor chip assembly",
-        json_schema_extra={"fits_keyword": "SCA_NUM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    sca_num: int | None = None
     """Number of the sensor chip assembly
 
     FITS keyword: SCA_NUM (PRIMARY)"""
 
-    datamode: int | None = Field(
-        default=None,
-        title="Post-processing mode of the focal plane array processor (FPAP)",
-        json_schema_extra={"fits_keyword": "DATAMODE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    datamode: int | None = None
     """Post-processing mode of the focal plane array processor (FPAP)
 
     FITS keyword: DATAMODE (PRIMARY)"""
 
-    nrs_normal: int | None = Field(
-        default=None,
-        title="Normal pixels read between reference pixels in IRS2 mode",
-        json_schema_extra={"fits_keyword": "NRS_NORM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    nrs_normal: int | None = None
     """Normal pixels read between reference pixels in IRS2 mode
 
     FITS keyword: NRS_NORM (PRIMARY)"""
 
-    nrs_reference: int | None = Field(
-        default=None,
-        title="Reference pixels interleaved in IRS2 mode",
-        json_schema_extra={"fits_keyword": "NRS_REF", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    nrs_reference: int | None = None
     """Reference pixels interleaved in IRS2 mode
 
     FITS keyword: NRS_REF (PRIMARY)"""
 
-    clock_adjust_rate: float | None = Field(
-        default=None,
-        title="[ms/s] Rate at which the spacecraft clock time is adjusted",
-        json_schema_extra={"fits_keyword": "SCTARATE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    clock_adjust_rate: float | None = None
     """[ms/s] Rate at which the spacecraft clock time is adjusted
 
     FITS keyword: SCTARATE (PRIMARY)"""
 
-    gain_factor: float | None = Field(
-        default=None,
-        title="Factor by which the gain was scaled",
-        json_schema_extra={"fits_keyword": "GAINFACT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gain_factor: float | None = None
     """Factor by which the gain was scaled
 
     FITS keyword: GAINFACT (PRIMARY)"""
 
-    imprint: bool | None = Field(
-        default=None,
-        title="Whether the exposure is a NIRSpec MSA imprint (leakcal) exposure",
-        json_schema_extra={"fits_keyword": "IS_IMPRT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    imprint: bool | None = None
     """Whether the exposure is a NIRSpec MSA imprint (leakcal) exposure
 
     FITS keyword: IS_IMPRT (PRIMARY)"""
 
-    psf_reference: bool | None = Field(
-        default=None,
-        title="Whether the exposure serves as a PSF reference",
-        json_schema_extra={"fits_keyword": "IS_PSF", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    psf_reference: bool | None = None
     """Whether the exposure serves as a PSF reference
 
     FITS keyword: IS_PSF (PRIMARY)"""
 
-    self_reference_survey: bool | None = Field(
-        default=None,
-        title="Whether the PSF reference is taken from the science data itself",
-        json_schema_extra={"fits_keyword": "SELFREF", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    self_reference_survey: bool | None = None
     """Whether the PSF reference is taken from the science data itself
 
     FITS keyword: SELFREF (PRIMARY)"""
 
-    primary_cosmic_rays: float | None = Field(
-        default=None,
-        title="Primary cosmic ray hits per thousand pixels per second",
-        json_schema_extra={"fits_keyword": "PRIMECRS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    primary_cosmic_rays: float | None = None
     """Primary cosmic ray hits per thousand pixels per second
 
     FITS keyword: PRIMECRS (PRIMARY)"""
 
-    extended_emission_events: float | None = Field(
-        default=None,
-        title="Snowballs and showers per million pixels per second",
-        json_schema_extra={"fits_keyword": "EXTNCRS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    extended_emission_events: float | None = None
     """Snowballs and showers per million pixels per second
 
     FITS keyword: EXTNCRS (PRIMARY)"""
 
-    read_times: list[list[float]] | None = Field(
-        default=None, title="Times of the reads that make up each group", init=True, kw_only=True
-    )
+    read_times: list[list[float]] | None = None
     """Times of the reads that make up each group
 
     A ``list[list[float]]``; no FITS keyword."""
+
+    __jwst_fields__ = field_table(
+        count={
+            "title": "Running number of the exposure within the visit",
+            "fits_keyword": "EXPCOUNT",
+            "fits_hdu": "PRIMARY",
+        },
+        prime_parallel={
+            "title": "Whether the exposure was prime or parallel",
+            "fits_keyword": "EXPRIPAR",
+            "fits_hdu": "PRIMARY",
+        },
+        type={
+            "title": "Exposure type (observing mode) of the data",
+            "fits_keyword": "EXP_TYPE",
+            "fits_hdu": "PRIMARY",
+        },
+        start_time={
+            "title": "[d] Start of the exposure, MJD",
+            "fits_keyword": "EXPSTART",
+            "fits_hdu": "PRIMARY",
+        },
+        start_time_mjd={
+            "title": "[d] Start of the exposure, MJD (WCS time keyword)",
+            "fits_keyword": "MJD-BEG",
+            "fits_hdu": "SCI",
+        },
+        mid_time={
+            "title": "[d] Midpoint of the exposure, MJD",
+            "fits_keyword": "EXPMID",
+            "fits_hdu": "PRIMARY",
+        },
+        mid_time_mjd={
+            "title": "[d] Midpoint of the exposure, MJD (WCS time keyword)",
+            "fits_keyword": "MJD-AVG",
+            "fits_hdu": "SCI",
+        },
+        end_time={"title": "[d] End of the exposure, MJD", "fits_keyword": "EXPEND", "fits_hdu": "PRIMARY"},
+        end_time_mjd={
+            "title": "[d] End of the exposure, MJD (WCS time keyword)",
+            "fits_keyword": "MJD-END",
+            "fits_hdu": "SCI",
+        },
+        start_time_tdb={
+            "title": "[d] Start of the exposure in TDB, MJD",
+            "fits_keyword": "TDB-BEG",
+            "fits_hdu": "SCI",
+        },
+        mid_time_tdb={
+            "title": "[d] Midpoint of the exposure in TDB, MJD",
+            "fits_keyword": "TDB-MID",
+            "fits_hdu": "SCI",
+        },
+        end_time_tdb={
+            "title": "[d] End of the exposure in TDB, MJD",
+            "fits_keyword": "TDB-END",
+            "fits_hdu": "SCI",
+        },
+        start_time_eng={
+            "title": "UTC start of the exposure taken from engineering telemetry",
+            "fits_keyword": "EXPSTENG",
+            "fits_hdu": "PRIMARY",
+        },
+        osf_file={
+            "title": "Observatory status file that covers the exposure",
+            "fits_keyword": "OSF_FILE",
+            "fits_hdu": "PRIMARY",
+        },
+        readpatt={"title": "Detector readout pattern", "fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
+        hybrid_full_frame={
+            "title": "Whether the hybrid full-frame (IRS2 target acquisition) readout was used",
+            "fits_keyword": "HYBRIDFF",
+            "fits_hdu": "PRIMARY",
+        },
+        segment_number={
+            "title": "Number of this segment of a split exposure",
+            "fits_keyword": "EXSEGNUM",
+            "fits_hdu": "PRIMARY",
+        },
+        segment_total={
+            "title": "Number of segments the exposure was split into",
+            "fits_keyword": "EXSEGTOT",
+            "fits_hdu": "PRIMARY",
+        },
+        noutputs={
+            "title": "Number of detector amplifier outputs read",
+            "fits_keyword": "NOUTPUTS",
+            "fits_hdu": "PRIMARY",
+        },
+        nints={"title": "Integrations in the exposure", "fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
+        integration_start={
+            "title": "First integration held in this segment",
+            "fits_keyword": "INTSTART",
+            "fits_hdu": "PRIMARY",
+        },
+        integration_end={
+            "title": "Last integration held in this segment",
+            "fits_keyword": "INTEND",
+            "fits_hdu": "PRIMARY",
+        },
+        ngroups={"title": "Groups in each integration", "fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+        nframes={
+            "title": "Frames averaged into each group",
+            "fits_keyword": "NFRAMES",
+            "fits_hdu": "PRIMARY",
+        },
+        miri_fsw_ngroups={
+            "title": "Groups per integration as set in the MIRI flight software",
+            "fits_keyword": "MIRNGRPS",
+            "fits_hdu": "PRIMARY",
+        },
+        miri_fsw_nframes={
+            "title": "Frames per group as set in the MIRI flight software",
+            "fits_keyword": "MIRNFRMS",
+            "fits_hdu": "PRIMARY",
+        },
+        detmode={"title": "Detector operating mode", "fits_keyword": "DETMODE", "fits_hdu": "PRIMARY"},
+        cmd_tsel={"title": "Test pattern selected", "fits_keyword": "CMD_TSEL", "fits_hdu": "PRIMARY"},
+        frame_divisor={
+            "title": "Divisor used when frames were averaged into groups",
+            "fits_keyword": "FRMDIVSR",
+            "fits_hdu": "PRIMARY",
+        },
+        groupgap={
+            "title": "Frames skipped between consecutive groups",
+            "fits_keyword": "GROUPGAP",
+            "fits_hdu": "PRIMARY",
+        },
+        drop_frames1={
+            "title": "Frames dropped before the first integration",
+            "fits_keyword": "DRPFRMS1",
+            "fits_hdu": "PRIMARY",
+        },
+        drop_frames3={
+            "title": "Frames dropped between integrations",
+            "fits_keyword": "DRPFRMS3",
+            "fits_hdu": "PRIMARY",
+        },
+        nsamples={
+            "title": "Analog-to-digital samples taken per pixel",
+            "fits_keyword": "NSAMPLES",
+            "fits_hdu": "PRIMARY",
+        },
+        sample_time={
+            "title": "[us] Interval between successive samples",
+            "fits_keyword": "TSAMPLE",
+            "fits_hdu": "PRIMARY",
+        },
+        frame_time={
+            "title": "[s] Interval between successive frames",
+            "fits_keyword": "TFRAME",
+            "fits_hdu": "PRIMARY",
+        },
+        group_time={
+            "title": "[s] Interval between successive groups",
+            "fits_keyword": "TGROUP",
+            "fits_hdu": "PRIMARY",
+        },
+        integration_time={
+            "title": "[s] Effective duration of one integration",
+            "fits_keyword": "EFFINTTM",
+            "fits_hdu": "PRIMARY",
+        },
+        exposure_time={
+            "title": "[s] Effective exposure duration",
+            "fits_keyword": "EFFEXPTM",
+            "fits_hdu": "PRIMARY",
+        },
+        effective_exposure_time={
+            "title": "[s] Effective exposure duration (WCS time keyword)",
+            "fits_keyword": "XPOSURE",
+            "fits_hdu": "SCI",
+        },
+        measurement_time={
+            "title": "[s] Time over which the flux was measured",
+            "fits_keyword": "TMEASURE",
+            "fits_hdu": "PRIMARY",
+        },
+        duration={
+            "title": "[s] Total wall-clock duration of the exposure",
+            "fits_keyword": "DURATION",
+            "fits_hdu": "PRIMARY",
+        },
+        elapsed_exposure_time={
+            "title": "[s] Time elapsed from the start to the end of the exposure",
+            "fits_keyword": "TELAPSE",
+            "fits_hdu": "SCI",
+        },
+        nresets_at_start={
+            "title": "Reset frames read at the start of the exposure",
+            "fits_keyword": "NRSTSTRT",
+            "fits_hdu": "PRIMARY",
+        },
+        nresets_between_ints={
+            "title": "Reset frames read between integrations",
+            "fits_keyword": "NRESETS",
+            "fits_hdu": "PRIMARY",
+        },
+        zero_frame={
+            "title": "Whether the zero frame was sent down separately",
+            "fits_keyword": "ZEROFRAM",
+            "fits_hdu": "PRIMARY",
+        },
+        data_problem={
+            "title": "Whether the science telemetry reported a problem",
+            "fits_keyword": "DATAPROB",
+            "fits_hdu": "PRIMARY",
+        },
+        sca_num={
+            "title": "Number of the sensor chip assembly",
+            "fits_keyword": "SCA_NUM",
+            "fits_hdu": "PRIMARY",
+        },
+        datamode={
+            "title": "Post-processing mode of the focal plane array processor (FPAP)",
+            "fits_keyword": "DATAMODE",
+            "fits_hdu": "PRIMARY",
+        },
+        nrs_normal={
+            "title": "Normal pixels read between reference pixels in IRS2 mode",
+            "fits_keyword": "NRS_NORM",
+            "fits_hdu": "PRIMARY",
+        },
+        nrs_reference={
+            "title": "Reference pixels interleaved in IRS2 mode",
+            "fits_keyword": "NRS_REF",
+            "fits_hdu": "PRIMARY",
+        },
+        clock_adjust_rate={
+            "title": "[ms/s] Rate at which the spacecraft clock time is adjusted",
+            "fits_keyword": "SCTARATE",
+            "fits_hdu": "PRIMARY",
+        },
+        gain_factor={
+            "title": "Factor by which the gain was scaled",
+            "fits_keyword": "GAINFACT",
+            "fits_hdu": "PRIMARY",
+        },
+        imprint={
+            "title": "Whether the exposure is a NIRSpec MSA imprint (leakcal) exposure",
+            "fits_keyword": "IS_IMPRT",
+            "fits_hdu": "PRIMARY",
+        },
+        psf_reference={
+            "title": "Whether the exposure serves as a PSF reference",
+            "fits_keyword": "IS_PSF",
+            "fits_hdu": "PRIMARY",
+        },
+        self_reference_survey={
+            "title": "Whether the PSF reference is taken from the science data itself",
+            "fits_keyword": "SELFREF",
+            "fits_hdu": "PRIMARY",
+        },
+        primary_cosmic_rays={
+            "title": "Primary cosmic ray hits per thousand pixels per second",
+            "fits_keyword": "PRIMECRS",
+            "fits_hdu": "PRIMARY",
+        },
+        extended_emission_events={
+            "title": "Snowballs and showers per million pixels per second",
+            "fits_keyword": "EXTNCRS",
+            "fits_hdu": "PRIMARY",
+        },
+        read_times={"title": "Times of the reads that make up each group"},
+    )
 
 
 class Subarray(MetaNode):
     """Detector region that was read out"""
 
-    name: SubarrayName | None = Field(
-        default=None,
-        title="Name of the subarray readout",
-        json_schema_extra={"fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: SubarrayName | None = None
     """Name of the subarray readout
 
     FITS keyword: SUBARRAY (PRIMARY)"""
 
-    subarray_short: Literal["MIRIFU_CH1", "MIRIFU_CH2", "MIRIFU_CH3", "MIRIFU_CH4", "N/A"] | None = Field(
-        default=None,
-        title="Subarray of the MIRI MRS short-wavelength detector",
-        json_schema_extra={"fits_keyword": "SUB_SHRT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    subarray_short: Literal["MIRIFU_CH1", "MIRIFU_CH2", "MIRIFU_CH3", "MIRIFU_CH4", "N/A"] | None = None
     """Subarray of the MIRI MRS short-wavelength detector
 
     FITS keyword: SUB_SHRT (PRIMARY)"""
 
-    subarray_long: Literal["MIRIFU_CH1", "MIRIFU_CH2", "MIRIFU_CH3", "MIRIFU_CH4", "N/A"] | None = Field(
-        default=None,
-        title="Subarray of the MIRI MRS long-wavelength detector",
-        json_schema_extra={"fits_keyword": "SUB_LONG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    subarray_long: Literal["MIRIFU_CH1", "MIRIFU_CH2", "MIRIFU_CH3", "MIRIFU_CH4", "N/A"] | None = None
     """Subarray of the MIRI MRS long-wavelength detector
 
     FITS keyword: SUB_LONG (PRIMARY)"""
 
-    xstart: int | None = Field(
-        default=None,
-        title="First column of the subarray along axis 1 (1-based)",
-        json_schema_extra={"fits_keyword": "SUBSTRT1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    xstart: int | None = None
     """First column of the subarray along axis 1 (1-based)
 
     FITS keyword: SUBSTRT1 (PRIMARY)"""
 
-    ystart: int | None = Field(
-        default=None,
-        title="First row of the subarray along axis 2 (1-based)",
-        json_schema_extra={"fits_keyword": "SUBSTRT2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ystart: int | None = None
     """First row of the subarray along axis 2 (1-based)
 
     FITS keyword: SUBSTRT2 (PRIMARY)"""
 
-    xsize: int | None = Field(
-        default=None,
-        title="Subarray width in pixels along axis 1",
-        json_schema_extra={"fits_keyword": "SUBSIZE1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    xsize: int | None = None
     """Subarray width in pixels along axis 1
 
     FITS keyword: SUBSIZE1 (PRIMARY)"""
 
-    ysize: int | None = Field(
-        default=None,
-        title="Subarray height in pixels along axis 2",
-        json_schema_extra={"fits_keyword": "SUBSIZE2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ysize: int | None = None
     """Subarray height in pixels along axis 2
 
     FITS keyword: SUBSIZE2 (PRIMARY)"""
 
-    fastaxis: int | None = Field(
-        default=None,
-        title="Detector axis and direction of the fast readout",
-        json_schema_extra={"fits_keyword": "FASTAXIS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fastaxis: int | None = None
     """Detector axis and direction of the fast readout
 
     FITS keyword: FASTAXIS (PRIMARY)"""
 
-    slowaxis: int | None = Field(
-        default=None,
-        title="Detector axis and direction of the slow readout",
-        json_schema_extra={"fits_keyword": "SLOWAXIS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    slowaxis: int | None = None
     """Detector axis and direction of the slow readout
 
     FITS keyword: SLOWAXIS (PRIMARY)"""
 
-    detxcor: int | None = Field(
-        default=None,
-        title="First column of the subarray in the detector frame",
-        json_schema_extra={"fits_keyword": "DETXCOR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    detxcor: int | None = None
     """First column of the subarray in the detector frame
 
     FITS keyword: DETXCOR (PRIMARY)"""
 
-    detycor: int | None = Field(
-        default=None,
-        title="First row of the subarray in the detector frame",
-        json_schema_extra={"fits_keyword": "DETYCOR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    detycor: int | None = None
     """First row of the subarray in the detector frame
 
     FITS keyword: DETYCOR (PRIMARY)"""
 
-    detxsiz: int | None = Field(
-        default=None,
-        title="Subarray width in pixels along the detector x axis",
-        json_schema_extra={"fits_keyword": "DETXSIZ", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    detxsiz: int | None = None
     """Subarray width in pixels along the detector x axis
 
     FITS keyword: DETXSIZ (PRIMARY)"""
 
-    detysiz: int | None = Field(
-        default=None,
-        title="Subarray height in pixels along the detector y axis",
-        json_schema_extra={"fits_keyword": "DETYSIZ", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    detysiz: int | None = None
     """Subarray height in pixels along the detector y axis
 
     FITS keyword: DETYSIZ (PRIMARY)"""
 
-    multistripe_reads1: int | None = Field(
-        default=None,
-        title="Rows of the first substripe, read from SUBSTRT1 on (multistripe readout)",
-        json_schema_extra={"fits_keyword": "MSTR_RD1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    multistripe_reads1: int | None = None
     """Rows of the first substripe, read from SUBSTRT1 on (multistripe readout)
 
     FITS keyword: MSTR_RD1 (PRIMARY)"""
 
-    multistripe_skips1: int | None = Field(
-        default=None,
-        title="Rows skipped after the first substripe (multistripe readout)",
-        json_schema_extra={"fits_keyword": "MSTR_SK1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    multistripe_skips1: int | None = None
     """Rows skipped after the first substripe (multistripe readout)
 
     FITS keyword: MSTR_SK1 (PRIMARY)"""
 
-    multistripe_reads2: int | None = Field(
-        default=None,
-        title="Rows read in each later substripe (multistripe readout)",
-        json_schema_extra={"fits_keyword": "MSTR_RD2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    multistripe_reads2: int | None = None
     """Rows read in each later substripe (multistripe readout)
 
     FITS keyword: MSTR_RD2 (PRIMARY)"""
 
-    multistripe_skips2: int | None = Field(
-        default=None,
-        title="Rows skipped between later substripes (multistripe readout)",
-        json_schema_extra={"fits_keyword": "MSTR_SK2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    multistripe_skips2: int | None = None
     """Rows skipped between later substripes (multistripe readout)
 
     FITS keyword: MSTR_SK2 (PRIMARY)"""
 
-    repeat_stripe: int | None = Field(
-        default=None,
-        title="Whether later substripes are read again at the first position",
-        json_schema_extra={"fits_keyword": "MSTR_RPT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    repeat_stripe: int | None = None
     """Whether later substripes are read again at the first position
 
     FITS keyword: MSTR_RPT (PRIMARY)"""
 
-    interleave_reads1: int | None = Field(
-        default=None,
-        title="Whether first-substripe rows are interleaved between later substripes",
-        json_schema_extra={"fits_keyword": "MSTR_ILV", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    interleave_reads1: int | None = None
     """Whether first-substripe rows are interleaved between later substripes
 
     FITS keyword: MSTR_ILV (PRIMARY)"""
 
-    superstripe_step: int | None = Field(
-        default=None,
-        title="Rows the superstripe advances between integrations",
-        json_schema_extra={"fits_keyword": "SSTR_STP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    superstripe_step: int | None = None
     """Rows the superstripe advances between integrations
 
     FITS keyword: SSTR_STP (PRIMARY)"""
 
-    num_superstripe: int | None = Field(
-        default=None,
-        title="Superstripe positions in one super-integration",
-        json_schema_extra={"fits_keyword": "SSTR_NST", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    num_superstripe: int | None = None
     """Superstripe positions in one super-integration
 
     FITS keyword: SSTR_NST (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={"title": "Name of the subarray readout", "fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
+        subarray_short={
+            "title": "Subarray of the MIRI MRS short-wavelength detector",
+            "fits_keyword": "SUB_SHRT",
+            "fits_hdu": "PRIMARY",
+        },
+        subarray_long={
+            "title": "Subarray of the MIRI MRS long-wavelength detector",
+            "fits_keyword": "SUB_LONG",
+            "fits_hdu": "PRIMARY",
+        },
+        xstart={
+            "title": "First column of the subarray along axis 1 (1-based)",
+            "fits_keyword": "SUBSTRT1",
+            "fits_hdu": "PRIMARY",
+        },
+        ystart={
+            "title": "First row of the subarray along axis 2 (1-based)",
+            "fits_keyword": "SUBSTRT2",
+            "fits_hdu": "PRIMARY",
+        },
+        xsize={
+            "title": "Subarray width in pixels along axis 1",
+            "fits_keyword": "SUBSIZE1",
+            "fits_hdu": "PRIMARY",
+        },
+        ysize={
+            "title": "Subarray height in pixels along axis 2",
+            "fits_keyword": "SUBSIZE2",
+            "fits_hdu": "PRIMARY",
+        },
+        fastaxis={
+            "title": "Detector axis and direction of the fast readout",
+            "fits_keyword": "FASTAXIS",
+            "fits_hdu": "PRIMARY",
+        },
+        slowaxis={
+            "title": "Detector axis and direction of the slow readout",
+            "fits_keyword": "SLOWAXIS",
+            "fits_hdu": "PRIMARY",
+        },
+        detxcor={
+            "title": "First column of the subarray in the detector frame",
+            "fits_keyword": "DETXCOR",
+            "fits_hdu": "PRIMARY",
+        },
+        detycor={
+            "title": "First row of the subarray in the detector frame",
+            "fits_keyword": "DETYCOR",
+            "fits_hdu": "PRIMARY",
+        },
+        detxsiz={
+            "title": "Subarray width in pixels along the detector x axis",
+            "fits_keyword": "DETXSIZ",
+            "fits_hdu": "PRIMARY",
+        },
+        detysiz={
+            "title": "Subarray height in pixels along the detector y axis",
+            "fits_keyword": "DETYSIZ",
+            "fits_hdu": "PRIMARY",
+        },
+        multistripe_reads1={
+            "title": "Rows of the first substripe, read from SUBSTRT1 on (multistripe readout)",
+            "fits_keyword": "MSTR_RD1",
+            "fits_hdu": "PRIMARY",
+        },
+        multistripe_skips1={
+            "title": "Rows skipped after the first substripe (multistripe readout)",
+            "fits_keyword": "MSTR_SK1",
+            "fits_hdu": "PRIMARY",
+        },
+        multistripe_reads2={
+            "title": "Rows read in each later substripe (multistripe readout)",
+            "fits_keyword": "MSTR_RD2",
+            "fits_hdu": "PRIMARY",
+        },
+        multistripe_skips2={
+            "title": "Rows skipped between later substripes (multistripe readout)",
+            "fits_keyword": "MSTR_SK2",
+            "fits_hdu": "PRIMARY",
+        },
+        repeat_stripe={
+            "title": "Whether later substripes are read again at the first position",
+            "fits_keyword": "MSTR_RPT",
+            "fits_hdu": "PRIMARY",
+        },
+        interleave_reads1={
+            "title": "Whether first-substripe rows are interleaved between later substripes",
+            "fits_keyword": "MSTR_ILV",
+            "fits_hdu": "PRIMARY",
+        },
+        superstripe_step={
+            "title": "Rows the superstripe advances between integrations",
+            "fits_keyword": "SSTR_STP",
+            "fits_hdu": "PRIMARY",
+        },
+        num_superstripe={
+            "title": "Superstripe positions in one super-integration",
+            "fits_keyword": "SSTR_NST",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class Dither(MetaNode):
@@ -2974,90 +2756,42 @@ class Dither(MetaNode):
             "NONE",
         ]
         | None
-    ) = Field(
-        default=None,
-        title="Primary dither pattern",
-        json_schema_extra={"fits_keyword": "PATTTYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ) = None
     """Primary dither pattern
 
     FITS keyword: PATTTYPE (PRIMARY)"""
 
-    primary_dither_type: str | None = Field(
-        default=None,
-        title="Number of primary dither points and their packing",
-        json_schema_extra={"fits_keyword": "PRIDTYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    primary_dither_type: str | None = None
     """Number of primary dither points and their packing
 
     FITS keyword: PRIDTYPE (PRIMARY)"""
 
-    primary_points: int | None = Field(
-        default=None,
-        title="Points in the primary dither pattern",
-        json_schema_extra={"fits_keyword": "PRIDTPTS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    primary_points: int | None = None
     """Points in the primary dither pattern
 
     FITS keyword: PRIDTPTS (PRIMARY)"""
 
-    position_number: int | None = Field(
-        default=None,
-        title="Position of this exposure within the dither pattern",
-        json_schema_extra={"fits_keyword": "PATT_NUM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    position_number: int | None = None
     """Position of this exposure within the dither pattern
 
     FITS keyword: PATT_NUM (PRIMARY)"""
 
-    pattern_start: int | None = Field(
-        default=None,
-        title="Pattern position the dither started at",
-        json_schema_extra={"fits_keyword": "PATTSTRT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pattern_start: int | None = None
     """Pattern position the dither started at
 
     FITS keyword: PATTSTRT (PRIMARY)"""
 
-    total_points: int | None = Field(
-        default=None,
-        title="Points in the whole dither pattern",
-        json_schema_extra={"fits_keyword": "NUMDTHPT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    total_points: int | None = None
     """Points in the whole dither pattern
 
     FITS keyword: NUMDTHPT (PRIMARY)"""
 
-    total_cycling_points: int | None = Field(
-        default=None,
-        title="Points in the cycling dither pattern",
-        json_schema_extra={"fits_keyword": "PATTNPTS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    total_cycling_points: int | None = None
     """Points in the cycling dither pattern
 
     FITS keyword: PATTNPTS (PRIMARY)"""
 
-    dither_points: int | None = Field(
-        default=None,
-        title="Points in the direct-image dither pattern",
-        json_schema_extra={"fits_keyword": "NRIMDTPT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    dither_points: int | None = None
     """Points in the direct-image dither pattern
 
     FITS keyword: NRIMDTPT (PRIMARY)"""
@@ -3072,1900 +2806,1979 @@ class Dither(MetaNode):
             "NONE",
         ]
         | None
-    ) = Field(
-        default=None,
-        title="Nod pattern",
-        json_schema_extra={"fits_keyword": "NOD_TYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ) = None
     """Nod pattern
 
     FITS keyword: NOD_TYPE (PRIMARY)"""
 
-    pattern_size: str | None = Field(
-        default=None,
-        title="Size of the primary dither pattern",
-        json_schema_extra={"fits_keyword": "PATTSIZE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pattern_size: str | None = None
     """Size of the primary dither pattern
 
     FITS keyword: PATTSIZE (PRIMARY)"""
 
-    small_grid_pattern: str | None = Field(
-        default=None,
-        title="Small-grid dither pattern",
-        json_schema_extra={"fits_keyword": "SMGRDPAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    small_grid_pattern: str | None = None
     """Small-grid dither pattern
 
     FITS keyword: SMGRDPAT (PRIMARY)"""
 
-    subpixel_total_points: int | None = Field(
-        default=None,
-        title="Points in the subpixel dither pattern",
-        json_schema_extra={"fits_keyword": "SUBPXPTS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    subpixel_total_points: int | None = None
     """Points in the subpixel dither pattern
 
     FITS keyword: SUBPXPTS (PRIMARY)"""
 
-    subpixel_pattern: str | None = Field(
-        default=None,
-        title="Subpixel dither pattern",
-        json_schema_extra={"fits_keyword": "SUBPXPAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    subpixel_pattern: str | None = None
     """Subpixel dither pattern
 
     FITS keyword: SUBPXPAT (PRIMARY)"""
 
-    spectral_position_number: int | None = Field(
-        default=None,
-        title="Position of this exposure among the spectral steps",
-        json_schema_extra={"fits_keyword": "SPEC_NUM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    spectral_position_number: int | None = None
     """Position of this exposure among the spectral steps
 
     FITS keyword: SPEC_NUM (PRIMARY)"""
 
-    spectral_total_points: int | None = Field(
-        default=None,
-        title="Steps along the spectral direction",
-        json_schema_extra={"fits_keyword": "SPECNSTP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    spectral_total_points: int | None = None
     """Steps along the spectral direction
 
     FITS keyword: SPECNSTP (PRIMARY)"""
 
-    spectral_step_size: float | None = Field(
-        default=None,
-        title="Step size along the spectral direction",
-        json_schema_extra={"fits_keyword": "SPECSTEP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    spectral_step_size: float | None = None
     """Step size along the spectral direction
 
     FITS keyword: SPECSTEP (PRIMARY)"""
 
-    spectral_offset: float | None = Field(
-        default=None,
-        title="[arcsec] Offset along the spectral direction from the pattern start",
-        json_schema_extra={"fits_keyword": "SPCOFFST", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    spectral_offset: float | None = None
     """[arcsec] Offset along the spectral direction from the pattern start
 
     FITS keyword: SPCOFFST (PRIMARY)"""
 
-    spatial_position_number: int | None = Field(
-        default=None,
-        title="Position of this exposure among the spatial steps",
-        json_schema_extra={"fits_keyword": "SPAT_NUM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    spatial_position_number: int | None = None
     """Position of this exposure among the spatial steps
 
     FITS keyword: SPAT_NUM (PRIMARY)"""
 
-    spatial_total_points: int | None = Field(
-        default=None,
-        title="Steps along the spatial direction",
-        json_schema_extra={"fits_keyword": "SPATNSTP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    spatial_total_points: int | None = None
     """Steps along the spatial direction
 
     FITS keyword: SPATNSTP (PRIMARY)"""
 
-    spatial_step_size: float | None = Field(
-        default=None,
-        title="Step size along the spatial direction",
-        json_schema_extra={"fits_keyword": "SPATSTEP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    spatial_step_size: float | None = None
     """Step size along the spatial direction
 
     FITS keyword: SPATSTEP (PRIMARY)"""
 
-    spatial_offset: float | None = Field(
-        default=None,
-        title="[arcsec] Offset along the spatial direction from the pattern start",
-        json_schema_extra={"fits_keyword": "SPTOFFST", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    spatial_offset: float | None = None
     """[arcsec] Offset along the spatial direction from the pattern start
 
     FITS keyword: SPTOFFST (PRIMARY)"""
 
-    x_offset: float | None = Field(
-        default=None,
-        title="[arcsec] Dither offset along x in the instrument ideal frame",
-        json_schema_extra={"fits_keyword": "XOFFSET", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    x_offset: float | None = None
     """[arcsec] Dither offset along x in the instrument ideal frame
 
     FITS keyword: XOFFSET (PRIMARY)"""
 
-    y_offset: float | None = Field(
-        default=None,
-        title="[arcsec] Dither offset along y in the instrument ideal frame",
-        json_schema_extra={"fits_keyword": "YOFFSET", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    y_offset: float | None = None
     """[arcsec] Dither offset along y in the instrument ideal frame
 
     FITS keyword: YOFFSET (PRIMARY)"""
 
-    starting_set: int | None = Field(
-        default=None,
-        title="First 4-point set taken from the dither set list",
-        json_schema_extra={"fits_keyword": "DSETSTRT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    starting_set: int | None = None
     """First 4-point set taken from the dither set list
 
     FITS keyword: DSETSTRT (PRIMARY)"""
 
-    number_of_sets: Literal[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] | None = Field(
-        default=None,
-        title="Number of 4-point sets taken from the dither set list",
-        json_schema_extra={"fits_keyword": "NUMDSETS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    number_of_sets: Literal[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] | None = None
     """Number of 4-point sets taken from the dither set list
 
     FITS keyword: NUMDSETS (PRIMARY)"""
 
-    direction: Literal["NEGATIVE", "POSITIVE", "NONE"] | None = Field(
-        default=None,
-        title="Sense of the dither offsets",
-        json_schema_extra={"fits_keyword": "DITHDIRC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    direction: Literal["NEGATIVE", "POSITIVE", "NONE"] | None = None
     """Sense of the dither offsets
 
     FITS keyword: DITHDIRC (PRIMARY)"""
 
-    optimized_for: Literal["EXTENDED-SOURCE", "POINT-SOURCE", "NONE"] | None = Field(
-        default=None,
-        title="Source extent the dither pattern is optimized for",
-        json_schema_extra={"fits_keyword": "DITHOPFR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    optimized_for: Literal["EXTENDED-SOURCE", "POINT-SOURCE", "NONE"] | None = None
     """Source extent the dither pattern is optimized for
 
     FITS keyword: DITHOPFR (PRIMARY)"""
 
-    sparse_points: str | None = Field(
-        default=None,
-        title="Points used from a sparse cycling pattern",
-        json_schema_extra={"fits_keyword": "DITHPNTS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    sparse_points: str | None = None
     """Points used from a sparse cycling pattern
 
     FITS keyword: DITHPNTS (PRIMARY)"""
 
     primary_channel: (
         Literal["ALL", "ALL_MRS", "CHANNEL1", "CHANNEL2", "CHANNEL3", "CHANNEL4", "IMAGER"] | None
-    ) = Field(
-        default=None,
-        title="MRS channel (or the imager) the dither is optimized for",
-        json_schema_extra={"fits_keyword": "MRSPRCHN", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ) = None
     """MRS channel (or the imager) the dither is optimized for
 
     FITS keyword: MRSPRCHN (PRIMARY)"""
 
-    dithered_ra: float | None = Field(
-        default=None,
-        title="Right ascension of the dithered pointing",
-        json_schema_extra={"fits_keyword": "DITH_RA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    dithered_ra: float | None = None
     """Right ascension of the dithered pointing
 
     FITS keyword: DITH_RA (PRIMARY)"""
 
-    dithered_dec: float | None = Field(
-        default=None,
-        title="Declination of the dithered pointing",
-        json_schema_extra={"fits_keyword": "DITH_DEC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    dithered_dec: float | None = None
     """Declination of the dithered pointing
 
     FITS keyword: DITH_DEC (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        primary_type={"title": "Primary dither pattern", "fits_keyword": "PATTTYPE", "fits_hdu": "PRIMARY"},
+        primary_dither_type={
+            "title": "Number of primary dither points and their packing",
+            "fits_keyword": "PRIDTYPE",
+            "fits_hdu": "PRIMARY",
+        },
+        primary_points={
+            "title": "Points in the primary dither pattern",
+            "fits_keyword": "PRIDTPTS",
+            "fits_hdu": "PRIMARY",
+        },
+        position_number={
+            "title": "Position of this exposure within the dither pattern",
+            "fits_keyword": "PATT_NUM",
+            "fits_hdu": "PRIMARY",
+        },
+        pattern_start={
+            "title": "Pattern position the dither started at",
+            "fits_keyword": "PATTSTRT",
+            "fits_hdu": "PRIMARY",
+        },
+        total_points={
+            "title": "Points in the whole dither pattern",
+            "fits_keyword": "NUMDTHPT",
+            "fits_hdu": "PRIMARY",
+        },
+        total_cycling_points={
+            "title": "Points in the cycling dither pattern",
+            "fits_keyword": "PATTNPTS",
+            "fits_hdu": "PRIMARY",
+        },
+        dither_points={
+            "title": "Points in the direct-image dither pattern",
+            "fits_keyword": "NRIMDTPT",
+            "fits_hdu": "PRIMARY",
+        },
+        nod_type={"title": "Nod pattern", "fits_keyword": "NOD_TYPE", "fits_hdu": "PRIMARY"},
+        pattern_size={
+            "title": "Size of the primary dither pattern",
+            "fits_keyword": "PATTSIZE",
+            "fits_hdu": "PRIMARY",
+        },
+        small_grid_pattern={
+            "title": "Small-grid dither pattern",
+            "fits_keyword": "SMGRDPAT",
+            "fits_hdu": "PRIMARY",
+        },
+        subpixel_total_points={
+            "title": "Points in the subpixel dither pattern",
+            "fits_keyword": "SUBPXPTS",
+            "fits_hdu": "PRIMARY",
+        },
+        subpixel_pattern={
+            "title": "Subpixel dither pattern",
+            "fits_keyword": "SUBPXPAT",
+            "fits_hdu": "PRIMARY",
+        },
+        spectral_position_number={
+            "title": "Position of this exposure among the spectral steps",
+            "fits_keyword": "SPEC_NUM",
+            "fits_hdu": "PRIMARY",
+        },
+        spectral_total_points={
+            "title": "Steps along the spectral direction",
+            "fits_keyword": "SPECNSTP",
+            "fits_hdu": "PRIMARY",
+        },
+        spectral_step_size={
+            "title": "Step size along the spectral direction",
+            "fits_keyword": "SPECSTEP",
+            "fits_hdu": "PRIMARY",
+        },
+        spectral_offset={
+            "title": "[arcsec] Offset along the spectral direction from the pattern start",
+            "fits_keyword": "SPCOFFST",
+            "fits_hdu": "PRIMARY",
+        },
+        spatial_position_number={
+            "title": "Position of this exposure among the spatial steps",
+            "fits_keyword": "SPAT_NUM",
+            "fits_hdu": "PRIMARY",
+        },
+        spatial_total_points={
+            "title": "Steps along the spatial direction",
+            "fits_keyword": "SPATNSTP",
+            "fits_hdu": "PRIMARY",
+        },
+        spatial_step_size={
+            "title": "Step size along the spatial direction",
+            "fits_keyword": "SPATSTEP",
+            "fits_hdu": "PRIMARY",
+        },
+        spatial_offset={
+            "title": "[arcsec] Offset along the spatial direction from the pattern start",
+            "fits_keyword": "SPTOFFST",
+            "fits_hdu": "PRIMARY",
+        },
+        x_offset={
+            "title": "[arcsec] Dither offset along x in the instrument ideal frame",
+            "fits_keyword": "XOFFSET",
+            "fits_hdu": "PRIMARY",
+        },
+        y_offset={
+            "title": "[arcsec] Dither offset along y in the instrument ideal frame",
+            "fits_keyword": "YOFFSET",
+            "fits_hdu": "PRIMARY",
+        },
+        starting_set={
+            "title": "First 4-point set taken from the dither set list",
+            "fits_keyword": "DSETSTRT",
+            "fits_hdu": "PRIMARY",
+        },
+        number_of_sets={
+            "title": "Number of 4-point sets taken from the dither set list",
+            "fits_keyword": "NUMDSETS",
+            "fits_hdu": "PRIMARY",
+        },
+        direction={"title": "Sense of the dither offsets", "fits_keyword": "DITHDIRC", "fits_hdu": "PRIMARY"},
+        optimized_for={
+            "title": "Source extent the dither pattern is optimized for",
+            "fits_keyword": "DITHOPFR",
+            "fits_hdu": "PRIMARY",
+        },
+        sparse_points={
+            "title": "Points used from a sparse cycling pattern",
+            "fits_keyword": "DITHPNTS",
+            "fits_hdu": "PRIMARY",
+        },
+        primary_channel={
+            "title": "MRS channel (or the imager) the dither is optimized for",
+            "fits_keyword": "MRSPRCHN",
+            "fits_hdu": "PRIMARY",
+        },
+        dithered_ra={
+            "title": "Right ascension of the dithered pointing",
+            "fits_keyword": "DITH_RA",
+            "fits_hdu": "PRIMARY",
+        },
+        dithered_dec={
+            "title": "Declination of the dithered pointing",
+            "fits_keyword": "DITH_DEC",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class Ephemeris(MetaNode):
     """Position and velocity of the observatory"""
 
-    reference_frame: str | None = Field(
-        default=None,
-        title="Reference frame of the ephemeris (EME2000)",
-        json_schema_extra={"fits_keyword": "REFFRAME", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    reference_frame: str | None = None
     """Reference frame of the ephemeris (EME2000)
 
     FITS keyword: REFFRAME (SCI)"""
 
-    type: str | None = Field(
-        default=None,
-        title="Kind of ephemeris: definitive or predicted",
-        json_schema_extra={"fits_keyword": "EPH_TYPE", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    type: str | None = None
     """Kind of ephemeris: definitive or predicted
 
     FITS keyword: EPH_TYPE (SCI)"""
 
-    time: float | None = Field(
-        default=None,
-        title="[d] Epoch of the position and velocity vectors, MJD",
-        json_schema_extra={"fits_keyword": "EPH_TIME", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    time: float | None = None
     """[d] Epoch of the position and velocity vectors, MJD
 
     FITS keyword: EPH_TIME (SCI)"""
 
-    spatial_x_bary: float | None = Field(
-        default=None,
-        title="[km] Barycentric X position of JWST at MJD-AVG",
-        json_schema_extra={"fits_keyword": "JWST_X", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    spatial_x_bary: float | None = None
     """[km] Barycentric X position of JWST at MJD-AVG
 
     FITS keyword: JWST_X (SCI)"""
 
-    spatial_y_bary: float | None = Field(
-        default=None,
-        title="[km] Barycentric Y position of JWST at MJD-AVG",
-        json_schema_extra={"fits_keyword": "JWST_Y", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    spatial_y_bary: float | None = None
     """[km] Barycentric Y position of JWST at MJD-AVG
 
     FITS keyword: JWST_Y (SCI)"""
 
-    spatial_z_bary: float | None = Field(
-        default=None,
-        title="[km] Barycentric Z position of JWST at MJD-AVG",
-        json_schema_extra={"fits_keyword": "JWST_Z", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    spatial_z_bary: float | None = None
     """[km] Barycentric Z position of JWST at MJD-AVG
 
     FITS keyword: JWST_Z (SCI)"""
 
-    spatial_x_geo: float | None = Field(
-        default=None,
-        title="[m] Geocentric X position of JWST at MJD-AVG",
-        json_schema_extra={"fits_keyword": "OBSGEO-X", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    spatial_x_geo: float | None = None
     """[m] Geocentric X position of JWST at MJD-AVG
 
     FITS keyword: OBSGEO-X (SCI)"""
 
-    spatial_y_geo: float | None = Field(
-        default=None,
-        title="[m] Geocentric Y position of JWST at MJD-AVG",
-        json_schema_extra={"fits_keyword": "OBSGEO-Y", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    spatial_y_geo: float | None = None
     """[m] Geocentric Y position of JWST at MJD-AVG
 
     FITS keyword: OBSGEO-Y (SCI)"""
 
-    spatial_z_geo: float | None = Field(
-        default=None,
-        title="[m] Geocentric Z position of JWST at MJD-AVG",
-        json_schema_extra={"fits_keyword": "OBSGEO-Z", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    spatial_z_geo: float | None = None
     """[m] Geocentric Z position of JWST at MJD-AVG
 
     FITS keyword: OBSGEO-Z (SCI)"""
 
-    velocity_x_bary: float | None = Field(
-        default=None,
-        title="[km/s] Barycentric X velocity of JWST at MJD-AVG",
-        json_schema_extra={"fits_keyword": "JWST_DX", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    velocity_x_bary: float | None = None
     """[km/s] Barycentric X velocity of JWST at MJD-AVG
 
     FITS keyword: JWST_DX (SCI)"""
 
-    velocity_y_bary: float | None = Field(
-        default=None,
-        title="[km/s] Barycentric Y velocity of JWST at MJD-AVG",
-        json_schema_extra={"fits_keyword": "JWST_DY", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    velocity_y_bary: float | None = None
     """[km/s] Barycentric Y velocity of JWST at MJD-AVG
 
     FITS keyword: JWST_DY (SCI)"""
 
-    velocity_z_bary: float | None = Field(
-        default=None,
-        title="[km/s] Barycentric Z velocity of JWST at MJD-AVG",
-        json_schema_extra={"fits_keyword": "JWST_DZ", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    velocity_z_bary: float | None = None
     """[km/s] Barycentric Z velocity of JWST at MJD-AVG
 
     FITS keyword: JWST_DZ (SCI)"""
 
-    velocity_x_geo: float | None = Field(
-        default=None,
-        title="[m/s] Geocentric X velocity of JWST at MJD-AVG",
-        json_schema_extra={"fits_keyword": "OBSGEODX", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    velocity_x_geo: float | None = None
     """[m/s] Geocentric X velocity of JWST at MJD-AVG
 
     FITS keyword: OBSGEODX (SCI)"""
 
-    velocity_y_geo: float | None = Field(
-        default=None,
-        title="[m/s] Geocentric Y velocity of JWST at MJD-AVG",
-        json_schema_extra={"fits_keyword": "OBSGEODY", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    velocity_y_geo: float | None = None
     """[m/s] Geocentric Y velocity of JWST at MJD-AVG
 
     FITS keyword: OBSGEODY (SCI)"""
 
-    velocity_z_geo: float | None = Field(
-        default=None,
-        title="[m/s] Geocentric Z velocity of JWST at MJD-AVG",
-        json_schema_extra={"fits_keyword": "OBSGEODZ", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    velocity_z_geo: float | None = None
     """[m/s] Geocentric Z velocity of JWST at MJD-AVG
 
     FITS keyword: OBSGEODZ (SCI)"""
+
+    __jwst_fields__ = field_table(
+        reference_frame={
+            "title": "Reference frame of the ephemeris (EME2000)",
+            "fits_keyword": "REFFRAME",
+            "fits_hdu": "SCI",
+        },
+        type={
+            "title": "Kind of ephemeris: definitive or predicted",
+            "fits_keyword": "EPH_TYPE",
+            "fits_hdu": "SCI",
+        },
+        time={
+            "title": "[d] Epoch of the position and velocity vectors, MJD",
+            "fits_keyword": "EPH_TIME",
+            "fits_hdu": "SCI",
+        },
+        spatial_x_bary={
+            "title": "[km] Barycentric X position of JWST at MJD-AVG",
+            "fits_keyword": "JWST_X",
+            "fits_hdu": "SCI",
+        },
+        spatial_y_bary={
+            "title": "[km] Barycentric Y position of JWST at MJD-AVG",
+            "fits_keyword": "JWST_Y",
+            "fits_hdu": "SCI",
+        },
+        spatial_z_bary={
+            "title": "[km] Barycentric Z position of JWST at MJD-AVG",
+            "fits_keyword": "JWST_Z",
+            "fits_hdu": "SCI",
+        },
+        spatial_x_geo={
+            "title": "[m] Geocentric X position of JWST at MJD-AVG",
+            "fits_keyword": "OBSGEO-X",
+            "fits_hdu": "SCI",
+        },
+        spatial_y_geo={
+            "title": "[m] Geocentric Y position of JWST at MJD-AVG",
+            "fits_keyword": "OBSGEO-Y",
+            "fits_hdu": "SCI",
+        },
+        spatial_z_geo={
+            "title": "[m] Geocentric Z position of JWST at MJD-AVG",
+            "fits_keyword": "OBSGEO-Z",
+            "fits_hdu": "SCI",
+        },
+        velocity_x_bary={
+            "title": "[km/s] Barycentric X velocity of JWST at MJD-AVG",
+            "fits_keyword": "JWST_DX",
+            "fits_hdu": "SCI",
+        },
+        velocity_y_bary={
+            "title": "[km/s] Barycentric Y velocity of JWST at MJD-AVG",
+            "fits_keyword": "JWST_DY",
+            "fits_hdu": "SCI",
+        },
+        velocity_z_bary={
+            "title": "[km/s] Barycentric Z velocity of JWST at MJD-AVG",
+            "fits_keyword": "JWST_DZ",
+            "fits_hdu": "SCI",
+        },
+        velocity_x_geo={
+            "title": "[m/s] Geocentric X velocity of JWST at MJD-AVG",
+            "fits_keyword": "OBSGEODX",
+            "fits_hdu": "SCI",
+        },
+        velocity_y_geo={
+            "title": "[m/s] Geocentric Y velocity of JWST at MJD-AVG",
+            "fits_keyword": "OBSGEODY",
+            "fits_hdu": "SCI",
+        },
+        velocity_z_geo={
+            "title": "[m/s] Geocentric Z velocity of JWST at MJD-AVG",
+            "fits_keyword": "OBSGEODZ",
+            "fits_hdu": "SCI",
+        },
+    )
 
 
 class Aperture(MetaNode):
     """Science aperture"""
 
-    name: str | None = Field(
-        default=None,
-        title="SIAF name of the science aperture used",
-        json_schema_extra={"fits_keyword": "APERNAME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """SIAF name of the science aperture used
 
     FITS keyword: APERNAME (PRIMARY)"""
 
-    pps_name: str | None = Field(
-        default=None,
-        title="Aperture name as supplied by the planning system (PPS)",
-        json_schema_extra={"fits_keyword": "PPS_APER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pps_name: str | None = None
     """Aperture name as supplied by the planning system (PPS)
 
     FITS keyword: PPS_APER (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "SIAF name of the science aperture used",
+            "fits_keyword": "APERNAME",
+            "fits_hdu": "PRIMARY",
+        },
+        pps_name={
+            "title": "Aperture name as supplied by the planning system (PPS)",
+            "fits_keyword": "PPS_APER",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class VelocityAberration(MetaNode):
     """Velocity aberration correction"""
 
-    va_ra_ref: float | None = Field(
-        default=None,
-        title="[deg] Right ascension of the reference point after velocity aberration",
-        json_schema_extra={"fits_keyword": "VA_RA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    va_ra_ref: float | None = None
     """[deg] Right ascension of the reference point after velocity aberration
 
     FITS keyword: VA_RA (PRIMARY)"""
 
-    va_dec_ref: float | None = Field(
-        default=None,
-        title="[deg] Declination of the reference point after velocity aberration",
-        json_schema_extra={"fits_keyword": "VA_DEC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    va_dec_ref: float | None = None
     """[deg] Declination of the reference point after velocity aberration
 
     FITS keyword: VA_DEC (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        va_ra_ref={
+            "title": "[deg] Right ascension of the reference point after velocity aberration",
+            "fits_keyword": "VA_RA",
+            "fits_hdu": "PRIMARY",
+        },
+        va_dec_ref={
+            "title": "[deg] Declination of the reference point after velocity aberration",
+            "fits_keyword": "VA_DEC",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class Time(MetaNode):
     """Barycentric and heliocentric time corrections"""
 
-    barycentric_correction: float | None = Field(
-        default=None,
-        title="[s] Barycentric time correction at the exposure start",
-        json_schema_extra={"fits_keyword": "BARTDELT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    barycentric_correction: float | None = None
     """[s] Barycentric time correction at the exposure start
 
     FITS keyword: BARTDELT (PRIMARY)"""
 
-    barycentric_expstart: float | None = Field(
-        default=None,
-        title="[d] Exposure start in barycentric time, MJD",
-        json_schema_extra={"fits_keyword": "BSTRTIME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    barycentric_expstart: float | None = None
     """[d] Exposure start in barycentric time, MJD
 
     FITS keyword: BSTRTIME (PRIMARY)"""
 
-    barycentric_expend: float | None = Field(
-        default=None,
-        title="[d] Exposure end in barycentric time, MJD",
-        json_schema_extra={"fits_keyword": "BENDTIME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    barycentric_expend: float | None = None
     """[d] Exposure end in barycentric time, MJD
 
     FITS keyword: BENDTIME (PRIMARY)"""
 
-    barycentric_expmid: float | None = Field(
-        default=None,
-        title="[d] Exposure midpoint in barycentric time, MJD",
-        json_schema_extra={"fits_keyword": "BMIDTIME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    barycentric_expmid: float | None = None
     """[d] Exposure midpoint in barycentric time, MJD
 
     FITS keyword: BMIDTIME (PRIMARY)"""
 
-    heliocentric_correction: float | None = Field(
-        default=None,
-        title="[s] Heliocentric time correction at the exposure start",
-        json_schema_extra={"fits_keyword": "HELIDELT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    heliocentric_correction: float | None = None
     """[s] Heliocentric time correction at the exposure start
 
     FITS keyword: HELIDELT (PRIMARY)"""
 
-    heliocentric_expstart: float | None = Field(
-        default=None,
-        title="[d] Exposure start in heliocentric time, MJD",
-        json_schema_extra={"fits_keyword": "HSTRTIME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    heliocentric_expstart: float | None = None
     """[d] Exposure start in heliocentric time, MJD
 
     FITS keyword: HSTRTIME (PRIMARY)"""
 
-    heliocentric_expend: float | None = Field(
-        default=None,
-        title="[d] Exposure end in heliocentric time, MJD",
-        json_schema_extra={"fits_keyword": "HENDTIME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    heliocentric_expend: float | None = None
     """[d] Exposure end in heliocentric time, MJD
 
     FITS keyword: HENDTIME (PRIMARY)"""
 
-    heliocentric_expmid: float | None = Field(
-        default=None,
-        title="[d] Exposure midpoint in heliocentric time, MJD",
-        json_schema_extra={"fits_keyword": "HMIDTIME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    heliocentric_expmid: float | None = None
     """[d] Exposure midpoint in heliocentric time, MJD
 
     FITS keyword: HMIDTIME (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        barycentric_correction={
+            "title": "[s] Barycentric time correction at the exposure start",
+            "fits_keyword": "BARTDELT",
+            "fits_hdu": "PRIMARY",
+        },
+        barycentric_expstart={
+            "title": "[d] Exposure start in barycentric time, MJD",
+            "fits_keyword": "BSTRTIME",
+            "fits_hdu": "PRIMARY",
+        },
+        barycentric_expend={
+            "title": "[d] Exposure end in barycentric time, MJD",
+            "fits_keyword": "BENDTIME",
+            "fits_hdu": "PRIMARY",
+        },
+        barycentric_expmid={
+            "title": "[d] Exposure midpoint in barycentric time, MJD",
+            "fits_keyword": "BMIDTIME",
+            "fits_hdu": "PRIMARY",
+        },
+        heliocentric_correction={
+            "title": "[s] Heliocentric time correction at the exposure start",
+            "fits_keyword": "HELIDELT",
+            "fits_hdu": "PRIMARY",
+        },
+        heliocentric_expstart={
+            "title": "[d] Exposure start in heliocentric time, MJD",
+            "fits_keyword": "HSTRTIME",
+            "fits_hdu": "PRIMARY",
+        },
+        heliocentric_expend={
+            "title": "[d] Exposure end in heliocentric time, MJD",
+            "fits_keyword": "HENDTIME",
+            "fits_hdu": "PRIMARY",
+        },
+        heliocentric_expmid={
+            "title": "[d] Exposure midpoint in heliocentric time, MJD",
+            "fits_keyword": "HMIDTIME",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class Guidestar(MetaNode):
     """Guide star and fine guidance"""
 
-    gs_order: int | None = Field(
-        default=None,
-        title="Rank of the guide star among the selected candidates",
-        json_schema_extra={"fits_keyword": "GS_ORDER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_order: int | None = None
     """Rank of the guide star among the selected candidates
 
     FITS keyword: GS_ORDER (PRIMARY)"""
 
-    gs_start_time: str | None = Field(
-        default=None,
-        title="UTC time at which guide star activity began",
-        json_schema_extra={"fits_keyword": "GSSTRTTM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_start_time: str | None = None
     """UTC time at which guide star activity began
 
     FITS keyword: GSSTRTTM (PRIMARY)"""
 
-    gs_stop_time: str | None = Field(
-        default=None,
-        title="UTC time at which guide star activity finished",
-        json_schema_extra={"fits_keyword": "GSENDTIM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_stop_time: str | None = None
     """UTC time at which guide star activity finished
 
     FITS keyword: GSENDTIM (PRIMARY)"""
 
-    gs_id: str | None = Field(
-        default=None,
-        title="Identifier of the guide star",
-        json_schema_extra={"fits_keyword": "GDSTARID", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_id: str | None = None
     """Identifier of the guide star
 
     FITS keyword: GDSTARID (PRIMARY)"""
 
-    gs_ra: float | None = Field(
-        default=None,
-        title="Right ascension of the guide star",
-        json_schema_extra={"fits_keyword": "GS_RA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_ra: float | None = None
     """Right ascension of the guide star
 
     FITS keyword: GS_RA (PRIMARY)"""
 
-    gs_dec: float | None = Field(
-        default=None,
-        title="Declination of the guide star",
-        json_schema_extra={"fits_keyword": "GS_DEC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_dec: float | None = None
     """Declination of the guide star
 
     FITS keyword: GS_DEC (PRIMARY)"""
 
-    gs_ura: float | None = Field(
-        default=None,
-        title="Uncertainty of the guide star right ascension",
-        json_schema_extra={"fits_keyword": "GS_URA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_ura: float | None = None
     """Uncertainty of the guide star right ascension
 
     FITS keyword: GS_URA (PRIMARY)"""
 
-    gs_udec: float | None = Field(
-        default=None,
-        title="Uncertainty of the guide star declination",
-        json_schema_extra={"fits_keyword": "GS_UDEC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_udec: float | None = None
     """Uncertainty of the guide star declination
 
     FITS keyword: GS_UDEC (PRIMARY)"""
 
-    gs_mag: float | None = Field(
-        default=None,
-        title="Guide star magnitude in the FGS band",
-        json_schema_extra={"fits_keyword": "GS_MAG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_mag: float | None = None
     """Guide star magnitude in the FGS band
 
     FITS keyword: GS_MAG (PRIMARY)"""
 
-    gs_umag: float | None = Field(
-        default=None,
-        title="Uncertainty of the guide star magnitude",
-        json_schema_extra={"fits_keyword": "GS_UMAG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_umag: float | None = None
     """Uncertainty of the guide star magnitude
 
     FITS keyword: GS_UMAG (PRIMARY)"""
 
-    gs_v3_pa_science: float | None = Field(
-        default=None,
-        title="V3 position angle at the guide star for the science exposure",
-        json_schema_extra={"fits_keyword": "GS_V3_PA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_v3_pa_science: float | None = None
     """V3 position angle at the guide star for the science exposure
 
     FITS keyword: GS_V3_PA (PRIMARY)"""
 
-    gs_pcs_mode: Literal["COARSE", "FINEGUIDE", "MOVING", "TRACK", "NONE"] | None = Field(
-        default=None,
-        title="Mode of the pointing control system",
-        json_schema_extra={"fits_keyword": "PCS_MODE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_pcs_mode: Literal["COARSE", "FINEGUIDE", "MOVING", "TRACK", "NONE"] | None = None
     """Mode of the pointing control system
 
     FITS keyword: PCS_MODE (PRIMARY)"""
 
-    visit_end_time: str | None = Field(
-        default=None,
-        title="Observatory UTC time at which the visit ended",
-        json_schema_extra={"fits_keyword": "VISITEND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    visit_end_time: str | None = None
     """Observatory UTC time at which the visit ended
 
     FITS keyword: VISITEND (PRIMARY)"""
 
-    gs_function_start_time: str | None = Field(
-        default=None,
-        title="UTC time at which the guider function began",
-        json_schema_extra={"fits_keyword": "GF_START", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_function_start_time: str | None = None
     """UTC time at which the guider function began
 
     FITS keyword: GF_START (PRIMARY)"""
 
-    gs_function_end_time: str | None = Field(
-        default=None,
-        title="UTC time at which the guider function ended",
-        json_schema_extra={"fits_keyword": "GF_END", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_function_end_time: str | None = None
     """UTC time at which the guider function ended
 
     FITS keyword: GF_END (PRIMARY)"""
 
-    fgs_aperture: str | None = Field(
-        default=None,
-        title="FGS aperture used to acquire the guide star",
-        json_schema_extra={"fits_keyword": "FGS_APER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fgs_aperture: str | None = None
     """FGS aperture used to acquire the guide star
 
     FITS keyword: FGS_APER (PRIMARY)"""
 
-    gs_ideal_x: float | None = Field(
-        default=None,
-        title="Guide star x position in the FGS ideal frame",
-        json_schema_extra={"fits_keyword": "GSIDL_X", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_ideal_x: float | None = None
     """Guide star x position in the FGS ideal frame
 
     FITS keyword: GSIDL_X (PRIMARY)"""
 
-    gs_ideal_y: float | None = Field(
-        default=None,
-        title="Guide star y position in the FGS ideal frame",
-        json_schema_extra={"fits_keyword": "GSIDL_Y", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_ideal_y: float | None = None
     """Guide star y position in the FGS ideal frame
 
     FITS keyword: GSIDL_Y (PRIMARY)"""
 
-    fgs_v2_ref: float | None = Field(
-        default=None,
-        title="[arcsec] V2 coordinate of the FGS aperture reference point",
-        json_schema_extra={"fits_keyword": "V2_REF", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fgs_v2_ref: float | None = None
     """[arcsec] V2 coordinate of the FGS aperture reference point
 
     FITS keyword: V2_REF (PRIMARY)"""
 
-    fgs_v3_ref: float | None = Field(
-        default=None,
-        title="[arcsec] V3 coordinate of the FGS aperture reference point",
-        json_schema_extra={"fits_keyword": "V3_REF", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fgs_v3_ref: float | None = None
     """[arcsec] V3 coordinate of the FGS aperture reference point
 
     FITS keyword: V3_REF (PRIMARY)"""
 
-    fgs_roll_ref: float | None = Field(
-        default=None,
-        title="[deg] V3 roll angle at the FGS reference point, north through east",
-        json_schema_extra={"fits_keyword": "ROLL_REF", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fgs_roll_ref: float | None = None
     """[deg] V3 roll angle at the FGS reference point, north through east
 
     FITS keyword: ROLL_REF (PRIMARY)"""
 
-    fgs_v3yangle: float | None = Field(
-        default=None,
-        title="[deg] Angle from the V3 axis to the FGS ideal y axis",
-        json_schema_extra={"fits_keyword": "V3I_YANG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fgs_v3yangle: float | None = None
     """[deg] Angle from the V3 axis to the FGS ideal y axis
 
     FITS keyword: V3I_YANG (PRIMARY)"""
 
-    fgs_vparity: int | None = Field(
-        default=None,
-        title="Handedness of the FGS ideal frame relative to V2/V3",
-        json_schema_extra={"fits_keyword": "VPARITY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fgs_vparity: int | None = None
     """Handedness of the FGS ideal frame relative to V2/V3
 
     FITS keyword: VPARITY (PRIMARY)"""
 
-    data_start: float | None = Field(
-        default=None,
-        title="[d] Start of the guider data in this file, MJD",
-        json_schema_extra={"fits_keyword": "DATASTRT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    data_start: float | None = None
     """[d] Start of the guider data in this file, MJD
 
     FITS keyword: DATASTRT (PRIMARY)"""
 
-    data_end: float | None = Field(
-        default=None,
-        title="[d] End of the guider data in this file, MJD",
-        json_schema_extra={"fits_keyword": "DATAEND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    data_end: float | None = None
     """[d] End of the guider data in this file, MJD
 
     FITS keyword: DATAEND (PRIMARY)"""
 
-    gs_acq_exec_stat: str | None = Field(
-        default=None,
-        title="Execution status of the guide star acquisition",
-        json_schema_extra={"fits_keyword": "GSACSTAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_acq_exec_stat: str | None = None
     """Execution status of the guide star acquisition
 
     FITS keyword: GSACSTAT (PRIMARY)"""
 
-    gs_ctd_x: float | None = Field(
-        default=None,
-        title="[arcsec] Guide star x centroid in the FGS ideal frame",
-        json_schema_extra={"fits_keyword": "GSCENTX", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_ctd_x: float | None = None
     """[arcsec] Guide star x centroid in the FGS ideal frame
 
     FITS keyword: GSCENTX (PRIMARY)"""
 
-    gs_ctd_y: float | None = Field(
-        default=None,
-        title="[arcsec] Guide star y centroid in the FGS ideal frame",
-        json_schema_extra={"fits_keyword": "GSCENTY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_ctd_y: float | None = None
     """[arcsec] Guide star y centroid in the FGS ideal frame
 
     FITS keyword: GSCENTY (PRIMARY)"""
 
-    gs_epoch: str | None = Field(
-        default=None,
-        title="Epoch of the guide star coordinates",
-        json_schema_extra={"fits_keyword": "GS_EPOCH", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_epoch: str | None = None
     """Epoch of the guide star coordinates
 
     FITS keyword: GS_EPOCH (PRIMARY)"""
 
-    gs_mura: float | None = Field(
-        default=None,
-        title="Proper motion of the guide star in ICRS right ascension",
-        json_schema_extra={"fits_keyword": "GS_MURA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_mura: float | None = None
     """Proper motion of the guide star in ICRS right ascension
 
     FITS keyword: GS_MURA (PRIMARY)"""
 
-    gs_mudec: float | None = Field(
-        default=None,
-        title="Proper motion of the guide star in ICRS declination",
-        json_schema_extra={"fits_keyword": "GS_MUDEC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_mudec: float | None = None
     """Proper motion of the guide star in ICRS declination
 
     FITS keyword: GS_MUDEC (PRIMARY)"""
 
-    gs_para: float | None = Field(
-        default=None,
-        title="Annual parallax of the guide star",
-        json_schema_extra={"fits_keyword": "GS_PARA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gs_para: float | None = None
     """Annual parallax of the guide star
 
     FITS keyword: GS_PARA (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        gs_order={
+            "title": "Rank of the guide star among the selected candidates",
+            "fits_keyword": "GS_ORDER",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_start_time={
+            "title": "UTC time at which guide star activity began",
+            "fits_keyword": "GSSTRTTM",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_stop_time={
+            "title": "UTC time at which guide star activity finished",
+            "fits_keyword": "GSENDTIM",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_id={"title": "Identifier of the guide star", "fits_keyword": "GDSTARID", "fits_hdu": "PRIMARY"},
+        gs_ra={"title": "Right ascension of the guide star", "fits_keyword": "GS_RA", "fits_hdu": "PRIMARY"},
+        gs_dec={"title": "Declination of the guide star", "fits_keyword": "GS_DEC", "fits_hdu": "PRIMARY"},
+        gs_ura={
+            "title": "Uncertainty of the guide star right ascension",
+            "fits_keyword": "GS_URA",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_udec={
+            "title": "Uncertainty of the guide star declination",
+            "fits_keyword": "GS_UDEC",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_mag={
+            "title": "Guide star magnitude in the FGS band",
+            "fits_keyword": "GS_MAG",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_umag={
+            "title": "Uncertainty of the guide star magnitude",
+            "fits_keyword": "GS_UMAG",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_v3_pa_science={
+            "title": "V3 position angle at the guide star for the science exposure",
+            "fits_keyword": "GS_V3_PA",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_pcs_mode={
+            "title": "Mode of the pointing control system",
+            "fits_keyword": "PCS_MODE",
+            "fits_hdu": "PRIMARY",
+        },
+        visit_end_time={
+            "title": "Observatory UTC time at which the visit ended",
+            "fits_keyword": "VISITEND",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_function_start_time={
+            "title": "UTC time at which the guider function began",
+            "fits_keyword": "GF_START",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_function_end_time={
+            "title": "UTC time at which the guider function ended",
+            "fits_keyword": "GF_END",
+            "fits_hdu": "PRIMARY",
+        },
+        fgs_aperture={
+            "title": "FGS aperture used to acquire the guide star",
+            "fits_keyword": "FGS_APER",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_ideal_x={
+            "title": "Guide star x position in the FGS ideal frame",
+            "fits_keyword": "GSIDL_X",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_ideal_y={
+            "title": "Guide star y position in the FGS ideal frame",
+            "fits_keyword": "GSIDL_Y",
+            "fits_hdu": "PRIMARY",
+        },
+        fgs_v2_ref={
+            "title": "[arcsec] V2 coordinate of the FGS aperture reference point",
+            "fits_keyword": "V2_REF",
+            "fits_hdu": "PRIMARY",
+        },
+        fgs_v3_ref={
+            "title": "[arcsec] V3 coordinate of the FGS aperture reference point",
+            "fits_keyword": "V3_REF",
+            "fits_hdu": "PRIMARY",
+        },
+        fgs_roll_ref={
+            "title": "[deg] V3 roll angle at the FGS reference point, north through east",
+            "fits_keyword": "ROLL_REF",
+            "fits_hdu": "PRIMARY",
+        },
+        fgs_v3yangle={
+            "title": "[deg] Angle from the V3 axis to the FGS ideal y axis",
+            "fits_keyword": "V3I_YANG",
+            "fits_hdu": "PRIMARY",
+        },
+        fgs_vparity={
+            "title": "Handedness of the FGS ideal frame relative to V2/V3",
+            "fits_keyword": "VPARITY",
+            "fits_hdu": "PRIMARY",
+        },
+        data_start={
+            "title": "[d] Start of the guider data in this file, MJD",
+            "fits_keyword": "DATASTRT",
+            "fits_hdu": "PRIMARY",
+        },
+        data_end={
+            "title": "[d] End of the guider data in this file, MJD",
+            "fits_keyword": "DATAEND",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_acq_exec_stat={
+            "title": "Execution status of the guide star acquisition",
+            "fits_keyword": "GSACSTAT",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_ctd_x={
+            "title": "[arcsec] Guide star x centroid in the FGS ideal frame",
+            "fits_keyword": "GSCENTX",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_ctd_y={
+            "title": "[arcsec] Guide star y centroid in the FGS ideal frame",
+            "fits_keyword": "GSCENTY",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_epoch={
+            "title": "Epoch of the guide star coordinates",
+            "fits_keyword": "GS_EPOCH",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_mura={
+            "title": "Proper motion of the guide star in ICRS right ascension",
+            "fits_keyword": "GS_MURA",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_mudec={
+            "title": "Proper motion of the guide star in ICRS declination",
+            "fits_keyword": "GS_MUDEC",
+            "fits_hdu": "PRIMARY",
+        },
+        gs_para={
+            "title": "Annual parallax of the guide star",
+            "fits_keyword": "GS_PARA",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class RefFileCrds(MetaNode):
     """Reference file selection (CRDS)"""
 
-    sw_version: str | None = Field(
-        default=None,
-        title="Version of the CRDS software that selected the reference files",
-        json_schema_extra={"fits_keyword": "CRDS_VER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    sw_version: str | None = None
     """Version of the CRDS software that selected the reference files
 
     FITS keyword: CRDS_VER (PRIMARY)"""
 
-    context_used: str | None = Field(
-        default=None,
-        title="CRDS context (.pmap) the reference files were selected from",
-        json_schema_extra={"fits_keyword": "CRDS_CTX", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    context_used: str | None = None
     """CRDS context (.pmap) the reference files were selected from
 
     FITS keyword: CRDS_CTX (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        sw_version={
+            "title": "Version of the CRDS software that selected the reference files",
+            "fits_keyword": "CRDS_VER",
+            "fits_hdu": "PRIMARY",
+        },
+        context_used={
+            "title": "CRDS context (.pmap) the reference files were selected from",
+            "fits_keyword": "CRDS_CTX",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class RefFileArea(MetaNode):
     """Pixel area map reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the pixel area map reference file",
-        json_schema_extra={"fits_keyword": "R_AREA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the pixel area map reference file
 
     FITS keyword: R_AREA (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the pixel area map reference file",
+            "fits_keyword": "R_AREA",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileBkg(MetaNode):
     """Background reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the background reference file",
-        json_schema_extra={"fits_keyword": "R_BKG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the background reference file
 
     FITS keyword: R_BKG (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the background reference file",
+            "fits_keyword": "R_BKG",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileBadshutter(MetaNode):
     """NIRSpec MSA shutter operability reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec MSA shutter operability reference file",
-        json_schema_extra={"fits_keyword": "R_MSAOPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec MSA shutter operability reference file
 
     FITS keyword: R_MSAOPE (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec MSA shutter operability reference file",
+            "fits_keyword": "R_MSAOPE",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileBarshadow(MetaNode):
     """NIRSpec bar shadow reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec bar shadow reference file",
-        json_schema_extra={"fits_keyword": "R_BARSHA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec bar shadow reference file
 
     FITS keyword: R_BARSHA (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec bar shadow reference file",
+            "fits_keyword": "R_BARSHA",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileCamera(MetaNode):
     """NIRSpec camera model reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec camera model reference file",
-        json_schema_extra={"fits_keyword": "R_CAMERA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec camera model reference file
 
     FITS keyword: R_CAMERA (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec camera model reference file",
+            "fits_keyword": "R_CAMERA",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileChromcorr(MetaNode):
     """NIRSpec chromaticity correction reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec chromaticity correction reference file",
-        json_schema_extra={"fits_keyword": "R_CHRCOR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec chromaticity correction reference file
 
     FITS keyword: R_CHRCOR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec chromaticity correction reference file",
+            "fits_keyword": "R_CHRCOR",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileCollimator(MetaNode):
     """NIRSpec collimator model reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec collimator model reference file",
-        json_schema_extra={"fits_keyword": "R_COLLIM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec collimator model reference file
 
     FITS keyword: R_COLLIM (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec collimator model reference file",
+            "fits_keyword": "R_COLLIM",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileSirskernel(MetaNode):
     """SIRS reference pixel kernel reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the SIRS reference pixel kernel reference file",
-        json_schema_extra={"fits_keyword": "R_SIRSKL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the SIRS reference pixel kernel reference file
 
     FITS keyword: R_SIRSKL (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the SIRS reference pixel kernel reference file",
+            "fits_keyword": "R_SIRSKL",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileCubepar(MetaNode):
     """IFU cube building parameters reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the IFU cube building parameters reference file",
-        json_schema_extra={"fits_keyword": "R_CUBPAR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the IFU cube building parameters reference file
 
     FITS keyword: R_CUBPAR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the IFU cube building parameters reference file",
+            "fits_keyword": "R_CUBPAR",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileDark(MetaNode):
     """Dark current reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the dark current reference file",
-        json_schema_extra={"fits_keyword": "R_DARK", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the dark current reference file
 
     FITS keyword: R_DARK (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the dark current reference file",
+            "fits_keyword": "R_DARK",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileDisperser(MetaNode):
     """Disperser model reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the disperser model reference file",
-        json_schema_extra={"fits_keyword": "R_DISPER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the disperser model reference file
 
     FITS keyword: R_DISPER (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the disperser model reference file",
+            "fits_keyword": "R_DISPER",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileDistortion(MetaNode):
     """Geometric distortion reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the geometric distortion reference file",
-        json_schema_extra={"fits_keyword": "R_DISTOR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the geometric distortion reference file
 
     FITS keyword: R_DISTOR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the geometric distortion reference file",
+            "fits_keyword": "R_DISTOR",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileEmicorr(MetaNode):
     """MIRI EMI correction reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the MIRI EMI correction reference file",
-        json_schema_extra={"fits_keyword": "R_MIREMI", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the MIRI EMI correction reference file
 
     FITS keyword: R_MIREMI (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the MIRI EMI correction reference file",
+            "fits_keyword": "R_MIREMI",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileExtract1d(MetaNode):
     """1-D extraction parameters reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the 1-D extraction parameters reference file",
-        json_schema_extra={"fits_keyword": "R_EXTR1D", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the 1-D extraction parameters reference file
 
     FITS keyword: R_EXTR1D (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the 1-D extraction parameters reference file",
+            "fits_keyword": "R_EXTR1D",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileFilteroffset(MetaNode):
     """Filter offset reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the filter offset reference file",
-        json_schema_extra={"fits_keyword": "R_FILOFF", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the filter offset reference file
 
     FITS keyword: R_FILOFF (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the filter offset reference file",
+            "fits_keyword": "R_FILOFF",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileFlat(MetaNode):
     """Flat field reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the flat field reference file",
-        json_schema_extra={"fits_keyword": "R_FLAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the flat field reference file
 
     FITS keyword: R_FLAT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the flat field reference file",
+            "fits_keyword": "R_FLAT",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileDflat(MetaNode):
     """NIRSpec detector flat reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec detector flat reference file",
-        json_schema_extra={"fits_keyword": "R_DFLAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec detector flat reference file
 
     FITS keyword: R_DFLAT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec detector flat reference file",
+            "fits_keyword": "R_DFLAT",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileFflat(MetaNode):
     """NIRSpec fore-optics flat reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec fore-optics flat reference file",
-        json_schema_extra={"fits_keyword": "R_FFLAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec fore-optics flat reference file
 
     FITS keyword: R_FFLAT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec fore-optics flat reference file",
+            "fits_keyword": "R_FFLAT",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileSflat(MetaNode):
     """NIRSpec spectrograph flat reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec spectrograph flat reference file",
-        json_schema_extra={"fits_keyword": "R_SFLAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec spectrograph flat reference file
 
     FITS keyword: R_SFLAT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec spectrograph flat reference file",
+            "fits_keyword": "R_SFLAT",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileFore(MetaNode):
     """NIRSpec fore-optics model reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec fore-optics model reference file",
-        json_schema_extra={"fits_keyword": "R_FORE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec fore-optics model reference file
 
     FITS keyword: R_FORE (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec fore-optics model reference file",
+            "fits_keyword": "R_FORE",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileFpa(MetaNode):
     """NIRSpec focal plane assembly model reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec focal plane assembly model reference file",
-        json_schema_extra={"fits_keyword": "R_FPA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec focal plane assembly model reference file
 
     FITS keyword: R_FPA (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec focal plane assembly model reference file",
+            "fits_keyword": "R_FPA",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileFringe(MetaNode):
     """Fringe reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the fringe reference file",
-        json_schema_extra={"fits_keyword": "R_FRINGE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the fringe reference file
 
     FITS keyword: R_FRINGE (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the fringe reference file",
+            "fits_keyword": "R_FRINGE",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileFringefreq(MetaNode):
     """MIRI MRS fringe frequency reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the MIRI MRS fringe frequency reference file",
-        json_schema_extra={"fits_keyword": "R_FRIFRQ", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the MIRI MRS fringe frequency reference file
 
     FITS keyword: R_FRIFRQ (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the MIRI MRS fringe frequency reference file",
+            "fits_keyword": "R_FRIFRQ",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileGain(MetaNode):
     """Gain reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the gain reference file",
-        json_schema_extra={"fits_keyword": "R_GAIN", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the gain reference file
 
     FITS keyword: R_GAIN (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the gain reference file",
+            "fits_keyword": "R_GAIN",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileIfufore(MetaNode):
     """NIRSpec IFU fore-optics model reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec IFU fore-optics model reference file",
-        json_schema_extra={"fits_keyword": "R_IFUFOR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec IFU fore-optics model reference file
 
     FITS keyword: R_IFUFOR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec IFU fore-optics model reference file",
+            "fits_keyword": "R_IFUFOR",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileIfupost(MetaNode):
     """NIRSpec IFU post-optics model reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec IFU post-optics model reference file",
-        json_schema_extra={"fits_keyword": "R_IFUPOS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec IFU post-optics model reference file
 
     FITS keyword: R_IFUPOS (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec IFU post-optics model reference file",
+            "fits_keyword": "R_IFUPOS",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileIfuslicer(MetaNode):
     """NIRSpec IFU slicer model reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec IFU slicer model reference file",
-        json_schema_extra={"fits_keyword": "R_IFUSLI", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec IFU slicer model reference file
 
     FITS keyword: R_IFUSLI (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec IFU slicer model reference file",
+            "fits_keyword": "R_IFUSLI",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileIpc(MetaNode):
     """Interpixel capacitance kernel reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the interpixel capacitance kernel reference file",
-        json_schema_extra={"fits_keyword": "R_IPC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the interpixel capacitance kernel reference file
 
     FITS keyword: R_IPC (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the interpixel capacitance kernel reference file",
+            "fits_keyword": "R_IPC",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileLastframe(MetaNode):
     """Last frame correction reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the last frame correction reference file",
-        json_schema_extra={"fits_keyword": "R_LASTFR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the last frame correction reference file
 
     FITS keyword: R_LASTFR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the last frame correction reference file",
+            "fits_keyword": "R_LASTFR",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileLinearity(MetaNode):
     """Linearity reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the linearity reference file",
-        json_schema_extra={"fits_keyword": "R_LINEAR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the linearity reference file
 
     FITS keyword: R_LINEAR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the linearity reference file",
+            "fits_keyword": "R_LINEAR",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileMask(MetaNode):
     """Bad pixel mask reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the bad pixel mask reference file",
-        json_schema_extra={"fits_keyword": "R_MASK", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the bad pixel mask reference file
 
     FITS keyword: R_MASK (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the bad pixel mask reference file",
+            "fits_keyword": "R_MASK",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileMsa(MetaNode):
     """NIRSpec MSA model reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec MSA model reference file",
-        json_schema_extra={"fits_keyword": "R_MSA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec MSA model reference file
 
     FITS keyword: R_MSA (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec MSA model reference file",
+            "fits_keyword": "R_MSA",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileMrsxartcorr(MetaNode):
     """MIRI MRS cross-artifact correction reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the MIRI MRS cross-artifact correction reference file",
-        json_schema_extra={"fits_keyword": "R_MRSXAR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the MIRI MRS cross-artifact correction reference file
 
     FITS keyword: R_MRSXAR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the MIRI MRS cross-artifact correction reference file",
+            "fits_keyword": "R_MRSXAR",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileMrsptcorr(MetaNode):
     """MIRI MRS point source correction reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the MIRI MRS point source correction reference file",
-        json_schema_extra={"fits_keyword": "R_MRSPT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the MIRI MRS point source correction reference file
 
     FITS keyword: R_MRSPT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the MIRI MRS point source correction reference file",
+            "fits_keyword": "R_MRSPT",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileNrm(MetaNode):
     """NIRISS non-redundant mask reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRISS non-redundant mask reference file",
-        json_schema_extra={"fits_keyword": "R_NRM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRISS non-redundant mask reference file
 
     FITS keyword: R_NRM (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRISS non-redundant mask reference file",
+            "fits_keyword": "R_NRM",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileOte(MetaNode):
     """NIRSpec telescope (OTE) model reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec telescope (OTE) model reference file",
-        json_schema_extra={"fits_keyword": "R_OTE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec telescope (OTE) model reference file
 
     FITS keyword: R_OTE (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec telescope (OTE) model reference file",
+            "fits_keyword": "R_OTE",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFilePastasoss(MetaNode):
     """NIRISS SOSS trace position (PASTASOSS) reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRISS SOSS trace position (PASTASOSS) reference file",
-        json_schema_extra={"fits_keyword": "R_PSTSOS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRISS SOSS trace position (PASTASOSS) reference file
 
     FITS keyword: R_PSTSOS (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRISS SOSS trace position (PASTASOSS) reference file",
+            "fits_keyword": "R_PSTSOS",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFilePathloss(MetaNode):
     """Path loss reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the path loss reference file",
-        json_schema_extra={"fits_keyword": "R_PTHLOS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the path loss reference file
 
     FITS keyword: R_PTHLOS (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the path loss reference file",
+            "fits_keyword": "R_PTHLOS",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFilePersat(MetaNode):
     """Persistence saturation reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the persistence saturation reference file",
-        json_schema_extra={"fits_keyword": "R_PERSAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the persistence saturation reference file
 
     FITS keyword: R_PERSAT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the persistence saturation reference file",
+            "fits_keyword": "R_PERSAT",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFilePhotom(MetaNode):
     """Photometric calibration reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the photometric calibration reference file",
-        json_schema_extra={"fits_keyword": "R_PHOTOM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the photometric calibration reference file
 
     FITS keyword: R_PHOTOM (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the photometric calibration reference file",
+            "fits_keyword": "R_PHOTOM",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFilePsfmask(MetaNode):
     """Coronagraphic PSF mask reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the coronagraphic PSF mask reference file",
-        json_schema_extra={"fits_keyword": "R_PSFMAS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the coronagraphic PSF mask reference file
 
     FITS keyword: R_PSFMAS (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the coronagraphic PSF mask reference file",
+            "fits_keyword": "R_PSFMAS",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileReadnoise(MetaNode):
     """Read noise reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the read noise reference file",
-        json_schema_extra={"fits_keyword": "R_READNO", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the read noise reference file
 
     FITS keyword: R_READNO (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the read noise reference file",
+            "fits_keyword": "R_READNO",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileRefpix(MetaNode):
     """Reference pixel correction reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the reference pixel correction reference file",
-        json_schema_extra={"fits_keyword": "R_REFPIX", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the reference pixel correction reference file
 
     FITS keyword: R_REFPIX (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the reference pixel correction reference file",
+            "fits_keyword": "R_REFPIX",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileRegions(MetaNode):
     """MIRI MRS regions reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the MIRI MRS regions reference file",
-        json_schema_extra={"fits_keyword": "R_REGION", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the MIRI MRS regions reference file
 
     FITS keyword: R_REGION (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the MIRI MRS regions reference file",
+            "fits_keyword": "R_REGION",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileResample(MetaNode):
     """Resampling parameters reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the resampling parameters reference file",
-        json_schema_extra={"fits_keyword": "R_RESAMP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the resampling parameters reference file
 
     FITS keyword: R_RESAMP (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the resampling parameters reference file",
+            "fits_keyword": "R_RESAMP",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileResolution(MetaNode):
     """MIRI MRS spectral resolution reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the MIRI MRS spectral resolution reference file",
-        json_schema_extra={"fits_keyword": "R_RESOL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the MIRI MRS spectral resolution reference file
 
     FITS keyword: R_RESOL (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the MIRI MRS spectral resolution reference file",
+            "fits_keyword": "R_RESOL",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileReset(MetaNode):
     """Reset anomaly reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the reset anomaly reference file",
-        json_schema_extra={"fits_keyword": "R_RESET", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the reset anomaly reference file
 
     FITS keyword: R_RESET (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the reset anomaly reference file",
+            "fits_keyword": "R_RESET",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileRscd(MetaNode):
     """MIRI RSCD correction reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the MIRI RSCD correction reference file",
-        json_schema_extra={"fits_keyword": "R_RSCD", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the MIRI RSCD correction reference file
 
     FITS keyword: R_RSCD (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the MIRI RSCD correction reference file",
+            "fits_keyword": "R_RSCD",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileSaturation(MetaNode):
     """Saturation reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the saturation reference file",
-        json_schema_extra={"fits_keyword": "R_SATURA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the saturation reference file
 
     FITS keyword: R_SATURA (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the saturation reference file",
+            "fits_keyword": "R_SATURA",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileSpeckernel(MetaNode):
     """Spectral convolution kernel reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the spectral convolution kernel reference file",
-        json_schema_extra={"fits_keyword": "R_SPKERN", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the spectral convolution kernel reference file
 
     FITS keyword: R_SPKERN (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the spectral convolution kernel reference file",
+            "fits_keyword": "R_SPKERN",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileSpecprofile(MetaNode):
     """Spectral profile reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the spectral profile reference file",
-        json_schema_extra={"fits_keyword": "R_SPPROF", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the spectral profile reference file
 
     FITS keyword: R_SPPROF (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the spectral profile reference file",
+            "fits_keyword": "R_SPPROF",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileSpectrace(MetaNode):
     """Spectral trace reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the spectral trace reference file",
-        json_schema_extra={"fits_keyword": "R_SPTRAC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the spectral trace reference file
 
     FITS keyword: R_SPTRAC (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the spectral trace reference file",
+            "fits_keyword": "R_SPTRAC",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileSpecwcs(MetaNode):
     """Spectral WCS (dispersion and distortion) reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the spectral WCS (dispersion and distortion) reference file",
-        json_schema_extra={"fits_keyword": "R_SPCWCS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the spectral WCS (dispersion and distortion) reference file
 
     FITS keyword: R_SPCWCS (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the spectral WCS (dispersion and distortion) reference file",
+            "fits_keyword": "R_SPCWCS",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileStraylight(MetaNode):
     """MIRI MRS stray light reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the MIRI MRS stray light reference file",
-        json_schema_extra={"fits_keyword": "R_STRAY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the MIRI MRS stray light reference file
 
     FITS keyword: R_STRAY (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the MIRI MRS stray light reference file",
+            "fits_keyword": "R_STRAY",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileSuperbias(MetaNode):
     """Superbias reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the superbias reference file",
-        json_schema_extra={"fits_keyword": "R_SUPERB", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the superbias reference file
 
     FITS keyword: R_SUPERB (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the superbias reference file",
+            "fits_keyword": "R_SUPERB",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileThroughput(MetaNode):
     """Filter throughput reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the filter throughput reference file",
-        json_schema_extra={"fits_keyword": "R_THRPUT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the filter throughput reference file
 
     FITS keyword: R_THRPUT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the filter throughput reference file",
+            "fits_keyword": "R_THRPUT",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileTrapdensity(MetaNode):
     """Trap density reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the trap density reference file",
-        json_schema_extra={"fits_keyword": "R_TRPDEN", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the trap density reference file
 
     FITS keyword: R_TRPDEN (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the trap density reference file",
+            "fits_keyword": "R_TRPDEN",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileTrappars(MetaNode):
     """Trap parameters reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the trap parameters reference file",
-        json_schema_extra={"fits_keyword": "R_TRPPAR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the trap parameters reference file
 
     FITS keyword: R_TRPPAR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the trap parameters reference file",
+            "fits_keyword": "R_TRPPAR",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileTsoPhotometry(MetaNode):
     """TSO imaging photometry parameters reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the TSO imaging photometry parameters reference file",
-        json_schema_extra={"fits_keyword": "R_TSPHOT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the TSO imaging photometry parameters reference file
 
     FITS keyword: R_TSPHOT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the TSO imaging photometry parameters reference file",
+            "fits_keyword": "R_TSPHOT",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileV2v3(MetaNode):
     """V2/V3 transform model reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the V2/V3 transform model reference file",
-        json_schema_extra={"fits_keyword": "R_V2V3", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the V2/V3 transform model reference file
 
     FITS keyword: R_V2V3 (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the V2/V3 transform model reference file",
+            "fits_keyword": "R_V2V3",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileWavecorr(MetaNode):
     """NIRSpec wavelength zero-point correction reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the NIRSpec wavelength zero-point correction reference file",
-        json_schema_extra={"fits_keyword": "R_WAVCOR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the NIRSpec wavelength zero-point correction reference file
 
     FITS keyword: R_WAVCOR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the NIRSpec wavelength zero-point correction reference file",
+            "fits_keyword": "R_WAVCOR",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileWavelengthrange(MetaNode):
     """Wavelength range reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the wavelength range reference file",
-        json_schema_extra={"fits_keyword": "R_WAVRAN", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the wavelength range reference file
 
     FITS keyword: R_WAVRAN (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the wavelength range reference file",
+            "fits_keyword": "R_WAVRAN",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFileWavemap(MetaNode):
     """Wavelength map reference file"""
 
-    name: str | None = Field(
-        default=None,
-        title="File name of the wavelength map reference file",
-        json_schema_extra={"fits_keyword": "R_WAVMAP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """File name of the wavelength map reference file
 
     FITS keyword: R_WAVMAP (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "File name of the wavelength map reference file",
+            "fits_keyword": "R_WAVMAP",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class RefFile(MetaNode):
@@ -5171,875 +4984,805 @@ class RefFile(MetaNode):
 class CalStep(MetaNode):
     """Outcome of each calibration step"""
 
-    adaptive_trace_model: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the adaptive trace model step",
-        json_schema_extra={"fits_keyword": "S_TRCMOD", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    adaptive_trace_model: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the adaptive trace model step
 
     FITS keyword: S_TRCMOD (PRIMARY)"""
 
-    align_psfs: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the coronagraphic PSF alignment step",
-        json_schema_extra={"fits_keyword": "S_PSFALI", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    align_psfs: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the coronagraphic PSF alignment step
 
     FITS keyword: S_PSFALI (PRIMARY)"""
 
-    ami_analyze: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the AMI fringe analysis step",
-        json_schema_extra={"fits_keyword": "S_AMIANA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ami_analyze: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the AMI fringe analysis step
 
     FITS keyword: S_AMIANA (PRIMARY)"""
 
-    ami_normalize: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the AMI fringe normalization step",
-        json_schema_extra={"fits_keyword": "S_AMINOR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ami_normalize: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the AMI fringe normalization step
 
     FITS keyword: S_AMINOR (PRIMARY)"""
 
-    assign_wcs: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the WCS assignment step",
-        json_schema_extra={"fits_keyword": "S_WCS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    assign_wcs: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the WCS assignment step
 
     FITS keyword: S_WCS (PRIMARY)"""
 
-    assign_mtwcs: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the moving-target WCS assignment step",
-        json_schema_extra={"fits_keyword": "S_MTWCS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    assign_mtwcs: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the moving-target WCS assignment step
 
     FITS keyword: S_MTWCS (PRIMARY)"""
 
-    bkg_subtract: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the background subtraction step",
-        json_schema_extra={"fits_keyword": "S_BKDSUB", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    bkg_subtract: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the background subtraction step
 
     FITS keyword: S_BKDSUB (PRIMARY)"""
 
-    badpix_selfcal: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the bad pixel self-calibration step",
-        json_schema_extra={"fits_keyword": "S_BPXSLF", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    badpix_selfcal: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the bad pixel self-calibration step
 
     FITS keyword: S_BPXSLF (PRIMARY)"""
 
-    barshadow: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the NIRSpec bar shadow correction step",
-        json_schema_extra={"fits_keyword": "S_BARSHA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    barshadow: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the NIRSpec bar shadow correction step
 
     FITS keyword: S_BARSHA (PRIMARY)"""
 
-    charge_migration: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the charge migration flagging step",
-        json_schema_extra={"fits_keyword": "S_CHGMIG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    charge_migration: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the charge migration flagging step
 
     FITS keyword: S_CHGMIG (PRIMARY)"""
 
-    clean_flicker_noise: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the flicker noise cleaning step",
-        json_schema_extra={"fits_keyword": "S_CLNFNS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    clean_flicker_noise: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the flicker noise cleaning step
 
     FITS keyword: S_CLNFNS (PRIMARY)"""
 
-    combine_1d: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the 1-D spectrum combination step",
-        json_schema_extra={"fits_keyword": "S_COMB1D", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    combine_1d: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the 1-D spectrum combination step
 
     FITS keyword: S_COMB1D (PRIMARY)"""
 
-    cube_build: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the IFU cube building step",
-        json_schema_extra={"fits_keyword": "S_IFUCUB", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    cube_build: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the IFU cube building step
 
     FITS keyword: S_IFUCUB (PRIMARY)"""
 
-    dark_sub: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the dark subtraction step",
-        json_schema_extra={"fits_keyword": "S_DARK", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    dark_sub: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the dark subtraction step
 
     FITS keyword: S_DARK (PRIMARY)"""
 
-    dq_init: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the data quality initialization step",
-        json_schema_extra={"fits_keyword": "S_DQINIT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    dq_init: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the data quality initialization step
 
     FITS keyword: S_DQINIT (PRIMARY)"""
 
-    emicorr: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the MIRI EMI correction step",
-        json_schema_extra={"fits_keyword": "S_MIREMI", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    emicorr: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the MIRI EMI correction step
 
     FITS keyword: S_MIREMI (PRIMARY)"""
 
-    emission: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the telescope emission correction step",
-        json_schema_extra={"fits_keyword": "S_TELEMI", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    emission: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the telescope emission correction step
 
     FITS keyword: S_TELEMI (PRIMARY)"""
 
-    err_init: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the error array initialization step",
-        json_schema_extra={"fits_keyword": "S_ERRINI", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    err_init: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the error array initialization step
 
     FITS keyword: S_ERRINI (PRIMARY)"""
 
-    extract_1d: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the 1-D spectral extraction step",
-        json_schema_extra={"fits_keyword": "S_EXTR1D", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    extract_1d: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the 1-D spectral extraction step
 
     FITS keyword: S_EXTR1D (PRIMARY)"""
 
-    extract_2d: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the 2-D spectral extraction step",
-        json_schema_extra={"fits_keyword": "S_EXTR2D", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    extract_2d: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the 2-D spectral extraction step
 
     FITS keyword: S_EXTR2D (PRIMARY)"""
 
-    firstframe: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the MIRI first frame correction step",
-        json_schema_extra={"fits_keyword": "S_FRSTFR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    firstframe: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the MIRI first frame correction step
 
     FITS keyword: S_FRSTFR (PRIMARY)"""
 
-    flat_field: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the flat fielding step",
-        json_schema_extra={"fits_keyword": "S_FLAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    flat_field: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the flat fielding step
 
     FITS keyword: S_FLAT (PRIMARY)"""
 
-    fringe: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the fringe correction step",
-        json_schema_extra={"fits_keyword": "S_FRINGE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fringe: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the fringe correction step
 
     FITS keyword: S_FRINGE (PRIMARY)"""
 
-    gain_scale: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the gain scaling step",
-        json_schema_extra={"fits_keyword": "S_GANSCL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gain_scale: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the gain scaling step
 
     FITS keyword: S_GANSCL (PRIMARY)"""
 
-    group_scale: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the group scaling step",
-        json_schema_extra={"fits_keyword": "S_GRPSCL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    group_scale: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the group scaling step
 
     FITS keyword: S_GRPSCL (PRIMARY)"""
 
-    guider_cds: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the guider CDS computation step",
-        json_schema_extra={"fits_keyword": "S_GUICDS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    guider_cds: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the guider CDS computation step
 
     FITS keyword: S_GUICDS (PRIMARY)"""
 
-    imprint: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the NIRSpec MSA imprint subtraction step",
-        json_schema_extra={"fits_keyword": "S_IMPRNT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    imprint: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the NIRSpec MSA imprint subtraction step
 
     FITS keyword: S_IMPRNT (PRIMARY)"""
 
-    ipc: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the interpixel capacitance correction step",
-        json_schema_extra={"fits_keyword": "S_IPC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ipc: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the interpixel capacitance correction step
 
     FITS keyword: S_IPC (PRIMARY)"""
 
-    jump: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the jump detection step",
-        json_schema_extra={"fits_keyword": "S_JUMP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    jump: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the jump detection step
 
     FITS keyword: S_JUMP (PRIMARY)"""
 
-    klip: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the coronagraphic PSF subtraction (KLIP) step",
-        json_schema_extra={"fits_keyword": "S_KLIP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    klip: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the coronagraphic PSF subtraction (KLIP) step
 
     FITS keyword: S_KLIP (PRIMARY)"""
 
-    lastframe: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the MIRI last frame correction step",
-        json_schema_extra={"fits_keyword": "S_LASTFR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    lastframe: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the MIRI last frame correction step
 
     FITS keyword: S_LASTFR (PRIMARY)"""
 
-    linearity: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the linearity correction step",
-        json_schema_extra={"fits_keyword": "S_LINEAR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    linearity: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the linearity correction step
 
     FITS keyword: S_LINEAR (PRIMARY)"""
 
-    master_background: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the master background subtraction step",
-        json_schema_extra={"fits_keyword": "S_MSBSUB", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    master_background: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the master background subtraction step
 
     FITS keyword: S_MSBSUB (PRIMARY)"""
 
-    msa_flagging: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the NIRSpec MSA failed-open shutter flagging step",
-        json_schema_extra={"fits_keyword": "S_MSAFLG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    msa_flagging: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the NIRSpec MSA failed-open shutter flagging step
 
     FITS keyword: S_MSAFLG (PRIMARY)"""
 
-    outlier_detection: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the outlier detection step",
-        json_schema_extra={"fits_keyword": "S_OUTLIR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    outlier_detection: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the outlier detection step
 
     FITS keyword: S_OUTLIR (PRIMARY)"""
 
-    pathloss: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the path loss correction step",
-        json_schema_extra={"fits_keyword": "S_PTHLOS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pathloss: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the path loss correction step
 
     FITS keyword: S_PTHLOS (PRIMARY)"""
 
-    persistence: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the persistence correction step",
-        json_schema_extra={"fits_keyword": "S_PERSIS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    persistence: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the persistence correction step
 
     FITS keyword: S_PERSIS (PRIMARY)"""
 
-    photom: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the photometric calibration step",
-        json_schema_extra={"fits_keyword": "S_PHOTOM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    photom: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the photometric calibration step
 
     FITS keyword: S_PHOTOM (PRIMARY)"""
 
-    picture_frame: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the picture frame correction step",
-        json_schema_extra={"fits_keyword": "S_PCTFRM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    picture_frame: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the picture frame correction step
 
     FITS keyword: S_PCTFRM (PRIMARY)"""
 
-    pixel_replace: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the bad pixel replacement step",
-        json_schema_extra={"fits_keyword": "S_PXREPL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pixel_replace: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the bad pixel replacement step
 
     FITS keyword: S_PXREPL (PRIMARY)"""
 
-    ramp_fit: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the ramp fitting step",
-        json_schema_extra={"fits_keyword": "S_RAMP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ramp_fit: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the ramp fitting step
 
     FITS keyword: S_RAMP (PRIMARY)"""
 
-    refpix: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the reference pixel correction step",
-        json_schema_extra={"fits_keyword": "S_REFPIX", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    refpix: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the reference pixel correction step
 
     FITS keyword: S_REFPIX (PRIMARY)"""
 
-    resample: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the resampling step",
-        json_schema_extra={"fits_keyword": "S_RESAMP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    resample: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the resampling step
 
     FITS keyword: S_RESAMP (PRIMARY)"""
 
-    residual_fringe: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the residual fringe correction step",
-        json_schema_extra={"fits_keyword": "S_RESFRI", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    residual_fringe: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the residual fringe correction step
 
     FITS keyword: S_RESFRI (PRIMARY)"""
 
-    reset: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the MIRI reset anomaly correction step",
-        json_schema_extra={"fits_keyword": "S_RESET", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    reset: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the MIRI reset anomaly correction step
 
     FITS keyword: S_RESET (PRIMARY)"""
 
-    rscd: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the MIRI RSCD correction step",
-        json_schema_extra={"fits_keyword": "S_RSCD", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    rscd: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the MIRI RSCD correction step
 
     FITS keyword: S_RSCD (PRIMARY)"""
 
-    saturation: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the saturation flagging step",
-        json_schema_extra={"fits_keyword": "S_SATURA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    saturation: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the saturation flagging step
 
     FITS keyword: S_SATURA (PRIMARY)"""
 
-    skymatch: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the sky background matching step",
-        json_schema_extra={"fits_keyword": "S_SKYMAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    skymatch: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the sky background matching step
 
     FITS keyword: S_SKYMAT (PRIMARY)"""
 
-    source_catalog: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the source catalog step",
-        json_schema_extra={"fits_keyword": "S_SRCCAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    source_catalog: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the source catalog step
 
     FITS keyword: S_SRCCAT (PRIMARY)"""
 
-    spectral_leak: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the MIRI MRS spectral leak correction step",
-        json_schema_extra={"fits_keyword": "S_SPLEAK", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    spectral_leak: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the MIRI MRS spectral leak correction step
 
     FITS keyword: S_SPLEAK (PRIMARY)"""
 
-    srctype: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the source type determination step",
-        json_schema_extra={"fits_keyword": "S_SRCTYP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    srctype: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the source type determination step
 
     FITS keyword: S_SRCTYP (PRIMARY)"""
 
-    stack_psfs: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the coronagraphic PSF stacking step",
-        json_schema_extra={"fits_keyword": "S_PSFSTK", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    stack_psfs: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the coronagraphic PSF stacking step
 
     FITS keyword: S_PSFSTK (PRIMARY)"""
 
-    straylight: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the stray light correction step",
-        json_schema_extra={"fits_keyword": "S_STRAY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    straylight: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the stray light correction step
 
     FITS keyword: S_STRAY (PRIMARY)"""
 
-    superbias: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the superbias subtraction step",
-        json_schema_extra={"fits_keyword": "S_SUPERB", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    superbias: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the superbias subtraction step
 
     FITS keyword: S_SUPERB (PRIMARY)"""
 
-    targ_centroid: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the target acquisition centroiding step",
-        json_schema_extra={"fits_keyword": "S_TACNTR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    targ_centroid: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the target acquisition centroiding step
 
     FITS keyword: S_TACNTR (PRIMARY)"""
 
-    tso_photometry: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the TSO imaging photometry step",
-        json_schema_extra={"fits_keyword": "S_TSPHOT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    tso_photometry: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the TSO imaging photometry step
 
     FITS keyword: S_TSPHOT (PRIMARY)"""
 
-    tweakreg: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the source-based image alignment (tweakreg) step",
-        json_schema_extra={"fits_keyword": "S_TWKREG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    tweakreg: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the source-based image alignment (tweakreg) step
 
     FITS keyword: S_TWKREG (PRIMARY)"""
 
-    wavecorr: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the NIRSpec wavelength zero-point correction step",
-        json_schema_extra={"fits_keyword": "S_WAVCOR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    wavecorr: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the NIRSpec wavelength zero-point correction step
 
     FITS keyword: S_WAVCOR (PRIMARY)"""
 
-    wfs_combine: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the wavefront sensing image combination step",
-        json_schema_extra={"fits_keyword": "S_WFSCOM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    wfs_combine: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the wavefront sensing image combination step
 
     FITS keyword: S_WFSCOM (PRIMARY)"""
 
-    wfss_contam: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the WFSS contamination correction step",
-        json_schema_extra={"fits_keyword": "S_CONTAM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    wfss_contam: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the WFSS contamination correction step
 
     FITS keyword: S_CONTAM (PRIMARY)"""
 
-    white_light: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = Field(
-        default=None,
-        title="Outcome of the TSO white-light curve step",
-        json_schema_extra={"fits_keyword": "S_WHTLIT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    white_light: Literal["COMPLETE", "FAILED", "SKIPPED"] | None = None
     """Outcome of the TSO white-light curve step
 
     FITS keyword: S_WHTLIT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        adaptive_trace_model={
+            "title": "Outcome of the adaptive trace model step",
+            "fits_keyword": "S_TRCMOD",
+            "fits_hdu": "PRIMARY",
+        },
+        align_psfs={
+            "title": "Outcome of the coronagraphic PSF alignment step",
+            "fits_keyword": "S_PSFALI",
+            "fits_hdu": "PRIMARY",
+        },
+        ami_analyze={
+            "title": "Outcome of the AMI fringe analysis step",
+            "fits_keyword": "S_AMIANA",
+            "fits_hdu": "PRIMARY",
+        },
+        ami_normalize={
+            "title": "Outcome of the AMI fringe normalization step",
+            "fits_keyword": "S_AMINOR",
+            "fits_hdu": "PRIMARY",
+        },
+        assign_wcs={
+            "title": "Outcome of the WCS assignment step",
+            "fits_keyword": "S_WCS",
+            "fits_hdu": "PRIMARY",
+        },
+        assign_mtwcs={
+            "title": "Outcome of the moving-target WCS assignment step",
+            "fits_keyword": "S_MTWCS",
+            "fits_hdu": "PRIMARY",
+        },
+        bkg_subtract={
+            "title": "Outcome of the background subtraction step",
+            "fits_keyword": "S_BKDSUB",
+            "fits_hdu": "PRIMARY",
+        },
+        badpix_selfcal={
+            "title": "Outcome of the bad pixel self-calibration step",
+            "fits_keyword": "S_BPXSLF",
+            "fits_hdu": "PRIMARY",
+        },
+        barshadow={
+            "title": "Outcome of the NIRSpec bar shadow correction step",
+            "fits_keyword": "S_BARSHA",
+            "fits_hdu": "PRIMARY",
+        },
+        charge_migration={
+            "title": "Outcome of the charge migration flagging step",
+            "fits_keyword": "S_CHGMIG",
+            "fits_hdu": "PRIMARY",
+        },
+        clean_flicker_noise={
+            "title": "Outcome of the flicker noise cleaning step",
+            "fits_keyword": "S_CLNFNS",
+            "fits_hdu": "PRIMARY",
+        },
+        combine_1d={
+            "title": "Outcome of the 1-D spectrum combination step",
+            "fits_keyword": "S_COMB1D",
+            "fits_hdu": "PRIMARY",
+        },
+        cube_build={
+            "title": "Outcome of the IFU cube building step",
+            "fits_keyword": "S_IFUCUB",
+            "fits_hdu": "PRIMARY",
+        },
+        dark_sub={
+            "title": "Outcome of the dark subtraction step",
+            "fits_keyword": "S_DARK",
+            "fits_hdu": "PRIMARY",
+        },
+        dq_init={
+            "title": "Outcome of the data quality initialization step",
+            "fits_keyword": "S_DQINIT",
+            "fits_hdu": "PRIMARY",
+        },
+        emicorr={
+            "title": "Outcome of the MIRI EMI correction step",
+            "fits_keyword": "S_MIREMI",
+            "fits_hdu": "PRIMARY",
+        },
+        emission={
+            "title": "Outcome of the telescope emission correction step",
+            "fits_keyword": "S_TELEMI",
+            "fits_hdu": "PRIMARY",
+        },
+        err_init={
+            "title": "Outcome of the error array initialization step",
+            "fits_keyword": "S_ERRINI",
+            "fits_hdu": "PRIMARY",
+        },
+        extract_1d={
+            "title": "Outcome of the 1-D spectral extraction step",
+            "fits_keyword": "S_EXTR1D",
+            "fits_hdu": "PRIMARY",
+        },
+        extract_2d={
+            "title": "Outcome of the 2-D spectral extraction step",
+            "fits_keyword": "S_EXTR2D",
+            "fits_hdu": "PRIMARY",
+        },
+        firstframe={
+            "title": "Outcome of the MIRI first frame correction step",
+            "fits_keyword": "S_FRSTFR",
+            "fits_hdu": "PRIMARY",
+        },
+        flat_field={
+            "title": "Outcome of the flat fielding step",
+            "fits_keyword": "S_FLAT",
+            "fits_hdu": "PRIMARY",
+        },
+        fringe={
+            "title": "Outcome of the fringe correction step",
+            "fits_keyword": "S_FRINGE",
+            "fits_hdu": "PRIMARY",
+        },
+        gain_scale={
+            "title": "Outcome of the gain scaling step",
+            "fits_keyword": "S_GANSCL",
+            "fits_hdu": "PRIMARY",
+        },
+        group_scale={
+            "title": "Outcome of the group scaling step",
+            "fits_keyword": "S_GRPSCL",
+            "fits_hdu": "PRIMARY",
+        },
+        guider_cds={
+            "title": "Outcome of the guider CDS computation step",
+            "fits_keyword": "S_GUICDS",
+            "fits_hdu": "PRIMARY",
+        },
+        imprint={
+            "title": "Outcome of the NIRSpec MSA imprint subtraction step",
+            "fits_keyword": "S_IMPRNT",
+            "fits_hdu": "PRIMARY",
+        },
+        ipc={
+            "title": "Outcome of the interpixel capacitance correction step",
+            "fits_keyword": "S_IPC",
+            "fits_hdu": "PRIMARY",
+        },
+        jump={"title": "Outcome of the jump detection step", "fits_keyword": "S_JUMP", "fits_hdu": "PRIMARY"},
+        klip={
+            "title": "Outcome of the coronagraphic PSF subtraction (KLIP) step",
+            "fits_keyword": "S_KLIP",
+            "fits_hdu": "PRIMARY",
+        },
+        lastframe={
+            "title": "Outcome of the MIRI last frame correction step",
+            "fits_keyword": "S_LASTFR",
+            "fits_hdu": "PRIMARY",
+        },
+        linearity={
+            "title": "Outcome of the linearity correction step",
+            "fits_keyword": "S_LINEAR",
+            "fits_hdu": "PRIMARY",
+        },
+        master_background={
+            "title": "Outcome of the master background subtraction step",
+            "fits_keyword": "S_MSBSUB",
+            "fits_hdu": "PRIMARY",
+        },
+        msa_flagging={
+            "title": "Outcome of the NIRSpec MSA failed-open shutter flagging step",
+            "fits_keyword": "S_MSAFLG",
+            "fits_hdu": "PRIMARY",
+        },
+        outlier_detection={
+            "title": "Outcome of the outlier detection step",
+            "fits_keyword": "S_OUTLIR",
+            "fits_hdu": "PRIMARY",
+        },
+        pathloss={
+            "title": "Outcome of the path loss correction step",
+            "fits_keyword": "S_PTHLOS",
+            "fits_hdu": "PRIMARY",
+        },
+        persistence={
+            "title": "Outcome of the persistence correction step",
+            "fits_keyword": "S_PERSIS",
+            "fits_hdu": "PRIMARY",
+        },
+        photom={
+            "title": "Outcome of the photometric calibration step",
+            "fits_keyword": "S_PHOTOM",
+            "fits_hdu": "PRIMARY",
+        },
+        picture_frame={
+            "title": "Outcome of the picture frame correction step",
+            "fits_keyword": "S_PCTFRM",
+            "fits_hdu": "PRIMARY",
+        },
+        pixel_replace={
+            "title": "Outcome of the bad pixel replacement step",
+            "fits_keyword": "S_PXREPL",
+            "fits_hdu": "PRIMARY",
+        },
+        ramp_fit={
+            "title": "Outcome of the ramp fitting step",
+            "fits_keyword": "S_RAMP",
+            "fits_hdu": "PRIMARY",
+        },
+        refpix={
+            "title": "Outcome of the reference pixel correction step",
+            "fits_keyword": "S_REFPIX",
+            "fits_hdu": "PRIMARY",
+        },
+        resample={
+            "title": "Outcome of the resampling step",
+            "fits_keyword": "S_RESAMP",
+            "fits_hdu": "PRIMARY",
+        },
+        residual_fringe={
+            "title": "Outcome of the residual fringe correction step",
+            "fits_keyword": "S_RESFRI",
+            "fits_hdu": "PRIMARY",
+        },
+        reset={
+            "title": "Outcome of the MIRI reset anomaly correction step",
+            "fits_keyword": "S_RESET",
+            "fits_hdu": "PRIMARY",
+        },
+        rscd={
+            "title": "Outcome of the MIRI RSCD correction step",
+            "fits_keyword": "S_RSCD",
+            "fits_hdu": "PRIMARY",
+        },
+        saturation={
+            "title": "Outcome of the saturation flagging step",
+            "fits_keyword": "S_SATURA",
+            "fits_hdu": "PRIMARY",
+        },
+        skymatch={
+            "title": "Outcome of the sky background matching step",
+            "fits_keyword": "S_SKYMAT",
+            "fits_hdu": "PRIMARY",
+        },
+        source_catalog={
+            "title": "Outcome of the source catalog step",
+            "fits_keyword": "S_SRCCAT",
+            "fits_hdu": "PRIMARY",
+        },
+        spectral_leak={
+            "title": "Outcome of the MIRI MRS spectral leak correction step",
+            "fits_keyword": "S_SPLEAK",
+            "fits_hdu": "PRIMARY",
+        },
+        srctype={
+            "title": "Outcome of the source type determination step",
+            "fits_keyword": "S_SRCTYP",
+            "fits_hdu": "PRIMARY",
+        },
+        stack_psfs={
+            "title": "Outcome of the coronagraphic PSF stacking step",
+            "fits_keyword": "S_PSFSTK",
+            "fits_hdu": "PRIMARY",
+        },
+        straylight={
+            "title": "Outcome of the stray light correction step",
+            "fits_keyword": "S_STRAY",
+            "fits_hdu": "PRIMARY",
+        },
+        superbias={
+            "title": "Outcome of the superbias subtraction step",
+            "fits_keyword": "S_SUPERB",
+            "fits_hdu": "PRIMARY",
+        },
+        targ_centroid={
+            "title": "Outcome of the target acquisition centroiding step",
+            "fits_keyword": "S_TACNTR",
+            "fits_hdu": "PRIMARY",
+        },
+        tso_photometry={
+            "title": "Outcome of the TSO imaging photometry step",
+            "fits_keyword": "S_TSPHOT",
+            "fits_hdu": "PRIMARY",
+        },
+        tweakreg={
+            "title": "Outcome of the source-based image alignment (tweakreg) step",
+            "fits_keyword": "S_TWKREG",
+            "fits_hdu": "PRIMARY",
+        },
+        wavecorr={
+            "title": "Outcome of the NIRSpec wavelength zero-point correction step",
+            "fits_keyword": "S_WAVCOR",
+            "fits_hdu": "PRIMARY",
+        },
+        wfs_combine={
+            "title": "Outcome of the wavefront sensing image combination step",
+            "fits_keyword": "S_WFSCOM",
+            "fits_hdu": "PRIMARY",
+        },
+        wfss_contam={
+            "title": "Outcome of the WFSS contamination correction step",
+            "fits_keyword": "S_CONTAM",
+            "fits_hdu": "PRIMARY",
+        },
+        white_light={
+            "title": "Outcome of the TSO white-light curve step",
+            "fits_keyword": "S_WHTLIT",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class Resample(MetaNode):
     """Resampling (drizzle) settings"""
 
-    pointings: int | None = Field(
-        default=None,
-        title="Number of groups or pointings combined into the resampled product",
-        json_schema_extra={"fits_keyword": "NDRIZ", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pointings: int | None = None
     """Number of groups or pointings combined into the resampled product
 
     FITS keyword: NDRIZ (PRIMARY)"""
 
-    weight_type: Literal["exptime", "ivm"] | None = Field(
-        default=None,
-        title="Weighting applied to the input images when resampling",
-        json_schema_extra={"fits_keyword": "RESWHT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    weight_type: Literal["exptime", "ivm"] | None = None
     """Weighting applied to the input images when resampling
 
     FITS keyword: RESWHT (PRIMARY)"""
 
-    pixfrac: float | None = Field(
-        default=None,
-        title="Drizzle pixel shrink factor (pixfrac)",
-        json_schema_extra={"fits_keyword": "PIXFRAC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pixfrac: float | None = None
     """Drizzle pixel shrink factor (pixfrac)
 
     FITS keyword: PIXFRAC (PRIMARY)"""
 
-    pixel_scale_ratio: float | None = Field(
-        default=None,
-        title="Output pixel scale divided by the native detector pixel scale",
-        json_schema_extra={"fits_keyword": "PXSCLRT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pixel_scale_ratio: float | None = None
     """Output pixel scale divided by the native detector pixel scale
 
     FITS keyword: PXSCLRT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        pointings={
+            "title": "Number of groups or pointings combined into the resampled product",
+            "fits_keyword": "NDRIZ",
+            "fits_hdu": "PRIMARY",
+        },
+        weight_type={
+            "title": "Weighting applied to the input images when resampling",
+            "fits_keyword": "RESWHT",
+            "fits_hdu": "PRIMARY",
+        },
+        pixfrac={
+            "title": "Drizzle pixel shrink factor (pixfrac)",
+            "fits_keyword": "PIXFRAC",
+            "fits_hdu": "PRIMARY",
+        },
+        pixel_scale_ratio={
+            "title": "Output pixel scale divided by the native detector pixel scale",
+            "fits_keyword": "PXSCLRT",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class Rscd(MetaNode):
     """MIRI RSCD correction settings"""
 
-    ngroups_skip_int1: int | None = Field(
-        default=None,
-        title="Groups skipped in the first integration",
-        json_schema_extra={"fits_keyword": "INT1SKIP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ngroups_skip_int1: int | None = None
     """Groups skipped in the first integration
 
     FITS keyword: INT1SKIP (PRIMARY)"""
 
-    ngroups_skip_int2p: int | None = Field(
-        default=None,
-        title="Groups skipped in the second and later integrations",
-        json_schema_extra={"fits_keyword": "INT2SKIP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ngroups_skip_int2p: int | None = None
     """Groups skipped in the second and later integrations
 
     FITS keyword: INT2SKIP (PRIMARY)"""
 
-    keep_bright_firstgroup_int1: int | None = Field(
-        default=None,
-        title="Pixels whose first group is kept, first integration",
-        json_schema_extra={"fits_keyword": "INT1UGP1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    keep_bright_firstgroup_int1: int | None = None
     """Pixels whose first group is kept, first integration
 
     FITS keyword: INT1UGP1 (PRIMARY)"""
 
-    keep_bright_firstgroup_int2p: int | None = Field(
-        default=None,
-        title="Pixels whose first group is kept, later integrations",
-        json_schema_extra={"fits_keyword": "INT2UGP1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    keep_bright_firstgroup_int2p: int | None = None
     """Pixels whose first group is kept, later integrations
 
     FITS keyword: INT2UGP1 (PRIMARY)"""
 
-    keep_groups_saturation_int1: int | None = Field(
-        default=None,
-        title="Groups backed off near saturation, first integration",
-        json_schema_extra={"fits_keyword": "INT1BORS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    keep_groups_saturation_int1: int | None = None
     """Groups backed off near saturation, first integration
 
     FITS keyword: INT1BORS (PRIMARY)"""
 
-    keep_groups_saturation_int2p: int | None = Field(
-        default=None,
-        title="Groups backed off near saturation, later integrations",
-        json_schema_extra={"fits_keyword": "INT2BORS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    keep_groups_saturation_int2p: int | None = None
     """Groups backed off near saturation, later integrations
 
     FITS keyword: INT2BORS (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        ngroups_skip_int1={
+            "title": "Groups skipped in the first integration",
+            "fits_keyword": "INT1SKIP",
+            "fits_hdu": "PRIMARY",
+        },
+        ngroups_skip_int2p={
+            "title": "Groups skipped in the second and later integrations",
+            "fits_keyword": "INT2SKIP",
+            "fits_hdu": "PRIMARY",
+        },
+        keep_bright_firstgroup_int1={
+            "title": "Pixels whose first group is kept, first integration",
+            "fits_keyword": "INT1UGP1",
+            "fits_hdu": "PRIMARY",
+        },
+        keep_bright_firstgroup_int2p={
+            "title": "Pixels whose first group is kept, later integrations",
+            "fits_keyword": "INT2UGP1",
+            "fits_hdu": "PRIMARY",
+        },
+        keep_groups_saturation_int1={
+            "title": "Groups backed off near saturation, first integration",
+            "fits_keyword": "INT1BORS",
+            "fits_hdu": "PRIMARY",
+        },
+        keep_groups_saturation_int2p={
+            "title": "Groups backed off near saturation, later integrations",
+            "fits_keyword": "INT2BORS",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class SossExtract1d(MetaNode):
     """NIRISS SOSS 1-D extraction settings"""
 
-    width: float | None = Field(
-        default=None,
-        title="Aperture width used for the extraction",
-        json_schema_extra={"fits_keyword": "SOSSWDTH", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    width: float | None = None
     """Aperture width used for the extraction
 
     FITS keyword: SOSSWDTH (PRIMARY)"""
 
-    tikhonov_factor: float | None = Field(
-        default=None,
-        title="Tikhonov regularization factor used for the extraction",
-        json_schema_extra={"fits_keyword": "TIKFACTR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    tikhonov_factor: float | None = None
     """Tikhonov regularization factor used for the extraction
 
     FITS keyword: TIKFACTR (PRIMARY)"""
 
-    delta_x: float | None = Field(
-        default=None,
-        title="Trace shift along x applied for the extraction",
-        json_schema_extra={"fits_keyword": "SOSSDLTX", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    delta_x: float | None = None
     """Trace shift along x applied for the extraction
 
     FITS keyword: SOSSDLTX (PRIMARY)"""
 
-    delta_y: float | None = Field(
-        default=None,
-        title="Trace shift along y applied for the extraction",
-        json_schema_extra={"fits_keyword": "SOSSDLTY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    delta_y: float | None = None
     """Trace shift along y applied for the extraction
 
     FITS keyword: SOSSDLTY (PRIMARY)"""
 
-    theta: float | None = Field(
-        default=None,
-        title="Trace rotation angle applied for the extraction",
-        json_schema_extra={"fits_keyword": "SOSSROTN", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    theta: float | None = None
     """Trace rotation angle applied for the extraction
 
     FITS keyword: SOSSROTN (PRIMARY)"""
 
-    oversampling: float | None = Field(
-        default=None,
-        title="Oversampling factor used for the extraction",
-        json_schema_extra={"fits_keyword": "OVERSAMP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    oversampling: float | None = None
     """Oversampling factor used for the extraction
 
     FITS keyword: OVERSAMP (PRIMARY)"""
 
-    threshold: float | None = Field(
-        default=None,
-        title="Flux threshold used for the extraction",
-        json_schema_extra={"fits_keyword": "THRESHLD", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    threshold: float | None = None
     """Flux threshold used for the extraction
 
     FITS keyword: THRESHLD (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        width={
+            "title": "Aperture width used for the extraction",
+            "fits_keyword": "SOSSWDTH",
+            "fits_hdu": "PRIMARY",
+        },
+        tikhonov_factor={
+            "title": "Tikhonov regularization factor used for the extraction",
+            "fits_keyword": "TIKFACTR",
+            "fits_hdu": "PRIMARY",
+        },
+        delta_x={
+            "title": "Trace shift along x applied for the extraction",
+            "fits_keyword": "SOSSDLTX",
+            "fits_hdu": "PRIMARY",
+        },
+        delta_y={
+            "title": "Trace shift along y applied for the extraction",
+            "fits_keyword": "SOSSDLTY",
+            "fits_hdu": "PRIMARY",
+        },
+        theta={
+            "title": "Trace rotation angle applied for the extraction",
+            "fits_keyword": "SOSSROTN",
+            "fits_hdu": "PRIMARY",
+        },
+        oversampling={
+            "title": "Oversampling factor used for the extraction",
+            "fits_keyword": "OVERSAMP",
+            "fits_hdu": "PRIMARY",
+        },
+        threshold={
+            "title": "Flux threshold used for the extraction",
+            "fits_keyword": "THRESHLD",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class PolynomialInfo(ListItem):
@@ -6047,234 +5790,156 @@ class PolynomialInfo(ListItem):
 
     item_path: ClassVar[str] = "meta.background.polynomial_info[]"
 
-    degree: list[float] | None = Field(
-        default=None, title="Highest power of the polynomial along each coordinate", init=True, kw_only=True
-    )
+    degree: list[float] | None = None
     """Highest power of the polynomial along each coordinate
 
     A ``list[float]``; no FITS keyword."""
 
-    refpoint: list[float] | None = Field(
-        default=None, title="Coordinates the polynomial is centred on", init=True, kw_only=True
-    )
+    refpoint: list[float] | None = None
     """Coordinates the polynomial is centred on
 
     A ``list[float]``; no FITS keyword."""
 
-    coefficients: list[float] | None = Field(
-        default=None, title="Fitted coefficients of the polynomial", init=True, kw_only=True
-    )
+    coefficients: list[float] | None = None
     """Fitted coefficients of the polynomial
 
     A ``list[float]``; no FITS keyword."""
 
-    channel: str | None = Field(
-        default=None, title="Which channel the fit belongs to", init=True, kw_only=True
-    )
+    channel: str | None = None
     """Which channel the fit belongs to"""
+
+    __jwst_fields__ = field_table(
+        degree={"title": "Highest power of the polynomial along each coordinate"},
+        refpoint={"title": "Coordinates the polynomial is centred on"},
+        coefficients={"title": "Fitted coefficients of the polynomial"},
+        channel={"title": "Which channel the fit belongs to"},
+    )
 
 
 class Background(MetaNode):
     """Background estimate and subtraction"""
 
-    method: str | None = Field(
-        default=None,
-        title="Method used to compute the background",
-        json_schema_extra={"fits_keyword": "BKGMETH", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    method: str | None = None
     """Method used to compute the background
 
     FITS keyword: BKGMETH (PRIMARY)"""
 
-    level: float | None = Field(
-        default=None,
-        title="Constant background level that was computed",
-        json_schema_extra={"fits_keyword": "BKGLEVEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    level: float | None = None
     """Constant background level that was computed
 
     FITS keyword: BKGLEVEL (PRIMARY)"""
 
-    subtracted: bool | None = Field(
-        default=None,
-        title="Whether the background was subtracted from the data",
-        json_schema_extra={"fits_keyword": "BKGSUB", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    subtracted: bool | None = None
     """Whether the background was subtracted from the data
 
     FITS keyword: BKGSUB (PRIMARY)"""
 
-    master_background_file: str | None = Field(
-        default=None,
-        title="Master background file that was used",
-        json_schema_extra={"fits_keyword": "MASTERBG", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    master_background_file: str | None = None
     """Master background file that was used
 
     FITS keyword: MASTERBG (PRIMARY)"""
 
-    scaling_factor: float | None = Field(
-        default=None,
-        title="Factor the background was scaled by",
-        json_schema_extra={"fits_keyword": "BKGD_SCL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    scaling_factor: float | None = None
     """Factor the background was scaled by
 
     FITS keyword: BKGD_SCL (PRIMARY)"""
 
     polynomial_info: list[PolynomialInfo] = Field(
-        default_factory=list[PolynomialInfo],
-        exclude_if=no_items,
-        title="Background polynomials that were fitted, one per channel",
-        init=True,
-        kw_only=True,
+        default_factory=list[PolynomialInfo], exclude_if=no_items, init=True, kw_only=True
     )
     """Background polynomials that were fitted, one per channel
 
     A list of ``PolynomialInfo`` (empty when unset)."""
 
+    __jwst_fields__ = field_table(
+        method={
+            "title": "Method used to compute the background",
+            "fits_keyword": "BKGMETH",
+            "fits_hdu": "PRIMARY",
+        },
+        level={
+            "title": "Constant background level that was computed",
+            "fits_keyword": "BKGLEVEL",
+            "fits_hdu": "PRIMARY",
+        },
+        subtracted={
+            "title": "Whether the background was subtracted from the data",
+            "fits_keyword": "BKGSUB",
+            "fits_hdu": "PRIMARY",
+        },
+        master_background_file={
+            "title": "Master background file that was used",
+            "fits_keyword": "MASTERBG",
+            "fits_hdu": "PRIMARY",
+        },
+        scaling_factor={
+            "title": "Factor the background was scaled by",
+            "fits_keyword": "BKGD_SCL",
+            "fits_hdu": "PRIMARY",
+        },
+        polynomial_info={"title": "Background polynomials that were fitted, one per channel"},
+    )
+
 
 class Meta(CommonMeta):
     """Header metadata of the file"""
 
-    data_processing_software_version: str | None = Field(
-        default=None,
-        title="Version of the data processing (DP) software that built the file",
-        json_schema_extra={"fits_keyword": "SDP_VER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    data_processing_software_version: str | None = None
     """Version of the data processing (DP) software that built the file
 
     FITS keyword: SDP_VER (PRIMARY)"""
 
-    prd_software_version: str | None = Field(
-        default=None,
-        title="Version of the S&OC Project Reference Database (PRD) in use",
-        json_schema_extra={"fits_keyword": "PRD_VER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    prd_software_version: str | None = None
     """Version of the S&OC Project Reference Database (PRD) in use
 
     FITS keyword: PRD_VER (PRIMARY)"""
 
-    oss_software_version: str | None = Field(
-        default=None,
-        title="Version of the Observatory Scheduling Software (OSS) in use",
-        json_schema_extra={"fits_keyword": "OSS_VER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    oss_software_version: str | None = None
     """Version of the Observatory Scheduling Software (OSS) in use
 
     FITS keyword: OSS_VER (PRIMARY)"""
 
-    guide_star_catalog_version: str | None = Field(
-        default=None,
-        title="Version of the Guide Star Catalog (GSC) in use",
-        json_schema_extra={"fits_keyword": "GSC_VER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    guide_star_catalog_version: str | None = None
     """Version of the Guide Star Catalog (GSC) in use
 
     FITS keyword: GSC_VER (PRIMARY)"""
 
-    calibration_software_version: str | None = Field(
-        default=None,
-        title="Version of the calibration pipeline that processed the data",
-        json_schema_extra={"fits_keyword": "CAL_VER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    calibration_software_version: str | None = None
     """Version of the calibration pipeline that processed the data
 
     FITS keyword: CAL_VER (PRIMARY)"""
 
-    calibration_software_revision: str | None = Field(
-        default=None,
-        title="Source-control revision of the calibration pipeline",
-        json_schema_extra={"fits_keyword": "CAL_VCS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    calibration_software_revision: str | None = None
     """Source-control revision of the calibration pipeline
 
     FITS keyword: CAL_VCS (PRIMARY)"""
 
-    hga_move: bool | None = Field(
-        default=None,
-        title="Whether the high-gain antenna moved while the data were taken",
-        json_schema_extra={"fits_keyword": "HGA_MOVE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    hga_move: bool | None = None
     """Whether the high-gain antenna moved while the data were taken
 
     FITS keyword: HGA_MOVE (PRIMARY)"""
 
-    hga_start_time: str | None = Field(
-        default=None,
-        title="UTC time at which the high-gain antenna motion began",
-        json_schema_extra={"fits_keyword": "HGA_STRT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    hga_start_time: str | None = None
     """UTC time at which the high-gain antenna motion began
 
     FITS keyword: HGA_STRT (PRIMARY)"""
 
-    hga_stop_time: str | None = Field(
-        default=None,
-        title="UTC time at which the high-gain antenna motion ended",
-        json_schema_extra={"fits_keyword": "HGA_STOP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    hga_stop_time: str | None = None
     """UTC time at which the high-gain antenna motion ended
 
     FITS keyword: HGA_STOP (PRIMARY)"""
 
-    pwfseet: float | None = Field(
-        default=None,
-        title="[d] End of the preceding wavefront-sensing exposure, MJD",
-        json_schema_extra={"fits_keyword": "PWFSEET", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pwfseet: float | None = None
     """[d] End of the preceding wavefront-sensing exposure, MJD
 
     FITS keyword: PWFSEET (PRIMARY)"""
 
-    nwfsest: float | None = Field(
-        default=None,
-        title="[d] Start of the following wavefront-sensing exposure, MJD",
-        json_schema_extra={"fits_keyword": "NWFSEST", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    nwfsest: float | None = None
     """[d] Start of the following wavefront-sensing exposure, MJD
 
     FITS keyword: NWFSEST (PRIMARY)"""
 
-    compress: bool | None = Field(
-        default=None,
-        title="Whether the data were compressed on board",
-        json_schema_extra={"fits_keyword": "COMPRESS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    compress: bool | None = None
     """Whether the data were compressed on board
 
     FITS keyword: COMPRESS (PRIMARY)"""
@@ -6341,46 +6006,22 @@ class Meta(CommonMeta):
     cal_step: CalStep = Field(default_factory=CalStep, init=True, kw_only=True)
     """Outcome of each calibration step"""
 
-    tweakreg_catalog: str | None = Field(
-        default=None,
-        title="Name of the source catalog used for image alignment",
-        json_schema_extra={"fits_keyword": "TCATFILE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    tweakreg_catalog: str | None = None
     """Name of the source catalog used for image alignment
 
     FITS keyword: TCATFILE (PRIMARY)"""
 
-    source_catalog: str | None = Field(
-        default=None,
-        title="Name of the source catalog file",
-        json_schema_extra={"fits_keyword": "SCATFILE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    source_catalog: str | None = None
     """Name of the source catalog file
 
     FITS keyword: SCATFILE (PRIMARY)"""
 
-    segmentation_map: str | None = Field(
-        default=None,
-        title="Name of the segmentation map file",
-        json_schema_extra={"fits_keyword": "SEGMFILE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    segmentation_map: str | None = None
     """Name of the segmentation map file
 
     FITS keyword: SEGMFILE (PRIMARY)"""
 
-    direct_image: str | None = Field(
-        default=None,
-        title="Name of the direct image used for WFSS extraction",
-        json_schema_extra={"fits_keyword": "DIRIMAGE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    direct_image: str | None = None
     """Name of the direct image used for WFSS extraction
 
     FITS keyword: DIRIMAGE (PRIMARY)"""
@@ -6397,13 +6038,7 @@ class Meta(CommonMeta):
     background: Background = Field(default_factory=Background, init=True, kw_only=True)
     """Background estimate and subtraction"""
 
-    wcs: GWCS | None = Field(
-        default=None,
-        title="World coordinate system of the data (a gwcs object)",
-        json_schema_extra={"tag": "tag:stsci.edu:gwcs/wcs-*"},
-        init=True,
-        kw_only=True,
-    )
+    wcs: GWCS | None = None
     """World coordinate system of the data (a gwcs object)
 
     The generalized WCS the calibration pipeline attaches (assign_wcs): a chain of transforms from
@@ -6411,3 +6046,90 @@ class Meta(CommonMeta):
 
     ASDF tag tag:stsci.edu:gwcs/wcs-*: a ``gwcs.wcs.WCS`` object, read from the file when first
     touched; no FITS keyword: kept in the ASDF tree (in FITS files, in the ASDF extension)."""
+
+    __jwst_fields__ = field_table(
+        data_processing_software_version={
+            "title": "Version of the data processing (DP) software that built the file",
+            "fits_keyword": "SDP_VER",
+            "fits_hdu": "PRIMARY",
+        },
+        prd_software_version={
+            "title": "Version of the S&OC Project Reference Database (PRD) in use",
+            "fits_keyword": "PRD_VER",
+            "fits_hdu": "PRIMARY",
+        },
+        oss_software_version={
+            "title": "Version of the Observatory Scheduling Software (OSS) in use",
+            "fits_keyword": "OSS_VER",
+            "fits_hdu": "PRIMARY",
+        },
+        guide_star_catalog_version={
+            "title": "Version of the Guide Star Catalog (GSC) in use",
+            "fits_keyword": "GSC_VER",
+            "fits_hdu": "PRIMARY",
+        },
+        calibration_software_version={
+            "title": "Version of the calibration pipeline that processed the data",
+            "fits_keyword": "CAL_VER",
+            "fits_hdu": "PRIMARY",
+        },
+        calibration_software_revision={
+            "title": "Source-control revision of the calibration pipeline",
+            "fits_keyword": "CAL_VCS",
+            "fits_hdu": "PRIMARY",
+        },
+        hga_move={
+            "title": "Whether the high-gain antenna moved while the data were taken",
+            "fits_keyword": "HGA_MOVE",
+            "fits_hdu": "PRIMARY",
+        },
+        hga_start_time={
+            "title": "UTC time at which the high-gain antenna motion began",
+            "fits_keyword": "HGA_STRT",
+            "fits_hdu": "PRIMARY",
+        },
+        hga_stop_time={
+            "title": "UTC time at which the high-gain antenna motion ended",
+            "fits_keyword": "HGA_STOP",
+            "fits_hdu": "PRIMARY",
+        },
+        pwfseet={
+            "title": "[d] End of the preceding wavefront-sensing exposure, MJD",
+            "fits_keyword": "PWFSEET",
+            "fits_hdu": "PRIMARY",
+        },
+        nwfsest={
+            "title": "[d] Start of the following wavefront-sensing exposure, MJD",
+            "fits_keyword": "NWFSEST",
+            "fits_hdu": "PRIMARY",
+        },
+        compress={
+            "title": "Whether the data were compressed on board",
+            "fits_keyword": "COMPRESS",
+            "fits_hdu": "PRIMARY",
+        },
+        tweakreg_catalog={
+            "title": "Name of the source catalog used for image alignment",
+            "fits_keyword": "TCATFILE",
+            "fits_hdu": "PRIMARY",
+        },
+        source_catalog={
+            "title": "Name of the source catalog file",
+            "fits_keyword": "SCATFILE",
+            "fits_hdu": "PRIMARY",
+        },
+        segmentation_map={
+            "title": "Name of the segmentation map file",
+            "fits_keyword": "SEGMFILE",
+            "fits_hdu": "PRIMARY",
+        },
+        direct_image={
+            "title": "Name of the direct image used for WFSS extraction",
+            "fits_keyword": "DIRIMAGE",
+            "fits_hdu": "PRIMARY",
+        },
+        wcs={
+            "title": "World coordinate system of the data (a gwcs object)",
+            "tag": "tag:stsci.edu:gwcs/wcs-*",
+        },
+    )

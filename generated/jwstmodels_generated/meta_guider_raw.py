@@ -2,7 +2,7 @@
 # Do not edit: change the schema and run `make generate`.
 """Metadata classes that ``guider_raw`` shares with other model modules."""
 
-from pydantic import Field
+from jwstmodels.base import field_table
 
 from .meta_image import TrapsFilledMeta
 
@@ -11,211 +11,195 @@ class GuiderRawMeta(TrapsFilledMeta):
     """Metadata of ``GuiderRawModel``, ``GuiderCalModel``: the fields of ``TrapsFilledMeta`` and those
     declared here."""
 
-    detector_id: str | None = Field(
-        default=None,
-        title="FGS detector that did the guiding",
-        json_schema_extra={"fits_keyword": "DETECTID", "fits_hdu": "FGS CENTROID PACKET"},
-        init=True,
-        kw_only=True,
-    )
+    detector_id: str | None = None
     """FGS detector that did the guiding
 
     FITS keyword: DETECTID (FGS CENTROID PACKET)"""
 
-    guide_star_state: str | None = Field(
-        default=None,
-        title="Guiding mode of the data (track or fine guide)",
-        json_schema_extra={"fits_keyword": "GUIDESTA", "fits_hdu": "FGS CENTROID PACKET"},
-        init=True,
-        kw_only=True,
-    )
+    guide_star_state: str | None = None
     """Guiding mode of the data (track or fine guide)
 
     FITS keyword: GUIDESTA (FGS CENTROID PACKET)"""
 
-    numrefst: int | None = Field(
-        default=None,
-        title="Number of reference stars in the flight table",
-        json_schema_extra={"fits_keyword": "NUMREFST", "fits_hdu": "FLIGHT REFERENCE STARS"},
-        init=True,
-        kw_only=True,
-    )
+    numrefst: int | None = None
     """Number of reference stars in the flight table
 
     FITS keyword: NUMREFST (FLIGHT REFERENCE STARS)"""
 
-    ddc_field_point: str | None = Field(
-        default=None,
-        title="Field point used for the differential distortion compensation",
-        json_schema_extra={"fits_keyword": "DDCFLDPT", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    ddc_field_point: str | None = None
     """Field point used for the differential distortion compensation
 
     FITS keyword: DDCFLDPT (POINTING)"""
 
-    pointing_time: str | None = Field(
-        default=None,
-        title="UTC time of the first row of the pointing table",
-        json_schema_extra={"fits_keyword": "POINTTIM", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    pointing_time: str | None = None
     """UTC time of the first row of the pointing table
 
     FITS keyword: POINTTIM (POINTING)"""
 
-    ra_ddc: float | None = Field(
-        default=None,
-        title="Right ascension of the distortion compensation field point [deg]",
-        json_schema_extra={"fits_keyword": "RA_DDC", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    ra_ddc: float | None = None
     """Right ascension of the distortion compensation field point [deg]
 
     FITS keyword: RA_DDC (POINTING)"""
 
-    dec_ddc: float | None = Field(
-        default=None,
-        title="Declination of the distortion compensation field point [deg]",
-        json_schema_extra={"fits_keyword": "DEC_DDC", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    dec_ddc: float | None = None
     """Declination of the distortion compensation field point [deg]
 
     FITS keyword: DEC_DDC (POINTING)"""
 
-    position_angle: float | None = Field(
-        default=None,
-        title="Position angle of the guiding aperture [deg]",
-        json_schema_extra={"fits_keyword": "PA_APER", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    position_angle: float | None = None
     """Position angle of the guiding aperture [deg]
 
     FITS keyword: PA_APER (POINTING)"""
 
-    ra_v1: float | None = Field(
-        default=None,
-        title="Right ascension of the telescope V1 axis [deg]",
-        json_schema_extra={"fits_keyword": "RA_V1", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    ra_v1: float | None = None
     """Right ascension of the telescope V1 axis [deg]
 
     FITS keyword: RA_V1 (POINTING)"""
 
-    dec_v1: float | None = Field(
-        default=None,
-        title="Declination of the telescope V1 axis [deg]",
-        json_schema_extra={"fits_keyword": "DEC_V1", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    dec_v1: float | None = None
     """Declination of the telescope V1 axis [deg]
 
     FITS keyword: DEC_V1 (POINTING)"""
 
-    pa_v3: float | None = Field(
-        default=None,
-        title="Position angle of the V3 axis at V1 [deg]",
-        json_schema_extra={"fits_keyword": "PA_V3", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    pa_v3: float | None = None
     """Position angle of the V3 axis at V1 [deg]
 
     FITS keyword: PA_V3 (POINTING)"""
 
-    ra_j1: float | None = Field(
-        default=None,
-        title="Right ascension of the spacecraft J1 axis [deg]",
-        json_schema_extra={"fits_keyword": "RA_J1", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    ra_j1: float | None = None
     """Right ascension of the spacecraft J1 axis [deg]
 
     FITS keyword: RA_J1 (POINTING)"""
 
-    dec_j1: float | None = Field(
-        default=None,
-        title="Declination of the spacecraft J1 axis [deg]",
-        json_schema_extra={"fits_keyword": "DEC_J1", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    dec_j1: float | None = None
     """Declination of the spacecraft J1 axis [deg]
 
     FITS keyword: DEC_J1 (POINTING)"""
 
-    pa_j3: float | None = Field(
-        default=None,
-        title="Position angle of the J3 axis at J1 [deg]",
-        json_schema_extra={"fits_keyword": "PA_J3", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    pa_j3: float | None = None
     """Position angle of the J3 axis at J1 [deg]
 
     FITS keyword: PA_J3 (POINTING)"""
 
-    jitter_average: float | None = Field(
-        default=None,
-        title="Mean pointing jitter over the data",
-        json_schema_extra={"fits_keyword": "JITTRAVG", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    jitter_average: float | None = None
     """Mean pointing jitter over the data
 
     FITS keyword: JITTRAVG (POINTING)"""
 
-    jitter_max: float | None = Field(
-        default=None,
-        title="Largest pointing jitter over the data",
-        json_schema_extra={"fits_keyword": "JITTRMAX", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    jitter_max: float | None = None
     """Largest pointing jitter over the data
 
     FITS keyword: JITTRMAX (POINTING)"""
 
-    jitter_min: float | None = Field(
-        default=None,
-        title="Smallest pointing jitter over the data",
-        json_schema_extra={"fits_keyword": "JITTRMIN", "fits_hdu": "POINTING"},
-        init=True,
-        kw_only=True,
-    )
+    jitter_min: float | None = None
     """Smallest pointing jitter over the data
 
     FITS keyword: JITTRMIN (POINTING)"""
 
-    bunit_data: str | None = Field(
-        default=None,
-        title="Physical unit of the science array values",
-        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bunit_data: str | None = None
     """Physical unit of the science array values
 
     FITS keyword: BUNIT (SCI)"""
 
-    bunit_err: str | None = Field(
-        default=None,
-        title="Physical unit of the error array values",
-        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
-        init=True,
-        kw_only=True,
-    )
+    bunit_err: str | None = None
     """Physical unit of the error array values
 
     FITS keyword: BUNIT (ERR)"""
+
+    __jwst_fields__ = field_table(
+        detector_id={
+            "title": "FGS detector that did the guiding",
+            "fits_keyword": "DETECTID",
+            "fits_hdu": "FGS CENTROID PACKET",
+        },
+        guide_star_state={
+            "title": "Guiding mode of the data (track or fine guide)",
+            "fits_keyword": "GUIDESTA",
+            "fits_hdu": "FGS CENTROID PACKET",
+        },
+        numrefst={
+            "title": "Number of reference stars in the flight table",
+            "fits_keyword": "NUMREFST",
+            "fits_hdu": "FLIGHT REFERENCE STARS",
+        },
+        ddc_field_point={
+            "title": "Field point used for the differential distortion compensation",
+            "fits_keyword": "DDCFLDPT",
+            "fits_hdu": "POINTING",
+        },
+        pointing_time={
+            "title": "UTC time of the first row of the pointing table",
+            "fits_keyword": "POINTTIM",
+            "fits_hdu": "POINTING",
+        },
+        ra_ddc={
+            "title": "Right ascension of the distortion compensation field point [deg]",
+            "fits_keyword": "RA_DDC",
+            "fits_hdu": "POINTING",
+        },
+        dec_ddc={
+            "title": "Declination of the distortion compensation field point [deg]",
+            "fits_keyword": "DEC_DDC",
+            "fits_hdu": "POINTING",
+        },
+        position_angle={
+            "title": "Position angle of the guiding aperture [deg]",
+            "fits_keyword": "PA_APER",
+            "fits_hdu": "POINTING",
+        },
+        ra_v1={
+            "title": "Right ascension of the telescope V1 axis [deg]",
+            "fits_keyword": "RA_V1",
+            "fits_hdu": "POINTING",
+        },
+        dec_v1={
+            "title": "Declination of the telescope V1 axis [deg]",
+            "fits_keyword": "DEC_V1",
+            "fits_hdu": "POINTING",
+        },
+        pa_v3={
+            "title": "Position angle of the V3 axis at V1 [deg]",
+            "fits_keyword": "PA_V3",
+            "fits_hdu": "POINTING",
+        },
+        ra_j1={
+            "title": "Right ascension of the spacecraft J1 axis [deg]",
+            "fits_keyword": "RA_J1",
+            "fits_hdu": "POINTING",
+        },
+        dec_j1={
+            "title": "Declination of the spacecraft J1 axis [deg]",
+            "fits_keyword": "DEC_J1",
+            "fits_hdu": "POINTING",
+        },
+        pa_j3={
+            "title": "Position angle of the J3 axis at J1 [deg]",
+            "fits_keyword": "PA_J3",
+            "fits_hdu": "POINTING",
+        },
+        jitter_average={
+            "title": "Mean pointing jitter over the data",
+            "fits_keyword": "JITTRAVG",
+            "fits_hdu": "POINTING",
+        },
+        jitter_max={
+            "title": "Largest pointing jitter over the data",
+            "fits_keyword": "JITTRMAX",
+            "fits_hdu": "POINTING",
+        },
+        jitter_min={
+            "title": "Smallest pointing jitter over the data",
+            "fits_keyword": "JITTRMIN",
+            "fits_hdu": "POINTING",
+        },
+        bunit_data={
+            "title": "Physical unit of the science array values",
+            "fits_keyword": "BUNIT",
+            "fits_hdu": "SCI",
+        },
+        bunit_err={
+            "title": "Physical unit of the error array values",
+            "fits_keyword": "BUNIT",
+            "fits_hdu": "ERR",
+        },
+    )

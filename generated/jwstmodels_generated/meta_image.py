@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from jwstmodels.base import MetaNode
+from jwstmodels.base import MetaNode, field_table
 
 from .meta import Aperture, Meta, VelocityAberration
 
@@ -19,1792 +19,1638 @@ from .meta import Aperture, Meta, VelocityAberration
 class ImageAperture(Aperture):
     """Science aperture"""
 
-    position_angle: float | None = Field(
-        default=None,
-        title="[deg] Position angle of the aperture",
-        json_schema_extra={"fits_keyword": "PA_APER", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    position_angle: float | None = None
     """[deg] Position angle of the aperture
 
     FITS keyword: PA_APER (SCI)"""
+
+    __jwst_fields__ = field_table(
+        position_angle={
+            "title": "[deg] Position angle of the aperture",
+            "fits_keyword": "PA_APER",
+            "fits_hdu": "SCI",
+        }
+    )
 
 
 class ImageVelocityAberration(VelocityAberration):
     """Velocity aberration correction"""
 
-    scale_factor: float | None = Field(
-        default=None,
-        title="Plate scale change caused by velocity aberration",
-        json_schema_extra={"fits_keyword": "VA_SCALE", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    scale_factor: float | None = None
     """Plate scale change caused by velocity aberration
 
     FITS keyword: VA_SCALE (SCI)"""
+
+    __jwst_fields__ = field_table(
+        scale_factor={
+            "title": "Plate scale change caused by velocity aberration",
+            "fits_keyword": "VA_SCALE",
+            "fits_hdu": "SCI",
+        }
+    )
 
 
 class Coordinates(MetaNode):
     """Celestial coordinate system"""
 
-    reference_frame: Literal["ICRS"] | None = Field(
-        default=None,
-        title="Celestial reference frame of the coordinates",
-        json_schema_extra={"fits_keyword": "RADESYS", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    reference_frame: Literal["ICRS"] | None = None
     """Celestial reference frame of the coordinates
 
     FITS keyword: RADESYS (SCI)"""
+
+    __jwst_fields__ = field_table(
+        reference_frame={
+            "title": "Celestial reference frame of the coordinates",
+            "fits_keyword": "RADESYS",
+            "fits_hdu": "SCI",
+        }
+    )
 
 
 class Pointing(MetaNode):
     """Telescope pointing"""
 
-    ra_v1: float | None = Field(
-        default=None,
-        title="[deg] Right ascension of the telescope V1 axis",
-        json_schema_extra={"fits_keyword": "RA_V1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ra_v1: float | None = None
     """[deg] Right ascension of the telescope V1 axis
 
     FITS keyword: RA_V1 (SCI)"""
 
-    dec_v1: float | None = Field(
-        default=None,
-        title="[deg] Declination of the telescope V1 axis",
-        json_schema_extra={"fits_keyword": "DEC_V1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    dec_v1: float | None = None
     """[deg] Declination of the telescope V1 axis
 
     FITS keyword: DEC_V1 (SCI)"""
 
-    pa_v3: float | None = Field(
-        default=None,
-        title="[deg] Position angle of the telescope V3 axis",
-        json_schema_extra={"fits_keyword": "PA_V3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pa_v3: float | None = None
     """[deg] Position angle of the telescope V3 axis
 
     FITS keyword: PA_V3 (SCI)"""
+
+    __jwst_fields__ = field_table(
+        ra_v1={
+            "title": "[deg] Right ascension of the telescope V1 axis",
+            "fits_keyword": "RA_V1",
+            "fits_hdu": "SCI",
+        },
+        dec_v1={
+            "title": "[deg] Declination of the telescope V1 axis",
+            "fits_keyword": "DEC_V1",
+            "fits_hdu": "SCI",
+        },
+        pa_v3={
+            "title": "[deg] Position angle of the telescope V3 axis",
+            "fits_keyword": "PA_V3",
+            "fits_hdu": "SCI",
+        },
+    )
 
 
 class Wcsinfo(MetaNode):
     """FITS world coordinate system of the science array"""
 
-    wcsaxes: int | None = Field(
-        default=None,
-        title="Number of world coordinate axes",
-        json_schema_extra={"fits_keyword": "WCSAXES", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    wcsaxes: int | None = None
     """Number of world coordinate axes
 
     FITS keyword: WCSAXES (SCI)"""
 
-    crpix1: float | None = Field(
-        default=None,
-        title="Reference pixel position along axis 1 (1-based)",
-        json_schema_extra={"fits_keyword": "CRPIX1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    crpix1: float | None = None
     """Reference pixel position along axis 1 (1-based)
 
     FITS keyword: CRPIX1 (SCI)"""
 
-    crpix2: float | None = Field(
-        default=None,
-        title="Reference pixel position along axis 2 (1-based)",
-        json_schema_extra={"fits_keyword": "CRPIX2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    crpix2: float | None = None
     """Reference pixel position along axis 2 (1-based)
 
     FITS keyword: CRPIX2 (SCI)"""
 
-    crpix3: float | None = Field(
-        default=None,
-        title="Reference pixel position along axis 3 (1-based)",
-        json_schema_extra={"fits_keyword": "CRPIX3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    crpix3: float | None = None
     """Reference pixel position along axis 3 (1-based)
 
     FITS keyword: CRPIX3 (SCI)"""
 
-    crval1: float | None = Field(
-        default=None,
-        title="World coordinate of the reference pixel along axis 1",
-        json_schema_extra={"fits_keyword": "CRVAL1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    crval1: float | None = None
     """World coordinate of the reference pixel along axis 1
 
     FITS keyword: CRVAL1 (SCI)"""
 
-    crval2: float | None = Field(
-        default=None,
-        title="World coordinate of the reference pixel along axis 2",
-        json_schema_extra={"fits_keyword": "CRVAL2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    crval2: float | None = None
     """World coordinate of the reference pixel along axis 2
 
     FITS keyword: CRVAL2 (SCI)"""
 
-    crval3: float | None = Field(
-        default=None,
-        title="World coordinate of the reference pixel along axis 3",
-        json_schema_extra={"fits_keyword": "CRVAL3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    crval3: float | None = None
     """World coordinate of the reference pixel along axis 3
 
     FITS keyword: CRVAL3 (SCI)"""
 
-    ctype1: str | None = Field(
-        default=None,
-        title="Coordinate type (and projection) of axis 1",
-        json_schema_extra={"fits_keyword": "CTYPE1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ctype1: str | None = None
     """Coordinate type (and projection) of axis 1
 
     FITS keyword: CTYPE1 (SCI)"""
 
-    ctype2: str | None = Field(
-        default=None,
-        title="Coordinate type (and projection) of axis 2",
-        json_schema_extra={"fits_keyword": "CTYPE2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ctype2: str | None = None
     """Coordinate type (and projection) of axis 2
 
     FITS keyword: CTYPE2 (SCI)"""
 
-    ctype3: str | None = Field(
-        default=None,
-        title="Coordinate type (and projection) of axis 3",
-        json_schema_extra={"fits_keyword": "CTYPE3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ctype3: str | None = None
     """Coordinate type (and projection) of axis 3
 
     FITS keyword: CTYPE3 (SCI)"""
 
-    cunit1: str | None = Field(
-        default=None,
-        title="Unit of the world coordinate along axis 1",
-        json_schema_extra={"fits_keyword": "CUNIT1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    cunit1: str | None = None
     """Unit of the world coordinate along axis 1
 
     FITS keyword: CUNIT1 (SCI)"""
 
-    cunit2: str | None = Field(
-        default=None,
-        title="Unit of the world coordinate along axis 2",
-        json_schema_extra={"fits_keyword": "CUNIT2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    cunit2: str | None = None
     """Unit of the world coordinate along axis 2
 
     FITS keyword: CUNIT2 (SCI)"""
 
-    cunit3: str | None = Field(
-        default=None,
-        title="Unit of the world coordinate along axis 3",
-        json_schema_extra={"fits_keyword": "CUNIT3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    cunit3: str | None = None
     """Unit of the world coordinate along axis 3
 
     FITS keyword: CUNIT3 (SCI)"""
 
-    cdelt1: float | None = Field(
-        default=None,
-        title="World coordinate step per pixel along axis 1 at the reference pixel",
-        json_schema_extra={"fits_keyword": "CDELT1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    cdelt1: float | None = None
     """World coordinate step per pixel along axis 1 at the reference pixel
 
     FITS keyword: CDELT1 (SCI)"""
 
-    cdelt2: float | None = Field(
-        default=None,
-        title="World coordinate step per pixel along axis 2 at the reference pixel",
-        json_schema_extra={"fits_keyword": "CDELT2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    cdelt2: float | None = None
     """World coordinate step per pixel along axis 2 at the reference pixel
 
     FITS keyword: CDELT2 (SCI)"""
 
-    cdelt3: float | None = Field(
-        default=None,
-        title="World coordinate step per pixel along axis 3 at the reference pixel",
-        json_schema_extra={"fits_keyword": "CDELT3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    cdelt3: float | None = None
     """World coordinate step per pixel along axis 3 at the reference pixel
 
     FITS keyword: CDELT3 (SCI)"""
 
-    pc1_1: float | None = Field(
-        default=None,
-        title="Element (1, 1) of the PC rotation and skew matrix",
-        json_schema_extra={"fits_keyword": "PC1_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pc1_1: float | None = None
     """Element (1, 1) of the PC rotation and skew matrix
 
     FITS keyword: PC1_1 (SCI)"""
 
-    pc1_2: float | None = Field(
-        default=None,
-        title="Element (1, 2) of the PC rotation and skew matrix",
-        json_schema_extra={"fits_keyword": "PC1_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pc1_2: float | None = None
     """Element (1, 2) of the PC rotation and skew matrix
 
     FITS keyword: PC1_2 (SCI)"""
 
-    pc1_3: float | None = Field(
-        default=None,
-        title="Element (1, 3) of the PC rotation and skew matrix",
-        json_schema_extra={"fits_keyword": "PC1_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pc1_3: float | None = None
     """Element (1, 3) of the PC rotation and skew matrix
 
     FITS keyword: PC1_3 (SCI)"""
 
-    pc2_1: float | None = Field(
-        default=None,
-        title="Element (2, 1) of the PC rotation and skew matrix",
-        json_schema_extra={"fits_keyword": "PC2_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pc2_1: float | None = None
     """Element (2, 1) of the PC rotation and skew matrix
 
     FITS keyword: PC2_1 (SCI)"""
 
-    pc2_2: float | None = Field(
-        default=None,
-        title="Element (2, 2) of the PC rotation and skew matrix",
-        json_schema_extra={"fits_keyword": "PC2_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pc2_2: float | None = None
     """Element (2, 2) of the PC rotation and skew matrix
 
     FITS keyword: PC2_2 (SCI)"""
 
-    pc2_3: float | None = Field(
-        default=None,
-        title="Element (2, 3) of the PC rotation and skew matrix",
-        json_schema_extra={"fits_keyword": "PC2_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pc2_3: float | None = None
     """Element (2, 3) of the PC rotation and skew matrix
 
     FITS keyword: PC2_3 (SCI)"""
 
-    pc3_1: float | None = Field(
-        default=None,
-        title="Element (3, 1) of the PC rotation and skew matrix",
-        json_schema_extra={"fits_keyword": "PC3_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pc3_1: float | None = None
     """Element (3, 1) of the PC rotation and skew matrix
 
     FITS keyword: PC3_1 (SCI)"""
 
-    pc3_2: float | None = Field(
-        default=None,
-        title="Element (3, 2) of the PC rotation and skew matrix",
-        json_schema_extra={"fits_keyword": "PC3_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pc3_2: float | None = None
     """Element (3, 2) of the PC rotation and skew matrix
 
     FITS keyword: PC3_2 (SCI)"""
 
-    pc3_3: float | None = Field(
-        default=None,
-        title="Element (3, 3) of the PC rotation and skew matrix",
-        json_schema_extra={"fits_keyword": "PC3_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pc3_3: float | None = None
     """Element (3, 3) of the PC rotation and skew matrix
 
     FITS keyword: PC3_3 (SCI)"""
 
-    cd1_1: float | None = Field(
-        default=None,
-        title="Element (1, 1) of the CD scale and rotation matrix",
-        json_schema_extra={"fits_keyword": "CD1_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    cd1_1: float | None = None
     """Element (1, 1) of the CD scale and rotation matrix
 
     FITS keyword: CD1_1 (SCI)"""
 
-    cd1_2: float | None = Field(
-        default=None,
-        title="Element (1, 2) of the CD scale and rotation matrix",
-        json_schema_extra={"fits_keyword": "CD1_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    cd1_2: float | None = None
     """Element (1, 2) of the CD scale and rotation matrix
 
     FITS keyword: CD1_2 (SCI)"""
 
-    cd2_1: float | None = Field(
-        default=None,
-        title="Element (2, 1) of the CD scale and rotation matrix",
-        json_schema_extra={"fits_keyword": "CD2_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    cd2_1: float | None = None
     """Element (2, 1) of the CD scale and rotation matrix
 
     FITS keyword: CD2_1 (SCI)"""
 
-    cd2_2: float | None = Field(
-        default=None,
-        title="Element (2, 2) of the CD scale and rotation matrix",
-        json_schema_extra={"fits_keyword": "CD2_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    cd2_2: float | None = None
     """Element (2, 2) of the CD scale and rotation matrix
 
     FITS keyword: CD2_2 (SCI)"""
 
-    ps3_0: str | None = Field(
-        default=None,
-        title="Extension holding the coordinate lookup table of axis 3 (-TAB)",
-        json_schema_extra={"fits_keyword": "PS3_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ps3_0: str | None = None
     """Extension holding the coordinate lookup table of axis 3 (-TAB)
 
     FITS keyword: PS3_0 (SCI)"""
 
-    ps3_1: str | None = Field(
-        default=None,
-        title="Column holding the coordinate lookup table of axis 3 (-TAB)",
-        json_schema_extra={"fits_keyword": "PS3_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ps3_1: str | None = None
     """Column holding the coordinate lookup table of axis 3 (-TAB)
 
     FITS keyword: PS3_1 (SCI)"""
 
-    s_region: str | None = Field(
-        default=None,
-        title="Footprint of the data on the sky (STC-S region)",
-        json_schema_extra={"fits_keyword": "S_REGION", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    s_region: str | None = None
     """Footprint of the data on the sky (STC-S region)
 
     FITS keyword: S_REGION (SCI)"""
 
-    waverange_start: float | None = Field(
-        default=None,
-        title="Short end of the nominal wavelength range",
-        json_schema_extra={"fits_keyword": "WAVSTART", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    waverange_start: float | None = None
     """Short end of the nominal wavelength range
 
     FITS keyword: WAVSTART (SCI)"""
 
-    waverange_end: float | None = Field(
-        default=None,
-        title="Long end of the nominal wavelength range",
-        json_schema_extra={"fits_keyword": "WAVEND", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    waverange_end: float | None = None
     """Long end of the nominal wavelength range
 
     FITS keyword: WAVEND (SCI)"""
 
-    dispersion_direction: int | None = Field(
-        default=None,
-        title="Pixel axis along which the light is dispersed",
-        json_schema_extra={"fits_keyword": "DISPAXIS", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    dispersion_direction: int | None = None
     """Pixel axis along which the light is dispersed
 
     FITS keyword: DISPAXIS (SCI)"""
 
-    spectral_order: int | None = Field(
-        default=None,
-        title="Spectral order of the data",
-        json_schema_extra={"fits_keyword": "SPORDER", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    spectral_order: int | None = None
     """Spectral order of the data
 
     FITS keyword: SPORDER (SCI)"""
 
-    v2_ref: float | None = Field(
-        default=None,
-        title="[arcsec] V2 coordinate of the aperture reference point",
-        json_schema_extra={"fits_keyword": "V2_REF", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    v2_ref: float | None = None
     """[arcsec] V2 coordinate of the aperture reference point
 
     FITS keyword: V2_REF (SCI)"""
 
-    v3_ref: float | None = Field(
-        default=None,
-        title="[arcsec] V3 coordinate of the aperture reference point",
-        json_schema_extra={"fits_keyword": "V3_REF", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    v3_ref: float | None = None
     """[arcsec] V3 coordinate of the aperture reference point
 
     FITS keyword: V3_REF (SCI)"""
 
-    vparity: int | None = Field(
-        default=None,
-        title="Handedness of the ideal frame relative to V2/V3",
-        json_schema_extra={"fits_keyword": "VPARITY", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    vparity: int | None = None
     """Handedness of the ideal frame relative to V2/V3
 
     FITS keyword: VPARITY (SCI)"""
 
-    v3yangle: float | None = Field(
-        default=None,
-        title="[deg] Angle from the V3 axis to the ideal y axis",
-        json_schema_extra={"fits_keyword": "V3I_YANG", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    v3yangle: float | None = None
     """[deg] Angle from the V3 axis to the ideal y axis
 
     FITS keyword: V3I_YANG (SCI)"""
 
-    ra_ref: float | None = Field(
-        default=None,
-        title="[deg] Right ascension at the aperture reference point",
-        json_schema_extra={"fits_keyword": "RA_REF", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ra_ref: float | None = None
     """[deg] Right ascension at the aperture reference point
 
     FITS keyword: RA_REF (SCI)"""
 
-    dec_ref: float | None = Field(
-        default=None,
-        title="[deg] Declination at the aperture reference point",
-        json_schema_extra={"fits_keyword": "DEC_REF", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    dec_ref: float | None = None
     """[deg] Declination at the aperture reference point
 
     FITS keyword: DEC_REF (SCI)"""
 
-    roll_ref: float | None = Field(
-        default=None,
-        title="[deg] V3 roll angle at the reference point, north through east",
-        json_schema_extra={"fits_keyword": "ROLL_REF", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    roll_ref: float | None = None
     """[deg] V3 roll angle at the reference point, north through east
 
     FITS keyword: ROLL_REF (SCI)"""
 
-    velosys: float | None = Field(
-        default=None,
-        title="[m/s] Radial velocity correction to the solar system barycentre",
-        json_schema_extra={"fits_keyword": "VELOSYS", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    velosys: float | None = None
     """[m/s] Radial velocity correction to the solar system barycentre
 
     FITS keyword: VELOSYS (SCI)"""
 
-    specsys: str | None = Field(
-        default=None,
-        title="Reference frame of the spectral coordinate",
-        json_schema_extra={"fits_keyword": "SPECSYS", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    specsys: str | None = None
     """Reference frame of the spectral coordinate
 
     FITS keyword: SPECSYS (SCI)"""
 
-    siaf_xref_sci: float | None = Field(
-        default=None,
-        title="x of the aperture reference point in the science frame",
-        json_schema_extra={"fits_keyword": "XREF_SCI", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    siaf_xref_sci: float | None = None
     """x of the aperture reference point in the science frame
 
     FITS keyword: XREF_SCI (SCI)"""
 
-    siaf_yref_sci: float | None = Field(
-        default=None,
-        title="y of the aperture reference point in the science frame",
-        json_schema_extra={"fits_keyword": "YREF_SCI", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    siaf_yref_sci: float | None = None
     """y of the aperture reference point in the science frame
 
     FITS keyword: YREF_SCI (SCI)"""
 
-    mt_ra: float | None = Field(
-        default=None,
-        title="[deg] Right ascension of the moving target at the exposure midpoint",
-        json_schema_extra={"fits_keyword": "MT_RA", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    mt_ra: float | None = None
     """[deg] Right ascension of the moving target at the exposure midpoint
 
     FITS keyword: MT_RA (SCI)"""
 
-    mt_dec: float | None = Field(
-        default=None,
-        title="[deg] Declination of the moving target at the exposure midpoint",
-        json_schema_extra={"fits_keyword": "MT_DEC", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    mt_dec: float | None = None
     """[deg] Declination of the moving target at the exposure midpoint
 
     FITS keyword: MT_DEC (SCI)"""
 
-    mt_avra: float | None = Field(
-        default=None,
-        title="[deg] Mean right ascension of the moving target over the exposures",
-        json_schema_extra={"fits_keyword": "MT_AVRA", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    mt_avra: float | None = None
     """[deg] Mean right ascension of the moving target over the exposures
 
     FITS keyword: MT_AVRA (SCI)"""
 
-    mt_avdec: float | None = Field(
-        default=None,
-        title="[deg] Mean declination of the moving target over the exposures",
-        json_schema_extra={"fits_keyword": "MT_AVDEC", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    mt_avdec: float | None = None
     """[deg] Mean declination of the moving target over the exposures
 
     FITS keyword: MT_AVDEC (SCI)"""
 
-    a_order: int | None = Field(
-        default=None,
-        title="Polynomial order of the SIP forward correction along x",
-        json_schema_extra={"fits_keyword": "A_ORDER", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_order: int | None = None
     """Polynomial order of the SIP forward correction along x
 
     FITS keyword: A_ORDER (SCI)"""
 
-    b_order: int | None = Field(
-        default=None,
-        title="Polynomial order of the SIP forward correction along y",
-        json_schema_extra={"fits_keyword": "B_ORDER", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_order: int | None = None
     """Polynomial order of the SIP forward correction along y
 
     FITS keyword: B_ORDER (SCI)"""
 
-    ap_order: int | None = Field(
-        default=None,
-        title="Polynomial order of the SIP inverse correction along x",
-        json_schema_extra={"fits_keyword": "AP_ORDER", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_order: int | None = None
     """Polynomial order of the SIP inverse correction along x
 
     FITS keyword: AP_ORDER (SCI)"""
 
-    bp_order: int | None = Field(
-        default=None,
-        title="Polynomial order of the SIP inverse correction along y",
-        json_schema_extra={"fits_keyword": "BP_ORDER", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_order: int | None = None
     """Polynomial order of the SIP inverse correction along y
 
     FITS keyword: BP_ORDER (SCI)"""
 
-    a_0_2: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^0 v^2 term",
-        json_schema_extra={"fits_keyword": "A_0_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_0_2: float | None = None
     """SIP forward x coefficient of the u^0 v^2 term
 
     FITS keyword: A_0_2 (SCI)"""
 
-    a_0_3: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^0 v^3 term",
-        json_schema_extra={"fits_keyword": "A_0_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_0_3: float | None = None
     """SIP forward x coefficient of the u^0 v^3 term
 
     FITS keyword: A_0_3 (SCI)"""
 
-    a_0_4: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^0 v^4 term",
-        json_schema_extra={"fits_keyword": "A_0_4", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_0_4: float | None = None
     """SIP forward x coefficient of the u^0 v^4 term
 
     FITS keyword: A_0_4 (SCI)"""
 
-    a_0_5: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^0 v^5 term",
-        json_schema_extra={"fits_keyword": "A_0_5", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_0_5: float | None = None
     """SIP forward x coefficient of the u^0 v^5 term
 
     FITS keyword: A_0_5 (SCI)"""
 
-    a_0_6: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^0 v^6 term",
-        json_schema_extra={"fits_keyword": "A_0_6", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_0_6: float | None = None
     """SIP forward x coefficient of the u^0 v^6 term
 
     FITS keyword: A_0_6 (SCI)"""
 
-    a_1_1: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^1 v^1 term",
-        json_schema_extra={"fits_keyword": "A_1_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_1_1: float | None = None
     """SIP forward x coefficient of the u^1 v^1 term
 
     FITS keyword: A_1_1 (SCI)"""
 
-    a_1_2: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^1 v^2 term",
-        json_schema_extra={"fits_keyword": "A_1_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_1_2: float | None = None
     """SIP forward x coefficient of the u^1 v^2 term
 
     FITS keyword: A_1_2 (SCI)"""
 
-    a_1_3: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^1 v^3 term",
-        json_schema_extra={"fits_keyword": "A_1_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_1_3: float | None = None
     """SIP forward x coefficient of the u^1 v^3 term
 
     FITS keyword: A_1_3 (SCI)"""
 
-    a_1_4: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^1 v^4 term",
-        json_schema_extra={"fits_keyword": "A_1_4", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_1_4: float | None = None
     """SIP forward x coefficient of the u^1 v^4 term
 
     FITS keyword: A_1_4 (SCI)"""
 
-    a_1_5: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^1 v^5 term",
-        json_schema_extra={"fits_keyword": "A_1_5", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_1_5: float | None = None
     """SIP forward x coefficient of the u^1 v^5 term
 
     FITS keyword: A_1_5 (SCI)"""
 
-    a_2_0: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^2 v^0 term",
-        json_schema_extra={"fits_keyword": "A_2_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_2_0: float | None = None
     """SIP forward x coefficient of the u^2 v^0 term
 
     FITS keyword: A_2_0 (SCI)"""
 
-    a_2_1: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^2 v^1 term",
-        json_schema_extra={"fits_keyword": "A_2_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_2_1: float | None = None
     """SIP forward x coefficient of the u^2 v^1 term
 
     FITS keyword: A_2_1 (SCI)"""
 
-    a_2_2: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^2 v^2 term",
-        json_schema_extra={"fits_keyword": "A_2_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_2_2: float | None = None
     """SIP forward x coefficient of the u^2 v^2 term
 
     FITS keyword: A_2_2 (SCI)"""
 
-    a_2_3: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^2 v^3 term",
-        json_schema_extra={"fits_keyword": "A_2_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_2_3: float | None = None
     """SIP forward x coefficient of the u^2 v^3 term
 
     FITS keyword: A_2_3 (SCI)"""
 
-    a_2_4: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^2 v^4 term",
-        json_schema_extra={"fits_keyword": "A_2_4", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_2_4: float | None = None
     """SIP forward x coefficient of the u^2 v^4 term
 
     FITS keyword: A_2_4 (SCI)"""
 
-    a_3_0: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^3 v^0 term",
-        json_schema_extra={"fits_keyword": "A_3_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_3_0: float | None = None
     """SIP forward x coefficient of the u^3 v^0 term
 
     FITS keyword: A_3_0 (SCI)"""
 
-    a_3_1: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^3 v^1 term",
-        json_schema_extra={"fits_keyword": "A_3_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_3_1: float | None = None
     """SIP forward x coefficient of the u^3 v^1 term
 
     FITS keyword: A_3_1 (SCI)"""
 
-    a_3_2: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^3 v^2 term",
-        json_schema_extra={"fits_keyword": "A_3_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_3_2: float | None = None
     """SIP forward x coefficient of the u^3 v^2 term
 
     FITS keyword: A_3_2 (SCI)"""
 
-    a_3_3: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^3 v^3 term",
-        json_schema_extra={"fits_keyword": "A_3_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_3_3: float | None = None
     """SIP forward x coefficient of the u^3 v^3 term
 
     FITS keyword: A_3_3 (SCI)"""
 
-    a_4_0: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^4 v^0 term",
-        json_schema_extra={"fits_keyword": "A_4_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_4_0: float | None = None
     """SIP forward x coefficient of the u^4 v^0 term
 
     FITS keyword: A_4_0 (SCI)"""
 
-    a_4_1: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^4 v^1 term",
-        json_schema_extra={"fits_keyword": "A_4_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_4_1: float | None = None
     """SIP forward x coefficient of the u^4 v^1 term
 
     FITS keyword: A_4_1 (SCI)"""
 
-    a_4_2: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^4 v^2 term",
-        json_schema_extra={"fits_keyword": "A_4_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_4_2: float | None = None
     """SIP forward x coefficient of the u^4 v^2 term
 
     FITS keyword: A_4_2 (SCI)"""
 
-    a_5_0: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^5 v^0 term",
-        json_schema_extra={"fits_keyword": "A_5_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_5_0: float | None = None
     """SIP forward x coefficient of the u^5 v^0 term
 
     FITS keyword: A_5_0 (SCI)"""
 
-    a_5_1: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^5 v^1 term",
-        json_schema_extra={"fits_keyword": "A_5_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_5_1: float | None = None
     """SIP forward x coefficient of the u^5 v^1 term
 
     FITS keyword: A_5_1 (SCI)"""
 
-    a_6_0: float | None = Field(
-        default=None,
-        title="SIP forward x coefficient of the u^6 v^0 term",
-        json_schema_extra={"fits_keyword": "A_6_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    a_6_0: float | None = None
     """SIP forward x coefficient of the u^6 v^0 term
 
     FITS keyword: A_6_0 (SCI)"""
 
-    b_0_2: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^0 v^2 term",
-        json_schema_extra={"fits_keyword": "B_0_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_0_2: float | None = None
     """SIP forward y coefficient of the u^0 v^2 term
 
     FITS keyword: B_0_2 (SCI)"""
 
-    b_0_3: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^0 v^3 term",
-        json_schema_extra={"fits_keyword": "B_0_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_0_3: float | None = None
     """SIP forward y coefficient of the u^0 v^3 term
 
     FITS keyword: B_0_3 (SCI)"""
 
-    b_0_4: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^0 v^4 term",
-        json_schema_extra={"fits_keyword": "B_0_4", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_0_4: float | None = None
     """SIP forward y coefficient of the u^0 v^4 term
 
     FITS keyword: B_0_4 (SCI)"""
 
-    b_0_5: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^0 v^5 term",
-        json_schema_extra={"fits_keyword": "B_0_5", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_0_5: float | None = None
     """SIP forward y coefficient of the u^0 v^5 term
 
     FITS keyword: B_0_5 (SCI)"""
 
-    b_0_6: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^0 v^6 term",
-        json_schema_extra={"fits_keyword": "B_0_6", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_0_6: float | None = None
     """SIP forward y coefficient of the u^0 v^6 term
 
     FITS keyword: B_0_6 (SCI)"""
 
-    b_1_1: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^1 v^1 term",
-        json_schema_extra={"fits_keyword": "B_1_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_1_1: float | None = None
     """SIP forward y coefficient of the u^1 v^1 term
 
     FITS keyword: B_1_1 (SCI)"""
 
-    b_1_2: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^1 v^2 term",
-        json_schema_extra={"fits_keyword": "B_1_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_1_2: float | None = None
     """SIP forward y coefficient of the u^1 v^2 term
 
     FITS keyword: B_1_2 (SCI)"""
 
-    b_1_3: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^1 v^3 term",
-        json_schema_extra={"fits_keyword": "B_1_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_1_3: float | None = None
     """SIP forward y coefficient of the u^1 v^3 term
 
     FITS keyword: B_1_3 (SCI)"""
 
-    b_1_4: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^1 v^4 term",
-        json_schema_extra={"fits_keyword": "B_1_4", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_1_4: float | None = None
     """SIP forward y coefficient of the u^1 v^4 term
 
     FITS keyword: B_1_4 (SCI)"""
 
-    b_1_5: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^1 v^5 term",
-        json_schema_extra={"fits_keyword": "B_1_5", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_1_5: float | None = None
     """SIP forward y coefficient of the u^1 v^5 term
 
     FITS keyword: B_1_5 (SCI)"""
 
-    b_2_0: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^2 v^0 term",
-        json_schema_extra={"fits_keyword": "B_2_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_2_0: float | None = None
     """SIP forward y coefficient of the u^2 v^0 term
 
     FITS keyword: B_2_0 (SCI)"""
 
-    b_2_1: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^2 v^1 term",
-        json_schema_extra={"fits_keyword": "B_2_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_2_1: float | None = None
     """SIP forward y coefficient of the u^2 v^1 term
 
     FITS keyword: B_2_1 (SCI)"""
 
-    b_2_2: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^2 v^2 term",
-        json_schema_extra={"fits_keyword": "B_2_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_2_2: float | None = None
     """SIP forward y coefficient of the u^2 v^2 term
 
     FITS keyword: B_2_2 (SCI)"""
 
-    b_2_3: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^2 v^3 term",
-        json_schema_extra={"fits_keyword": "B_2_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_2_3: float | None = None
     """SIP forward y coefficient of the u^2 v^3 term
 
     FITS keyword: B_2_3 (SCI)"""
 
-    b_2_4: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^2 v^4 term",
-        json_schema_extra={"fits_keyword": "B_2_4", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_2_4: float | None = None
     """SIP forward y coefficient of the u^2 v^4 term
 
     FITS keyword: B_2_4 (SCI)"""
 
-    b_3_0: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^3 v^0 term",
-        json_schema_extra={"fits_keyword": "B_3_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_3_0: float | None = None
     """SIP forward y coefficient of the u^3 v^0 term
 
     FITS keyword: B_3_0 (SCI)"""
 
-    b_3_1: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^3 v^1 term",
-        json_schema_extra={"fits_keyword": "B_3_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_3_1: float | None = None
     """SIP forward y coefficient of the u^3 v^1 term
 
     FITS keyword: B_3_1 (SCI)"""
 
-    b_3_2: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^3 v^2 term",
-        json_schema_extra={"fits_keyword": "B_3_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_3_2: float | None = None
     """SIP forward y coefficient of the u^3 v^2 term
 
     FITS keyword: B_3_2 (SCI)"""
 
-    b_3_3: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^3 v^3 term",
-        json_schema_extra={"fits_keyword": "B_3_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_3_3: float | None = None
     """SIP forward y coefficient of the u^3 v^3 term
 
     FITS keyword: B_3_3 (SCI)"""
 
-    b_4_0: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^4 v^0 term",
-        json_schema_extra={"fits_keyword": "B_4_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_4_0: float | None = None
     """SIP forward y coefficient of the u^4 v^0 term
 
     FITS keyword: B_4_0 (SCI)"""
 
-    b_4_1: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^4 v^1 term",
-        json_schema_extra={"fits_keyword": "B_4_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_4_1: float | None = None
     """SIP forward y coefficient of the u^4 v^1 term
 
     FITS keyword: B_4_1 (SCI)"""
 
-    b_4_2: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^4 v^2 term",
-        json_schema_extra={"fits_keyword": "B_4_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_4_2: float | None = None
     """SIP forward y coefficient of the u^4 v^2 term
 
     FITS keyword: B_4_2 (SCI)"""
 
-    b_5_0: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^5 v^0 term",
-        json_schema_extra={"fits_keyword": "B_5_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_5_0: float | None = None
     """SIP forward y coefficient of the u^5 v^0 term
 
     FITS keyword: B_5_0 (SCI)"""
 
-    b_5_1: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^5 v^1 term",
-        json_schema_extra={"fits_keyword": "B_5_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_5_1: float | None = None
     """SIP forward y coefficient of the u^5 v^1 term
 
     FITS keyword: B_5_1 (SCI)"""
 
-    b_6_0: float | None = Field(
-        default=None,
-        title="SIP forward y coefficient of the u^6 v^0 term",
-        json_schema_extra={"fits_keyword": "B_6_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    b_6_0: float | None = None
     """SIP forward y coefficient of the u^6 v^0 term
 
     FITS keyword: B_6_0 (SCI)"""
 
-    ap_0_2: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^0 v^2 term",
-        json_schema_extra={"fits_keyword": "AP_0_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_0_2: float | None = None
     """SIP inverse x coefficient of the u^0 v^2 term
 
     FITS keyword: AP_0_2 (SCI)"""
 
-    ap_0_3: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^0 v^3 term",
-        json_schema_extra={"fits_keyword": "AP_0_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_0_3: float | None = None
     """SIP inverse x coefficient of the u^0 v^3 term
 
     FITS keyword: AP_0_3 (SCI)"""
 
-    ap_0_4: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^0 v^4 term",
-        json_schema_extra={"fits_keyword": "AP_0_4", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_0_4: float | None = None
     """SIP inverse x coefficient of the u^0 v^4 term
 
     FITS keyword: AP_0_4 (SCI)"""
 
-    ap_0_5: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^0 v^5 term",
-        json_schema_extra={"fits_keyword": "AP_0_5", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_0_5: float | None = None
     """SIP inverse x coefficient of the u^0 v^5 term
 
     FITS keyword: AP_0_5 (SCI)"""
 
-    ap_0_6: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^0 v^6 term",
-        json_schema_extra={"fits_keyword": "AP_0_6", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_0_6: float | None = None
     """SIP inverse x coefficient of the u^0 v^6 term
 
     FITS keyword: AP_0_6 (SCI)"""
 
-    ap_1_1: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^1 v^1 term",
-        json_schema_extra={"fits_keyword": "AP_1_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_1_1: float | None = None
     """SIP inverse x coefficient of the u^1 v^1 term
 
     FITS keyword: AP_1_1 (SCI)"""
 
-    ap_1_2: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^1 v^2 term",
-        json_schema_extra={"fits_keyword": "AP_1_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_1_2: float | None = None
     """SIP inverse x coefficient of the u^1 v^2 term
 
     FITS keyword: AP_1_2 (SCI)"""
 
-    ap_1_3: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^1 v^3 term",
-        json_schema_extra={"fits_keyword": "AP_1_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_1_3: float | None = None
     """SIP inverse x coefficient of the u^1 v^3 term
 
     FITS keyword: AP_1_3 (SCI)"""
 
-    ap_1_4: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^1 v^4 term",
-        json_schema_extra={"fits_keyword": "AP_1_4", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_1_4: float | None = None
     """SIP inverse x coefficient of the u^1 v^4 term
 
     FITS keyword: AP_1_4 (SCI)"""
 
-    ap_1_5: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^1 v^5 term",
-        json_schema_extra={"fits_keyword": "AP_1_5", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_1_5: float | None = None
     """SIP inverse x coefficient of the u^1 v^5 term
 
     FITS keyword: AP_1_5 (SCI)"""
 
-    ap_2_0: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^2 v^0 term",
-        json_schema_extra={"fits_keyword": "AP_2_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_2_0: float | None = None
     """SIP inverse x coefficient of the u^2 v^0 term
 
     FITS keyword: AP_2_0 (SCI)"""
 
-    ap_2_1: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^2 v^1 term",
-        json_schema_extra={"fits_keyword": "AP_2_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_2_1: float | None = None
     """SIP inverse x coefficient of the u^2 v^1 term
 
     FITS keyword: AP_2_1 (SCI)"""
 
-    ap_2_2: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^2 v^2 term",
-        json_schema_extra={"fits_keyword": "AP_2_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_2_2: float | None = None
     """SIP inverse x coefficient of the u^2 v^2 term
 
     FITS keyword: AP_2_2 (SCI)"""
 
-    ap_2_3: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^2 v^3 term",
-        json_schema_extra={"fits_keyword": "AP_2_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_2_3: float | None = None
     """SIP inverse x coefficient of the u^2 v^3 term
 
     FITS keyword: AP_2_3 (SCI)"""
 
-    ap_2_4: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^2 v^4 term",
-        json_schema_extra={"fits_keyword": "AP_2_4", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_2_4: float | None = None
     """SIP inverse x coefficient of the u^2 v^4 term
 
     FITS keyword: AP_2_4 (SCI)"""
 
-    ap_3_0: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^3 v^0 term",
-        json_schema_extra={"fits_keyword": "AP_3_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_3_0: float | None = None
     """SIP inverse x coefficient of the u^3 v^0 term
 
     FITS keyword: AP_3_0 (SCI)"""
 
-    ap_3_1: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^3 v^1 term",
-        json_schema_extra={"fits_keyword": "AP_3_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_3_1: float | None = None
     """SIP inverse x coefficient of the u^3 v^1 term
 
     FITS keyword: AP_3_1 (SCI)"""
 
-    ap_3_2: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^3 v^2 term",
-        json_schema_extra={"fits_keyword": "AP_3_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_3_2: float | None = None
     """SIP inverse x coefficient of the u^3 v^2 term
 
     FITS keyword: AP_3_2 (SCI)"""
 
-    ap_3_3: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^3 v^3 term",
-        json_schema_extra={"fits_keyword": "AP_3_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_3_3: float | None = None
     """SIP inverse x coefficient of the u^3 v^3 term
 
     FITS keyword: AP_3_3 (SCI)"""
 
-    ap_4_0: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^4 v^0 term",
-        json_schema_extra={"fits_keyword": "AP_4_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_4_0: float | None = None
     """SIP inverse x coefficient of the u^4 v^0 term
 
     FITS keyword: AP_4_0 (SCI)"""
 
-    ap_4_1: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^4 v^1 term",
-        json_schema_extra={"fits_keyword": "AP_4_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_4_1: float | None = None
     """SIP inverse x coefficient of the u^4 v^1 term
 
     FITS keyword: AP_4_1 (SCI)"""
 
-    ap_4_2: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^4 v^2 term",
-        json_schema_extra={"fits_keyword": "AP_4_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_4_2: float | None = None
     """SIP inverse x coefficient of the u^4 v^2 term
 
     FITS keyword: AP_4_2 (SCI)"""
 
-    ap_5_0: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^5 v^0 term",
-        json_schema_extra={"fits_keyword": "AP_5_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_5_0: float | None = None
     """SIP inverse x coefficient of the u^5 v^0 term
 
     FITS keyword: AP_5_0 (SCI)"""
 
-    ap_5_1: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^5 v^1 term",
-        json_schema_extra={"fits_keyword": "AP_5_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_5_1: float | None = None
     """SIP inverse x coefficient of the u^5 v^1 term
 
     FITS keyword: AP_5_1 (SCI)"""
 
-    ap_6_0: float | None = Field(
-        default=None,
-        title="SIP inverse x coefficient of the u^6 v^0 term",
-        json_schema_extra={"fits_keyword": "AP_6_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    ap_6_0: float | None = None
     """SIP inverse x coefficient of the u^6 v^0 term
 
     FITS keyword: AP_6_0 (SCI)"""
 
-    bp_0_2: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^0 v^2 term",
-        json_schema_extra={"fits_keyword": "BP_0_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_0_2: float | None = None
     """SIP inverse y coefficient of the u^0 v^2 term
 
     FITS keyword: BP_0_2 (SCI)"""
 
-    bp_0_3: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^0 v^3 term",
-        json_schema_extra={"fits_keyword": "BP_0_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_0_3: float | None = None
     """SIP inverse y coefficient of the u^0 v^3 term
 
     FITS keyword: BP_0_3 (SCI)"""
 
-    bp_0_4: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^0 v^4 term",
-        json_schema_extra={"fits_keyword": "BP_0_4", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_0_4: float | None = None
     """SIP inverse y coefficient of the u^0 v^4 term
 
     FITS keyword: BP_0_4 (SCI)"""
 
-    bp_0_5: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^0 v^5 term",
-        json_schema_extra={"fits_keyword": "BP_0_5", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_0_5: float | None = None
     """SIP inverse y coefficient of the u^0 v^5 term
 
     FITS keyword: BP_0_5 (SCI)"""
 
-    bp_0_6: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^0 v^6 term",
-        json_schema_extra={"fits_keyword": "BP_0_6", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_0_6: float | None = None
     """SIP inverse y coefficient of the u^0 v^6 term
 
     FITS keyword: BP_0_6 (SCI)"""
 
-    bp_1_1: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^1 v^1 term",
-        json_schema_extra={"fits_keyword": "BP_1_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_1_1: float | None = None
     """SIP inverse y coefficient of the u^1 v^1 term
 
     FITS keyword: BP_1_1 (SCI)"""
 
-    bp_1_2: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^1 v^2 term",
-        json_schema_extra={"fits_keyword": "BP_1_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_1_2: float | None = None
     """SIP inverse y coefficient of the u^1 v^2 term
 
     FITS keyword: BP_1_2 (SCI)"""
 
-    bp_1_3: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^1 v^3 term",
-        json_schema_extra={"fits_keyword": "BP_1_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_1_3: float | None = None
     """SIP inverse y coefficient of the u^1 v^3 term
 
     FITS keyword: BP_1_3 (SCI)"""
 
-    bp_1_4: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^1 v^4 term",
-        json_schema_extra={"fits_keyword": "BP_1_4", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_1_4: float | None = None
     """SIP inverse y coefficient of the u^1 v^4 term
 
     FITS keyword: BP_1_4 (SCI)"""
 
-    bp_1_5: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^1 v^5 term",
-        json_schema_extra={"fits_keyword": "BP_1_5", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_1_5: float | None = None
     """SIP inverse y coefficient of the u^1 v^5 term
 
     FITS keyword: BP_1_5 (SCI)"""
 
-    bp_2_0: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^2 v^0 term",
-        json_schema_extra={"fits_keyword": "BP_2_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_2_0: float | None = None
     """SIP inverse y coefficient of the u^2 v^0 term
 
     FITS keyword: BP_2_0 (SCI)"""
 
-    bp_2_1: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^2 v^1 term",
-        json_schema_extra={"fits_keyword": "BP_2_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_2_1: float | None = None
     """SIP inverse y coefficient of the u^2 v^1 term
 
     FITS keyword: BP_2_1 (SCI)"""
 
-    bp_2_2: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^2 v^2 term",
-        json_schema_extra={"fits_keyword": "BP_2_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_2_2: float | None = None
     """SIP inverse y coefficient of the u^2 v^2 term
 
     FITS keyword: BP_2_2 (SCI)"""
 
-    bp_2_3: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^2 v^3 term",
-        json_schema_extra={"fits_keyword": "BP_2_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_2_3: float | None = None
     """SIP inverse y coefficient of the u^2 v^3 term
 
     FITS keyword: BP_2_3 (SCI)"""
 
-    bp_2_4: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^2 v^4 term",
-        json_schema_extra={"fits_keyword": "BP_2_4", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_2_4: float | None = None
     """SIP inverse y coefficient of the u^2 v^4 term
 
     FITS keyword: BP_2_4 (SCI)"""
 
-    bp_3_0: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^3 v^0 term",
-        json_schema_extra={"fits_keyword": "BP_3_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_3_0: float | None = None
     """SIP inverse y coefficient of the u^3 v^0 term
 
     FITS keyword: BP_3_0 (SCI)"""
 
-    bp_3_1: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^3 v^1 term",
-        json_schema_extra={"fits_keyword": "BP_3_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_3_1: float | None = None
     """SIP inverse y coefficient of the u^3 v^1 term
 
     FITS keyword: BP_3_1 (SCI)"""
 
-    bp_3_2: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^3 v^2 term",
-        json_schema_extra={"fits_keyword": "BP_3_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_3_2: float | None = None
     """SIP inverse y coefficient of the u^3 v^2 term
 
     FITS keyword: BP_3_2 (SCI)"""
 
-    bp_3_3: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^3 v^3 term",
-        json_schema_extra={"fits_keyword": "BP_3_3", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_3_3: float | None = None
     """SIP inverse y coefficient of the u^3 v^3 term
 
     FITS keyword: BP_3_3 (SCI)"""
 
-    bp_4_0: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^4 v^0 term",
-        json_schema_extra={"fits_keyword": "BP_4_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_4_0: float | None = None
     """SIP inverse y coefficient of the u^4 v^0 term
 
     FITS keyword: BP_4_0 (SCI)"""
 
-    bp_4_1: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^4 v^1 term",
-        json_schema_extra={"fits_keyword": "BP_4_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_4_1: float | None = None
     """SIP inverse y coefficient of the u^4 v^1 term
 
     FITS keyword: BP_4_1 (SCI)"""
 
-    bp_4_2: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^4 v^2 term",
-        json_schema_extra={"fits_keyword": "BP_4_2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_4_2: float | None = None
     """SIP inverse y coefficient of the u^4 v^2 term
 
     FITS keyword: BP_4_2 (SCI)"""
 
-    bp_5_0: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^5 v^0 term",
-        json_schema_extra={"fits_keyword": "BP_5_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_5_0: float | None = None
     """SIP inverse y coefficient of the u^5 v^0 term
 
     FITS keyword: BP_5_0 (SCI)"""
 
-    bp_5_1: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^5 v^1 term",
-        json_schema_extra={"fits_keyword": "BP_5_1", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_5_1: float | None = None
     """SIP inverse y coefficient of the u^5 v^1 term
 
     FITS keyword: BP_5_1 (SCI)"""
 
-    bp_6_0: float | None = Field(
-        default=None,
-        title="SIP inverse y coefficient of the u^6 v^0 term",
-        json_schema_extra={"fits_keyword": "BP_6_0", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bp_6_0: float | None = None
     """SIP inverse y coefficient of the u^6 v^0 term
 
     FITS keyword: BP_6_0 (SCI)"""
+
+    __jwst_fields__ = field_table(
+        wcsaxes={"title": "Number of world coordinate axes", "fits_keyword": "WCSAXES", "fits_hdu": "SCI"},
+        crpix1={
+            "title": "Reference pixel position along axis 1 (1-based)",
+            "fits_keyword": "CRPIX1",
+            "fits_hdu": "SCI",
+        },
+        crpix2={
+            "title": "Reference pixel position along axis 2 (1-based)",
+            "fits_keyword": "CRPIX2",
+            "fits_hdu": "SCI",
+        },
+        crpix3={
+            "title": "Reference pixel position along axis 3 (1-based)",
+            "fits_keyword": "CRPIX3",
+            "fits_hdu": "SCI",
+        },
+        crval1={
+            "title": "World coordinate of the reference pixel along axis 1",
+            "fits_keyword": "CRVAL1",
+            "fits_hdu": "SCI",
+        },
+        crval2={
+            "title": "World coordinate of the reference pixel along axis 2",
+            "fits_keyword": "CRVAL2",
+            "fits_hdu": "SCI",
+        },
+        crval3={
+            "title": "World coordinate of the reference pixel along axis 3",
+            "fits_keyword": "CRVAL3",
+            "fits_hdu": "SCI",
+        },
+        ctype1={
+            "title": "Coordinate type (and projection) of axis 1",
+            "fits_keyword": "CTYPE1",
+            "fits_hdu": "SCI",
+        },
+        ctype2={
+            "title": "Coordinate type (and projection) of axis 2",
+            "fits_keyword": "CTYPE2",
+            "fits_hdu": "SCI",
+        },
+        ctype3={
+            "title": "Coordinate type (and projection) of axis 3",
+            "fits_keyword": "CTYPE3",
+            "fits_hdu": "SCI",
+        },
+        cunit1={
+            "title": "Unit of the world coordinate along axis 1",
+            "fits_keyword": "CUNIT1",
+            "fits_hdu": "SCI",
+        },
+        cunit2={
+            "title": "Unit of the world coordinate along axis 2",
+            "fits_keyword": "CUNIT2",
+            "fits_hdu": "SCI",
+        },
+        cunit3={
+            "title": "Unit of the world coordinate along axis 3",
+            "fits_keyword": "CUNIT3",
+            "fits_hdu": "SCI",
+        },
+        cdelt1={
+            "title": "World coordinate step per pixel along axis 1 at the reference pixel",
+            "fits_keyword": "CDELT1",
+            "fits_hdu": "SCI",
+        },
+        cdelt2={
+            "title": "World coordinate step per pixel along axis 2 at the reference pixel",
+            "fits_keyword": "CDELT2",
+            "fits_hdu": "SCI",
+        },
+        cdelt3={
+            "title": "World coordinate step per pixel along axis 3 at the reference pixel",
+            "fits_keyword": "CDELT3",
+            "fits_hdu": "SCI",
+        },
+        pc1_1={
+            "title": "Element (1, 1) of the PC rotation and skew matrix",
+            "fits_keyword": "PC1_1",
+            "fits_hdu": "SCI",
+        },
+        pc1_2={
+            "title": "Element (1, 2) of the PC rotation and skew matrix",
+            "fits_keyword": "PC1_2",
+            "fits_hdu": "SCI",
+        },
+        pc1_3={
+            "title": "Element (1, 3) of the PC rotation and skew matrix",
+            "fits_keyword": "PC1_3",
+            "fits_hdu": "SCI",
+        },
+        pc2_1={
+            "title": "Element (2, 1) of the PC rotation and skew matrix",
+            "fits_keyword": "PC2_1",
+            "fits_hdu": "SCI",
+        },
+        pc2_2={
+            "title": "Element (2, 2) of the PC rotation and skew matrix",
+            "fits_keyword": "PC2_2",
+            "fits_hdu": "SCI",
+        },
+        pc2_3={
+            "title": "Element (2, 3) of the PC rotation and skew matrix",
+            "fits_keyword": "PC2_3",
+            "fits_hdu": "SCI",
+        },
+        pc3_1={
+            "title": "Element (3, 1) of the PC rotation and skew matrix",
+            "fits_keyword": "PC3_1",
+            "fits_hdu": "SCI",
+        },
+        pc3_2={
+            "title": "Element (3, 2) of the PC rotation and skew matrix",
+            "fits_keyword": "PC3_2",
+            "fits_hdu": "SCI",
+        },
+        pc3_3={
+            "title": "Element (3, 3) of the PC rotation and skew matrix",
+            "fits_keyword": "PC3_3",
+            "fits_hdu": "SCI",
+        },
+        cd1_1={
+            "title": "Element (1, 1) of the CD scale and rotation matrix",
+            "fits_keyword": "CD1_1",
+            "fits_hdu": "SCI",
+        },
+        cd1_2={
+            "title": "Element (1, 2) of the CD scale and rotation matrix",
+            "fits_keyword": "CD1_2",
+            "fits_hdu": "SCI",
+        },
+        cd2_1={
+            "title": "Element (2, 1) of the CD scale and rotation matrix",
+            "fits_keyword": "CD2_1",
+            "fits_hdu": "SCI",
+        },
+        cd2_2={
+            "title": "Element (2, 2) of the CD scale and rotation matrix",
+            "fits_keyword": "CD2_2",
+            "fits_hdu": "SCI",
+        },
+        ps3_0={
+            "title": "Extension holding the coordinate lookup table of axis 3 (-TAB)",
+            "fits_keyword": "PS3_0",
+            "fits_hdu": "SCI",
+        },
+        ps3_1={
+            "title": "Column holding the coordinate lookup table of axis 3 (-TAB)",
+            "fits_keyword": "PS3_1",
+            "fits_hdu": "SCI",
+        },
+        s_region={
+            "title": "Footprint of the data on the sky (STC-S region)",
+            "fits_keyword": "S_REGION",
+            "fits_hdu": "SCI",
+        },
+        waverange_start={
+            "title": "Short end of the nominal wavelength range",
+            "fits_keyword": "WAVSTART",
+            "fits_hdu": "SCI",
+        },
+        waverange_end={
+            "title": "Long end of the nominal wavelength range",
+            "fits_keyword": "WAVEND",
+            "fits_hdu": "SCI",
+        },
+        dispersion_direction={
+            "title": "Pixel axis along which the light is dispersed",
+            "fits_keyword": "DISPAXIS",
+            "fits_hdu": "SCI",
+        },
+        spectral_order={"title": "Spectral order of the data", "fits_keyword": "SPORDER", "fits_hdu": "SCI"},
+        v2_ref={
+            "title": "[arcsec] V2 coordinate of the aperture reference point",
+            "fits_keyword": "V2_REF",
+            "fits_hdu": "SCI",
+        },
+        v3_ref={
+            "title": "[arcsec] V3 coordinate of the aperture reference point",
+            "fits_keyword": "V3_REF",
+            "fits_hdu": "SCI",
+        },
+        vparity={
+            "title": "Handedness of the ideal frame relative to V2/V3",
+            "fits_keyword": "VPARITY",
+            "fits_hdu": "SCI",
+        },
+        v3yangle={
+            "title": "[deg] Angle from the V3 axis to the ideal y axis",
+            "fits_keyword": "V3I_YANG",
+            "fits_hdu": "SCI",
+        },
+        ra_ref={
+            "title": "[deg] Right ascension at the aperture reference point",
+            "fits_keyword": "RA_REF",
+            "fits_hdu": "SCI",
+        },
+        dec_ref={
+            "title": "[deg] Declination at the aperture reference point",
+            "fits_keyword": "DEC_REF",
+            "fits_hdu": "SCI",
+        },
+        roll_ref={
+            "title": "[deg] V3 roll angle at the reference point, north through east",
+            "fits_keyword": "ROLL_REF",
+            "fits_hdu": "SCI",
+        },
+        velosys={
+            "title": "[m/s] Radial velocity correction to the solar system barycentre",
+            "fits_keyword": "VELOSYS",
+            "fits_hdu": "SCI",
+        },
+        specsys={
+            "title": "Reference frame of the spectral coordinate",
+            "fits_keyword": "SPECSYS",
+            "fits_hdu": "SCI",
+        },
+        siaf_xref_sci={
+            "title": "x of the aperture reference point in the science frame",
+            "fits_keyword": "XREF_SCI",
+            "fits_hdu": "SCI",
+        },
+        siaf_yref_sci={
+            "title": "y of the aperture reference point in the science frame",
+            "fits_keyword": "YREF_SCI",
+            "fits_hdu": "SCI",
+        },
+        mt_ra={
+            "title": "[deg] Right ascension of the moving target at the exposure midpoint",
+            "fits_keyword": "MT_RA",
+            "fits_hdu": "SCI",
+        },
+        mt_dec={
+            "title": "[deg] Declination of the moving target at the exposure midpoint",
+            "fits_keyword": "MT_DEC",
+            "fits_hdu": "SCI",
+        },
+        mt_avra={
+            "title": "[deg] Mean right ascension of the moving target over the exposures",
+            "fits_keyword": "MT_AVRA",
+            "fits_hdu": "SCI",
+        },
+        mt_avdec={
+            "title": "[deg] Mean declination of the moving target over the exposures",
+            "fits_keyword": "MT_AVDEC",
+            "fits_hdu": "SCI",
+        },
+        a_order={
+            "title": "Polynomial order of the SIP forward correction along x",
+            "fits_keyword": "A_ORDER",
+            "fits_hdu": "SCI",
+        },
+        b_order={
+            "title": "Polynomial order of the SIP forward correction along y",
+            "fits_keyword": "B_ORDER",
+            "fits_hdu": "SCI",
+        },
+        ap_order={
+            "title": "Polynomial order of the SIP inverse correction along x",
+            "fits_keyword": "AP_ORDER",
+            "fits_hdu": "SCI",
+        },
+        bp_order={
+            "title": "Polynomial order of the SIP inverse correction along y",
+            "fits_keyword": "BP_ORDER",
+            "fits_hdu": "SCI",
+        },
+        a_0_2={
+            "title": "SIP forward x coefficient of the u^0 v^2 term",
+            "fits_keyword": "A_0_2",
+            "fits_hdu": "SCI",
+        },
+        a_0_3={
+            "title": "SIP forward x coefficient of the u^0 v^3 term",
+            "fits_keyword": "A_0_3",
+            "fits_hdu": "SCI",
+        },
+        a_0_4={
+            "title": "SIP forward x coefficient of the u^0 v^4 term",
+            "fits_keyword": "A_0_4",
+            "fits_hdu": "SCI",
+        },
+        a_0_5={
+            "title": "SIP forward x coefficient of the u^0 v^5 term",
+            "fits_keyword": "A_0_5",
+            "fits_hdu": "SCI",
+        },
+        a_0_6={
+            "title": "SIP forward x coefficient of the u^0 v^6 term",
+            "fits_keyword": "A_0_6",
+            "fits_hdu": "SCI",
+        },
+        a_1_1={
+            "title": "SIP forward x coefficient of the u^1 v^1 term",
+            "fits_keyword": "A_1_1",
+            "fits_hdu": "SCI",
+        },
+        a_1_2={
+            "title": "SIP forward x coefficient of the u^1 v^2 term",
+            "fits_keyword": "A_1_2",
+            "fits_hdu": "SCI",
+        },
+        a_1_3={
+            "title": "SIP forward x coefficient of the u^1 v^3 term",
+            "fits_keyword": "A_1_3",
+            "fits_hdu": "SCI",
+        },
+        a_1_4={
+            "title": "SIP forward x coefficient of the u^1 v^4 term",
+            "fits_keyword": "A_1_4",
+            "fits_hdu": "SCI",
+        },
+        a_1_5={
+            "title": "SIP forward x coefficient of the u^1 v^5 term",
+            "fits_keyword": "A_1_5",
+            "fits_hdu": "SCI",
+        },
+        a_2_0={
+            "title": "SIP forward x coefficient of the u^2 v^0 term",
+            "fits_keyword": "A_2_0",
+            "fits_hdu": "SCI",
+        },
+        a_2_1={
+            "title": "SIP forward x coefficient of the u^2 v^1 term",
+            "fits_keyword": "A_2_1",
+            "fits_hdu": "SCI",
+        },
+        a_2_2={
+            "title": "SIP forward x coefficient of the u^2 v^2 term",
+            "fits_keyword": "A_2_2",
+            "fits_hdu": "SCI",
+        },
+        a_2_3={
+            "title": "SIP forward x coefficient of the u^2 v^3 term",
+            "fits_keyword": "A_2_3",
+            "fits_hdu": "SCI",
+        },
+        a_2_4={
+            "title": "SIP forward x coefficient of the u^2 v^4 term",
+            "fits_keyword": "A_2_4",
+            "fits_hdu": "SCI",
+        },
+        a_3_0={
+            "title": "SIP forward x coefficient of the u^3 v^0 term",
+            "fits_keyword": "A_3_0",
+            "fits_hdu": "SCI",
+        },
+        a_3_1={
+            "title": "SIP forward x coefficient of the u^3 v^1 term",
+            "fits_keyword": "A_3_1",
+            "fits_hdu": "SCI",
+        },
+        a_3_2={
+            "title": "SIP forward x coefficient of the u^3 v^2 term",
+            "fits_keyword": "A_3_2",
+            "fits_hdu": "SCI",
+        },
+        a_3_3={
+            "title": "SIP forward x coefficient of the u^3 v^3 term",
+            "fits_keyword": "A_3_3",
+            "fits_hdu": "SCI",
+        },
+        a_4_0={
+            "title": "SIP forward x coefficient of the u^4 v^0 term",
+            "fits_keyword": "A_4_0",
+            "fits_hdu": "SCI",
+        },
+        a_4_1={
+            "title": "SIP forward x coefficient of the u^4 v^1 term",
+            "fits_keyword": "A_4_1",
+            "fits_hdu": "SCI",
+        },
+        a_4_2={
+            "title": "SIP forward x coefficient of the u^4 v^2 term",
+            "fits_keyword": "A_4_2",
+            "fits_hdu": "SCI",
+        },
+        a_5_0={
+            "title": "SIP forward x coefficient of the u^5 v^0 term",
+            "fits_keyword": "A_5_0",
+            "fits_hdu": "SCI",
+        },
+        a_5_1={
+            "title": "SIP forward x coefficient of the u^5 v^1 term",
+            "fits_keyword": "A_5_1",
+            "fits_hdu": "SCI",
+        },
+        a_6_0={
+            "title": "SIP forward x coefficient of the u^6 v^0 term",
+            "fits_keyword": "A_6_0",
+            "fits_hdu": "SCI",
+        },
+        b_0_2={
+            "title": "SIP forward y coefficient of the u^0 v^2 term",
+            "fits_keyword": "B_0_2",
+            "fits_hdu": "SCI",
+        },
+        b_0_3={
+            "title": "SIP forward y coefficient of the u^0 v^3 term",
+            "fits_keyword": "B_0_3",
+            "fits_hdu": "SCI",
+        },
+        b_0_4={
+            "title": "SIP forward y coefficient of the u^0 v^4 term",
+            "fits_keyword": "B_0_4",
+            "fits_hdu": "SCI",
+        },
+        b_0_5={
+            "title": "SIP forward y coefficient of the u^0 v^5 term",
+            "fits_keyword": "B_0_5",
+            "fits_hdu": "SCI",
+        },
+        b_0_6={
+            "title": "SIP forward y coefficient of the u^0 v^6 term",
+            "fits_keyword": "B_0_6",
+            "fits_hdu": "SCI",
+        },
+        b_1_1={
+            "title": "SIP forward y coefficient of the u^1 v^1 term",
+            "fits_keyword": "B_1_1",
+            "fits_hdu": "SCI",
+        },
+        b_1_2={
+            "title": "SIP forward y coefficient of the u^1 v^2 term",
+            "fits_keyword": "B_1_2",
+            "fits_hdu": "SCI",
+        },
+        b_1_3={
+            "title": "SIP forward y coefficient of the u^1 v^3 term",
+            "fits_keyword": "B_1_3",
+            "fits_hdu": "SCI",
+        },
+        b_1_4={
+            "title": "SIP forward y coefficient of the u^1 v^4 term",
+            "fits_keyword": "B_1_4",
+            "fits_hdu": "SCI",
+        },
+        b_1_5={
+            "title": "SIP forward y coefficient of the u^1 v^5 term",
+            "fits_keyword": "B_1_5",
+            "fits_hdu": "SCI",
+        },
+        b_2_0={
+            "title": "SIP forward y coefficient of the u^2 v^0 term",
+            "fits_keyword": "B_2_0",
+            "fits_hdu": "SCI",
+        },
+        b_2_1={
+            "title": "SIP forward y coefficient of the u^2 v^1 term",
+            "fits_keyword": "B_2_1",
+            "fits_hdu": "SCI",
+        },
+        b_2_2={
+            "title": "SIP forward y coefficient of the u^2 v^2 term",
+            "fits_keyword": "B_2_2",
+            "fits_hdu": "SCI",
+        },
+        b_2_3={
+            "title": "SIP forward y coefficient of the u^2 v^3 term",
+            "fits_keyword": "B_2_3",
+            "fits_hdu": "SCI",
+        },
+        b_2_4={
+            "title": "SIP forward y coefficient of the u^2 v^4 term",
+            "fits_keyword": "B_2_4",
+            "fits_hdu": "SCI",
+        },
+        b_3_0={
+            "title": "SIP forward y coefficient of the u^3 v^0 term",
+            "fits_keyword": "B_3_0",
+            "fits_hdu": "SCI",
+        },
+        b_3_1={
+            "title": "SIP forward y coefficient of the u^3 v^1 term",
+            "fits_keyword": "B_3_1",
+            "fits_hdu": "SCI",
+        },
+        b_3_2={
+            "title": "SIP forward y coefficient of the u^3 v^2 term",
+            "fits_keyword": "B_3_2",
+            "fits_hdu": "SCI",
+        },
+        b_3_3={
+            "title": "SIP forward y coefficient of the u^3 v^3 term",
+            "fits_keyword": "B_3_3",
+            "fits_hdu": "SCI",
+        },
+        b_4_0={
+            "title": "SIP forward y coefficient of the u^4 v^0 term",
+            "fits_keyword": "B_4_0",
+            "fits_hdu": "SCI",
+        },
+        b_4_1={
+            "title": "SIP forward y coefficient of the u^4 v^1 term",
+            "fits_keyword": "B_4_1",
+            "fits_hdu": "SCI",
+        },
+        b_4_2={
+            "title": "SIP forward y coefficient of the u^4 v^2 term",
+            "fits_keyword": "B_4_2",
+            "fits_hdu": "SCI",
+        },
+        b_5_0={
+            "title": "SIP forward y coefficient of the u^5 v^0 term",
+            "fits_keyword": "B_5_0",
+            "fits_hdu": "SCI",
+        },
+        b_5_1={
+            "title": "SIP forward y coefficient of the u^5 v^1 term",
+            "fits_keyword": "B_5_1",
+            "fits_hdu": "SCI",
+        },
+        b_6_0={
+            "title": "SIP forward y coefficient of the u^6 v^0 term",
+            "fits_keyword": "B_6_0",
+            "fits_hdu": "SCI",
+        },
+        ap_0_2={
+            "title": "SIP inverse x coefficient of the u^0 v^2 term",
+            "fits_keyword": "AP_0_2",
+            "fits_hdu": "SCI",
+        },
+        ap_0_3={
+            "title": "SIP inverse x coefficient of the u^0 v^3 term",
+            "fits_keyword": "AP_0_3",
+            "fits_hdu": "SCI",
+        },
+        ap_0_4={
+            "title": "SIP inverse x coefficient of the u^0 v^4 term",
+            "fits_keyword": "AP_0_4",
+            "fits_hdu": "SCI",
+        },
+        ap_0_5={
+            "title": "SIP inverse x coefficient of the u^0 v^5 term",
+            "fits_keyword": "AP_0_5",
+            "fits_hdu": "SCI",
+        },
+        ap_0_6={
+            "title": "SIP inverse x coefficient of the u^0 v^6 term",
+            "fits_keyword": "AP_0_6",
+            "fits_hdu": "SCI",
+        },
+        ap_1_1={
+            "title": "SIP inverse x coefficient of the u^1 v^1 term",
+            "fits_keyword": "AP_1_1",
+            "fits_hdu": "SCI",
+        },
+        ap_1_2={
+            "title": "SIP inverse x coefficient of the u^1 v^2 term",
+            "fits_keyword": "AP_1_2",
+            "fits_hdu": "SCI",
+        },
+        ap_1_3={
+            "title": "SIP inverse x coefficient of the u^1 v^3 term",
+            "fits_keyword": "AP_1_3",
+            "fits_hdu": "SCI",
+        },
+        ap_1_4={
+            "title": "SIP inverse x coefficient of the u^1 v^4 term",
+            "fits_keyword": "AP_1_4",
+            "fits_hdu": "SCI",
+        },
+        ap_1_5={
+            "title": "SIP inverse x coefficient of the u^1 v^5 term",
+            "fits_keyword": "AP_1_5",
+            "fits_hdu": "SCI",
+        },
+        ap_2_0={
+            "title": "SIP inverse x coefficient of the u^2 v^0 term",
+            "fits_keyword": "AP_2_0",
+            "fits_hdu": "SCI",
+        },
+        ap_2_1={
+            "title": "SIP inverse x coefficient of the u^2 v^1 term",
+            "fits_keyword": "AP_2_1",
+            "fits_hdu": "SCI",
+        },
+        ap_2_2={
+            "title": "SIP inverse x coefficient of the u^2 v^2 term",
+            "fits_keyword": "AP_2_2",
+            "fits_hdu": "SCI",
+        },
+        ap_2_3={
+            "title": "SIP inverse x coefficient of the u^2 v^3 term",
+            "fits_keyword": "AP_2_3",
+            "fits_hdu": "SCI",
+        },
+        ap_2_4={
+            "title": "SIP inverse x coefficient of the u^2 v^4 term",
+            "fits_keyword": "AP_2_4",
+            "fits_hdu": "SCI",
+        },
+        ap_3_0={
+            "title": "SIP inverse x coefficient of the u^3 v^0 term",
+            "fits_keyword": "AP_3_0",
+            "fits_hdu": "SCI",
+        },
+        ap_3_1={
+            "title": "SIP inverse x coefficient of the u^3 v^1 term",
+            "fits_keyword": "AP_3_1",
+            "fits_hdu": "SCI",
+        },
+        ap_3_2={
+            "title": "SIP inverse x coefficient of the u^3 v^2 term",
+            "fits_keyword": "AP_3_2",
+            "fits_hdu": "SCI",
+        },
+        ap_3_3={
+            "title": "SIP inverse x coefficient of the u^3 v^3 term",
+            "fits_keyword": "AP_3_3",
+            "fits_hdu": "SCI",
+        },
+        ap_4_0={
+            "title": "SIP inverse x coefficient of the u^4 v^0 term",
+            "fits_keyword": "AP_4_0",
+            "fits_hdu": "SCI",
+        },
+        ap_4_1={
+            "title": "SIP inverse x coefficient of the u^4 v^1 term",
+            "fits_keyword": "AP_4_1",
+            "fits_hdu": "SCI",
+        },
+        ap_4_2={
+            "title": "SIP inverse x coefficient of the u^4 v^2 term",
+            "fits_keyword": "AP_4_2",
+            "fits_hdu": "SCI",
+        },
+        ap_5_0={
+            "title": "SIP inverse x coefficient of the u^5 v^0 term",
+            "fits_keyword": "AP_5_0",
+            "fits_hdu": "SCI",
+        },
+        ap_5_1={
+            "title": "SIP inverse x coefficient of the u^5 v^1 term",
+            "fits_keyword": "AP_5_1",
+            "fits_hdu": "SCI",
+        },
+        ap_6_0={
+            "title": "SIP inverse x coefficient of the u^6 v^0 term",
+            "fits_keyword": "AP_6_0",
+            "fits_hdu": "SCI",
+        },
+        bp_0_2={
+            "title": "SIP inverse y coefficient of the u^0 v^2 term",
+            "fits_keyword": "BP_0_2",
+            "fits_hdu": "SCI",
+        },
+        bp_0_3={
+            "title": "SIP inverse y coefficient of the u^0 v^3 term",
+            "fits_keyword": "BP_0_3",
+            "fits_hdu": "SCI",
+        },
+        bp_0_4={
+            "title": "SIP inverse y coefficient of the u^0 v^4 term",
+            "fits_keyword": "BP_0_4",
+            "fits_hdu": "SCI",
+        },
+        bp_0_5={
+            "title": "SIP inverse y coefficient of the u^0 v^5 term",
+            "fits_keyword": "BP_0_5",
+            "fits_hdu": "SCI",
+        },
+        bp_0_6={
+            "title": "SIP inverse y coefficient of the u^0 v^6 term",
+            "fits_keyword": "BP_0_6",
+            "fits_hdu": "SCI",
+        },
+        bp_1_1={
+            "title": "SIP inverse y coefficient of the u^1 v^1 term",
+            "fits_keyword": "BP_1_1",
+            "fits_hdu": "SCI",
+        },
+        bp_1_2={
+            "title": "SIP inverse y coefficient of the u^1 v^2 term",
+            "fits_keyword": "BP_1_2",
+            "fits_hdu": "SCI",
+        },
+        bp_1_3={
+            "title": "SIP inverse y coefficient of the u^1 v^3 term",
+            "fits_keyword": "BP_1_3",
+            "fits_hdu": "SCI",
+        },
+        bp_1_4={
+            "title": "SIP inverse y coefficient of the u^1 v^4 term",
+            "fits_keyword": "BP_1_4",
+            "fits_hdu": "SCI",
+        },
+        bp_1_5={
+            "title": "SIP inverse y coefficient of the u^1 v^5 term",
+            "fits_keyword": "BP_1_5",
+            "fits_hdu": "SCI",
+        },
+        bp_2_0={
+            "title": "SIP inverse y coefficient of the u^2 v^0 term",
+            "fits_keyword": "BP_2_0",
+            "fits_hdu": "SCI",
+        },
+        bp_2_1={
+            "title": "SIP inverse y coefficient of the u^2 v^1 term",
+            "fits_keyword": "BP_2_1",
+            "fits_hdu": "SCI",
+        },
+        bp_2_2={
+            "title": "SIP inverse y coefficient of the u^2 v^2 term",
+            "fits_keyword": "BP_2_2",
+            "fits_hdu": "SCI",
+        },
+        bp_2_3={
+            "title": "SIP inverse y coefficient of the u^2 v^3 term",
+            "fits_keyword": "BP_2_3",
+            "fits_hdu": "SCI",
+        },
+        bp_2_4={
+            "title": "SIP inverse y coefficient of the u^2 v^4 term",
+            "fits_keyword": "BP_2_4",
+            "fits_hdu": "SCI",
+        },
+        bp_3_0={
+            "title": "SIP inverse y coefficient of the u^3 v^0 term",
+            "fits_keyword": "BP_3_0",
+            "fits_hdu": "SCI",
+        },
+        bp_3_1={
+            "title": "SIP inverse y coefficient of the u^3 v^1 term",
+            "fits_keyword": "BP_3_1",
+            "fits_hdu": "SCI",
+        },
+        bp_3_2={
+            "title": "SIP inverse y coefficient of the u^3 v^2 term",
+            "fits_keyword": "BP_3_2",
+            "fits_hdu": "SCI",
+        },
+        bp_3_3={
+            "title": "SIP inverse y coefficient of the u^3 v^3 term",
+            "fits_keyword": "BP_3_3",
+            "fits_hdu": "SCI",
+        },
+        bp_4_0={
+            "title": "SIP inverse y coefficient of the u^4 v^0 term",
+            "fits_keyword": "BP_4_0",
+            "fits_hdu": "SCI",
+        },
+        bp_4_1={
+            "title": "SIP inverse y coefficient of the u^4 v^1 term",
+            "fits_keyword": "BP_4_1",
+            "fits_hdu": "SCI",
+        },
+        bp_4_2={
+            "title": "SIP inverse y coefficient of the u^4 v^2 term",
+            "fits_keyword": "BP_4_2",
+            "fits_hdu": "SCI",
+        },
+        bp_5_0={
+            "title": "SIP inverse y coefficient of the u^5 v^0 term",
+            "fits_keyword": "BP_5_0",
+            "fits_hdu": "SCI",
+        },
+        bp_5_1={
+            "title": "SIP inverse y coefficient of the u^5 v^1 term",
+            "fits_keyword": "BP_5_1",
+            "fits_hdu": "SCI",
+        },
+        bp_6_0={
+            "title": "SIP inverse y coefficient of the u^6 v^0 term",
+            "fits_keyword": "BP_6_0",
+            "fits_hdu": "SCI",
+        },
+    )
 
 
 class TrapsFilledMeta(Meta):
@@ -1840,49 +1686,48 @@ class TrapsFilledMeta(Meta):
 class Photometry(MetaNode):
     """Flux calibration factors"""
 
-    conversion_megajanskys: float | None = Field(
-        default=None,
-        title="[MJy/sr] Surface brightness that gives one count per second",
-        json_schema_extra={"fits_keyword": "PHOTMJSR", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    conversion_megajanskys: float | None = None
     """[MJy/sr] Surface brightness that gives one count per second
 
     FITS keyword: PHOTMJSR (SCI)"""
 
-    conversion_microjanskys: float | None = Field(
-        default=None,
-        title="[uJy/arcsec^2] Surface brightness that gives one count per second",
-        json_schema_extra={"fits_keyword": "PHOTUJA2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    conversion_microjanskys: float | None = None
     """[uJy/arcsec^2] Surface brightness that gives one count per second
 
     FITS keyword: PHOTUJA2 (SCI)"""
 
-    pixelarea_steradians: float | None = Field(
-        default=None,
-        title="[sr] Nominal solid angle of one pixel",
-        json_schema_extra={"fits_keyword": "PIXAR_SR", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pixelarea_steradians: float | None = None
     """[sr] Nominal solid angle of one pixel
 
     FITS keyword: PIXAR_SR (SCI)"""
 
-    pixelarea_arcsecsq: float | None = Field(
-        default=None,
-        title="[arcsec^2] Nominal solid angle of one pixel",
-        json_schema_extra={"fits_keyword": "PIXAR_A2", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pixelarea_arcsecsq: float | None = None
     """[arcsec^2] Nominal solid angle of one pixel
 
     FITS keyword: PIXAR_A2 (SCI)"""
+
+    __jwst_fields__ = field_table(
+        conversion_megajanskys={
+            "title": "[MJy/sr] Surface brightness that gives one count per second",
+            "fits_keyword": "PHOTMJSR",
+            "fits_hdu": "SCI",
+        },
+        conversion_microjanskys={
+            "title": "[uJy/arcsec^2] Surface brightness that gives one count per second",
+            "fits_keyword": "PHOTUJA2",
+            "fits_hdu": "SCI",
+        },
+        pixelarea_steradians={
+            "title": "[sr] Nominal solid angle of one pixel",
+            "fits_keyword": "PIXAR_SR",
+            "fits_hdu": "SCI",
+        },
+        pixelarea_arcsecsq={
+            "title": "[arcsec^2] Nominal solid angle of one pixel",
+            "fits_keyword": "PIXAR_A2",
+            "fits_hdu": "SCI",
+        },
+    )
 
 
 class SegmentationMapMeta(TrapsFilledMeta):
@@ -1897,24 +1742,25 @@ class ImageMeta(SegmentationMapMeta):
     ``SlitModel``, ``DrizProductModel``, ``Level1bModel``, ``IFUImageModel``, ``SlitDataModel``,
     ``SuperstripeRampModel``: the fields of ``SegmentationMapMeta`` and those declared here."""
 
-    bunit_data: str | None = Field(
-        default=None,
-        title="Physical unit of the science array values",
-        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bunit_data: str | None = None
     """Physical unit of the science array values
 
     FITS keyword: BUNIT (SCI)"""
 
-    bunit_err: str | None = Field(
-        default=None,
-        title="Physical unit of the error array values",
-        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
-        init=True,
-        kw_only=True,
-    )
+    bunit_err: str | None = None
     """Physical unit of the error array values
 
     FITS keyword: BUNIT (ERR)"""
+
+    __jwst_fields__ = field_table(
+        bunit_data={
+            "title": "Physical unit of the science array values",
+            "fits_keyword": "BUNIT",
+            "fits_hdu": "SCI",
+        },
+        bunit_err={
+            "title": "Physical unit of the error array values",
+            "fits_keyword": "BUNIT",
+            "fits_hdu": "ERR",
+        },
+    )

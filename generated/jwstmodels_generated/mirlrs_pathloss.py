@@ -5,7 +5,7 @@ they use."""
 
 from pydantic import Field
 
-from jwstmodels.base import Column, MetaNode, TableField
+from jwstmodels.base import Column, MetaNode, TableField, field_table
 
 from .meta import ExposureReadpatt
 from .referencefile_required import (
@@ -19,178 +19,132 @@ from .referencefile_required import (
 class MirLrsPathlossExposure(NirspecFlatExposure):
     """Exposure and readout settings"""
 
-    readpatt: ExposureReadpatt | None = Field(
-        default=None,
-        title="Detector readout pattern",
-        json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    readpatt: ExposureReadpatt | None = None
     """Detector readout pattern
 
     FITS keyword: READPATT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        readpatt={"title": "Detector readout pattern", "fits_keyword": "READPATT", "fits_hdu": "PRIMARY"}
+    )
 
 
 class MirLrsPathlossWcsinfo(MetaNode):
     """World coordinate system of the path loss grid"""
 
-    wcsaxes: int | None = Field(
-        default=None,
-        title="Number of world coordinate axes",
-        json_schema_extra={"fits_keyword": "WCSAXES", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    wcsaxes: int | None = None
     """Number of world coordinate axes
 
     FITS keyword: WCSAXES (PATHLOSS)"""
 
-    crpix1: float | None = Field(
-        default=None,
-        title="Reference pixel along the wavelength axis",
-        json_schema_extra={"fits_keyword": "CRPIX1", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    crpix1: float | None = None
     """Reference pixel along the wavelength axis
 
     FITS keyword: CRPIX1 (PATHLOSS)"""
 
-    crpix2: float | None = Field(
-        default=None,
-        title="Reference pixel along the slit axis",
-        json_schema_extra={"fits_keyword": "CRPIX2", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    crpix2: float | None = None
     """Reference pixel along the slit axis
 
     FITS keyword: CRPIX2 (PATHLOSS)"""
 
-    crval1: float | None = Field(
-        default=None,
-        title="Wavelength at the reference pixel",
-        json_schema_extra={"fits_keyword": "CRVAL1", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    crval1: float | None = None
     """Wavelength at the reference pixel
 
     FITS keyword: CRVAL1 (PATHLOSS)"""
 
-    crval2: float | None = Field(
-        default=None,
-        title="Slit position at the reference pixel",
-        json_schema_extra={"fits_keyword": "CRVAL2", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    crval2: float | None = None
     """Slit position at the reference pixel
 
     FITS keyword: CRVAL2 (PATHLOSS)"""
 
-    cdelt1: float | None = Field(
-        default=None,
-        title="Wavelength step per pixel",
-        json_schema_extra={"fits_keyword": "CDELT1", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    cdelt1: float | None = None
     """Wavelength step per pixel
 
     FITS keyword: CDELT1 (PATHLOSS)"""
 
-    cdelt2: float | None = Field(
-        default=None,
-        title="Slit position step per pixel",
-        json_schema_extra={"fits_keyword": "CDELT2", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    cdelt2: float | None = None
     """Slit position step per pixel
 
     FITS keyword: CDELT2 (PATHLOSS)"""
 
-    ctype1: str | None = Field(
-        default=None,
-        title="Type of the wavelength axis",
-        json_schema_extra={"fits_keyword": "CTYPE1", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    ctype1: str | None = None
     """Type of the wavelength axis
 
     FITS keyword: CTYPE1 (PATHLOSS)"""
 
-    ctype2: str | None = Field(
-        default=None,
-        title="Type of the slit position axis",
-        json_schema_extra={"fits_keyword": "CTYPE2", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    ctype2: str | None = None
     """Type of the slit position axis
 
     FITS keyword: CTYPE2 (PATHLOSS)"""
 
-    cunit1: str | None = Field(
-        default=None,
-        title="Units of the wavelength axis",
-        json_schema_extra={"fits_keyword": "CUNIT1", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    cunit1: str | None = None
     """Units of the wavelength axis
 
     FITS keyword: CUNIT1 (PATHLOSS)"""
 
-    cunit2: str | None = Field(
-        default=None,
-        title="Units of the slit position axis",
-        json_schema_extra={"fits_keyword": "CUNIT2", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    cunit2: str | None = None
     """Units of the slit position axis
 
     FITS keyword: CUNIT2 (PATHLOSS)"""
+
+    __jwst_fields__ = field_table(
+        wcsaxes={
+            "title": "Number of world coordinate axes",
+            "fits_keyword": "WCSAXES",
+            "fits_hdu": "PATHLOSS",
+        },
+        crpix1={
+            "title": "Reference pixel along the wavelength axis",
+            "fits_keyword": "CRPIX1",
+            "fits_hdu": "PATHLOSS",
+        },
+        crpix2={
+            "title": "Reference pixel along the slit axis",
+            "fits_keyword": "CRPIX2",
+            "fits_hdu": "PATHLOSS",
+        },
+        crval1={
+            "title": "Wavelength at the reference pixel",
+            "fits_keyword": "CRVAL1",
+            "fits_hdu": "PATHLOSS",
+        },
+        crval2={
+            "title": "Slit position at the reference pixel",
+            "fits_keyword": "CRVAL2",
+            "fits_hdu": "PATHLOSS",
+        },
+        cdelt1={"title": "Wavelength step per pixel", "fits_keyword": "CDELT1", "fits_hdu": "PATHLOSS"},
+        cdelt2={"title": "Slit position step per pixel", "fits_keyword": "CDELT2", "fits_hdu": "PATHLOSS"},
+        ctype1={"title": "Type of the wavelength axis", "fits_keyword": "CTYPE1", "fits_hdu": "PATHLOSS"},
+        ctype2={"title": "Type of the slit position axis", "fits_keyword": "CTYPE2", "fits_hdu": "PATHLOSS"},
+        cunit1={"title": "Units of the wavelength axis", "fits_keyword": "CUNIT1", "fits_hdu": "PATHLOSS"},
+        cunit2={"title": "Units of the slit position axis", "fits_keyword": "CUNIT2", "fits_hdu": "PATHLOSS"},
+    )
 
 
 class PathlossTable(MetaNode):
     """Slit throughput against wavelength and source position"""
 
-    tunit1: str | None = Field(
-        default=None,
-        title="Units of the first world axis",
-        json_schema_extra={"fits_keyword": "TUNIT1", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    tunit1: str | None = None
     """Units of the first world axis
 
     FITS keyword: TUNIT1 (PATHLOSS)"""
 
-    tunit2: str | None = Field(
-        default=None,
-        title="Units of the second world axis",
-        json_schema_extra={"fits_keyword": "TUNIT2", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    tunit2: str | None = None
     """Units of the second world axis
 
     FITS keyword: TUNIT2 (PATHLOSS)"""
 
-    tunit3: str | None = Field(
-        default=None,
-        title="Units of the third world axis",
-        json_schema_extra={"fits_keyword": "TUNIT3", "fits_hdu": "PATHLOSS"},
-        init=True,
-        kw_only=True,
-    )
+    tunit3: str | None = None
     """Units of the third world axis
 
     FITS keyword: TUNIT3 (PATHLOSS)"""
+
+    __jwst_fields__ = field_table(
+        tunit1={"title": "Units of the first world axis", "fits_keyword": "TUNIT1", "fits_hdu": "PATHLOSS"},
+        tunit2={"title": "Units of the second world axis", "fits_keyword": "TUNIT2", "fits_hdu": "PATHLOSS"},
+        tunit3={"title": "Units of the third world axis", "fits_keyword": "TUNIT3", "fits_hdu": "PATHLOSS"},
+    )
 
 
 class MirLrsPathlossMeta(SpecProfileSingleMeta):

@@ -4,9 +4,8 @@
 they use."""
 
 import numpy as np
-from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel
+from jwstmodels.base import ArrayField, DataModel, field_table
 
 from .meta import Meta
 
@@ -14,38 +13,38 @@ from .meta import Meta
 class OutlierIFUOutputMeta(Meta):
     """Metadata of ``OutlierIFUOutputModel``: the fields of ``Meta`` and those declared here."""
 
-    kernel_xsize: int | None = Field(
-        default=None,
-        title="Width of the outlier detection kernel [pixels]",
-        json_schema_extra={"fits_keyword": "KERNXSZ", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    kernel_xsize: int | None = None
     """Width of the outlier detection kernel [pixels]
 
     FITS keyword: KERNXSZ (PRIMARY)"""
 
-    kernel_ysize: int | None = Field(
-        default=None,
-        title="Height of the outlier detection kernel [pixels]",
-        json_schema_extra={"fits_keyword": "KERNYSZ", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    kernel_ysize: int | None = None
     """Height of the outlier detection kernel [pixels]
 
     FITS keyword: KERNYSZ (PRIMARY)"""
 
-    threshold_percent: float | None = Field(
-        default=None,
-        title="Percentile above which a pixel is flagged as an outlier",
-        json_schema_extra={"fits_keyword": "THRSPRC", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    threshold_percent: float | None = None
     """Percentile above which a pixel is flagged as an outlier
 
     FITS keyword: THRSPRC (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        kernel_xsize={
+            "title": "Width of the outlier detection kernel [pixels]",
+            "fits_keyword": "KERNXSZ",
+            "fits_hdu": "PRIMARY",
+        },
+        kernel_ysize={
+            "title": "Height of the outlier detection kernel [pixels]",
+            "fits_keyword": "KERNYSZ",
+            "fits_hdu": "PRIMARY",
+        },
+        threshold_percent={
+            "title": "Percentile above which a pixel is flagged as an outlier",
+            "fits_keyword": "THRSPRC",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class OutlierIFUOutputModel(DataModel[OutlierIFUOutputMeta]):

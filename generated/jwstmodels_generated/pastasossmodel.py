@@ -6,7 +6,7 @@ they use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel, ListField, MetaNode, ScalarField
+from jwstmodels.base import ArrayField, DataModel, ListField, MetaNode, ScalarField, field_table
 
 from .referencefile_required import DrizParsMeta, MaskInstrument, ReferenceFileModel
 
@@ -23,63 +23,50 @@ class PastasossMeta(DrizParsMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    order2_separation_cutoff: list[float] | None = Field(
-        default=None,
-        title="Bounds of where the second order is separated from the first (pixels)",
-        init=True,
-        kw_only=True,
-    )
+    order2_separation_cutoff: list[float] | None = None
     """Bounds of where the second order is separated from the first (pixels)
 
     A ``list[float]``; no FITS keyword."""
 
-    pwcpos_bounds: list[float] | None = Field(
-        default=None,
-        title="Pupil wheel positions between which the models hold (degrees)",
-        init=True,
-        kw_only=True,
-    )
+    pwcpos_bounds: list[float] | None = None
     """Pupil wheel positions between which the models hold (degrees)
 
     A ``list[float]``; no FITS keyword."""
 
-    pwcpos_cmd: float | None = Field(
-        default=None,
-        title="Commanded pupil wheel position the models are built for (degrees)",
-        init=True,
-        kw_only=True,
-    )
+    pwcpos_cmd: float | None = None
     """Commanded pupil wheel position the models are built for (degrees)"""
 
-    soss_xdim: int | None = Field(
-        default=None, title="Width of the SOSS detector frame (pixels)", init=True, kw_only=True
-    )
+    soss_xdim: int | None = None
     """Width of the SOSS detector frame (pixels)"""
 
-    soss_ydim: int | None = Field(
-        default=None, title="Height of the SOSS detector frame (pixels)", init=True, kw_only=True
-    )
+    soss_ydim: int | None = None
     """Height of the SOSS detector frame (pixels)"""
 
-    subarray_ymin: int | None = Field(
-        default=None, title="First detector row of the subarray", init=True, kw_only=True
-    )
+    subarray_ymin: int | None = None
     """First detector row of the subarray"""
 
-    wavemap_nwl: int | None = Field(
-        default=None, title="Number of wavelengths of the wavelength map", init=True, kw_only=True
-    )
+    wavemap_nwl: int | None = None
     """Number of wavelengths of the wavelength map"""
 
-    wavemap_wlmax: float | None = Field(
-        default=None, title="Longest wavelength of the wavelength map (microns)", init=True, kw_only=True
-    )
+    wavemap_wlmax: float | None = None
     """Longest wavelength of the wavelength map (microns)"""
 
-    wavemap_wlmin: float | None = Field(
-        default=None, title="Shortest wavelength of the wavelength map (microns)", init=True, kw_only=True
-    )
+    wavemap_wlmin: float | None = None
     """Shortest wavelength of the wavelength map (microns)"""
+
+    __jwst_fields__ = field_table(
+        order2_separation_cutoff={
+            "title": "Bounds of where the second order is separated from the first (pixels)"
+        },
+        pwcpos_bounds={"title": "Pupil wheel positions between which the models hold (degrees)"},
+        pwcpos_cmd={"title": "Commanded pupil wheel position the models are built for (degrees)"},
+        soss_xdim={"title": "Width of the SOSS detector frame (pixels)"},
+        soss_ydim={"title": "Height of the SOSS detector frame (pixels)"},
+        subarray_ymin={"title": "First detector row of the subarray"},
+        wavemap_nwl={"title": "Number of wavelengths of the wavelength map"},
+        wavemap_wlmax={"title": "Longest wavelength of the wavelength map (microns)"},
+        wavemap_wlmin={"title": "Shortest wavelength of the wavelength map (microns)"},
+    )
 
 
 class PastasossTracesItem(DataModel[MetaNode]):

@@ -6,7 +6,7 @@ use."""
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import CreatedArrayField
+from jwstmodels.base import CreatedArrayField, field_table
 
 from .meta import InstrumentPupil
 from .referencefile_required import NRSFlatInstrument, NRSFlatMeta, PixelAreaPhotometry, ReferenceFileModel
@@ -15,16 +15,14 @@ from .referencefile_required import NRSFlatInstrument, NRSFlatMeta, PixelAreaPho
 class PixelAreaInstrument(NRSFlatInstrument):
     """Instrument configuration"""
 
-    pupil: InstrumentPupil | None = Field(
-        default=None,
-        title="Pupil wheel element in the beam",
-        json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pupil: InstrumentPupil | None = None
     """Pupil wheel element in the beam
 
     FITS keyword: PUPIL (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        pupil={"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"}
+    )
 
 
 class PixelAreaMeta(NRSFlatMeta):

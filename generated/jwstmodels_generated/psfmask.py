@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import CreatedArrayField
+from jwstmodels.base import CreatedArrayField, field_table
 
 from .meta import InstrumentCoronagraph
 from .referencefile_required import MaskInstrument, ReferenceFileModel, SpecTraceMeta
@@ -14,16 +14,18 @@ from .referencefile_required import MaskInstrument, ReferenceFileModel, SpecTrac
 class PsfMaskInstrument(MaskInstrument):
     """Instrument and detector the reference file applies to"""
 
-    coronagraph: InstrumentCoronagraph | None = Field(
-        default=None,
-        title="Coronagraphic mask in the beam",
-        json_schema_extra={"fits_keyword": "CORONMSK", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    coronagraph: InstrumentCoronagraph | None = None
     """Coronagraphic mask in the beam
 
     FITS keyword: CORONMSK (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        coronagraph={
+            "title": "Coronagraphic mask in the beam",
+            "fits_keyword": "CORONMSK",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class PsfMaskMeta(SpecTraceMeta):

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from jwstmodels.base import DataModel, MetaNode
+from jwstmodels.base import DataModel, MetaNode, field_table
 
 from .meta import (
     CommonInstrument,
@@ -31,152 +31,137 @@ class ReferenceFileMeta(CommonMeta):
     ``ResolutionModel``, ``FringeFreqModel``, ``PictureFrameModel``, ``SIRSKernelModel``,
     ``EmiModel``, ``ABVegaOffsetModel``: the fields of ``CommonMeta`` and those declared here."""
 
-    filetype: str | None = Field(
-        default=None,
-        title="Kind of data the file holds",
-        json_schema_extra={"fits_keyword": "FILETYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    filetype: str | None = None
     """Kind of data the file holds
 
     FITS keyword: FILETYPE (PRIMARY)"""
 
-    reftype: str | None = Field(
-        default=None,
-        title="Reference file type (the CRDS type name)",
-        json_schema_extra={"fits_keyword": "REFTYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    reftype: str | None = None
     """Reference file type (the CRDS type name)
 
     FITS keyword: REFTYPE (PRIMARY)"""
 
-    pedigree: str | None = Field(
-        default=None,
-        title="Provenance of the reference data (GROUND, INFLIGHT with dates, DUMMY, ...)",
-        json_schema_extra={"fits_keyword": "PEDIGREE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pedigree: str | None = None
     """Provenance of the reference data (GROUND, INFLIGHT with dates, DUMMY, ...)
 
     FITS keyword: PEDIGREE (PRIMARY)"""
 
-    description: str | None = Field(
-        default=None,
-        title="Short summary of what the reference file contains",
-        json_schema_extra={"fits_keyword": "DESCRIP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    description: str | None = None
     """Short summary of what the reference file contains
 
     FITS keyword: DESCRIP (PRIMARY)"""
 
-    author: str | None = Field(
-        default=None,
-        title="Person or team who made the reference file",
-        json_schema_extra={"fits_keyword": "AUTHOR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    author: str | None = None
     """Person or team who made the reference file
 
     FITS keyword: AUTHOR (PRIMARY)"""
 
-    useafter: str | None = Field(
-        default=None,
-        title="Date and time from which on the reference file applies",
-        json_schema_extra={"fits_keyword": "USEAFTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    useafter: str | None = None
     """Date and time from which on the reference file applies
 
     FITS keyword: USEAFTER (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        filetype={"title": "Kind of data the file holds", "fits_keyword": "FILETYPE", "fits_hdu": "PRIMARY"},
+        reftype={
+            "title": "Reference file type (the CRDS type name)",
+            "fits_keyword": "REFTYPE",
+            "fits_hdu": "PRIMARY",
+        },
+        pedigree={
+            "title": "Provenance of the reference data (GROUND, INFLIGHT with dates, DUMMY, ...)",
+            "fits_keyword": "PEDIGREE",
+            "fits_hdu": "PRIMARY",
+        },
+        description={
+            "title": "Short summary of what the reference file contains",
+            "fits_keyword": "DESCRIP",
+            "fits_hdu": "PRIMARY",
+        },
+        author={
+            "title": "Person or team who made the reference file",
+            "fits_keyword": "AUTHOR",
+            "fits_hdu": "PRIMARY",
+        },
+        useafter={
+            "title": "Date and time from which on the reference file applies",
+            "fits_keyword": "USEAFTER",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class DarkMIRISubarray(MetaNode):
     """Detector region that was read out"""
 
-    name: SubarrayName | None = Field(
-        default=None,
-        title="Name of the subarray readout",
-        json_schema_extra={"fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: SubarrayName | None = None
     """Name of the subarray readout
 
     FITS keyword: SUBARRAY (PRIMARY)"""
 
-    xstart: int | None = Field(
-        default=None,
-        title="First column of the subarray along axis 1 (1-based)",
-        json_schema_extra={"fits_keyword": "SUBSTRT1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    xstart: int | None = None
     """First column of the subarray along axis 1 (1-based)
 
     FITS keyword: SUBSTRT1 (PRIMARY)"""
 
-    ystart: int | None = Field(
-        default=None,
-        title="First row of the subarray along axis 2 (1-based)",
-        json_schema_extra={"fits_keyword": "SUBSTRT2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ystart: int | None = None
     """First row of the subarray along axis 2 (1-based)
 
     FITS keyword: SUBSTRT2 (PRIMARY)"""
 
-    xsize: int | None = Field(
-        default=None,
-        title="Subarray width in pixels along axis 1",
-        json_schema_extra={"fits_keyword": "SUBSIZE1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    xsize: int | None = None
     """Subarray width in pixels along axis 1
 
     FITS keyword: SUBSIZE1 (PRIMARY)"""
 
-    ysize: int | None = Field(
-        default=None,
-        title="Subarray height in pixels along axis 2",
-        json_schema_extra={"fits_keyword": "SUBSIZE2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ysize: int | None = None
     """Subarray height in pixels along axis 2
 
     FITS keyword: SUBSIZE2 (PRIMARY)"""
 
-    fastaxis: int | None = Field(
-        default=None,
-        title="Detector axis and direction of the fast readout",
-        json_schema_extra={"fits_keyword": "FASTAXIS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    fastaxis: int | None = None
     """Detector axis and direction of the fast readout
 
     FITS keyword: FASTAXIS (PRIMARY)"""
 
-    slowaxis: int | None = Field(
-        default=None,
-        title="Detector axis and direction of the slow readout",
-        json_schema_extra={"fits_keyword": "SLOWAXIS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    slowaxis: int | None = None
     """Detector axis and direction of the slow readout
 
     FITS keyword: SLOWAXIS (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={"title": "Name of the subarray readout", "fits_keyword": "SUBARRAY", "fits_hdu": "PRIMARY"},
+        xstart={
+            "title": "First column of the subarray along axis 1 (1-based)",
+            "fits_keyword": "SUBSTRT1",
+            "fits_hdu": "PRIMARY",
+        },
+        ystart={
+            "title": "First row of the subarray along axis 2 (1-based)",
+            "fits_keyword": "SUBSTRT2",
+            "fits_hdu": "PRIMARY",
+        },
+        xsize={
+            "title": "Subarray width in pixels along axis 1",
+            "fits_keyword": "SUBSIZE1",
+            "fits_hdu": "PRIMARY",
+        },
+        ysize={
+            "title": "Subarray height in pixels along axis 2",
+            "fits_keyword": "SUBSIZE2",
+            "fits_hdu": "PRIMARY",
+        },
+        fastaxis={
+            "title": "Detector axis and direction of the fast readout",
+            "fits_keyword": "FASTAXIS",
+            "fits_hdu": "PRIMARY",
+        },
+        slowaxis={
+            "title": "Detector axis and direction of the slow readout",
+            "fits_keyword": "SLOWAXIS",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class CubeFlatMeta(ReferenceFileMeta):
@@ -190,94 +175,91 @@ class CubeFlatMeta(ReferenceFileMeta):
 class IRS2Exposure(MetaNode):
     """Exposure and readout settings"""
 
-    readpatt: ExposureReadpatt | None = Field(
-        default=None,
-        title="Detector readout pattern",
-        json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    readpatt: ExposureReadpatt | None = None
     """Detector readout pattern
 
     FITS keyword: READPATT (PRIMARY)"""
 
-    p_readpatt: str | None = Field(
-        default=None,
-        title="Readout patterns the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_READPA", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_readpatt: str | None = None
     """Readout patterns the reference file applies to, each followed by |
 
     FITS keyword: P_READPA (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        readpatt={"title": "Detector readout pattern", "fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
+        p_readpatt={
+            "title": "Readout patterns the reference file applies to, each followed by |",
+            "fits_keyword": "P_READPA",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class FlatExposure(IRS2Exposure):
     """Exposure and readout settings"""
 
-    type: ExposureType | None = Field(
-        default=None,
-        title="Exposure type (observing mode) of the data",
-        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    type: ExposureType | None = None
     """Exposure type (observing mode) of the data
 
     FITS keyword: EXP_TYPE (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        type={
+            "title": "Exposure type (observing mode) of the data",
+            "fits_keyword": "EXP_TYPE",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class MaskExposure(FlatExposure):
     """Exposure and readout settings"""
 
-    ngroups: int | None = Field(
-        default=None,
-        title="Groups in each integration",
-        json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ngroups: int | None = None
     """Groups in each integration
 
     FITS keyword: NGROUPS (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        ngroups={"title": "Groups in each integration", "fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"}
+    )
 
 
 class DarkMIRIExposure(MaskExposure):
     """Exposure and readout settings"""
 
-    nframes: int | None = Field(
-        default=None,
-        title="Frames averaged into each group",
-        json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    nframes: int | None = None
     """Frames averaged into each group
 
     FITS keyword: NFRAMES (PRIMARY)"""
 
-    groupgap: int | None = Field(
-        default=None,
-        title="Frames skipped between consecutive groups",
-        json_schema_extra={"fits_keyword": "GROUPGAP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    groupgap: int | None = None
     """Frames skipped between consecutive groups
 
     FITS keyword: GROUPGAP (PRIMARY)"""
 
-    average_dark_current: float | None = Field(
-        default=None,
-        title="[DN/s] Mean dark current of the detector",
-        json_schema_extra={"fits_keyword": "AVDRKCUR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    average_dark_current: float | None = None
     """[DN/s] Mean dark current of the detector
 
     FITS keyword: AVDRKCUR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        nframes={
+            "title": "Frames averaged into each group",
+            "fits_keyword": "NFRAMES",
+            "fits_hdu": "PRIMARY",
+        },
+        groupgap={
+            "title": "Frames skipped between consecutive groups",
+            "fits_keyword": "GROUPGAP",
+            "fits_hdu": "PRIMARY",
+        },
+        average_dark_current={
+            "title": "[DN/s] Mean dark current of the detector",
+            "fits_keyword": "AVDRKCUR",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class DarkMIRIMeta(CubeFlatMeta):
@@ -290,57 +272,62 @@ class DarkMIRIMeta(CubeFlatMeta):
 class DarkInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    grating: InstrumentGrating | None = Field(
-        default=None,
-        title="Grating wheel element in the beam",
-        json_schema_extra={"fits_keyword": "GRATING", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    grating: InstrumentGrating | None = None
     """Grating wheel element in the beam
 
     FITS keyword: GRATING (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        grating={
+            "title": "Grating wheel element in the beam",
+            "fits_keyword": "GRATING",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class DarkExposure(DarkMIRIExposure):
     """Exposure and readout settings"""
 
-    noutputs: Literal[1, 4, 5] | None = Field(
-        default=None,
-        title="Detector amplifier outputs used by the readout",
-        json_schema_extra={"fits_keyword": "NOUTPUTS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    noutputs: Literal[1, 4, 5] | None = None
     """Detector amplifier outputs used by the readout
 
     FITS keyword: NOUTPUTS (PRIMARY)"""
 
-    gain_factor: float | None = Field(
-        default=None,
-        title="Factor by which the detector gain was scaled",
-        json_schema_extra={"fits_keyword": "GAINFACT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gain_factor: float | None = None
     """Factor by which the detector gain was scaled
 
     FITS keyword: GAINFACT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        noutputs={
+            "title": "Detector amplifier outputs used by the readout",
+            "fits_keyword": "NOUTPUTS",
+            "fits_hdu": "PRIMARY",
+        },
+        gain_factor={
+            "title": "Factor by which the detector gain was scaled",
+            "fits_keyword": "GAINFACT",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class DarkSubarray(DarkMIRISubarray):
     """Detector region that was read out"""
 
-    p_subarray: str | None = Field(
-        default=None,
-        title="Subarrays the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_SUBARR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_subarray: str | None = None
     """Subarrays the reference file applies to, each followed by |
 
     FITS keyword: P_SUBARR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        p_subarray={
+            "title": "Subarrays the reference file applies to, each followed by |",
+            "fits_keyword": "P_SUBARR",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class DarkMeta(DarkMIRIMeta):
@@ -377,46 +364,48 @@ class DarkMeta(DarkMIRIMeta):
 class FringeInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    band: InstrumentBand | None = Field(
-        default=None,
-        title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
-        json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    band: InstrumentBand | None = None
     """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
 
     FITS keyword: BAND (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        band={
+            "title": "MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
+            "fits_keyword": "BAND",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class GainInstrument(FringeInstrument):
     """Instrument configuration"""
 
-    filter: InstrumentFilter | None = Field(
-        default=None,
-        title="Filter wheel element in the beam",
-        json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    filter: InstrumentFilter | None = None
     """Filter wheel element in the beam
 
     FITS keyword: FILTER (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        filter={"title": "Filter wheel element in the beam", "fits_keyword": "FILTER", "fits_hdu": "PRIMARY"}
+    )
 
 
 class NRSFlatExposure(MetaNode):
     """Exposure and readout settings"""
 
-    type: ExposureType | None = Field(
-        default=None,
-        title="Exposure type (observing mode) of the data",
-        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    type: ExposureType | None = None
     """Exposure type (observing mode) of the data
 
     FITS keyword: EXP_TYPE (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        type={
+            "title": "Exposure type (observing mode) of the data",
+            "fits_keyword": "EXP_TYPE",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class DrizParsMeta(ReferenceFileMeta):
@@ -431,16 +420,14 @@ class DrizParsMeta(ReferenceFileMeta):
 class NRSFlatInstrument(DarkInstrument):
     """Instrument configuration"""
 
-    filter: InstrumentFilter | None = Field(
-        default=None,
-        title="Filter wheel element in the beam",
-        json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    filter: InstrumentFilter | None = None
     """Filter wheel element in the beam
 
     FITS keyword: FILTER (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        filter={"title": "Filter wheel element in the beam", "fits_keyword": "FILTER", "fits_hdu": "PRIMARY"}
+    )
 
 
 class NRSFlatMeta(DrizParsMeta):
@@ -468,42 +455,41 @@ class SpecProfileSingleMeta(CubeFlatMeta):
 class NirspecFlatInstrument(NRSFlatInstrument):
     """Instrument configuration"""
 
-    lamp_mode: InstrumentLampMode | None = Field(
-        default=None,
-        title="Operating mode of the calibration lamp",
-        json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    lamp_mode: InstrumentLampMode | None = None
     """Operating mode of the calibration lamp
 
     FITS keyword: OPMODE (PRIMARY)"""
 
-    lamp_state: NirspecFlatInstrumentLampState | None = Field(
-        default=None,
-        title="Calibration lamp that was lit",
-        json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    lamp_state: NirspecFlatInstrumentLampState | None = None
     """Calibration lamp that was lit
 
     FITS keyword: LAMP (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        lamp_mode={
+            "title": "Operating mode of the calibration lamp",
+            "fits_keyword": "OPMODE",
+            "fits_hdu": "PRIMARY",
+        },
+        lamp_state={"title": "Calibration lamp that was lit", "fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+    )
 
 
 class NirspecFlatExposure(NRSFlatExposure):
     """Exposure and readout settings"""
 
-    p_exptype: str | None = Field(
-        default=None,
-        title="Exposure types the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_EXP_TY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_exptype: str | None = None
     """Exposure types the reference file applies to, each followed by |
 
     FITS keyword: P_EXP_TY (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        p_exptype={
+            "title": "Exposure types the reference file applies to, each followed by |",
+            "fits_keyword": "P_EXP_TY",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class FringeMeta(ReferenceFileMeta):
@@ -523,16 +509,18 @@ class FringeMeta(ReferenceFileMeta):
 class GainExposure(MetaNode):
     """Exposure and readout settings"""
 
-    gain_factor: float | None = Field(
-        default=None,
-        title="Factor by which the detector gain was scaled",
-        json_schema_extra={"fits_keyword": "GAINFACT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gain_factor: float | None = None
     """Factor by which the detector gain was scaled
 
     FITS keyword: GAINFACT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        gain_factor={
+            "title": "Factor by which the detector gain was scaled",
+            "fits_keyword": "GAINFACT",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class SaturationMeta(CubeFlatMeta):
@@ -558,16 +546,14 @@ class LinearityMeta(SaturationMeta):
 class MaskInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    filter: InstrumentFilter | None = Field(
-        default=None,
-        title="Filter wheel element in the beam",
-        json_schema_extra={"fits_keyword": "FILTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    filter: InstrumentFilter | None = None
     """Filter wheel element in the beam
 
     FITS keyword: FILTER (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        filter={"title": "Filter wheel element in the beam", "fits_keyword": "FILTER", "fits_hdu": "PRIMARY"}
+    )
 
 
 class PathlossMeta(DrizParsMeta):
@@ -588,53 +574,55 @@ class PathlossMeta(DrizParsMeta):
 class PixelAreaPhotometry(MetaNode):
     """Flux calibration factors"""
 
-    pixelarea_steradians: float | None = Field(
-        default=None,
-        title="[sr] Nominal solid angle of one pixel",
-        json_schema_extra={"fits_keyword": "PIXAR_SR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pixelarea_steradians: float | None = None
     """[sr] Nominal solid angle of one pixel
 
     FITS keyword: PIXAR_SR (PRIMARY)"""
 
-    pixelarea_arcsecsq: float | None = Field(
-        default=None,
-        title="[arcsec^2] Nominal solid angle of one pixel",
-        json_schema_extra={"fits_keyword": "PIXAR_A2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pixelarea_arcsecsq: float | None = None
     """[arcsec^2] Nominal solid angle of one pixel
 
     FITS keyword: PIXAR_A2 (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        pixelarea_steradians={
+            "title": "[sr] Nominal solid angle of one pixel",
+            "fits_keyword": "PIXAR_SR",
+            "fits_hdu": "PRIMARY",
+        },
+        pixelarea_arcsecsq={
+            "title": "[arcsec^2] Nominal solid angle of one pixel",
+            "fits_keyword": "PIXAR_A2",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class ReadnoiseExposure(IRS2Exposure):
     """Exposure and readout settings"""
 
-    gain_factor: float | None = Field(
-        default=None,
-        title="Factor by which the detector gain was scaled",
-        json_schema_extra={"fits_keyword": "GAINFACT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    gain_factor: float | None = None
     """Factor by which the detector gain was scaled
 
     FITS keyword: GAINFACT (PRIMARY)"""
 
-    noutputs: Literal[1, 4, 5] | None = Field(
-        default=None,
-        title="Detector amplifier outputs used by the readout",
-        json_schema_extra={"fits_keyword": "NOUTPUTS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    noutputs: Literal[1, 4, 5] | None = None
     """Detector amplifier outputs used by the readout
 
     FITS keyword: NOUTPUTS (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        gain_factor={
+            "title": "Factor by which the detector gain was scaled",
+            "fits_keyword": "GAINFACT",
+            "fits_hdu": "PRIMARY",
+        },
+        noutputs={
+            "title": "Detector amplifier outputs used by the readout",
+            "fits_keyword": "NOUTPUTS",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class ReadnoiseMeta(CubeFlatMeta):
@@ -643,42 +631,45 @@ class ReadnoiseMeta(CubeFlatMeta):
     exposure: ReadnoiseExposure = Field(default_factory=ReadnoiseExposure, init=True, kw_only=True)
     """Exposure and readout settings"""
 
-    bunit_data: str | None = Field(
-        default=None,
-        title="Physical unit of the science array values",
-        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bunit_data: str | None = None
     """Physical unit of the science array values
 
     FITS keyword: BUNIT (SCI)"""
 
-    bunit_err: str | None = Field(
-        default=None,
-        title="Physical unit of the error array values",
-        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
-        init=True,
-        kw_only=True,
-    )
+    bunit_err: str | None = None
     """Physical unit of the error array values
 
     FITS keyword: BUNIT (ERR)"""
+
+    __jwst_fields__ = field_table(
+        bunit_data={
+            "title": "Physical unit of the science array values",
+            "fits_keyword": "BUNIT",
+            "fits_hdu": "SCI",
+        },
+        bunit_err={
+            "title": "Physical unit of the error array values",
+            "fits_keyword": "BUNIT",
+            "fits_hdu": "ERR",
+        },
+    )
 
 
 class SuperBiasInstrument(DarkInstrument):
     """Instrument configuration"""
 
-    p_grating: str | None = Field(
-        default=None,
-        title="Grating elements the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_GRATIN", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_grating: str | None = None
     """Grating elements the reference file applies to, each followed by |
 
     FITS keyword: P_GRATIN (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        p_grating={
+            "title": "Grating elements the reference file applies to, each followed by |",
+            "fits_keyword": "P_GRATIN",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class FilterMeta(ReferenceFileMeta):
@@ -723,16 +714,18 @@ class MirImgPhotomMeta(FgsImgPhotomMeta):
 class MirMrsPhotomPhotometry(PixelAreaPhotometry):
     """Flux calibration factors"""
 
-    conversion_megajanskys: float | None = Field(
-        default=None,
-        title="[MJy/sr] Surface brightness that gives one count per second",
-        json_schema_extra={"fits_keyword": "PHOTMJSR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    conversion_megajanskys: float | None = None
     """[MJy/sr] Surface brightness that gives one count per second
 
     FITS keyword: PHOTMJSR (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        conversion_megajanskys={
+            "title": "[MJy/sr] Surface brightness that gives one count per second",
+            "fits_keyword": "PHOTMJSR",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class MirMrsPhotomMeta(MirImgPhotomMeta):
@@ -752,16 +745,18 @@ class MirMrsPhotomMeta(MirImgPhotomMeta):
 class MirImgApcorrInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    channel: InstrumentChannel | None = Field(
-        default=None,
-        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
-        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    channel: InstrumentChannel | None = None
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
     FITS keyword: CHANNEL (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        channel={
+            "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+            "fits_keyword": "CHANNEL",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class MirImgApcorrMeta(PathlossMeta):
@@ -820,16 +815,18 @@ class SpecTraceMeta(SpecProfileSingleMeta):
 class NirspecIFUCubeParsInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    lamp_mode: InstrumentLampMode | None = Field(
-        default=None,
-        title="Operating mode of the calibration lamp",
-        json_schema_extra={"fits_keyword": "OPMODE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    lamp_mode: InstrumentLampMode | None = None
     """Operating mode of the calibration lamp
 
     FITS keyword: OPMODE (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        lamp_mode={
+            "title": "Operating mode of the calibration lamp",
+            "fits_keyword": "OPMODE",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class NirspecIFUCubeParsMeta(DrizParsMeta):
@@ -848,16 +845,14 @@ class NirspecIFUCubeParsMeta(DrizParsMeta):
 class SossBkgInstrument(MaskInstrument):
     """Instrument configuration"""
 
-    pupil: InstrumentPupil | None = Field(
-        default=None,
-        title="Pupil wheel element in the beam",
-        json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pupil: InstrumentPupil | None = None
     """Pupil wheel element in the beam
 
     FITS keyword: PUPIL (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        pupil={"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"}
+    )
 
 
 class SossBkgMeta(SpecTraceMeta):
@@ -872,27 +867,28 @@ class SossBkgMeta(SpecTraceMeta):
     Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;
     assigning a plain ``MaskInstrument`` is refused when validated, hence the pyright ignore.)"""
 
-    bunit_data: str | None = Field(
-        default=None,
-        title="Physical unit of the science array values",
-        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    bunit_data: str | None = None
     """Physical unit of the science array values
 
     FITS keyword: BUNIT (SCI)"""
 
-    bunit_err: str | None = Field(
-        default=None,
-        title="Physical unit of the error array values",
-        json_schema_extra={"fits_keyword": "BUNIT", "fits_hdu": "ERR"},
-        init=True,
-        kw_only=True,
-    )
+    bunit_err: str | None = None
     """Physical unit of the error array values
 
     FITS keyword: BUNIT (ERR)"""
+
+    __jwst_fields__ = field_table(
+        bunit_data={
+            "title": "Physical unit of the science array values",
+            "fits_keyword": "BUNIT",
+            "fits_hdu": "SCI",
+        },
+        bunit_err={
+            "title": "Physical unit of the error array values",
+            "fits_keyword": "BUNIT",
+            "fits_hdu": "ERR",
+        },
+    )
 
 
 class SpecProfileMeta(SpecTraceMeta):
@@ -911,31 +907,31 @@ class SpecProfileMeta(SpecTraceMeta):
 class MiriWFSSSpecwcsInstrument(MaskInstrument):
     """Instrument configuration"""
 
-    channel: InstrumentChannel | None = Field(
-        default=None,
-        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
-        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    channel: InstrumentChannel | None = None
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
     FITS keyword: CHANNEL (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        channel={
+            "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+            "fits_keyword": "CHANNEL",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class NIRCAMGrismInstrument(SossBkgInstrument):
     """Instrument configuration"""
 
-    module: Literal["A", "B", "MULTIPLE"] | None = Field(
-        default=None,
-        title="NIRCam module",
-        json_schema_extra={"fits_keyword": "MODULE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    module: Literal["A", "B", "MULTIPLE"] | None = None
     """NIRCam module
 
     FITS keyword: MODULE (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        module={"title": "NIRCam module", "fits_keyword": "MODULE", "fits_hdu": "PRIMARY"}
+    )
 
 
 class NIRCAMGrismMeta(DrizParsMeta):
@@ -950,41 +946,43 @@ class NIRCAMGrismMeta(DrizParsMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    input_units: str | None = Field(
-        default=None, title="Units of the wavelengths given to the models", init=True, kw_only=True
-    )
+    input_units: str | None = None
     """Units of the wavelengths given to the models"""
 
-    output_units: str | None = Field(
-        default=None, title="Units of the wavelengths the models give", init=True, kw_only=True
-    )
+    output_units: str | None = None
     """Units of the wavelengths the models give"""
+
+    __jwst_fields__ = field_table(
+        input_units={"title": "Units of the wavelengths given to the models"},
+        output_units={"title": "Units of the wavelengths the models give"},
+    )
 
 
 class SpecwcsInstrument(NIRCAMGrismInstrument):
     """Instrument configuration"""
 
-    band: InstrumentBand | None = Field(
-        default=None,
-        title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
-        json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    band: InstrumentBand | None = None
     """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
 
     FITS keyword: BAND (PRIMARY)"""
 
-    channel: InstrumentChannel | None = Field(
-        default=None,
-        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
-        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    channel: InstrumentChannel | None = None
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
     FITS keyword: CHANNEL (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        band={
+            "title": "MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
+            "fits_keyword": "BAND",
+            "fits_hdu": "PRIMARY",
+        },
+        channel={
+            "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+            "fits_keyword": "CHANNEL",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class SpecwcsMeta(NIRCAMGrismMeta):
@@ -1007,30 +1005,33 @@ class CollimatorMeta(PathlossMeta):
     """Metadata of ``CollimatorModel``, ``OTEModel``: the fields of ``PathlossMeta`` and those declared
     here."""
 
-    output_units: str | None = Field(
-        default=None, title="Units of the transform's outputs", init=True, kw_only=True
-    )
+    output_units: str | None = None
     """Units of the transform's outputs"""
 
-    input_units: str | None = Field(
-        default=None, title="Units of the transform's inputs", init=True, kw_only=True
-    )
+    input_units: str | None = None
     """Units of the transform's inputs"""
+
+    __jwst_fields__ = field_table(
+        output_units={"title": "Units of the transform's outputs"},
+        input_units={"title": "Units of the transform's inputs"},
+    )
 
 
 class CameraInstrument(CommonInstrument):
     """Instrument and detector the reference file applies to"""
 
-    p_detector: str | None = Field(
-        default=None,
-        title="Detectors the reference file applies to (pipe-separated)",
-        json_schema_extra={"fits_keyword": "P_DETECT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_detector: str | None = None
     """Detectors the reference file applies to (pipe-separated)
 
     FITS keyword: P_DETECT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        p_detector={
+            "title": "Detectors the reference file applies to (pipe-separated)",
+            "fits_keyword": "P_DETECT",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class CameraMeta(CollimatorMeta):
@@ -1051,30 +1052,33 @@ class IFUPostMeta(NirspecIFUCubeParsMeta):
     """Metadata of ``IFUPostModel``, ``IFUFOREModel``, ``IFUSlicerModel``: the fields of
     ``NirspecIFUCubeParsMeta`` and those declared here."""
 
-    output_units: str | None = Field(
-        default=None, title="Units of the transform's outputs", init=True, kw_only=True
-    )
+    output_units: str | None = None
     """Units of the transform's outputs"""
 
-    input_units: str | None = Field(
-        default=None, title="Units of the transform's inputs", init=True, kw_only=True
-    )
+    input_units: str | None = None
     """Units of the transform's inputs"""
+
+    __jwst_fields__ = field_table(
+        output_units={"title": "Units of the transform's outputs"},
+        input_units={"title": "Units of the transform's inputs"},
+    )
 
 
 class DistortionMRSInstrument(FringeInstrument):
     """Instrument configuration"""
 
-    channel: InstrumentChannel | None = Field(
-        default=None,
-        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
-        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    channel: InstrumentChannel | None = None
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
     FITS keyword: CHANNEL (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        channel={
+            "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+            "fits_keyword": "CHANNEL",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class FOREMeta(CollimatorMeta):

@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import Column, CreatedArrayField, TableField
+from jwstmodels.base import Column, CreatedArrayField, TableField, field_table
 
 from .referencefile_required import CubeFlatMeta, IRS2Exposure, ReferenceFileModel
 
@@ -13,27 +13,20 @@ from .referencefile_required import CubeFlatMeta, IRS2Exposure, ReferenceFileMod
 class ResetExposure(IRS2Exposure):
     """Exposure and readout settings"""
 
-    ngroups: int | None = Field(
-        default=None,
-        title="Groups in each integration",
-        json_schema_extra={"fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    ngroups: int | None = None
     """Groups in each integration
 
     FITS keyword: NGROUPS (PRIMARY)"""
 
-    nints: int | None = Field(
-        default=None,
-        title="Integrations in the exposure",
-        json_schema_extra={"fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    nints: int | None = None
     """Integrations in the exposure
 
     FITS keyword: NINTS (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        ngroups={"title": "Groups in each integration", "fits_keyword": "NGROUPS", "fits_hdu": "PRIMARY"},
+        nints={"title": "Integrations in the exposure", "fits_keyword": "NINTS", "fits_hdu": "PRIMARY"},
+    )
 
 
 class ResetMeta(CubeFlatMeta):

@@ -4,9 +4,8 @@
 use."""
 
 import numpy as np
-from pydantic import Field
 
-from jwstmodels.base import ArrayField
+from jwstmodels.base import ArrayField, field_table
 
 from .referencefile_required import DrizParsMeta, ReferenceFileModel
 
@@ -14,71 +13,68 @@ from .referencefile_required import DrizParsMeta, ReferenceFileModel
 class SpecKernelMeta(DrizParsMeta):
     """Metadata of ``SpecKernelModel``: the fields of ``DrizParsMeta`` and those declared here."""
 
-    nwave: int | None = Field(
-        default=None,
-        title="Number of wavelengths of the kernels",
-        json_schema_extra={"fits_keyword": "NWAVE", "fits_hdu": "WAVELENGTHS"},
-        init=True,
-        kw_only=True,
-    )
+    nwave: int | None = None
     """Number of wavelengths of the kernels
 
     FITS keyword: NWAVE (WAVELENGTHS)"""
 
-    wavemin: float | None = Field(
-        default=None,
-        title="Shortest wavelength of the kernels",
-        json_schema_extra={"fits_keyword": "WAVEMIN", "fits_hdu": "WAVELENGTHS"},
-        init=True,
-        kw_only=True,
-    )
+    wavemin: float | None = None
     """Shortest wavelength of the kernels
 
     FITS keyword: WAVEMIN (WAVELENGTHS)"""
 
-    wavemax: float | None = Field(
-        default=None,
-        title="Longest wavelength of the kernels",
-        json_schema_extra={"fits_keyword": "WAVEMAX", "fits_hdu": "WAVELENGTHS"},
-        init=True,
-        kw_only=True,
-    )
+    wavemax: float | None = None
     """Longest wavelength of the kernels
 
     FITS keyword: WAVEMAX (WAVELENGTHS)"""
 
-    spectral_oversampling: int | None = Field(
-        default=None,
-        title="Oversampling of the kernels along the dispersion",
-        json_schema_extra={"fits_keyword": "SPECOS", "fits_hdu": "KERNELS"},
-        init=True,
-        kw_only=True,
-    )
+    spectral_oversampling: int | None = None
     """Oversampling of the kernels along the dispersion
 
     FITS keyword: SPECOS (KERNELS)"""
 
-    halfwidth: int | None = Field(
-        default=None,
-        title="Half width of a kernel, in oversampled pixels",
-        json_schema_extra={"fits_keyword": "HALFWIDT", "fits_hdu": "KERNELS"},
-        init=True,
-        kw_only=True,
-    )
+    halfwidth: int | None = None
     """Half width of a kernel, in oversampled pixels
 
     FITS keyword: HALFWIDT (KERNELS)"""
 
-    centroid_index: int | None = Field(
-        default=None,
-        title="Index of the kernel's central pixel",
-        json_schema_extra={"fits_keyword": "INDCENTR", "fits_hdu": "KERNELS"},
-        init=True,
-        kw_only=True,
-    )
+    centroid_index: int | None = None
     """Index of the kernel's central pixel
 
     FITS keyword: INDCENTR (KERNELS)"""
+
+    __jwst_fields__ = field_table(
+        nwave={
+            "title": "Number of wavelengths of the kernels",
+            "fits_keyword": "NWAVE",
+            "fits_hdu": "WAVELENGTHS",
+        },
+        wavemin={
+            "title": "Shortest wavelength of the kernels",
+            "fits_keyword": "WAVEMIN",
+            "fits_hdu": "WAVELENGTHS",
+        },
+        wavemax={
+            "title": "Longest wavelength of the kernels",
+            "fits_keyword": "WAVEMAX",
+            "fits_hdu": "WAVELENGTHS",
+        },
+        spectral_oversampling={
+            "title": "Oversampling of the kernels along the dispersion",
+            "fits_keyword": "SPECOS",
+            "fits_hdu": "KERNELS",
+        },
+        halfwidth={
+            "title": "Half width of a kernel, in oversampled pixels",
+            "fits_keyword": "HALFWIDT",
+            "fits_hdu": "KERNELS",
+        },
+        centroid_index={
+            "title": "Index of the kernel's central pixel",
+            "fits_keyword": "INDCENTR",
+            "fits_hdu": "KERNELS",
+        },
+    )
 
 
 class SpecKernelModel(ReferenceFileModel):

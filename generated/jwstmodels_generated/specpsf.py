@@ -5,7 +5,15 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, CreatedArrayField, DataModel, ListField, MetaNode, ScalarField
+from jwstmodels.base import (
+    ArrayField,
+    CreatedArrayField,
+    DataModel,
+    ListField,
+    MetaNode,
+    ScalarField,
+    field_table,
+)
 
 from .meta import InstrumentBand, InstrumentChannel
 from .referencefile_required import NirspecSlitAreaMeta, NRSFlatInstrument, ReferenceFileModel
@@ -14,71 +22,68 @@ from .referencefile_required import NirspecSlitAreaMeta, NRSFlatInstrument, Refe
 class SpecPsfInstrument(NRSFlatInstrument):
     """Instrument configuration"""
 
-    band: InstrumentBand | None = Field(
-        default=None,
-        title="MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
-        json_schema_extra={"fits_keyword": "BAND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    band: InstrumentBand | None = None
     """MIRI MRS wavelength band (SHORT, MEDIUM or LONG)
 
     FITS keyword: BAND (PRIMARY)"""
 
-    p_band: str | None = Field(
-        default=None,
-        title="MRS bands the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_BAND", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_band: str | None = None
     """MRS bands the reference file applies to, each followed by |
 
     FITS keyword: P_BAND (PRIMARY)"""
 
-    channel: InstrumentChannel | None = Field(
-        default=None,
-        title="Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
-        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    channel: InstrumentChannel | None = None
     """Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)
 
     FITS keyword: CHANNEL (PRIMARY)"""
 
-    p_channel: str | None = Field(
-        default=None,
-        title="Channels the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_CHANNE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_channel: str | None = None
     """Channels the reference file applies to, each followed by |
 
     FITS keyword: P_CHANNE (PRIMARY)"""
 
-    p_filter: str | None = Field(
-        default=None,
-        title="Filter elements the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_FILTER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_filter: str | None = None
     """Filter elements the reference file applies to, each followed by |
 
     FITS keyword: P_FILTER (PRIMARY)"""
 
-    p_grating: str | None = Field(
-        default=None,
-        title="Grating elements the reference file applies to, each followed by |",
-        json_schema_extra={"fits_keyword": "P_GRATIN", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    p_grating: str | None = None
     """Grating elements the reference file applies to, each followed by |
 
     FITS keyword: P_GRATIN (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        band={
+            "title": "MIRI MRS wavelength band (SHORT, MEDIUM or LONG)",
+            "fits_keyword": "BAND",
+            "fits_hdu": "PRIMARY",
+        },
+        p_band={
+            "title": "MRS bands the reference file applies to, each followed by |",
+            "fits_keyword": "P_BAND",
+            "fits_hdu": "PRIMARY",
+        },
+        channel={
+            "title": "Instrument channel (MIRI MRS channels or NIRCam short/long wavelength)",
+            "fits_keyword": "CHANNEL",
+            "fits_hdu": "PRIMARY",
+        },
+        p_channel={
+            "title": "Channels the reference file applies to, each followed by |",
+            "fits_keyword": "P_CHANNE",
+            "fits_hdu": "PRIMARY",
+        },
+        p_filter={
+            "title": "Filter elements the reference file applies to, each followed by |",
+            "fits_keyword": "P_FILTER",
+            "fits_hdu": "PRIMARY",
+        },
+        p_grating={
+            "title": "Grating elements the reference file applies to, each followed by |",
+            "fits_keyword": "P_GRATIN",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class SpecPsfMeta(NirspecSlitAreaMeta):

@@ -5,7 +5,7 @@ they use."""
 
 from pydantic import Field
 
-from jwstmodels.base import Column, TableField
+from jwstmodels.base import Column, TableField, field_table
 
 from .referencefile_required import NirspecFlatExposure, ReferenceFileModel, SpecTraceMeta
 
@@ -21,137 +21,104 @@ class MiriLRSSpecwcsMeta(SpecTraceMeta):
     Narrows the inherited ``NRSFlatExposure`` field to this model's class. (Reads are exactly typed;
     assigning a plain ``NRSFlatExposure`` is refused when validated, hence the pyright ignore.)"""
 
-    x_ref: float | None = Field(
-        default=None,
-        title="Reference column of the slit",
-        json_schema_extra={"fits_keyword": "IMX", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    x_ref: float | None = None
     """Reference column of the slit
 
     FITS keyword: IMX (PRIMARY)"""
 
-    y_ref: float | None = Field(
-        default=None,
-        title="Reference row of the slit",
-        json_schema_extra={"fits_keyword": "IMY", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    y_ref: float | None = None
     """Reference row of the slit
 
     FITS keyword: IMY (PRIMARY)"""
 
-    x_ref_slitless: float | None = Field(
-        default=None,
-        title="Reference column in slitless mode",
-        json_schema_extra={"fits_keyword": "IMXSLTL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    x_ref_slitless: float | None = None
     """Reference column in slitless mode
 
     FITS keyword: IMXSLTL (PRIMARY)"""
 
-    y_ref_slitless: float | None = Field(
-        default=None,
-        title="Reference row in slitless mode",
-        json_schema_extra={"fits_keyword": "IMYSLTL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    y_ref_slitless: float | None = None
     """Reference row in slitless mode
 
     FITS keyword: IMYSLTL (PRIMARY)"""
 
-    v2_vert1: float | None = Field(
-        default=None,
-        title="V2 of the slit's first corner",
-        json_schema_extra={"fits_keyword": "V2VERT1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    v2_vert1: float | None = None
     """V2 of the slit's first corner
 
     FITS keyword: V2VERT1 (PRIMARY)"""
 
-    v2_vert2: float | None = Field(
-        default=None,
-        title="V2 of the slit's second corner",
-        json_schema_extra={"fits_keyword": "V2VERT2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    v2_vert2: float | None = None
     """V2 of the slit's second corner
 
     FITS keyword: V2VERT2 (PRIMARY)"""
 
-    v2_vert3: float | None = Field(
-        default=None,
-        title="V2 of the slit's third corner",
-        json_schema_extra={"fits_keyword": "V2VERT3", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    v2_vert3: float | None = None
     """V2 of the slit's third corner
 
     FITS keyword: V2VERT3 (PRIMARY)"""
 
-    v2_vert4: float | None = Field(
-        default=None,
-        title="V2 of the slit's fourth corner",
-        json_schema_extra={"fits_keyword": "V2VERT4", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    v2_vert4: float | None = None
     """V2 of the slit's fourth corner
 
     FITS keyword: V2VERT4 (PRIMARY)"""
 
-    v3_vert1: float | None = Field(
-        default=None,
-        title="V3 of the slit's first corner",
-        json_schema_extra={"fits_keyword": "V3VERT1", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    v3_vert1: float | None = None
     """V3 of the slit's first corner
 
     FITS keyword: V3VERT1 (PRIMARY)"""
 
-    v3_vert2: float | None = Field(
-        default=None,
-        title="V3 of the slit's second corner",
-        json_schema_extra={"fits_keyword": "V3VERT2", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    v3_vert2: float | None = None
     """V3 of the slit's second corner
 
     FITS keyword: V3VERT2 (PRIMARY)"""
 
-    v3_vert3: float | None = Field(
-        default=None,
-        title="V3 of the slit's third corner",
-        json_schema_extra={"fits_keyword": "V3VERT3", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    v3_vert3: float | None = None
     """V3 of the slit's third corner
 
     FITS keyword: V3VERT3 (PRIMARY)"""
 
-    v3_vert4: float | None = Field(
-        default=None,
-        title="V3 of the slit's fourth corner",
-        json_schema_extra={"fits_keyword": "V3VERT4", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    v3_vert4: float | None = None
     """V3 of the slit's fourth corner
 
     FITS keyword: V3VERT4 (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        x_ref={"title": "Reference column of the slit", "fits_keyword": "IMX", "fits_hdu": "PRIMARY"},
+        y_ref={"title": "Reference row of the slit", "fits_keyword": "IMY", "fits_hdu": "PRIMARY"},
+        x_ref_slitless={
+            "title": "Reference column in slitless mode",
+            "fits_keyword": "IMXSLTL",
+            "fits_hdu": "PRIMARY",
+        },
+        y_ref_slitless={
+            "title": "Reference row in slitless mode",
+            "fits_keyword": "IMYSLTL",
+            "fits_hdu": "PRIMARY",
+        },
+        v2_vert1={"title": "V2 of the slit's first corner", "fits_keyword": "V2VERT1", "fits_hdu": "PRIMARY"},
+        v2_vert2={
+            "title": "V2 of the slit's second corner",
+            "fits_keyword": "V2VERT2",
+            "fits_hdu": "PRIMARY",
+        },
+        v2_vert3={"title": "V2 of the slit's third corner", "fits_keyword": "V2VERT3", "fits_hdu": "PRIMARY"},
+        v2_vert4={
+            "title": "V2 of the slit's fourth corner",
+            "fits_keyword": "V2VERT4",
+            "fits_hdu": "PRIMARY",
+        },
+        v3_vert1={"title": "V3 of the slit's first corner", "fits_keyword": "V3VERT1", "fits_hdu": "PRIMARY"},
+        v3_vert2={
+            "title": "V3 of the slit's second corner",
+            "fits_keyword": "V3VERT2",
+            "fits_hdu": "PRIMARY",
+        },
+        v3_vert3={"title": "V3 of the slit's third corner", "fits_keyword": "V3VERT3", "fits_hdu": "PRIMARY"},
+        v3_vert4={
+            "title": "V3 of the slit's fourth corner",
+            "fits_keyword": "V3VERT4",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class MiriLRSSpecwcsModel(ReferenceFileModel):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from jwstmodels.base import ObjectField, ValueListField
+from jwstmodels.base import ObjectField, ValueListField, field_table
 
 from .referencefile_required import MiriWFSSSpecwcsInstrument, ReferenceFileModel, SpecTraceMeta
 
@@ -26,15 +26,16 @@ class MiriWFSSSpecwcsMeta(SpecTraceMeta):
     Narrows the inherited ``MaskInstrument`` field to this model's class. (Reads are exactly typed;
     assigning a plain ``MaskInstrument`` is refused when validated, hence the pyright ignore.)"""
 
-    input_units: str | None = Field(
-        default=None, title="Units of the wavelengths given to the models", init=True, kw_only=True
-    )
+    input_units: str | None = None
     """Units of the wavelengths given to the models"""
 
-    output_units: str | None = Field(
-        default=None, title="Units of the wavelengths the models give", init=True, kw_only=True
-    )
+    output_units: str | None = None
     """Units of the wavelengths the models give"""
+
+    __jwst_fields__ = field_table(
+        input_units={"title": "Units of the wavelengths given to the models"},
+        output_units={"title": "Units of the wavelengths the models give"},
+    )
 
 
 class MiriWFSSSpecwcsModel(ReferenceFileModel):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from jwstmodels.base import ObjectField, ScalarField, ValueListField
+from jwstmodels.base import ObjectField, ScalarField, ValueListField, field_table
 
 from .meta import CommonInstrument, InstrumentPupil
 from .referencefile_required import DrizParsMeta, ReferenceFileModel
@@ -19,16 +19,14 @@ if TYPE_CHECKING:
 class NIRISSGrismInstrument(CommonInstrument):
     """Instrument configuration"""
 
-    pupil: InstrumentPupil | None = Field(
-        default=None,
-        title="Pupil wheel element in the beam",
-        json_schema_extra={"fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    pupil: InstrumentPupil | None = None
     """Pupil wheel element in the beam
 
     FITS keyword: PUPIL (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        pupil={"title": "Pupil wheel element in the beam", "fits_keyword": "PUPIL", "fits_hdu": "PRIMARY"}
+    )
 
 
 class NIRISSGrismMeta(DrizParsMeta):
@@ -43,15 +41,16 @@ class NIRISSGrismMeta(DrizParsMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    input_units: str | None = Field(
-        default=None, title="Units of the wavelengths given to the models", init=True, kw_only=True
-    )
+    input_units: str | None = None
     """Units of the wavelengths given to the models"""
 
-    output_units: str | None = Field(
-        default=None, title="Units of the wavelengths the models give", init=True, kw_only=True
-    )
+    output_units: str | None = None
     """Units of the wavelengths the models give"""
+
+    __jwst_fields__ = field_table(
+        input_units={"title": "Units of the wavelengths given to the models"},
+        output_units={"title": "Units of the wavelengths the models give"},
+    )
 
 
 class NIRISSGrismModel(ReferenceFileModel):

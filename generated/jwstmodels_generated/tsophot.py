@@ -4,7 +4,7 @@
 
 from pydantic import Field
 
-from jwstmodels.base import DataModel, ListField, MetaNode, ScalarField
+from jwstmodels.base import DataModel, ListField, MetaNode, ScalarField, field_table
 
 from .referencefile_required import DrizParsMeta, ReferenceFileModel
 
@@ -12,16 +12,18 @@ from .referencefile_required import DrizParsMeta, ReferenceFileModel
 class TsoPhotVisit(MetaNode):
     """Visit information"""
 
-    tsovisit: bool | None = Field(
-        default=None,
-        title="True when the visit carries the time-series special requirement",
-        json_schema_extra={"fits_keyword": "TSOVISIT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    tsovisit: bool | None = None
     """True when the visit carries the time-series special requirement
 
     FITS keyword: TSOVISIT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        tsovisit={
+            "title": "True when the visit carries the time-series special requirement",
+            "fits_keyword": "TSOVISIT",
+            "fits_hdu": "PRIMARY",
+        }
+    )
 
 
 class TsoPhotMeta(DrizParsMeta):

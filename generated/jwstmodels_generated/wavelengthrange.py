@@ -6,7 +6,7 @@ they use."""
 
 from pydantic import Field
 
-from jwstmodels.base import ValueListField
+from jwstmodels.base import ValueListField, field_table
 
 from .referencefile_required import DistortionMRSInstrument, DrizParsMeta, ReferenceFileModel
 
@@ -23,10 +23,10 @@ class WavelengthrangeMeta(DrizParsMeta):
     typed; assigning a plain ``CommonInstrument`` is refused when validated, hence the pyright
     ignore.)"""
 
-    wavelength_units: str | None = Field(
-        default=None, title="Units of the wavelengths in this file", init=True, kw_only=True
-    )
+    wavelength_units: str | None = None
     """Units of the wavelengths in this file"""
+
+    __jwst_fields__ = field_table(wavelength_units={"title": "Units of the wavelengths in this file"})
 
 
 class WavelengthrangeModel(ReferenceFileModel):

@@ -16,6 +16,9 @@ releases:
 - ``ListField``: a typed list of item models (``slits``, ``spec``).
 - ``ScalarField``: a scalar attribute outside ``meta`` (``SlitModel.name``).
 - ``MetaNode``: base class of the metadata classes (pydantic models with assignment checks).
+- ``field_table``: makes a metadata class's ``__jwst_fields__`` (field name -> its title, ``fits_keyword``,
+  ``fits_hdu``, ``tag``: the schema's facts of the fields it declares, besides their types);
+  ``FieldTable``/``FieldFacts`` are its types.
 - ``ListItem``: base class of the item classes of lists inside ``meta`` (``meta.history`` entries).
 - ``HistoryList``: the list type of ``meta.history`` (it also takes plain text, as an entry).
 - ``no_items``: the ``exclude_if`` predicate that leaves an empty list of items out of dumps.
@@ -35,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from jwstmodels._core.arrays import ArrayField, Column, CreatedArrayField, TableField
 from jwstmodels._core.lists import ListField
-from jwstmodels._core.meta import MetaNode
+from jwstmodels._core.meta import FieldFacts, FieldTable, MetaNode, field_table
 from jwstmodels._core.meta_lists import HistoryList, ListItem, no_items
 from jwstmodels._core.objects import NodeField, ObjectField, TreeObject
 from jwstmodels._core.scalars import ScalarField
@@ -62,6 +65,8 @@ __all__ = [
     "Column",
     "CreatedArrayField",
     "DataModel",
+    "FieldFacts",
+    "FieldTable",
     "HistoryList",
     "ListField",
     "ListItem",
@@ -75,6 +80,7 @@ __all__ = [
     "TreeArrayField",
     "TreeObject",
     "ValueListField",
+    "field_table",
     "no_items",
 ]
 

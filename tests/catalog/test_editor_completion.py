@@ -10,6 +10,7 @@ import jedi
 import pytest
 
 import jwstmodels
+from jwstmodels._core.meta import field_facts
 
 USER = "import jwstmodels\nm = jwstmodels.ImageModel((2, 2))\n"
 
@@ -38,7 +39,7 @@ def test_jedi_help_shows_title_and_fits_keyword(tmp_path: Path) -> None:
     help_texts = [h.docstring() for h in script.help(3, len("m.meta.exposure.nfr"))]
     exposure = jwstmodels.ImageMeta.model_fields["exposure"].annotation
     assert isinstance(exposure, type) and issubclass(exposure, jwstmodels.MetaNode)
-    expected_title = exposure.model_fields["nframes"].title
+    expected_title = field_facts(exposure)["nframes"].get("title")
     assert expected_title and help_texts, help_texts
     assert expected_title in help_texts[0] and "FITS keyword: NFRAMES (PRIMARY)" in help_texts[0], help_texts
 

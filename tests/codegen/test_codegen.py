@@ -77,10 +77,13 @@ def test_header_and_shapes(generated: Path) -> None:
     meta = "\n".join(p.read_text() for p in sorted(generated.glob("*.py")))
     assert "Field(None" not in meta
     assert "exposure: Exposure = Field(default_factory=Exposure, init=True, kw_only=True)" in meta
-    assert 'lamp_state: Literal["NONE", "ON", "OFF"] | None = Field(' in meta
-    asdf_only = 'asdf_only: str | None = Field(default=None, title="A value stored only in ASDF", '
-    asdf_only += "init=True, kw_only=True)"
-    assert asdf_only + '\n    """A value stored only in ASDF"""' in meta
+    # scalars are plain defaults; their title, keyword and HDU sit in the class's table
+    assert 'lamp_state: Literal["NONE", "ON", "OFF"] | None = None\n' in meta
+    assert (
+        'lamp_state={"title": "Internal lamp state", "fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},' in meta
+    )
+    assert 'asdf_only: str | None = None\n    """A value stored only in ASDF"""' in meta
+    assert 'asdf_only={"title": "A value stored only in ASDF"},' in meta
     assert '"""Number of frames per group\n\n    FITS keyword: NFRAMES (PRIMARY)"""' in meta
     assert "class FixImageMeta(Meta):" in meta
     assert "class FixCubeMeta(MetaNode):" in meta and "class FixCubeExposure(MetaNode):" in meta
@@ -90,7 +93,7 @@ def test_header_and_shapes(generated: Path) -> None:
     multislit = (generated / "fixmultislit.py").read_text()
     assert 'slits = ListField(FixSlitModel, title="The slits")' in multislit
     runtime = [line for line in multislit.splitlines() if line.startswith("from jwstmodels")]
-    assert runtime == ["from jwstmodels.base import ArrayField, DataModel, ListField, MetaNode"]
+    assert runtime == ["from jwstmodels.base import ArrayField, DataModel, ListField, MetaNode, field_table"]
     slit = (generated / "fixslit.py").read_text()
     assert 'name = ScalarField(str, keyword="SLTNAME", hdu="SCI", title="Name of the slit")' in slit
     assert 'ScalarField[Literal["EXTENDED", "POINT"]](\n        str, enum=("EXTENDED", "POINT")' in slit

@@ -131,15 +131,16 @@ def test_rendered_fields(tmp_path: Path) -> None:
     out = tmp_path / "out" / "lists_generated"
     generate(folder, out, strict=False)
     text = (out / "meta.py").read_text()
-    assert "from jwstmodels.base import ListItem, MetaNode, no_items" in text
+    assert "from jwstmodels.base import ListItem, MetaNode, field_table, no_items" in text
     assert "import datetime" in text and "from typing import ClassVar, Literal" in text
     assert 'item_path: ClassVar[str] = "meta.log[]"' in text
-    assert "read_times: list[list[float]] | None = Field(" in text
+    assert "read_times: list[list[float]] | None = None\n" in text
+    assert 'read_times={"title": "Read times per group"},' in text  # the facts in the class's table
     assert "frame_names: list[Literal['A', 'B']] | None" in text.replace('"', "'")
     assert "log: list[LogEntry] = Field(" in text and "exclude_if=no_items" in text
-    assert "text: str = Field(title=" in text  # required in the items: no None default
+    assert 'text: str\n    """Text"""' in text  # required in the items: no None default
     # objects inside items may be absent
-    assert "tool: LogTool | None = Field(default=None, init=True, kw_only=True)" in text
+    assert "tool: LogTool | None = None\n" in text
     assert "when: datetime.datetime | None" in text
     # deterministic: a second run gives the same bytes
     again = tmp_path / "again" / "lists_generated"

@@ -2,7 +2,8 @@
 
 ``leaves`` (dotted path -> keyword, HDU, JSON type, title of every metadata leaf of every model),
 ``meta_leaves`` (metadata class -> the dotted paths of its leaves) and ``model_scalars`` (a model class's
-scalars outside ``meta``) answer what tests ask of the generated code, from the field declarations alone.
+scalars outside ``meta``) answer what tests ask of the generated code, from the field declarations and the
+classes' field facts (``__jwst_fields__``) alone.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import types
 import typing
 from typing import Any, Literal, cast
 
-from pydantic.fields import FieldInfo
-
 from jwstmodels import DataModel, MetaNode
 from jwstmodels._core.lazy_objects import lazy_class_of
+from jwstmodels._core.meta import field_facts
 from jwstmodels._core.schema_info import Leaf
 
 _JSON_TYPES: dict[type, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
@@ -49,12 +49,9 @@ def _is_list(origin: object) -> bool:
     return isinstance(origin, type) and issubclass(origin, list)
 
 
-def _location(info: FieldInfo) -> tuple[str | None, str]:
-    extra = info.json_schema_extra
-    if not isinstance(extra, dict):
-        return None, "PRIMARY"
-    keyword = cast(dict[str, Any], extra).get("fits_keyword")
-    return keyword, cast(dict[str, Any], extra).get("fits_hdu", "PRIMARY")
+def _location(cls: type[MetaNode], name: str) -> tuple[str | None, str]:
+    keyword, hdu = cls.fits_location(name)
+    return keyword, hdu or "PRIMARY"
 
 
 def _node_class(annotation: object) -> type[MetaNode] | None:
@@ -97,8 +94,9 @@ def leaves(package: str) -> dict[str, Leaf]:
                 continue
             if lazy_class_of(info.annotation) is not None:  # a tagged object (meta.wcs): not a leaf
                 continue
-            keyword, hdu = _location(info)
-            leaf = Leaf(f"{path}.{name}", keyword, hdu, _json_type(info.annotation), info.title or "")
+            keyword, hdu = _location(cls, name)
+            title = field_facts(cls).get(name, {}).get("title", "")
+            leaf = Leaf(f"{path}.{name}", keyword, hdu, _json_type(info.annotation), title)
             found.setdefault(leaf.path, leaf)
 
     for model in model_classes(package):

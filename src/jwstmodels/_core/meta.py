@@ -14,8 +14,21 @@ import difflib
 import functools
 import types
 import typing
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Union, cast, get_args, get_origin
+from collections.abc import Iterator, Mapping
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Final,
+    Literal,
+    NamedTuple,
+    TypeAlias,
+    TypedDict,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+)
 
 import numpy as np
 from pydantic import BaseModel
@@ -26,22 +39,79 @@ from jwstmodels._core.node import NodeBase, complete, set_parent
 from jwstmodels._core.node_instance import NodeInstance, flat_items, undeclared_attributes_kept
 from jwstmodels._core.node_plans import assignable_fields, dump_node
 
+if TYPE_CHECKING:
+    from pydantic import GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
+
+
+class FieldFacts(TypedDict, total=False):
+    """What the schema says of one metadata field besides its type: its title, FITS place and ASDF tag.
+
+    The keys are the schema dialect's; ``model_json_schema()`` shows them on the field's property.
+    """
+
+    title: str
+    fits_keyword: str
+    fits_hdu: str
+    """The HDU of ``fits_keyword``; the generator always writes it beside a keyword."""
+    tag: str
+    """The ASDF tag of a tagged object (``meta.wcs``)."""
+
+
+FieldTable: TypeAlias = Mapping[str, FieldFacts]
+"""A metadata class's ``__jwst_fields__``: field name -> its facts."""
+
+
+def field_table(**facts: FieldFacts) -> FieldTable:
+    """A metadata class's ``__jwst_fields__`` (read-only): ``__jwst_fields__ = field_table(nframes={"title":
+    ..., "fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"}, ...)``, the fields in declaration order.
+
+    A call rather than an annotated dict literal: pydantic evaluates a class variable's annotation whenever
+    it creates the class or a subclass, which costs more than the call."""
+    return types.MappingProxyType(facts)
+
 
 class MetaNode(NodeBase):
     """A node of the metadata tree; generated classes subclass it."""
 
     __slots__ = ()
 
+    if TYPE_CHECKING:
+        # Declared for type checkers only: under ``from __future__ import annotations`` the annotation is a
+        # string, which pydantic would evaluate anew for every subclass (tens of microseconds each).
+        __jwst_fields__: ClassVar[FieldTable]
+        """The schema's facts of the fields this class declares (a subclass: the fields it adds), by field
+        name; fields without title, keyword or tag are left out. One table per class instead of a pydantic
+        ``Field(title=..., json_schema_extra=...)`` per field: with plain defaults a class is much cheaper to
+        create (``field_facts`` merges the tables of a class and its bases). A framework dunder, as
+        ``__jwst_layout__``: never a schema field."""
+    __jwst_fields__ = types.MappingProxyType({})
+
     @classmethod
     def fits_location(cls, name: str) -> tuple[str | None, str | None]:
-        """The (FITS keyword, HDU) of field ``name``, from the schema's ``fits_keyword``/``fits_hdu``."""
-        info = cls.__pydantic_fields__.get(name)  # model_fields, without its property (asked once per field)
-        extra = info.json_schema_extra if info is not None else None
-        if not isinstance(extra, dict):
+        """The (FITS keyword, HDU) of field ``name``, from the schema's ``fits_keyword``/``fits_hdu``;
+        ``(None, None)`` for a field without a keyword."""
+        facts = field_facts(cls).get(name)
+        keyword = facts.get("fits_keyword") if facts is not None else None
+        if facts is None or keyword is None:
             return None, None
-        keyword: object = cast(dict[str, object], extra).get("fits_keyword")
-        hdu: object = cast(dict[str, object], extra).get("fits_hdu", "PRIMARY")
-        return (keyword if isinstance(keyword, str) else None, hdu if isinstance(hdu, str) else None)
+        return keyword, facts.get("fits_hdu", "PRIMARY")
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler, /
+    ) -> JsonSchemaValue:
+        """pydantic's JSON schema with each field's facts (``__jwst_fields__``) on its property: its title
+        and, where the schema gives them, ``fits_keyword``/``fits_hdu`` and ``tag``."""
+        json_schema = handler(core_schema)
+        properties: object = handler.resolve_ref_schema(json_schema).get("properties")
+        if isinstance(properties, dict):
+            for name, facts in field_facts(cls).items():
+                prop: object = cast(dict[str, object], properties).get(name)
+                if isinstance(prop, dict):
+                    cast(dict[str, object], prop).update(facts)
+        return json_schema
 
     # -- the validation policy ----------------------------------------------------------------------
 
@@ -201,6 +271,52 @@ class MetaNode(NodeBase):
         return getattr(self, name)  # through the class's attribute where it has one (``meta.wcs``)
 
 
+@functools.cache
+def field_facts(cls: type[MetaNode]) -> Mapping[str, FieldFacts]:
+    """The facts of every field of ``cls`` (``__jwst_fields__`` of the class and its bases merged; a
+    subclass's entry wins), by field name.
+
+    A field declared the pydantic way, ``Field(title=..., json_schema_extra={"fits_keyword": ...,
+    "fits_hdu": ...})`` (a class written by hand, or generated before the tables existed), has its facts
+    taken from there when no table names it, so that its keyword is not lost."""
+    tables = [
+        cast(FieldTable, table)
+        for klass in reversed(cls.__mro__)
+        if isinstance(table := vars(klass).get("__jwst_fields__"), Mapping) and table
+    ]
+    declared = _declared_facts(cls)
+    if len(tables) == 1 and declared.keys() <= tables[0].keys():  # most classes: their own table alone
+        return tables[0]
+    merged: dict[str, FieldFacts] = declared
+    for table in tables:
+        merged.update(table)
+    return types.MappingProxyType(merged)
+
+
+FIELD_FACT_EXTRAS: Final = ("fits_keyword", "fits_hdu", "tag")
+"""The keys of a pydantic field's ``json_schema_extra`` that are field facts."""
+
+
+def _declared_facts(cls: type[MetaNode]) -> dict[str, FieldFacts]:
+    """The facts that the pydantic fields of ``cls`` carry themselves (title, ``json_schema_extra``)."""
+    found: dict[str, FieldFacts] = {}
+    for name, info in cls.__pydantic_fields__.items():
+        extra = info.json_schema_extra
+        if info.title is None and not isinstance(extra, dict):
+            continue  # a generated field: a plain default, or Field(default_factory=...)
+        facts: FieldFacts = {"title": info.title} if info.title else {}
+        if isinstance(extra, dict):
+            keyword, hdu, tag = (cast(dict[str, object], extra).get(key) for key in FIELD_FACT_EXTRAS)
+            if isinstance(keyword, str):
+                facts["fits_keyword"] = keyword
+                facts["fits_hdu"] = hdu if isinstance(hdu, str) else "PRIMARY"
+            if isinstance(tag, str):
+                facts["tag"] = tag
+        if facts:
+            found[name] = facts
+    return found
+
+
 def unknown_field(node: MetaNode, name: str) -> UnknownFieldError:
     """The error for ``name``, not a field of ``node`` (naming the node's place, with a close match)."""
     where = describe_location(node.owner_name, node.dotted_path)
@@ -299,22 +415,26 @@ class KeywordLeaf(NamedTuple):
 def scalar_leaves(meta_class: type[MetaNode]) -> tuple[ScalarLeaf, ...]:
     """Every scalar field of ``meta_class`` (recursively), in schema order.
 
-    Derived once per class from the generated field declarations (title, ``json_schema_extra``), not from
-    YAML.
+    Derived once per class from the generated field declarations and their facts (``__jwst_fields__``),
+    not from YAML.
     """
     found: list[ScalarLeaf] = []
 
+    no_facts: FieldFacts = {}
+
     def walk(cls: type[MetaNode], names: tuple[str, ...]) -> None:
+        table = field_facts(cls)
+        prefix = ".".join(("meta", *names, ""))
         for name, info in cls.__pydantic_fields__.items():
             annotation = info.annotation
             if isinstance(annotation, type) and issubclass(annotation, MetaNode):
                 walk(annotation, (*names, name))
                 continue
-            keyword, hdu = cls.fits_location(name)
-            path = ".".join(("meta", *names, name))
-            found.append(
-                ScalarLeaf((*names, name), path, keyword, hdu or "PRIMARY", info.title or "", annotation)
-            )
+            facts = table.get(name, no_facts)
+            keyword = facts.get("fits_keyword")
+            hdu = facts.get("fits_hdu", "PRIMARY") if keyword is not None else "PRIMARY"
+            leaf = ScalarLeaf((*names, name), prefix + name, keyword, hdu, facts.get("title", ""), annotation)
+            found.append(leaf)
 
     walk(meta_class, ())
     return tuple(found)

@@ -1,10 +1,11 @@
 """``extend_schema`` / ``add_schema_entry``: schema entries added to one model at run time.
 
 The new entries are written in the schema dialect of ``schemas/`` (DESIGN section 2). Below ``meta`` they
-become fields of run-time subclasses of the model's metadata classes (pydantic ``create_model``), carrying
-``fits_keyword``/``fits_hdu`` like generated fields, so assignment validates them and FITS and ASDF save them
-with no further help. At the top level, ``datatype`` entries become array or table fields of a run-time
-subclass of the model class (same name) that only this instance uses. Values that a file held for the new
+become fields of run-time subclasses of the model's metadata classes (pydantic ``create_model``), their
+title and ``fits_keyword``/``fits_hdu`` in the subclass's ``__jwst_fields__`` table like generated fields,
+so assignment validates them and FITS and ASDF save them with no further help. At the top level,
+``datatype`` entries become array or table fields of a run-time subclass of the model class (same name)
+that only this instance uses. Values that a file held for the new
 entries (kept in ``extra_fits``, the unknown part of the ASDF tree, or an HDU the schema did not name) are
 moved into them, by the reading policy: a value that does not fit warns and stays where it was.
 
@@ -26,7 +27,7 @@ from pydantic.fields import FieldInfo
 from jwstmodels._core.arrays import ArrayField, Column, DataField, TableField
 from jwstmodels._core.errors import ValidationError, describe_location
 from jwstmodels._core.loading import build_meta, force_value, warn_invalid
-from jwstmodels._core.meta import MetaNode, scalar_leaves
+from jwstmodels._core.meta import FieldFacts, MetaNode, field_table, scalar_leaves
 
 if TYPE_CHECKING:
     from jwstmodels._model.parts import ModelParts
@@ -144,6 +145,7 @@ def _extend_node(
     if not _is_object(schema):
         raise SchemaExtensionError(f"{plan.model_name}: {path} is an object; its extension must be one too")
     fields: dict[str, Any] = {}
+    facts: dict[str, FieldFacts] = {}
     for key, sub in _properties(schema, path, plan.model_name).items():
         here = _join(path, key)
         existing = cls.model_fields.get(key)
@@ -152,7 +154,7 @@ def _extend_node(
             if isinstance(child_class, type) and issubclass(child_class, MetaNode) and _is_object(sub):
                 child = _extend_node(child_class, sub, here, plan)
                 if child is not None:
-                    fields[key] = (child, pydantic.Field(default_factory=child, title=existing.title))
+                    fields[key] = (child, pydantic.Field(default_factory=child))  # its facts are inherited
                 continue
             if not _is_object(sub) and _same_scalar(cls, key, sub, here, plan):
                 continue  # declared again exactly as it is (extending twice with one schema is harmless)
@@ -164,24 +166,32 @@ def _extend_node(
         if _is_object(sub):
             child = _extend_node(_empty_node(key, sub), sub, here, plan)
             node_class = child if child is not None else _empty_node(key, sub)
-            fields[key] = (node_class, pydantic.Field(default_factory=node_class, title=_text(sub, "title")))
+            fields[key] = (node_class, pydantic.Field(default_factory=node_class))
+            title = _text(sub, "title")
+            if title is not None:
+                facts[key] = {"title": title}
         else:
-            fields[key] = _scalar(sub, here, plan)
+            annotation, default, scalar_facts = _scalar(sub, here, plan)
+            fields[key] = (annotation, default)
+            if scalar_facts:
+                facts[key] = scalar_facts
     if not fields:
         return None
     return pydantic.create_model(
-        cls.__name__, __base__=cls, __doc__=cls.__doc__, __module__=cls.__module__, **fields
+        cls.__name__,
+        __base__=cls,
+        __doc__=cls.__doc__,
+        __module__=cls.__module__,
+        __namespace__={"__jwst_fields__": field_table(**facts)},
+        **fields,
     )
 
 
 def _same_scalar(cls: type[MetaNode], key: str, schema: Mapping[str, object], path: str, plan: _Plan) -> bool:
-    annotation, info = _scalar(schema, path, plan, check_keyword=False)
-    extra = info.json_schema_extra
-    keyword = cast(dict[str, object], extra).get("fits_keyword") if isinstance(extra, dict) else None
-    hdu = cast(dict[str, object], extra).get("fits_hdu") if isinstance(extra, dict) else None
-    return annotation == cls.model_fields[key].annotation and (keyword, hdu if keyword else None) == (
-        cls.fits_location(key) if cls.fits_location(key)[0] else (None, None)
-    )
+    annotation, _, facts = _scalar(schema, path, plan, check_keyword=False)
+    keyword = facts.get("fits_keyword")
+    place = (keyword, facts.get("fits_hdu")) if keyword is not None else (None, None)
+    return annotation == cls.model_fields[key].annotation and place == cls.fits_location(key)
 
 
 def _empty_node(key: str, schema: Mapping[str, object]) -> type[MetaNode]:
@@ -197,8 +207,9 @@ def _text(schema: Mapping[str, object], key: str) -> str | None:
 
 def _scalar(
     schema: Mapping[str, object], path: str, plan: _Plan, *, check_keyword: bool = True
-) -> tuple[Any, FieldInfo]:
-    """(annotation, Field) of a scalar entry, as the generator would declare it."""
+) -> tuple[Any, FieldInfo, FieldFacts]:
+    """(annotation, Field, facts) of a scalar entry, as the generator would declare it (the facts go in the
+    class's ``__jwst_fields__``)."""
     for unsupported in ("tag", "items", "$ref", "anyOf", "oneOf"):
         if unsupported in schema:
             raise SchemaExtensionError(
@@ -224,16 +235,15 @@ def _scalar(
             values = [str(v) for v in values]
         annotation = cast(Any, Literal)[tuple(values)]
     keyword, hdu = _fits_place(schema, path, plan, check_keyword=check_keyword)
-    extra: dict[str, pydantic.JsonValue] | None = (
-        {"fits_keyword": keyword, "fits_hdu": hdu} if keyword is not None else None
-    )
-    info = pydantic.Field(
-        default=None,
-        title=_text(schema, "title"),
-        description=_text(schema, "description"),
-        json_schema_extra=extra,
-    )
-    return annotation | None, cast(FieldInfo, info)
+    facts: FieldFacts = {}
+    title = _text(schema, "title")
+    if title is not None:
+        facts["title"] = title
+    if keyword is not None:
+        facts["fits_keyword"] = keyword
+        facts["fits_hdu"] = hdu
+    info = pydantic.Field(default=None, description=_text(schema, "description"))
+    return annotation | None, cast(FieldInfo, info), facts
 
 
 def _infer(values: list[object]) -> str | None:

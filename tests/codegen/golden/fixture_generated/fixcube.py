@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import CreatedArrayField, DataModel, MetaNode
+from jwstmodels.base import CreatedArrayField, DataModel, MetaNode, field_table
 
 from .meta import Instrument, Observation, RefFile
 
@@ -15,35 +15,17 @@ from .meta import Instrument, Observation, RefFile
 class FixCubeExposure(MetaNode):
     """Exposure parameters"""
 
-    type: str | None = Field(
-        default=None,
-        title="Type of data in the exposure",
-        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    type: str | None = None
     """Type of data in the exposure
 
     FITS keyword: EXP_TYPE (PRIMARY)"""
 
-    nframes: int | None = Field(
-        default=None,
-        title="Number of frames per group",
-        json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    nframes: int | None = None
     """Number of frames per group
 
     FITS keyword: NFRAMES (PRIMARY)"""
 
-    exposure_time: float | None = Field(
-        default=None,
-        title='Exposure time "effective" [s]',
-        json_schema_extra={"fits_keyword": "EFFEXPTM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    exposure_time: float | None = None
     """Exposure time "effective" [s]
 
     The effective exposure time, a long description that goes on for long enough that it needs to be
@@ -51,94 +33,67 @@ class FixCubeExposure(MetaNode):
 
     FITS keyword: EFFEXPTM (PRIMARY)"""
 
-    lamp_state: Literal["NONE", "ON", "OFF"] | None = Field(
-        default=None,
-        title="Internal lamp state",
-        json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    lamp_state: Literal["NONE", "ON", "OFF"] | None = None
     """Internal lamp state
 
     FITS keyword: LAMP (PRIMARY)"""
 
-    zero_frame: bool | None = Field(
-        default=None,
-        title="Zero frame was downlinked separately",
-        json_schema_extra={"fits_keyword": "ZEROFRAM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    zero_frame: bool | None = None
     """Zero frame was downlinked separately
 
     FITS keyword: ZEROFRAM (PRIMARY)"""
 
-    readpatt: str | None = Field(
-        default=None,
-        title="Readout pattern, kept in the primary header by this model",
-        json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    readpatt: str | None = None
     """Readout pattern, kept in the primary header by this model
 
     FITS keyword: READPATT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        type={"title": "Type of data in the exposure", "fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+        nframes={"title": "Number of frames per group", "fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+        exposure_time={
+            "title": 'Exposure time "effective" [s]',
+            "fits_keyword": "EFFEXPTM",
+            "fits_hdu": "PRIMARY",
+        },
+        lamp_state={"title": "Internal lamp state", "fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+        zero_frame={
+            "title": "Zero frame was downlinked separately",
+            "fits_keyword": "ZEROFRAM",
+            "fits_hdu": "PRIMARY",
+        },
+        readpatt={
+            "title": "Readout pattern, kept in the primary header by this model",
+            "fits_keyword": "READPATT",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class FixCubeMeta(MetaNode):
     """Metadata of ``FixCubeModel``"""
 
-    date: str | None = Field(
-        default=None,
-        title="UTC date file created",
-        json_schema_extra={"fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    date: str | None = None
     """UTC date file created
 
     FITS keyword: DATE (PRIMARY)"""
 
-    model_type: str | None = Field(
-        default=None,
-        title="Type of data model",
-        json_schema_extra={"fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    model_type: str | None = None
     """Type of data model
 
     FITS keyword: DATAMODL (PRIMARY)"""
 
-    telescope: Literal["JWST"] | None = Field(
-        default=None,
-        title="Telescope used to acquire the data",
-        json_schema_extra={"fits_keyword": "TELESCOP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    telescope: Literal["JWST"] | None = None
     """Telescope used to acquire the data
 
     FITS keyword: TELESCOP (PRIMARY)"""
 
-    filename: str | None = Field(
-        default=None,
-        title="Name of the file",
-        json_schema_extra={"fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    filename: str | None = None
     """Name of the file
 
     FITS keyword: FILENAME (PRIMARY)"""
 
-    hga_move: bool | None = Field(
-        default=None,
-        title="High Gain Antenna moved during data collection",
-        json_schema_extra={"fits_keyword": "HGA_MOVE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    hga_move: bool | None = None
     """High Gain Antenna moved during data collection
 
     FITS keyword: HGA_MOVE (PRIMARY)"""
@@ -155,8 +110,25 @@ class FixCubeMeta(MetaNode):
     ref_file: RefFile = Field(default_factory=RefFile, init=True, kw_only=True)
     """Reference file information"""
 
-    asdf_only: str | None = Field(default=None, title="A value stored only in ASDF", init=True, kw_only=True)
+    asdf_only: str | None = None
     """A value stored only in ASDF"""
+
+    __jwst_fields__ = field_table(
+        date={"title": "UTC date file created", "fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
+        model_type={"title": "Type of data model", "fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
+        telescope={
+            "title": "Telescope used to acquire the data",
+            "fits_keyword": "TELESCOP",
+            "fits_hdu": "PRIMARY",
+        },
+        filename={"title": "Name of the file", "fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
+        hga_move={
+            "title": "High Gain Antenna moved during data collection",
+            "fits_keyword": "HGA_MOVE",
+            "fits_hdu": "PRIMARY",
+        },
+        asdf_only={"title": "A value stored only in ASDF"},
+    )
 
 
 class FixCubeModel(DataModel[FixCubeMeta]):

@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, CreatedArrayField, DataModel, MetaNode
+from jwstmodels.base import ArrayField, CreatedArrayField, DataModel, MetaNode, field_table
 
 from .meta import Meta
 
@@ -13,27 +13,28 @@ from .meta import Meta
 class Photometry(MetaNode):
     """Photometry information"""
 
-    conversion_megajanskys: float | None = Field(
-        default=None,
-        title="Flux density (MJy/steradian) producing 1 cps",
-        json_schema_extra={"fits_keyword": "PHOTMJSR", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    conversion_megajanskys: float | None = None
     """Flux density (MJy/steradian) producing 1 cps
 
     FITS keyword: PHOTMJSR (SCI)"""
 
-    pixelarea_steradians: float | None = Field(
-        default=None,
-        title="Nominal pixel area in steradians",
-        json_schema_extra={"fits_keyword": "PIXAR_SR", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    pixelarea_steradians: float | None = None
     """Nominal pixel area in steradians
 
     FITS keyword: PIXAR_SR (SCI)"""
+
+    __jwst_fields__ = field_table(
+        conversion_megajanskys={
+            "title": "Flux density (MJy/steradian) producing 1 cps",
+            "fits_keyword": "PHOTMJSR",
+            "fits_hdu": "SCI",
+        },
+        pixelarea_steradians={
+            "title": "Nominal pixel area in steradians",
+            "fits_keyword": "PIXAR_SR",
+            "fits_hdu": "SCI",
+        },
+    )
 
 
 class FixImageMeta(Meta):

@@ -4,9 +4,8 @@
 use."""
 
 import numpy as np
-from pydantic import Field
 
-from jwstmodels.base import ArrayField, DataModel, ListField, MetaNode
+from jwstmodels.base import ArrayField, DataModel, ListField, MetaNode, field_table
 
 from .fixslit import FixSlitModel
 from .meta import Meta
@@ -15,16 +14,14 @@ from .meta import Meta
 class FixMultiSlitSpectraItemMeta(MetaNode):
     """Metadata of ``FixMultiSlitSpectraItem``"""
 
-    slit_name: str | None = Field(
-        default=None,
-        title="Name of the slit",
-        json_schema_extra={"fits_keyword": "SLTNAME", "fits_hdu": "FLUX"},
-        init=True,
-        kw_only=True,
-    )
+    slit_name: str | None = None
     """Name of the slit
 
     FITS keyword: SLTNAME (FLUX)"""
+
+    __jwst_fields__ = field_table(
+        slit_name={"title": "Name of the slit", "fits_keyword": "SLTNAME", "fits_hdu": "FLUX"}
+    )
 
 
 class FixMultiSlitSpectraItem(DataModel[FixMultiSlitSpectraItemMeta]):

@@ -5,7 +5,7 @@
 import numpy as np
 from pydantic import Field
 
-from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, TableField
+from jwstmodels.base import ArrayField, Column, CreatedArrayField, DataModel, TableField, field_table
 
 from .meta import Exposure, Meta
 
@@ -13,16 +13,14 @@ from .meta import Exposure, Meta
 class FixRampExposure(Exposure):
     """Exposure parameters"""
 
-    frame_time: float | None = Field(
-        default=None,
-        title="Time between frames [s]",
-        json_schema_extra={"fits_keyword": "TFRAME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    frame_time: float | None = None
     """Time between frames [s]
 
     FITS keyword: TFRAME (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        frame_time={"title": "Time between frames [s]", "fits_keyword": "TFRAME", "fits_hdu": "PRIMARY"}
+    )
 
 
 class FixRampMeta(Meta):

@@ -11,78 +11,56 @@ from typing import Literal
 
 from pydantic import Field
 
-from jwstmodels.base import MetaNode
+from jwstmodels.base import MetaNode, field_table
 
 
 class Instrument(MetaNode):
     """Instrument configuration information"""
 
-    name: Literal["NIRCAM", "NIRSPEC", "MIRI"] | None = Field(
-        default=None,
-        title="Instrument used to acquire the data",
-        json_schema_extra={"fits_keyword": "INSTRUME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: Literal["NIRCAM", "NIRSPEC", "MIRI"] | None = None
     """Instrument used to acquire the data
 
     FITS keyword: INSTRUME (PRIMARY)"""
 
-    detector: Literal["MIRIMAGE", "MIRIFULONG", "NRCA1", "NRCALONG"] | None = Field(
-        default=None,
-        title="Name of detector used to acquire the data",
-        json_schema_extra={"fits_keyword": "DETECTOR", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    detector: Literal["MIRIMAGE", "MIRIFULONG", "NRCA1", "NRCALONG"] | None = None
     """Name of detector used to acquire the data
 
     FITS keyword: DETECTOR (PRIMARY)"""
 
-    channel: Literal["12", "34", "LONG", "SHORT"] | None = Field(
-        default=None,
-        title="Instrument channel",
-        json_schema_extra={"fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    channel: Literal["12", "34", "LONG", "SHORT"] | None = None
     """Instrument channel
 
     FITS keyword: CHANNEL (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={
+            "title": "Instrument used to acquire the data",
+            "fits_keyword": "INSTRUME",
+            "fits_hdu": "PRIMARY",
+        },
+        detector={
+            "title": "Name of detector used to acquire the data",
+            "fits_keyword": "DETECTOR",
+            "fits_hdu": "PRIMARY",
+        },
+        channel={"title": "Instrument channel", "fits_keyword": "CHANNEL", "fits_hdu": "PRIMARY"},
+    )
 
 
 class Exposure(MetaNode):
     """Exposure parameters"""
 
-    type: str | None = Field(
-        default=None,
-        title="Type of data in the exposure",
-        json_schema_extra={"fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    type: str | None = None
     """Type of data in the exposure
 
     FITS keyword: EXP_TYPE (PRIMARY)"""
 
-    nframes: int | None = Field(
-        default=None,
-        title="Number of frames per group",
-        json_schema_extra={"fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    nframes: int | None = None
     """Number of frames per group
 
     FITS keyword: NFRAMES (PRIMARY)"""
 
-    exposure_time: float | None = Field(
-        default=None,
-        title='Exposure time "effective" [s]',
-        json_schema_extra={"fits_keyword": "EFFEXPTM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    exposure_time: float | None = None
     """Exposure time "effective" [s]
 
     The effective exposure time, a long description that goes on for long enough that it needs to be
@@ -90,105 +68,96 @@ class Exposure(MetaNode):
 
     FITS keyword: EFFEXPTM (PRIMARY)"""
 
-    lamp_state: Literal["NONE", "ON", "OFF"] | None = Field(
-        default=None,
-        title="Internal lamp state",
-        json_schema_extra={"fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    lamp_state: Literal["NONE", "ON", "OFF"] | None = None
     """Internal lamp state
 
     FITS keyword: LAMP (PRIMARY)"""
 
-    zero_frame: bool | None = Field(
-        default=None,
-        title="Zero frame was downlinked separately",
-        json_schema_extra={"fits_keyword": "ZEROFRAM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    zero_frame: bool | None = None
     """Zero frame was downlinked separately
 
     FITS keyword: ZEROFRAM (PRIMARY)"""
 
-    readpatt: str | None = Field(
-        default=None,
-        title="Readout pattern",
-        json_schema_extra={"fits_keyword": "READPATT", "fits_hdu": "SCI"},
-        init=True,
-        kw_only=True,
-    )
+    readpatt: str | None = None
     """Readout pattern
 
     FITS keyword: READPATT (SCI)"""
+
+    __jwst_fields__ = field_table(
+        type={"title": "Type of data in the exposure", "fits_keyword": "EXP_TYPE", "fits_hdu": "PRIMARY"},
+        nframes={"title": "Number of frames per group", "fits_keyword": "NFRAMES", "fits_hdu": "PRIMARY"},
+        exposure_time={
+            "title": 'Exposure time "effective" [s]',
+            "fits_keyword": "EFFEXPTM",
+            "fits_hdu": "PRIMARY",
+        },
+        lamp_state={"title": "Internal lamp state", "fits_keyword": "LAMP", "fits_hdu": "PRIMARY"},
+        zero_frame={
+            "title": "Zero frame was downlinked separately",
+            "fits_keyword": "ZEROFRAM",
+            "fits_hdu": "PRIMARY",
+        },
+        readpatt={"title": "Readout pattern", "fits_keyword": "READPATT", "fits_hdu": "SCI"},
+    )
 
 
 class Observation(MetaNode):
     """Observation identifiers"""
 
-    program_number: str | None = Field(
-        default=None,
-        title="Program number",
-        json_schema_extra={"fits_keyword": "PROGRAM", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    program_number: str | None = None
     """Program number
 
     FITS keyword: PROGRAM (PRIMARY)"""
 
-    visit_number: str | None = Field(
-        default=None,
-        title="Visit number",
-        json_schema_extra={"fits_keyword": "VISIT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    visit_number: str | None = None
     """Visit number
 
     FITS keyword: VISIT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        program_number={"title": "Program number", "fits_keyword": "PROGRAM", "fits_hdu": "PRIMARY"},
+        visit_number={"title": "Visit number", "fits_keyword": "VISIT", "fits_hdu": "PRIMARY"},
+    )
 
 
 class RefFileCrds(MetaNode):
     """CRDS parameters"""
 
-    sw_version: str | None = Field(
-        default=None,
-        title="Version of CRDS file selection software used",
-        json_schema_extra={"fits_keyword": "CRDS_VER", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    sw_version: str | None = None
     """Version of CRDS file selection software used
 
     FITS keyword: CRDS_VER (PRIMARY)"""
 
-    context_used: str | None = Field(
-        default=None,
-        title="CRDS context (.pmap) used to select ref files",
-        json_schema_extra={"fits_keyword": "CRDS_CTX", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    context_used: str | None = None
     """CRDS context (.pmap) used to select ref files
 
     FITS keyword: CRDS_CTX (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        sw_version={
+            "title": "Version of CRDS file selection software used",
+            "fits_keyword": "CRDS_VER",
+            "fits_hdu": "PRIMARY",
+        },
+        context_used={
+            "title": "CRDS context (.pmap) used to select ref files",
+            "fits_keyword": "CRDS_CTX",
+            "fits_hdu": "PRIMARY",
+        },
+    )
 
 
 class RefFileFlat(MetaNode):
     """Flat reference file information"""
 
-    name: str | None = Field(
-        default=None,
-        title="Flat reference file name",
-        json_schema_extra={"fits_keyword": "R_FLAT", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    name: str | None = None
     """Flat reference file name
 
     FITS keyword: R_FLAT (PRIMARY)"""
+
+    __jwst_fields__ = field_table(
+        name={"title": "Flat reference file name", "fits_keyword": "R_FLAT", "fits_hdu": "PRIMARY"}
+    )
 
 
 class RefFile(MetaNode):
@@ -204,57 +173,27 @@ class RefFile(MetaNode):
 class Meta(MetaNode):
     """Metadata ``meta``."""
 
-    date: str | None = Field(
-        default=None,
-        title="UTC date file created",
-        json_schema_extra={"fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    date: str | None = None
     """UTC date file created
 
     FITS keyword: DATE (PRIMARY)"""
 
-    model_type: str | None = Field(
-        default=None,
-        title="Type of data model",
-        json_schema_extra={"fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    model_type: str | None = None
     """Type of data model
 
     FITS keyword: DATAMODL (PRIMARY)"""
 
-    telescope: Literal["JWST"] | None = Field(
-        default=None,
-        title="Telescope used to acquire the data",
-        json_schema_extra={"fits_keyword": "TELESCOP", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    telescope: Literal["JWST"] | None = None
     """Telescope used to acquire the data
 
     FITS keyword: TELESCOP (PRIMARY)"""
 
-    filename: str | None = Field(
-        default=None,
-        title="Name of the file",
-        json_schema_extra={"fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    filename: str | None = None
     """Name of the file
 
     FITS keyword: FILENAME (PRIMARY)"""
 
-    hga_move: bool | None = Field(
-        default=None,
-        title="High Gain Antenna moved during data collection",
-        json_schema_extra={"fits_keyword": "HGA_MOVE", "fits_hdu": "PRIMARY"},
-        init=True,
-        kw_only=True,
-    )
+    hga_move: bool | None = None
     """High Gain Antenna moved during data collection
 
     FITS keyword: HGA_MOVE (PRIMARY)"""
@@ -271,5 +210,22 @@ class Meta(MetaNode):
     ref_file: RefFile = Field(default_factory=RefFile, init=True, kw_only=True)
     """Reference file information"""
 
-    asdf_only: str | None = Field(default=None, title="A value stored only in ASDF", init=True, kw_only=True)
+    asdf_only: str | None = None
     """A value stored only in ASDF"""
+
+    __jwst_fields__ = field_table(
+        date={"title": "UTC date file created", "fits_keyword": "DATE", "fits_hdu": "PRIMARY"},
+        model_type={"title": "Type of data model", "fits_keyword": "DATAMODL", "fits_hdu": "PRIMARY"},
+        telescope={
+            "title": "Telescope used to acquire the data",
+            "fits_keyword": "TELESCOP",
+            "fits_hdu": "PRIMARY",
+        },
+        filename={"title": "Name of the file", "fits_keyword": "FILENAME", "fits_hdu": "PRIMARY"},
+        hga_move={
+            "title": "High Gain Antenna moved during data collection",
+            "fits_keyword": "HGA_MOVE",
+            "fits_hdu": "PRIMARY",
+        },
+        asdf_only={"title": "A value stored only in ASDF"},
+    )
