@@ -134,13 +134,9 @@ def sparse_node(cls: type[MetaNode]) -> MetaNode:
 
 @functools.cache
 def _child_classes(cls: type[MetaNode]) -> tuple[tuple[str, type[MetaNode]], ...]:
-    plan = node_plan(cls)
-    fields = plan.fields if plan is not None else {}
-    return tuple(
-        (name, cast(type[MetaNode], field.child))  # the children of a MetaNode are MetaNodes
-        for name, field in fields.items()
-        if field.child is not None
-    )
+    plan = node_plan(cls)  # its nested nodes are known without working out every field's plan
+    # (the children of a MetaNode are MetaNodes)
+    return cast(tuple[tuple[str, type[MetaNode]], ...], plan.children) if plan is not None else ()
 
 
 def _children_of(cls: type[MetaNode]) -> tuple[str, ...]:
