@@ -7,7 +7,7 @@ adds the validation policy on top. Keeping the base here lets both import it, in
 from __future__ import annotations
 
 import weakref
-from typing import Any, ClassVar, Protocol, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
 
 from pydantic import BaseModel, ConfigDict
 
@@ -73,8 +73,9 @@ class NodeBase(BaseModel):
     # is a weak reference (see ``set_parent``).
     __slots__ = ("__weakref__", "_name", "_owner", "_parent", "_pending", "_tree_extras")
 
-    _node_fields: ClassVar[tuple[str, ...]] = ()
-    """Names of the fields that hold nested nodes (computed when the class is created)."""
+    if TYPE_CHECKING:  # set below the class: see there
+        _node_fields: ClassVar[tuple[str, ...]]
+        """Names of the fields that hold nested nodes (computed when the class is created)."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -142,7 +143,7 @@ class NodeBase(BaseModel):
         return getattr(node, "_owner", None)
 
 
-# pydantic evaluates the annotations of every base again for each subclass it builds (a model's first use
-# builds about a hundred), and this module's annotations are strings (``from __future__ import annotations``):
-# each evaluation compiles one. The base's one class-level annotation is kept evaluated instead.
-NodeBase.__annotations__["_node_fields"] = ClassVar[tuple[str, ...]]
+# Declared for type checkers only and set here: pydantic evaluates the class-level annotations of every base
+# again for each subclass it builds (a model's first use builds about a hundred), and an underscore name
+# assigned in the class body would be a pydantic private attribute.
+type.__setattr__(NodeBase, "_node_fields", ())
