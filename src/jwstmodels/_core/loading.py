@@ -112,9 +112,9 @@ def _build(
                 continue
         given.add(name)
     if sparse:
-        for name in _children_of(cls):
+        for name, child_class in _child_classes(cls):
             if name not in values:
-                values[name] = sparse_node(cast(type[MetaNode], fields[name].child))
+                values[name] = sparse_node(child_class)
         return assemble(cls, values, given)
     for name, make in fresh_makers(cls):
         if name not in given:
@@ -137,10 +137,6 @@ def _child_classes(cls: type[MetaNode]) -> tuple[tuple[str, type[MetaNode]], ...
     plan = node_plan(cls)  # its nested nodes are known without working out every field's plan
     # (the children of a MetaNode are MetaNodes)
     return cast(tuple[tuple[str, type[MetaNode]], ...], plan.children) if plan is not None else ()
-
-
-def _children_of(cls: type[MetaNode]) -> tuple[str, ...]:
-    return tuple(name for name, _ in _child_classes(cls))
 
 
 def default_value(cls: type[MetaNode], name: str) -> object:

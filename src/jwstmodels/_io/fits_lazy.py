@@ -2,8 +2,8 @@
 
 Headers are authoritative for every field with a FITS keyword (``_core.header_carried``), so a single model
 (``layout.items`` empty, no top-level scalars) is opened from its header cards alone: its metadata tree is
-built from them (warnings about header cards are given then), and every leaf the cards cannot give for
-certain is taken out of its node's ``__dict__``: fields without a keyword, lists (``history``), objects
+built sparse from them (warnings about header cards are given then), and every leaf the cards cannot give for
+certain is absent from its node's ``__dict__``: fields without a keyword, lists (``history``), objects
 (``meta.wcs``), keyword fields whose card is missing (the extension may hold a value no card can hold) and
 cards that may be the shortened form of what the extension keeps (``header_scan.shortened``: 20-column
 floats, 19-digit integers, strings longer than one card or ending in blanks). Group nodes always exist.
