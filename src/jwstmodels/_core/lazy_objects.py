@@ -2,7 +2,8 @@
 
 A generated metadata class declares ``wcs: GWCS | None``: for type checkers ``GWCS`` is ``gwcs.WCS``; at run
 time it is :func:`lazy_instance_type`'s stand-in, whose pydantic check imports the class only when a value
-is assigned (importing a model, or opening a FITS file, never imports gwcs).
+is assigned (importing a model, or opening a FITS file, never imports gwcs). Its JSON schema
+(``model_json_schema()``) names the class without importing it (:func:`lazy_json_schema`).
 
 Reading a file, a backend does not convert the node: it puts a :class:`Pending` in the node's ``__dict__``
 (the field's value as the file holds it, and how to convert it). A data descriptor on the class
@@ -142,14 +143,35 @@ def lazy_instance_type(spec: str) -> type:
         return core_schema.no_info_plain_validator_function(check)
 
     name = spec.replace(":", ".")
+
+    def json_schema(cls: type, schema: object, handler: object) -> dict[str, object]:
+        return lazy_json_schema(spec)
+
     return types.new_class(
         name,
         (),
         {},
         lambda ns: ns.update(
-            {_LAZY_CLASS: spec, "__get_pydantic_core_schema__": classmethod(schema), "__module__": __name__}
+            {
+                _LAZY_CLASS: spec,
+                "__get_pydantic_core_schema__": classmethod(schema),
+                "__get_pydantic_json_schema__": classmethod(json_schema),
+                "__module__": __name__,
+            }
         ),
     )
+
+
+def lazy_json_schema(spec: str) -> dict[str, object]:
+    """The JSON schema of a value of the class named ``module:qualname``: an object of that Python class,
+    which an ASDF file stores as a tagged node (the field's property adds the title and the tag from its
+    class's field table, as for every other field)."""
+    name = spec.replace(":", ".")
+    return {
+        "type": "object",
+        "python_class": name,
+        "description": f"A {name} object; an ASDF file stores it as a tagged node (its tag is the field's).",
+    }
 
 
 def lazy_class_of(annotation: object) -> str | None:
