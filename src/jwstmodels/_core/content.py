@@ -22,13 +22,13 @@ Writing, ``arrays`` holds the arrays and tables to write (name, field, value) in
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from numpy.typing import NDArray
 
 from jwstmodels._core.arrays import DataField
+from jwstmodels._core.class_cache import per_layout
 from jwstmodels._core.lists import ListField
 from jwstmodels._core.meta import MetaNode
 from jwstmodels._core.scalars import ScalarField
@@ -54,6 +54,7 @@ class ModelLayout:
     model class)."""
 
     __slots__ = (
+        "caches",
         "created_arrays",
         "fields",
         "items",
@@ -81,6 +82,9 @@ class ModelLayout:
     subclass_slots: frozenset[str]
     """Attributes that subclasses of ``DataModel`` declare in ``__slots__``: the only extra attributes a
     model accepts."""
+    caches: dict[Hashable, object]
+    """What the backends work out once per layout (``_core.class_cache.per_layout``): kept here, so that the
+    layout of a model class made at run time (``extend_schema``) takes it along when it goes."""
 
     def __init__(
         self,
@@ -102,6 +106,7 @@ class ModelLayout:
         setter(self, "list_fields", dict[str, ListField[Any]]() if list_fields is None else list_fields)
         setter(self, "created_arrays", created_arrays)
         setter(self, "subclass_slots", subclass_slots)
+        setter(self, "caches", {})
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"ModelLayout is read-only: cannot set {name!r}")
@@ -182,7 +187,7 @@ class FileContent:
         return self.meta
 
 
-@functools.cache
+@per_layout
 def scalars_by_hdu(layout: ModelLayout) -> dict[str, tuple[ScalarField[Any], ...]]:
     """The scalar fields with a FITS keyword, by the upper-case name of the HDU whose header holds them."""
     table: dict[str, list[ScalarField[Any]]] = {}

@@ -22,6 +22,8 @@ import typing
 from collections.abc import Callable
 from typing import Any, Union, cast, get_args, get_origin
 
+from jwstmodels._core.class_cache import per_class
+
 _LAZY_CLASS = "__jwstmodels_lazy_class__"
 """Attribute of a stand-in type: the ``module:qualname`` of the class it stands for."""
 
@@ -186,7 +188,7 @@ def lazy_class_of(annotation: object) -> str | None:
     return None
 
 
-@functools.cache
+@per_class
 def lazy_fields(cls: type) -> tuple[str, ...]:
     """The fields of a metadata class (not its nested ones) that hold lazily read objects; the converting
     attribute is installed on the class the first time it is asked (by a reader, before it stores a

@@ -9,13 +9,13 @@
 
 from __future__ import annotations
 
-import functools
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, cast
 
 import pydantic
 
+from jwstmodels._core.class_cache import per_class
 from jwstmodels._core.errors import InvalidValueWarning
 from jwstmodels._core.meta import MetaNode, describe_annotation
 from jwstmodels._core.node_plans import NodePlan, assemble, fresh_makers, new_node, node_plan
@@ -132,7 +132,7 @@ def sparse_node(cls: type[MetaNode]) -> MetaNode:
     return assemble(cls, values, set())
 
 
-@functools.cache
+@per_class
 def _child_classes(cls: type[MetaNode]) -> tuple[tuple[str, type[MetaNode]], ...]:
     plan = node_plan(cls)  # its nested nodes are known without working out every field's plan
     # (the children of a MetaNode are MetaNodes)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import functools
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -34,6 +33,7 @@ import numpy as np
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from jwstmodels._core.class_cache import per_class
 from jwstmodels._core.errors import UnknownFieldError, ValidationError, describe_location
 from jwstmodels._core.node import NodeBase, complete, set_parent
 from jwstmodels._core.node_instance import NodeInstance, flat_items, undeclared_attributes_kept
@@ -127,7 +127,7 @@ class MetaNode(NodeBase):
                 self.__dict__[name] = value
                 self.__pydantic_fields_set__.add(name)
                 return
-            kinds = None if value is None else field_kinds(type(self), name)
+            kinds = None if value is None else _field_kinds_of(type(self))[name]  # field_kinds, inlined
             if kinds is not None:  # one rule for every scalar: no value crosses kinds (``assigned``)
                 stored = assigned(kinds, value)
                 if stored is REFUSED:
@@ -271,7 +271,7 @@ class MetaNode(NodeBase):
         return getattr(self, name)  # through the class's attribute where it has one (``meta.wcs``)
 
 
-@functools.cache
+@per_class
 def field_facts(cls: type[MetaNode]) -> Mapping[str, FieldFacts]:
     """The facts of every field of ``cls`` (``__jwst_fields__`` of the class and its bases merged; a
     subclass's entry wins), by field name.
@@ -352,10 +352,30 @@ def assigned(kinds: frozenset[type], value: object) -> object:
     return REFUSED
 
 
-@functools.cache
 def field_kinds(cls: type[MetaNode], name: str) -> frozenset[type] | None:
     """The scalar kinds (of str, int, float, bool) field ``name`` of ``cls`` holds (a ``Literal``'s values
     count by their type); None when it is not a plain scalar field (nodes, lists, dates: pydantic decides)."""
+    return _field_kinds_of(cls)[name]
+
+
+class _FieldKinds(dict[str, "frozenset[type] | None"]):
+    """``field_kinds`` of one class, by field name, worked out as fields are asked for."""
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type[MetaNode]) -> None:
+        super().__init__()
+        self.cls = cls
+
+    def __missing__(self, name: str) -> frozenset[type] | None:
+        found = self[name] = _field_kinds(self.cls, name)
+        return found
+
+
+_field_kinds_of = per_class(_FieldKinds)
+
+
+def _field_kinds(cls: type[MetaNode], name: str) -> frozenset[type] | None:
     info = cls.model_fields.get(name)
     if info is None:
         return None
@@ -411,7 +431,7 @@ class KeywordLeaf(NamedTuple):
     title: str
 
 
-@functools.cache
+@per_class
 def scalar_leaves(meta_class: type[MetaNode]) -> tuple[ScalarLeaf, ...]:
     """Every scalar field of ``meta_class`` (recursively), in schema order.
 
@@ -440,7 +460,7 @@ def scalar_leaves(meta_class: type[MetaNode]) -> tuple[ScalarLeaf, ...]:
     return tuple(found)
 
 
-@functools.cache
+@per_class
 def keyword_leaves(meta_class: type[MetaNode]) -> tuple[KeywordLeaf, ...]:
     """Every field of ``meta_class`` (recursively) that the schema maps to a FITS keyword, in schema order."""
     return tuple(

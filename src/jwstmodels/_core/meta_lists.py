@@ -11,7 +11,6 @@ validation of :class:`~jwstmodels.MetaNode`.
 from __future__ import annotations
 
 import datetime
-import functools
 import types
 from collections.abc import Iterable, Mapping
 from typing import (
@@ -33,6 +32,7 @@ from pydantic import GetCoreSchemaHandler
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import CoreSchema, core_schema
 
+from jwstmodels._core.class_cache import per_class
 from jwstmodels._core.errors import ValidationError
 from jwstmodels._core.meta import MetaNode, describe_annotation, set_parent
 
@@ -215,7 +215,7 @@ def is_list_type(annotation: Any) -> bool:
     return origin is list or (isinstance(origin, type) and issubclass(origin, list))
 
 
-@functools.cache
+@per_class
 def list_leaves(meta_class: type[MetaNode]) -> tuple[ListLeaf, ...]:
     """Every list field of ``meta_class`` (recursively through nested nodes, not into list items)."""
     found: list[ListLeaf] = []

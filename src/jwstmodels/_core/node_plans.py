@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.fields import FieldInfo
 
+from jwstmodels._core.class_cache import per_class
 from jwstmodels._core.lazy_objects import Pending, lazy_class_of
 from jwstmodels._core.node import (
     NodeBase as MetaNode,  # the nodes built here are MetaNodes; their base suffices
@@ -162,7 +163,7 @@ class NodePlan:
         return found
 
 
-@functools.cache
+@per_class
 def node_plan(cls: type[MetaNode]) -> NodePlan | None:
     """How to assemble nodes of ``cls`` without pydantic validation; None when pydantic must build them."""
     plain = (
@@ -239,7 +240,7 @@ def _field_plans(cls: type[MetaNode]) -> tuple[dict[str, FieldPlan], frozenset[s
     return fields, frozenset(plain_none)
 
 
-@functools.cache
+@per_class
 def assignable_fields(cls: type[MetaNode]) -> dict[str, FieldPlan]:
     """The fields of ``cls`` whose assignment may skip the class validator when ``FieldPlan.accepts`` the
     value (nothing but the stored value changes then); empty when pydantic must see every assignment."""
@@ -329,7 +330,7 @@ def assemble(cls: type[NodeT], values: dict[str, object], given: set[str]) -> No
     return node
 
 
-@functools.cache
+@per_class
 def _children_of(cls: type[MetaNode]) -> tuple[str, ...]:
     """Names of the fields of ``cls`` that hold nested nodes."""
     plan = node_plan(cls)
@@ -349,7 +350,7 @@ def new_node(cls: type[NodeT]) -> NodeT:
     return cast(NodeT, _maker(cls)())
 
 
-@functools.cache
+@per_class
 def fresh_makers(cls: type[MetaNode]) -> tuple[tuple[str, Callable[[], object]], ...]:
     """``node_plan(cls).fresh`` with each nested node made by its class's maker directly (no lookups on the
     way): the defaults a tree built from a file fills in for the fields the file does not give."""
@@ -362,7 +363,7 @@ def fresh_makers(cls: type[MetaNode]) -> tuple[tuple[str, Callable[[], object]],
     )
 
 
-@functools.cache
+@per_class
 def _maker(cls: type[MetaNode]) -> Callable[[], MetaNode]:
     """A function making default nodes of ``cls`` (``new_node``; it runs for every empty node of every tree
     built, so the per-class decisions are taken here once)."""

@@ -7,7 +7,6 @@ lazy source of an array or table."""
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 import warnings
@@ -18,6 +17,7 @@ import numpy as np
 from astropy.io import fits
 
 from jwstmodels._core.arrays import ArrayField, DataField, TableField
+from jwstmodels._core.class_cache import per_class
 from jwstmodels._core.content import Card, FileContent, scalars_by_hdu
 from jwstmodels._core.errors import FileFormatError, InvalidValueWarning, file_errors
 from jwstmodels._core.header_carried import card_can_hold, card_is_exact
@@ -212,7 +212,7 @@ def _stored_dtype(header: HeaderValues) -> np.dtype[Any]:
     return np.dtype(_BITPIX.get(bitpix, "float64"))
 
 
-@functools.cache
+@per_class
 def keyword_table(meta_class: type[MetaNode]) -> dict[str, dict[str, KeywordLeaf]]:
     """HDU name -> FITS keyword -> the field it fills, for one meta class."""
     table: dict[str, dict[str, KeywordLeaf]] = {}

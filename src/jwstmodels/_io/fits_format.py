@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 import os
 import re
@@ -18,6 +17,7 @@ from astropy.io import fits
 from astropy.utils.exceptions import AstropyUserWarning
 
 from jwstmodels._core.arrays import TableField
+from jwstmodels._core.class_cache import per_layout
 from jwstmodels._core.content import FileContent, ModelLayout, scalar_hdus
 from jwstmodels._core.errors import (
     FileFormatError,
@@ -188,7 +188,7 @@ def _split_hdus(hdul: fits.HDUList, layout: ModelLayout) -> tuple[dict[str, Any]
     return hdus, extension, extra
 
 
-@functools.cache
+@per_layout
 def _named_hdus(layout: ModelLayout) -> frozenset[str]:
     """The HDUs a model of ``layout`` reads by name: those of its arrays, keywords and scalars."""
     named = {field.hdu for field in layout.fields.values()}

@@ -31,7 +31,6 @@ the ``ASDF`` extension supply the rest. The number of items is the larger of the
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -40,6 +39,7 @@ import numpy as np
 from astropy.io import fits
 
 from jwstmodels._core.arrays import DataField, TableField
+from jwstmodels._core.class_cache import per_layout
 from jwstmodels._core.content import Card, FileContent, ModelLayout
 from jwstmodels._core.errors import FileFormatError
 from jwstmodels._core.header_carried import card_can_hold, drop_carried, restore_inexact, take_keyword_values
@@ -92,7 +92,7 @@ class _Layout:
         return self.top_keywords.get(hdu_name, frozenset())
 
 
-@functools.cache
+@per_layout
 def _layout(model: ModelLayout, list_name: str) -> _Layout:
     item = model.items[list_name]
     top_keywords = {hdu: frozenset(table) for hdu, table in keyword_table(model.meta_class).items()}

@@ -29,12 +29,12 @@ here, while the model takes the value the extension keeps. No pipeline keyword h
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from jwstmodels._core.class_cache import per_layout
 from jwstmodels._core.content import FileContent, ModelLayout
 from jwstmodels._core.loading import Location, put_path
 from jwstmodels._core.meta import MetaNode, keyword_leaves, scalar_leaves
@@ -70,7 +70,7 @@ class FieldPlan(NamedTuple):
     in_meta: bool
 
 
-@functools.cache
+@per_layout
 def plan_fields(layout: ModelLayout, fields: tuple[str, ...]) -> tuple[FieldPlan, ...]:
     """How to read ``fields`` (dotted paths below the model: ``meta.exposure.nframes``, ``name``) for a model
     of ``layout`` from its headers; NeedsModel when one of them needs more than the headers."""

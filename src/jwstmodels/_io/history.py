@@ -16,13 +16,13 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast, get_args
 
 from pydantic import ValidationError as PydanticValidationError
 
+from jwstmodels._core.class_cache import per_class
 from jwstmodels._core.content import FileContent
 from jwstmodels._core.meta_lists import Found, HistoryList, ListItem, ListLeaf, is_list_type
 from jwstmodels._core.policy import put_list, put_lists
@@ -41,7 +41,7 @@ CARD_TEXT = 72
 _NOT_PRINTABLE = re.compile(r"[^ -~]")
 
 
-@functools.cache
+@per_class
 def history_leaf(meta_class: type[MetaNode]) -> ListLeaf | None:
     """The ``meta.history`` list of a meta class, when it has one of entries with a ``description``.
 
