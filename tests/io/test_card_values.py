@@ -8,10 +8,11 @@ import warnings
 
 import pytest
 from astropy.io import fits
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from jwstmodels._io.card_values import read_value, strips_blanks
+from jwstmodels._io.card_values import read_value, string_in_field, strips_blanks
+from jwstmodels._io.header_scan import shortened
 
 _PRINTABLE = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
 _VALUES = st.one_of(
@@ -124,3 +125,69 @@ def test_plain_cards_are_read_without_astropy_parsing_them(
 
     monkeypatch.setattr(fits.Card, "_parse_value", refused)
     assert _same(read_value(fits.Card.fromstring(image), strips_blanks()), expected)
+
+
+def _kept_blanks(image: str) -> object:
+    """astropy's value of the card, trailing blanks kept."""
+    with fits.conf.set_temp("strip_header_whitespace", False):
+        return fits.Card.fromstring(image).value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "'O''Hara'",
+        "'O''Hara   ' / a comment",
+        "'it''s a value   ' / quotes and blanks",
+        "'it'' / x   ' / a slash inside",
+        "'ab' 'cd   '",
+        "'a''''   '",
+        "'abc'''",
+        "'    '",
+        "''",
+        "'abc'/no blank",
+    ],
+)
+def test_the_string_of_a_field_is_astropy_s_with_its_blanks(text: str) -> None:
+    image = f"KEYWORD = {text}".ljust(80)
+    assert string_in_field(image[10:]) == _kept_blanks(image)
+
+
+@pytest.mark.parametrize("text", ["T", "7", "1.5", "", "/ a comment only", "'unclosed", "(1.0, 2.0)"])
+def test_a_field_without_a_string_has_none(text: str) -> None:
+    assert string_in_field(f"KEYWORD = {text}".ljust(80)[10:]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # a doubled quote inside and blanks at the end, past the 8 columns a card pads to: the extension
+        # may keep what the card shows shortened
+        ("'it''s a value   ' / quotes and blanks", "a string ending in blanks"),
+        ("'O''Hara''s  '", "a string ending in blanks"),
+        ("'it''s   '", None),  # "it's   ": 7 characters, padding to 8 is the card's
+        ("'O''Hara'", None),
+        # astropy reads "it'" (the string closes at the quote a blank follows): no blanks at its end
+        ("'it'' / x   ' / a slash inside", None),
+        ("'ab' 'cd   '", "a string ending in blanks"),  # astropy reads "ab' 'cd   "
+    ],
+)
+def test_shortened_reads_the_string_as_the_card_is_read(text: str, reason: str | None) -> None:
+    """``header_scan.shortened`` looks for trailing blanks in the string the card is read as (one parser:
+    ``card_values``), not in one it would parse by other rules."""
+    image = f"KEYWORD = {text}".ljust(80)
+    value = read_value(fits.Card.fromstring(image), strips_blanks())
+    assert isinstance(value, str)
+    assert shortened(fits.Card.fromstring(image), value) == reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=60))
+def test_shortened_agrees_with_astropy_on_every_string_it_writes(value: str) -> None:
+    assume(len(value) + value.count("'") <= 68)  # one card (a longer one is "longer than one card")
+    image = fits.Card("KEYWORD", value).image
+    read = read_value(fits.Card.fromstring(image), strips_blanks())
+    kept = _kept_blanks(image)
+    assert isinstance(read, str) and isinstance(kept, str)
+    expected = "a string ending in blanks" if len(kept) > 8 and kept.endswith(" ") else None
+    assert shortened(fits.Card.fromstring(image), read) == expected

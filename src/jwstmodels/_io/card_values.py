@@ -7,7 +7,8 @@ common, fixed-format cards (``KEYWORD = value / comment`` in one card: a string,
 float) are parsed by astropy's own rules (its string pattern, its number conversion); every other card (no
 value, a complex number, free-format numbers, a long string continued on ``CONTINUE`` cards, HIERARCH and
 record-valued cards, a card changed since it was read) is left to astropy. ``tests/io/test_card_values.py``
-checks the two agree on every kind of value astropy writes.
+checks the two agree on every kind of value astropy writes. ``header_scan.shortened`` reads a string's
+trailing blanks with the same pattern (:func:`string_in_field`).
 """
 
 # pyright: reportUnknownMemberType=false, reportUnknownVariableType=false, reportUnknownArgumentType=false
@@ -61,7 +62,7 @@ def read_value(card: Any, strip: bool | None = None) -> object:
         return card.value  # no value, a complex or free-format number, or a card astropy rejects
     text = match.group("strg")
     if text is not None:
-        value = _DOUBLE_QUOTES.sub("'", text)
+        value = _unquoted(text)
         return value.rstrip() if (strips_blanks() if strip is None else strip) else value
     flag = match.group("bool")
     if flag is not None:
@@ -71,3 +72,17 @@ def read_value(card: Any, strip: bool | None = None) -> object:
         return int(number)
     except ValueError:
         return float(number)
+
+
+def string_in_field(field: str) -> str | None:
+    """The string a card's value field (its columns after ``= ``: ``'O''Hara   ' / comment``) holds, read as
+    :func:`read_value` and astropy read it, its quotes unescaped and its trailing blanks kept (whatever
+    ``strip_header_whitespace`` says); None when the field holds no string of the fixed format."""
+    match = _VALUE.match(field.strip())
+    text = match.group("strg") if match is not None else None
+    return _unquoted(text) if text is not None else None
+
+
+def _unquoted(text: str) -> str:
+    """A string value as the card holds it between its quotes, each doubled quote made one."""
+    return _DOUBLE_QUOTES.sub("'", text)

@@ -39,6 +39,7 @@ from jwstmodels._core.content import FileContent, ModelLayout
 from jwstmodels._core.loading import Location, put_path
 from jwstmodels._core.meta import MetaNode, keyword_leaves, scalar_leaves
 from jwstmodels._core.policy import apply_header, read_meta
+from jwstmodels._io.card_values import string_in_field
 
 EXTENSION_NAME = "ASDF"
 """The EXTNAME of the table holding a JWST FITS file's ASDF document (defined in the lowest module reading it,
@@ -48,7 +49,6 @@ _FLOAT_COLUMNS = 20
 _PADDED_STRING = 8
 """astropy pads a string value to at least 8 characters with blanks."""
 _LONGEST_ONE_CARD_STRING = 68
-_STRING_VALUE = re.compile(r"\s*'((?:[^']|'')*)'")
 _YAML_END = re.compile(rb"\r?\n\.\.\.((\r?\n)|$)")
 """Where the extension's YAML document ends (asdf's end marker; binary blocks may follow)."""
 
@@ -199,8 +199,8 @@ def shortened(card: Any, value: object) -> str | None:
     if isinstance(value, str):
         if len(value) + value.count("'") > _LONGEST_ONE_CARD_STRING:
             return "a string longer than one card"
-        quoted = _STRING_VALUE.match(text)
-        raw = quoted.group(1).replace("''", "'") if quoted else value
+        quoted = string_in_field(text)  # as read_value reads it, blanks kept
+        raw = quoted if quoted is not None else value
         if len(raw) > _PADDED_STRING and raw.endswith(" "):
             return "a string ending in blanks"
         return None
