@@ -174,8 +174,10 @@ def _class_from_tree(tree: Mapping[str, Any], filename: str = "<AsdfFile>") -> t
 
 def _class_from_header(hdul: Any, filename: str = "<HDUList>") -> type[DataModel[MetaNode]]:
     del filename  # a model type no class has is reported by the reader (warn_unknown_type)
-    model_type = hdul[0].header.get("DATAMODL")
-    cls = model_class(str(model_type)) if model_type else None
+    from jwstmodels._io.header_scan import declared_model_type  # the one reader of DATAMODL (scan's too)
+
+    model_type = declared_model_type(hdul)
+    cls = model_class(model_type) if model_type is not None else None
     if cls is not None:
         return cls
     names = {str(hdu.name).upper() for hdu in hdul}
