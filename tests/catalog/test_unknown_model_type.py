@@ -7,6 +7,7 @@ written by the reference keeps its class and dtypes through a round trip here.
 
 from __future__ import annotations
 
+import pickle
 import warnings
 from pathlib import Path
 
@@ -98,6 +99,29 @@ def test_unknown_type_round_trips_with_identity_and_dtypes(tmp_path: Path, suffi
         model.meta.model_type = "ImageModel"
         relabelled = model.save(tmp_path / f"relabelled{suffix}")
     with jwstmodels.open(relabelled) as back:
+        assert back.meta.model_type == "ImageModel"
+
+
+@pytest.mark.parametrize("suffix", [".fits", ".asdf"])
+def test_unknown_type_survives_pickling(tmp_path: Path, suffix: str) -> None:
+    """A model sent to another process (a Dask worker, multiprocessing) and saved there keeps the type its
+    file named, as one saved where it was read does."""
+    path = _reference_image(tmp_path, suffix)
+    with pytest.warns(UnknownModelTypeWarning), jwstmodels.open(path) as model:
+        far = pickle.loads(pickle.dumps(model))
+    with far:
+        assert far.meta.model_type == FUTURE
+        saved = far.save(tmp_path / f"far{suffix}")
+    with pytest.warns(UnknownModelTypeWarning), jwstmodels.open(saved) as back:
+        assert back.meta.model_type == FUTURE
+        np.testing.assert_array_equal(back.data, np.arange(12, dtype=np.float32).reshape(3, 4))
+    # once set in memory on the far side, the value is stamped over with the class, as before pickling
+    with pytest.warns(UnknownModelTypeWarning), jwstmodels.open(path) as model:
+        far = pickle.loads(pickle.dumps(model))
+    with far:
+        far.meta.model_type = "SomethingElse"
+        stamped = far.save(tmp_path / f"stamped{suffix}")
+    with jwstmodels.open(stamped) as back:
         assert back.meta.model_type == "ImageModel"
 
 

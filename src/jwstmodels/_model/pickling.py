@@ -72,6 +72,8 @@ def model_state(model: ModelParts) -> dict[str, Any]:
         "lists": state.lists,
         "scalars": state.scalars,
     }
+    if state.unknown_type is not None:  # the file's DATAMODL no class has: saves keep it (``saving``)
+        pickled["unknown_type"] = state.unknown_type
     slots = {
         name: getattr(model, name) for name in cls.__jwst_layout__.subclass_slots if hasattr(model, name)
     }
@@ -97,6 +99,7 @@ def restore_state(model: ModelParts, state: Mapping[str, Any]) -> None:
         extensions=state["extensions"],
         extra_tree=state["extra_tree"],
         extra_hdus=_hdus_from_bytes(state["extra_hdus"]),
+        unknown_type=state.get("unknown_type"),
     )  # no close hooks: the far side owns no open file
     setter(model, "__jwst_state__", restored)
     setter(model, "extra_fits", state["extra_fits"])

@@ -110,7 +110,7 @@ def keeps_unknown_type(model: ModelParts) -> bool:
     is of a newer or another package): saving keeps it, so the file keeps its identity. A value set in
     memory is stamped over with the class, as the reference does."""
     current: object = model.meta.__dict__.get("model_type")
-    kept = model.__jwst_state__.unknown_type  # unpickled models have none
+    kept = model.__jwst_state__.unknown_type
     return kept is not None and current == kept
 
 
