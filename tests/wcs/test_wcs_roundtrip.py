@@ -147,7 +147,7 @@ def test_the_wcs_is_not_converted_at_open(
 ) -> None:
     """Opening, reading keywords and re-saving (FITS) never converts the WCS; touching it does."""
 
-    def refuse(self: asdf_blocks.Document, path: object) -> object:
+    def refuse(self: asdf_blocks.Document, path: object, raw: object = None) -> object:
         raise AssertionError(f"converted {path}")
 
     monkeypatch.setattr(asdf_blocks.Document, "node", refuse)

@@ -137,19 +137,28 @@ class Document:
             self.blocks = raw[start : index if index >= 0 else len(raw)]
         self._lock = threading.Lock()
         self._file: Any = None
+        self._blocks_file: Any = None
+        self.bookkeeping: Any = None
+        """The root's YAML node as the reader composed it, holding only ``history.extensions`` (what asdf
+        checks against the installed extensions), set by a reader that keeps nodes unbuilt (RawYaml)."""
 
     @property
     def has_blocks(self) -> bool:
         return bool(self.blocks)
 
-    def node(self, path: Path) -> object:
-        """The node at ``path`` as asdf converts it (a gwcs WCS, an ndarray read from its block, ...)."""
+    def node(self, path: Path, raw: object = None) -> object:
+        """The node at ``path`` as asdf converts it (a gwcs WCS, an ndarray read from its block, ...);
+        ``raw``, the node as read: when it is a YAML node kept unbuilt (RawYaml) it is built and converted
+        itself, asdf reading the document's blocks alone (the YAML is parsed once, by the reader)."""
         import asdf
         from asdf.exceptions import AsdfConversionWarning
 
         from jwstmodels._core.errors import FileFormatError
 
         with self._lock:
+            header = self._header() if isinstance(raw, RawYaml) and self.bookkeeping is not None else None
+            if isinstance(raw, RawYaml) and header is not None:
+                return self._convert_kept(raw, path, header)
             if self._file is None:
                 try:
                     with warnings.catch_warnings():
@@ -173,6 +182,90 @@ class Document:
                     f"{self.where}: {shown} cannot be converted ({type(exc).__name__}: {exc})"
                 ) from None
             return cast(object, node)
+
+    def _header(self) -> bytes | None:
+        """The document's header (comment lines) before its ``%YAML`` directive; None when the document does
+        not start that way (asdf then reads the whole document)."""
+        start = self.raw.find(b"\n%YAML")
+        header = self.raw[: start + 1]
+        if start < 0 or not all(line.startswith(b"#") for line in header.splitlines()):
+            return None
+        return header
+
+    def _convert_kept(self, raw: RawYaml, path: Path, header: bytes) -> object:
+        """``raw`` built by asdf's loader and converted, with the document's blocks (``_open_blocks``)."""
+        import asdf.yamlutil
+        from asdf.exceptions import AsdfConversionWarning
+
+        from jwstmodels._core.errors import FileFormatError
+
+        if self._blocks_file is None:
+            self._blocks_file = self._open_blocks(header)
+        try:
+            loader = asdf.yamlutil.AsdfLoader(b"")
+            try:
+                tagged = loader.construct_document(raw.node)
+            finally:
+                loader.dispose()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", AsdfConversionWarning)  # unknown tags: kept as read
+                return cast(object, asdf.yamlutil.tagged_tree_to_custom_tree(tagged, self._blocks_file))
+        except Exception as exc:
+            shown = ".".join(str(p) for p in path)
+            raise FileFormatError(
+                f"{self.where}: {shown} cannot be converted ({type(exc).__name__}: {exc})"
+            ) from None
+
+    def _open_blocks(self, header: bytes) -> Any:
+        """asdf's file of a document made of ``header``, a YAML tree holding only what ``bookkeeping`` holds
+        (the root's tag and ``history.extensions``) and the blocks (in their order, so that ``source: N``
+        still holds): what asdf needs to convert a node read elsewhere.
+
+        asdf's open validates ``history.extensions`` and checks them against the installed extensions (a
+        warning for one not installed, or from a newer package), as opening the whole document did. A list
+        that passed without a warning (with the same header and installed extensions) is not given again:
+        the check costs a tenth of the first access to a WCS (as ``asdf_format._check_extensions``)."""
+        import asdf
+        import yaml
+        from asdf.exceptions import AsdfConversionWarning
+
+        from jwstmodels._core.errors import FileFormatError
+
+        root = self.bookkeeping
+        installed = asdf.get_config().extensions
+        key = (repr(root), header, id(installed))
+        passed = _EXTENSIONS_PASSED.get(key) is installed
+        if passed:
+            root = yaml.MappingNode(root.tag, [])
+        dumper = yaml.CSafeDumper if getattr(yaml, "__with_libyaml__", False) else yaml.SafeDumper
+        try:
+            text = yaml.serialize(
+                root, Dumper=dumper, explicit_start=True, explicit_end=True, version=(1, 1), encoding="utf-8"
+            )
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                opened = asdf.open(
+                    io.BytesIO(header + text + self.blocks),
+                    lazy_load=False,
+                    memmap=False,
+                    lazy_tree=True,
+                )
+            given = [w for w in caught if not issubclass(w.category, AsdfConversionWarning)]
+            for w in given:  # inside: one raised (a filter) fails the read, as when asdf gave it here
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        except Exception as exc:  # asdf raises many types for damaged blocks
+            raise FileFormatError(
+                f"{self.where} cannot be read by asdf ({type(exc).__name__}: {exc})"
+            ) from None
+        if not passed and not given and len(_EXTENSIONS_PASSED) < 64:
+            _EXTENSIONS_PASSED[key] = installed
+        return opened
+
+
+_EXTENSIONS_PASSED: dict[tuple[str, bytes, int], object] = {}
+"""The ``history.extensions`` lists (a root node's repr, with the document's header and the installed
+extensions' list object) that asdf's open passed without a warning; the value keeps that list alive, so that
+its id stays its own."""
 
 
 _ASDF_ROOT_TAG = "tag:stsci.edu:asdf/core/asdf-"
@@ -268,7 +361,7 @@ def pending_in(document: Document) -> Callable[[object, Path], Pending]:
     """Pending values of the nodes of ``document`` (a FITS extension read as YAML)."""
 
     def make(raw: object, path: Path) -> Pending:
-        return Pending(raw, document, lambda: document.node(path))
+        return Pending(raw, document, lambda: document.node(path, raw))
 
     return make
 

@@ -66,11 +66,13 @@ def read_document_bytes(payload: Callable[[], bytes], filename: str) -> tuple[di
     from jwstmodels._io.yaml_limits import SMALL_DOCUMENT, check_document, check_size, check_tree
 
     where = f"{filename}: the ASDF extension"
+    document: Document | None = None
     try:
         raw = payload()
         check_size(len(raw), where)
+        document = Document(raw, where)
         try:
-            tree = _load_untagged(raw, where)
+            tree = _load_untagged(raw, where, document)
         except _HasTags:
             import asdf.util
 
@@ -86,7 +88,7 @@ def read_document_bytes(payload: Callable[[], bytes], filename: str) -> tuple[di
         ) from None
     if not isinstance(tree, Mapping):
         raise FileFormatError(f"{filename}: the ASDF extension does not hold a mapping")
-    return drop_fits_arrays(cast(dict[str, Any], dict(tree))), Document(raw, where)
+    return drop_fits_arrays(cast(dict[str, Any], dict(tree))), document
 
 
 class _HasTags(Exception):
@@ -97,10 +99,11 @@ _YAML_END = re.compile(rb"\r?\n\.\.\.((\r?\n)|$)")
 """Where the YAML document ends (asdf's end marker; what follows would be binary blocks)."""
 
 
-def _load_untagged(raw: bytes, where: str) -> object:
+def _load_untagged(raw: bytes, where: str, document: Document | None = None) -> object:
     """The document as asdf's tagged loader gives it, read by PyYAML alone, when no node below the root is
     tagged (what jwstmodels writes): asdf is not imported then (its import costs more than the rest of a first
-    open). A tag anywhere else raises _HasTags."""
+    open). A tag anywhere else raises _HasTags. ``document``: given what asdf needs to convert the nodes kept
+    unbuilt (``Document.bookkeeping``)."""
     import yaml
 
     if not getattr(yaml, "__with_libyaml__", False):  # a PyYAML built without libyaml: asdf's loader reads it
@@ -117,7 +120,9 @@ def _load_untagged(raw: bytes, where: str) -> object:
             return None
         check_tree(node, where, yaml_node_children)
         _keep_lazy_nodes(node)  # meta.wcs stays a YAML node: built by asdf when first touched
-        _drop_bookkeeping(node)
+        bookkeeping = _drop_bookkeeping(node)
+        if document is not None:
+            document.bookkeeping = bookkeeping
         try:
             return drop_fits_arrays(loader.construct_document(node), strict=True)
         except _HasTags:  # tagged nodes below the root: built as asdf's tagged dicts, lists and strings
@@ -166,27 +171,33 @@ def _keep_lazy_nodes(root: Any) -> None:
                     keep(item)
 
 
-def _drop_bookkeeping(root: Any) -> None:
+def _drop_bookkeeping(root: Any) -> Any:
     """Take out of the root mapping node what asdf writes about itself and no reader here uses (asdf rewrites
     it on save): ``asdf_library`` and ``history.extensions``, tagged nodes that would otherwise send every
-    file the reference writes through asdf's loader."""
+    file the reference writes through asdf's loader. Returns a root node (the root's tag) holding only
+    ``history.extensions``, for asdf's check of the extensions when it converts a kept node (None: the root
+    is no mapping)."""
     import yaml
 
     if not isinstance(root, yaml.MappingNode):
-        return
+        return None
     kept: list[tuple[Any, Any]] = []
+    extensions: list[tuple[Any, Any]] = []
     for key, value in root.value:
         name = key.value if isinstance(key, yaml.ScalarNode) else None
         if name == "asdf_library":
             continue
         if name == "history" and isinstance(value, yaml.MappingNode):
-            value.value = [
-                pair
-                for pair in value.value
-                if not (isinstance(pair[0], yaml.ScalarNode) and pair[0].value == "extensions")
-            ]
+            entries: list[tuple[Any, Any]] = []
+            for pair in value.value:
+                if isinstance(pair[0], yaml.ScalarNode) and pair[0].value == "extensions":
+                    extensions = [(key, yaml.MappingNode(value.tag, [pair]))]
+                else:
+                    entries.append(pair)
+            value.value = entries
         kept.append((key, value))
     root.value = kept
+    return yaml.MappingNode(root.tag, extensions)
 
 
 class _FitsArray(dict[str, Any]):
