@@ -6,6 +6,8 @@ once for a list that passed it), and errors naming the file."""
 from __future__ import annotations
 
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +88,21 @@ def test_damaged_blocks_fail_at_the_access_naming_the_file(
         assert model.meta.instrument.name == "NIRCAM"
         with pytest.raises(FileFormatError, match=rf"{path}: the ASDF extension cannot be read by asdf"):
             _ = model.meta.wcs
+
+
+def test_threads_touching_the_wcs_at_once_get_one_object(reference_files: dict[str, Path]) -> None:
+    """One lazily opened model, eight threads reading its WCS together: built once, the same object for all
+    (the resolver's and the document's locks), as a second model of the same file reads it too."""
+    barrier = threading.Barrier(8)
+    with read_mode("lazy"), jwstmodels.open(reference_files[".fits"]) as model:
+
+        def touch() -> object:
+            barrier.wait()
+            return model.meta.wcs
+
+        with ThreadPoolExecutor(8) as pool:
+            found = list(pool.map(lambda _: touch(), range(8)))
+        with jwstmodels.open(reference_files[".fits"]) as other:
+            assert_same_wcs(other.meta.wcs, imaging_wcs())
+    assert all(wcs is found[0] for wcs in found)
+    assert_same_wcs(found[0], imaging_wcs())

@@ -12,6 +12,12 @@ extension again (``extension_payload``):
 - otherwise (a WCS was read or assigned, a node came from an ASDF file) asdf itself writes the document:
   pending nodes are converted first and their arrays get blocks of their own (``lazy_objects.loaded``).
 
+Converting a node (``Document.node``): a node the reader kept as libyaml composed it (:class:`RawYaml`, the
+WCS) is built by asdf's loader from that node and converted with the document's blocks alone (asdf opens a
+document of the blocks, the header and ``history.extensions``, whose check it makes as before): the YAML is
+parsed once, by the reader (a second parse by asdf was a fifth of a first access to the WCS). Other nodes
+are taken from asdf's own open of the whole document.
+
 asdf is imported only on the second path and when a node is converted (its first use in a process costs
 seconds of plugin discovery).
 """
