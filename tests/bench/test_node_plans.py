@@ -68,7 +68,7 @@ def test_a_default_node_is_what_pydantic_builds(cls: type[MetaNode]) -> None:
     assert built == expected
     assert _pydantic_dump(built) == _pydantic_dump(expected)
     assert built.model_fields_set == expected.model_fields_set == set()
-    for name in cls._node_fields:
+    for name in cls.__jwst_node_fields__:
         child = getattr(built, name)
         assert child.__jwst_parent__() is built
         assert child.dotted_path == f"meta.{name}"

@@ -129,10 +129,7 @@ def test_a_run_time_subclass_has_its_own_values() -> None:
     assert seen == [base, sub, Exposure]
 
 
-# FITS too once ``_io.fits_lazy``'s three class caches (_node_paths, _group_names, _keyword_names) are
-# ``per_class``: that module is another engineer's this session; until then a FITS file opened with
-# ``schema=`` keeps its run-time classes.
-@pytest.mark.parametrize("suffix", ["asdf"])
+@pytest.mark.parametrize("suffix", ["asdf", "fits"])
 def test_classes_made_by_open_with_a_schema_go_with_the_model(tmp_path: Path, suffix: str) -> None:
     source = ImageModel(data=np.zeros((4, 4), np.float32))
     source.add_schema_entry("meta.my_group", {"type": "object", "properties": {"x": GROUP_X}})

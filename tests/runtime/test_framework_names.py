@@ -2,7 +2,8 @@
 
 No module of the runtime reads or writes a model's private attributes: a model's state is one object under a
 framework dunder (``__jwst_state__``), its class's tables are its ``ModelLayout`` (``__jwst_layout__``), and a
-metadata node's tree walk is ``__jwst_parent__()`` (its class's field facts: ``__jwst_fields__``). So no
+metadata node's tree walk is ``__jwst_parent__()`` (its class's field facts: ``__jwst_fields__``; the fields
+holding nested nodes: ``__jwst_node_fields__``). So no
 module needs pyright's ``reportPrivateUsage`` off (pyright --strict on src/ has it on: ``make typecheck``),
 and the user-facing names of models and nodes are what they were.
 """
@@ -84,15 +85,21 @@ def test_models_show_no_new_public_names(cls: type[DataModel[MetaNode]]) -> None
 def test_nodes_show_no_new_public_names() -> None:
     model = ImageModel()
     node = model.meta.exposure
-    # and its class's field facts (title, FITS keyword and HDU), read through ``_core.meta.field_facts``
-    assert {name for name in dir(node) if "jwst" in name} == {"__jwst_parent__", "__jwst_fields__"}
+    # and its class's field facts (title, FITS keyword and HDU), read through ``_core.meta.field_facts``, and
+    # the names of its fields holding nested nodes (worked out once per class, when pydantic makes it)
+    assert {name for name in dir(node) if "jwst" in name} == {
+        "__jwst_parent__",
+        "__jwst_fields__",
+        "__jwst_node_fields__",
+    }
+    assert node.__jwst_node_fields__ == () and "exposure" in model.meta.__jwst_node_fields__
     assert node.__jwst_parent__() is model.meta and node.dotted_path == "meta.exposure"
     assert "parent_node" not in dir(node) and not hasattr(node, "parent")
 
 
 def test_schema_fields_cannot_take_framework_names() -> None:
     """The generator refuses names starting with ``_``: no schema field can shadow a framework name."""
-    for name in [*FRAMEWORK_NAMES, "__jwst_parent__", "__jwst_fields__"]:
+    for name in [*FRAMEWORK_NAMES, "__jwst_parent__", "__jwst_fields__", "__jwst_node_fields__"]:
         assert not usable(name, RESERVED_MODEL) and not usable(name, RESERVED_META)
 
 

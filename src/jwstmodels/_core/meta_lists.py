@@ -67,7 +67,7 @@ class ListItem(MetaNode):
         """Nested nodes of an item may be absent (``software: HistorySoftware | None``): bind those set."""
         super().bind_children()
         for name, value in self.__dict__.items():
-            if isinstance(value, MetaNode) and name not in self._node_fields:
+            if isinstance(value, MetaNode) and name not in self.__jwst_node_fields__:
                 set_parent(value, self, name)
 
 

@@ -74,13 +74,13 @@ class NodeBase(BaseModel):
     __slots__ = ("__weakref__", "_name", "_owner", "_parent", "_pending", "_tree_extras")
 
     if TYPE_CHECKING:  # set below the class: see there
-        _node_fields: ClassVar[tuple[str, ...]]
+        __jwst_node_fields__: ClassVar[tuple[str, ...]]
         """Names of the fields that hold nested nodes (computed when the class is created)."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        cls._node_fields = tuple(
+        cls.__jwst_node_fields__ = tuple(
             name
             for name, info in cls.model_fields.items()
             if isinstance(info.annotation, type) and issubclass(info.annotation, NodeBase)
@@ -97,7 +97,7 @@ class NodeBase(BaseModel):
 
     def bind_children(self) -> None:
         """Point each nested node at this one (construction and copying call it)."""
-        for name in self._node_fields:
+        for name in self.__jwst_node_fields__:
             set_parent(self.__dict__[name], self, name)
 
     def __copy__(self) -> Self:
@@ -144,6 +144,6 @@ class NodeBase(BaseModel):
 
 
 # Declared for type checkers only and set here: pydantic evaluates the class-level annotations of every base
-# again for each subclass it builds (a model's first use builds about a hundred), and an underscore name
-# assigned in the class body would be a pydantic private attribute.
-type.__setattr__(NodeBase, "_node_fields", ())
+# again for each subclass it builds (a model's first use builds about a hundred). The one place that works
+# out which fields hold nested nodes (node plans and the lazy FITS read ask it too).
+type.__setattr__(NodeBase, "__jwst_node_fields__", ())

@@ -190,6 +190,7 @@ def node_plan(cls: type[MetaNode]) -> NodePlan | None:
     fresh: list[tuple[str, Callable[[], object]]] = []
     nodes: dict[str, type[MetaNode]] = {}
     children: list[tuple[str, type[MetaNode]]] = []
+    nested = cls.__jwst_node_fields__
     for name, info in cls.model_fields.items():
         if (
             info.alias is not None
@@ -199,9 +200,8 @@ def node_plan(cls: type[MetaNode]) -> NodePlan | None:
         ):
             return None
         template[name] = None  # the place of the field; its default below
-        annotation: object = info.annotation
-        if isinstance(annotation, type) and issubclass(annotation, MetaNode):
-            children.append((name, annotation))
+        if name in nested:  # the children of a MetaNode are MetaNodes
+            children.append((name, cast(type[MetaNode], info.annotation)))
         factory = info.default_factory
         if isinstance(factory, type) and issubclass(factory, MetaNode):
             fresh.append((name, functools.partial(new_node, factory)))

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import functools
 import threading
 import warnings
 import weakref
@@ -39,6 +38,7 @@ from collections.abc import Callable, Generator
 from contextvars import ContextVar
 from typing import Any, Literal, cast
 
+from jwstmodels._core.class_cache import per_class
 from jwstmodels._core.content import FileContent, ModelLayout
 from jwstmodels._core.errors import FileFormatError, InvalidValueWarning
 from jwstmodels._core.header_carried import restore_inexact, take_keyword_values
@@ -321,7 +321,7 @@ def _fill(node: NodeBase, source: NodeBase) -> None:
     read) for the fields absent from it, in field order, and forget its resolver."""
     values: dict[str, Any] = vars(node)
     taken: dict[str, Any] = vars(source)
-    for name in _group_names(type(node)):
+    for name in type(node).__jwst_node_fields__:
         child = values.get(name)
         if isinstance(child, NodeBase) and getattr(child, "_pending", None) is not None:
             below = taken.get(name)
@@ -369,14 +369,14 @@ def extension_data(hdu: Any, filename: str) -> bytes | None:
     return data if isinstance(data, bytes) else None
 
 
-@functools.cache
+@per_class
 def _node_paths(meta_class: type[MetaNode]) -> tuple[tuple[int, str, Location, tuple[str, ...]], ...]:
     """Every node of a ``meta_class`` tree, parents first: (its parent's position in this tuple, or -1 for
     the root; its name there; its path below ``meta``; the names of its fields that hold nested nodes)."""
     found: list[tuple[int, str, Location, tuple[str, ...]]] = []
 
     def walk(cls: type[NodeBase], parent: int, name: str, path: Location) -> None:
-        groups = _group_names(cls)
+        groups = cls.__jwst_node_fields__
         here = len(found)
         found.append((parent, name, path, groups))
         for child in groups:
@@ -387,18 +387,7 @@ def _node_paths(meta_class: type[MetaNode]) -> tuple[tuple[int, str, Location, t
     return tuple(found)
 
 
-@functools.cache
-def _group_names(cls: type[NodeBase]) -> tuple[str, ...]:
-    """The fields of ``cls`` that hold nested nodes (always present, never waiting)."""
-    fields = cls.__pydantic_fields__.items()
-    return tuple(
-        name
-        for name, info in fields
-        if isinstance(info.annotation, type) and issubclass(info.annotation, NodeBase)
-    )
-
-
-@functools.cache
+@per_class
 def _keyword_names(meta_class: type[MetaNode]) -> frozenset[Location]:
     return frozenset(leaf.names for leaf in keyword_leaves(meta_class))
 
