@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,6 +95,40 @@ def test_products_equal_the_references(runs: dict[str, Path], suffix: str) -> No
     assert mine.is_file(), (runs["jwstmodels"] / f"{stage}.log").read_text()[-3000:]
     problems = compare_files(runs["reference"] / name, mine) + compare_values(runs["reference"] / name, mine)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("suffix", STAGES["image2"])
+def test_the_pipelines_wcs_evaluates_alike_in_both_readers(runs: dict[str, Path], suffix: str) -> None:
+    """The gwcs WCS that assign_wcs (cal) and resample (i2d) leave in the product: read by the reference and
+    by jwstmodels, from the reference run's file and from the switch run's, it gives the same sky position at
+    each sample pixel and the same pixel back (``make bench``'s first-``meta.wcs`` row reads such files)."""
+    import warnings
+
+    import numpy as np
+    from stdatamodels.jwst import datamodels
+
+    import jwstmodels
+
+    x, y = np.array([0.0, 31.5, 63.0, 10.0]), np.array([0.0, 31.5, 10.0, 63.0])
+    found: dict[str, tuple[Any, ...]] = {}
+    for side in ("reference", "jwstmodels"):
+        path = runs[side] / f"{EXPOSURE}_{suffix}.fits"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the reference's own warnings on open are not under test
+            with datamodels.open(path) as theirs:
+                wcs = theirs.meta.wcs
+                assert wcs is not None, f"{path}: the reference reads no meta.wcs"
+                found[f"reference reads {side}'s"] = (*wcs(x, y), *wcs.invert(*wcs(x, y)))
+        with jwstmodels.open(path) as ours:
+            wcs = ours.meta.wcs
+            assert wcs is not None, f"{path}: jwstmodels reads no meta.wcs"
+            found[f"jwstmodels reads {side}'s"] = (*wcs(x, y), *wcs.invert(*wcs(x, y)))
+    expected = found["reference reads reference's"]
+    assert np.all(np.isfinite(np.asarray(expected[:2]))), expected
+    np.testing.assert_allclose(expected[2:], (x, y), atol=1e-6)  # the WCS inverts at the samples
+    for reader, values in found.items():
+        for got, want in zip(values, expected, strict=True):
+            np.testing.assert_allclose(got, want, rtol=0, atol=1e-10, err_msg=reader)
 
 
 def test_run_times_are_recorded(runs: dict[str, Path]) -> None:
