@@ -199,12 +199,23 @@ def shortened(card: Any, value: object) -> str | None:
     if isinstance(value, str):
         if len(value) + value.count("'") > _LONGEST_ONE_CARD_STRING:
             return "a string longer than one card"
-        quoted = string_in_field(text)  # as read_value reads it, blanks kept
-        raw = quoted if quoted is not None else value
+        raw = _string_as_written(text, value)
         if len(raw) > _PADDED_STRING and raw.endswith(" "):
             return "a string ending in blanks"
         return None
     return f"a {type(value).__name__} value"
+
+
+def _string_as_written(text: str, value: str) -> str:
+    """The string a card's value field ``text`` holds, blanks kept, for a card read as ``value``: between its
+    quotes when the value has none (the closing quote is then the first after the opening one; most cards),
+    else as ``card_values`` reads it (the one parser of doubled quotes)."""
+    if "'" not in value and text.startswith("'"):
+        end = text.find("'", 1)
+        if end > 0:
+            return text[1:end]
+    quoted = string_in_field(text)
+    return quoted if quoted is not None else value
 
 
 def _check_extension(hdul: Any, missing: list[FieldPlan], filename: str) -> None:
