@@ -253,14 +253,26 @@ def test_the_same_warnings_eagerly(tmp_path: Path) -> None:
 
 
 def test_a_card_that_may_be_shortened_waits_for_the_extension(tmp_path: Path, lazily: None) -> None:
-    model = ImageModel(np.zeros((2, 2), np.float32))
-    model.meta.target.ra = 1 / 3 * 1e-5  # 3.3333333333333333e-06: more digits than a card holds
-    model.meta.exposure.nframes = 3
-    path = model.save(tmp_path / "float.fits")
+    st = pytest.importorskip("stdatamodels.jwst.datamodels", reason="stdatamodels is a test dependency")
+    path = tmp_path / "float.fits"
+    with st.ImageModel(np.zeros((2, 2), np.float32)) as theirs:  # astropy cuts the card to 16 digits
+        theirs.meta.target.ra = 1 / 3 * 1e-5  # 3.3333333333333333e-06: more digits than 20 columns hold
+        theirs.meta.exposure.nframes = 3
+        theirs.save(path)
+    with fits.open(path) as hdul:
+        assert hdul[0].header["TARG_RA"] != 1 / 3 * 1e-5
     with jwstmodels.open(path) as again:
         assert "ra" not in vars(again.meta.target)
         assert "nframes" in vars(again.meta.exposure)
         assert again.meta.target.ra == 1 / 3 * 1e-5
+
+
+def test_a_float_card_written_here_says_every_digit(tmp_path: Path, lazily: None) -> None:
+    model = ImageModel(np.zeros((2, 2), np.float32))
+    model.meta.target.ra = 1 / 3 * 1e-5
+    path = model.save(tmp_path / "float.fits")
+    with jwstmodels.open(path) as again:
+        assert vars(again.meta.target)["ra"] == 1 / 3 * 1e-5  # from the header, at open
 
 
 def test_an_extension_table_of_another_layout_is_read_after_close(tmp_path: Path, lazily: None) -> None:

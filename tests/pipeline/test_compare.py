@@ -1,5 +1,5 @@
-"""The comparison of pipeline products lets through one difference only: a float the reference reads from our
-header card, identical in both files, with the card's fewer digits (see ``compare._card_rounded``)."""
+"""The comparison of pipeline products lets through one difference only: a float card of the reference's
+product that astropy cut to 16 digits, where ours says every digit (see ``compare._card_rounded``)."""
 
 from __future__ import annotations
 

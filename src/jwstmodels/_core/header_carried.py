@@ -2,11 +2,13 @@
 
 Headers are authoritative for every field with a FITS keyword, here and in the reference, which reads them
 whenever a file has no hash of its headers (ours never has). So a save leaves out of the extension the values
-the cards give back unchanged, and the extension stays small: a metadata-only read parses little. It keeps
-the values a card cannot say exactly: a float whose shortest text is longer than FITS's 20 columns (astropy
-cuts digits), a string with trailing blanks (FITS drops them) or long enough to need CONTINUE cards, and the
-values no card can hold at all, which get no card: NaN and infinities, strings with characters outside
-printable ASCII.
+the cards give back unchanged, and the extension stays small: a metadata-only read parses little. A float
+whose shortest text is longer than FITS's 20 fixed-format columns gets a free-format card with all its digits
+(``_io.fits_cards``; astropy would cut it to 16), so its card says it exactly too. The extension keeps the
+values a card cannot say exactly: a string with trailing blanks (FITS drops them) or long enough to need
+CONTINUE cards, and the values no card can hold at all, which get no card: NaN and infinities, strings with
+characters outside printable ASCII. Files whose cards astropy cut (the reference's) keep such floats in their
+extension: a read takes them from there (``restore_inexact``).
 
 A read takes such an extension value back instead of its card when the card says what the value's card would
 say (the same value, as far as FITS can tell), or when there is no card and no card could hold the value. Any
@@ -38,7 +40,8 @@ def card_can_hold(value: object) -> bool:
 
 
 def card_is_exact(value: object) -> bool:
-    """Whether a header card holding ``value`` reads back as ``value`` itself."""
+    """Whether a header card holding ``value``, as astropy writes it, reads back as ``value`` itself (a longer
+    float's card is cut: the extension of a file the reference wrote holds the value in full)."""
     if isinstance(value, bool):
         return True
     if isinstance(value, int):

@@ -256,10 +256,42 @@ def set_card(header: fits.Header, keyword: str, value: object, title: str) -> bo
     extension keeps it (see ``_header_carried``)."""
     if not card_can_hold(value):
         return False
+    if isinstance(value, float) and not card_is_exact(value) and len(keyword) <= _KEYWORD_COLUMNS:
+        _set_card_image(header, keyword, _full_float_card(keyword, value, title))
+        return True
     card = fits.Card(keyword, value)
     room = 80 - max(len(card.image.rstrip()), 30) - 3  # values are padded to column 30 before a comment
     header[keyword] = (value, title[:room] if room > 0 and len(card.image) <= 80 else "")
     return card_is_exact(value)
+
+
+_KEYWORD_COLUMNS = 8
+_VALUE_END = 30
+"""A fixed-format value ends in column 30; a comment follows after `` / ``."""
+
+
+def _full_float_card(keyword: str, value: float, title: str) -> fits.Card:
+    """The card of a float whose shortest text needs more than FITS's 20 fixed-format columns, in free format
+    with every digit (``2.2587683987499075E-14``): astropy would cut it to 16 digits, and a reader of the
+    headers (the reference's, which trusts cards over our extension; a scan) would take the cut value."""
+    number = repr(value).upper()  # FITS writes the exponent letter as E
+    image = f"{keyword:<{_KEYWORD_COLUMNS}}= {number:>20}"
+    room = 80 - max(len(image), _VALUE_END) - 3
+    comment = title[:room] if room > 0 else ""
+    if comment:
+        image = f"{image:<{_VALUE_END}} / {comment}"
+    return fits.Card.fromstring(image)
+
+
+def _set_card_image(header: fits.Header, keyword: str, card: fits.Card) -> None:
+    """Put ``card`` in place of ``keyword``'s card (appended when there is none), as ``header[keyword] = ...``
+    places a value."""
+    if keyword in header:
+        index = header.index(keyword)
+        del header[index]
+        header.insert(index, card)
+    else:
+        header.append(card)
 
 
 def append_card(header: fits.Header, card: Card) -> None:

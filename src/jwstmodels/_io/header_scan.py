@@ -45,7 +45,8 @@ EXTENSION_NAME = "ASDF"
 """The EXTNAME of the table holding a JWST FITS file's ASDF document (defined in the lowest module reading it,
 so that a header read needs neither the extension reader nor yaml)."""
 _FLOAT_COLUMNS = 20
-"""astropy writes a float in at most 20 columns, cutting digits from a longer one."""
+"""astropy writes a float in at most 20 columns, cutting digits from a longer one (a longer number on a card
+was written in full, in free format: jwstmodels writes those)."""
 _PADDED_STRING = 8
 """astropy pads a string value to at least 8 characters with blanks."""
 _LONGEST_ONE_CARD_STRING = 68
@@ -195,7 +196,7 @@ def shortened(card: Any, value: object) -> str | None:
     text = image[10:] if image[8:10] == "= " else ""
     if isinstance(value, float | np.floating):
         number = text.split("/", 1)[0].strip()
-        return "a float in all of FITS's 20 columns" if len(number) >= _FLOAT_COLUMNS else None
+        return "a float in all of FITS's 20 columns" if len(number) == _FLOAT_COLUMNS else None
     if isinstance(value, str):
         if len(value) + value.count("'") > _LONGEST_ONE_CARD_STRING:
             return "a string longer than one card"
