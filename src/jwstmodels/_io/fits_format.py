@@ -70,7 +70,7 @@ def open_hdulist(source: str | os.PathLike[str] | Any, filename: str) -> fits.HD
             else:
                 problem = explain_library_error(exc)
             raise FileFormatError(f"{filename}: not a readable FITS file ({problem})") from None
-    if handle is not None and getattr(hdul._file, "_file", None) is not handle:
+    if handle is not None and getattr(getattr(hdul, "_file", None), "_file", None) is not handle:
         _close_handle_too(hdul, handle)  # astropy reads through a wrapper (gzip) that leaves it open
     fatal = [str(w.message) for w in caught if any(word in str(w.message) for word in _FATAL_WORDS)]
     try:
