@@ -127,6 +127,54 @@ def test_a_member_of_another_kind_in_a_file_warns_and_is_kept(tmp_path: Path) ->
         assert af.tree["gwa_tiltx"] == {"unit": 7}  # kept and written back
 
 
+def _reference_extract1difu(path: Path) -> Path:
+    """An ASDF reference file written by the reference whose ``data`` object holds one member of another
+    dtype than the schema's (float64 ``radius`` where float32 is declared; the reference keeps it)."""
+    st = pytest.importorskip("stdatamodels.jwst.datamodels", reason="stdatamodels is a test dependency")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the reference's own warnings while saving are not under test
+        with st.Extract1dIFUModel() as theirs:
+            theirs.data = {
+                "wavelength": np.arange(3, dtype=np.float32),
+                "radius": np.array([0.5, 1.5, 2.5]),
+                "inner_bkg": np.ones(3, np.float32),
+            }
+            for name, value in REQUIRED.items():
+                setattr(theirs.meta, name, value)
+            theirs.meta.telescope = "JWST"
+            theirs.meta.instrument.name = "NIRSPEC"
+            theirs.save(path)
+    return path
+
+
+def test_one_member_that_does_not_fit_leaves_the_others_readable(tmp_path: Path) -> None:
+    from jwstmodels_generated.extract1difu import Extract1dIFUModel
+
+    path = _reference_extract1difu(tmp_path / "x1difu.asdf")
+    with pytest.warns(InvalidValueWarning) as caught, Extract1dIFUModel(path) as model:
+        np.testing.assert_array_equal(model.data.wavelength, [0, 1, 2])  # the members that fit are read
+        assert model.data.wavelength is not None and model.data.wavelength.dtype == np.float32
+        assert model.data.inner_bkg is not None
+        assert model.data.radius is None  # kept aside, as any value that does not fit
+        saved = model.save(tmp_path / "again.asdf")
+    assert len(caught) == 1  # one warning, for the one member, naming file, place and dtype expected
+    message = str(caught[0].message)
+    assert "x1difu.asdf: data.radius: value" in message and "float32 array" in message
+    with asdf.open(saved) as af:  # written back as the file held it
+        assert af.tree["data"]["radius"].dtype == np.float64
+        np.testing.assert_array_equal(af.tree["data"]["radius"], [0.5, 1.5, 2.5])
+        np.testing.assert_array_equal(af.tree["data"]["wavelength"], [0, 1, 2])
+    with pytest.warns(InvalidValueWarning, match=r"data\.radius"):
+        kept = Extract1dIFUModel(path, pass_invalid_values=True)
+    with kept:
+        assert np.asarray(kept.data.radius).dtype == np.float64  # in place, as read
+    with pytest.warns(InvalidValueWarning, match=r"data\.radius"), Extract1dIFUModel(saved) as model:
+        model.data.radius = np.array([1.0, 2.0, 3.0], np.float32)  # set again: the typed value is saved
+        fixed = model.save(tmp_path / "fixed.asdf")
+    with asdf.open(fixed) as af:
+        assert af.tree["data"]["radius"].dtype == np.float32
+
+
 def test_fits_refused_where_transforms_are_held(tmp_path: Path) -> None:
     model = MSAModel()
     _ready(model)

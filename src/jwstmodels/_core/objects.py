@@ -21,7 +21,7 @@ unchanged; reading a file whose node is not such an object warns and keeps the n
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -253,7 +253,8 @@ class TreeObject:
 
     @property
     def extra(self) -> dict[str, object]:
-        """What a file held in this object that the class does not declare (written back on save)."""
+        """What a file held in this object that the class does not declare, and members' values read from it
+        that did not fit (warned about): written back on save, where no value was set since."""
         return self._extra
 
     def is_empty(self) -> bool:
@@ -284,16 +285,41 @@ class TreeObject:
         return tree
 
     @classmethod
-    def from_tree(cls, node: Mapping[str, object], model: str | None = None) -> Self:
-        """An object of this class from a tree node read from a file: every member checked (one that does not
-        fit raises ValidationError naming it), keys the class does not declare kept as ``extra``."""
+    def from_tree(
+        cls,
+        node: Mapping[str, object],
+        model: str | None = None,
+        on_invalid: OnInvalidMember | None = None,
+        place: str = "",
+    ) -> Self:
+        """An object of this class from a tree node read from a file: every member checked, keys the class
+        does not declare kept as ``extra``. A member that does not fit raises ValidationError naming it; with
+        ``on_invalid`` (the file-value policy, ``_core.policy``) it is reported instead, with its dotted place
+        below the object (nested objects are read member by member too), and kept: in place when
+        ``on_invalid`` returns True (``pass_invalid_values``), else as ``extra``, written back on save, while
+        the members that fit are read."""
         made = cls()
         for key, value in node.items():
             field = cls._scalar_fields.get(key)
             if field is None:
                 made._extra[key] = value
                 continue
-            checked = field.check(value, model)
+            if on_invalid is None:
+                checked = field.check(value, model)
+            else:
+                inner = f"{place}.{key}" if place else key
+                nested, members = object_class(field), object_members(value)
+                if nested is not None and members is not None:
+                    checked = nested.from_tree(members, model, on_invalid, inner)
+                else:
+                    try:
+                        checked = field.check(value, model)
+                    except ValidationError:
+                        if on_invalid(inner, value, field.describe()):
+                            made.__jwst_state__.scalars[key] = value
+                        else:
+                            made._extra[key] = value
+                        continue
             if checked is not None:
                 made.__jwst_state__.scalars[key] = checked
         return made
@@ -327,6 +353,25 @@ def _same(a: object, b: object) -> bool:
         x, y = cast(dict[object, object], a), cast(dict[object, object], b)
         return x.keys() == y.keys() and all(_same(x[k], y[k]) for k in x)
     return bool(a == b)
+
+
+OnInvalidMember = Callable[[str, object, str], bool]
+"""Reports a member read from a file that does not fit (its dotted place below the object, its value, what
+the member accepts); True keeps the value in place (``pass_invalid_values``), False keeps it aside."""
+
+
+def object_members(value: object) -> Mapping[str, object] | None:
+    """``value`` as the members of an object (a mapping with text keys), else None."""
+    if isinstance(value, Mapping):
+        mapping = cast(Mapping[object, object], value)
+        if all(isinstance(k, str) for k in mapping):
+            return cast(Mapping[str, object], mapping)
+    return None
+
+
+def object_class(field: ScalarField[Any]) -> type[TreeObject] | None:
+    """The class of the objects ``field`` holds when it is a :class:`NodeField`, else None."""
+    return cast("NodeField[TreeObject]", field).cls if isinstance(field, NodeField) else None
 
 
 N = TypeVar("N", bound=TreeObject)

@@ -29,6 +29,7 @@ from jwstmodels._core.header_carried import card_can_hold
 from jwstmodels._core.loading import Location, build_meta, put_path, warn_invalid
 from jwstmodels._core.meta import MetaNode
 from jwstmodels._core.meta_lists import Found, ListLeaf, describe_list, list_leaves, take_lists
+from jwstmodels._core.objects import TreeObject, object_class, object_members
 from jwstmodels._core.scalars import ScalarField
 
 
@@ -134,18 +135,36 @@ def apply_tree(
         consumed.add(key)
         if headers_own_keywords and field.keyword is not None and card_can_hold(value):
             continue  # a value no card can hold has no card: the extension keeps it (see _header_carried)
-        try:
-            checked = field.check(value, content.layout.name)
-        except ValidationError:
-            _warn(f"{where}: {key}", value, field)
-            if content.pass_invalid:
-                content.scalars[key] = value
-            else:
-                content.extra_tree[key] = value
-            continue
+        held, members = object_class(field), object_members(value)
+        if held is not None and members is not None:  # an object outside meta: read member by member
+            checked = _tree_object(content, held, members, f"{where}: {key}")
+        else:
+            try:
+                checked = field.check(value, content.layout.name)
+            except ValidationError:
+                _warn(f"{where}: {key}", value, field)
+                if content.pass_invalid:
+                    content.scalars[key] = value
+                else:
+                    content.extra_tree[key] = value
+                continue
         if checked is not None:
             content.scalars[key] = checked
     return consumed
+
+
+def _tree_object(
+    content: FileContent, held: type[TreeObject], node: Mapping[str, object], where: str
+) -> TreeObject:
+    """An object outside ``meta`` read member by member: a member that does not fit warns (naming its place
+    below the object) and is kept in the object (aside, or in place with ``pass_invalid``); the others are
+    read."""
+
+    def on_invalid(place: str, value: object, expected: str) -> bool:
+        warn_invalid(f"{where}.{place}", value, expected)
+        return content.pass_invalid
+
+    return held.from_tree(node, content.layout.name, on_invalid)
 
 
 def put_list(
