@@ -319,22 +319,15 @@ def assemble(cls: type[NodeT], values: dict[str, object], given: set[str]) -> No
     _set_fields_set(node, given)
     _set_extra(node, None)
     _set_private(node, None)
-    children = _children_of(cls)
+    children = cls.__jwst_node_fields__
     if children:
         parent = weakref.ref(node)  # see _node.set_parent
         for name in children:
-            child = values[name]
+            child = values.get(name)
             if isinstance(child, MetaNode):
                 _set_parent(child, parent)
                 _set_name(child, name)
     return node
-
-
-@per_class
-def _children_of(cls: type[MetaNode]) -> tuple[str, ...]:
-    """Names of the fields of ``cls`` that hold nested nodes."""
-    plan = node_plan(cls)
-    return tuple(name for name, _ in plan.children) if plan else ()
 
 
 def defaults(plan: NodePlan) -> dict[str, object]:
