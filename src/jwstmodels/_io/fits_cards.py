@@ -260,8 +260,8 @@ def set_card(header: fits.Header, keyword: str, value: object, title: str) -> bo
         _set_card_image(header, keyword, _full_float_card(keyword, value, title))
         return True
     card = fits.Card(keyword, value)
-    room = 80 - max(len(card.image.rstrip()), 30) - 3  # values are padded to column 30 before a comment
-    header[keyword] = (value, title[:room] if room > 0 and len(card.image) <= 80 else "")
+    fits_in_one = len(card.image) <= 80
+    header[keyword] = (value, _comment(card.image.rstrip(), title) if fits_in_one else "")
     return card_is_exact(value)
 
 
@@ -276,11 +276,17 @@ def _full_float_card(keyword: str, value: float, title: str) -> fits.Card:
     headers (the reference's, which trusts cards over our extension; a scan) would take the cut value."""
     number = repr(value).upper()  # FITS writes the exponent letter as E
     image = f"{keyword:<{_KEYWORD_COLUMNS}}= {number:>20}"
-    room = 80 - max(len(image), _VALUE_END) - 3
-    comment = title[:room] if room > 0 else ""
+    comment = _comment(image, title)
     if comment:
         image = f"{image:<{_VALUE_END}} / {comment}"
     return fits.Card.fromstring(image)
+
+
+def _comment(image: str, title: str) -> str:
+    """``title`` cut to the room a card whose keyword and value take ``image`` leaves for its comment (values
+    are padded to column 30, then `` / ``)."""
+    room = 80 - max(len(image), _VALUE_END) - 3
+    return title[:room] if room > 0 else ""
 
 
 def _set_card_image(header: fits.Header, keyword: str, card: fits.Card) -> None:
