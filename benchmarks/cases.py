@@ -32,6 +32,20 @@ ROWS = (
         1e3,
     ),
     Row("3-first-open", "3 ... of which the first open (the FITS libraries loaded on every side)", "ms", 1e3),
+    Row(
+        "3-open-vs-pydantic",
+        "3 ... the same; floor: the floor's process importing pydantic (BaseModel, Field, ConfigDict) first",
+        "ms",
+        1e3,
+        sides=("jwstmodels", "floor"),
+    ),
+    Row(
+        "3-open-vs-package",
+        "3 ... the same; floor: the floor's process importing jwstmodels and its FITS backend first",
+        "ms",
+        1e3,
+        sides=("jwstmodels", "floor"),
+    ),
     Row("4-meta-get", "4 metadata get, per operation", "ns", 1e9),
     Row("4-meta-set", "4 validated metadata set, per operation", "ns", 1e9),
     Row(
@@ -85,6 +99,12 @@ ROWS = (
     ),
 )
 ROW_BY_ID = {row.id: row for row in ROWS}
+
+OPEN_POINTS = {"3-open-vs-pydantic": "floor-pydantic", "3-open-vs-package": "floor-jwstmodels"}
+"""Row 3's reference points, by row: the process (`benchmarks.child.IMPORTS`) whose figure is the row's floor.
+Each opens, reads and sums as the floor does, after importing what jwstmodels cannot do without: pydantic, or
+jwstmodels itself and the FITS backend its first open loads (no model class built). The row's jwstmodels
+figures are row 3's. They show how much of row 3's ratio is left to the model classes and the open."""
 
 INTERPRETER = "python -c pass"
 

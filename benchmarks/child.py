@@ -13,6 +13,11 @@ IMPORTS = {
     "jwstmodels": ("jwstmodels",),
     "stdatamodels": ("stdatamodels.jwst.datamodels",),
     "floor": ("numpy", "astropy.io.fits"),
+    # The reference points of row 3 (`cases.OPEN_POINTS`): the floor's open and sum, in a process that first
+    # imports what ``from pydantic import BaseModel, Field, ConfigDict`` loads, or jwstmodels and the FITS
+    # backend its first open loads (no model class built).
+    "floor-pydantic": ("numpy", "pydantic.main", "pydantic.fields", "pydantic.config", "astropy.io.fits"),
+    "floor-jwstmodels": ("jwstmodels", "numpy", "astropy.io.fits", "jwstmodels._io.fits_format"),
 }
 """What a cold import means per side: the package a user imports; for the floor, what FITS I/O needs."""
 

@@ -21,11 +21,20 @@ from pathlib import Path
 
 from benchmarks.cases import ROW_BY_ID
 from benchmarks.processes import interpreter_start, run_together
-from benchmarks.report import summarise
+from benchmarks.report import open_points, summarise
 from benchmarks.run import Run, add, log
 from benchmarks.workload import FULL, QUICK, SIDES, Sizes
 
-ROWS = ("1-import", "2-save-total", "2-save-after-import", "3-open-total", "3-io-import", "3-first-open")
+ROWS = (
+    "1-import",
+    "2-save-total",
+    "2-save-after-import",
+    "3-open-total",
+    "3-io-import",
+    "3-first-open",
+    "3-open-vs-pydantic",
+    "3-open-vs-package",
+)
 
 
 class FreshRun(Run):
@@ -69,6 +78,8 @@ class FreshRun(Run):
                 add(self.samples, "3-open-total", side, result["total_s"])
                 add(self.samples, "3-io-import", side, result["io_import_s"])
                 add(self.samples, "3-first-open", side, result["work_s"])
+        if timed:
+            self.open_points()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         ratio = row["ratios"]["jwstmodels/floor"]
         print(f"{row_id:<22}{cells}{'' if ratio is None else f'{ratio:>17.2f}x'}")
+    points = open_points(rows)
+    print(
+        "row 3's floor with more imported first, against the floor: "
+        + ", ".join(f"{process} {ratio:.2f}x" for process, ratio in points.items())
+    )
     return 0
 
 

@@ -6,7 +6,7 @@ import math
 import statistics
 from typing import Any
 
-from benchmarks.cases import INTERPRETER, ROW_BY_ID, ROWS, TARGETS, Row, Target
+from benchmarks.cases import INTERPRETER, OPEN_POINTS, ROW_BY_ID, ROWS, TARGETS, Row, Target
 from benchmarks.workload import Sizes
 
 Samples = dict[str, dict[str, list[float]]]
@@ -115,6 +115,18 @@ def _cell(value: float | None) -> str:
     return f"{value:.3g}"
 
 
+def open_points(rows: dict[str, Any]) -> dict[str, float]:
+    """Row 3's reference points (`cases.OPEN_POINTS`) against row 3's floor, by process: the ratios of their
+    floor figures, paired by repeat."""
+    floor: list[float] = rows["3-open-total"]["samples"].get("floor", [])
+    points: dict[str, float] = {}
+    for row_id, process in OPEN_POINTS.items():
+        ratio = _paired_ratio(rows[row_id]["samples"].get("floor", []), floor)
+        if ratio is not None:
+            points[process] = ratio
+    return points
+
+
 def table(rows: dict[str, Any], targets: list[dict[str, Any]], interpreter_s: float | None) -> str:
     head = ("case", "unit", "jwstmodels", "stdatamodels", "floor", "std/jwst", "jwst/floor")
     lines: list[tuple[str, ...]] = [head]
@@ -145,6 +157,13 @@ def table(rows: dict[str, Any], targets: list[dict[str, Any]], interpreter_s: fl
     text.append(
         "(figures: medians over repeats; ratios: medians of the ratios of figures taken back to back)"
     )
+    points = open_points(rows)
+    if points:
+        text.append(
+            "(row 3's floor processes with more imported first, against the floor: "
+            + ", ".join(f"{process} {_cell(ratio)}x" for process, ratio in points.items())
+            + f"; jwstmodels {_cell(rows['3-open-total']['ratios']['jwstmodels/floor'])}x)"
+        )
     if interpreter_s is not None:
         text.append(
             f"(interpreter start-up, {INTERPRETER}: {interpreter_s * 1e3:.0f} ms; not in the figures above)"

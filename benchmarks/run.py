@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import catalog_scaling
-from benchmarks.cases import INTERPRETER, ROW_BY_ID
+from benchmarks.cases import INTERPRETER, OPEN_POINTS, ROW_BY_ID
 from benchmarks.processes import ROOT, BenchmarkFailed, Worker, interpreter_start, run_fresh, run_together
 from benchmarks.report import Samples, summarise, table, verdicts
 from benchmarks.workload import FIVE, FULL, QUICK, SIDES, TEN, Sizes, values
@@ -166,6 +166,7 @@ class Run:
             add(self.samples, "3-open-total", side, result["total_s"])
             add(self.samples, "3-io-import", side, result["io_import_s"])
             add(self.samples, "3-first-open", side, result["work_s"])
+        self.open_points()
         for side in order:
             folder = self.written_by(side)
             result = self.fresh(
@@ -181,6 +182,17 @@ class Run:
             add(self.samples, "6-ramp-read", side, result["work_s"])
             add(self.samples, "6-ramp-memory", side, result["rss_end_mib"] - result["rss_warm_mib"])
             add(self.samples, "6-ramp-memory-import", side, result["rss_end_mib"] - result["rss_import_mib"])
+
+    def open_points(self) -> None:
+        """Row 3's reference points (`cases.OPEN_POINTS`), right after row 3's own processes: each point's
+        figure is its row's floor, the last jwstmodels figure of row 3 its jwstmodels figure."""
+        path = str(self.written_by("floor") / "image.fits")
+        image_sum = float(self.sizes.image[0] * self.sizes.image[1])
+        for row_id, process in OPEN_POINTS.items():
+            result = run_fresh(process, "open_image", {"path": path})
+            self.check(f"open FITS ({process})", process, result, image_sum)
+            add(self.samples, row_id, "floor", result["total_s"])
+            add(self.samples, row_id, "jwstmodels", self.samples["3-open-total"]["jwstmodels"][-1])
 
     def in_process_cases(self, repeats: int) -> None:
         workers: dict[str, Worker] = {}

@@ -56,7 +56,7 @@ class Side(Protocol):
 
 
 def get(name: str) -> Side:
-    if name == "floor":
+    if name == "floor" or name.startswith("floor-"):  # "floor-pydantic": the floor with more imported first
         from .floor import Floor
 
         return Floor()
