@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -133,8 +134,14 @@ def test_the_fresh_rows_runner_prints_its_rows(tmp_path: Path) -> None:
         timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    lines = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()[2:]}
+    *table, points = done.stdout.splitlines()[2:]
+    lines = {line.split()[0]: line.split()[1:] for line in table}
     assert set(lines) == set(FRESH_ROWS)
+    assert re.fullmatch(
+        r"row 3's floor with more imported first, against the floor: "
+        r"floor-pydantic \d+\.\d\dx, floor-jwstmodels \d+\.\d\dx",
+        points,
+    ), points
     for row in ("2-save-total", "3-open-total"):
         jwstmodels_ms, _, floor_ms, _, ratio = lines[row]
         assert float(jwstmodels_ms) > 0 and float(floor_ms) > 0
